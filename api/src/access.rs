@@ -1,0 +1,90 @@
+//! Who may call each operation: the single table both the server (which
+//! enforces it) and the xtask (which publishes it in the document) read.
+
+/// What an operation requires of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone.
+    Public,
+    /// An OAuth client authenticating itself (HTTP basic or form secret).
+    Client,
+    /// A bearer token granting this permission (seed 001's names).
+    Permission(&'static str),
+}
+
+/// Every operation id with its access rule.
+pub const OPERATIONS: &[(&str, Access)] = &[
+    ("health_live", Access::Public),
+    ("health_ready", Access::Public),
+    ("metrics_get", Access::Public),
+    ("openapi_get", Access::Public),
+    ("discovery_openid", Access::Public),
+    ("discovery_oauth", Access::Public),
+    ("oauth_jwks", Access::Public),
+    ("oauth_token", Access::Client),
+    ("tenant_list", Access::Permission("oauthapp.tenant.get")),
+    ("tenant_create", Access::Permission("oauthapp.tenant.post")),
+    ("tenant_view", Access::Permission("oauthapp.tenant.detail")),
+    ("tenant_update", Access::Permission("oauthapp.tenant.put")),
+    ("tenant_delete", Access::Permission("oauthapp.tenant.delete")),
+    ("client_list", Access::Permission("isms.client.get")),
+    ("client_create", Access::Permission("isms.client.post")),
+    ("client_view", Access::Permission("isms.client.detail")),
+    ("client_update", Access::Permission("isms.client.put")),
+    ("client_delete", Access::Permission("isms.client.delete")),
+    ("user_list", Access::Permission("isms.user.get")),
+    ("user_create", Access::Permission("isms.user.post")),
+    ("user_view", Access::Permission("isms.user.detail")),
+    ("user_update", Access::Permission("isms.user.put")),
+    ("user_delete", Access::Permission("isms.user.delete")),
+    ("role_list", Access::Permission("isms.role.get")),
+    ("role_create", Access::Permission("isms.role.post")),
+    ("role_view", Access::Permission("isms.role.detail")),
+    ("role_update", Access::Permission("isms.role.put")),
+    ("role_delete", Access::Permission("isms.role.delete")),
+];
+
+/// The wildcard scopes that grant every admin permission; the bootstrap admin
+/// client holds these.
+pub const ADMIN_SCOPES: &[&str] = &["isms.all", "oauthapp.all"];
+
+/// The access rule of an operation; `None` for an id not in the table.
+pub fn access(operation_id: &str) -> Option<Access> {
+    OPERATIONS.iter().find(|(id, _)| *id == operation_id).map(|(_, access)| *access)
+}
+
+/// Whether holding `held` grants `required`. Seed 001: a permission
+/// `<prefix>.<resource>.<action>` is granted by itself, by
+/// `<prefix>.<resource>.all` and by `<prefix>.all`; `isms.all` also grants the
+/// `oauthapp.` permissions. Names compare case-insensitively.
+pub fn grants(held: &str, required: &str) -> bool {
+    let held = held.to_ascii_lowercase();
+    let required = required.to_ascii_lowercase();
+    if held == required || held == "isms.all" {
+        return true;
+    }
+    let mut parts = required.splitn(3, '.');
+    let (Some(prefix), Some(resource)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    held == format!("{prefix}.all") || held == format!("{prefix}.{resource}.all")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grants;
+
+    #[test]
+    fn wildcards_follow_seed_001() {
+        assert!(grants("isms.client.get", "isms.client.get"));
+        assert!(grants("ISMS.Client.Get", "isms.client.get"));
+        assert!(grants("isms.client.all", "isms.client.delete"));
+        assert!(grants("isms.all", "isms.user.post"));
+        assert!(grants("isms.all", "oauthapp.tenant.get"));
+        assert!(grants("oauthapp.all", "oauthapp.tenant.get"));
+        assert!(!grants("oauthapp.all", "isms.client.get"));
+        assert!(!grants("isms.client.all", "isms.user.get"));
+        assert!(!grants("isms.client.get", "isms.client.post"));
+        assert!(!grants("isms", "isms.client.get"));
+    }
+}

@@ -1,0 +1,174 @@
+//! OAuth clients ("apps"), shaped like IdentityServer4's `Client` entity
+//! (contract §3.4) so OAuthApp admin tooling keeps working.
+
+use crate::tenant::Property;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientGrantType {
+    /// `client_credentials` (more grants arrive with later releases).
+    pub grant_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientRedirectUri {
+    /// Absolute URI, matched exactly.
+    pub redirect_uri: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientPostLogoutRedirectUri {
+    pub post_logout_redirect_uri: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientScope {
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientCorsOrigin {
+    /// `scheme://host[:port]`, no path.
+    pub origin: String,
+}
+
+/// A claim added to every token issued to the client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientClaim {
+    #[serde(rename = "type")]
+    pub claim_type: String,
+    pub value: String,
+}
+
+/// A client secret's metadata; the secret itself is shown only once, when made.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSecretInfo {
+    pub id: i64,
+    pub description: String,
+    pub created: DateTime<Utc>,
+    pub expiration: Option<DateTime<Utc>>,
+}
+
+/// A client as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    pub id: i64,
+    pub client_id: String,
+    pub client_name: String,
+    pub description: String,
+    pub enabled: bool,
+    /// True for a confidential client (it authenticates with a secret).
+    pub require_client_secret: bool,
+    pub client_secrets: Vec<ClientSecretInfo>,
+    pub allowed_grant_types: Vec<ClientGrantType>,
+    pub redirect_uris: Vec<ClientRedirectUri>,
+    pub post_logout_redirect_uris: Vec<ClientPostLogoutRedirectUri>,
+    pub allowed_scopes: Vec<ClientScope>,
+    pub allowed_cors_origins: Vec<ClientCorsOrigin>,
+    pub require_pkce: bool,
+    pub allow_plain_text_pkce: bool,
+    /// Seconds.
+    pub access_token_lifetime: i64,
+    pub identity_token_lifetime: i64,
+    pub authorization_code_lifetime: i64,
+    pub absolute_refresh_token_lifetime: i64,
+    pub sliding_refresh_token_lifetime: i64,
+    pub claims: Vec<ClientClaim>,
+    pub properties: Vec<Property>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+}
+
+/// Fields of a new client. Omitted settings take IdentityServer's defaults.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientCreate {
+    /// 1 to 200 characters of `A-Z a-z 0-9 . _ ~ : -`; unique in the tenant.
+    pub client_id: String,
+    pub client_name: Option<String>,
+    pub description: Option<String>,
+    /// Default true.
+    pub enabled: Option<bool>,
+    /// Default true: a secret is generated and returned once.
+    pub require_client_secret: Option<bool>,
+    #[serde(default)]
+    pub allowed_grant_types: Vec<ClientGrantType>,
+    #[serde(default)]
+    pub redirect_uris: Vec<ClientRedirectUri>,
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<ClientPostLogoutRedirectUri>,
+    #[serde(default)]
+    pub allowed_scopes: Vec<ClientScope>,
+    #[serde(default)]
+    pub allowed_cors_origins: Vec<ClientCorsOrigin>,
+    /// Default true.
+    pub require_pkce: Option<bool>,
+    /// Default false.
+    pub allow_plain_text_pkce: Option<bool>,
+    /// Seconds, default 3600.
+    pub access_token_lifetime: Option<i64>,
+    /// Seconds, default 300.
+    pub identity_token_lifetime: Option<i64>,
+    /// Seconds, default 60.
+    pub authorization_code_lifetime: Option<i64>,
+    /// Seconds, default 2592000 (30 days).
+    pub absolute_refresh_token_lifetime: Option<i64>,
+    /// Seconds, default 1296000 (15 days).
+    pub sliding_refresh_token_lifetime: Option<i64>,
+    #[serde(default)]
+    pub claims: Vec<ClientClaim>,
+    #[serde(default)]
+    pub properties: Vec<Property>,
+}
+
+/// Changes to a client: each field present replaces the stored value.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientUpdate {
+    pub client_name: Option<String>,
+    pub description: Option<String>,
+    pub enabled: Option<bool>,
+    pub allowed_grant_types: Option<Vec<ClientGrantType>>,
+    pub redirect_uris: Option<Vec<ClientRedirectUri>>,
+    pub post_logout_redirect_uris: Option<Vec<ClientPostLogoutRedirectUri>>,
+    pub allowed_scopes: Option<Vec<ClientScope>>,
+    pub allowed_cors_origins: Option<Vec<ClientCorsOrigin>>,
+    pub require_pkce: Option<bool>,
+    pub allow_plain_text_pkce: Option<bool>,
+    pub access_token_lifetime: Option<i64>,
+    pub identity_token_lifetime: Option<i64>,
+    pub authorization_code_lifetime: Option<i64>,
+    pub absolute_refresh_token_lifetime: Option<i64>,
+    pub sliding_refresh_token_lifetime: Option<i64>,
+    pub claims: Option<Vec<ClientClaim>>,
+    pub properties: Option<Vec<Property>>,
+}
+
+/// What creating a client returns: its ids and, for a confidential client,
+/// the secret — shown this once and never again.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientCreated {
+    pub id: i64,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+}
+
+crate::list_query! {
+    /// Filters of the client list.
+    ClientListQuery {
+        /// Exact client id.
+        #[serde(rename = "q.ClientID")]
+        client_id: Option<String>,
+        /// Exact client name.
+        #[serde(rename = "q.ClientName")]
+        client_name: Option<String>,
+    }
+}

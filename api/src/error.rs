@@ -1,0 +1,168 @@
+//! Error bodies of the admin and OAuth surfaces.
+
+use dropshot::{ErrorStatusCode, HttpError, HttpResponseError};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An admin API failure: `{code, codeName, message, data: null}` with `code`
+/// equal to the HTTP status.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminError {
+    /// The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503).
+    pub code: u16,
+    /// A stable name for the code, e.g. `NotFound`.
+    pub code_name: String,
+    /// What went wrong, precisely enough to fix the request.
+    pub message: String,
+    /// Always null on failure.
+    pub data: Option<()>,
+}
+
+impl AdminError {
+    pub fn new(status: u16, message: impl Into<String>) -> Self {
+        let code_name = match status {
+            400 => "HasError",
+            401 => "Unauthorized",
+            403 => "NoPermission",
+            404 => "NotFound",
+            409 => "Conflict",
+            413 => "PayloadTooLarge",
+            422 => "UnprocessableEntity",
+            503 => "ServiceUnavailable",
+            _ => "ExpectationFailed",
+        };
+        AdminError { code: status, code_name: code_name.into(), message: message.into(), data: None }
+    }
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, message)
+    }
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(401, message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(403, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(404, message)
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(409, message)
+    }
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(422, message)
+    }
+    pub fn internal() -> Self {
+        Self::new(500, "internal error; see the server log for the request id")
+    }
+}
+
+impl fmt::Display for AdminError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.code, self.code_name, self.message)
+    }
+}
+
+/// Dropshot's own extractor failures (bad JSON, bad query, oversize body) keep
+/// their precise message but take the admin envelope.
+impl From<HttpError> for AdminError {
+    fn from(error: HttpError) -> Self {
+        AdminError::new(request_error_status(&error), error.external_message)
+    }
+}
+
+impl HttpResponseError for AdminError {
+    fn status_code(&self) -> ErrorStatusCode {
+        ErrorStatusCode::from_u16(self.code).unwrap_or(ErrorStatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// The status for one of dropshot's request errors. Dropshot reports an
+/// oversize body as 400; HTTP has 413 for exactly that.
+pub fn request_error_status(error: &HttpError) -> u16 {
+    if error.external_message.starts_with("request body exceeded maximum size") {
+        413
+    } else {
+        error.status_code.as_u16()
+    }
+}
+
+/// The RFC 6749 §5.2 error codes Keyward emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthErrorCode {
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    InvalidScope,
+    ServerError,
+    TemporarilyUnavailable,
+}
+
+/// An RFC 6749 §5.2 error: `{error, error_description}`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OAuthError {
+    /// The HTTP status; not part of the body.
+    #[serde(skip, default = "bad_request")]
+    pub status: u16,
+    pub error: OAuthErrorCode,
+    /// Human-readable detail; never contains a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+}
+
+fn bad_request() -> u16 {
+    400
+}
+
+impl OAuthError {
+    pub fn new(status: u16, error: OAuthErrorCode, description: impl Into<String>) -> Self {
+        OAuthError { status, error, error_description: Some(description.into()) }
+    }
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::new(400, OAuthErrorCode::InvalidRequest, description)
+    }
+    /// Client authentication failed: always 401 with a challenge.
+    pub fn invalid_client(description: impl Into<String>) -> Self {
+        Self::new(401, OAuthErrorCode::InvalidClient, description)
+    }
+    pub fn invalid_grant(description: impl Into<String>) -> Self {
+        Self::new(400, OAuthErrorCode::InvalidGrant, description)
+    }
+    pub fn unauthorized_client(description: impl Into<String>) -> Self {
+        Self::new(400, OAuthErrorCode::UnauthorizedClient, description)
+    }
+    pub fn unsupported_grant_type(description: impl Into<String>) -> Self {
+        Self::new(400, OAuthErrorCode::UnsupportedGrantType, description)
+    }
+    pub fn invalid_scope(description: impl Into<String>) -> Self {
+        Self::new(400, OAuthErrorCode::InvalidScope, description)
+    }
+    pub fn server_error() -> Self {
+        Self::new(500, OAuthErrorCode::ServerError, "internal error; see the server log for the request id")
+    }
+}
+
+impl fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.error, self.error_description.as_deref().unwrap_or(""))
+    }
+}
+
+/// Request parsing failures (bad form body, oversize body) are `invalid_request`.
+impl From<HttpError> for OAuthError {
+    fn from(error: HttpError) -> Self {
+        let status = request_error_status(&error);
+        let code = if status >= 500 { OAuthErrorCode::ServerError } else { OAuthErrorCode::InvalidRequest };
+        OAuthError::new(status, code, error.external_message)
+    }
+}
+
+impl HttpResponseError for OAuthError {
+    fn status_code(&self) -> ErrorStatusCode {
+        ErrorStatusCode::from_u16(self.status).unwrap_or(ErrorStatusCode::INTERNAL_SERVER_ERROR)
+    }
+}

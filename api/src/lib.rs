@@ -1,0 +1,366 @@
+//! Keyward's HTTP contract. The [`KeywardApi`] trait is the single definition
+//! of every operation; `openapi/keyward.json` is generated from it and the
+//! server implements it.
+
+pub mod access;
+pub mod client;
+pub mod envelope;
+pub mod error;
+pub mod list;
+pub mod oauth;
+pub mod ops;
+pub mod role;
+pub mod tenant;
+pub mod user;
+
+use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
+use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
+use envelope::{ApiResult, Paged};
+use error::{AdminError, OAuthError};
+use oauth::{Jwks, ServerMetadata, TokenReply, TokenRequest};
+use ops::Health;
+use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
+use user::{User, UserCreate, UserListQuery, UserUpdate};
+
+/// Largest admin create/update body: room for many redirect URIs and claims.
+pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
+/// Largest token request body.
+pub const TOKEN_BODY_MAX_BYTES: usize = 8 * 1024;
+
+/// The numeric id of an admin resource.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+pub struct IdPath {
+    pub id: i64,
+}
+
+#[dropshot::api_description {
+    tag_config = {
+        tags = {
+            "operations" = { description = "Liveness, readiness, metrics and this document." },
+            "oauth" = { description = "OAuth 2.0 and OpenID Connect standard endpoints. Errors are RFC 6749 §5.2 bodies." },
+            "admin-tenants" = { description = "Tenants: isolated sets of clients, users and roles, selected by Host header (OAuthApp `/api/Tenant`)." },
+            "admin-clients" = { description = "OAuth clients of the caller's tenant (OAuthApp `/api/Client`)." },
+            "admin-users" = { description = "Users of the caller's tenant (OAuthApp `/api/User`)." },
+            "admin-roles" = { description = "Roles and their permissions (OAuthApp `/api/Role`)." },
+        },
+        policy = EndpointTagPolicy::ExactlyOne,
+        allow_other_tags = false,
+    },
+}]
+pub trait KeywardApi {
+    type Context;
+
+    /// Liveness
+    ///
+    /// Answers 200 while the process serves requests; touches nothing else.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/healthz", tags = ["operations"] }]
+    async fn health_live(rqctx: RequestContext<Self::Context>) -> Result<HttpResponseOk<Health>, AdminError>;
+
+    /// Readiness
+    ///
+    /// Answers 200 when the database answers a query, 503 otherwise.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/readyz", tags = ["operations"] }]
+    async fn health_ready(rqctx: RequestContext<Self::Context>) -> Result<HttpResponseOk<Health>, AdminError>;
+
+    /// Prometheus metrics
+    ///
+    /// Requests and latency by operation and status, in the Prometheus text
+    /// exposition format.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/metrics", tags = ["operations"] }]
+    async fn metrics_get(rqctx: RequestContext<Self::Context>) -> Result<http::Response<Body>, AdminError>;
+
+    /// This API's OpenAPI document
+    ///
+    /// The committed contract, `openapi/keyward.json`, byte for byte.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/openapi.json", tags = ["operations"] }]
+    async fn openapi_get(rqctx: RequestContext<Self::Context>) -> Result<http::Response<Body>, AdminError>;
+
+    /// OpenID Connect discovery
+    ///
+    /// OpenID Connect Discovery 1.0 provider metadata, listing only what this
+    /// server supports.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/.well-known/openid-configuration", tags = ["oauth"] }]
+    async fn discovery_openid(
+        rqctx: RequestContext<Self::Context>,
+    ) -> Result<HttpResponseOk<ServerMetadata>, AdminError>;
+
+    /// OAuth authorization server metadata
+    ///
+    /// RFC 8414 metadata; the same document as OpenID discovery.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/.well-known/oauth-authorization-server", tags = ["oauth"] }]
+    async fn discovery_oauth(
+        rqctx: RequestContext<Self::Context>,
+    ) -> Result<HttpResponseOk<ServerMetadata>, AdminError>;
+
+    /// JSON Web Key Set
+    ///
+    /// The public keys that verify Keyward's tokens, each with its `kid`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/oauth/jwks", tags = ["oauth"] }]
+    async fn oauth_jwks(rqctx: RequestContext<Self::Context>) -> Result<HttpResponseOk<Jwks>, AdminError>;
+
+    /// Token endpoint
+    ///
+    /// RFC 6749 §3.2. Grants: `client_credentials`. The client authenticates
+    /// with HTTP basic (`client_secret_basic`) or form fields
+    /// (`client_secret_post`). Access tokens are RFC 9068 JWTs signed with
+    /// ES256. Responses carry `Cache-Control: no-store`; a failed client
+    /// authentication answers 401 with `WWW-Authenticate`.
+    ///
+    /// Permission: client authentication.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/token",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn oauth_token(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<TokenRequest>,
+    ) -> Result<TokenReply, OAuthError>;
+
+    /// List tenants
+    ///
+    /// Filters, sorts and pages the tenants of the caller's tenant. A caller from the default tenant sees every tenant; a caller from any other tenant sees only its own.
+    ///
+    /// Permission: `oauthapp.tenant.get`.
+    #[endpoint { method = GET, path = "/api/Tenant", tags = ["admin-tenants"] }]
+    async fn tenant_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<TenantListQuery>,
+    ) -> Result<HttpResponseOk<Paged<Tenant>>, AdminError>;
+
+    /// Create a tenant
+    ///
+    /// Answers 201 with the new tenant's id. Host names must be unique across tenants.
+    ///
+    /// Permission: `oauthapp.tenant.post`.
+    #[endpoint { method = POST, path = "/api/Tenant", tags = ["admin-tenants"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn tenant_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<TenantCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// View a tenant
+    ///
+    /// Answers 404 for an id that does not exist in the caller's tenant.
+    ///
+    /// Permission: `oauthapp.tenant.detail`.
+    #[endpoint { method = GET, path = "/api/Tenant/{id}", tags = ["admin-tenants"] }]
+    async fn tenant_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError>;
+
+    /// Update a tenant
+    ///
+    /// Each field present in the body replaces the stored value; absent fields
+    /// stay as they are. Answers with the tenant as now stored.
+    ///
+    /// Permission: `oauthapp.tenant.put`.
+    #[endpoint { method = PUT, path = "/api/Tenant/{id}", tags = ["admin-tenants"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn tenant_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<TenantUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError>;
+
+    /// Delete a tenant
+    ///
+    /// Answers with the deleted id. The default tenant cannot be deleted.
+    ///
+    /// Permission: `oauthapp.tenant.delete`.
+    #[endpoint { method = DELETE, path = "/api/Tenant/{id}", tags = ["admin-tenants"] }]
+    async fn tenant_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List clients
+    ///
+    /// Filters, sorts and pages the clients of the caller's tenant.
+    ///
+    /// Permission: `isms.client.get`.
+    #[endpoint { method = GET, path = "/api/Client", tags = ["admin-clients"] }]
+    async fn client_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<ClientListQuery>,
+    ) -> Result<HttpResponseOk<Paged<Client>>, AdminError>;
+
+    /// Create a client
+    ///
+    /// Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. A public client has no secret.
+    ///
+    /// Permission: `isms.client.post`.
+    #[endpoint { method = POST, path = "/api/Client", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn client_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<ClientCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ClientCreated>>, AdminError>;
+
+    /// View a client
+    ///
+    /// Answers 404 for an id that does not exist in the caller's tenant.
+    ///
+    /// Permission: `isms.client.detail`.
+    #[endpoint { method = GET, path = "/api/Client/{id}", tags = ["admin-clients"] }]
+    async fn client_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError>;
+
+    /// Update a client
+    ///
+    /// Each field present in the body replaces the stored value; absent fields
+    /// stay as they are. Answers with the client as now stored.
+    ///
+    /// Permission: `isms.client.put`.
+    #[endpoint { method = PUT, path = "/api/Client/{id}", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn client_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ClientUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError>;
+
+    /// Delete a client
+    ///
+    /// Answers with the deleted id. Deleting a client also deletes its secrets.
+    ///
+    /// Permission: `isms.client.delete`.
+    #[endpoint { method = DELETE, path = "/api/Client/{id}", tags = ["admin-clients"] }]
+    async fn client_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List users
+    ///
+    /// Filters, sorts and pages the users of the caller's tenant. Deleted users are not listed.
+    ///
+    /// Permission: `isms.user.get`.
+    #[endpoint { method = GET, path = "/api/User", tags = ["admin-users"] }]
+    async fn user_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<UserListQuery>,
+    ) -> Result<HttpResponseOk<Paged<User>>, AdminError>;
+
+    /// Create a user
+    ///
+    /// Answers 201 with the new user's id. The password is stored as an argon2id hash, never in clear.
+    ///
+    /// Permission: `isms.user.post`.
+    #[endpoint { method = POST, path = "/api/User", tags = ["admin-users"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn user_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// View a user
+    ///
+    /// Answers 404 for an id that does not exist in the caller's tenant.
+    ///
+    /// Permission: `isms.user.detail`.
+    #[endpoint { method = GET, path = "/api/User/{id}", tags = ["admin-users"] }]
+    async fn user_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<User>>, AdminError>;
+
+    /// Update a user
+    ///
+    /// Each field present in the body replaces the stored value; absent fields
+    /// stay as they are. Answers with the user as now stored.
+    ///
+    /// Permission: `isms.user.put`.
+    #[endpoint { method = PUT, path = "/api/User/{id}", tags = ["admin-users"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn user_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<UserUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<User>>, AdminError>;
+
+    /// Delete a user
+    ///
+    /// Answers with the deleted id. Deletion is soft: the user can no longer sign in and is hidden from lists, and the user name becomes free again.
+    ///
+    /// Permission: `isms.user.delete`.
+    #[endpoint { method = DELETE, path = "/api/User/{id}", tags = ["admin-users"] }]
+    async fn user_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List roles
+    ///
+    /// Filters, sorts and pages the roles of the caller's tenant.
+    ///
+    /// Permission: `isms.role.get`.
+    #[endpoint { method = GET, path = "/api/Role", tags = ["admin-roles"] }]
+    async fn role_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<RoleListQuery>,
+    ) -> Result<HttpResponseOk<Paged<Role>>, AdminError>;
+
+    /// Create a role
+    ///
+    /// Answers 201 with the new role's id.
+    ///
+    /// Permission: `isms.role.post`.
+    #[endpoint { method = POST, path = "/api/Role", tags = ["admin-roles"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn role_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<RoleCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// View a role
+    ///
+    /// Answers 404 for an id that does not exist in the caller's tenant.
+    ///
+    /// Permission: `isms.role.detail`.
+    #[endpoint { method = GET, path = "/api/Role/{id}", tags = ["admin-roles"] }]
+    async fn role_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError>;
+
+    /// Update a role
+    ///
+    /// Each field present in the body replaces the stored value; absent fields
+    /// stay as they are. Answers with the role as now stored.
+    ///
+    /// Permission: `isms.role.put`.
+    #[endpoint { method = PUT, path = "/api/Role/{id}", tags = ["admin-roles"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn role_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<RoleUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError>;
+
+    /// Delete a role
+    ///
+    /// Answers with the deleted id. Users holding the role lose it.
+    ///
+    /// Permission: `isms.role.delete`.
+    #[endpoint { method = DELETE, path = "/api/Role/{id}", tags = ["admin-roles"] }]
+    async fn role_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+}

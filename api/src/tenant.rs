@@ -1,0 +1,88 @@
+//! Tenants (contract §3.4 `AppTenant`): an isolated set of clients, users and
+//! roles, selected by the request's Host header.
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A host name that selects a tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantHost {
+    /// `host` or `host:port`, as sent in the Host header; unique across tenants.
+    pub host_name: String,
+}
+
+/// A claim every token of the tenant carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantClaim {
+    pub claim_type: String,
+    pub claim_value: String,
+}
+
+/// A free-form setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Property {
+    pub key: String,
+    pub value: String,
+}
+
+/// A tenant as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub id: i64,
+    pub name: String,
+    /// 0 created, 1 enabled, 2 disabled.
+    pub status: i32,
+    pub theme: String,
+    pub hosts: Vec<TenantHost>,
+    pub claims: Vec<TenantClaim>,
+    pub properties: Vec<Property>,
+    pub create_date: DateTime<Utc>,
+    pub last_update_time: DateTime<Utc>,
+}
+
+/// Fields of a new tenant.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TenantCreate {
+    /// 1 to 200 characters.
+    pub name: String,
+    /// 0 created, 1 enabled (default), 2 disabled.
+    #[serde(default)]
+    pub status: Option<i32>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub hosts: Vec<TenantHost>,
+    #[serde(default)]
+    pub claims: Vec<TenantClaim>,
+    #[serde(default)]
+    pub properties: Vec<Property>,
+}
+
+/// Changes to a tenant: each field present replaces the stored value.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TenantUpdate {
+    pub name: Option<String>,
+    pub status: Option<i32>,
+    pub theme: Option<String>,
+    pub hosts: Option<Vec<TenantHost>>,
+    pub claims: Option<Vec<TenantClaim>>,
+    pub properties: Option<Vec<Property>>,
+}
+
+crate::list_query! {
+    /// Filters of the tenant list.
+    TenantListQuery {
+        /// Only the tenant serving this host name.
+        #[serde(rename = "q.Host")]
+        host: Option<String>,
+        /// Only tenants whose name contains this text (case-insensitive).
+        #[serde(rename = "q.Name")]
+        name: Option<String>,
+    }
+}

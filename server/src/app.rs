@@ -1,0 +1,93 @@
+//! The server's shared state, and how a request finds its tenant.
+
+use crate::config::Settings;
+use crate::crypto::{jwt::KeyRing, password::Passwords};
+use crate::error::{Error, Result};
+use crate::metrics::Metrics;
+use crate::store::{Store, tenants, tenants::TenantRef};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long a host → tenant lookup is remembered. Host changes made through
+/// another replica take at most this long to be seen here.
+const TENANT_CACHE_TTL: Duration = Duration::from_secs(5);
+
+pub struct App {
+    pub settings: Settings,
+    pub store: Store,
+    pub keys: KeyRing,
+    pub passwords: Passwords,
+    pub metrics: Metrics,
+    /// The first tenant, which cannot be deleted and whose admins see all tenants.
+    pub default_tenant: i64,
+    tenant_cache: RwLock<HashMap<String, (TenantRef, Instant)>>,
+    /// Set once the listener is bound (the default issuer names its address).
+    issuer: OnceLock<String>,
+    /// The committed OpenAPI document, served at `/openapi.json`.
+    pub openapi: &'static str,
+}
+
+pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi/keyward.json");
+
+impl App {
+    pub fn new(settings: Settings, store: Store, keys: KeyRing, default_tenant: i64) -> Arc<App> {
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Arc::new(App {
+            settings,
+            store,
+            keys,
+            passwords: Passwords::new(cpus),
+            metrics: Metrics::default(),
+            default_tenant,
+            tenant_cache: RwLock::new(HashMap::new()),
+            issuer: OnceLock::new(),
+            openapi: OPENAPI_DOCUMENT,
+        })
+    }
+
+    /// Fixes the issuer once the server's address is known.
+    pub fn set_bound_address(&self, address: std::net::SocketAddr) {
+        let issuer = self.settings.issuer.clone().unwrap_or_else(|| format!("http://{address}"));
+        let _ = self.issuer.set(issuer);
+    }
+
+    /// The issuer URL, without a trailing slash.
+    pub fn issuer(&self) -> &str {
+        self.issuer.get().map(String::as_str).unwrap_or("http://keyward.invalid")
+    }
+
+    /// The tenant a request addresses: the one claiming its Host header
+    /// (with port, then without), else the default tenant.
+    pub async fn tenant_for_host(&self, host: Option<&str>) -> Result<TenantRef> {
+        let host = host.unwrap_or("").to_ascii_lowercase();
+        if let Some((tenant, at)) = self.tenant_cache.read().expect("tenant cache").get(&host)
+            && at.elapsed() < TENANT_CACHE_TTL
+        {
+            return Ok(tenant.clone());
+        }
+        let tenant = self.lookup_tenant(&host).await?;
+        self.tenant_cache.write().expect("tenant cache").insert(host, (tenant.clone(), Instant::now()));
+        Ok(tenant)
+    }
+
+    async fn lookup_tenant(&self, host: &str) -> Result<TenantRef> {
+        let mut conn = self.store.conn().await?;
+        if !host.is_empty() {
+            if let Some(tenant) = tenants::by_host(&mut conn, host).await? {
+                return Ok(tenant);
+            }
+            if let Some((name, _port)) = host.rsplit_once(':')
+                && let Some(tenant) = tenants::by_host(&mut conn, name).await?
+            {
+                return Ok(tenant);
+            }
+        }
+        tenants::default_tenant(&mut conn).await?.ok_or_else(|| Error::Internal(anyhow::anyhow!("no default tenant")))
+    }
+
+    /// Forgets cached host lookups after tenants change here.
+    pub fn forget_tenants(&self) {
+        self.tenant_cache.write().expect("tenant cache").clear();
+    }
+}

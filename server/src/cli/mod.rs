@@ -1,0 +1,102 @@
+//! The `keyward` command line.
+
+mod admin;
+
+use crate::config::ServerArgs;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "keyward", version, about = "Multi-tenant OAuth 2.0 / OpenID Connect authorization server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve(ServerArgs),
+    /// Apply database migrations and exit.
+    Migrate(ServerArgs),
+    /// Prepare the database and print the credentials of a new admin client, once.
+    Init(ServerArgs),
+    /// Manage clients through a running server's admin API.
+    Client(admin::Command),
+    /// Manage users through a running server's admin API.
+    User(admin::Command),
+    /// Manage tenants through a running server's admin API.
+    Tenant(admin::Command),
+    /// Manage roles through a running server's admin API.
+    Role(admin::Command),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: starting the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => serve(cli.server).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Migrate(args)) => {
+            let settings = args.resolve()?;
+            let store = crate::store::Store::connect(&settings.database_url).await?;
+            store.migrate().await?;
+            println!("migrations applied to {}", redact(&settings.database_url));
+            Ok(())
+        }
+        Some(Command::Init(args)) => {
+            let app = crate::server::prepare(args.resolve()?).await?;
+            let created = crate::domain::bootstrap::new_admin_client(&app).await?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "clientId": created.client_id,
+                    "clientSecret": created.client_secret,
+                    "note": "store the secret now: it is not shown again",
+                }))?
+            );
+            Ok(())
+        }
+        Some(Command::Client(command)) => admin::run(admin::Resource::Client, command).await,
+        Some(Command::User(command)) => admin::run(admin::Resource::User, command).await,
+        Some(Command::Tenant(command)) => admin::run(admin::Resource::Tenant, command).await,
+        Some(Command::Role(command)) => admin::run(admin::Resource::Role, command).await,
+    }
+}
+
+async fn serve(args: ServerArgs) -> anyhow::Result<()> {
+    let running = crate::server::start(args.resolve()?).await?;
+    let address = running.address;
+    eprintln!("keyward listening on http://{address}");
+    running.wait().await
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,5 @@
+//! Passwords, client secrets and signed tokens.
+
+pub mod jwt;
+pub mod password;
+pub mod secret;

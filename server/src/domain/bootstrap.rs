@@ -1,0 +1,87 @@
+//! What the first start of an empty database creates, and the admin client
+//! every start ensures when configured.
+
+use crate::app::App;
+use crate::crypto::secret;
+use crate::error::Result;
+use crate::store::{Store, clients, tenants};
+use keyward_api::access::ADMIN_SCOPES;
+use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
+use keyward_api::tenant::Tenant;
+
+/// The default tenant's id, creating it ("default") on an empty database.
+pub async fn default_tenant(store: &Store) -> Result<i64> {
+    let mut tx = store.begin().await?;
+    let id = match tenants::default_tenant(&mut tx).await? {
+        Some(tenant) => tenant.id,
+        None => {
+            let tenant = Tenant {
+                id: 0,
+                name: "default".into(),
+                status: 1,
+                theme: String::new(),
+                hosts: Vec::new(),
+                claims: Vec::new(),
+                properties: Vec::new(),
+                create_date: Default::default(),
+                last_update_time: Default::default(),
+            };
+            tenants::insert(&mut tx, &tenant).await?
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn admin_client(client_id: String) -> ClientCreate {
+    ClientCreate {
+        client_id,
+        client_name: Some("Keyward administrator".into()),
+        description: Some("Created by Keyward's bootstrap; holds every admin permission.".into()),
+        allowed_grant_types: vec![ClientGrantType { grant_type: "client_credentials".into() }],
+        allowed_scopes: ADMIN_SCOPES.iter().map(|s| ClientScope { scope: s.to_string() }).collect(),
+        ..ClientCreate::default()
+    }
+}
+
+/// Ensures the configured admin client exists in the default tenant with
+/// this secret. An existing client of that id gets the secret added if it
+/// does not already have it.
+pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Result<()> {
+    let existing = clients::by_client_id(&mut *app.store.conn().await?, app.default_tenant, client_id).await?;
+    match existing {
+        None => {
+            super::clients::create_in(app, app.default_tenant, admin_client(client_id.into()), Some(secret.into()))
+                .await?;
+        }
+        Some((mut client, digests)) => {
+            let wanted = admin_client(client_id.into());
+            let mut tx = app.store.begin().await?;
+            if !digests.iter().any(|d| secret::matches(secret, &d.sha256)) {
+                clients::add_secret(&mut tx, client.id, &secret::digest(secret), "from KEYWARD_ADMIN_CLIENT_SECRET")
+                    .await?;
+            }
+            let complete = client.enabled
+                && client.require_client_secret
+                && wanted.allowed_grant_types.iter().all(|g| client.allowed_grant_types.contains(g))
+                && wanted.allowed_scopes.iter().all(|s| client.allowed_scopes.contains(s));
+            if !complete {
+                client.enabled = true;
+                client.require_client_secret = true;
+                client.allowed_grant_types.retain(|g| !wanted.allowed_grant_types.contains(g));
+                client.allowed_grant_types.extend(wanted.allowed_grant_types);
+                client.allowed_scopes.retain(|s| !wanted.allowed_scopes.contains(s));
+                client.allowed_scopes.extend(wanted.allowed_scopes);
+                clients::save(&mut tx, &client).await?;
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates a new admin client with a generated id and secret (`keyward init`).
+pub async fn new_admin_client(app: &App) -> Result<ClientCreated> {
+    let client_id = format!("keyward-admin-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    super::clients::create_in(app, app.default_tenant, admin_client(client_id), None).await
+}

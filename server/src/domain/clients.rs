@@ -1,0 +1,177 @@
+//! OAuth clients. A confidential client's secret is generated here, returned
+//! once, and kept only as a SHA-256 digest.
+
+use super::{Caller, list, tokens, validate};
+use crate::app::App;
+use crate::crypto::secret;
+use crate::error::{Error, Result};
+use crate::store::{Arg, Filter, clients};
+use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
+use keyward_api::envelope::Paged;
+
+const SORTABLE: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("clientId", "client_id"),
+    ("clientName", "name"),
+    ("created", "created_at"),
+    ("updated", "updated_at"),
+];
+
+fn check(client: &Client) -> Result<()> {
+    validate::length("clientId", &client.client_id, 1, 200)?;
+    if !client.client_id.chars().all(|c| c.is_ascii_alphanumeric() || "._~:-".contains(c)) {
+        return Err(Error::Invalid("`clientId` may contain only letters, digits and . _ ~ : -".into()));
+    }
+    validate::length("clientName", &client.client_name, 0, 200)?;
+    validate::length("description", &client.description, 0, 1000)?;
+    for g in &client.allowed_grant_types {
+        if !tokens::GRANT_TYPES.contains(&g.grant_type.as_str()) {
+            return Err(Error::Invalid(format!(
+                "`allowedGrantTypes` has unsupported grant type {:?}; supported: {}",
+                g.grant_type,
+                tokens::GRANT_TYPES.join(", ")
+            )));
+        }
+    }
+    validate::distinct("allowedGrantTypes", client.allowed_grant_types.iter().map(|g| g.grant_type.as_str()))?;
+    for u in &client.redirect_uris {
+        validate::redirect_uri("redirectUris[].redirectUri", &u.redirect_uri)?;
+    }
+    for u in &client.post_logout_redirect_uris {
+        validate::redirect_uri("postLogoutRedirectUris[].postLogoutRedirectUri", &u.post_logout_redirect_uri)?;
+    }
+    for s in &client.allowed_scopes {
+        validate::token("allowedScopes[].scope", &s.scope, 200)?;
+    }
+    validate::distinct("allowedScopes", client.allowed_scopes.iter().map(|s| s.scope.as_str()))?;
+    for o in &client.allowed_cors_origins {
+        validate::origin("allowedCorsOrigins[].origin", &o.origin)?;
+    }
+    validate::lifetime("accessTokenLifetime", client.access_token_lifetime)?;
+    validate::lifetime("identityTokenLifetime", client.identity_token_lifetime)?;
+    validate::lifetime("authorizationCodeLifetime", client.authorization_code_lifetime)?;
+    validate::lifetime("absoluteRefreshTokenLifetime", client.absolute_refresh_token_lifetime)?;
+    validate::lifetime("slidingRefreshTokenLifetime", client.sliding_refresh_token_lifetime)?;
+    for c in &client.claims {
+        validate::token("claims[].type", &c.claim_type, 200)?;
+        if tokens::RESERVED_CLAIMS.contains(&c.claim_type.as_str()) {
+            return Err(Error::Invalid(format!(
+                "`claims[].type` {:?} is set by the server and cannot be configured",
+                c.claim_type
+            )));
+        }
+    }
+    for p in &client.properties {
+        validate::length("properties[].key", &p.key, 1, 200)?;
+    }
+    Ok(())
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("client {id} does not exist"))
+}
+
+pub async fn list(app: &App, caller: &Caller, query: ClientListQuery) -> Result<Paged<Client>> {
+    let page = list::page(&query.list(), SORTABLE)?;
+    let mut filter =
+        list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
+    if let Some(client_id) = query.client_id.filter(|c| !c.is_empty()) {
+        filter = filter.and("client_id = ?", Arg::Text(client_id));
+    }
+    if let Some(name) = query.client_name.filter(|n| !n.is_empty()) {
+        filter = filter.and("name = ?", Arg::Text(name));
+    }
+    let (total, items) = clients::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    Ok(Paged::ok(total, page.skip, page.take, items))
+}
+
+/// Creates a client in the caller's tenant.
+pub async fn create(app: &App, caller: &Caller, body: ClientCreate) -> Result<ClientCreated> {
+    create_in(app, caller.tenant.id, body, None).await
+}
+
+/// Creates a client in `tenant`. A confidential client gets `secret` if
+/// given (the bootstrap admin client), else a generated one.
+pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Option<String>) -> Result<ClientCreated> {
+    let client = Client {
+        id: 0,
+        client_id: body.client_id,
+        client_name: body.client_name.unwrap_or_default(),
+        description: body.description.unwrap_or_default(),
+        enabled: body.enabled.unwrap_or(true),
+        require_client_secret: body.require_client_secret.unwrap_or(true),
+        client_secrets: Vec::new(),
+        allowed_grant_types: body.allowed_grant_types,
+        redirect_uris: body.redirect_uris,
+        post_logout_redirect_uris: body.post_logout_redirect_uris,
+        allowed_scopes: body.allowed_scopes,
+        allowed_cors_origins: body.allowed_cors_origins,
+        require_pkce: body.require_pkce.unwrap_or(true),
+        allow_plain_text_pkce: body.allow_plain_text_pkce.unwrap_or(false),
+        access_token_lifetime: body.access_token_lifetime.unwrap_or(3600),
+        identity_token_lifetime: body.identity_token_lifetime.unwrap_or(300),
+        authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(60),
+        absolute_refresh_token_lifetime: body.absolute_refresh_token_lifetime.unwrap_or(2_592_000),
+        sliding_refresh_token_lifetime: body.sliding_refresh_token_lifetime.unwrap_or(1_296_000),
+        claims: body.claims,
+        properties: body.properties,
+        created: Default::default(),
+        updated: Default::default(),
+    };
+    check(&client)?;
+    let secret = client.require_client_secret.then(|| secret.unwrap_or_else(secret::generate));
+    let mut tx = app.store.begin().await?;
+    let id = clients::insert(&mut tx, tenant, &client).await?;
+    if let Some(secret) = &secret {
+        clients::add_secret(&mut tx, id, &secret::digest(secret), "generated at creation").await?;
+    }
+    tx.commit().await?;
+    Ok(ClientCreated { id, client_id: client.client_id, client_secret: secret })
+}
+
+pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Client> {
+    clients::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+}
+
+pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> Result<Client> {
+    let mut tx = app.store.begin().await?;
+    let current = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let client = Client {
+        client_name: body.client_name.unwrap_or(current.client_name),
+        description: body.description.unwrap_or(current.description),
+        enabled: body.enabled.unwrap_or(current.enabled),
+        allowed_grant_types: body.allowed_grant_types.unwrap_or(current.allowed_grant_types),
+        redirect_uris: body.redirect_uris.unwrap_or(current.redirect_uris),
+        post_logout_redirect_uris: body.post_logout_redirect_uris.unwrap_or(current.post_logout_redirect_uris),
+        allowed_scopes: body.allowed_scopes.unwrap_or(current.allowed_scopes),
+        allowed_cors_origins: body.allowed_cors_origins.unwrap_or(current.allowed_cors_origins),
+        require_pkce: body.require_pkce.unwrap_or(current.require_pkce),
+        allow_plain_text_pkce: body.allow_plain_text_pkce.unwrap_or(current.allow_plain_text_pkce),
+        access_token_lifetime: body.access_token_lifetime.unwrap_or(current.access_token_lifetime),
+        identity_token_lifetime: body.identity_token_lifetime.unwrap_or(current.identity_token_lifetime),
+        authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(current.authorization_code_lifetime),
+        absolute_refresh_token_lifetime: body
+            .absolute_refresh_token_lifetime
+            .unwrap_or(current.absolute_refresh_token_lifetime),
+        sliding_refresh_token_lifetime: body
+            .sliding_refresh_token_lifetime
+            .unwrap_or(current.sliding_refresh_token_lifetime),
+        claims: body.claims.unwrap_or(current.claims),
+        properties: body.properties.unwrap_or(current.properties),
+        ..current
+    };
+    check(&client)?;
+    clients::save(&mut tx, &client).await?;
+    let saved = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    if !clients::delete(&mut tx, caller.tenant.id, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,77 @@
+//! Roles: named permission sets held by users.
+
+use super::{Caller, list, validate};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::{Arg, Filter, contains_pattern, roles};
+use keyward_api::envelope::Paged;
+use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
+
+const SORTABLE: &[(&str, &str)] =
+    &[("id", "id"), ("name", "normalized_name"), ("createDate", "created_at"), ("lastUpdateTime", "updated_at")];
+
+fn check(role: &Role) -> Result<()> {
+    validate::length("name", &role.name, 1, 256)?;
+    for p in &role.permissions {
+        validate::token("permissions[]", p, 200)?;
+    }
+    validate::distinct("permissions", role.permissions.iter().map(String::as_str))
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("role {id} does not exist"))
+}
+
+pub async fn list(app: &App, caller: &Caller, query: RoleListQuery) -> Result<Paged<Role>> {
+    let page = list::page(&query.list(), SORTABLE)?;
+    let mut filter =
+        list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
+    if let Some(name) = query.name.filter(|n| !n.is_empty()) {
+        filter = filter.and("normalized_name LIKE ? ESCAPE '\\'", Arg::Text(contains_pattern(&name)));
+    }
+    let (total, items) = roles::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    Ok(Paged::ok(total, page.skip, page.take, items))
+}
+
+pub async fn create(app: &App, caller: &Caller, body: RoleCreate) -> Result<i64> {
+    let role = Role {
+        id: 0,
+        name: body.name.trim().to_string(),
+        permissions: body.permissions,
+        create_date: Default::default(),
+        last_update_time: Default::default(),
+    };
+    check(&role)?;
+    let mut tx = app.store.begin().await?;
+    let id = roles::insert(&mut tx, caller.tenant.id, &role).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Role> {
+    roles::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+}
+
+pub async fn update(app: &App, caller: &Caller, id: i64, body: RoleUpdate) -> Result<Role> {
+    let mut tx = app.store.begin().await?;
+    let current = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let role = Role {
+        name: body.name.map(|n| n.trim().to_string()).unwrap_or(current.name),
+        permissions: body.permissions.unwrap_or(current.permissions),
+        ..current
+    };
+    check(&role)?;
+    roles::save(&mut tx, &role).await?;
+    let saved = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    if !roles::delete(&mut tx, caller.tenant.id, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    Ok(id)
+}

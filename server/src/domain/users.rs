@@ -1,0 +1,173 @@
+//! Users of a tenant. Passwords are hashed (argon2id, off the async runtime)
+//! before the write transaction opens, so no lock is held while hashing.
+
+use super::{Caller, list, validate};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::{Arg, Conn, Filter, contains_pattern, roles, users};
+use keyward_api::envelope::Paged;
+use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
+
+const SORTABLE: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("UserID", "id"),
+    ("userName", "normalized_username"),
+    ("email", "email"),
+    ("phoneNumber", "phone"),
+    ("createDate", "created_at"),
+    ("lastUpdateTime", "updated_at"),
+];
+
+fn check(user: &User) -> Result<()> {
+    validate::token("userName", &user.user_name, 256)?;
+    if let Some(email) = &user.email {
+        validate::length("email", email, 3, 256)?;
+        let valid = email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+            && !email.contains(char::is_whitespace);
+        if !valid {
+            return Err(Error::Invalid(format!("`email` is not an email address: {email:?}")));
+        }
+    }
+    if let Some(phone) = &user.phone_number {
+        let digits = phone.strip_prefix('+').unwrap_or(phone);
+        if !(5..=20).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Error::Invalid(format!(
+                "`phoneNumber` must be 5 to 20 digits with an optional leading +: {phone:?}"
+            )));
+        }
+    }
+    validate::length("nickName", &user.nick_name, 0, 256)?;
+    validate::length("avatar", &user.avatar, 0, 2000)?;
+    validate::length("data", &user.data, 0, 16_000)?;
+    for c in &user.claims {
+        validate::token("claims[].claimType", &c.claim_type, 200)?;
+    }
+    Ok(())
+}
+
+fn check_password(password: &str) -> Result<()> {
+    validate::length("password", password, 8, 128)
+}
+
+async fn check_roles(conn: &mut Conn, tenant: i64, user: &User) -> Result<()> {
+    let mut ids: Vec<i64> = user.roles.iter().map(|r| r.role_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() != user.roles.len() {
+        return Err(Error::Invalid("`roles` lists a roleId twice".into()));
+    }
+    if roles::count_existing(conn, tenant, &ids).await? != ids.len() {
+        return Err(Error::Invalid("`roles` names a roleId that does not exist in this tenant".into()));
+    }
+    Ok(())
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("user {id} does not exist"))
+}
+
+/// An empty optional text is the same as none.
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+pub async fn list(app: &App, caller: &Caller, query: UserListQuery) -> Result<Paged<User>> {
+    let page = list::page(&query.list(), SORTABLE)?;
+    let base = Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)).and_sql("deleted_at IS NULL");
+    let mut filter = list::created_between(base, &query.list())?;
+    if let Some(name) = non_empty(query.name) {
+        let pattern = contains_pattern(&name);
+        filter = filter
+            .and("(normalized_username LIKE ? ESCAPE '\\' OR LOWER(nickname) LIKE ? ESCAPE '\\')", Arg::Text(pattern));
+    }
+    if let Some(email) = non_empty(query.email) {
+        filter = filter.and("email = ?", Arg::Text(email));
+    }
+    if let Some(phone) = non_empty(query.phone_number) {
+        filter = filter.and("phone = ?", Arg::Text(phone));
+    }
+    if let Some(role) = non_empty(query.role) {
+        filter = filter.and(
+            "id IN (SELECT ur.user_id FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.normalized_name = ?)",
+            Arg::Text(role.to_lowercase()),
+        );
+    }
+    let (total, items) = users::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    Ok(Paged::ok(total, page.skip, page.take, items))
+}
+
+pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64> {
+    let user = User {
+        id: 0,
+        user_name: body.user_name.trim().to_string(),
+        email: non_empty(body.email),
+        email_confirmed: body.email_confirmed.unwrap_or(false),
+        phone_number: non_empty(body.phone_number),
+        phone_number_confirmed: body.phone_number_confirmed.unwrap_or(false),
+        nick_name: body.nick_name.unwrap_or_default(),
+        avatar: body.avatar.unwrap_or_default(),
+        data: body.data.unwrap_or_default(),
+        roles: body.roles,
+        claims: body.claims,
+        is_deleted: false,
+        create_date: Default::default(),
+        last_update_time: Default::default(),
+    };
+    check(&user)?;
+    let hash = match body.password {
+        Some(password) => {
+            check_password(&password)?;
+            Some(app.passwords.hash(password).await?)
+        }
+        None => None,
+    };
+    let mut tx = app.store.begin().await?;
+    check_roles(&mut tx, caller.tenant.id, &user).await?;
+    let id = users::insert(&mut tx, caller.tenant.id, &user, hash.as_deref()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<User> {
+    users::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+}
+
+pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Result<User> {
+    let hash = match body.password {
+        Some(password) => {
+            check_password(&password)?;
+            Some(app.passwords.hash(password).await?)
+        }
+        None => None,
+    };
+    let mut tx = app.store.begin().await?;
+    let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let user = User {
+        user_name: body.user_name.map(|n| n.trim().to_string()).unwrap_or(current.user_name),
+        email: body.email.map_or(current.email, |e| non_empty(Some(e))),
+        email_confirmed: body.email_confirmed.unwrap_or(current.email_confirmed),
+        phone_number: body.phone_number.map_or(current.phone_number, |p| non_empty(Some(p))),
+        phone_number_confirmed: body.phone_number_confirmed.unwrap_or(current.phone_number_confirmed),
+        nick_name: body.nick_name.unwrap_or(current.nick_name),
+        avatar: body.avatar.unwrap_or(current.avatar),
+        data: body.data.unwrap_or(current.data),
+        roles: body.roles.unwrap_or(current.roles),
+        claims: body.claims.unwrap_or(current.claims),
+        ..current
+    };
+    check(&user)?;
+    check_roles(&mut tx, caller.tenant.id, &user).await?;
+    users::save(&mut tx, &user, hash.as_deref()).await?;
+    let saved = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    if !users::soft_delete(&mut tx, caller.tenant.id, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    Ok(id)
+}

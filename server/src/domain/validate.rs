@@ -1,0 +1,82 @@
+//! Field checks shared by the admin resources. Each failure names the field
+//! and the rule, so the caller can fix the request.
+
+use crate::error::{Error, Result};
+
+pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(Error::Invalid(format!("`{field}` must be {min} to {max} characters long (got {n})")));
+    }
+    Ok(())
+}
+
+/// A short token without whitespace or control characters (scope, permission, name).
+pub fn token(field: &str, value: &str, max: usize) -> Result<()> {
+    length(field, value, 1, max)?;
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::Invalid(format!("`{field}` must not contain spaces or control characters: {value:?}")));
+    }
+    Ok(())
+}
+
+/// An absolute http(s) or custom-scheme URI without fragment (RFC 6749 §3.1.2).
+pub fn redirect_uri(field: &str, value: &str) -> Result<()> {
+    length(field, value, 1, 2000)?;
+    let invalid = || Error::Invalid(format!("`{field}` must be an absolute URI without a fragment: {value:?}"));
+    let (scheme, rest) = value.split_once(':').ok_or_else(invalid)?;
+    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok || rest.is_empty() || value.contains('#') || value.chars().any(|c| c.is_whitespace()) {
+        return Err(invalid());
+    }
+    if matches!(scheme, "http" | "https") && !rest.starts_with("//") {
+        return Err(invalid());
+    }
+    Ok(())
+}
+
+/// `scheme://host[:port]`, nothing more (a CORS origin).
+pub fn origin(field: &str, value: &str) -> Result<()> {
+    let invalid = || Error::Invalid(format!("`{field}` must be an origin like https://app.example.com: {value:?}"));
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")).ok_or_else(invalid)?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+        return Err(invalid());
+    }
+    Ok(())
+}
+
+/// A DNS host name with an optional port, as sent in a Host header.
+pub fn host(field: &str, value: &str) -> Result<()> {
+    let invalid = || Error::Invalid(format!("`{field}` must be a host name with an optional port: {value:?}"));
+    let (name, port) = match value.rsplit_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (value, None),
+    };
+    if name.is_empty() || name.len() > 253 || port.is_some_and(|p| p.parse::<u16>().is_err()) {
+        return Err(invalid());
+    }
+    if !name.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+        return Err(invalid());
+    }
+    Ok(())
+}
+
+pub fn lifetime(field: &str, seconds: i64) -> Result<()> {
+    const YEAR: i64 = 365 * 24 * 3600;
+    if !(1..=YEAR).contains(&seconds) {
+        return Err(Error::Invalid(format!("`{field}` must be between 1 and {YEAR} seconds (got {seconds})")));
+    }
+    Ok(())
+}
+
+/// No two entries of `values` are equal.
+pub fn distinct<'a>(field: &str, values: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for value in values {
+        if !seen.insert(value) {
+            return Err(Error::Invalid(format!("`{field}` lists {value:?} twice")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The wrappers every handler runs in.
+
+use crate::app::App;
+use crate::domain::{Caller, tokens};
+use crate::error::Error;
+use crate::store::tenants::TenantRef;
+use dropshot::{HttpResponse, HttpResponseError, RequestContext};
+use keyward_api::access::{Access, access, grants};
+use keyward_api::error::{AdminError, OAuthError};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub type Ctx = RequestContext<Arc<App>>;
+
+/// Runs a handler's work and records its latency and status under the
+/// operation id.
+pub async fn observed<T: HttpResponse, E: HttpResponseError>(
+    rqctx: &Ctx,
+    work: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let started = Instant::now();
+    let result = work.await;
+    let status = match &result {
+        Ok(response) => response.status_code().as_u16(),
+        Err(error) => error.status_code().as_status().as_u16(),
+    };
+    rqctx.context().metrics.observe(&rqctx.endpoint.operation_id, status, started.elapsed());
+    result
+}
+
+/// Maps a domain error to the admin envelope, logging internal failures
+/// (with the request id dropshot put in the logger) instead of showing them.
+pub fn admin_error(rqctx: &Ctx, error: Error) -> AdminError {
+    match error {
+        Error::BadRequest(m) => AdminError::bad_request(m),
+        Error::Invalid(m) => AdminError::unprocessable(m),
+        Error::NotFound(m) => AdminError::not_found(m),
+        Error::Conflict(m) => AdminError::conflict(m),
+        Error::Unauthorized(m) => AdminError::unauthorized(m),
+        Error::Forbidden(m) => AdminError::forbidden(m),
+        Error::Internal(e) => {
+            slog::error!(rqctx.log, "request failed"; "error" => format!("{e:#}"));
+            AdminError::internal()
+        }
+    }
+}
+
+fn host(rqctx: &Ctx) -> Option<&str> {
+    rqctx.request.headers().get(http::header::HOST).and_then(|h| h.to_str().ok())
+}
+
+pub async fn tenant(rqctx: &Ctx) -> Result<TenantRef, Error> {
+    rqctx.context().tenant_for_host(host(rqctx)).await
+}
+
+/// The bearer token of the request, if any.
+fn bearer(rqctx: &Ctx) -> Result<&str, Error> {
+    let header =
+        rqctx.request.headers().get(http::header::AUTHORIZATION).ok_or_else(|| {
+            Error::Unauthorized("an `Authorization: Bearer <access token>` header is required".into())
+        })?;
+    let value = header.to_str().map_err(|_| Error::Unauthorized("the Authorization header is not ASCII".into()))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
+        _ => Err(Error::Unauthorized("the Authorization header must use the Bearer scheme".into())),
+    }
+}
+
+/// Authenticates the caller and checks the permission the operation requires.
+async fn authorize(rqctx: &Ctx) -> Result<Caller, Error> {
+    let app = rqctx.context();
+    let tenant = tenant(rqctx).await?;
+    let caller = tokens::caller(app, &tenant, bearer(rqctx)?).await?;
+    let Some(Access::Permission(required)) = access(&rqctx.endpoint.operation_id) else {
+        return Err(Error::Internal(anyhow::anyhow!(
+            "operation {} has no permission rule",
+            rqctx.endpoint.operation_id
+        )));
+    };
+    if !caller.scopes.iter().any(|held| grants(held, required)) {
+        return Err(Error::Forbidden(format!("this operation requires the `{required}` permission")));
+    }
+    if tenant.status == 2 {
+        return Err(Error::Forbidden("this tenant is disabled".into()));
+    }
+    Ok(caller)
+}
+
+/// An admin operation: authenticated, authorized, observed.
+pub async fn admin<T: HttpResponse>(
+    rqctx: &Ctx,
+    work: impl AsyncFnOnce(&App, Caller) -> Result<T, Error>,
+) -> Result<T, AdminError> {
+    observed(rqctx, async {
+        let caller = authorize(rqctx).await.map_err(|e| admin_error(rqctx, e))?;
+        work(rqctx.context(), caller).await.map_err(|e| admin_error(rqctx, e))
+    })
+    .await
+}
+
+/// A public operation with the admin error envelope.
+pub async fn public<T: HttpResponse>(
+    rqctx: &Ctx,
+    work: impl AsyncFnOnce(&App) -> Result<T, Error>,
+) -> Result<T, AdminError> {
+    observed(rqctx, async { work(rqctx.context()).await.map_err(|e| admin_error(rqctx, e)) }).await
+}
+
+/// An OAuth operation, whose failures are RFC 6749 errors.
+pub async fn oauth<T: HttpResponse>(
+    rqctx: &Ctx,
+    work: impl AsyncFnOnce(&App) -> Result<T, OAuthError>,
+) -> Result<T, OAuthError> {
+    observed(rqctx, async {
+        let result = work(rqctx.context()).await;
+        if let Err(error) = &result
+            && error.status >= 500
+        {
+            slog::error!(rqctx.log, "OAuth request failed"; "error" => %error);
+        }
+        result
+    })
+    .await
+}

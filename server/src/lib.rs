@@ -1,0 +1,17 @@
+//! Keyward: a multi-tenant OAuth 2.0 / OpenID Connect authorization server.
+//!
+//! Data flows one way: [`http`] (dropshot handlers of the `keyward-api`
+//! contract) → [`domain`] (what Keyward does) → [`store`] (SQLite or
+//! PostgreSQL). [`crypto`] holds passwords, secrets and tokens.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod logging;
+pub mod metrics;
+pub mod server;
+pub mod store;

@@ -1,0 +1,207 @@
+//! OAuth clients and their hashed secrets.
+
+use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use crate::error::{Result, UniqueAs};
+use keyward_api::client::{Client, ClientSecretInfo};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+const COLUMNS: &str = "id, client_id, name, description, enabled, confidential, grant_types, redirect_uris, \
+    post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, access_token_lifetime, \
+    identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, sliding_refresh_lifetime, \
+    claims, properties, created_at, updated_at";
+
+/// A stored secret digest, for authenticating the client.
+#[derive(Debug, Clone)]
+pub struct SecretDigest {
+    pub sha256: String,
+    pub expires_at: Option<i64>,
+}
+
+fn from_row(row: &AnyRow, secrets: Vec<ClientSecretInfo>) -> Result<Client> {
+    let json = |name: &str| -> Result<String> { Ok(row.try_get::<String, _>(name)?) };
+    Ok(Client {
+        id: row.try_get("id")?,
+        client_id: row.try_get("client_id")?,
+        client_name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        enabled: row.try_get::<i64, _>("enabled")? != 0,
+        require_client_secret: row.try_get::<i64, _>("confidential")? != 0,
+        client_secrets: secrets,
+        allowed_grant_types: from_json(&json("grant_types")?)?,
+        redirect_uris: from_json(&json("redirect_uris")?)?,
+        post_logout_redirect_uris: from_json(&json("post_logout_redirect_uris")?)?,
+        allowed_scopes: from_json(&json("scopes")?)?,
+        allowed_cors_origins: from_json(&json("cors_origins")?)?,
+        require_pkce: row.try_get::<i64, _>("require_pkce")? != 0,
+        allow_plain_text_pkce: row.try_get::<i64, _>("allow_plain_pkce")? != 0,
+        access_token_lifetime: row.try_get("access_token_lifetime")?,
+        identity_token_lifetime: row.try_get("identity_token_lifetime")?,
+        authorization_code_lifetime: row.try_get("authorization_code_lifetime")?,
+        absolute_refresh_token_lifetime: row.try_get("absolute_refresh_lifetime")?,
+        sliding_refresh_token_lifetime: row.try_get("sliding_refresh_lifetime")?,
+        claims: from_json(&json("claims")?)?,
+        properties: from_json(&json("properties")?)?,
+        created: to_time(row.try_get("created_at")?),
+        updated: to_time(row.try_get("updated_at")?),
+    })
+}
+
+async fn secrets_of(conn: &mut Conn, id: i64) -> Result<Vec<ClientSecretInfo>> {
+    let rows = sqlx::query(
+        "SELECT id, description, created_at, expires_at FROM client_secrets WHERE client_row = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ClientSecretInfo {
+                id: r.try_get("id")?,
+                description: r.try_get("description")?,
+                created: to_time(r.try_get("created_at")?),
+                expiration: r.try_get::<Option<i64>, _>("expires_at")?.map(to_time),
+            })
+        })
+        .collect()
+}
+
+/// Inserts `client` into `tenant` (its `id`, secrets and times are ignored)
+/// and returns its id.
+pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO clients (tenant_id, client_id, name, description, enabled, confidential, grant_types, \
+         redirect_uris, post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, \
+         access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, \
+         sliding_refresh_lifetime, claims, properties, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) \
+         RETURNING id",
+    )
+    .bind(tenant)
+    .bind(client.client_id.clone())
+    .bind(client.client_name.clone())
+    .bind(client.description.clone())
+    .bind(flag(client.enabled))
+    .bind(flag(client.require_client_secret))
+    .bind(to_json(&client.allowed_grant_types))
+    .bind(to_json(&client.redirect_uris))
+    .bind(to_json(&client.post_logout_redirect_uris))
+    .bind(to_json(&client.allowed_scopes))
+    .bind(to_json(&client.allowed_cors_origins))
+    .bind(flag(client.require_pkce))
+    .bind(flag(client.allow_plain_text_pkce))
+    .bind(client.access_token_lifetime)
+    .bind(client.identity_token_lifetime)
+    .bind(client.authorization_code_lifetime)
+    .bind(client.absolute_refresh_token_lifetime)
+    .bind(client.sliding_refresh_token_lifetime)
+    .bind(to_json(&client.claims))
+    .bind(to_json(&client.properties))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .unique_as(|| format!("a client with clientId `{}` already exists", client.client_id))?;
+    Ok(row.try_get(0)?)
+}
+
+/// Writes every field of an existing client but its id and secrets.
+pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
+    sqlx::query(
+        "UPDATE clients SET name = $1, description = $2, enabled = $3, grant_types = $4, redirect_uris = $5, \
+         post_logout_redirect_uris = $6, scopes = $7, cors_origins = $8, require_pkce = $9, allow_plain_pkce = $10, \
+         access_token_lifetime = $11, identity_token_lifetime = $12, authorization_code_lifetime = $13, \
+         absolute_refresh_lifetime = $14, sliding_refresh_lifetime = $15, claims = $16, properties = $17, \
+         updated_at = $18, confidential = $19 WHERE id = $20",
+    )
+    .bind(client.client_name.clone())
+    .bind(client.description.clone())
+    .bind(flag(client.enabled))
+    .bind(to_json(&client.allowed_grant_types))
+    .bind(to_json(&client.redirect_uris))
+    .bind(to_json(&client.post_logout_redirect_uris))
+    .bind(to_json(&client.allowed_scopes))
+    .bind(to_json(&client.allowed_cors_origins))
+    .bind(flag(client.require_pkce))
+    .bind(flag(client.allow_plain_text_pkce))
+    .bind(client.access_token_lifetime)
+    .bind(client.identity_token_lifetime)
+    .bind(client.authorization_code_lifetime)
+    .bind(client.absolute_refresh_token_lifetime)
+    .bind(client.sliding_refresh_token_lifetime)
+    .bind(to_json(&client.claims))
+    .bind(to_json(&client.properties))
+    .bind(now_ms())
+    .bind(flag(client.require_client_secret))
+    .bind(client.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores the SHA-256 digest (hex) of a new secret of client row `id`.
+pub async fn add_secret(conn: &mut Conn, id: i64, sha256_hex: &str, description: &str) -> Result<()> {
+    sqlx::query("INSERT INTO client_secrets (client_row, sha256, description, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(sha256_hex.to_string())
+        .bind(description.to_string())
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<Client>> {
+    let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE tenant_id = $1 AND id = $2")))
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => Ok(Some(from_row(&row, secrets_of(conn, id).await?)?)),
+        None => Ok(None),
+    }
+}
+
+/// A client by its `client_id`, with its secret digests, for authentication.
+pub async fn by_client_id(
+    conn: &mut Conn,
+    tenant: i64,
+    client_id: &str,
+) -> Result<Option<(Client, Vec<SecretDigest>)>> {
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE tenant_id = $1 AND client_id = $2")))
+            .bind(tenant)
+            .bind(client_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("id")?;
+    let digests = sqlx::query("SELECT sha256, expires_at FROM client_secrets WHERE client_row = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok(SecretDigest { sha256: r.try_get("sha256")?, expires_at: r.try_get("expires_at")? }))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some((from_row(&row, Vec::new())?, digests)))
+}
+
+pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM clients WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<Client>)> {
+    let (total, rows) = super::page(conn, COLUMNS, "clients", filter, page).await?;
+    let mut clients = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        clients.push(from_row(row, secrets_of(conn, id).await?)?);
+    }
+    Ok((total, clients))
+}

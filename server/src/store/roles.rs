@@ -1,0 +1,90 @@
+//! Roles and their permissions.
+
+use super::{Conn, Filter, Page, from_json, now_ms, to_json, to_time};
+use crate::error::{Result, UniqueAs};
+use keyward_api::role::Role;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+const COLUMNS: &str = "id, name, permissions, created_at, updated_at";
+
+fn taken(role: &Role) -> String {
+    format!("a role named `{}` already exists", role.name)
+}
+
+fn from_row(row: &AnyRow) -> Result<Role> {
+    Ok(Role {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        permissions: from_json(&row.try_get::<String, _>("permissions")?)?,
+        create_date: to_time(row.try_get("created_at")?),
+        last_update_time: to_time(row.try_get("updated_at")?),
+    })
+}
+
+pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO roles (tenant_id, name, normalized_name, permissions, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(tenant)
+    .bind(role.name.clone())
+    .bind(role.name.to_lowercase())
+    .bind(to_json(&role.permissions))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .unique_as(|| taken(role))?;
+    Ok(row.try_get(0)?)
+}
+
+pub async fn save(conn: &mut Conn, role: &Role) -> Result<()> {
+    sqlx::query("UPDATE roles SET name = $1, normalized_name = $2, permissions = $3, updated_at = $4 WHERE id = $5")
+        .bind(role.name.clone())
+        .bind(role.name.to_lowercase())
+        .bind(to_json(&role.permissions))
+        .bind(now_ms())
+        .bind(role.id)
+        .execute(&mut *conn)
+        .await
+        .unique_as(|| taken(role))?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<Role>> {
+    let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM roles WHERE tenant_id = $1 AND id = $2")))
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// How many of `ids` are roles of `tenant`.
+pub async fn count_existing(conn: &mut Conn, tenant: i64, ids: &[i64]) -> Result<usize> {
+    let mut found = 0;
+    for id in ids {
+        let row = sqlx::query("SELECT 1 FROM roles WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(*id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        found += row.is_some() as usize;
+    }
+    Ok(found)
+}
+
+pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM roles WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<Role>)> {
+    let (total, rows) = super::page(conn, COLUMNS, "roles", filter, page).await?;
+    Ok((total, rows.iter().map(from_row).collect::<Result<_>>()?))
+}

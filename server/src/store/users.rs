@@ -1,0 +1,146 @@
+//! Users, their roles, and their password hashes.
+
+use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use crate::error::{Result, UniqueAs};
+use keyward_api::user::{User, UserRole};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+const COLUMNS: &str = "id, username, email, email_verified, phone, phone_verified, nickname, avatar, data, claims, \
+    created_at, updated_at";
+
+fn taken(user: &User) -> String {
+    format!("the user name `{}` is already taken", user.user_name)
+}
+
+fn from_row(row: &AnyRow, roles: Vec<UserRole>) -> Result<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        user_name: row.try_get("username")?,
+        email: row.try_get("email")?,
+        email_confirmed: row.try_get::<i64, _>("email_verified")? != 0,
+        phone_number: row.try_get("phone")?,
+        phone_number_confirmed: row.try_get::<i64, _>("phone_verified")? != 0,
+        nick_name: row.try_get("nickname")?,
+        avatar: row.try_get("avatar")?,
+        data: row.try_get("data")?,
+        roles,
+        claims: from_json(&row.try_get::<String, _>("claims")?)?,
+        is_deleted: false,
+        create_date: to_time(row.try_get("created_at")?),
+        last_update_time: to_time(row.try_get("updated_at")?),
+    })
+}
+
+async fn roles_of(conn: &mut Conn, id: i64) -> Result<Vec<UserRole>> {
+    let rows = sqlx::query("SELECT role_id FROM user_roles WHERE user_id = $1 ORDER BY role_id")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(UserRole { role_id: r.try_get(0)? })).collect()
+}
+
+async fn replace_roles(conn: &mut Conn, user: &User) -> Result<()> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user.id).execute(&mut *conn).await?;
+    for role in &user.roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(user.id)
+            .bind(role.role_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts `user` into `tenant` with its password hash; returns its id.
+pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>) -> Result<i64> {
+    let now = now_ms();
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (tenant_id, username, normalized_username, email, email_verified, phone, phone_verified, \
+         password_hash, nickname, avatar, data, claims, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(tenant)
+    .bind(user.user_name.clone())
+    .bind(user.user_name.to_lowercase())
+    .bind(user.email.clone())
+    .bind(flag(user.email_confirmed))
+    .bind(user.phone_number.clone())
+    .bind(flag(user.phone_number_confirmed))
+    .bind(password_hash.map(str::to_string))
+    .bind(user.nick_name.clone())
+    .bind(user.avatar.clone())
+    .bind(user.data.clone())
+    .bind(to_json(&user.claims))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .unique_as(|| taken(user))?
+    .try_get(0)?;
+    replace_roles(conn, &User { id, ..user.clone() }).await?;
+    Ok(id)
+}
+
+/// Writes every field of an existing user; a new password hash if given.
+pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET username = $1, normalized_username = $2, email = $3, email_verified = $4, phone = $5, \
+         phone_verified = $6, nickname = $7, avatar = $8, data = $9, claims = $10, updated_at = $11, \
+         password_hash = COALESCE($12, password_hash) WHERE id = $13",
+    )
+    .bind(user.user_name.clone())
+    .bind(user.user_name.to_lowercase())
+    .bind(user.email.clone())
+    .bind(flag(user.email_confirmed))
+    .bind(user.phone_number.clone())
+    .bind(flag(user.phone_number_confirmed))
+    .bind(user.nick_name.clone())
+    .bind(user.avatar.clone())
+    .bind(user.data.clone())
+    .bind(to_json(&user.claims))
+    .bind(now_ms())
+    .bind(password_hash.map(str::to_string))
+    .bind(user.id)
+    .execute(&mut *conn)
+    .await
+    .unique_as(|| taken(user))?;
+    replace_roles(conn, user).await
+}
+
+/// A live (not deleted) user of `tenant`.
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<User>> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
+    )))
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(from_row(&row, roles_of(conn, id).await?)?)),
+        None => Ok(None),
+    }
+}
+
+/// Marks a live user deleted; returns whether there was one.
+pub async fn soft_delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET deleted_at = $1, updated_at = $1 WHERE tenant_id = $2 AND id = $3 AND deleted_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(tenant)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<User>)> {
+    let (total, rows) = super::page(conn, COLUMNS, "users", filter, page).await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        users.push(from_row(row, roles_of(conn, id).await?)?);
+    }
+    Ok((total, users))
+}
