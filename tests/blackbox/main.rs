@@ -1,1 +1,20 @@
+//! Black-box tests: each starts a real server on an ephemeral port and talks
+//! HTTP to it, through the generated SDK and raw requests, on SQLite and on
+//! PostgreSQL.
 
+mod admin;
+mod auth;
+mod contract;
+mod input;
+mod operations;
+mod tenancy;
+mod tokens;
+
+use serde_json::Value;
+
+/// The status and JSON body of a raw response.
+pub async fn json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}

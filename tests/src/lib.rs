@@ -1,1 +1,177 @@
+//! Test harness: a real Keyward server on an ephemeral port, on a fresh
+//! SQLite file or a fresh PostgreSQL database, talked to over HTTP.
 
+use keyward_server::config::Settings;
+use keyward_server::server::{Running, start};
+use sqlx::Connection;
+
+pub const ADMIN_ID: &str = "test-admin";
+pub const ADMIN_SECRET: &str = "test-admin-secret-0123456789";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A throwaway database, removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Database { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh database, or `None` (with a notice) for PostgreSQL when
+    /// `KEYWARD_TEST_POSTGRES_URL` is unset. A set but unreachable URL fails.
+    pub async fn create(db: Db) -> Option<TestDb> {
+        let name = format!("keyward_test_{}", uuid::Uuid::new_v4().simple());
+        match db {
+            Db::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                Some(TestDb { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) })
+            }
+            Db::Postgres => {
+                let Ok(admin_url) = std::env::var("KEYWARD_TEST_POSTGRES_URL") else {
+                    eprintln!("KEYWARD_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run of this test");
+                    return None;
+                };
+                let mut conn = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| panic!("KEYWARD_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
+                let url = format!("{base}/{name}");
+                Some(TestDb { url, cleanup: Cleanup::Database { admin_url, name } })
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; use a thread of our own.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    runtime.block_on(async {
+                        let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+                        anyhow::Ok(())
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running server and the database under it.
+pub struct TestServer {
+    pub url: String,
+    running: Running,
+    pub db: TestDb,
+}
+
+fn settings(db: &TestDb) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database_url: db.url.clone(),
+        issuer: None,
+        admin_client: Some((ADMIN_ID.into(), ADMIN_SECRET.into())),
+        log_level: "warn".into(),
+    }
+}
+
+impl TestServer {
+    /// A server on a fresh database; `None` when that database kind is not
+    /// configured here.
+    pub async fn start(db: Db) -> Option<TestServer> {
+        let db = TestDb::create(db).await?;
+        Some(Self::on(db).await)
+    }
+
+    async fn on(db: TestDb) -> TestServer {
+        let running = start(settings(&db)).await.expect("server starts");
+        TestServer { url: format!("http://{}", running.address), running, db }
+    }
+
+    /// Stops the server and starts a new one on the same database.
+    pub async fn restart(self) -> TestServer {
+        let TestServer { running, db, .. } = self;
+        running.stop().await.expect("server stops");
+        Self::on(db).await
+    }
+
+    /// An anonymous SDK client.
+    pub fn sdk(&self) -> keyward_sdk::Client {
+        keyward_sdk::Client::new(&self.url)
+    }
+
+    /// An SDK client sending `token` as bearer.
+    pub fn sdk_with(&self, token: &str) -> keyward_sdk::Client {
+        keyward_sdk::Client::new_with_client(&self.url, keyward_sdk::bearer_client(token).unwrap())
+    }
+
+    /// A client_credentials token (client_secret_post) for any client.
+    pub async fn token(&self, client_id: &str, secret: &str, scope: Option<&str>) -> String {
+        let request = keyward_sdk::types::TokenRequest {
+            grant_type: "client_credentials".into(),
+            client_id: Some(client_id.into()),
+            client_secret: Some(secret.into()),
+            scope: scope.map(str::to_string),
+        };
+        self.sdk().oauth_token().body(request).send().await.expect("token issued").into_inner().access_token
+    }
+
+    /// The SDK as the bootstrap admin client.
+    pub async fn admin(&self) -> keyward_sdk::Client {
+        self.sdk_with(&self.token(ADMIN_ID, ADMIN_SECRET, None).await)
+    }
+
+    /// A raw HTTP client.
+    pub fn http(&self) -> reqwest::Client {
+        reqwest::Client::new()
+    }
+}
+
+/// Runs an async test function once on SQLite and once on PostgreSQL, as
+/// `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    if let Some(server) = $crate::TestServer::start($crate::Db::Sqlite).await {
+                        super::$name(server).await;
+                    }
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(server) = $crate::TestServer::start($crate::Db::Postgres).await {
+                        super::$name(server).await;
+                    }
+                }
+            }
+        )*
+    };
+}

@@ -16,7 +16,12 @@ use crate::store::tenants::TenantRef;
 /// what the bearer token grants.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The tenant the request addresses (by Host header).
     pub tenant: TenantRef,
+    /// The tenant that issued the caller's token: the addressed one, or the
+    /// default tenant, whose admins administer every tenant (like Keycloak's
+    /// master realm).
+    pub home_tenant: i64,
     pub client_id: String,
     pub scopes: Vec<String>,
 }

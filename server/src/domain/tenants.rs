@@ -41,7 +41,7 @@ fn normalize(mut tenant: Tenant) -> Tenant {
 
 /// Whether `caller` may see tenant `id`.
 fn visible(app: &App, caller: &Caller, id: i64) -> bool {
-    caller.tenant.id == app.default_tenant || caller.tenant.id == id
+    caller.home_tenant == app.default_tenant || caller.home_tenant == id
 }
 
 fn not_found(id: i64) -> Error {
@@ -51,8 +51,8 @@ fn not_found(id: i64) -> Error {
 pub async fn list(app: &App, caller: &Caller, query: TenantListQuery) -> Result<Paged<Tenant>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter = list::created_between(Filter::default(), &query.list())?;
-    if caller.tenant.id != app.default_tenant {
-        filter = filter.and("id = ?", Arg::Int(caller.tenant.id));
+    if caller.home_tenant != app.default_tenant {
+        filter = filter.and("id = ?", Arg::Int(caller.home_tenant));
     }
     if let Some(host) = query.host.filter(|h| !h.is_empty()) {
         filter = filter
@@ -66,7 +66,7 @@ pub async fn list(app: &App, caller: &Caller, query: TenantListQuery) -> Result<
 }
 
 pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i64> {
-    if caller.tenant.id != app.default_tenant {
+    if caller.home_tenant != app.default_tenant {
         return Err(Error::Forbidden("only callers from the default tenant may create tenants".into()));
     }
     let tenant = normalize(Tenant {

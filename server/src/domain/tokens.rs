@@ -172,7 +172,8 @@ fn client_credentials(
     })
 }
 
-/// Validates a bearer access token presented to `tenant`'s admin API.
+/// Validates a bearer access token presented to `tenant`'s admin API. Tokens
+/// of the default tenant are accepted by every tenant.
 pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller> {
     let invalid = |why: &str| Error::Unauthorized(format!("invalid access token: {why}"));
     let (header, claims): (Value, AccessClaims) =
@@ -190,11 +191,13 @@ pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller
     if claims.iss != app.issuer() || claims.aud != own_audience(app) {
         return Err(invalid("wrong issuer or audience"));
     }
-    if claims.tenant_id != tenant.id.to_string() {
+    let home_tenant: i64 = claims.tenant_id.parse().map_err(|_| invalid("malformed tenant_id"))?;
+    if home_tenant != tenant.id && home_tenant != app.default_tenant {
         return Err(invalid("issued for another tenant"));
     }
     Ok(Caller {
         tenant: tenant.clone(),
+        home_tenant,
         client_id: claims.client_id,
         scopes: claims.scope.split_whitespace().map(str::to_string).collect(),
     })

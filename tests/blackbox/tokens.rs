@@ -1,0 +1,150 @@
+//! The token endpoint (RFC 6749) and the tokens it issues (RFC 9068).
+
+use crate::json;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use keyward_sdk::types;
+use keyward_tests::{TestServer, on_both_databases};
+use serde_json::{Value, json};
+
+on_both_databases!(secret_shown_once_then_works, token_errors_follow_rfc_6749, jwt_verifies_against_jwks);
+
+async fn create_service(server: &TestServer, client_id: &str) -> String {
+    let body: types::ClientCreate = serde_json::from_value(json!({
+        "clientId": client_id, "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+        "allowedScopes": [{ "scope": "orders.read" }, { "scope": "orders.write" }],
+        "claims": [{ "type": "team", "value": "shipping" }]
+    }))
+    .unwrap();
+    let created = server.admin().await.client_create().body(body).send().await.unwrap().into_inner().data;
+    created.client_secret.unwrap()
+}
+
+fn token_url(server: &TestServer) -> String {
+    format!("{}/oauth/token", server.url)
+}
+
+async fn secret_shown_once_then_works(server: TestServer) {
+    let secret = create_service(&server, "svc:orders").await;
+    let http = server.http();
+    // client_secret_basic, with the id form-encoded as RFC 6749 §2.3.1 asks.
+    let basic = STANDARD.encode(format!("svc%3Aorders:{secret}"));
+    let response = http
+        .post(token_url(&server))
+        .header("Authorization", format!("Basic {basic}"))
+        .form(&[("grant_type", "client_credentials"), ("scope", "orders.read")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let (status, body) = json(response).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((body["token_type"].as_str(), body["scope"].as_str()), (Some("Bearer"), Some("orders.read")));
+    assert_eq!(body["expires_in"].as_i64(), Some(3600));
+    // client_secret_post, through the SDK; no scope asks for every allowed one.
+    let token = server.token("svc:orders", &secret, None).await;
+    let claims = claims_of(&token);
+    assert_eq!(claims["scope"], "orders.read orders.write");
+    assert_eq!(claims["team"], "shipping");
+}
+
+async fn token_errors_follow_rfc_6749(server: TestServer) {
+    let secret = create_service(&server, "svc").await;
+    let http = server.http();
+    let post = |form: Vec<(&'static str, String)>| http.post(token_url(&server)).form(&form).send();
+    let s = |v: &str| v.to_string();
+
+    let response = post(vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", s("wrong"))])
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    assert!(response.headers()["www-authenticate"].to_str().unwrap().starts_with("Basic"));
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let (_, body) = json(response).await;
+    assert_eq!(body["error"], "invalid_client");
+    assert!(!body.to_string().contains("wrong"), "the presented secret is not echoed");
+
+    let cases: Vec<(Vec<(&'static str, String)>, u16, &str)> = vec![
+        (vec![("grant_type", s("client_credentials")), ("client_id", s("nobody")), ("client_secret", s("x"))], 401, "invalid_client"),
+        (vec![("grant_type", s("client_credentials"))], 401, "invalid_client"),
+        (vec![("client_id", s("svc")), ("client_secret", secret.clone())], 400, "invalid_request"),
+        (vec![("grant_type", s("urn:unknown")), ("client_id", s("svc")), ("client_secret", secret.clone())], 400, "unsupported_grant_type"),
+        (
+            vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", secret.clone()), ("scope", s("admin"))],
+            400,
+            "invalid_scope",
+        ),
+    ];
+    for (form, status, error) in cases {
+        let (got, body) = json(post(form.clone()).await.unwrap()).await;
+        assert_eq!((got, body["error"].as_str()), (status, Some(error)), "{form:?} → {body}");
+    }
+    // Two authentication methods at once.
+    let basic = STANDARD.encode(format!("svc:{secret}"));
+    let response = http
+        .post(token_url(&server))
+        .header("Authorization", format!("Basic {basic}"))
+        .form(&[("grant_type", "client_credentials"), ("client_secret", secret.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(response).await.1["error"], "invalid_request");
+    // A public client cannot use client_credentials.
+    let public: types::ClientCreate = serde_json::from_value(json!({
+        "clientId": "spa", "requireClientSecret": false, "allowedGrantTypes": [{ "grantType": "client_credentials" }]
+    }))
+    .unwrap();
+    server.admin().await.client_create().body(public).send().await.unwrap();
+    let (status, body) = json(post(vec![("grant_type", s("client_credentials")), ("client_id", s("spa"))]).await.unwrap()).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("unauthorized_client")));
+    // A disabled client is refused.
+    let admin = server.admin().await;
+    let id = admin.client_list().q_client_id("svc").send().await.unwrap().into_inner().data[0].id;
+    let disable: types::ClientUpdate = serde_json::from_value(json!({ "enabled": false })).unwrap();
+    admin.client_update().id(id).body(disable).send().await.unwrap();
+    let (status, _) =
+        json(post(vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", secret)]).await.unwrap())
+            .await;
+    assert_eq!(status, 401);
+}
+
+fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+async fn jwt_verifies_against_jwks(server: TestServer) {
+    let secret = create_service(&server, "svc").await;
+    let token = server.token("svc", &secret, Some("orders.write")).await;
+    let jwks = server.sdk().oauth_jwks().send().await.unwrap().into_inner();
+    let parts: Vec<&str> = token.split('.').collect();
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+    assert_eq!((header["alg"].as_str(), header["typ"].as_str()), (Some("ES256"), Some("at+jwt")));
+    let key = jwks.keys.iter().find(|k| header["kid"] == k.kid.as_str()).expect("the JWKS publishes the token's kid");
+    assert_eq!((key.kty.as_str(), key.crv.as_str(), key.alg.as_str()), ("EC", "P-256", "ES256"));
+    let mut point = vec![4u8];
+    point.extend(URL_SAFE_NO_PAD.decode(&key.x).unwrap());
+    point.extend(URL_SAFE_NO_PAD.decode(&key.y).unwrap());
+    let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, &point)
+        .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+        .expect("the signature verifies with the published key");
+
+    let claims = claims_of(&token);
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(claims["iss"], server.url.as_str());
+    assert_eq!(claims["aud"], server.url.as_str());
+    assert_eq!((claims["sub"].as_str(), claims["client_id"].as_str()), (Some("svc"), Some("svc")));
+    assert_eq!(claims["scope"], "orders.write");
+    assert_eq!(claims["tenant_id"], "1");
+    let (iat, exp) = (claims["iat"].as_i64().unwrap(), claims["exp"].as_i64().unwrap());
+    assert!((iat - now).abs() < 60 && exp - iat == 3600);
+    assert!(claims["jti"].as_str().unwrap().len() >= 32);
+
+    let metadata = server.sdk().discovery_openid().send().await.unwrap().into_inner();
+    assert_eq!(metadata.issuer, server.url);
+    assert_eq!(metadata.jwks_uri, format!("{}/oauth/jwks", server.url));
+    assert_eq!(metadata.grant_types_supported, ["client_credentials"]);
+    let oauth = server.sdk().discovery_oauth().send().await.unwrap().into_inner();
+    assert_eq!(oauth.token_endpoint, format!("{}/oauth/token", server.url));
+}
