@@ -9,6 +9,7 @@
 //! # Ok(()) }
 //! ```
 
+#[rustfmt::skip]
 #[allow(clippy::all, unused_imports, dead_code)]
 mod generated;
 

@@ -3,7 +3,13 @@
 use keyward_sdk::types;
 use keyward_tests::{TestServer, on_both_databases};
 
-on_both_databases!(client_crud, user_crud_and_filters, role_crud_and_user_roles, tenant_crud, list_paging_sorting_and_dates);
+on_both_databases!(
+    client_crud,
+    user_crud_and_filters,
+    role_crud_and_user_roles,
+    tenant_crud,
+    list_paging_sorting_and_dates
+);
 
 async fn client_crud(server: TestServer) {
     let admin = server.admin().await;
@@ -54,9 +60,11 @@ async fn client_crud(server: TestServer) {
 async fn user_crud_and_filters(server: TestServer) {
     let admin = server.admin().await;
     let mut ids = Vec::new();
-    for (name, email, phone) in
-        [("alice", "alice@example.com", "+8613800000001"), ("bob", "bob@example.com", "13800000002"), ("carol", "c@example.org", "13800000003")]
-    {
+    for (name, email, phone) in [
+        ("alice", "alice@example.com", "+8613800000001"),
+        ("bob", "bob@example.com", "13800000002"),
+        ("carol", "c@example.org", "13800000003"),
+    ] {
         let body: types::UserCreate = serde_json::from_value(serde_json::json!({
             "userName": name, "password": "correct horse battery", "email": email, "phoneNumber": phone,
             "nickName": format!("{name} nick"), "data": "{\"vip\":true}",
@@ -95,9 +103,10 @@ async fn user_crud_and_filters(server: TestServer) {
 
 async fn role_crud_and_user_roles(server: TestServer) {
     let admin = server.admin().await;
-    let role: types::RoleCreate =
-        serde_json::from_value(serde_json::json!({ "name": "auditor", "permissions": ["isms.user.get", "isms.client.all"] }))
-            .unwrap();
+    let role: types::RoleCreate = serde_json::from_value(
+        serde_json::json!({ "name": "auditor", "permissions": ["isms.user.get", "isms.client.all"] }),
+    )
+    .unwrap();
     let role_id = admin.role_create().body(role).send().await.unwrap().into_inner().data;
     let user: types::UserCreate =
         serde_json::from_value(serde_json::json!({ "userName": "dave", "roles": [{ "roleId": role_id }] })).unwrap();
@@ -139,7 +148,8 @@ async fn tenant_crud(server: TestServer) {
     assert_eq!((updated.status, updated.hosts.len()), (2, 1));
 
     let taken: types::TenantCreate =
-        serde_json::from_value(serde_json::json!({ "name": "Copy", "hosts": [{ "hostName": "acme.example.com" }] })).unwrap();
+        serde_json::from_value(serde_json::json!({ "name": "Copy", "hosts": [{ "hostName": "acme.example.com" }] }))
+            .unwrap();
     let conflict = admin.tenant_create().body(taken).send().await.unwrap_err();
     assert_eq!(conflict.status().map(|s| s.as_u16()), Some(409));
     let all = admin.tenant_list().send().await.unwrap().into_inner();
@@ -156,7 +166,8 @@ async fn tenant_crud(server: TestServer) {
 async fn list_paging_sorting_and_dates(server: TestServer) {
     let admin = server.admin().await;
     for i in 0..12 {
-        let body: types::RoleCreate = serde_json::from_value(serde_json::json!({ "name": format!("role-{i:02}") })).unwrap();
+        let body: types::RoleCreate =
+            serde_json::from_value(serde_json::json!({ "name": format!("role-{i:02}") })).unwrap();
         admin.role_create().body(body).send().await.unwrap();
     }
     let first = admin.role_list().send().await.unwrap().into_inner();

@@ -37,17 +37,21 @@ async fn unauthenticated_and_forbidden(server: TestServer) {
     let (status, _) = json(http.get(&url).bearer_auth(&token).send().await.unwrap()).await;
     assert_eq!(status, 200);
     let (status, body) =
-        json(http.post(&url).bearer_auth(&token).json(&serde_json::json!({ "clientId": "x" })).send().await.unwrap()).await;
+        json(http.post(&url).bearer_auth(&token).json(&serde_json::json!({ "clientId": "x" })).send().await.unwrap())
+            .await;
     assert_eq!((status, body["codeName"].as_str()), (403, Some("NoPermission")));
     assert!(body["message"].as_str().unwrap().contains("isms.client.post"), "{body}");
-    let (status, _) = json(http.get(format!("{}/api/User", server.url)).bearer_auth(&token).send().await.unwrap()).await;
+    let (status, _) =
+        json(http.get(format!("{}/api/User", server.url)).bearer_auth(&token).send().await.unwrap()).await;
     assert_eq!(status, 403);
     let listed = admin.client_list().q_client_id("x").send().await.unwrap().into_inner();
     assert_eq!(listed.total, 0, "the forbidden create stored nothing");
 
     let narrowed = server.token(keyward_tests::ADMIN_ID, keyward_tests::ADMIN_SECRET, Some("isms.role.get")).await;
-    let (status, _) = json(http.get(format!("{}/api/Role", server.url)).bearer_auth(&narrowed).send().await.unwrap()).await;
+    let (status, _) =
+        json(http.get(format!("{}/api/Role", server.url)).bearer_auth(&narrowed).send().await.unwrap()).await;
     assert_eq!(status, 200);
-    let (status, _) = json(http.get(format!("{}/api/Tenant", server.url)).bearer_auth(&narrowed).send().await.unwrap()).await;
+    let (status, _) =
+        json(http.get(format!("{}/api/Tenant", server.url)).bearer_auth(&narrowed).send().await.unwrap()).await;
     assert_eq!(status, 403);
 }

@@ -17,11 +17,31 @@ async fn bad_input_is_refused_precisely(server: TestServer) {
         ("/api/Client", json!({ "clientId": 42 }), 400, "invalid type"),
         ("/api/Client", json!({ "clientId": "a", "bogus": 1 }), 400, "unknown field `bogus`"),
         ("/api/Client", json!({ "clientId": "has space" }), 422, "clientId"),
-        ("/api/Client", json!({ "clientId": "a", "redirectUris": [{ "redirectUri": "https://x/cb#frag" }] }), 422, "redirectUri"),
-        ("/api/Client", json!({ "clientId": "a", "allowedGrantTypes": [{ "grantType": "implicit" }] }), 422, "implicit"),
+        (
+            "/api/Client",
+            json!({ "clientId": "a", "redirectUris": [{ "redirectUri": "https://x/cb#frag" }] }),
+            422,
+            "redirectUri",
+        ),
+        (
+            "/api/Client",
+            json!({ "clientId": "a", "allowedGrantTypes": [{ "grantType": "implicit" }] }),
+            422,
+            "implicit",
+        ),
         ("/api/Client", json!({ "clientId": "a", "accessTokenLifetime": 0 }), 422, "accessTokenLifetime"),
-        ("/api/Client", json!({ "clientId": "a", "claims": [{ "type": "sub", "value": "x" }] }), 422, "set by the server"),
-        ("/api/Client", json!({ "clientId": "a", "allowedCorsOrigins": [{ "origin": "https://a.com/path" }] }), 422, "origin"),
+        (
+            "/api/Client",
+            json!({ "clientId": "a", "claims": [{ "type": "sub", "value": "x" }] }),
+            422,
+            "set by the server",
+        ),
+        (
+            "/api/Client",
+            json!({ "clientId": "a", "allowedCorsOrigins": [{ "origin": "https://a.com/path" }] }),
+            422,
+            "origin",
+        ),
         ("/api/User", json!({ "userName": "" }), 422, "userName"),
         ("/api/User", json!({ "userName": "eve", "password": "short" }), 422, "password"),
         ("/api/User", json!({ "userName": "eve", "email": "not-an-email" }), 422, "email"),
@@ -43,10 +63,8 @@ async fn bad_input_is_refused_precisely(server: TestServer) {
     let (status, answer) = json(post("/api/Client", huge).await.unwrap()).await;
     assert_eq!(status, 413, "{answer}");
 
-    let (status, answer) = json(
-        http.get(format!("{}/api/Client?take=0", server.url)).bearer_auth(&token).send().await.unwrap(),
-    )
-    .await;
+    let (status, answer) =
+        json(http.get(format!("{}/api/Client?take=0", server.url)).bearer_auth(&token).send().await.unwrap()).await;
     assert_eq!(status, 400, "{answer}");
     let (status, answer) = json(
         http.get(format!("{}/api/User?orderby=password_hash", server.url)).bearer_auth(&token).send().await.unwrap(),
@@ -54,17 +72,21 @@ async fn bad_input_is_refused_precisely(server: TestServer) {
     .await;
     assert_eq!(status, 400);
     assert!(answer["message"].as_str().unwrap().contains("orderby must be one of"), "{answer}");
-    let (status, _) =
-        json(http.get(format!("{}/api/User?startTime=yesterday", server.url)).bearer_auth(&token).send().await.unwrap())
-            .await;
+    let (status, _) = json(
+        http.get(format!("{}/api/User?startTime=yesterday", server.url)).bearer_auth(&token).send().await.unwrap(),
+    )
+    .await;
     assert_eq!(status, 400);
     for path in ["/api/Client/424242", "/api/User/424242", "/api/Role/424242", "/api/Tenant/424242"] {
-        let (status, answer) = json(http.get(format!("{}{path}", server.url)).bearer_auth(&token).send().await.unwrap()).await;
+        let (status, answer) =
+            json(http.get(format!("{}{path}", server.url)).bearer_auth(&token).send().await.unwrap()).await;
         assert_eq!((status, answer["codeName"].as_str()), (404, Some("NotFound")), "{path}");
-        let (status, _) = json(http.delete(format!("{}{path}", server.url)).bearer_auth(&token).send().await.unwrap()).await;
+        let (status, _) =
+            json(http.delete(format!("{}{path}", server.url)).bearer_auth(&token).send().await.unwrap()).await;
         assert_eq!(status, 404, "{path}");
     }
-    let (status, _) = json(http.get(format!("{}/api/User/abc", server.url)).bearer_auth(&token).send().await.unwrap()).await;
+    let (status, _) =
+        json(http.get(format!("{}/api/User/abc", server.url)).bearer_auth(&token).send().await.unwrap()).await;
     assert_eq!(status, 400);
 
     let admin = server.admin().await;

@@ -23,9 +23,10 @@ async fn tenants_are_isolated(server: TestServer) {
         "clientId": "beta-admin", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
         "allowedScopes": [{ "scope": "isms.all" }]
     });
-    let (status, created) =
-        json(on_beta(reqwest::Method::POST, "/api/Client").bearer_auth(&root_token).json(&beta_admin).send().await.unwrap())
-            .await;
+    let (status, created) = json(
+        on_beta(reqwest::Method::POST, "/api/Client").bearer_auth(&root_token).json(&beta_admin).send().await.unwrap(),
+    )
+    .await;
     assert_eq!(status, 201, "{created}");
     let beta_client_row = created["data"]["id"].as_i64().unwrap();
     let beta_secret = created["data"]["clientSecret"].as_str().unwrap().to_string();
@@ -37,11 +38,13 @@ async fn tenants_are_isolated(server: TestServer) {
     assert_eq!(listed.total, 0);
 
     // A token issued by Beta works on Beta only.
-    let form = [("grant_type", "client_credentials"), ("client_id", "beta-admin"), ("client_secret", beta_secret.as_str())];
+    let form =
+        [("grant_type", "client_credentials"), ("client_id", "beta-admin"), ("client_secret", beta_secret.as_str())];
     let (status, tokens) = json(on_beta(reqwest::Method::POST, "/oauth/token").form(&form).send().await.unwrap()).await;
     assert_eq!(status, 200, "{tokens}");
     let beta_token = tokens["access_token"].as_str().unwrap().to_string();
-    let (status, _) = json(on_beta(reqwest::Method::GET, "/api/Client").bearer_auth(&beta_token).send().await.unwrap()).await;
+    let (status, _) =
+        json(on_beta(reqwest::Method::GET, "/api/Client").bearer_auth(&beta_token).send().await.unwrap()).await;
     assert_eq!(status, 200);
     let (status, body) =
         json(http.get(format!("{}/api/Client", server.url)).bearer_auth(&beta_token).send().await.unwrap()).await;
@@ -54,7 +57,12 @@ async fn tenants_are_isolated(server: TestServer) {
         json(on_beta(reqwest::Method::GET, "/api/Tenant").bearer_auth(&beta_token).send().await.unwrap()).await;
     assert_eq!((status, tenants["total"].as_i64()), (200, Some(1)), "{tenants}");
     let (status, _) = json(
-        on_beta(reqwest::Method::POST, "/api/Tenant").bearer_auth(&beta_token).json(&json!({ "name": "x" })).send().await.unwrap(),
+        on_beta(reqwest::Method::POST, "/api/Tenant")
+            .bearer_auth(&beta_token)
+            .json(&json!({ "name": "x" }))
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(status, 403);

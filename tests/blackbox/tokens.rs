@@ -20,6 +20,9 @@ async fn create_service(server: &TestServer, client_id: &str) -> String {
     created.client_secret.unwrap()
 }
 
+/// A token request's form fields.
+type Form = Vec<(&'static str, String)>;
+
 fn token_url(server: &TestServer) -> String {
     format!("{}/oauth/token", server.url)
 }
@@ -51,12 +54,13 @@ async fn secret_shown_once_then_works(server: TestServer) {
 async fn token_errors_follow_rfc_6749(server: TestServer) {
     let secret = create_service(&server, "svc").await;
     let http = server.http();
-    let post = |form: Vec<(&'static str, String)>| http.post(token_url(&server)).form(&form).send();
+    let post = |form: Form| http.post(token_url(&server)).form(&form).send();
     let s = |v: &str| v.to_string();
 
-    let response = post(vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", s("wrong"))])
-        .await
-        .unwrap();
+    let response =
+        post(vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", s("wrong"))])
+            .await
+            .unwrap();
     assert_eq!(response.status().as_u16(), 401);
     assert!(response.headers()["www-authenticate"].to_str().unwrap().starts_with("Basic"));
     assert_eq!(response.headers()["cache-control"], "no-store");
@@ -64,13 +68,26 @@ async fn token_errors_follow_rfc_6749(server: TestServer) {
     assert_eq!(body["error"], "invalid_client");
     assert!(!body.to_string().contains("wrong"), "the presented secret is not echoed");
 
-    let cases: Vec<(Vec<(&'static str, String)>, u16, &str)> = vec![
-        (vec![("grant_type", s("client_credentials")), ("client_id", s("nobody")), ("client_secret", s("x"))], 401, "invalid_client"),
+    let cases: Vec<(Form, u16, &str)> = vec![
+        (
+            vec![("grant_type", s("client_credentials")), ("client_id", s("nobody")), ("client_secret", s("x"))],
+            401,
+            "invalid_client",
+        ),
         (vec![("grant_type", s("client_credentials"))], 401, "invalid_client"),
         (vec![("client_id", s("svc")), ("client_secret", secret.clone())], 400, "invalid_request"),
-        (vec![("grant_type", s("urn:unknown")), ("client_id", s("svc")), ("client_secret", secret.clone())], 400, "unsupported_grant_type"),
         (
-            vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", secret.clone()), ("scope", s("admin"))],
+            vec![("grant_type", s("urn:unknown")), ("client_id", s("svc")), ("client_secret", secret.clone())],
+            400,
+            "unsupported_grant_type",
+        ),
+        (
+            vec![
+                ("grant_type", s("client_credentials")),
+                ("client_id", s("svc")),
+                ("client_secret", secret.clone()),
+                ("scope", s("admin")),
+            ],
             400,
             "invalid_scope",
         ),
@@ -95,16 +112,20 @@ async fn token_errors_follow_rfc_6749(server: TestServer) {
     }))
     .unwrap();
     server.admin().await.client_create().body(public).send().await.unwrap();
-    let (status, body) = json(post(vec![("grant_type", s("client_credentials")), ("client_id", s("spa"))]).await.unwrap()).await;
+    let (status, body) =
+        json(post(vec![("grant_type", s("client_credentials")), ("client_id", s("spa"))]).await.unwrap()).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("unauthorized_client")));
     // A disabled client is refused.
     let admin = server.admin().await;
     let id = admin.client_list().q_client_id("svc").send().await.unwrap().into_inner().data[0].id;
     let disable: types::ClientUpdate = serde_json::from_value(json!({ "enabled": false })).unwrap();
     admin.client_update().id(id).body(disable).send().await.unwrap();
-    let (status, _) =
-        json(post(vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", secret)]).await.unwrap())
-            .await;
+    let (status, _) = json(
+        post(vec![("grant_type", s("client_credentials")), ("client_id", s("svc")), ("client_secret", secret)])
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
