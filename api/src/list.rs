@@ -1,15 +1,12 @@
 //! The list query conventions shared by every admin collection (contract §3.1).
 
 use chrono::NaiveDate;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
 /// Largest page a list returns.
 pub const MAX_TAKE: u32 = 1000;
 
 /// Sorting, paging and creation-date range, common to every admin list.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ListParams {
     /// Field to sort by (one of the resource's sortable fields; default `id`).
     pub orderby: Option<String>,

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use dropshot::{HttpResponse, HttpResponseError, RequestContext};
 use keyward_api::access::{Access, access, grants};
-use keyward_api::error::{AdminError, OAuthError};
+use keyward_api::error::AdminError;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
@@ -105,21 +105,4 @@ pub async fn public<T: HttpResponse>(
     work: impl AsyncFnOnce(&App) -> Result<T, Error>,
 ) -> Result<T, AdminError> {
     observed(rqctx, async { work(rqctx.context()).await.map_err(|e| admin_error(rqctx, e)) }).await
-}
-
-/// An OAuth operation, whose failures are RFC 6749 errors.
-pub async fn oauth<T: HttpResponse>(
-    rqctx: &Ctx,
-    work: impl AsyncFnOnce(&App) -> Result<T, OAuthError>,
-) -> Result<T, OAuthError> {
-    observed(rqctx, async {
-        let result = work(rqctx.context()).await;
-        if let Err(error) = &result
-            && error.status >= 500
-        {
-            slog::error!(rqctx.log, "OAuth request failed"; "error" => %error);
-        }
-        result
-    })
-    .await
 }

@@ -1,6 +1,6 @@
 //! `impl KeywardApi`: one thin function per operation.
 
-use super::calls::{Ctx, admin, oauth, public, tenant};
+use super::calls::{Ctx, admin, observed, public, tenant};
 use crate::app::App;
 use crate::domain::{clients, roles, tenants, tokens, users};
 use crate::error::Error;
@@ -103,7 +103,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn oauth_token(rqctx: Ctx, body: TypedBody<TokenRequest>) -> Result<TokenReply, OAuthError> {
-        oauth(&rqctx, async |app| {
+        observed(&rqctx, async {
+            let app = rqctx.context();
             let reply = async {
                 let tenant = tenant(&rqctx).await.map_err(|_| OAuthError::server_error())?;
                 let credentials = tokens::ClientCredentials { basic: basic_credentials(&rqctx)? };
@@ -111,7 +112,12 @@ impl KeywardApi for KeywardImpl {
             };
             Ok(match reply.await {
                 Ok(tokens) => TokenReply::Issued(tokens),
-                Err(error) => TokenReply::Refused(error),
+                Err(error) => {
+                    if error.status >= 500 {
+                        slog::error!(rqctx.log, "token request failed"; "error" => %error);
+                    }
+                    TokenReply::Refused(error)
+                }
             })
         })
         .await
