@@ -48,7 +48,7 @@ fn fuzz() -> Result<()> {
     let venv = root.join("target/schemathesis");
     let st = venv.join("bin/st");
     if !st.exists() {
-        run_step("install schemathesis", Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run_step("create schemathesis venv", Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
         run_step(
             "install schemathesis",
             Command::new(venv.join("bin/pip")).args([

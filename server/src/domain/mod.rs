@@ -22,6 +22,5 @@ pub struct Caller {
     /// default tenant, whose admins administer every tenant (like Keycloak's
     /// master realm).
     pub home_tenant: i64,
-    pub client_id: String,
     pub scopes: Vec<String>,
 }

@@ -97,8 +97,10 @@ async fn authenticate(
     };
     let failed = || OAuthError::invalid_client("client authentication failed");
     let mut conn = app.store.conn().await.map_err(|_| OAuthError::server_error())?;
-    let (client, digests) =
-        clients::by_client_id(&mut conn, tenant.id, &client_id).await.map_err(internal)?.ok_or_else(failed)?;
+    let (client, digests) = clients::by_client_id(&mut conn, tenant.id, &client_id)
+        .await
+        .map_err(|_| OAuthError::server_error())?
+        .ok_or_else(failed)?;
     if !client.enabled {
         return Err(failed());
     }
@@ -116,13 +118,6 @@ async fn authenticate(
         return Err(failed());
     }
     Ok(client)
-}
-
-fn internal(error: Error) -> OAuthError {
-    match error {
-        Error::Internal(_) => OAuthError::server_error(),
-        other => OAuthError::invalid_request(other.to_string()),
-    }
 }
 
 fn client_credentials(
@@ -198,7 +193,6 @@ pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller
     Ok(Caller {
         tenant: tenant.clone(),
         home_tenant,
-        client_id: claims.client_id,
         scopes: claims.scope.split_whitespace().map(str::to_string).collect(),
     })
 }
