@@ -10,6 +10,8 @@ pub enum Access {
     Client,
     /// A bearer token granting this permission (seed 001's names).
     Permission(&'static str),
+    /// A user's bearer access token with this scope (OpenID Connect).
+    Scope(&'static str),
 }
 
 /// Every operation id with its access rule.
@@ -22,6 +24,14 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("discovery_oauth", Access::Public),
     ("oauth_jwks", Access::Public),
     ("oauth_token", Access::Client),
+    ("oauth_authorize", Access::Public),
+    ("oauth_login", Access::Public),
+    ("oauth_consent", Access::Public),
+    ("oauth_userinfo_get", Access::Scope("openid")),
+    ("oauth_userinfo_post", Access::Scope("openid")),
+    ("oauth_introspect", Access::Client),
+    ("oauth_revoke", Access::Client),
+    ("oauth_logout", Access::Public),
     ("tenant_list", Access::Permission("oauthapp.tenant.get")),
     ("tenant_create", Access::Permission("oauthapp.tenant.post")),
     ("tenant_view", Access::Permission("oauthapp.tenant.detail")),
@@ -44,9 +54,26 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("role_delete", Access::Permission("isms.role.delete")),
 ];
 
+/// Operations served but left out of the document: the hosted pages' form
+/// posts, which only our own pages call.
+pub const UNPUBLISHED: &[&str] = &["oauth_login", "oauth_consent"];
+
 /// The wildcard scopes that grant every admin permission; the bootstrap admin
 /// client holds these.
 pub const ADMIN_SCOPES: &[&str] = &["isms.all", "oauthapp.all"];
+
+/// Whether a scope names an admin permission (seed 001's `isms.` and
+/// `oauthapp.` families) rather than an OpenID Connect or API scope.
+pub fn is_permission(scope: &str) -> bool {
+    let lowered = scope.to_ascii_lowercase();
+    lowered.starts_with("isms.") || lowered.starts_with("oauthapp.")
+}
+
+/// Whether a client allowed `allowed` may request `requested`: permissions
+/// honour seed 001's wildcards, other scopes match exactly.
+pub fn allows_scope(allowed: &str, requested: &str) -> bool {
+    if is_permission(requested) { is_permission(allowed) && grants(allowed, requested) } else { allowed == requested }
+}
 
 /// The access rule of an operation; `None` for an id not in the table.
 pub fn access(operation_id: &str) -> Option<Access> {
@@ -86,5 +113,8 @@ mod tests {
         assert!(!grants("isms.client.all", "isms.user.get"));
         assert!(!grants("isms.client.get", "isms.client.post"));
         assert!(!grants("isms", "isms.client.get"));
+        assert!(super::allows_scope("isms.all", "isms.user.get"));
+        assert!(!super::allows_scope("isms.all", "openid"));
+        assert!(super::allows_scope("openid", "openid"));
     }
 }

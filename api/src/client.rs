@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientGrantType {
-    /// `client_credentials` (more grants arrive with later releases).
+    /// `authorization_code`, `refresh_token`, `password` or `client_credentials`.
+    /// Refresh tokens are issued only to clients allowed `refresh_token`.
     pub grant_type: String,
 }
 
@@ -35,6 +36,17 @@ pub struct ClientScope {
 pub struct ClientCorsOrigin {
     /// `scheme://host[:port]`, no path.
     pub origin: String,
+}
+
+/// The form of the access tokens a client receives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessTokenType {
+    /// A self-contained RFC 9068 JWT, verifiable with the JWKS.
+    #[default]
+    Jwt,
+    /// An opaque handle, stored hashed and validated by introspection.
+    Reference,
 }
 
 /// A claim added to every token issued to the client.
@@ -74,6 +86,9 @@ pub struct Client {
     pub allowed_cors_origins: Vec<ClientCorsOrigin>,
     pub require_pkce: bool,
     pub allow_plain_text_pkce: bool,
+    /// Whether the hosted consent page asks the user before the first grant.
+    pub require_consent: bool,
+    pub access_token_type: AccessTokenType,
     /// Seconds.
     pub access_token_lifetime: i64,
     pub identity_token_lifetime: i64,
@@ -112,6 +127,10 @@ pub struct ClientCreate {
     pub require_pkce: Option<bool>,
     /// Default false.
     pub allow_plain_text_pkce: Option<bool>,
+    /// Default false.
+    pub require_consent: Option<bool>,
+    /// Default `jwt`.
+    pub access_token_type: Option<AccessTokenType>,
     /// Seconds, default 3600.
     pub access_token_lifetime: Option<i64>,
     /// Seconds, default 300.
@@ -142,6 +161,8 @@ pub struct ClientUpdate {
     pub allowed_cors_origins: Option<Vec<ClientCorsOrigin>>,
     pub require_pkce: Option<bool>,
     pub allow_plain_text_pkce: Option<bool>,
+    pub require_consent: Option<bool>,
+    pub access_token_type: Option<AccessTokenType>,
     pub access_token_lifetime: Option<i64>,
     pub identity_token_lifetime: Option<i64>,
     pub authorization_code_lifetime: Option<i64>,

@@ -100,6 +100,41 @@ pub enum OAuthErrorCode {
     InvalidScope,
     ServerError,
     TemporarilyUnavailable,
+    /// RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed.
+    InvalidToken,
+    /// RFC 6750 §3.1: the token lacks a scope the resource needs.
+    InsufficientScope,
+    /// Authorization responses (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6).
+    AccessDenied,
+    UnsupportedResponseType,
+    LoginRequired,
+    ConsentRequired,
+    RequestNotSupported,
+    RequestUriNotSupported,
+}
+
+impl OAuthErrorCode {
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuthErrorCode::InvalidRequest => "invalid_request",
+            OAuthErrorCode::InvalidClient => "invalid_client",
+            OAuthErrorCode::InvalidGrant => "invalid_grant",
+            OAuthErrorCode::UnauthorizedClient => "unauthorized_client",
+            OAuthErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            OAuthErrorCode::InvalidScope => "invalid_scope",
+            OAuthErrorCode::ServerError => "server_error",
+            OAuthErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
+            OAuthErrorCode::InvalidToken => "invalid_token",
+            OAuthErrorCode::InsufficientScope => "insufficient_scope",
+            OAuthErrorCode::AccessDenied => "access_denied",
+            OAuthErrorCode::UnsupportedResponseType => "unsupported_response_type",
+            OAuthErrorCode::LoginRequired => "login_required",
+            OAuthErrorCode::ConsentRequired => "consent_required",
+            OAuthErrorCode::RequestNotSupported => "request_not_supported",
+            OAuthErrorCode::RequestUriNotSupported => "request_uri_not_supported",
+        }
+    }
 }
 
 /// An RFC 6749 §5.2 error: `{error, error_description}`.
@@ -140,6 +175,13 @@ impl OAuthError {
     }
     pub fn invalid_scope(description: impl Into<String>) -> Self {
         Self::new(400, OAuthErrorCode::InvalidScope, description)
+    }
+    /// RFC 6750: the bearer token is not acceptable (401 with a challenge).
+    pub fn invalid_token(description: impl Into<String>) -> Self {
+        Self::new(401, OAuthErrorCode::InvalidToken, description)
+    }
+    pub fn insufficient_scope(description: impl Into<String>) -> Self {
+        Self::new(403, OAuthErrorCode::InsufficientScope, description)
     }
     pub fn server_error() -> Self {
         Self::new(500, OAuthErrorCode::ServerError, "internal error; see the server log for the request id")

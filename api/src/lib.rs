@@ -17,7 +17,10 @@ use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate}
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
-use oauth::{Jwks, ServerMetadata, TokenReply, TokenRequest};
+use oauth::{
+    AuthorizeRequest, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest, OAuthReply, Revoked, ServerMetadata,
+    TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
+};
 use ops::Health;
 use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use schemars::JsonSchema;
@@ -117,10 +120,14 @@ pub trait KeywardApi {
 
     /// Token endpoint
     ///
-    /// RFC 6749 §3.2. Grants: `client_credentials`. The client authenticates
-    /// with HTTP basic (`client_secret_basic`) or form fields
-    /// (`client_secret_post`). Access tokens are RFC 9068 JWTs signed with
-    /// ES256. Responses carry `Cache-Control: no-store`; a failed client
+    /// RFC 6749 §3.2. Grants: `authorization_code` (with PKCE, RFC 7636),
+    /// `refresh_token` (rotated on every use; reusing a rotated token revokes
+    /// its whole family), `password` (clients that enable it) and
+    /// `client_credentials`. Confidential clients authenticate with HTTP basic
+    /// (`client_secret_basic`) or form fields (`client_secret_post`); public
+    /// clients send only `client_id` (`none`). Access tokens are RFC 9068 JWTs
+    /// signed with ES256, or opaque reference tokens for clients configured
+    /// so. Responses carry `Cache-Control: no-store`; a failed client
     /// authentication answers 401 with `WWW-Authenticate`.
     ///
     /// Permission: client authentication.
@@ -135,6 +142,130 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<TokenRequest>,
     ) -> Result<TokenReply, OAuthError>;
+
+    /// Authorization endpoint
+    ///
+    /// RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the
+    /// authorization code flow. Shows the hosted sign-in page (and the consent
+    /// page when the client requires consent), then redirects to the client's
+    /// registered redirect URI with `code`, `state` and `iss` (RFC 9207), by
+    /// query or `form_post`. An unknown client or unregistered redirect URI
+    /// gets an error page and no redirect; every other error is redirected as
+    /// RFC 6749 §4.1.2.1 says.
+    ///
+    /// Permission: none (the user signs in on the page).
+    #[endpoint { method = GET, path = "/oauth/authorize", tags = ["oauth"] }]
+    async fn oauth_authorize(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<AuthorizeRequest>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
+    /// Sign-in form submission
+    ///
+    /// The hosted sign-in page posts here; not an API.
+    ///
+    /// Permission: none.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/authorize/login",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+        unpublished = true,
+    }]
+    async fn oauth_login(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<LoginForm>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
+    /// Consent form submission
+    ///
+    /// The hosted consent page posts here; not an API.
+    ///
+    /// Permission: none.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/authorize/consent",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+        unpublished = true,
+    }]
+    async fn oauth_consent(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<ConsentForm>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
+    /// UserInfo (GET)
+    ///
+    /// OpenID Connect Core §5.3: the signed-in user's claims allowed by the
+    /// access token's scopes (`profile`, `email`, `phone`). Revoked or expired
+    /// tokens answer 401 with an RFC 6750 `WWW-Authenticate` challenge.
+    ///
+    /// Permission: a user's access token with scope `openid`.
+    #[endpoint { method = GET, path = "/oauth/userinfo", tags = ["oauth"] }]
+    async fn oauth_userinfo_get(rqctx: RequestContext<Self::Context>) -> Result<OAuthReply<UserInfo>, OAuthError>;
+
+    /// UserInfo (POST)
+    ///
+    /// The same as `GET /oauth/userinfo`, for clients that POST.
+    ///
+    /// Permission: a user's access token with scope `openid`.
+    #[endpoint { method = POST, path = "/oauth/userinfo", tags = ["oauth"] }]
+    async fn oauth_userinfo_post(rqctx: RequestContext<Self::Context>) -> Result<OAuthReply<UserInfo>, OAuthError>;
+
+    /// Token introspection
+    ///
+    /// RFC 7662: whether a token (JWT or reference access token, or refresh
+    /// token) is active, with its claims. Expired, revoked, unknown and other
+    /// tenants' tokens are `{"active": false}`. Any confidential client of the
+    /// tenant may introspect (resource servers are clients).
+    ///
+    /// Permission: client authentication.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/introspect",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn oauth_introspect(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<TokenTypeHintRequest>,
+    ) -> Result<OAuthReply<Introspection>, OAuthError>;
+
+    /// Token revocation
+    ///
+    /// RFC 7009: revokes a token the calling client was issued. A refresh
+    /// token revokes its whole family and the access tokens issued under it;
+    /// a JWT access token goes on the deny-list until it expires. Unknown
+    /// tokens also answer 200, as the RFC requires.
+    ///
+    /// Permission: client authentication.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/revoke",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn oauth_revoke(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<TokenTypeHintRequest>,
+    ) -> Result<OAuthReply<Revoked>, OAuthError>;
+
+    /// End session
+    ///
+    /// OpenID Connect RP-Initiated Logout 1.0: ends the browser session and
+    /// redirects to `post_logout_redirect_uri` when it is registered for the
+    /// client the `id_token_hint` names; otherwise shows a signed-out page.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/oauth/logout", tags = ["oauth"] }]
+    async fn oauth_logout(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<LogoutRequest>,
+    ) -> Result<http::Response<Body>, AdminError>;
 
     /// List tenants
     ///

@@ -8,22 +8,35 @@ use serde::{Deserialize, Serialize};
 
 type HttpHandlerResult = Result<http::Response<dropshot::Body>, HttpError>;
 
-/// A token request (RFC 6749 §4.4.2), sent form-encoded. The grant type is a
-/// string, not an enum, so an unknown one yields `unsupported_grant_type`
-/// rather than a parse error.
+/// A token request (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6), sent
+/// form-encoded. The grant type is a string, not an enum, so an unknown one
+/// yields `unsupported_grant_type` rather than a parse error.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct TokenRequest {
-    /// `client_credentials`.
+    /// `authorization_code`, `refresh_token`, `password` or `client_credentials`.
     pub grant_type: String,
-    /// Space-separated scopes; defaults to all the client may request.
+    /// Space-separated scopes: for `client_credentials` and `password`, defaults
+    /// to all the client may request; for `refresh_token`, narrows the grant's.
     pub scope: Option<String>,
-    /// For `client_secret_post` authentication.
+    /// For `client_secret_post` authentication and public clients.
     pub client_id: Option<String>,
     /// For `client_secret_post` authentication.
     pub client_secret: Option<String>,
+    /// `authorization_code`: the code from the authorization response.
+    pub code: Option<String>,
+    /// `authorization_code`: exactly the redirect URI of the authorization request.
+    pub redirect_uri: Option<String>,
+    /// `authorization_code`: the PKCE verifier (RFC 7636).
+    pub code_verifier: Option<String>,
+    /// `refresh_token`: the refresh token.
+    pub refresh_token: Option<String>,
+    /// `password`: user name, email or phone number.
+    pub username: Option<String>,
+    /// `password`: the user's password.
+    pub password: Option<String>,
 }
 
-/// A successful token response (RFC 6749 §5.1).
+/// A successful token response (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct TokenResponse {
     pub access_token: String,
@@ -34,6 +47,151 @@ pub struct TokenResponse {
     /// The granted scopes, space-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// Present when the client may use the `refresh_token` grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Present when the grant includes the `openid` scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+/// An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect
+/// Core §3.1.2.1). Every field is optional here so that each missing or
+/// malformed one gets its precise error, on a page or by redirect.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct AuthorizeRequest {
+    /// `code`.
+    pub response_type: Option<String>,
+    pub client_id: Option<String>,
+    /// Must equal one of the client's registered redirect URIs.
+    pub redirect_uri: Option<String>,
+    pub scope: Option<String>,
+    /// Returned unchanged to the client.
+    pub state: Option<String>,
+    /// Copied into the ID token.
+    pub nonce: Option<String>,
+    /// RFC 7636 challenge, 43 to 128 characters.
+    pub code_challenge: Option<String>,
+    /// `S256` (default) or, if the client allows it, `plain`.
+    pub code_challenge_method: Option<String>,
+    /// Space-separated: `none`, `login`, `consent`.
+    pub prompt: Option<String>,
+    /// Seconds since the user last signed in beyond which they must again.
+    pub max_age: Option<String>,
+    /// `query` (default) or `form_post`.
+    pub response_mode: Option<String>,
+    /// Prefills the sign-in name.
+    pub login_hint: Option<String>,
+    /// Not supported: refused with `request_not_supported`.
+    pub request: Option<String>,
+    /// Not supported: refused with `request_uri_not_supported`.
+    pub request_uri: Option<String>,
+}
+
+/// The hosted sign-in form's submission.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct LoginForm {
+    /// The authorization request, as its query string.
+    pub request: String,
+    pub csrf: String,
+    /// User name, email or phone number.
+    pub username: String,
+    pub password: String,
+}
+
+/// The hosted consent form's submission.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ConsentForm {
+    /// The authorization request, as its query string.
+    pub request: String,
+    pub csrf: String,
+    /// `allow` or `deny`.
+    pub decision: String,
+    /// Present (any value) to remember the consent.
+    pub remember: Option<String>,
+}
+
+/// RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct LogoutRequest {
+    /// An ID token Keyward issued to the client (expired ones are accepted).
+    pub id_token_hint: Option<String>,
+    /// Must be registered for the client named by the hint.
+    pub post_logout_redirect_uri: Option<String>,
+    /// Returned unchanged with the redirect.
+    pub state: Option<String>,
+    pub client_id: Option<String>,
+}
+
+/// An introspection or revocation request (RFC 7662 §2.1, RFC 7009 §2.1),
+/// form-encoded, from an authenticated client.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct TokenTypeHintRequest {
+    pub token: String,
+    /// `access_token` or `refresh_token`; only a hint.
+    pub token_type_hint: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// RFC 7662 §2.2. Inactive tokens carry only `active: false`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Introspection {
+    pub active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// `Bearer` for access tokens, `refresh_token` for refresh tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+}
+
+/// What RFC 7009 revocation answers: an empty object.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Revoked {}
+
+/// OpenID Connect Core §5.1 claims of the user, by granted scope: `sub`
+/// always; `profile`: name, preferred_username, nickname, picture,
+/// updated_at; `email`: email, email_verified; `phone`: phone_number,
+/// phone_number_verified.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct UserInfo {
+    pub sub: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number_verified: Option<bool>,
 }
 
 /// A public signing key (RFC 7517), EC P-256 for ES256.
@@ -60,14 +218,31 @@ pub struct Jwks {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ServerMetadata {
     pub issuer: String,
+    pub authorization_endpoint: String,
     pub token_endpoint: String,
+    pub userinfo_endpoint: String,
     pub jwks_uri: String,
+    pub introspection_endpoint: String,
+    pub revocation_endpoint: String,
+    pub end_session_endpoint: String,
+    pub scopes_supported: Vec<String>,
+    pub claims_supported: Vec<String>,
+    pub response_types_supported: Vec<String>,
+    pub response_modes_supported: Vec<String>,
     pub grant_types_supported: Vec<String>,
     pub token_endpoint_auth_methods_supported: Vec<String>,
-    pub response_types_supported: Vec<String>,
-    pub scopes_supported: Vec<String>,
+    pub introspection_endpoint_auth_methods_supported: Vec<String>,
+    pub revocation_endpoint_auth_methods_supported: Vec<String>,
+    pub code_challenge_methods_supported: Vec<String>,
+    pub prompt_values_supported: Vec<String>,
     pub subject_types_supported: Vec<String>,
     pub id_token_signing_alg_values_supported: Vec<String>,
+    pub userinfo_signing_alg_values_supported: Vec<String>,
+    pub claims_parameter_supported: bool,
+    pub request_parameter_supported: bool,
+    pub request_uri_parameter_supported: bool,
+    /// RFC 9207: authorization responses carry `iss`.
+    pub authorization_response_iss_parameter_supported: bool,
     pub service_documentation: String,
 }
 
@@ -88,34 +263,47 @@ impl Default for NoStoreHeaders {
     }
 }
 
-type Issued = HttpResponseHeaders<HttpResponseOk<TokenResponse>, NoStoreHeaders>;
-
-/// The token endpoint's answer. A refusal travels here rather than as the
-/// operation's error type because it needs headers — `Cache-Control`, and
-/// `WWW-Authenticate` for `invalid_client` (RFC 6749 §5.2) — which dropshot's
-/// error path cannot add. The document still describes it as the 4XX error.
+/// An OAuth endpoint's JSON answer. A refusal travels here rather than as
+/// the operation's error type because it needs headers — `Cache-Control`,
+/// and the `WWW-Authenticate` challenge of `invalid_client` (RFC 6749 §5.2)
+/// and `invalid_token` (RFC 6750 §3) — which dropshot's error path cannot
+/// add. The document still describes it as the 4XX error.
 #[derive(Debug)]
-pub enum TokenReply {
-    Issued(TokenResponse),
+pub enum OAuthReply<T> {
+    Done(T),
     Refused(OAuthError),
 }
 
-impl HttpResponse for TokenReply {
+/// The token endpoint's answer.
+pub type TokenReply = OAuthReply<TokenResponse>;
+
+fn challenge(error: &OAuthError) -> Option<String> {
+    let description = error.error_description.as_deref().unwrap_or("").replace(['"', '\\'], "'");
+    match error.error {
+        OAuthErrorCode::InvalidClient => Some(r#"Basic realm="keyward", charset="UTF-8""#.to_string()),
+        OAuthErrorCode::InvalidToken | OAuthErrorCode::InsufficientScope => Some(format!(
+            r#"Bearer realm="keyward", error="{}", error_description="{description}""#,
+            error.error.as_str()
+        )),
+        _ => None,
+    }
+}
+
+impl<T: JsonSchema + Serialize + Send + Sync + 'static> HttpResponse for OAuthReply<T> {
     fn to_result(self) -> HttpHandlerResult {
         match self {
-            TokenReply::Issued(tokens) => {
-                HttpResponseHeaders::new(HttpResponseOk(tokens), NoStoreHeaders::default()).to_result()
+            OAuthReply::Done(body) => {
+                HttpResponseHeaders::new(HttpResponseOk(body), NoStoreHeaders::default()).to_result()
             }
-            TokenReply::Refused(error) => {
+            OAuthReply::Refused(error) => {
                 let body = serde_json::to_vec(&error).map_err(|e| HttpError::for_internal_error(e.to_string()))?;
                 let mut response = http::Response::builder()
                     .status(error.status)
                     .header(http::header::CONTENT_TYPE, "application/json")
                     .header(http::header::CACHE_CONTROL, "no-store")
                     .header(http::header::PRAGMA, "no-cache");
-                if error.error == OAuthErrorCode::InvalidClient {
-                    response =
-                        response.header(http::header::WWW_AUTHENTICATE, r#"Basic realm="keyward", charset="UTF-8""#);
+                if let Some(challenge) = challenge(&error) {
+                    response = response.header(http::header::WWW_AUTHENTICATE, challenge);
                 }
                 response.body(body.into()).map_err(|e| HttpError::for_internal_error(e.to_string()))
             }
@@ -123,13 +311,13 @@ impl HttpResponse for TokenReply {
     }
 
     fn response_metadata() -> ApiEndpointResponse {
-        Issued::response_metadata()
+        HttpResponseHeaders::<HttpResponseOk<T>, NoStoreHeaders>::response_metadata()
     }
 
     fn status_code(&self) -> StatusCode {
         match self {
-            TokenReply::Issued(_) => StatusCode::OK,
-            TokenReply::Refused(error) => StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
+            OAuthReply::Done(_) => StatusCode::OK,
+            OAuthReply::Refused(error) => StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST),
         }
     }
 }

@@ -7,6 +7,63 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///The form of the access tokens a client receives.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum AccessTokenType {
+        ///A self-contained RFC 9068 JWT, verifiable with the JWKS.
+        #[serde(rename = "jwt")]
+        Jwt,
+        ///An opaque handle, stored hashed and validated by introspection.
+        #[serde(rename = "reference")]
+        Reference,
+    }
+    impl ::std::fmt::Display for AccessTokenType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Jwt => f.write_str("jwt"),
+                Self::Reference => f.write_str("reference"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AccessTokenType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "jwt" => Ok(Self::Jwt),
+                "reference" => Ok(Self::Reference),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AccessTokenType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AccessTokenType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///An admin API failure: `{code, codeName, message, data: null}` with `code` equal to the HTTP status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AdminError {
@@ -136,6 +193,8 @@ pub mod types {
         ///Seconds.
         #[serde(rename = "accessTokenLifetime")]
         pub access_token_lifetime: i64,
+        #[serde(rename = "accessTokenType")]
+        pub access_token_type: AccessTokenType,
         #[serde(rename = "allowPlainTextPkce")]
         pub allow_plain_text_pkce: bool,
         #[serde(rename = "allowedCorsOrigins")]
@@ -167,6 +226,9 @@ pub mod types {
         ///True for a confidential client (it authenticates with a secret).
         #[serde(rename = "requireClientSecret")]
         pub require_client_secret: bool,
+        ///Whether the hosted consent page asks the user before the first grant.
+        #[serde(rename = "requireConsent")]
+        pub require_consent: bool,
         #[serde(rename = "requirePkce")]
         pub require_pkce: bool,
         #[serde(rename = "slidingRefreshTokenLifetime")]
@@ -217,6 +279,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_lifetime: ::std::option::Option<i64>,
+        ///Default `jwt`.
+        #[serde(
+            rename = "accessTokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_type: ::std::option::Option<AccessTokenType>,
         ///Default false.
         #[serde(
             rename = "allowPlainTextPkce",
@@ -288,6 +356,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub require_client_secret: ::std::option::Option<bool>,
+        ///Default false.
+        #[serde(
+            rename = "requireConsent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_consent: ::std::option::Option<bool>,
         ///Default true.
         #[serde(
             rename = "requirePkce",
@@ -326,7 +400,7 @@ pub mod types {
     ///`ClientGrantType`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ClientGrantType {
-        ///`client_credentials` (more grants arrive with later releases).
+        ///`authorization_code`, `refresh_token`, `password` or `client_credentials`. Refresh tokens are issued only to clients allowed `refresh_token`.
         #[serde(rename = "grantType")]
         pub grant_type: ::std::string::String,
     }
@@ -397,6 +471,11 @@ pub mod types {
         )]
         pub access_token_lifetime: ::std::option::Option<i64>,
         #[serde(
+            rename = "accessTokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_type: ::std::option::Option<AccessTokenType>,
+        #[serde(
             rename = "allowPlainTextPkce",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -454,6 +533,11 @@ pub mod types {
         )]
         pub redirect_uris: ::std::option::Option<::std::vec::Vec<ClientRedirectUri>>,
         #[serde(
+            rename = "requireConsent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_consent: ::std::option::Option<bool>,
+        #[serde(
             rename = "requirePkce",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -477,6 +561,39 @@ pub mod types {
     }
     impl Health {
         pub fn builder() -> builder::Health {
+            Default::default()
+        }
+    }
+    ///RFC 7662 §2.2. Inactive tokens carry only `active: false`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Introspection {
+        pub active: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aud: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub exp: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub iat: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub iss: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub jti: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nbf: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub: ::std::option::Option<::std::string::String>,
+        ///`Bearer` for access tokens, `refresh_token` for refresh tokens.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl Introspection {
+        pub fn builder() -> builder::Introspection {
             Default::default()
         }
     }
@@ -550,6 +667,25 @@ pub mod types {
         ServerError,
         #[serde(rename = "temporarily_unavailable")]
         TemporarilyUnavailable,
+        #[serde(rename = "unsupported_response_type")]
+        UnsupportedResponseType,
+        #[serde(rename = "login_required")]
+        LoginRequired,
+        #[serde(rename = "consent_required")]
+        ConsentRequired,
+        #[serde(rename = "request_not_supported")]
+        RequestNotSupported,
+        #[serde(rename = "request_uri_not_supported")]
+        RequestUriNotSupported,
+        ///RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed.
+        #[serde(rename = "invalid_token")]
+        InvalidToken,
+        ///RFC 6750 §3.1: the token lacks a scope the resource needs.
+        #[serde(rename = "insufficient_scope")]
+        InsufficientScope,
+        ///Authorization responses (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6).
+        #[serde(rename = "access_denied")]
+        AccessDenied,
     }
     impl ::std::fmt::Display for OAuthErrorCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -562,6 +698,14 @@ pub mod types {
                 Self::InvalidScope => f.write_str("invalid_scope"),
                 Self::ServerError => f.write_str("server_error"),
                 Self::TemporarilyUnavailable => f.write_str("temporarily_unavailable"),
+                Self::UnsupportedResponseType => f.write_str("unsupported_response_type"),
+                Self::LoginRequired => f.write_str("login_required"),
+                Self::ConsentRequired => f.write_str("consent_required"),
+                Self::RequestNotSupported => f.write_str("request_not_supported"),
+                Self::RequestUriNotSupported => f.write_str("request_uri_not_supported"),
+                Self::InvalidToken => f.write_str("invalid_token"),
+                Self::InsufficientScope => f.write_str("insufficient_scope"),
+                Self::AccessDenied => f.write_str("access_denied"),
             }
         }
     }
@@ -579,6 +723,14 @@ pub mod types {
                 "invalid_scope" => Ok(Self::InvalidScope),
                 "server_error" => Ok(Self::ServerError),
                 "temporarily_unavailable" => Ok(Self::TemporarilyUnavailable),
+                "unsupported_response_type" => Ok(Self::UnsupportedResponseType),
+                "login_required" => Ok(Self::LoginRequired),
+                "consent_required" => Ok(Self::ConsentRequired),
+                "request_not_supported" => Ok(Self::RequestNotSupported),
+                "request_uri_not_supported" => Ok(Self::RequestUriNotSupported),
+                "invalid_token" => Ok(Self::InvalidToken),
+                "insufficient_scope" => Ok(Self::InsufficientScope),
+                "access_denied" => Ok(Self::AccessDenied),
                 _ => Err("invalid value".into()),
             }
         }
@@ -682,6 +834,35 @@ pub mod types {
             Default::default()
         }
     }
+    ///What RFC 7009 revocation answers: an empty object.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct Revoked(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for Revoked {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Revoked>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: Revoked) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for Revoked {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///A role as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Role {
@@ -730,18 +911,41 @@ pub mod types {
     ///Authorization server metadata (RFC 8414, OpenID Connect Discovery 1.0): only what this server actually supports.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServerMetadata {
+        pub authorization_endpoint: ::std::string::String,
+        ///RFC 9207: authorization responses carry `iss`.
+        pub authorization_response_iss_parameter_supported: bool,
+        pub claims_parameter_supported: bool,
+        pub claims_supported: ::std::vec::Vec<::std::string::String>,
+        pub code_challenge_methods_supported: ::std::vec::Vec<::std::string::String>,
+        pub end_session_endpoint: ::std::string::String,
         pub grant_types_supported: ::std::vec::Vec<::std::string::String>,
         pub id_token_signing_alg_values_supported: ::std::vec::Vec<
             ::std::string::String,
         >,
+        pub introspection_endpoint: ::std::string::String,
+        pub introspection_endpoint_auth_methods_supported: ::std::vec::Vec<
+            ::std::string::String,
+        >,
         pub issuer: ::std::string::String,
         pub jwks_uri: ::std::string::String,
+        pub prompt_values_supported: ::std::vec::Vec<::std::string::String>,
+        pub request_parameter_supported: bool,
+        pub request_uri_parameter_supported: bool,
+        pub response_modes_supported: ::std::vec::Vec<::std::string::String>,
         pub response_types_supported: ::std::vec::Vec<::std::string::String>,
+        pub revocation_endpoint: ::std::string::String,
+        pub revocation_endpoint_auth_methods_supported: ::std::vec::Vec<
+            ::std::string::String,
+        >,
         pub scopes_supported: ::std::vec::Vec<::std::string::String>,
         pub service_documentation: ::std::string::String,
         pub subject_types_supported: ::std::vec::Vec<::std::string::String>,
         pub token_endpoint: ::std::string::String,
         pub token_endpoint_auth_methods_supported: ::std::vec::Vec<
+            ::std::string::String,
+        >,
+        pub userinfo_endpoint: ::std::string::String,
+        pub userinfo_signing_alg_values_supported: ::std::vec::Vec<
             ::std::string::String,
         >,
     }
@@ -841,32 +1045,56 @@ pub mod types {
             Default::default()
         }
     }
-    ///A token request (RFC 6749 §4.4.2), sent form-encoded. The grant type is a string, not an enum, so an unknown one yields `unsupported_grant_type` rather than a parse error.
+    ///A token request (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6), sent form-encoded. The grant type is a string, not an enum, so an unknown one yields `unsupported_grant_type` rather than a parse error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TokenRequest {
-        ///For `client_secret_post` authentication.
+        ///For `client_secret_post` authentication and public clients.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_id: ::std::option::Option<::std::string::String>,
         ///For `client_secret_post` authentication.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_secret: ::std::option::Option<::std::string::String>,
-        ///`client_credentials`.
+        ///`authorization_code`: the code from the authorization response.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///`authorization_code`: the PKCE verifier (RFC 7636).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code_verifier: ::std::option::Option<::std::string::String>,
+        ///`authorization_code`, `refresh_token`, `password` or `client_credentials`.
         pub grant_type: ::std::string::String,
-        ///Space-separated scopes; defaults to all the client may request.
+        ///`password`: the user's password.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        ///`authorization_code`: exactly the redirect URI of the authorization request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub redirect_uri: ::std::option::Option<::std::string::String>,
+        ///`refresh_token`: the refresh token.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///Space-separated scopes: for `client_credentials` and `password`, defaults to all the client may request; for `refresh_token`, narrows the grant's.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
+        ///`password`: user name, email or phone number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
     }
     impl TokenRequest {
         pub fn builder() -> builder::TokenRequest {
             Default::default()
         }
     }
-    ///A successful token response (RFC 6749 §5.1).
+    ///A successful token response (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TokenResponse {
         pub access_token: ::std::string::String,
         ///Seconds until the access token expires.
         pub expires_in: i64,
+        ///Present when the grant includes the `openid` scope.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id_token: ::std::option::Option<::std::string::String>,
+        ///Present when the client may use the `refresh_token` grant.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
         ///The granted scopes, space-separated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
@@ -875,6 +1103,23 @@ pub mod types {
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
+            Default::default()
+        }
+    }
+    ///An introspection or revocation request (RFC 7662 §2.1, RFC 7009 §2.1), form-encoded, from an authenticated client.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TokenTypeHintRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        pub token: ::std::string::String,
+        ///`access_token` or `refresh_token`; only a hint.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_type_hint: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenTypeHintRequest {
+        pub fn builder() -> builder::TokenTypeHintRequest {
             Default::default()
         }
     }
@@ -971,6 +1216,34 @@ pub mod types {
     }
     impl UserCreate {
         pub fn builder() -> builder::UserCreate {
+            Default::default()
+        }
+    }
+    ///OpenID Connect Core §5.1 claims of the user, by granted scope: `sub` always; `profile`: name, preferred_username, nickname, picture, updated_at; `email`: email, email_verified; `phone`: phone_number, phone_number_verified.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email_verified: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nickname: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number_verified: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub picture: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub preferred_username: ::std::option::Option<::std::string::String>,
+        pub sub: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+    }
+    impl UserInfo {
+        pub fn builder() -> builder::UserInfo {
             Default::default()
         }
     }
@@ -1695,6 +1968,10 @@ pub mod types {
                 ::std::string::String,
             >,
             access_token_lifetime: ::std::result::Result<i64, ::std::string::String>,
+            access_token_type: ::std::result::Result<
+                super::AccessTokenType,
+                ::std::string::String,
+            >,
             allow_plain_text_pkce: ::std::result::Result<bool, ::std::string::String>,
             allowed_cors_origins: ::std::result::Result<
                 ::std::vec::Vec<super::ClientCorsOrigin>,
@@ -1752,6 +2029,7 @@ pub mod types {
                 ::std::string::String,
             >,
             require_client_secret: ::std::result::Result<bool, ::std::string::String>,
+            require_consent: ::std::result::Result<bool, ::std::string::String>,
             require_pkce: ::std::result::Result<bool, ::std::string::String>,
             sliding_refresh_token_lifetime: ::std::result::Result<
                 i64,
@@ -1771,6 +2049,9 @@ pub mod types {
                     ),
                     access_token_lifetime: Err(
                         "no value supplied for access_token_lifetime".to_string(),
+                    ),
+                    access_token_type: Err(
+                        "no value supplied for access_token_type".to_string(),
                     ),
                     allow_plain_text_pkce: Err(
                         "no value supplied for allow_plain_text_pkce".to_string(),
@@ -1810,6 +2091,9 @@ pub mod types {
                     require_client_secret: Err(
                         "no value supplied for require_client_secret".to_string(),
                     ),
+                    require_consent: Err(
+                        "no value supplied for require_consent".to_string(),
+                    ),
                     require_pkce: Err("no value supplied for require_pkce".to_string()),
                     sliding_refresh_token_lifetime: Err(
                         "no value supplied for sliding_refresh_token_lifetime"
@@ -1844,6 +2128,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AccessTokenType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_type: {e}"
                         )
                     });
                 self
@@ -2082,6 +2380,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn require_consent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_consent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_consent: {e}"
+                        )
+                    });
+                self
+            }
             pub fn require_pkce<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2130,6 +2442,7 @@ pub mod types {
                     absolute_refresh_token_lifetime: value
                         .absolute_refresh_token_lifetime?,
                     access_token_lifetime: value.access_token_lifetime?,
+                    access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
                     allowed_cors_origins: value.allowed_cors_origins?,
                     allowed_grant_types: value.allowed_grant_types?,
@@ -2148,6 +2461,7 @@ pub mod types {
                     properties: value.properties?,
                     redirect_uris: value.redirect_uris?,
                     require_client_secret: value.require_client_secret?,
+                    require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
                     sliding_refresh_token_lifetime: value
                         .sliding_refresh_token_lifetime?,
@@ -2162,6 +2476,7 @@ pub mod types {
                         value.absolute_refresh_token_lifetime,
                     ),
                     access_token_lifetime: Ok(value.access_token_lifetime),
+                    access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
                     allowed_grant_types: Ok(value.allowed_grant_types),
@@ -2180,6 +2495,7 @@ pub mod types {
                     properties: Ok(value.properties),
                     redirect_uris: Ok(value.redirect_uris),
                     require_client_secret: Ok(value.require_client_secret),
+                    require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
                     sliding_refresh_token_lifetime: Ok(
                         value.sliding_refresh_token_lifetime,
@@ -2294,6 +2610,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            access_token_type: ::std::result::Result<
+                ::std::option::Option<super::AccessTokenType>,
+                ::std::string::String,
+            >,
             allow_plain_text_pkce: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2354,6 +2674,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            require_consent: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             require_pkce: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -2368,6 +2692,7 @@ pub mod types {
                 Self {
                     absolute_refresh_token_lifetime: Ok(Default::default()),
                     access_token_lifetime: Ok(Default::default()),
+                    access_token_type: Ok(Default::default()),
                     allow_plain_text_pkce: Ok(Default::default()),
                     allowed_cors_origins: Ok(Default::default()),
                     allowed_grant_types: Ok(Default::default()),
@@ -2383,6 +2708,7 @@ pub mod types {
                     properties: Ok(Default::default()),
                     redirect_uris: Ok(Default::default()),
                     require_client_secret: Ok(Default::default()),
+                    require_consent: Ok(Default::default()),
                     require_pkce: Ok(Default::default()),
                     sliding_refresh_token_lifetime: Ok(Default::default()),
                 }
@@ -2413,6 +2739,22 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AccessTokenType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_type: {e}"
                         )
                     });
                 self
@@ -2615,6 +2957,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn require_consent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_consent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_consent: {e}"
+                        )
+                    });
+                self
+            }
             pub fn require_pkce<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2651,6 +3007,7 @@ pub mod types {
                     absolute_refresh_token_lifetime: value
                         .absolute_refresh_token_lifetime?,
                     access_token_lifetime: value.access_token_lifetime?,
+                    access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
                     allowed_cors_origins: value.allowed_cors_origins?,
                     allowed_grant_types: value.allowed_grant_types?,
@@ -2666,6 +3023,7 @@ pub mod types {
                     properties: value.properties?,
                     redirect_uris: value.redirect_uris?,
                     require_client_secret: value.require_client_secret?,
+                    require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
                     sliding_refresh_token_lifetime: value.sliding_refresh_token_lifetime?,
                 })
@@ -2678,6 +3036,7 @@ pub mod types {
                         value.absolute_refresh_token_lifetime,
                     ),
                     access_token_lifetime: Ok(value.access_token_lifetime),
+                    access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
                     allowed_grant_types: Ok(value.allowed_grant_types),
@@ -2693,6 +3052,7 @@ pub mod types {
                     properties: Ok(value.properties),
                     redirect_uris: Ok(value.redirect_uris),
                     require_client_secret: Ok(value.require_client_secret),
+                    require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
                     sliding_refresh_token_lifetime: Ok(
                         value.sliding_refresh_token_lifetime,
@@ -3066,6 +3426,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            access_token_type: ::std::result::Result<
+                ::std::option::Option<super::AccessTokenType>,
+                ::std::string::String,
+            >,
             allow_plain_text_pkce: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -3120,6 +3484,10 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ClientRedirectUri>>,
                 ::std::string::String,
             >,
+            require_consent: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             require_pkce: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -3134,6 +3502,7 @@ pub mod types {
                 Self {
                     absolute_refresh_token_lifetime: Ok(Default::default()),
                     access_token_lifetime: Ok(Default::default()),
+                    access_token_type: Ok(Default::default()),
                     allow_plain_text_pkce: Ok(Default::default()),
                     allowed_cors_origins: Ok(Default::default()),
                     allowed_grant_types: Ok(Default::default()),
@@ -3147,6 +3516,7 @@ pub mod types {
                     post_logout_redirect_uris: Ok(Default::default()),
                     properties: Ok(Default::default()),
                     redirect_uris: Ok(Default::default()),
+                    require_consent: Ok(Default::default()),
                     require_pkce: Ok(Default::default()),
                     sliding_refresh_token_lifetime: Ok(Default::default()),
                 }
@@ -3177,6 +3547,22 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AccessTokenType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_type: {e}"
                         )
                     });
                 self
@@ -3367,6 +3753,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn require_consent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_consent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_consent: {e}"
+                        )
+                    });
+                self
+            }
             pub fn require_pkce<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3403,6 +3803,7 @@ pub mod types {
                     absolute_refresh_token_lifetime: value
                         .absolute_refresh_token_lifetime?,
                     access_token_lifetime: value.access_token_lifetime?,
+                    access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
                     allowed_cors_origins: value.allowed_cors_origins?,
                     allowed_grant_types: value.allowed_grant_types?,
@@ -3416,6 +3817,7 @@ pub mod types {
                     post_logout_redirect_uris: value.post_logout_redirect_uris?,
                     properties: value.properties?,
                     redirect_uris: value.redirect_uris?,
+                    require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
                     sliding_refresh_token_lifetime: value.sliding_refresh_token_lifetime?,
                 })
@@ -3428,6 +3830,7 @@ pub mod types {
                         value.absolute_refresh_token_lifetime,
                     ),
                     access_token_lifetime: Ok(value.access_token_lifetime),
+                    access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
                     allowed_grant_types: Ok(value.allowed_grant_types),
@@ -3441,6 +3844,7 @@ pub mod types {
                     post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
                     properties: Ok(value.properties),
                     redirect_uris: Ok(value.redirect_uris),
+                    require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
                     sliding_refresh_token_lifetime: Ok(
                         value.sliding_refresh_token_lifetime,
@@ -3484,6 +3888,257 @@ pub mod types {
         impl ::std::convert::From<super::Health> for Health {
             fn from(value: super::Health) -> Self {
                 Self { status: Ok(value.status) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Introspection {
+            active: ::std::result::Result<bool, ::std::string::String>,
+            aud: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            exp: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            iat: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            iss: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            jti: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nbf: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sub: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Introspection {
+            fn default() -> Self {
+                Self {
+                    active: Err("no value supplied for active".to_string()),
+                    aud: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    exp: Ok(Default::default()),
+                    iat: Ok(Default::default()),
+                    iss: Ok(Default::default()),
+                    jti: Ok(Default::default()),
+                    nbf: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    sub: Ok(Default::default()),
+                    token_type: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+        impl Introspection {
+            pub fn active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
+                self
+            }
+            pub fn aud<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aud = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aud: {e}")
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn exp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.exp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for exp: {e}")
+                    });
+                self
+            }
+            pub fn iat<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.iat = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for iat: {e}")
+                    });
+                self
+            }
+            pub fn iss<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.iss = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for iss: {e}")
+                    });
+                self
+            }
+            pub fn jti<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jti = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for jti: {e}")
+                    });
+                self
+            }
+            pub fn nbf<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nbf = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nbf: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn sub<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sub = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sub: {e}")
+                    });
+                self
+            }
+            pub fn token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_type: {e}")
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Introspection> for super::Introspection {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Introspection,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active: value.active?,
+                    aud: value.aud?,
+                    client_id: value.client_id?,
+                    exp: value.exp?,
+                    iat: value.iat?,
+                    iss: value.iss?,
+                    jti: value.jti?,
+                    nbf: value.nbf?,
+                    scope: value.scope?,
+                    sub: value.sub?,
+                    token_type: value.token_type?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Introspection> for Introspection {
+            fn from(value: super::Introspection) -> Self {
+                Self {
+                    active: Ok(value.active),
+                    aud: Ok(value.aud),
+                    client_id: Ok(value.client_id),
+                    exp: Ok(value.exp),
+                    iat: Ok(value.iat),
+                    iss: Ok(value.iss),
+                    jti: Ok(value.jti),
+                    nbf: Ok(value.nbf),
+                    scope: Ok(value.scope),
+                    sub: Ok(value.sub),
+                    token_type: Ok(value.token_type),
+                    username: Ok(value.username),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -4604,6 +5259,30 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ServerMetadata {
+            authorization_endpoint: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            authorization_response_iss_parameter_supported: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            claims_parameter_supported: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            claims_supported: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            code_challenge_methods_supported: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_session_endpoint: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             grant_types_supported: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -4612,12 +5291,44 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            introspection_endpoint: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            introspection_endpoint_auth_methods_supported: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
             issuer: ::std::result::Result<::std::string::String, ::std::string::String>,
             jwks_uri: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
+            prompt_values_supported: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_parameter_supported: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            request_uri_parameter_supported: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            response_modes_supported: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
             response_types_supported: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            revocation_endpoint: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            revocation_endpoint_auth_methods_supported: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
@@ -4641,10 +5352,38 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            userinfo_endpoint: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            userinfo_signing_alg_values_supported: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ServerMetadata {
             fn default() -> Self {
                 Self {
+                    authorization_endpoint: Err(
+                        "no value supplied for authorization_endpoint".to_string(),
+                    ),
+                    authorization_response_iss_parameter_supported: Err(
+                        "no value supplied for authorization_response_iss_parameter_supported"
+                            .to_string(),
+                    ),
+                    claims_parameter_supported: Err(
+                        "no value supplied for claims_parameter_supported".to_string(),
+                    ),
+                    claims_supported: Err(
+                        "no value supplied for claims_supported".to_string(),
+                    ),
+                    code_challenge_methods_supported: Err(
+                        "no value supplied for code_challenge_methods_supported"
+                            .to_string(),
+                    ),
+                    end_session_endpoint: Err(
+                        "no value supplied for end_session_endpoint".to_string(),
+                    ),
                     grant_types_supported: Err(
                         "no value supplied for grant_types_supported".to_string(),
                     ),
@@ -4652,10 +5391,37 @@ pub mod types {
                         "no value supplied for id_token_signing_alg_values_supported"
                             .to_string(),
                     ),
+                    introspection_endpoint: Err(
+                        "no value supplied for introspection_endpoint".to_string(),
+                    ),
+                    introspection_endpoint_auth_methods_supported: Err(
+                        "no value supplied for introspection_endpoint_auth_methods_supported"
+                            .to_string(),
+                    ),
                     issuer: Err("no value supplied for issuer".to_string()),
                     jwks_uri: Err("no value supplied for jwks_uri".to_string()),
+                    prompt_values_supported: Err(
+                        "no value supplied for prompt_values_supported".to_string(),
+                    ),
+                    request_parameter_supported: Err(
+                        "no value supplied for request_parameter_supported".to_string(),
+                    ),
+                    request_uri_parameter_supported: Err(
+                        "no value supplied for request_uri_parameter_supported"
+                            .to_string(),
+                    ),
+                    response_modes_supported: Err(
+                        "no value supplied for response_modes_supported".to_string(),
+                    ),
                     response_types_supported: Err(
                         "no value supplied for response_types_supported".to_string(),
+                    ),
+                    revocation_endpoint: Err(
+                        "no value supplied for revocation_endpoint".to_string(),
+                    ),
+                    revocation_endpoint_auth_methods_supported: Err(
+                        "no value supplied for revocation_endpoint_auth_methods_supported"
+                            .to_string(),
                     ),
                     scopes_supported: Err(
                         "no value supplied for scopes_supported".to_string(),
@@ -4673,10 +5439,104 @@ pub mod types {
                         "no value supplied for token_endpoint_auth_methods_supported"
                             .to_string(),
                     ),
+                    userinfo_endpoint: Err(
+                        "no value supplied for userinfo_endpoint".to_string(),
+                    ),
+                    userinfo_signing_alg_values_supported: Err(
+                        "no value supplied for userinfo_signing_alg_values_supported"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl ServerMetadata {
+            pub fn authorization_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_endpoint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn authorization_response_iss_parameter_supported<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_response_iss_parameter_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_response_iss_parameter_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn claims_parameter_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.claims_parameter_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for claims_parameter_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn claims_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.claims_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for claims_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn code_challenge_methods_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_challenge_methods_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for code_challenge_methods_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn end_session_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_session_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for end_session_endpoint: {e}"
+                        )
+                    });
+                self
+            }
             pub fn grant_types_supported<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4705,6 +5565,37 @@ pub mod types {
                     });
                 self
             }
+            pub fn introspection_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.introspection_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for introspection_endpoint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn introspection_endpoint_auth_methods_supported<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.introspection_endpoint_auth_methods_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for introspection_endpoint_auth_methods_supported: {e}"
+                        )
+                    });
+                self
+            }
             pub fn issuer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4729,6 +5620,62 @@ pub mod types {
                     });
                 self
             }
+            pub fn prompt_values_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prompt_values_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for prompt_values_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_parameter_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_parameter_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_parameter_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_uri_parameter_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_uri_parameter_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_uri_parameter_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn response_modes_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_modes_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_modes_supported: {e}"
+                        )
+                    });
+                self
+            }
             pub fn response_types_supported<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4739,6 +5686,37 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for response_types_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn revocation_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revocation_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for revocation_endpoint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn revocation_endpoint_auth_methods_supported<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revocation_endpoint_auth_methods_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for revocation_endpoint_auth_methods_supported: {e}"
                         )
                     });
                 self
@@ -4813,6 +5791,34 @@ pub mod types {
                     });
                 self
             }
+            pub fn userinfo_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.userinfo_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for userinfo_endpoint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn userinfo_signing_alg_values_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.userinfo_signing_alg_values_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for userinfo_signing_alg_values_supported: {e}"
+                        )
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ServerMetadata> for super::ServerMetadata {
             type Error = super::error::ConversionError;
@@ -4820,37 +5826,87 @@ pub mod types {
                 value: ServerMetadata,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    authorization_endpoint: value.authorization_endpoint?,
+                    authorization_response_iss_parameter_supported: value
+                        .authorization_response_iss_parameter_supported?,
+                    claims_parameter_supported: value.claims_parameter_supported?,
+                    claims_supported: value.claims_supported?,
+                    code_challenge_methods_supported: value
+                        .code_challenge_methods_supported?,
+                    end_session_endpoint: value.end_session_endpoint?,
                     grant_types_supported: value.grant_types_supported?,
                     id_token_signing_alg_values_supported: value
                         .id_token_signing_alg_values_supported?,
+                    introspection_endpoint: value.introspection_endpoint?,
+                    introspection_endpoint_auth_methods_supported: value
+                        .introspection_endpoint_auth_methods_supported?,
                     issuer: value.issuer?,
                     jwks_uri: value.jwks_uri?,
+                    prompt_values_supported: value.prompt_values_supported?,
+                    request_parameter_supported: value.request_parameter_supported?,
+                    request_uri_parameter_supported: value
+                        .request_uri_parameter_supported?,
+                    response_modes_supported: value.response_modes_supported?,
                     response_types_supported: value.response_types_supported?,
+                    revocation_endpoint: value.revocation_endpoint?,
+                    revocation_endpoint_auth_methods_supported: value
+                        .revocation_endpoint_auth_methods_supported?,
                     scopes_supported: value.scopes_supported?,
                     service_documentation: value.service_documentation?,
                     subject_types_supported: value.subject_types_supported?,
                     token_endpoint: value.token_endpoint?,
                     token_endpoint_auth_methods_supported: value
                         .token_endpoint_auth_methods_supported?,
+                    userinfo_endpoint: value.userinfo_endpoint?,
+                    userinfo_signing_alg_values_supported: value
+                        .userinfo_signing_alg_values_supported?,
                 })
             }
         }
         impl ::std::convert::From<super::ServerMetadata> for ServerMetadata {
             fn from(value: super::ServerMetadata) -> Self {
                 Self {
+                    authorization_endpoint: Ok(value.authorization_endpoint),
+                    authorization_response_iss_parameter_supported: Ok(
+                        value.authorization_response_iss_parameter_supported,
+                    ),
+                    claims_parameter_supported: Ok(value.claims_parameter_supported),
+                    claims_supported: Ok(value.claims_supported),
+                    code_challenge_methods_supported: Ok(
+                        value.code_challenge_methods_supported,
+                    ),
+                    end_session_endpoint: Ok(value.end_session_endpoint),
                     grant_types_supported: Ok(value.grant_types_supported),
                     id_token_signing_alg_values_supported: Ok(
                         value.id_token_signing_alg_values_supported,
                     ),
+                    introspection_endpoint: Ok(value.introspection_endpoint),
+                    introspection_endpoint_auth_methods_supported: Ok(
+                        value.introspection_endpoint_auth_methods_supported,
+                    ),
                     issuer: Ok(value.issuer),
                     jwks_uri: Ok(value.jwks_uri),
+                    prompt_values_supported: Ok(value.prompt_values_supported),
+                    request_parameter_supported: Ok(value.request_parameter_supported),
+                    request_uri_parameter_supported: Ok(
+                        value.request_uri_parameter_supported,
+                    ),
+                    response_modes_supported: Ok(value.response_modes_supported),
                     response_types_supported: Ok(value.response_types_supported),
+                    revocation_endpoint: Ok(value.revocation_endpoint),
+                    revocation_endpoint_auth_methods_supported: Ok(
+                        value.revocation_endpoint_auth_methods_supported,
+                    ),
                     scopes_supported: Ok(value.scopes_supported),
                     service_documentation: Ok(value.service_documentation),
                     subject_types_supported: Ok(value.subject_types_supported),
                     token_endpoint: Ok(value.token_endpoint),
                     token_endpoint_auth_methods_supported: Ok(
                         value.token_endpoint_auth_methods_supported,
+                    ),
+                    userinfo_endpoint: Ok(value.userinfo_endpoint),
+                    userinfo_signing_alg_values_supported: Ok(
+                        value.userinfo_signing_alg_values_supported,
                     ),
                 }
             }
@@ -5444,11 +6500,35 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code_verifier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             grant_type: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            redirect_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -5458,8 +6538,14 @@ pub mod types {
                 Self {
                     client_id: Ok(Default::default()),
                     client_secret: Ok(Default::default()),
+                    code: Ok(Default::default()),
+                    code_verifier: Ok(Default::default()),
                     grant_type: Err("no value supplied for grant_type".to_string()),
+                    password: Ok(Default::default()),
+                    redirect_uri: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
                     scope: Ok(Default::default()),
+                    username: Ok(Default::default()),
                 }
             }
         }
@@ -5488,6 +6574,30 @@ pub mod types {
                     });
                 self
             }
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_verifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_verifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_verifier: {e}")
+                    });
+                self
+            }
             pub fn grant_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5497,6 +6607,42 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn redirect_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uri: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
                     });
                 self
             }
@@ -5512,6 +6658,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
             type Error = super::error::ConversionError;
@@ -5521,8 +6679,14 @@ pub mod types {
                 Ok(Self {
                     client_id: value.client_id?,
                     client_secret: value.client_secret?,
+                    code: value.code?,
+                    code_verifier: value.code_verifier?,
                     grant_type: value.grant_type?,
+                    password: value.password?,
+                    redirect_uri: value.redirect_uri?,
+                    refresh_token: value.refresh_token?,
                     scope: value.scope?,
+                    username: value.username?,
                 })
             }
         }
@@ -5531,8 +6695,14 @@ pub mod types {
                 Self {
                     client_id: Ok(value.client_id),
                     client_secret: Ok(value.client_secret),
+                    code: Ok(value.code),
+                    code_verifier: Ok(value.code_verifier),
                     grant_type: Ok(value.grant_type),
+                    password: Ok(value.password),
+                    redirect_uri: Ok(value.redirect_uri),
+                    refresh_token: Ok(value.refresh_token),
                     scope: Ok(value.scope),
+                    username: Ok(value.username),
                 }
             }
         }
@@ -5543,6 +6713,14 @@ pub mod types {
                 ::std::string::String,
             >,
             expires_in: ::std::result::Result<i64, ::std::string::String>,
+            id_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             scope: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5557,6 +6735,8 @@ pub mod types {
                 Self {
                     access_token: Err("no value supplied for access_token".to_string()),
                     expires_in: Err("no value supplied for expires_in".to_string()),
+                    id_token: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
                     scope: Ok(Default::default()),
                     token_type: Err("no value supplied for token_type".to_string()),
                 }
@@ -5584,6 +6764,30 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for expires_in: {e}")
+                    });
+                self
+            }
+            pub fn id_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_token: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
                     });
                 self
             }
@@ -5620,6 +6824,8 @@ pub mod types {
                 Ok(Self {
                     access_token: value.access_token?,
                     expires_in: value.expires_in?,
+                    id_token: value.id_token?,
+                    refresh_token: value.refresh_token?,
                     scope: value.scope?,
                     token_type: value.token_type?,
                 })
@@ -5630,8 +6836,112 @@ pub mod types {
                 Self {
                     access_token: Ok(value.access_token),
                     expires_in: Ok(value.expires_in),
+                    id_token: Ok(value.id_token),
+                    refresh_token: Ok(value.refresh_token),
                     scope: Ok(value.scope),
                     token_type: Ok(value.token_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenTypeHintRequest {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            token_type_hint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenTypeHintRequest {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    token: Err("no value supplied for token".to_string()),
+                    token_type_hint: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenTypeHintRequest {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn token_type_hint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_type_hint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for token_type_hint: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenTypeHintRequest>
+        for super::TokenTypeHintRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenTypeHintRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    token: value.token?,
+                    token_type_hint: value.token_type_hint?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenTypeHintRequest> for TokenTypeHintRequest {
+            fn from(value: super::TokenTypeHintRequest) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    token: Ok(value.token),
+                    token_type_hint: Ok(value.token_type_hint),
                 }
             }
         }
@@ -6219,6 +7529,225 @@ pub mod types {
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
                     roles: Ok(value.roles),
                     user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserInfo {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_verified: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nickname: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_number_verified: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            picture: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            preferred_username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sub: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserInfo {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    email_verified: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    nickname: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    phone_number_verified: Ok(Default::default()),
+                    picture: Ok(Default::default()),
+                    preferred_username: Ok(Default::default()),
+                    sub: Err("no value supplied for sub".to_string()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserInfo {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_verified<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_verified = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_verified: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn nickname<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nickname = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nickname: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn phone_number_verified<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number_verified = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_number_verified: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn picture<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.picture = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for picture: {e}")
+                    });
+                self
+            }
+            pub fn preferred_username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preferred_username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for preferred_username: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sub<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sub = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sub: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserInfo> for super::UserInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    email_verified: value.email_verified?,
+                    name: value.name?,
+                    nickname: value.nickname?,
+                    phone_number: value.phone_number?,
+                    phone_number_verified: value.phone_number_verified?,
+                    picture: value.picture?,
+                    preferred_username: value.preferred_username?,
+                    sub: value.sub?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserInfo> for UserInfo {
+            fn from(value: super::UserInfo) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    email_verified: Ok(value.email_verified),
+                    name: Ok(value.name),
+                    nickname: Ok(value.nickname),
+                    phone_number: Ok(value.phone_number),
+                    phone_number_verified: Ok(value.phone_number_verified),
+                    picture: Ok(value.picture),
+                    preferred_username: Ok(value.preferred_username),
+                    sub: Ok(value.sub),
+                    updated_at: Ok(value.updated_at),
                 }
             }
         }
@@ -7066,6 +8595,68 @@ let response = client.metrics_get()
     pub fn metrics_get(&self) -> builder::MetricsGet<'_> {
         builder::MetricsGet::new(self)
     }
+    /**Authorization endpoint
+
+RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the authorization code flow. Shows the hosted sign-in page (and the consent page when the client requires consent), then redirects to the client's registered redirect URI with `code`, `state` and `iss` (RFC 9207), by query or `form_post`. An unknown client or unregistered redirect URI gets an error page and no redirect; every other error is redirected as RFC 6749 §4.1.2.1 says.
+
+Permission: none (the user signs in on the page).
+
+Sends a `GET` request to `/oauth/authorize`
+
+Arguments:
+- `client_id`
+- `code_challenge`: RFC 7636 challenge, 43 to 128 characters.
+- `code_challenge_method`: `S256` (default) or, if the client allows it, `plain`.
+- `login_hint`: Prefills the sign-in name.
+- `max_age`: Seconds since the user last signed in beyond which they must again.
+- `nonce`: Copied into the ID token.
+- `prompt`: Space-separated: `none`, `login`, `consent`.
+- `redirect_uri`: Must equal one of the client's registered redirect URIs.
+- `request`: Not supported: refused with `request_not_supported`.
+- `request_uri`: Not supported: refused with `request_uri_not_supported`.
+- `response_mode`: `query` (default) or `form_post`.
+- `response_type`: `code`.
+- `scope`
+- `state`: Returned unchanged to the client.
+```ignore
+let response = client.oauth_authorize()
+    .client_id(client_id)
+    .code_challenge(code_challenge)
+    .code_challenge_method(code_challenge_method)
+    .login_hint(login_hint)
+    .max_age(max_age)
+    .nonce(nonce)
+    .prompt(prompt)
+    .redirect_uri(redirect_uri)
+    .request(request)
+    .request_uri(request_uri)
+    .response_mode(response_mode)
+    .response_type(response_type)
+    .scope(scope)
+    .state(state)
+    .send()
+    .await;
+```*/
+    pub fn oauth_authorize(&self) -> builder::OauthAuthorize<'_> {
+        builder::OauthAuthorize::new(self)
+    }
+    /**Token introspection
+
+RFC 7662: whether a token (JWT or reference access token, or refresh token) is active, with its claims. Expired, revoked, unknown and other tenants' tokens are `{"active": false}`. Any confidential client of the tenant may introspect (resource servers are clients).
+
+Permission: client authentication.
+
+Sends a `POST` request to `/oauth/introspect`
+
+```ignore
+let response = client.oauth_introspect()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn oauth_introspect(&self) -> builder::OauthIntrospect<'_> {
+        builder::OauthIntrospect::new(self)
+    }
     /**JSON Web Key Set
 
 The public keys that verify Keyward's tokens, each with its `kid`.
@@ -7082,9 +8673,51 @@ let response = client.oauth_jwks()
     pub fn oauth_jwks(&self) -> builder::OauthJwks<'_> {
         builder::OauthJwks::new(self)
     }
+    /**End session
+
+OpenID Connect RP-Initiated Logout 1.0: ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the `id_token_hint` names; otherwise shows a signed-out page.
+
+Permission: none.
+
+Sends a `GET` request to `/oauth/logout`
+
+Arguments:
+- `client_id`
+- `id_token_hint`: An ID token Keyward issued to the client (expired ones are accepted).
+- `post_logout_redirect_uri`: Must be registered for the client named by the hint.
+- `state`: Returned unchanged with the redirect.
+```ignore
+let response = client.oauth_logout()
+    .client_id(client_id)
+    .id_token_hint(id_token_hint)
+    .post_logout_redirect_uri(post_logout_redirect_uri)
+    .state(state)
+    .send()
+    .await;
+```*/
+    pub fn oauth_logout(&self) -> builder::OauthLogout<'_> {
+        builder::OauthLogout::new(self)
+    }
+    /**Token revocation
+
+RFC 7009: revokes a token the calling client was issued. A refresh token revokes its whole family and the access tokens issued under it; a JWT access token goes on the deny-list until it expires. Unknown tokens also answer 200, as the RFC requires.
+
+Permission: client authentication.
+
+Sends a `POST` request to `/oauth/revoke`
+
+```ignore
+let response = client.oauth_revoke()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn oauth_revoke(&self) -> builder::OauthRevoke<'_> {
+        builder::OauthRevoke::new(self)
+    }
     /**Token endpoint
 
-RFC 6749 §3.2. Grants: `client_credentials`. The client authenticates with HTTP basic (`client_secret_basic`) or form fields (`client_secret_post`). Access tokens are RFC 9068 JWTs signed with ES256. Responses carry `Cache-Control: no-store`; a failed client authentication answers 401 with `WWW-Authenticate`.
+RFC 6749 §3.2. Grants: `authorization_code` (with PKCE, RFC 7636), `refresh_token` (rotated on every use; reusing a rotated token revokes its whole family), `password` (clients that enable it) and `client_credentials`. Confidential clients authenticate with HTTP basic (`client_secret_basic`) or form fields (`client_secret_post`); public clients send only `client_id` (`none`). Access tokens are RFC 9068 JWTs signed with ES256, or opaque reference tokens for clients configured so. Responses carry `Cache-Control: no-store`; a failed client authentication answers 401 with `WWW-Authenticate`.
 
 Permission: client authentication.
 
@@ -7098,6 +8731,38 @@ let response = client.oauth_token()
 ```*/
     pub fn oauth_token(&self) -> builder::OauthToken<'_> {
         builder::OauthToken::new(self)
+    }
+    /**UserInfo (GET)
+
+OpenID Connect Core §5.3: the signed-in user's claims allowed by the access token's scopes (`profile`, `email`, `phone`). Revoked or expired tokens answer 401 with an RFC 6750 `WWW-Authenticate` challenge.
+
+Permission: a user's access token with scope `openid`.
+
+Sends a `GET` request to `/oauth/userinfo`
+
+```ignore
+let response = client.oauth_userinfo_get()
+    .send()
+    .await;
+```*/
+    pub fn oauth_userinfo_get(&self) -> builder::OauthUserinfoGet<'_> {
+        builder::OauthUserinfoGet::new(self)
+    }
+    /**UserInfo (POST)
+
+The same as `GET /oauth/userinfo`, for clients that POST.
+
+Permission: a user's access token with scope `openid`.
+
+Sends a `POST` request to `/oauth/userinfo`
+
+```ignore
+let response = client.oauth_userinfo_post()
+    .send()
+    .await;
+```*/
+    pub fn oauth_userinfo_post(&self) -> builder::OauthUserinfoPost<'_> {
+        builder::OauthUserinfoPost::new(self)
     }
     /**This API's OpenAPI document
 
@@ -9620,6 +11285,419 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::oauth_authorize`]
+
+[`Client::oauth_authorize`]: super::Client::oauth_authorize*/
+    #[derive(Debug, Clone)]
+    pub struct OauthAuthorize<'a> {
+        client: &'a super::Client,
+        client_id: Result<Option<::std::string::String>, String>,
+        code_challenge: Result<Option<::std::string::String>, String>,
+        code_challenge_method: Result<Option<::std::string::String>, String>,
+        login_hint: Result<Option<::std::string::String>, String>,
+        max_age: Result<Option<::std::string::String>, String>,
+        nonce: Result<Option<::std::string::String>, String>,
+        prompt: Result<Option<::std::string::String>, String>,
+        redirect_uri: Result<Option<::std::string::String>, String>,
+        request: Result<Option<::std::string::String>, String>,
+        request_uri: Result<Option<::std::string::String>, String>,
+        response_mode: Result<Option<::std::string::String>, String>,
+        response_type: Result<Option<::std::string::String>, String>,
+        scope: Result<Option<::std::string::String>, String>,
+        state: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> OauthAuthorize<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_id: Ok(None),
+                code_challenge: Ok(None),
+                code_challenge_method: Ok(None),
+                login_hint: Ok(None),
+                max_age: Ok(None),
+                nonce: Ok(None),
+                prompt: Ok(None),
+                redirect_uri: Ok(None),
+                request: Ok(None),
+                request_uri: Ok(None),
+                response_mode: Ok(None),
+                response_type: Ok(None),
+                scope: Ok(None),
+                state: Ok(None),
+            }
+        }
+        pub fn client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn code_challenge<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code_challenge = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code_challenge failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn code_challenge_method<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code_challenge_method = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code_challenge_method failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn login_hint<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.login_hint = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for login_hint failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn max_age<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.max_age = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for max_age failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn nonce<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.nonce = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for nonce failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn prompt<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.prompt = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for prompt failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn redirect_uri<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.redirect_uri = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for redirect_uri failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn request<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.request = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for request failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn request_uri<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.request_uri = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for request_uri failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn response_mode<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.response_mode = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for response_mode failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn response_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.response_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for response_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn scope<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.scope = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for scope failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for state failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/oauth/authorize`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self {
+                client,
+                client_id,
+                code_challenge,
+                code_challenge_method,
+                login_hint,
+                max_age,
+                nonce,
+                prompt,
+                redirect_uri,
+                request,
+                request_uri,
+                response_mode,
+                response_type,
+                scope,
+                state,
+            } = self;
+            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let code_challenge = code_challenge.map_err(Error::InvalidRequest)?;
+            let code_challenge_method = code_challenge_method
+                .map_err(Error::InvalidRequest)?;
+            let login_hint = login_hint.map_err(Error::InvalidRequest)?;
+            let max_age = max_age.map_err(Error::InvalidRequest)?;
+            let nonce = nonce.map_err(Error::InvalidRequest)?;
+            let prompt = prompt.map_err(Error::InvalidRequest)?;
+            let redirect_uri = redirect_uri.map_err(Error::InvalidRequest)?;
+            let request = request.map_err(Error::InvalidRequest)?;
+            let request_uri = request_uri.map_err(Error::InvalidRequest)?;
+            let response_mode = response_mode.map_err(Error::InvalidRequest)?;
+            let response_type = response_type.map_err(Error::InvalidRequest)?;
+            let scope = scope.map_err(Error::InvalidRequest)?;
+            let state = state.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/oauth/authorize", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut _request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("client_id", &client_id))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "code_challenge",
+                        &code_challenge,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "code_challenge_method",
+                        &code_challenge_method,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("login_hint", &login_hint))
+                .query(&progenitor_client::QueryParam::new("max_age", &max_age))
+                .query(&progenitor_client::QueryParam::new("nonce", &nonce))
+                .query(&progenitor_client::QueryParam::new("prompt", &prompt))
+                .query(
+                    &progenitor_client::QueryParam::new("redirect_uri", &redirect_uri),
+                )
+                .query(&progenitor_client::QueryParam::new("request", &request))
+                .query(&progenitor_client::QueryParam::new("request_uri", &request_uri))
+                .query(
+                    &progenitor_client::QueryParam::new("response_mode", &response_mode),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("response_type", &response_type),
+                )
+                .query(&progenitor_client::QueryParam::new("scope", &scope))
+                .query(&progenitor_client::QueryParam::new("state", &state))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_authorize",
+            };
+            client.pre(&mut _request, &info).await?;
+            let result = client.exec(_request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            }
+        }
+    }
+    /**Builder for [`Client::oauth_introspect`]
+
+[`Client::oauth_introspect`]: super::Client::oauth_introspect*/
+    #[derive(Debug, Clone)]
+    pub struct OauthIntrospect<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::TokenTypeHintRequest, String>,
+    }
+    impl<'a> OauthIntrospect<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TokenTypeHintRequest>,
+            <V as std::convert::TryInto<
+                types::TokenTypeHintRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `TokenTypeHintRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TokenTypeHintRequest,
+            ) -> types::builder::TokenTypeHintRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/oauth/introspect`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Introspection>, Error<types::OAuthError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::TokenTypeHintRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/oauth/introspect", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_introspect",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::oauth_jwks`]
 
 [`Client::oauth_jwks`]: super::Client::oauth_jwks*/
@@ -9657,6 +11735,230 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "oauth_jwks",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::oauth_logout`]
+
+[`Client::oauth_logout`]: super::Client::oauth_logout*/
+    #[derive(Debug, Clone)]
+    pub struct OauthLogout<'a> {
+        client: &'a super::Client,
+        client_id: Result<Option<::std::string::String>, String>,
+        id_token_hint: Result<Option<::std::string::String>, String>,
+        post_logout_redirect_uri: Result<Option<::std::string::String>, String>,
+        state: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> OauthLogout<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_id: Ok(None),
+                id_token_hint: Ok(None),
+                post_logout_redirect_uri: Ok(None),
+                state: Ok(None),
+            }
+        }
+        pub fn client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id_token_hint<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id_token_hint = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id_token_hint failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn post_logout_redirect_uri<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.post_logout_redirect_uri = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for post_logout_redirect_uri failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for state failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/oauth/logout`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self {
+                client,
+                client_id,
+                id_token_hint,
+                post_logout_redirect_uri,
+                state,
+            } = self;
+            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let id_token_hint = id_token_hint.map_err(Error::InvalidRequest)?;
+            let post_logout_redirect_uri = post_logout_redirect_uri
+                .map_err(Error::InvalidRequest)?;
+            let state = state.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/oauth/logout", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("client_id", &client_id))
+                .query(
+                    &progenitor_client::QueryParam::new("id_token_hint", &id_token_hint),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "post_logout_redirect_uri",
+                        &post_logout_redirect_uri,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("state", &state))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_logout",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            }
+        }
+    }
+    /**Builder for [`Client::oauth_revoke`]
+
+[`Client::oauth_revoke`]: super::Client::oauth_revoke*/
+    #[derive(Debug, Clone)]
+    pub struct OauthRevoke<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::TokenTypeHintRequest, String>,
+    }
+    impl<'a> OauthRevoke<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TokenTypeHintRequest>,
+            <V as std::convert::TryInto<
+                types::TokenTypeHintRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `TokenTypeHintRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TokenTypeHintRequest,
+            ) -> types::builder::TokenTypeHintRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/oauth/revoke`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Revoked>, Error<types::OAuthError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::TokenTypeHintRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/oauth/revoke", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_revoke",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -9751,6 +12053,130 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "oauth_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::oauth_userinfo_get`]
+
+[`Client::oauth_userinfo_get`]: super::Client::oauth_userinfo_get*/
+    #[derive(Debug, Clone)]
+    pub struct OauthUserinfoGet<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> OauthUserinfoGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/oauth/userinfo`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UserInfo>, Error<types::OAuthError>> {
+            let Self { client } = self;
+            let url = format!("{}/oauth/userinfo", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_userinfo_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::oauth_userinfo_post`]
+
+[`Client::oauth_userinfo_post`]: super::Client::oauth_userinfo_post*/
+    #[derive(Debug, Clone)]
+    pub struct OauthUserinfoPost<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> OauthUserinfoPost<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `POST` request to `/oauth/userinfo`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UserInfo>, Error<types::OAuthError>> {
+            let Self { client } = self;
+            let url = format!("{}/oauth/userinfo", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_userinfo_post",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -1,7 +1,7 @@
 //! The server's shared state, and how a request finds its tenant.
 
 use crate::config::Settings;
-use crate::crypto::{jwt::KeyRing, password::Passwords};
+use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::store::{Store, tenants, tenants::TenantRef};
@@ -17,6 +17,8 @@ pub struct App {
     pub settings: Settings,
     pub store: Store,
     pub keys: KeyRing,
+    /// Signs the session cookie and CSRF tokens.
+    pub mac: Mac,
     pub passwords: Passwords,
     pub metrics: Metrics,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
@@ -31,13 +33,16 @@ pub struct App {
 pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi/keyward.json");
 
 impl App {
-    pub fn new(settings: Settings, store: Store, keys: KeyRing, default_tenant: i64) -> Arc<App> {
+    pub fn new(settings: Settings, store: Store, keys: KeyRing, mac: Mac, default_tenant: i64) -> Arc<App> {
+        // Password hashing leaves one core to the async runtime, so a burst
+        // of sign-ins cannot stall every other request.
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         Arc::new(App {
             settings,
             store,
             keys,
-            passwords: Passwords::new(cpus),
+            mac,
+            passwords: Passwords::new(cpus.saturating_sub(1)),
             metrics: Metrics::default(),
             default_tenant,
             tenant_cache: RwLock::new(HashMap::new()),

@@ -35,6 +35,10 @@ pub struct ServerArgs {
     /// Log level: error, warn, info, debug or trace [default: info].
     #[arg(long, env = "KEYWARD_LOG_LEVEL")]
     pub log_level: Option<String>,
+    /// Rotate the signing key automatically when it is this many days old
+    /// (0 = never) [default: 0].
+    #[arg(long, env = "KEYWARD_KEY_ROTATION_DAYS")]
+    pub key_rotation_days: Option<i64>,
 }
 
 /// The file's keys mirror the flags.
@@ -47,6 +51,7 @@ struct FileSettings {
     admin_client_id: Option<String>,
     admin_client_secret: Option<String>,
     log_level: Option<String>,
+    key_rotation_days: Option<i64>,
 }
 
 /// Resolved settings.
@@ -58,6 +63,8 @@ pub struct Settings {
     pub issuer: Option<String>,
     pub admin_client: Option<(String, String)>,
     pub log_level: String,
+    /// Automatic key rotation period in days; 0 turns it off.
+    pub key_rotation_days: i64,
 }
 
 impl ServerArgs {
@@ -86,6 +93,10 @@ impl ServerArgs {
             issuer,
             admin_client,
             log_level: self.log_level.or(file.log_level).unwrap_or_else(|| "info".into()),
+            key_rotation_days: match self.key_rotation_days.or(file.key_rotation_days).unwrap_or(0) {
+                days if days >= 0 => days,
+                _ => anyhow::bail!("key_rotation_days must be 0 (off) or a number of days"),
+            },
         })
     }
 }

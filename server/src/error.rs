@@ -43,3 +43,41 @@ impl<T> UniqueAs<T> for std::result::Result<T, sqlx::Error> {
         })
     }
 }
+
+/// Why an OAuth endpoint did not answer as asked: a refusal the client sees
+/// as an RFC 6749 §5.2 body, or an internal failure the handler logs and
+/// shows as `server_error`.
+#[derive(Debug)]
+pub enum Refusal {
+    OAuth(keyward_api::error::OAuthError),
+    Internal(anyhow::Error),
+}
+
+impl From<keyward_api::error::OAuthError> for Refusal {
+    fn from(error: keyward_api::error::OAuthError) -> Self {
+        Refusal::OAuth(error)
+    }
+}
+
+impl From<Error> for Refusal {
+    fn from(error: Error) -> Self {
+        use keyward_api::error::OAuthError;
+        match error {
+            Error::Internal(e) => Refusal::Internal(e),
+            Error::Unauthorized(m) => Refusal::OAuth(OAuthError::invalid_client(m)),
+            other => Refusal::OAuth(OAuthError::invalid_request(other.to_string())),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Refusal {
+    fn from(error: sqlx::Error) -> Self {
+        Refusal::Internal(error.into())
+    }
+}
+
+impl From<anyhow::Error> for Refusal {
+    fn from(error: anyhow::Error) -> Self {
+        Refusal::Internal(error)
+    }
+}

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod logging;
+pub mod maintenance;
 pub mod metrics;
 pub mod server;
 pub mod store;

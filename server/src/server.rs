@@ -2,10 +2,10 @@
 
 use crate::app::App;
 use crate::config::Settings;
-use crate::crypto::jwt::KeyRing;
+use crate::crypto::{jwt::KeyRing, mac::Mac, secret};
 use crate::domain::bootstrap;
 use crate::http::KeywardImpl;
-use crate::store::Store;
+use crate::store::{Store, secrets};
 use anyhow::{Context, anyhow};
 use dropshot::{ConfigDropshot, HandlerTaskMode, HttpServer, ServerBuilder};
 use std::net::SocketAddr;
@@ -38,7 +38,8 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<App>> {
     store.migrate().await?;
     let default_tenant = bootstrap::default_tenant(&store).await?;
     let keys = KeyRing::open(store.clone()).await?;
-    let app = App::new(settings, store, keys, default_tenant);
+    let cookie_key = secrets::get_or_insert(&mut *store.conn().await?, "cookie_key", &secret::generate()).await?;
+    let app = App::new(settings, store, keys, Mac::new(&cookie_key)?, default_tenant);
     if let Some((id, secret)) = app.settings.admin_client.clone() {
         bootstrap::ensure_admin_client(&app, &id, &secret).await.context("ensuring the admin client")?;
     }
@@ -64,6 +65,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         .map_err(|e| anyhow!("starting the HTTP server on {bind}: {e}"))?;
     let address = server.local_addr();
     app.set_bound_address(address);
+    crate::maintenance::spawn(app.clone(), log.clone());
     slog::info!(log, "keyward listening"; "address" => %address, "issuer" => app.issuer());
     Ok(Running { address, app, server })
 }

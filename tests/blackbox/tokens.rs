@@ -106,9 +106,16 @@ async fn token_errors_follow_rfc_6749(server: TestServer) {
         .await
         .unwrap();
     assert_eq!(json(response).await.1["error"], "invalid_request");
-    // A public client cannot use client_credentials.
+    // A public client cannot be allowed client_credentials, nor use it.
     let public: types::ClientCreate = serde_json::from_value(json!({
         "clientId": "spa", "requireClientSecret": false, "allowedGrantTypes": [{ "grantType": "client_credentials" }]
+    }))
+    .unwrap();
+    let refused = server.admin().await.client_create().body(public).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(422));
+    let public: types::ClientCreate = serde_json::from_value(json!({
+        "clientId": "spa", "requireClientSecret": false, "allowedGrantTypes": [{ "grantType": "authorization_code" }],
+        "redirectUris": [{ "redirectUri": "https://spa.example/cb" }]
     }))
     .unwrap();
     server.admin().await.client_create().body(public).send().await.unwrap();
@@ -165,7 +172,12 @@ async fn jwt_verifies_against_jwks(server: TestServer) {
     let metadata = server.sdk().discovery_openid().send().await.unwrap().into_inner();
     assert_eq!(metadata.issuer, server.url);
     assert_eq!(metadata.jwks_uri, format!("{}/oauth/jwks", server.url));
-    assert_eq!(metadata.grant_types_supported, ["client_credentials"]);
+    assert_eq!(
+        metadata.grant_types_supported,
+        ["authorization_code", "refresh_token", "password", "client_credentials"]
+    );
+    assert_eq!(metadata.code_challenge_methods_supported, ["S256", "plain"]);
+    assert_eq!(metadata.authorization_endpoint, format!("{}/oauth/authorize", server.url));
     let oauth = server.sdk().discovery_oauth().send().await.unwrap().into_inner();
     assert_eq!(oauth.token_endpoint, format!("{}/oauth/token", server.url));
 }

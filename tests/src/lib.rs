@@ -95,6 +95,7 @@ fn settings(db: &TestDb) -> Settings {
         database_url: db.url.clone(),
         issuer: None,
         admin_client: Some((ADMIN_ID.into(), ADMIN_SECRET.into())),
+        key_rotation_days: 0,
         log_level: "warn".into(),
     }
 }
@@ -136,6 +137,12 @@ impl TestServer {
             client_id: Some(client_id.into()),
             client_secret: Some(secret.into()),
             scope: scope.map(str::to_string),
+            code: None,
+            code_verifier: None,
+            password: None,
+            redirect_uri: None,
+            refresh_token: None,
+            username: None,
         };
         self.sdk().oauth_token().body(request).send().await.expect("token issued").into_inner().access_token
     }

@@ -75,6 +75,12 @@ async fn access_token(command: &Command) -> anyhow::Result<String> {
         client_id: Some(id.clone()),
         client_secret: Some(secret.clone()),
         scope: None,
+        code: None,
+        code_verifier: None,
+        password: None,
+        redirect_uri: None,
+        refresh_token: None,
+        username: None,
     };
     let tokens = sdk.oauth_token().body(request).send().await.map_err(sdk_error)?;
     Ok(tokens.into_inner().access_token)

@@ -23,6 +23,9 @@ enum Command {
     Migrate(ServerArgs),
     /// Prepare the database and print the credentials of a new admin client, once.
     Init(ServerArgs),
+    /// Manage signing keys (works on the database directly).
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Manage clients through a running server's admin API.
     Client(admin::Command),
     /// Manage users through a running server's admin API.
@@ -31,6 +34,20 @@ enum Command {
     Tenant(admin::Command),
     /// Manage roles through a running server's admin API.
     Role(admin::Command),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Add a signing key: published at once, signing after the delay, when
+    /// the current key stops signing (it stays published until its tokens expire).
+    Rotate {
+        #[command(flatten)]
+        server: ServerArgs,
+        /// Seconds between publishing the new key and signing with it, so that
+        /// relying parties fetch it first.
+        #[arg(long, default_value_t = 300)]
+        publish_delay: i64,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -73,6 +90,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "note": "store the secret now: it is not shown again",
                 }))?
             );
+            Ok(())
+        }
+        Some(Command::Keys(KeysCommand::Rotate { server, publish_delay })) => {
+            anyhow::ensure!(publish_delay >= 0, "--publish-delay must not be negative");
+            let app = crate::server::prepare(server.resolve()?).await?;
+            let kid = app.keys.rotate(publish_delay).await?;
+            println!("{}", serde_json::json!({ "kid": kid, "signsInSeconds": publish_delay }));
             Ok(())
         }
         Some(Command::Client(command)) => admin::run(admin::Resource::Client, command).await,

@@ -1,8 +1,14 @@
 //! ES256 JSON Web Tokens (RFC 7515/7519) with ring, and the key ring that
-//! signs and verifies them. Keys live in the database; the ring caches them
-//! and reloads when it meets an unknown `kid` (another replica rotated).
+//! signs and verifies them. Keys live in the database; the ring caches them,
+//! reloads periodically and when it meets an unknown `kid` (another replica
+//! or `keyward keys rotate` added one).
+//!
+//! Rotation publishes the new key first and lets it sign only from its
+//! activation time, so relying parties have fetched it by then; the old key
+//! stops signing at that moment and stays published until every token it
+//! signed has expired.
 
-use crate::store::{Store, keys};
+use crate::store::{Store, keys, now_ms};
 use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -18,11 +24,21 @@ use sha2::{Digest, Sha256};
 use std::sync::{Arc, RwLock};
 
 const ALG: &str = "ES256";
+/// Leeway for relying parties' clocks when a retired key leaves the JWKS.
+const CLOCK_SKEW_SECS: i64 = 300;
 
 struct SigningKey {
     kid: String,
     pair: EcdsaKeyPair,
     jwk: Jwk,
+    activates_at: i64,
+    retired_at: Option<i64>,
+}
+
+impl SigningKey {
+    fn signs_at(&self, now: i64) -> bool {
+        self.activates_at <= now && self.retired_at.is_none_or(|at| at > now)
+    }
 }
 
 #[derive(Clone)]
@@ -47,7 +63,13 @@ fn load(rng: &SystemRandom, stored: &keys::StoredKey) -> anyhow::Result<SigningK
     let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der, rng)
         .map_err(|e| anyhow!("signing key {} is unreadable: {e}", stored.kid))?;
     let jwk = public_jwk(&pair, &stored.kid);
-    Ok(SigningKey { kid: stored.kid.clone(), pair, jwk })
+    Ok(SigningKey {
+        kid: stored.kid.clone(),
+        pair,
+        jwk,
+        activates_at: stored.activates_at,
+        retired_at: stored.retired_at,
+    })
 }
 
 fn public_jwk(pair: &EcdsaKeyPair, kid: &str) -> Jwk {
@@ -72,42 +94,46 @@ fn thumbprint(pair: &EcdsaKeyPair) -> String {
 }
 
 impl KeyRing {
-    /// Loads the active keys, creating the first one on an empty database.
+    /// Loads the published keys, creating one that signs at once when none does.
     pub async fn open(store: Store) -> anyhow::Result<KeyRing> {
         let ring = KeyRing { store, rng: SystemRandom::new(), keys: Default::default() };
         ring.reload().await?;
-        if ring.current().is_none() {
-            ring.create_key().await?;
+        if !ring.snapshot().iter().any(|k| k.signs_at(now_ms())) {
+            ring.rotate(0).await?;
         }
         Ok(ring)
     }
 
-    async fn reload(&self) -> anyhow::Result<()> {
-        let stored = keys::active(&mut *self.store.conn().await?).await?;
+    /// Rereads the published keys from the database.
+    pub async fn reload(&self) -> anyhow::Result<()> {
+        let stored = keys::published(&mut *self.store.conn().await?).await?;
         let loaded = stored.iter().map(|k| load(&self.rng, k)).collect::<anyhow::Result<Vec<_>>>()?;
         *self.keys.write().expect("key ring lock") = Arc::new(loaded);
         Ok(())
     }
 
-    /// Generates a P-256 key, stores it and reloads the ring.
-    pub async fn create_key(&self) -> anyhow::Result<String> {
+    /// Adds a P-256 key that is published now and signs after
+    /// `publish_delay_secs`, when every older key stops signing. Older keys
+    /// stay published until the longest-lived token they may sign expires.
+    /// Returns the new kid.
+    pub async fn rotate(&self, publish_delay_secs: i64) -> anyhow::Result<String> {
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &self.rng)
             .map_err(|_| anyhow!("key generation failed"))?;
         let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &self.rng)
             .map_err(|_| anyhow!("generated key is unreadable"))?;
         let kid = thumbprint(&pair);
-        keys::insert(&mut *self.store.conn().await?, &kid, ALG, &B64.encode(pkcs8.as_ref())).await?;
+        let activates_at = now_ms() + publish_delay_secs * 1000;
+        let mut tx = self.store.begin().await?;
+        let lifetime_ms = (keys::longest_token_lifetime(&mut tx).await? + CLOCK_SKEW_SECS) * 1000;
+        keys::insert(&mut tx, &kid, ALG, &B64.encode(pkcs8.as_ref()), activates_at).await?;
+        keys::retire_others(&mut tx, &kid, activates_at, activates_at + lifetime_ms).await?;
+        tx.commit().await?;
         self.reload().await?;
         Ok(kid)
     }
 
     fn snapshot(&self) -> Arc<Vec<SigningKey>> {
         self.keys.read().expect("key ring lock").clone()
-    }
-
-    /// The kid of the key that signs now (the newest).
-    fn current(&self) -> Option<String> {
-        self.snapshot().first().map(|k| k.kid.clone())
     }
 
     /// The public keys, for the JWKS.
@@ -118,7 +144,8 @@ impl KeyRing {
     /// Signs `claims` as a compact JWS with header `typ`.
     pub fn sign<C: Serialize>(&self, typ: &str, claims: &C) -> anyhow::Result<String> {
         let keys = self.snapshot();
-        let key = keys.first().context("no signing key")?;
+        let now = now_ms();
+        let key = keys.iter().find(|k| k.signs_at(now)).context("no signing key is active")?;
         let header = serde_json::json!({ "alg": ALG, "typ": typ, "kid": key.kid });
         let signing_input =
             format!("{}.{}", B64.encode(serde_json::to_vec(&header)?), B64.encode(serde_json::to_vec(claims)?));

@@ -25,6 +25,11 @@ pub fn matches(presented: &str, stored_hex: &str) -> bool {
     digest(presented).as_bytes().ct_eq(stored_hex.as_bytes()).into()
 }
 
+/// Byte-wise equality in constant time.
+pub fn equal(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,7 +1,8 @@
 //! OAuth clients. A confidential client's secret is generated here, returned
 //! once, and kept only as a SHA-256 digest.
 
-use super::{Caller, list, tokens, validate};
+use super::oauth::{mint, token};
+use super::{Caller, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
@@ -25,15 +26,28 @@ fn check(client: &Client) -> Result<()> {
     validate::length("clientName", &client.client_name, 0, 200)?;
     validate::length("description", &client.description, 0, 1000)?;
     for g in &client.allowed_grant_types {
-        if !tokens::GRANT_TYPES.contains(&g.grant_type.as_str()) {
+        if !token::GRANT_TYPES.contains(&g.grant_type.as_str()) {
             return Err(Error::Invalid(format!(
                 "`allowedGrantTypes` has unsupported grant type {:?}; supported: {}",
                 g.grant_type,
-                tokens::GRANT_TYPES.join(", ")
+                token::GRANT_TYPES.join(", ")
             )));
         }
     }
     validate::distinct("allowedGrantTypes", client.allowed_grant_types.iter().map(|g| g.grant_type.as_str()))?;
+    let allows = |grant: &str| client.allowed_grant_types.iter().any(|g| g.grant_type == grant);
+    for confidential_only in ["client_credentials", "password"] {
+        if allows(confidential_only) && !client.require_client_secret {
+            return Err(Error::Invalid(format!(
+                "`allowedGrantTypes` {confidential_only:?} needs a confidential client (`requireClientSecret: true`)"
+            )));
+        }
+    }
+    if allows("authorization_code") && client.redirect_uris.is_empty() {
+        return Err(Error::Invalid(
+            "`allowedGrantTypes` \"authorization_code\" needs at least one redirect URI".into(),
+        ));
+    }
     for u in &client.redirect_uris {
         validate::redirect_uri("redirectUris[].redirectUri", &u.redirect_uri)?;
     }
@@ -54,7 +68,7 @@ fn check(client: &Client) -> Result<()> {
     validate::lifetime("slidingRefreshTokenLifetime", client.sliding_refresh_token_lifetime)?;
     for c in &client.claims {
         validate::token("claims[].type", &c.claim_type, 200)?;
-        if tokens::RESERVED_CLAIMS.contains(&c.claim_type.as_str()) {
+        if mint::RESERVED_CLAIMS.contains(&c.claim_type.as_str()) {
             return Err(Error::Invalid(format!(
                 "`claims[].type` {:?} is set by the server and cannot be configured",
                 c.claim_type
@@ -108,6 +122,8 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
         allowed_cors_origins: body.allowed_cors_origins,
         require_pkce: body.require_pkce.unwrap_or(true),
         allow_plain_text_pkce: body.allow_plain_text_pkce.unwrap_or(false),
+        require_consent: body.require_consent.unwrap_or(false),
+        access_token_type: body.access_token_type.unwrap_or_default(),
         access_token_lifetime: body.access_token_lifetime.unwrap_or(3600),
         identity_token_lifetime: body.identity_token_lifetime.unwrap_or(300),
         authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(60),
@@ -147,6 +163,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
         allowed_cors_origins: body.allowed_cors_origins.unwrap_or(current.allowed_cors_origins),
         require_pkce: body.require_pkce.unwrap_or(current.require_pkce),
         allow_plain_text_pkce: body.allow_plain_text_pkce.unwrap_or(current.allow_plain_text_pkce),
+        require_consent: body.require_consent.unwrap_or(current.require_consent),
+        access_token_type: body.access_token_type.unwrap_or(current.access_token_type),
         access_token_lifetime: body.access_token_lifetime.unwrap_or(current.access_token_lifetime),
         identity_token_lifetime: body.identity_token_lifetime.unwrap_or(current.identity_token_lifetime),
         authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(current.authorization_code_lifetime),

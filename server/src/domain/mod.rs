@@ -4,9 +4,9 @@
 pub mod bootstrap;
 pub mod clients;
 pub mod list;
+pub mod oauth;
 pub mod roles;
 pub mod tenants;
-pub mod tokens;
 pub mod users;
 mod validate;
 

@@ -1,7 +1,8 @@
 //! The wrappers every handler runs in.
 
 use crate::app::App;
-use crate::domain::{Caller, tokens};
+use crate::domain::Caller;
+use crate::domain::oauth::bearer;
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use dropshot::{HttpResponse, HttpResponseError, RequestContext};
@@ -54,8 +55,8 @@ pub async fn tenant(rqctx: &Ctx) -> Result<TenantRef, Error> {
     rqctx.context().tenant_for_host(host(rqctx)).await
 }
 
-/// The bearer token of the request, if any.
-fn bearer(rqctx: &Ctx) -> Result<&str, Error> {
+/// The bearer token of the request.
+pub fn bearer_token(rqctx: &Ctx) -> Result<&str, Error> {
     let header =
         rqctx.request.headers().get(http::header::AUTHORIZATION).ok_or_else(|| {
             Error::Unauthorized("an `Authorization: Bearer <access token>` header is required".into())
@@ -71,7 +72,7 @@ fn bearer(rqctx: &Ctx) -> Result<&str, Error> {
 async fn authorize(rqctx: &Ctx) -> Result<Caller, Error> {
     let app = rqctx.context();
     let tenant = tenant(rqctx).await?;
-    let caller = tokens::caller(app, &tenant, bearer(rqctx)?).await?;
+    let caller = bearer::caller(app, &tenant, bearer_token(rqctx)?).await?;
     let Some(Access::Permission(required)) = access(&rqctx.endpoint.operation_id) else {
         return Err(Error::Internal(anyhow::anyhow!(
             "operation {} has no permission rule",

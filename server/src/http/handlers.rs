@@ -1,17 +1,20 @@
 //! `impl KeywardApi`: one thin function per operation.
 
-use super::calls::{Ctx, admin, observed, public, tenant};
+use super::calls::{Ctx, admin, public};
+use super::oauth;
 use crate::app::App;
-use crate::domain::{clients, roles, tenants, tokens, users};
+use crate::domain::{clients, roles, tenants, users};
 use crate::error::Error;
-use base64::Engine;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
 use keyward_api::KeywardApi;
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
-use keyward_api::oauth::{Jwks, ServerMetadata, TokenReply, TokenRequest};
+use keyward_api::oauth::{
+    AuthorizeRequest, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest, OAuthReply, Revoked, ServerMetadata,
+    TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
+};
 use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
@@ -25,42 +28,6 @@ fn text_response(content_type: &str, body: String) -> Result<http::Response<Body
         .header(http::header::CONTENT_TYPE, content_type)
         .body(body.into())
         .map_err(|e| Error::Internal(e.into()))
-}
-
-/// Discovery metadata: exactly the endpoints and methods that work.
-fn metadata(app: &App) -> ServerMetadata {
-    let issuer = app.issuer().to_string();
-    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
-    ServerMetadata {
-        token_endpoint: format!("{issuer}/oauth/token"),
-        jwks_uri: format!("{issuer}/oauth/jwks"),
-        grant_types_supported: strings(tokens::GRANT_TYPES),
-        token_endpoint_auth_methods_supported: strings(tokens::AUTH_METHODS),
-        response_types_supported: Vec::new(),
-        scopes_supported: strings(keyward_api::access::ADMIN_SCOPES),
-        subject_types_supported: strings(&["public"]),
-        id_token_signing_alg_values_supported: strings(&["ES256"]),
-        service_documentation: format!("{issuer}/openapi.json"),
-        issuer,
-    }
-}
-
-/// `Authorization: Basic` credentials, each part form-decoded (RFC 6749 §2.3.1).
-fn basic_credentials(rqctx: &Ctx) -> Result<Option<(String, String)>, OAuthError> {
-    let Some(header) = rqctx.request.headers().get(http::header::AUTHORIZATION) else { return Ok(None) };
-    let malformed = || OAuthError::invalid_client("malformed HTTP basic credentials");
-    let value = header.to_str().map_err(|_| malformed())?;
-    let Some((scheme, encoded)) = value.split_once(' ') else { return Err(malformed()) };
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(malformed());
-    }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
-    let decoded = String::from_utf8(decoded).map_err(|_| malformed())?;
-    let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
-    let form_decode = |part: &str| {
-        percent_encoding::percent_decode_str(&part.replace('+', " ")).decode_utf8().map(|s| s.into_owned())
-    };
-    Ok(Some((form_decode(id).map_err(|_| malformed())?, form_decode(secret).map_err(|_| malformed())?)))
 }
 
 impl KeywardApi for KeywardImpl {
@@ -91,11 +58,11 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn discovery_openid(rqctx: Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(metadata(app)))).await
+        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app)))).await
     }
 
     async fn discovery_oauth(rqctx: Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(metadata(app)))).await
+        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app)))).await
     }
 
     async fn oauth_jwks(rqctx: Ctx) -> Result<HttpResponseOk<Jwks>, AdminError> {
@@ -103,24 +70,45 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn oauth_token(rqctx: Ctx, body: TypedBody<TokenRequest>) -> Result<TokenReply, OAuthError> {
-        observed(&rqctx, async {
-            let app = rqctx.context();
-            let reply = async {
-                let tenant = tenant(&rqctx).await.map_err(|_| OAuthError::server_error())?;
-                let credentials = tokens::ClientCredentials { basic: basic_credentials(&rqctx)? };
-                tokens::token(app, &tenant, credentials, body.into_inner()).await
-            };
-            Ok(match reply.await {
-                Ok(tokens) => TokenReply::Issued(tokens),
-                Err(error) => {
-                    if error.status >= 500 {
-                        slog::error!(rqctx.log, "token request failed"; "error" => %error);
-                    }
-                    TokenReply::Refused(error)
-                }
-            })
-        })
-        .await
+        oauth::token(&rqctx, body.into_inner()).await
+    }
+
+    async fn oauth_authorize(rqctx: Ctx, query: Query<AuthorizeRequest>) -> Result<http::Response<Body>, AdminError> {
+        oauth::authorize(&rqctx, query.into_inner()).await
+    }
+
+    async fn oauth_login(rqctx: Ctx, body: TypedBody<LoginForm>) -> Result<http::Response<Body>, AdminError> {
+        oauth::login(&rqctx, body.into_inner()).await
+    }
+
+    async fn oauth_consent(rqctx: Ctx, body: TypedBody<ConsentForm>) -> Result<http::Response<Body>, AdminError> {
+        oauth::consent(&rqctx, body.into_inner()).await
+    }
+
+    async fn oauth_userinfo_get(rqctx: Ctx) -> Result<OAuthReply<UserInfo>, OAuthError> {
+        oauth::userinfo(&rqctx).await
+    }
+
+    async fn oauth_userinfo_post(rqctx: Ctx) -> Result<OAuthReply<UserInfo>, OAuthError> {
+        oauth::userinfo(&rqctx).await
+    }
+
+    async fn oauth_introspect(
+        rqctx: Ctx,
+        body: TypedBody<TokenTypeHintRequest>,
+    ) -> Result<OAuthReply<Introspection>, OAuthError> {
+        oauth::introspect(&rqctx, body.into_inner()).await
+    }
+
+    async fn oauth_revoke(
+        rqctx: Ctx,
+        body: TypedBody<TokenTypeHintRequest>,
+    ) -> Result<OAuthReply<Revoked>, OAuthError> {
+        oauth::revoke(&rqctx, body.into_inner()).await
+    }
+
+    async fn oauth_logout(rqctx: Ctx, query: Query<LogoutRequest>) -> Result<http::Response<Body>, AdminError> {
+        oauth::logout(&rqctx, query.into_inner()).await
     }
 
     async fn tenant_list(

@@ -3,7 +3,10 @@
 //! what every handler shares (tenant, authentication, permission, metrics,
 //! error mapping).
 
+mod browser;
 mod calls;
 mod handlers;
+mod oauth;
+mod pages;
 
 pub use handlers::KeywardImpl;

@@ -2,11 +2,17 @@
 //! driver, with a portable schema (BIGINT/INTEGER and TEXT only) so every
 //! query is written once. Migrations are kept per dialect.
 
+pub mod access_tokens;
 pub mod clients;
+pub mod consents;
+pub mod grants;
 pub mod keys;
 mod list;
 pub mod roles;
+pub mod secrets;
+pub mod sessions;
 pub mod tenants;
+pub mod throttle;
 pub mod users;
 
 pub use list::{Arg, Filter, Page, contains_pattern, page};

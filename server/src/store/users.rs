@@ -144,3 +144,35 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64,
     }
     Ok((total, users))
 }
+
+/// The live user a sign-in name designates — user name (any case), email
+/// (any case) or phone number, in that order of preference — with its
+/// password hash.
+pub async fn by_login(conn: &mut Conn, tenant: i64, login: &str) -> Result<Option<(i64, Option<String>)>> {
+    let lowered = login.to_lowercase();
+    let row = sqlx::query(
+        "SELECT id, password_hash FROM users WHERE tenant_id = $1 AND deleted_at IS NULL \
+         AND (normalized_username = $2 OR LOWER(email) = $2 OR phone = $3) \
+         ORDER BY CASE WHEN normalized_username = $2 THEN 0 WHEN LOWER(email) = $2 THEN 1 ELSE 2 END, id LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(lowered)
+    .bind(login.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// Every permission the user's roles hold.
+pub async fn permissions(conn: &mut Conn, id: i64) -> Result<Vec<String>> {
+    let rows =
+        sqlx::query("SELECT r.permissions FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut all = Vec::new();
+    for row in rows {
+        all.extend(from_json::<Vec<String>>(&row.try_get::<String, _>(0)?)?);
+    }
+    Ok(all)
+}

@@ -1,0 +1,255 @@
+//! The authorization endpoint's decisions (RFC 6749 §4.1, OpenID Connect
+//! Core §3.1.2): check the request, then sign the user in, ask consent, and
+//! issue a code — or say precisely why not. Rendering is the HTTP layer's.
+
+use super::scopes;
+use crate::app::App;
+use crate::crypto::secret;
+use crate::error::Result;
+use crate::store::grants::{self, Code};
+use crate::store::sessions::Session;
+use crate::store::{clients, consents, now_ms, tenants::TenantRef};
+use keyward_api::client::Client;
+use keyward_api::error::OAuthErrorCode;
+use keyward_api::oauth::AuthorizeRequest;
+
+/// Longest lifetime of an authorization code, whatever the client says
+/// (RFC 9700 §4.2.1 wants them short).
+const MAX_CODE_LIFETIME_SECS: i64 = 60;
+
+/// Where the browser is sent back to, and how.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    pub uri: String,
+    pub form_post: bool,
+    pub params: Vec<(String, String)>,
+}
+
+/// What the browser gets next.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The request cannot be trusted with a redirect (unknown client,
+    /// unregistered redirect URI): say so on a page.
+    ErrorPage(String),
+    Redirect(Redirect),
+    /// Show the sign-in page, with a message after a failed attempt.
+    Login {
+        client_name: String,
+        message: Option<&'static str>,
+        login_hint: Option<String>,
+    },
+    /// Show the consent page for these (scope, description) pairs.
+    Consent {
+        client_name: String,
+        scopes: Vec<(String, String)>,
+    },
+}
+
+/// A request that passed every check.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub client: Client,
+    pub request: AuthorizeRequest,
+    pub redirect_uri: String,
+    pub form_post: bool,
+    pub scopes: Vec<String>,
+    pub prompt: Vec<String>,
+    pub max_age: Option<i64>,
+}
+
+/// The user's answer on the consent page.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentAnswer {
+    pub allow: bool,
+    pub remember: bool,
+}
+
+impl Validated {
+    pub fn client_name(&self) -> String {
+        if self.client.client_name.is_empty() { self.client.client_id.clone() } else { self.client.client_name.clone() }
+    }
+
+    fn respond(&self, app: &App, mut params: Vec<(String, String)>) -> Outcome {
+        if let Some(state) = &self.request.state {
+            params.push(("state".into(), state.clone()));
+        }
+        params.push(("iss".into(), app.issuer().to_string()));
+        Outcome::Redirect(Redirect { uri: self.redirect_uri.clone(), form_post: self.form_post, params })
+    }
+
+    /// An error response by redirect (RFC 6749 §4.1.2.1).
+    fn error(&self, app: &App, code: OAuthErrorCode, description: &str) -> Outcome {
+        let params = vec![
+            ("error".to_string(), code.as_str().to_string()),
+            ("error_description".to_string(), description.to_string()),
+        ];
+        self.respond(app, params)
+    }
+}
+
+/// `Ok(Ok(value))` to go on, `Ok(Err(outcome))` to stop and show it.
+pub type Checked<T> = Result<std::result::Result<T, Outcome>>;
+
+fn valid_pkce_value(value: &str) -> bool {
+    (43..=128).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+}
+
+/// Checks an authorization request. Problems with the client or redirect
+/// URI stop at an error page; every later one is redirected to the client.
+pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) -> Checked<Validated> {
+    let page = |message: &str| Ok(Err(Outcome::ErrorPage(message.to_string())));
+    if tenant.status == 2 {
+        return page("This tenant is disabled.");
+    }
+    let Some(client_id) = request.client_id.as_deref().filter(|c| !c.is_empty()) else {
+        return page("The request has no client_id.");
+    };
+    let client = match clients::by_client_id(&mut *app.store.conn().await?, tenant.id, client_id).await? {
+        Some((client, _)) if client.enabled => client,
+        _ => return page("The application that sent you here is not registered."),
+    };
+    let registered: Vec<&str> = client.redirect_uris.iter().map(|u| u.redirect_uri.as_str()).collect();
+    let redirect_uri = match request.redirect_uri.as_deref() {
+        Some(uri) if registered.contains(&uri) => uri.to_string(),
+        Some(_) => return page("The redirect_uri is not registered for this application."),
+        None if registered.len() == 1 && !request.scope.as_deref().is_some_and(|s| scopes::has(s, "openid")) => {
+            registered[0].to_string()
+        }
+        None => return page("The request has no redirect_uri."),
+    };
+    let mode = request.response_mode.clone().unwrap_or_else(|| "query".into());
+    let mut validated = Validated {
+        client,
+        redirect_uri,
+        form_post: mode == "form_post",
+        scopes: Vec::new(),
+        prompt: Vec::new(),
+        max_age: None,
+        request,
+    };
+    let stop = |v: &Validated, code: OAuthErrorCode, why: &str| Ok(Err(v.error(app, code, why)));
+    use OAuthErrorCode::*;
+    if !matches!(mode.as_str(), "query" | "form_post") {
+        return stop(&validated, InvalidRequest, "response_mode must be query or form_post");
+    }
+    if validated.request.request.is_some() {
+        return stop(&validated, RequestNotSupported, "request objects are not supported");
+    }
+    if validated.request.request_uri.is_some() {
+        return stop(&validated, RequestUriNotSupported, "request_uri is not supported");
+    }
+    match validated.request.response_type.as_deref() {
+        Some("code") => {}
+        None | Some("") => return stop(&validated, InvalidRequest, "response_type is required"),
+        Some(_) => return stop(&validated, UnsupportedResponseType, "only response_type=code is supported"),
+    }
+    if !validated.client.allowed_grant_types.iter().any(|g| g.grant_type == "authorization_code") {
+        return stop(&validated, UnauthorizedClient, "this client may not use the authorization code flow");
+    }
+    validated.scopes = match scopes::requested(&validated.client, validated.request.scope.as_deref()) {
+        Ok(scopes) => scopes,
+        Err(e) => return stop(&validated, InvalidScope, e.error_description.as_deref().unwrap_or("invalid scope")),
+    };
+    let method = validated.request.code_challenge_method.clone();
+    match (validated.request.code_challenge.as_deref(), method.as_deref()) {
+        (None, Some(_)) => return stop(&validated, InvalidRequest, "code_challenge_method without code_challenge"),
+        (None, None) if validated.client.require_pkce || !validated.client.require_client_secret => {
+            return stop(&validated, InvalidRequest, "code_challenge is required (PKCE, RFC 7636)");
+        }
+        (None, None) => {}
+        (Some(challenge), method) => {
+            match method.unwrap_or("S256") {
+                "S256" => {}
+                "plain" if validated.client.allow_plain_text_pkce => {}
+                "plain" => {
+                    return stop(&validated, InvalidRequest, "code_challenge_method plain is not allowed; use S256");
+                }
+                _ => return stop(&validated, InvalidRequest, "code_challenge_method must be S256"),
+            }
+            if !valid_pkce_value(challenge) {
+                return stop(&validated, InvalidRequest, "code_challenge must be 43 to 128 unreserved characters");
+            }
+        }
+    }
+    validated.prompt = validated.request.prompt.as_deref().unwrap_or("").split_whitespace().map(String::from).collect();
+    if let Some(bad) = validated.prompt.iter().find(|p| !matches!(p.as_str(), "none" | "login" | "consent")) {
+        return stop(&validated, InvalidRequest, &format!("prompt value {bad:?} is not supported"));
+    }
+    if validated.prompt.iter().any(|p| p == "none") && validated.prompt.len() > 1 {
+        return stop(&validated, InvalidRequest, "prompt=none cannot be combined with other values");
+    }
+    if let Some(max_age) = validated.request.max_age.as_deref() {
+        match max_age.parse::<i64>() {
+            Ok(seconds) if seconds >= 0 => validated.max_age = Some(seconds),
+            _ => return stop(&validated, InvalidRequest, "max_age must be a non-negative number of seconds"),
+        }
+    }
+    Ok(Ok(validated))
+}
+
+/// Decides the next step for a valid request: sign in, consent, or a code.
+/// `fresh_login` is true right after the user signed in on our page;
+/// `answer` carries the consent page's answer.
+pub async fn decide(
+    app: &App,
+    tenant: &TenantRef,
+    v: &Validated,
+    session: Option<&Session>,
+    fresh_login: bool,
+    answer: Option<ConsentAnswer>,
+) -> Result<Outcome> {
+    let prompts = |p: &str| v.prompt.iter().any(|x| x == p);
+    let login =
+        Outcome::Login { client_name: v.client_name(), message: None, login_hint: v.request.login_hint.clone() };
+    let stale = |s: &Session| v.max_age.is_some_and(|max| now_ms() / 1000 - s.auth_time > max);
+    let session = match session {
+        Some(s) if fresh_login || (!prompts("login") && !stale(s)) => s,
+        _ if prompts("none") => return Ok(v.error(app, OAuthErrorCode::LoginRequired, "the user must sign in")),
+        _ => return Ok(login),
+    };
+    let mut conn = app.store.conn().await?;
+    let granted = scopes::for_user(&mut conn, session.user_id, v.scopes.clone()).await?;
+    match answer {
+        Some(ConsentAnswer { allow: false, .. }) => {
+            return Ok(v.error(app, OAuthErrorCode::AccessDenied, "the user denied the request"));
+        }
+        Some(ConsentAnswer { allow: true, remember }) => {
+            if remember {
+                consents::upsert(&mut conn, tenant.id, session.user_id, &v.client.client_id, &granted, None).await?;
+            }
+        }
+        None if v.client.require_consent || prompts("consent") => {
+            let remembered = consents::scopes(&mut conn, tenant.id, session.user_id, &v.client.client_id).await?;
+            let covered = remembered.is_some_and(|r| granted.iter().all(|g| r.contains(g)));
+            if prompts("consent") || !covered {
+                if prompts("none") {
+                    return Ok(v.error(app, OAuthErrorCode::ConsentRequired, "the user must consent"));
+                }
+                let scopes = granted.iter().map(|s| (s.clone(), scopes::describe(s))).collect();
+                return Ok(Outcome::Consent { client_name: v.client_name(), scopes });
+            }
+        }
+        None => {}
+    }
+    let code = secret::generate();
+    let stored = Code {
+        tenant_id: tenant.id,
+        client_id: v.client.client_id.clone(),
+        user_id: session.user_id,
+        redirect_uri: v.redirect_uri.clone(),
+        scope: granted.join(" "),
+        nonce: v.request.nonce.clone(),
+        code_challenge: v.request.code_challenge.clone(),
+        code_challenge_method: v
+            .request
+            .code_challenge
+            .as_ref()
+            .map(|_| v.request.code_challenge_method.clone().unwrap_or_else(|| "S256".into())),
+        session_id: session.id.clone(),
+        auth_time: session.auth_time,
+        expires_at: now_ms() + v.client.authorization_code_lifetime.min(MAX_CODE_LIFETIME_SECS) * 1000,
+        grant_id: None,
+    };
+    grants::insert_code(&mut conn, &secret::digest(&code), &stored).await?;
+    Ok(v.respond(app, vec![("code".into(), code)]))
+}

@@ -1,0 +1,237 @@
+//! Checking access tokens where they are presented — the admin API,
+//! UserInfo, introspection — and revoking tokens (RFC 7009).
+
+use super::client_auth::{self, Presented};
+use super::mint::{ACCESS_TOKEN_TYP, AccessClaims, own_audience};
+use super::scopes;
+use crate::app::App;
+use crate::crypto::secret;
+use crate::domain::Caller;
+use crate::error::{Error, Refusal, Result};
+use crate::store::access_tokens::{self, AccessRecord};
+use crate::store::{Conn, from_json, grants, now_ms, tenants::TenantRef, users};
+use keyward_api::client::Client;
+use keyward_api::error::OAuthError;
+use keyward_api::oauth::{Introspection, TokenTypeHintRequest, UserInfo};
+use serde_json::Value;
+
+/// Compact JWS tokens have two dots; reference and refresh tokens none.
+fn is_jwt(token: &str) -> bool {
+    token.matches('.').count() == 2
+}
+
+/// The claims of a live access token, JWT or reference, or why it is not
+/// acceptable. Issuer, audience, expiry and the deny-list are checked here;
+/// the tenant is the caller's to check.
+pub async fn access_claims(app: &App, token: &str) -> Result<AccessClaims> {
+    let invalid = |why: &str| Error::Unauthorized(format!("invalid access token: {why}"));
+    let mut conn = app.store.conn().await?;
+    let claims: AccessClaims = if is_jwt(token) {
+        let (header, claims): (Value, AccessClaims) =
+            app.keys.verify(token).await.map_err(|e| invalid(&e.to_string()))?;
+        if header["typ"] != ACCESS_TOKEN_TYP {
+            return Err(invalid("not an access token"));
+        }
+        if access_tokens::is_revoked(&mut conn, &claims.jti).await? {
+            return Err(invalid("revoked"));
+        }
+        claims
+    } else {
+        let stored = access_tokens::reference_claims(&mut conn, &secret::digest(token))
+            .await?
+            .ok_or_else(|| invalid("unknown or revoked"))?;
+        from_json(&stored)?
+    };
+    let now = now_ms() / 1000;
+    if claims.exp <= now {
+        return Err(invalid("expired"));
+    }
+    if claims.nbf > now + 60 {
+        return Err(invalid("not yet valid"));
+    }
+    if claims.iss != app.issuer() || claims.aud != own_audience(app) {
+        return Err(invalid("wrong issuer or audience"));
+    }
+    Ok(claims)
+}
+
+fn home_tenant(claims: &AccessClaims) -> Result<i64> {
+    claims.tenant_id.parse().map_err(|_| Error::Unauthorized("invalid access token: malformed tenant_id".into()))
+}
+
+/// Validates a bearer access token presented to `tenant`'s admin API. Tokens
+/// of the default tenant are accepted by every tenant.
+pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller> {
+    let claims = access_claims(app, token).await?;
+    let home_tenant = home_tenant(&claims)?;
+    if home_tenant != tenant.id && home_tenant != app.default_tenant {
+        return Err(Error::Unauthorized("invalid access token: issued for another tenant".into()));
+    }
+    Ok(Caller {
+        tenant: tenant.clone(),
+        home_tenant,
+        scopes: claims.scope.split_whitespace().map(str::to_string).collect(),
+    })
+}
+
+/// OpenID Connect Core §5.3: the claims of the token's user, by scope.
+pub async fn userinfo(app: &App, tenant: &TenantRef, token: Option<&str>) -> Result<UserInfo, Refusal> {
+    let token =
+        token.ok_or_else(|| OAuthError::invalid_token("an `Authorization: Bearer` access token is required"))?;
+    let claims = access_claims(app, token).await.map_err(|e| match e {
+        Error::Unauthorized(why) => Refusal::OAuth(OAuthError::invalid_token(why)),
+        other => other.into(),
+    })?;
+    if home_tenant(&claims)? != tenant.id {
+        return Err(OAuthError::invalid_token("invalid access token: issued for another tenant").into());
+    }
+    if !scopes::has(&claims.scope, "openid") {
+        return Err(OAuthError::insufficient_scope("the access token lacks the `openid` scope").into());
+    }
+    let user = match claims.sub.parse::<i64>() {
+        Ok(id) if claims.sub != claims.client_id => users::get(&mut *app.store.conn().await?, tenant.id, id).await?,
+        _ => None,
+    };
+    let user = user.ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
+    let mut info = UserInfo { sub: user.id.to_string(), ..Default::default() };
+    if scopes::has(&claims.scope, "profile") {
+        let name = if user.nick_name.is_empty() { user.user_name.clone() } else { user.nick_name.clone() };
+        info.name = Some(name);
+        info.preferred_username = Some(user.user_name.clone());
+        info.nickname = (!user.nick_name.is_empty()).then(|| user.nick_name.clone());
+        info.picture = (!user.avatar.is_empty()).then(|| user.avatar.clone());
+        info.updated_at = Some(user.last_update_time.timestamp());
+    }
+    if scopes::has(&claims.scope, "email") && user.email.is_some() {
+        info.email = user.email.clone();
+        info.email_verified = Some(user.email_confirmed);
+    }
+    if scopes::has(&claims.scope, "phone") && user.phone_number.is_some() {
+        info.phone_number = user.phone_number.clone();
+        info.phone_number_verified = Some(user.phone_number_confirmed);
+    }
+    Ok(info)
+}
+
+fn presented(basic: Option<(String, String)>, request: &mut TokenTypeHintRequest) -> Presented {
+    Presented { basic, client_id: request.client_id.take(), client_secret: request.client_secret.take() }
+}
+
+/// Introspection needs a confidential client: a public client cannot prove
+/// it is the resource server it claims to be.
+async fn confidential_client(app: &App, tenant: &TenantRef, presented: Presented) -> Result<Client, Refusal> {
+    let client = client_auth::authenticate(app, tenant, presented).await?;
+    if !client.require_client_secret {
+        return Err(OAuthError::unauthorized_client("public clients cannot introspect tokens").into());
+    }
+    Ok(client)
+}
+
+/// RFC 7662: the state of any token of the tenant.
+pub async fn introspect(
+    app: &App,
+    tenant: &TenantRef,
+    basic: Option<(String, String)>,
+    mut request: TokenTypeHintRequest,
+) -> Result<Introspection, Refusal> {
+    confidential_client(app, tenant, presented(basic, &mut request)).await?;
+    if request.token.is_empty() {
+        return Err(OAuthError::invalid_request("token is required").into());
+    }
+    let inactive = Introspection::default();
+    if let Ok(claims) = access_claims(app, &request.token).await {
+        if home_tenant(&claims)? != tenant.id {
+            return Ok(inactive);
+        }
+        return Ok(Introspection {
+            active: true,
+            scope: Some(claims.scope),
+            username: None,
+            token_type: Some("Bearer".into()),
+            exp: Some(claims.exp),
+            iat: Some(claims.iat),
+            nbf: Some(claims.nbf),
+            aud: Some(claims.aud),
+            iss: Some(claims.iss),
+            jti: Some(claims.jti),
+            client_id: Some(claims.client_id),
+            sub: Some(claims.sub),
+        });
+    }
+    if is_jwt(&request.token) {
+        return Ok(inactive);
+    }
+    let Some(stored) = grants::refresh_by_hash(&mut *app.store.conn().await?, &secret::digest(&request.token)).await?
+    else {
+        return Ok(inactive);
+    };
+    let grant = &stored.grant;
+    let now = now_ms();
+    if grant.tenant_id != tenant.id || grant.revoked || stored.used || stored.expires_at.min(grant.expires_at) <= now {
+        return Ok(inactive);
+    }
+    Ok(Introspection {
+        active: true,
+        scope: Some(grant.scope.clone()),
+        client_id: Some(grant.client_id.clone()),
+        token_type: Some("refresh_token".into()),
+        exp: Some(stored.expires_at.min(grant.expires_at) / 1000),
+        sub: Some(grant.user_id.to_string()),
+        iss: Some(app.issuer().to_string()),
+        ..Default::default()
+    })
+}
+
+/// RFC 7009: revokes a token issued to the calling client. Unknown tokens,
+/// and other clients' tokens, are ignored (the answer is the same).
+pub async fn revoke(
+    app: &App,
+    tenant: &TenantRef,
+    basic: Option<(String, String)>,
+    mut request: TokenTypeHintRequest,
+) -> Result<(), Refusal> {
+    let client = client_auth::authenticate(app, tenant, presented(basic, &mut request)).await?;
+    if request.token.is_empty() {
+        return Err(OAuthError::invalid_request("token is required").into());
+    }
+    let mut tx = app.store.begin().await?;
+    revoke_in(app, &mut tx, tenant, &client, &request.token).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn revoke_in(app: &App, conn: &mut Conn, tenant: &TenantRef, client: &Client, token: &str) -> Result<()> {
+    let owned = |tenant_id: &str, client_id: &str| tenant_id == tenant.id.to_string() && client_id == client.client_id;
+    if is_jwt(token) {
+        // The signature is checked so that nothing forged is written down.
+        if let Ok((_, claims)) = app.keys.verify::<AccessClaims>(token).await
+            && owned(&claims.tenant_id, &claims.client_id)
+        {
+            let record = AccessRecord {
+                jti: claims.jti,
+                tenant_id: tenant.id,
+                client_id: client.client_id.clone(),
+                expires_at: claims.exp * 1000,
+                ..Default::default()
+            };
+            access_tokens::revoke(conn, &record).await?;
+        }
+        return Ok(());
+    }
+    let digest = secret::digest(token);
+    if let Some(stored) = access_tokens::reference_claims(conn, &digest).await? {
+        let claims: AccessClaims = from_json(&stored)?;
+        if owned(&claims.tenant_id, &claims.client_id) {
+            let record = AccessRecord { jti: claims.jti, tenant_id: tenant.id, ..Default::default() };
+            access_tokens::revoke(conn, &record).await?;
+        }
+        return Ok(());
+    }
+    if let Some(stored) = grants::refresh_by_hash(conn, &digest).await?
+        && stored.grant.tenant_id == tenant.id
+        && stored.grant.client_id == client.client_id
+    {
+        grants::revoke(conn, &stored.grant.id).await?;
+    }
+    Ok(())
+}

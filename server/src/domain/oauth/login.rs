@@ -1,0 +1,92 @@
+//! Checking a user's password, with per-account and per-IP throttling held
+//! in the database, and opening browser sessions.
+
+use crate::app::App;
+use crate::crypto::secret;
+use crate::error::Result;
+use crate::store::sessions::{self, Session};
+use crate::store::{now_ms, tenants::TenantRef, throttle, users};
+use std::net::IpAddr;
+use tokio::sync::OnceCell;
+
+/// Failures allowed per account, and per client IP, within the window.
+const ACCOUNT_LIMIT: i64 = 5;
+const IP_LIMIT: i64 = 20;
+const WINDOW_MS: i64 = 15 * 60 * 1000;
+/// How long a hosted-login session lasts.
+pub const SESSION_LIFETIME_MS: i64 = 12 * 3600 * 1000;
+
+/// Why a sign-in failed. Deliberately does not say which part was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFailure {
+    Incorrect,
+    Throttled,
+}
+
+impl LoginFailure {
+    pub fn message(self) -> &'static str {
+        match self {
+            LoginFailure::Incorrect => "The sign-in name or password is incorrect.",
+            LoginFailure::Throttled => "Too many failed sign-ins. Wait a few minutes and try again.",
+        }
+    }
+}
+
+/// A hash to verify against when no user matches, so that an unknown name
+/// takes as long as a wrong password.
+async fn decoy_hash(app: &App) -> Result<&'static str> {
+    static DECOY: OnceCell<String> = OnceCell::const_new();
+    Ok(DECOY.get_or_try_init(|| app.passwords.hash(secret::generate())).await?.as_str())
+}
+
+/// The id of the live user of `tenant` that `login` (user name, email or
+/// phone) and `password` identify.
+pub async fn check_password(
+    app: &App,
+    tenant: &TenantRef,
+    login: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> Result<Result<i64, LoginFailure>> {
+    let account_key = format!("account:{}:{}", tenant.id, login.trim().to_lowercase());
+    let ip_key = ip.map(|ip| format!("ip:{ip}"));
+    let now = now_ms();
+    let since = now - WINDOW_MS;
+    let mut conn = app.store.conn().await?;
+    let throttled = throttle::failures(&mut conn, &account_key, since).await? >= ACCOUNT_LIMIT
+        || match &ip_key {
+            Some(key) => throttle::failures(&mut conn, key, since).await? >= IP_LIMIT,
+            None => false,
+        };
+    if throttled {
+        return Ok(Err(LoginFailure::Throttled));
+    }
+    let found = users::by_login(&mut conn, tenant.id, login.trim()).await?;
+    drop(conn);
+    let (user, hash) = match found {
+        Some((id, Some(hash))) => (Some(id), hash),
+        _ => (None, decoy_hash(app).await?.to_string()),
+    };
+    let matches = app.passwords.verify(password.to_string(), hash).await?;
+    let mut conn = app.store.conn().await?;
+    match user.filter(|_| matches) {
+        Some(id) => {
+            throttle::clear(&mut conn, &account_key).await?;
+            Ok(Ok(id))
+        }
+        None => {
+            throttle::fail(&mut conn, &account_key, now, since).await?;
+            if let Some(key) = &ip_key {
+                throttle::fail(&mut conn, key, now, since).await?;
+            }
+            Ok(Err(LoginFailure::Incorrect))
+        }
+    }
+}
+
+/// Opens a session for a user who just signed in.
+pub async fn open_session(app: &App, tenant: &TenantRef, user_id: i64) -> Result<Session> {
+    let session = Session { id: secret::generate(), user_id, auth_time: now_ms() / 1000 };
+    sessions::insert(&mut *app.store.conn().await?, tenant.id, &session, now_ms() + SESSION_LIFETIME_MS).await?;
+    Ok(session)
+}

@@ -1,0 +1,50 @@
+//! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0).
+
+use super::mint::{ID_TOKEN_TYP, IdClaims};
+use crate::app::App;
+use crate::error::Result;
+use crate::store::{clients, sessions, tenants::TenantRef};
+use keyward_api::oauth::LogoutRequest;
+use serde_json::Value;
+
+/// Where the browser goes after signing out.
+pub enum LoggedOut {
+    /// Back to the client's registered post-logout URI, with `state`.
+    Redirect { uri: String, state: Option<String> },
+    /// A page saying the user is signed out, with a note when a requested
+    /// redirect was refused.
+    Page(Option<&'static str>),
+}
+
+/// Ends the browser session (if any) and decides where to go.
+pub async fn logout(app: &App, tenant: &TenantRef, session: Option<&str>, request: LogoutRequest) -> Result<LoggedOut> {
+    let mut conn = app.store.conn().await?;
+    if let Some(id) = session {
+        sessions::end(&mut conn, tenant.id, id).await?;
+    }
+    let Some(target) = request.post_logout_redirect_uri.as_deref() else { return Ok(LoggedOut::Page(None)) };
+    let refused = Ok(LoggedOut::Page(Some("The application's return address was not accepted.")));
+    // The hint may have expired; only its signature and issuer matter here.
+    let hinted = match request.id_token_hint.as_deref() {
+        Some(hint) => match app.keys.verify::<IdClaims>(hint).await {
+            Ok((header, claims)) if header["typ"] == Value::from(ID_TOKEN_TYP) && claims.iss == app.issuer() => {
+                Some(claims.aud)
+            }
+            _ => return refused,
+        },
+        None => None,
+    };
+    let client_id = match (hinted, request.client_id) {
+        (Some(hinted), Some(named)) if hinted != named => return refused,
+        (Some(id), _) | (None, Some(id)) => id,
+        (None, None) => return refused,
+    };
+    let registered = match clients::by_client_id(&mut conn, tenant.id, &client_id).await? {
+        Some((client, _)) => client.post_logout_redirect_uris.iter().any(|u| u.post_logout_redirect_uri == target),
+        None => false,
+    };
+    if !registered {
+        return refused;
+    }
+    Ok(LoggedOut::Redirect { uri: target.to_string(), state: request.state })
+}

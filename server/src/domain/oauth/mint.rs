@@ -1,0 +1,183 @@
+//! Making tokens: RFC 9068 access tokens (JWT or reference), opaque refresh
+//! tokens, and OpenID Connect ID tokens.
+
+use crate::app::App;
+use crate::crypto::secret;
+use crate::error::Refusal;
+use crate::store::access_tokens::AccessRecord;
+use crate::store::{now_ms, tenants::TenantRef, to_json};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use keyward_api::client::{AccessTokenType, Client};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// Claims the server sets itself; clients cannot configure them.
+pub const RESERVED_CLAIMS: &[&str] = &[
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "scope",
+    "client_id",
+    "tenant_id",
+    "tenant_name",
+    "typ",
+    "auth_time",
+    "nonce",
+    "at_hash",
+    "sid",
+    "azp",
+    "amr",
+];
+/// JOSE `typ` of access tokens (RFC 9068 §2.1).
+pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
+/// JOSE `typ` of ID tokens.
+pub const ID_TOKEN_TYP: &str = "JWT";
+
+/// The claims of an access token (RFC 9068 §2.2); a reference token's are
+/// stored with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub nbf: i64,
+    pub jti: String,
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    /// When the user authenticated, for tokens issued to a user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
+    /// OAuthApp's tenant claims (contract §2.3), as strings.
+    pub tenant_id: String,
+    pub tenant_name: String,
+    /// The client's configured claims.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The claims of an ID token (OpenID Connect Core §2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub azp: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub auth_time: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    pub at_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    pub amr: Vec<String>,
+}
+
+/// The audience of access tokens for Keyward's own APIs: the issuer itself.
+pub fn own_audience(app: &App) -> &str {
+    app.issuer()
+}
+
+/// Whom an access token is for and what it allows.
+pub struct AccessSpec<'a> {
+    pub subject: String,
+    pub scope: &'a str,
+    pub grant_id: Option<&'a str>,
+    pub auth_time: Option<i64>,
+}
+
+/// A new access token and, if the server must remember it (a reference
+/// token, or one issued under a grant that can be revoked), its record.
+pub struct MintedAccess {
+    pub token: String,
+    pub record: Option<AccessRecord>,
+}
+
+pub fn access_token(
+    app: &App,
+    tenant: &TenantRef,
+    client: &Client,
+    spec: AccessSpec<'_>,
+) -> Result<MintedAccess, Refusal> {
+    let now = now_ms() / 1000;
+    let claims = AccessClaims {
+        iss: app.issuer().to_string(),
+        sub: spec.subject,
+        aud: own_audience(app).to_string(),
+        exp: now + client.access_token_lifetime,
+        iat: now,
+        nbf: now,
+        jti: uuid::Uuid::new_v4().simple().to_string(),
+        client_id: client.client_id.clone(),
+        scope: spec.scope.to_string(),
+        auth_time: spec.auth_time,
+        tenant_id: tenant.id.to_string(),
+        tenant_name: tenant.name.clone(),
+        extra: client.claims.iter().map(|c| (c.claim_type.clone(), Value::String(c.value.clone()))).collect(),
+    };
+    let record = AccessRecord {
+        jti: claims.jti.clone(),
+        tenant_id: tenant.id,
+        client_id: client.client_id.clone(),
+        grant_id: spec.grant_id.map(str::to_string),
+        expires_at: claims.exp * 1000,
+        ..Default::default()
+    };
+    Ok(match client.access_token_type {
+        AccessTokenType::Jwt => MintedAccess {
+            token: app.keys.sign(ACCESS_TOKEN_TYP, &claims)?,
+            record: spec.grant_id.is_some().then_some(record),
+        },
+        AccessTokenType::Reference => {
+            let token = secret::generate();
+            let record =
+                AccessRecord { token_hash: Some(secret::digest(&token)), claims: Some(to_json(&claims)), ..record };
+            MintedAccess { token, record: Some(record) }
+        }
+    })
+}
+
+/// What an ID token states about the sign-in.
+pub struct IdSpec<'a> {
+    pub user_id: i64,
+    pub auth_time: i64,
+    pub nonce: Option<String>,
+    pub session_id: Option<String>,
+    pub access_token: &'a str,
+}
+
+pub fn id_token(app: &App, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
+    let now = now_ms() / 1000;
+    // OpenID Connect Core §3.1.3.6: left half of the SHA-256 of the token.
+    let digest = Sha256::digest(spec.access_token.as_bytes());
+    let claims = IdClaims {
+        iss: app.issuer().to_string(),
+        sub: spec.user_id.to_string(),
+        aud: client.client_id.clone(),
+        azp: client.client_id.clone(),
+        exp: now + client.identity_token_lifetime,
+        iat: now,
+        auth_time: spec.auth_time,
+        nonce: spec.nonce,
+        at_hash: B64.encode(&digest[..16]),
+        sid: spec.session_id,
+        amr: vec!["pwd".into()],
+    };
+    Ok(app.keys.sign(ID_TOKEN_TYP, &claims)?)
+}
+
+/// A new refresh token and the digest it is stored under.
+pub fn refresh_token() -> (String, String) {
+    let token = secret::generate();
+    let digest = secret::digest(&token);
+    (token, digest)
+}

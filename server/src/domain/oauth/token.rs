@@ -1,0 +1,286 @@
+//! The token endpoint's grants (RFC 6749 §4.1.3, §4.3, §4.4, §6).
+
+use super::client_auth::{self, Presented};
+use super::login::{self, LoginFailure};
+use super::mint::{self, AccessSpec, IdSpec};
+use super::scopes;
+use crate::app::App;
+use crate::crypto::secret;
+use crate::error::Refusal;
+use crate::store::grants::{self, Grant};
+use crate::store::{Tx, access_tokens, now_ms, tenants::TenantRef, users};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use keyward_api::client::Client;
+use keyward_api::error::OAuthError;
+use keyward_api::oauth::{TokenRequest, TokenResponse};
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+
+/// Grant types the token endpoint issues tokens for.
+pub const GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token", "password", "client_credentials"];
+
+fn allows(client: &Client, grant_type: &str) -> bool {
+    client.allowed_grant_types.iter().any(|g| g.grant_type == grant_type)
+}
+
+fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, OAuthError> {
+    value.as_deref().filter(|v| !v.is_empty()).ok_or_else(|| OAuthError::invalid_request(format!("{name} is required")))
+}
+
+/// Handles a token request for `tenant` from a client at `ip`.
+pub async fn token(
+    app: &App,
+    tenant: &TenantRef,
+    basic: Option<(String, String)>,
+    mut request: TokenRequest,
+    ip: Option<IpAddr>,
+) -> Result<TokenResponse, Refusal> {
+    let presented =
+        Presented { basic, client_id: request.client_id.take(), client_secret: request.client_secret.take() };
+    let client = client_auth::authenticate(app, tenant, presented).await?;
+    let grant_type = request.grant_type.clone();
+    if !grant_type.is_empty() && GRANT_TYPES.contains(&grant_type.as_str()) && !allows(&client, &grant_type) {
+        return Err(OAuthError::unauthorized_client(format!("this client may not use the {grant_type} grant")).into());
+    }
+    match grant_type.as_str() {
+        "authorization_code" => authorization_code(app, tenant, &client, request).await,
+        "refresh_token" => refresh(app, tenant, &client, request).await,
+        "password" => password(app, tenant, &client, request, ip).await,
+        "client_credentials" => client_credentials(app, tenant, &client, request.scope.as_deref()).await,
+        "" => Err(OAuthError::invalid_request("grant_type is required").into()),
+        other => Err(OAuthError::unsupported_grant_type(format!("grant_type {other:?} is not supported")).into()),
+    }
+}
+
+/// The client acting for itself: no user, no refresh token. Only reference
+/// tokens are written down.
+async fn client_credentials(
+    app: &App,
+    tenant: &TenantRef,
+    client: &Client,
+    scope: Option<&str>,
+) -> Result<TokenResponse, Refusal> {
+    let scope = scopes::requested(client, scope)?.join(" ");
+    let spec = AccessSpec { subject: client.client_id.clone(), scope: &scope, grant_id: None, auth_time: None };
+    let minted = mint::access_token(app, tenant, client, spec)?;
+    if let Some(record) = &minted.record {
+        access_tokens::insert(&mut *app.store.conn().await?, record).await?;
+    }
+    Ok(response(client, minted.token, scope, None, None))
+}
+
+fn response(
+    client: &Client,
+    access_token: String,
+    scope: String,
+    refresh_token: Option<String>,
+    id_token: Option<String>,
+) -> TokenResponse {
+    TokenResponse {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_in: client.access_token_lifetime,
+        scope: (!scope.is_empty()).then_some(scope),
+        refresh_token,
+        id_token,
+    }
+}
+
+/// What one issuance under a grant produces.
+struct Issue<'a> {
+    grant: &'a Grant,
+    scope: &'a str,
+    nonce: Option<String>,
+    /// Whether to add an ID token (the grant includes `openid`).
+    id_token: bool,
+}
+
+/// Mints the access token (and refresh and ID tokens) of a grant, storing
+/// what must be remembered in `tx`.
+async fn issue(
+    app: &App,
+    tx: &mut Tx,
+    tenant: &TenantRef,
+    client: &Client,
+    issue: Issue<'_>,
+) -> Result<TokenResponse, Refusal> {
+    let grant = issue.grant;
+    let spec = AccessSpec {
+        subject: grant.user_id.to_string(),
+        scope: issue.scope,
+        grant_id: Some(&grant.id),
+        auth_time: Some(grant.auth_time),
+    };
+    let minted = mint::access_token(app, tenant, client, spec)?;
+    if let Some(record) = &minted.record {
+        access_tokens::insert(tx, record).await?;
+    }
+    let refresh_token = if allows(client, "refresh_token") {
+        let (token, digest) = mint::refresh_token();
+        let expires_at = (now_ms() + client.sliding_refresh_token_lifetime * 1000).min(grant.expires_at);
+        grants::insert_refresh(tx, &digest, &grant.id, expires_at).await?;
+        Some(token)
+    } else {
+        None
+    };
+    let id_token = if issue.id_token && scopes::has(issue.scope, "openid") {
+        let spec = IdSpec {
+            user_id: grant.user_id,
+            auth_time: grant.auth_time,
+            nonce: issue.nonce,
+            session_id: grant.session_id.clone(),
+            access_token: &minted.token,
+        };
+        Some(mint::id_token(app, client, spec)?)
+    } else {
+        None
+    };
+    Ok(response(client, minted.token, issue.scope.to_string(), refresh_token, id_token))
+}
+
+fn new_grant(tenant: &TenantRef, client: &Client, user_id: i64, scope: String, session: Option<String>) -> Grant {
+    Grant {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        tenant_id: tenant.id,
+        client_id: client.client_id.clone(),
+        user_id,
+        scope,
+        session_id: session,
+        auth_time: now_ms() / 1000,
+        expires_at: now_ms() + client.absolute_refresh_token_lifetime * 1000,
+        revoked: false,
+    }
+}
+
+/// RFC 7636 §4.6: the verifier must turn into the stored challenge.
+fn pkce_matches(method: &str, challenge: &str, verifier: &str) -> bool {
+    let computed = match method {
+        "S256" => B64.encode(Sha256::digest(verifier.as_bytes())),
+        _ => verifier.to_string(),
+    };
+    secret::equal(computed.as_bytes(), challenge.as_bytes())
+}
+
+async fn authorization_code(
+    app: &App,
+    tenant: &TenantRef,
+    client: &Client,
+    request: TokenRequest,
+) -> Result<TokenResponse, Refusal> {
+    let code = required(&request.code, "code")?;
+    let redirect_uri = required(&request.redirect_uri, "redirect_uri")?;
+    let code_hash = secret::digest(code);
+    let mut tx = app.store.begin().await?;
+    let invalid = |why: &str| Refusal::OAuth(OAuthError::invalid_grant(why.to_string()));
+    let stored = grants::code_by_hash(&mut tx, &code_hash).await?.ok_or_else(|| invalid("the code is not valid"))?;
+    if stored.tenant_id != tenant.id || stored.client_id != client.client_id {
+        return Err(invalid("the code was issued to another client"));
+    }
+    if let Some(grant_id) = &stored.grant_id {
+        // RFC 6749 §4.1.2: a second use revokes what the first one got.
+        grants::revoke(&mut tx, grant_id).await?;
+        tx.commit().await?;
+        return Err(invalid("the code was already used; the tokens issued for it are now revoked"));
+    }
+    if stored.expires_at <= now_ms() {
+        return Err(invalid("the code has expired"));
+    }
+    if stored.redirect_uri != redirect_uri {
+        return Err(invalid("redirect_uri differs from the one in the authorization request"));
+    }
+    match (&stored.code_challenge, request.code_verifier.as_deref()) {
+        (Some(challenge), Some(verifier)) => {
+            let method = stored.code_challenge_method.as_deref().unwrap_or("S256");
+            if !pkce_matches(method, challenge, verifier) {
+                return Err(invalid("code_verifier does not match the code_challenge"));
+            }
+        }
+        (Some(_), None) => return Err(invalid("code_verifier is required: the authorization request used PKCE")),
+        (None, Some(_)) => return Err(invalid("code_verifier was sent but the authorization request had no PKCE")),
+        (None, None) => {}
+    }
+    if users::get(&mut tx, tenant.id, stored.user_id).await?.is_none() {
+        return Err(invalid("the user no longer exists"));
+    }
+    let mut grant = new_grant(tenant, client, stored.user_id, stored.scope.clone(), Some(stored.session_id.clone()));
+    grant.auth_time = stored.auth_time;
+    grants::insert(&mut tx, &grant).await?;
+    if !grants::redeem_code(&mut tx, &code_hash, &grant.id).await? {
+        return Err(invalid("the code was already used"));
+    }
+    let issued = Issue { grant: &grant, scope: &stored.scope, nonce: stored.nonce.clone(), id_token: true };
+    let response = issue(app, &mut tx, tenant, client, issued).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+async fn refresh(
+    app: &App,
+    tenant: &TenantRef,
+    client: &Client,
+    request: TokenRequest,
+) -> Result<TokenResponse, Refusal> {
+    let token = required(&request.refresh_token, "refresh_token")?;
+    let token_hash = secret::digest(token);
+    let mut tx = app.store.begin().await?;
+    let invalid = |why: &str| Refusal::OAuth(OAuthError::invalid_grant(why.to_string()));
+    let stored = grants::refresh_by_hash(&mut tx, &token_hash)
+        .await?
+        .ok_or_else(|| invalid("the refresh token is not valid"))?;
+    let grant = &stored.grant;
+    if grant.tenant_id != tenant.id || grant.client_id != client.client_id {
+        return Err(invalid("the refresh token was issued to another client"));
+    }
+    if grant.revoked {
+        return Err(invalid("the refresh token has been revoked"));
+    }
+    if stored.used || !grants::use_refresh(&mut tx, &token_hash).await? {
+        // RFC 9700 §4.14.2: a rotated token came back; someone holds a copy.
+        grants::revoke(&mut tx, &grant.id).await?;
+        tx.commit().await?;
+        return Err(invalid("the refresh token was already used; its token family is now revoked"));
+    }
+    let now = now_ms();
+    if stored.expires_at <= now || grant.expires_at <= now {
+        return Err(invalid("the refresh token has expired"));
+    }
+    let scope = scopes::narrow(&grant.scope, request.scope.as_deref())?;
+    if users::get(&mut tx, tenant.id, grant.user_id).await?.is_none() {
+        return Err(invalid("the user no longer exists"));
+    }
+    let response =
+        issue(app, &mut tx, tenant, client, Issue { grant, scope: &scope, nonce: None, id_token: true }).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+async fn password(
+    app: &App,
+    tenant: &TenantRef,
+    client: &Client,
+    request: TokenRequest,
+    ip: Option<IpAddr>,
+) -> Result<TokenResponse, Refusal> {
+    let username = required(&request.username, "username")?;
+    let secret = required(&request.password, "password")?;
+    let requested = scopes::requested(client, request.scope.as_deref())?;
+    let user = match login::check_password(app, tenant, username, secret, ip).await? {
+        Ok(user) => user,
+        Err(LoginFailure::Throttled) => {
+            return Err(OAuthError::invalid_grant(LoginFailure::Throttled.message()).into());
+        }
+        Err(LoginFailure::Incorrect) => {
+            return Err(OAuthError::invalid_grant(LoginFailure::Incorrect.message()).into());
+        }
+    };
+    let mut tx = app.store.begin().await?;
+    let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
+    let grant = new_grant(tenant, client, user, scope.clone(), None);
+    grants::insert(&mut tx, &grant).await?;
+    let response =
+        issue(app, &mut tx, tenant, client, Issue { grant: &grant, scope: &scope, nonce: None, id_token: false })
+            .await?;
+    tx.commit().await?;
+    Ok(response)
+}

@@ -1,0 +1,191 @@
+//! What the hosted pages need from HTTP: cookies (the signed session, the
+//! CSRF seed), security headers, and turning an authorization outcome into a
+//! response.
+
+use super::calls::Ctx;
+use super::pages::{self, LoginPage};
+use crate::app::App;
+use crate::crypto::secret;
+use crate::domain::oauth::authorize::{Outcome, Redirect};
+use crate::error::{Error, Result};
+use crate::store::sessions::{self, Session};
+use crate::store::tenants::TenantRef;
+use base64::Engine;
+use dropshot::Body;
+use http::{Response, StatusCode, header};
+use sha2::{Digest, Sha256};
+
+const SESSION_COOKIE: &str = "kw_session";
+const CSRF_COOKIE: &str = "kw_csrf";
+
+/// The value of cookie `name`, if the request has it.
+fn cookie(rqctx: &Ctx, name: &str) -> Option<String> {
+    rqctx
+        .request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure under https.
+fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let secure = if app.issuer().starts_with("https://") { "; Secure" } else { "" };
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+}
+
+/// The browser's live session, from the signed session cookie.
+pub async fn session(app: &App, tenant: &TenantRef, rqctx: &Ctx) -> Result<Option<Session>> {
+    let Some(sealed) = cookie(rqctx, SESSION_COOKIE) else { return Ok(None) };
+    let Some(id) = app.mac.open("session", &sealed) else { return Ok(None) };
+    sessions::live(&mut *app.store.conn().await?, tenant.id, id).await
+}
+
+/// The cookie that carries a new session.
+pub fn session_cookie(app: &App, session: &Session) -> String {
+    set_cookie(app, SESSION_COOKIE, &app.mac.seal("session", &session.id), None)
+}
+
+pub fn clear_session_cookie(app: &App) -> String {
+    set_cookie(app, SESSION_COOKIE, "", Some(0))
+}
+
+/// Double-submit CSRF protection: a random seed in a cookie, and in each form
+/// its MAC, which another site can neither read nor forge.
+pub struct Csrf {
+    seed: String,
+    /// The cookie to set when the browser had no seed yet.
+    pub set_cookie: Option<String>,
+}
+
+impl Csrf {
+    pub fn of(app: &App, rqctx: &Ctx) -> Csrf {
+        match cookie(rqctx, CSRF_COOKIE).filter(|s| s.len() >= 32) {
+            Some(seed) => Csrf { seed, set_cookie: None },
+            None => {
+                let seed = secret::generate();
+                let cookie = set_cookie(app, CSRF_COOKIE, &seed, None);
+                Csrf { seed, set_cookie: Some(cookie) }
+            }
+        }
+    }
+
+    pub fn token(&self, app: &App) -> String {
+        app.mac.tag("csrf", &self.seed)
+    }
+
+    /// Whether a submitted form's token belongs to this browser's seed.
+    pub fn accepts(&self, app: &App, token: &str) -> bool {
+        self.set_cookie.is_none() && app.mac.verify("csrf", &self.seed, token)
+    }
+}
+
+/// Headers every page carries: no caching, no framing, no referrer, and a
+/// CSP that allows only our inline style (and the form_post script).
+fn page(
+    status: StatusCode,
+    html: String,
+    cookies: &[String],
+    script: Option<&str>,
+    form_action: &str,
+) -> Result<Response<Body>> {
+    let script_src = match script {
+        Some(script) => {
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+            format!("script-src 'sha256-{hash}'")
+        }
+        None => "script-src 'none'".to_string(),
+    };
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; {script_src}; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
+    );
+    let mut response = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::PRAGMA, "no-cache")
+        .header("X-Frame-Options", "DENY")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Referrer-Policy", "no-referrer")
+        .header(header::CONTENT_SECURITY_POLICY, csp);
+    for cookie in cookies {
+        response = response.header(header::SET_COOKIE, cookie);
+    }
+    response.body(html.into()).map_err(|e| Error::Internal(e.into()))
+}
+
+/// A page of ours (forms post back to us).
+pub fn html(status: StatusCode, html: String, cookies: &[String]) -> Result<Response<Body>> {
+    page(status, html, cookies, None, "'self'")
+}
+
+/// A 303 to `location`.
+pub fn see_other(location: &str, cookies: &[String]) -> Result<Response<Body>> {
+    let mut response = Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, location)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header("Referrer-Policy", "no-referrer");
+    for cookie in cookies {
+        response = response.header(header::SET_COOKIE, cookie);
+    }
+    response.body(Body::empty()).map_err(|e| Error::Internal(e.into()))
+}
+
+/// `base` with form-urlencoded parameters appended to its query.
+pub fn with_query(base: &str, params: &[(String, String)]) -> String {
+    let mut url = base.to_string();
+    for (i, (name, value)) in params.iter().enumerate() {
+        let separator = if i == 0 && !base.contains('?') { '?' } else { '&' };
+        let encode = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+        url.push_str(&format!("{separator}{}={}", encode(name), encode(value)));
+    }
+    url
+}
+
+fn redirect(redirect: &Redirect, cookies: &[String]) -> Result<Response<Body>> {
+    if redirect.form_post {
+        let html = pages::form_post(&redirect.uri, &redirect.params);
+        page(StatusCode::OK, html, cookies, Some(pages::FORM_POST_SCRIPT), &redirect.uri)
+    } else {
+        see_other(&with_query(&redirect.uri, &redirect.params), cookies)
+    }
+}
+
+/// Renders an authorization outcome. `request` is the authorization
+/// request's query string, which the forms carry along.
+pub fn render(
+    app: &App,
+    tenant: &TenantRef,
+    outcome: Outcome,
+    request: &str,
+    csrf: &Csrf,
+    mut cookies: Vec<String>,
+) -> Result<Response<Body>> {
+    cookies.extend(csrf.set_cookie.clone());
+    let token = csrf.token(app);
+    match outcome {
+        Outcome::ErrorPage(message) => html(StatusCode::BAD_REQUEST, pages::error(&tenant.name, &message), &cookies),
+        Outcome::Redirect(target) => redirect(&target, &cookies),
+        Outcome::Login { client_name, message, login_hint } => {
+            let status = if message.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+            let page = LoginPage {
+                tenant: &tenant.name,
+                client: &client_name,
+                request,
+                csrf: &token,
+                message,
+                login_hint: login_hint.as_deref(),
+            };
+            html(status, pages::login(page), &cookies)
+        }
+        Outcome::Consent { client_name, scopes } => {
+            html(StatusCode::OK, pages::consent(&tenant.name, &client_name, &scopes, request, &token), &cookies)
+        }
+    }
+}

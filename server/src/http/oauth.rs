@@ -1,0 +1,264 @@
+//! The OAuth 2.0 / OpenID Connect endpoints: request unpacking, error
+//! mapping, and the hosted pages' request/response handling.
+
+use super::browser::{self, Csrf};
+use super::calls::{Ctx, bearer_token, observed, tenant};
+use super::pages;
+use crate::app::App;
+use crate::domain::oauth::authorize::{self, ConsentAnswer, Outcome};
+use crate::domain::oauth::logout::{self, LoggedOut};
+use crate::domain::oauth::{bearer, client_auth, login, scopes, token};
+use crate::error::{Error, Refusal, Result};
+use base64::Engine;
+use dropshot::Body;
+use http::{Response, StatusCode};
+use keyward_api::error::{AdminError, OAuthError};
+use keyward_api::oauth::{
+    AuthorizeRequest, ConsentForm, LoginForm, LogoutRequest, OAuthReply, ServerMetadata, TokenRequest,
+};
+use std::future::Future;
+
+/// Discovery metadata: exactly the endpoints, grants and methods that work.
+pub fn metadata(app: &App) -> ServerMetadata {
+    let issuer = app.issuer().to_string();
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut scopes_supported: Vec<String> = scopes::IDENTITY_SCOPES.iter().map(|(s, _, _)| s.to_string()).collect();
+    scopes_supported.extend(strings(keyward_api::access::ADMIN_SCOPES));
+    ServerMetadata {
+        authorization_endpoint: format!("{issuer}/oauth/authorize"),
+        token_endpoint: format!("{issuer}/oauth/token"),
+        userinfo_endpoint: format!("{issuer}/oauth/userinfo"),
+        jwks_uri: format!("{issuer}/oauth/jwks"),
+        introspection_endpoint: format!("{issuer}/oauth/introspect"),
+        revocation_endpoint: format!("{issuer}/oauth/revoke"),
+        end_session_endpoint: format!("{issuer}/oauth/logout"),
+        scopes_supported,
+        claims_supported: scopes::claims_supported(),
+        response_types_supported: strings(&["code"]),
+        response_modes_supported: strings(&["query", "form_post"]),
+        grant_types_supported: strings(token::GRANT_TYPES),
+        token_endpoint_auth_methods_supported: strings(client_auth::AUTH_METHODS),
+        introspection_endpoint_auth_methods_supported: strings(&["client_secret_basic", "client_secret_post"]),
+        revocation_endpoint_auth_methods_supported: strings(client_auth::AUTH_METHODS),
+        code_challenge_methods_supported: strings(&["S256", "plain"]),
+        prompt_values_supported: strings(&["none", "login", "consent"]),
+        subject_types_supported: strings(&["public"]),
+        id_token_signing_alg_values_supported: strings(&["ES256"]),
+        userinfo_signing_alg_values_supported: Vec::new(),
+        claims_parameter_supported: false,
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
+        authorization_response_iss_parameter_supported: true,
+        service_documentation: format!("{issuer}/openapi.json"),
+        issuer,
+    }
+}
+
+/// `Authorization: Basic` credentials, each part form-decoded (RFC 6749 §2.3.1).
+fn basic_credentials(rqctx: &Ctx) -> Result<Option<(String, String)>, OAuthError> {
+    let Some(header) = rqctx.request.headers().get(http::header::AUTHORIZATION) else { return Ok(None) };
+    let malformed = || OAuthError::invalid_client("malformed HTTP basic credentials");
+    let value = header.to_str().map_err(|_| malformed())?;
+    let Some((scheme, encoded)) = value.split_once(' ') else { return Err(malformed()) };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(malformed());
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| malformed())?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
+    let form_decode = |part: &str| {
+        percent_encoding::percent_decode_str(&part.replace('+', " ")).decode_utf8().map(|s| s.into_owned())
+    };
+    Ok(Some((form_decode(id).map_err(|_| malformed())?, form_decode(secret).map_err(|_| malformed())?)))
+}
+
+/// A JSON OAuth endpoint: refusals become RFC 6749 §5.2 bodies, internal
+/// failures are logged and shown as `server_error`.
+async fn json<T>(rqctx: &Ctx, work: impl Future<Output = Result<T, Refusal>>) -> Result<OAuthReply<T>, OAuthError>
+where
+    OAuthReply<T>: dropshot::HttpResponse,
+{
+    observed(rqctx, async {
+        Ok(match work.await {
+            Ok(body) => OAuthReply::Done(body),
+            Err(Refusal::OAuth(error)) => OAuthReply::Refused(error),
+            Err(Refusal::Internal(error)) => {
+                slog::error!(rqctx.log, "OAuth request failed"; "error" => format!("{error:#}"));
+                OAuthReply::Refused(OAuthError::server_error())
+            }
+        })
+    })
+    .await
+}
+
+async fn tenant_or_fail(rqctx: &Ctx) -> Result<crate::store::tenants::TenantRef, Refusal> {
+    Ok(tenant(rqctx).await?)
+}
+
+pub async fn token(
+    rqctx: &Ctx,
+    request: TokenRequest,
+) -> Result<OAuthReply<keyward_api::oauth::TokenResponse>, OAuthError> {
+    json(rqctx, async {
+        let tenant = tenant_or_fail(rqctx).await?;
+        let basic = basic_credentials(rqctx)?;
+        let ip = Some(rqctx.request.remote_addr().ip());
+        token::token(rqctx.context(), &tenant, basic, request, ip).await
+    })
+    .await
+}
+
+pub async fn userinfo(rqctx: &Ctx) -> Result<OAuthReply<keyward_api::oauth::UserInfo>, OAuthError> {
+    json(rqctx, async {
+        let tenant = tenant_or_fail(rqctx).await?;
+        bearer::userinfo(rqctx.context(), &tenant, bearer_token(rqctx).ok()).await
+    })
+    .await
+}
+
+pub async fn introspect(
+    rqctx: &Ctx,
+    request: keyward_api::oauth::TokenTypeHintRequest,
+) -> Result<OAuthReply<keyward_api::oauth::Introspection>, OAuthError> {
+    json(rqctx, async {
+        let tenant = tenant_or_fail(rqctx).await?;
+        bearer::introspect(rqctx.context(), &tenant, basic_credentials(rqctx)?, request).await
+    })
+    .await
+}
+
+pub async fn revoke(
+    rqctx: &Ctx,
+    request: keyward_api::oauth::TokenTypeHintRequest,
+) -> Result<OAuthReply<keyward_api::oauth::Revoked>, OAuthError> {
+    json(rqctx, async {
+        let tenant = tenant_or_fail(rqctx).await?;
+        bearer::revoke(rqctx.context(), &tenant, basic_credentials(rqctx)?, request).await?;
+        Ok(keyward_api::oauth::Revoked {})
+    })
+    .await
+}
+
+/// A hosted page: internal failures are logged and shown as a plain error page.
+async fn page(rqctx: &Ctx, work: impl Future<Output = Result<Response<Body>>>) -> Result<Response<Body>, AdminError> {
+    observed(rqctx, async {
+        match work.await {
+            Ok(response) => Ok(response),
+            Err(error) => {
+                if let Error::Internal(e) = &error {
+                    slog::error!(rqctx.log, "page failed"; "error" => format!("{e:#}"));
+                }
+                let html = pages::error("Keyward", "Something went wrong on our side. Please try again.");
+                browser::html(StatusCode::INTERNAL_SERVER_ERROR, html, &[]).map_err(|_| AdminError::internal())
+            }
+        }
+    })
+    .await
+}
+
+pub async fn authorize(rqctx: &Ctx, request: AuthorizeRequest) -> Result<Response<Body>, AdminError> {
+    page(rqctx, async {
+        let app = rqctx.context();
+        let tenant = tenant(rqctx).await?;
+        let query = rqctx.request.uri().query().unwrap_or("").to_string();
+        let csrf = Csrf::of(app, rqctx);
+        let outcome = match authorize::validate(app, &tenant, request).await? {
+            Err(outcome) => outcome,
+            Ok(valid) => {
+                let session = browser::session(app, &tenant, rqctx).await?;
+                authorize::decide(app, &tenant, &valid, session.as_ref(), false, None).await?
+            }
+        };
+        browser::render(app, &tenant, outcome, &query, &csrf, Vec::new())
+    })
+    .await
+}
+
+/// The authorization request a form carried, checked again in full.
+async fn carried(
+    app: &App,
+    tenant: &crate::store::tenants::TenantRef,
+    query: &str,
+) -> authorize::Checked<authorize::Validated> {
+    match serde_urlencoded::from_str::<AuthorizeRequest>(query) {
+        Ok(request) => authorize::validate(app, tenant, request).await,
+        Err(_) => Ok(Err(Outcome::ErrorPage("The form was altered; start again from the application.".into()))),
+    }
+}
+
+pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, AdminError> {
+    page(rqctx, async {
+        let app = rqctx.context();
+        let tenant = tenant(rqctx).await?;
+        let csrf = Csrf::of(app, rqctx);
+        let render = |outcome, cookies| browser::render(app, &tenant, outcome, &form.request, &csrf, cookies);
+        let valid = match carried(app, &tenant, &form.request).await? {
+            Ok(valid) => valid,
+            Err(outcome) => return render(outcome, Vec::new()),
+        };
+        let retry = |message| Outcome::Login {
+            client_name: valid.client_name(),
+            message: Some(message),
+            login_hint: Some(form.username.clone()),
+        };
+        if !csrf.accepts(app, &form.csrf) {
+            return render(retry("The form expired. Please sign in again."), Vec::new());
+        }
+        let ip = Some(rqctx.request.remote_addr().ip());
+        match login::check_password(app, &tenant, &form.username, &form.password, ip).await? {
+            Err(failure) => render(retry(failure.message()), Vec::new()),
+            Ok(user) => {
+                let session = login::open_session(app, &tenant, user).await?;
+                let outcome = authorize::decide(app, &tenant, &valid, Some(&session), true, None).await?;
+                render(outcome, vec![browser::session_cookie(app, &session)])
+            }
+        }
+    })
+    .await
+}
+
+/// How recent a sign-in counts as part of the current interaction, so that
+/// `prompt=login` is not asked again on the consent page that follows it.
+const INTERACTION_SECS: i64 = 600;
+
+pub async fn consent(rqctx: &Ctx, form: ConsentForm) -> Result<Response<Body>, AdminError> {
+    page(rqctx, async {
+        let app = rqctx.context();
+        let tenant = tenant(rqctx).await?;
+        let csrf = Csrf::of(app, rqctx);
+        let render = |outcome| browser::render(app, &tenant, outcome, &form.request, &csrf, Vec::new());
+        let valid = match carried(app, &tenant, &form.request).await? {
+            Ok(valid) => valid,
+            Err(outcome) => return render(outcome),
+        };
+        let session = browser::session(app, &tenant, rqctx).await?;
+        let answer = match form.decision.as_str() {
+            _ if !csrf.accepts(app, &form.csrf) => None,
+            "allow" => Some(ConsentAnswer { allow: true, remember: form.remember.is_some() }),
+            "deny" => Some(ConsentAnswer { allow: false, remember: false }),
+            _ => return render(Outcome::ErrorPage("The consent form was altered; start again.".into())),
+        };
+        let recent = session
+            .as_ref()
+            .is_some_and(|s| crate::store::now_ms() / 1000 - s.auth_time < INTERACTION_SECS && answer.is_some());
+        render(authorize::decide(app, &tenant, &valid, session.as_ref(), recent, answer).await?)
+    })
+    .await
+}
+
+pub async fn logout(rqctx: &Ctx, request: LogoutRequest) -> Result<Response<Body>, AdminError> {
+    page(rqctx, async {
+        let app = rqctx.context();
+        let tenant = tenant(rqctx).await?;
+        let session = browser::session(app, &tenant, rqctx).await?;
+        let cleared = [browser::clear_session_cookie(app)];
+        match logout::logout(app, &tenant, session.as_ref().map(|s| s.id.as_str()), request).await? {
+            LoggedOut::Redirect { uri, state } => {
+                let params: Vec<(String, String)> = state.into_iter().map(|s| ("state".to_string(), s)).collect();
+                browser::see_other(&browser::with_query(&uri, &params), &cleared)
+            }
+            LoggedOut::Page(note) => browser::html(StatusCode::OK, pages::signed_out(&tenant.name, note), &cleared),
+        }
+    })
+    .await
+}

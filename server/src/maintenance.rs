@@ -1,0 +1,57 @@
+//! Background upkeep every replica runs: reread the signing keys (another
+//! replica or `keyward keys rotate` may have added one), rotate on schedule,
+//! and delete OAuth state that has expired.
+
+use crate::app::App;
+use crate::store::{keys, now_ms};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the upkeep runs. Well under the default key publish delay, so
+/// a new key is in every replica's JWKS before it signs.
+const PERIOD: Duration = Duration::from_secs(30);
+/// Publish delay of automatically rotated keys.
+const AUTO_PUBLISH_DELAY_SECS: i64 = 300;
+
+/// Starts the upkeep loop; it ends with the runtime.
+pub fn spawn(app: Arc<App>, log: slog::Logger) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(PERIOD);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = run_once(&app).await {
+                slog::warn!(log, "maintenance failed"; "error" => format!("{e:#}"));
+            }
+        }
+    });
+}
+
+async fn run_once(app: &App) -> anyhow::Result<()> {
+    app.keys.reload().await?;
+    let days = app.settings.key_rotation_days;
+    if days > 0 {
+        let newest = keys::newest_created_at(&mut *app.store.conn().await?).await?.unwrap_or(0);
+        if now_ms() - newest > days * 86_400_000 {
+            app.keys.rotate(AUTO_PUBLISH_DELAY_SECS).await?;
+        }
+    }
+    purge_expired(app).await
+}
+
+/// Deletes rows nothing will read again.
+async fn purge_expired(app: &App) -> anyhow::Result<()> {
+    let now = now_ms();
+    let mut conn = app.store.conn().await?;
+    for statement in [
+        "DELETE FROM authorization_codes WHERE expires_at < $1",
+        "DELETE FROM access_tokens WHERE expires_at < $1",
+        "DELETE FROM refresh_tokens WHERE expires_at < $1",
+        "DELETE FROM grants WHERE expires_at < $1",
+        "DELETE FROM sessions WHERE expires_at < $1",
+        "DELETE FROM login_failures WHERE window_start < $1 - 86400000",
+    ] {
+        sqlx::query(statement).bind(now).execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! Access tokens the server remembers: reference tokens, tokens issued under
+//! a grant, and the deny-list of revoked JWTs.
+
+use super::{Conn, now_ms};
+use crate::error::Result;
+use sqlx::Row;
+
+/// One remembered access token.
+#[derive(Debug, Clone, Default)]
+pub struct AccessRecord {
+    pub jti: String,
+    pub tenant_id: i64,
+    pub client_id: String,
+    pub grant_id: Option<String>,
+    /// For reference tokens: the SHA-256 of the handle, and the claims.
+    pub token_hash: Option<String>,
+    pub claims: Option<String>,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+}
+
+pub async fn insert(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO access_tokens (jti, tenant_id, client_id, grant_id, token_hash, claims, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(record.jti.clone())
+    .bind(record.tenant_id)
+    .bind(record.client_id.clone())
+    .bind(record.grant_id.clone())
+    .bind(record.token_hash.clone())
+    .bind(record.claims.clone())
+    .bind(record.expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the JWT with this `jti` was revoked.
+pub async fn is_revoked(conn: &mut Conn, jti: &str) -> Result<bool> {
+    let row = sqlx::query("SELECT revoked_at FROM access_tokens WHERE jti = $1")
+        .bind(jti.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<Option<i64>, _>(0)?.is_some(),
+        None => false,
+    })
+}
+
+/// The claims of a live (unrevoked) reference token.
+pub async fn reference_claims(conn: &mut Conn, token_hash: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT claims FROM access_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()?.flatten())
+}
+
+/// Puts a token on the deny-list (inserting its row if it had none).
+pub async fn revoke(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO access_tokens (jti, tenant_id, client_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at",
+    )
+    .bind(record.jti.clone())
+    .bind(record.tenant_id)
+    .bind(record.client_id.clone())
+    .bind(record.expires_at)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Grants (one authorization of a client by a user), their refresh-token
+//! family, and the authorization codes that start them.
+
+use super::{Conn, now_ms};
+use crate::error::Result;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// What a user allowed a client, and until when.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub id: String,
+    pub tenant_id: i64,
+    pub client_id: String,
+    pub user_id: i64,
+    pub scope: String,
+    pub session_id: Option<String>,
+    /// Unix seconds.
+    pub auth_time: i64,
+    /// Unix milliseconds: the absolute end of the refresh-token family.
+    pub expires_at: i64,
+    pub revoked: bool,
+}
+
+const GRANT_COLUMNS: &str =
+    "g.id, g.tenant_id, g.client_id, g.user_id, g.scope, g.session_id, g.auth_time, g.expires_at, g.revoked_at";
+
+fn grant_from(row: &AnyRow) -> Result<Grant> {
+    Ok(Grant {
+        id: row.try_get(0)?,
+        tenant_id: row.try_get(1)?,
+        client_id: row.try_get(2)?,
+        user_id: row.try_get(3)?,
+        scope: row.try_get(4)?,
+        session_id: row.try_get(5)?,
+        auth_time: row.try_get(6)?,
+        expires_at: row.try_get(7)?,
+        revoked: row.try_get::<Option<i64>, _>(8)?.is_some(),
+    })
+}
+
+pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO grants (id, tenant_id, client_id, user_id, scope, session_id, auth_time, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(grant.id.clone())
+    .bind(grant.tenant_id)
+    .bind(grant.client_id.clone())
+    .bind(grant.user_id)
+    .bind(grant.scope.clone())
+    .bind(grant.session_id.clone())
+    .bind(grant.auth_time)
+    .bind(now_ms())
+    .bind(grant.expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Revokes a grant: its refresh tokens stop working and the access tokens
+/// issued under it are denied until they expire.
+pub async fn revoke(conn: &mut Conn, grant_id: &str) -> Result<()> {
+    let now = now_ms();
+    sqlx::query("UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(grant_id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(grant_id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every live grant of `user` to `client`.
+pub async fn revoke_for(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<()> {
+    let ids = sqlx::query(
+        "SELECT id FROM grants WHERE tenant_id = $1 AND user_id = $2 AND client_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(client_id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in ids {
+        revoke(conn, &row.try_get::<String, _>(0)?).await?;
+    }
+    Ok(())
+}
+
+/// A refresh token and the grant it belongs to.
+#[derive(Debug, Clone)]
+pub struct RefreshToken {
+    pub grant: Grant,
+    pub expires_at: i64,
+    pub used: bool,
+}
+
+pub async fn insert_refresh(conn: &mut Conn, token_hash: &str, grant_id: &str, expires_at: i64) -> Result<()> {
+    sqlx::query("INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash.to_string())
+        .bind(grant_id.to_string())
+        .bind(now_ms())
+        .bind(expires_at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<RefreshToken>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {GRANT_COLUMNS}, r.expires_at, r.used_at FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id \
+         WHERE r.token_hash = $1"
+    )))
+    .bind(token_hash.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok(RefreshToken {
+            grant: grant_from(&r)?,
+            expires_at: r.try_get(9)?,
+            used: r.try_get::<Option<i64>, _>(10)?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// Marks a refresh token used; false if another request used it first.
+pub async fn use_refresh(conn: &mut Conn, token_hash: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        .bind(now_ms())
+        .bind(token_hash.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An authorization code's bindings (RFC 6749 §4.1.2, RFC 7636 §4.4).
+#[derive(Debug, Clone)]
+pub struct Code {
+    pub tenant_id: i64,
+    pub client_id: String,
+    pub user_id: i64,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub session_id: String,
+    pub auth_time: i64,
+    pub expires_at: i64,
+    /// Set once redeemed: the grant its tokens belong to.
+    pub grant_id: Option<String>,
+}
+
+pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO authorization_codes (code_hash, tenant_id, client_id, user_id, redirect_uri, scope, nonce, \
+         code_challenge, code_challenge_method, session_id, auth_time, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(code_hash.to_string())
+    .bind(code.tenant_id)
+    .bind(code.client_id.clone())
+    .bind(code.user_id)
+    .bind(code.redirect_uri.clone())
+    .bind(code.scope.clone())
+    .bind(code.nonce.clone())
+    .bind(code.code_challenge.clone())
+    .bind(code.code_challenge_method.clone())
+    .bind(code.session_id.clone())
+    .bind(code.auth_time)
+    .bind(now_ms())
+    .bind(code.expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn code_by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<Code>> {
+    let row = sqlx::query(
+        "SELECT tenant_id, client_id, user_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, \
+         session_id, auth_time, expires_at, grant_id FROM authorization_codes WHERE code_hash = $1",
+    )
+    .bind(code_hash.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok(Code {
+            tenant_id: r.try_get(0)?,
+            client_id: r.try_get(1)?,
+            user_id: r.try_get(2)?,
+            redirect_uri: r.try_get(3)?,
+            scope: r.try_get(4)?,
+            nonce: r.try_get(5)?,
+            code_challenge: r.try_get(6)?,
+            code_challenge_method: r.try_get(7)?,
+            session_id: r.try_get(8)?,
+            auth_time: r.try_get(9)?,
+            expires_at: r.try_get(10)?,
+            grant_id: r.try_get(11)?,
+        })
+    })
+    .transpose()
+}
+
+/// Records that a code was redeemed into `grant_id`; false if another
+/// request redeemed it first.
+pub async fn redeem_code(conn: &mut Conn, code_hash: &str, grant_id: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE authorization_codes SET grant_id = $1 WHERE code_hash = $2 AND grant_id IS NULL")
+        .bind(grant_id.to_string())
+        .bind(code_hash.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,49 @@
+//! Browser sessions of the hosted login page.
+
+use super::{Conn, now_ms};
+use crate::error::Result;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub user_id: i64,
+    /// Unix seconds of the password check that opened the session.
+    pub auth_time: i64,
+}
+
+pub async fn insert(conn: &mut Conn, tenant: i64, session: &Session, expires_at: i64) -> Result<()> {
+    sqlx::query("INSERT INTO sessions (id, tenant_id, user_id, auth_time, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(session.id.clone())
+        .bind(tenant)
+        .bind(session.user_id)
+        .bind(session.auth_time)
+        .bind(expires_at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A live session of `tenant` whose user still exists.
+pub async fn live(conn: &mut Conn, tenant: i64, id: &str) -> Result<Option<Session>> {
+    let row = sqlx::query(
+        "SELECT s.id, s.user_id, s.auth_time FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id = $1 AND s.tenant_id = $2 AND s.ended_at IS NULL AND s.expires_at > $3 AND u.deleted_at IS NULL",
+    )
+    .bind(id.to_string())
+    .bind(tenant)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| Ok(Session { id: r.try_get(0)?, user_id: r.try_get(1)?, auth_time: r.try_get(2)? })).transpose()
+}
+
+pub async fn end(conn: &mut Conn, tenant: i64, id: &str) -> Result<()> {
+    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id = $2 AND tenant_id = $3 AND ended_at IS NULL")
+        .bind(now_ms())
+        .bind(id.to_string())
+        .bind(tenant)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
