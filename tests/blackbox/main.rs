@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod contract;
 mod input;
+mod oauth;
 mod operations;
 mod tenancy;
 mod tokens;

@@ -156,7 +156,14 @@ impl TestServer {
     pub fn http(&self) -> reqwest::Client {
         reqwest::Client::new()
     }
+
+    /// The server's shared state, for what only the CLI can do (key rotation).
+    pub fn app(&self) -> &std::sync::Arc<keyward_server::app::App> {
+        &self.running.app
+    }
 }
+
+pub mod flow;
 
 /// Runs an async test function once on SQLite and once on PostgreSQL, as
 /// `<name>::sqlite` and `<name>::postgres`.
