@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod contract;
+mod grants;
 mod input;
 mod oauth;
 mod operations;
