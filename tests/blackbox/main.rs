@@ -9,6 +9,7 @@ mod grants;
 mod input;
 mod oauth;
 mod operations;
+mod rp;
 mod tenancy;
 mod tokens;
 
