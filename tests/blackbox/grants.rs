@@ -5,7 +5,13 @@ use keyward_tests::flow::{self, PASSWORD, claims, introspect, token};
 use keyward_tests::{TestServer, on_both_databases};
 use serde_json::{Value, json};
 
-on_both_databases!(refresh_rotates_and_reuse_revokes_family, password_grant, reference_tokens_and_revocation, tokens_stay_in_their_tenant, key_rotation_publishes_before_signing);
+on_both_databases!(
+    refresh_rotates_and_reuse_revokes_family,
+    password_grant,
+    reference_tokens_and_revocation,
+    tokens_stay_in_their_tenant,
+    key_rotation_publishes_before_signing
+);
 
 /// A confidential client `app` with the password and refresh grants.
 async fn password_app(server: &TestServer, extra: Value) -> String {
@@ -106,7 +112,8 @@ async fn password_grant(server: TestServer) {
     let role: keyward_sdk::types::RoleCreate =
         serde_json::from_value(json!({ "name": "viewers", "permissions": ["isms.user.all"] })).unwrap();
     let role = admin.role_create().body(role).send().await.unwrap().into_inner().data;
-    let update: keyward_sdk::types::UserUpdate = serde_json::from_value(json!({ "roles": [{ "roleId": role }] })).unwrap();
+    let update: keyward_sdk::types::UserUpdate =
+        serde_json::from_value(json!({ "roles": [{ "roleId": role }] })).unwrap();
     admin.user_update().id(user).body(update).send().await.unwrap();
     let granted = sign_in(&server, app, "orders.read isms.user.get").await;
     assert_eq!(granted["scope"], "orders.read isms.user.get");
@@ -219,9 +226,10 @@ async fn key_rotation_publishes_before_signing(server: TestServer) {
     .unwrap();
     let kid_of = |jwt: &str| {
         let header = jwt.split('.').next().unwrap();
-        let header: Value =
-            serde_json::from_slice(&base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, header).unwrap())
-                .unwrap();
+        let header: Value = serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, header).unwrap(),
+        )
+        .unwrap();
         header["kid"].as_str().unwrap().to_string()
     };
     let jwks = async || -> Vec<String> {

@@ -119,9 +119,27 @@ fn page(
     response.body(html.into()).map_err(|e| Error::Internal(e.into()))
 }
 
-/// A page of ours (forms post back to us).
+/// A page of ours whose forms post back to us only.
 pub fn html(status: StatusCode, html: String, cookies: &[String]) -> Result<Response<Body>> {
     page(status, html, cookies, None, "'self'")
+}
+
+/// A page whose form posts to us and may be redirected on to `return_to`:
+/// browsers apply `form-action` to the redirect too.
+fn form_page(html: String, status: StatusCode, cookies: &[String], return_to: &str) -> Result<Response<Body>> {
+    page(status, html, cookies, None, &format!("'self' {}", csp_source(return_to)))
+}
+
+/// The CSP source expression that matches `uri`: its origin, or its scheme
+/// for a custom-scheme (native app) URI.
+fn csp_source(uri: &str) -> String {
+    match uri.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority = rest.split(['/', '?']).next().unwrap_or("");
+            format!("{scheme}://{authority}")
+        }
+        None => format!("{}:", uri.split(':').next().unwrap_or("")),
+    }
 }
 
 /// A 303 to `location`.
@@ -172,7 +190,7 @@ pub fn render(
     match outcome {
         Outcome::ErrorPage(message) => html(StatusCode::BAD_REQUEST, pages::error(&tenant.name, &message), &cookies),
         Outcome::Redirect(target) => redirect(&target, &cookies),
-        Outcome::Login { client_name, message, login_hint } => {
+        Outcome::Login { client_name, message, login_hint, return_to } => {
             let status = if message.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
             let page = LoginPage {
                 tenant: &tenant.name,
@@ -182,10 +200,11 @@ pub fn render(
                 message,
                 login_hint: login_hint.as_deref(),
             };
-            html(status, pages::login(page), &cookies)
+            form_page(pages::login(page), status, &cookies, &return_to)
         }
-        Outcome::Consent { client_name, scopes } => {
-            html(StatusCode::OK, pages::consent(&tenant.name, &client_name, &scopes, request, &token), &cookies)
+        Outcome::Consent { client_name, scopes, return_to } => {
+            let html = pages::consent(&tenant.name, &client_name, &scopes, request, &token);
+            form_page(html, StatusCode::OK, &cookies, &return_to)
         }
     }
 }

@@ -200,6 +200,7 @@ pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, Admin
             client_name: valid.client_name(),
             message: Some(message),
             login_hint: Some(form.username.clone()),
+            return_to: valid.redirect_uri.clone(),
         };
         if !csrf.accepts(app, &form.csrf) {
             return render(retry("The form expired. Please sign in again."), Vec::new());

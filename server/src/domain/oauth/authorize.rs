@@ -37,11 +37,14 @@ pub enum Outcome {
         client_name: String,
         message: Option<&'static str>,
         login_hint: Option<String>,
+        /// Where the form's answer may redirect.
+        return_to: String,
     },
     /// Show the consent page for these (scope, description) pairs.
     Consent {
         client_name: String,
         scopes: Vec<(String, String)>,
+        return_to: String,
     },
 }
 
@@ -199,8 +202,12 @@ pub async fn decide(
     answer: Option<ConsentAnswer>,
 ) -> Result<Outcome> {
     let prompts = |p: &str| v.prompt.iter().any(|x| x == p);
-    let login =
-        Outcome::Login { client_name: v.client_name(), message: None, login_hint: v.request.login_hint.clone() };
+    let login = Outcome::Login {
+        client_name: v.client_name(),
+        message: None,
+        login_hint: v.request.login_hint.clone(),
+        return_to: v.redirect_uri.clone(),
+    };
     let stale = |s: &Session| v.max_age.is_some_and(|max| now_ms() / 1000 - s.auth_time > max);
     let session = match session {
         Some(s) if fresh_login || (!prompts("login") && !stale(s)) => s,
@@ -226,7 +233,11 @@ pub async fn decide(
                     return Ok(v.error(app, OAuthErrorCode::ConsentRequired, "the user must consent"));
                 }
                 let scopes = granted.iter().map(|s| (s.clone(), scopes::describe(s))).collect();
-                return Ok(Outcome::Consent { client_name: v.client_name(), scopes });
+                return Ok(Outcome::Consent {
+                    client_name: v.client_name(),
+                    scopes,
+                    return_to: v.redirect_uri.clone(),
+                });
             }
         }
         None => {}
