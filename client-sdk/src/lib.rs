@@ -24,3 +24,21 @@ pub fn bearer_client(access_token: &str) -> Result<reqwest::Client, Box<dyn std:
     headers.insert(reqwest::header::AUTHORIZATION, value);
     Ok(reqwest::Client::builder().default_headers(headers).build()?)
 }
+
+impl types::TokenRequest {
+    /// A `client_credentials` request authenticated with `client_secret_post`.
+    pub fn client_credentials(client_id: &str, client_secret: &str, scope: Option<&str>) -> Self {
+        types::TokenRequest {
+            grant_type: "client_credentials".into(),
+            client_id: Some(client_id.into()),
+            client_secret: Some(client_secret.into()),
+            scope: scope.map(str::to_string),
+            code: None,
+            code_verifier: None,
+            password: None,
+            redirect_uri: None,
+            refresh_token: None,
+            username: None,
+        }
+    }
+}

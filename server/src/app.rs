@@ -1,17 +1,19 @@
 //! The server's shared state, and how a request finds its tenant.
 
+use crate::cache::TtlCache;
 use crate::config::Settings;
 use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
+use crate::store::clients::{self, SecretDigest};
 use crate::store::{Store, tenants, tenants::TenantRef};
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
-use std::time::{Duration, Instant};
+use keyward_api::client::Client;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
-/// How long a host → tenant lookup is remembered. Host changes made through
-/// another replica take at most this long to be seen here.
-const TENANT_CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long a host → tenant or client lookup is remembered. Changes made
+/// through another replica take at most this long to be seen here.
+const CACHE_TTL: Duration = Duration::from_secs(5);
 
 pub struct App {
     pub settings: Settings,
@@ -23,7 +25,10 @@ pub struct App {
     pub metrics: Metrics,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
     pub default_tenant: i64,
-    tenant_cache: RwLock<HashMap<String, (TenantRef, Instant)>>,
+    tenant_cache: TtlCache<String, TenantRef>,
+    /// Clients with their secret digests, by (tenant, client id): the token
+    /// endpoint's hot path.
+    client_cache: TtlCache<(i64, String), (Client, Vec<SecretDigest>)>,
     /// Set once the listener is bound (the default issuer names its address).
     issuer: OnceLock<String>,
     /// The committed OpenAPI document, served at `/openapi.json`.
@@ -45,7 +50,8 @@ impl App {
             passwords: Passwords::new(cpus.saturating_sub(1)),
             metrics: Metrics::default(),
             default_tenant,
-            tenant_cache: RwLock::new(HashMap::new()),
+            tenant_cache: TtlCache::new(CACHE_TTL),
+            client_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),
             openapi: OPENAPI_DOCUMENT,
         })
@@ -66,13 +72,11 @@ impl App {
     /// (with port, then without), else the default tenant.
     pub async fn tenant_for_host(&self, host: Option<&str>) -> Result<TenantRef> {
         let host = host.unwrap_or("").to_ascii_lowercase();
-        if let Some((tenant, at)) = self.tenant_cache.read().expect("tenant cache").get(&host)
-            && at.elapsed() < TENANT_CACHE_TTL
-        {
-            return Ok(tenant.clone());
+        if let Some(tenant) = self.tenant_cache.get(&host) {
+            return Ok(tenant);
         }
         let tenant = self.lookup_tenant(&host).await?;
-        self.tenant_cache.write().expect("tenant cache").insert(host, (tenant.clone(), Instant::now()));
+        self.tenant_cache.put(host, tenant.clone());
         Ok(tenant)
     }
 
@@ -93,6 +97,24 @@ impl App {
 
     /// Forgets cached host lookups after tenants change here.
     pub fn forget_tenants(&self) {
-        self.tenant_cache.write().expect("tenant cache").clear();
+        self.tenant_cache.clear();
+    }
+
+    /// An enabled or disabled client of `tenant` with its secret digests.
+    pub async fn client(&self, tenant: i64, client_id: &str) -> Result<Option<(Client, Vec<SecretDigest>)>> {
+        let key = (tenant, client_id.to_string());
+        if let Some(found) = self.client_cache.get(&key) {
+            return Ok(Some(found));
+        }
+        let found = clients::by_client_id(&mut *self.store.conn().await?, tenant, client_id).await?;
+        if let Some(found) = &found {
+            self.client_cache.put(key, found.clone());
+        }
+        Ok(found)
+    }
+
+    /// Forgets cached clients after clients change here.
+    pub fn forget_clients(&self) {
+        self.client_cache.clear();
     }
 }

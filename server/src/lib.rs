@@ -5,6 +5,7 @@
 //! PostgreSQL). [`crypto`] holds passwords, secrets and tokens.
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod crypto;

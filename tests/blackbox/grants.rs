@@ -140,17 +140,8 @@ async fn reference_tokens_and_revocation(server: TestServer) {
     assert!(response.headers().contains_key("www-authenticate"));
     // Unknown tokens are inactive; revocation by another client is ignored.
     assert_eq!(introspect(&server, resource, "garbage").await, json!({ "active": false }));
-    let revoke = async |client: (&str, &str), token: &str| {
-        let response = server
-            .http()
-            .post(format!("{}/oauth/revoke", server.url))
-            .basic_auth(client.0, Some(client.1))
-            .form(&[("token", token)])
-            .send()
-            .await
-            .unwrap();
-        response.status().as_u16()
-    };
+    let revoke =
+        async |client: (&str, &str), token: &str| flow::about_token(&server, "/oauth/revoke", client, token).await.0;
     assert_eq!(revoke(resource, access).await, 200);
     assert_eq!(introspect(&server, resource, access).await["active"], true);
     assert_eq!(revoke(app, access).await, 200);

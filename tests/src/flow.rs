@@ -174,18 +174,25 @@ pub async fn token(server: &TestServer, basic: Option<(&str, &str)>, form: &[(&s
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
-/// `POST /oauth/introspect` as `client`; the JSON body.
-pub async fn introspect(server: &TestServer, client: (&str, &str), token: &str) -> Value {
+/// `POST` of `token` to `/oauth/introspect` or `/oauth/revoke` as `client`;
+/// the status and JSON body.
+pub async fn about_token(server: &TestServer, path: &str, client: (&str, &str), token: &str) -> (u16, Value) {
     let response = server
         .http()
-        .post(format!("{}/oauth/introspect", server.url))
+        .post(format!("{}{path}", server.url))
         .basic_auth(client.0, Some(client.1))
         .form(&[("token", token)])
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+/// `POST /oauth/introspect` as `client`; the JSON body.
+pub async fn introspect(server: &TestServer, client: (&str, &str), token: &str) -> Value {
+    let (status, body) = about_token(server, "/oauth/introspect", client, token).await;
+    assert_eq!(status, 200);
+    body
 }
 
 /// The claims of a JWT (unverified).

@@ -132,18 +132,7 @@ impl TestServer {
 
     /// A client_credentials token (client_secret_post) for any client.
     pub async fn token(&self, client_id: &str, secret: &str, scope: Option<&str>) -> String {
-        let request = keyward_sdk::types::TokenRequest {
-            grant_type: "client_credentials".into(),
-            client_id: Some(client_id.into()),
-            client_secret: Some(secret.into()),
-            scope: scope.map(str::to_string),
-            code: None,
-            code_verifier: None,
-            password: None,
-            redirect_uri: None,
-            refresh_token: None,
-            username: None,
-        };
+        let request = keyward_sdk::types::TokenRequest::client_credentials(client_id, secret, scope);
         self.sdk().oauth_token().body(request).send().await.expect("token issued").into_inner().access_token
     }
 

@@ -1,8 +1,10 @@
 //! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask verify`,
 //! `cargo xtask bench`.
 
+mod bench;
 mod openapi;
 mod sdk;
+mod server;
 mod verify;
 
 use anyhow::{Result, bail};
@@ -17,8 +19,9 @@ fn main() -> Result<()> {
         ["sdk", "generate"] => sdk::generate(),
         ["sdk", "check"] => sdk::check(),
         ["verify"] => verify::run(),
+        ["bench"] => bench::run(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check | verify\n\
+            "usage: cargo xtask openapi generate|check | sdk generate|check | verify | bench\n\
              (got: {})",
             args.join(" ")
         ),

@@ -70,18 +70,7 @@ async fn access_token(command: &Command) -> anyhow::Result<String> {
         bail!("admin credentials are required: --client-id and --client-secret (or KEYWARD_ADMIN_CLIENT_ID/SECRET)");
     };
     let sdk = keyward_sdk::Client::new(&command.endpoint);
-    let request = types::TokenRequest {
-        grant_type: "client_credentials".into(),
-        client_id: Some(id.clone()),
-        client_secret: Some(secret.clone()),
-        scope: None,
-        code: None,
-        code_verifier: None,
-        password: None,
-        redirect_uri: None,
-        refresh_token: None,
-        username: None,
-    };
+    let request = types::TokenRequest::client_credentials(id, secret, None);
     let tokens = sdk.oauth_token().body(request).send().await.map_err(sdk_error)?;
     Ok(tokens.into_inner().access_token)
 }

@@ -1,17 +1,33 @@
 //! Password hashing with argon2id (m = 19 MiB, t = 2, p = 1, OWASP's floor),
-//! run on the blocking pool and bounded so a burst of logins cannot starve
-//! the async runtime or exhaust memory.
+//! run on a fixed set of dedicated threads: hashing never blocks the async
+//! runtime, a burst of sign-ins queues instead of multiplying threads, and
+//! each thread reuses its own 19 MiB rather than leaving copies in many
+//! allocator arenas.
 
 use anyhow::{Context, anyhow};
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::sync::{Arc, Mutex, mpsc};
+use tokio::sync::oneshot;
+
+type Job = Box<dyn FnOnce() + Send>;
 
 #[derive(Clone)]
 pub struct Passwords {
-    permits: Arc<Semaphore>,
+    jobs: Arc<Mutex<mpsc::Sender<Job>>>,
+}
+
+/// Makes glibc serve every allocation of 1 MiB or more (an argon2 block
+/// array is 19 MiB) with its own mapping, returned to the system when freed.
+/// Otherwise glibc's adaptive threshold soon keeps such arrays in per-thread
+/// heaps, and the resident size grows by tens of megabytes per thread.
+fn release_large_allocations() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator tunable; any value is valid.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
 }
 
 fn argon2() -> Argon2<'static> {
@@ -19,33 +35,56 @@ fn argon2() -> Argon2<'static> {
 }
 
 impl Passwords {
-    /// At most `parallelism` hashes run at once.
-    pub fn new(parallelism: usize) -> Self {
-        Passwords { permits: Arc::new(Semaphore::new(parallelism.max(1))) }
+    /// `threads` hashing threads (at least one).
+    pub fn new(threads: usize) -> Self {
+        release_large_allocations();
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        for n in 0..threads.max(1) {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = receiver.lock().expect("password queue").recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("spawning a password thread");
+        }
+        Passwords { jobs: Arc::new(Mutex::new(sender)) }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.jobs.lock().expect("password queue").send(job).map_err(|_| anyhow!("password threads stopped"))?;
+        result.await.context("password thread")
     }
 
     /// The PHC string of `password`'s argon2id hash.
     pub async fn hash(&self, password: String) -> anyhow::Result<String> {
-        let _permit = self.permits.acquire().await?;
-        tokio::task::spawn_blocking(move || {
+        self.run(move || {
             let mut salt = [0u8; 16];
             rand::rng().fill_bytes(&mut salt);
             let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow!("{e}"))?;
             argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| anyhow!("{e}"))
         })
-        .await
-        .context("password hashing task")?
+        .await?
     }
 
     /// Whether `password` matches the stored PHC string.
     pub async fn verify(&self, password: String, phc: String) -> anyhow::Result<bool> {
-        let _permit = self.permits.acquire().await?;
-        tokio::task::spawn_blocking(move || {
+        self.run(move || {
             let parsed = PasswordHash::new(&phc).map_err(|e| anyhow!("stored password hash is malformed: {e}"))?;
             Ok(argon2().verify_password(password.as_bytes(), &parsed).is_ok())
         })
-        .await
-        .context("password verification task")?
+        .await?
     }
 }
 

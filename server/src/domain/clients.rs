@@ -182,6 +182,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
     clients::save(&mut tx, &client).await?;
     let saved = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
+    app.forget_clients();
     Ok(saved)
 }
 
@@ -191,5 +192,6 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
         return Err(not_found(id));
     }
     tx.commit().await?;
+    app.forget_clients();
     Ok(id)
 }

@@ -134,5 +134,6 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     }
     tx.commit().await?;
     app.forget_tenants();
+    app.forget_clients();
     Ok(id)
 }

@@ -8,7 +8,7 @@ use crate::crypto::secret;
 use crate::error::Result;
 use crate::store::grants::{self, Code};
 use crate::store::sessions::Session;
-use crate::store::{clients, consents, now_ms, tenants::TenantRef};
+use crate::store::{consents, now_ms, tenants::TenantRef};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthErrorCode;
 use keyward_api::oauth::AuthorizeRequest;
@@ -107,7 +107,7 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
     let Some(client_id) = request.client_id.as_deref().filter(|c| !c.is_empty()) else {
         return page("The request has no client_id.");
     };
-    let client = match clients::by_client_id(&mut *app.store.conn().await?, tenant.id, client_id).await? {
+    let client = match app.client(tenant.id, client_id).await? {
         Some((client, _)) if client.enabled => client,
         _ => return page("The application that sent you here is not registered."),
     };
@@ -220,11 +220,10 @@ pub async fn decide(
         Some(ConsentAnswer { allow: false, .. }) => {
             return Ok(v.error(app, OAuthErrorCode::AccessDenied, "the user denied the request"));
         }
-        Some(ConsentAnswer { allow: true, remember }) => {
-            if remember {
-                consents::upsert(&mut conn, tenant.id, session.user_id, &v.client.client_id, &granted, None).await?;
-            }
+        Some(ConsentAnswer { allow: true, remember: true }) => {
+            consents::upsert(&mut conn, tenant.id, session.user_id, &v.client.client_id, &granted, None).await?;
         }
+        Some(ConsentAnswer { allow: true, remember: false }) => {}
         None if v.client.require_consent || prompts("consent") => {
             let remembered = consents::scopes(&mut conn, tenant.id, session.user_id, &v.client.client_id).await?;
             let covered = remembered.is_some_and(|r| granted.iter().all(|g| r.contains(g)));

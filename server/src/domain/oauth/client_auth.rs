@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Refusal;
-use crate::store::{clients, now_ms, tenants::TenantRef};
+use crate::store::{now_ms, tenants::TenantRef};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
 
@@ -43,8 +43,7 @@ pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented) -
         (None, None, _) => return Err(OAuthError::invalid_client("client authentication is required").into()),
     };
     let failed = || Refusal::OAuth(OAuthError::invalid_client("client authentication failed"));
-    let (client, digests) =
-        clients::by_client_id(&mut *app.store.conn().await?, tenant.id, &client_id).await?.ok_or_else(failed)?;
+    let (client, digests) = app.client(tenant.id, &client_id).await?.ok_or_else(failed)?;
     if !client.enabled {
         return Err(failed());
     }

@@ -3,9 +3,8 @@
 use super::mint::{ID_TOKEN_TYP, IdClaims};
 use crate::app::App;
 use crate::error::Result;
-use crate::store::{clients, sessions, tenants::TenantRef};
+use crate::store::{sessions, tenants::TenantRef};
 use keyward_api::oauth::LogoutRequest;
-use serde_json::Value;
 
 /// Where the browser goes after signing out.
 pub enum LoggedOut {
@@ -27,9 +26,7 @@ pub async fn logout(app: &App, tenant: &TenantRef, session: Option<&str>, reques
     // The hint may have expired; only its signature and issuer matter here.
     let hinted = match request.id_token_hint.as_deref() {
         Some(hint) => match app.keys.verify::<IdClaims>(hint).await {
-            Ok((header, claims)) if header["typ"] == Value::from(ID_TOKEN_TYP) && claims.iss == app.issuer() => {
-                Some(claims.aud)
-            }
+            Ok((header, claims)) if header["typ"] == ID_TOKEN_TYP && claims.iss == app.issuer() => Some(claims.aud),
             _ => return refused,
         },
         None => None,
@@ -39,7 +36,7 @@ pub async fn logout(app: &App, tenant: &TenantRef, session: Option<&str>, reques
         (Some(id), _) | (None, Some(id)) => id,
         (None, None) => return refused,
     };
-    let registered = match clients::by_client_id(&mut conn, tenant.id, &client_id).await? {
+    let registered = match app.client(tenant.id, &client_id).await? {
         Some((client, _)) => client.post_logout_redirect_uris.iter().any(|u| u.post_logout_redirect_uri == target),
         None => false,
     };
