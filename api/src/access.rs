@@ -52,6 +52,11 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("role_view", Access::Permission("isms.role.detail")),
     ("role_update", Access::Permission("isms.role.put")),
     ("role_delete", Access::Permission("isms.role.delete")),
+    ("identity_resource_list", Access::Permission("isms.identityresource.get")),
+    ("identity_resource_create", Access::Permission("isms.identityresource.post")),
+    ("identity_resource_view", Access::Permission("isms.identityresource.detail")),
+    ("identity_resource_update", Access::Permission("isms.identityresource.put")),
+    ("identity_resource_delete", Access::Permission("isms.identityresource.delete")),
 ];
 
 /// Operations served but left out of the document: the hosted pages' form

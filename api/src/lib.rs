@@ -6,6 +6,7 @@ pub mod access;
 pub mod client;
 pub mod envelope;
 pub mod error;
+pub mod identity_resource;
 pub mod list;
 pub mod oauth;
 pub mod ops;
@@ -17,6 +18,7 @@ use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate}
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
+use identity_resource::{IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate};
 use oauth::{
     AuthorizeRequest, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest, OAuthReply, Revoked, ServerMetadata,
     TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
@@ -48,6 +50,7 @@ pub struct IdPath {
             "admin-clients" = { description = "OAuth clients of the caller's tenant (OAuthApp `/api/Client`)." },
             "admin-users" = { description = "Users of the caller's tenant (OAuthApp `/api/User`)." },
             "admin-roles" = { description = "Roles and their permissions (OAuthApp `/api/Role`)." },
+            "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
         },
         policy = EndpointTagPolicy::ExactlyOne,
         allow_other_tags = false,
@@ -491,6 +494,65 @@ pub trait KeywardApi {
     /// Permission: `isms.role.delete`.
     #[endpoint { method = DELETE, path = "/api/Role/{id}", tags = ["admin-roles"] }]
     async fn role_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List identity resources
+    ///
+    /// Filters, sorts and pages the identity resources of the caller's tenant.
+    ///
+    /// Permission: `isms.identityresource.get`.
+    #[endpoint { method = GET, path = "/api/IdentityResource", tags = ["admin-identity-resources"] }]
+    async fn identity_resource_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<IdentityResourceListQuery>,
+    ) -> Result<HttpResponseOk<Paged<IdentityResource>>, AdminError>;
+
+    /// Create an identity resource
+    ///
+    /// Answers 201 with the new resource's id. Its name becomes a scope
+    /// clients may be allowed; its user claims are released at UserInfo.
+    ///
+    /// Permission: `isms.identityresource.post`.
+    #[endpoint { method = POST, path = "/api/IdentityResource", tags = ["admin-identity-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn identity_resource_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<IdentityResourceCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// View an identity resource
+    ///
+    /// One identity resource of the caller's tenant.
+    ///
+    /// Permission: `isms.identityresource.detail`.
+    #[endpoint { method = GET, path = "/api/IdentityResource/{id}", tags = ["admin-identity-resources"] }]
+    async fn identity_resource_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError>;
+
+    /// Update an identity resource
+    ///
+    /// Fields present in the body replace the stored ones; the others stay as
+    /// they are. `openid` cannot be changed (409). Answers with the resource
+    /// as now stored.
+    ///
+    /// Permission: `isms.identityresource.put`.
+    #[endpoint { method = PUT, path = "/api/IdentityResource/{id}", tags = ["admin-identity-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn identity_resource_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<IdentityResourceUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError>;
+
+    /// Delete an identity resource
+    ///
+    /// Answers with the deleted id. `openid` cannot be deleted (409).
+    ///
+    /// Permission: `isms.identityresource.delete`.
+    #[endpoint { method = DELETE, path = "/api/IdentityResource/{id}", tags = ["admin-identity-resources"] }]
+    async fn identity_resource_delete(
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;

@@ -167,10 +167,11 @@ pub struct Introspection {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Revoked {}
 
-/// OpenID Connect Core §5.1 claims of the user, by granted scope: `sub`
-/// always; `profile`: name, preferred_username, nickname, picture,
-/// updated_at; `email`: email, email_verified; `phone`: phone_number,
-/// phone_number_verified.
+/// OpenID Connect Core §5.1 claims of the user, as released by the identity
+/// resources of the token's scopes: `sub` always; by default `profile` gives
+/// name, preferred_username, nickname, picture, updated_at; `email` gives
+/// email, email_verified; `phone` gives phone_number, phone_number_verified.
+/// Claims of custom identity resources come from the user's own claims.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct UserInfo {
     pub sub: String,
@@ -192,6 +193,9 @@ pub struct UserInfo {
     pub phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_verified: Option<bool>,
+    /// Claims of custom identity resources.
+    #[serde(flatten)]
+    pub other: std::collections::BTreeMap<String, String>,
 }
 
 /// A public signing key (RFC 7517), EC P-256 for ES256.

@@ -119,6 +119,23 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForIdentityResource {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: IdentityResource,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForIdentityResource {
+        pub fn builder() -> builder::ApiResultForIdentityResource {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForInt64 {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -564,6 +581,129 @@ pub mod types {
             Default::default()
         }
     }
+    ///An identity resource as stored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct IdentityResource {
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///What the consent page says the scope allows.
+        pub description: ::std::string::String,
+        #[serde(rename = "displayName")]
+        pub display_name: ::std::string::String,
+        ///Emphasised on the consent page.
+        pub emphasize: bool,
+        ///Disabled scopes release no claims and are not in discovery.
+        pub enabled: bool,
+        pub id: i64,
+        ///The scope name, unique in the tenant.
+        pub name: ::std::string::String,
+        ///True for `openid`, which cannot be changed or deleted.
+        #[serde(rename = "nonEditable")]
+        pub non_editable: bool,
+        pub properties: ::std::vec::Vec<Property>,
+        ///Marked as required on the consent page.
+        pub required: bool,
+        #[serde(rename = "showInDiscoveryDocument")]
+        pub show_in_discovery_document: bool,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(rename = "userClaims")]
+        pub user_claims: ::std::vec::Vec<IdentityResourceClaim>,
+    }
+    impl IdentityResource {
+        pub fn builder() -> builder::IdentityResource {
+            Default::default()
+        }
+    }
+    ///A user claim the scope releases.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct IdentityResourceClaim {
+        ///A standard claim (`name`, `email`, `phone_number`, …) or the type of one of the user's own claims.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl IdentityResourceClaim {
+        pub fn builder() -> builder::IdentityResourceClaim {
+            Default::default()
+        }
+    }
+    ///Fields of a new identity resource.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct IdentityResourceCreate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///Default false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emphasize: ::std::option::Option<bool>,
+        ///Default true.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///1 to 200 characters without spaces; unique in the tenant.
+        pub name: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        ///Default false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        ///Default true.
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub user_claims: ::std::vec::Vec<IdentityResourceClaim>,
+    }
+    impl IdentityResourceCreate {
+        pub fn builder() -> builder::IdentityResourceCreate {
+            Default::default()
+        }
+    }
+    ///Changes to an identity resource: each field present replaces the stored value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct IdentityResourceUpdate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emphasize: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_claims: ::std::option::Option<::std::vec::Vec<IdentityResourceClaim>>,
+    }
+    impl IdentityResourceUpdate {
+        pub fn builder() -> builder::IdentityResourceUpdate {
+            Default::default()
+        }
+    }
     ///RFC 7662 §2.2. Inactive tokens carry only `active: false`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Introspection {
@@ -766,6 +906,24 @@ pub mod types {
     }
     impl PagedForClient {
         pub fn builder() -> builder::PagedForClient {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PagedForIdentityResource {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<IdentityResource>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl PagedForIdentityResource {
+        pub fn builder() -> builder::PagedForIdentityResource {
             Default::default()
         }
     }
@@ -1219,7 +1377,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///OpenID Connect Core §5.1 claims of the user, by granted scope: `sub` always; `profile`: name, preferred_username, nickname, picture, updated_at; `email`: email, email_verified; `phone`: phone_number, phone_number_verified.
+    ///OpenID Connect Core §5.1 claims of the user, as released by the identity resources of the token's scopes: `sub` always; by default `profile` gives name, preferred_username, nickname, picture, updated_at; `email` gives email, email_verified; `phone` gives phone_number, phone_number_verified. Claims of custom identity resources come from the user's own claims.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1581,6 +1739,101 @@ pub mod types {
         impl ::std::convert::From<super::ApiResultForClientCreated>
         for ApiResultForClientCreated {
             fn from(value: super::ApiResultForClientCreated) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForIdentityResource {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::IdentityResource, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForIdentityResource {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForIdentityResource {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IdentityResource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForIdentityResource>
+        for super::ApiResultForIdentityResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForIdentityResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForIdentityResource>
+        for ApiResultForIdentityResource {
+            fn from(value: super::ApiResultForIdentityResource) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -3891,6 +4144,710 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct IdentityResource {
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<bool, ::std::string::String>,
+            enabled: ::std::result::Result<bool, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            non_editable: ::std::result::Result<bool, ::std::string::String>,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<bool, ::std::string::String>,
+            show_in_discovery_document: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::vec::Vec<super::IdentityResourceClaim>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IdentityResource {
+            fn default() -> Self {
+                Self {
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    display_name: Err("no value supplied for display_name".to_string()),
+                    emphasize: Err("no value supplied for emphasize".to_string()),
+                    enabled: Err("no value supplied for enabled".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    non_editable: Err("no value supplied for non_editable".to_string()),
+                    properties: Err("no value supplied for properties".to_string()),
+                    required: Err("no value supplied for required".to_string()),
+                    show_in_discovery_document: Err(
+                        "no value supplied for show_in_discovery_document".to_string(),
+                    ),
+                    updated: Err("no value supplied for updated".to_string()),
+                    user_claims: Err("no value supplied for user_claims".to_string()),
+                }
+            }
+        }
+        impl IdentityResource {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn non_editable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.non_editable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for non_editable: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::IdentityResourceClaim>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdentityResource> for super::IdentityResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdentityResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    non_editable: value.non_editable?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    updated: value.updated?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdentityResource> for IdentityResource {
+            fn from(value: super::IdentityResource) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    non_editable: Ok(value.non_editable),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    updated: Ok(value.updated),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IdentityResourceClaim {
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for IdentityResourceClaim {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl IdentityResourceClaim {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdentityResourceClaim>
+        for super::IdentityResourceClaim {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdentityResourceClaim,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::IdentityResourceClaim>
+        for IdentityResourceClaim {
+            fn from(value: super::IdentityResourceClaim) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IdentityResourceCreate {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::vec::Vec<super::IdentityResourceClaim>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IdentityResourceCreate {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    emphasize: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    properties: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl IdentityResourceCreate {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::IdentityResourceClaim>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdentityResourceCreate>
+        for super::IdentityResourceCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdentityResourceCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdentityResourceCreate>
+        for IdentityResourceCreate {
+            fn from(value: super::IdentityResourceCreate) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IdentityResourceUpdate {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::IdentityResourceClaim>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IdentityResourceUpdate {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    emphasize: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl IdentityResourceUpdate {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::IdentityResourceClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdentityResourceUpdate>
+        for super::IdentityResourceUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdentityResourceUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdentityResourceUpdate>
+        for IdentityResourceUpdate {
+            fn from(value: super::IdentityResourceUpdate) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Introspection {
             active: ::std::result::Result<bool, ::std::string::String>,
             aud: ::std::result::Result<
@@ -4512,6 +5469,152 @@ pub mod types {
         }
         impl ::std::convert::From<super::PagedForClient> for PagedForClient {
             fn from(value: super::PagedForClient) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PagedForIdentityResource {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::IdentityResource>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for PagedForIdentityResource {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl PagedForIdentityResource {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IdentityResource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PagedForIdentityResource>
+        for super::PagedForIdentityResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PagedForIdentityResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PagedForIdentityResource>
+        for PagedForIdentityResource {
+            fn from(value: super::PagedForIdentityResource) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -8255,6 +9358,106 @@ let response = client.client_delete()
     pub fn client_delete(&self) -> builder::ClientDelete<'_> {
         builder::ClientDelete::new(self)
     }
+    /**List identity resources
+
+Filters, sorts and pages the identity resources of the caller's tenant.
+
+Permission: `isms.identityresource.get`.
+
+Sends a `GET` request to `/api/IdentityResource`
+
+Arguments:
+- `asc`: Ascending order when true (default false: newest first).
+- `end_time`: Only rows created on or before this day (`yyyy-MM-dd`, UTC, inclusive).
+- `orderby`: Field to sort by (one of the resource's sortable fields; default `id`).
+- `q_name`: Exact scope name.
+- `skip`: Rows to skip (default 0).
+- `start_time`: Only rows created on or after this day (`yyyy-MM-dd`, UTC).
+- `take`: Rows to return, 1 to 1000 (default 10).
+```ignore
+let response = client.identity_resource_list()
+    .asc(asc)
+    .end_time(end_time)
+    .orderby(orderby)
+    .q_name(q_name)
+    .skip(skip)
+    .start_time(start_time)
+    .take(take)
+    .send()
+    .await;
+```*/
+    pub fn identity_resource_list(&self) -> builder::IdentityResourceList<'_> {
+        builder::IdentityResourceList::new(self)
+    }
+    /**Create an identity resource
+
+Answers 201 with the new resource's id. Its name becomes a scope clients may be allowed; its user claims are released at UserInfo.
+
+Permission: `isms.identityresource.post`.
+
+Sends a `POST` request to `/api/IdentityResource`
+
+```ignore
+let response = client.identity_resource_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn identity_resource_create(&self) -> builder::IdentityResourceCreate<'_> {
+        builder::IdentityResourceCreate::new(self)
+    }
+    /**View an identity resource
+
+One identity resource of the caller's tenant.
+
+Permission: `isms.identityresource.detail`.
+
+Sends a `GET` request to `/api/IdentityResource/{id}`
+
+```ignore
+let response = client.identity_resource_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn identity_resource_view(&self) -> builder::IdentityResourceView<'_> {
+        builder::IdentityResourceView::new(self)
+    }
+    /**Update an identity resource
+
+Fields present in the body replace the stored ones; the others stay as they are. `openid` cannot be changed (409). Answers with the resource as now stored.
+
+Permission: `isms.identityresource.put`.
+
+Sends a `PUT` request to `/api/IdentityResource/{id}`
+
+```ignore
+let response = client.identity_resource_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn identity_resource_update(&self) -> builder::IdentityResourceUpdate<'_> {
+        builder::IdentityResourceUpdate::new(self)
+    }
+    /**Delete an identity resource
+
+Answers with the deleted id. `openid` cannot be deleted (409).
+
+Permission: `isms.identityresource.delete`.
+
+Sends a `DELETE` request to `/api/IdentityResource/{id}`
+
+```ignore
+let response = client.identity_resource_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn identity_resource_delete(&self) -> builder::IdentityResourceDelete<'_> {
+        builder::IdentityResourceDelete::new(self)
+    }
     /**List roles
 
 Filters, sorts and pages the roles of the caller's tenant.
@@ -9471,6 +10674,567 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "client_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::identity_resource_list`]
+
+[`Client::identity_resource_list`]: super::Client::identity_resource_list*/
+    #[derive(Debug, Clone)]
+    pub struct IdentityResourceList<'a> {
+        client: &'a super::Client,
+        asc: Result<Option<bool>, String>,
+        end_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        orderby: Result<Option<::std::string::String>, String>,
+        q_name: Result<Option<::std::string::String>, String>,
+        skip: Result<Option<u32>, String>,
+        start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        take: Result<Option<u32>, String>,
+    }
+    impl<'a> IdentityResourceList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                asc: Ok(None),
+                end_time: Ok(None),
+                orderby: Ok(None),
+                q_name: Ok(None),
+                skip: Ok(None),
+                start_time: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn asc<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.asc = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for asc failed".to_string());
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn orderby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.orderby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for orderby failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for skip failed".to_string());
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/IdentityResource`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PagedForIdentityResource>,
+            Error<types::AdminError>,
+        > {
+            let Self {
+                client,
+                asc,
+                end_time,
+                orderby,
+                q_name,
+                skip,
+                start_time,
+                take,
+            } = self;
+            let asc = asc.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let orderby = orderby.map_err(Error::InvalidRequest)?;
+            let q_name = q_name.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/IdentityResource", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("asc", &asc))
+                .query(&progenitor_client::QueryParam::new("endTime", &end_time))
+                .query(&progenitor_client::QueryParam::new("orderby", &orderby))
+                .query(&progenitor_client::QueryParam::new("q.Name", &q_name))
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("startTime", &start_time))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "identity_resource_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::identity_resource_create`]
+
+[`Client::identity_resource_create`]: super::Client::identity_resource_create*/
+    #[derive(Debug, Clone)]
+    pub struct IdentityResourceCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::IdentityResourceCreate, String>,
+    }
+    impl<'a> IdentityResourceCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::IdentityResourceCreate>,
+            <V as std::convert::TryInto<
+                types::IdentityResourceCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `IdentityResourceCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::IdentityResourceCreate,
+            ) -> types::builder::IdentityResourceCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/IdentityResource`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::IdentityResourceCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/IdentityResource", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "identity_resource_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::identity_resource_view`]
+
+[`Client::identity_resource_view`]: super::Client::identity_resource_view*/
+    #[derive(Debug, Clone)]
+    pub struct IdentityResourceView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> IdentityResourceView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/IdentityResource/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForIdentityResource>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/IdentityResource/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "identity_resource_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::identity_resource_update`]
+
+[`Client::identity_resource_update`]: super::Client::identity_resource_update*/
+    #[derive(Debug, Clone)]
+    pub struct IdentityResourceUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::IdentityResourceUpdate, String>,
+    }
+    impl<'a> IdentityResourceUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::IdentityResourceUpdate>,
+            <V as std::convert::TryInto<
+                types::IdentityResourceUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `IdentityResourceUpdate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::IdentityResourceUpdate,
+            ) -> types::builder::IdentityResourceUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/IdentityResource/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForIdentityResource>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::IdentityResourceUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/IdentityResource/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "identity_resource_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::identity_resource_delete`]
+
+[`Client::identity_resource_delete`]: super::Client::identity_resource_delete*/
+    #[derive(Debug, Clone)]
+    pub struct IdentityResourceDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> IdentityResourceDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/IdentityResource/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/IdentityResource/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "identity_resource_delete",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -3,6 +3,7 @@
 use crate::cache::TtlCache;
 use crate::config::Settings;
 use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
+use crate::domain::oauth::deny_list::DenyList;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::store::clients::{self, SecretDigest};
@@ -22,6 +23,8 @@ pub struct App {
     /// Signs the session cookie and CSRF tokens.
     pub mac: Mac,
     pub passwords: Passwords,
+    /// Revoked JWT access tokens.
+    pub deny_list: DenyList,
     pub metrics: Metrics,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
     pub default_tenant: i64,
@@ -48,6 +51,7 @@ impl App {
             keys,
             mac,
             passwords: Passwords::new(cpus.saturating_sub(1)),
+            deny_list: DenyList::default(),
             metrics: Metrics::default(),
             default_tenant,
             tenant_cache: TtlCache::new(CACHE_TTL),

@@ -1,8 +1,10 @@
-//! Background upkeep every replica runs: reread the signing keys (another
-//! replica or `keyward keys rotate` may have added one), rotate on schedule,
-//! and delete OAuth state that has expired.
+//! Background upkeep every replica runs: read new revocations into the
+//! deny-list, reread the signing keys (another replica or `keyward keys
+//! rotate` may have added one), rotate on schedule, and delete OAuth state
+//! that has expired.
 
 use crate::app::App;
+use crate::domain::oauth::deny_list;
 use crate::store::{keys, now_ms};
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,8 +15,19 @@ const PERIOD: Duration = Duration::from_secs(30);
 /// Publish delay of automatically rotated keys.
 const AUTO_PUBLISH_DELAY_SECS: i64 = 300;
 
-/// Starts the upkeep loop; it ends with the runtime.
+/// Starts the upkeep loops; they end with the runtime.
 pub fn spawn(app: Arc<App>, log: slog::Logger) {
+    let (deny_app, deny_log) = (app.clone(), log.clone());
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(deny_list::SYNC_PERIOD);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = deny_app.deny_list.sync(&deny_app.store).await {
+                slog::warn!(deny_log, "deny-list sync failed"; "error" => format!("{e:#}"));
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(PERIOD);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

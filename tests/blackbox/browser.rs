@@ -2,7 +2,7 @@
 //! by `tests/browser/login.mjs` (playwright-core; `npm ci --prefix
 //! tests/browser` installs it, Debian's `chromium` package is the browser).
 
-use keyward_tests::flow::{self, PASSWORD, param, pkce, token};
+use keyward_tests::flow::{self, PASSWORD, param, pkce};
 use keyward_tests::{TestServer, on_both_databases};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -78,13 +78,7 @@ async fn sign_in_and_consent_in_chromium(server: TestServer) {
     let final_url = seen["finalUrl"].as_str().unwrap();
     assert_eq!(param(final_url, "state").as_deref(), Some("browser-state"));
     let code = param(final_url, "code").expect("the browser arrived with a code");
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", redirect.as_str()),
-        ("code_verifier", verifier.as_str()),
-    ];
-    let (status, tokens) = token(&server, Some(("web", &secret)), &form).await;
+    let (status, tokens) = flow::exchange(&server, ("web", &secret), &code, &redirect, &verifier).await;
     assert_eq!(status, 200, "{tokens}");
     assert!(tokens["id_token"].is_string());
 }

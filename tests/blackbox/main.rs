@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod contract;
 mod grants;
+mod identity;
 mod input;
 mod oauth;
 mod operations;

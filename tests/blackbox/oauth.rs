@@ -38,13 +38,7 @@ async fn code_flow_issues_tokens(server: TestServer) {
     assert_eq!(param(&location, "iss").as_deref(), Some(server.url.as_str()));
     let code = param(&location, "code").unwrap();
 
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT_URI),
-        ("code_verifier", verifier.as_str()),
-    ];
-    let (status, tokens) = token(&server, Some(("web", &secret)), &form).await;
+    let (status, tokens) = flow::exchange(&server, ("web", &secret), &code, REDIRECT_URI, &verifier).await;
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["scope"], "openid profile email");
@@ -283,13 +277,7 @@ async fn logout_ends_session(server: TestServer) {
     flow::create_user(&server, "ann").await;
     let agent = Agent::new(&server);
     let (code, verifier) = code_for(&agent, "ann", "openid").await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT_URI),
-        ("code_verifier", verifier.as_str()),
-    ];
-    let (_, tokens) = token(&server, Some(("web", &secret)), &form).await;
+    let (_, tokens) = flow::exchange(&server, ("web", &secret), &code, REDIRECT_URI, &verifier).await;
     let id_token = tokens["id_token"].as_str().unwrap();
     // An unregistered return address is not followed.
     let page = agent.get("/oauth/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F&client_id=web").await;

@@ -174,6 +174,19 @@ pub async fn token(server: &TestServer, basic: Option<(&str, &str)>, form: &[(&s
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
+/// Redeems a code (with its PKCE verifier) as confidential client `client`.
+pub async fn exchange(
+    server: &TestServer,
+    client: (&str, &str),
+    code: &str,
+    redirect: &str,
+    verifier: &str,
+) -> (u16, Value) {
+    let form =
+        [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("code_verifier", verifier)];
+    token(server, Some(client), &form).await
+}
+
 /// `POST` of `token` to `/oauth/introspect` or `/oauth/revoke` as `client`;
 /// the status and JSON body.
 pub async fn about_token(server: &TestServer, path: &str, client: (&str, &str), token: &str) -> (u16, Value) {

@@ -81,6 +81,7 @@ CREATE TABLE access_tokens (
     revoked_at INTEGER
 );
 CREATE INDEX access_tokens_grant ON access_tokens(grant_id);
+CREATE INDEX access_tokens_revoked ON access_tokens(revoked_at);
 
 CREATE TABLE consents (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -100,4 +101,23 @@ CREATE TABLE login_failures (
     key TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
     window_start INTEGER NOT NULL
+);
+
+-- OpenID Connect identity scopes per tenant; user_claims and properties are JSON.
+CREATE TABLE identity_resources (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    required INTEGER NOT NULL,
+    emphasize INTEGER NOT NULL,
+    show_in_discovery INTEGER NOT NULL,
+    user_claims TEXT NOT NULL,
+    properties TEXT NOT NULL,
+    non_editable INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (tenant_id, name)
 );

@@ -29,6 +29,10 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
             tenants::insert(&mut tx, &tenant).await?
         }
     };
+    // Tenants made before identity resources existed get the standard ones.
+    for tenant in tenants::ids(&mut tx).await? {
+        super::identity_resources::ensure_standard(&mut tx, tenant).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

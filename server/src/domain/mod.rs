@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod clients;
+pub mod identity_resources;
 pub mod list;
 pub mod oauth;
 pub mod roles;

@@ -1,9 +1,9 @@
 //! `impl KeywardApi`: one thin function per operation.
 
-use super::calls::{Ctx, admin, public};
+use super::calls::{Ctx, admin, public, tenant};
 use super::oauth;
 use crate::app::App;
-use crate::domain::{clients, roles, tenants, users};
+use crate::domain::{clients, identity_resources, roles, tenants, users};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
@@ -11,6 +11,9 @@ use keyward_api::KeywardApi;
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
+use keyward_api::identity_resource::{
+    IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
+};
 use keyward_api::oauth::{
     AuthorizeRequest, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest, OAuthReply, Revoked, ServerMetadata,
     TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
@@ -58,11 +61,11 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn discovery_openid(rqctx: Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app)))).await
+        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app, &tenant(&rqctx).await?).await?))).await
     }
 
     async fn discovery_oauth(rqctx: Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app)))).await
+        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app, &tenant(&rqctx).await?).await?))).await
     }
 
     async fn oauth_jwks(rqctx: Ctx) -> Result<HttpResponseOk<Jwks>, AdminError> {
@@ -277,6 +280,58 @@ impl KeywardApi for KeywardImpl {
     async fn role_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(roles::delete(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn identity_resource_list(
+        rqctx: Ctx,
+        query: Query<IdentityResourceListQuery>,
+    ) -> Result<HttpResponseOk<Paged<IdentityResource>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(identity_resources::list(app, &caller, query.into_inner()).await?))
+        })
+        .await
+    }
+
+    async fn identity_resource_create(
+        rqctx: Ctx,
+        body: TypedBody<IdentityResourceCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseCreated(ApiResult::ok(identity_resources::create(app, &caller, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn identity_resource_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(identity_resources::view(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn identity_resource_update(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<IdentityResourceUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseOk(ApiResult::ok(identity_resources::update(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn identity_resource_delete(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(identity_resources::delete(app, &caller, path.into_inner().id).await?)))
         })
         .await
     }

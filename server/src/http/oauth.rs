@@ -9,6 +9,8 @@ use crate::domain::oauth::authorize::{self, ConsentAnswer, Outcome};
 use crate::domain::oauth::logout::{self, LoggedOut};
 use crate::domain::oauth::{bearer, client_auth, login, scopes, token};
 use crate::error::{Error, Refusal, Result};
+use crate::store::identity_resources;
+use crate::store::tenants::TenantRef;
 use base64::Engine;
 use dropshot::Body;
 use http::{Response, StatusCode};
@@ -18,13 +20,19 @@ use keyward_api::oauth::{
 };
 use std::future::Future;
 
-/// Discovery metadata: exactly the endpoints, grants and methods that work.
-pub fn metadata(app: &App) -> ServerMetadata {
+/// Discovery metadata: exactly the endpoints, grants, methods, scopes and
+/// claims that work for `tenant`.
+pub async fn metadata(app: &App, tenant: &TenantRef) -> Result<ServerMetadata> {
     let issuer = app.issuer().to_string();
     let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let mut scopes_supported: Vec<String> = scopes::IDENTITY_SCOPES.iter().map(|(s, _, _)| s.to_string()).collect();
+    let identity: Vec<_> = identity_resources::enabled(&mut *app.store.conn().await?, tenant.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.show_in_discovery_document)
+        .collect();
+    let mut scopes_supported: Vec<String> = identity.iter().map(|r| r.name.clone()).collect();
     scopes_supported.extend(strings(keyward_api::access::ADMIN_SCOPES));
-    ServerMetadata {
+    Ok(ServerMetadata {
         authorization_endpoint: format!("{issuer}/oauth/authorize"),
         token_endpoint: format!("{issuer}/oauth/token"),
         userinfo_endpoint: format!("{issuer}/oauth/userinfo"),
@@ -33,7 +41,7 @@ pub fn metadata(app: &App) -> ServerMetadata {
         revocation_endpoint: format!("{issuer}/oauth/revoke"),
         end_session_endpoint: format!("{issuer}/oauth/logout"),
         scopes_supported,
-        claims_supported: scopes::claims_supported(),
+        claims_supported: scopes::claims_supported(&identity),
         response_types_supported: strings(&["code"]),
         response_modes_supported: strings(&["query", "form_post"]),
         grant_types_supported: strings(token::GRANT_TYPES),
@@ -51,7 +59,7 @@ pub fn metadata(app: &App) -> ServerMetadata {
         authorization_response_iss_parameter_supported: true,
         service_documentation: format!("{issuer}/openapi.json"),
         issuer,
-    }
+    })
 }
 
 /// `Authorization: Basic` credentials, each part form-decoded (RFC 6749 §2.3.1).

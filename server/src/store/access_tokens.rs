@@ -36,18 +36,6 @@ pub async fn insert(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
     Ok(())
 }
 
-/// Whether the JWT with this `jti` was revoked.
-pub async fn is_revoked(conn: &mut Conn, jti: &str) -> Result<bool> {
-    let row = sqlx::query("SELECT revoked_at FROM access_tokens WHERE jti = $1")
-        .bind(jti.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<Option<i64>, _>(0)?.is_some(),
-        None => false,
-    })
-}
-
 /// The claims of a live (unrevoked) reference token.
 pub async fn reference_claims(conn: &mut Conn, token_hash: &str) -> Result<Option<String>> {
     let row = sqlx::query("SELECT claims FROM access_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
@@ -71,4 +59,17 @@ pub async fn revoke(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The JWT ids revoked at or after `since` that have not expired, with their
+/// expiry.
+pub async fn revoked_since(conn: &mut Conn, since: i64) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT jti, expires_at FROM access_tokens WHERE revoked_at >= $1 AND expires_at > $2 AND token_hash IS NULL",
+    )
+    .bind(since)
+    .bind(now_ms())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }

@@ -6,6 +6,7 @@ pub mod access_tokens;
 pub mod clients;
 pub mod consents;
 pub mod grants;
+pub mod identity_resources;
 pub mod keys;
 mod list;
 pub mod roles;

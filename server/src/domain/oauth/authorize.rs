@@ -8,7 +8,7 @@ use crate::crypto::secret;
 use crate::error::Result;
 use crate::store::grants::{self, Code};
 use crate::store::sessions::Session;
-use crate::store::{consents, now_ms, tenants::TenantRef};
+use crate::store::{consents, identity_resources, now_ms, tenants::TenantRef};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthErrorCode;
 use keyward_api::oauth::AuthorizeRequest;
@@ -231,7 +231,8 @@ pub async fn decide(
                 if prompts("none") {
                     return Ok(v.error(app, OAuthErrorCode::ConsentRequired, "the user must consent"));
                 }
-                let scopes = granted.iter().map(|s| (s.clone(), scopes::describe(s))).collect();
+                let identity = identity_resources::enabled(&mut conn, tenant.id).await?;
+                let scopes = granted.iter().map(|s| (s.clone(), scopes::describe(&identity, s))).collect();
                 return Ok(Outcome::Consent {
                     client_name: v.client_name(),
                     scopes,

@@ -9,11 +9,12 @@ use crate::crypto::secret;
 use crate::domain::Caller;
 use crate::error::{Error, Refusal, Result};
 use crate::store::access_tokens::{self, AccessRecord};
-use crate::store::{Conn, from_json, grants, now_ms, tenants::TenantRef, users};
+use crate::store::{Conn, from_json, grants, identity_resources, now_ms, tenants::TenantRef, users};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
 use keyward_api::oauth::{Introspection, TokenTypeHintRequest, UserInfo};
-use serde_json::Value;
+use keyward_api::user::User;
+use serde_json::{Map, Value};
 
 /// Compact JWS tokens have two dots; reference and refresh tokens none.
 fn is_jwt(token: &str) -> bool {
@@ -25,19 +26,18 @@ fn is_jwt(token: &str) -> bool {
 /// the tenant is the caller's to check.
 pub async fn access_claims(app: &App, token: &str) -> Result<AccessClaims> {
     let invalid = |why: &str| Error::Unauthorized(format!("invalid access token: {why}"));
-    let mut conn = app.store.conn().await?;
     let claims: AccessClaims = if is_jwt(token) {
         let (header, claims): (Value, AccessClaims) =
             app.keys.verify(token).await.map_err(|e| invalid(&e.to_string()))?;
         if header["typ"] != ACCESS_TOKEN_TYP {
             return Err(invalid("not an access token"));
         }
-        if access_tokens::is_revoked(&mut conn, &claims.jti).await? {
+        if app.deny_list.contains(&claims.jti) {
             return Err(invalid("revoked"));
         }
         claims
     } else {
-        let stored = access_tokens::reference_claims(&mut conn, &secret::digest(token))
+        let stored = access_tokens::reference_claims(&mut *app.store.conn().await?, &secret::digest(token))
             .await?
             .ok_or_else(|| invalid("unknown or revoked"))?;
         from_json(&stored)?
@@ -88,29 +88,39 @@ pub async fn userinfo(app: &App, tenant: &TenantRef, token: Option<&str>) -> Res
     if !scopes::has(&claims.scope, "openid") {
         return Err(OAuthError::insufficient_scope("the access token lacks the `openid` scope").into());
     }
+    let granted = claims.scope;
     let user = match claims.sub.parse::<i64>() {
         Ok(id) if claims.sub != claims.client_id => users::get(&mut *app.store.conn().await?, tenant.id, id).await?,
         _ => None,
     };
     let user = user.ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
-    let mut info = UserInfo { sub: user.id.to_string(), ..Default::default() };
-    if scopes::has(&claims.scope, "profile") {
-        let name = if user.nick_name.is_empty() { user.user_name.clone() } else { user.nick_name.clone() };
-        info.name = Some(name);
-        info.preferred_username = Some(user.user_name.clone());
-        info.nickname = (!user.nick_name.is_empty()).then(|| user.nick_name.clone());
-        info.picture = (!user.avatar.is_empty()).then(|| user.avatar.clone());
-        info.updated_at = Some(user.last_update_time.timestamp());
+    let identity = identity_resources::enabled(&mut *app.store.conn().await?, tenant.id).await?;
+    let mut claims = Map::new();
+    for claim in identity.iter().filter(|r| scopes::has(&granted, &r.name)).flat_map(|r| &r.user_claims) {
+        if let Some(value) = claim_value(&user, &claim.claim_type) {
+            claims.insert(claim.claim_type.clone(), value);
+        }
     }
-    if scopes::has(&claims.scope, "email") && user.email.is_some() {
-        info.email = user.email.clone();
-        info.email_verified = Some(user.email_confirmed);
+    claims.insert("sub".into(), Value::String(user.id.to_string()));
+    Ok(serde_json::from_value(Value::Object(claims)).map_err(anyhow::Error::from)?)
+}
+
+/// The value of one user claim, if the user has it.
+fn claim_value(user: &User, claim: &str) -> Option<Value> {
+    let text = |s: &str| (!s.is_empty()).then(|| Value::String(s.to_string()));
+    match claim {
+        "sub" => None,
+        "name" => text(if user.nick_name.is_empty() { &user.user_name } else { &user.nick_name }),
+        "preferred_username" => text(&user.user_name),
+        "nickname" => text(&user.nick_name),
+        "picture" => text(&user.avatar),
+        "updated_at" => Some(Value::from(user.last_update_time.timestamp())),
+        "email" => user.email.as_deref().and_then(text),
+        "email_verified" => user.email.as_ref().map(|_| Value::Bool(user.email_confirmed)),
+        "phone_number" => user.phone_number.as_deref().and_then(text),
+        "phone_number_verified" => user.phone_number.as_ref().map(|_| Value::Bool(user.phone_number_confirmed)),
+        other => user.claims.iter().find(|c| c.claim_type == other).map(|c| Value::String(c.claim_value.clone())),
     }
-    if scopes::has(&claims.scope, "phone") && user.phone_number.is_some() {
-        info.phone_number = user.phone_number.clone();
-        info.phone_number_verified = Some(user.phone_number_confirmed);
-    }
-    Ok(info)
 }
 
 fn presented(basic: Option<(String, String)>, request: &mut TokenTypeHintRequest) -> Presented {
@@ -197,6 +207,7 @@ pub async fn revoke(
     let mut tx = app.store.begin().await?;
     revoke_in(app, &mut tx, tenant, &client, &request.token).await?;
     tx.commit().await?;
+    app.deny_list.sync(&app.store).await?;
     Ok(())
 }
 

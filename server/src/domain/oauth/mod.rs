@@ -4,6 +4,7 @@
 pub mod authorize;
 pub mod bearer;
 pub mod client_auth;
+pub mod deny_list;
 pub mod login;
 pub mod logout;
 pub mod mint;

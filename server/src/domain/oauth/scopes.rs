@@ -6,35 +6,27 @@ use crate::store::{Conn, users};
 use keyward_api::access::{allows_scope, grants, is_permission};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
-
-/// The identity scopes (OpenID Connect Core §5.4): name, what the consent
-/// page says, and the claims they release at the UserInfo endpoint.
-pub const IDENTITY_SCOPES: &[(&str, &str, &[&str])] = &[
-    ("openid", "Sign you in with your account", &["sub"]),
-    (
-        "profile",
-        "Your profile: name, user name, nickname and picture",
-        &["name", "preferred_username", "nickname", "picture", "updated_at"],
-    ),
-    ("email", "Your email address", &["email", "email_verified"]),
-    ("phone", "Your phone number", &["phone_number", "phone_number_verified"]),
-];
+use keyward_api::identity_resource::IdentityResource;
 
 /// What the consent page says about `scope`.
-pub fn describe(scope: &str) -> String {
-    match IDENTITY_SCOPES.iter().find(|(name, _, _)| *name == scope) {
-        Some((_, text, _)) => text.to_string(),
+pub fn describe(identity: &[IdentityResource], scope: &str) -> String {
+    match identity.iter().find(|r| r.name == scope) {
+        Some(resource) if !resource.description.is_empty() => resource.description.clone(),
+        Some(resource) => resource.display_name.clone(),
         None if is_permission(scope) => format!("Administer Keyward: {scope}"),
         None => format!("Access {scope}"),
     }
 }
 
-/// Every claim some identity scope releases.
-pub fn claims_supported() -> Vec<String> {
-    let mut claims: Vec<String> = vec!["iss".into(), "aud".into(), "exp".into(), "iat".into(), "auth_time".into()];
-    claims.extend(["nonce", "at_hash", "sid", "amr"].map(String::from));
-    claims.extend(IDENTITY_SCOPES.iter().flat_map(|(_, _, c)| c.iter().map(|c| c.to_string())));
-    claims.dedup();
+/// The claims an ID token carries and every claim the identity resources release.
+pub fn claims_supported(identity: &[IdentityResource]) -> Vec<String> {
+    let mut claims: Vec<String> =
+        ["iss", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr"].map(String::from).to_vec();
+    for claim in identity.iter().flat_map(|r| &r.user_claims) {
+        if !claims.contains(&claim.claim_type) {
+            claims.push(claim.claim_type.clone());
+        }
+    }
     claims
 }
 

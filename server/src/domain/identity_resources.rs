@@ -1,0 +1,150 @@
+//! Identity resources: the OpenID Connect scopes of a tenant and the user
+//! claims each releases. Every tenant starts with the four standard ones.
+
+use super::{Caller, list, validate};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::{Arg, Conn, Filter, identity_resources};
+use keyward_api::envelope::Paged;
+use keyward_api::identity_resource::{
+    IdentityResource, IdentityResourceClaim, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
+};
+
+const SORTABLE: &[(&str, &str)] =
+    &[("id", "id"), ("name", "name"), ("created", "created_at"), ("updated", "updated_at")];
+
+/// OpenID Connect Core §5.4: scope, display name, description, claims.
+const STANDARD: &[(&str, &str, &str, &[&str])] = &[
+    ("openid", "Your user identifier", "Sign you in with your account", &["sub"]),
+    (
+        "profile",
+        "User profile",
+        "Your profile: name, user name, nickname and picture",
+        &["name", "preferred_username", "nickname", "picture", "updated_at"],
+    ),
+    ("email", "Your email address", "Your email address", &["email", "email_verified"]),
+    ("phone", "Your phone number", "Your phone number", &["phone_number", "phone_number_verified"]),
+];
+
+/// Gives `tenant` the standard identity resources if it has none yet (a new
+/// tenant, or one made before identity resources existed).
+pub async fn ensure_standard(conn: &mut Conn, tenant: i64) -> Result<()> {
+    if identity_resources::count(conn, tenant).await? > 0 {
+        return Ok(());
+    }
+    for (name, display_name, description, claims) in STANDARD {
+        let resource = IdentityResource {
+            id: 0,
+            name: name.to_string(),
+            display_name: display_name.to_string(),
+            description: description.to_string(),
+            enabled: true,
+            required: *name == "openid",
+            emphasize: false,
+            show_in_discovery_document: true,
+            user_claims: claims.iter().map(|c| IdentityResourceClaim { claim_type: c.to_string() }).collect(),
+            properties: Vec::new(),
+            non_editable: *name == "openid",
+            created: Default::default(),
+            updated: Default::default(),
+        };
+        identity_resources::insert(conn, tenant, &resource).await?;
+    }
+    Ok(())
+}
+
+fn check(resource: &IdentityResource) -> Result<()> {
+    validate::token("name", &resource.name, 200)?;
+    validate::length("displayName", &resource.display_name, 0, 200)?;
+    validate::length("description", &resource.description, 0, 1000)?;
+    for claim in &resource.user_claims {
+        validate::token("userClaims[].type", &claim.claim_type, 200)?;
+    }
+    validate::distinct("userClaims", resource.user_claims.iter().map(|c| c.claim_type.as_str()))?;
+    for p in &resource.properties {
+        validate::length("properties[].key", &p.key, 1, 200)?;
+    }
+    Ok(())
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("identity resource {id} does not exist"))
+}
+
+fn fixed() -> Error {
+    Error::Conflict("the `openid` identity resource cannot be changed or deleted".into())
+}
+
+pub async fn list(app: &App, caller: &Caller, query: IdentityResourceListQuery) -> Result<Paged<IdentityResource>> {
+    let page = list::page(&query.list(), SORTABLE)?;
+    let mut filter =
+        list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
+    if let Some(name) = query.name.filter(|n| !n.is_empty()) {
+        filter = filter.and("name = ?", Arg::Text(name));
+    }
+    let (total, items) = identity_resources::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    Ok(Paged::ok(total, page.skip, page.take, items))
+}
+
+pub async fn create(app: &App, caller: &Caller, body: IdentityResourceCreate) -> Result<i64> {
+    let resource = IdentityResource {
+        id: 0,
+        display_name: body.display_name.unwrap_or_else(|| body.name.clone()),
+        name: body.name,
+        description: body.description.unwrap_or_default(),
+        enabled: body.enabled.unwrap_or(true),
+        required: body.required.unwrap_or(false),
+        emphasize: body.emphasize.unwrap_or(false),
+        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(true),
+        user_claims: body.user_claims,
+        properties: body.properties,
+        non_editable: false,
+        created: Default::default(),
+        updated: Default::default(),
+    };
+    check(&resource)?;
+    let mut tx = app.store.begin().await?;
+    let id = identity_resources::insert(&mut tx, caller.tenant.id, &resource).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<IdentityResource> {
+    identity_resources::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+}
+
+pub async fn update(app: &App, caller: &Caller, id: i64, body: IdentityResourceUpdate) -> Result<IdentityResource> {
+    let mut tx = app.store.begin().await?;
+    let current = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    if current.non_editable {
+        return Err(fixed());
+    }
+    let resource = IdentityResource {
+        name: body.name.unwrap_or(current.name),
+        display_name: body.display_name.unwrap_or(current.display_name),
+        description: body.description.unwrap_or(current.description),
+        enabled: body.enabled.unwrap_or(current.enabled),
+        required: body.required.unwrap_or(current.required),
+        emphasize: body.emphasize.unwrap_or(current.emphasize),
+        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(current.show_in_discovery_document),
+        user_claims: body.user_claims.unwrap_or(current.user_claims),
+        properties: body.properties.unwrap_or(current.properties),
+        ..current
+    };
+    check(&resource)?;
+    identity_resources::save(&mut tx, &resource).await?;
+    let saved = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    let current = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    if current.non_editable {
+        return Err(fixed());
+    }
+    identity_resources::delete(&mut tx, caller.tenant.id, id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
