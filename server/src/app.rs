@@ -4,6 +4,7 @@ use crate::cache::TtlCache;
 use crate::config::Settings;
 use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
 use crate::domain::oauth::deny_list::DenyList;
+use crate::domain::oauth::mint::AccessClaims;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::store::clients::{self, SecretDigest};
@@ -15,6 +16,8 @@ use std::time::Duration;
 /// How long a host → tenant or client lookup is remembered. Changes made
 /// through another replica take at most this long to be seen here.
 const CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long a checked signature is remembered.
+const VERIFIED_TOKEN_TTL: Duration = Duration::from_secs(60);
 
 pub struct App {
     pub settings: Settings,
@@ -25,6 +28,11 @@ pub struct App {
     pub passwords: Passwords,
     /// Revoked JWT access tokens.
     pub deny_list: DenyList,
+    /// Claims of JWT access tokens whose signature was checked, by the
+    /// token's SHA-256: a resource server introspecting the same token on
+    /// every call costs one signature check. Expiry and the deny-list are
+    /// still checked on every use.
+    pub verified_tokens: TtlCache<String, AccessClaims>,
     pub metrics: Metrics,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
     pub default_tenant: i64,
@@ -52,6 +60,7 @@ impl App {
             mac,
             passwords: Passwords::new(cpus.saturating_sub(1)),
             deny_list: DenyList::default(),
+            verified_tokens: TtlCache::new(VERIFIED_TOKEN_TTL),
             metrics: Metrics::default(),
             default_tenant,
             tenant_cache: TtlCache::new(CACHE_TTL),
