@@ -163,6 +163,24 @@ pub trait KeywardApi {
         query: Query<AuthorizeRequest>,
     ) -> Result<http::Response<Body>, AdminError>;
 
+    /// Authorization endpoint (POST)
+    ///
+    /// The same as `GET /oauth/authorize`, with the parameters form-encoded in
+    /// the body (OpenID Connect Core §3.1.2.1 requires both methods).
+    ///
+    /// Permission: none (the user signs in on the page).
+    #[endpoint {
+        method = POST,
+        path = "/oauth/authorize",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn oauth_authorize_post(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<AuthorizeRequest>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
     /// Sign-in form submission
     ///
     /// The hosted sign-in page posts here; not an API.
@@ -268,6 +286,24 @@ pub trait KeywardApi {
     async fn oauth_logout(
         rqctx: RequestContext<Self::Context>,
         query: Query<LogoutRequest>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
+    /// End session (POST)
+    ///
+    /// The same as `GET /oauth/logout`, with the parameters form-encoded in the
+    /// body (RP-Initiated Logout 1.0 §2 requires both methods).
+    ///
+    /// Permission: none.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/logout",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn oauth_logout_post(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<LogoutRequest>,
     ) -> Result<http::Response<Body>, AdminError>;
 
     /// List tenants

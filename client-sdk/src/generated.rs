@@ -202,6 +202,55 @@ pub mod types {
             Default::default()
         }
     }
+    ///An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core §3.1.2.1). Every field is optional here so that each missing or malformed one gets its precise error, on a page or by redirect.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AuthorizeRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        ///RFC 7636 challenge, 43 to 128 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code_challenge: ::std::option::Option<::std::string::String>,
+        ///`S256` (default) or, if the client allows it, `plain`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code_challenge_method: ::std::option::Option<::std::string::String>,
+        ///Prefills the sign-in name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub login_hint: ::std::option::Option<::std::string::String>,
+        ///Seconds since the user last signed in beyond which they must again.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_age: ::std::option::Option<::std::string::String>,
+        ///Copied into the ID token.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nonce: ::std::option::Option<::std::string::String>,
+        ///Space-separated: `none`, `login`, `consent`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub prompt: ::std::option::Option<::std::string::String>,
+        ///Must equal one of the client's registered redirect URIs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub redirect_uri: ::std::option::Option<::std::string::String>,
+        ///Not supported: refused with `request_not_supported`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request: ::std::option::Option<::std::string::String>,
+        ///Not supported: refused with `request_uri_not_supported`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_uri: ::std::option::Option<::std::string::String>,
+        ///`query` (default) or `form_post`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_mode: ::std::option::Option<::std::string::String>,
+        ///`code`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        ///Returned unchanged to the client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+    }
+    impl AuthorizeRequest {
+        pub fn builder() -> builder::AuthorizeRequest {
+            Default::default()
+        }
+    }
     ///A client as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Client {
@@ -761,6 +810,26 @@ pub mod types {
     }
     impl Jwks {
         pub fn builder() -> builder::Jwks {
+            Default::default()
+        }
+    }
+    ///RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct LogoutRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        ///An ID token Keyward issued to the client (expired ones are accepted).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id_token_hint: ::std::option::Option<::std::string::String>,
+        ///Must be registered for the client named by the hint.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub post_logout_redirect_uri: ::std::option::Option<::std::string::String>,
+        ///Returned unchanged with the redirect.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+    }
+    impl LogoutRequest {
+        pub fn builder() -> builder::LogoutRequest {
             Default::default()
         }
     }
@@ -2211,6 +2280,302 @@ pub mod types {
                     code_name: Ok(value.code_name),
                     data: Ok(value.data),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthorizeRequest {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code_challenge: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code_challenge_method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            login_hint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            max_age: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nonce: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            prompt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            redirect_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthorizeRequest {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    code_challenge: Ok(Default::default()),
+                    code_challenge_method: Ok(Default::default()),
+                    login_hint: Ok(Default::default()),
+                    max_age: Ok(Default::default()),
+                    nonce: Ok(Default::default()),
+                    prompt: Ok(Default::default()),
+                    redirect_uri: Ok(Default::default()),
+                    request: Ok(Default::default()),
+                    request_uri: Ok(Default::default()),
+                    response_mode: Ok(Default::default()),
+                    response_type: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                }
+            }
+        }
+        impl AuthorizeRequest {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn code_challenge<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_challenge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for code_challenge: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn code_challenge_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_challenge_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for code_challenge_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn login_hint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login_hint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login_hint: {e}")
+                    });
+                self
+            }
+            pub fn max_age<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_age = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_age: {e}")
+                    });
+                self
+            }
+            pub fn nonce<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nonce = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nonce: {e}")
+                    });
+                self
+            }
+            pub fn prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt: {e}")
+                    });
+                self
+            }
+            pub fn redirect_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uri: {e}")
+                    });
+                self
+            }
+            pub fn request<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request: {e}")
+                    });
+                self
+            }
+            pub fn request_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_uri: {e}")
+                    });
+                self
+            }
+            pub fn response_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for response_mode: {e}")
+                    });
+                self
+            }
+            pub fn response_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for response_type: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizeRequest> for super::AuthorizeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    code_challenge: value.code_challenge?,
+                    code_challenge_method: value.code_challenge_method?,
+                    login_hint: value.login_hint?,
+                    max_age: value.max_age?,
+                    nonce: value.nonce?,
+                    prompt: value.prompt?,
+                    redirect_uri: value.redirect_uri?,
+                    request: value.request?,
+                    request_uri: value.request_uri?,
+                    response_mode: value.response_mode?,
+                    response_type: value.response_type?,
+                    scope: value.scope?,
+                    state: value.state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizeRequest> for AuthorizeRequest {
+            fn from(value: super::AuthorizeRequest) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    code_challenge: Ok(value.code_challenge),
+                    code_challenge_method: Ok(value.code_challenge_method),
+                    login_hint: Ok(value.login_hint),
+                    max_age: Ok(value.max_age),
+                    nonce: Ok(value.nonce),
+                    prompt: Ok(value.prompt),
+                    redirect_uri: Ok(value.redirect_uri),
+                    request: Ok(value.request),
+                    request_uri: Ok(value.request_uri),
+                    response_mode: Ok(value.response_mode),
+                    response_type: Ok(value.response_type),
+                    scope: Ok(value.scope),
+                    state: Ok(value.state),
                 }
             }
         }
@@ -5271,6 +5636,110 @@ pub mod types {
         impl ::std::convert::From<super::Jwks> for Jwks {
             fn from(value: super::Jwks) -> Self {
                 Self { keys: Ok(value.keys) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LogoutRequest {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id_token_hint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            post_logout_redirect_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LogoutRequest {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    id_token_hint: Ok(Default::default()),
+                    post_logout_redirect_uri: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                }
+            }
+        }
+        impl LogoutRequest {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn id_token_hint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token_hint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_token_hint: {e}")
+                    });
+                self
+            }
+            pub fn post_logout_redirect_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.post_logout_redirect_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for post_logout_redirect_uri: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LogoutRequest> for super::LogoutRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LogoutRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    id_token_hint: value.id_token_hint?,
+                    post_logout_redirect_uri: value.post_logout_redirect_uri?,
+                    state: value.state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LogoutRequest> for LogoutRequest {
+            fn from(value: super::LogoutRequest) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    id_token_hint: Ok(value.id_token_hint),
+                    post_logout_redirect_uri: Ok(value.post_logout_redirect_uri),
+                    state: Ok(value.state),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -9843,6 +10312,23 @@ let response = client.oauth_authorize()
     pub fn oauth_authorize(&self) -> builder::OauthAuthorize<'_> {
         builder::OauthAuthorize::new(self)
     }
+    /**Authorization endpoint (POST)
+
+The same as `GET /oauth/authorize`, with the parameters form-encoded in the body (OpenID Connect Core §3.1.2.1 requires both methods).
+
+Permission: none (the user signs in on the page).
+
+Sends a `POST` request to `/oauth/authorize`
+
+```ignore
+let response = client.oauth_authorize_post()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn oauth_authorize_post(&self) -> builder::OauthAuthorizePost<'_> {
+        builder::OauthAuthorizePost::new(self)
+    }
     /**Token introspection
 
 RFC 7662: whether a token (JWT or reference access token, or refresh token) is active, with its claims. Expired, revoked, unknown and other tenants' tokens are `{"active": false}`. Any confidential client of the tenant may introspect (resource servers are clients).
@@ -9900,6 +10386,23 @@ let response = client.oauth_logout()
 ```*/
     pub fn oauth_logout(&self) -> builder::OauthLogout<'_> {
         builder::OauthLogout::new(self)
+    }
+    /**End session (POST)
+
+The same as `GET /oauth/logout`, with the parameters form-encoded in the body (RP-Initiated Logout 1.0 §2 requires both methods).
+
+Permission: none.
+
+Sends a `POST` request to `/oauth/logout`
+
+```ignore
+let response = client.oauth_logout_post()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn oauth_logout_post(&self) -> builder::OauthLogoutPost<'_> {
+        builder::OauthLogoutPost::new(self)
     }
     /**Token revocation
 
@@ -13364,6 +13867,82 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::oauth_authorize_post`]
+
+[`Client::oauth_authorize_post`]: super::Client::oauth_authorize_post*/
+    #[derive(Debug, Clone)]
+    pub struct OauthAuthorizePost<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AuthorizeRequest, String>,
+    }
+    impl<'a> OauthAuthorizePost<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AuthorizeRequest>,
+            <V as std::convert::TryInto<
+                types::AuthorizeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AuthorizeRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AuthorizeRequest,
+            ) -> types::builder::AuthorizeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/oauth/authorize`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::AuthorizeRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/oauth/authorize", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_authorize_post",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            }
+        }
+    }
     /**Builder for [`Client::oauth_introspect`]
 
 [`Client::oauth_introspect`]: super::Client::oauth_introspect*/
@@ -13639,6 +14218,80 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "oauth_logout",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            }
+        }
+    }
+    /**Builder for [`Client::oauth_logout_post`]
+
+[`Client::oauth_logout_post`]: super::Client::oauth_logout_post*/
+    #[derive(Debug, Clone)]
+    pub struct OauthLogoutPost<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::LogoutRequest, String>,
+    }
+    impl<'a> OauthLogoutPost<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LogoutRequest>,
+            <V as std::convert::TryInto<types::LogoutRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LogoutRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LogoutRequest,
+            ) -> types::builder::LogoutRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/oauth/logout`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LogoutRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/oauth/logout", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "oauth_logout_post",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -74,6 +74,23 @@ async fn code_flow_issues_tokens(server: TestServer) {
     let mut forced = params.to_vec();
     forced.push(("prompt", "login"));
     assert_eq!(agent.authorize(&forced).await.status, 200);
+    // max_age: a sign-in older than allowed asks again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let mut aged = params.to_vec();
+    aged.push(("max_age", "0"));
+    assert!(agent.authorize(&aged).await.body.contains("Sign in"));
+    aged.pop();
+    aged.push(("max_age", "3600"));
+    assert_eq!(agent.authorize(&aged).await.status, 303);
+    // The authorization endpoint also takes POST (OpenID Connect Core §3.1.2.1).
+    let posted = agent.http.post(format!("{}/oauth/authorize", server.url)).form(&params).send().await.unwrap();
+    assert_eq!(posted.status(), 303);
+    let fresh = Agent::new(&server);
+    let page = fresh.http.post(format!("{}/oauth/authorize", server.url)).form(&params).send().await.unwrap();
+    let page = flow::Page { status: page.status().as_u16(), location: None, body: page.text().await.unwrap() };
+    assert_eq!(page.status, 200);
+    let back = fresh.sign_in(&page, "ann", PASSWORD).await;
+    assert_eq!(param(&back.location.unwrap(), "state").as_deref(), Some("xyz"));
     // prompt=none without a session: login_required, by redirect.
     let mut silent = params.to_vec();
     silent.push(("prompt", "none"));
@@ -302,5 +319,12 @@ async fn logout_ends_session(server: TestServer) {
         ("redirect_uri", REDIRECT_URI),
         ("code_challenge", challenge.as_str()),
     ];
+    assert!(agent.authorize(&params).await.body.contains("Sign in"));
+    // Logout by POST works the same way.
+    let (code, _) = code_for(&agent, "ann", "openid").await;
+    assert!(!code.is_empty());
+    let form = [("post_logout_redirect_uri", "https://app.example/bye"), ("client_id", "web")];
+    let response = agent.http.post(format!("{}/oauth/logout", server.url)).form(&form).send().await.unwrap();
+    assert_eq!(response.headers()["location"], "https://app.example/bye");
     assert!(agent.authorize(&params).await.body.contains("Sign in"));
 }

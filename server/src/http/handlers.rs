@@ -80,6 +80,13 @@ impl KeywardApi for KeywardImpl {
         oauth::authorize(&rqctx, query.into_inner()).await
     }
 
+    async fn oauth_authorize_post(
+        rqctx: Ctx,
+        body: TypedBody<AuthorizeRequest>,
+    ) -> Result<http::Response<Body>, AdminError> {
+        oauth::authorize(&rqctx, body.into_inner()).await
+    }
+
     async fn oauth_login(rqctx: Ctx, body: TypedBody<LoginForm>) -> Result<http::Response<Body>, AdminError> {
         oauth::login(&rqctx, body.into_inner()).await
     }
@@ -112,6 +119,10 @@ impl KeywardApi for KeywardImpl {
 
     async fn oauth_logout(rqctx: Ctx, query: Query<LogoutRequest>) -> Result<http::Response<Body>, AdminError> {
         oauth::logout(&rqctx, query.into_inner()).await
+    }
+
+    async fn oauth_logout_post(rqctx: Ctx, body: TypedBody<LogoutRequest>) -> Result<http::Response<Body>, AdminError> {
+        oauth::logout(&rqctx, body.into_inner()).await
     }
 
     async fn tenant_list(

@@ -168,7 +168,9 @@ pub async fn authorize(rqctx: &Ctx, request: AuthorizeRequest) -> Result<Respons
     page(rqctx, async {
         let app = rqctx.context();
         let tenant = tenant(rqctx).await?;
-        let query = rqctx.request.uri().query().unwrap_or("").to_string();
+        // The forms carry the request along as a query string, whichever
+        // method brought it.
+        let query = serde_urlencoded::to_string(&request).map_err(|e| Error::Internal(e.into()))?;
         let csrf = Csrf::of(app, rqctx);
         let outcome = match authorize::validate(app, &tenant, request).await? {
             Err(outcome) => outcome,
