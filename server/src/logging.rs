@@ -62,23 +62,36 @@ impl KV for Pairs {
     }
 }
 
+/// Finds the `uri` value only, so records without a credential in their URI
+/// (nearly all) cost no copy of their other pairs.
+#[derive(Default)]
+struct Uri(Option<String>);
+
+impl Serializer for Uri {
+    fn emit_arguments(&mut self, key: Key, value: &fmt::Arguments) -> slog::Result {
+        if key == "uri" {
+            self.0 = Some(value.to_string());
+        }
+        Ok(())
+    }
+}
+
 impl<D: Drain> Drain for Redact<D> {
     type Ok = D::Ok;
     type Err = D::Err;
 
     fn log(&self, record: &Record, values: &OwnedKVList) -> Result<Self::Ok, Self::Err> {
+        let mut uri = Uri::default();
+        let _ = values.serialize(record, &mut uri);
+        let Some(redacted) = uri.0.as_deref().and_then(redact_uri) else { return self.0.log(record, values) };
         let mut pairs = Pairs::default();
         if values.serialize(record, &mut pairs).is_err() {
             return self.0.log(record, values);
         }
-        let mut changed = false;
         for (_, value) in pairs.0.iter_mut().filter(|(key, _)| *key == "uri") {
-            if let Some(redacted) = redact_uri(value) {
-                *value = redacted;
-                changed = true;
-            }
+            *value = redacted.clone();
         }
-        if changed { self.0.log(record, &OwnedKVList::from(OwnedKV(pairs))) } else { self.0.log(record, values) }
+        self.0.log(record, &OwnedKVList::from(OwnedKV(pairs)))
     }
 }
 

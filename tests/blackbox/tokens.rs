@@ -46,7 +46,7 @@ async fn secret_shown_once_then_works(server: TestServer) {
     assert_eq!(body["expires_in"].as_i64(), Some(3600));
     // client_secret_post, through the SDK; no scope asks for every allowed one.
     let token = server.token("svc:orders", &secret, None).await;
-    let claims = claims_of(&token);
+    let claims = keyward_tests::flow::claims(&token);
     assert_eq!(claims["scope"], "orders.read orders.write");
     assert_eq!(claims["team"], "shipping");
 }
@@ -136,11 +136,6 @@ async fn token_errors_follow_rfc_6749(server: TestServer) {
     assert_eq!(status, 401);
 }
 
-fn claims_of(token: &str) -> Value {
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
-}
-
 async fn jwt_verifies_against_jwks(server: TestServer) {
     let secret = create_service(&server, "svc").await;
     let token = server.token("svc", &secret, Some("orders.write")).await;
@@ -158,7 +153,7 @@ async fn jwt_verifies_against_jwks(server: TestServer) {
         .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
         .expect("the signature verifies with the published key");
 
-    let claims = claims_of(&token);
+    let claims = keyward_tests::flow::claims(&token);
     let now = chrono::Utc::now().timestamp();
     assert_eq!(claims["iss"], server.url.as_str());
     assert_eq!(claims["aud"], server.url.as_str());

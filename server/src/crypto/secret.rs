@@ -16,8 +16,9 @@ pub fn generate() -> String {
 
 /// The hex SHA-256 digest stored for a secret.
 pub fn digest(secret: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = Sha256::digest(secret.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    hash.iter().flat_map(|b| [HEX[(b >> 4) as usize] as char, HEX[(b & 15) as usize] as char]).collect()
 }
 
 /// Whether `presented` hashes to `stored_hex`, compared in constant time.

@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
-use crate::store::{Store, clients, tenants};
+use crate::store::{Store, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
 use keyward_api::tenant::Tenant;
@@ -30,8 +30,8 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
         }
     };
     // Tenants made before identity resources existed get the standard ones.
-    for tenant in tenants::ids(&mut tx).await? {
-        super::identity_resources::ensure_standard(&mut tx, tenant).await?;
+    for tenant in identity_resources::tenants_without(&mut tx).await? {
+        super::identity_resources::insert_standard(&mut tx, tenant).await?;
     }
     tx.commit().await?;
     Ok(id)

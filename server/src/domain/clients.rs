@@ -35,7 +35,7 @@ fn check(client: &Client) -> Result<()> {
         }
     }
     validate::distinct("allowedGrantTypes", client.allowed_grant_types.iter().map(|g| g.grant_type.as_str()))?;
-    let allows = |grant: &str| client.allowed_grant_types.iter().any(|g| g.grant_type == grant);
+    let allows = |grant: &str| token::allows(client, grant);
     for confidential_only in ["client_credentials", "password"] {
         if allows(confidential_only) && !client.require_client_secret {
             return Err(Error::Invalid(format!(

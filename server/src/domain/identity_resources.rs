@@ -26,12 +26,8 @@ const STANDARD: &[(&str, &str, &str, &[&str])] = &[
     ("phone", "Your phone number", "Your phone number", &["phone_number", "phone_number_verified"]),
 ];
 
-/// Gives `tenant` the standard identity resources if it has none yet (a new
-/// tenant, or one made before identity resources existed).
-pub async fn ensure_standard(conn: &mut Conn, tenant: i64) -> Result<()> {
-    if identity_resources::count(conn, tenant).await? > 0 {
-        return Ok(());
-    }
+/// Gives a tenant that has none the standard identity resources.
+pub async fn insert_standard(conn: &mut Conn, tenant: i64) -> Result<()> {
     for (name, display_name, description, claims) in STANDARD {
         let resource = IdentityResource {
             id: 0,

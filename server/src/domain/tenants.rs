@@ -83,7 +83,7 @@ pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i6
     check(&tenant)?;
     let mut tx = app.store.begin().await?;
     let id = tenants::insert(&mut tx, &tenant).await?;
-    super::identity_resources::ensure_standard(&mut tx, id).await?;
+    super::identity_resources::insert_standard(&mut tx, id).await?;
     tx.commit().await?;
     app.forget_tenants();
     Ok(id)

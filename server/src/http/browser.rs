@@ -157,10 +157,10 @@ pub fn see_other(location: &str, cookies: &[String]) -> Result<Response<Body>> {
 
 /// `base` with form-urlencoded parameters appended to its query.
 pub fn with_query(base: &str, params: &[(String, String)]) -> String {
+    let encode = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
     let mut url = base.to_string();
     for (i, (name, value)) in params.iter().enumerate() {
         let separator = if i == 0 && !base.contains('?') { '?' } else { '&' };
-        let encode = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
         url.push_str(&format!("{separator}{}={}", encode(name), encode(value)));
     }
     url

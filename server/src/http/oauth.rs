@@ -99,18 +99,14 @@ where
     .await
 }
 
-async fn tenant_or_fail(rqctx: &Ctx) -> Result<crate::store::tenants::TenantRef, Refusal> {
-    Ok(tenant(rqctx).await?)
-}
-
 pub async fn token(
     rqctx: &Ctx,
     request: TokenRequest,
 ) -> Result<OAuthReply<keyward_api::oauth::TokenResponse>, OAuthError> {
     json(rqctx, async {
-        let tenant = tenant_or_fail(rqctx).await?;
+        let tenant = tenant(rqctx).await?;
         let basic = basic_credentials(rqctx)?;
-        let ip = Some(rqctx.request.remote_addr().ip());
+        let ip = rqctx.request.remote_addr().ip();
         token::token(rqctx.context(), &tenant, basic, request, ip).await
     })
     .await
@@ -118,7 +114,7 @@ pub async fn token(
 
 pub async fn userinfo(rqctx: &Ctx) -> Result<OAuthReply<keyward_api::oauth::UserInfo>, OAuthError> {
     json(rqctx, async {
-        let tenant = tenant_or_fail(rqctx).await?;
+        let tenant = tenant(rqctx).await?;
         bearer::userinfo(rqctx.context(), &tenant, bearer_token(rqctx).ok()).await
     })
     .await
@@ -129,7 +125,7 @@ pub async fn introspect(
     request: keyward_api::oauth::TokenTypeHintRequest,
 ) -> Result<OAuthReply<keyward_api::oauth::Introspection>, OAuthError> {
     json(rqctx, async {
-        let tenant = tenant_or_fail(rqctx).await?;
+        let tenant = tenant(rqctx).await?;
         bearer::introspect(rqctx.context(), &tenant, basic_credentials(rqctx)?, request).await
     })
     .await
@@ -140,7 +136,7 @@ pub async fn revoke(
     request: keyward_api::oauth::TokenTypeHintRequest,
 ) -> Result<OAuthReply<keyward_api::oauth::Revoked>, OAuthError> {
     json(rqctx, async {
-        let tenant = tenant_or_fail(rqctx).await?;
+        let tenant = tenant(rqctx).await?;
         bearer::revoke(rqctx.context(), &tenant, basic_credentials(rqctx)?, request).await?;
         Ok(keyward_api::oauth::Revoked {})
     })
@@ -215,7 +211,7 @@ pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, Admin
         if !csrf.accepts(app, &form.csrf) {
             return render(retry("The form expired. Please sign in again."), Vec::new());
         }
-        let ip = Some(rqctx.request.remote_addr().ip());
+        let ip = rqctx.request.remote_addr().ip();
         match login::check_password(app, &tenant, &form.username, &form.password, ip).await? {
             Err(failure) => render(retry(failure.message()), Vec::new()),
             Ok(user) => {

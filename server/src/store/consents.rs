@@ -19,18 +19,12 @@ pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) ->
     row.map(|r| Ok(from_json(&r.try_get::<String, _>(0)?)?)).transpose()
 }
 
-/// Records (or replaces) the consent of `user` to `client` for `scopes`.
-pub async fn upsert(
-    conn: &mut Conn,
-    tenant: i64,
-    user: i64,
-    client_id: &str,
-    scopes: &[String],
-    expires_at: Option<i64>,
-) -> Result<()> {
+/// Records (or replaces) the consent of `user` to `client` for `scopes`,
+/// without expiry.
+pub async fn upsert(conn: &mut Conn, tenant: i64, user: i64, client_id: &str, scopes: &[String]) -> Result<()> {
     sqlx::query(
         "INSERT INTO consents (tenant_id, user_id, client_id, scopes, created_at, updated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (tenant_id, user_id, client_id) \
+         VALUES ($1, $2, $3, $4, $5, $5, NULL) ON CONFLICT (tenant_id, user_id, client_id) \
          DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at, expires_at = excluded.expires_at",
     )
     .bind(tenant)
@@ -38,7 +32,6 @@ pub async fn upsert(
     .bind(client_id.to_string())
     .bind(to_json(&scopes))
     .bind(now_ms())
-    .bind(expires_at)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -75,22 +75,6 @@ pub async fn revoke(conn: &mut Conn, grant_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Revokes every live grant of `user` to `client`.
-pub async fn revoke_for(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<()> {
-    let ids = sqlx::query(
-        "SELECT id FROM grants WHERE tenant_id = $1 AND user_id = $2 AND client_id = $3 AND revoked_at IS NULL",
-    )
-    .bind(tenant)
-    .bind(user)
-    .bind(client_id.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in ids {
-        revoke(conn, &row.try_get::<String, _>(0)?).await?;
-    }
-    Ok(())
-}
-
 /// A refresh token and the grant it belongs to.
 #[derive(Debug, Clone)]
 pub struct RefreshToken {

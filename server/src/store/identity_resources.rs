@@ -100,13 +100,14 @@ pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<IdentityResourc
     rows.iter().map(from_row).collect()
 }
 
-/// How many identity resources `tenant` has.
-pub async fn count(conn: &mut Conn, tenant: i64) -> Result<i64> {
-    let row = sqlx::query("SELECT COUNT(*) FROM identity_resources WHERE tenant_id = $1")
-        .bind(tenant)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(row.try_get(0)?)
+/// Tenants with no identity resource at all (made before they existed).
+pub async fn tenants_without(conn: &mut Conn) -> Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT id FROM tenants t WHERE NOT EXISTS (SELECT 1 FROM identity_resources r WHERE r.tenant_id = t.id)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {

@@ -131,12 +131,6 @@ pub async fn by_host(conn: &mut Conn, host: &str) -> Result<Option<TenantRef>> {
     row.map(|r| tenant_ref(&r)).transpose()
 }
 
-/// Every tenant's id.
-pub async fn ids(conn: &mut Conn) -> Result<Vec<i64>> {
-    let rows = sqlx::query("SELECT id FROM tenants ORDER BY id").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-}
-
 /// The default tenant: the first one created.
 pub async fn default_tenant(conn: &mut Conn) -> Result<Option<TenantRef>> {
     let row =

@@ -2,7 +2,7 @@
 //! Core §3.1.2): check the request, then sign the user in, ask consent, and
 //! issue a code — or say precisely why not. Rendering is the HTTP layer's.
 
-use super::scopes;
+use super::{scopes, token};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
@@ -146,7 +146,7 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
         None | Some("") => return stop(&validated, InvalidRequest, "response_type is required"),
         Some(_) => return stop(&validated, UnsupportedResponseType, "only response_type=code is supported"),
     }
-    if !validated.client.allowed_grant_types.iter().any(|g| g.grant_type == "authorization_code") {
+    if !token::allows(&validated.client, "authorization_code") {
         return stop(&validated, UnauthorizedClient, "this client may not use the authorization code flow");
     }
     validated.scopes = match scopes::requested(&validated.client, validated.request.scope.as_deref()) {
@@ -221,7 +221,7 @@ pub async fn decide(
             return Ok(v.error(app, OAuthErrorCode::AccessDenied, "the user denied the request"));
         }
         Some(ConsentAnswer { allow: true, remember: true }) => {
-            consents::upsert(&mut conn, tenant.id, session.user_id, &v.client.client_id, &granted, None).await?;
+            consents::upsert(&mut conn, tenant.id, session.user_id, &v.client.client_id, &granted).await?;
         }
         Some(ConsentAnswer { allow: true, remember: false }) => {}
         None if v.client.require_consent || prompts("consent") => {

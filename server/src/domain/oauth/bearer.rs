@@ -97,12 +97,13 @@ pub async fn userinfo(app: &App, tenant: &TenantRef, token: Option<&str>) -> Res
         return Err(OAuthError::insufficient_scope("the access token lacks the `openid` scope").into());
     }
     let granted = claims.scope;
+    let mut conn = app.store.conn().await?;
     let user = match claims.sub.parse::<i64>() {
-        Ok(id) if claims.sub != claims.client_id => users::get(&mut *app.store.conn().await?, tenant.id, id).await?,
+        Ok(id) if claims.sub != claims.client_id => users::get(&mut conn, tenant.id, id).await?,
         _ => None,
     };
     let user = user.ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
-    let identity = identity_resources::enabled(&mut *app.store.conn().await?, tenant.id).await?;
+    let identity = identity_resources::enabled(&mut conn, tenant.id).await?;
     let mut claims = Map::new();
     for claim in identity.iter().filter(|r| scopes::has(&granted, &r.name)).flat_map(|r| &r.user_claims) {
         if let Some(value) = claim_value(&user, &claim.claim_type) {
@@ -184,8 +185,8 @@ pub async fn introspect(
         return Ok(inactive);
     };
     let grant = &stored.grant;
-    let now = now_ms();
-    if grant.tenant_id != tenant.id || grant.revoked || stored.used || stored.expires_at.min(grant.expires_at) <= now {
+    let expires_at = stored.expires_at.min(grant.expires_at);
+    if grant.tenant_id != tenant.id || grant.revoked || stored.used || expires_at <= now_ms() {
         return Ok(inactive);
     }
     Ok(Introspection {
@@ -193,7 +194,7 @@ pub async fn introspect(
         scope: Some(grant.scope.clone()),
         client_id: Some(grant.client_id.clone()),
         token_type: Some("refresh_token".into()),
-        exp: Some(stored.expires_at.min(grant.expires_at) / 1000),
+        exp: Some(expires_at / 1000),
         sub: Some(grant.user_id.to_string()),
         iss: Some(app.issuer().to_string()),
         ..Default::default()

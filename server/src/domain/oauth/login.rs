@@ -46,19 +46,15 @@ pub async fn check_password(
     tenant: &TenantRef,
     login: &str,
     password: &str,
-    ip: Option<IpAddr>,
+    ip: IpAddr,
 ) -> Result<Result<i64, LoginFailure>> {
     let account_key = format!("account:{}:{}", tenant.id, login.trim().to_lowercase());
-    let ip_key = ip.map(|ip| format!("ip:{ip}"));
+    let ip_key = format!("ip:{ip}");
     let now = now_ms();
     let since = now - WINDOW_MS;
     let mut conn = app.store.conn().await?;
-    let throttled = throttle::failures(&mut conn, &account_key, since).await? >= ACCOUNT_LIMIT
-        || match &ip_key {
-            Some(key) => throttle::failures(&mut conn, key, since).await? >= IP_LIMIT,
-            None => false,
-        };
-    if throttled {
+    let account_failures = throttle::failures(&mut conn, &account_key, since).await?;
+    if account_failures >= ACCOUNT_LIMIT || throttle::failures(&mut conn, &ip_key, since).await? >= IP_LIMIT {
         return Ok(Err(LoginFailure::Throttled));
     }
     let found = users::by_login(&mut conn, tenant.id, login.trim()).await?;
@@ -71,14 +67,14 @@ pub async fn check_password(
     let mut conn = app.store.conn().await?;
     match user.filter(|_| matches) {
         Some(id) => {
-            throttle::clear(&mut conn, &account_key).await?;
+            if account_failures > 0 {
+                throttle::clear(&mut conn, &account_key).await?;
+            }
             Ok(Ok(id))
         }
         None => {
             throttle::fail(&mut conn, &account_key, now, since).await?;
-            if let Some(key) = &ip_key {
-                throttle::fail(&mut conn, key, now, since).await?;
-            }
+            throttle::fail(&mut conn, &ip_key, now, since).await?;
             Ok(Err(LoginFailure::Incorrect))
         }
     }

@@ -20,7 +20,8 @@ use std::net::IpAddr;
 /// Grant types the token endpoint issues tokens for.
 pub const GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token", "password", "client_credentials"];
 
-fn allows(client: &Client, grant_type: &str) -> bool {
+/// Whether `client` may use `grant_type`.
+pub fn allows(client: &Client, grant_type: &str) -> bool {
     client.allowed_grant_types.iter().any(|g| g.grant_type == grant_type)
 }
 
@@ -34,7 +35,7 @@ pub async fn token(
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     mut request: TokenRequest,
-    ip: Option<IpAddr>,
+    ip: IpAddr,
 ) -> Result<TokenResponse, Refusal> {
     let presented =
         Presented { basic, client_id: request.client_id.take(), client_secret: request.client_secret.take() };
@@ -262,7 +263,7 @@ async fn password(
     tenant: &TenantRef,
     client: &Client,
     request: TokenRequest,
-    ip: Option<IpAddr>,
+    ip: IpAddr,
 ) -> Result<TokenResponse, Refusal> {
     let username = required(&request.username, "username")?;
     let secret = required(&request.password, "password")?;
