@@ -12,6 +12,8 @@ pub enum Access {
     Permission(&'static str),
     /// A user's bearer access token with this scope (OpenID Connect).
     Scope(&'static str),
+    /// A bearer access token the `{appId}` app issued to one of its users.
+    AppUser,
 }
 
 /// Every operation id with its access rule.
@@ -59,6 +61,36 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("identity_resource_view", Access::Permission("isms.identityresource.detail")),
     ("identity_resource_update", Access::Permission("isms.identityresource.put")),
     ("identity_resource_delete", Access::Permission("isms.identityresource.delete")),
+    ("app_settings_view", Access::Permission("isms.client.detail")),
+    ("app_settings_update", Access::Permission("isms.client.put")),
+    ("app_union_id_sign_in", Access::Public),
+    ("app_union_id_sign_up", Access::Public),
+    ("app_sign_in", Access::Public),
+    ("app_sign_up", Access::Public),
+    ("app_phone_sign_up", Access::Public),
+    ("app_phone_sign_in", Access::Public),
+    ("app_send_sms_code", Access::Public),
+    ("app_email_sign_up", Access::Public),
+    ("app_email_sign_in", Access::Public),
+    ("app_send_email_code", Access::Public),
+    ("app_reset_password", Access::Public),
+    ("app_qr_pre_sign_in", Access::Public),
+    ("app_qr_image", Access::Public),
+    ("app_qr_sign_in", Access::Public),
+    ("app_qr_scan", Access::Public),
+    ("app_qr_sign_up", Access::Public),
+    ("app_profile_get", Access::AppUser),
+    ("app_profile_update", Access::AppUser),
+    ("app_point_log", Access::AppUser),
+    ("app_recharge_points", Access::AppUser),
+    ("app_grant_code", Access::Public),
+    ("app_authorize", Access::Public),
+    ("app_consent_list", Access::AppUser),
+    ("app_consent_delete", Access::AppUser),
+    ("mobile_code_get", Access::Client),
+    ("mobile_code_verify", Access::Public),
+    ("mobile_token", Access::Client),
+    ("sign_token", Access::Client),
 ];
 
 /// Operations served but left out of the document: the hosted pages' form

@@ -28,8 +28,10 @@ impl AdminError {
             403 => "NoPermission",
             404 => "NotFound",
             409 => "Conflict",
+            410 => "Gone",
             413 => "PayloadTooLarge",
             422 => "UnprocessableEntity",
+            429 => "TooManyRequests",
             503 => "ServiceUnavailable",
             _ => "ExpectationFailed",
         };

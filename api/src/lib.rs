@@ -3,6 +3,8 @@
 //! server implements it.
 
 pub mod access;
+pub mod app_settings;
+pub mod app_user;
 pub mod client;
 pub mod envelope;
 pub mod error;
@@ -14,14 +16,22 @@ pub mod role;
 pub mod tenant;
 pub mod user;
 
+use app_settings::{AppSettings, AppSettingsUpdate};
+use app_user::{
+    AppCard, AppConsent, AppError, AppPath, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn, Envelope,
+    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
+    QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
+    UnionIdSignIn,
+};
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
 use identity_resource::{IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate};
 use oauth::{
-    AuthorizeRequest, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest, OAuthReply, Revoked, ServerMetadata,
-    TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest,
+    MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest, TokenReply,
+    TokenRequest, TokenTypeHintRequest, UserInfo,
 };
 use ops::Health;
 use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
@@ -32,6 +42,10 @@ use user::{User, UserCreate, UserListQuery, UserUpdate};
 
 /// Largest admin create/update body: room for many redirect URIs and claims.
 pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
+/// Largest end-user API body.
+pub const APP_BODY_MAX_BYTES: usize = 16 * 1024;
+/// A successful end-user API answer.
+pub type AppReply<T> = HttpResponseOk<Envelope<T>>;
 /// Largest token request body.
 pub const TOKEN_BODY_MAX_BYTES: usize = 8 * 1024;
 
@@ -50,6 +64,8 @@ pub struct IdPath {
             "admin-clients" = { description = "OAuth clients of the caller's tenant (OAuthApp `/api/Client`)." },
             "admin-users" = { description = "Users of the caller's tenant (OAuthApp `/api/User`)." },
             "admin-roles" = { description = "Roles and their permissions (OAuthApp `/api/Role`)." },
+            "app-users" = { description = "OAuthApp's end-user API (`/api/AppUsers/{appId}`): sign-up, sign-in, codes, QR sign-in, profile, points. Envelope `{code, data, err}` with `code` equal to the HTTP status." },
+            "app-oauth" = { description = "OAuthApp's app-scheme authorization (`/api/OAuth/{appId}`): one-time codes and consents." },
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
         },
         policy = EndpointTagPolicy::ExactlyOne,
@@ -592,4 +608,425 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// View an app's end-user settings
+    ///
+    /// The settings `/api/AppUsers/{appId}/…` and `/api/OAuth/{appId}/…` apply
+    /// for this client: sign-up rules, token lifetime, points, code templates,
+    /// the GrantCode whitelist and WeChat mini-program credentials (the
+    /// secret is never shown).
+    ///
+    /// Permission: `isms.client.detail`.
+    #[endpoint { method = GET, path = "/api/Client/{id}/AppSettings", tags = ["admin-clients"] }]
+    async fn app_settings_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<AppSettings>>, AdminError>;
+
+    /// Update an app's end-user settings
+    ///
+    /// Fields present replace the stored ones. Templates must contain
+    /// `{code}`; 422 names the first invalid field. Answers with the settings
+    /// as now stored.
+    ///
+    /// Permission: `isms.client.put`.
+    #[endpoint { method = PUT, path = "/api/Client/{id}/AppSettings", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn app_settings_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<AppSettingsUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<AppSettings>>, AdminError>;
+
+    /// Sign in by unionID
+    ///
+    /// Signs in the user linked to (`platform`, `unionID`). Served only when
+    /// the app enables unionID sign-in (403 otherwise); an unknown identity
+    /// answers 404. Failures are throttled like password sign-ins.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/UnionIDSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_union_id_sign_in(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<UnionIdSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Sign up by unionID
+    ///
+    /// Requires `unionID` and `platform`; creates a user linked to them
+    /// (409 if the identity or the user name is taken). `userName` defaults to
+    /// the unionID. Needs the app's unionID sign-in and sign-up enabled.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/UnionIDSignUp", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_union_id_sign_up(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Sign in with a password
+    ///
+    /// `userName` may be the user name, email or phone. A wrong name or
+    /// password gives the same 401; 5 failures per account or 20 per address
+    /// in 15 minutes answer 429.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/SignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_sign_in(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<PasswordSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Sign up with a user name and password
+    ///
+    /// Requires `userName` and `pwd`; `phone`+`phoneCode` and
+    /// `email`+`emailCode` when the app requires them, or whenever given
+    /// (a phone or email is stored only verified). 409 if the user name,
+    /// phone or email is taken; 403 if the app disabled sign-up.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/SignUp", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_sign_up(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Sign up with a phone number
+    ///
+    /// Requires `phone` and the `signup` code sent to it (`phoneCode`).
+    /// `userName` defaults to the phone number.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/PhoneSignUp", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_phone_sign_up(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Sign in with a phone code
+    ///
+    /// Requires `phone` and the `signin` code sent to it (`verifyCode`).
+    /// A wrong code counts against the code's 5 attempts.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/PhoneSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_phone_sign_in(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<PhoneSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Send a code by SMS
+    ///
+    /// Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`),
+    /// valid 10 minutes, at most 5 wrong attempts. One send per number per
+    /// 60 s and a daily cap per number and per client address (429 with the
+    /// wait). The answer never says whether the number has an account.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/SendSMSCode", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_send_sms_code(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<SendSmsCode>,
+    ) -> Result<AppReply<bool>, AppError>;
+
+    /// Sign up with an email address
+    ///
+    /// Requires `email` and the `signup` code sent to it (`emailCode`).
+    /// `userName` defaults to the address.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/EmailSignUp", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_email_sign_up(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Sign in with an email code
+    ///
+    /// Requires `email` and the `signin` code sent to it (`verifyCode`).
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/EmailSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_email_sign_in(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<EmailSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Send a code by email
+    ///
+    /// As SendSMSCode, over SMTP with the app's template.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/SendEmailCode", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_send_email_code(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<SendEmailCode>,
+    ) -> Result<AppReply<bool>, AppError>;
+
+    /// Reset a password with a code
+    ///
+    /// Requires `phone` or `email`, the `forgetpwd` code sent to it (`code`)
+    /// and the new password (`pwd`). A wrong code and an unknown address give
+    /// the same 400.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/ResetPwd", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_reset_password(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<ResetPassword>,
+    ) -> Result<AppReply<bool>, AppError>;
+
+    /// Start a QR-code sign-in
+    ///
+    /// Answers a `signInKey` (32 hex characters) valid 5 minutes; show its QR
+    /// code (`QRCodeImage`) and poll `QRCodeSignIn`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/QRCodePreSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_qr_pre_sign_in(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<QrPreSignIn>,
+    ) -> Result<AppReply<String>, AppError>;
+
+    /// The QR code of a sign-in key
+    ///
+    /// A PNG (default) or SVG image encoding the `signInKey` of a pending
+    /// sign-in (404 once it has expired or been used).
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/api/AppUsers/{appId}/QRCodeImage", tags = ["app-users"] }]
+    async fn app_qr_image(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        query: Query<QrImageQuery>,
+    ) -> Result<http::Response<Body>, AppError>;
+
+    /// Poll a QR-code sign-in
+    ///
+    /// While pending, 400 with `err` starting `authorization_pending:` and
+    /// saying what is awaited (the scan, or the confirmation), as RFC 8628
+    /// polling does; 410 once expired or spent; the token once confirmed (the
+    /// key is then spent).
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/QRCodeSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_qr_sign_in(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<QrKey>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// Scan a QR code
+    ///
+    /// Called by the scanning app: marks the sign-in scanned and answers the
+    /// app card to show. Valid once, from the pending state only (409 after).
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/QRCodeScan", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_qr_scan(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<QrKey>,
+    ) -> Result<AppReply<AppCard>, AppError>;
+
+    /// Confirm a QR-code sign-in
+    ///
+    /// Called by the scanning app after the scan: links or creates the user by
+    /// (`platform`, `unionID`) — with WeChat credentials configured, by the
+    /// `code2session` answer for `code` instead — and completes the sign-in.
+    /// Answers the scanning side's token.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/QRCodeSignUp", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_qr_sign_up(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// The signed-in user's profile
+    ///
+    /// Permission: an access token the app issued to the user.
+    #[endpoint { method = GET, path = "/api/AppUsers/{appId}/Profile", tags = ["app-users"] }]
+    async fn app_profile_get(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+    ) -> Result<AppReply<Profile>, AppError>;
+
+    /// Update the signed-in user's profile
+    ///
+    /// `avatar`, `nickName` and `data`; blank or missing fields stay.
+    ///
+    /// Permission: an access token the app issued to the user.
+    #[endpoint { method = PUT, path = "/api/AppUsers/{appId}/Profile", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_profile_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<ProfileUpdate>,
+    ) -> Result<AppReply<bool>, AppError>;
+
+    /// The signed-in user's points ledger
+    ///
+    /// Newest first, filtered by `type`, with the total and current balance.
+    ///
+    /// Permission: an access token the app issued to the user.
+    #[endpoint { method = GET, path = "/api/AppUsers/{appId}/PointLog", tags = ["app-users"] }]
+    async fn app_point_log(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        query: Query<PointLogQuery>,
+    ) -> Result<AppReply<PointLog>, AppError>;
+
+    /// Recharge points
+    ///
+    /// Credits `price ×` the app's points per currency unit in one
+    /// transaction. With an `Idempotency-Key` header (1–100 characters) a
+    /// retry applies once and answers as the first; the same key with another
+    /// body is 422.
+    ///
+    /// Permission: an access token the app issued to the user.
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/RechargePoints", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_recharge_points(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<Recharge>,
+    ) -> Result<AppReply<bool>, AppError>;
+
+    /// Grant a one-time code (app scheme)
+    ///
+    /// The user authenticates (`account`/`email`/`phone` with password, or
+    /// `unionid`) and allows `scopes` for `redirect_uri`, which must be in the
+    /// app's whitelist. Answers a 32-hex code valid 120 s for `Authorize`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/OAuth/{appId}/GrantCode", tags = ["app-oauth"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_grant_code(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        query: Query<SchemeQuery>,
+        body: TypedBody<GrantCodeRequest>,
+    ) -> Result<AppReply<GrantCode>, AppError>;
+
+    /// Exchange a code for a token (app scheme)
+    ///
+    /// Single use within 120 s. Records the consent (scopes, redirect URI,
+    /// expiry `expireInDays`) and answers a token living that many days.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/OAuth/{appId}/Authorize", tags = ["app-oauth"] }]
+    async fn app_authorize(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        query: Query<AuthorizeCodeQuery>,
+    ) -> Result<AppReply<AppToken>, AppError>;
+
+    /// The caller's consents
+    ///
+    /// Every live consent the user gave in this tenant, from GrantCode and
+    /// from the hosted consent page.
+    ///
+    /// Permission: an access token the app issued to the user.
+    #[endpoint { method = GET, path = "/api/OAuth/{appId}/Consents", tags = ["app-oauth"] }]
+    async fn app_consent_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+    ) -> Result<AppReply<Vec<AppConsent>>, AppError>;
+
+    /// Revoke a consent
+    ///
+    /// Deletes one of the caller's consents and revokes every token and
+    /// refresh token the user's grants to that app carry (404 if it is not
+    /// the caller's).
+    ///
+    /// Permission: an access token the app issued to the user.
+    #[endpoint { method = DELETE, path = "/api/OAuth/{appId}/Consents/{id}", tags = ["app-oauth"] }]
+    async fn app_consent_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ConsentPath>,
+    ) -> Result<AppReply<bool>, AppError>;
+
+    /// Send a sign-in code by SMS (seed 004)
+    ///
+    /// A 6-digit `signin` code valid 10 minutes for `mobile`, with the same
+    /// limits as SendSMSCode. Answers `{"expires_in": 600}`.
+    ///
+    /// Permission: client authentication.
+    #[endpoint {
+        method = POST,
+        path = "/mobile/code/get",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn mobile_code_get(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<MobileCodeRequest>,
+    ) -> Result<OAuthReply<CodeSent>, OAuthError>;
+
+    /// Check a sign-in code (seed 004)
+    ///
+    /// Whether `code` is the live `signin` code of `mobile`, without using it;
+    /// a wrong code counts against its 5 attempts (400 `invalid_grant`).
+    ///
+    /// Permission: none.
+    #[endpoint {
+        method = POST,
+        path = "/mobile/code/verify",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn mobile_code_verify(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<MobileCodeRequest>,
+    ) -> Result<OAuthReply<CodeChecked>, OAuthError>;
+
+    /// Token by SMS code (seed 004)
+    ///
+    /// The `mobile` grant at its own path: `mobile` and `code` with HTTP
+    /// basic client authentication; same as `grant_type=mobile` at
+    /// `/oauth/token`.
+    ///
+    /// Permission: client authentication.
+    #[endpoint {
+        method = POST,
+        path = "/mobile/token",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn mobile_token(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<MobileTokenRequest>,
+    ) -> Result<TokenReply, OAuthError>;
+
+    /// Token by third-party identifier (seed 004)
+    ///
+    /// The `sign` grant at its own path: `sign` (an openId or unionId the
+    /// client has verified) with HTTP basic client authentication; same as
+    /// `grant_type=sign` at `/oauth/token`.
+    ///
+    /// Permission: client authentication.
+    #[endpoint {
+        method = POST,
+        path = "/sign/token",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+    }]
+    async fn sign_token(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SignTokenRequest>,
+    ) -> Result<TokenReply, OAuthError>;
 }

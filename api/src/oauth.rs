@@ -13,7 +13,8 @@ type HttpHandlerResult = Result<http::Response<dropshot::Body>, HttpError>;
 /// yields `unsupported_grant_type` rather than a parse error.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct TokenRequest {
-    /// `authorization_code`, `refresh_token`, `password` or `client_credentials`.
+    /// `authorization_code`, `refresh_token`, `password`, `client_credentials`,
+    /// `mobile` or `sign`.
     pub grant_type: String,
     /// Space-separated scopes: for `client_credentials` and `password`, defaults
     /// to all the client may request; for `refresh_token`, narrows the grant's.
@@ -34,6 +35,61 @@ pub struct TokenRequest {
     pub username: Option<String>,
     /// `password`: the user's password.
     pub password: Option<String>,
+    /// `mobile` (seed 004): the phone number the `code` was sent to.
+    pub mobile: Option<String>,
+    /// `sign` (seed 004): the user's openId or unionId, verified by the client.
+    pub sign: Option<String>,
+    /// `sign`: the platform of the identifier (default `openid`).
+    pub platform: Option<String>,
+}
+
+/// `/mobile/token` (seed 004): the `mobile` grant without `grant_type`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct MobileTokenRequest {
+    /// The phone number.
+    pub mobile: String,
+    /// The 6-digit code from `/mobile/code/get`.
+    pub code: String,
+    pub scope: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// `/sign/token` (seed 004): the `sign` grant without `grant_type`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct SignTokenRequest {
+    /// The user's openId or unionId, verified by the client.
+    pub sign: String,
+    /// The platform of the identifier (default `openid`).
+    pub platform: Option<String>,
+    pub scope: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// `/mobile/code/get` and `/mobile/code/verify`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct MobileCodeRequest {
+    /// The phone number.
+    pub mobile: String,
+    /// `/mobile/code/verify`: the code to check.
+    pub code: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// A code was sent.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CodeSent {
+    /// Seconds the code stays valid: 600.
+    pub expires_in: i64,
+}
+
+/// A code was checked.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CodeChecked {
+    /// Always true: a wrong code is a 400.
+    pub valid: bool,
 }
 
 /// A successful token response (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).

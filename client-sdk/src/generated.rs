@@ -85,6 +85,23 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForAppSettings {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: AppSettings,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForAppSettings {
+        pub fn builder() -> builder::ApiResultForAppSettings {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForClient {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -199,6 +216,283 @@ pub mod types {
     }
     impl ApiResultForUser {
         pub fn builder() -> builder::ApiResultForUser {
+            Default::default()
+        }
+    }
+    ///What the scanning user is asked to approve (`QRCodeScan`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppCard {
+        #[serde(rename = "appID")]
+        pub app_id: i64,
+        pub description: ::std::string::String,
+        pub logo: ::std::string::String,
+        pub name: ::std::string::String,
+        pub remark: ::std::string::String,
+        pub scheme: ::std::string::String,
+        pub scopes: ::std::string::String,
+        pub tags: ::std::string::String,
+        pub website: ::std::string::String,
+    }
+    impl AppCard {
+        pub fn builder() -> builder::AppCard {
+            Default::default()
+        }
+    }
+    ///A consent the caller gave.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppConsent {
+        ///The app the consent was given to.
+        #[serde(rename = "appID")]
+        pub app_id: i64,
+        ///`yyyy-MM-dd HH:mm:ss`, UTC.
+        #[serde(rename = "createDate")]
+        pub create_date: ::std::string::String,
+        ///`yyyy-MM-dd HH:mm:ss`, UTC; null when it does not expire.
+        #[serde(
+            rename = "expireDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expire_date: ::std::option::Option<::std::string::String>,
+        ///How it was given: `account`, `email`, `phone`, `unionid`, or `authorization_code` (the hosted consent page).
+        #[serde(rename = "grantType")]
+        pub grant_type: ::std::string::String,
+        pub id: i64,
+        #[serde(rename = "lastUpdate")]
+        pub last_update: ::std::string::String,
+        #[serde(rename = "redirectUri")]
+        pub redirect_uri: ::std::string::String,
+        pub remark: ::std::string::String,
+        ///Space-separated.
+        pub scopes: ::std::string::String,
+    }
+    impl AppConsent {
+        pub fn builder() -> builder::AppConsent {
+            Default::default()
+        }
+    }
+    ///A failure of the end-user API: `{code, data: "", err}` with `code` equal to the HTTP status.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppError {
+        ///The HTTP status: 400, 401, 403, 404, 409, 410, 413, 422, 429, 500, 502 or 503.
+        pub code: u16,
+        ///Always the empty string, as OAuthApp sends it.
+        pub data: ::std::string::String,
+        ///What went wrong, precisely enough to fix the request.
+        pub err: ::std::string::String,
+    }
+    impl AppError {
+        pub fn builder() -> builder::AppError {
+            Default::default()
+        }
+    }
+    ///An app's end-user settings as stored (the WeChat secret is never shown).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppSettings {
+        ///The `role` claim of tokens and profiles (default `user`).
+        #[serde(rename = "defaultRole", default = "defaults::app_settings_default_role")]
+        pub default_role: ::std::string::String,
+        ///Subject of code emails.
+        #[serde(
+            rename = "emailSubject",
+            default = "defaults::app_settings_email_subject"
+        )]
+        pub email_subject: ::std::string::String,
+        ///Body of code emails; must contain `{code}`.
+        #[serde(
+            rename = "emailTemplate",
+            default = "defaults::app_settings_email_template"
+        )]
+        pub email_template: ::std::string::String,
+        ///Redirect URIs GrantCode accepts; empty = the client's registered redirect URIs.
+        #[serde(
+            rename = "grantCodeRedirectUris",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub grant_code_redirect_uris: ::std::vec::Vec<::std::string::String>,
+        ///Points credited per currency unit recharged (default 1).
+        #[serde(
+            rename = "pointsPerCurrencyUnit",
+            default = "defaults::default_u64::<i64, 1>"
+        )]
+        pub points_per_currency_unit: i64,
+        ///Points credited at sign-up (default 0).
+        #[serde(rename = "signUpBonusPoints", default)]
+        pub sign_up_bonus_points: i64,
+        ///Whether new users may sign up through this app (default true).
+        #[serde(rename = "signUpEnabled", default = "defaults::default_bool::<true>")]
+        pub sign_up_enabled: bool,
+        ///Aliyun signature name; empty = the server's default.
+        #[serde(rename = "smsSignName", default)]
+        pub sms_sign_name: ::std::string::String,
+        ///Text of code SMS for the webhook provider; must contain `{code}`.
+        #[serde(rename = "smsTemplate", default = "defaults::app_settings_sms_template")]
+        pub sms_template: ::std::string::String,
+        ///Aliyun template code (`SMS_…`); empty = the server's default.
+        #[serde(rename = "smsTemplateCode", default)]
+        pub sms_template_code: ::std::string::String,
+        ///Lifetime of sign-in tokens in days, 1–365 (default 1).
+        #[serde(
+            rename = "tokenLifetimeDays",
+            default = "defaults::default_u64::<i64, 1>"
+        )]
+        pub token_lifetime_days: i64,
+        ///Whether `UnionIDSignIn`, `UnionIDSignUp` and GrantCode's `unionid` are served (default false). A unionID is an identifier, not a secret: enable only when the platform's identifiers reach callers verified.
+        #[serde(rename = "unionIdSignInEnabled", default)]
+        pub union_id_sign_in_enabled: bool,
+        ///Sign-up requires `email` and its `signup` code (default false).
+        #[serde(rename = "verifyEmailOnSignUp", default)]
+        pub verify_email_on_sign_up: bool,
+        ///Sign-up requires `phone` and its `signup` code (default false).
+        #[serde(rename = "verifyPhoneOnSignUp", default)]
+        pub verify_phone_on_sign_up: bool,
+        ///WeChat mini-program AppID for QR-code sign-in; empty = not configured.
+        #[serde(rename = "wechatAppId", default)]
+        pub wechat_app_id: ::std::string::String,
+        ///Whether a WeChat mini-program secret is stored.
+        #[serde(rename = "wechatAppSecretSet", default)]
+        pub wechat_app_secret_set: bool,
+    }
+    impl ::std::default::Default for AppSettings {
+        fn default() -> Self {
+            Self {
+                default_role: defaults::app_settings_default_role(),
+                email_subject: defaults::app_settings_email_subject(),
+                email_template: defaults::app_settings_email_template(),
+                grant_code_redirect_uris: Default::default(),
+                points_per_currency_unit: defaults::default_u64::<i64, 1>(),
+                sign_up_bonus_points: Default::default(),
+                sign_up_enabled: defaults::default_bool::<true>(),
+                sms_sign_name: Default::default(),
+                sms_template: defaults::app_settings_sms_template(),
+                sms_template_code: Default::default(),
+                token_lifetime_days: defaults::default_u64::<i64, 1>(),
+                union_id_sign_in_enabled: Default::default(),
+                verify_email_on_sign_up: Default::default(),
+                verify_phone_on_sign_up: Default::default(),
+                wechat_app_id: Default::default(),
+                wechat_app_secret_set: Default::default(),
+            }
+        }
+    }
+    impl AppSettings {
+        pub fn builder() -> builder::AppSettings {
+            Default::default()
+        }
+    }
+    ///Changes to an app's settings: each field present replaces the stored value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct AppSettingsUpdate {
+        ///Up to 64 characters.
+        #[serde(
+            rename = "defaultRole",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_role: ::std::option::Option<::std::string::String>,
+        ///1–200 characters.
+        #[serde(
+            rename = "emailSubject",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_subject: ::std::option::Option<::std::string::String>,
+        ///Up to 4,000 characters, containing `{code}`.
+        #[serde(
+            rename = "emailTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_template: ::std::option::Option<::std::string::String>,
+        ///Absolute `http(s)` URIs or app schemes (`myapp://…`), at most 50.
+        #[serde(
+            rename = "grantCodeRedirectUris",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub grant_code_redirect_uris: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///0–1,000,000.
+        #[serde(
+            rename = "pointsPerCurrencyUnit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub points_per_currency_unit: ::std::option::Option<i64>,
+        ///0–1,000,000.
+        #[serde(
+            rename = "signUpBonusPoints",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sign_up_bonus_points: ::std::option::Option<i64>,
+        #[serde(
+            rename = "signUpEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sign_up_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "smsSignName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_sign_name: ::std::option::Option<::std::string::String>,
+        ///Up to 500 characters, containing `{code}`.
+        #[serde(
+            rename = "smsTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_template: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "smsTemplateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sms_template_code: ::std::option::Option<::std::string::String>,
+        ///1–365.
+        #[serde(
+            rename = "tokenLifetimeDays",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_lifetime_days: ::std::option::Option<i64>,
+        #[serde(
+            rename = "unionIdSignInEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub union_id_sign_in_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "verifyEmailOnSignUp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub verify_email_on_sign_up: ::std::option::Option<bool>,
+        #[serde(
+            rename = "verifyPhoneOnSignUp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub verify_phone_on_sign_up: ::std::option::Option<bool>,
+        #[serde(
+            rename = "wechatAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub wechat_app_id: ::std::option::Option<::std::string::String>,
+        ///Write-only; empty removes it.
+        #[serde(
+            rename = "wechatAppSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub wechat_app_secret: ::std::option::Option<::std::string::String>,
+    }
+    impl AppSettingsUpdate {
+        pub fn builder() -> builder::AppSettingsUpdate {
+            Default::default()
+        }
+    }
+    ///What sign-in and sign-up return.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppToken {
+        ///An ES256 JWT signed by Keyward (verify it with `/oauth/jwks`).
+        pub access_token: ::std::string::String,
+        ///Seconds until the token expires.
+        pub expires_in: i64,
+        ///Always `Bearer`.
+        pub token_type: ::std::string::String,
+    }
+    impl AppToken {
+        pub fn builder() -> builder::AppToken {
             Default::default()
         }
     }
@@ -619,6 +913,193 @@ pub mod types {
             Default::default()
         }
     }
+    ///A code was checked.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CodeChecked {
+        ///Always true: a wrong code is a 400.
+        pub valid: bool,
+    }
+    impl CodeChecked {
+        pub fn builder() -> builder::CodeChecked {
+            Default::default()
+        }
+    }
+    ///A code was sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CodeSent {
+        ///Seconds the code stays valid: 600.
+        pub expires_in: i64,
+    }
+    impl CodeSent {
+        pub fn builder() -> builder::CodeSent {
+            Default::default()
+        }
+    }
+    ///`EmailSignIn`: an email address and the `signin` code sent to it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EmailSignIn {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The code; `emailCode` and `code` are accepted too.
+        #[serde(
+            rename = "verifyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub verify_code: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailSignIn {
+        pub fn builder() -> builder::EmailSignIn {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForAppCard {
+        pub code: u16,
+        pub data: AppCard,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForAppCard {
+        pub fn builder() -> builder::EnvelopeForAppCard {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForAppToken {
+        pub code: u16,
+        pub data: AppToken,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForAppToken {
+        pub fn builder() -> builder::EnvelopeForAppToken {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForArrayOfAppConsent {
+        pub code: u16,
+        pub data: ::std::vec::Vec<AppConsent>,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForArrayOfAppConsent {
+        pub fn builder() -> builder::EnvelopeForArrayOfAppConsent {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForBoolean {
+        pub code: u16,
+        pub data: bool,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForBoolean {
+        pub fn builder() -> builder::EnvelopeForBoolean {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForGrantCode {
+        pub code: u16,
+        pub data: GrantCode,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForGrantCode {
+        pub fn builder() -> builder::EnvelopeForGrantCode {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForPointLog {
+        pub code: u16,
+        pub data: PointLog,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForPointLog {
+        pub fn builder() -> builder::EnvelopeForPointLog {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForProfile {
+        pub code: u16,
+        pub data: Profile,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForProfile {
+        pub fn builder() -> builder::EnvelopeForProfile {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForString {
+        pub code: u16,
+        pub data: ::std::string::String,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForString {
+        pub fn builder() -> builder::EnvelopeForString {
+            Default::default()
+        }
+    }
+    ///A one-time code for `Authorize`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GrantCode {
+        ///32 hexadecimal characters, valid once.
+        pub code: ::std::string::String,
+        ///Seconds the code is valid: 120.
+        pub expires_in: i64,
+    }
+    impl GrantCode {
+        pub fn builder() -> builder::GrantCode {
+            Default::default()
+        }
+    }
+    ///`GrantCode`: the user authenticates and allows a redirect target.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GrantCodeRequest {
+        ///Lifetime of the access token `Authorize` will mint, in days: 1–99, default 1.
+        #[serde(
+            rename = "expireInDays",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expire_in_days: ::std::option::Option<i64>,
+        ///`account`, `email`, `phone` (user name, email or phone with `password`) or `unionid`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub grant_type: ::std::option::Option<::std::string::String>,
+        ///`pwd` is accepted too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub platform: ::std::option::Option<::std::string::String>,
+        ///Must be in the app's GrantCode whitelist, or a registered redirect URI when the whitelist is empty.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub redirect_uri: ::std::option::Option<::std::string::String>,
+        ///Space-separated scopes, e.g. `openid profile`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scopes: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "unionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub union_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+    }
+    impl GrantCodeRequest {
+        pub fn builder() -> builder::GrantCodeRequest {
+            Default::default()
+        }
+    }
     ///A health answer.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Health {
@@ -830,6 +1311,43 @@ pub mod types {
     }
     impl LogoutRequest {
         pub fn builder() -> builder::LogoutRequest {
+            Default::default()
+        }
+    }
+    ///`/mobile/code/get` and `/mobile/code/verify`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct MobileCodeRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        ///`/mobile/code/verify`: the code to check.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The phone number.
+        pub mobile: ::std::string::String,
+    }
+    impl MobileCodeRequest {
+        pub fn builder() -> builder::MobileCodeRequest {
+            Default::default()
+        }
+    }
+    ///`/mobile/token` (seed 004): the `mobile` grant without `grant_type`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct MobileTokenRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        ///The 6-digit code from `/mobile/code/get`.
+        pub code: ::std::string::String,
+        ///The phone number.
+        pub mobile: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+    }
+    impl MobileTokenRequest {
+        pub fn builder() -> builder::MobileTokenRequest {
             Default::default()
         }
     }
@@ -1050,6 +1568,131 @@ pub mod types {
             Default::default()
         }
     }
+    ///`SignIn`: user name (or email or phone) and password.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PasswordSignIn {
+        ///The password; `password` is accepted too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pwd: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+    }
+    impl PasswordSignIn {
+        pub fn builder() -> builder::PasswordSignIn {
+            Default::default()
+        }
+    }
+    ///`PhoneSignIn`: a phone number and the `signin` code sent to it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PhoneSignIn {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///The code; `phoneCode` and `code` are accepted too.
+        #[serde(
+            rename = "verifyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub verify_code: ::std::option::Option<::std::string::String>,
+    }
+    impl PhoneSignIn {
+        pub fn builder() -> builder::PhoneSignIn {
+            Default::default()
+        }
+    }
+    ///One ledger entry.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PointEntry {
+        ///The balance after this entry.
+        pub balance: i64,
+        ///`yyyy-MM-dd HH:mm:ss`, UTC.
+        #[serde(rename = "createDate")]
+        pub create_date: ::std::string::String,
+        pub id: i64,
+        pub remark: ::std::string::String,
+        ///1 credit, 2 debit.
+        #[serde(rename = "type")]
+        pub type_: i64,
+        ///Points added (positive) or taken (negative).
+        pub used: i64,
+        #[serde(rename = "userID")]
+        pub user_id: i64,
+    }
+    impl PointEntry {
+        pub fn builder() -> builder::PointEntry {
+            Default::default()
+        }
+    }
+    ///A page of the ledger, newest first.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PointLog {
+        ///The current balance.
+        pub balance: i64,
+        pub data: ::std::vec::Vec<PointEntry>,
+        pub total: i64,
+    }
+    impl PointLog {
+        pub fn builder() -> builder::PointLog {
+            Default::default()
+        }
+    }
+    ///The signed-in user as the app sees them (`GET Profile`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Profile {
+        #[serde(rename = "appID")]
+        pub app_id: i64,
+        pub avatar: ::std::string::String,
+        ///`yyyy-MM-dd HH:mm:ss`, UTC.
+        #[serde(rename = "createDate")]
+        pub create_date: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::string::String>,
+        pub email: ::std::string::String,
+        #[serde(rename = "emailIsValid")]
+        pub email_is_valid: bool,
+        pub id: i64,
+        ///`yyyy-MM-dd HH:mm:ss`, UTC.
+        #[serde(rename = "lastUpdate")]
+        pub last_update: ::std::string::String,
+        #[serde(rename = "nickName")]
+        pub nick_name: ::std::string::String,
+        pub phone: ::std::string::String,
+        #[serde(rename = "phoneIsValid")]
+        pub phone_is_valid: bool,
+        ///The platform of the user's first linked identity, or empty.
+        pub platform: ::std::string::String,
+        ///The app's default role.
+        pub role: ::std::string::String,
+        #[serde(rename = "unionID")]
+        pub union_id: ::std::string::String,
+        #[serde(rename = "userName")]
+        pub user_name: ::std::string::String,
+    }
+    impl Profile {
+        pub fn builder() -> builder::Profile {
+            Default::default()
+        }
+    }
+    ///`PUT Profile`: blank or missing fields stay as they are.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ProfileUpdate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "nickName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nick_name: ::std::option::Option<::std::string::String>,
+    }
+    impl ProfileUpdate {
+        pub fn builder() -> builder::ProfileUpdate {
+            Default::default()
+        }
+    }
     ///A free-form setting.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Property {
@@ -1058,6 +1701,70 @@ pub mod types {
     }
     impl Property {
         pub fn builder() -> builder::Property {
+            Default::default()
+        }
+    }
+    ///`QRCodeSignIn` and `QRCodeScan`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct QrKey {
+        #[serde(
+            rename = "signInKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sign_in_key: ::std::option::Option<::std::string::String>,
+    }
+    impl QrKey {
+        pub fn builder() -> builder::QrKey {
+            Default::default()
+        }
+    }
+    ///`QRCodePreSignIn`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct QrPreSignIn {
+        ///Shown to the scanning user, up to 200 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        ///Always `app` (the default).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scheme: ::std::option::Option<::std::string::String>,
+        ///Space-separated scopes shown to the scanning user, e.g. `openid phone`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scopes: ::std::option::Option<::std::string::String>,
+    }
+    impl QrPreSignIn {
+        pub fn builder() -> builder::QrPreSignIn {
+            Default::default()
+        }
+    }
+    ///`RechargePoints`: credits `price ×` the app's points per currency unit.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Recharge {
+        ///The amount paid, greater than 0 and at most 1,000,000, with at most two decimals.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub price: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+    }
+    impl Recharge {
+        pub fn builder() -> builder::Recharge {
+            Default::default()
+        }
+    }
+    ///`ResetPwd`: a `forgetpwd` code sent to the phone or email, and the new password.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ResetPassword {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///The new password (8–128 characters); `password` is accepted too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pwd: ::std::option::Option<::std::string::String>,
+    }
+    impl ResetPassword {
+        pub fn builder() -> builder::ResetPassword {
             Default::default()
         }
     }
@@ -1135,6 +1842,34 @@ pub mod types {
             Default::default()
         }
     }
+    ///`SendEmailCode`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SendEmailCode {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///`signup`, `signin` or `forgetpwd`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl SendEmailCode {
+        pub fn builder() -> builder::SendEmailCode {
+            Default::default()
+        }
+    }
+    ///`SendSMSCode`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SendSmsCode {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///`signup`, `signin` or `forgetpwd`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl SendSmsCode {
+        pub fn builder() -> builder::SendSmsCode {
+            Default::default()
+        }
+    }
     ///Authorization server metadata (RFC 8414, OpenID Connect Discovery 1.0): only what this server actually supports.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ServerMetadata {
@@ -1178,6 +1913,86 @@ pub mod types {
     }
     impl ServerMetadata {
         pub fn builder() -> builder::ServerMetadata {
+            Default::default()
+        }
+    }
+    ///`/sign/token` (seed 004): the `sign` grant without `grant_type`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SignTokenRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        ///The platform of the identifier (default `openid`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub platform: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        ///The user's openId or unionId, verified by the client.
+        pub sign: ::std::string::String,
+    }
+    impl SignTokenRequest {
+        pub fn builder() -> builder::SignTokenRequest {
+            Default::default()
+        }
+    }
+    ///The body of every sign-up (`SignUp`, `UnionIDSignUp`, `PhoneSignUp`, `EmailSignUp`, `QRCodeSignUp`); each operation says which fields it requires.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SignUp {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar: ::std::option::Option<::std::string::String>,
+        ///`QRCodeSignUp` only: the WeChat `wx.login` code; required when the app has WeChat mini-program credentials, and then it decides the unionID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Opaque application data (usually JSON text), up to 4,000 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The `signup` code sent to `email`; `verifyCode` is accepted too.
+        #[serde(
+            rename = "emailCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "nickName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nick_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///The `signup` code sent to `phone`.
+        #[serde(
+            rename = "phoneCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub platform: ::std::option::Option<::std::string::String>,
+        ///8–128 characters; `password` is accepted too. Without one, the account can sign in only with codes or its unionID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pwd: ::std::option::Option<::std::string::String>,
+        ///`QRCodeSignUp` only: the key shown in the QR code.
+        #[serde(
+            rename = "signInKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sign_in_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "unionID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub union_id: ::std::option::Option<::std::string::String>,
+        ///1–64 characters without whitespace; defaults to the unionID, phone or email the sign-up is made with.
+        #[serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+    }
+    impl SignUp {
+        pub fn builder() -> builder::SignUp {
             Default::default()
         }
     }
@@ -1287,11 +2102,17 @@ pub mod types {
         ///`authorization_code`: the PKCE verifier (RFC 7636).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code_verifier: ::std::option::Option<::std::string::String>,
-        ///`authorization_code`, `refresh_token`, `password` or `client_credentials`.
+        ///`authorization_code`, `refresh_token`, `password`, `client_credentials`, `mobile` or `sign`.
         pub grant_type: ::std::string::String,
+        ///`mobile` (seed 004): the phone number the `code` was sent to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mobile: ::std::option::Option<::std::string::String>,
         ///`password`: the user's password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
+        ///`sign`: the platform of the identifier (default `openid`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub platform: ::std::option::Option<::std::string::String>,
         ///`authorization_code`: exactly the redirect URI of the authorization request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect_uri: ::std::option::Option<::std::string::String>,
@@ -1301,6 +2122,9 @@ pub mod types {
         ///Space-separated scopes: for `client_credentials` and `password`, defaults to all the client may request; for `refresh_token`, narrows the grant's.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
+        ///`sign` (seed 004): the user's openId or unionId, verified by the client.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sign: ::std::option::Option<::std::string::String>,
         ///`password`: user name, email or phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
@@ -1347,6 +2171,23 @@ pub mod types {
     }
     impl TokenTypeHintRequest {
         pub fn builder() -> builder::TokenTypeHintRequest {
+            Default::default()
+        }
+    }
+    ///`UnionIDSignIn`: a user known by their identity on another platform.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UnionIdSignIn {
+        ///`web`, `weibo`, `wexin`, `qq`, `dingtalk`, `wxminip` or another name (1–20 letters, digits, `_`, `-`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub platform: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "unionID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub union_id: ::std::option::Option<::std::string::String>,
+    }
+    impl UnionIdSignIn {
+        pub fn builder() -> builder::UnionIdSignIn {
             Default::default()
         }
     }
@@ -1620,6 +2461,101 @@ pub mod types {
         }
         impl ::std::convert::From<super::AdminError> for AdminError {
             fn from(value: super::AdminError) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForAppSettings {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::AppSettings, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForAppSettings {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForAppSettings {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppSettings>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForAppSettings>
+        for super::ApiResultForAppSettings {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForAppSettings,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForAppSettings>
+        for ApiResultForAppSettings {
+            fn from(value: super::ApiResultForAppSettings) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -2280,6 +3216,1200 @@ pub mod types {
                     code_name: Ok(value.code_name),
                     data: Ok(value.data),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppCard {
+            app_id: ::std::result::Result<i64, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            logo: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            remark: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scheme: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scopes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tags: ::std::result::Result<::std::string::String, ::std::string::String>,
+            website: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppCard {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    logo: Err("no value supplied for logo".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    remark: Err("no value supplied for remark".to_string()),
+                    scheme: Err("no value supplied for scheme".to_string()),
+                    scopes: Err("no value supplied for scopes".to_string()),
+                    tags: Err("no value supplied for tags".to_string()),
+                    website: Err("no value supplied for website".to_string()),
+                }
+            }
+        }
+        impl AppCard {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_id: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logo: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn remark<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remark = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remark: {e}")
+                    });
+                self
+            }
+            pub fn scheme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scheme: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn website<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.website = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for website: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppCard> for super::AppCard {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    description: value.description?,
+                    logo: value.logo?,
+                    name: value.name?,
+                    remark: value.remark?,
+                    scheme: value.scheme?,
+                    scopes: value.scopes?,
+                    tags: value.tags?,
+                    website: value.website?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppCard> for AppCard {
+            fn from(value: super::AppCard) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    description: Ok(value.description),
+                    logo: Ok(value.logo),
+                    name: Ok(value.name),
+                    remark: Ok(value.remark),
+                    scheme: Ok(value.scheme),
+                    scopes: Ok(value.scopes),
+                    tags: Ok(value.tags),
+                    website: Ok(value.website),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppConsent {
+            app_id: ::std::result::Result<i64, ::std::string::String>,
+            create_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            expire_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            grant_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            last_update: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            redirect_uri: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            remark: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scopes: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppConsent {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    create_date: Err("no value supplied for create_date".to_string()),
+                    expire_date: Ok(Default::default()),
+                    grant_type: Err("no value supplied for grant_type".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_update: Err("no value supplied for last_update".to_string()),
+                    redirect_uri: Err("no value supplied for redirect_uri".to_string()),
+                    remark: Err("no value supplied for remark".to_string()),
+                    scopes: Err("no value supplied for scopes".to_string()),
+                }
+            }
+        }
+        impl AppConsent {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_id: {e}")
+                    });
+                self
+            }
+            pub fn create_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_date: {e}")
+                    });
+                self
+            }
+            pub fn expire_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expire_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expire_date: {e}")
+                    });
+                self
+            }
+            pub fn grant_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_update: {e}")
+                    });
+                self
+            }
+            pub fn redirect_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uri: {e}")
+                    });
+                self
+            }
+            pub fn remark<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remark = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remark: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppConsent> for super::AppConsent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppConsent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    create_date: value.create_date?,
+                    expire_date: value.expire_date?,
+                    grant_type: value.grant_type?,
+                    id: value.id?,
+                    last_update: value.last_update?,
+                    redirect_uri: value.redirect_uri?,
+                    remark: value.remark?,
+                    scopes: value.scopes?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppConsent> for AppConsent {
+            fn from(value: super::AppConsent) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    create_date: Ok(value.create_date),
+                    expire_date: Ok(value.expire_date),
+                    grant_type: Ok(value.grant_type),
+                    id: Ok(value.id),
+                    last_update: Ok(value.last_update),
+                    redirect_uri: Ok(value.redirect_uri),
+                    remark: Ok(value.remark),
+                    scopes: Ok(value.scopes),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppError {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppError {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl AppError {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppError> for super::AppError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppError> for AppError {
+            fn from(value: super::AppError) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppSettings {
+            default_role: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            email_subject: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            email_template: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            grant_code_redirect_uris: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            points_per_currency_unit: ::std::result::Result<i64, ::std::string::String>,
+            sign_up_bonus_points: ::std::result::Result<i64, ::std::string::String>,
+            sign_up_enabled: ::std::result::Result<bool, ::std::string::String>,
+            sms_sign_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sms_template: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sms_template_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            token_lifetime_days: ::std::result::Result<i64, ::std::string::String>,
+            union_id_sign_in_enabled: ::std::result::Result<bool, ::std::string::String>,
+            verify_email_on_sign_up: ::std::result::Result<bool, ::std::string::String>,
+            verify_phone_on_sign_up: ::std::result::Result<bool, ::std::string::String>,
+            wechat_app_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            wechat_app_secret_set: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppSettings {
+            fn default() -> Self {
+                Self {
+                    default_role: Ok(super::defaults::app_settings_default_role()),
+                    email_subject: Ok(super::defaults::app_settings_email_subject()),
+                    email_template: Ok(super::defaults::app_settings_email_template()),
+                    grant_code_redirect_uris: Ok(Default::default()),
+                    points_per_currency_unit: Ok(
+                        super::defaults::default_u64::<i64, 1>(),
+                    ),
+                    sign_up_bonus_points: Ok(Default::default()),
+                    sign_up_enabled: Ok(super::defaults::default_bool::<true>()),
+                    sms_sign_name: Ok(Default::default()),
+                    sms_template: Ok(super::defaults::app_settings_sms_template()),
+                    sms_template_code: Ok(Default::default()),
+                    token_lifetime_days: Ok(super::defaults::default_u64::<i64, 1>()),
+                    union_id_sign_in_enabled: Ok(Default::default()),
+                    verify_email_on_sign_up: Ok(Default::default()),
+                    verify_phone_on_sign_up: Ok(Default::default()),
+                    wechat_app_id: Ok(Default::default()),
+                    wechat_app_secret_set: Ok(Default::default()),
+                }
+            }
+        }
+        impl AppSettings {
+            pub fn default_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for default_role: {e}")
+                    });
+                self
+            }
+            pub fn email_subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_subject: {e}")
+                    });
+                self
+            }
+            pub fn email_template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_template = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_template: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn grant_code_redirect_uris<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_code_redirect_uris = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for grant_code_redirect_uris: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn points_per_currency_unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.points_per_currency_unit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for points_per_currency_unit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sign_up_bonus_points<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_up_bonus_points = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sign_up_bonus_points: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sign_up_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_up_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sign_up_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sms_sign_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_sign_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sms_sign_name: {e}")
+                    });
+                self
+            }
+            pub fn sms_template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_template = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sms_template: {e}")
+                    });
+                self
+            }
+            pub fn sms_template_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_template_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_template_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn token_lifetime_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_lifetime_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for token_lifetime_days: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn union_id_sign_in_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.union_id_sign_in_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for union_id_sign_in_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn verify_email_on_sign_up<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_email_on_sign_up = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for verify_email_on_sign_up: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn verify_phone_on_sign_up<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_phone_on_sign_up = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for verify_phone_on_sign_up: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn wechat_app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wechat_app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for wechat_app_id: {e}")
+                    });
+                self
+            }
+            pub fn wechat_app_secret_set<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wechat_app_secret_set = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for wechat_app_secret_set: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppSettings> for super::AppSettings {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppSettings,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    default_role: value.default_role?,
+                    email_subject: value.email_subject?,
+                    email_template: value.email_template?,
+                    grant_code_redirect_uris: value.grant_code_redirect_uris?,
+                    points_per_currency_unit: value.points_per_currency_unit?,
+                    sign_up_bonus_points: value.sign_up_bonus_points?,
+                    sign_up_enabled: value.sign_up_enabled?,
+                    sms_sign_name: value.sms_sign_name?,
+                    sms_template: value.sms_template?,
+                    sms_template_code: value.sms_template_code?,
+                    token_lifetime_days: value.token_lifetime_days?,
+                    union_id_sign_in_enabled: value.union_id_sign_in_enabled?,
+                    verify_email_on_sign_up: value.verify_email_on_sign_up?,
+                    verify_phone_on_sign_up: value.verify_phone_on_sign_up?,
+                    wechat_app_id: value.wechat_app_id?,
+                    wechat_app_secret_set: value.wechat_app_secret_set?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppSettings> for AppSettings {
+            fn from(value: super::AppSettings) -> Self {
+                Self {
+                    default_role: Ok(value.default_role),
+                    email_subject: Ok(value.email_subject),
+                    email_template: Ok(value.email_template),
+                    grant_code_redirect_uris: Ok(value.grant_code_redirect_uris),
+                    points_per_currency_unit: Ok(value.points_per_currency_unit),
+                    sign_up_bonus_points: Ok(value.sign_up_bonus_points),
+                    sign_up_enabled: Ok(value.sign_up_enabled),
+                    sms_sign_name: Ok(value.sms_sign_name),
+                    sms_template: Ok(value.sms_template),
+                    sms_template_code: Ok(value.sms_template_code),
+                    token_lifetime_days: Ok(value.token_lifetime_days),
+                    union_id_sign_in_enabled: Ok(value.union_id_sign_in_enabled),
+                    verify_email_on_sign_up: Ok(value.verify_email_on_sign_up),
+                    verify_phone_on_sign_up: Ok(value.verify_phone_on_sign_up),
+                    wechat_app_id: Ok(value.wechat_app_id),
+                    wechat_app_secret_set: Ok(value.wechat_app_secret_set),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppSettingsUpdate {
+            default_role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_template: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            grant_code_redirect_uris: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            points_per_currency_unit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            sign_up_bonus_points: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            sign_up_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sms_sign_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sms_template: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sms_template_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_lifetime_days: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            union_id_sign_in_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            verify_email_on_sign_up: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            verify_phone_on_sign_up: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            wechat_app_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            wechat_app_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AppSettingsUpdate {
+            fn default() -> Self {
+                Self {
+                    default_role: Ok(Default::default()),
+                    email_subject: Ok(Default::default()),
+                    email_template: Ok(Default::default()),
+                    grant_code_redirect_uris: Ok(Default::default()),
+                    points_per_currency_unit: Ok(Default::default()),
+                    sign_up_bonus_points: Ok(Default::default()),
+                    sign_up_enabled: Ok(Default::default()),
+                    sms_sign_name: Ok(Default::default()),
+                    sms_template: Ok(Default::default()),
+                    sms_template_code: Ok(Default::default()),
+                    token_lifetime_days: Ok(Default::default()),
+                    union_id_sign_in_enabled: Ok(Default::default()),
+                    verify_email_on_sign_up: Ok(Default::default()),
+                    verify_phone_on_sign_up: Ok(Default::default()),
+                    wechat_app_id: Ok(Default::default()),
+                    wechat_app_secret: Ok(Default::default()),
+                }
+            }
+        }
+        impl AppSettingsUpdate {
+            pub fn default_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for default_role: {e}")
+                    });
+                self
+            }
+            pub fn email_subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_subject: {e}")
+                    });
+                self
+            }
+            pub fn email_template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_template = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_template: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn grant_code_redirect_uris<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_code_redirect_uris = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for grant_code_redirect_uris: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn points_per_currency_unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.points_per_currency_unit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for points_per_currency_unit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sign_up_bonus_points<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_up_bonus_points = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sign_up_bonus_points: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sign_up_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_up_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sign_up_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sms_sign_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_sign_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sms_sign_name: {e}")
+                    });
+                self
+            }
+            pub fn sms_template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_template = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sms_template: {e}")
+                    });
+                self
+            }
+            pub fn sms_template_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sms_template_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sms_template_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn token_lifetime_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_lifetime_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for token_lifetime_days: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn union_id_sign_in_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.union_id_sign_in_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for union_id_sign_in_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn verify_email_on_sign_up<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_email_on_sign_up = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for verify_email_on_sign_up: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn verify_phone_on_sign_up<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_phone_on_sign_up = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for verify_phone_on_sign_up: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn wechat_app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wechat_app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for wechat_app_id: {e}")
+                    });
+                self
+            }
+            pub fn wechat_app_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wechat_app_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for wechat_app_secret: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppSettingsUpdate> for super::AppSettingsUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppSettingsUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    default_role: value.default_role?,
+                    email_subject: value.email_subject?,
+                    email_template: value.email_template?,
+                    grant_code_redirect_uris: value.grant_code_redirect_uris?,
+                    points_per_currency_unit: value.points_per_currency_unit?,
+                    sign_up_bonus_points: value.sign_up_bonus_points?,
+                    sign_up_enabled: value.sign_up_enabled?,
+                    sms_sign_name: value.sms_sign_name?,
+                    sms_template: value.sms_template?,
+                    sms_template_code: value.sms_template_code?,
+                    token_lifetime_days: value.token_lifetime_days?,
+                    union_id_sign_in_enabled: value.union_id_sign_in_enabled?,
+                    verify_email_on_sign_up: value.verify_email_on_sign_up?,
+                    verify_phone_on_sign_up: value.verify_phone_on_sign_up?,
+                    wechat_app_id: value.wechat_app_id?,
+                    wechat_app_secret: value.wechat_app_secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppSettingsUpdate> for AppSettingsUpdate {
+            fn from(value: super::AppSettingsUpdate) -> Self {
+                Self {
+                    default_role: Ok(value.default_role),
+                    email_subject: Ok(value.email_subject),
+                    email_template: Ok(value.email_template),
+                    grant_code_redirect_uris: Ok(value.grant_code_redirect_uris),
+                    points_per_currency_unit: Ok(value.points_per_currency_unit),
+                    sign_up_bonus_points: Ok(value.sign_up_bonus_points),
+                    sign_up_enabled: Ok(value.sign_up_enabled),
+                    sms_sign_name: Ok(value.sms_sign_name),
+                    sms_template: Ok(value.sms_template),
+                    sms_template_code: Ok(value.sms_template_code),
+                    token_lifetime_days: Ok(value.token_lifetime_days),
+                    union_id_sign_in_enabled: Ok(value.union_id_sign_in_enabled),
+                    verify_email_on_sign_up: Ok(value.verify_email_on_sign_up),
+                    verify_phone_on_sign_up: Ok(value.verify_phone_on_sign_up),
+                    wechat_app_id: Ok(value.wechat_app_id),
+                    wechat_app_secret: Ok(value.wechat_app_secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppToken {
+            access_token: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            expires_in: ::std::result::Result<i64, ::std::string::String>,
+            token_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AppToken {
+            fn default() -> Self {
+                Self {
+                    access_token: Err("no value supplied for access_token".to_string()),
+                    expires_in: Err("no value supplied for expires_in".to_string()),
+                    token_type: Err("no value supplied for token_type".to_string()),
+                }
+            }
+        }
+        impl AppToken {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn expires_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_in: {e}")
+                    });
+                self
+            }
+            pub fn token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppToken> for super::AppToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    expires_in: value.expires_in?,
+                    token_type: value.token_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppToken> for AppToken {
+            fn from(value: super::AppToken) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    expires_in: Ok(value.expires_in),
+                    token_type: Ok(value.token_type),
                 }
             }
         }
@@ -4471,6 +6601,988 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CodeChecked {
+            valid: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodeChecked {
+            fn default() -> Self {
+                Self {
+                    valid: Err("no value supplied for valid".to_string()),
+                }
+            }
+        }
+        impl CodeChecked {
+            pub fn valid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.valid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for valid: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeChecked> for super::CodeChecked {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeChecked,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { valid: value.valid? })
+            }
+        }
+        impl ::std::convert::From<super::CodeChecked> for CodeChecked {
+            fn from(value: super::CodeChecked) -> Self {
+                Self { valid: Ok(value.valid) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodeSent {
+            expires_in: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodeSent {
+            fn default() -> Self {
+                Self {
+                    expires_in: Err("no value supplied for expires_in".to_string()),
+                }
+            }
+        }
+        impl CodeSent {
+            pub fn expires_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_in: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodeSent> for super::CodeSent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodeSent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expires_in: value.expires_in?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodeSent> for CodeSent {
+            fn from(value: super::CodeSent) -> Self {
+                Self {
+                    expires_in: Ok(value.expires_in),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailSignIn {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            verify_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailSignIn {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    verify_code: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailSignIn {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn verify_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for verify_code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailSignIn> for super::EmailSignIn {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailSignIn,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    verify_code: value.verify_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailSignIn> for EmailSignIn {
+            fn from(value: super::EmailSignIn) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    verify_code: Ok(value.verify_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForAppCard {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::AppCard, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForAppCard {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForAppCard {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppCard>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForAppCard> for super::EnvelopeForAppCard {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForAppCard,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForAppCard> for EnvelopeForAppCard {
+            fn from(value: super::EnvelopeForAppCard) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForAppToken {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::AppToken, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForAppToken {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForAppToken {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppToken>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForAppToken>
+        for super::EnvelopeForAppToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForAppToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForAppToken> for EnvelopeForAppToken {
+            fn from(value: super::EnvelopeForAppToken) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForArrayOfAppConsent {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AppConsent>,
+                ::std::string::String,
+            >,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForArrayOfAppConsent {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForArrayOfAppConsent {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AppConsent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForArrayOfAppConsent>
+        for super::EnvelopeForArrayOfAppConsent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForArrayOfAppConsent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForArrayOfAppConsent>
+        for EnvelopeForArrayOfAppConsent {
+            fn from(value: super::EnvelopeForArrayOfAppConsent) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForBoolean {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<bool, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForBoolean {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForBoolean {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForBoolean> for super::EnvelopeForBoolean {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForBoolean,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForBoolean> for EnvelopeForBoolean {
+            fn from(value: super::EnvelopeForBoolean) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForGrantCode {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::GrantCode, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForGrantCode {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForGrantCode {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GrantCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForGrantCode>
+        for super::EnvelopeForGrantCode {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForGrantCode,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForGrantCode> for EnvelopeForGrantCode {
+            fn from(value: super::EnvelopeForGrantCode) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForPointLog {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::PointLog, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForPointLog {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForPointLog {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PointLog>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForPointLog>
+        for super::EnvelopeForPointLog {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForPointLog,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForPointLog> for EnvelopeForPointLog {
+            fn from(value: super::EnvelopeForPointLog) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForProfile {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::Profile, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForProfile {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForProfile {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Profile>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForProfile> for super::EnvelopeForProfile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForProfile> for EnvelopeForProfile {
+            fn from(value: super::EnvelopeForProfile) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForString {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForString {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForString {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForString> for super::EnvelopeForString {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForString,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForString> for EnvelopeForString {
+            fn from(value: super::EnvelopeForString) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GrantCode {
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            expires_in: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for GrantCode {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    expires_in: Err("no value supplied for expires_in".to_string()),
+                }
+            }
+        }
+        impl GrantCode {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn expires_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_in: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GrantCode> for super::GrantCode {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GrantCode,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    expires_in: value.expires_in?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GrantCode> for GrantCode {
+            fn from(value: super::GrantCode) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    expires_in: Ok(value.expires_in),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GrantCodeRequest {
+            expire_in_days: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            grant_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            platform: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            redirect_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            union_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GrantCodeRequest {
+            fn default() -> Self {
+                Self {
+                    expire_in_days: Ok(Default::default()),
+                    grant_type: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    platform: Ok(Default::default()),
+                    redirect_uri: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    union_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl GrantCodeRequest {
+            pub fn expire_in_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expire_in_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expire_in_days: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn grant_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn redirect_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uri: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for union_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GrantCodeRequest> for super::GrantCodeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GrantCodeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expire_in_days: value.expire_in_days?,
+                    grant_type: value.grant_type?,
+                    password: value.password?,
+                    platform: value.platform?,
+                    redirect_uri: value.redirect_uri?,
+                    scopes: value.scopes?,
+                    union_id: value.union_id?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GrantCodeRequest> for GrantCodeRequest {
+            fn from(value: super::GrantCodeRequest) -> Self {
+                Self {
+                    expire_in_days: Ok(value.expire_in_days),
+                    grant_type: Ok(value.grant_type),
+                    password: Ok(value.password),
+                    platform: Ok(value.platform),
+                    redirect_uri: Ok(value.redirect_uri),
+                    scopes: Ok(value.scopes),
+                    union_id: Ok(value.union_id),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Health {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -5743,6 +8855,220 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct MobileCodeRequest {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mobile: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MobileCodeRequest {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    code: Ok(Default::default()),
+                    mobile: Err("no value supplied for mobile".to_string()),
+                }
+            }
+        }
+        impl MobileCodeRequest {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn mobile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mobile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mobile: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MobileCodeRequest> for super::MobileCodeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MobileCodeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    code: value.code?,
+                    mobile: value.mobile?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MobileCodeRequest> for MobileCodeRequest {
+            fn from(value: super::MobileCodeRequest) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    code: Ok(value.code),
+                    mobile: Ok(value.mobile),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MobileTokenRequest {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            mobile: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MobileTokenRequest {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
+                    mobile: Err("no value supplied for mobile".to_string()),
+                    scope: Ok(Default::default()),
+                }
+            }
+        }
+        impl MobileTokenRequest {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn mobile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mobile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mobile: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MobileTokenRequest> for super::MobileTokenRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MobileTokenRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    code: value.code?,
+                    mobile: value.mobile?,
+                    scope: value.scope?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MobileTokenRequest> for MobileTokenRequest {
+            fn from(value: super::MobileTokenRequest) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    code: Ok(value.code),
+                    mobile: Ok(value.mobile),
+                    scope: Ok(value.scope),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OAuthError {
             error: ::std::result::Result<super::OAuthErrorCode, ::std::string::String>,
             error_description: ::std::result::Result<
@@ -6528,6 +9854,726 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PasswordSignIn {
+            pwd: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PasswordSignIn {
+            fn default() -> Self {
+                Self {
+                    pwd: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl PasswordSignIn {
+            pub fn pwd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pwd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pwd: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordSignIn> for super::PasswordSignIn {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PasswordSignIn,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    pwd: value.pwd?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PasswordSignIn> for PasswordSignIn {
+            fn from(value: super::PasswordSignIn) -> Self {
+                Self {
+                    pwd: Ok(value.pwd),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PhoneSignIn {
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            verify_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PhoneSignIn {
+            fn default() -> Self {
+                Self {
+                    phone: Ok(Default::default()),
+                    verify_code: Ok(Default::default()),
+                }
+            }
+        }
+        impl PhoneSignIn {
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn verify_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for verify_code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PhoneSignIn> for super::PhoneSignIn {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PhoneSignIn,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone: value.phone?,
+                    verify_code: value.verify_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PhoneSignIn> for PhoneSignIn {
+            fn from(value: super::PhoneSignIn) -> Self {
+                Self {
+                    phone: Ok(value.phone),
+                    verify_code: Ok(value.verify_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PointEntry {
+            balance: ::std::result::Result<i64, ::std::string::String>,
+            create_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            remark: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<i64, ::std::string::String>,
+            used: ::std::result::Result<i64, ::std::string::String>,
+            user_id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for PointEntry {
+            fn default() -> Self {
+                Self {
+                    balance: Err("no value supplied for balance".to_string()),
+                    create_date: Err("no value supplied for create_date".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    remark: Err("no value supplied for remark".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    used: Err("no value supplied for used".to_string()),
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl PointEntry {
+            pub fn balance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.balance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for balance: {e}")
+                    });
+                self
+            }
+            pub fn create_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_date: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn remark<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remark = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remark: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for used: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PointEntry> for super::PointEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PointEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    balance: value.balance?,
+                    create_date: value.create_date?,
+                    id: value.id?,
+                    remark: value.remark?,
+                    type_: value.type_?,
+                    used: value.used?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PointEntry> for PointEntry {
+            fn from(value: super::PointEntry) -> Self {
+                Self {
+                    balance: Ok(value.balance),
+                    create_date: Ok(value.create_date),
+                    id: Ok(value.id),
+                    remark: Ok(value.remark),
+                    type_: Ok(value.type_),
+                    used: Ok(value.used),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PointLog {
+            balance: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PointEntry>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for PointLog {
+            fn default() -> Self {
+                Self {
+                    balance: Err("no value supplied for balance".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl PointLog {
+            pub fn balance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.balance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for balance: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PointEntry>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PointLog> for super::PointLog {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PointLog,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    balance: value.balance?,
+                    data: value.data?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PointLog> for PointLog {
+            fn from(value: super::PointLog) -> Self {
+                Self {
+                    balance: Ok(value.balance),
+                    data: Ok(value.data),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Profile {
+            app_id: ::std::result::Result<i64, ::std::string::String>,
+            avatar: ::std::result::Result<::std::string::String, ::std::string::String>,
+            create_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            email_is_valid: ::std::result::Result<bool, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            last_update: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            nick_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<::std::string::String, ::std::string::String>,
+            phone_is_valid: ::std::result::Result<bool, ::std::string::String>,
+            platform: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            role: ::std::result::Result<::std::string::String, ::std::string::String>,
+            union_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Profile {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    avatar: Err("no value supplied for avatar".to_string()),
+                    create_date: Err("no value supplied for create_date".to_string()),
+                    data: Ok(Default::default()),
+                    email: Err("no value supplied for email".to_string()),
+                    email_is_valid: Err(
+                        "no value supplied for email_is_valid".to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    last_update: Err("no value supplied for last_update".to_string()),
+                    nick_name: Err("no value supplied for nick_name".to_string()),
+                    phone: Err("no value supplied for phone".to_string()),
+                    phone_is_valid: Err(
+                        "no value supplied for phone_is_valid".to_string(),
+                    ),
+                    platform: Err("no value supplied for platform".to_string()),
+                    role: Err("no value supplied for role".to_string()),
+                    union_id: Err("no value supplied for union_id".to_string()),
+                    user_name: Err("no value supplied for user_name".to_string()),
+                }
+            }
+        }
+        impl Profile {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_id: {e}")
+                    });
+                self
+            }
+            pub fn avatar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar: {e}")
+                    });
+                self
+            }
+            pub fn create_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_date: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_is_valid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_is_valid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_is_valid: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_update: {e}")
+                    });
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn phone_is_valid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_is_valid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_is_valid: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+            pub fn union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for union_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Profile> for super::Profile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Profile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    avatar: value.avatar?,
+                    create_date: value.create_date?,
+                    data: value.data?,
+                    email: value.email?,
+                    email_is_valid: value.email_is_valid?,
+                    id: value.id?,
+                    last_update: value.last_update?,
+                    nick_name: value.nick_name?,
+                    phone: value.phone?,
+                    phone_is_valid: value.phone_is_valid?,
+                    platform: value.platform?,
+                    role: value.role?,
+                    union_id: value.union_id?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Profile> for Profile {
+            fn from(value: super::Profile) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    avatar: Ok(value.avatar),
+                    create_date: Ok(value.create_date),
+                    data: Ok(value.data),
+                    email: Ok(value.email),
+                    email_is_valid: Ok(value.email_is_valid),
+                    id: Ok(value.id),
+                    last_update: Ok(value.last_update),
+                    nick_name: Ok(value.nick_name),
+                    phone: Ok(value.phone),
+                    phone_is_valid: Ok(value.phone_is_valid),
+                    platform: Ok(value.platform),
+                    role: Ok(value.role),
+                    union_id: Ok(value.union_id),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProfileUpdate {
+            avatar: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nick_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProfileUpdate {
+            fn default() -> Self {
+                Self {
+                    avatar: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    nick_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ProfileUpdate {
+            pub fn avatar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProfileUpdate> for super::ProfileUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProfileUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar: value.avatar?,
+                    data: value.data?,
+                    nick_name: value.nick_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProfileUpdate> for ProfileUpdate {
+            fn from(value: super::ProfileUpdate) -> Self {
+                Self {
+                    avatar: Ok(value.avatar),
+                    data: Ok(value.data),
+                    nick_name: Ok(value.nick_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Property {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6582,6 +10628,300 @@ pub mod types {
                 Self {
                     key: Ok(value.key),
                     value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QrKey {
+            sign_in_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QrKey {
+            fn default() -> Self {
+                Self {
+                    sign_in_key: Ok(Default::default()),
+                }
+            }
+        }
+        impl QrKey {
+            pub fn sign_in_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_in_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sign_in_key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QrKey> for super::QrKey {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QrKey,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    sign_in_key: value.sign_in_key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QrKey> for QrKey {
+            fn from(value: super::QrKey) -> Self {
+                Self {
+                    sign_in_key: Ok(value.sign_in_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QrPreSignIn {
+            remark: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scheme: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QrPreSignIn {
+            fn default() -> Self {
+                Self {
+                    remark: Ok(Default::default()),
+                    scheme: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                }
+            }
+        }
+        impl QrPreSignIn {
+            pub fn remark<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remark = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remark: {e}")
+                    });
+                self
+            }
+            pub fn scheme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scheme: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QrPreSignIn> for super::QrPreSignIn {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QrPreSignIn,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    remark: value.remark?,
+                    scheme: value.scheme?,
+                    scopes: value.scopes?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QrPreSignIn> for QrPreSignIn {
+            fn from(value: super::QrPreSignIn) -> Self {
+                Self {
+                    remark: Ok(value.remark),
+                    scheme: Ok(value.scheme),
+                    scopes: Ok(value.scopes),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Recharge {
+            price: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            remark: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Recharge {
+            fn default() -> Self {
+                Self {
+                    price: Ok(Default::default()),
+                    remark: Ok(Default::default()),
+                }
+            }
+        }
+        impl Recharge {
+            pub fn price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for price: {e}")
+                    });
+                self
+            }
+            pub fn remark<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remark = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remark: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Recharge> for super::Recharge {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Recharge,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    price: value.price?,
+                    remark: value.remark?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Recharge> for Recharge {
+            fn from(value: super::Recharge) -> Self {
+                Self {
+                    price: Ok(value.price),
+                    remark: Ok(value.remark),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResetPassword {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pwd: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResetPassword {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    pwd: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResetPassword {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn pwd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pwd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pwd: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResetPassword> for super::ResetPassword {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResetPassword,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    email: value.email?,
+                    phone: value.phone?,
+                    pwd: value.pwd?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResetPassword> for ResetPassword {
+            fn from(value: super::ResetPassword) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    email: Ok(value.email),
+                    phone: Ok(value.phone),
+                    pwd: Ok(value.pwd),
                 }
             }
         }
@@ -6826,6 +11166,134 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SendEmailCode {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SendEmailCode {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl SendEmailCode {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SendEmailCode> for super::SendEmailCode {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SendEmailCode,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SendEmailCode> for SendEmailCode {
+            fn from(value: super::SendEmailCode) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SendSmsCode {
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SendSmsCode {
+            fn default() -> Self {
+                Self {
+                    phone: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl SendSmsCode {
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SendSmsCode> for super::SendSmsCode {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SendSmsCode,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone: value.phone?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SendSmsCode> for SendSmsCode {
+            fn from(value: super::SendSmsCode) -> Self {
+                Self {
+                    phone: Ok(value.phone),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -7484,6 +11952,397 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SignTokenRequest {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            platform: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sign: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SignTokenRequest {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    platform: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    sign: Err("no value supplied for sign".to_string()),
+                }
+            }
+        }
+        impl SignTokenRequest {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn sign<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sign: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SignTokenRequest> for super::SignTokenRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SignTokenRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    platform: value.platform?,
+                    scope: value.scope?,
+                    sign: value.sign?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SignTokenRequest> for SignTokenRequest {
+            fn from(value: super::SignTokenRequest) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    platform: Ok(value.platform),
+                    scope: Ok(value.scope),
+                    sign: Ok(value.sign),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SignUp {
+            avatar: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nick_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            platform: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pwd: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sign_in_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            union_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SignUp {
+            fn default() -> Self {
+                Self {
+                    avatar: Ok(Default::default()),
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    email_code: Ok(Default::default()),
+                    nick_name: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    phone_code: Ok(Default::default()),
+                    platform: Ok(Default::default()),
+                    pwd: Ok(Default::default()),
+                    sign_in_key: Ok(Default::default()),
+                    union_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl SignUp {
+            pub fn avatar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar: {e}")
+                    });
+                self
+            }
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_code: {e}")
+                    });
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn phone_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_code: {e}")
+                    });
+                self
+            }
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn pwd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pwd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pwd: {e}")
+                    });
+                self
+            }
+            pub fn sign_in_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign_in_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sign_in_key: {e}")
+                    });
+                self
+            }
+            pub fn union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for union_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SignUp> for super::SignUp {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SignUp,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar: value.avatar?,
+                    code: value.code?,
+                    data: value.data?,
+                    email: value.email?,
+                    email_code: value.email_code?,
+                    nick_name: value.nick_name?,
+                    phone: value.phone?,
+                    phone_code: value.phone_code?,
+                    platform: value.platform?,
+                    pwd: value.pwd?,
+                    sign_in_key: value.sign_in_key?,
+                    union_id: value.union_id?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SignUp> for SignUp {
+            fn from(value: super::SignUp) -> Self {
+                Self {
+                    avatar: Ok(value.avatar),
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    email: Ok(value.email),
+                    email_code: Ok(value.email_code),
+                    nick_name: Ok(value.nick_name),
+                    phone: Ok(value.phone),
+                    phone_code: Ok(value.phone_code),
+                    platform: Ok(value.platform),
+                    pwd: Ok(value.pwd),
+                    sign_in_key: Ok(value.sign_in_key),
+                    union_id: Ok(value.union_id),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Tenant {
             claims: ::std::result::Result<
                 ::std::vec::Vec<super::TenantClaim>,
@@ -8084,7 +12943,15 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            mobile: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            platform: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -8097,6 +12964,10 @@ pub mod types {
                 ::std::string::String,
             >,
             scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sign: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -8113,10 +12984,13 @@ pub mod types {
                     code: Ok(Default::default()),
                     code_verifier: Ok(Default::default()),
                     grant_type: Err("no value supplied for grant_type".to_string()),
+                    mobile: Ok(Default::default()),
                     password: Ok(Default::default()),
+                    platform: Ok(Default::default()),
                     redirect_uri: Ok(Default::default()),
                     refresh_token: Ok(Default::default()),
                     scope: Ok(Default::default()),
+                    sign: Ok(Default::default()),
                     username: Ok(Default::default()),
                 }
             }
@@ -8182,6 +13056,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn mobile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mobile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mobile: {e}")
+                    });
+                self
+            }
             pub fn password<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -8191,6 +13077,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
                     });
                 self
             }
@@ -8230,6 +13128,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn sign<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sign = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sign: {e}")
+                    });
+                self
+            }
             pub fn username<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -8254,10 +13164,13 @@ pub mod types {
                     code: value.code?,
                     code_verifier: value.code_verifier?,
                     grant_type: value.grant_type?,
+                    mobile: value.mobile?,
                     password: value.password?,
+                    platform: value.platform?,
                     redirect_uri: value.redirect_uri?,
                     refresh_token: value.refresh_token?,
                     scope: value.scope?,
+                    sign: value.sign?,
                     username: value.username?,
                 })
             }
@@ -8270,10 +13183,13 @@ pub mod types {
                     code: Ok(value.code),
                     code_verifier: Ok(value.code_verifier),
                     grant_type: Ok(value.grant_type),
+                    mobile: Ok(value.mobile),
                     password: Ok(value.password),
+                    platform: Ok(value.platform),
                     redirect_uri: Ok(value.redirect_uri),
                     refresh_token: Ok(value.refresh_token),
                     scope: Ok(value.scope),
+                    sign: Ok(value.sign),
                     username: Ok(value.username),
                 }
             }
@@ -8514,6 +13430,70 @@ pub mod types {
                     client_secret: Ok(value.client_secret),
                     token: Ok(value.token),
                     token_type_hint: Ok(value.token_type_hint),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UnionIdSignIn {
+            platform: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            union_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UnionIdSignIn {
+            fn default() -> Self {
+                Self {
+                    platform: Ok(Default::default()),
+                    union_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl UnionIdSignIn {
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for union_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnionIdSignIn> for super::UnionIdSignIn {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnionIdSignIn,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    platform: value.platform?,
+                    union_id: value.union_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnionIdSignIn> for UnionIdSignIn {
+            fn from(value: super::UnionIdSignIn) -> Self {
+                Self {
+                    platform: Ok(value.platform),
+                    union_id: Ok(value.union_id),
                 }
             }
         }
@@ -9605,6 +14585,31 @@ pub mod types {
             }
         }
     }
+    /// Generation of default values for serde.
+    pub mod defaults {
+        pub(super) fn default_bool<const V: bool>() -> bool {
+            V
+        }
+        pub(super) fn default_u64<T, const V: u64>() -> T
+        where
+            T: ::std::convert::TryFrom<u64>,
+            <T as ::std::convert::TryFrom<u64>>::Error: ::std::fmt::Debug,
+        {
+            T::try_from(V).unwrap()
+        }
+        pub(super) fn app_settings_default_role() -> ::std::string::String {
+            "user".to_string()
+        }
+        pub(super) fn app_settings_email_subject() -> ::std::string::String {
+            "Your verification code".to_string()
+        }
+        pub(super) fn app_settings_email_template() -> ::std::string::String {
+            "Your verification code is {code}. It expires in 10 minutes.".to_string()
+        }
+        pub(super) fn app_settings_sms_template() -> ::std::string::String {
+            "Your verification code is {code}. It expires in 10 minutes.".to_string()
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -9725,6 +14730,375 @@ let response = client.discovery_openid()
     pub fn discovery_openid(&self) -> builder::DiscoveryOpenid<'_> {
         builder::DiscoveryOpenid::new(self)
     }
+    /**Sign in with an email code
+
+Requires `email` and the `signin` code sent to it (`verifyCode`).
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/EmailSignIn`
+
+```ignore
+let response = client.app_email_sign_in()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_email_sign_in(&self) -> builder::AppEmailSignIn<'_> {
+        builder::AppEmailSignIn::new(self)
+    }
+    /**Sign up with an email address
+
+Requires `email` and the `signup` code sent to it (`emailCode`). `userName` defaults to the address.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/EmailSignUp`
+
+```ignore
+let response = client.app_email_sign_up()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_email_sign_up(&self) -> builder::AppEmailSignUp<'_> {
+        builder::AppEmailSignUp::new(self)
+    }
+    /**Sign in with a phone code
+
+Requires `phone` and the `signin` code sent to it (`verifyCode`). A wrong code counts against the code's 5 attempts.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/PhoneSignIn`
+
+```ignore
+let response = client.app_phone_sign_in()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_phone_sign_in(&self) -> builder::AppPhoneSignIn<'_> {
+        builder::AppPhoneSignIn::new(self)
+    }
+    /**Sign up with a phone number
+
+Requires `phone` and the `signup` code sent to it (`phoneCode`). `userName` defaults to the phone number.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/PhoneSignUp`
+
+```ignore
+let response = client.app_phone_sign_up()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_phone_sign_up(&self) -> builder::AppPhoneSignUp<'_> {
+        builder::AppPhoneSignUp::new(self)
+    }
+    /**The signed-in user's points ledger
+
+Newest first, filtered by `type`, with the total and current balance.
+
+Permission: an access token the app issued to the user.
+
+Sends a `GET` request to `/api/AppUsers/{appId}/PointLog`
+
+Arguments:
+- `app_id`
+- `skip`: Default 0.
+- `take`: 1–100, default 10.
+- `type_`: 0 all (default), 1 credits (recharges and bonuses), 2 debits.
+```ignore
+let response = client.app_point_log()
+    .app_id(app_id)
+    .skip(skip)
+    .take(take)
+    .type_(type_)
+    .send()
+    .await;
+```*/
+    pub fn app_point_log(&self) -> builder::AppPointLog<'_> {
+        builder::AppPointLog::new(self)
+    }
+    /**The signed-in user's profile
+
+Permission: an access token the app issued to the user.
+
+Sends a `GET` request to `/api/AppUsers/{appId}/Profile`
+
+```ignore
+let response = client.app_profile_get()
+    .app_id(app_id)
+    .send()
+    .await;
+```*/
+    pub fn app_profile_get(&self) -> builder::AppProfileGet<'_> {
+        builder::AppProfileGet::new(self)
+    }
+    /**Update the signed-in user's profile
+
+`avatar`, `nickName` and `data`; blank or missing fields stay.
+
+Permission: an access token the app issued to the user.
+
+Sends a `PUT` request to `/api/AppUsers/{appId}/Profile`
+
+```ignore
+let response = client.app_profile_update()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_profile_update(&self) -> builder::AppProfileUpdate<'_> {
+        builder::AppProfileUpdate::new(self)
+    }
+    /**The QR code of a sign-in key
+
+A PNG (default) or SVG image encoding the `signInKey` of a pending sign-in (404 once it has expired or been used).
+
+Permission: none.
+
+Sends a `GET` request to `/api/AppUsers/{appId}/QRCodeImage`
+
+Arguments:
+- `app_id`
+- `format`: `png` (default) or `svg`.
+- `sign_in_key`
+```ignore
+let response = client.app_qr_image()
+    .app_id(app_id)
+    .format(format)
+    .sign_in_key(sign_in_key)
+    .send()
+    .await;
+```*/
+    pub fn app_qr_image(&self) -> builder::AppQrImage<'_> {
+        builder::AppQrImage::new(self)
+    }
+    /**Start a QR-code sign-in
+
+Answers a `signInKey` (32 hex characters) valid 5 minutes; show its QR code (`QRCodeImage`) and poll `QRCodeSignIn`.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/QRCodePreSignIn`
+
+```ignore
+let response = client.app_qr_pre_sign_in()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_qr_pre_sign_in(&self) -> builder::AppQrPreSignIn<'_> {
+        builder::AppQrPreSignIn::new(self)
+    }
+    /**Scan a QR code
+
+Called by the scanning app: marks the sign-in scanned and answers the app card to show. Valid once, from the pending state only (409 after).
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeScan`
+
+```ignore
+let response = client.app_qr_scan()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_qr_scan(&self) -> builder::AppQrScan<'_> {
+        builder::AppQrScan::new(self)
+    }
+    /**Poll a QR-code sign-in
+
+While pending, 400 with `err` starting `authorization_pending:` and saying what is awaited (the scan, or the confirmation), as RFC 8628 polling does; 410 once expired or spent; the token once confirmed (the key is then spent).
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeSignIn`
+
+```ignore
+let response = client.app_qr_sign_in()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_qr_sign_in(&self) -> builder::AppQrSignIn<'_> {
+        builder::AppQrSignIn::new(self)
+    }
+    /**Confirm a QR-code sign-in
+
+Called by the scanning app after the scan: links or creates the user by (`platform`, `unionID`) — with WeChat credentials configured, by the `code2session` answer for `code` instead — and completes the sign-in. Answers the scanning side's token.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeSignUp`
+
+```ignore
+let response = client.app_qr_sign_up()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_qr_sign_up(&self) -> builder::AppQrSignUp<'_> {
+        builder::AppQrSignUp::new(self)
+    }
+    /**Recharge points
+
+Credits `price ×` the app's points per currency unit in one transaction. With an `Idempotency-Key` header (1–100 characters) a retry applies once and answers as the first; the same key with another body is 422.
+
+Permission: an access token the app issued to the user.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/RechargePoints`
+
+```ignore
+let response = client.app_recharge_points()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_recharge_points(&self) -> builder::AppRechargePoints<'_> {
+        builder::AppRechargePoints::new(self)
+    }
+    /**Reset a password with a code
+
+Requires `phone` or `email`, the `forgetpwd` code sent to it (`code`) and the new password (`pwd`). A wrong code and an unknown address give the same 400.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/ResetPwd`
+
+```ignore
+let response = client.app_reset_password()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_reset_password(&self) -> builder::AppResetPassword<'_> {
+        builder::AppResetPassword::new(self)
+    }
+    /**Send a code by email
+
+As SendSMSCode, over SMTP with the app's template.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/SendEmailCode`
+
+```ignore
+let response = client.app_send_email_code()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_send_email_code(&self) -> builder::AppSendEmailCode<'_> {
+        builder::AppSendEmailCode::new(self)
+    }
+    /**Send a code by SMS
+
+Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`), valid 10 minutes, at most 5 wrong attempts. One send per number per 60 s and a daily cap per number and per client address (429 with the wait). The answer never says whether the number has an account.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/SendSMSCode`
+
+```ignore
+let response = client.app_send_sms_code()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_send_sms_code(&self) -> builder::AppSendSmsCode<'_> {
+        builder::AppSendSmsCode::new(self)
+    }
+    /**Sign in with a password
+
+`userName` may be the user name, email or phone. A wrong name or password gives the same 401; 5 failures per account or 20 per address in 15 minutes answer 429.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/SignIn`
+
+```ignore
+let response = client.app_sign_in()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_sign_in(&self) -> builder::AppSignIn<'_> {
+        builder::AppSignIn::new(self)
+    }
+    /**Sign up with a user name and password
+
+Requires `userName` and `pwd`; `phone`+`phoneCode` and `email`+`emailCode` when the app requires them, or whenever given (a phone or email is stored only verified). 409 if the user name, phone or email is taken; 403 if the app disabled sign-up.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/SignUp`
+
+```ignore
+let response = client.app_sign_up()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_sign_up(&self) -> builder::AppSignUp<'_> {
+        builder::AppSignUp::new(self)
+    }
+    /**Sign in by unionID
+
+Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404. Failures are throttled like password sign-ins.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/UnionIDSignIn`
+
+```ignore
+let response = client.app_union_id_sign_in()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_union_id_sign_in(&self) -> builder::AppUnionIdSignIn<'_> {
+        builder::AppUnionIdSignIn::new(self)
+    }
+    /**Sign up by unionID
+
+Requires `unionID` and `platform`; creates a user linked to them (409 if the identity or the user name is taken). `userName` defaults to the unionID. Needs the app's unionID sign-in and sign-up enabled.
+
+Permission: none.
+
+Sends a `POST` request to `/api/AppUsers/{appId}/UnionIDSignUp`
+
+```ignore
+let response = client.app_union_id_sign_up()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_union_id_sign_up(&self) -> builder::AppUnionIdSignUp<'_> {
+        builder::AppUnionIdSignUp::new(self)
+    }
     /**List clients
 
 Filters, sorts and pages the clients of the caller's tenant.
@@ -9827,6 +15201,41 @@ let response = client.client_delete()
     pub fn client_delete(&self) -> builder::ClientDelete<'_> {
         builder::ClientDelete::new(self)
     }
+    /**View an app's end-user settings
+
+The settings `/api/AppUsers/{appId}/…` and `/api/OAuth/{appId}/…` apply for this client: sign-up rules, token lifetime, points, code templates, the GrantCode whitelist and WeChat mini-program credentials (the secret is never shown).
+
+Permission: `isms.client.detail`.
+
+Sends a `GET` request to `/api/Client/{id}/AppSettings`
+
+```ignore
+let response = client.app_settings_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn app_settings_view(&self) -> builder::AppSettingsView<'_> {
+        builder::AppSettingsView::new(self)
+    }
+    /**Update an app's end-user settings
+
+Fields present replace the stored ones. Templates must contain `{code}`; 422 names the first invalid field. Answers with the settings as now stored.
+
+Permission: `isms.client.put`.
+
+Sends a `PUT` request to `/api/Client/{id}/AppSettings`
+
+```ignore
+let response = client.app_settings_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_settings_update(&self) -> builder::AppSettingsUpdate<'_> {
+        builder::AppSettingsUpdate::new(self)
+    }
     /**List identity resources
 
 Filters, sorts and pages the identity resources of the caller's tenant.
@@ -9926,6 +15335,87 @@ let response = client.identity_resource_delete()
 ```*/
     pub fn identity_resource_delete(&self) -> builder::IdentityResourceDelete<'_> {
         builder::IdentityResourceDelete::new(self)
+    }
+    /**Exchange a code for a token (app scheme)
+
+Single use within 120 s. Records the consent (scopes, redirect URI, expiry `expireInDays`) and answers a token living that many days.
+
+Permission: none.
+
+Sends a `POST` request to `/api/OAuth/{appId}/Authorize`
+
+Arguments:
+- `app_id`
+- `code`
+- `scheme`: Always `app` (the default).
+```ignore
+let response = client.app_authorize()
+    .app_id(app_id)
+    .code(code)
+    .scheme(scheme)
+    .send()
+    .await;
+```*/
+    pub fn app_authorize(&self) -> builder::AppAuthorize<'_> {
+        builder::AppAuthorize::new(self)
+    }
+    /**The caller's consents
+
+Every live consent the user gave in this tenant, from GrantCode and from the hosted consent page.
+
+Permission: an access token the app issued to the user.
+
+Sends a `GET` request to `/api/OAuth/{appId}/Consents`
+
+```ignore
+let response = client.app_consent_list()
+    .app_id(app_id)
+    .send()
+    .await;
+```*/
+    pub fn app_consent_list(&self) -> builder::AppConsentList<'_> {
+        builder::AppConsentList::new(self)
+    }
+    /**Revoke a consent
+
+Deletes one of the caller's consents and revokes every token and refresh token the user's grants to that app carry (404 if it is not the caller's).
+
+Permission: an access token the app issued to the user.
+
+Sends a `DELETE` request to `/api/OAuth/{appId}/Consents/{id}`
+
+```ignore
+let response = client.app_consent_delete()
+    .app_id(app_id)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn app_consent_delete(&self) -> builder::AppConsentDelete<'_> {
+        builder::AppConsentDelete::new(self)
+    }
+    /**Grant a one-time code (app scheme)
+
+The user authenticates (`account`/`email`/`phone` with password, or `unionid`) and allows `scopes` for `redirect_uri`, which must be in the app's whitelist. Answers a 32-hex code valid 120 s for `Authorize`.
+
+Permission: none.
+
+Sends a `POST` request to `/api/OAuth/{appId}/GrantCode`
+
+Arguments:
+- `app_id`
+- `scheme`: Always `app` (the default).
+- `body`
+```ignore
+let response = client.app_grant_code()
+    .app_id(app_id)
+    .scheme(scheme)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_grant_code(&self) -> builder::AppGrantCode<'_> {
+        builder::AppGrantCode::new(self)
     }
     /**List roles
 
@@ -10267,6 +15757,57 @@ let response = client.metrics_get()
     pub fn metrics_get(&self) -> builder::MetricsGet<'_> {
         builder::MetricsGet::new(self)
     }
+    /**Send a sign-in code by SMS (seed 004)
+
+A 6-digit `signin` code valid 10 minutes for `mobile`, with the same limits as SendSMSCode. Answers `{"expires_in": 600}`.
+
+Permission: client authentication.
+
+Sends a `POST` request to `/mobile/code/get`
+
+```ignore
+let response = client.mobile_code_get()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn mobile_code_get(&self) -> builder::MobileCodeGet<'_> {
+        builder::MobileCodeGet::new(self)
+    }
+    /**Check a sign-in code (seed 004)
+
+Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`).
+
+Permission: none.
+
+Sends a `POST` request to `/mobile/code/verify`
+
+```ignore
+let response = client.mobile_code_verify()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn mobile_code_verify(&self) -> builder::MobileCodeVerify<'_> {
+        builder::MobileCodeVerify::new(self)
+    }
+    /**Token by SMS code (seed 004)
+
+The `mobile` grant at its own path: `mobile` and `code` with HTTP basic client authentication; same as `grant_type=mobile` at `/oauth/token`.
+
+Permission: client authentication.
+
+Sends a `POST` request to `/mobile/token`
+
+```ignore
+let response = client.mobile_token()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn mobile_token(&self) -> builder::MobileToken<'_> {
+        builder::MobileToken::new(self)
+    }
     /**Authorization endpoint
 
 RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the authorization code flow. Shows the hosted sign-in page (and the consent page when the client requires consent), then redirects to the client's registered redirect URI with `code`, `state` and `iss` (RFC 9207), by query or `form_post`. An unknown client or unregistered redirect URI gets an error page and no redirect; every other error is redirected as RFC 6749 §4.1.2.1 says.
@@ -10502,6 +16043,23 @@ let response = client.health_ready()
     pub fn health_ready(&self) -> builder::HealthReady<'_> {
         builder::HealthReady::new(self)
     }
+    /**Token by third-party identifier (seed 004)
+
+The `sign` grant at its own path: `sign` (an openId or unionId the client has verified) with HTTP basic client authentication; same as `grant_type=sign` at `/oauth/token`.
+
+Permission: client authentication.
+
+Sends a `POST` request to `/sign/token`
+
+```ignore
+let response = client.sign_token()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn sign_token(&self) -> builder::SignToken<'_> {
+        builder::SignToken::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -10613,6 +16171,2097 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "discovery_openid",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_email_sign_in`]
+
+[`Client::app_email_sign_in`]: super::Client::app_email_sign_in*/
+    #[derive(Debug, Clone)]
+    pub struct AppEmailSignIn<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::EmailSignIn, String>,
+    }
+    impl<'a> AppEmailSignIn<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::EmailSignIn>,
+            <V as std::convert::TryInto<types::EmailSignIn>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `EmailSignIn` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::EmailSignIn,
+            ) -> types::builder::EmailSignIn,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/EmailSignIn`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::EmailSignIn::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/EmailSignIn", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_email_sign_in",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_email_sign_up`]
+
+[`Client::app_email_sign_up`]: super::Client::app_email_sign_up*/
+    #[derive(Debug, Clone)]
+    pub struct AppEmailSignUp<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::SignUp, String>,
+    }
+    impl<'a> AppEmailSignUp<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SignUp>,
+            <V as std::convert::TryInto<types::SignUp>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `SignUp` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::SignUp) -> types::builder::SignUp,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/EmailSignUp`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::SignUp::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/EmailSignUp", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_email_sign_up",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_phone_sign_in`]
+
+[`Client::app_phone_sign_in`]: super::Client::app_phone_sign_in*/
+    #[derive(Debug, Clone)]
+    pub struct AppPhoneSignIn<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::PhoneSignIn, String>,
+    }
+    impl<'a> AppPhoneSignIn<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PhoneSignIn>,
+            <V as std::convert::TryInto<types::PhoneSignIn>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PhoneSignIn` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PhoneSignIn,
+            ) -> types::builder::PhoneSignIn,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/PhoneSignIn`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::PhoneSignIn::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/PhoneSignIn", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_phone_sign_in",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_phone_sign_up`]
+
+[`Client::app_phone_sign_up`]: super::Client::app_phone_sign_up*/
+    #[derive(Debug, Clone)]
+    pub struct AppPhoneSignUp<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::SignUp, String>,
+    }
+    impl<'a> AppPhoneSignUp<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SignUp>,
+            <V as std::convert::TryInto<types::SignUp>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `SignUp` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::SignUp) -> types::builder::SignUp,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/PhoneSignUp`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::SignUp::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/PhoneSignUp", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_phone_sign_up",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_point_log`]
+
+[`Client::app_point_log`]: super::Client::app_point_log*/
+    #[derive(Debug, Clone)]
+    pub struct AppPointLog<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        skip: Result<Option<i64>, String>,
+        take: Result<Option<i64>, String>,
+        type_: Result<Option<i64>, String>,
+    }
+    impl<'a> AppPointLog<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                skip: Ok(None),
+                take: Ok(None),
+                type_: Ok(None),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for take failed".to_string());
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for type_ failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/AppUsers/{appId}/PointLog`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForPointLog>, Error<types::AppError>> {
+            let Self { client, app_id, skip, take, type_ } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/PointLog", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_point_log",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_profile_get`]
+
+[`Client::app_profile_get`]: super::Client::app_profile_get*/
+    #[derive(Debug, Clone)]
+    pub struct AppProfileGet<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+    }
+    impl<'a> AppProfileGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/AppUsers/{appId}/Profile`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForProfile>, Error<types::AppError>> {
+            let Self { client, app_id } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/Profile", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_profile_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_profile_update`]
+
+[`Client::app_profile_update`]: super::Client::app_profile_update*/
+    #[derive(Debug, Clone)]
+    pub struct AppProfileUpdate<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::ProfileUpdate, String>,
+    }
+    impl<'a> AppProfileUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ProfileUpdate>,
+            <V as std::convert::TryInto<types::ProfileUpdate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ProfileUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ProfileUpdate,
+            ) -> types::builder::ProfileUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/AppUsers/{appId}/Profile`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ProfileUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/Profile", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_profile_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_qr_image`]
+
+[`Client::app_qr_image`]: super::Client::app_qr_image*/
+    #[derive(Debug, Clone)]
+    pub struct AppQrImage<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        format: Result<Option<::std::string::String>, String>,
+        sign_in_key: Result<::std::string::String, String>,
+    }
+    impl<'a> AppQrImage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                format: Ok(None),
+                sign_in_key: Err("sign_in_key was not initialized".to_string()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for format failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sign_in_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sign_in_key = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sign_in_key failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/AppUsers/{appId}/QRCodeImage`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client, app_id, format, sign_in_key } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let sign_in_key = sign_in_key.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/QRCodeImage", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("format", &format))
+                .query(&progenitor_client::QueryParam::new("signInKey", &sign_in_key))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_qr_image",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            }
+        }
+    }
+    /**Builder for [`Client::app_qr_pre_sign_in`]
+
+[`Client::app_qr_pre_sign_in`]: super::Client::app_qr_pre_sign_in*/
+    #[derive(Debug, Clone)]
+    pub struct AppQrPreSignIn<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::QrPreSignIn, String>,
+    }
+    impl<'a> AppQrPreSignIn<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::QrPreSignIn>,
+            <V as std::convert::TryInto<types::QrPreSignIn>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `QrPreSignIn` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::QrPreSignIn,
+            ) -> types::builder::QrPreSignIn,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodePreSignIn`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForString>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::QrPreSignIn::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/QRCodePreSignIn", client.baseurl, encode_path(&
+                app_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_qr_pre_sign_in",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_qr_scan`]
+
+[`Client::app_qr_scan`]: super::Client::app_qr_scan*/
+    #[derive(Debug, Clone)]
+    pub struct AppQrScan<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::QrKey, String>,
+    }
+    impl<'a> AppQrScan<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::QrKey>,
+            <V as std::convert::TryInto<types::QrKey>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `QrKey` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::QrKey) -> types::builder::QrKey,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeScan`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppCard>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::QrKey::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/QRCodeScan", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_qr_scan",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_qr_sign_in`]
+
+[`Client::app_qr_sign_in`]: super::Client::app_qr_sign_in*/
+    #[derive(Debug, Clone)]
+    pub struct AppQrSignIn<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::QrKey, String>,
+    }
+    impl<'a> AppQrSignIn<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::QrKey>,
+            <V as std::convert::TryInto<types::QrKey>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `QrKey` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::QrKey) -> types::builder::QrKey,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeSignIn`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::QrKey::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/QRCodeSignIn", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_qr_sign_in",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_qr_sign_up`]
+
+[`Client::app_qr_sign_up`]: super::Client::app_qr_sign_up*/
+    #[derive(Debug, Clone)]
+    pub struct AppQrSignUp<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::SignUp, String>,
+    }
+    impl<'a> AppQrSignUp<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SignUp>,
+            <V as std::convert::TryInto<types::SignUp>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `SignUp` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::SignUp) -> types::builder::SignUp,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeSignUp`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::SignUp::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/QRCodeSignUp", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_qr_sign_up",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_recharge_points`]
+
+[`Client::app_recharge_points`]: super::Client::app_recharge_points*/
+    #[derive(Debug, Clone)]
+    pub struct AppRechargePoints<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::Recharge, String>,
+    }
+    impl<'a> AppRechargePoints<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Recharge>,
+            <V as std::convert::TryInto<types::Recharge>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `Recharge` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::Recharge) -> types::builder::Recharge,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/RechargePoints`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::Recharge::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/RechargePoints", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_recharge_points",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_reset_password`]
+
+[`Client::app_reset_password`]: super::Client::app_reset_password*/
+    #[derive(Debug, Clone)]
+    pub struct AppResetPassword<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::ResetPassword, String>,
+    }
+    impl<'a> AppResetPassword<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ResetPassword>,
+            <V as std::convert::TryInto<types::ResetPassword>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ResetPassword` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ResetPassword,
+            ) -> types::builder::ResetPassword,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/ResetPwd`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ResetPassword::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/ResetPwd", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_reset_password",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_send_email_code`]
+
+[`Client::app_send_email_code`]: super::Client::app_send_email_code*/
+    #[derive(Debug, Clone)]
+    pub struct AppSendEmailCode<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::SendEmailCode, String>,
+    }
+    impl<'a> AppSendEmailCode<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SendEmailCode>,
+            <V as std::convert::TryInto<types::SendEmailCode>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SendEmailCode` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SendEmailCode,
+            ) -> types::builder::SendEmailCode,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/SendEmailCode`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SendEmailCode::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/SendEmailCode", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_send_email_code",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_send_sms_code`]
+
+[`Client::app_send_sms_code`]: super::Client::app_send_sms_code*/
+    #[derive(Debug, Clone)]
+    pub struct AppSendSmsCode<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::SendSmsCode, String>,
+    }
+    impl<'a> AppSendSmsCode<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SendSmsCode>,
+            <V as std::convert::TryInto<types::SendSmsCode>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SendSmsCode` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SendSmsCode,
+            ) -> types::builder::SendSmsCode,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/SendSMSCode`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::SendSmsCode::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/SendSMSCode", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_send_sms_code",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_sign_in`]
+
+[`Client::app_sign_in`]: super::Client::app_sign_in*/
+    #[derive(Debug, Clone)]
+    pub struct AppSignIn<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::PasswordSignIn, String>,
+    }
+    impl<'a> AppSignIn<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PasswordSignIn>,
+            <V as std::convert::TryInto<
+                types::PasswordSignIn,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PasswordSignIn` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PasswordSignIn,
+            ) -> types::builder::PasswordSignIn,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/SignIn`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PasswordSignIn::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/SignIn", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_sign_in",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_sign_up`]
+
+[`Client::app_sign_up`]: super::Client::app_sign_up*/
+    #[derive(Debug, Clone)]
+    pub struct AppSignUp<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::SignUp, String>,
+    }
+    impl<'a> AppSignUp<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SignUp>,
+            <V as std::convert::TryInto<types::SignUp>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `SignUp` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::SignUp) -> types::builder::SignUp,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/SignUp`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::SignUp::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/SignUp", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_sign_up",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_union_id_sign_in`]
+
+[`Client::app_union_id_sign_in`]: super::Client::app_union_id_sign_in*/
+    #[derive(Debug, Clone)]
+    pub struct AppUnionIdSignIn<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::UnionIdSignIn, String>,
+    }
+    impl<'a> AppUnionIdSignIn<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UnionIdSignIn>,
+            <V as std::convert::TryInto<types::UnionIdSignIn>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UnionIdSignIn` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UnionIdSignIn,
+            ) -> types::builder::UnionIdSignIn,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/UnionIDSignIn`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UnionIdSignIn::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/UnionIDSignIn", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_union_id_sign_in",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_union_id_sign_up`]
+
+[`Client::app_union_id_sign_up`]: super::Client::app_union_id_sign_up*/
+    #[derive(Debug, Clone)]
+    pub struct AppUnionIdSignUp<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::SignUp, String>,
+    }
+    impl<'a> AppUnionIdSignUp<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SignUp>,
+            <V as std::convert::TryInto<types::SignUp>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `SignUp` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::SignUp) -> types::builder::SignUp,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/UnionIDSignUp`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::SignUp::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/UnionIDSignUp", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_union_id_sign_up",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -11202,6 +18851,202 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::app_settings_view`]
+
+[`Client::app_settings_view`]: super::Client::app_settings_view*/
+    #[derive(Debug, Clone)]
+    pub struct AppSettingsView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> AppSettingsView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/Client/{id}/AppSettings`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForAppSettings>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Client/{}/AppSettings", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_settings_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_settings_update`]
+
+[`Client::app_settings_update`]: super::Client::app_settings_update*/
+    #[derive(Debug, Clone)]
+    pub struct AppSettingsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::AppSettingsUpdate, String>,
+    }
+    impl<'a> AppSettingsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AppSettingsUpdate>,
+            <V as std::convert::TryInto<
+                types::AppSettingsUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AppSettingsUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AppSettingsUpdate,
+            ) -> types::builder::AppSettingsUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/Client/{id}/AppSettings`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForAppSettings>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AppSettingsUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Client/{}/AppSettings", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_settings_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::identity_resource_list`]
 
 [`Client::identity_resource_list`]: super::Client::identity_resource_list*/
@@ -11738,6 +19583,420 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "identity_resource_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_authorize`]
+
+[`Client::app_authorize`]: super::Client::app_authorize*/
+    #[derive(Debug, Clone)]
+    pub struct AppAuthorize<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        code: Result<Option<::std::string::String>, String>,
+        scheme: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> AppAuthorize<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                code: Ok(None),
+                scheme: Ok(None),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn scheme<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.scheme = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for scheme failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/OAuth/{appId}/Authorize`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+            let Self { client, app_id, code, scheme } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let scheme = scheme.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/OAuth/{}/Authorize", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("scheme", &scheme))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_authorize",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_consent_list`]
+
+[`Client::app_consent_list`]: super::Client::app_consent_list*/
+    #[derive(Debug, Clone)]
+    pub struct AppConsentList<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+    }
+    impl<'a> AppConsentList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/OAuth/{appId}/Consents`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::EnvelopeForArrayOfAppConsent>,
+            Error<types::AppError>,
+        > {
+            let Self { client, app_id } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/OAuth/{}/Consents", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_consent_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_consent_delete`]
+
+[`Client::app_consent_delete`]: super::Client::app_consent_delete*/
+    #[derive(Debug, Clone)]
+    pub struct AppConsentDelete<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        id: Result<i64, String>,
+    }
+    impl<'a> AppConsentDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/OAuth/{appId}/Consents/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+            let Self { client, app_id, id } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/OAuth/{}/Consents/{}", client.baseurl, encode_path(& app_id
+                .to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_consent_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_grant_code`]
+
+[`Client::app_grant_code`]: super::Client::app_grant_code*/
+    #[derive(Debug, Clone)]
+    pub struct AppGrantCode<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        scheme: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::GrantCodeRequest, String>,
+    }
+    impl<'a> AppGrantCode<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                scheme: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn scheme<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.scheme = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for scheme failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GrantCodeRequest>,
+            <V as std::convert::TryInto<
+                types::GrantCodeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `GrantCodeRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::GrantCodeRequest,
+            ) -> types::builder::GrantCodeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/OAuth/{appId}/GrantCode`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnvelopeForGrantCode>, Error<types::AppError>> {
+            let Self { client, app_id, scheme, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let scheme = scheme.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::GrantCodeRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/OAuth/{}/GrantCode", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("scheme", &scheme))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_grant_code",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -13552,6 +21811,294 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::mobile_code_get`]
+
+[`Client::mobile_code_get`]: super::Client::mobile_code_get*/
+    #[derive(Debug, Clone)]
+    pub struct MobileCodeGet<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MobileCodeRequest, String>,
+    }
+    impl<'a> MobileCodeGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MobileCodeRequest>,
+            <V as std::convert::TryInto<
+                types::MobileCodeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MobileCodeRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MobileCodeRequest,
+            ) -> types::builder::MobileCodeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/code/get`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeSent>, Error<types::OAuthError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MobileCodeRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/mobile/code/get", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "mobile_code_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::mobile_code_verify`]
+
+[`Client::mobile_code_verify`]: super::Client::mobile_code_verify*/
+    #[derive(Debug, Clone)]
+    pub struct MobileCodeVerify<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MobileCodeRequest, String>,
+    }
+    impl<'a> MobileCodeVerify<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MobileCodeRequest>,
+            <V as std::convert::TryInto<
+                types::MobileCodeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MobileCodeRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MobileCodeRequest,
+            ) -> types::builder::MobileCodeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/code/verify`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CodeChecked>, Error<types::OAuthError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MobileCodeRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/mobile/code/verify", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "mobile_code_verify",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::mobile_token`]
+
+[`Client::mobile_token`]: super::Client::mobile_token*/
+    #[derive(Debug, Clone)]
+    pub struct MobileToken<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MobileTokenRequest, String>,
+    }
+    impl<'a> MobileToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MobileTokenRequest>,
+            <V as std::convert::TryInto<
+                types::MobileTokenRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MobileTokenRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MobileTokenRequest,
+            ) -> types::builder::MobileTokenRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/mobile/token`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenResponse>, Error<types::OAuthError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MobileTokenRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/mobile/token", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "mobile_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::oauth_authorize`]
 
 [`Client::oauth_authorize`]: super::Client::oauth_authorize*/
@@ -14694,6 +23241,102 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "health_ready",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::sign_token`]
+
+[`Client::sign_token`]: super::Client::sign_token*/
+    #[derive(Debug, Clone)]
+    pub struct SignToken<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SignTokenRequest, String>,
+    }
+    impl<'a> SignToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SignTokenRequest>,
+            <V as std::convert::TryInto<
+                types::SignTokenRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SignTokenRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SignTokenRequest,
+            ) -> types::builder::SignTokenRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/sign/token`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenResponse>, Error<types::OAuthError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SignTokenRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/sign/token", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sign_token",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

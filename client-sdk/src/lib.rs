@@ -35,9 +35,12 @@ impl types::TokenRequest {
             scope: scope.map(str::to_string),
             code: None,
             code_verifier: None,
+            mobile: None,
             password: None,
+            platform: None,
             redirect_uri: None,
             refresh_token: None,
+            sign: None,
             username: None,
         }
     }

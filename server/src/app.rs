@@ -3,6 +3,7 @@
 use crate::cache::TtlCache;
 use crate::config::Settings;
 use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
+use crate::delivery::Delivery;
 use crate::domain::oauth::deny_list::DenyList;
 use crate::domain::oauth::mint::AccessClaims;
 use crate::error::{Error, Result};
@@ -34,6 +35,10 @@ pub struct App {
     /// still checked on every use.
     pub verified_tokens: TtlCache<String, AccessClaims>,
     pub metrics: Metrics,
+    /// Sends verification codes.
+    pub delivery: Delivery,
+    /// Outbound HTTP (SMS providers, WeChat).
+    pub http: reqwest::Client,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
     pub default_tenant: i64,
     tenant_cache: TtlCache<String, TenantRef>,
@@ -49,11 +54,21 @@ pub struct App {
 pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi/keyward.json");
 
 impl App {
-    pub fn new(settings: Settings, store: Store, keys: KeyRing, mac: Mac, default_tenant: i64) -> Arc<App> {
+    pub fn new(
+        settings: Settings,
+        store: Store,
+        keys: KeyRing,
+        mac: Mac,
+        default_tenant: i64,
+    ) -> anyhow::Result<Arc<App>> {
         // Password hashing leaves one core to the async runtime, so a burst
         // of sign-ins cannot stall every other request.
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Arc::new(App {
+        let http = crate::delivery::http_client()?;
+        let delivery = Delivery::new(&settings.delivery, http.clone())?;
+        Ok(Arc::new(App {
+            delivery,
+            http,
             settings,
             store,
             keys,
@@ -67,7 +82,7 @@ impl App {
             client_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),
             openapi: OPENAPI_DOCUMENT,
-        })
+        }))
     }
 
     /// Fixes the issuer once the server's address is known.

@@ -39,6 +39,92 @@ pub struct ServerArgs {
     /// (0 = never) [default: 0].
     #[arg(long, env = "KEYWARD_KEY_ROTATION_DAYS")]
     pub key_rotation_days: Option<i64>,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+/// How verification codes reach people. Each channel is off until
+/// configured; the outbox file is for local development only.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryArgs {
+    /// SMTP server host; email codes are off without it.
+    #[arg(long, env = "KEYWARD_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port [default: 587 for starttls, 465 for tls, 25 for none].
+    #[arg(long, env = "KEYWARD_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// `starttls`, `tls` (implicit) or `none` [default: starttls].
+    #[arg(long, env = "KEYWARD_SMTP_TLS")]
+    pub smtp_tls: Option<String>,
+    #[arg(long, env = "KEYWARD_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    #[arg(long, env = "KEYWARD_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// Sender address, e.g. `Keyward <no-reply@example.com>`.
+    #[arg(long, env = "KEYWARD_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// `aliyun` or `webhook`; SMS codes are off without it.
+    #[arg(long, env = "KEYWARD_SMS_PROVIDER")]
+    pub sms_provider: Option<String>,
+    /// Aliyun SMS API endpoint [default: https://dysmsapi.aliyuncs.com/].
+    #[arg(long, env = "KEYWARD_ALIYUN_SMS_ENDPOINT")]
+    pub aliyun_sms_endpoint: Option<String>,
+    #[arg(long, env = "KEYWARD_ALIYUN_ACCESS_KEY_ID")]
+    pub aliyun_access_key_id: Option<String>,
+    #[arg(long, env = "KEYWARD_ALIYUN_ACCESS_KEY_SECRET", hide_env_values = true)]
+    pub aliyun_access_key_secret: Option<String>,
+    /// Default signature name (apps may set their own).
+    #[arg(long, env = "KEYWARD_ALIYUN_SIGN_NAME")]
+    pub aliyun_sign_name: Option<String>,
+    /// Default template code, with a `${code}` parameter (apps may set their own).
+    #[arg(long, env = "KEYWARD_ALIYUN_TEMPLATE_CODE")]
+    pub aliyun_template_code: Option<String>,
+    /// URL the webhook provider POSTs `{"phone", "text", "code"}` to.
+    #[arg(long, env = "KEYWARD_SMS_WEBHOOK_URL")]
+    pub sms_webhook_url: Option<String>,
+    /// Key of the `X-Keyward-Signature: sha256=<hex HMAC of the body>` header.
+    #[arg(long, env = "KEYWARD_SMS_WEBHOOK_SECRET", hide_env_values = true)]
+    pub sms_webhook_secret: Option<String>,
+    /// Development only: append codes for channels without a provider to
+    /// this file (JSON lines) instead of sending them.
+    #[arg(long, env = "KEYWARD_OUTBOX_FILE")]
+    pub outbox_file: Option<PathBuf>,
+    /// WeChat API base for `code2session` [default: https://api.weixin.qq.com].
+    #[arg(long, env = "KEYWARD_WECHAT_API")]
+    pub wechat_api: Option<String>,
+    /// Codes sent per destination per 24 h [default: 10].
+    #[arg(long, env = "KEYWARD_CODE_DAILY_LIMIT")]
+    pub code_daily_limit: Option<i64>,
+    /// Codes sent per client address per 24 h [default: 50].
+    #[arg(long, env = "KEYWARD_CODE_DAILY_LIMIT_PER_IP")]
+    pub code_daily_limit_per_ip: Option<i64>,
+}
+
+impl DeliveryArgs {
+    /// Each field set here wins over the file's.
+    fn over(self, file: DeliveryArgs) -> DeliveryArgs {
+        DeliveryArgs {
+            smtp_host: self.smtp_host.or(file.smtp_host),
+            smtp_port: self.smtp_port.or(file.smtp_port),
+            smtp_tls: self.smtp_tls.or(file.smtp_tls),
+            smtp_username: self.smtp_username.or(file.smtp_username),
+            smtp_password: self.smtp_password.or(file.smtp_password),
+            smtp_from: self.smtp_from.or(file.smtp_from),
+            sms_provider: self.sms_provider.or(file.sms_provider),
+            aliyun_sms_endpoint: self.aliyun_sms_endpoint.or(file.aliyun_sms_endpoint),
+            aliyun_access_key_id: self.aliyun_access_key_id.or(file.aliyun_access_key_id),
+            aliyun_access_key_secret: self.aliyun_access_key_secret.or(file.aliyun_access_key_secret),
+            aliyun_sign_name: self.aliyun_sign_name.or(file.aliyun_sign_name),
+            aliyun_template_code: self.aliyun_template_code.or(file.aliyun_template_code),
+            sms_webhook_url: self.sms_webhook_url.or(file.sms_webhook_url),
+            sms_webhook_secret: self.sms_webhook_secret.or(file.sms_webhook_secret),
+            outbox_file: self.outbox_file.or(file.outbox_file),
+            wechat_api: self.wechat_api.or(file.wechat_api),
+            code_daily_limit: self.code_daily_limit.or(file.code_daily_limit),
+            code_daily_limit_per_ip: self.code_daily_limit_per_ip.or(file.code_daily_limit_per_ip),
+        }
+    }
 }
 
 /// The file's keys mirror the flags.
@@ -52,6 +138,8 @@ struct FileSettings {
     admin_client_secret: Option<String>,
     log_level: Option<String>,
     key_rotation_days: Option<i64>,
+    #[serde(default)]
+    delivery: DeliveryArgs,
 }
 
 /// Resolved settings.
@@ -65,6 +153,8 @@ pub struct Settings {
     pub log_level: String,
     /// Automatic key rotation period in days; 0 turns it off.
     pub key_rotation_days: i64,
+    /// Code delivery, as given (checked when the server builds its senders).
+    pub delivery: DeliveryArgs,
 }
 
 impl ServerArgs {
@@ -97,6 +187,7 @@ impl ServerArgs {
                 days if days >= 0 => days,
                 _ => anyhow::bail!("key_rotation_days must be 0 (off) or a number of days"),
             },
+            delivery: self.delivery.over(file.delivery),
         })
     }
 }

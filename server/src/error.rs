@@ -17,6 +17,16 @@ pub enum Error {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// Something expired or was used up (410).
+    #[error("{0}")]
+    Gone(String),
+    /// A rate limit was hit (429); the message says how long to wait.
+    #[error("{0}")]
+    TooMany(String),
+    /// A service Keyward depends on (SMTP, SMS, WeChat) failed or is not
+    /// configured (503).
+    #[error("{0}")]
+    Unavailable(String),
     /// Something on our side failed; logged with the request id, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -59,13 +69,49 @@ impl From<keyward_api::error::OAuthError> for Refusal {
     }
 }
 
+impl Error {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::BadRequest(_) => 400,
+            Error::Unauthorized(_) => 401,
+            Error::Forbidden(_) => 403,
+            Error::NotFound(_) => 404,
+            Error::Conflict(_) => 409,
+            Error::Gone(_) => 410,
+            Error::Invalid(_) => 422,
+            Error::TooMany(_) => 429,
+            Error::Internal(_) => 500,
+            Error::Unavailable(_) => 503,
+        }
+    }
+}
+
 impl From<Error> for Refusal {
     fn from(error: Error) -> Self {
-        use keyward_api::error::OAuthError;
+        use keyward_api::error::{OAuthError, OAuthErrorCode};
         match error {
             Error::Internal(e) => Refusal::Internal(e),
             Error::Unauthorized(m) => Refusal::OAuth(OAuthError::invalid_client(m)),
+            Error::TooMany(m) => Refusal::OAuth(OAuthError::new(429, OAuthErrorCode::InvalidRequest, m)),
+            Error::Unavailable(m) => Refusal::OAuth(OAuthError::new(503, OAuthErrorCode::TemporarilyUnavailable, m)),
             other => Refusal::OAuth(OAuthError::invalid_request(other.to_string())),
+        }
+    }
+}
+
+/// The end-user API reuses OAuth steps; their refusals become 400s there.
+impl From<keyward_api::error::OAuthError> for Error {
+    fn from(e: keyward_api::error::OAuthError) -> Self {
+        Error::BadRequest(e.error_description.unwrap_or_else(|| e.error.as_str().into()))
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Internal(e) => Error::Internal(e),
+            Refusal::OAuth(e) => e.into(),
         }
     }
 }

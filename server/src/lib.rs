@@ -9,6 +9,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod http;

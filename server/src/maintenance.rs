@@ -63,6 +63,11 @@ async fn purge_expired(app: &App) -> anyhow::Result<()> {
         "DELETE FROM grants WHERE expires_at < $1",
         "DELETE FROM sessions WHERE expires_at < $1",
         "DELETE FROM login_failures WHERE window_start < $1 - 86400000",
+        "DELETE FROM verification_codes WHERE expires_at < $1",
+        "DELETE FROM send_limits WHERE last_at < $1 - 86400000",
+        "DELETE FROM qr_sign_ins WHERE expires_at < $1",
+        "DELETE FROM app_codes WHERE expires_at < $1",
+        "DELETE FROM consents WHERE expires_at < $1",
     ] {
         sqlx::query(statement).bind(now).execute(&mut *conn).await?;
     }

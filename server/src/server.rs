@@ -39,7 +39,7 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<App>> {
     let default_tenant = bootstrap::default_tenant(&store).await?;
     let keys = KeyRing::open(store.clone()).await?;
     let cookie_key = secrets::get_or_insert(&mut *store.conn().await?, "cookie_key", &secret::generate()).await?;
-    let app = App::new(settings, store, keys, Mac::new(&cookie_key)?, default_tenant);
+    let app = App::new(settings, store, keys, Mac::new(&cookie_key)?, default_tenant)?;
     app.deny_list.sync(&app.store).await?;
     if let Some((id, secret)) = app.settings.admin_client.clone() {
         bootstrap::ensure_admin_client(&app, &id, &secret).await.context("ensuring the admin client")?;

@@ -1,8 +1,9 @@
 //! Test harness: a real Keyward server on an ephemeral port, on a fresh
 //! SQLite file or a fresh PostgreSQL database, talked to over HTTP.
 
-use keyward_server::config::Settings;
+use keyward_server::config::{DeliveryArgs, Settings};
 use keyward_server::server::{Running, start};
+use sinks::Sinks;
 use sqlx::Connection;
 
 pub const ADMIN_ID: &str = "test-admin";
@@ -82,14 +83,18 @@ impl Drop for TestDb {
     }
 }
 
-/// A running server and the database under it.
+/// A running server, the database under it, and the sinks its email and
+/// SMS go to.
 pub struct TestServer {
     pub url: String,
     running: Running,
     pub db: TestDb,
+    pub sinks: Sinks,
 }
 
-fn settings(db: &TestDb) -> Settings {
+/// Settings for a test server: email to the SMTP sink (no TLS), SMS to the
+/// webhook fake (signed), WeChat to the fake `code2session`.
+pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
     Settings {
         bind: "127.0.0.1:0".parse().unwrap(),
         database_url: db.url.clone(),
@@ -97,6 +102,17 @@ fn settings(db: &TestDb) -> Settings {
         admin_client: Some((ADMIN_ID.into(), ADMIN_SECRET.into())),
         key_rotation_days: 0,
         log_level: "warn".into(),
+        delivery: DeliveryArgs {
+            smtp_host: Some("127.0.0.1".into()),
+            smtp_port: Some(sinks.smtp_port),
+            smtp_tls: Some("none".into()),
+            smtp_from: Some("Keyward <no-reply@keyward.test>".into()),
+            sms_provider: Some("webhook".into()),
+            sms_webhook_url: Some(format!("{}/sms", sinks.http_url)),
+            sms_webhook_secret: Some(sinks::WEBHOOK_SECRET.into()),
+            wechat_api: Some(sinks.http_url.clone()),
+            ..DeliveryArgs::default()
+        },
     }
 }
 
@@ -109,15 +125,27 @@ impl TestServer {
     }
 
     async fn on(db: TestDb) -> TestServer {
+        let sinks = Sinks::start().await;
+        Self::with(db, settings_for(&sinks), sinks).await
+    }
+
+    async fn with(db: TestDb, settings: impl FnOnce(&TestDb) -> Settings, sinks: Sinks) -> TestServer {
         let running = start(settings(&db)).await.expect("server starts");
-        TestServer { url: format!("http://{}", running.address), running, db }
+        TestServer { url: format!("http://{}", running.address), running, db, sinks }
     }
 
     /// Stops the server and starts a new one on the same database.
     pub async fn restart(self) -> TestServer {
-        let TestServer { running, db, .. } = self;
+        self.restart_with(|settings| settings).await
+    }
+
+    /// Stops the server and starts a new one on the same database and sinks,
+    /// with changed settings.
+    pub async fn restart_with(self, change: impl FnOnce(Settings) -> Settings) -> TestServer {
+        let TestServer { running, db, sinks, .. } = self;
         running.stop().await.expect("server stops");
-        Self::on(db).await
+        let base = settings_for(&sinks);
+        Self::with(db, move |db| change(base(db)), sinks).await
     }
 
     /// An anonymous SDK client.
@@ -152,7 +180,13 @@ impl TestServer {
     }
 }
 
+fn settings_for(sinks: &Sinks) -> impl FnOnce(&TestDb) -> Settings + use<> {
+    let sinks = sinks.clone();
+    move |db| settings(db, &sinks)
+}
+
 pub mod flow;
+pub mod sinks;
 
 /// Runs an async test function once on SQLite and once on PostgreSQL, as
 /// `<name>::sqlite` and `<name>::postgres`.

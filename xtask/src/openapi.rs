@@ -55,6 +55,9 @@ fn post_process(document: &mut Value) -> Result<()> {
                 Access::Scope(scope) => {
                     (json!([{ "bearerAuth": [] }]), format!("a user's access token with scope `{scope}`"))
                 }
+                Access::AppUser => {
+                    (json!([{ "bearerAuth": [] }]), "an access token the app issued to the user".to_string())
+                }
             };
             operation["security"] = security;
             operation["x-keyward-permission"] = json!(permission);

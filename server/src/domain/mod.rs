@@ -1,6 +1,7 @@
 //! What Keyward does, free of HTTP and SQL: each module holds one concept and
 //! reads and writes through the store.
 
+pub mod app_users;
 pub mod bootstrap;
 pub mod clients;
 pub mod identity_resources;

@@ -18,23 +18,14 @@ const SORTABLE: &[(&str, &str)] = &[
     ("lastUpdateTime", "updated_at"),
 ];
 
-fn check(user: &User) -> Result<()> {
+/// Checks a user's fields (the end-user API reuses it).
+pub fn check(user: &User) -> Result<()> {
     validate::token("userName", &user.user_name, 256)?;
     if let Some(email) = &user.email {
-        validate::length("email", email, 3, 256)?;
-        let valid = email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-            && !email.contains(char::is_whitespace);
-        if !valid {
-            return Err(Error::Invalid(format!("`email` is not an email address: {email:?}")));
-        }
+        validate::email("email", email)?;
     }
     if let Some(phone) = &user.phone_number {
-        let digits = phone.strip_prefix('+').unwrap_or(phone);
-        if !(5..=20).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Error::Invalid(format!(
-                "`phoneNumber` must be 5 to 20 digits with an optional leading +: {phone:?}"
-            )));
-        }
+        validate::phone("phoneNumber", phone)?;
     }
     validate::length("nickName", &user.nick_name, 0, 256)?;
     validate::length("avatar", &user.avatar, 0, 2000)?;
@@ -45,7 +36,7 @@ fn check(user: &User) -> Result<()> {
     Ok(())
 }
 
-fn check_password(password: &str) -> Result<()> {
+pub fn check_password(password: &str) -> Result<()> {
     validate::length("password", password, 8, 128)
 }
 

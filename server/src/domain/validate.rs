@@ -11,6 +11,24 @@ pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
     Ok(())
 }
 
+pub fn email(field: &str, value: &str) -> Result<()> {
+    length(field, value, 3, 256)?;
+    let valid = value.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !value.contains(char::is_whitespace);
+    if !valid {
+        return Err(Error::Invalid(format!("`{field}` is not an email address: {value:?}")));
+    }
+    Ok(())
+}
+
+pub fn phone(field: &str, value: &str) -> Result<()> {
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    if !(5..=20).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::Invalid(format!("`{field}` must be 5 to 20 digits with an optional leading +: {value:?}")));
+    }
+    Ok(())
+}
+
 /// A short token without whitespace or control characters (scope, permission, name).
 pub fn token(field: &str, value: &str, max: usize) -> Result<()> {
     length(field, value, 1, max)?;

@@ -34,16 +34,11 @@ pub async fn observed<T: HttpResponse, E: HttpResponseError>(
 /// (with the request id dropshot put in the logger) instead of showing them.
 pub fn admin_error(rqctx: &Ctx, error: Error) -> AdminError {
     match error {
-        Error::BadRequest(m) => AdminError::bad_request(m),
-        Error::Invalid(m) => AdminError::unprocessable(m),
-        Error::NotFound(m) => AdminError::not_found(m),
-        Error::Conflict(m) => AdminError::conflict(m),
-        Error::Unauthorized(m) => AdminError::unauthorized(m),
-        Error::Forbidden(m) => AdminError::forbidden(m),
         Error::Internal(e) => {
             slog::error!(rqctx.log, "request failed"; "error" => format!("{e:#}"));
             AdminError::internal()
         }
+        other => AdminError::new(other.status(), other.to_string()),
     }
 }
 

@@ -1,13 +1,22 @@
 //! `impl KeywardApi`: one thin function per operation.
 
+use super::app_users::{as_user, call, ip, raw};
 use super::calls::{Ctx, admin, public, tenant};
 use super::oauth;
 use crate::app::App;
+use crate::domain::app_users::accounts::{self, SignUpKind};
+use crate::domain::app_users::codes::{self, Channel};
+use crate::domain::app_users::{consents, given, points, qr, required, settings};
 use crate::domain::{clients, identity_resources, roles, tenants, users};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
-use keyward_api::IdPath;
 use keyward_api::KeywardApi;
+use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
+use keyward_api::app_user::{
+    AppCard, AppConsent, AppError, AppPath, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn, GrantCode,
+    GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate, QrImageQuery,
+    QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp, UnionIdSignIn,
+};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
@@ -15,13 +24,15 @@ use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
 };
 use keyward_api::oauth::{
-    AuthorizeRequest, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest, OAuthReply, Revoked, ServerMetadata,
-    TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest,
+    MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest, TokenReply,
+    TokenRequest, TokenTypeHintRequest, UserInfo,
 };
 use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
+use keyward_api::{AppReply, IdPath};
 use std::sync::Arc;
 
 pub enum KeywardImpl {}
@@ -346,4 +357,350 @@ impl KeywardApi for KeywardImpl {
         })
         .await
     }
+
+    async fn app_settings_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<AppSettings>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(settings::view(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn app_settings_update(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<AppSettingsUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<AppSettings>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(
+                settings::update(app, &caller, path.into_inner().id, body.into_inner()).await?,
+            )))
+        })
+        .await
+    }
+
+    async fn app_union_id_sign_in(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<UnionIdSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        let body = body.into_inner();
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            accounts::union_id_sign_in(app, tenant, target, given(&body.platform), given(&body.union_id)).await
+        })
+        .await
+    }
+
+    async fn app_union_id_sign_up(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        sign_up(&rqctx, path, body, SignUpKind::Linked).await
+    }
+
+    async fn app_sign_in(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<PasswordSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        let ip = ip(&rqctx);
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            accounts::sign_in(app, tenant, target, body.into_inner(), ip).await
+        })
+        .await
+    }
+
+    async fn app_sign_up(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        sign_up(&rqctx, path, body, SignUpKind::Account).await
+    }
+
+    async fn app_phone_sign_up(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        sign_up(&rqctx, path, body, SignUpKind::Phone).await
+    }
+
+    async fn app_phone_sign_in(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<PhoneSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        let body = body.into_inner();
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            accounts::code_sign_in(
+                app,
+                tenant,
+                target,
+                (Channel::Sms, "phone"),
+                given(&body.phone),
+                given(&body.verify_code),
+            )
+            .await
+        })
+        .await
+    }
+
+    async fn app_send_sms_code(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<SendSmsCode>,
+    ) -> Result<AppReply<bool>, AppError> {
+        let body = body.into_inner();
+        send_code(&rqctx, path, (Channel::Sms, "phone"), body.phone, body.purpose).await
+    }
+
+    async fn app_email_sign_up(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        sign_up(&rqctx, path, body, SignUpKind::Email).await
+    }
+
+    async fn app_email_sign_in(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<EmailSignIn>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        let body = body.into_inner();
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            accounts::code_sign_in(
+                app,
+                tenant,
+                target,
+                (Channel::Email, "email"),
+                given(&body.email),
+                given(&body.verify_code),
+            )
+            .await
+        })
+        .await
+    }
+
+    async fn app_send_email_code(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<SendEmailCode>,
+    ) -> Result<AppReply<bool>, AppError> {
+        let body = body.into_inner();
+        send_code(&rqctx, path, (Channel::Email, "email"), body.email, body.purpose).await
+    }
+
+    async fn app_reset_password(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<ResetPassword>,
+    ) -> Result<AppReply<bool>, AppError> {
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, _| {
+            accounts::reset_password(app, tenant, body.into_inner()).await
+        })
+        .await
+    }
+
+    async fn app_qr_pre_sign_in(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<QrPreSignIn>,
+    ) -> Result<AppReply<String>, AppError> {
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            qr::pre_sign_in(app, tenant, target, body.into_inner()).await
+        })
+        .await
+    }
+
+    async fn app_qr_image(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        query: Query<QrImageQuery>,
+    ) -> Result<http::Response<Body>, AppError> {
+        let query = query.into_inner();
+        raw(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            let (content_type, bytes) =
+                qr::image(app, tenant, target, &query.sign_in_key, query.format.as_deref()).await?;
+            http::Response::builder()
+                .header(http::header::CONTENT_TYPE, content_type)
+                .header(http::header::CACHE_CONTROL, "no-store")
+                .body(bytes.into())
+                .map_err(|e| Error::Internal(e.into()))
+        })
+        .await
+    }
+
+    async fn app_qr_sign_in(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<QrKey>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        let body = body.into_inner();
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            qr::sign_in(app, tenant, target, required(&body.sign_in_key, "signInKey")?).await
+        })
+        .await
+    }
+
+    async fn app_qr_scan(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<QrKey>,
+    ) -> Result<AppReply<AppCard>, AppError> {
+        let body = body.into_inner();
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            qr::scan(app, tenant, target, required(&body.sign_in_key, "signInKey")?).await
+        })
+        .await
+    }
+
+    async fn app_qr_sign_up(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<SignUp>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        let log = rqctx.log.clone();
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            qr::sign_up(app, &log, tenant, target, body.into_inner()).await
+        })
+        .await
+    }
+
+    async fn app_profile_get(rqctx: Ctx, path: Path<AppPath>) -> Result<AppReply<Profile>, AppError> {
+        as_user(&rqctx, path.into_inner().app_id, async |app, tenant, target, user| {
+            accounts::profile(app, tenant, target, user).await
+        })
+        .await
+    }
+
+    async fn app_profile_update(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<ProfileUpdate>,
+    ) -> Result<AppReply<bool>, AppError> {
+        as_user(&rqctx, path.into_inner().app_id, async |app, tenant, _, user| {
+            accounts::update_profile(app, tenant, user, body.into_inner()).await
+        })
+        .await
+    }
+
+    async fn app_point_log(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        query: Query<PointLogQuery>,
+    ) -> Result<AppReply<PointLog>, AppError> {
+        as_user(&rqctx, path.into_inner().app_id, async |app, _, target, user| {
+            points::log(app, target, user, query.into_inner()).await
+        })
+        .await
+    }
+
+    async fn app_recharge_points(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<Recharge>,
+    ) -> Result<AppReply<bool>, AppError> {
+        let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
+        as_user(&rqctx, path.into_inner().app_id, async |app, _, target, user| {
+            let key =
+                key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
+            points::recharge(app, target, user, body.into_inner(), key.as_deref()).await
+        })
+        .await
+    }
+
+    async fn app_grant_code(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        query: Query<SchemeQuery>,
+        body: TypedBody<GrantCodeRequest>,
+    ) -> Result<AppReply<GrantCode>, AppError> {
+        let ip = ip(&rqctx);
+        let scheme = query.into_inner().scheme;
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            consents::grant_code(app, tenant, target, given(&scheme), body.into_inner(), ip).await
+        })
+        .await
+    }
+
+    async fn app_authorize(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        query: Query<AuthorizeCodeQuery>,
+    ) -> Result<AppReply<AppToken>, AppError> {
+        let query = query.into_inner();
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            consents::authorize(app, tenant, target, given(&query.scheme), given(&query.code)).await
+        })
+        .await
+    }
+
+    async fn app_consent_list(rqctx: Ctx, path: Path<AppPath>) -> Result<AppReply<Vec<AppConsent>>, AppError> {
+        as_user(&rqctx, path.into_inner().app_id, async |app, tenant, _, user| consents::list(app, tenant, user).await)
+            .await
+    }
+
+    async fn app_consent_delete(rqctx: Ctx, path: Path<ConsentPath>) -> Result<AppReply<bool>, AppError> {
+        let path = path.into_inner();
+        as_user(&rqctx, path.app_id, async |app, tenant, _, user| consents::delete(app, tenant, user, path.id).await)
+            .await
+    }
+
+    async fn mobile_code_get(
+        rqctx: Ctx,
+        body: TypedBody<MobileCodeRequest>,
+    ) -> Result<OAuthReply<CodeSent>, OAuthError> {
+        oauth::mobile_code_get(&rqctx, body.into_inner()).await
+    }
+
+    async fn mobile_code_verify(
+        rqctx: Ctx,
+        body: TypedBody<MobileCodeRequest>,
+    ) -> Result<OAuthReply<CodeChecked>, OAuthError> {
+        oauth::mobile_code_verify(&rqctx, body.into_inner()).await
+    }
+
+    async fn mobile_token(rqctx: Ctx, body: TypedBody<MobileTokenRequest>) -> Result<TokenReply, OAuthError> {
+        oauth::mobile_token(&rqctx, body.into_inner()).await
+    }
+
+    async fn sign_token(rqctx: Ctx, body: TypedBody<SignTokenRequest>) -> Result<TokenReply, OAuthError> {
+        oauth::sign_token(&rqctx, body.into_inner()).await
+    }
+}
+
+/// The four `*SignUp` operations but QRCodeSignUp differ only in kind.
+async fn sign_up(
+    rqctx: &Ctx,
+    path: Path<AppPath>,
+    body: TypedBody<SignUp>,
+    kind: SignUpKind,
+) -> Result<AppReply<AppToken>, AppError> {
+    call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
+        accounts::sign_up(app, tenant, target, body.into_inner(), kind).await
+    })
+    .await
+}
+
+/// SendSMSCode and SendEmailCode.
+async fn send_code(
+    rqctx: &Ctx,
+    path: Path<AppPath>,
+    (channel, field): (Channel, &str),
+    destination: Option<String>,
+    purpose: Option<String>,
+) -> Result<AppReply<bool>, AppError> {
+    let ip = ip(rqctx);
+    call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
+        let destination = channel.normalize(field, required(&destination, field)?)?;
+        let purpose = codes::purpose(given(&purpose))?;
+        codes::send(app, &rqctx.log, tenant, target, (channel, &destination), purpose, ip).await?;
+        Ok(true)
+    })
+    .await
 }

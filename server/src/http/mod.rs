@@ -3,6 +3,7 @@
 //! what every handler shares (tenant, authentication, permission, metrics,
 //! error mapping).
 
+mod app_users;
 mod browser;
 mod calls;
 mod handlers;

@@ -7,7 +7,7 @@ use super::pages;
 use crate::app::App;
 use crate::domain::oauth::authorize::{self, ConsentAnswer, Outcome};
 use crate::domain::oauth::logout::{self, LoggedOut};
-use crate::domain::oauth::{bearer, client_auth, login, scopes, token};
+use crate::domain::oauth::{bearer, client_auth, login, mobile, scopes, token};
 use crate::error::{Error, Refusal, Result};
 use crate::store::identity_resources;
 use crate::store::tenants::TenantRef;
@@ -16,7 +16,8 @@ use dropshot::Body;
 use http::{Response, StatusCode};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::oauth::{
-    AuthorizeRequest, ConsentForm, LoginForm, LogoutRequest, OAuthReply, ServerMetadata, TokenRequest,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, LoginForm, LogoutRequest, MobileCodeRequest,
+    MobileTokenRequest, OAuthReply, ServerMetadata, SignTokenRequest, TokenReply, TokenRequest,
 };
 use std::future::Future;
 
@@ -110,6 +111,51 @@ pub async fn token(
         token::token(rqctx.context(), &tenant, basic, request, ip).await
     })
     .await
+}
+
+pub async fn mobile_code_get(rqctx: &Ctx, request: MobileCodeRequest) -> Result<OAuthReply<CodeSent>, OAuthError> {
+    json(rqctx, async {
+        let tenant = tenant(rqctx).await?;
+        let basic = basic_credentials(rqctx)?;
+        let ip = rqctx.request.remote_addr().ip();
+        mobile::send(rqctx.context(), &rqctx.log, &tenant, basic, request, ip).await
+    })
+    .await
+}
+
+pub async fn mobile_code_verify(
+    rqctx: &Ctx,
+    request: MobileCodeRequest,
+) -> Result<OAuthReply<CodeChecked>, OAuthError> {
+    json(rqctx, async { mobile::verify(rqctx.context(), &tenant(rqctx).await?, request).await }).await
+}
+
+/// Seed 004's `/mobile/token`: the `mobile` grant without `grant_type`.
+pub async fn mobile_token(rqctx: &Ctx, r: MobileTokenRequest) -> Result<TokenReply, OAuthError> {
+    let request = TokenRequest {
+        grant_type: "mobile".into(),
+        mobile: Some(r.mobile),
+        code: Some(r.code),
+        scope: r.scope,
+        client_id: r.client_id,
+        client_secret: r.client_secret,
+        ..TokenRequest::default()
+    };
+    token(rqctx, request).await
+}
+
+/// Seed 004's `/sign/token`: the `sign` grant without `grant_type`.
+pub async fn sign_token(rqctx: &Ctx, r: SignTokenRequest) -> Result<TokenReply, OAuthError> {
+    let request = TokenRequest {
+        grant_type: "sign".into(),
+        sign: Some(r.sign),
+        platform: r.platform,
+        scope: r.scope,
+        client_id: r.client_id,
+        client_secret: r.client_secret,
+        ..TokenRequest::default()
+    };
+    token(rqctx, request).await
 }
 
 pub async fn userinfo(rqctx: &Ctx) -> Result<OAuthReply<keyward_api::oauth::UserInfo>, OAuthError> {

@@ -216,3 +216,24 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64,
     }
     Ok((total, clients))
 }
+
+/// The JSON of a client's end-user settings (`{}` when never set).
+pub async fn app_settings(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT app_settings FROM clients WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str) -> Result<()> {
+    sqlx::query("UPDATE clients SET app_settings = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4")
+        .bind(json.to_string())
+        .bind(now_ms())
+        .bind(tenant)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -4,6 +4,28 @@ use super::{Conn, from_json, now_ms, to_json};
 use crate::error::Result;
 use sqlx::Row;
 
+/// How a consent was given, beyond its scopes.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// `authorization_code` (the hosted consent page), or GrantCode's `account`, `email`, `phone`, `unionid`.
+    pub grant_type: String,
+    pub redirect_uri: String,
+    pub remark: String,
+    /// Unix ms; `None` = does not expire.
+    pub expires_at: Option<i64>,
+}
+
+/// A consent as listed to its user.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    pub id: i64,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub context: Context,
+}
+
 /// The scopes a live consent of `user` to `client` covers.
 pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<Option<Vec<String>>> {
     let row = sqlx::query(
@@ -19,20 +41,74 @@ pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) ->
     row.map(|r| Ok(from_json(&r.try_get::<String, _>(0)?)?)).transpose()
 }
 
-/// Records (or replaces) the consent of `user` to `client` for `scopes`,
-/// without expiry.
-pub async fn upsert(conn: &mut Conn, tenant: i64, user: i64, client_id: &str, scopes: &[String]) -> Result<()> {
+/// Records (or replaces) the consent of `user` to `client` for `scopes`.
+pub async fn upsert(
+    conn: &mut Conn,
+    tenant: i64,
+    user: i64,
+    client_id: &str,
+    scopes: &[String],
+    context: &Context,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO consents (tenant_id, user_id, client_id, scopes, created_at, updated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $5, NULL) ON CONFLICT (tenant_id, user_id, client_id) \
-         DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at, expires_at = excluded.expires_at",
+        "INSERT INTO consents (tenant_id, user_id, client_id, scopes, created_at, updated_at, expires_at, grant_type, \
+         redirect_uri, remark) VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) \
+         ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
+         updated_at = excluded.updated_at, expires_at = excluded.expires_at, grant_type = excluded.grant_type, \
+         redirect_uri = excluded.redirect_uri, remark = excluded.remark",
     )
     .bind(tenant)
     .bind(user)
     .bind(client_id.to_string())
     .bind(to_json(&scopes))
     .bind(now_ms())
+    .bind(context.expires_at)
+    .bind(context.grant_type.clone())
+    .bind(context.redirect_uri.clone())
+    .bind(context.remark.clone())
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The live consents of `user`, newest first.
+pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<Consent>> {
+    let rows = sqlx::query(
+        "SELECT id, client_id, scopes, created_at, updated_at, expires_at, grant_type, redirect_uri, remark \
+         FROM consents WHERE tenant_id = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > $3) \
+         ORDER BY updated_at DESC, id DESC",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(now_ms())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Consent {
+                id: r.try_get(0)?,
+                client_id: r.try_get(1)?,
+                scopes: from_json(&r.try_get::<String, _>(2)?)?,
+                created_at: r.try_get(3)?,
+                updated_at: r.try_get(4)?,
+                context: Context {
+                    expires_at: r.try_get(5)?,
+                    grant_type: r.try_get(6)?,
+                    redirect_uri: r.try_get(7)?,
+                    remark: r.try_get(8)?,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Deletes a consent of `user`; the client it was given to, if there was one.
+pub async fn delete(conn: &mut Conn, tenant: i64, user: i64, id: i64) -> Result<Option<String>> {
+    let row = sqlx::query("DELETE FROM consents WHERE tenant_id = $1 AND user_id = $2 AND id = $3 RETURNING client_id")
+        .bind(tenant)
+        .bind(user)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
 }

@@ -20,10 +20,11 @@ pub struct Grant {
     /// Unix milliseconds: the absolute end of the refresh-token family.
     pub expires_at: i64,
     pub revoked: bool,
+    /// Rests on a consent the user can revoke (not a direct sign-in).
+    pub consented: bool,
 }
 
-const GRANT_COLUMNS: &str =
-    "g.id, g.tenant_id, g.client_id, g.user_id, g.scope, g.session_id, g.auth_time, g.expires_at, g.revoked_at";
+const GRANT_COLUMNS: &str = "g.id, g.tenant_id, g.client_id, g.user_id, g.scope, g.session_id, g.auth_time, g.expires_at, g.revoked_at, g.consented";
 
 fn grant_from(row: &AnyRow) -> Result<Grant> {
     Ok(Grant {
@@ -36,13 +37,14 @@ fn grant_from(row: &AnyRow) -> Result<Grant> {
         auth_time: row.try_get(6)?,
         expires_at: row.try_get(7)?,
         revoked: row.try_get::<Option<i64>, _>(8)?.is_some(),
+        consented: row.try_get::<i64, _>(9)? != 0,
     })
 }
 
 pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
     sqlx::query(
-        "INSERT INTO grants (id, tenant_id, client_id, user_id, scope, session_id, auth_time, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO grants (id, tenant_id, client_id, user_id, scope, session_id, auth_time, created_at, expires_at, \
+         consented) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(grant.id.clone())
     .bind(grant.tenant_id)
@@ -53,6 +55,7 @@ pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
     .bind(grant.auth_time)
     .bind(now_ms())
     .bind(grant.expires_at)
+    .bind(super::flag(grant.consented))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -72,6 +75,24 @@ pub async fn revoke(conn: &mut Conn, grant_id: &str) -> Result<()> {
         .bind(grant_id.to_string())
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Revokes every live grant resting on the consent of `user` to `client_id`
+/// (see `revoke`).
+pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT id FROM grants WHERE tenant_id = $1 AND user_id = $2 AND client_id = $3 AND consented = 1 \
+         AND revoked_at IS NULL",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(client_id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        revoke(conn, &row.try_get::<String, _>(0)?).await?;
+    }
     Ok(())
 }
 

@@ -3,17 +3,22 @@
 //! query is written once. Migrations are kept per dialect.
 
 pub mod access_tokens;
+pub mod app_codes;
 pub mod clients;
+pub mod codes;
 pub mod consents;
 pub mod grants;
 pub mod identity_resources;
 pub mod keys;
 mod list;
+pub mod points;
+pub mod qr;
 pub mod roles;
 pub mod secrets;
 pub mod sessions;
 pub mod tenants;
 pub mod throttle;
+pub mod user_links;
 pub mod users;
 
 pub use list::{Arg, Filter, Page, contains_pattern, page};

@@ -176,3 +176,24 @@ pub async fn permissions(conn: &mut Conn, id: i64) -> Result<Vec<String>> {
     }
     Ok(all)
 }
+
+/// A contact a user can be reached at, and found by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contact {
+    Phone,
+    Email,
+}
+
+/// The live user of `tenant` with this phone number or email (any case).
+pub async fn by_contact(conn: &mut Conn, tenant: i64, contact: Contact, value: &str) -> Result<Option<i64>> {
+    let sql = match contact {
+        Contact::Phone => {
+            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND phone = $2 ORDER BY id LIMIT 1"
+        }
+        Contact::Email => {
+            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND LOWER(email) = LOWER($2) ORDER BY id LIMIT 1"
+        }
+    };
+    let row = sqlx::query(sql).bind(tenant).bind(value.to_string()).fetch_optional(&mut *conn).await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}

@@ -221,7 +221,19 @@ pub async fn decide(
             return Ok(v.error(app, OAuthErrorCode::AccessDenied, "the user denied the request"));
         }
         Some(ConsentAnswer { allow: true, remember: true }) => {
-            consents::upsert(&mut conn, tenant.id, session.user_id, &v.client.client_id, &granted).await?;
+            consents::upsert(
+                &mut conn,
+                tenant.id,
+                session.user_id,
+                &v.client.client_id,
+                &granted,
+                &consents::Context {
+                    grant_type: "authorization_code".into(),
+                    redirect_uri: v.redirect_uri.clone(),
+                    ..Default::default()
+                },
+            )
+            .await?;
         }
         Some(ConsentAnswer { allow: true, remember: false }) => {}
         None if v.client.require_consent || prompts("consent") => {

@@ -8,5 +8,6 @@ pub mod deny_list;
 pub mod login;
 pub mod logout;
 pub mod mint;
+pub mod mobile;
 pub mod scopes;
 pub mod token;

@@ -6,11 +6,17 @@ use super::mint::{self, AccessSpec, IdSpec};
 use super::scopes;
 use crate::app::App;
 use crate::crypto::secret;
-use crate::error::Refusal;
+use crate::domain::app_users::accounts::{self, SignUpKind, Who};
+use crate::domain::app_users::codes::{self, Channel};
+use crate::domain::app_users::{self as app_users};
+use crate::error::{Error, Refusal};
 use crate::store::grants::{self, Grant};
+use crate::store::user_links;
+use crate::store::users::Contact;
 use crate::store::{Tx, access_tokens, now_ms, tenants::TenantRef, users};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use keyward_api::app_user::{CodePurpose, SignUp};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
 use keyward_api::oauth::{TokenRequest, TokenResponse};
@@ -18,7 +24,8 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 /// Grant types the token endpoint issues tokens for.
-pub const GRANT_TYPES: &[&str] = &["authorization_code", "refresh_token", "password", "client_credentials"];
+pub const GRANT_TYPES: &[&str] =
+    &["authorization_code", "refresh_token", "password", "client_credentials", "mobile", "sign"];
 
 /// Whether `client` may use `grant_type`.
 pub fn allows(client: &Client, grant_type: &str) -> bool {
@@ -49,6 +56,7 @@ pub async fn token(
         "refresh_token" => refresh(app, tenant, &client, request).await,
         "password" => password(app, tenant, &client, request, ip).await,
         "client_credentials" => client_credentials(app, tenant, &client, request.scope.as_deref()).await,
+        "mobile" | "sign" => external(app, tenant, &client, request, &grant_type).await,
         "" => Err(OAuthError::invalid_request("grant_type is required").into()),
         other => Err(OAuthError::unsupported_grant_type(format!("grant_type {other:?} is not supported")).into()),
     }
@@ -140,17 +148,20 @@ async fn issue(
     Ok(response(client, minted.token, issue.scope.to_string(), refresh_token, id_token))
 }
 
-fn new_grant(tenant: &TenantRef, client: &Client, user_id: i64, scope: String, session: Option<String>) -> Grant {
+/// A grant of `client` by `user_id`; `session` is the browser session of a
+/// hosted sign-in, whose grants rest on the consent given there.
+pub fn new_grant(tenant: &TenantRef, client: &Client, user_id: i64, scope: String, session: Option<String>) -> Grant {
     Grant {
         id: uuid::Uuid::new_v4().simple().to_string(),
         tenant_id: tenant.id,
         client_id: client.client_id.clone(),
         user_id,
         scope,
-        session_id: session,
         auth_time: now_ms() / 1000,
         expires_at: now_ms() + client.absolute_refresh_token_lifetime * 1000,
         revoked: false,
+        consented: session.is_some(),
+        session_id: session,
     }
 }
 
@@ -278,6 +289,81 @@ async fn password(
         }
     };
     let mut tx = app.store.begin().await?;
+    let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
+    let grant = new_grant(tenant, client, user, scope.clone(), None);
+    grants::insert(&mut tx, &grant).await?;
+    let response =
+        issue(app, &mut tx, tenant, client, Issue { grant: &grant, scope: &scope, nonce: None, id_token: false })
+            .await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// A failure of a seed 004 grant: what the user presented is refused as
+/// `invalid_grant`; limits and outages keep their status.
+fn grant_refusal(error: Error) -> Refusal {
+    match error {
+        Error::BadRequest(m) | Error::NotFound(m) | Error::Forbidden(m) | Error::Conflict(m) | Error::Gone(m) => {
+            Refusal::OAuth(OAuthError::invalid_grant(m))
+        }
+        other => other.into(),
+    }
+}
+
+/// Seed 004's grants for confidential clients: `mobile` (a phone number and
+/// the `signin` code sent to it) and `sign` (an openId or unionId the client
+/// has verified). An unknown user is created when the client's app settings
+/// allow sign-up.
+async fn external(
+    app: &App,
+    tenant: &TenantRef,
+    client: &Client,
+    request: TokenRequest,
+    grant_type: &str,
+) -> Result<TokenResponse, Refusal> {
+    let requested = scopes::requested(client, request.scope.as_deref())?;
+    let target = app_users::load(app, tenant, client.id).await?;
+    let mut conn = app.store.conn().await?;
+    let (checked, who) = if grant_type == "mobile" {
+        let phone = Channel::Sms.normalize("mobile", required(&request.mobile, "mobile")?).map_err(grant_refusal)?;
+        let code = required(&request.code, "code")?;
+        let checked = codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code)
+            .await
+            .map_err(grant_refusal)?;
+        let who = match users::by_contact(&mut conn, tenant.id, Contact::Phone, &phone).await? {
+            Some(id) => Who::Known(id),
+            None => {
+                // The phone is proven by the code just checked.
+                let body = SignUp { user_name: Some(phone.clone()), ..SignUp::default() };
+                let mut account = accounts::prepare(app, tenant, &target, &body, SignUpKind::Linked, None)
+                    .await
+                    .map_err(grant_refusal)?;
+                account.prove_phone(phone);
+                Who::New(account)
+            }
+        };
+        (Some(checked), who)
+    } else {
+        let platform = request.platform.as_deref().filter(|p| !p.is_empty()).unwrap_or("openid");
+        let (platform, union_id) = accounts::link(platform, required(&request.sign, "sign")?).map_err(grant_refusal)?;
+        let who = match user_links::user(&mut conn, tenant.id, &platform, &union_id).await? {
+            Some(id) => Who::Known(id),
+            None => {
+                let link = Some((platform, union_id));
+                let account = accounts::prepare(app, tenant, &target, &SignUp::default(), SignUpKind::Linked, link)
+                    .await
+                    .map_err(grant_refusal)?;
+                Who::New(account)
+            }
+        };
+        (None, who)
+    };
+    drop(conn);
+    let mut tx = app.store.begin().await?;
+    if let Some(checked) = checked {
+        codes::consume(&mut tx, checked).await.map_err(grant_refusal)?;
+    }
+    let user = who.resolve(&mut tx, tenant, &target).await.map_err(grant_refusal)?.id;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
     let grant = new_grant(tenant, client, user, scope.clone(), None);
     grants::insert(&mut tx, &grant).await?;

@@ -1,0 +1,441 @@
+//! Accounts through the end-user API: sign-up (by user name, phone, email,
+//! unionID, QR code), sign-in (password, code, unionID), password reset and
+//! the profile. Codes are checked and passwords hashed before the write
+//! transaction; the user, its link, its bonus and its token are written in
+//! one transaction.
+
+use super::codes::{self, Channel, Checked};
+use super::tokens::{self, How};
+use super::{AppRef, date, given, required};
+use crate::app::App;
+use crate::domain::oauth::login::{self, LoginFailure};
+use crate::domain::{users as user_rules, validate};
+use crate::error::{Error, Result};
+use crate::store::points::{self, Change};
+use crate::store::users::{self, Contact};
+use crate::store::{Tx, tenants::TenantRef, throttle, user_links};
+use keyward_api::app_user::{AppToken, CodePurpose, PasswordSignIn, Profile, ProfileUpdate, ResetPassword, SignUp};
+use keyward_api::user::User;
+use std::net::IpAddr;
+
+/// What a sign-up is made with; it decides the required fields and the
+/// default user name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUpKind {
+    Account,
+    Phone,
+    Email,
+    /// By (platform, unionID): `UnionIDSignUp` and `QRCodeSignUp`.
+    Linked,
+}
+
+impl SignUpKind {
+    fn grant_type(self) -> &'static str {
+        match self {
+            SignUpKind::Account => "account",
+            SignUpKind::Phone => "phone",
+            SignUpKind::Email => "email",
+            SignUpKind::Linked => "unionid",
+        }
+    }
+}
+
+/// A third-party identity: (platform, unionID).
+pub type Link = (String, String);
+
+/// Checks a (platform, unionID) pair's form.
+pub fn link(platform: &str, union_id: &str) -> Result<Link> {
+    validate::length("platform", platform, 1, 20)?;
+    if !platform.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(Error::Invalid(format!("`platform` may hold only letters, digits, `_` and `-`: {platform:?}")));
+    }
+    validate::token("unionID", union_id, 128)?;
+    Ok((platform.to_string(), union_id.to_string()))
+}
+
+/// A sign-up checked and ready to write.
+pub struct NewAccount {
+    user: User,
+    password_hash: Option<String>,
+    codes: Vec<Checked>,
+    link: Option<Link>,
+}
+
+impl NewAccount {
+    /// Records a phone number proven otherwise (seed 004's `mobile` grant).
+    pub fn prove_phone(&mut self, phone: String) {
+        (self.user.phone_number, self.user.phone_number_confirmed) = (Some(phone), true);
+    }
+}
+
+/// The user a sign-in resolves to: an existing one, or a checked account to
+/// create.
+pub enum Who {
+    Known(i64),
+    New(NewAccount),
+}
+
+impl Who {
+    pub async fn resolve(self, tx: &mut Tx, tenant: &TenantRef, target: &AppRef) -> Result<User> {
+        match self {
+            Who::Known(id) => users::get(tx, tenant.id, id)
+                .await?
+                .ok_or_else(|| Error::NotFound("the account no longer exists".into())),
+            Who::New(account) => create(tx, tenant, target, account).await,
+        }
+    }
+}
+
+/// A contact given at sign-up, with the code that proves it.
+async fn proven(
+    app: &App,
+    tenant: &TenantRef,
+    (channel, field, code_field): (Channel, &str, &str),
+    (value, code): (Option<&str>, Option<&str>),
+    required_by_app: bool,
+) -> Result<Option<(String, Checked)>> {
+    let Some(value) = value else {
+        if required_by_app {
+            return Err(Error::BadRequest(format!("`{field}` and `{code_field}` are required by this app")));
+        }
+        return Ok(None);
+    };
+    let code = code.ok_or_else(|| Error::BadRequest(format!("`{code_field}` is required with `{field}`")))?;
+    let value = channel.normalize(field, value)?;
+    let checked = codes::check(app, tenant, (channel, &value), CodePurpose::Signup, code).await?;
+    Ok(Some((value, checked)))
+}
+
+/// Checks a sign-up body (codes included) and hashes its password.
+pub async fn prepare(
+    app: &App,
+    tenant: &TenantRef,
+    target: &AppRef,
+    body: &SignUp,
+    kind: SignUpKind,
+    link: Option<Link>,
+) -> Result<NewAccount> {
+    let settings = &target.config.settings;
+    if !settings.sign_up_enabled {
+        return Err(Error::Forbidden("sign-up is disabled for this app".into()));
+    }
+    match kind {
+        SignUpKind::Account => {
+            required(&body.user_name, "userName")?;
+            required(&body.pwd, "pwd")?;
+        }
+        SignUpKind::Phone => {
+            required(&body.phone, "phone")?;
+            required(&body.phone_code, "phoneCode")?;
+        }
+        SignUpKind::Email => {
+            required(&body.email, "email")?;
+            required(&body.email_code, "emailCode")?;
+        }
+        SignUpKind::Linked => {}
+    }
+    if let Some(password) = given(&body.pwd) {
+        user_rules::check_password(password)?;
+    }
+    let default_name = match kind {
+        SignUpKind::Account => None,
+        SignUpKind::Phone => given(&body.phone),
+        SignUpKind::Email => given(&body.email),
+        SignUpKind::Linked => link.as_ref().map(|(_, union_id)| union_id.as_str()),
+    };
+    let user_name = given(&body.user_name).or(default_name).unwrap_or_default().to_string();
+    validate::token("userName", &user_name, 64)?;
+    let mut user = User {
+        id: 0,
+        user_name,
+        email: None,
+        email_confirmed: false,
+        phone_number: None,
+        phone_number_confirmed: false,
+        nick_name: given(&body.nick_name).unwrap_or_default().to_string(),
+        avatar: given(&body.avatar).unwrap_or_default().to_string(),
+        data: given(&body.data).unwrap_or_default().to_string(),
+        roles: Vec::new(),
+        claims: Vec::new(),
+        is_deleted: false,
+        create_date: Default::default(),
+        last_update_time: Default::default(),
+    };
+    validate::length("data", &user.data, 0, 4000)?;
+    user_rules::check(&user)?;
+    let mut checked = Vec::new();
+    let phone = (Channel::Sms, "phone", "phoneCode");
+    if let Some((phone, code)) =
+        proven(app, tenant, phone, (given(&body.phone), given(&body.phone_code)), settings.verify_phone_on_sign_up)
+            .await?
+    {
+        (user.phone_number, user.phone_number_confirmed) = (Some(phone), true);
+        checked.push(code);
+    }
+    let email = (Channel::Email, "email", "emailCode");
+    if let Some((email, code)) =
+        proven(app, tenant, email, (given(&body.email), given(&body.email_code)), settings.verify_email_on_sign_up)
+            .await?
+    {
+        (user.email, user.email_confirmed) = (Some(email), true);
+        checked.push(code);
+    }
+    let password_hash = match given(&body.pwd) {
+        Some(password) => Some(app.passwords.hash(password.to_string()).await?),
+        None => None,
+    };
+    Ok(NewAccount { user, password_hash, codes: checked, link })
+}
+
+/// Writes a prepared account in `tx`: codes used up, contacts still free,
+/// the user, its link and its sign-up bonus.
+pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: NewAccount) -> Result<User> {
+    for code in account.codes {
+        codes::consume(tx, code).await?;
+    }
+    let mut user = account.user;
+    if let Some(phone) = &user.phone_number
+        && users::by_contact(tx, tenant.id, Contact::Phone, phone).await?.is_some()
+    {
+        return Err(Error::Conflict("this phone number is already registered".into()));
+    }
+    if let Some(email) = &user.email
+        && users::by_contact(tx, tenant.id, Contact::Email, email).await?.is_some()
+    {
+        return Err(Error::Conflict("this email address is already registered".into()));
+    }
+    user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref()).await?;
+    if let Some((platform, union_id)) = &account.link {
+        user_links::insert(tx, tenant.id, platform, union_id, user.id).await?;
+    }
+    let bonus = target.config.settings.sign_up_bonus_points;
+    if bonus > 0 {
+        let change = Change {
+            app_id: target.client.id,
+            user_id: user.id,
+            amount: bonus,
+            remark: "sign-up bonus",
+            idempotency: None,
+        };
+        points::apply(tx, change).await?;
+    }
+    Ok(user)
+}
+
+/// A sign-up through one of the `*SignUp` operations.
+pub async fn sign_up(
+    app: &App,
+    tenant: &TenantRef,
+    target: &AppRef,
+    body: SignUp,
+    kind: SignUpKind,
+) -> Result<AppToken> {
+    let link = match kind {
+        SignUpKind::Linked => {
+            require_union_id_sign_in(target)?;
+            Some(link(required(&body.platform, "platform")?, required(&body.union_id, "unionID")?)?)
+        }
+        _ => None,
+    };
+    let account = prepare(app, tenant, target, &body, kind, link.clone()).await?;
+    let mut tx = app.store.begin().await?;
+    let user = create(&mut tx, tenant, target, account).await?;
+    let (platform, union_id) = link.unwrap_or_default();
+    let how = How {
+        grant_type: kind.grant_type(),
+        platform: &platform,
+        union_id: &union_id,
+        days: days(target),
+        scope: "",
+        consented: false,
+    };
+    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+pub fn require_union_id_sign_in(target: &AppRef) -> Result<()> {
+    if target.config.settings.union_id_sign_in_enabled {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("unionID sign-in is not enabled for this app".into()))
+    }
+}
+
+fn days(target: &AppRef) -> i64 {
+    target.config.settings.token_lifetime_days
+}
+
+/// Issues a plain sign-in token for `user_id`.
+pub async fn signed_in(app: &App, tenant: &TenantRef, target: &AppRef, user_id: i64, how: How<'_>) -> Result<AppToken> {
+    let mut tx = app.store.begin().await?;
+    let user = users::get(&mut tx, tenant.id, user_id)
+        .await?
+        .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
+    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+fn plain(grant_type: &str, target: &AppRef) -> How<'static> {
+    let grant_type: &'static str = match grant_type {
+        "phone" => "phone",
+        "email" => "email",
+        _ => "account",
+    };
+    How { grant_type, platform: "", union_id: "", days: days(target), scope: "", consented: false }
+}
+
+/// The user `login` and `password` identify, with the hosted login's
+/// throttling and its one message for every failure.
+pub async fn password_user(app: &App, tenant: &TenantRef, login: &str, password: &str, ip: IpAddr) -> Result<i64> {
+    match login::check_password(app, tenant, login, password, ip).await? {
+        Ok(user) => Ok(user),
+        Err(LoginFailure::Throttled) => Err(Error::TooMany(LoginFailure::Throttled.message().into())),
+        Err(LoginFailure::Incorrect) => Err(Error::Unauthorized(LoginFailure::Incorrect.message().into())),
+    }
+}
+
+pub async fn sign_in(
+    app: &App,
+    tenant: &TenantRef,
+    target: &AppRef,
+    body: PasswordSignIn,
+    ip: IpAddr,
+) -> Result<AppToken> {
+    let login = required(&body.user_name, "userName")?;
+    let password = required(&body.pwd, "pwd")?;
+    let user = password_user(app, tenant, login, password, ip).await?;
+    signed_in(app, tenant, target, user, plain("account", target)).await
+}
+
+/// Sign-in with a `signin` code sent to a phone or email.
+pub async fn code_sign_in(
+    app: &App,
+    tenant: &TenantRef,
+    target: &AppRef,
+    (channel, field): (Channel, &str),
+    destination: Option<&str>,
+    code: Option<&str>,
+) -> Result<AppToken> {
+    let destination = destination.ok_or_else(|| Error::BadRequest(format!("`{field}` is required")))?;
+    let code = code.ok_or_else(|| Error::BadRequest("`verifyCode` is required".into()))?;
+    let destination = channel.normalize(field, destination)?;
+    let checked = codes::check(app, tenant, (channel, &destination), CodePurpose::Signin, code).await?;
+    let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
+    let mut tx = app.store.begin().await?;
+    codes::consume(&mut tx, checked).await?;
+    let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
+        Some(id) => users::get(&mut tx, tenant.id, id).await?,
+        None => None,
+    };
+    let user = user.ok_or_else(|| Error::NotFound(format!("no account uses this {}", field_noun(field))))?;
+    let how = plain(if channel == Channel::Sms { "phone" } else { "email" }, target);
+    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+fn field_noun(field: &str) -> &'static str {
+    if field == "phone" { "phone number" } else { "email address" }
+}
+
+pub async fn union_id_sign_in(
+    app: &App,
+    tenant: &TenantRef,
+    target: &AppRef,
+    platform: Option<&str>,
+    union_id: Option<&str>,
+) -> Result<AppToken> {
+    require_union_id_sign_in(target)?;
+    let platform = platform.ok_or_else(|| Error::BadRequest("`platform` is required".into()))?;
+    let union_id = union_id.ok_or_else(|| Error::BadRequest("`unionID` is required".into()))?;
+    let (platform, union_id) = link(platform, union_id)?;
+    let user = user_links::user(&mut *app.store.conn().await?, tenant.id, &platform, &union_id)
+        .await?
+        .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
+    let how = How {
+        grant_type: "unionid",
+        platform: &platform,
+        union_id: &union_id,
+        days: days(target),
+        scope: "",
+        consented: false,
+    };
+    signed_in(app, tenant, target, user, how).await
+}
+
+/// Sets a new password with a `forgetpwd` code. An unknown address and a
+/// wrong code answer alike.
+pub async fn reset_password(app: &App, tenant: &TenantRef, body: ResetPassword) -> Result<bool> {
+    let (channel, field, destination) = match (given(&body.phone), given(&body.email)) {
+        (Some(phone), _) => (Channel::Sms, "phone", phone),
+        (None, Some(email)) => (Channel::Email, "email", email),
+        (None, None) => return Err(Error::BadRequest("`phone` or `email` is required".into())),
+    };
+    let code = required(&body.code, "code")?;
+    let password = required(&body.pwd, "pwd")?;
+    user_rules::check_password(password)?;
+    let destination = channel.normalize(field, destination)?;
+    let checked = codes::check(app, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
+    let hash = app.passwords.hash(password.to_string()).await?;
+    let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
+    let mut tx = app.store.begin().await?;
+    codes::consume(&mut tx, checked).await?;
+    let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
+        Some(id) => users::get(&mut tx, tenant.id, id).await?,
+        None => None,
+    };
+    let user = user.ok_or_else(|| Error::BadRequest("the code is wrong or has expired".into()))?;
+    users::save(&mut tx, &user, Some(&hash)).await?;
+    // Failed sign-ins before the reset no longer count against the account.
+    throttle::clear(&mut tx, &format!("account:{}:{}", tenant.id, user.user_name.to_lowercase())).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn profile(app: &App, tenant: &TenantRef, target: &AppRef, user_id: i64) -> Result<Profile> {
+    let mut conn = app.store.conn().await?;
+    let user = users::get(&mut conn, tenant.id, user_id)
+        .await?
+        .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
+    let (platform, union_id) = user_links::first_of(&mut conn, user_id).await?.unwrap_or_default();
+    Ok(Profile {
+        app_id: target.client.id,
+        platform,
+        union_id,
+        phone: user.phone_number.unwrap_or_default(),
+        create_date: date(user.create_date.timestamp_millis()),
+        user_name: user.user_name,
+        phone_is_valid: user.phone_number_confirmed,
+        data: (!user.data.is_empty()).then_some(user.data),
+        email: user.email.unwrap_or_default(),
+        email_is_valid: user.email_confirmed,
+        last_update: date(user.last_update_time.timestamp_millis()),
+        nick_name: user.nick_name,
+        id: user.id,
+        avatar: user.avatar,
+        role: target.config.settings.default_role.clone(),
+    })
+}
+
+pub async fn update_profile(app: &App, tenant: &TenantRef, user_id: i64, body: ProfileUpdate) -> Result<bool> {
+    let mut tx = app.store.begin().await?;
+    let mut user = users::get(&mut tx, tenant.id, user_id)
+        .await?
+        .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
+    if let Some(avatar) = given(&body.avatar) {
+        user.avatar = avatar.to_string();
+    }
+    if let Some(nick_name) = given(&body.nick_name) {
+        user.nick_name = nick_name.to_string();
+    }
+    if let Some(data) = given(&body.data) {
+        user.data = data.to_string();
+    }
+    validate::length("data", &user.data, 0, 4000)?;
+    user_rules::check(&user)?;
+    users::save(&mut tx, &user, None).await?;
+    tx.commit().await?;
+    Ok(true)
+}

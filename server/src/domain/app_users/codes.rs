@@ -1,0 +1,179 @@
+//! Verification codes: 6 digits, stored as a MAC, bound to a destination and
+//! a purpose, valid 10 minutes and once, at most 5 wrong attempts; sends
+//! limited to one per destination per 60 s and daily caps per destination
+//! and per client address.
+
+use super::AppRef;
+use crate::app::App;
+use crate::delivery::Sms;
+use crate::domain::validate;
+use crate::error::{Error, Result};
+use crate::store::codes::{self, Limit, Refused, Target};
+use crate::store::{Conn, now_ms, tenants::TenantRef};
+use keyward_api::app_user::CodePurpose;
+use rand::Rng;
+use std::net::IpAddr;
+
+pub const TTL_SECS: i64 = 600;
+const MAX_ATTEMPTS: i64 = 5;
+const RESEND_MS: i64 = 60_000;
+const DEFAULT_DAILY: i64 = 10;
+const DEFAULT_DAILY_PER_IP: i64 = 50;
+
+/// How a code travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+impl Channel {
+    fn name(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Email => "email",
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Channel::Sms => "phone number",
+            Channel::Email => "email address",
+        }
+    }
+
+    /// Checks a destination's form; emails compare in lower case.
+    pub fn normalize(self, field: &str, destination: &str) -> Result<String> {
+        match self {
+            Channel::Sms => validate::phone(field, destination).map(|()| destination.to_string()),
+            Channel::Email => validate::email(field, destination).map(|()| destination.to_lowercase()),
+        }
+    }
+}
+
+/// The purpose named by a send request's `type`.
+pub fn purpose(value: Option<&str>) -> Result<CodePurpose> {
+    match value {
+        Some("signup") => Ok(CodePurpose::Signup),
+        Some("signin") => Ok(CodePurpose::Signin),
+        Some("forgetpwd") => Ok(CodePurpose::Forgetpwd),
+        Some(other) => Err(Error::BadRequest(format!("`type` must be signup, signin or forgetpwd, not {other:?}"))),
+        None => Err(Error::BadRequest("`type` is required (signup, signin or forgetpwd)".into())),
+    }
+}
+
+fn target<'a>(tenant: &TenantRef, channel: Channel, destination: &'a str, purpose: CodePurpose) -> Target<'a> {
+    Target { tenant: tenant.id, channel: channel.name(), destination, purpose: purpose.as_str() }
+}
+
+const MAC_PURPOSE: &str = "verification-code";
+
+/// What a code's MAC covers: the code and everything it is bound to.
+fn subject(t: Target<'_>, code: &str) -> String {
+    format!("{}|{}|{}|{}|{code}", t.tenant, t.channel, t.destination, t.purpose)
+}
+
+fn refused(channel: Channel, why: Refused) -> Error {
+    Error::TooMany(match why {
+        Refused::TooSoon(s) => format!("a code was sent moments ago; wait {s} s before asking for another"),
+        Refused::DailyCap(s) => {
+            format!("the daily limit of codes for this {} or address is reached; try again in {s} s", channel.noun())
+        }
+    })
+}
+
+/// Sends a new code for `purpose` to `destination` (already normalized).
+/// Whether an account uses the destination is not looked at, so the answer
+/// reveals nothing about it.
+pub async fn send(
+    app: &App,
+    log: &slog::Logger,
+    tenant: &TenantRef,
+    target_app: &AppRef,
+    (channel, destination): (Channel, &str),
+    purpose: CodePurpose,
+    ip: IpAddr,
+) -> Result<()> {
+    let delivery = &app.settings.delivery;
+    let per_destination = Limit { daily: delivery.code_daily_limit.unwrap_or(DEFAULT_DAILY), interval_ms: RESEND_MS };
+    let per_ip = Limit { daily: delivery.code_daily_limit_per_ip.unwrap_or(DEFAULT_DAILY_PER_IP), interval_ms: 0 };
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+    let t = target(tenant, channel, destination, purpose);
+    // Both counters and the code in one transaction: a refusal counts nothing.
+    let mut tx = app.store.begin().await?;
+    let destination_key = format!("dest:{}:{}:{destination}", tenant.id, channel.name());
+    if let Err(why) = codes::take(&mut tx, &destination_key, per_destination).await? {
+        return Err(refused(channel, why));
+    }
+    if let Err(why) = codes::take(&mut tx, &format!("ip:{}:{ip}", tenant.id), per_ip).await? {
+        return Err(refused(channel, why));
+    }
+    codes::insert(&mut tx, t, &app.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
+    tx.commit().await?;
+    let settings = &target_app.config.settings;
+    let sent = match channel {
+        Channel::Email => {
+            let body = settings.email_template.replace("{code}", &code);
+            app.delivery.email(log, destination, &settings.email_subject, &body).await
+        }
+        Channel::Sms => {
+            let text = settings.sms_template.replace("{code}", &code);
+            let non_empty = |s: &str| (!s.is_empty()).then_some(s.to_string());
+            let (template_code, sign_name) =
+                (non_empty(&settings.sms_template_code), non_empty(&settings.sms_sign_name));
+            let sms = Sms {
+                phone: destination,
+                text: &text,
+                code: &code,
+                template_code: template_code.as_deref(),
+                sign_name: sign_name.as_deref(),
+            };
+            app.delivery.sms(log, sms).await
+        }
+    };
+    if sent.is_err() {
+        // A code nobody received must not stay usable.
+        if let Some(live) = codes::live(&mut *app.store.conn().await?, t).await? {
+            codes::consume(&mut *app.store.conn().await?, live.id).await?;
+        }
+    }
+    sent
+}
+
+/// A code that checked out, to be used up with [`consume`] in the
+/// transaction that acts on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Checked(i64);
+
+/// Checks `code` against the live code of the target, counting a wrong
+/// attempt (in its own write, so it sticks whatever the caller does next).
+pub async fn check(
+    app: &App,
+    tenant: &TenantRef,
+    (channel, destination): (Channel, &str),
+    purpose: CodePurpose,
+    code: &str,
+) -> Result<Checked> {
+    let wrong = || Error::BadRequest("the code is wrong or has expired".into());
+    let t = target(tenant, channel, destination, purpose);
+    let mut conn = app.store.conn().await?;
+    let live = codes::live(&mut conn, t).await?.ok_or_else(wrong)?;
+    if live.attempts >= MAX_ATTEMPTS {
+        return Err(Error::TooMany("too many wrong attempts for this code; ask for a new one".into()));
+    }
+    let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    if !well_formed || !app.mac.verify(MAC_PURPOSE, &subject(t, code), &live.code_mac) {
+        codes::fail(&mut conn, live.id).await?;
+        return Err(wrong());
+    }
+    Ok(Checked(live.id))
+}
+
+/// Uses up a checked code; fails if a concurrent request used it first.
+pub async fn consume(conn: &mut Conn, checked: Checked) -> Result<()> {
+    if codes::consume(conn, checked.0).await? {
+        Ok(())
+    } else {
+        Err(Error::BadRequest("the code is wrong or has expired".into()))
+    }
+}

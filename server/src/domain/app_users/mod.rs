@@ -1,0 +1,66 @@
+//! OAuthApp's end-user API (reference contract §1–2) over Keyward's users,
+//! grants and consents. `{appId}` is a client of the tenant; users are
+//! tenant-wide, and the app decides the settings, the token's audience and
+//! its `appid` claim.
+
+pub mod accounts;
+pub mod codes;
+pub mod consents;
+pub mod points;
+pub mod qr;
+pub mod settings;
+mod tokens;
+mod wechat;
+
+use crate::app::App;
+use crate::domain::oauth::bearer;
+use crate::error::{Error, Result};
+use crate::store::{clients, tenants::TenantRef};
+use keyward_api::client::Client;
+use settings::AppConfig;
+
+/// The app a request addresses, with its settings.
+pub struct AppRef {
+    pub client: Client,
+    pub config: AppConfig,
+}
+
+/// The enabled app `app_id` of `tenant`.
+pub async fn load(app: &App, tenant: &TenantRef, app_id: i64) -> Result<AppRef> {
+    let mut conn = app.store.conn().await?;
+    let missing = || Error::NotFound(format!("app {app_id} does not exist"));
+    let client = clients::get(&mut conn, tenant.id, app_id).await?.ok_or_else(missing)?;
+    if !client.enabled {
+        return Err(Error::Forbidden(format!("app {app_id} is disabled")));
+    }
+    let config = settings::parse(&clients::app_settings(&mut conn, tenant.id, app_id).await?.ok_or_else(missing)?)?;
+    Ok(AppRef { client, config })
+}
+
+/// The user a bearer token names, if the app issued it to them.
+pub async fn caller(app: &App, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<i64> {
+    let claims = bearer::access_claims(app, token).await?;
+    if claims.tenant_id != tenant.id.to_string() {
+        return Err(Error::Unauthorized("invalid access token: issued by another tenant".into()));
+    }
+    if claims.client_id != target.client.client_id {
+        return Err(Error::Forbidden("this token was issued to another app".into()));
+    }
+    claims.sub.parse().map_err(|_| Error::Forbidden("this operation needs a token issued to a user".into()))
+}
+
+/// A field's value: `None` when missing, blank or only whitespace (OAuthApp
+/// clients send `""` for "not given").
+pub fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A required field's value, or 400 naming it.
+pub fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
+    given(value).ok_or_else(|| Error::BadRequest(format!("`{name}` is required")))
+}
+
+/// OAuthApp's date format, `yyyy-MM-dd HH:mm:ss` (UTC here).
+pub fn date(ms: i64) -> String {
+    crate::store::to_time(ms).format("%Y-%m-%d %H:%M:%S").to_string()
+}

@@ -1,0 +1,107 @@
+//! Per-app end-user settings, stored as JSON on the client row.
+
+use super::super::{Caller, validate};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::{clients, from_json, to_json};
+use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
+use serde::{Deserialize, Serialize};
+
+/// The settings as stored: the public part and the WeChat secret.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AppConfig {
+    #[serde(flatten)]
+    pub settings: AppSettings,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub wechat_app_secret: String,
+}
+
+impl AppConfig {
+    /// The WeChat mini-program credentials, when both are set.
+    pub fn wechat(&self) -> Option<(&str, &str)> {
+        let id = self.settings.wechat_app_id.as_str();
+        (!id.is_empty() && !self.wechat_app_secret.is_empty()).then_some((id, self.wechat_app_secret.as_str()))
+    }
+
+    fn public(&self) -> AppSettings {
+        AppSettings { wechat_app_secret_set: !self.wechat_app_secret.is_empty(), ..self.settings.clone() }
+    }
+}
+
+pub fn parse(json: &str) -> Result<AppConfig> {
+    Ok(from_json(json)?)
+}
+
+async fn stored(app: &App, caller: &Caller, id: i64) -> Result<AppConfig> {
+    let json = clients::app_settings(&mut *app.store.conn().await?, caller.tenant.id, id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("client {id} does not exist")))?;
+    parse(&json)
+}
+
+pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<AppSettings> {
+    Ok(stored(app, caller, id).await?.public())
+}
+
+fn template(field: &str, value: &str, max: usize) -> Result<()> {
+    validate::length(field, value, 1, max)?;
+    if !value.contains("{code}") {
+        return Err(Error::Invalid(format!("`{field}` must contain {{code}}")));
+    }
+    Ok(())
+}
+
+fn within(field: &str, value: i64, min: i64, max: i64) -> Result<()> {
+    if !(min..=max).contains(&value) {
+        return Err(Error::Invalid(format!("`{field}` must be between {min} and {max} (got {value})")));
+    }
+    Ok(())
+}
+
+pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate) -> Result<AppSettings> {
+    let mut config = stored(app, caller, id).await?;
+    let s = &mut config.settings;
+    macro_rules! set {
+        ($($field:ident),*) => { $(if let Some(v) = body.$field { s.$field = v; })* };
+    }
+    set!(
+        sign_up_enabled,
+        union_id_sign_in_enabled,
+        verify_phone_on_sign_up,
+        verify_email_on_sign_up,
+        default_role,
+        token_lifetime_days,
+        sign_up_bonus_points,
+        points_per_currency_unit,
+        email_subject,
+        email_template,
+        sms_template,
+        sms_template_code,
+        sms_sign_name,
+        grant_code_redirect_uris,
+        wechat_app_id
+    );
+    if let Some(secret) = body.wechat_app_secret {
+        config.wechat_app_secret = secret.trim().to_string();
+    }
+    let s = &config.settings;
+    validate::length("defaultRole", &s.default_role, 0, 64)?;
+    within("tokenLifetimeDays", s.token_lifetime_days, 1, 365)?;
+    within("signUpBonusPoints", s.sign_up_bonus_points, 0, 1_000_000)?;
+    within("pointsPerCurrencyUnit", s.points_per_currency_unit, 0, 1_000_000)?;
+    validate::length("emailSubject", &s.email_subject, 1, 200)?;
+    template("emailTemplate", &s.email_template, 4000)?;
+    template("smsTemplate", &s.sms_template, 500)?;
+    validate::length("smsTemplateCode", &s.sms_template_code, 0, 100)?;
+    validate::length("smsSignName", &s.sms_sign_name, 0, 100)?;
+    if s.grant_code_redirect_uris.len() > 50 {
+        return Err(Error::Invalid("`grantCodeRedirectUris` may hold at most 50 URIs".into()));
+    }
+    for uri in &s.grant_code_redirect_uris {
+        validate::redirect_uri("grantCodeRedirectUris[]", uri)?;
+    }
+    validate::length("wechatAppId", &s.wechat_app_id, 0, 64)?;
+    validate::length("wechatAppSecret", &config.wechat_app_secret, 0, 128)?;
+    clients::set_app_settings(&mut *app.store.conn().await?, caller.tenant.id, id, &to_json(&config)).await?;
+    Ok(config.public())
+}

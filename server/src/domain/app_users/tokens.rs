@@ -1,0 +1,72 @@
+//! Tokens of the end-user API: the app's RFC 9068 JWT with OAuthApp's claims
+//! (contract §2.3) added, living the app's number of days, issued under a
+//! grant so that it can be revoked.
+
+use super::AppRef;
+use crate::app::App;
+use crate::domain::oauth::mint::{self, AccessSpec};
+use crate::domain::oauth::token::new_grant;
+use crate::error::Result;
+use crate::store::{Tx, access_tokens, grants, now_ms, tenants::TenantRef};
+use keyward_api::app_user::AppToken;
+use keyward_api::client::{AccessTokenType, ClientClaim};
+use keyward_api::user::User;
+
+/// How the user signed in, as the token tells it.
+pub struct How<'a> {
+    /// `account`, `phone`, `email`, `unionid`, `qrcode`, …
+    pub grant_type: &'a str,
+    pub platform: &'a str,
+    pub union_id: &'a str,
+    pub days: i64,
+    /// Space-separated; empty for a plain sign-in.
+    pub scope: &'a str,
+    /// Whether the grant rests on a consent (GrantCode → Authorize).
+    pub consented: bool,
+}
+
+/// Issues the token inside `tx`.
+pub async fn issue(
+    app: &App,
+    tx: &mut Tx,
+    tenant: &TenantRef,
+    target: &AppRef,
+    user: &User,
+    how: How<'_>,
+) -> Result<AppToken> {
+    let lifetime = how.days * 86_400;
+    let mut client = target.client.clone();
+    client.access_token_type = AccessTokenType::Jwt;
+    client.access_token_lifetime = lifetime;
+    let claim = |claim_type: &str, value: &str| ClientClaim { claim_type: claim_type.into(), value: value.into() };
+    client.claims.extend([
+        claim("appid", &target.client.id.to_string()),
+        claim("nameid", &user.id.to_string()),
+        claim("unique_name", &user.user_name),
+        claim("role", &target.config.settings.default_role),
+        claim("picture", &user.avatar),
+        claim("email", user.email.as_deref().unwrap_or("")),
+        claim("mobile", user.phone_number.as_deref().unwrap_or("")),
+        claim("given_name", &user.nick_name),
+        claim("unionid", how.union_id),
+        claim("platform", how.platform),
+        claim("grant_type", how.grant_type),
+        claim("groupsid", "app"),
+        claim("permission", ""),
+    ]);
+    let mut grant = new_grant(tenant, &client, user.id, how.scope.to_string(), None);
+    grant.expires_at = now_ms() + lifetime * 1000;
+    grant.consented = how.consented;
+    grants::insert(tx, &grant).await?;
+    let spec = AccessSpec {
+        subject: user.id.to_string(),
+        scope: how.scope,
+        grant_id: Some(&grant.id),
+        auth_time: Some(grant.auth_time),
+    };
+    let minted = mint::access_token(app, tenant, &client, spec)?;
+    if let Some(record) = &minted.record {
+        access_tokens::insert(tx, record).await?;
+    }
+    Ok(AppToken { access_token: minted.token, token_type: "Bearer".into(), expires_in: lifetime })
+}

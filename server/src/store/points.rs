@@ -1,0 +1,144 @@
+//! Points: a ledger per (app, user) and its running balance, which a CHECK
+//! constraint keeps at zero or more.
+
+use super::{Conn, now_ms};
+use crate::error::Result;
+use sqlx::Row;
+
+/// Credits (recharges and bonuses) and debits, as `PointLog`'s `type`.
+pub const CREDIT: i64 = 1;
+pub const DEBIT: i64 = 2;
+
+pub struct Entry {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: i64,
+    pub amount: i64,
+    pub balance: i64,
+    pub remark: String,
+    pub created_at: i64,
+}
+
+/// What a change to a balance records.
+pub struct Change<'a> {
+    pub app_id: i64,
+    pub user_id: i64,
+    pub amount: i64,
+    pub remark: &'a str,
+    /// With the request's fingerprint: a retried request applies once.
+    pub idempotency: Option<(&'a str, &'a str)>,
+}
+
+/// The outcome of `apply`.
+pub enum Applied {
+    Done,
+    /// The idempotency key was used before, with this fingerprint.
+    Replayed {
+        fingerprint: String,
+    },
+}
+
+/// Applies a change inside the caller's transaction. The ledger entry goes
+/// first: a concurrent request with the same idempotency key waits on its
+/// unique index, then finds the first one's entry and changes nothing.
+pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
+    let (key, fingerprint) =
+        change.idempotency.map_or((None, None), |(k, f)| (Some(k.to_string()), Some(f.to_string())));
+    let kind = if change.amount >= 0 { CREDIT } else { DEBIT };
+    let entry = sqlx::query(
+        "INSERT INTO point_entries (app_id, user_id, kind, amount, balance, remark, idempotency_key, fingerprint, \
+         created_at) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(change.app_id)
+    .bind(change.user_id)
+    .bind(kind)
+    .bind(change.amount)
+    .bind(change.remark.to_string())
+    .bind(key.clone())
+    .bind(fingerprint)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(entry) = entry else {
+        let prior = sqlx::query(
+            "SELECT fingerprint FROM point_entries WHERE app_id = $1 AND user_id = $2 AND idempotency_key = $3",
+        )
+        .bind(change.app_id)
+        .bind(change.user_id)
+        .bind(key)
+        .fetch_one(&mut *conn)
+        .await?;
+        return Ok(Applied::Replayed { fingerprint: prior.try_get::<Option<String>, _>(0)?.unwrap_or_default() });
+    };
+    let id: i64 = entry.try_get(0)?;
+    let balance: i64 = sqlx::query(
+        "INSERT INTO point_balances (app_id, user_id, balance) VALUES ($1, $2, $3) ON CONFLICT (app_id, user_id) \
+         DO UPDATE SET balance = point_balances.balance + $3 RETURNING balance",
+    )
+    .bind(change.app_id)
+    .bind(change.user_id)
+    .bind(change.amount)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    sqlx::query("UPDATE point_entries SET balance = $1 WHERE id = $2")
+        .bind(balance)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Applied::Done)
+}
+
+pub async fn balance(conn: &mut Conn, app_id: i64, user_id: i64) -> Result<i64> {
+    let row = sqlx::query("SELECT balance FROM point_balances WHERE app_id = $1 AND user_id = $2")
+        .bind(app_id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+}
+
+/// A page of the ledger, newest first, with the number of matching entries.
+pub async fn page(
+    conn: &mut Conn,
+    app_id: i64,
+    user_id: i64,
+    kind: Option<i64>,
+    skip: i64,
+    take: i64,
+) -> Result<(i64, Vec<Entry>)> {
+    let total: i64 =
+        sqlx::query("SELECT COUNT(*) FROM point_entries WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3)")
+            .bind(app_id)
+            .bind(user_id)
+            .bind(kind.unwrap_or(0))
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+    let rows = sqlx::query(
+        "SELECT id, user_id, kind, amount, balance, remark, created_at FROM point_entries \
+         WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3) ORDER BY id DESC LIMIT $4 OFFSET $5",
+    )
+    .bind(app_id)
+    .bind(user_id)
+    .bind(kind.unwrap_or(0))
+    .bind(take)
+    .bind(skip)
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries = rows
+        .iter()
+        .map(|r| {
+            Ok(Entry {
+                id: r.try_get(0)?,
+                user_id: r.try_get(1)?,
+                kind: r.try_get(2)?,
+                amount: r.try_get(3)?,
+                balance: r.try_get(4)?,
+                remark: r.try_get(5)?,
+                created_at: r.try_get(6)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((total, entries))
+}
