@@ -14,6 +14,9 @@ pub struct AppSettings {
     /// served (default false). A unionID is an identifier, not a secret:
     /// enable only when the platform's identifiers reach callers verified.
     pub union_id_sign_in_enabled: bool,
+    /// Shortest password accepted at sign-up and reset, 6–128 (default 8;
+    /// OAuthApp clients that send 6-character passwords need 6).
+    pub password_min_length: i64,
     /// Sign-up requires `phone` and its `signup` code (default false).
     pub verify_phone_on_sign_up: bool,
     /// Sign-up requires `email` and its `signup` code (default false).
@@ -49,6 +52,7 @@ impl Default for AppSettings {
         AppSettings {
             sign_up_enabled: true,
             union_id_sign_in_enabled: false,
+            password_min_length: 8,
             verify_phone_on_sign_up: false,
             verify_email_on_sign_up: false,
             default_role: "user".into(),
@@ -73,6 +77,8 @@ impl Default for AppSettings {
 pub struct AppSettingsUpdate {
     pub sign_up_enabled: Option<bool>,
     pub union_id_sign_in_enabled: Option<bool>,
+    /// 6–128.
+    pub password_min_length: Option<i64>,
     pub verify_phone_on_sign_up: Option<bool>,
     pub verify_email_on_sign_up: Option<bool>,
     /// Up to 64 characters.

@@ -130,8 +130,9 @@ pub struct SignUp {
     /// email the sign-up is made with.
     #[serde(rename = "userName", alias = "username")]
     pub user_name: Option<String>,
-    /// 8–128 characters; `password` is accepted too. Without one, the account
-    /// can sign in only with codes or its unionID.
+    /// The app's minimum length (default 8) to 128 characters; `password` is
+    /// accepted too. Without one, the account signs in only with codes or its
+    /// unionID.
     #[serde(alias = "password")]
     pub pwd: Option<String>,
     #[serde(rename = "nickName")]
@@ -139,10 +140,14 @@ pub struct SignUp {
     pub avatar: Option<String>,
     /// Opaque application data (usually JSON text), up to 4,000 characters.
     pub data: Option<String>,
+    /// Stored verified with `phoneCode`, unverified without (unless the app
+    /// requires verification).
     pub phone: Option<String>,
     /// The `signup` code sent to `phone`.
     #[serde(rename = "phoneCode")]
     pub phone_code: Option<String>,
+    /// Stored verified with `emailCode`, unverified without (unless the app
+    /// requires verification).
     pub email: Option<String>,
     /// The `signup` code sent to `email`; `verifyCode` is accepted too.
     #[serde(rename = "emailCode", alias = "verifyCode")]
@@ -151,7 +156,7 @@ pub struct SignUp {
     pub union_id: Option<String>,
     pub platform: Option<String>,
     /// `QRCodeSignUp` only: the key shown in the QR code.
-    #[serde(rename = "signInKey")]
+    #[serde(rename = "signInKey", default, deserialize_with = "text_or_number")]
     pub sign_in_key: Option<String>,
     /// `QRCodeSignUp` only: the WeChat `wx.login` code; required when the app
     /// has WeChat mini-program credentials, and then it decides the unionID.
@@ -220,8 +225,23 @@ pub struct QrPreSignIn {
 /// `QRCodeSignIn` and `QRCodeScan`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct QrKey {
-    #[serde(rename = "signInKey")]
+    /// OAuthApp's samples send a number here; it is read as text.
+    #[serde(rename = "signInKey", default, deserialize_with = "text_or_number")]
     pub sign_in_key: Option<String>,
+}
+
+/// A text field that some OAuthApp clients send as a JSON number.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrNumber {
+        Text(String),
+        Number(serde_json::Number),
+    }
+    Ok(Option::<TextOrNumber>::deserialize(deserializer)?.map(|v| match v {
+        TextOrNumber::Text(text) => text,
+        TextOrNumber::Number(number) => number.to_string(),
+    }))
 }
 
 /// The image of a sign-in QR code.

@@ -310,6 +310,12 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub grant_code_redirect_uris: ::std::vec::Vec<::std::string::String>,
+        ///Shortest password accepted at sign-up and reset, 6–128 (default 8; OAuthApp clients that send 6-character passwords need 6).
+        #[serde(
+            rename = "passwordMinLength",
+            default = "defaults::default_u64::<i64, 8>"
+        )]
+        pub password_min_length: i64,
         ///Points credited per currency unit recharged (default 1).
         #[serde(
             rename = "pointsPerCurrencyUnit",
@@ -360,6 +366,7 @@ pub mod types {
                 email_subject: defaults::app_settings_email_subject(),
                 email_template: defaults::app_settings_email_template(),
                 grant_code_redirect_uris: Default::default(),
+                password_min_length: defaults::default_u64::<i64, 8>(),
                 points_per_currency_unit: defaults::default_u64::<i64, 1>(),
                 sign_up_bonus_points: Default::default(),
                 sign_up_enabled: defaults::default_bool::<true>(),
@@ -410,6 +417,12 @@ pub mod types {
         pub grant_code_redirect_uris: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        ///6–128.
+        #[serde(
+            rename = "passwordMinLength",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password_min_length: ::std::option::Option<i64>,
         ///0–1,000,000.
         #[serde(
             rename = "pointsPerCurrencyUnit",
@@ -1707,6 +1720,7 @@ pub mod types {
     ///`QRCodeSignIn` and `QRCodeScan`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct QrKey {
+        ///OAuthApp's samples send a number here; it is read as text.
         #[serde(
             rename = "signInKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1947,6 +1961,7 @@ pub mod types {
         ///Opaque application data (usually JSON text), up to 4,000 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::string::String>,
+        ///Stored verified with `emailCode`, unverified without (unless the app requires verification).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///The `signup` code sent to `email`; `verifyCode` is accepted too.
@@ -1960,6 +1975,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub nick_name: ::std::option::Option<::std::string::String>,
+        ///Stored verified with `phoneCode`, unverified without (unless the app requires verification).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
         ///The `signup` code sent to `phone`.
@@ -1970,7 +1986,7 @@ pub mod types {
         pub phone_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub platform: ::std::option::Option<::std::string::String>,
-        ///8–128 characters; `password` is accepted too. Without one, the account can sign in only with codes or its unionID.
+        ///The app's minimum length (default 8) to 128 characters; `password` is accepted too. Without one, the account signs in only with codes or its unionID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pwd: ::std::option::Option<::std::string::String>,
         ///`QRCodeSignUp` only: the key shown in the QR code.
@@ -3667,6 +3683,7 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            password_min_length: ::std::result::Result<i64, ::std::string::String>,
             points_per_currency_unit: ::std::result::Result<i64, ::std::string::String>,
             sign_up_bonus_points: ::std::result::Result<i64, ::std::string::String>,
             sign_up_enabled: ::std::result::Result<bool, ::std::string::String>,
@@ -3699,6 +3716,7 @@ pub mod types {
                     email_subject: Ok(super::defaults::app_settings_email_subject()),
                     email_template: Ok(super::defaults::app_settings_email_template()),
                     grant_code_redirect_uris: Ok(Default::default()),
+                    password_min_length: Ok(super::defaults::default_u64::<i64, 8>()),
                     points_per_currency_unit: Ok(
                         super::defaults::default_u64::<i64, 1>(),
                     ),
@@ -3765,6 +3783,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for grant_code_redirect_uris: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_min_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_min_length = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_min_length: {e}"
                         )
                     });
                 self
@@ -3942,6 +3974,7 @@ pub mod types {
                     email_subject: value.email_subject?,
                     email_template: value.email_template?,
                     grant_code_redirect_uris: value.grant_code_redirect_uris?,
+                    password_min_length: value.password_min_length?,
                     points_per_currency_unit: value.points_per_currency_unit?,
                     sign_up_bonus_points: value.sign_up_bonus_points?,
                     sign_up_enabled: value.sign_up_enabled?,
@@ -3964,6 +3997,7 @@ pub mod types {
                     email_subject: Ok(value.email_subject),
                     email_template: Ok(value.email_template),
                     grant_code_redirect_uris: Ok(value.grant_code_redirect_uris),
+                    password_min_length: Ok(value.password_min_length),
                     points_per_currency_unit: Ok(value.points_per_currency_unit),
                     sign_up_bonus_points: Ok(value.sign_up_bonus_points),
                     sign_up_enabled: Ok(value.sign_up_enabled),
@@ -3995,6 +4029,10 @@ pub mod types {
             >,
             grant_code_redirect_uris: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            password_min_length: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             points_per_currency_unit: ::std::result::Result<
@@ -4053,6 +4091,7 @@ pub mod types {
                     email_subject: Ok(Default::default()),
                     email_template: Ok(Default::default()),
                     grant_code_redirect_uris: Ok(Default::default()),
+                    password_min_length: Ok(Default::default()),
                     points_per_currency_unit: Ok(Default::default()),
                     sign_up_bonus_points: Ok(Default::default()),
                     sign_up_enabled: Ok(Default::default()),
@@ -4119,6 +4158,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for grant_code_redirect_uris: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_min_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_min_length = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_min_length: {e}"
                         )
                     });
                 self
@@ -4296,6 +4349,7 @@ pub mod types {
                     email_subject: value.email_subject?,
                     email_template: value.email_template?,
                     grant_code_redirect_uris: value.grant_code_redirect_uris?,
+                    password_min_length: value.password_min_length?,
                     points_per_currency_unit: value.points_per_currency_unit?,
                     sign_up_bonus_points: value.sign_up_bonus_points?,
                     sign_up_enabled: value.sign_up_enabled?,
@@ -4318,6 +4372,7 @@ pub mod types {
                     email_subject: Ok(value.email_subject),
                     email_template: Ok(value.email_template),
                     grant_code_redirect_uris: Ok(value.grant_code_redirect_uris),
+                    password_min_length: Ok(value.password_min_length),
                     points_per_currency_unit: Ok(value.points_per_currency_unit),
                     sign_up_bonus_points: Ok(value.sign_up_bonus_points),
                     sign_up_enabled: Ok(value.sign_up_enabled),

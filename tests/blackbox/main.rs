@@ -3,6 +3,7 @@
 //! PostgreSQL.
 
 mod admin;
+mod app_users;
 mod auth;
 mod browser;
 mod contract;

@@ -36,7 +36,7 @@ pub fn check(user: &User) -> Result<()> {
     Ok(())
 }
 
-pub fn check_password(password: &str) -> Result<()> {
+fn check_password(password: &str) -> Result<()> {
     validate::length("password", password, 8, 128)
 }
 

@@ -500,8 +500,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<ResetPassword>,
     ) -> Result<AppReply<bool>, AppError> {
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, _| {
-            accounts::reset_password(app, tenant, body.into_inner()).await
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+            accounts::reset_password(app, tenant, target, body.into_inner()).await
         })
         .await
     }

@@ -184,14 +184,16 @@ pub enum Contact {
     Email,
 }
 
-/// The live user of `tenant` with this phone number or email (any case).
+/// The live user of `tenant` with this verified phone number or email (any
+/// case).
 pub async fn by_contact(conn: &mut Conn, tenant: i64, contact: Contact, value: &str) -> Result<Option<i64>> {
     let sql = match contact {
         Contact::Phone => {
             "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND phone = $2 ORDER BY id LIMIT 1"
         }
         Contact::Email => {
-            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND LOWER(email) = LOWER($2) ORDER BY id LIMIT 1"
+            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND LOWER(email) = LOWER($2) \
+             AND email_verified = 1 ORDER BY id LIMIT 1"
         }
     };
     let row = sqlx::query(sql).bind(tenant).bind(value.to_string()).fetch_optional(&mut *conn).await?;

@@ -86,23 +86,29 @@ impl Who {
     }
 }
 
-/// A contact given at sign-up, with the code that proves it.
+/// A contact given at sign-up, with the code that proves it (an unproven
+/// contact is stored unverified and never used to find the account).
 async fn proven(
     app: &App,
     tenant: &TenantRef,
     (channel, field, code_field): (Channel, &str, &str),
     (value, code): (Option<&str>, Option<&str>),
     required_by_app: bool,
-) -> Result<Option<(String, Checked)>> {
+) -> Result<Option<(String, Option<Checked>)>> {
     let Some(value) = value else {
         if required_by_app {
             return Err(Error::BadRequest(format!("`{field}` and `{code_field}` are required by this app")));
         }
         return Ok(None);
     };
-    let code = code.ok_or_else(|| Error::BadRequest(format!("`{code_field}` is required with `{field}`")))?;
     let value = channel.normalize(field, value)?;
-    let checked = codes::check(app, tenant, (channel, &value), CodePurpose::Signup, code).await?;
+    let checked = match code {
+        Some(code) => Some(codes::check(app, tenant, (channel, &value), CodePurpose::Signup, code).await?),
+        None if required_by_app => {
+            return Err(Error::BadRequest(format!("`{code_field}` is required: this app verifies `{field}`")));
+        }
+        None => None,
+    };
     Ok(Some((value, checked)))
 }
 
@@ -135,7 +141,7 @@ pub async fn prepare(
         SignUpKind::Linked => {}
     }
     if let Some(password) = given(&body.pwd) {
-        user_rules::check_password(password)?;
+        super::check_password(target, password)?;
     }
     let default_name = match kind {
         SignUpKind::Account => None,
@@ -169,16 +175,16 @@ pub async fn prepare(
         proven(app, tenant, phone, (given(&body.phone), given(&body.phone_code)), settings.verify_phone_on_sign_up)
             .await?
     {
-        (user.phone_number, user.phone_number_confirmed) = (Some(phone), true);
-        checked.push(code);
+        (user.phone_number, user.phone_number_confirmed) = (Some(phone), code.is_some());
+        checked.extend(code);
     }
     let email = (Channel::Email, "email", "emailCode");
     if let Some((email, code)) =
         proven(app, tenant, email, (given(&body.email), given(&body.email_code)), settings.verify_email_on_sign_up)
             .await?
     {
-        (user.email, user.email_confirmed) = (Some(email), true);
-        checked.push(code);
+        (user.email, user.email_confirmed) = (Some(email), code.is_some());
+        checked.extend(code);
     }
     let password_hash = match given(&body.pwd) {
         Some(password) => Some(app.passwords.hash(password.to_string()).await?),
@@ -194,12 +200,12 @@ pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: N
         codes::consume(tx, code).await?;
     }
     let mut user = account.user;
-    if let Some(phone) = &user.phone_number
+    if let Some(phone) = user.phone_number.as_ref().filter(|_| user.phone_number_confirmed)
         && users::by_contact(tx, tenant.id, Contact::Phone, phone).await?.is_some()
     {
         return Err(Error::Conflict("this phone number is already registered".into()));
     }
-    if let Some(email) = &user.email
+    if let Some(email) = user.email.as_ref().filter(|_| user.email_confirmed)
         && users::by_contact(tx, tenant.id, Contact::Email, email).await?.is_some()
     {
         return Err(Error::Conflict("this email address is already registered".into()));
@@ -367,7 +373,7 @@ pub async fn union_id_sign_in(
 
 /// Sets a new password with a `forgetpwd` code. An unknown address and a
 /// wrong code answer alike.
-pub async fn reset_password(app: &App, tenant: &TenantRef, body: ResetPassword) -> Result<bool> {
+pub async fn reset_password(app: &App, tenant: &TenantRef, target: &AppRef, body: ResetPassword) -> Result<bool> {
     let (channel, field, destination) = match (given(&body.phone), given(&body.email)) {
         (Some(phone), _) => (Channel::Sms, "phone", phone),
         (None, Some(email)) => (Channel::Email, "email", email),
@@ -375,7 +381,7 @@ pub async fn reset_password(app: &App, tenant: &TenantRef, body: ResetPassword) 
     };
     let code = required(&body.code, "code")?;
     let password = required(&body.pwd, "pwd")?;
-    user_rules::check_password(password)?;
+    super::check_password(target, password)?;
     let destination = channel.normalize(field, destination)?;
     let checked = codes::check(app, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
     let hash = app.passwords.hash(password.to_string()).await?;

@@ -5,10 +5,9 @@
 
 use super::accounts::{self, link, require_union_id_sign_in};
 use super::tokens::{self, How};
-use super::{AppRef, date, required};
+use super::{AppRef, custom_scopes, date, required};
 use crate::app::App;
 use crate::crypto::secret;
-use crate::domain::oauth::scopes;
 use crate::error::{Error, Result};
 use crate::store::app_codes::{self, AppCode};
 use crate::store::consents::{self, Context};
@@ -47,7 +46,7 @@ pub async fn grant_code(
 ) -> Result<GrantCode> {
     scheme(scheme_value)?;
     let grant_type = required(&body.grant_type, "grant_type")?;
-    let scope = scopes::requested(&target.client, Some(required(&body.scopes, "scopes")?))?.join(" ");
+    let scope = custom_scopes(required(&body.scopes, "scopes")?)?;
     let redirect_uri = required(&body.redirect_uri, "redirect_uri")?;
     if !redirect_allowed(target, redirect_uri) {
         return Err(Error::BadRequest("`redirect_uri` is not in this app's whitelist".into()));

@@ -60,6 +60,28 @@ pub fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
     given(value).ok_or_else(|| Error::BadRequest(format!("`{name}` is required")))
 }
 
+/// A new password, at least the app's minimum length.
+pub fn check_password(target: &AppRef, password: &str) -> Result<()> {
+    let min = target.config.settings.password_min_length.clamp(6, 128) as usize;
+    crate::domain::validate::length("pwd", password, min, 128)
+}
+
+/// Free-form scopes (OAuthApp's "自定义授权范围"): well-formed, at most 20,
+/// and never an admin permission, which only /oauth/token grants, role-gated.
+pub fn custom_scopes(value: &str) -> Result<String> {
+    let scopes: Vec<&str> = value.split_whitespace().collect();
+    if scopes.len() > 20 {
+        return Err(Error::BadRequest("at most 20 scopes may be requested".into()));
+    }
+    for scope in &scopes {
+        crate::domain::validate::token("scopes", scope, 100)?;
+        if keyward_api::access::is_permission(scope) {
+            return Err(Error::BadRequest(format!("`{scope}` is an admin permission; it cannot be granted here")));
+        }
+    }
+    Ok(scopes.join(" "))
+}
+
 /// OAuthApp's date format, `yyyy-MM-dd HH:mm:ss` (UTC here).
 pub fn date(ms: i64) -> String {
     crate::store::to_time(ms).format("%Y-%m-%d %H:%M:%S").to_string()

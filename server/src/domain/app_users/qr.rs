@@ -5,10 +5,9 @@
 
 use super::accounts::{self, SignUpKind, Who, link, require_union_id_sign_in};
 use super::tokens::{self, How};
-use super::{AppRef, given, required, wechat};
+use super::{AppRef, custom_scopes, given, required, wechat};
 use crate::app::App;
 use crate::crypto::secret;
-use crate::domain::oauth::scopes;
 use crate::error::{Error, Result};
 use crate::store::qr::{self, DONE, OK, PENDING, SCANNED};
 use crate::store::{now_ms, tenants::TenantRef, user_links, users};
@@ -26,15 +25,12 @@ fn scheme(value: Option<&str>) -> Result<()> {
 
 pub async fn pre_sign_in(app: &App, tenant: &TenantRef, target: &AppRef, body: QrPreSignIn) -> Result<String> {
     scheme(given(&body.scheme))?;
-    let scopes = given(&body.scopes).unwrap_or_default();
-    if !scopes.is_empty() {
-        scopes::requested(&target.client, Some(scopes))?;
-    }
+    let scopes = custom_scopes(given(&body.scopes).unwrap_or_default())?;
     let remark = given(&body.remark).unwrap_or_default();
     crate::domain::validate::length("remark", remark, 0, 200)?;
     let key = uuid::Uuid::new_v4().simple().to_string();
     let mut conn = app.store.conn().await?;
-    qr::insert(&mut conn, &secret::digest(&key), tenant.id, target.client.id, scopes, remark, now_ms() + TTL_MS)
+    qr::insert(&mut conn, &secret::digest(&key), tenant.id, target.client.id, &scopes, remark, now_ms() + TTL_MS)
         .await?;
     Ok(key)
 }

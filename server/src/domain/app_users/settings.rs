@@ -67,6 +67,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
     set!(
         sign_up_enabled,
         union_id_sign_in_enabled,
+        password_min_length,
         verify_phone_on_sign_up,
         verify_email_on_sign_up,
         default_role,
@@ -85,6 +86,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
         config.wechat_app_secret = secret.trim().to_string();
     }
     let s = &config.settings;
+    within("passwordMinLength", s.password_min_length, 6, 128)?;
     validate::length("defaultRole", &s.default_role, 0, 64)?;
     within("tokenLifetimeDays", s.token_lifetime_days, 1, 365)?;
     within("signUpBonusPoints", s.sign_up_bonus_points, 0, 1_000_000)?;

@@ -1,0 +1,102 @@
+//! Driving the end-user API: an app with settings, raw envelope requests,
+//! and checking its tokens against the JWKS.
+
+use crate::TestServer;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+/// The redirect URI of the test app (GrantCode's default whitelist).
+pub const APP_REDIRECT: &str = "https://shop.example/done";
+
+/// Creates a confidential app `client_id` with the seed 004 grants and the
+/// given end-user settings; returns (numeric app id, client secret).
+pub async fn create_app(server: &TestServer, client_id: &str, settings: Value) -> (i64, String) {
+    let body: keyward_sdk::types::ClientCreate = serde_json::from_value(json!({
+        "clientId": client_id,
+        "clientName": "Shop",
+        "description": "The shop app",
+        "allowedGrantTypes": [
+            { "grantType": "mobile" }, { "grantType": "sign" }, { "grantType": "refresh_token" },
+            { "grantType": "client_credentials" }
+        ],
+        "redirectUris": [{ "redirectUri": APP_REDIRECT }],
+        "allowedScopes": [{ "scope": "openid" }, { "scope": "profile" }, { "scope": "phone" }],
+        "properties": [{ "key": "logo", "value": "https://shop.example/logo.png" }],
+    }))
+    .unwrap();
+    let admin = server.admin().await;
+    let created = admin.client_create().body(body).send().await.expect("app created").into_inner().data;
+    let update: keyward_sdk::types::AppSettingsUpdate = serde_json::from_value(settings).expect("settings body");
+    admin.app_settings_update().id(created.id).body(update).send().await.expect("settings saved");
+    (created.id, created.client_secret.expect("confidential"))
+}
+
+/// POSTs `body` to `/api/AppUsers/{app}/{operation}`; (status, envelope).
+pub async fn post(server: &TestServer, app: i64, operation: &str, body: Value) -> (u16, Value) {
+    send(server, reqwest::Method::POST, &format!("/api/AppUsers/{app}/{operation}"), None, Some(body)).await
+}
+
+/// Any request with an optional bearer token and JSON body; (status, body).
+pub async fn send(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = server.http().request(method, format!("{}{path}", server.url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Asserts a failure envelope: the status, `code` equal to it, `data` empty
+/// and `err` containing `needle`.
+pub fn assert_refused((status, body): &(u16, Value), expected: u16, needle: &str) {
+    assert_eq!(*status, expected, "{body}");
+    assert_eq!(body["code"], expected, "{body}");
+    assert_eq!(body["data"], "", "{body}");
+    let err = body["err"].as_str().unwrap_or_default();
+    assert!(err.contains(needle), "`err` {err:?} should mention {needle:?}");
+}
+
+/// The access token of a successful sign-in envelope.
+pub fn token_of((status, body): &(u16, Value)) -> String {
+    assert_eq!(*status, 200, "{body}");
+    assert_eq!(body["code"], 200);
+    assert_eq!(body["err"], "");
+    assert_eq!(body["data"]["token_type"], "Bearer");
+    body["data"]["access_token"].as_str().expect("access_token").to_string()
+}
+
+/// The claims of a JWT after checking its ES256 signature against the
+/// server's JWKS.
+pub async fn verified_claims(server: &TestServer, token: &str) -> Value {
+    let (header, rest) = token.split_once('.').expect("JWT");
+    let (payload, signature) = rest.split_once('.').expect("JWT");
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+    let jwks: Value =
+        server.http().get(format!("{}/oauth/jwks", server.url)).send().await.unwrap().json().await.unwrap();
+    let key = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).expect("kid in the JWKS");
+    let coordinate = |name: &str| URL_SAFE_NO_PAD.decode(key[name].as_str().unwrap()).unwrap();
+    let point = [vec![4u8], coordinate("x"), coordinate("y")].concat();
+    let verifier = ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, point);
+    let signed = format!("{}.{payload}", token.split('.').next().unwrap());
+    verifier.verify(signed.as_bytes(), &URL_SAFE_NO_PAD.decode(signature).unwrap()).expect("signature verifies");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+/// Runs SQL against the server's database (to move time forward).
+pub async fn sql(server: &TestServer, statement: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&server.db.url).await.expect("database reachable");
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&pool).await.expect("statement runs");
+    pool.close().await;
+}
