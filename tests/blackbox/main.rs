@@ -3,9 +3,11 @@
 //! PostgreSQL.
 
 mod admin;
+mod app_flows;
 mod app_users;
 mod auth;
 mod browser;
+mod codes;
 mod contract;
 mod grants;
 mod identity;

@@ -169,7 +169,7 @@ async fn jwt_verifies_against_jwks(server: TestServer) {
     assert_eq!(metadata.jwks_uri, format!("{}/oauth/jwks", server.url));
     assert_eq!(
         metadata.grant_types_supported,
-        ["authorization_code", "refresh_token", "password", "client_credentials"]
+        ["authorization_code", "refresh_token", "password", "client_credentials", "mobile", "sign"]
     );
     assert_eq!(metadata.code_challenge_methods_supported, ["S256", "plain"]);
     assert_eq!(metadata.authorization_endpoint, format!("{}/oauth/authorize", server.url));

@@ -126,8 +126,8 @@ pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option
     row.map(|r| {
         Ok(RefreshToken {
             grant: grant_from(&r)?,
-            expires_at: r.try_get(9)?,
-            used: r.try_get::<Option<i64>, _>(10)?.is_some(),
+            expires_at: r.try_get(10)?,
+            used: r.try_get::<Option<i64>, _>(11)?.is_some(),
         })
     })
     .transpose()

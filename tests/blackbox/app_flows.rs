@@ -1,0 +1,373 @@
+//! QR-code sign-in, the points ledger, app-scheme consents and seed 004's
+//! grants, each on both databases.
+
+use futures::future::join_all;
+use keyward_tests::end_user::{APP_REDIRECT, assert_refused, create_app, post, send, sql, token_of, verified_claims};
+use keyward_tests::sinks::WECHAT_SECRET;
+use keyward_tests::{TestServer, on_both_databases};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn qr_sign_in(server: TestServer) {
+    let settings = json!({ "wechatAppId": "wx-test", "wechatAppSecret": WECHAT_SECRET, "signUpBonusPoints": 1 });
+    let (app, _) = create_app(&server, "shop", settings).await;
+    let pre =
+        post(&server, app, "QRCodePreSignIn", json!({"scopes": "openid phone", "remark": "Sign in to Shop"})).await;
+    let key = pre.1["data"].as_str().unwrap().to_string();
+    let image = |format: &str| {
+        server
+            .http()
+            .get(format!("{}/api/AppUsers/{app}/QRCodeImage?signInKey={key}&format={format}", server.url))
+            .send()
+    };
+    let png = image("png").await.unwrap();
+    assert_eq!(png.headers()["content-type"], "image/png");
+    assert!(png.bytes().await.unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));
+    let svg = image("svg").await.unwrap().text().await.unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("<path"), "{svg}");
+    assert_eq!(image("gif").await.unwrap().status(), 400);
+
+    let poll = || post(&server, app, "QRCodeSignIn", json!({"signInKey": key}));
+    assert_refused(&poll().await, 400, "waiting for the QR code to be scanned");
+    let early = post(&server, app, "QRCodeSignUp", json!({"signInKey": key, "code": "good-1"})).await;
+    assert_refused(&early, 409, "scan the QR code");
+    let card = post(&server, app, "QRCodeScan", json!({"signInKey": key})).await;
+    assert_eq!(card.0, 200, "{}", card.1);
+    assert_eq!(card.1["data"]["appID"], app);
+    assert_eq!(card.1["data"]["name"], "Shop");
+    assert_eq!(card.1["data"]["logo"], "https://shop.example/logo.png");
+    assert_eq!(card.1["data"]["scopes"], "openid phone");
+    assert_eq!(card.1["data"]["remark"], "Sign in to Shop");
+    assert_eq!(card.1["data"]["scheme"], "app");
+    assert_refused(&post(&server, app, "QRCodeScan", json!({"signInKey": key})).await, 409, "already scanned");
+    assert_refused(&poll().await, 400, "scanned; waiting for confirmation");
+    // WeChat's code2session decides the identity; a bad code is refused.
+    let bad =
+        post(&server, app, "QRCodeSignUp", json!({"signInKey": key, "code": "bad-code", "unionID": "forged"})).await;
+    assert_refused(&bad, 400, "WeChat `code` is invalid");
+    let confirmed = post(
+        &server,
+        app,
+        "QRCodeSignUp",
+        json!({"signInKey": key, "code": "good-1", "unionID": "forged", "nickName": "Wei"}),
+    )
+    .await;
+    let scanner_token = token_of(&confirmed);
+    let web_token = token_of(&poll().await);
+    assert_refused(&poll().await, 410, "already used");
+    let claims = verified_claims(&server, &web_token).await;
+    assert_eq!((claims["grant_type"].as_str(), claims["platform"].as_str()), (Some("qrcode"), Some("wxminip")));
+    assert_eq!(claims["unionid"], "union-good-1");
+    assert_eq!(claims["scope"], "openid phone");
+    let (_, profile) =
+        send(&server, Method::GET, &format!("/api/AppUsers/{app}/Profile"), Some(&scanner_token), None).await;
+    assert_eq!(profile["data"]["unionID"], "union-good-1");
+    assert_eq!(profile["data"]["nickName"], "Wei");
+
+    // A second QR sign-in by the same WeChat user reuses the account.
+    let key2 = post(&server, app, "QRCodePreSignIn", json!({})).await.1["data"].as_str().unwrap().to_string();
+    post(&server, app, "QRCodeScan", json!({"signInKey": key2})).await;
+    let again = token_of(&post(&server, app, "QRCodeSignUp", json!({"signInKey": key2, "code": "good-1"})).await);
+    assert_eq!(verified_claims(&server, &again).await["sub"], claims["sub"]);
+
+    // Expiry: five minutes, then 410 everywhere.
+    let key3 = post(&server, app, "QRCodePreSignIn", json!({})).await.1["data"].as_str().unwrap().to_string();
+    sql(&server, "UPDATE qr_sign_ins SET expires_at = 0").await;
+    assert_refused(&post(&server, app, "QRCodeSignIn", json!({"signInKey": key3})).await, 410, "expired");
+    assert_refused(&post(&server, app, "QRCodeScan", json!({"signInKey": key3})).await, 410, "expired");
+    let gone = server
+        .http()
+        .get(format!("{}/api/AppUsers/{app}/QRCodeImage?signInKey={key3}", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 410);
+    assert_refused(&post(&server, app, "QRCodePreSignIn", json!({"scheme": "web"})).await, 400, "`scheme`");
+    assert_refused(
+        &post(&server, app, "QRCodePreSignIn", json!({"scopes": "isms.all"})).await,
+        400,
+        "admin permission",
+    );
+
+    // Without WeChat credentials the client's unionID is only taken when the
+    // app enables unionID sign-in.
+    let (plain, _) = create_app(&server, "plain", json!({})).await;
+    let key4 = post(&server, plain, "QRCodePreSignIn", json!({})).await.1["data"].as_str().unwrap().to_string();
+    post(&server, plain, "QRCodeScan", json!({"signInKey": key4})).await;
+    let refused =
+        post(&server, plain, "QRCodeSignUp", json!({"signInKey": key4, "unionID": "u1", "platform": "app"})).await;
+    assert_refused(&refused, 403, "unionID sign-in is not enabled");
+    // Another app's key is unknown here.
+    assert_refused(&post(&server, plain, "QRCodeSignIn", json!({"signInKey": key2})).await, 404, "unknown signInKey");
+}
+
+async fn recharge(server: &TestServer, app: i64, token: &str, key: Option<&str>, body: Value) -> (u16, Value) {
+    let mut request =
+        server.http().post(format!("{}/api/AppUsers/{app}/RechargePoints", server.url)).bearer_auth(token).json(&body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+async fn point_log(server: &TestServer, app: i64, token: &str, query: &str) -> (u16, Value) {
+    send(server, Method::GET, &format!("/api/AppUsers/{app}/PointLog{query}"), Some(token), None).await
+}
+
+async fn points(server: TestServer) {
+    let (app, _) = create_app(&server, "shop", json!({ "signUpBonusPoints": 10, "pointsPerCurrencyUnit": 100 })).await;
+    let token = token_of(&post(&server, app, "SignUp", json!({"userName": "payer", "pwd": "a long password"})).await);
+    let done = recharge(&server, app, &token, None, json!({"price": 9.99, "remark": "top-up"})).await;
+    assert_eq!(done.1, json!({"code": 200, "data": true, "err": ""}));
+    let (_, log) = point_log(&server, app, &token, "").await;
+    assert_eq!((log["data"]["total"].as_i64(), log["data"]["balance"].as_i64()), (Some(2), Some(1009)));
+    let newest = &log["data"]["data"][0];
+    assert_eq!(
+        (newest["used"].as_i64(), newest["balance"].as_i64(), newest["type"].as_i64()),
+        (Some(999), Some(1009), Some(1))
+    );
+    assert_eq!(newest["remark"], "top-up");
+    let (_, debits) = point_log(&server, app, &token, "?type=2").await;
+    assert_eq!(debits["data"]["total"], 0);
+    let (_, page) = point_log(&server, app, &token, "?type=0&skip=1&take=1").await;
+    assert_eq!(page["data"]["data"][0]["remark"], "sign-up bonus");
+
+    // Bad input.
+    for (body, status, needle) in [
+        (json!({}), 400, "`price` is required"),
+        (json!({"price": 0}), 422, "greater than 0"),
+        (json!({"price": -5}), 422, "greater than 0"),
+        (json!({"price": 1.234}), 422, "two decimals"),
+        (json!({"price": 2_000_000}), 422, "at most 1000000"),
+        (json!({"price": "ten"}), 400, "price"),
+    ] {
+        assert_refused(&recharge(&server, app, &token, None, body).await, status, needle);
+    }
+    assert_refused(&point_log(&server, app, &token, "?take=0").await, 400, "`take`");
+    assert_refused(&point_log(&server, app, &token, "?type=7").await, 400, "`type`");
+    assert_refused(&point_log(&server, app, &token, "?skip=-1").await, 400, "`skip`");
+    assert_refused(&recharge(&server, app, "nope", None, json!({"price": 1})).await, 401, "invalid access token");
+
+    // Idempotency: a retry applies once; another body under the key is refused.
+    assert_eq!(recharge(&server, app, &token, Some("order-1"), json!({"price": 1})).await.0, 200);
+    assert_eq!(recharge(&server, app, &token, Some("order-1"), json!({"price": 1})).await.0, 200);
+    assert_refused(
+        &recharge(&server, app, &token, Some("order-1"), json!({"price": 2})).await,
+        422,
+        "different recharge",
+    );
+    assert_eq!(point_log(&server, app, &token, "").await.1["data"]["balance"], 1109);
+
+    // Concurrent recharges: ten with one key apply once, ten with their own keys all apply.
+    let same = (0..10).map(|_| recharge(&server, app, &token, Some("order-2"), json!({"price": 1})));
+    for (status, body) in join_all(same).await {
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(point_log(&server, app, &token, "").await.1["data"]["balance"], 1209);
+    let distinct: Vec<String> = (0..10).map(|n| format!("order-3-{n}")).collect();
+    let each = distinct.iter().map(|key| recharge(&server, app, &token, Some(key), json!({"price": 1})));
+    for (status, body) in join_all(each).await {
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, log) = point_log(&server, app, &token, "?take=100").await;
+    assert_eq!(log["data"]["balance"], 2209);
+    let entries = log["data"]["data"].as_array().unwrap();
+    assert_eq!(entries.len() as i64, log["data"]["total"].as_i64().unwrap());
+    let sum: i64 = entries.iter().map(|e| e["used"].as_i64().unwrap()).sum();
+    assert_eq!(sum, 2209, "the ledger adds up to the balance");
+}
+
+async fn grant_code_and_consents(server: TestServer) {
+    let settings = json!({ "unionIdSignInEnabled": true, "passwordMinLength": 6 });
+    let (app, _) = create_app(&server, "shop", settings).await;
+    let own = token_of(&post(&server, app, "SignUp", json!({"userName": "carol", "pwd": "123456"})).await);
+    let grant_path = format!("/api/OAuth/{app}/GrantCode?scheme=app");
+    let grant = |body: Value| send(&server, Method::POST, &grant_path, None, Some(body));
+    let base = json!({"grant_type": "account", "scopes": "openid profile orders", "redirect_uri": APP_REDIRECT,
+        "userName": "carol", "password": "123456", "expireInDays": 7});
+    let with = |changes: Value| {
+        let mut body = base.clone();
+        body.as_object_mut().unwrap().extend(changes.as_object().unwrap().clone());
+        body
+    };
+    for (changes, status, needle) in [
+        (json!({"redirect_uri": "https://evil.example/cb"}), 400, "whitelist"),
+        (json!({"expireInDays": 100}), 400, "between 1 and 99"),
+        (json!({"expireInDays": 0}), 400, "between 1 and 99"),
+        (json!({"grant_type": "magic"}), 400, "`grant_type`"),
+        (json!({"scopes": "openid isms.all"}), 400, "admin permission"),
+        (json!({"password": "wrong-pass"}), 401, "incorrect"),
+        (json!({"grant_type": "unionid", "unionId": "nobody", "platform": "web"}), 404, "no account is linked"),
+    ] {
+        assert_refused(&grant(with(changes)).await, status, needle);
+    }
+    let wrong_scheme =
+        send(&server, Method::POST, &format!("/api/OAuth/{app}/GrantCode?scheme=web"), None, Some(base.clone())).await;
+    assert_refused(&wrong_scheme, 400, "`scheme`");
+    let (status, granted) = grant(base.clone()).await;
+    assert_eq!(status, 200, "{granted}");
+    let code = granted["data"]["code"].as_str().unwrap().to_string();
+    assert!(code.len() == 32 && code.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(granted["data"]["expires_in"], 120);
+    let authorize = |code: &str| {
+        let path = format!("/api/OAuth/{app}/Authorize?scheme=app&code={code}");
+        let server = &server;
+        async move { send(server, Method::POST, &path, None, None).await }
+    };
+    let issued = authorize(&code).await;
+    let third_party = token_of(&issued);
+    assert_eq!(issued.1["data"]["expires_in"], 7 * 86_400);
+    let claims = verified_claims(&server, &third_party).await;
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 7 * 86_400);
+    assert_eq!(claims["scope"], "openid profile orders");
+    assert_eq!(claims["grant_type"], "account");
+    assert_refused(&authorize(&code).await, 400, "already used");
+    assert_refused(&authorize("0123456789abcdef0123456789abcdef").await, 400, "invalid");
+
+    // The consent is listed, with what it allowed.
+    let consents_path = format!("/api/OAuth/{app}/Consents");
+    let (_, listed) = send(&server, Method::GET, &consents_path, Some(&own), None).await;
+    let consent = &listed["data"][0];
+    assert_eq!((consent["appID"].as_i64(), consent["grantType"].as_str()), (Some(app), Some("account")));
+    assert_eq!(
+        (consent["redirectUri"].as_str(), consent["scopes"].as_str()),
+        (Some(APP_REDIRECT), Some("openid profile orders"))
+    );
+    assert!(consent["expireDate"].is_string());
+    let id = consent["id"].as_i64().unwrap();
+
+    // An expired code, and a code for another app.
+    let late = grant(base.clone()).await.1["data"]["code"].as_str().unwrap().to_string();
+    sql(&server, "UPDATE app_codes SET expires_at = 0 WHERE used_at IS NULL").await;
+    assert_refused(&authorize(&late).await, 400, "expired");
+    let (other, _) = create_app(&server, "other", json!({})).await;
+    let stray = grant(base.clone()).await.1["data"]["code"].as_str().unwrap().to_string();
+    let elsewhere =
+        send(&server, Method::POST, &format!("/api/OAuth/{other}/Authorize?scheme=app&code={stray}"), None, None).await;
+    assert_refused(&elsewhere, 400, "invalid");
+
+    // Revoking the consent revokes the token it gave, not the user's own sign-in.
+    let profile = format!("/api/AppUsers/{app}/Profile");
+    assert_eq!(send(&server, Method::GET, &profile, Some(&third_party), None).await.0, 200);
+    let stranger = token_of(&post(&server, app, "SignUp", json!({"userName": "dave", "pwd": "123456"})).await);
+    let path = format!("{consents_path}/{id}");
+    assert_refused(&send(&server, Method::DELETE, &path, Some(&stranger), None).await, 404, "no consent");
+    let deleted = send(&server, Method::DELETE, &path, Some(&own), None).await;
+    assert_eq!(deleted.1, json!({"code": 200, "data": true, "err": ""}));
+    assert_refused(&send(&server, Method::GET, &profile, Some(&third_party), None).await, 401, "revoked");
+    assert_eq!(send(&server, Method::GET, &profile, Some(&own), None).await.0, 200);
+    assert_refused(&send(&server, Method::DELETE, &path, Some(&own), None).await, 404, "no consent");
+    assert_eq!(send(&server, Method::GET, &consents_path, None, None).await.0, 401);
+}
+
+/// Seed 004: SMS-code and openId grants with HTTP basic client authentication.
+async fn seed_004_grants(server: TestServer) {
+    let (_, secret) = create_app(&server, "app-client", json!({})).await;
+    let form = |path: &str, basic: bool, fields: Vec<(&str, &str)>| {
+        let mut request = server.http().post(format!("{}{path}", server.url)).form(&fields);
+        if basic {
+            request = request.basic_auth("app-client", Some(&secret));
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let phone = "13312341234";
+    let sent = form("/mobile/code/get", true, vec![("mobile", phone)]).await;
+    assert_eq!(sent, (200, json!({"expires_in": 600})));
+    assert_eq!(form("/mobile/code/get", false, vec![("mobile", "13312341235")]).await.0, 401);
+    let code = server.sinks.code_for(phone).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let checked = form("/mobile/code/verify", false, vec![("mobile", phone), ("code", wrong)]).await;
+    assert_eq!((checked.0, checked.1["error"].as_str()), (400, Some("invalid_grant")));
+    let checked = form("/mobile/code/verify", false, vec![("mobile", phone), ("code", &code)]).await;
+    assert_eq!(checked, (200, json!({"valid": true})));
+
+    let (status, token) = form("/mobile/token", true, vec![("mobile", phone), ("code", &code)]).await;
+    assert_eq!(status, 200, "{token}");
+    for field in ["access_token", "token_type", "refresh_token", "expires_in", "scope"] {
+        assert!(!token[field].is_null(), "{field} in {token}");
+    }
+    let first = verified_claims(&server, token["access_token"].as_str().unwrap()).await;
+    let reuse = form("/mobile/token", true, vec![("mobile", phone), ("code", &code)]).await;
+    assert_eq!((reuse.0, reuse.1["error"].as_str()), (400, Some("invalid_grant")), "codes are single use");
+
+    // The same through /oauth/token, for the now known user.
+    sql(&server, "UPDATE send_limits SET last_at = last_at - 61000").await;
+    form("/mobile/code/get", true, vec![("mobile", phone)]).await;
+    let code = server.sinks.code_for(phone).await;
+    let (status, token) =
+        form("/oauth/token", true, vec![("grant_type", "mobile"), ("mobile", phone), ("code", &code)]).await;
+    assert_eq!(status, 200, "{token}");
+    assert_eq!(verified_claims(&server, token["access_token"].as_str().unwrap()).await["sub"], first["sub"]);
+    let refreshed = form(
+        "/oauth/token",
+        true,
+        vec![("grant_type", "refresh_token"), ("refresh_token", token["refresh_token"].as_str().unwrap())],
+    )
+    .await;
+    assert_eq!(refreshed.0, 200, "{}", refreshed.1);
+
+    // The sign grant: an openId the client vouches for.
+    let (status, signed) = form("/sign/token", true, vec![("sign", "openid-abc")]).await;
+    assert_eq!(status, 200, "{signed}");
+    let again = form("/oauth/token", true, vec![("grant_type", "sign"), ("sign", "openid-abc")]).await;
+    let (a, b) = (
+        verified_claims(&server, signed["access_token"].as_str().unwrap()).await,
+        verified_claims(&server, again.1["access_token"].as_str().unwrap()).await,
+    );
+    assert_eq!(a["sub"], b["sub"]);
+    assert_ne!(a["sub"], first["sub"]);
+    let missing = form("/sign/token", true, vec![("sign", "")]).await;
+    assert_eq!((missing.0, missing.1["error"].as_str()), (400, Some("invalid_request")));
+    assert_eq!(form("/mobile/token", true, vec![("mobile", "12"), ("code", "123456")]).await.0, 400);
+
+    // Sign-up closed: unknown phones and openIds are refused.
+    let closed =
+        serde_json::from_value::<keyward_sdk::types::AppSettingsUpdate>(json!({ "signUpEnabled": false })).unwrap();
+    let id = server
+        .admin()
+        .await
+        .client_list()
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data
+        .iter()
+        .find(|c| c.client_id == "app-client")
+        .unwrap()
+        .id;
+    server.admin().await.app_settings_update().id(id).body(closed).send().await.unwrap();
+    let refused = form("/sign/token", true, vec![("sign", "openid-new")]).await;
+    assert_eq!((refused.0, refused.1["error"].as_str()), (400, Some("invalid_grant")));
+    // A client without the grants may not use them.
+    let body: keyward_sdk::types::ClientCreate = serde_json::from_value(json!({
+        "clientId": "web-client", "allowedGrantTypes": [{ "grantType": "client_credentials" }]
+    }))
+    .unwrap();
+    let web_secret =
+        server.admin().await.client_create().body(body).send().await.unwrap().into_inner().data.client_secret.unwrap();
+    let response = server
+        .http()
+        .post(format!("{}/sign/token", server.url))
+        .basic_auth("web-client", Some(&web_secret))
+        .form(&[("sign", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized_client");
+    let response = server
+        .http()
+        .post(format!("{}/mobile/code/get", server.url))
+        .basic_auth("web-client", Some(&web_secret))
+        .form(&[("mobile", phone)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized_client");
+}
+
+on_both_databases!(qr_sign_in, points, grant_code_and_consents, seed_004_grants);
