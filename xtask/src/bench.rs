@@ -66,10 +66,26 @@ fn psql(url: &str, sql: &str) -> Result<()> {
 
 /// Creates a client through the admin API; its secret.
 fn client(server: &Server, token: &str, body: Value) -> Result<String> {
+    let created = create_client(server, token, body)?;
+    created["clientSecret"].as_str().map(str::to_string).context("no client secret")
+}
+
+/// Creates a client through the admin API; the `data` of the answer.
+fn create_client(server: &Server, token: &str, body: Value) -> Result<Value> {
     let bearer = format!("Bearer {token}");
     let (status, created) = request(&server.address, "POST", "/api/Client", JSON, Some(&bearer), &body.to_string())?;
     anyhow::ensure!(status == 201, "creating a client: {created}");
-    created["data"]["clientSecret"].as_str().map(str::to_string).context("no client secret")
+    Ok(created["data"].clone())
+}
+
+/// An app of the end-user API and a signed-up user's token: (app id, token).
+fn end_user(server: &Server, token: &str) -> Result<(i64, String)> {
+    let app = create_client(server, token, json!({ "clientId": "shop" }))?["id"].as_i64().context("no app id")?;
+    let body = json!({ "userName": "shopper", "pwd": PASSWORD }).to_string();
+    let (status, signed_up) =
+        request(&server.address, "POST", &format!("/api/AppUsers/{app}/SignUp"), JSON, None, &body)?;
+    anyhow::ensure!(status == 200, "signing up: {signed_up}");
+    Ok((app, signed_up["data"]["access_token"].as_str().context("no token")?.to_string()))
 }
 
 fn basic(id: &str, secret: &str) -> String {
@@ -137,6 +153,23 @@ fn database_run(label: &str, database_url: &str, workdir: &std::path::Path) -> R
             "-d",
             &format!("token={jwt}"),
             &url("/oauth/introspect"),
+        ],
+    )?);
+    let (shop, shopper) = end_user(&server, &token)?;
+    let shopper = format!("Authorization: Bearer {shopper}");
+    rows.push(oha("end-user Profile (GET)", &["-H", &shopper, &url(&format!("/api/AppUsers/{shop}/Profile"))])?);
+    rows.push(oha(
+        "end-user RechargePoints (write)",
+        &[
+            "-m",
+            "POST",
+            "-T",
+            JSON,
+            "-H",
+            &shopper,
+            "-d",
+            r#"{"price": 1}"#,
+            &url(&format!("/api/AppUsers/{shop}/RechargePoints")),
         ],
     )?);
     rows.push(refresh_chains(&server.address, &basic("app", &app), &password_body)?);

@@ -126,12 +126,12 @@ mod tests {
     use super::*;
 
     /// The worked example of Aliyun's signature documentation (key secret
-    /// `testsecret`, method GET).
+    /// `testSecret`, method GET).
     #[test]
     fn aliyun_documented_example() {
-        let key = hmac::Key::new(hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, b"testsecret&");
+        let key = hmac::Key::new(hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, b"testSecret&");
         let params = BTreeMap::from([
-            ("AccessKeyId", "testid".to_string()),
+            ("AccessKeyId", "testId".to_string()),
             ("Action", "SendSms".into()),
             ("Format", "XML".into()),
             ("OutId", "123".into()),

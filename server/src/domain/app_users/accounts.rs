@@ -72,7 +72,7 @@ impl NewAccount {
 /// create.
 pub enum Who {
     Known(i64),
-    New(NewAccount),
+    New(Box<NewAccount>),
 }
 
 impl Who {
@@ -81,7 +81,7 @@ impl Who {
             Who::Known(id) => users::get(tx, tenant.id, id)
                 .await?
                 .ok_or_else(|| Error::NotFound("the account no longer exists".into())),
-            Who::New(account) => create(tx, tenant, target, account).await,
+            Who::New(account) => create(tx, tenant, target, *account).await,
         }
     }
 }

@@ -339,7 +339,7 @@ async fn external(
                     .await
                     .map_err(grant_refusal)?;
                 account.prove_phone(phone);
-                Who::New(account)
+                Who::New(Box::new(account))
             }
         };
         (Some(checked), who)
@@ -353,7 +353,7 @@ async fn external(
                 let account = accounts::prepare(app, tenant, &target, &SignUp::default(), SignUpKind::Linked, link)
                     .await
                     .map_err(grant_refusal)?;
-                Who::New(account)
+                Who::New(Box::new(account))
             }
         };
         (None, who)
