@@ -45,6 +45,9 @@ pub struct App {
     /// Clients with their secret digests, by (tenant, client id): the token
     /// endpoint's hot path.
     client_cache: TtlCache<(i64, String), (Client, Vec<SecretDigest>)>,
+    /// Apps of the end-user API — the client and its settings JSON — by
+    /// (tenant, numeric id): every end-user request names one.
+    app_cache: TtlCache<(i64, i64), (Client, String)>,
     /// Set once the listener is bound (the default issuer names its address).
     issuer: OnceLock<String>,
     /// The committed OpenAPI document, served at `/openapi.json`.
@@ -80,6 +83,7 @@ impl App {
             default_tenant,
             tenant_cache: TtlCache::new(CACHE_TTL),
             client_cache: TtlCache::new(CACHE_TTL),
+            app_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),
             openapi: OPENAPI_DOCUMENT,
         }))
@@ -141,8 +145,21 @@ impl App {
         Ok(found)
     }
 
-    /// Forgets cached clients after clients change here.
+    /// A client of `tenant` by numeric id, with its end-user settings JSON.
+    pub async fn app(&self, tenant: i64, id: i64) -> Result<Option<(Client, String)>> {
+        if let Some(found) = self.app_cache.get(&(tenant, id)) {
+            return Ok(Some(found));
+        }
+        let mut conn = self.store.conn().await?;
+        let Some(client) = clients::get(&mut conn, tenant, id).await? else { return Ok(None) };
+        let Some(settings) = clients::app_settings(&mut conn, tenant, id).await? else { return Ok(None) };
+        self.app_cache.put((tenant, id), (client.clone(), settings.clone()));
+        Ok(Some((client, settings)))
+    }
+
+    /// Forgets cached clients after clients (or their settings) change here.
     pub fn forget_clients(&self) {
         self.client_cache.clear();
+        self.app_cache.clear();
     }
 }

@@ -23,7 +23,7 @@ pub fn logger(level: &str) -> anyhow::Result<slog::Logger> {
 
 /// Query parameters whose values are credentials.
 const SECRET_PARAMS: &[&str] =
-    &["id_token_hint", "code", "access_token", "refresh_token", "token", "client_secret", "password"];
+    &["id_token_hint", "code", "access_token", "refresh_token", "token", "client_secret", "password", "signInKey"];
 
 /// `uri` with the values of [`SECRET_PARAMS`] replaced, if it has any.
 fn redact_uri(uri: &str) -> Option<String> {
@@ -102,6 +102,10 @@ mod tests {
         assert_eq!(
             super::redact_uri("/oauth/logout?id_token_hint=eyJ.a.b&state=s").as_deref(),
             Some("/oauth/logout?id_token_hint=REDACTED&state=s")
+        );
+        assert_eq!(
+            super::redact_uri("/api/AppUsers/1/QRCodeImage?signInKey=abc&format=svg").as_deref(),
+            Some("/api/AppUsers/1/QRCodeImage?signInKey=REDACTED&format=svg")
         );
         assert_eq!(super::redact_uri("/oauth/authorize?client_id=web&state=s"), None);
         assert_eq!(super::redact_uri("/healthz"), None);

@@ -236,4 +236,23 @@ async fn concurrent_sign_ups(server: TestServer) {
     assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
 }
 
-on_both_databases!(seed_samples, through_the_sdk, bearer_rules, app_settings_admin, concurrent_sign_ups);
+/// Failed sign-ins lock the account after five, whatever part was wrong.
+async fn sign_in_throttling(server: TestServer) {
+    let (app, _) = create_app(&server, "shop", json!({})).await;
+    token_of(&post(&server, app, "SignUp", json!({"userName": "erin", "pwd": "a long password"})).await);
+    for _ in 0..5 {
+        let wrong = post(&server, app, "SignIn", json!({"userName": "erin", "pwd": "wrong password"})).await;
+        assert_refused(&wrong, 401, "incorrect");
+    }
+    let locked = post(&server, app, "SignIn", json!({"userName": "erin", "pwd": "a long password"})).await;
+    assert_refused(&locked, 429, "Too many failed sign-ins");
+}
+
+on_both_databases!(
+    sign_in_throttling,
+    seed_samples,
+    through_the_sdk,
+    bearer_rules,
+    app_settings_admin,
+    concurrent_sign_ups
+);

@@ -199,6 +199,23 @@ async fn per_address_cap(server: TestServer) {
         .await;
     let (status, body) = post(&server, app, "SendEmailCode", json!({"email": "x@mail.test", "type": "signup"})).await;
     assert_eq!((status, body["err"].as_str().unwrap()), (503, "email delivery is not configured on this server"));
+    // The development outbox takes the codes of channels without a provider, only when configured.
+    let outbox = std::env::temp_dir().join(format!("keyward-outbox-{}.jsonl", uuid::Uuid::new_v4().simple()));
+    let path = outbox.clone();
+    let server = server
+        .restart_with(move |mut settings| {
+            settings.delivery.smtp_host = None;
+            settings.delivery.outbox_file = Some(path);
+            settings
+        })
+        .await;
+    let (status, _) = post(&server, app, "SendEmailCode", json!({"email": "y@mail.test", "type": "signup"})).await;
+    assert_eq!(status, 200);
+    let line: serde_json::Value = serde_json::from_str(std::fs::read_to_string(&outbox).unwrap().trim()).unwrap();
+    assert_eq!((line["channel"].as_str(), line["to"].as_str()), (Some("email"), Some("y@mail.test")));
+    let code = code_in(line["text"].as_str().unwrap()).expect("a code in the outbox");
+    token_of(&post(&server, app, "EmailSignUp", json!({"email": "y@mail.test", "emailCode": code})).await);
+    std::fs::remove_file(outbox).unwrap();
 }
 
 /// Aliyun's SendSms API: the fake checks nothing, the test checks the

@@ -4,6 +4,7 @@
 
 mod admin;
 mod app_flows;
+mod app_sdk;
 mod app_users;
 mod auth;
 mod browser;

@@ -283,12 +283,8 @@ pub async fn signed_in(app: &App, tenant: &TenantRef, target: &AppRef, user_id: 
     Ok(token)
 }
 
-fn plain(grant_type: &str, target: &AppRef) -> How<'static> {
-    let grant_type: &'static str = match grant_type {
-        "phone" => "phone",
-        "email" => "email",
-        _ => "account",
-    };
+/// A sign-in with no third-party identity and no scopes.
+fn plain(grant_type: &'static str, target: &AppRef) -> How<'static> {
     How { grant_type, platform: "", union_id: "", days: days(target), scope: "", consented: false }
 }
 
@@ -335,15 +331,11 @@ pub async fn code_sign_in(
         Some(id) => users::get(&mut tx, tenant.id, id).await?,
         None => None,
     };
-    let user = user.ok_or_else(|| Error::NotFound(format!("no account uses this {}", field_noun(field))))?;
+    let user = user.ok_or_else(|| Error::NotFound(format!("no account uses this {}", channel.noun())))?;
     let how = plain(if channel == Channel::Sms { "phone" } else { "email" }, target);
     let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
-}
-
-fn field_noun(field: &str) -> &'static str {
-    if field == "phone" { "phone number" } else { "email address" }
 }
 
 pub async fn union_id_sign_in(

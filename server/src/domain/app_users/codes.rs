@@ -35,7 +35,7 @@ impl Channel {
         }
     }
 
-    fn noun(self) -> &'static str {
+    pub fn noun(self) -> &'static str {
         match self {
             Channel::Sms => "phone number",
             Channel::Email => "email address",

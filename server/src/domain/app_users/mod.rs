@@ -15,7 +15,7 @@ mod wechat;
 use crate::app::App;
 use crate::domain::oauth::bearer;
 use crate::error::{Error, Result};
-use crate::store::{clients, tenants::TenantRef};
+use crate::store::tenants::TenantRef;
 use keyward_api::client::Client;
 use settings::AppConfig;
 
@@ -27,14 +27,12 @@ pub struct AppRef {
 
 /// The enabled app `app_id` of `tenant`.
 pub async fn load(app: &App, tenant: &TenantRef, app_id: i64) -> Result<AppRef> {
-    let mut conn = app.store.conn().await?;
-    let missing = || Error::NotFound(format!("app {app_id} does not exist"));
-    let client = clients::get(&mut conn, tenant.id, app_id).await?.ok_or_else(missing)?;
+    let (client, settings) =
+        app.app(tenant.id, app_id).await?.ok_or_else(|| Error::NotFound(format!("app {app_id} does not exist")))?;
     if !client.enabled {
         return Err(Error::Forbidden(format!("app {app_id} is disabled")));
     }
-    let config = settings::parse(&clients::app_settings(&mut conn, tenant.id, app_id).await?.ok_or_else(missing)?)?;
-    Ok(AppRef { client, config })
+    Ok(AppRef { client, config: settings::parse(&settings)? })
 }
 
 /// The user a bearer token names, if the app issued it to them.

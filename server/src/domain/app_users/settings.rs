@@ -105,5 +105,6 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
     validate::length("wechatAppId", &s.wechat_app_id, 0, 64)?;
     validate::length("wechatAppSecret", &config.wechat_app_secret, 0, 128)?;
     clients::set_app_settings(&mut *app.store.conn().await?, caller.tenant.id, id, &to_json(&config)).await?;
+    app.forget_clients();
     Ok(config.public())
 }
