@@ -15102,7 +15102,7 @@ let response = client.app_sign_in()
     }
     /**Sign up with a user name and password
 
-Requires `userName` and `pwd`; `phone`+`phoneCode` and `email`+`emailCode` when the app requires them, or whenever given (a phone or email is stored only verified). 409 if the user name, phone or email is taken; 403 if the app disabled sign-up.
+Requires `userName` and `pwd`; `phone`+`phoneCode` and `email`+`emailCode` when the app requires them. A phone or email sent with its `signup` code is stored verified; without one, unverified (never used to find the account). 409 if the user name, or a verified phone or email, is taken; 403 if the app disabled sign-up.
 
 Permission: none.
 

@@ -12,9 +12,21 @@ fn body<T: DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).expect("SDK body")
 }
 
-/// Lets the next code go to a destination that just got one.
-async fn next_send(server: &TestServer) {
+/// Sends a code for `purpose` to an email address through the SDK (past the
+/// resend interval) and reads it from the SMTP sink.
+async fn email_code(server: &TestServer, app: i64, email: &str, purpose: &str) -> String {
     sql(server, "UPDATE send_limits SET last_at = last_at - 61000").await;
+    let request = body::<types::SendEmailCode>(json!({"email": email, "type": purpose}));
+    assert!(server.sdk().app_send_email_code().app_id(app).body(request).send().await.unwrap().into_inner().data);
+    server.sinks.code_for(email).await
+}
+
+/// As [`email_code`], by SMS.
+async fn sms_code(server: &TestServer, app: i64, phone: &str, purpose: &str) -> String {
+    sql(server, "UPDATE send_limits SET last_at = last_at - 61000").await;
+    let request = body::<types::SendSmsCode>(json!({"phone": phone, "type": purpose}));
+    assert!(server.sdk().app_send_sms_code().app_id(app).body(request).send().await.unwrap().into_inner().data);
+    server.sinks.code_for(phone).await
 }
 
 async fn every_route_through_the_sdk(server: TestServer) {
@@ -24,14 +36,7 @@ async fn every_route_through_the_sdk(server: TestServer) {
     let email = "sdk@mail.test";
     let password = "a long password";
 
-    let sent = sdk
-        .app_send_email_code()
-        .app_id(app)
-        .body(body::<types::SendEmailCode>(json!({"email": email, "type": "signup"})))
-        .send()
-        .await;
-    assert!(sent.unwrap().into_inner().data);
-    let code = server.sinks.code_for(email).await;
+    let code = email_code(&server, app, email, "signup").await;
     let signed_up = sdk
         .app_email_sign_up()
         .app_id(app)
@@ -40,51 +45,24 @@ async fn every_route_through_the_sdk(server: TestServer) {
     let user = server.sdk_with(&token);
 
     let phone = "13700000001";
-    sdk.app_send_sms_code()
-        .app_id(app)
-        .body(body::<types::SendSmsCode>(json!({"phone": phone, "type": "signup"})))
-        .send()
-        .await
-        .unwrap();
-    let code = server.sinks.code_for(phone).await;
+    let code = sms_code(&server, app, phone, "signup").await;
     let phone_user =
         sdk.app_phone_sign_up().app_id(app).body(body::<types::SignUp>(json!({"phone": phone, "phoneCode": code})));
     assert_eq!(phone_user.send().await.unwrap().into_inner().code, 200);
-    next_send(&server).await;
-    sdk.app_send_sms_code()
-        .app_id(app)
-        .body(body::<types::SendSmsCode>(json!({"phone": phone, "type": "signin"})))
-        .send()
-        .await
-        .unwrap();
-    let code = server.sinks.code_for(phone).await;
+    let code = sms_code(&server, app, phone, "signin").await;
     let phone_in = sdk
         .app_phone_sign_in()
         .app_id(app)
         .body(body::<types::PhoneSignIn>(json!({"phone": phone, "verifyCode": code})));
     assert_eq!(phone_in.send().await.unwrap().into_inner().data.token_type, "Bearer");
 
-    next_send(&server).await;
-    sdk.app_send_email_code()
-        .app_id(app)
-        .body(body::<types::SendEmailCode>(json!({"email": email, "type": "signin"})))
-        .send()
-        .await
-        .unwrap();
-    let code = server.sinks.code_for(email).await;
+    let code = email_code(&server, app, email, "signin").await;
     let email_in = sdk
         .app_email_sign_in()
         .app_id(app)
         .body(body::<types::EmailSignIn>(json!({"email": email, "verifyCode": code})));
     assert_eq!(email_in.send().await.unwrap().into_inner().code, 200);
-    next_send(&server).await;
-    sdk.app_send_email_code()
-        .app_id(app)
-        .body(body::<types::SendEmailCode>(json!({"email": email, "type": "forgetpwd"})))
-        .send()
-        .await
-        .unwrap();
-    let code = server.sinks.code_for(email).await;
+    let code = email_code(&server, app, email, "forgetpwd").await;
     let reset = sdk
         .app_reset_password()
         .app_id(app)
