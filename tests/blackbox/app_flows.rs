@@ -4,7 +4,7 @@
 use futures::future::join_all;
 use keyward_tests::end_user::{APP_REDIRECT, assert_refused, create_app, post, send, sql, token_of, verified_claims};
 use keyward_tests::sinks::WECHAT_SECRET;
-use keyward_tests::{TestServer, on_both_databases};
+use keyward_tests::{TestServer, flow, on_both_databases};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -370,4 +370,49 @@ async fn seed_004_grants(server: TestServer) {
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized_client");
 }
 
-on_both_databases!(qr_sign_in, points, grant_code_and_consents, seed_004_grants);
+/// A consent given on the hosted consent page is one of the user's
+/// `/Consents`, and deleting it revokes the tokens of that grant.
+async fn hosted_consents_are_listed(server: TestServer) {
+    let web_secret = flow::web_app(&server, json!({ "requireConsent": true })).await;
+    flow::create_user(&server, "ann").await;
+    let (app, _) = create_app(&server, "shop", json!({})).await;
+    let own = token_of(&post(&server, app, "SignIn", json!({"userName": "ann", "pwd": flow::PASSWORD})).await);
+    let agent = flow::Agent::new(&server);
+    let (verifier, challenge) = flow::pkce();
+    let params = [
+        ("response_type", "code"),
+        ("client_id", "web"),
+        ("redirect_uri", flow::REDIRECT_URI),
+        ("scope", "openid email"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    let login = agent.authorize(&params).await;
+    let consent = agent.sign_in(&login, "ann", flow::PASSWORD).await;
+    let allowed = agent.consent(&consent, "allow", true).await;
+    let code = flow::param(&allowed.location.unwrap(), "code").unwrap();
+    let (_, tokens) = flow::exchange(&server, ("web", &web_secret), &code, flow::REDIRECT_URI, &verifier).await;
+    let web_token = tokens["access_token"].as_str().unwrap();
+
+    let consents_path = format!("/api/OAuth/{app}/Consents");
+    let (_, listed) = send(&server, Method::GET, &consents_path, Some(&own), None).await;
+    let consent = &listed["data"][0];
+    assert_eq!(
+        (consent["grantType"].as_str(), consent["scopes"].as_str()),
+        (Some("authorization_code"), Some("openid email"))
+    );
+    assert_eq!(consent["redirectUri"], flow::REDIRECT_URI);
+    assert!(consent["expireDate"].is_null(), "hosted-page consents do not expire");
+    assert_ne!(consent["appID"], app, "the consent is to the web client");
+    let userinfo =
+        |token: &str| server.http().get(format!("{}/oauth/userinfo", server.url)).bearer_auth(token.to_string()).send();
+    assert_eq!(userinfo(web_token).await.unwrap().status(), 200);
+    let path = format!("{consents_path}/{}", consent["id"]);
+    assert_eq!(send(&server, Method::DELETE, &path, Some(&own), None).await.0, 200);
+    assert_eq!(userinfo(web_token).await.unwrap().status(), 401, "the grant's tokens are revoked");
+    // The consent page asks again.
+    let again = agent.authorize(&params).await;
+    assert!(again.body.contains("Allow access?"));
+}
+
+on_both_databases!(qr_sign_in, points, grant_code_and_consents, seed_004_grants, hosted_consents_are_listed);
