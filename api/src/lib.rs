@@ -641,7 +641,7 @@ pub trait KeywardApi {
     ///
     /// Signs in the user linked to (`platform`, `unionID`). Served only when
     /// the app enables unionID sign-in (403 otherwise); an unknown identity
-    /// answers 404. Failures are throttled like password sign-ins.
+    /// answers 404.
     ///
     /// Permission: none.
     #[endpoint { method = POST, path = "/api/AppUsers/{appId}/UnionIDSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]

@@ -15120,7 +15120,7 @@ let response = client.app_sign_up()
     }
     /**Sign in by unionID
 
-Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404. Failures are throttled like password sign-ins.
+Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404.
 
 Permission: none.
 
