@@ -641,7 +641,8 @@ pub trait KeywardApi {
     ///
     /// Signs in the user linked to (`platform`, `unionID`). Served only when
     /// the app enables unionID sign-in (403 otherwise); an unknown identity
-    /// answers 404.
+    /// answers 404 and counts as a failed sign-in of the client address, so
+    /// an address with 20 failures in 15 minutes answers 429.
     ///
     /// Permission: none.
     #[endpoint { method = POST, path = "/api/AppUsers/{appId}/UnionIDSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]

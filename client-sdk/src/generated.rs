@@ -15120,7 +15120,7 @@ let response = client.app_sign_up()
     }
     /**Sign in by unionID
 
-Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404.
+Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404 and counts as a failed sign-in of the client address, so an address with 20 failures in 15 minutes answers 429.
 
 Permission: none.
 

@@ -238,7 +238,7 @@ async fn concurrent_sign_ups(server: TestServer) {
 
 /// Failed sign-ins lock the account after five, whatever part was wrong.
 async fn sign_in_throttling(server: TestServer) {
-    let (app, _) = create_app(&server, "shop", json!({})).await;
+    let (app, _) = create_app(&server, "shop", json!({ "unionIdSignInEnabled": true })).await;
     token_of(&post(&server, app, "SignUp", json!({"userName": "erin", "pwd": "a long password"})).await);
     for _ in 0..5 {
         let wrong = post(&server, app, "SignIn", json!({"userName": "erin", "pwd": "wrong password"})).await;
@@ -246,6 +246,18 @@ async fn sign_in_throttling(server: TestServer) {
     }
     let locked = post(&server, app, "SignIn", json!({"userName": "erin", "pwd": "a long password"})).await;
     assert_refused(&locked, 429, "Too many failed sign-ins");
+
+    // Guessed unionIDs count against the address with the 5 wrong passwords: 20 in all.
+    let linked = json!({"platform": "web", "unionID": "known-id"});
+    token_of(&post(&server, app, "UnionIDSignUp", linked.clone()).await);
+    for n in 0..15 {
+        let guess =
+            post(&server, app, "UnionIDSignIn", json!({"platform": "web", "unionID": format!("guess-{n}")})).await;
+        assert_refused(&guess, 404, "no account is linked");
+    }
+    assert_refused(&post(&server, app, "UnionIDSignIn", linked).await, 429, "Too many failed sign-ins");
+    let other = post(&server, app, "SignIn", json!({"userName": "someone", "pwd": "a long password"})).await;
+    assert_refused(&other, 429, "Too many failed sign-ins");
 }
 
 on_both_databases!(

@@ -21,6 +21,9 @@ impl Outbox {
         let _guard = self.lock.lock().await;
         let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(&self.path).await?;
         file.write_all(line.as_bytes()).await?;
+        // tokio hands the write to a blocking thread; flushing waits for it,
+        // so the line is in the file before the caller answers.
+        file.flush().await?;
         Ok(())
     }
 }

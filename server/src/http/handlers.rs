@@ -386,9 +386,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<UnionIdSignIn>,
     ) -> Result<AppReply<AppToken>, AppError> {
-        let body = body.into_inner();
+        let (body, ip) = (body.into_inner(), ip(&rqctx));
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            accounts::union_id_sign_in(app, tenant, target, given(&body.platform), given(&body.union_id)).await
+            accounts::union_id_sign_in(app, tenant, target, (given(&body.platform), given(&body.union_id)), ip).await
         })
         .await
     }

@@ -342,16 +342,21 @@ pub async fn union_id_sign_in(
     app: &App,
     tenant: &TenantRef,
     target: &AppRef,
-    platform: Option<&str>,
-    union_id: Option<&str>,
+    (platform, union_id): (Option<&str>, Option<&str>),
+    ip: IpAddr,
 ) -> Result<AppToken> {
     require_union_id_sign_in(target)?;
     let platform = platform.ok_or_else(|| Error::BadRequest("`platform` is required".into()))?;
     let union_id = union_id.ok_or_else(|| Error::BadRequest("`unionID` is required".into()))?;
     let (platform, union_id) = link(platform, union_id)?;
-    let user = user_links::user(&mut *app.store.conn().await?, tenant.id, &platform, &union_id)
-        .await?
-        .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
+    let found =
+        login::by_identifier(app, ip, async |conn| user_links::user(conn, tenant.id, &platform, &union_id).await)
+            .await?;
+    let user = match found {
+        Ok(Some(user)) => user,
+        Ok(None) => return Err(Error::NotFound("no account is linked to this identity".into())),
+        Err(failure) => return Err(Error::TooMany(failure.message().into())),
+    };
     let how = How {
         grant_type: "unionid",
         platform: &platform,

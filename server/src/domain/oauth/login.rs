@@ -49,7 +49,7 @@ pub async fn check_password(
     ip: IpAddr,
 ) -> Result<Result<i64, LoginFailure>> {
     let account_key = format!("account:{}:{}", tenant.id, login.trim().to_lowercase());
-    let ip_key = format!("ip:{ip}");
+    let ip_key = ip_key(ip);
     let now = now_ms();
     let since = now - WINDOW_MS;
     let mut conn = app.store.conn().await?;
@@ -78,6 +78,31 @@ pub async fn check_password(
             Ok(Err(LoginFailure::Incorrect))
         }
     }
+}
+
+fn ip_key(ip: IpAddr) -> String {
+    format!("ip:{ip}")
+}
+
+/// Looks up a user by an identifier that is itself the credential (a
+/// unionID): `find` runs only while `ip` is under its failure limit, and a
+/// miss counts as a failure of that IP, like a wrong password.
+pub async fn by_identifier<F>(app: &App, ip: IpAddr, find: F) -> Result<Result<Option<i64>, LoginFailure>>
+where
+    F: AsyncFnOnce(&mut crate::store::Conn) -> Result<Option<i64>>,
+{
+    let key = ip_key(ip);
+    let now = now_ms();
+    let since = now - WINDOW_MS;
+    let mut conn = app.store.conn().await?;
+    if throttle::failures(&mut conn, &key, since).await? >= IP_LIMIT {
+        return Ok(Err(LoginFailure::Throttled));
+    }
+    let found = find(&mut conn).await?;
+    if found.is_none() {
+        throttle::fail(&mut conn, &key, now, since).await?;
+    }
+    Ok(Ok(found))
 }
 
 /// Opens a session for a user who just signed in.
