@@ -41,14 +41,16 @@ impl From<sqlx::Error> for Error {
 }
 
 /// Turns a unique-constraint violation into a `Conflict` with a message.
+/// `message` gets the database's own text, which names the index (PostgreSQL)
+/// or its columns (SQLite), for tables with several unique indexes.
 pub trait UniqueAs<T> {
-    fn unique_as(self, message: impl FnOnce() -> String) -> Result<T>;
+    fn unique_as(self, message: impl FnOnce(&str) -> String) -> Result<T>;
 }
 
 impl<T> UniqueAs<T> for std::result::Result<T, sqlx::Error> {
-    fn unique_as(self, message: impl FnOnce() -> String) -> Result<T> {
+    fn unique_as(self, message: impl FnOnce(&str) -> String) -> Result<T> {
         self.map_err(|error| match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict(message()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict(message(db.message())),
             _ => error.into(),
         })
     }

@@ -4,7 +4,7 @@
 use base64::Engine;
 use keyward_tests::end_user::{assert_refused, create_app, post, send, sql, token_of};
 use keyward_tests::sinks::{WEBHOOK_SECRET, code_in};
-use keyward_tests::{TestServer, on_both_databases};
+use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
 use ring::hmac;
 use serde_json::json;
@@ -129,6 +129,13 @@ async fn sms_codes_and_limits(server: TestServer) {
     let locked = post(&server, app, "PhoneSignUp", json!({"phone": phone, "phoneCode": code})).await;
     assert_refused(&locked, 429, "too many wrong attempts");
 
+    // Someone else holding the number unverified neither blocks the sign-up
+    // nor is the account it signs in to.
+    let admin = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let squatter = |name: &str, verified: bool| json!({"userName": name, "phoneNumber": phone, "phoneNumberConfirmed": verified, "password": "a long password"});
+    let squatted = send(&server, Method::POST, "/api/User", Some(&admin), Some(squatter("sam", false))).await;
+    assert_eq!(squatted.0, 201, "{}", squatted.1);
+
     // A fresh code works; then an expired one does not.
     sql(&server, "UPDATE send_limits SET last_at = last_at - 61000").await;
     post(&server, app, "SendSMSCode", json!({"phone": phone, "type": "signup"})).await;
@@ -136,8 +143,16 @@ async fn sms_codes_and_limits(server: TestServer) {
     let token = token_of(&post(&server, app, "PhoneSignUp", json!({"phone": phone, "phoneCode": code})).await);
     let (_, profile) = send(&server, Method::GET, &format!("/api/AppUsers/{app}/Profile"), Some(&token), None).await;
     assert_eq!(
-        (profile["data"]["phone"].as_str(), profile["data"]["phoneIsValid"].as_bool()),
-        (Some(phone), Some(true))
+        (profile["data"]["userName"].as_str(), profile["data"]["phone"].as_str()),
+        (Some(phone), Some(phone)),
+        "a new account, not sam's"
+    );
+    assert_eq!(profile["data"]["phoneIsValid"], true);
+    // A verified number belongs to one account, through the admin API too.
+    let twice = send(&server, Method::POST, "/api/User", Some(&admin), Some(squatter("sue", true))).await;
+    assert_eq!(
+        (twice.0, twice.1["message"].as_str()),
+        (409, Some("this phone number is already registered to another account"))
     );
     let taken = post(&server, app, "SendSMSCode", json!({"phone": phone, "type": "signin"})).await;
     assert_refused(&taken, 429, "wait");

@@ -110,7 +110,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
     .bind(token_type_name(client.access_token_type))
     .fetch_one(&mut *conn)
     .await
-    .unique_as(|| format!("a client with clientId `{}` already exists", client.client_id))?;
+    .unique_as(|_| format!("a client with clientId `{}` already exists", client.client_id))?;
     Ok(row.try_get(0)?)
 }
 

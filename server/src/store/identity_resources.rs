@@ -52,7 +52,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await
-    .unique_as(|| taken(resource))?;
+    .unique_as(|_| taken(resource))?;
     Ok(row.try_get(0)?)
 }
 
@@ -74,7 +74,7 @@ pub async fn save(conn: &mut Conn, resource: &IdentityResource) -> Result<()> {
     .bind(resource.id)
     .execute(&mut *conn)
     .await
-    .unique_as(|| taken(resource))?;
+    .unique_as(|_| taken(resource))?;
     Ok(())
 }
 

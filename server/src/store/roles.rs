@@ -35,7 +35,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
     .bind(now)
     .fetch_one(&mut *conn)
     .await
-    .unique_as(|| taken(role))?;
+    .unique_as(|_| taken(role))?;
     Ok(row.try_get(0)?)
 }
 
@@ -48,7 +48,7 @@ pub async fn save(conn: &mut Conn, role: &Role) -> Result<()> {
         .bind(role.id)
         .execute(&mut *conn)
         .await
-        .unique_as(|| taken(role))?;
+        .unique_as(|_| taken(role))?;
     Ok(())
 }
 

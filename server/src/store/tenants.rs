@@ -50,7 +50,7 @@ async fn insert_hosts(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
             .bind(tenant.id)
             .execute(&mut *conn)
             .await
-            .unique_as(|| hosts_taken(tenant))?;
+            .unique_as(|_| hosts_taken(tenant))?;
     }
     Ok(())
 }

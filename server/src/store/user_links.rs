@@ -25,7 +25,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, platform: &str, union_id: &str
     .bind(now_ms())
     .execute(&mut *conn)
     .await
-    .unique_as(|| format!("this {platform} identity is already linked to an account"))?;
+    .unique_as(|_| format!("this {platform} identity is already linked to an account"))?;
     Ok(())
 }
 

@@ -9,8 +9,15 @@ use sqlx::{AssertSqlSafe, Row};
 const COLUMNS: &str = "id, username, email, email_verified, phone, phone_verified, nickname, avatar, data, claims, \
     created_at, updated_at";
 
-fn taken(user: &User) -> String {
-    format!("the user name `{}` is already taken", user.user_name)
+/// What a unique index of `users` refused, from the database's message.
+fn taken(user: &User, index: &str) -> String {
+    if index.contains("phone") {
+        "this phone number is already registered to another account".into()
+    } else if index.contains("email") {
+        "this email address is already registered to another account".into()
+    } else {
+        format!("the user name `{}` is already taken", user.user_name)
+    }
 }
 
 fn from_row(row: &AnyRow, roles: Vec<UserRole>) -> Result<User> {
@@ -75,7 +82,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Op
     .bind(now)
     .fetch_one(&mut *conn)
     .await
-    .unique_as(|| taken(user))?
+    .unique_as(|index| taken(user, index))?
     .try_get(0)?;
     replace_roles(conn, &User { id, ..user.clone() }).await?;
     Ok(id)
@@ -103,7 +110,7 @@ pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>) -> 
     .bind(user.id)
     .execute(&mut *conn)
     .await
-    .unique_as(|| taken(user))?;
+    .unique_as(|index| taken(user, index))?;
     replace_roles(conn, user).await
 }
 
@@ -189,11 +196,11 @@ pub enum Contact {
 pub async fn by_contact(conn: &mut Conn, tenant: i64, contact: Contact, value: &str) -> Result<Option<i64>> {
     let sql = match contact {
         Contact::Phone => {
-            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND phone = $2 ORDER BY id LIMIT 1"
+            "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND phone = $2 AND phone_verified = 1"
         }
         Contact::Email => {
             "SELECT id FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND LOWER(email) = LOWER($2) \
-             AND email_verified = 1 ORDER BY id LIMIT 1"
+             AND email_verified = 1"
         }
     };
     let row = sqlx::query(sql).bind(tenant).bind(value.to_string()).fetch_optional(&mut *conn).await?;

@@ -193,23 +193,13 @@ pub async fn prepare(
     Ok(NewAccount { user, password_hash, codes: checked, link })
 }
 
-/// Writes a prepared account in `tx`: codes used up, contacts still free,
-/// the user, its link and its sign-up bonus.
+/// Writes a prepared account in `tx`: codes used up, the user, its link and its sign-up bonus.
 pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: NewAccount) -> Result<User> {
     for code in account.codes {
         codes::consume(tx, code).await?;
     }
     let mut user = account.user;
-    if let Some(phone) = user.phone_number.as_ref().filter(|_| user.phone_number_confirmed)
-        && users::by_contact(tx, tenant.id, Contact::Phone, phone).await?.is_some()
-    {
-        return Err(Error::Conflict("this phone number is already registered".into()));
-    }
-    if let Some(email) = user.email.as_ref().filter(|_| user.email_confirmed)
-        && users::by_contact(tx, tenant.id, Contact::Email, email).await?.is_some()
-    {
-        return Err(Error::Conflict("this email address is already registered".into()));
-    }
+    // A verified contact already in use is refused by its unique index (409).
     user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref()).await?;
     if let Some((platform, union_id)) = &account.link {
         user_links::insert(tx, tenant.id, platform, union_id, user.id).await?;

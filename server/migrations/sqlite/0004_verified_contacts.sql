@@ -1,0 +1,1 @@
+../postgres/0004_verified_contacts.sql
