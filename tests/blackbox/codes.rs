@@ -148,6 +148,10 @@ async fn sms_codes_and_limits(server: TestServer) {
         "a new account, not sam's"
     );
     assert_eq!(profile["data"]["phoneIsValid"], true);
+    // The number now names the verified holder (who has no password), not sam.
+    let by_phone = post(&server, app, "SignIn", json!({"userName": phone, "pwd": "a long password"})).await;
+    assert_refused(&by_phone, 401, "incorrect");
+    token_of(&post(&server, app, "SignIn", json!({"userName": "sam", "pwd": "a long password"})).await);
     // A verified number belongs to one account, through the admin API too.
     let twice = send(&server, Method::POST, "/api/User", Some(&admin), Some(squatter("sue", true))).await;
     assert_eq!(
