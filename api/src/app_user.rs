@@ -3,7 +3,9 @@
 //! app-scheme consents. Wire names are OAuthApp's; request fields are
 //! optional strings because OAuthApp clients send `""` for "not given".
 
-use dropshot::{ErrorStatusCode, HttpError, HttpResponseError};
+use crate::oauth::{HttpHandlerResult, refusal};
+use dropshot::{ApiEndpointResponse, ErrorStatusCode, HttpError, HttpResponse, HttpResponseError, HttpResponseOk};
+use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -71,6 +73,40 @@ impl From<HttpError> for AppError {
 impl HttpResponseError for AppError {
     fn status_code(&self) -> ErrorStatusCode {
         ErrorStatusCode::from_u16(self.code).unwrap_or(ErrorStatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// An end-user API answer. A 429 travels here rather than as the
+/// operation's [`AppError`] because it carries `Retry-After`, which
+/// dropshot's error path cannot add; the document still describes it as the
+/// 4XX error.
+#[derive(Debug)]
+pub enum AppReply<T> {
+    Done(Envelope<T>),
+    /// A 429 and the seconds to wait.
+    Throttled(AppError, u64),
+}
+
+impl<T: JsonSchema + Serialize + Send + Sync + 'static> HttpResponse for AppReply<T> {
+    fn to_result(self) -> HttpHandlerResult {
+        match self {
+            AppReply::Done(body) => HttpResponseOk(body).to_result(),
+            AppReply::Throttled(error, seconds) => {
+                let builder = http::Response::builder().status(error.code).header(http::header::RETRY_AFTER, seconds);
+                refusal(builder, &error)
+            }
+        }
+    }
+
+    fn response_metadata() -> ApiEndpointResponse {
+        HttpResponseOk::<Envelope<T>>::response_metadata()
+    }
+
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppReply::Done(_) => StatusCode::OK,
+            AppReply::Throttled(error, _) => StatusCode::from_u16(error.code).unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+        }
     }
 }
 

@@ -149,6 +149,9 @@ pub struct OAuthError {
     /// Human-readable detail; never contains a secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
+    /// Seconds to wait, sent as `Retry-After` with a 429; not part of the body.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 fn bad_request() -> u16 {
@@ -157,7 +160,7 @@ fn bad_request() -> u16 {
 
 impl OAuthError {
     pub fn new(status: u16, error: OAuthErrorCode, description: impl Into<String>) -> Self {
-        OAuthError { status, error, error_description: Some(description.into()) }
+        OAuthError { status, error, error_description: Some(description.into()), retry_after: None }
     }
     pub fn invalid_request(description: impl Into<String>) -> Self {
         Self::new(400, OAuthErrorCode::InvalidRequest, description)

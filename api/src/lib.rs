@@ -18,7 +18,7 @@ pub mod user;
 
 use app_settings::{AppSettings, AppSettingsUpdate};
 use app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn, Envelope,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
     GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
     QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
     UnionIdSignIn,
@@ -44,8 +44,6 @@ use user::{User, UserCreate, UserListQuery, UserUpdate};
 pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
 /// Largest end-user API body.
 pub const APP_BODY_MAX_BYTES: usize = 16 * 1024;
-/// A successful end-user API answer.
-pub type AppReply<T> = HttpResponseOk<Envelope<T>>;
 /// Largest token request body.
 pub const TOKEN_BODY_MAX_BYTES: usize = 8 * 1024;
 
@@ -64,7 +62,7 @@ pub struct IdPath {
             "admin-clients" = { description = "OAuth clients of the caller's tenant (OAuthApp `/api/Client`)." },
             "admin-users" = { description = "Users of the caller's tenant (OAuthApp `/api/User`)." },
             "admin-roles" = { description = "Roles and their permissions (OAuthApp `/api/Role`)." },
-            "app-users" = { description = "OAuthApp's end-user API (`/api/AppUsers/{appId}`): sign-up, sign-in, codes, QR sign-in, profile, points. Envelope `{code, data, err}` with `code` equal to the HTTP status." },
+            "app-users" = { description = "OAuthApp's end-user API (`/api/AppUsers/{appId}`): sign-up, sign-in, codes, QR sign-in, profile, points. Envelope `{code, data, err}` with `code` equal to the HTTP status; a 429 says in `Retry-After` how many seconds to wait." },
             "app-oauth" = { description = "OAuthApp's app-scheme authorization (`/api/OAuth/{appId}`): one-time codes and consents." },
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
         },
@@ -642,7 +640,8 @@ pub trait KeywardApi {
     /// Signs in the user linked to (`platform`, `unionID`). Served only when
     /// the app enables unionID sign-in (403 otherwise); an unknown identity
     /// answers 404 and counts as a failed sign-in of the client address, so
-    /// an address with 20 failures in 15 minutes answers 429.
+    /// an address with 20 failures in 15 minutes answers 429 (with
+    /// `Retry-After`).
     ///
     /// Permission: none.
     #[endpoint { method = POST, path = "/api/AppUsers/{appId}/UnionIDSignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
@@ -670,7 +669,8 @@ pub trait KeywardApi {
     ///
     /// `userName` may be the user name, email or phone. A wrong name or
     /// password gives the same 401; 5 failures per account or 20 per address
-    /// in 15 minutes answer 429.
+    /// in 15 minutes answer 429, with `Retry-After` the seconds until that
+    /// window closes.
     ///
     /// Permission: none.
     #[endpoint { method = POST, path = "/api/AppUsers/{appId}/SignIn", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
@@ -727,7 +727,7 @@ pub trait KeywardApi {
     /// Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`),
     /// valid 10 minutes, at most 5 wrong attempts. One send per number per
     /// 60 s and a daily cap per number and per client address (429 with the
-    /// wait). The answer never says whether the number has an account.
+    /// wait, also in `Retry-After`). The answer never says whether the number has an account.
     ///
     /// Permission: none.
     #[endpoint { method = POST, path = "/api/AppUsers/{appId}/SendSMSCode", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
@@ -961,7 +961,8 @@ pub trait KeywardApi {
     /// Send a sign-in code by SMS (seed 004)
     ///
     /// A 6-digit `signin` code valid 10 minutes for `mobile`, with the same
-    /// limits as SendSMSCode. Answers `{"expires_in": 600}`.
+    /// limits as SendSMSCode (429 with `Retry-After`). Answers
+    /// `{"expires_in": 600}`.
     ///
     /// Permission: client authentication.
     #[endpoint {

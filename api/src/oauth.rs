@@ -6,7 +6,17 @@ use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-type HttpHandlerResult = Result<http::Response<dropshot::Body>, HttpError>;
+pub(crate) type HttpHandlerResult = Result<http::Response<dropshot::Body>, HttpError>;
+
+/// A refusal written by hand, for answers that need headers dropshot's error
+/// path cannot add: `builder` has the status and headers, `body` becomes JSON.
+pub(crate) fn refusal(builder: http::response::Builder, body: &impl Serialize) -> HttpHandlerResult {
+    let body = serde_json::to_vec(body).map_err(|e| HttpError::for_internal_error(e.to_string()))?;
+    builder
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .map_err(|e| HttpError::for_internal_error(e.to_string()))
+}
 
 /// A token request (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6), sent
 /// form-encoded. The grant type is a string, not an enum, so an unknown one
@@ -356,16 +366,17 @@ impl<T: JsonSchema + Serialize + Send + Sync + 'static> HttpResponse for OAuthRe
                 HttpResponseHeaders::new(HttpResponseOk(body), NoStoreHeaders::default()).to_result()
             }
             OAuthReply::Refused(error) => {
-                let body = serde_json::to_vec(&error).map_err(|e| HttpError::for_internal_error(e.to_string()))?;
                 let mut response = http::Response::builder()
                     .status(error.status)
-                    .header(http::header::CONTENT_TYPE, "application/json")
                     .header(http::header::CACHE_CONTROL, "no-store")
                     .header(http::header::PRAGMA, "no-cache");
                 if let Some(challenge) = challenge(&error) {
                     response = response.header(http::header::WWW_AUTHENTICATE, challenge);
                 }
-                response.body(body.into()).map_err(|e| HttpError::for_internal_error(e.to_string()))
+                if let Some(seconds) = error.retry_after {
+                    response = response.header(http::header::RETRY_AFTER, seconds);
+                }
+                refusal(response, &error)
             }
         }
     }

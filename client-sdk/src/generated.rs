@@ -15066,7 +15066,7 @@ let response = client.app_send_email_code()
     }
     /**Send a code by SMS
 
-Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`), valid 10 minutes, at most 5 wrong attempts. One send per number per 60 s and a daily cap per number and per client address (429 with the wait). The answer never says whether the number has an account.
+Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`), valid 10 minutes, at most 5 wrong attempts. One send per number per 60 s and a daily cap per number and per client address (429 with the wait, also in `Retry-After`). The answer never says whether the number has an account.
 
 Permission: none.
 
@@ -15084,7 +15084,7 @@ let response = client.app_send_sms_code()
     }
     /**Sign in with a password
 
-`userName` may be the user name, email or phone. A wrong name or password gives the same 401; 5 failures per account or 20 per address in 15 minutes answer 429.
+`userName` may be the user name, email or phone. A wrong name or password gives the same 401; 5 failures per account or 20 per address in 15 minutes answer 429, with `Retry-After` the seconds until that window closes.
 
 Permission: none.
 
@@ -15120,7 +15120,7 @@ let response = client.app_sign_up()
     }
     /**Sign in by unionID
 
-Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404 and counts as a failed sign-in of the client address, so an address with 20 failures in 15 minutes answers 429.
+Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404 and counts as a failed sign-in of the client address, so an address with 20 failures in 15 minutes answers 429 (with `Retry-After`).
 
 Permission: none.
 
@@ -15814,7 +15814,7 @@ let response = client.metrics_get()
     }
     /**Send a sign-in code by SMS (seed 004)
 
-A 6-digit `signin` code valid 10 minutes for `mobile`, with the same limits as SendSMSCode. Answers `{"expires_in": 600}`.
+A 6-digit `signin` code valid 10 minutes for `mobile`, with the same limits as SendSMSCode (429 with `Retry-After`). Answers `{"expires_in": 600}`.
 
 Permission: client authentication.
 

@@ -20,9 +20,10 @@ pub enum Error {
     /// Something expired or was used up (410).
     #[error("{0}")]
     Gone(String),
-    /// A rate limit was hit (429); the message says how long to wait.
-    #[error("{0}")]
-    TooMany(String),
+    /// A rate limit was hit (429); the message says what to do, and
+    /// `retry_after` (seconds, sent as `Retry-After`) when waiting helps.
+    #[error("{message}")]
+    TooMany { message: String, retry_after: Option<u64> },
     /// A service Keyward depends on (SMTP, SMS, WeChat) failed or is not
     /// configured (503).
     #[error("{0}")]
@@ -82,7 +83,7 @@ impl Error {
             Error::Conflict(_) => 409,
             Error::Gone(_) => 410,
             Error::Invalid(_) => 422,
-            Error::TooMany(_) => 429,
+            Error::TooMany { .. } => 429,
             Error::Internal(_) => 500,
             Error::Unavailable(_) => 503,
         }
@@ -95,7 +96,10 @@ impl From<Error> for Refusal {
         match error {
             Error::Internal(e) => Refusal::Internal(e),
             Error::Unauthorized(m) => Refusal::OAuth(OAuthError::invalid_client(m)),
-            Error::TooMany(m) => Refusal::OAuth(OAuthError::new(429, OAuthErrorCode::InvalidRequest, m)),
+            Error::TooMany { message, retry_after } => Refusal::OAuth(OAuthError {
+                retry_after,
+                ..OAuthError::new(429, OAuthErrorCode::InvalidRequest, message)
+            }),
             Error::Unavailable(m) => Refusal::OAuth(OAuthError::new(503, OAuthErrorCode::TemporarilyUnavailable, m)),
             other => Refusal::OAuth(OAuthError::invalid_request(other.to_string())),
         }

@@ -261,6 +261,16 @@ async fn grant_code_and_consents(server: TestServer) {
     assert_eq!(send(&server, Method::GET, &consents_path, None, None).await.0, 401);
 }
 
+/// POSTs a form to `path` as the client `(id, secret)`.
+async fn basic_post(
+    server: &TestServer,
+    path: &str,
+    (id, secret): (&str, &str),
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    server.http().post(format!("{}{path}", server.url)).basic_auth(id, Some(secret)).form(fields).send().await.unwrap()
+}
+
 /// Seed 004: SMS-code and openId grants with HTTP basic client authentication.
 async fn seed_004_grants(server: TestServer) {
     let (_, secret) = create_app(&server, "app-client", json!({})).await;
@@ -293,6 +303,13 @@ async fn seed_004_grants(server: TestServer) {
     let first = verified_claims(&server, token["access_token"].as_str().unwrap()).await;
     let reuse = form("/mobile/token", true, vec![("mobile", phone), ("code", &code)]).await;
     assert_eq!((reuse.0, reuse.1["error"].as_str()), (400, Some("invalid_grant")), "codes are single use");
+
+    // A second code within 60 s: 429, and Retry-After says how long to wait.
+    let again = basic_post(&server, "/mobile/code/get", ("app-client", &secret), &[("mobile", phone)]).await;
+    assert_eq!(again.status().as_u16(), 429);
+    let wait: u64 = again.headers()[reqwest::header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(again.json::<Value>().await.unwrap()["error"], "invalid_request");
 
     // The same through /oauth/token, for the now known user.
     sql(&server, "UPDATE send_limits SET last_at = last_at - 61000").await;
@@ -350,23 +367,9 @@ async fn seed_004_grants(server: TestServer) {
     .unwrap();
     let web_secret =
         server.admin().await.client_create().body(body).send().await.unwrap().into_inner().data.client_secret.unwrap();
-    let response = server
-        .http()
-        .post(format!("{}/sign/token", server.url))
-        .basic_auth("web-client", Some(&web_secret))
-        .form(&[("sign", "x")])
-        .send()
-        .await
-        .unwrap();
+    let response = basic_post(&server, "/sign/token", ("web-client", &web_secret), &[("sign", "x")]).await;
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized_client");
-    let response = server
-        .http()
-        .post(format!("{}/mobile/code/get", server.url))
-        .basic_auth("web-client", Some(&web_secret))
-        .form(&[("mobile", phone)])
-        .send()
-        .await
-        .unwrap();
+    let response = basic_post(&server, "/mobile/code/get", ("web-client", &web_secret), &[("mobile", phone)]).await;
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized_client");
 }
 

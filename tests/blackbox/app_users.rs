@@ -2,7 +2,7 @@
 //! tokens checked against the JWKS, profile, and the app settings behind it.
 
 use keyward_sdk::types;
-use keyward_tests::end_user::{assert_refused, create_app, post, send, token_of, verified_claims};
+use keyward_tests::end_user::{assert_refused, create_app, post, retry_after, send, token_of, verified_claims};
 use keyward_tests::{TestServer, on_both_databases};
 use reqwest::Method;
 use serde_json::json;
@@ -246,6 +246,11 @@ async fn sign_in_throttling(server: TestServer) {
     }
     let locked = post(&server, app, "SignIn", json!({"userName": "erin", "pwd": "a long password"})).await;
     assert_refused(&locked, 429, "Too many failed sign-ins");
+    let (status, wait) = retry_after(&server, app, "SignIn", json!({"userName": "erin", "pwd": "x"})).await;
+    assert!(
+        status == 429 && wait.is_some_and(|s| (800..=900).contains(&s)),
+        "until the 15-minute window closes: {wait:?}"
+    );
 
     // Guessed unionIDs count against the address with the 5 wrong passwords: 20 in all.
     let linked = json!({"platform": "web", "unionID": "known-id"});
@@ -255,7 +260,9 @@ async fn sign_in_throttling(server: TestServer) {
             post(&server, app, "UnionIDSignIn", json!({"platform": "web", "unionID": format!("guess-{n}")})).await;
         assert_refused(&guess, 404, "no account is linked");
     }
-    assert_refused(&post(&server, app, "UnionIDSignIn", linked).await, 429, "Too many failed sign-ins");
+    assert_refused(&post(&server, app, "UnionIDSignIn", linked.clone()).await, 429, "Too many failed sign-ins");
+    let (status, wait) = retry_after(&server, app, "UnionIDSignIn", linked).await;
+    assert!(status == 429 && wait.is_some_and(|s| (800..=900).contains(&s)), "{wait:?}");
     let other = post(&server, app, "SignIn", json!({"userName": "someone", "pwd": "a long password"})).await;
     assert_refused(&other, 429, "Too many failed sign-ins");
 }

@@ -2,7 +2,7 @@
 //! to the SMS providers (webhook and Aliyun's signed API), with their limits.
 
 use base64::Engine;
-use keyward_tests::end_user::{assert_refused, create_app, post, send, sql, token_of};
+use keyward_tests::end_user::{assert_refused, create_app, post, retry_after, send, sql, token_of};
 use keyward_tests::sinks::{WEBHOOK_SECRET, code_in};
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
@@ -25,6 +25,8 @@ async fn email_codes(server: TestServer) {
     // One send per destination per 60 s.
     let again = post(&server, app, "SendEmailCode", json!({"email": email, "type": "signup"})).await;
     assert_refused(&again, 429, "wait");
+    let (status, wait) = retry_after(&server, app, "SendEmailCode", json!({"email": email, "type": "signup"})).await;
+    assert!(status == 429 && wait.is_some_and(|s| (1..=60).contains(&s)), "{status} Retry-After {wait:?}");
     assert_eq!(server.sinks.count_to(email), 1);
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -128,6 +130,8 @@ async fn sms_codes_and_limits(server: TestServer) {
     }
     let locked = post(&server, app, "PhoneSignUp", json!({"phone": phone, "phoneCode": code})).await;
     assert_refused(&locked, 429, "too many wrong attempts");
+    let used_up = retry_after(&server, app, "PhoneSignUp", json!({"phone": phone, "phoneCode": code})).await;
+    assert_eq!(used_up, (429, None), "waiting does not help: a new code does");
 
     // Someone else holding the number unverified neither blocks the sign-up
     // nor is the account it signs in to.

@@ -37,6 +37,17 @@ pub async fn post(server: &TestServer, app: i64, operation: &str, body: Value) -
     send(server, reqwest::Method::POST, &format!("/api/AppUsers/{app}/{operation}"), None, Some(body)).await
 }
 
+/// POSTs `body` to `/api/AppUsers/{app}/{operation}`; (status, the seconds
+/// of its `Retry-After` header if it has one).
+pub async fn retry_after(server: &TestServer, app: i64, operation: &str, body: Value) -> (u16, Option<u64>) {
+    let url = format!("{}/api/AppUsers/{app}/{operation}", server.url);
+    let response = server.http().post(url).json(&body).send().await.expect("request sent");
+    let seconds = response.headers().get(reqwest::header::RETRY_AFTER).map(|v| {
+        v.to_str().ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("Retry-After {v:?} is not seconds"))
+    });
+    (response.status().as_u16(), seconds)
+}
+
 /// Any request with an optional bearer token and JSON body; (status, body).
 pub async fn send(
     server: &TestServer,

@@ -6,8 +6,7 @@ use crate::app::App;
 use crate::domain::app_users::{self, AppRef};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
-use dropshot::HttpResponseOk;
-use keyward_api::AppReply;
+use keyward_api::app_user::AppReply;
 use keyward_api::app_user::{AppError, Envelope};
 use std::net::IpAddr;
 
@@ -26,26 +25,30 @@ pub fn ip(rqctx: &Ctx) -> IpAddr {
     rqctx.request.remote_addr().ip()
 }
 
-/// Runs `work` for the app `app_id` of the request's tenant, answering
-/// what it returns as is (the QR image) or its error in the envelope.
+/// Runs `work` for the app `app_id` of the request's tenant.
+async fn run<R>(
+    rqctx: &Ctx,
+    app_id: i64,
+    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let app = rqctx.context();
+    let tenant = tenant(rqctx).await?;
+    let target = app_users::load(app, &tenant, app_id).await?;
+    work(app, &tenant, &target).await
+}
+
+/// As [`call`], answering what `work` returns as is (the QR image).
 pub async fn raw<R: dropshot::HttpResponse>(
     rqctx: &Ctx,
     app_id: i64,
     work: impl AsyncFnOnce(&App, &TenantRef, &AppRef) -> Result<R, Error>,
 ) -> Result<R, AppError> {
-    observed(rqctx, async {
-        let app = rqctx.context();
-        let done = async {
-            let tenant = tenant(rqctx).await?;
-            let target = app_users::load(app, &tenant, app_id).await?;
-            work(app, &tenant, &target).await
-        };
-        done.await.map_err(|e| app_error(rqctx, e))
-    })
-    .await
+    observed(rqctx, async { run(rqctx, app_id, work).await.map_err(|e| app_error(rqctx, e)) }).await
 }
 
-/// As [`raw`], with the value in the envelope.
+/// Runs `work` for the app `app_id` of the request's tenant, answering its
+/// value or its error in the envelope; a 429 that says how long to wait
+/// carries `Retry-After`.
 pub async fn call<T>(
     rqctx: &Ctx,
     app_id: i64,
@@ -54,8 +57,16 @@ pub async fn call<T>(
 where
     T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
 {
-    raw(rqctx, app_id, async |app, tenant, target| Ok(HttpResponseOk(Envelope::ok(work(app, tenant, target).await?))))
-        .await
+    observed(rqctx, async {
+        match run(rqctx, app_id, work).await {
+            Ok(value) => Ok(AppReply::Done(Envelope::ok(value))),
+            Err(Error::TooMany { message, retry_after: Some(seconds) }) => {
+                Ok(AppReply::Throttled(AppError::new(429, message), seconds))
+            }
+            Err(error) => Err(app_error(rqctx, error)),
+        }
+    })
+    .await
 }
 
 /// As [`call`], for the signed-in user of the app (the bearer token's).

@@ -10,8 +10,10 @@ use crate::domain::app_users::{consents, given, points, qr, required, settings};
 use crate::domain::{clients, identity_resources, roles, tenants, users};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
+use keyward_api::IdPath;
 use keyward_api::KeywardApi;
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
+use keyward_api::app_user::AppReply;
 use keyward_api::app_user::{
     AppCard, AppConsent, AppError, AppPath, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn, GrantCode,
     GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate, QrImageQuery,
@@ -32,7 +34,6 @@ use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
-use keyward_api::{AppReply, IdPath};
 use std::sync::Arc;
 
 pub enum KeywardImpl {}

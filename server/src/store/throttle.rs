@@ -5,14 +5,25 @@ use super::Conn;
 use crate::error::Result;
 use sqlx::Row;
 
+/// The failures of a key in its current window.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Failures {
+    pub count: i64,
+    /// When the window opened (Unix ms); 0 when there is none.
+    pub window_start: i64,
+}
+
 /// Failures counted for `key` in the window that started after `since`.
-pub async fn failures(conn: &mut Conn, key: &str, since: i64) -> Result<i64> {
-    let row = sqlx::query("SELECT failures FROM login_failures WHERE key = $1 AND window_start > $2")
+pub async fn failures(conn: &mut Conn, key: &str, since: i64) -> Result<Failures> {
+    let row = sqlx::query("SELECT failures, window_start FROM login_failures WHERE key = $1 AND window_start > $2")
         .bind(key.to_string())
         .bind(since)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
+    Ok(match row {
+        Some(r) => Failures { count: r.try_get(0)?, window_start: r.try_get(1)? },
+        None => Failures::default(),
+    })
 }
 
 /// Counts one failure for `key`; a window older than `since` starts over.

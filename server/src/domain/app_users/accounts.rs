@@ -8,7 +8,7 @@ use super::codes::{self, Channel, Checked};
 use super::tokens::{self, How};
 use super::{AppRef, date, given, required};
 use crate::app::App;
-use crate::domain::oauth::login::{self, LoginFailure};
+use crate::domain::oauth::login;
 use crate::domain::{users as user_rules, validate};
 use crate::error::{Error, Result};
 use crate::store::points::{self, Change};
@@ -283,8 +283,7 @@ fn plain(grant_type: &'static str, target: &AppRef) -> How<'static> {
 pub async fn password_user(app: &App, tenant: &TenantRef, login: &str, password: &str, ip: IpAddr) -> Result<i64> {
     match login::check_password(app, tenant, login, password, ip).await? {
         Ok(user) => Ok(user),
-        Err(LoginFailure::Throttled) => Err(Error::TooMany(LoginFailure::Throttled.message().into())),
-        Err(LoginFailure::Incorrect) => Err(Error::Unauthorized(LoginFailure::Incorrect.message().into())),
+        Err(failure) => Err(failure.into()),
     }
 }
 
@@ -345,7 +344,7 @@ pub async fn union_id_sign_in(
     let user = match found {
         Ok(Some(user)) => user,
         Ok(None) => return Err(Error::NotFound("no account is linked to this identity".into())),
-        Err(failure) => return Err(Error::TooMany(failure.message().into())),
+        Err(failure) => return Err(failure.into()),
     };
     let how = How {
         grant_type: "unionid",

@@ -74,12 +74,14 @@ fn subject(t: Target<'_>, code: &str) -> String {
 }
 
 fn refused(channel: Channel, why: Refused) -> Error {
-    Error::TooMany(match why {
-        Refused::TooSoon(s) => format!("a code was sent moments ago; wait {s} s before asking for another"),
-        Refused::DailyCap(s) => {
-            format!("the daily limit of codes for this {} or address is reached; try again in {s} s", channel.noun())
-        }
-    })
+    let (message, wait) = match why {
+        Refused::TooSoon(s) => (format!("a code was sent moments ago; wait {s} s before asking for another"), s),
+        Refused::DailyCap(s) => (
+            format!("the daily limit of codes for this {} or address is reached; try again in {s} s", channel.noun()),
+            s,
+        ),
+    };
+    Error::TooMany { message, retry_after: Some(wait.max(1) as u64) }
 }
 
 /// Sends a new code for `purpose` to `destination` (already normalized).
@@ -159,7 +161,8 @@ pub async fn check(
     let mut conn = app.store.conn().await?;
     let live = codes::live(&mut conn, t).await?.ok_or_else(wrong)?;
     if live.attempts >= MAX_ATTEMPTS {
-        return Err(Error::TooMany("too many wrong attempts for this code; ask for a new one".into()));
+        let message = "too many wrong attempts for this code; ask for a new one".into();
+        return Err(Error::TooMany { message, retry_after: None });
     }
     let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
     if !well_formed || !app.mac.verify(MAC_PURPOSE, &subject(t, code), &live.code_mac) {

@@ -3,9 +3,10 @@
 
 use crate::app::App;
 use crate::crypto::secret;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::sessions::{self, Session};
-use crate::store::{now_ms, tenants::TenantRef, throttle, users};
+use crate::store::throttle::{self, Failures};
+use crate::store::{now_ms, tenants::TenantRef, users};
 use std::net::IpAddr;
 use tokio::sync::OnceCell;
 
@@ -20,16 +21,37 @@ pub const SESSION_LIFETIME_MS: i64 = 12 * 3600 * 1000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginFailure {
     Incorrect,
-    Throttled,
+    /// Sign-in is locked for this many more seconds (for `Retry-After`).
+    Throttled {
+        retry_after: u64,
+    },
 }
 
 impl LoginFailure {
     pub fn message(self) -> &'static str {
         match self {
             LoginFailure::Incorrect => "The sign-in name or password is incorrect.",
-            LoginFailure::Throttled => "Too many failed sign-ins. Wait a few minutes and try again.",
+            LoginFailure::Throttled { .. } => "Too many failed sign-ins. Wait a few minutes and try again.",
         }
     }
+}
+
+/// The end-user API's answer to a failed sign-in: 401, or 429 while locked.
+impl From<LoginFailure> for Error {
+    fn from(failure: LoginFailure) -> Self {
+        let message = failure.message().to_string();
+        match failure {
+            LoginFailure::Incorrect => Error::Unauthorized(message),
+            LoginFailure::Throttled { retry_after } => Error::TooMany { message, retry_after: Some(retry_after) },
+        }
+    }
+}
+
+/// The lock on sign-in while any of `counted` (failures, limit) is at its
+/// limit: until the last of those windows closes.
+fn lock(now: i64, counted: &[(Failures, i64)]) -> Option<LoginFailure> {
+    let ends = counted.iter().filter(|(f, limit)| f.count >= *limit).map(|(f, _)| f.window_start + WINDOW_MS).max()?;
+    Some(LoginFailure::Throttled { retry_after: ((ends - now).max(0) as u64).div_ceil(1000).max(1) })
 }
 
 /// A hash to verify against when no user matches, so that an unknown name
@@ -54,8 +76,9 @@ pub async fn check_password(
     let since = now - WINDOW_MS;
     let mut conn = app.store.conn().await?;
     let account_failures = throttle::failures(&mut conn, &account_key, since).await?;
-    if account_failures >= ACCOUNT_LIMIT || throttle::failures(&mut conn, &ip_key, since).await? >= IP_LIMIT {
-        return Ok(Err(LoginFailure::Throttled));
+    let ip_failures = throttle::failures(&mut conn, &ip_key, since).await?;
+    if let Some(locked) = lock(now, &[(account_failures, ACCOUNT_LIMIT), (ip_failures, IP_LIMIT)]) {
+        return Ok(Err(locked));
     }
     let found = users::by_login(&mut conn, tenant.id, login.trim()).await?;
     drop(conn);
@@ -67,7 +90,7 @@ pub async fn check_password(
     let mut conn = app.store.conn().await?;
     match user.filter(|_| matches) {
         Some(id) => {
-            if account_failures > 0 {
+            if account_failures.count > 0 {
                 throttle::clear(&mut conn, &account_key).await?;
             }
             Ok(Ok(id))
@@ -95,8 +118,8 @@ where
     let now = now_ms();
     let since = now - WINDOW_MS;
     let mut conn = app.store.conn().await?;
-    if throttle::failures(&mut conn, &key, since).await? >= IP_LIMIT {
-        return Ok(Err(LoginFailure::Throttled));
+    if let Some(locked) = lock(now, &[(throttle::failures(&mut conn, &key, since).await?, IP_LIMIT)]) {
+        return Ok(Err(locked));
     }
     let found = find(&mut conn).await?;
     if found.is_none() {

@@ -1,7 +1,7 @@
 //! The token endpoint's grants (RFC 6749 §4.1.3, §4.3, §4.4, §6).
 
 use super::client_auth::{self, Presented};
-use super::login::{self, LoginFailure};
+use super::login;
 use super::mint::{self, AccessSpec, IdSpec};
 use super::scopes;
 use crate::app::App;
@@ -281,12 +281,7 @@ async fn password(
     let requested = scopes::requested(client, request.scope.as_deref())?;
     let user = match login::check_password(app, tenant, username, secret, ip).await? {
         Ok(user) => user,
-        Err(LoginFailure::Throttled) => {
-            return Err(OAuthError::invalid_grant(LoginFailure::Throttled.message()).into());
-        }
-        Err(LoginFailure::Incorrect) => {
-            return Err(OAuthError::invalid_grant(LoginFailure::Incorrect.message()).into());
-        }
+        Err(failure) => return Err(OAuthError::invalid_grant(failure.message()).into()),
     };
     let mut tx = app.store.begin().await?;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
