@@ -273,7 +273,7 @@ async fn basic_post(
 
 /// Seed 004: SMS-code and openId grants with HTTP basic client authentication.
 async fn seed_004_grants(server: TestServer) {
-    let (_, secret) = create_app(&server, "app-client", json!({})).await;
+    let (app_id, secret) = create_app(&server, "app-client", json!({})).await;
     let form = |path: &str, basic: bool, fields: Vec<(&str, &str)>| {
         let mut request = server.http().post(format!("{}{path}", server.url)).form(&fields);
         if basic {
@@ -344,22 +344,20 @@ async fn seed_004_grants(server: TestServer) {
     // Sign-up closed: unknown phones and openIds are refused.
     let closed =
         serde_json::from_value::<keyward_sdk::types::AppSettingsUpdate>(json!({ "signUpEnabled": false })).unwrap();
-    let id = server
-        .admin()
-        .await
-        .client_list()
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .iter()
-        .find(|c| c.client_id == "app-client")
-        .unwrap()
-        .id;
-    server.admin().await.app_settings_update().id(id).body(closed).send().await.unwrap();
+    server.admin().await.app_settings_update().id(app_id).body(closed).send().await.unwrap();
     let refused = form("/sign/token", true, vec![("sign", "openid-new")]).await;
     assert_eq!((refused.0, refused.1["error"].as_str()), (400, Some("invalid_grant")));
+    let new_phone = "13312349999";
+    assert_eq!(form("/mobile/code/get", true, vec![("mobile", new_phone)]).await.0, 200, "sending says nothing");
+    let code = server.sinks.code_for(new_phone).await;
+    let refused = form("/mobile/token", true, vec![("mobile", new_phone), ("code", &code)]).await;
+    assert_eq!((refused.0, refused.1["error"].as_str()), (400, Some("invalid_grant")), "{}", refused.1);
+    sql(&server, "UPDATE send_limits SET last_at = last_at - 61000").await;
+    let known = form("/mobile/code/get", true, vec![("mobile", phone)]).await;
+    assert_eq!(known.0, 200, "{}", known.1);
+    let code = server.sinks.code_for(phone).await;
+    let (status, token) = form("/mobile/token", true, vec![("mobile", phone), ("code", &code)]).await;
+    assert_eq!(status, 200, "a known phone still signs in: {token}");
     // A client without the grants may not use them.
     let body: keyward_sdk::types::ClientCreate = serde_json::from_value(json!({
         "clientId": "web-client", "allowedGrantTypes": [{ "grantType": "client_credentials" }]
