@@ -261,24 +261,25 @@ async fn grant_code_and_consents(server: TestServer) {
     assert_eq!(send(&server, Method::GET, &consents_path, None, None).await.0, 401);
 }
 
-/// POSTs a form to `path` as the client `(id, secret)`.
-async fn basic_post(
+/// A form POST to `path`, as the client `(id, secret)` if one is given.
+fn form_post(
     server: &TestServer,
     path: &str,
-    (id, secret): (&str, &str),
+    client: Option<(&str, &str)>,
     fields: &[(&str, &str)],
-) -> reqwest::Response {
-    server.http().post(format!("{}{path}", server.url)).basic_auth(id, Some(secret)).form(fields).send().await.unwrap()
+) -> reqwest::RequestBuilder {
+    let request = server.http().post(format!("{}{path}", server.url)).form(fields);
+    match client {
+        Some((id, secret)) => request.basic_auth(id, Some(secret)),
+        None => request,
+    }
 }
 
 /// Seed 004: SMS-code and openId grants with HTTP basic client authentication.
 async fn seed_004_grants(server: TestServer) {
     let (app_id, secret) = create_app(&server, "app-client", json!({})).await;
     let form = |path: &str, basic: bool, fields: Vec<(&str, &str)>| {
-        let mut request = server.http().post(format!("{}{path}", server.url)).form(&fields);
-        if basic {
-            request = request.basic_auth("app-client", Some(&secret));
-        }
+        let request = form_post(&server, path, basic.then_some(("app-client", secret.as_str())), &fields);
         async move {
             let response = request.send().await.unwrap();
             (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
@@ -305,7 +306,10 @@ async fn seed_004_grants(server: TestServer) {
     assert_eq!((reuse.0, reuse.1["error"].as_str()), (400, Some("invalid_grant")), "codes are single use");
 
     // A second code within 60 s: 429, and Retry-After says how long to wait.
-    let again = basic_post(&server, "/mobile/code/get", ("app-client", &secret), &[("mobile", phone)]).await;
+    let again = form_post(&server, "/mobile/code/get", Some(("app-client", &secret)), &[("mobile", phone)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status().as_u16(), 429);
     let wait: u64 = again.headers()[reqwest::header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
@@ -365,9 +369,13 @@ async fn seed_004_grants(server: TestServer) {
     .unwrap();
     let web_secret =
         server.admin().await.client_create().body(body).send().await.unwrap().into_inner().data.client_secret.unwrap();
-    let response = basic_post(&server, "/sign/token", ("web-client", &web_secret), &[("sign", "x")]).await;
+    let response =
+        form_post(&server, "/sign/token", Some(("web-client", &web_secret)), &[("sign", "x")]).send().await.unwrap();
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized_client");
-    let response = basic_post(&server, "/mobile/code/get", ("web-client", &web_secret), &[("mobile", phone)]).await;
+    let response = form_post(&server, "/mobile/code/get", Some(("web-client", &web_secret)), &[("mobile", phone)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.json::<Value>().await.unwrap()["error"], "unauthorized_client");
 }
 

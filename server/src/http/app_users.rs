@@ -6,8 +6,7 @@ use crate::app::App;
 use crate::domain::app_users::{self, AppRef};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
-use keyward_api::app_user::AppReply;
-use keyward_api::app_user::{AppError, Envelope};
+use keyward_api::app_user::{AppError, AppReply, Envelope};
 use std::net::IpAddr;
 
 fn app_error(rqctx: &Ctx, error: Error) -> AppError {

@@ -13,11 +13,11 @@ use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody
 use keyward_api::IdPath;
 use keyward_api::KeywardApi;
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
-use keyward_api::app_user::AppReply;
 use keyward_api::app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn, GrantCode,
-    GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate, QrImageQuery,
-    QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp, UnionIdSignIn,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
+    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
+    QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
+    UnionIdSignIn,
 };
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
 use keyward_api::envelope::{ApiResult, Paged};
