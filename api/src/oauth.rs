@@ -264,6 +264,31 @@ pub struct UserInfo {
     pub other: std::collections::BTreeMap<String, String>,
 }
 
+/// A JWS algorithm Keyward signs with (RFC 7518 §3). Every tenant keeps a
+/// key of each; both are published in its JWKS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum SigningAlg {
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (2048-bit keys); OpenID Connect's default.
+    RS256,
+    /// ECDSA on P-256 with SHA-256: small and fast.
+    ES256,
+}
+
+impl SigningAlg {
+    pub const ALL: [SigningAlg; 2] = [SigningAlg::RS256, SigningAlg::ES256];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigningAlg::RS256 => "RS256",
+            SigningAlg::ES256 => "ES256",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<SigningAlg> {
+        SigningAlg::ALL.into_iter().find(|alg| alg.as_str() == name)
+    }
+}
+
 /// A public signing key (RFC 7517), EC P-256 for ES256.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Jwk {
