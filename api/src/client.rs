@@ -1,6 +1,7 @@
 //! OAuth clients ("apps"), shaped like IdentityServer4's `Client` entity
 //! (contract §3.4) so OAuthApp admin tooling keeps working.
 
+use crate::oauth::SigningAlg;
 use crate::tenant::Property;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -89,6 +90,12 @@ pub struct Client {
     /// Whether the hosted consent page asks the user before the first grant.
     pub require_consent: bool,
     pub access_token_type: AccessTokenType,
+    /// What its ID tokens are signed with (OpenID Connect Registration's
+    /// `id_token_signed_response_alg`).
+    pub id_token_signed_response_alg: SigningAlg,
+    /// What its JWT access tokens are signed with; null: the algorithm the
+    /// token's API resource allows, else ES256.
+    pub access_token_signing_alg: Option<SigningAlg>,
     /// Seconds.
     pub access_token_lifetime: i64,
     pub identity_token_lifetime: i64,
@@ -131,6 +138,10 @@ pub struct ClientCreate {
     pub require_consent: Option<bool>,
     /// Default `jwt`.
     pub access_token_type: Option<AccessTokenType>,
+    /// Default RS256, as OpenID Connect expects.
+    pub id_token_signed_response_alg: Option<SigningAlg>,
+    /// Default null: the algorithm the token's API resource allows, else ES256.
+    pub access_token_signing_alg: Option<SigningAlg>,
     /// Seconds, default 3600.
     pub access_token_lifetime: Option<i64>,
     /// Seconds, default 300.
@@ -163,6 +174,9 @@ pub struct ClientUpdate {
     pub allow_plain_text_pkce: Option<bool>,
     pub require_consent: Option<bool>,
     pub access_token_type: Option<AccessTokenType>,
+    pub id_token_signed_response_alg: Option<SigningAlg>,
+    /// Once set, it stays set: choose RS256 or ES256.
+    pub access_token_signing_alg: Option<SigningAlg>,
     pub access_token_lifetime: Option<i64>,
     pub identity_token_lifetime: Option<i64>,
     pub authorization_code_lifetime: Option<i64>,

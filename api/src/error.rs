@@ -100,6 +100,8 @@ pub enum OAuthErrorCode {
     UnauthorizedClient,
     UnsupportedGrantType,
     InvalidScope,
+    /// RFC 8707 §2: the `resource` is unknown or not allowed to the client.
+    InvalidTarget,
     ServerError,
     TemporarilyUnavailable,
     /// RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed.
@@ -125,6 +127,7 @@ impl OAuthErrorCode {
             OAuthErrorCode::UnauthorizedClient => "unauthorized_client",
             OAuthErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             OAuthErrorCode::InvalidScope => "invalid_scope",
+            OAuthErrorCode::InvalidTarget => "invalid_target",
             OAuthErrorCode::ServerError => "server_error",
             OAuthErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
             OAuthErrorCode::InvalidToken => "invalid_token",
@@ -180,6 +183,9 @@ impl OAuthError {
     }
     pub fn invalid_scope(description: impl Into<String>) -> Self {
         Self::new(400, OAuthErrorCode::InvalidScope, description)
+    }
+    pub fn invalid_target(description: impl Into<String>) -> Self {
+        Self::new(400, OAuthErrorCode::InvalidTarget, description)
     }
     /// RFC 6750: the bearer token is not acceptable (401 with a challenge).
     pub fn invalid_token(description: impl Into<String>) -> Self {

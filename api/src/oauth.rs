@@ -51,6 +51,12 @@ pub struct TokenRequest {
     pub sign: Option<String>,
     /// `sign`: the platform of the identifier (default `openid`).
     pub platform: Option<String>,
+    /// RFC 8707: the name of one API resource (its audience) the access
+    /// token is for; the token carries only that resource's scopes.
+    /// `invalid_target` when unknown or when the client may request none of
+    /// its scopes. For `client_credentials`, `authorization_code`,
+    /// `refresh_token` and `password`.
+    pub resource: Option<String>,
 }
 
 /// `/mobile/token` (seed 004): the `mobile` grant without `grant_type`.
@@ -152,6 +158,9 @@ pub struct AuthorizeRequest {
     pub request: Option<String>,
     /// Not supported: refused with `request_uri_not_supported`.
     pub request_uri: Option<String>,
+    /// RFC 8707: the name of one API resource the tokens are for; the grant
+    /// keeps the identity scopes and only that resource's API scopes.
+    pub resource: Option<String>,
 }
 
 /// The hosted sign-in form's submission.
@@ -221,12 +230,18 @@ pub struct Introspection {
     pub nbf: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+    /// A string, or an array of strings when the token is for several API
+    /// resources.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
+    /// For an API resource introspecting a user's token: the user claims the
+    /// resource's `userClaims` name.
+    #[serde(flatten)]
+    pub user_claims: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// What RFC 7009 revocation answers: an empty object.
@@ -289,20 +304,28 @@ impl SigningAlg {
     }
 }
 
-/// A public signing key (RFC 7517), EC P-256 for ES256.
+/// A public signing key (RFC 7517): `kty` `RSA` with `n` and `e` for RS256,
+/// `EC` with `crv` `P-256`, `x` and `y` for ES256.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Jwk {
     pub kty: String,
-    pub crv: String,
-    pub x: String,
-    pub y: String,
     pub kid: String,
     pub alg: String,
     #[serde(rename = "use")]
     pub key_use: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
 }
 
-/// The JSON Web Key Set that verifies Keyward's tokens.
+/// The JSON Web Key Set that verifies the tokens of the tenant asked.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Jwks {
     pub keys: Vec<Jwk>,

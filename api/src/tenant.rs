@@ -37,6 +37,10 @@ pub struct Tenant {
     /// 0 created, 1 enabled, 2 disabled.
     pub status: i32,
     pub theme: String,
+    /// The tenant's issuer (`iss` of its tokens; its discovery document is at
+    /// `{issuer}/.well-known/openid-configuration`). The default tenant's is
+    /// the server's `--issuer`. Null only for a tenant with no host yet.
+    pub identity_server_issuer_uri: Option<String>,
     pub hosts: Vec<TenantHost>,
     pub claims: Vec<TenantClaim>,
     pub properties: Vec<Property>,
@@ -55,6 +59,15 @@ pub struct TenantCreate {
     pub status: Option<i32>,
     #[serde(default)]
     pub theme: Option<String>,
+    /// The tenant's issuer URL: `https://…`, or `http://` on a loopback host
+    /// (`localhost`, `127.0.0.1`, `[::1]`), without query or fragment; unique
+    /// across tenants; its host must be one of `hosts`. Default
+    /// `https://<first host>` (`http://` for a loopback host). Only callers
+    /// from the default tenant may set it.
+    #[serde(default)]
+    pub identity_server_issuer_uri: Option<String>,
+    /// Only callers from the default tenant may set hosts; no host may belong
+    /// to another tenant or be the default tenant's issuer host.
     #[serde(default)]
     pub hosts: Vec<TenantHost>,
     #[serde(default)]
@@ -70,6 +83,10 @@ pub struct TenantUpdate {
     pub name: Option<String>,
     pub status: Option<i32>,
     pub theme: Option<String>,
+    /// Only callers from the default tenant may change it; the default
+    /// tenant's issuer is set by `--issuer` only.
+    pub identity_server_issuer_uri: Option<String>,
+    /// Only callers from the default tenant may change them.
     pub hosts: Option<Vec<TenantHost>>,
     pub claims: Option<Vec<TenantClaim>>,
     pub properties: Option<Vec<Property>>,

@@ -541,6 +541,9 @@ pub mod types {
         ///Not supported: refused with `request_uri_not_supported`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_uri: ::std::option::Option<::std::string::String>,
+        ///RFC 8707: the name of one API resource the tokens are for; the grant keeps the identity scopes and only that resource's API scopes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource: ::std::option::Option<::std::string::String>,
         ///`query` (default) or `form_post`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_mode: ::std::option::Option<::std::string::String>,
@@ -566,6 +569,12 @@ pub mod types {
         ///Seconds.
         #[serde(rename = "accessTokenLifetime")]
         pub access_token_lifetime: i64,
+        ///What its JWT access tokens are signed with; null: the algorithm the token's API resource allows, else ES256.
+        #[serde(
+            rename = "accessTokenSigningAlg",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_signing_alg: ::std::option::Option<SigningAlg>,
         #[serde(rename = "accessTokenType")]
         pub access_token_type: AccessTokenType,
         #[serde(rename = "allowPlainTextPkce")]
@@ -589,6 +598,9 @@ pub mod types {
         pub description: ::std::string::String,
         pub enabled: bool,
         pub id: i64,
+        ///What its ID tokens are signed with (OpenID Connect Registration's `id_token_signed_response_alg`).
+        #[serde(rename = "idTokenSignedResponseAlg")]
+        pub id_token_signed_response_alg: SigningAlg,
         #[serde(rename = "identityTokenLifetime")]
         pub identity_token_lifetime: i64,
         #[serde(rename = "postLogoutRedirectUris")]
@@ -652,6 +664,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_lifetime: ::std::option::Option<i64>,
+        ///Default null: the algorithm the token's API resource allows, else ES256.
+        #[serde(
+            rename = "accessTokenSigningAlg",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_signing_alg: ::std::option::Option<SigningAlg>,
         ///Default `jwt`.
         #[serde(
             rename = "accessTokenType",
@@ -703,6 +721,12 @@ pub mod types {
         ///Default true.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        ///Default RS256, as OpenID Connect expects.
+        #[serde(
+            rename = "idTokenSignedResponseAlg",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id_token_signed_response_alg: ::std::option::Option<SigningAlg>,
         ///Seconds, default 300.
         #[serde(
             rename = "identityTokenLifetime",
@@ -843,6 +867,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_lifetime: ::std::option::Option<i64>,
+        ///Once set, it stays set: choose RS256 or ES256.
+        #[serde(
+            rename = "accessTokenSigningAlg",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_signing_alg: ::std::option::Option<SigningAlg>,
         #[serde(
             rename = "accessTokenType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -886,6 +916,11 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "idTokenSignedResponseAlg",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id_token_signed_response_alg: ::std::option::Option<SigningAlg>,
         #[serde(
             rename = "identityTokenLifetime",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1251,8 +1286,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Introspection {
         pub active: bool,
+        ///A string, or an array of strings when the token is for several API resources.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub aud: ::std::option::Option<::std::string::String>,
+        pub aud: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1280,24 +1316,31 @@ pub mod types {
             Default::default()
         }
     }
-    ///A public signing key (RFC 7517), EC P-256 for ES256.
+    ///A public signing key (RFC 7517): `kty` `RSA` with `n` and `e` for RS256, `EC` with `crv` `P-256`, `x` and `y` for ES256.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Jwk {
         pub alg: ::std::string::String,
-        pub crv: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub crv: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub e: ::std::option::Option<::std::string::String>,
         pub kid: ::std::string::String,
         pub kty: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub n: ::std::option::Option<::std::string::String>,
         #[serde(rename = "use")]
         pub use_: ::std::string::String,
-        pub x: ::std::string::String,
-        pub y: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub x: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub y: ::std::option::Option<::std::string::String>,
     }
     impl Jwk {
         pub fn builder() -> builder::Jwk {
             Default::default()
         }
     }
-    ///The JSON Web Key Set that verifies Keyward's tokens.
+    ///The JSON Web Key Set that verifies the tokens of the tenant asked.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Jwks {
         pub keys: ::std::vec::Vec<Jwk>,
@@ -1417,6 +1460,9 @@ pub mod types {
         RequestNotSupported,
         #[serde(rename = "request_uri_not_supported")]
         RequestUriNotSupported,
+        ///RFC 8707 §2: the `resource` is unknown or not allowed to the client.
+        #[serde(rename = "invalid_target")]
+        InvalidTarget,
         ///RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed.
         #[serde(rename = "invalid_token")]
         InvalidToken,
@@ -1443,6 +1489,7 @@ pub mod types {
                 Self::ConsentRequired => f.write_str("consent_required"),
                 Self::RequestNotSupported => f.write_str("request_not_supported"),
                 Self::RequestUriNotSupported => f.write_str("request_uri_not_supported"),
+                Self::InvalidTarget => f.write_str("invalid_target"),
                 Self::InvalidToken => f.write_str("invalid_token"),
                 Self::InsufficientScope => f.write_str("insufficient_scope"),
                 Self::AccessDenied => f.write_str("access_denied"),
@@ -1468,6 +1515,7 @@ pub mod types {
                 "consent_required" => Ok(Self::ConsentRequired),
                 "request_not_supported" => Ok(Self::RequestNotSupported),
                 "request_uri_not_supported" => Ok(Self::RequestUriNotSupported),
+                "invalid_target" => Ok(Self::InvalidTarget),
                 "invalid_token" => Ok(Self::InvalidToken),
                 "insufficient_scope" => Ok(Self::InsufficientScope),
                 "access_denied" => Ok(Self::AccessDenied),
@@ -2012,6 +2060,63 @@ pub mod types {
             Default::default()
         }
     }
+    ///A JWS algorithm Keyward signs with (RFC 7518 §3). Every tenant keeps a key of each; both are published in its JWKS.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SigningAlg {
+        ///RSASSA-PKCS1-v1_5 with SHA-256 (2048-bit keys); OpenID Connect's default.
+        #[serde(rename = "RS256")]
+        Rs256,
+        ///ECDSA on P-256 with SHA-256: small and fast.
+        #[serde(rename = "ES256")]
+        Es256,
+    }
+    impl ::std::fmt::Display for SigningAlg {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Rs256 => f.write_str("RS256"),
+                Self::Es256 => f.write_str("ES256"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SigningAlg {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "RS256" => Ok(Self::Rs256),
+                "ES256" => Ok(Self::Es256),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SigningAlg {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SigningAlg {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A tenant as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tenant {
@@ -2020,6 +2125,12 @@ pub mod types {
         pub create_date: ::chrono::DateTime<::chrono::offset::Utc>,
         pub hosts: ::std::vec::Vec<TenantHost>,
         pub id: i64,
+        ///The tenant's issuer (`iss` of its tokens; its discovery document is at `{issuer}/.well-known/openid-configuration`). The default tenant's is the server's `--issuer`. Null only for a tenant with no host yet.
+        #[serde(
+            rename = "identityServerIssuerUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity_server_issuer_uri: ::std::option::Option<::std::string::String>,
         #[serde(rename = "lastUpdateTime")]
         pub last_update_time: ::chrono::DateTime<::chrono::offset::Utc>,
         pub name: ::std::string::String,
@@ -2052,8 +2163,15 @@ pub mod types {
     pub struct TenantCreate {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub claims: ::std::vec::Vec<TenantClaim>,
+        ///Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub hosts: ::std::vec::Vec<TenantHost>,
+        ///The tenant's issuer URL: `https://…`, or `http://` on a loopback host (`localhost`, `127.0.0.1`, `[::1]`), without query or fragment; unique across tenants; its host must be one of `hosts`. Default `https://<first host>` (`http://` for a loopback host). Only callers from the default tenant may set it.
+        #[serde(
+            rename = "identityServerIssuerUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity_server_issuer_uri: ::std::option::Option<::std::string::String>,
         ///1 to 200 characters.
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2087,8 +2205,15 @@ pub mod types {
     pub struct TenantUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::vec::Vec<TenantClaim>>,
+        ///Only callers from the default tenant may change them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hosts: ::std::option::Option<::std::vec::Vec<TenantHost>>,
+        ///Only callers from the default tenant may change it; the default tenant's issuer is set by `--issuer` only.
+        #[serde(
+            rename = "identityServerIssuerUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity_server_issuer_uri: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2135,6 +2260,9 @@ pub mod types {
         ///`refresh_token`: the refresh token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///RFC 8707: the name of one API resource (its audience) the access token is for; the token carries only that resource's scopes. `invalid_target` when unknown or when the client may request none of its scopes. For `client_credentials`, `authorization_code`, `refresh_token` and `password`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource: ::std::option::Option<::std::string::String>,
         ///Space-separated scopes: for `client_credentials` and `password`, defaults to all the client may request; for `refresh_token`, narrows the grant's.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
@@ -4510,6 +4638,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            resource: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             response_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4540,6 +4672,7 @@ pub mod types {
                     redirect_uri: Ok(Default::default()),
                     request: Ok(Default::default()),
                     request_uri: Ok(Default::default()),
+                    resource: Ok(Default::default()),
                     response_mode: Ok(Default::default()),
                     response_type: Ok(Default::default()),
                     scope: Ok(Default::default()),
@@ -4672,6 +4805,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn resource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource: {e}")
+                    });
+                self
+            }
             pub fn response_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4737,6 +4882,7 @@ pub mod types {
                     redirect_uri: value.redirect_uri?,
                     request: value.request?,
                     request_uri: value.request_uri?,
+                    resource: value.resource?,
                     response_mode: value.response_mode?,
                     response_type: value.response_type?,
                     scope: value.scope?,
@@ -4757,6 +4903,7 @@ pub mod types {
                     redirect_uri: Ok(value.redirect_uri),
                     request: Ok(value.request),
                     request_uri: Ok(value.request_uri),
+                    resource: Ok(value.resource),
                     response_mode: Ok(value.response_mode),
                     response_type: Ok(value.response_type),
                     scope: Ok(value.scope),
@@ -4771,6 +4918,10 @@ pub mod types {
                 ::std::string::String,
             >,
             access_token_lifetime: ::std::result::Result<i64, ::std::string::String>,
+            access_token_signing_alg: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
             access_token_type: ::std::result::Result<
                 super::AccessTokenType,
                 ::std::string::String,
@@ -4818,6 +4969,10 @@ pub mod types {
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<i64, ::std::string::String>,
+            id_token_signed_response_alg: ::std::result::Result<
+                super::SigningAlg,
+                ::std::string::String,
+            >,
             identity_token_lifetime: ::std::result::Result<i64, ::std::string::String>,
             post_logout_redirect_uris: ::std::result::Result<
                 ::std::vec::Vec<super::ClientPostLogoutRedirectUri>,
@@ -4853,6 +5008,7 @@ pub mod types {
                     access_token_lifetime: Err(
                         "no value supplied for access_token_lifetime".to_string(),
                     ),
+                    access_token_signing_alg: Ok(Default::default()),
                     access_token_type: Err(
                         "no value supplied for access_token_type".to_string(),
                     ),
@@ -4881,6 +5037,9 @@ pub mod types {
                     description: Err("no value supplied for description".to_string()),
                     enabled: Err("no value supplied for enabled".to_string()),
                     id: Err("no value supplied for id".to_string()),
+                    id_token_signed_response_alg: Err(
+                        "no value supplied for id_token_signed_response_alg".to_string(),
+                    ),
                     identity_token_lifetime: Err(
                         "no value supplied for identity_token_lifetime".to_string(),
                     ),
@@ -4931,6 +5090,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_signing_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_signing_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_signing_alg: {e}"
                         )
                     });
                 self
@@ -5115,6 +5288,20 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn id_token_signed_response_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SigningAlg>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token_signed_response_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_token_signed_response_alg: {e}"
+                        )
+                    });
+                self
+            }
             pub fn identity_token_lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5245,6 +5432,7 @@ pub mod types {
                     absolute_refresh_token_lifetime: value
                         .absolute_refresh_token_lifetime?,
                     access_token_lifetime: value.access_token_lifetime?,
+                    access_token_signing_alg: value.access_token_signing_alg?,
                     access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
                     allowed_cors_origins: value.allowed_cors_origins?,
@@ -5259,6 +5447,7 @@ pub mod types {
                     description: value.description?,
                     enabled: value.enabled?,
                     id: value.id?,
+                    id_token_signed_response_alg: value.id_token_signed_response_alg?,
                     identity_token_lifetime: value.identity_token_lifetime?,
                     post_logout_redirect_uris: value.post_logout_redirect_uris?,
                     properties: value.properties?,
@@ -5279,6 +5468,7 @@ pub mod types {
                         value.absolute_refresh_token_lifetime,
                     ),
                     access_token_lifetime: Ok(value.access_token_lifetime),
+                    access_token_signing_alg: Ok(value.access_token_signing_alg),
                     access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
@@ -5293,6 +5483,7 @@ pub mod types {
                     description: Ok(value.description),
                     enabled: Ok(value.enabled),
                     id: Ok(value.id),
+                    id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
                     identity_token_lifetime: Ok(value.identity_token_lifetime),
                     post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
                     properties: Ok(value.properties),
@@ -5413,6 +5604,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            access_token_signing_alg: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
             access_token_type: ::std::result::Result<
                 ::std::option::Option<super::AccessTokenType>,
                 ::std::string::String,
@@ -5457,6 +5652,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            id_token_signed_response_alg: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
             identity_token_lifetime: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -5495,6 +5694,7 @@ pub mod types {
                 Self {
                     absolute_refresh_token_lifetime: Ok(Default::default()),
                     access_token_lifetime: Ok(Default::default()),
+                    access_token_signing_alg: Ok(Default::default()),
                     access_token_type: Ok(Default::default()),
                     allow_plain_text_pkce: Ok(Default::default()),
                     allowed_cors_origins: Ok(Default::default()),
@@ -5506,6 +5706,7 @@ pub mod types {
                     client_name: Ok(Default::default()),
                     description: Ok(Default::default()),
                     enabled: Ok(Default::default()),
+                    id_token_signed_response_alg: Ok(Default::default()),
                     identity_token_lifetime: Ok(Default::default()),
                     post_logout_redirect_uris: Ok(Default::default()),
                     properties: Ok(Default::default()),
@@ -5542,6 +5743,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_signing_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_signing_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_signing_alg: {e}"
                         )
                     });
                 self
@@ -5692,6 +5907,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn id_token_signed_response_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token_signed_response_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_token_signed_response_alg: {e}"
+                        )
+                    });
+                self
+            }
             pub fn identity_token_lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -5810,6 +6039,7 @@ pub mod types {
                     absolute_refresh_token_lifetime: value
                         .absolute_refresh_token_lifetime?,
                     access_token_lifetime: value.access_token_lifetime?,
+                    access_token_signing_alg: value.access_token_signing_alg?,
                     access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
                     allowed_cors_origins: value.allowed_cors_origins?,
@@ -5821,6 +6051,7 @@ pub mod types {
                     client_name: value.client_name?,
                     description: value.description?,
                     enabled: value.enabled?,
+                    id_token_signed_response_alg: value.id_token_signed_response_alg?,
                     identity_token_lifetime: value.identity_token_lifetime?,
                     post_logout_redirect_uris: value.post_logout_redirect_uris?,
                     properties: value.properties?,
@@ -5839,6 +6070,7 @@ pub mod types {
                         value.absolute_refresh_token_lifetime,
                     ),
                     access_token_lifetime: Ok(value.access_token_lifetime),
+                    access_token_signing_alg: Ok(value.access_token_signing_alg),
                     access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
@@ -5850,6 +6082,7 @@ pub mod types {
                     client_name: Ok(value.client_name),
                     description: Ok(value.description),
                     enabled: Ok(value.enabled),
+                    id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
                     identity_token_lifetime: Ok(value.identity_token_lifetime),
                     post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
                     properties: Ok(value.properties),
@@ -6229,6 +6462,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            access_token_signing_alg: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
             access_token_type: ::std::result::Result<
                 ::std::option::Option<super::AccessTokenType>,
                 ::std::string::String,
@@ -6269,6 +6506,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            id_token_signed_response_alg: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
             identity_token_lifetime: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -6305,6 +6546,7 @@ pub mod types {
                 Self {
                     absolute_refresh_token_lifetime: Ok(Default::default()),
                     access_token_lifetime: Ok(Default::default()),
+                    access_token_signing_alg: Ok(Default::default()),
                     access_token_type: Ok(Default::default()),
                     allow_plain_text_pkce: Ok(Default::default()),
                     allowed_cors_origins: Ok(Default::default()),
@@ -6315,6 +6557,7 @@ pub mod types {
                     client_name: Ok(Default::default()),
                     description: Ok(Default::default()),
                     enabled: Ok(Default::default()),
+                    id_token_signed_response_alg: Ok(Default::default()),
                     identity_token_lifetime: Ok(Default::default()),
                     post_logout_redirect_uris: Ok(Default::default()),
                     properties: Ok(Default::default()),
@@ -6350,6 +6593,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_signing_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_signing_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_signing_alg: {e}"
                         )
                     });
                 self
@@ -6496,6 +6753,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn id_token_signed_response_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token_signed_response_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_token_signed_response_alg: {e}"
+                        )
+                    });
+                self
+            }
             pub fn identity_token_lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -6606,6 +6877,7 @@ pub mod types {
                     absolute_refresh_token_lifetime: value
                         .absolute_refresh_token_lifetime?,
                     access_token_lifetime: value.access_token_lifetime?,
+                    access_token_signing_alg: value.access_token_signing_alg?,
                     access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
                     allowed_cors_origins: value.allowed_cors_origins?,
@@ -6616,6 +6888,7 @@ pub mod types {
                     client_name: value.client_name?,
                     description: value.description?,
                     enabled: value.enabled?,
+                    id_token_signed_response_alg: value.id_token_signed_response_alg?,
                     identity_token_lifetime: value.identity_token_lifetime?,
                     post_logout_redirect_uris: value.post_logout_redirect_uris?,
                     properties: value.properties?,
@@ -6633,6 +6906,7 @@ pub mod types {
                         value.absolute_refresh_token_lifetime,
                     ),
                     access_token_lifetime: Ok(value.access_token_lifetime),
+                    access_token_signing_alg: Ok(value.access_token_signing_alg),
                     access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
@@ -6643,6 +6917,7 @@ pub mod types {
                     client_name: Ok(value.client_name),
                     description: Ok(value.description),
                     enabled: Ok(value.enabled),
+                    id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
                     identity_token_lifetime: Ok(value.identity_token_lifetime),
                     post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
                     properties: Ok(value.properties),
@@ -8383,7 +8658,7 @@ pub mod types {
         pub struct Introspection {
             active: ::std::result::Result<bool, ::std::string::String>,
             aud: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
             client_id: ::std::result::Result<
@@ -8460,7 +8735,7 @@ pub mod types {
             }
             pub fn aud<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.aud = value
@@ -8633,23 +8908,42 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Jwk {
             alg: ::std::result::Result<::std::string::String, ::std::string::String>,
-            crv: ::std::result::Result<::std::string::String, ::std::string::String>,
+            crv: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            e: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             kid: ::std::result::Result<::std::string::String, ::std::string::String>,
             kty: ::std::result::Result<::std::string::String, ::std::string::String>,
+            n: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             use_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            x: ::std::result::Result<::std::string::String, ::std::string::String>,
-            y: ::std::result::Result<::std::string::String, ::std::string::String>,
+            x: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            y: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Jwk {
             fn default() -> Self {
                 Self {
                     alg: Err("no value supplied for alg".to_string()),
-                    crv: Err("no value supplied for crv".to_string()),
+                    crv: Ok(Default::default()),
+                    e: Ok(Default::default()),
                     kid: Err("no value supplied for kid".to_string()),
                     kty: Err("no value supplied for kty".to_string()),
+                    n: Ok(Default::default()),
                     use_: Err("no value supplied for use_".to_string()),
-                    x: Err("no value supplied for x".to_string()),
-                    y: Err("no value supplied for y".to_string()),
+                    x: Ok(Default::default()),
+                    y: Ok(Default::default()),
                 }
             }
         }
@@ -8668,7 +8962,7 @@ pub mod types {
             }
             pub fn crv<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.crv = value
@@ -8676,6 +8970,16 @@ pub mod types {
                     .map_err(|e| {
                         format!("error converting supplied value for crv: {e}")
                     });
+                self
+            }
+            pub fn e<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.e = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for e: {e}"));
                 self
             }
             pub fn kid<T>(mut self, value: T) -> Self
@@ -8702,6 +9006,16 @@ pub mod types {
                     });
                 self
             }
+            pub fn n<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.n = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for n: {e}"));
+                self
+            }
             pub fn use_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8716,7 +9030,7 @@ pub mod types {
             }
             pub fn x<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.x = value
@@ -8726,7 +9040,7 @@ pub mod types {
             }
             pub fn y<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.y = value
@@ -8743,8 +9057,10 @@ pub mod types {
                 Ok(Self {
                     alg: value.alg?,
                     crv: value.crv?,
+                    e: value.e?,
                     kid: value.kid?,
                     kty: value.kty?,
+                    n: value.n?,
                     use_: value.use_?,
                     x: value.x?,
                     y: value.y?,
@@ -8756,8 +9072,10 @@ pub mod types {
                 Self {
                     alg: Ok(value.alg),
                     crv: Ok(value.crv),
+                    e: Ok(value.e),
                     kid: Ok(value.kid),
                     kty: Ok(value.kty),
+                    n: Ok(value.n),
                     use_: Ok(value.use_),
                     x: Ok(value.x),
                     y: Ok(value.y),
@@ -12412,6 +12730,10 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
+            identity_server_issuer_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update_time: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -12431,6 +12753,7 @@ pub mod types {
                     create_date: Err("no value supplied for create_date".to_string()),
                     hosts: Err("no value supplied for hosts".to_string()),
                     id: Err("no value supplied for id".to_string()),
+                    identity_server_issuer_uri: Ok(Default::default()),
                     last_update_time: Err(
                         "no value supplied for last_update_time".to_string(),
                     ),
@@ -12486,6 +12809,20 @@ pub mod types {
                 self.id = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn identity_server_issuer_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_server_issuer_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for identity_server_issuer_uri: {e}"
+                        )
+                    });
                 self
             }
             pub fn last_update_time<T>(mut self, value: T) -> Self
@@ -12561,6 +12898,7 @@ pub mod types {
                     create_date: value.create_date?,
                     hosts: value.hosts?,
                     id: value.id?,
+                    identity_server_issuer_uri: value.identity_server_issuer_uri?,
                     last_update_time: value.last_update_time?,
                     name: value.name?,
                     properties: value.properties?,
@@ -12576,6 +12914,7 @@ pub mod types {
                     create_date: Ok(value.create_date),
                     hosts: Ok(value.hosts),
                     id: Ok(value.id),
+                    identity_server_issuer_uri: Ok(value.identity_server_issuer_uri),
                     last_update_time: Ok(value.last_update_time),
                     name: Ok(value.name),
                     properties: Ok(value.properties),
@@ -12658,6 +12997,10 @@ pub mod types {
                 ::std::vec::Vec<super::TenantHost>,
                 ::std::string::String,
             >,
+            identity_server_issuer_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             properties: ::std::result::Result<
                 ::std::vec::Vec<super::Property>,
@@ -12677,6 +13020,7 @@ pub mod types {
                 Self {
                     claims: Ok(Default::default()),
                     hosts: Ok(Default::default()),
+                    identity_server_issuer_uri: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     properties: Ok(Default::default()),
                     status: Ok(Default::default()),
@@ -12706,6 +13050,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn identity_server_issuer_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_server_issuer_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for identity_server_issuer_uri: {e}"
+                        )
                     });
                 self
             }
@@ -12766,6 +13124,7 @@ pub mod types {
                 Ok(Self {
                     claims: value.claims?,
                     hosts: value.hosts?,
+                    identity_server_issuer_uri: value.identity_server_issuer_uri?,
                     name: value.name?,
                     properties: value.properties?,
                     status: value.status?,
@@ -12778,6 +13137,7 @@ pub mod types {
                 Self {
                     claims: Ok(value.claims),
                     hosts: Ok(value.hosts),
+                    identity_server_issuer_uri: Ok(value.identity_server_issuer_uri),
                     name: Ok(value.name),
                     properties: Ok(value.properties),
                     status: Ok(value.status),
@@ -12840,6 +13200,10 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::TenantHost>>,
                 ::std::string::String,
             >,
+            identity_server_issuer_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -12862,6 +13226,7 @@ pub mod types {
                 Self {
                     claims: Ok(Default::default()),
                     hosts: Ok(Default::default()),
+                    identity_server_issuer_uri: Ok(Default::default()),
                     name: Ok(Default::default()),
                     properties: Ok(Default::default()),
                     status: Ok(Default::default()),
@@ -12895,6 +13260,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn identity_server_issuer_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_server_issuer_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for identity_server_issuer_uri: {e}"
+                        )
                     });
                 self
             }
@@ -12957,6 +13336,7 @@ pub mod types {
                 Ok(Self {
                     claims: value.claims?,
                     hosts: value.hosts?,
+                    identity_server_issuer_uri: value.identity_server_issuer_uri?,
                     name: value.name?,
                     properties: value.properties?,
                     status: value.status?,
@@ -12969,6 +13349,7 @@ pub mod types {
                 Self {
                     claims: Ok(value.claims),
                     hosts: Ok(value.hosts),
+                    identity_server_issuer_uri: Ok(value.identity_server_issuer_uri),
                     name: Ok(value.name),
                     properties: Ok(value.properties),
                     status: Ok(value.status),
@@ -13018,6 +13399,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            resource: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             scope: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13044,6 +13429,7 @@ pub mod types {
                     platform: Ok(Default::default()),
                     redirect_uri: Ok(Default::default()),
                     refresh_token: Ok(Default::default()),
+                    resource: Ok(Default::default()),
                     scope: Ok(Default::default()),
                     sign: Ok(Default::default()),
                     username: Ok(Default::default()),
@@ -13171,6 +13557,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn resource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource: {e}")
+                    });
+                self
+            }
             pub fn scope<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -13224,6 +13622,7 @@ pub mod types {
                     platform: value.platform?,
                     redirect_uri: value.redirect_uri?,
                     refresh_token: value.refresh_token?,
+                    resource: value.resource?,
                     scope: value.scope?,
                     sign: value.sign?,
                     username: value.username?,
@@ -13243,6 +13642,7 @@ pub mod types {
                     platform: Ok(value.platform),
                     redirect_uri: Ok(value.redirect_uri),
                     refresh_token: Ok(value.refresh_token),
+                    resource: Ok(value.resource),
                     scope: Ok(value.scope),
                     sign: Ok(value.sign),
                     username: Ok(value.username),
@@ -15882,6 +16282,7 @@ Arguments:
 - `redirect_uri`: Must equal one of the client's registered redirect URIs.
 - `request`: Not supported: refused with `request_not_supported`.
 - `request_uri`: Not supported: refused with `request_uri_not_supported`.
+- `resource`: RFC 8707: the name of one API resource the tokens are for; the grant keeps the identity scopes and only that resource's API scopes.
 - `response_mode`: `query` (default) or `form_post`.
 - `response_type`: `code`.
 - `scope`
@@ -15898,6 +16299,7 @@ let response = client.oauth_authorize()
     .redirect_uri(redirect_uri)
     .request(request)
     .request_uri(request_uri)
+    .resource(resource)
     .response_mode(response_mode)
     .response_type(response_type)
     .scope(scope)
@@ -22170,6 +22572,7 @@ pub mod builder {
         redirect_uri: Result<Option<::std::string::String>, String>,
         request: Result<Option<::std::string::String>, String>,
         request_uri: Result<Option<::std::string::String>, String>,
+        resource: Result<Option<::std::string::String>, String>,
         response_mode: Result<Option<::std::string::String>, String>,
         response_type: Result<Option<::std::string::String>, String>,
         scope: Result<Option<::std::string::String>, String>,
@@ -22189,6 +22592,7 @@ pub mod builder {
                 redirect_uri: Ok(None),
                 request: Ok(None),
                 request_uri: Ok(None),
+                resource: Ok(None),
                 response_mode: Ok(None),
                 response_type: Ok(None),
                 scope: Ok(None),
@@ -22325,6 +22729,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn resource<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.resource = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn response_mode<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -22391,6 +22808,7 @@ pub mod builder {
                 redirect_uri,
                 request,
                 request_uri,
+                resource,
                 response_mode,
                 response_type,
                 scope,
@@ -22407,6 +22825,7 @@ pub mod builder {
             let redirect_uri = redirect_uri.map_err(Error::InvalidRequest)?;
             let request = request.map_err(Error::InvalidRequest)?;
             let request_uri = request_uri.map_err(Error::InvalidRequest)?;
+            let resource = resource.map_err(Error::InvalidRequest)?;
             let response_mode = response_mode.map_err(Error::InvalidRequest)?;
             let response_type = response_type.map_err(Error::InvalidRequest)?;
             let scope = scope.map_err(Error::InvalidRequest)?;
@@ -22446,6 +22865,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("request", &request))
                 .query(&progenitor_client::QueryParam::new("request_uri", &request_uri))
+                .query(&progenitor_client::QueryParam::new("resource", &resource))
                 .query(
                     &progenitor_client::QueryParam::new("response_mode", &response_mode),
                 )

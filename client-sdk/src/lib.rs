@@ -26,7 +26,8 @@ pub fn bearer_client(access_token: &str) -> Result<reqwest::Client, Box<dyn std:
 }
 
 impl types::TokenRequest {
-    /// A `client_credentials` request authenticated with `client_secret_post`.
+    /// A `client_credentials` request authenticated with `client_secret_post`;
+    /// set `resource` on the result to ask for one API resource (RFC 8707).
     pub fn client_credentials(client_id: &str, client_secret: &str, scope: Option<&str>) -> Self {
         types::TokenRequest {
             grant_type: "client_credentials".into(),
@@ -40,6 +41,7 @@ impl types::TokenRequest {
             platform: None,
             redirect_uri: None,
             refresh_token: None,
+            resource: None,
             sign: None,
             username: None,
         }

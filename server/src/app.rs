@@ -4,6 +4,7 @@ use crate::cache::TtlCache;
 use crate::config::Settings;
 use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
 use crate::delivery::Delivery;
+use crate::domain::oauth::audience::Resource;
 use crate::domain::oauth::deny_list::DenyList;
 use crate::domain::oauth::mint::AccessClaims;
 use crate::error::{Error, Result};
@@ -29,11 +30,11 @@ pub struct App {
     pub passwords: Passwords,
     /// Revoked JWT access tokens.
     pub deny_list: DenyList,
-    /// Claims of JWT access tokens whose signature was checked, by the
-    /// token's SHA-256: a resource server introspecting the same token on
+    /// Claims of JWT access tokens whose signature was checked, by tenant
+    /// and the token's SHA-256: a resource server introspecting the same token on
     /// every call costs one signature check. Expiry and the deny-list are
     /// still checked on every use.
-    pub verified_tokens: TtlCache<String, AccessClaims>,
+    pub verified_tokens: TtlCache<(i64, String), AccessClaims>,
     pub metrics: Metrics,
     /// Sends verification codes.
     pub delivery: Delivery,
@@ -48,6 +49,8 @@ pub struct App {
     /// Apps of the end-user API — the client and its settings JSON — by
     /// (tenant, numeric id): every end-user request names one.
     app_cache: TtlCache<(i64, i64), (Client, String)>,
+    /// Enabled API resources by tenant: every token issuance reads them.
+    resource_cache: TtlCache<i64, Arc<Vec<Resource>>>,
     /// Set once the listener is bound (the default issuer names its address).
     issuer: OnceLock<String>,
     /// The committed OpenAPI document, served at `/openapi.json`.
@@ -84,6 +87,7 @@ impl App {
             tenant_cache: TtlCache::new(CACHE_TTL),
             client_cache: TtlCache::new(CACHE_TTL),
             app_cache: TtlCache::new(CACHE_TTL),
+            resource_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),
             openapi: OPENAPI_DOCUMENT,
         }))
@@ -114,17 +118,39 @@ impl App {
 
     async fn lookup_tenant(&self, host: &str) -> Result<TenantRef> {
         let mut conn = self.store.conn().await?;
+        let mut found = None;
         if !host.is_empty() {
-            if let Some(tenant) = tenants::by_host(&mut conn, host).await? {
-                return Ok(tenant);
-            }
-            if let Some((name, _port)) = host.rsplit_once(':')
-                && let Some(tenant) = tenants::by_host(&mut conn, name).await?
+            found = tenants::by_host(&mut conn, host).await?;
+            if found.is_none()
+                && let Some((name, _port)) = host.rsplit_once(':')
             {
-                return Ok(tenant);
+                found = tenants::by_host(&mut conn, name).await?;
             }
         }
-        tenants::default_tenant(&mut conn).await?.ok_or_else(|| Error::Internal(anyhow::anyhow!("no default tenant")))
+        let tenant = match found {
+            Some(tenant) => tenant,
+            None => tenants::default_tenant(&mut conn)
+                .await?
+                .ok_or_else(|| Error::Internal(anyhow::anyhow!("no default tenant")))?,
+        };
+        Ok(self.with_issuer(tenant, host))
+    }
+
+    /// Fills in the issuer of a tenant reached through `host`: the server's
+    /// for the default tenant, else the stored one (derived from the host
+    /// for a tenant that has none stored).
+    fn with_issuer(&self, mut tenant: TenantRef, host: &str) -> TenantRef {
+        if tenant.id == self.default_tenant {
+            tenant.issuer = self.issuer().to_string();
+        } else if tenant.issuer.is_empty() {
+            tenant.issuer = crate::domain::tenants::derived_issuer(host);
+        }
+        tenant
+    }
+
+    /// The default tenant, whose admin tokens administer every tenant.
+    pub async fn default_tenant_ref(&self) -> Result<TenantRef> {
+        self.tenant_for_host(None).await
     }
 
     /// Forgets cached host lookups after tenants change here.
@@ -161,5 +187,20 @@ impl App {
     pub fn forget_clients(&self) {
         self.client_cache.clear();
         self.app_cache.clear();
+    }
+
+    /// The enabled API resources of `tenant`.
+    pub async fn api_resources(&self, tenant: i64) -> Result<Arc<Vec<Resource>>> {
+        if let Some(found) = self.resource_cache.get(&tenant) {
+            return Ok(found);
+        }
+        let found: Arc<Vec<Resource>> = Arc::new(Vec::new());
+        self.resource_cache.put(tenant, found.clone());
+        Ok(found)
+    }
+
+    /// Forgets cached API resources after they change here.
+    pub fn forget_api_resources(&self) {
+        self.resource_cache.clear();
     }
 }

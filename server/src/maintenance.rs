@@ -44,9 +44,10 @@ async fn run_once(app: &App) -> anyhow::Result<()> {
     app.keys.reload().await?;
     let days = app.settings.key_rotation_days;
     if days > 0 {
-        let newest = keys::newest_created_at(&mut *app.store.conn().await?).await?.unwrap_or(0);
-        if now_ms() - newest > days * 86_400_000 {
-            app.keys.rotate(AUTO_PUBLISH_DELAY_SECS).await?;
+        let due = keys::tenants_with_keys_older_than(&mut *app.store.conn().await?, now_ms() - days * 86_400_000)
+            .await?;
+        for tenant in due {
+            app.keys.rotate(tenant, AUTO_PUBLISH_DELAY_SECS).await?;
         }
     }
     purge_expired(app).await

@@ -229,17 +229,20 @@ async fn key_rotation_publishes_before_signing(server: TestServer) {
     let before = server.token("svc", &service, None).await;
     let old = kid_of(&before);
     // Published now, signing in an hour: the old key still signs.
-    let next = server.app().keys.rotate(3600).await.unwrap();
-    assert_eq!(jwks().await.len(), 2);
-    assert!(jwks().await.contains(&next));
+    // Each rotation adds an RS256 and an ES256 key.
+    let tenant = server.app().default_tenant;
+    let next = server.app().keys.rotate(tenant, 3600).await.unwrap();
+    let published = jwks().await;
+    assert_eq!(published.len(), 4);
+    assert!(next.iter().all(|kid| published.contains(kid)));
     assert_eq!(kid_of(&server.token("svc", &service, None).await), old);
     // Signing at once: the newest key signs, the retired ones stay published
     // and their tokens stay valid.
-    let now = server.app().keys.rotate(0).await.unwrap();
+    let now = server.app().keys.rotate(tenant, 0).await.unwrap();
     let after = server.token("svc", &service, None).await;
-    assert_eq!(kid_of(&after), now);
+    assert!(now.contains(&kid_of(&after)));
     let published = jwks().await;
-    assert!(published.contains(&old) && published.contains(&now));
+    assert!(published.contains(&old) && now.iter().all(|kid| published.contains(kid)));
     let api = flow::create_app(&server, json!({ "clientId": "api" })).await.unwrap();
     assert_eq!(introspect(&server, ("api", &api), &before).await["active"], true);
     assert_eq!(introspect(&server, ("api", &api), &after).await["active"], true);

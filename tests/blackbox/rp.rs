@@ -16,8 +16,17 @@ use serde_json::json;
 on_both_databases!(openidconnect_crate_completes_the_code_flow);
 
 async fn openidconnect_crate_completes_the_code_flow(server: TestServer) {
-    let secret = flow::web_app(&server, json!({})).await;
     flow::create_user(&server, "ann").await;
+    // The default client gets RS256 ID tokens, as OpenID Connect expects.
+    let secret = flow::web_app(&server, json!({})).await;
+    code_flow(&server, "web", secret, CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256).await;
+    // A client may choose ES256 instead, for its ID and access tokens.
+    let es256 = json!({ "clientId": "web-es256", "idTokenSignedResponseAlg": "ES256", "accessTokenSigningAlg": "ES256" });
+    let secret = flow::web_app(&server, es256).await;
+    code_flow(&server, "web-es256", secret, CoreJwsSigningAlgorithm::EcdsaP256Sha256).await;
+}
+
+async fn code_flow(server: &TestServer, client_id: &str, secret: String, alg: CoreJwsSigningAlgorithm) {
     let http = openidconnect::reqwest::ClientBuilder::new()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
         .build()
@@ -26,7 +35,7 @@ async fn openidconnect_crate_completes_the_code_flow(server: TestServer) {
         .await
         .expect("discovery document accepted");
     let client =
-        CoreClient::from_provider_metadata(metadata, ClientId::new("web".into()), Some(ClientSecret::new(secret)))
+        CoreClient::from_provider_metadata(metadata, ClientId::new(client_id.into()), Some(ClientSecret::new(secret)))
             .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).unwrap());
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
@@ -41,7 +50,7 @@ async fn openidconnect_crate_completes_the_code_flow(server: TestServer) {
         .url();
 
     // The user signs in on the hosted page.
-    let agent = Agent::new(&server);
+    let agent = Agent::new(server);
     let login = agent.get(url.as_str().trim_start_matches(&server.url)).await;
     assert_eq!(login.status, 200);
     let back = agent.sign_in(&login, "ann", PASSWORD).await.location.expect("redirect to the client");
@@ -56,8 +65,9 @@ async fn openidconnect_crate_completes_the_code_flow(server: TestServer) {
         .await
         .expect("code exchanged");
     let id_token = tokens.id_token().expect("an ID token");
-    let verifier = client.id_token_verifier().set_allowed_algs([CoreJwsSigningAlgorithm::EcdsaP256Sha256]);
+    let verifier = client.id_token_verifier().set_allowed_algs([alg.clone()]);
     let claims = id_token.claims(&verifier, &nonce).expect("the ID token validates");
+    assert_eq!(id_token.signing_alg().unwrap(), &alg);
     let at_hash = AccessTokenHash::from_token(
         tokens.access_token(),
         id_token.signing_alg().unwrap(),

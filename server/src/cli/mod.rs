@@ -38,11 +38,15 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
-    /// Add a signing key: published at once, signing after the delay, when
-    /// the current key stops signing (it stays published until its tokens expire).
+    /// Add a tenant's signing keys (RS256 and ES256): published at once,
+    /// signing after the delay, when the current keys stop signing (they stay
+    /// published until their tokens expire).
     Rotate {
         #[command(flatten)]
         server: ServerArgs,
+        /// The tenant's id [default: the default tenant].
+        #[arg(long)]
+        tenant: Option<i64>,
         /// Seconds between publishing the new key and signing with it, so that
         /// relying parties fetch it first.
         #[arg(long, default_value_t = 300)]
@@ -92,11 +96,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Some(Command::Keys(KeysCommand::Rotate { server, publish_delay })) => {
+        Some(Command::Keys(KeysCommand::Rotate { server, tenant, publish_delay })) => {
             anyhow::ensure!(publish_delay >= 0, "--publish-delay must not be negative");
             let app = crate::server::prepare(server.resolve()?).await?;
-            let kid = app.keys.rotate(publish_delay).await?;
-            println!("{}", serde_json::json!({ "kid": kid, "signsInSeconds": publish_delay }));
+            let tenant = tenant.unwrap_or(app.default_tenant);
+            let kids = app.keys.rotate(tenant, publish_delay).await?;
+            println!("{}", serde_json::json!({ "tenant": tenant, "kids": kids, "signsInSeconds": publish_delay }));
             Ok(())
         }
         Some(Command::Client(command)) => admin::run(admin::Resource::Client, command).await,

@@ -1,35 +1,39 @@
-//! ES256 JSON Web Tokens (RFC 7515/7519) with ring, and the key ring that
-//! signs and verifies them. Keys live in the database; the ring caches them,
-//! reloads periodically and when it meets an unknown `kid` (another replica
-//! or `keyward keys rotate` added one).
+//! JSON Web Tokens (RFC 7515/7519) through the `jsonwebtoken` crate, and the
+//! key ring that signs and verifies them. Every tenant is its own issuer
+//! with its own keys: one RS256 and one ES256 key signing at any time, both
+//! published in that tenant's JWKS. A token verifies only against the keys
+//! of the tenant it is presented to.
 //!
-//! Rotation publishes the new key first and lets it sign only from its
-//! activation time, so relying parties have fetched it by then; the old key
-//! stops signing at that moment and stays published until every token it
-//! signed has expired.
+//! Keys live in the database; the ring caches them, reloads periodically and
+//! when it meets an unknown `kid` (another replica, a new tenant or `keyward
+//! keys rotate` added one). Rotation publishes the new key first and lets it
+//! sign only from its activation time, so relying parties have fetched it by
+//! then; the old key of that algorithm stops signing at that moment and
+//! stays published until every token it signed has expired.
 
-use crate::store::{Store, keys, now_ms};
+use crate::store::{Conn, Store, keys, now_ms};
 use anyhow::{Context, anyhow};
+use aws_lc_rs::encoding::AsDer;
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use keyward_api::oauth::Jwk;
-use ring::rand::SystemRandom;
-use ring::signature::{
-    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair, UnparsedPublicKey,
-};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk as JoseJwk, ThumbprintHash};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use keyward_api::oauth::{Jwk, SigningAlg};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
-use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-const ALG: &str = "ES256";
 /// Leeway for relying parties' clocks when a retired key leaves the JWKS.
 const CLOCK_SKEW_SECS: i64 = 300;
 
 struct SigningKey {
     kid: String,
-    pair: EcdsaKeyPair,
+    alg: SigningAlg,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    /// Signature and algorithm only: the claims are the caller's to check.
+    validation: Validation,
     jwk: Jwk,
     activates_at: i64,
     retired_at: Option<i64>,
@@ -41,11 +45,13 @@ impl SigningKey {
     }
 }
 
+/// Published keys by tenant.
+type Keys = HashMap<i64, Vec<SigningKey>>;
+
 #[derive(Clone)]
 pub struct KeyRing {
     store: Store,
-    rng: SystemRandom,
-    keys: Arc<RwLock<Arc<Vec<SigningKey>>>>,
+    keys: Arc<RwLock<Arc<Keys>>>,
 }
 
 /// Why a token was not accepted; deliberately coarse.
@@ -57,135 +63,224 @@ pub enum VerifyError {
     BadSignature,
 }
 
-fn load(rng: &SystemRandom, stored: &keys::StoredKey) -> anyhow::Result<SigningKey> {
-    anyhow::ensure!(stored.alg == ALG, "signing key {} has unsupported alg {}", stored.kid, stored.alg);
-    let der = B64.decode(&stored.private_pkcs8).context("signing key is not base64")?;
-    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der, rng)
-        .map_err(|e| anyhow!("signing key {} is unreadable: {e}", stored.kid))?;
-    let jwk = public_jwk(&pair, &stored.kid);
+fn jose(alg: SigningAlg) -> Algorithm {
+    match alg {
+        SigningAlg::RS256 => Algorithm::RS256,
+        SigningAlg::ES256 => Algorithm::ES256,
+    }
+}
+
+/// The encoding key of a stored PKCS#8 private key.
+fn encoding_key(alg: SigningAlg, pkcs8: &[u8]) -> anyhow::Result<EncodingKey> {
+    Ok(match alg {
+        SigningAlg::ES256 => EncodingKey::from_ec_der(pkcs8),
+        // jsonwebtoken takes RSA keys as PKCS#1 DER or PEM; its PEM reader
+        // unwraps PKCS#8, which is how keys are stored.
+        SigningAlg::RS256 => {
+            let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", STANDARD.encode(pkcs8));
+            EncodingKey::from_rsa_pem(pem.as_bytes())?
+        }
+    })
+}
+
+/// The public JWK of a key, as published.
+fn public_jwk(jose_jwk: &JoseJwk, kid: &str, alg: SigningAlg) -> anyhow::Result<Jwk> {
+    let mut jwk = Jwk {
+        kty: String::new(),
+        kid: kid.into(),
+        alg: alg.as_str().into(),
+        key_use: "sig".into(),
+        n: None,
+        e: None,
+        crv: None,
+        x: None,
+        y: None,
+    };
+    match &jose_jwk.algorithm {
+        AlgorithmParameters::RSA(rsa) => {
+            jwk.kty = "RSA".into();
+            jwk.n = Some(rsa.n.clone());
+            jwk.e = Some(rsa.e.clone());
+        }
+        AlgorithmParameters::EllipticCurve(ec) => {
+            jwk.kty = "EC".into();
+            jwk.crv = Some("P-256".into());
+            jwk.x = Some(ec.x.clone());
+            jwk.y = Some(ec.y.clone());
+        }
+        _ => anyhow::bail!("signing key {kid} is neither RSA nor EC"),
+    }
+    Ok(jwk)
+}
+
+fn load(stored: &keys::StoredKey) -> anyhow::Result<SigningKey> {
+    let alg = SigningAlg::parse(&stored.alg)
+        .with_context(|| format!("signing key {} has unsupported alg {}", stored.kid, stored.alg))?;
+    let pkcs8 = B64.decode(&stored.private_pkcs8).context("signing key is not base64")?;
+    let encoding = encoding_key(alg, &pkcs8).with_context(|| format!("signing key {} is unreadable", stored.kid))?;
+    let jose_jwk = JoseJwk::from_encoding_key(&encoding, jose(alg))?;
+    let decoding = DecodingKey::from_jwk(&jose_jwk)?;
+    let mut validation = Validation::new(jose(alg));
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
     Ok(SigningKey {
         kid: stored.kid.clone(),
-        pair,
-        jwk,
+        jwk: public_jwk(&jose_jwk, &stored.kid, alg)?,
+        alg,
+        encoding,
+        decoding,
+        validation,
         activates_at: stored.activates_at,
         retired_at: stored.retired_at,
     })
 }
 
-fn public_jwk(pair: &EcdsaKeyPair, kid: &str) -> Jwk {
-    // An uncompressed SEC1 point: 0x04 || x (32 bytes) || y (32 bytes).
-    let point = pair.public_key().as_ref();
-    Jwk {
-        kty: "EC".into(),
-        crv: "P-256".into(),
-        x: B64.encode(&point[1..33]),
-        y: B64.encode(&point[33..65]),
-        kid: kid.into(),
-        alg: ALG.into(),
-        key_use: "sig".into(),
-    }
+/// A new private key (PKCS#8 DER) and its `kid`, the RFC 7638 thumbprint of
+/// its public key. RSA keys are 2048 bits.
+fn generate(alg: SigningAlg) -> anyhow::Result<(String, Vec<u8>)> {
+    let pkcs8 = match alg {
+        SigningAlg::ES256 => {
+            use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+            let rng = aws_lc_rs::rand::SystemRandom::new();
+            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                .map_err(|_| anyhow!("EC key generation failed"))?
+                .as_ref()
+                .to_vec()
+        }
+        SigningAlg::RS256 => {
+            use aws_lc_rs::rsa::{KeyPair, KeySize};
+            let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| anyhow!("RSA key generation failed"))?;
+            pair.as_der().map_err(|_| anyhow!("RSA key encoding failed"))?.as_ref().to_vec()
+        }
+    };
+    let encoding = encoding_key(alg, &pkcs8)?;
+    let kid = JoseJwk::from_encoding_key(&encoding, jose(alg))?.thumbprint(ThumbprintHash::SHA256)?;
+    Ok((kid, pkcs8))
 }
 
-/// The RFC 7638 thumbprint of a P-256 public key, used as its `kid`.
-fn thumbprint(pair: &EcdsaKeyPair) -> String {
-    let jwk = public_jwk(pair, "");
-    let canonical = format!(r#"{{"crv":"P-256","kty":"EC","x":"{}","y":"{}"}}"#, jwk.x, jwk.y);
-    B64.encode(Sha256::digest(canonical.as_bytes()))
+/// New keys generated off the async runtime (RSA takes tens of milliseconds).
+async fn generate_all(algs: Vec<SigningAlg>) -> anyhow::Result<Vec<(SigningAlg, String, Vec<u8>)>> {
+    tokio::task::spawn_blocking(move || {
+        algs.into_iter().map(|alg| generate(alg).map(|(kid, pkcs8)| (alg, kid, pkcs8))).collect()
+    })
+    .await?
+}
+
+/// Stores new keys of `tenant`, one per algorithm, signing from
+/// `activates_at`; each retires the tenant's other keys of its algorithm
+/// then, keeping them published until their last token has expired.
+async fn insert_keys(
+    conn: &mut Conn,
+    tenant: i64,
+    generated: &[(SigningAlg, String, Vec<u8>)],
+    activates_at: i64,
+) -> anyhow::Result<()> {
+    let lifetime_ms = (keys::longest_token_lifetime(conn, tenant).await? + CLOCK_SKEW_SECS) * 1000;
+    for (alg, kid, pkcs8) in generated {
+        keys::insert(conn, tenant, kid, alg.as_str(), &B64.encode(pkcs8), activates_at).await?;
+        keys::retire_others(conn, tenant, alg.as_str(), kid, activates_at, activates_at + lifetime_ms).await?;
+    }
+    Ok(())
 }
 
 impl KeyRing {
-    /// Loads the published keys, creating one that signs at once when none does.
+    /// Loads the published keys and gives every tenant lacking a signing key
+    /// of an algorithm one that signs at once.
     pub async fn open(store: Store) -> anyhow::Result<KeyRing> {
-        let ring = KeyRing { store, rng: SystemRandom::new(), keys: Default::default() };
-        ring.reload().await?;
-        if !ring.snapshot().iter().any(|k| k.signs_at(now_ms())) {
-            ring.rotate(0).await?;
+        let ring = KeyRing { store, keys: Default::default() };
+        for alg in SigningAlg::ALL {
+            let missing = keys::tenants_without_signing_key(&mut *ring.store.conn().await?, alg.as_str(), now_ms())
+                .await?;
+            for tenant in missing {
+                let generated = generate_all(vec![alg]).await?;
+                let mut tx = ring.store.begin().await?;
+                insert_keys(&mut tx, tenant, &generated, now_ms()).await?;
+                tx.commit().await?;
+            }
         }
+        ring.reload().await?;
         Ok(ring)
     }
 
     /// Rereads the published keys from the database.
     pub async fn reload(&self) -> anyhow::Result<()> {
         let stored = keys::published(&mut *self.store.conn().await?).await?;
-        let loaded = stored.iter().map(|k| load(&self.rng, k)).collect::<anyhow::Result<Vec<_>>>()?;
+        let mut loaded = Keys::new();
+        for key in &stored {
+            loaded.entry(key.tenant_id).or_default().push(load(key)?);
+        }
         *self.keys.write().expect("key ring lock") = Arc::new(loaded);
         Ok(())
     }
 
-    /// Adds a P-256 key that is published now and signs after
-    /// `publish_delay_secs`, when every older key stops signing. Older keys
-    /// stay published until the longest-lived token they may sign expires.
-    /// Returns the new kid.
-    pub async fn rotate(&self, publish_delay_secs: i64) -> anyhow::Result<String> {
-        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &self.rng)
-            .map_err(|_| anyhow!("key generation failed"))?;
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &self.rng)
-            .map_err(|_| anyhow!("generated key is unreadable"))?;
-        let kid = thumbprint(&pair);
-        let activates_at = now_ms() + publish_delay_secs * 1000;
-        let mut tx = self.store.begin().await?;
-        let lifetime_ms = (keys::longest_token_lifetime(&mut tx).await? + CLOCK_SKEW_SECS) * 1000;
-        keys::insert(&mut tx, &kid, ALG, &B64.encode(pkcs8.as_ref()), activates_at).await?;
-        keys::retire_others(&mut tx, &kid, activates_at, activates_at + lifetime_ms).await?;
-        tx.commit().await?;
-        self.reload().await?;
-        Ok(kid)
+    /// Gives a tenant being created (inside `conn`'s transaction) a key of
+    /// each algorithm that signs at once. Call `reload` after the commit.
+    pub async fn create_for(conn: &mut Conn, tenant: i64) -> anyhow::Result<()> {
+        let generated = generate_all(SigningAlg::ALL.to_vec()).await?;
+        insert_keys(conn, tenant, &generated, now_ms()).await
     }
 
-    fn snapshot(&self) -> Arc<Vec<SigningKey>> {
+    /// Adds a key of each algorithm to `tenant`, published now and signing
+    /// after `publish_delay_secs`, when the tenant's older keys stop signing.
+    /// Returns the new kids.
+    pub async fn rotate(&self, tenant: i64, publish_delay_secs: i64) -> anyhow::Result<Vec<String>> {
+        let generated = generate_all(SigningAlg::ALL.to_vec()).await?;
+        let mut tx = self.store.begin().await?;
+        anyhow::ensure!(keys::tenant_exists(&mut tx, tenant).await?, "tenant {tenant} does not exist");
+        insert_keys(&mut tx, tenant, &generated, now_ms() + publish_delay_secs * 1000).await?;
+        tx.commit().await?;
+        self.reload().await?;
+        Ok(generated.into_iter().map(|(_, kid, _)| kid).collect())
+    }
+
+    fn snapshot(&self) -> Arc<Keys> {
         self.keys.read().expect("key ring lock").clone()
     }
 
-    /// The public keys, for the JWKS.
-    pub fn jwks(&self) -> Vec<Jwk> {
-        self.snapshot().iter().map(|k| k.jwk.clone()).collect()
+    /// The public keys of `tenant`, for its JWKS.
+    pub fn jwks(&self, tenant: i64) -> Vec<Jwk> {
+        self.snapshot().get(&tenant).map(|keys| keys.iter().map(|k| k.jwk.clone()).collect()).unwrap_or_default()
     }
 
-    /// Signs `claims` as a compact JWS with header `typ`.
-    pub fn sign<C: Serialize>(&self, typ: &str, claims: &C) -> anyhow::Result<String> {
+    /// Signs `claims` as a compact JWS of `tenant` with `alg` and header `typ`.
+    pub fn sign<C: Serialize>(&self, tenant: i64, alg: SigningAlg, typ: &str, claims: &C) -> anyhow::Result<String> {
         let keys = self.snapshot();
         let now = now_ms();
-        let key = keys.iter().find(|k| k.signs_at(now)).context("no signing key is active")?;
-        let header = serde_json::json!({ "alg": ALG, "typ": typ, "kid": key.kid });
-        let signing_input =
-            format!("{}.{}", B64.encode(serde_json::to_vec(&header)?), B64.encode(serde_json::to_vec(claims)?));
-        let signature = key.pair.sign(&self.rng, signing_input.as_bytes()).map_err(|_| anyhow!("signing failed"))?;
-        Ok(format!("{signing_input}.{}", B64.encode(signature.as_ref())))
+        let key = keys
+            .get(&tenant)
+            .and_then(|keys| keys.iter().find(|k| k.alg == alg && k.signs_at(now)))
+            .with_context(|| format!("tenant {tenant} has no active {} key", alg.as_str()))?;
+        let mut header = Header::new(jose(alg));
+        header.typ = Some(typ.into());
+        header.kid = Some(key.kid.clone());
+        Ok(jsonwebtoken::encode(&header, claims, &key.encoding)?)
     }
 
-    /// Checks the signature of a compact JWS and returns its header and
-    /// claims. Claims (exp, iss, aud…) are the caller's to check.
-    pub async fn verify<C: DeserializeOwned>(&self, token: &str) -> Result<(Value, C), VerifyError> {
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(VerifyError::Malformed);
-        };
-        let header: Value =
-            B64.decode(header).ok().and_then(|h| serde_json::from_slice(&h).ok()).ok_or(VerifyError::Malformed)?;
-        if header["alg"] != ALG {
-            return Err(VerifyError::Malformed);
-        }
-        let kid = header["kid"].as_str().ok_or(VerifyError::Malformed)?.to_string();
-        if !self.snapshot().iter().any(|k| k.kid == kid) {
+    /// Checks the signature of a compact JWS against `tenant`'s keys and
+    /// returns its header and claims. Claims (exp, iss, aud…) are the
+    /// caller's to check.
+    pub async fn verify<C: DeserializeOwned>(&self, tenant: i64, token: &str) -> Result<(Header, C), VerifyError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::Malformed)?;
+        let kid = header.kid.as_deref().ok_or(VerifyError::Malformed)?;
+        let known = |keys: &Keys| keys.get(&tenant).is_some_and(|keys| keys.iter().any(|k| k.kid == kid));
+        if !known(&self.snapshot()) {
             // Perhaps another replica added a key since we loaded ours.
             let _ = self.reload().await;
         }
         let keys = self.snapshot();
-        let key = keys.iter().find(|k| k.kid == kid).ok_or(VerifyError::BadSignature)?;
-        let signature = B64.decode(signature).map_err(|_| VerifyError::Malformed)?;
-        let signing_input = &token[..header_len(token)];
-        UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, key.pair.public_key().as_ref())
-            .verify(signing_input.as_bytes(), &signature)
-            .map_err(|_| VerifyError::BadSignature)?;
-        let claims =
-            B64.decode(payload).ok().and_then(|c| serde_json::from_slice(&c).ok()).ok_or(VerifyError::Malformed)?;
-        Ok((header, claims))
+        let key = keys
+            .get(&tenant)
+            .and_then(|keys| keys.iter().find(|k| k.kid == kid))
+            .ok_or(VerifyError::BadSignature)?;
+        if header.alg != jose(key.alg) {
+            return Err(VerifyError::BadSignature);
+        }
+        let data = jsonwebtoken::decode::<C>(token, &key.decoding, &key.validation).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => VerifyError::BadSignature,
+            _ => VerifyError::Malformed,
+        })?;
+        Ok((data.header, data.claims))
     }
-}
-
-/// Length of `header.payload`, the signed part of a compact JWS.
-fn header_len(token: &str) -> usize {
-    token.rfind('.').unwrap_or(0)
 }

@@ -20,6 +20,7 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
                 name: "default".into(),
                 status: 1,
                 theme: String::new(),
+                identity_server_issuer_uri: None,
                 hosts: Vec::new(),
                 claims: Vec::new(),
                 properties: Vec::new(),

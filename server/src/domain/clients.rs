@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::store::{Arg, Filter, clients};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
 use keyward_api::envelope::Paged;
+use keyward_api::oauth::SigningAlg;
 
 const SORTABLE: &[(&str, &str)] = &[
     ("id", "id"),
@@ -124,6 +125,8 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
         allow_plain_text_pkce: body.allow_plain_text_pkce.unwrap_or(false),
         require_consent: body.require_consent.unwrap_or(false),
         access_token_type: body.access_token_type.unwrap_or_default(),
+        id_token_signed_response_alg: body.id_token_signed_response_alg.unwrap_or(SigningAlg::RS256),
+        access_token_signing_alg: body.access_token_signing_alg,
         access_token_lifetime: body.access_token_lifetime.unwrap_or(3600),
         identity_token_lifetime: body.identity_token_lifetime.unwrap_or(300),
         authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(60),
@@ -165,6 +168,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
         allow_plain_text_pkce: body.allow_plain_text_pkce.unwrap_or(current.allow_plain_text_pkce),
         require_consent: body.require_consent.unwrap_or(current.require_consent),
         access_token_type: body.access_token_type.unwrap_or(current.access_token_type),
+        id_token_signed_response_alg: body.id_token_signed_response_alg.unwrap_or(current.id_token_signed_response_alg),
+        access_token_signing_alg: body.access_token_signing_alg.or(current.access_token_signing_alg),
         access_token_lifetime: body.access_token_lifetime.unwrap_or(current.access_token_lifetime),
         identity_token_lifetime: body.identity_token_lifetime.unwrap_or(current.identity_token_lifetime),
         authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(current.authorization_code_lifetime),

@@ -3,8 +3,9 @@
 
 use super::{Caller, list, validate};
 use crate::app::App;
+use crate::crypto::jwt::KeyRing;
 use crate::error::{Error, Result};
-use crate::store::{Arg, Filter, contains_pattern, tenants};
+use crate::store::{Arg, Conn, Filter, contains_pattern, tenants};
 use keyward_api::envelope::Paged;
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 
@@ -36,7 +37,99 @@ fn normalize(mut tenant: Tenant) -> Tenant {
     for h in &mut tenant.hosts {
         h.host_name = h.host_name.trim().to_ascii_lowercase();
     }
+    if let Some(issuer) = &mut tenant.identity_server_issuer_uri {
+        *issuer = issuer.trim().trim_end_matches('/').to_string();
+    }
     tenant
+}
+
+/// Whether a host (with or without port) is the local machine, where plain
+/// `http` issuers are allowed.
+fn is_loopback(host: &str) -> bool {
+    let name = host.rsplit_once(':').filter(|(_, port)| port.parse::<u16>().is_ok()).map_or(host, |(name, _)| name);
+    name == "localhost" || name.starts_with("127.") || name == "[::1]"
+}
+
+/// The issuer of a tenant that names none: `https://<host>`, or `http://`
+/// on a loopback host. Migration 0005 applies the same rule in SQL.
+pub fn derived_issuer(host: &str) -> String {
+    format!("{}://{host}", if is_loopback(host) { "http" } else { "https" })
+}
+
+/// The `host[:port]` of a valid issuer URL, or why it is not one.
+fn issuer_authority(issuer: &str) -> Result<String> {
+    let invalid = |why: &str| Error::Invalid(format!("`identityServerIssuerUri` {why}: {issuer:?}"));
+    let url = reqwest::Url::parse(issuer).map_err(|_| invalid("must be an absolute URL"))?;
+    let host = url.host_str().ok_or_else(|| invalid("must name a host"))?;
+    let authority = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&authority) => {}
+        _ => return Err(invalid("must use https (http only on a loopback host)")),
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("must not have a query, fragment or credentials"));
+    }
+    validate::length("identityServerIssuerUri", issuer, 1, 500)?;
+    Ok(authority)
+}
+
+/// The host name part of `host[:port]`.
+fn host_name(host: &str) -> &str {
+    host.rsplit_once(':').map_or(host, |(name, _)| name)
+}
+
+/// Checks the issuer and hosts of a tenant other than the default one: the
+/// issuer's host is one of the tenant's hosts (so its discovery document
+/// routes to it), and neither takes the default tenant's issuer or host.
+fn check_issuer(app: &App, tenant: &Tenant) -> Result<()> {
+    let reserved = issuer_authority(app.issuer()).unwrap_or_default();
+    let reserved_name = host_name(&reserved);
+    for host in &tenant.hosts {
+        if host.host_name == reserved || host.host_name == reserved_name {
+            return Err(Error::Conflict(format!(
+                "the host `{}` is reserved: the default tenant's issuer is served there",
+                host.host_name
+            )));
+        }
+    }
+    let Some(issuer) = &tenant.identity_server_issuer_uri else { return Ok(()) };
+    let authority = issuer_authority(issuer)?;
+    if issuer == app.issuer() || authority == reserved {
+        return Err(Error::Conflict(format!("the issuer `{issuer}` is the default tenant's")));
+    }
+    let served = tenant.hosts.iter().any(|h| h.host_name == authority || h.host_name == host_name(&authority));
+    if !served {
+        return Err(Error::Invalid(format!(
+            "the host of `identityServerIssuerUri` ({authority}) must be one of the tenant's `hosts`"
+        )));
+    }
+    Ok(())
+}
+
+/// Gives a tenant with hosts but no issuer the derived one.
+fn with_derived_issuer(mut tenant: Tenant) -> Tenant {
+    if tenant.identity_server_issuer_uri.is_none()
+        && let Some(first) = tenant.hosts.first()
+    {
+        tenant.identity_server_issuer_uri = Some(derived_issuer(&first.host_name));
+    }
+    tenant
+}
+
+/// The tenant as callers see it: the default tenant's issuer is the server's.
+fn shown(app: &App, mut tenant: Tenant) -> Tenant {
+    if tenant.id == app.default_tenant {
+        tenant.identity_server_issuer_uri = Some(app.issuer().to_string());
+    }
+    tenant
+}
+
+async fn create_keys(conn: &mut Conn, tenant: i64) -> Result<()> {
+    KeyRing::create_for(conn, tenant).await.map_err(Error::Internal)
 }
 
 /// Whether `caller` may see tenant `id`.
@@ -62,6 +155,7 @@ pub async fn list(app: &App, caller: &Caller, query: TenantListQuery) -> Result<
         filter = filter.and("LOWER(name) LIKE ? ESCAPE '\\'", Arg::Text(contains_pattern(&name)));
     }
     let (total, tenants) = tenants::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    let tenants = tenants.into_iter().map(|t| shown(app, t)).collect();
     Ok(Paged::ok(total, page.skip, page.take, tenants))
 }
 
@@ -69,22 +163,26 @@ pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i6
     if caller.home_tenant != app.default_tenant {
         return Err(Error::Forbidden("only callers from the default tenant may create tenants".into()));
     }
-    let tenant = normalize(Tenant {
+    let tenant = with_derived_issuer(normalize(Tenant {
         id: 0,
         name: body.name,
         status: body.status.unwrap_or(1),
         theme: body.theme.unwrap_or_default(),
+        identity_server_issuer_uri: body.identity_server_issuer_uri,
         hosts: body.hosts,
         claims: body.claims,
         properties: body.properties,
         create_date: Default::default(),
         last_update_time: Default::default(),
-    });
+    }));
     check(&tenant)?;
+    check_issuer(app, &tenant)?;
     let mut tx = app.store.begin().await?;
     let id = tenants::insert(&mut tx, &tenant).await?;
     super::identity_resources::insert_standard(&mut tx, id).await?;
+    create_keys(&mut tx, id).await?;
     tx.commit().await?;
+    app.keys.reload().await?;
     app.forget_tenants();
     Ok(id)
 }
@@ -93,7 +191,8 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Tenant> {
     if !visible(app, caller, id) {
         return Err(not_found(id));
     }
-    tenants::get(&mut *app.store.conn().await?, id).await?.ok_or_else(|| not_found(id))
+    let tenant = tenants::get(&mut *app.store.conn().await?, id).await?.ok_or_else(|| not_found(id))?;
+    Ok(shown(app, tenant))
 }
 
 pub async fn update(app: &App, caller: &Caller, id: i64, body: TenantUpdate) -> Result<Tenant> {
@@ -102,24 +201,45 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: TenantUpdate) -> 
     }
     let mut tx = app.store.begin().await?;
     let current = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
+    let is_default = id == app.default_tenant;
+    let (current_hosts, current_issuer) = (current.hosts.clone(), current.identity_server_issuer_uri.clone());
     let tenant = normalize(Tenant {
         name: body.name.unwrap_or(current.name),
         status: body.status.unwrap_or(current.status),
         theme: body.theme.unwrap_or(current.theme),
+        identity_server_issuer_uri: body.identity_server_issuer_uri.or(current.identity_server_issuer_uri),
         hosts: body.hosts.unwrap_or(current.hosts),
         claims: body.claims.unwrap_or(current.claims),
         properties: body.properties.unwrap_or(current.properties),
         ..current
     });
     check(&tenant)?;
-    if id == app.default_tenant && tenant.status == 2 {
+    if is_default && tenant.status == 2 {
         return Err(Error::Invalid("the default tenant cannot be disabled".into()));
     }
+    let routing_changed = tenant.hosts != current_hosts || tenant.identity_server_issuer_uri != current_issuer;
+    if routing_changed && caller.home_tenant != app.default_tenant {
+        return Err(Error::Forbidden(
+            "only callers from the default tenant may change a tenant's hosts or issuer".into(),
+        ));
+    }
+    let tenant = if is_default {
+        if tenant.identity_server_issuer_uri.as_deref().is_some_and(|issuer| issuer != app.issuer()) {
+            return Err(Error::Invalid(
+                "the default tenant's issuer is the server's `--issuer`; it cannot be set here".into(),
+            ));
+        }
+        Tenant { identity_server_issuer_uri: None, ..tenant }
+    } else {
+        let tenant = with_derived_issuer(tenant);
+        check_issuer(app, &tenant)?;
+        tenant
+    };
     tenants::save(&mut tx, &tenant).await?;
     let saved = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     app.forget_tenants();
-    Ok(saved)
+    Ok(shown(app, saved))
 }
 
 pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {

@@ -81,7 +81,7 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn oauth_jwks(rqctx: Ctx) -> Result<HttpResponseOk<Jwks>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(Jwks { keys: app.keys.jwks() }))).await
+        public(&rqctx, async |app| Ok(HttpResponseOk(Jwks { keys: app.keys.jwks(tenant(&rqctx).await?.id) }))).await
     }
 
     async fn oauth_token(rqctx: Ctx, body: TypedBody<TokenRequest>) -> Result<TokenReply, OAuthError> {

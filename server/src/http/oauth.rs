@@ -17,14 +17,14 @@ use http::{Response, StatusCode};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::oauth::{
     AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, LoginForm, LogoutRequest, MobileCodeRequest,
-    MobileTokenRequest, OAuthReply, ServerMetadata, SignTokenRequest, TokenReply, TokenRequest,
+    MobileTokenRequest, OAuthReply, ServerMetadata, SignTokenRequest, SigningAlg, TokenReply, TokenRequest,
 };
 use std::future::Future;
 
 /// Discovery metadata: exactly the endpoints, grants, methods, scopes and
 /// claims that work for `tenant`.
 pub async fn metadata(app: &App, tenant: &TenantRef) -> Result<ServerMetadata> {
-    let issuer = app.issuer().to_string();
+    let issuer = tenant.issuer.clone();
     let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let identity: Vec<_> = identity_resources::enabled(&mut *app.store.conn().await?, tenant.id)
         .await?
@@ -52,7 +52,7 @@ pub async fn metadata(app: &App, tenant: &TenantRef) -> Result<ServerMetadata> {
         code_challenge_methods_supported: strings(&["S256", "plain"]),
         prompt_values_supported: strings(&["none", "login", "consent"]),
         subject_types_supported: strings(&["public"]),
-        id_token_signing_alg_values_supported: strings(&["ES256"]),
+        id_token_signing_alg_values_supported: SigningAlg::ALL.iter().map(|alg| alg.as_str().to_string()).collect(),
         userinfo_signing_alg_values_supported: Vec::new(),
         claims_parameter_supported: false,
         request_parameter_supported: false,

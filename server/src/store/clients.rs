@@ -3,16 +3,21 @@
 use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::client::{AccessTokenType, Client, ClientSecretInfo};
+use keyward_api::oauth::SigningAlg;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 const COLUMNS: &str = "id, client_id, name, description, enabled, confidential, grant_types, redirect_uris, \
     post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, require_consent, access_token_type, \
-    access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, sliding_refresh_lifetime, \
+    id_token_alg, access_token_alg, access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, sliding_refresh_lifetime, \
     claims, properties, created_at, updated_at";
 
 fn token_type_name(kind: AccessTokenType) -> String {
     to_json(&kind).trim_matches('"').to_string()
+}
+
+fn alg(name: &str) -> Result<SigningAlg> {
+    Ok(SigningAlg::parse(name).ok_or_else(|| anyhow::anyhow!("a client's stored signing algorithm {name:?} is unknown"))?)
 }
 
 /// A stored secret digest, for authenticating the client.
@@ -41,6 +46,8 @@ fn from_row(row: &AnyRow, secrets: Vec<ClientSecretInfo>) -> Result<Client> {
         allow_plain_text_pkce: row.try_get::<i64, _>("allow_plain_pkce")? != 0,
         require_consent: row.try_get::<i64, _>("require_consent")? != 0,
         access_token_type: from_json(&format!("{:?}", row.try_get::<String, _>("access_token_type")?))?,
+        id_token_signed_response_alg: alg(&row.try_get::<String, _>("id_token_alg")?)?,
+        access_token_signing_alg: row.try_get::<Option<String>, _>("access_token_alg")?.as_deref().map(alg).transpose()?,
         access_token_lifetime: row.try_get("access_token_lifetime")?,
         identity_token_lifetime: row.try_get("identity_token_lifetime")?,
         authorization_code_lifetime: row.try_get("authorization_code_lifetime")?,
@@ -80,9 +87,10 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
         "INSERT INTO clients (tenant_id, client_id, name, description, enabled, confidential, grant_types, \
          redirect_uris, post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, \
          access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, \
-         sliding_refresh_lifetime, claims, properties, created_at, updated_at, require_consent, access_token_type) \
+         sliding_refresh_lifetime, claims, properties, created_at, updated_at, require_consent, access_token_type, \
+         id_token_alg, access_token_alg) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, \
-         $22, $23) \
+         $22, $23, $24, $25) \
          RETURNING id",
     )
     .bind(tenant)
@@ -108,6 +116,8 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
     .bind(now)
     .bind(flag(client.require_consent))
     .bind(token_type_name(client.access_token_type))
+    .bind(client.id_token_signed_response_alg.as_str().to_string())
+    .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| format!("a client with clientId `{}` already exists", client.client_id))?;
@@ -121,7 +131,8 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
          post_logout_redirect_uris = $6, scopes = $7, cors_origins = $8, require_pkce = $9, allow_plain_pkce = $10, \
          access_token_lifetime = $11, identity_token_lifetime = $12, authorization_code_lifetime = $13, \
          absolute_refresh_lifetime = $14, sliding_refresh_lifetime = $15, claims = $16, properties = $17, \
-         updated_at = $18, confidential = $19, require_consent = $20, access_token_type = $21 WHERE id = $22",
+         updated_at = $18, confidential = $19, require_consent = $20, access_token_type = $21, \
+         id_token_alg = $22, access_token_alg = $23 WHERE id = $24",
     )
     .bind(client.client_name.clone())
     .bind(client.description.clone())
@@ -144,6 +155,8 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
     .bind(flag(client.require_client_secret))
     .bind(flag(client.require_consent))
     .bind(token_type_name(client.access_token_type))
+    .bind(client.id_token_signed_response_alg.as_str().to_string())
+    .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
     .bind(client.id)
     .execute(&mut *conn)
     .await?;

@@ -6,7 +6,7 @@ use keyward_api::tenant::{Tenant, TenantHost};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-const COLUMNS: &str = "id, name, status, theme, claims, properties, created_at, updated_at";
+const COLUMNS: &str = "id, name, status, theme, issuer, claims, properties, created_at, updated_at";
 
 /// What request routing needs to know of a tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,11 +14,22 @@ pub struct TenantRef {
     pub id: i64,
     pub name: String,
     pub status: i32,
+    /// The issuer of the tenant's tokens. The store leaves it empty where
+    /// none is stored (the default tenant, whose issuer is the server's);
+    /// `App::tenant_for_host` fills it in.
+    pub issuer: String,
 }
 
 fn hosts_taken(tenant: &Tenant) -> String {
     let names: Vec<&str> = tenant.hosts.iter().map(|h| h.host_name.as_str()).collect();
     format!("a host name in [{}] already belongs to another tenant", names.join(", "))
+}
+
+fn issuer_taken(tenant: &Tenant) -> String {
+    format!(
+        "the issuer `{}` already belongs to another tenant",
+        tenant.identity_server_issuer_uri.as_deref().unwrap_or_default()
+    )
 }
 
 fn from_row(row: &AnyRow, hosts: Vec<TenantHost>) -> Result<Tenant> {
@@ -27,6 +38,7 @@ fn from_row(row: &AnyRow, hosts: Vec<TenantHost>) -> Result<Tenant> {
         name: row.try_get("name")?,
         status: row.try_get::<i64, _>("status")? as i32,
         theme: row.try_get("theme")?,
+        identity_server_issuer_uri: row.try_get("issuer")?,
         hosts,
         claims: from_json(&row.try_get::<String, _>("claims")?)?,
         properties: from_json(&row.try_get::<String, _>("properties")?)?,
@@ -59,17 +71,19 @@ async fn insert_hosts(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
 pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query(
-        "INSERT INTO tenants (name, status, theme, claims, properties, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO tenants (name, status, theme, issuer, claims, properties, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(tenant.name.clone())
     .bind(tenant.status as i64)
     .bind(tenant.theme.clone())
+    .bind(tenant.identity_server_issuer_uri.clone())
     .bind(to_json(&tenant.claims))
     .bind(to_json(&tenant.properties))
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?
+    .await
+    .unique_as(|_| issuer_taken(tenant))?
     .try_get(0)?;
     insert_hosts(conn, &Tenant { id, ..tenant.clone() }).await?;
     Ok(id)
@@ -78,18 +92,20 @@ pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
 /// Writes every field of an existing tenant, replacing its hosts.
 pub async fn save(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
     sqlx::query(
-        "UPDATE tenants SET name = $1, status = $2, theme = $3, claims = $4, properties = $5, updated_at = $6 \
-         WHERE id = $7",
+        "UPDATE tenants SET name = $1, status = $2, theme = $3, issuer = $4, claims = $5, properties = $6, \
+         updated_at = $7 WHERE id = $8",
     )
     .bind(tenant.name.clone())
     .bind(tenant.status as i64)
     .bind(tenant.theme.clone())
+    .bind(tenant.identity_server_issuer_uri.clone())
     .bind(to_json(&tenant.claims))
     .bind(to_json(&tenant.properties))
     .bind(now_ms())
     .bind(tenant.id)
     .execute(&mut *conn)
-    .await?;
+    .await
+    .unique_as(|_| issuer_taken(tenant))?;
     sqlx::query("DELETE FROM tenant_hosts WHERE tenant_id = $1").bind(tenant.id).execute(&mut *conn).await?;
     insert_hosts(conn, tenant).await
 }
@@ -123,7 +139,8 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64,
 /// The tenant serving `host`, if one claims it.
 pub async fn by_host(conn: &mut Conn, host: &str) -> Result<Option<TenantRef>> {
     let row = sqlx::query(
-        "SELECT t.id, t.name, t.status FROM tenant_hosts h JOIN tenants t ON t.id = h.tenant_id WHERE h.host = $1",
+        "SELECT t.id, t.name, t.status, t.issuer FROM tenant_hosts h JOIN tenants t ON t.id = h.tenant_id \
+         WHERE h.host = $1",
     )
     .bind(host.to_string())
     .fetch_optional(&mut *conn)
@@ -133,11 +150,32 @@ pub async fn by_host(conn: &mut Conn, host: &str) -> Result<Option<TenantRef>> {
 
 /// The default tenant: the first one created.
 pub async fn default_tenant(conn: &mut Conn) -> Result<Option<TenantRef>> {
-    let row =
-        sqlx::query("SELECT id, name, status FROM tenants ORDER BY id LIMIT 1").fetch_optional(&mut *conn).await?;
+    let row = sqlx::query("SELECT id, name, status, issuer FROM tenants ORDER BY id LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
     row.map(|r| tenant_ref(&r)).transpose()
 }
 
+/// The tenant whose stored issuer is `issuer`, if any.
+pub async fn by_issuer(conn: &mut Conn, issuer: &str) -> Result<Option<i64>> {
+    let row = sqlx::query("SELECT id FROM tenants WHERE issuer = $1").bind(issuer.to_string()).fetch_optional(&mut *conn).await?;
+    row.map(|r| Ok(r.try_get("id")?)).transpose()
+}
+
+/// The tenant holding `host`, if any.
+pub async fn holder_of_host(conn: &mut Conn, host: &str) -> Result<Option<i64>> {
+    let row = sqlx::query("SELECT tenant_id FROM tenant_hosts WHERE host = $1")
+        .bind(host.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok(r.try_get("tenant_id")?)).transpose()
+}
+
 fn tenant_ref(row: &AnyRow) -> Result<TenantRef> {
-    Ok(TenantRef { id: row.try_get(0)?, name: row.try_get(1)?, status: row.try_get::<i64, _>(2)? as i32 })
+    Ok(TenantRef {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        status: row.try_get::<i64, _>("status")? as i32,
+        issuer: row.try_get::<Option<String>, _>("issuer")?.unwrap_or_default(),
+    })
 }

@@ -37,10 +37,7 @@ pub async fn load(app: &App, tenant: &TenantRef, app_id: i64) -> Result<AppRef> 
 
 /// The user a bearer token names, if the app issued it to them.
 pub async fn caller(app: &App, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<i64> {
-    let claims = bearer::access_claims(app, token).await?;
-    if claims.tenant_id != tenant.id.to_string() {
-        return Err(Error::Unauthorized("invalid access token: issued by another tenant".into()));
-    }
+    let claims = bearer::access_claims(app, tenant, token).await?;
     if claims.client_id != target.client.client_id {
         return Err(Error::Forbidden("this token was issued to another app".into()));
     }

@@ -4,6 +4,7 @@
 
 use super::AppRef;
 use crate::app::App;
+use crate::domain::oauth::audience;
 use crate::domain::oauth::mint::{self, AccessSpec};
 use crate::domain::oauth::token::new_grant;
 use crate::error::Result;
@@ -58,9 +59,10 @@ pub async fn issue(
     grant.expires_at = now_ms() + lifetime * 1000;
     grant.consented = how.consented;
     grants::insert(tx, &grant).await?;
+    let target = audience::target(app, tenant, how.scope, None).await?;
     let spec = AccessSpec {
         subject: user.id.to_string(),
-        scope: how.scope,
+        target: &target,
         grant_id: Some(&grant.id),
         auth_time: Some(grant.auth_time),
     };

@@ -2,7 +2,7 @@
 //! Core §3.1.2): check the request, then sign the user in, ask consent, and
 //! issue a code — or say precisely why not. Rendering is the HTTP layer's.
 
-use super::{scopes, token};
+use super::{audience, scopes, token};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
@@ -58,6 +58,8 @@ pub struct Validated {
     pub scopes: Vec<String>,
     pub prompt: Vec<String>,
     pub max_age: Option<i64>,
+    /// The tenant's issuer, sent as `iss` with every response (RFC 9207).
+    pub issuer: String,
 }
 
 /// The user's answer on the consent page.
@@ -72,21 +74,21 @@ impl Validated {
         if self.client.client_name.is_empty() { self.client.client_id.clone() } else { self.client.client_name.clone() }
     }
 
-    fn respond(&self, app: &App, mut params: Vec<(String, String)>) -> Outcome {
+    fn respond(&self, mut params: Vec<(String, String)>) -> Outcome {
         if let Some(state) = &self.request.state {
             params.push(("state".into(), state.clone()));
         }
-        params.push(("iss".into(), app.issuer().to_string()));
+        params.push(("iss".into(), self.issuer.clone()));
         Outcome::Redirect(Redirect { uri: self.redirect_uri.clone(), form_post: self.form_post, params })
     }
 
     /// An error response by redirect (RFC 6749 §4.1.2.1).
-    fn error(&self, app: &App, code: OAuthErrorCode, description: &str) -> Outcome {
+    fn error(&self, code: OAuthErrorCode, description: &str) -> Outcome {
         let params = vec![
             ("error".to_string(), code.as_str().to_string()),
             ("error_description".to_string(), description.to_string()),
         ];
-        self.respond(app, params)
+        self.respond(params)
     }
 }
 
@@ -128,9 +130,10 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
         scopes: Vec::new(),
         prompt: Vec::new(),
         max_age: None,
+        issuer: tenant.issuer.clone(),
         request,
     };
-    let stop = |v: &Validated, code: OAuthErrorCode, why: &str| Ok(Err(v.error(app, code, why)));
+    let stop = |v: &Validated, code: OAuthErrorCode, why: &str| Ok(Err(v.error(code, why)));
     use OAuthErrorCode::*;
     if !matches!(mode.as_str(), "query" | "form_post") {
         return stop(&validated, InvalidRequest, "response_mode must be query or form_post");
@@ -153,6 +156,13 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
         Ok(scopes) => scopes,
         Err(e) => return stop(&validated, InvalidScope, e.error_description.as_deref().unwrap_or("invalid scope")),
     };
+    if let Some(resource) = validated.request.resource.clone() {
+        let resources = app.api_resources(tenant.id).await?;
+        validated.scopes = match audience::narrow_request(tenant, &resources, &validated.scopes, &resource) {
+            Ok(scopes) => scopes,
+            Err(e) => return stop(&validated, InvalidTarget, e.error_description.as_deref().unwrap_or("invalid resource")),
+        };
+    }
     let method = validated.request.code_challenge_method.clone();
     match (validated.request.code_challenge.as_deref(), method.as_deref()) {
         (None, Some(_)) => return stop(&validated, InvalidRequest, "code_challenge_method without code_challenge"),
@@ -211,14 +221,14 @@ pub async fn decide(
     let stale = |s: &Session| v.max_age.is_some_and(|max| now_ms() / 1000 - s.auth_time > max);
     let session = match session {
         Some(s) if fresh_login || (!prompts("login") && !stale(s)) => s,
-        _ if prompts("none") => return Ok(v.error(app, OAuthErrorCode::LoginRequired, "the user must sign in")),
+        _ if prompts("none") => return Ok(v.error(OAuthErrorCode::LoginRequired, "the user must sign in")),
         _ => return Ok(login),
     };
     let mut conn = app.store.conn().await?;
     let granted = scopes::for_user(&mut conn, session.user_id, v.scopes.clone()).await?;
     match answer {
         Some(ConsentAnswer { allow: false, .. }) => {
-            return Ok(v.error(app, OAuthErrorCode::AccessDenied, "the user denied the request"));
+            return Ok(v.error(OAuthErrorCode::AccessDenied, "the user denied the request"));
         }
         Some(ConsentAnswer { allow: true, remember: true }) => {
             consents::upsert(
@@ -241,7 +251,7 @@ pub async fn decide(
             let covered = remembered.is_some_and(|r| granted.iter().all(|g| r.contains(g)));
             if prompts("consent") || !covered {
                 if prompts("none") {
-                    return Ok(v.error(app, OAuthErrorCode::ConsentRequired, "the user must consent"));
+                    return Ok(v.error(OAuthErrorCode::ConsentRequired, "the user must consent"));
                 }
                 let identity = identity_resources::enabled(&mut conn, tenant.id).await?;
                 let scopes = granted.iter().map(|s| (s.clone(), scopes::describe(&identity, s))).collect();
@@ -274,5 +284,5 @@ pub async fn decide(
         grant_id: None,
     };
     grants::insert_code(&mut conn, &secret::digest(&code), &stored).await?;
-    Ok(v.respond(app, vec![("code".into(), code)]))
+    Ok(v.respond(vec![("code".into(), code)]))
 }

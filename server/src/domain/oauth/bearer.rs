@@ -2,7 +2,7 @@
 //! UserInfo, introspection — and revoking tokens (RFC 7009).
 
 use super::client_auth::{self, Presented};
-use super::mint::{ACCESS_TOKEN_TYP, AccessClaims, own_audience};
+use super::mint::{ACCESS_TOKEN_TYP, AccessClaims};
 use super::scopes;
 use crate::app::App;
 use crate::crypto::secret;
@@ -21,22 +21,23 @@ fn is_jwt(token: &str) -> bool {
     token.matches('.').count() == 2
 }
 
-/// The claims of a live access token, JWT or reference, or why it is not
-/// acceptable. Issuer, audience, expiry and the deny-list are checked here;
-/// the tenant is the caller's to check.
-pub async fn access_claims(app: &App, token: &str) -> Result<AccessClaims> {
+/// The claims of a live access token of `tenant`, JWT or reference, or why
+/// it is not acceptable. The token must be `tenant`'s: signed with its keys
+/// (or stored for it) and naming its issuer. Expiry and the deny-list are
+/// checked here; the audience is the caller's to check.
+pub async fn access_claims(app: &App, tenant: &TenantRef, token: &str) -> Result<AccessClaims> {
     let invalid = |why: &str| Error::Unauthorized(format!("invalid access token: {why}"));
     let claims: AccessClaims = if is_jwt(token) {
-        let digest = secret::digest(token);
-        let claims = match app.verified_tokens.get(&digest) {
+        let key = (tenant.id, secret::digest(token));
+        let claims = match app.verified_tokens.get(&key) {
             Some(claims) => claims,
             None => {
-                let (header, claims): (Value, AccessClaims) =
-                    app.keys.verify(token).await.map_err(|e| invalid(&e.to_string()))?;
-                if header["typ"] != ACCESS_TOKEN_TYP {
+                let (header, claims): (_, AccessClaims) =
+                    app.keys.verify(tenant.id, token).await.map_err(|e| invalid(&e.to_string()))?;
+                if header.typ.as_deref() != Some(ACCESS_TOKEN_TYP) {
                     return Err(invalid("not an access token"));
                 }
-                app.verified_tokens.put(digest, claims.clone());
+                app.verified_tokens.put(key, claims.clone());
                 claims
             }
         };
@@ -57,8 +58,8 @@ pub async fn access_claims(app: &App, token: &str) -> Result<AccessClaims> {
     if claims.nbf > now + 60 {
         return Err(invalid("not yet valid"));
     }
-    if claims.iss != app.issuer() || claims.aud != own_audience(app) {
-        return Err(invalid("wrong issuer or audience"));
+    if claims.iss != tenant.issuer || home_tenant(&claims)? != tenant.id {
+        return Err(invalid("issued by another issuer"));
     }
     Ok(claims)
 }
@@ -67,17 +68,25 @@ fn home_tenant(claims: &AccessClaims) -> Result<i64> {
     claims.tenant_id.parse().map_err(|_| Error::Unauthorized("invalid access token: malformed tenant_id".into()))
 }
 
-/// Validates a bearer access token presented to `tenant`'s admin API. Tokens
-/// of the default tenant are accepted by every tenant.
+/// Validates a bearer access token presented to `tenant`'s admin API: a
+/// token of `tenant` itself, or of the default tenant, whose admins
+/// administer every tenant. It must be meant for Keyward's own API (its
+/// audience includes the issuer).
 pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller> {
-    let claims = access_claims(app, token).await?;
-    let home_tenant = home_tenant(&claims)?;
-    if home_tenant != tenant.id && home_tenant != app.default_tenant {
-        return Err(Error::Unauthorized("invalid access token: issued for another tenant".into()));
+    let (claims, issuer) = match access_claims(app, tenant, token).await {
+        Ok(claims) => (claims, tenant.issuer.clone()),
+        Err(refused) if tenant.id != app.default_tenant => {
+            let home = app.default_tenant_ref().await?;
+            (access_claims(app, &home, token).await.map_err(|_| refused)?, home.issuer)
+        }
+        Err(refused) => return Err(refused),
+    };
+    if !claims.aud.contains(&issuer) {
+        return Err(Error::Unauthorized("invalid access token: it is not meant for Keyward's admin API".into()));
     }
     Ok(Caller {
         tenant: tenant.clone(),
-        home_tenant,
+        home_tenant: home_tenant(&claims)?,
         scopes: claims.scope.split_whitespace().map(str::to_string).collect(),
     })
 }
@@ -86,13 +95,10 @@ pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller
 pub async fn userinfo(app: &App, tenant: &TenantRef, token: Option<&str>) -> Result<UserInfo, Refusal> {
     let token =
         token.ok_or_else(|| OAuthError::invalid_token("an `Authorization: Bearer` access token is required"))?;
-    let claims = access_claims(app, token).await.map_err(|e| match e {
+    let claims = access_claims(app, tenant, token).await.map_err(|e| match e {
         Error::Unauthorized(why) => Refusal::OAuth(OAuthError::invalid_token(why)),
         other => other.into(),
     })?;
-    if home_tenant(&claims)? != tenant.id {
-        return Err(OAuthError::invalid_token("invalid access token: issued for another tenant").into());
-    }
     if !scopes::has(&claims.scope, "openid") {
         return Err(OAuthError::insufficient_scope("the access token lacks the `openid` scope").into());
     }
@@ -158,10 +164,7 @@ pub async fn introspect(
         return Err(OAuthError::invalid_request("token is required").into());
     }
     let inactive = Introspection::default();
-    if let Ok(claims) = access_claims(app, &request.token).await {
-        if home_tenant(&claims)? != tenant.id {
-            return Ok(inactive);
-        }
+    if let Ok(claims) = access_claims(app, tenant, &request.token).await {
         return Ok(Introspection {
             active: true,
             scope: Some(claims.scope),
@@ -170,11 +173,12 @@ pub async fn introspect(
             exp: Some(claims.exp),
             iat: Some(claims.iat),
             nbf: Some(claims.nbf),
-            aud: Some(claims.aud),
+            aud: Some(serde_json::to_value(&claims.aud).map_err(anyhow::Error::from)?),
             iss: Some(claims.iss),
             jti: Some(claims.jti),
             client_id: Some(claims.client_id),
             sub: Some(claims.sub),
+            ..Default::default()
         });
     }
     if is_jwt(&request.token) {
@@ -196,7 +200,7 @@ pub async fn introspect(
         token_type: Some("refresh_token".into()),
         exp: Some(expires_at / 1000),
         sub: Some(grant.user_id.to_string()),
-        iss: Some(app.issuer().to_string()),
+        iss: Some(tenant.issuer.clone()),
         ..Default::default()
     })
 }
@@ -224,7 +228,7 @@ async fn revoke_in(app: &App, conn: &mut Conn, tenant: &TenantRef, client: &Clie
     let owned = |tenant_id: &str, client_id: &str| tenant_id == tenant.id.to_string() && client_id == client.client_id;
     if is_jwt(token) {
         // The signature is checked so that nothing forged is written down.
-        if let Ok((_, claims)) = app.keys.verify::<AccessClaims>(token).await
+        if let Ok((_, claims)) = app.keys.verify::<AccessClaims>(tenant.id, token).await
             && owned(&claims.tenant_id, &claims.client_id)
         {
             let record = AccessRecord {

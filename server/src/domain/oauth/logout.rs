@@ -25,8 +25,10 @@ pub async fn logout(app: &App, tenant: &TenantRef, session: Option<&str>, reques
     let refused = Ok(LoggedOut::Page(Some("The application's return address was not accepted.")));
     // The hint may have expired; only its signature and issuer matter here.
     let hinted = match request.id_token_hint.as_deref() {
-        Some(hint) => match app.keys.verify::<IdClaims>(hint).await {
-            Ok((header, claims)) if header["typ"] == ID_TOKEN_TYP && claims.iss == app.issuer() => Some(claims.aud),
+        Some(hint) => match app.keys.verify::<IdClaims>(tenant.id, hint).await {
+            Ok((header, claims)) if header.typ.as_deref() == Some(ID_TOKEN_TYP) && claims.iss == tenant.issuer => {
+                Some(claims.aud)
+            }
             _ => return refused,
         },
         None => None,

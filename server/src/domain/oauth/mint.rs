@@ -4,12 +4,14 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Refusal;
+use super::audience::Target;
 use crate::store::access_tokens::AccessRecord;
 use crate::store::{now_ms, tenants::TenantRef, to_json};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use keyward_api::client::{AccessTokenType, Client};
-use serde::{Deserialize, Serialize};
+use keyward_api::oauth::SigningAlg;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -39,13 +41,48 @@ pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 /// JOSE `typ` of ID tokens.
 pub const ID_TOKEN_TYP: &str = "JWT";
 
+/// An access token's `aud` (RFC 7519 §4.1.3): the names of the API
+/// resources it is for, a string when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Audience(pub Vec<String>);
+
+impl Audience {
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|a| a == name)
+    }
+}
+
+impl Serialize for Audience {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => serializer.serialize_str(one),
+            many => many.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(Audience(match OneOrMany::deserialize(deserializer)? {
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many,
+        }))
+    }
+}
+
 /// The claims of an access token (RFC 9068 §2.2); a reference token's are
 /// stored with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessClaims {
     pub iss: String,
     pub sub: String,
-    pub aud: String,
+    pub aud: Audience,
     pub exp: i64,
     pub iat: i64,
     pub nbf: i64,
@@ -82,15 +119,10 @@ pub struct IdClaims {
     pub amr: Vec<String>,
 }
 
-/// The audience of access tokens for Keyward's own APIs: the issuer itself.
-pub fn own_audience(app: &App) -> &str {
-    app.issuer()
-}
-
 /// Whom an access token is for and what it allows.
 pub struct AccessSpec<'a> {
     pub subject: String,
-    pub scope: &'a str,
+    pub target: &'a Target,
     pub grant_id: Option<&'a str>,
     pub auth_time: Option<i64>,
 }
@@ -110,15 +142,15 @@ pub fn access_token(
 ) -> Result<MintedAccess, Refusal> {
     let now = now_ms() / 1000;
     let claims = AccessClaims {
-        iss: app.issuer().to_string(),
+        iss: tenant.issuer.clone(),
         sub: spec.subject,
-        aud: own_audience(app).to_string(),
+        aud: spec.target.audience.clone(),
         exp: now + client.access_token_lifetime,
         iat: now,
         nbf: now,
         jti: uuid::Uuid::new_v4().simple().to_string(),
         client_id: client.client_id.clone(),
-        scope: spec.scope.to_string(),
+        scope: spec.target.scope.clone(),
         auth_time: spec.auth_time,
         tenant_id: tenant.id.to_string(),
         tenant_name: tenant.name.clone(),
@@ -134,7 +166,7 @@ pub fn access_token(
     };
     Ok(match client.access_token_type {
         AccessTokenType::Jwt => MintedAccess {
-            token: app.keys.sign(ACCESS_TOKEN_TYP, &claims)?,
+            token: app.keys.sign(tenant.id, access_alg(client, spec.target), ACCESS_TOKEN_TYP, &claims)?,
             record: spec.grant_id.is_some().then_some(record),
         },
         AccessTokenType::Reference => {
@@ -146,6 +178,12 @@ pub fn access_token(
     })
 }
 
+/// The client's choice, else the algorithm the token's API resource allows,
+/// else ES256 (small and fast).
+fn access_alg(client: &Client, target: &Target) -> SigningAlg {
+    client.access_token_signing_alg.or(target.alg).unwrap_or(SigningAlg::ES256)
+}
+
 /// What an ID token states about the sign-in.
 pub struct IdSpec<'a> {
     pub user_id: i64,
@@ -155,12 +193,12 @@ pub struct IdSpec<'a> {
     pub access_token: &'a str,
 }
 
-pub fn id_token(app: &App, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
+pub fn id_token(app: &App, tenant: &TenantRef, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
     let now = now_ms() / 1000;
     // OpenID Connect Core §3.1.3.6: left half of the SHA-256 of the token.
     let digest = Sha256::digest(spec.access_token.as_bytes());
     let claims = IdClaims {
-        iss: app.issuer().to_string(),
+        iss: tenant.issuer.clone(),
         sub: spec.user_id.to_string(),
         aud: client.client_id.clone(),
         azp: client.client_id.clone(),
@@ -172,7 +210,7 @@ pub fn id_token(app: &App, client: &Client, spec: IdSpec<'_>) -> Result<String, 
         sid: spec.session_id,
         amr: vec!["pwd".into()],
     };
-    Ok(app.keys.sign(ID_TOKEN_TYP, &claims)?)
+    Ok(app.keys.sign(tenant.id, client.id_token_signed_response_alg, ID_TOKEN_TYP, &claims)?)
 }
 
 /// A new refresh token and the digest it is stored under.

@@ -1,5 +1,6 @@
 //! The token endpoint's grants (RFC 6749 §4.1.3, §4.3, §4.4, §6).
 
+use super::audience;
 use super::client_auth::{self, Presented};
 use super::login;
 use super::mint::{self, AccessSpec, IdSpec};
@@ -55,7 +56,7 @@ pub async fn token(
         "authorization_code" => authorization_code(app, tenant, &client, request).await,
         "refresh_token" => refresh(app, tenant, &client, request).await,
         "password" => password(app, tenant, &client, request, ip).await,
-        "client_credentials" => client_credentials(app, tenant, &client, request.scope.as_deref()).await,
+        "client_credentials" => client_credentials(app, tenant, &client, request).await,
         "mobile" | "sign" => external(app, tenant, &client, request, &grant_type).await,
         "" => Err(OAuthError::invalid_request("grant_type is required").into()),
         other => Err(OAuthError::unsupported_grant_type(format!("grant_type {other:?} is not supported")).into()),
@@ -68,15 +69,16 @@ async fn client_credentials(
     app: &App,
     tenant: &TenantRef,
     client: &Client,
-    scope: Option<&str>,
+    request: TokenRequest,
 ) -> Result<TokenResponse, Refusal> {
-    let scope = scopes::requested(client, scope)?.join(" ");
-    let spec = AccessSpec { subject: client.client_id.clone(), scope: &scope, grant_id: None, auth_time: None };
+    let scope = scopes::requested(client, request.scope.as_deref())?.join(" ");
+    let target = audience::target(app, tenant, &scope, request.resource.as_deref()).await?;
+    let spec = AccessSpec { subject: client.client_id.clone(), target: &target, grant_id: None, auth_time: None };
     let minted = mint::access_token(app, tenant, client, spec)?;
     if let Some(record) = &minted.record {
         access_tokens::insert(&mut *app.store.conn().await?, record).await?;
     }
-    Ok(response(client, minted.token, scope, None, None))
+    Ok(response(client, minted.token, target.scope, None, None))
 }
 
 fn response(
@@ -100,8 +102,10 @@ fn response(
 struct Issue<'a> {
     grant: &'a Grant,
     scope: &'a str,
+    /// RFC 8707: the one API resource the access token is for.
+    resource: Option<&'a str>,
     nonce: Option<String>,
-    /// Whether to add an ID token (the grant includes `openid`).
+    /// Whether to add an ID token (when `scope` includes `openid`).
     id_token: bool,
 }
 
@@ -115,9 +119,10 @@ async fn issue(
     issue: Issue<'_>,
 ) -> Result<TokenResponse, Refusal> {
     let grant = issue.grant;
+    let target = audience::target(app, tenant, issue.scope, issue.resource).await?;
     let spec = AccessSpec {
         subject: grant.user_id.to_string(),
-        scope: issue.scope,
+        target: &target,
         grant_id: Some(&grant.id),
         auth_time: Some(grant.auth_time),
     };
@@ -141,11 +146,11 @@ async fn issue(
             session_id: grant.session_id.clone(),
             access_token: &minted.token,
         };
-        Some(mint::id_token(app, client, spec)?)
+        Some(mint::id_token(app, tenant, client, spec)?)
     } else {
         None
     };
-    Ok(response(client, minted.token, issue.scope.to_string(), refresh_token, id_token))
+    Ok(response(client, minted.token, target.scope, refresh_token, id_token))
 }
 
 /// A grant of `client` by `user_id`; `session` is the browser session of a
@@ -222,7 +227,13 @@ async fn authorization_code(
     if !grants::redeem_code(&mut tx, &code_hash, &grant.id).await? {
         return Err(invalid("the code was already used"));
     }
-    let issued = Issue { grant: &grant, scope: &stored.scope, nonce: stored.nonce.clone(), id_token: true };
+    let issued = Issue {
+        grant: &grant,
+        scope: &stored.scope,
+        resource: request.resource.as_deref(),
+        nonce: stored.nonce.clone(),
+        id_token: true,
+    };
     let response = issue(app, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
@@ -263,8 +274,8 @@ async fn refresh(
     if users::get(&mut tx, tenant.id, grant.user_id).await?.is_none() {
         return Err(invalid("the user no longer exists"));
     }
-    let response =
-        issue(app, &mut tx, tenant, client, Issue { grant, scope: &scope, nonce: None, id_token: true }).await?;
+    let issued = Issue { grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: true };
+    let response = issue(app, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
 }
@@ -287,9 +298,9 @@ async fn password(
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
     let grant = new_grant(tenant, client, user, scope.clone(), None);
     grants::insert(&mut tx, &grant).await?;
-    let response =
-        issue(app, &mut tx, tenant, client, Issue { grant: &grant, scope: &scope, nonce: None, id_token: false })
-            .await?;
+    let issued =
+        Issue { grant: &grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: false };
+    let response = issue(app, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
 }
@@ -362,9 +373,8 @@ async fn external(
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
     let grant = new_grant(tenant, client, user, scope.clone(), None);
     grants::insert(&mut tx, &grant).await?;
-    let response =
-        issue(app, &mut tx, tenant, client, Issue { grant: &grant, scope: &scope, nonce: None, id_token: false })
-            .await?;
+    let issued = Issue { grant: &grant, scope: &scope, resource: None, nonce: None, id_token: false };
+    let response = issue(app, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
 }

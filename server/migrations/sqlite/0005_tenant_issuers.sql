@@ -1,0 +1,1 @@
+../postgres/0005_tenant_issuers.sql
