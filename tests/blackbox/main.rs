@@ -13,11 +13,13 @@ mod contract;
 mod grants;
 mod identity;
 mod input;
+mod issuers;
 mod oauth;
 mod operations;
 mod rp;
 mod tenancy;
 mod tokens;
+mod upgrade;
 
 use serde_json::Value;
 

@@ -124,6 +124,17 @@ impl TestServer {
         Some(Self::on(db).await)
     }
 
+    /// A server on a copy of the SQLite database file `fixture`, with changed
+    /// settings: for databases made by an earlier release.
+    pub async fn on_copy_of(fixture: &std::path::Path, change: impl FnOnce(Settings) -> Settings) -> TestServer {
+        let path = std::env::temp_dir().join(format!("keyward_fixture_{}.db", uuid::Uuid::new_v4().simple()));
+        std::fs::copy(fixture, &path).expect("fixture copied");
+        let db = TestDb { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) };
+        let sinks = Sinks::start().await;
+        let base = settings_for(&sinks);
+        Self::with(db, move |db| change(base(db)), sinks).await
+    }
+
     async fn on(db: TestDb) -> TestServer {
         let sinks = Sinks::start().await;
         Self::with(db, settings_for(&sinks), sinks).await
@@ -188,6 +199,7 @@ fn settings_for(sinks: &Sinks) -> impl FnOnce(&TestDb) -> Settings + use<> {
 pub mod end_user;
 pub mod flow;
 pub mod sinks;
+pub mod tenant;
 
 /// Runs an async test function once on SQLite and once on PostgreSQL, as
 /// `<name>::sqlite` and `<name>::postgres`.
