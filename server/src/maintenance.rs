@@ -44,8 +44,8 @@ async fn run_once(app: &App) -> anyhow::Result<()> {
     app.keys.reload().await?;
     let days = app.settings.key_rotation_days;
     if days > 0 {
-        let due = keys::tenants_with_keys_older_than(&mut *app.store.conn().await?, now_ms() - days * 86_400_000)
-            .await?;
+        let due =
+            keys::tenants_with_keys_older_than(&mut *app.store.conn().await?, now_ms() - days * 86_400_000).await?;
         for tenant in due {
             app.keys.rotate(tenant, AUTO_PUBLISH_DELAY_SECS).await?;
         }

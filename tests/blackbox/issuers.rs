@@ -173,7 +173,8 @@ async fn tenants_are_issuers(server: TestServer) {
     let rotated = alpha.jwks().await;
     assert!(new_kids.iter().all(|kid| rotated["keys"].as_array().unwrap().iter().any(|k| k["kid"] == kid.as_str())));
     assert_eq!(beta.jwks().await, beta_jwks);
-    let (_, answer) = alpha.form("/oauth/introspect", ("svc", &alpha_secrets.0), &[("token", &from_alpha.service)]).await;
+    let (_, answer) =
+        alpha.form("/oauth/introspect", ("svc", &alpha_secrets.0), &[("token", &from_alpha.service)]).await;
     assert_eq!(answer["active"], true, "tokens of a retired key stay valid");
 }
 
@@ -192,10 +193,12 @@ async fn tenant_routing_is_guarded(server: TestServer) {
                     "allowedScopes": [{ "scope": "isms.all" }, { "scope": "oauthapp.all" }] }),
         )
         .await;
-    let (_, token) = alpha.form("/oauth/token", ("alpha-admin", &secret), &[("grant_type", "client_credentials")]).await;
+    let (_, token) =
+        alpha.form("/oauth/token", ("alpha-admin", &secret), &[("grant_type", "client_credentials")]).await;
     let alpha_admin = token["access_token"].as_str().unwrap().to_string();
     let path = format!("/api/Tenant/{alpha_id}");
-    let update = |token: &str, body: Value| alpha.request(Method::PUT, &path).bearer_auth(token.to_string()).json(&body);
+    let update =
+        |token: &str, body: Value| alpha.request(Method::PUT, &path).bearer_auth(token.to_string()).json(&body);
 
     // A tenant's own admin may rename it, but not move its hosts or issuer.
     let (status, body) = alpha.send(update(&alpha_admin, json!({ "name": "Alpha Inc" }))).await;
@@ -217,8 +220,11 @@ async fn tenant_routing_is_guarded(server: TestServer) {
         (json!({ "hosts": [{ "hostName": "alpha.test" }, { "hostName": "beta.test" }] }), 409),
         (json!({ "hosts": [{ "hostName": "alpha2.test" }] }), 422),
         (json!({ "identityServerIssuerUri": "https://beta.test" }), 422),
-        (json!({ "hosts": [{ "hostName": "alpha.test" }, { "hostName": "beta2.test" }],
-                 "identityServerIssuerUri": "https://beta.test" }), 422),
+        (
+            json!({ "hosts": [{ "hostName": "alpha.test" }, { "hostName": "beta2.test" }],
+                 "identityServerIssuerUri": "https://beta.test" }),
+            422,
+        ),
         (json!({ "identityServerIssuerUri": server.url }), 409),
         (json!({ "identityServerIssuerUri": "http://alpha.test" }), 422),
         (json!({ "identityServerIssuerUri": "alpha.test" }), 422),
@@ -250,11 +256,12 @@ async fn tenant_routing_is_guarded(server: TestServer) {
     let (_, metadata) = At::new(&server, "login.alpha.test").get("/.well-known/openid-configuration", None).await;
     assert_eq!(metadata["issuer"], "https://login.alpha.test");
     // The default tenant's issuer is the server's.
-    let (status, _) = root.send(
-        root.request(Method::PUT, "/api/Tenant/1")
-            .bearer_auth(&root_token)
-            .json(&json!({ "identityServerIssuerUri": "https://elsewhere.test" })),
-    )
-    .await;
+    let (status, _) = root
+        .send(
+            root.request(Method::PUT, "/api/Tenant/1")
+                .bearer_auth(&root_token)
+                .json(&json!({ "identityServerIssuerUri": "https://elsewhere.test" })),
+        )
+        .await;
     assert_eq!(status, 422);
 }

@@ -21,7 +21,8 @@ async fn openidconnect_crate_completes_the_code_flow(server: TestServer) {
     let secret = flow::web_app(&server, json!({})).await;
     code_flow(&server, "web", secret, CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256).await;
     // A client may choose ES256 instead, for its ID and access tokens.
-    let es256 = json!({ "clientId": "web-es256", "idTokenSignedResponseAlg": "ES256", "accessTokenSigningAlg": "ES256" });
+    let es256 =
+        json!({ "clientId": "web-es256", "idTokenSignedResponseAlg": "ES256", "accessTokenSigningAlg": "ES256" });
     let secret = flow::web_app(&server, es256).await;
     code_flow(&server, "web-es256", secret, CoreJwsSigningAlgorithm::EcdsaP256Sha256).await;
 }

@@ -57,6 +57,7 @@ async fn previous_release_database_migrates() {
     assert!(verify(&acme_keys, &text("jwtAccessToken")).is_none());
     // The bootstrap admin still administers.
     let admin = server.token(&text("adminClientId"), &text("adminClientSecret"), None).await;
-    let (status, clients) = json(server.http().get(format!("{}/api/Client", server.url)).bearer_auth(admin).send().await.unwrap()).await;
+    let (status, clients) =
+        json(server.http().get(format!("{}/api/Client", server.url)).bearer_auth(admin).send().await.unwrap()).await;
     assert_eq!((status, clients["total"].as_i64()), (200, Some(3)), "{clients}");
 }

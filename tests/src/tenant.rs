@@ -44,7 +44,8 @@ impl<'a> At<'a> {
 
     /// Creates a client in this tenant with the admin token `admin`; its secret.
     pub async fn create_client(&self, admin: &str, body: Value) -> String {
-        let (status, created) = self.send(self.request(Method::POST, "/api/Client").bearer_auth(admin).json(&body)).await;
+        let (status, created) =
+            self.send(self.request(Method::POST, "/api/Client").bearer_auth(admin).json(&body)).await;
         assert_eq!(status, 201, "{created}");
         created["data"]["clientSecret"].as_str().unwrap_or_default().to_string()
     }

@@ -191,8 +191,8 @@ impl KeyRing {
     pub async fn open(store: Store) -> anyhow::Result<KeyRing> {
         let ring = KeyRing { store, keys: Default::default() };
         for alg in SigningAlg::ALL {
-            let missing = keys::tenants_without_signing_key(&mut *ring.store.conn().await?, alg.as_str(), now_ms())
-                .await?;
+            let missing =
+                keys::tenants_without_signing_key(&mut *ring.store.conn().await?, alg.as_str(), now_ms()).await?;
             for tenant in missing {
                 let generated = generate_all(vec![alg]).await?;
                 let mut tx = ring.store.begin().await?;
@@ -270,10 +270,8 @@ impl KeyRing {
             let _ = self.reload().await;
         }
         let keys = self.snapshot();
-        let key = keys
-            .get(&tenant)
-            .and_then(|keys| keys.iter().find(|k| k.kid == kid))
-            .ok_or(VerifyError::BadSignature)?;
+        let key =
+            keys.get(&tenant).and_then(|keys| keys.iter().find(|k| k.kid == kid)).ok_or(VerifyError::BadSignature)?;
         if header.alg != jose(key.alg) {
             return Err(VerifyError::BadSignature);
         }

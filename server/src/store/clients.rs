@@ -17,7 +17,8 @@ fn token_type_name(kind: AccessTokenType) -> String {
 }
 
 fn alg(name: &str) -> Result<SigningAlg> {
-    Ok(SigningAlg::parse(name).ok_or_else(|| anyhow::anyhow!("a client's stored signing algorithm {name:?} is unknown"))?)
+    Ok(SigningAlg::parse(name)
+        .ok_or_else(|| anyhow::anyhow!("a client's stored signing algorithm {name:?} is unknown"))?)
 }
 
 /// A stored secret digest, for authenticating the client.
@@ -47,7 +48,11 @@ fn from_row(row: &AnyRow, secrets: Vec<ClientSecretInfo>) -> Result<Client> {
         require_consent: row.try_get::<i64, _>("require_consent")? != 0,
         access_token_type: from_json(&format!("{:?}", row.try_get::<String, _>("access_token_type")?))?,
         id_token_signed_response_alg: alg(&row.try_get::<String, _>("id_token_alg")?)?,
-        access_token_signing_alg: row.try_get::<Option<String>, _>("access_token_alg")?.as_deref().map(alg).transpose()?,
+        access_token_signing_alg: row
+            .try_get::<Option<String>, _>("access_token_alg")?
+            .as_deref()
+            .map(alg)
+            .transpose()?,
         access_token_lifetime: row.try_get("access_token_lifetime")?,
         identity_token_lifetime: row.try_get("identity_token_lifetime")?,
         authorization_code_lifetime: row.try_get("authorization_code_lifetime")?,

@@ -158,7 +158,10 @@ pub async fn default_tenant(conn: &mut Conn) -> Result<Option<TenantRef>> {
 
 /// The tenant whose stored issuer is `issuer`, if any.
 pub async fn by_issuer(conn: &mut Conn, issuer: &str) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT id FROM tenants WHERE issuer = $1").bind(issuer.to_string()).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query("SELECT id FROM tenants WHERE issuer = $1")
+        .bind(issuer.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
     row.map(|r| Ok(r.try_get("id")?)).transpose()
 }
 

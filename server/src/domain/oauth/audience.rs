@@ -44,12 +44,7 @@ fn belongs(tenant: &TenantRef, resources: &[Resource], name: &str, scope: &str) 
 
 /// The target of a token granting `scope` (space-separated), narrowed to
 /// the API resource named `resource` when one is asked for.
-pub async fn target(
-    app: &App,
-    tenant: &TenantRef,
-    scope: &str,
-    resource: Option<&str>,
-) -> Result<Target, Refusal> {
+pub async fn target(app: &App, tenant: &TenantRef, scope: &str, resource: Option<&str>) -> Result<Target, Refusal> {
     let resources = app.api_resources(tenant.id).await?;
     Ok(resolve(tenant, &resources, scope, resource)?)
 }
@@ -67,7 +62,12 @@ pub fn narrow_request(
     Ok(scopes.iter().filter(|s| !is_api_scope(s) || super::scopes::has(&target.scope, s)).cloned().collect())
 }
 
-fn resolve(tenant: &TenantRef, resources: &[Resource], scope: &str, resource: Option<&str>) -> Result<Target, OAuthError> {
+fn resolve(
+    tenant: &TenantRef,
+    resources: &[Resource],
+    scope: &str,
+    resource: Option<&str>,
+) -> Result<Target, OAuthError> {
     let scopes: Vec<&str> = scope.split_whitespace().collect();
     if let Some(name) = resource.filter(|r| !r.is_empty()) {
         let known = name == tenant.issuer || resources.iter().any(|r| r.name == name);
@@ -138,8 +138,7 @@ mod tests {
         let target = resolve(&tenant(), &resources(), "openid bill.read orders", Some("billing")).unwrap();
         assert_eq!(target.scope, "bill.read");
         assert_eq!(target.audience.0, ["billing"]);
-        let target =
-            resolve(&tenant(), &resources(), "isms.all bill.read", Some("https://id.example")).unwrap();
+        let target = resolve(&tenant(), &resources(), "isms.all bill.read", Some("https://id.example")).unwrap();
         assert_eq!(target.scope, "isms.all");
     }
 

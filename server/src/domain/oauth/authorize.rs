@@ -160,7 +160,9 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
         let resources = app.api_resources(tenant.id).await?;
         validated.scopes = match audience::narrow_request(tenant, &resources, &validated.scopes, &resource) {
             Ok(scopes) => scopes,
-            Err(e) => return stop(&validated, InvalidTarget, e.error_description.as_deref().unwrap_or("invalid resource")),
+            Err(e) => {
+                return stop(&validated, InvalidTarget, e.error_description.as_deref().unwrap_or("invalid resource"));
+            }
         };
     }
     let method = validated.request.code_challenge_method.clone();

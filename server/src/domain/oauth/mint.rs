@@ -1,10 +1,10 @@
 //! Making tokens: RFC 9068 access tokens (JWT or reference), opaque refresh
 //! tokens, and OpenID Connect ID tokens.
 
+use super::audience::Target;
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Refusal;
-use super::audience::Target;
 use crate::store::access_tokens::AccessRecord;
 use crate::store::{now_ms, tenants::TenantRef, to_json};
 use base64::Engine;
