@@ -156,24 +156,6 @@ pub async fn default_tenant(conn: &mut Conn) -> Result<Option<TenantRef>> {
     row.map(|r| tenant_ref(&r)).transpose()
 }
 
-/// The tenant whose stored issuer is `issuer`, if any.
-pub async fn by_issuer(conn: &mut Conn, issuer: &str) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT id FROM tenants WHERE issuer = $1")
-        .bind(issuer.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| Ok(r.try_get("id")?)).transpose()
-}
-
-/// The tenant holding `host`, if any.
-pub async fn holder_of_host(conn: &mut Conn, host: &str) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT tenant_id FROM tenant_hosts WHERE host = $1")
-        .bind(host.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| Ok(r.try_get("tenant_id")?)).transpose()
-}
-
 fn tenant_ref(row: &AnyRow) -> Result<TenantRef> {
     Ok(TenantRef {
         id: row.try_get("id")?,
