@@ -12,6 +12,8 @@ pub enum Resource {
     User,
     Tenant,
     Role,
+    ApiResource,
+    ApiScope,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +160,28 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             role_delete,
             types::RoleCreate,
             types::RoleUpdate
+        ),
+        Resource::ApiResource => dispatch!(
+            sdk,
+            command.action,
+            api_resource_list,
+            api_resource_create,
+            api_resource_view,
+            api_resource_update,
+            api_resource_delete,
+            types::ApiResourceCreate,
+            types::ApiResourceUpdate
+        ),
+        Resource::ApiScope => dispatch!(
+            sdk,
+            command.action,
+            api_scope_list,
+            api_scope_create,
+            api_scope_view,
+            api_scope_update,
+            api_scope_delete,
+            types::ApiScopeCreate,
+            types::ApiScopeUpdate
         ),
     }
 }

@@ -34,6 +34,10 @@ enum Command {
     Tenant(admin::Command),
     /// Manage roles through a running server's admin API.
     Role(admin::Command),
+    /// Manage API resources through a running server's admin API.
+    ApiResource(admin::Command),
+    /// Manage API scopes through a running server's admin API.
+    ApiScope(admin::Command),
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +107,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::User(command)) => admin::run(admin::Resource::User, command).await,
         Some(Command::Tenant(command)) => admin::run(admin::Resource::Tenant, command).await,
         Some(Command::Role(command)) => admin::run(admin::Resource::Role, command).await,
+        Some(Command::ApiResource(command)) => admin::run(admin::Resource::ApiResource, command).await,
+        Some(Command::ApiScope(command)) => admin::run(admin::Resource::ApiScope, command).await,
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
-use crate::store::{Store, clients, identity_resources, tenants};
+use crate::store::{Store, api_resources, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
 use keyward_api::tenant::Tenant;
@@ -35,6 +35,20 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
     }
     tx.commit().await?;
     Ok(id)
+}
+
+/// Gives every tenant's legacy client scopes (allowed before API scopes
+/// existed) an API scope each, in an API resource named after the issuer.
+/// Runs at every start, once the issuer is known (it may name the bound
+/// address); each tenant in its own transaction.
+pub async fn adopt_legacy_scopes(app: &App) -> Result<()> {
+    let tenants = api_resources::tenants_with_clients(&mut *app.store.conn().await?).await?;
+    for tenant in tenants {
+        let mut tx = app.store.begin().await?;
+        super::api_resources::adopt_legacy_scopes(&mut tx, tenant, app.issuer()).await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 fn admin_client(client_id: String) -> ClientCreate {
