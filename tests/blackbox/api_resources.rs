@@ -249,7 +249,7 @@ async fn secrets_are_shown_once(server: TestServer) {
     let tenant = server.app().default_tenant;
     let store = &server.app().store;
     let authenticate = async |secret: &str| {
-        api_resources::authenticate(&mut *store.conn().await.unwrap(), tenant, "billing", secret).await.unwrap()
+        api_resources::authenticate(&mut store.conn().await.unwrap(), tenant, "billing", secret).await.unwrap()
     };
     assert_eq!(authenticate(&created.secret).await.map(|r| r.id), Some(created.id));
     assert!(authenticate("wrong").await.is_none());
@@ -285,7 +285,7 @@ async fn secrets_are_shown_once(server: TestServer) {
     admin.api_resource_update().id(created.id).body(off).send().await.unwrap();
     assert!(authenticate(&created.secret).await.is_none());
     // The token code's view: enabled resources only.
-    let enabled = api_resources::enabled(&mut *store.conn().await.unwrap(), tenant).await.unwrap();
+    let enabled = api_resources::enabled(&mut store.conn().await.unwrap(), tenant).await.unwrap();
     assert!(enabled.is_empty());
 }
 

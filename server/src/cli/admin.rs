@@ -6,8 +6,9 @@ use keyward_sdk::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// The admin resource a command manages.
 #[derive(Debug, Clone, Copy)]
-pub enum Resource {
+pub enum Kind {
     Client,
     User,
     Tenant,
@@ -110,14 +111,14 @@ macro_rules! dispatch {
     };
 }
 
-pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
+pub async fn run(resource: Kind, command: Command) -> anyhow::Result<()> {
     let token = access_token(&command).await?;
     let sdk = keyward_sdk::Client::new_with_client(
         &command.endpoint,
         keyward_sdk::bearer_client(&token).map_err(|e| anyhow::anyhow!(e))?,
     );
     match resource {
-        Resource::Client => dispatch!(
+        Kind::Client => dispatch!(
             sdk,
             command.action,
             client_list,
@@ -128,7 +129,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::ClientCreate,
             types::ClientUpdate
         ),
-        Resource::User => dispatch!(
+        Kind::User => dispatch!(
             sdk,
             command.action,
             user_list,
@@ -139,7 +140,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::UserCreate,
             types::UserUpdate
         ),
-        Resource::Tenant => dispatch!(
+        Kind::Tenant => dispatch!(
             sdk,
             command.action,
             tenant_list,
@@ -150,7 +151,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::TenantCreate,
             types::TenantUpdate
         ),
-        Resource::Role => dispatch!(
+        Kind::Role => dispatch!(
             sdk,
             command.action,
             role_list,
@@ -161,7 +162,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::RoleCreate,
             types::RoleUpdate
         ),
-        Resource::ApiResource => dispatch!(
+        Kind::ApiResource => dispatch!(
             sdk,
             command.action,
             api_resource_list,
@@ -172,7 +173,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::ApiResourceCreate,
             types::ApiResourceUpdate
         ),
-        Resource::ApiScope => dispatch!(
+        Kind::ApiScope => dispatch!(
             sdk,
             command.action,
             api_scope_list,

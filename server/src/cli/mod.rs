@@ -103,12 +103,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::json!({ "kid": kid, "signsInSeconds": publish_delay }));
             Ok(())
         }
-        Some(Command::Client(command)) => admin::run(admin::Resource::Client, command).await,
-        Some(Command::User(command)) => admin::run(admin::Resource::User, command).await,
-        Some(Command::Tenant(command)) => admin::run(admin::Resource::Tenant, command).await,
-        Some(Command::Role(command)) => admin::run(admin::Resource::Role, command).await,
-        Some(Command::ApiResource(command)) => admin::run(admin::Resource::ApiResource, command).await,
-        Some(Command::ApiScope(command)) => admin::run(admin::Resource::ApiScope, command).await,
+        Some(Command::Client(command)) => admin::run(admin::Kind::Client, command).await,
+        Some(Command::User(command)) => admin::run(admin::Kind::User, command).await,
+        Some(Command::Tenant(command)) => admin::run(admin::Kind::Tenant, command).await,
+        Some(Command::Role(command)) => admin::run(admin::Kind::Role, command).await,
+        Some(Command::ApiResource(command)) => admin::run(admin::Kind::ApiResource, command).await,
+        Some(Command::ApiScope(command)) => admin::run(admin::Kind::ApiScope, command).await,
     }
 }
 
