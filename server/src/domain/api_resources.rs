@@ -62,6 +62,26 @@ async fn insert_with_secret(conn: &mut Conn, tenant: i64, resource: &ApiResource
     Ok(ApiResourceCreated { id, secret })
 }
 
+/// A new resource from a create body, defaults applied.
+fn from_create(body: ApiResourceCreate) -> ApiResource {
+    ApiResource {
+        id: 0,
+        display_name: body.display_name.unwrap_or_else(|| body.name.clone()),
+        name: body.name,
+        description: body.description.unwrap_or_default(),
+        enabled: body.enabled.unwrap_or(true),
+        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(true),
+        allowed_access_token_signing_algorithms: body.allowed_access_token_signing_algorithms,
+        scopes: body.scopes,
+        user_claims: body.user_claims,
+        properties: body.properties,
+        secrets: Vec::new(),
+        non_editable: false,
+        created: Default::default(),
+        updated: Default::default(),
+    }
+}
+
 pub async fn list(app: &App, caller: &Caller, query: ApiResourceListQuery) -> Result<Paged<ApiResource>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter =
@@ -78,22 +98,7 @@ pub async fn list(app: &App, caller: &Caller, query: ApiResourceListQuery) -> Re
 }
 
 pub async fn create(app: &App, caller: &Caller, body: ApiResourceCreate) -> Result<ApiResourceCreated> {
-    let resource = ApiResource {
-        id: 0,
-        display_name: body.display_name.unwrap_or_else(|| body.name.clone()),
-        name: body.name,
-        description: body.description.unwrap_or_default(),
-        enabled: body.enabled.unwrap_or(true),
-        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(true),
-        allowed_access_token_signing_algorithms: body.allowed_access_token_signing_algorithms,
-        scopes: body.scopes,
-        user_claims: body.user_claims,
-        properties: body.properties,
-        secrets: Vec::new(),
-        non_editable: false,
-        created: Default::default(),
-        updated: Default::default(),
-    };
+    let resource = from_create(body);
     check(&resource)?;
     let mut tx = app.store.begin().await?;
     check_scopes(&mut tx, caller.tenant.id, &resource).await?;
@@ -237,22 +242,13 @@ fn describe(document: &Value, name: Option<String>) -> Result<Described> {
 pub async fn import(app: &App, caller: &Caller, name: Option<String>, document: Value) -> Result<ApiResourceCreated> {
     let tenant = caller.tenant.id;
     let described = describe(&document, name)?;
-    let resource = ApiResource {
-        id: 0,
-        display_name: described.title.unwrap_or_else(|| truncated(&described.name, 200)),
+    let resource = from_create(ApiResourceCreate {
+        display_name: Some(described.title.unwrap_or_else(|| truncated(&described.name, 200))),
         name: described.name,
-        description: described.description,
-        enabled: true,
-        show_in_discovery_document: true,
-        allowed_access_token_signing_algorithms: None,
+        description: Some(described.description),
         scopes: described.scopes.iter().map(|(scope, _)| ApiResourceScope { scope: scope.clone() }).collect(),
-        user_claims: Vec::new(),
-        properties: Vec::new(),
-        secrets: Vec::new(),
-        non_editable: false,
-        created: Default::default(),
-        updated: Default::default(),
-    };
+        ..Default::default()
+    });
     check(&resource)
         .map_err(|e| Error::Invalid(format!("{e} (derived from the document; pass `name` to choose one)")))?;
     let mut tx = app.store.begin().await?;
@@ -305,22 +301,12 @@ pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str) 
     let resource_id = match api_resources::by_name(conn, tenant_id, issuer).await? {
         Some(resource) => resource.id,
         None => {
-            let resource = ApiResource {
-                id: 0,
+            let resource = from_create(ApiResourceCreate {
                 name: issuer.to_string(),
-                display_name: "Legacy scopes".into(),
-                description: "Scopes clients were allowed before API scopes existed.".into(),
-                enabled: true,
-                show_in_discovery_document: true,
-                allowed_access_token_signing_algorithms: None,
-                scopes: Vec::new(),
-                user_claims: Vec::new(),
-                properties: Vec::new(),
-                secrets: Vec::new(),
-                non_editable: false,
-                created: Default::default(),
-                updated: Default::default(),
-            };
+                display_name: Some("Legacy scopes".into()),
+                description: Some("Scopes clients were allowed before API scopes existed.".into()),
+                ..Default::default()
+            });
             api_resources::insert(conn, tenant_id, &resource).await?
         }
     };
