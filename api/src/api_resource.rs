@@ -88,7 +88,10 @@ pub struct ApiResourceUpdate {
     pub description: Option<String>,
     pub enabled: Option<bool>,
     pub show_in_discovery_document: Option<bool>,
+    /// Replaces the stored algorithm; absent or null keeps it (an update
+    /// cannot return it to null).
     pub allowed_access_token_signing_algorithms: Option<SigningAlg>,
+    /// Replaces the whole list; each must name an API scope of the tenant.
     pub scopes: Option<Vec<ApiResourceScope>>,
     pub user_claims: Option<Vec<ApiUserClaim>>,
     pub properties: Option<Vec<Property>>,

@@ -658,7 +658,9 @@ pub trait KeywardApi {
     /// else `info.title`; its display name and description come from `info`.
     /// Every scope of every flow of every `oauth2` security scheme becomes an
     /// API scope of the tenant (created if missing, its display name the
-    /// scope's description; reused if present) contained by the new resource.
+    /// scope's description; reused if present) contained by the new resource;
+    /// scopes that are identity resources of the tenant (`openid`, `email`, …)
+    /// are left out.
     /// Answers 201 with the id and a secret shown once, like create. A body
     /// that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or
     /// yields no name answers 422; a name already taken answers 409.

@@ -232,6 +232,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct ApiResourceUpdate {
+        ///Replaces the stored algorithm; absent or null keeps it (an update cannot return it to null).
         #[serde(
             rename = "allowedAccessTokenSigningAlgorithms",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -250,6 +251,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        ///Replaces the whole list; each must name an API scope of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scopes: ::std::option::Option<::std::vec::Vec<ApiResourceScope>>,
         #[serde(
@@ -17764,7 +17766,7 @@ let response = client.api_resource_update()
     }
     /**Import an API resource from an OpenAPI document
 
-OAuthApp's `POST /api/ApiResource/Import`. dropshot cannot route a literal segment beside `/api/ApiResource/{id}`, so this operation is `POST /api/ApiResource/{id}` whose `{id}` accepts only the value `Import` — the URL is the seed's. The body is an OpenAPI 3.x document as JSON (up to 1 MiB; send the document itself, not a multipart upload, which generated SDKs cannot send). The resource is named by the `name` query parameter, else the document's first absolute `servers[].url`, else `info.title`; its display name and description come from `info`. Every scope of every flow of every `oauth2` security scheme becomes an API scope of the tenant (created if missing, its display name the scope's description; reused if present) contained by the new resource. Answers 201 with the id and a secret shown once, like create. A body that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or yields no name answers 422; a name already taken answers 409.
+OAuthApp's `POST /api/ApiResource/Import`. dropshot cannot route a literal segment beside `/api/ApiResource/{id}`, so this operation is `POST /api/ApiResource/{id}` whose `{id}` accepts only the value `Import` — the URL is the seed's. The body is an OpenAPI 3.x document as JSON (up to 1 MiB; send the document itself, not a multipart upload, which generated SDKs cannot send). The resource is named by the `name` query parameter, else the document's first absolute `servers[].url`, else `info.title`; its display name and description come from `info`. Every scope of every flow of every `oauth2` security scheme becomes an API scope of the tenant (created if missing, its display name the scope's description; reused if present) contained by the new resource; scopes that are identity resources of the tenant (`openid`, `email`, …) are left out. Answers 201 with the id and a secret shown once, like create. A body that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or yields no name answers 422; a name already taken answers 409.
 
 Permission: `oauthapp.apiresource.post`.
 

@@ -305,7 +305,8 @@ fn document() -> Value {
                 },
                 "clientCredentials": {
                     "tokenUrl": "https://id.example.com/oauth/token",
-                    "scopes": { "orders.read": "Read your orders", "shipments.read": "Track shipments" }
+                    "scopes": { "orders.read": "Read your orders", "shipments.read": "Track shipments",
+                                "openid": "Sign in" }
                 }
             } }
         } }
@@ -331,6 +332,7 @@ async fn openapi_documents_import(server: TestServer) {
     assert_eq!((resource.display_name.as_str(), resource.description.as_str()), ("Orders API", "Orders and shipments"));
     let mut scopes: Vec<&str> = resource.scopes.iter().map(|s| s.scope.as_str()).collect();
     scopes.sort();
+    // `openid` is an identity resource, not an API scope: it stays out.
     assert_eq!(scopes, ["orders.read", "orders.write", "shipments.read"]);
     let all = admin.api_scope_list().take(100).send().await.unwrap().into_inner();
     assert_eq!(all.total, 3);
@@ -372,6 +374,10 @@ async fn openapi_documents_import(server: TestServer) {
         assert_eq!(code, 422, "{body}: {reply}");
         assert!(reply["message"].as_str().unwrap().contains(mentions), "{body}: {reply}");
     }
+    // A chosen name is checked like any other.
+    let (code, reply) = call(&server, "POST", "/api/ApiResource/Import?name=two%20words", Some(document()), None).await;
+    assert_eq!(code, 422, "{reply}");
+    assert!(!reply["message"].as_str().unwrap().contains("derived"), "{reply}");
     let (code, reply) = import(json!({ "openapi": "3.1.0", "info": { "title": "inventory" } })).await;
     assert_eq!(code, 201, "{reply}");
     assert_eq!(admin.api_resource_list().send().await.unwrap().into_inner().total, 3);

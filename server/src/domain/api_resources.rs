@@ -6,7 +6,7 @@ use super::{Caller, api_scopes as scopes, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
-use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients};
+use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceListQuery, ApiResourceScope,
     ApiResourceSecretCreate, ApiResourceSecretCreated, ApiResourceUpdate,
@@ -241,28 +241,36 @@ fn describe(document: &Value, name: Option<String>) -> Result<Described> {
 /// all contained by the new resource.
 pub async fn import(app: &App, caller: &Caller, name: Option<String>, document: Value) -> Result<ApiResourceCreated> {
     let tenant = caller.tenant.id;
+    let named = name.as_deref().is_some_and(|n| !n.is_empty());
     let described = describe(&document, name)?;
+    let mut tx = app.store.begin().await?;
+    // OpenID Connect scopes a document lists (`openid`, `email`) are identity
+    // resources, not API scopes: they stay out of the resource.
+    let identity = identity_resources::names(&mut tx, tenant).await?;
+    let api_scoped: Vec<&(String, String)> = described.scopes.iter().filter(|(n, _)| !identity.contains(n)).collect();
     let resource = from_create(ApiResourceCreate {
         display_name: Some(described.title.unwrap_or_else(|| truncated(&described.name, 200))),
         name: described.name,
         description: Some(described.description),
-        scopes: described.scopes.iter().map(|(scope, _)| ApiResourceScope { scope: scope.clone() }).collect(),
+        scopes: api_scoped.iter().map(|(scope, _)| ApiResourceScope { scope: scope.clone() }).collect(),
         ..Default::default()
     });
-    check(&resource)
-        .map_err(|e| Error::Invalid(format!("{e} (derived from the document; pass `name` to choose one)")))?;
-    let mut tx = app.store.begin().await?;
+    check(&resource).map_err(|e| match e {
+        Error::Invalid(message) if !named => {
+            Error::Invalid(format!("{message} (derived from the document; pass `name` to choose one)"))
+        }
+        other => other,
+    })?;
     if api_resources::by_name(&mut tx, tenant, &resource.name).await?.is_some() {
         return Err(Error::Conflict(format!("an API resource named `{}` already exists", resource.name)));
     }
-    for (name, about) in &described.scopes {
+    for (name, about) in api_scoped {
         if api_scopes::by_name(&mut tx, tenant, name).await?.is_some() {
             continue;
         }
         let display_name = if about.trim().is_empty() { name.clone() } else { truncated(about.trim(), 200) };
         let scope = ApiScope { display_name, description: truncated(about, 1000), ..new_scope(name) };
         scopes::check(&scope).map_err(|e| Error::Invalid(format!("scope {name:?} of the document: {e}")))?;
-        scopes::check_unclaimed(&mut tx, tenant, name).await?;
         api_scopes::insert(&mut tx, tenant, &scope).await?;
     }
     let created = insert_with_secret(&mut tx, tenant, &resource).await?;
@@ -295,21 +303,18 @@ pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str) 
     if legacy.is_empty() {
         return Ok(legacy);
     }
+    // Replicas starting together may adopt at once: inserts that meet an
+    // existing row do nothing.
     for name in &legacy {
-        api_scopes::insert(conn, tenant_id, &new_scope(name)).await?;
+        api_scopes::insert_missing(conn, tenant_id, &new_scope(name)).await?;
     }
-    let resource_id = match api_resources::by_name(conn, tenant_id, issuer).await? {
-        Some(resource) => resource.id,
-        None => {
-            let resource = from_create(ApiResourceCreate {
-                name: issuer.to_string(),
-                display_name: Some("Legacy scopes".into()),
-                description: Some("Scopes clients were allowed before API scopes existed.".into()),
-                ..Default::default()
-            });
-            api_resources::insert(conn, tenant_id, &resource).await?
-        }
-    };
+    let legacy_resource = from_create(ApiResourceCreate {
+        name: issuer.to_string(),
+        display_name: Some("Legacy scopes".into()),
+        description: Some("Scopes clients were allowed before API scopes existed.".into()),
+        ..Default::default()
+    });
+    let resource_id = api_resources::insert_missing(conn, tenant_id, &legacy_resource).await?;
     for name in &legacy {
         api_resources::add_scope(conn, resource_id, name).await?;
     }

@@ -6,8 +6,9 @@ use crate::crypto::secret;
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_resource::{ApiResource, ApiResourceScope, ApiResourceSecretInfo};
 use keyward_api::oauth::SigningAlg;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe, Row};
 use std::collections::HashMap;
 
 const COLUMNS: &str = "id, name, display_name, description, enabled, show_in_discovery, signing_alg, user_claims, \
@@ -82,31 +83,47 @@ async fn replace_scopes(conn: &mut Conn, id: i64, scopes: &[ApiResourceScope]) -
     Ok(())
 }
 
+const INSERT: &str = "INSERT INTO api_resources (tenant_id, name, display_name, description, enabled, \
+    show_in_discovery, signing_alg, user_claims, properties, non_editable, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+
+/// [`INSERT`] followed by `tail`, with `resource`'s fields bound.
+fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'static, Any, AnyArguments> {
+    sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
+        .bind(tenant)
+        .bind(resource.name.clone())
+        .bind(resource.display_name.clone())
+        .bind(resource.description.clone())
+        .bind(flag(resource.enabled))
+        .bind(flag(resource.show_in_discovery_document))
+        .bind(resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
+        .bind(to_json(&resource.user_claims))
+        .bind(to_json(&resource.properties))
+        .bind(flag(resource.non_editable))
+        .bind(now_ms())
+}
+
 /// Inserts `resource` into `tenant` with its scope links (its id, secrets and
 /// times are ignored); returns its id.
 pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO api_resources (tenant_id, name, display_name, description, enabled, show_in_discovery, \
-         signing_alg, user_claims, properties, non_editable, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-    )
-    .bind(tenant)
-    .bind(resource.name.clone())
-    .bind(resource.display_name.clone())
-    .bind(resource.description.clone())
-    .bind(flag(resource.enabled))
-    .bind(flag(resource.show_in_discovery_document))
-    .bind(resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
-    .bind(to_json(&resource.user_claims))
-    .bind(to_json(&resource.properties))
-    .bind(flag(resource.non_editable))
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|_| taken(resource))?;
+    let row =
+        insert_query(tenant, resource, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(resource))?;
     let id: i64 = row.try_get(0)?;
     replace_scopes(conn, id, &resource.scopes).await?;
     Ok(id)
+}
+
+/// The id of the resource of `tenant` named like `resource`, inserting
+/// `resource` (without its scope links) if there is none: safe when replicas
+/// do it at once.
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
+    insert_query(tenant, resource, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+    let row = sqlx::query("SELECT id FROM api_resources WHERE tenant_id = $1 AND name = $2")
+        .bind(tenant)
+        .bind(resource.name.clone())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get("id")?)
 }
 
 /// Writes every field of an existing resource, and its scope links, but not

@@ -3,8 +3,9 @@
 use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_scope::ApiScope;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe, Row};
 
 const COLUMNS: &str = "id, name, display_name, description, enabled, required, emphasize, show_in_discovery, \
     user_claims, properties, created_at, updated_at";
@@ -31,28 +32,37 @@ fn from_row(row: &AnyRow) -> Result<ApiScope> {
     })
 }
 
+const INSERT: &str = "INSERT INTO api_scopes (tenant_id, name, display_name, description, enabled, required, \
+    emphasize, show_in_discovery, user_claims, properties, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+
+/// [`INSERT`] followed by `tail`, with `scope`'s fields bound.
+fn insert_query(tenant: i64, scope: &ApiScope, tail: &str) -> Query<'static, Any, AnyArguments> {
+    sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
+        .bind(tenant)
+        .bind(scope.name.clone())
+        .bind(scope.display_name.clone())
+        .bind(scope.description.clone())
+        .bind(flag(scope.enabled))
+        .bind(flag(scope.required))
+        .bind(flag(scope.emphasize))
+        .bind(flag(scope.show_in_discovery_document))
+        .bind(to_json(&scope.user_claims))
+        .bind(to_json(&scope.properties))
+        .bind(now_ms())
+}
+
 /// Inserts `scope` into `tenant` (its id and times are ignored); returns its id.
 pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO api_scopes (tenant_id, name, display_name, description, enabled, required, emphasize, \
-         show_in_discovery, user_claims, properties, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-    )
-    .bind(tenant)
-    .bind(scope.name.clone())
-    .bind(scope.display_name.clone())
-    .bind(scope.description.clone())
-    .bind(flag(scope.enabled))
-    .bind(flag(scope.required))
-    .bind(flag(scope.emphasize))
-    .bind(flag(scope.show_in_discovery_document))
-    .bind(to_json(&scope.user_claims))
-    .bind(to_json(&scope.properties))
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|_| taken(scope))?;
+    let row = insert_query(tenant, scope, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
     Ok(row.try_get(0)?)
+}
+
+/// Inserts `scope` into `tenant` unless a scope of that name exists (then
+/// nothing changes): safe when replicas do it at once.
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<()> {
+    insert_query(tenant, scope, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Writes every field of an existing scope but its id and creation time.
