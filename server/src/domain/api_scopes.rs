@@ -60,7 +60,8 @@ pub(super) async fn check_unclaimed(conn: &mut Conn, tenant: i64, name: &str) ->
     Ok(())
 }
 
-/// Who names scope `name` in `tenant`, as a sentence, or `None` if no one does.
+/// Who names scope `name` in `tenant` ("the allowedScopes of clients `a`
+/// and API resources `b`"), or `None` if no one does.
 async fn references(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<String>> {
     let clients: Vec<String> = clients::allowed_scopes(conn, tenant)
         .await?
@@ -141,6 +142,7 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<ApiScope> {
 pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -> Result<ApiScope> {
     let tenant = caller.tenant.id;
     let mut tx = app.store.begin().await?;
+    api_scopes::lock(&mut tx, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     let old_name = current.name.clone();
     let scope = ApiScope {
@@ -158,7 +160,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -
     check(&scope)?;
     if scope.name != old_name {
         if let Some(users) = references(&mut tx, tenant, &old_name).await? {
-            return Err(Error::Conflict(format!("API scope `{old_name}` cannot be renamed: {users} name it")));
+            return Err(Error::Conflict(format!("API scope `{old_name}` cannot be renamed: it is named by {users}")));
         }
         check_unclaimed(&mut tx, tenant, &scope.name).await?;
     }
@@ -171,9 +173,10 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -
 pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let tenant = caller.tenant.id;
     let mut tx = app.store.begin().await?;
+    api_scopes::lock(&mut tx, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     if let Some(users) = references(&mut tx, tenant, &current.name).await? {
-        return Err(Error::Conflict(format!("API scope `{}` cannot be deleted: {users} name it", current.name)));
+        return Err(Error::Conflict(format!("API scope `{}` cannot be deleted: it is named by {users}", current.name)));
     }
     api_scopes::delete(&mut tx, tenant, id).await?;
     tx.commit().await?;
