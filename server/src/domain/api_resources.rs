@@ -174,6 +174,7 @@ pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) 
 }
 
 /// What an OpenAPI 3.x document says about the API it describes.
+#[derive(Debug)]
 struct Described {
     name: String,
     title: Option<String>,
@@ -319,4 +320,36 @@ pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str) 
         api_resources::add_scope(conn, resource_id, name).await?;
     }
     Ok(legacy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use serde_json::json;
+
+    #[test]
+    fn documents_name_the_resource_and_declare_its_scopes() {
+        let document = json!({
+            "openapi": "3.0.0",
+            "info": { "title": "Pets", "description": "d".repeat(1200) },
+            "servers": [{ "url": "/v1" }, { "url": "https://pets.example.com/v1/" }],
+            "components": { "securitySchemes": {
+                "key": { "type": "apiKey", "name": "k", "in": "header" },
+                "o": { "type": "oauth2", "flows": {
+                    "implicit": { "authorizationUrl": "https://x/a", "scopes": { "pets.read": "Read", "pets.write": "" } },
+                    "password": { "tokenUrl": "https://x/t", "scopes": { "pets.read": "Read again" } }
+                } }
+            } }
+        });
+        let described = describe(&document, None).unwrap();
+        assert_eq!(described.name, "https://pets.example.com/v1");
+        assert_eq!(described.title.as_deref(), Some("Pets"));
+        assert_eq!(described.description.chars().count(), 1000);
+        let scopes: Vec<(&str, &str)> = described.scopes.iter().map(|(n, d)| (n.as_str(), d.as_str())).collect();
+        assert_eq!(scopes, [("pets.read", "Read"), ("pets.write", "")]);
+        assert_eq!(describe(&document, Some("pets".into())).unwrap().name, "pets");
+        let untitled = json!({ "openapi": "3.1.0", "info": { "title": "  " } });
+        assert!(describe(&untitled, None).is_err());
+        assert!(describe(&json!({ "swagger": "2.0" }), None).unwrap_err().to_string().contains("Swagger 2.0"));
+    }
 }
