@@ -36,7 +36,8 @@ pub struct ApiResource {
     pub name: String,
     pub display_name: String,
     pub description: String,
-    /// A disabled resource is in no token's audience and cannot introspect.
+    /// Only enabled resources are offered to the token endpoint and can
+    /// authenticate with their secrets.
     pub enabled: bool,
     pub show_in_discovery_document: bool,
     /// The one algorithm access tokens for this API must be signed with;

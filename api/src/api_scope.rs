@@ -24,7 +24,7 @@ pub struct ApiScope {
     pub display_name: String,
     /// What the consent page says the scope allows.
     pub description: String,
-    /// A disabled scope is not granted.
+    /// Only enabled scopes are offered to the token endpoint.
     pub enabled: bool,
     /// Marked as required on the consent page.
     pub required: bool,

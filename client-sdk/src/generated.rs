@@ -96,7 +96,7 @@ pub mod types {
         pub description: ::std::string::String,
         #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
-        ///A disabled resource is in no token's audience and cannot introspect.
+        ///Only enabled resources are offered to the token endpoint and can authenticate with their secrets.
         pub enabled: bool,
         pub id: i64,
         ///The audience of tokens for this API: a URI (`https://billing.example.com`) or an identifier (`billing`), unique in the tenant.
@@ -484,7 +484,7 @@ pub mod types {
         pub display_name: ::std::string::String,
         ///Emphasised on the consent page.
         pub emphasize: bool,
-        ///A disabled scope is not granted.
+        ///Only enabled scopes are offered to the token endpoint.
         pub enabled: bool,
         pub id: i64,
         ///The scope name, unique in the tenant.
