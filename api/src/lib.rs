@@ -3,6 +3,8 @@
 //! server implements it.
 
 pub mod access;
+pub mod api_resource;
+pub mod api_scope;
 pub mod app_settings;
 pub mod app_user;
 pub mod client;
@@ -16,6 +18,11 @@ pub mod role;
 pub mod tenant;
 pub mod user;
 
+use api_resource::{
+    ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
+    ApiResourceListQuery, ApiResourceSecretCreate, ApiResourceSecretCreated, ApiResourceSecretPath, ApiResourceUpdate,
+};
+use api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use app_settings::{AppSettings, AppSettingsUpdate};
 use app_user::{
     AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
@@ -44,6 +51,8 @@ use user::{User, UserCreate, UserListQuery, UserUpdate};
 pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
 /// Largest end-user API body.
 pub const APP_BODY_MAX_BYTES: usize = 16 * 1024;
+/// Largest OpenAPI document an API resource import accepts.
+pub const IMPORT_BODY_MAX_BYTES: usize = 1024 * 1024;
 /// Largest token request body.
 pub const TOKEN_BODY_MAX_BYTES: usize = 8 * 1024;
 
@@ -65,6 +74,8 @@ pub struct IdPath {
             "app-users" = { description = "OAuthApp's end-user API (`/api/AppUsers/{appId}`): sign-up, sign-in, codes, QR sign-in, profile, points. Envelope `{code, data, err}` with `code` equal to the HTTP status; a 429 says in `Retry-After` how many seconds to wait." },
             "app-oauth" = { description = "OAuthApp's app-scheme authorization (`/api/OAuth/{appId}`): one-time codes and consents." },
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
+            "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
+            "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
         },
         policy = EndpointTagPolicy::ExactlyOne,
         allow_other_tags = false,
@@ -603,6 +614,189 @@ pub trait KeywardApi {
     /// Permission: `isms.identityresource.delete`.
     #[endpoint { method = DELETE, path = "/api/IdentityResource/{id}", tags = ["admin-identity-resources"] }]
     async fn identity_resource_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List API resources
+    ///
+    /// Filters, sorts and pages the API resources of the caller's tenant. List
+    /// rows carry their `scopes` only with `q.expandScopes=true` and their
+    /// `userClaims` only with `q.expandClaims=true` (otherwise empty); the
+    /// detail view is always complete. Secrets are listed without values.
+    ///
+    /// Permission: `oauthapp.apiresource.get`.
+    #[endpoint { method = GET, path = "/api/ApiResource", tags = ["admin-api-resources"] }]
+    async fn api_resource_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<ApiResourceListQuery>,
+    ) -> Result<HttpResponseOk<Paged<ApiResource>>, AdminError>;
+
+    /// Create an API resource
+    ///
+    /// Answers 201 with the new resource's id and a generated 256-bit secret,
+    /// returned in this response only and stored as a SHA-256 digest. Each of
+    /// `scopes` must name an API scope of the tenant (422 names the unknown
+    /// one); a name already taken answers 409.
+    ///
+    /// Permission: `oauthapp.apiresource.post`.
+    #[endpoint { method = POST, path = "/api/ApiResource", tags = ["admin-api-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_resource_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<ApiResourceCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError>;
+
+    /// Import an API resource from an OpenAPI document
+    ///
+    /// OAuthApp's `POST /api/ApiResource/Import`. dropshot cannot route a
+    /// literal segment beside `/api/ApiResource/{id}`, so this operation is
+    /// `POST /api/ApiResource/{id}` whose `{id}` accepts only the value
+    /// `Import` — the URL is the seed's. The body is an OpenAPI 3.x document
+    /// as JSON (up to 1 MiB; send the document itself, not a multipart upload,
+    /// which generated SDKs cannot send). The resource is named by the `name`
+    /// query parameter, else the document's first absolute `servers[].url`,
+    /// else `info.title`; its display name and description come from `info`.
+    /// Every scope of every flow of every `oauth2` security scheme becomes an
+    /// API scope of the tenant (created if missing, its display name the
+    /// scope's description; reused if present) contained by the new resource;
+    /// scopes that are identity resources of the tenant (`openid`, `email`, …)
+    /// are left out.
+    /// Answers 201 with the id and a secret shown once, like create. A body
+    /// that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or
+    /// yields no name answers 422; a name already taken answers 409.
+    ///
+    /// Permission: `oauthapp.apiresource.post`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}", tags = ["admin-api-resources"], request_body_max_bytes = IMPORT_BODY_MAX_BYTES }]
+    async fn api_resource_import(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ApiResourceImportPath>,
+        query: Query<ApiResourceImportQuery>,
+        body: TypedBody<serde_json::Value>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError>;
+
+    /// View an API resource
+    ///
+    /// One API resource of the caller's tenant, complete (secrets without
+    /// their values).
+    ///
+    /// Permission: `oauthapp.apiresource.detail`.
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}", tags = ["admin-api-resources"] }]
+    async fn api_resource_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError>;
+
+    /// Update an API resource
+    ///
+    /// Fields present in the body replace the stored ones; the others stay as
+    /// they are (`scopes` replaces the whole list). Secrets are managed with
+    /// their own operations. Answers with the resource as now stored.
+    ///
+    /// Permission: `oauthapp.apiresource.put`.
+    #[endpoint { method = PUT, path = "/api/ApiResource/{id}", tags = ["admin-api-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_resource_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiResourceUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError>;
+
+    /// Delete an API resource
+    ///
+    /// Answers with the deleted id. Its secrets go with it; its API scopes stay.
+    ///
+    /// Permission: `oauthapp.apiresource.delete`.
+    #[endpoint { method = DELETE, path = "/api/ApiResource/{id}", tags = ["admin-api-resources"] }]
+    async fn api_resource_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// Add a secret to an API resource
+    ///
+    /// Generates a 256-bit secret, stores its SHA-256 digest and answers 201
+    /// with its id and value — shown this once.
+    ///
+    /// Permission: `oauthapp.apiresource.put`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}/Secrets", tags = ["admin-api-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_resource_secret_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiResourceSecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceSecretCreated>>, AdminError>;
+
+    /// Delete a secret of an API resource
+    ///
+    /// Answers with the deleted secret's id; the API can no longer
+    /// authenticate with it.
+    ///
+    /// Permission: `oauthapp.apiresource.put`.
+    #[endpoint { method = DELETE, path = "/api/ApiResource/{id}/Secrets/{secretId}", tags = ["admin-api-resources"] }]
+    async fn api_resource_secret_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ApiResourceSecretPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List API scopes
+    ///
+    /// Filters, sorts and pages the API scopes of the caller's tenant. List
+    /// rows carry their `properties` only with `q.expandProperties=true` and
+    /// their `userClaims` only with `q.expandClaims=true` (otherwise empty);
+    /// the detail view is always complete.
+    ///
+    /// Permission: `isms.apiscope.get`.
+    #[endpoint { method = GET, path = "/api/ApiScope", tags = ["admin-api-scopes"] }]
+    async fn api_scope_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<ApiScopeListQuery>,
+    ) -> Result<HttpResponseOk<Paged<ApiScope>>, AdminError>;
+
+    /// Create an API scope
+    ///
+    /// Answers 201 with the new scope's id; clients may then be allowed it.
+    /// A name that is a Keyward permission (`isms.…`, `oauthapp.…`) answers
+    /// 422; one taken by an API scope or identity resource answers 409.
+    ///
+    /// Permission: `isms.apiscope.post`.
+    #[endpoint { method = POST, path = "/api/ApiScope", tags = ["admin-api-scopes"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_scope_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<ApiScopeCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// View an API scope
+    ///
+    /// One API scope of the caller's tenant, complete.
+    ///
+    /// Permission: `isms.apiscope.detail`.
+    #[endpoint { method = GET, path = "/api/ApiScope/{id}", tags = ["admin-api-scopes"] }]
+    async fn api_scope_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError>;
+
+    /// Update an API scope
+    ///
+    /// Fields present in the body replace the stored ones; the others stay as
+    /// they are. Renaming a scope that a client's `allowedScopes` or an API
+    /// resource names answers 409 listing them. Answers with the scope as now
+    /// stored.
+    ///
+    /// Permission: `isms.apiscope.put`.
+    #[endpoint { method = PUT, path = "/api/ApiScope/{id}", tags = ["admin-api-scopes"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_scope_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiScopeUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError>;
+
+    /// Delete an API scope
+    ///
+    /// Answers with the deleted id. A scope that a client's `allowedScopes` or
+    /// an API resource names cannot be deleted (409 listing them).
+    ///
+    /// Permission: `isms.apiscope.delete`.
+    #[endpoint { method = DELETE, path = "/api/ApiScope/{id}", tags = ["admin-api-scopes"] }]
+    async fn api_scope_delete(
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;

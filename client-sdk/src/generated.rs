@@ -83,6 +83,261 @@ pub mod types {
             Default::default()
         }
     }
+    ///An API resource as stored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResource {
+        ///The one algorithm access tokens for this API must be signed with; null lets the tenant choose. (The plural name is the seed's.)
+        #[serde(
+            rename = "allowedAccessTokenSigningAlgorithms",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allowed_access_token_signing_algorithms: ::std::option::Option<SigningAlg>,
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub description: ::std::string::String,
+        #[serde(rename = "displayName")]
+        pub display_name: ::std::string::String,
+        ///Only enabled resources are offered to the token endpoint and can authenticate with their secrets.
+        pub enabled: bool,
+        pub id: i64,
+        ///The audience of tokens for this API: a URI (`https://billing.example.com`) or an identifier (`billing`), unique in the tenant.
+        pub name: ::std::string::String,
+        #[serde(rename = "nonEditable")]
+        pub non_editable: bool,
+        pub properties: ::std::vec::Vec<Property>,
+        ///Names of the tenant's API scopes that this resource contains.
+        pub scopes: ::std::vec::Vec<ApiResourceScope>,
+        ///Secrets the API authenticates with; never their values.
+        pub secrets: ::std::vec::Vec<ApiResourceSecretInfo>,
+        #[serde(rename = "showInDiscoveryDocument")]
+        pub show_in_discovery_document: bool,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Claims released to the API by introspection.
+        #[serde(rename = "userClaims")]
+        pub user_claims: ::std::vec::Vec<ApiUserClaim>,
+    }
+    impl ApiResource {
+        pub fn builder() -> builder::ApiResource {
+            Default::default()
+        }
+    }
+    ///Fields of a new API resource.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiResourceCreate {
+        ///Default null (the tenant's choice).
+        #[serde(
+            rename = "allowedAccessTokenSigningAlgorithms",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allowed_access_token_signing_algorithms: ::std::option::Option<SigningAlg>,
+        ///Up to 1000 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Default: the name.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///Default true.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///1 to 200 characters without spaces; unique in the tenant.
+        pub name: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        ///Each must name an API scope of the tenant.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<ApiResourceScope>,
+        ///Default true.
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub user_claims: ::std::vec::Vec<ApiUserClaim>,
+    }
+    impl ApiResourceCreate {
+        pub fn builder() -> builder::ApiResourceCreate {
+            Default::default()
+        }
+    }
+    ///What creating (or importing) an API resource returns: its id and its first secret — shown this once and never again.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResourceCreated {
+        pub id: i64,
+        pub secret: ::std::string::String,
+    }
+    impl ApiResourceCreated {
+        pub fn builder() -> builder::ApiResourceCreated {
+            Default::default()
+        }
+    }
+    ///An API scope the resource contains, by name.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResourceScope {
+        pub scope: ::std::string::String,
+    }
+    impl ApiResourceScope {
+        pub fn builder() -> builder::ApiResourceScope {
+            Default::default()
+        }
+    }
+    ///A new secret for an API resource.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiResourceSecretCreate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///When the secret stops working; default never.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl ApiResourceSecretCreate {
+        pub fn builder() -> builder::ApiResourceSecretCreate {
+            Default::default()
+        }
+    }
+    ///A new secret: its id and value, shown this once.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResourceSecretCreated {
+        pub id: i64,
+        pub secret: ::std::string::String,
+    }
+    impl ApiResourceSecretCreated {
+        pub fn builder() -> builder::ApiResourceSecretCreated {
+            Default::default()
+        }
+    }
+    ///A secret's metadata; the secret itself is shown only once, when made.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResourceSecretInfo {
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub description: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub id: i64,
+    }
+    impl ApiResourceSecretInfo {
+        pub fn builder() -> builder::ApiResourceSecretInfo {
+            Default::default()
+        }
+    }
+    ///Changes to an API resource: each field present replaces the stored value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiResourceUpdate {
+        ///Replaces the stored algorithm; absent or null keeps it (an update cannot return it to null).
+        #[serde(
+            rename = "allowedAccessTokenSigningAlgorithms",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allowed_access_token_signing_algorithms: ::std::option::Option<SigningAlg>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        ///Replaces the whole list; each must name an API scope of the tenant.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scopes: ::std::option::Option<::std::vec::Vec<ApiResourceScope>>,
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_claims: ::std::option::Option<::std::vec::Vec<ApiUserClaim>>,
+    }
+    impl ApiResourceUpdate {
+        pub fn builder() -> builder::ApiResourceUpdate {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForApiResource {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiResource,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForApiResource {
+        pub fn builder() -> builder::ApiResultForApiResource {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForApiResourceCreated {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiResourceCreated,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForApiResourceCreated {
+        pub fn builder() -> builder::ApiResultForApiResourceCreated {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForApiResourceSecretCreated {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiResourceSecretCreated,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForApiResourceSecretCreated {
+        pub fn builder() -> builder::ApiResultForApiResourceSecretCreated {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForApiScope {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiScope,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForApiScope {
+        pub fn builder() -> builder::ApiResultForApiScope {
+            Default::default()
+        }
+    }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForAppSettings {
@@ -216,6 +471,127 @@ pub mod types {
     }
     impl ApiResultForUser {
         pub fn builder() -> builder::ApiResultForUser {
+            Default::default()
+        }
+    }
+    ///An API scope as stored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiScope {
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///What the consent page says the scope allows.
+        pub description: ::std::string::String,
+        #[serde(rename = "displayName")]
+        pub display_name: ::std::string::String,
+        ///Emphasised on the consent page.
+        pub emphasize: bool,
+        ///Only enabled scopes are offered to the token endpoint.
+        pub enabled: bool,
+        pub id: i64,
+        ///The scope name, unique in the tenant.
+        pub name: ::std::string::String,
+        pub properties: ::std::vec::Vec<Property>,
+        ///Marked as required on the consent page.
+        pub required: bool,
+        #[serde(rename = "showInDiscoveryDocument")]
+        pub show_in_discovery_document: bool,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(rename = "userClaims")]
+        pub user_claims: ::std::vec::Vec<ApiUserClaim>,
+    }
+    impl ApiScope {
+        pub fn builder() -> builder::ApiScope {
+            Default::default()
+        }
+    }
+    ///Fields of a new API scope.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiScopeCreate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Default: the name.
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///Default false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emphasize: ::std::option::Option<bool>,
+        ///Default true.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///1 to 200 characters without spaces; unique in the tenant; not a Keyward permission (`isms.…`, `oauthapp.…`) and not an identity resource's name.
+        pub name: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        ///Default false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        ///Default true.
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub user_claims: ::std::vec::Vec<ApiUserClaim>,
+    }
+    impl ApiScopeCreate {
+        pub fn builder() -> builder::ApiScopeCreate {
+            Default::default()
+        }
+    }
+    ///Changes to an API scope: each field present replaces the stored value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiScopeUpdate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emphasize: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///A scope that clients or API resources name cannot be renamed (409).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_claims: ::std::option::Option<::std::vec::Vec<ApiUserClaim>>,
+    }
+    impl ApiScopeUpdate {
+        pub fn builder() -> builder::ApiScopeUpdate {
+            Default::default()
+        }
+    }
+    ///A user claim released to the API (at introspection) when the scope is granted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiUserClaim {
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl ApiUserClaim {
+        pub fn builder() -> builder::ApiUserClaim {
             Default::default()
         }
     }
@@ -1282,6 +1658,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///The literal `Import`: dropshot cannot serve `/api/ApiResource/Import` beside `/api/ApiResource/{id}`, so the import takes `{id}` and accepts only this value there.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ImportLiteral {
+        Import,
+    }
+    impl ::std::fmt::Display for ImportLiteral {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Import => f.write_str("Import"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImportLiteral {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Import" => Ok(Self::Import),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImportLiteral {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImportLiteral {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///RFC 7662 §2.2. Inactive tokens carry only `active: false`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Introspection {
@@ -1537,6 +1963,42 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PagedForApiResource {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiResource>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl PagedForApiResource {
+        pub fn builder() -> builder::PagedForApiResource {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PagedForApiScope {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiScope>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl PagedForApiScope {
+        pub fn builder() -> builder::PagedForApiScope {
+            Default::default()
         }
     }
     ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
@@ -2614,6 +3076,1412 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiResource {
+            allowed_access_token_signing_algorithms: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<bool, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            non_editable: ::std::result::Result<bool, ::std::string::String>,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<super::ApiResourceScope>,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::std::vec::Vec<super::ApiResourceSecretInfo>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::vec::Vec<super::ApiUserClaim>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiResource {
+            fn default() -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(Default::default()),
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    display_name: Err("no value supplied for display_name".to_string()),
+                    enabled: Err("no value supplied for enabled".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    non_editable: Err("no value supplied for non_editable".to_string()),
+                    properties: Err("no value supplied for properties".to_string()),
+                    scopes: Err("no value supplied for scopes".to_string()),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                    show_in_discovery_document: Err(
+                        "no value supplied for show_in_discovery_document".to_string(),
+                    ),
+                    updated: Err("no value supplied for updated".to_string()),
+                    user_claims: Err("no value supplied for user_claims".to_string()),
+                }
+            }
+        }
+        impl ApiResource {
+            pub fn allowed_access_token_signing_algorithms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_access_token_signing_algorithms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_access_token_signing_algorithms: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn non_editable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.non_editable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for non_editable: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiResourceScope>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ApiResourceSecretInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiUserClaim>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResource> for super::ApiResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_access_token_signing_algorithms: value
+                        .allowed_access_token_signing_algorithms?,
+                    created: value.created?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    non_editable: value.non_editable?,
+                    properties: value.properties?,
+                    scopes: value.scopes?,
+                    secrets: value.secrets?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    updated: value.updated?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResource> for ApiResource {
+            fn from(value: super::ApiResource) -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(
+                        value.allowed_access_token_signing_algorithms,
+                    ),
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    non_editable: Ok(value.non_editable),
+                    properties: Ok(value.properties),
+                    scopes: Ok(value.scopes),
+                    secrets: Ok(value.secrets),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    updated: Ok(value.updated),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceCreate {
+            allowed_access_token_signing_algorithms: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<super::ApiResourceScope>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::vec::Vec<super::ApiUserClaim>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiResourceCreate {
+            fn default() -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    properties: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiResourceCreate {
+            pub fn allowed_access_token_signing_algorithms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_access_token_signing_algorithms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_access_token_signing_algorithms: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiResourceScope>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiUserClaim>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceCreate> for super::ApiResourceCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_access_token_signing_algorithms: value
+                        .allowed_access_token_signing_algorithms?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    scopes: value.scopes?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceCreate> for ApiResourceCreate {
+            fn from(value: super::ApiResourceCreate) -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(
+                        value.allowed_access_token_signing_algorithms,
+                    ),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    scopes: Ok(value.scopes),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceCreated {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResourceCreated {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    secret: Err("no value supplied for secret".to_string()),
+                }
+            }
+        }
+        impl ApiResourceCreated {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secret: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceCreated> for super::ApiResourceCreated {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceCreated,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    secret: value.secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceCreated> for ApiResourceCreated {
+            fn from(value: super::ApiResourceCreated) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    secret: Ok(value.secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceScope {
+            scope: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResourceScope {
+            fn default() -> Self {
+                Self {
+                    scope: Err("no value supplied for scope".to_string()),
+                }
+            }
+        }
+        impl ApiResourceScope {
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceScope> for super::ApiResourceScope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceScope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { scope: value.scope? })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceScope> for ApiResourceScope {
+            fn from(value: super::ApiResourceScope) -> Self {
+                Self { scope: Ok(value.scope) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceSecretCreate {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expiration: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiResourceSecretCreate {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    expiration: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiResourceSecretCreate {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceSecretCreate>
+        for super::ApiResourceSecretCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceSecretCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    expiration: value.expiration?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceSecretCreate>
+        for ApiResourceSecretCreate {
+            fn from(value: super::ApiResourceSecretCreate) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    expiration: Ok(value.expiration),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceSecretCreated {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResourceSecretCreated {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    secret: Err("no value supplied for secret".to_string()),
+                }
+            }
+        }
+        impl ApiResourceSecretCreated {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secret: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceSecretCreated>
+        for super::ApiResourceSecretCreated {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceSecretCreated,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    secret: value.secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceSecretCreated>
+        for ApiResourceSecretCreated {
+            fn from(value: super::ApiResourceSecretCreated) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    secret: Ok(value.secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceSecretInfo {
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            expiration: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResourceSecretInfo {
+            fn default() -> Self {
+                Self {
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    expiration: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl ApiResourceSecretInfo {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceSecretInfo>
+        for super::ApiResourceSecretInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceSecretInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    description: value.description?,
+                    expiration: value.expiration?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceSecretInfo>
+        for ApiResourceSecretInfo {
+            fn from(value: super::ApiResourceSecretInfo) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    expiration: Ok(value.expiration),
+                    id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceUpdate {
+            allowed_access_token_signing_algorithms: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ApiResourceScope>>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiResourceUpdate {
+            fn default() -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiResourceUpdate {
+            pub fn allowed_access_token_signing_algorithms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_access_token_signing_algorithms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_access_token_signing_algorithms: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ApiResourceScope>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceUpdate> for super::ApiResourceUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_access_token_signing_algorithms: value
+                        .allowed_access_token_signing_algorithms?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    scopes: value.scopes?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceUpdate> for ApiResourceUpdate {
+            fn from(value: super::ApiResourceUpdate) -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(
+                        value.allowed_access_token_signing_algorithms,
+                    ),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    scopes: Ok(value.scopes),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForApiResource {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiResource, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForApiResource {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForApiResource {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiResource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForApiResource>
+        for super::ApiResultForApiResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForApiResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForApiResource>
+        for ApiResultForApiResource {
+            fn from(value: super::ApiResultForApiResource) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForApiResourceCreated {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                super::ApiResourceCreated,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForApiResourceCreated {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForApiResourceCreated {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiResourceCreated>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForApiResourceCreated>
+        for super::ApiResultForApiResourceCreated {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForApiResourceCreated,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForApiResourceCreated>
+        for ApiResultForApiResourceCreated {
+            fn from(value: super::ApiResultForApiResourceCreated) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForApiResourceSecretCreated {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                super::ApiResourceSecretCreated,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForApiResourceSecretCreated {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForApiResourceSecretCreated {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiResourceSecretCreated>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForApiResourceSecretCreated>
+        for super::ApiResultForApiResourceSecretCreated {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForApiResourceSecretCreated,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForApiResourceSecretCreated>
+        for ApiResultForApiResourceSecretCreated {
+            fn from(value: super::ApiResultForApiResourceSecretCreated) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForApiScope {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiScope, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForApiScope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForApiScope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiScope>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForApiScope>
+        for super::ApiResultForApiScope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForApiScope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForApiScope> for ApiResultForApiScope {
+            fn from(value: super::ApiResultForApiScope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiResultForAppSettings {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
@@ -3361,6 +5229,684 @@ pub mod types {
                     data: Ok(value.data),
                     message: Ok(value.message),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiScope {
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<bool, ::std::string::String>,
+            enabled: ::std::result::Result<bool, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<bool, ::std::string::String>,
+            show_in_discovery_document: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::vec::Vec<super::ApiUserClaim>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiScope {
+            fn default() -> Self {
+                Self {
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    display_name: Err("no value supplied for display_name".to_string()),
+                    emphasize: Err("no value supplied for emphasize".to_string()),
+                    enabled: Err("no value supplied for enabled".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    properties: Err("no value supplied for properties".to_string()),
+                    required: Err("no value supplied for required".to_string()),
+                    show_in_discovery_document: Err(
+                        "no value supplied for show_in_discovery_document".to_string(),
+                    ),
+                    updated: Err("no value supplied for updated".to_string()),
+                    user_claims: Err("no value supplied for user_claims".to_string()),
+                }
+            }
+        }
+        impl ApiScope {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiUserClaim>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiScope> for super::ApiScope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiScope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    updated: value.updated?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiScope> for ApiScope {
+            fn from(value: super::ApiScope) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    updated: Ok(value.updated),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiScopeCreate {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::vec::Vec<super::ApiUserClaim>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiScopeCreate {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    emphasize: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    properties: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiScopeCreate {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiUserClaim>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiScopeCreate> for super::ApiScopeCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiScopeCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiScopeCreate> for ApiScopeCreate {
+            fn from(value: super::ApiScopeCreate) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiScopeUpdate {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiScopeUpdate {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    emphasize: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiScopeUpdate {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiScopeUpdate> for super::ApiScopeUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiScopeUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiScopeUpdate> for ApiScopeUpdate {
+            fn from(value: super::ApiScopeUpdate) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiUserClaim {
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiUserClaim {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ApiUserClaim {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiUserClaim> for super::ApiUserClaim {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiUserClaim,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::ApiUserClaim> for ApiUserClaim {
+            fn from(value: super::ApiUserClaim) -> Self {
+                Self { type_: Ok(value.type_) }
             }
         }
         #[derive(Clone, Debug)]
@@ -9505,6 +12051,295 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PagedForApiResource {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiResource>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for PagedForApiResource {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl PagedForApiResource {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiResource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PagedForApiResource>
+        for super::PagedForApiResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PagedForApiResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PagedForApiResource> for PagedForApiResource {
+            fn from(value: super::PagedForApiResource) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PagedForApiScope {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiScope>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for PagedForApiScope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl PagedForApiScope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiScope>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PagedForApiScope> for super::PagedForApiScope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PagedForApiScope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PagedForApiScope> for PagedForApiScope {
+            fn from(value: super::PagedForApiScope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PagedForClient {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
@@ -15185,6 +18020,273 @@ let response = client.discovery_openid()
     pub fn discovery_openid(&self) -> builder::DiscoveryOpenid<'_> {
         builder::DiscoveryOpenid::new(self)
     }
+    /**List API resources
+
+Filters, sorts and pages the API resources of the caller's tenant. List rows carry their `scopes` only with `q.expandScopes=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete. Secrets are listed without values.
+
+Permission: `oauthapp.apiresource.get`.
+
+Sends a `GET` request to `/api/ApiResource`
+
+Arguments:
+- `asc`: Ascending order when true (default false: newest first).
+- `end_time`: Only rows created on or before this day (`yyyy-MM-dd`, UTC, inclusive).
+- `orderby`: Field to sort by (one of the resource's sortable fields; default `id`).
+- `q_expand_claims`: List rows carry their user claims only when true (default false).
+- `q_expand_scopes`: List rows carry their scopes only when true (default false).
+- `q_name`: Exact name.
+- `skip`: Rows to skip (default 0).
+- `start_time`: Only rows created on or after this day (`yyyy-MM-dd`, UTC).
+- `take`: Rows to return, 1 to 1000 (default 10).
+```ignore
+let response = client.api_resource_list()
+    .asc(asc)
+    .end_time(end_time)
+    .orderby(orderby)
+    .q_expand_claims(q_expand_claims)
+    .q_expand_scopes(q_expand_scopes)
+    .q_name(q_name)
+    .skip(skip)
+    .start_time(start_time)
+    .take(take)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_list(&self) -> builder::ApiResourceList<'_> {
+        builder::ApiResourceList::new(self)
+    }
+    /**Create an API resource
+
+Answers 201 with the new resource's id and a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. Each of `scopes` must name an API scope of the tenant (422 names the unknown one); a name already taken answers 409.
+
+Permission: `oauthapp.apiresource.post`.
+
+Sends a `POST` request to `/api/ApiResource`
+
+```ignore
+let response = client.api_resource_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_create(&self) -> builder::ApiResourceCreate<'_> {
+        builder::ApiResourceCreate::new(self)
+    }
+    /**View an API resource
+
+One API resource of the caller's tenant, complete (secrets without their values).
+
+Permission: `oauthapp.apiresource.detail`.
+
+Sends a `GET` request to `/api/ApiResource/{id}`
+
+```ignore
+let response = client.api_resource_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_view(&self) -> builder::ApiResourceView<'_> {
+        builder::ApiResourceView::new(self)
+    }
+    /**Update an API resource
+
+Fields present in the body replace the stored ones; the others stay as they are (`scopes` replaces the whole list). Secrets are managed with their own operations. Answers with the resource as now stored.
+
+Permission: `oauthapp.apiresource.put`.
+
+Sends a `PUT` request to `/api/ApiResource/{id}`
+
+```ignore
+let response = client.api_resource_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_update(&self) -> builder::ApiResourceUpdate<'_> {
+        builder::ApiResourceUpdate::new(self)
+    }
+    /**Import an API resource from an OpenAPI document
+
+OAuthApp's `POST /api/ApiResource/Import`. dropshot cannot route a literal segment beside `/api/ApiResource/{id}`, so this operation is `POST /api/ApiResource/{id}` whose `{id}` accepts only the value `Import` — the URL is the seed's. The body is an OpenAPI 3.x document as JSON (up to 1 MiB; send the document itself, not a multipart upload, which generated SDKs cannot send). The resource is named by the `name` query parameter, else the document's first absolute `servers[].url`, else `info.title`; its display name and description come from `info`. Every scope of every flow of every `oauth2` security scheme becomes an API scope of the tenant (created if missing, its display name the scope's description; reused if present) contained by the new resource; scopes that are identity resources of the tenant (`openid`, `email`, …) are left out. Answers 201 with the id and a secret shown once, like create. A body that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or yields no name answers 422; a name already taken answers 409.
+
+Permission: `oauthapp.apiresource.post`.
+
+Sends a `POST` request to `/api/ApiResource/{id}`
+
+Arguments:
+- `id`
+- `name`: The resource name; default the document's first absolute `servers[].url`, else its `info.title`.
+- `body`
+```ignore
+let response = client.api_resource_import()
+    .id(id)
+    .name(name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_import(&self) -> builder::ApiResourceImport<'_> {
+        builder::ApiResourceImport::new(self)
+    }
+    /**Delete an API resource
+
+Answers with the deleted id. Its secrets go with it; its API scopes stay.
+
+Permission: `oauthapp.apiresource.delete`.
+
+Sends a `DELETE` request to `/api/ApiResource/{id}`
+
+```ignore
+let response = client.api_resource_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_delete(&self) -> builder::ApiResourceDelete<'_> {
+        builder::ApiResourceDelete::new(self)
+    }
+    /**Add a secret to an API resource
+
+Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once.
+
+Permission: `oauthapp.apiresource.put`.
+
+Sends a `POST` request to `/api/ApiResource/{id}/Secrets`
+
+```ignore
+let response = client.api_resource_secret_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_secret_create(&self) -> builder::ApiResourceSecretCreate<'_> {
+        builder::ApiResourceSecretCreate::new(self)
+    }
+    /**Delete a secret of an API resource
+
+Answers with the deleted secret's id; the API can no longer authenticate with it.
+
+Permission: `oauthapp.apiresource.put`.
+
+Sends a `DELETE` request to `/api/ApiResource/{id}/Secrets/{secretId}`
+
+```ignore
+let response = client.api_resource_secret_delete()
+    .id(id)
+    .secret_id(secret_id)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_secret_delete(&self) -> builder::ApiResourceSecretDelete<'_> {
+        builder::ApiResourceSecretDelete::new(self)
+    }
+    /**List API scopes
+
+Filters, sorts and pages the API scopes of the caller's tenant. List rows carry their `properties` only with `q.expandProperties=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete.
+
+Permission: `isms.apiscope.get`.
+
+Sends a `GET` request to `/api/ApiScope`
+
+Arguments:
+- `asc`: Ascending order when true (default false: newest first).
+- `end_time`: Only rows created on or before this day (`yyyy-MM-dd`, UTC, inclusive).
+- `orderby`: Field to sort by (one of the resource's sortable fields; default `id`).
+- `q_expand_claims`: List rows carry their user claims only when true (default false).
+- `q_expand_properties`: List rows carry their properties only when true (default false).
+- `q_name`: Exact scope name.
+- `skip`: Rows to skip (default 0).
+- `start_time`: Only rows created on or after this day (`yyyy-MM-dd`, UTC).
+- `take`: Rows to return, 1 to 1000 (default 10).
+```ignore
+let response = client.api_scope_list()
+    .asc(asc)
+    .end_time(end_time)
+    .orderby(orderby)
+    .q_expand_claims(q_expand_claims)
+    .q_expand_properties(q_expand_properties)
+    .q_name(q_name)
+    .skip(skip)
+    .start_time(start_time)
+    .take(take)
+    .send()
+    .await;
+```*/
+    pub fn api_scope_list(&self) -> builder::ApiScopeList<'_> {
+        builder::ApiScopeList::new(self)
+    }
+    /**Create an API scope
+
+Answers 201 with the new scope's id; clients may then be allowed it. A name that is a Keyward permission (`isms.…`, `oauthapp.…`) answers 422; one taken by an API scope or identity resource answers 409.
+
+Permission: `isms.apiscope.post`.
+
+Sends a `POST` request to `/api/ApiScope`
+
+```ignore
+let response = client.api_scope_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_scope_create(&self) -> builder::ApiScopeCreate<'_> {
+        builder::ApiScopeCreate::new(self)
+    }
+    /**View an API scope
+
+One API scope of the caller's tenant, complete.
+
+Permission: `isms.apiscope.detail`.
+
+Sends a `GET` request to `/api/ApiScope/{id}`
+
+```ignore
+let response = client.api_scope_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_scope_view(&self) -> builder::ApiScopeView<'_> {
+        builder::ApiScopeView::new(self)
+    }
+    /**Update an API scope
+
+Fields present in the body replace the stored ones; the others stay as they are. Renaming a scope that a client's `allowedScopes` or an API resource names answers 409 listing them. Answers with the scope as now stored.
+
+Permission: `isms.apiscope.put`.
+
+Sends a `PUT` request to `/api/ApiScope/{id}`
+
+```ignore
+let response = client.api_scope_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_scope_update(&self) -> builder::ApiScopeUpdate<'_> {
+        builder::ApiScopeUpdate::new(self)
+    }
+    /**Delete an API scope
+
+Answers with the deleted id. A scope that a client's `allowedScopes` or an API resource names cannot be deleted (409 listing them).
+
+Permission: `isms.apiscope.delete`.
+
+Sends a `DELETE` request to `/api/ApiScope/{id}`
+
+```ignore
+let response = client.api_scope_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_scope_delete(&self) -> builder::ApiScopeDelete<'_> {
+        builder::ApiScopeDelete::new(self)
+    }
     /**Sign in with an email code
 
 Requires `email` and the `signin` code sent to it (`verifyCode`).
@@ -16628,6 +19730,1524 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "discovery_openid",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_list`]
+
+[`Client::api_resource_list`]: super::Client::api_resource_list*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceList<'a> {
+        client: &'a super::Client,
+        asc: Result<Option<bool>, String>,
+        end_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        orderby: Result<Option<::std::string::String>, String>,
+        q_expand_claims: Result<Option<bool>, String>,
+        q_expand_scopes: Result<Option<bool>, String>,
+        q_name: Result<Option<::std::string::String>, String>,
+        skip: Result<Option<u32>, String>,
+        start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        take: Result<Option<u32>, String>,
+    }
+    impl<'a> ApiResourceList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                asc: Ok(None),
+                end_time: Ok(None),
+                orderby: Ok(None),
+                q_expand_claims: Ok(None),
+                q_expand_scopes: Ok(None),
+                q_name: Ok(None),
+                skip: Ok(None),
+                start_time: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn asc<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.asc = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for asc failed".to_string());
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn orderby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.orderby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for orderby failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_expand_claims<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.q_expand_claims = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for q_expand_claims failed".to_string()
+                });
+            self
+        }
+        pub fn q_expand_scopes<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.q_expand_scopes = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for q_expand_scopes failed".to_string()
+                });
+            self
+        }
+        pub fn q_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for skip failed".to_string());
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PagedForApiResource>,
+            Error<types::AdminError>,
+        > {
+            let Self {
+                client,
+                asc,
+                end_time,
+                orderby,
+                q_expand_claims,
+                q_expand_scopes,
+                q_name,
+                skip,
+                start_time,
+                take,
+            } = self;
+            let asc = asc.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let orderby = orderby.map_err(Error::InvalidRequest)?;
+            let q_expand_claims = q_expand_claims.map_err(Error::InvalidRequest)?;
+            let q_expand_scopes = q_expand_scopes.map_err(Error::InvalidRequest)?;
+            let q_name = q_name.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/ApiResource", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("asc", &asc))
+                .query(&progenitor_client::QueryParam::new("endTime", &end_time))
+                .query(&progenitor_client::QueryParam::new("orderby", &orderby))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "q.expandClaims",
+                        &q_expand_claims,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "q.expandScopes",
+                        &q_expand_scopes,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("q.name", &q_name))
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("startTime", &start_time))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_create`]
+
+[`Client::api_resource_create`]: super::Client::api_resource_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ApiResourceCreate, String>,
+    }
+    impl<'a> ApiResourceCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiResourceCreate>,
+            <V as std::convert::TryInto<
+                types::ApiResourceCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiResourceCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiResourceCreate,
+            ) -> types::builder::ApiResourceCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForApiResourceCreated>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ApiResourceCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/ApiResource", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_view`]
+
+[`Client::api_resource_view`]: super::Client::api_resource_view*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiResourceView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForApiResource>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_update`]
+
+[`Client::api_resource_update`]: super::Client::api_resource_update*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiResourceUpdate, String>,
+    }
+    impl<'a> ApiResourceUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiResourceUpdate>,
+            <V as std::convert::TryInto<
+                types::ApiResourceUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiResourceUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiResourceUpdate,
+            ) -> types::builder::ApiResourceUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiResource/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForApiResource>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiResourceUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_import`]
+
+[`Client::api_resource_import`]: super::Client::api_resource_import*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceImport<'a> {
+        client: &'a super::Client,
+        id: Result<types::ImportLiteral, String>,
+        name: Result<Option<::std::string::String>, String>,
+        body: Result<::serde_json::Value, String>,
+    }
+    impl<'a> ApiResourceImport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                name: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ImportLiteral>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ImportLiteral` for id failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::serde_json::Value>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForApiResourceCreated>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, name, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_import",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_delete`]
+
+[`Client::api_resource_delete`]: super::Client::api_resource_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiResourceDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/ApiResource/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_secret_create`]
+
+[`Client::api_resource_secret_create`]: super::Client::api_resource_secret_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceSecretCreate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiResourceSecretCreate, String>,
+    }
+    impl<'a> ApiResourceSecretCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiResourceSecretCreate>,
+            <V as std::convert::TryInto<
+                types::ApiResourceSecretCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ApiResourceSecretCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiResourceSecretCreate,
+            ) -> types::builder::ApiResourceSecretCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}/Secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForApiResourceSecretCreated>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiResourceSecretCreate::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Secrets", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_secret_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_secret_delete`]
+
+[`Client::api_resource_secret_delete`]: super::Client::api_resource_secret_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourceSecretDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        secret_id: Result<i64, String>,
+    }
+    impl<'a> ApiResourceSecretDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                secret_id: Err("secret_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn secret_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.secret_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for secret_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/ApiResource/{id}/Secrets/{secretId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id, secret_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let secret_id = secret_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Secrets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& secret_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_secret_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_scope_list`]
+
+[`Client::api_scope_list`]: super::Client::api_scope_list*/
+    #[derive(Debug, Clone)]
+    pub struct ApiScopeList<'a> {
+        client: &'a super::Client,
+        asc: Result<Option<bool>, String>,
+        end_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        orderby: Result<Option<::std::string::String>, String>,
+        q_expand_claims: Result<Option<bool>, String>,
+        q_expand_properties: Result<Option<bool>, String>,
+        q_name: Result<Option<::std::string::String>, String>,
+        skip: Result<Option<u32>, String>,
+        start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        take: Result<Option<u32>, String>,
+    }
+    impl<'a> ApiScopeList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                asc: Ok(None),
+                end_time: Ok(None),
+                orderby: Ok(None),
+                q_expand_claims: Ok(None),
+                q_expand_properties: Ok(None),
+                q_name: Ok(None),
+                skip: Ok(None),
+                start_time: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn asc<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.asc = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for asc failed".to_string());
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn orderby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.orderby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for orderby failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_expand_claims<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.q_expand_claims = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for q_expand_claims failed".to_string()
+                });
+            self
+        }
+        pub fn q_expand_properties<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.q_expand_properties = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for q_expand_properties failed".to_string()
+                });
+            self
+        }
+        pub fn q_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for skip failed".to_string());
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiScope`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PagedForApiScope>, Error<types::AdminError>> {
+            let Self {
+                client,
+                asc,
+                end_time,
+                orderby,
+                q_expand_claims,
+                q_expand_properties,
+                q_name,
+                skip,
+                start_time,
+                take,
+            } = self;
+            let asc = asc.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let orderby = orderby.map_err(Error::InvalidRequest)?;
+            let q_expand_claims = q_expand_claims.map_err(Error::InvalidRequest)?;
+            let q_expand_properties = q_expand_properties
+                .map_err(Error::InvalidRequest)?;
+            let q_name = q_name.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/ApiScope", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("asc", &asc))
+                .query(&progenitor_client::QueryParam::new("endTime", &end_time))
+                .query(&progenitor_client::QueryParam::new("orderby", &orderby))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "q.expandClaims",
+                        &q_expand_claims,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "q.expandProperties",
+                        &q_expand_properties,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("q.name", &q_name))
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("startTime", &start_time))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_scope_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_scope_create`]
+
+[`Client::api_scope_create`]: super::Client::api_scope_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiScopeCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ApiScopeCreate, String>,
+    }
+    impl<'a> ApiScopeCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiScopeCreate>,
+            <V as std::convert::TryInto<
+                types::ApiScopeCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiScopeCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiScopeCreate,
+            ) -> types::builder::ApiScopeCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiScope`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ApiScopeCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/ApiScope", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_scope_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_scope_view`]
+
+[`Client::api_scope_view`]: super::Client::api_scope_view*/
+    #[derive(Debug, Clone)]
+    pub struct ApiScopeView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiScopeView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiScope/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForApiScope>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiScope/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_scope_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_scope_update`]
+
+[`Client::api_scope_update`]: super::Client::api_scope_update*/
+    #[derive(Debug, Clone)]
+    pub struct ApiScopeUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiScopeUpdate, String>,
+    }
+    impl<'a> ApiScopeUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiScopeUpdate>,
+            <V as std::convert::TryInto<
+                types::ApiScopeUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiScopeUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiScopeUpdate,
+            ) -> types::builder::ApiScopeUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiScope/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForApiScope>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiScopeUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiScope/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_scope_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_scope_delete`]
+
+[`Client::api_scope_delete`]: super::Client::api_scope_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ApiScopeDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiScopeDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/ApiScope/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiScope/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_scope_delete",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

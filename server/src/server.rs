@@ -66,6 +66,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         .map_err(|e| anyhow!("starting the HTTP server on {bind}: {e}"))?;
     let address = server.local_addr();
     app.set_bound_address(address);
+    bootstrap::adopt_legacy_scopes(&app).await.context("adopting legacy client scopes")?;
     crate::maintenance::spawn(app.clone(), log.clone());
     slog::info!(log, "keyward listening"; "address" => %address, "issuer" => app.issuer());
     Ok(Running { address, app, server })

@@ -13,6 +13,7 @@ on_both_databases!(
 
 async fn client_crud(server: TestServer) {
     let admin = server.admin().await;
+    keyward_tests::flow::ensure_api_scopes(&server, &["invoices.read"]).await;
     let body: types::ClientCreate = serde_json::from_value(serde_json::json!({
         "clientId": "billing",
         "clientName": "Billing service",

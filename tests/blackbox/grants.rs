@@ -21,6 +21,7 @@ async fn password_app(server: &TestServer, extra: Value) -> String {
         "allowedScopes": [{ "scope": "openid" }, { "scope": "orders.read" }, { "scope": "orders.write" }, { "scope": "isms.user.get" }],
     });
     body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+    flow::ensure_api_scopes(server, &["orders.read", "orders.write"]).await;
     flow::create_app(server, body).await.unwrap()
 }
 
@@ -148,6 +149,7 @@ async fn reference_tokens_and_revocation(server: TestServer) {
     assert_eq!(introspect(&server, resource, access).await, json!({ "active": false }));
     assert_eq!(revoke(app, "never-issued").await, 200);
     // A JWT access token goes on the deny-list.
+    flow::ensure_api_scopes(&server, &["orders.read"]).await;
     let service = flow::create_app(
         &server,
         json!({ "clientId": "svc", "allowedGrantTypes": [{ "grantType": "client_credentials" }],

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 on_both_databases!(secret_shown_once_then_works, token_errors_follow_rfc_6749, jwt_verifies_against_jwks);
 
 async fn create_service(server: &TestServer, client_id: &str) -> String {
+    keyward_tests::flow::ensure_api_scopes(server, &["orders.read", "orders.write"]).await;
     let body: types::ClientCreate = serde_json::from_value(json!({
         "clientId": client_id, "allowedGrantTypes": [{ "grantType": "client_credentials" }],
         "allowedScopes": [{ "scope": "orders.read" }, { "scope": "orders.write" }],

@@ -15,6 +15,20 @@ pub async fn create_app(server: &TestServer, body: Value) -> Option<String> {
     created.into_inner().data.client_secret
 }
 
+/// Creates the API scopes `names` that do not exist yet: clients may be
+/// allowed only scopes that exist.
+pub async fn ensure_api_scopes(server: &TestServer, names: &[&str]) {
+    let admin = server.admin().await;
+    for name in names {
+        let body: keyward_sdk::types::ApiScopeCreate = serde_json::from_value(json!({ "name": name })).unwrap();
+        match admin.api_scope_create().body(body).send().await {
+            Ok(_) => {}
+            Err(e) if e.status().map(|s| s.as_u16()) == Some(409) => {}
+            Err(e) => panic!("creating API scope {name}: {e}"),
+        }
+    }
+}
+
 /// A confidential code-flow client `web` redirecting to `https://app.example/cb`.
 pub async fn web_app(server: &TestServer, extra: Value) -> String {
     let mut body = json!({
@@ -26,6 +40,7 @@ pub async fn web_app(server: &TestServer, extra: Value) -> String {
         "allowedScopes": [{ "scope": "openid" }, { "scope": "profile" }, { "scope": "email" }, { "scope": "orders.read" }],
     });
     body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+    ensure_api_scopes(server, &["orders.read"]).await;
     create_app(server, body).await.expect("confidential client has a secret")
 }
 

@@ -98,6 +98,11 @@ fn database_run(label: &str, database_url: &str, workdir: &std::path::Path) -> R
     let server = Server::start(&crate::root().join("target/release/keyward"), database_url, workdir)?;
     let token = server.admin_token()?;
     let grants = |names: &[&str]| names.iter().map(|g| json!({ "grantType": g })).collect::<Vec<_>>();
+    // Clients may be allowed only scopes that exist.
+    let scope = json!({ "name": "orders.read" }).to_string();
+    let (status, _) =
+        request(&server.address, "POST", "/api/ApiScope", JSON, Some(&format!("Bearer {token}")), &scope)?;
+    anyhow::ensure!(status == 201, "creating the bench API scope");
     let svc = client(
         &server,
         &token,

@@ -6,12 +6,15 @@ use keyward_sdk::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// The admin resource a command manages.
 #[derive(Debug, Clone, Copy)]
-pub enum Resource {
+pub enum Kind {
     Client,
     User,
     Tenant,
     Role,
+    ApiResource,
+    ApiScope,
 }
 
 #[derive(Debug, Args)]
@@ -108,14 +111,14 @@ macro_rules! dispatch {
     };
 }
 
-pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
+pub async fn run(resource: Kind, command: Command) -> anyhow::Result<()> {
     let token = access_token(&command).await?;
     let sdk = keyward_sdk::Client::new_with_client(
         &command.endpoint,
         keyward_sdk::bearer_client(&token).map_err(|e| anyhow::anyhow!(e))?,
     );
     match resource {
-        Resource::Client => dispatch!(
+        Kind::Client => dispatch!(
             sdk,
             command.action,
             client_list,
@@ -126,7 +129,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::ClientCreate,
             types::ClientUpdate
         ),
-        Resource::User => dispatch!(
+        Kind::User => dispatch!(
             sdk,
             command.action,
             user_list,
@@ -137,7 +140,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::UserCreate,
             types::UserUpdate
         ),
-        Resource::Tenant => dispatch!(
+        Kind::Tenant => dispatch!(
             sdk,
             command.action,
             tenant_list,
@@ -148,7 +151,7 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             types::TenantCreate,
             types::TenantUpdate
         ),
-        Resource::Role => dispatch!(
+        Kind::Role => dispatch!(
             sdk,
             command.action,
             role_list,
@@ -158,6 +161,28 @@ pub async fn run(resource: Resource, command: Command) -> anyhow::Result<()> {
             role_delete,
             types::RoleCreate,
             types::RoleUpdate
+        ),
+        Kind::ApiResource => dispatch!(
+            sdk,
+            command.action,
+            api_resource_list,
+            api_resource_create,
+            api_resource_view,
+            api_resource_update,
+            api_resource_delete,
+            types::ApiResourceCreate,
+            types::ApiResourceUpdate
+        ),
+        Kind::ApiScope => dispatch!(
+            sdk,
+            command.action,
+            api_scope_list,
+            api_scope_create,
+            api_scope_view,
+            api_scope_update,
+            api_scope_delete,
+            types::ApiScopeCreate,
+            types::ApiScopeUpdate
         ),
     }
 }

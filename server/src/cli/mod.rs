@@ -34,6 +34,10 @@ enum Command {
     Tenant(admin::Command),
     /// Manage roles through a running server's admin API.
     Role(admin::Command),
+    /// Manage API resources through a running server's admin API.
+    ApiResource(admin::Command),
+    /// Manage API scopes through a running server's admin API.
+    ApiScope(admin::Command),
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,10 +108,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::json!({ "tenant": tenant, "kids": kids, "signsInSeconds": publish_delay }));
             Ok(())
         }
-        Some(Command::Client(command)) => admin::run(admin::Resource::Client, command).await,
-        Some(Command::User(command)) => admin::run(admin::Resource::User, command).await,
-        Some(Command::Tenant(command)) => admin::run(admin::Resource::Tenant, command).await,
-        Some(Command::Role(command)) => admin::run(admin::Resource::Role, command).await,
+        Some(Command::Client(command)) => admin::run(admin::Kind::Client, command).await,
+        Some(Command::User(command)) => admin::run(admin::Kind::User, command).await,
+        Some(Command::Tenant(command)) => admin::run(admin::Kind::Tenant, command).await,
+        Some(Command::Role(command)) => admin::run(admin::Kind::Role, command).await,
+        Some(Command::ApiResource(command)) => admin::run(admin::Kind::ApiResource, command).await,
+        Some(Command::ApiScope(command)) => admin::run(admin::Kind::ApiScope, command).await,
     }
 }
 

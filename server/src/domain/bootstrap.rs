@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
-use crate::store::{Store, clients, identity_resources, tenants};
+use crate::store::{Store, api_resources, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
 use keyward_api::tenant::Tenant;
@@ -36,6 +36,29 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
     }
     tx.commit().await?;
     Ok(id)
+}
+
+/// Gives every tenant's legacy client scopes (allowed before API scopes
+/// existed) an API scope each, in an API resource named after the tenant's
+/// issuer, so that tokens keep their audience. Runs at every start, once the
+/// default tenant's issuer is known (it may name the bound address); each
+/// tenant in its own transaction. A tenant without an issuer (it has no host
+/// yet, so it cannot issue tokens) is adopted at a start after it gets one.
+pub async fn adopt_legacy_scopes(app: &App) -> Result<()> {
+    let tenant_ids = api_resources::tenants_with_clients(&mut *app.store.conn().await?).await?;
+    for tenant in tenant_ids {
+        let mut tx = app.store.begin().await?;
+        let issuer = if tenant == app.default_tenant {
+            Some(app.issuer().to_string())
+        } else {
+            tenants::get(&mut tx, tenant).await?.and_then(|t| t.identity_server_issuer_uri)
+        };
+        if let Some(issuer) = issuer {
+            super::api_resources::adopt_legacy_scopes(&mut tx, tenant, &issuer).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 fn admin_client(client_id: String) -> ClientCreate {

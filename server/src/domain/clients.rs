@@ -2,11 +2,11 @@
 //! once, and kept only as a SHA-256 digest.
 
 use super::oauth::{mint, token};
-use super::{Caller, list, validate};
+use super::{Caller, api_scopes, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
-use crate::store::{Arg, Filter, clients};
+use crate::store::{Arg, Conn, Filter, clients};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
 use keyward_api::envelope::Paged;
 use keyward_api::oauth::SigningAlg;
@@ -82,6 +82,20 @@ fn check(client: &Client) -> Result<()> {
     Ok(())
 }
 
+/// Every allowed scope must mean something in the tenant: an identity
+/// resource, an API scope, or a Keyward permission.
+async fn check_scopes(conn: &mut Conn, tenant: i64, client: &Client) -> Result<()> {
+    let known = api_scopes::known(conn, tenant).await?;
+    if let Some(unknown) = client.allowed_scopes.iter().find(|s| !api_scopes::resolves(&known, &s.scope)) {
+        return Err(Error::Invalid(format!(
+            "`allowedScopes` names {:?}, which is neither an identity resource, an API scope nor a Keyward permission \
+             of this tenant; create the API scope first",
+            unknown.scope
+        )));
+    }
+    Ok(())
+}
+
 fn not_found(id: i64) -> Error {
     Error::NotFound(format!("client {id} does not exist"))
 }
@@ -140,6 +154,7 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
     check(&client)?;
     let secret = client.require_client_secret.then(|| secret.unwrap_or_else(secret::generate));
     let mut tx = app.store.begin().await?;
+    check_scopes(&mut tx, tenant, &client).await?;
     let id = clients::insert(&mut tx, tenant, &client).await?;
     if let Some(secret) = &secret {
         clients::add_secret(&mut tx, id, &secret::digest(secret), "generated at creation").await?;
@@ -184,6 +199,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
         ..current
     };
     check(&client)?;
+    check_scopes(&mut tx, caller.tenant.id, &client).await?;
     clients::save(&mut tx, &client).await?;
     let saved = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;

@@ -4,7 +4,7 @@
 use super::{Caller, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::store::{Arg, Conn, Filter, identity_resources};
+use crate::store::{Arg, Conn, Filter, api_scopes, identity_resources};
 use keyward_api::envelope::Paged;
 use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceClaim, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
@@ -63,6 +63,14 @@ fn check(resource: &IdentityResource) -> Result<()> {
     Ok(())
 }
 
+/// A scope name must mean one thing: refuse one an API scope already has.
+async fn check_unclaimed(conn: &mut Conn, tenant: i64, name: &str) -> Result<()> {
+    if api_scopes::by_name(conn, tenant, name).await?.is_some() {
+        return Err(Error::Conflict(format!("`{name}` is already the name of an API scope")));
+    }
+    Ok(())
+}
+
 fn not_found(id: i64) -> Error {
     Error::NotFound(format!("identity resource {id} does not exist"))
 }
@@ -100,6 +108,7 @@ pub async fn create(app: &App, caller: &Caller, body: IdentityResourceCreate) ->
     };
     check(&resource)?;
     let mut tx = app.store.begin().await?;
+    check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
     let id = identity_resources::insert(&mut tx, caller.tenant.id, &resource).await?;
     tx.commit().await?;
     Ok(id)
@@ -115,6 +124,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: IdentityResourceU
     if current.non_editable {
         return Err(fixed());
     }
+    let renamed = body.name.as_ref().is_some_and(|n| *n != current.name);
     let resource = IdentityResource {
         name: body.name.unwrap_or(current.name),
         display_name: body.display_name.unwrap_or(current.display_name),
@@ -128,6 +138,9 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: IdentityResourceU
         ..current
     };
     check(&resource)?;
+    if renamed {
+        check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
+    }
     identity_resources::save(&mut tx, &resource).await?;
     let saved = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;

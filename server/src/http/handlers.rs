@@ -7,11 +7,16 @@ use crate::app::App;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{consents, given, points, qr, required, settings};
-use crate::domain::{clients, identity_resources, roles, tenants, users};
+use crate::domain::{api_resources, api_scopes, clients, identity_resources, roles, tenants, users};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
 use keyward_api::KeywardApi;
+use keyward_api::api_resource::{
+    ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
+    ApiResourceListQuery, ApiResourceSecretCreate, ApiResourceSecretCreated, ApiResourceSecretPath, ApiResourceUpdate,
+};
+use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
 use keyward_api::app_user::{
     AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
@@ -355,6 +360,137 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(identity_resources::delete(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn api_resource_list(
+        rqctx: Ctx,
+        query: Query<ApiResourceListQuery>,
+    ) -> Result<HttpResponseOk<Paged<ApiResource>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(api_resources::list(app, &caller, query.into_inner()).await?))
+        })
+        .await
+    }
+
+    async fn api_resource_create(
+        rqctx: Ctx,
+        body: TypedBody<ApiResourceCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseCreated(ApiResult::ok(api_resources::create(app, &caller, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn api_resource_import(
+        rqctx: Ctx,
+        _path: Path<ApiResourceImportPath>,
+        query: Query<ApiResourceImportQuery>,
+        body: TypedBody<serde_json::Value>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let name = query.into_inner().name;
+            Ok(HttpResponseCreated(ApiResult::ok(api_resources::import(app, &caller, name, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn api_resource_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::view(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn api_resource_update(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiResourceUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::update(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn api_resource_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::delete(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn api_resource_secret_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiResourceSecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceSecretCreated>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseCreated(ApiResult::ok(
+                api_resources::add_secret(app, &caller, id, body.into_inner()).await?,
+            )))
+        })
+        .await
+    }
+
+    async fn api_resource_secret_delete(
+        rqctx: Ctx,
+        path: Path<ApiResourceSecretPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let ApiResourceSecretPath { id, secret_id } = path.into_inner();
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::delete_secret(app, &caller, id, secret_id).await?)))
+        })
+        .await
+    }
+
+    async fn api_scope_list(
+        rqctx: Ctx,
+        query: Query<ApiScopeListQuery>,
+    ) -> Result<HttpResponseOk<Paged<ApiScope>>, AdminError> {
+        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(api_scopes::list(app, &caller, query.into_inner()).await?)))
+            .await
+    }
+
+    async fn api_scope_create(
+        rqctx: Ctx,
+        body: TypedBody<ApiScopeCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseCreated(ApiResult::ok(api_scopes::create(app, &caller, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn api_scope_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_scopes::view(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn api_scope_update(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiScopeUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseOk(ApiResult::ok(api_scopes::update(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn api_scope_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_scopes::delete(app, &caller, path.into_inner().id).await?)))
         })
         .await
     }

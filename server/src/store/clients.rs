@@ -255,3 +255,18 @@ pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str)
         .await?;
     Ok(())
 }
+
+/// Every client of `tenant` as its `client_id` and allowed scope names: for
+/// checking which clients name a scope.
+pub async fn allowed_scopes(conn: &mut Conn, tenant: i64) -> Result<Vec<(String, Vec<String>)>> {
+    let rows = sqlx::query("SELECT client_id, scopes FROM clients WHERE tenant_id = $1 ORDER BY client_id")
+        .bind(tenant)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let scopes: Vec<keyward_api::client::ClientScope> = from_json(&r.try_get::<String, _>("scopes")?)?;
+            Ok((r.try_get("client_id")?, scopes.into_iter().map(|s| s.scope).collect()))
+        })
+        .collect()
+}

@@ -100,6 +100,15 @@ pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<IdentityResourc
     rows.iter().map(from_row).collect()
 }
 
+/// The names of every identity resource of `tenant`, enabled or not.
+pub async fn names(conn: &mut Conn, tenant: i64) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT name FROM identity_resources WHERE tenant_id = $1 ORDER BY id")
+        .bind(tenant)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
+}
+
 /// Tenants with no identity resource at all (made before they existed).
 pub async fn tenants_without(conn: &mut Conn) -> Result<Vec<i64>> {
     let rows = sqlx::query(

@@ -3,6 +3,8 @@
 //! query is written once. Migrations are kept per dialect.
 
 pub mod access_tokens;
+pub mod api_resources;
+pub mod api_scopes;
 pub mod app_codes;
 pub mod clients;
 pub mod codes;

@@ -1,0 +1,184 @@
+//! API scopes: the permissions a tenant's protected APIs define. Clients'
+//! `allowedScopes` and API resources name them, so a named scope can be
+//! neither renamed nor deleted.
+
+use super::{Caller, list, validate};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
+use keyward_api::access::is_permission;
+use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
+use keyward_api::envelope::Paged;
+use std::collections::HashSet;
+
+const SORTABLE: &[(&str, &str)] =
+    &[("id", "id"), ("name", "name"), ("created", "created_at"), ("updated", "updated_at")];
+
+/// The scope names a client of `tenant` may be allowed besides Keyward's
+/// permissions: its identity resources and API scopes.
+pub async fn known(conn: &mut Conn, tenant: i64) -> Result<HashSet<String>> {
+    let mut names: HashSet<String> = identity_resources::names(conn, tenant).await?.into_iter().collect();
+    names.extend(api_scopes::names(conn, tenant).await?);
+    Ok(names)
+}
+
+/// Whether `scope` means something in a tenant whose [`known`] names are
+/// `known`: one of them, or a Keyward admin permission (`isms.*`,
+/// `oauthapp.*` and their wildcards — the built-in API whose audience is the
+/// issuer).
+pub fn resolves(known: &HashSet<String>, scope: &str) -> bool {
+    is_permission(scope) || known.contains(scope)
+}
+
+/// The checks a scope's fields must pass on their own.
+pub(super) fn check(scope: &ApiScope) -> Result<()> {
+    validate::token("name", &scope.name, 200)?;
+    if is_permission(&scope.name) {
+        return Err(Error::Invalid(format!(
+            "`name` {:?} is a Keyward permission (`isms.…`, `oauthapp.…`), which cannot be an API scope",
+            scope.name
+        )));
+    }
+    validate::length("displayName", &scope.display_name, 0, 200)?;
+    validate::length("description", &scope.description, 0, 1000)?;
+    for claim in &scope.user_claims {
+        validate::token("userClaims[].type", &claim.claim_type, 200)?;
+    }
+    validate::distinct("userClaims", scope.user_claims.iter().map(|c| c.claim_type.as_str()))?;
+    for p in &scope.properties {
+        validate::length("properties[].key", &p.key, 1, 200)?;
+    }
+    Ok(())
+}
+
+/// Refuses a name an identity resource of the tenant already has: a scope
+/// name must mean one thing.
+pub(super) async fn check_unclaimed(conn: &mut Conn, tenant: i64, name: &str) -> Result<()> {
+    if identity_resources::names(conn, tenant).await?.iter().any(|n| n == name) {
+        return Err(Error::Conflict(format!("`{name}` is already the name of an identity resource")));
+    }
+    Ok(())
+}
+
+/// Who names scope `name` in `tenant` ("the allowedScopes of clients `a`
+/// and API resources `b`"), or `None` if no one does.
+async fn references(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<String>> {
+    let clients: Vec<String> = clients::allowed_scopes(conn, tenant)
+        .await?
+        .into_iter()
+        .filter(|(_, scopes)| scopes.iter().any(|s| s == name))
+        .map(|(client_id, _)| client_id)
+        .collect();
+    let resources = api_resources::containing(conn, tenant, name).await?;
+    let mut parts = Vec::new();
+    if !clients.is_empty() {
+        parts.push(format!("the allowedScopes of clients {}", quoted(&clients)));
+    }
+    if !resources.is_empty() {
+        parts.push(format!("API resources {}", quoted(&resources)));
+    }
+    Ok((!parts.is_empty()).then(|| parts.join(" and ")))
+}
+
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("API scope {id} does not exist"))
+}
+
+/// A new scope from a create body, defaults applied.
+pub(super) fn from_create(body: ApiScopeCreate) -> ApiScope {
+    ApiScope {
+        id: 0,
+        display_name: body.display_name.unwrap_or_else(|| body.name.clone()),
+        name: body.name,
+        description: body.description.unwrap_or_default(),
+        enabled: body.enabled.unwrap_or(true),
+        required: body.required.unwrap_or(false),
+        emphasize: body.emphasize.unwrap_or(false),
+        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(true),
+        user_claims: body.user_claims,
+        properties: body.properties,
+        created: Default::default(),
+        updated: Default::default(),
+    }
+}
+
+pub async fn list(app: &App, caller: &Caller, query: ApiScopeListQuery) -> Result<Paged<ApiScope>> {
+    let page = list::page(&query.list(), SORTABLE)?;
+    let mut filter =
+        list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
+    if let Some(name) = query.name.filter(|n| !n.is_empty()) {
+        filter = filter.and("name = ?", Arg::Text(name));
+    }
+    let (total, mut items) = api_scopes::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    for scope in &mut items {
+        if !query.expand_properties.unwrap_or(false) {
+            scope.properties.clear();
+        }
+        if !query.expand_claims.unwrap_or(false) {
+            scope.user_claims.clear();
+        }
+    }
+    Ok(Paged::ok(total, page.skip, page.take, items))
+}
+
+pub async fn create(app: &App, caller: &Caller, body: ApiScopeCreate) -> Result<i64> {
+    let scope = from_create(body);
+    check(&scope)?;
+    let mut tx = app.store.begin().await?;
+    check_unclaimed(&mut tx, caller.tenant.id, &scope.name).await?;
+    let id = api_scopes::insert(&mut tx, caller.tenant.id, &scope).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<ApiScope> {
+    api_scopes::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+}
+
+pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -> Result<ApiScope> {
+    let tenant = caller.tenant.id;
+    let mut tx = app.store.begin().await?;
+    api_scopes::lock(&mut tx, tenant, id).await?;
+    let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
+    let old_name = current.name.clone();
+    let scope = ApiScope {
+        name: body.name.unwrap_or(current.name),
+        display_name: body.display_name.unwrap_or(current.display_name),
+        description: body.description.unwrap_or(current.description),
+        enabled: body.enabled.unwrap_or(current.enabled),
+        required: body.required.unwrap_or(current.required),
+        emphasize: body.emphasize.unwrap_or(current.emphasize),
+        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(current.show_in_discovery_document),
+        user_claims: body.user_claims.unwrap_or(current.user_claims),
+        properties: body.properties.unwrap_or(current.properties),
+        ..current
+    };
+    check(&scope)?;
+    if scope.name != old_name {
+        if let Some(users) = references(&mut tx, tenant, &old_name).await? {
+            return Err(Error::Conflict(format!("API scope `{old_name}` cannot be renamed: it is named by {users}")));
+        }
+        check_unclaimed(&mut tx, tenant, &scope.name).await?;
+    }
+    api_scopes::save(&mut tx, &scope).await?;
+    let saved = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let tenant = caller.tenant.id;
+    let mut tx = app.store.begin().await?;
+    api_scopes::lock(&mut tx, tenant, id).await?;
+    let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
+    if let Some(users) = references(&mut tx, tenant, &current.name).await? {
+        return Err(Error::Conflict(format!("API scope `{}` cannot be deleted: it is named by {users}", current.name)));
+    }
+    api_scopes::delete(&mut tx, tenant, id).await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,324 @@
+//! API resources of a tenant, the API scopes each contains, and their hashed
+//! secrets.
+
+use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use crate::crypto::secret;
+use crate::error::{Result, UniqueAs};
+use keyward_api::api_resource::{ApiResource, ApiResourceScope, ApiResourceSecretInfo};
+use keyward_api::oauth::SigningAlg;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe, Row};
+use std::collections::HashMap;
+
+const COLUMNS: &str = "id, name, display_name, description, enabled, show_in_discovery, signing_alg, user_claims, \
+    properties, non_editable, created_at, updated_at";
+
+fn taken(resource: &ApiResource) -> String {
+    format!("an API resource named `{}` already exists", resource.name)
+}
+
+/// A resource from its row; its scopes and secrets are read separately.
+fn from_row(row: &AnyRow) -> Result<ApiResource> {
+    let yes = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? != 0) };
+    let alg: Option<String> = row.try_get("signing_alg")?;
+    Ok(ApiResource {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        display_name: row.try_get("display_name")?,
+        description: row.try_get("description")?,
+        enabled: yes("enabled")?,
+        show_in_discovery_document: yes("show_in_discovery")?,
+        allowed_access_token_signing_algorithms: alg.as_deref().and_then(SigningAlg::parse),
+        scopes: Vec::new(),
+        user_claims: from_json(&row.try_get::<String, _>("user_claims")?)?,
+        properties: from_json(&row.try_get::<String, _>("properties")?)?,
+        secrets: Vec::new(),
+        non_editable: yes("non_editable")?,
+        created: to_time(row.try_get("created_at")?),
+        updated: to_time(row.try_get("updated_at")?),
+    })
+}
+
+fn secret_from_row(row: &AnyRow) -> Result<ApiResourceSecretInfo> {
+    Ok(ApiResourceSecretInfo {
+        id: row.try_get("id")?,
+        description: row.try_get("description")?,
+        created: to_time(row.try_get("created_at")?),
+        expiration: row.try_get::<Option<i64>, _>("expires_at")?.map(to_time),
+    })
+}
+
+async fn scopes_of(conn: &mut Conn, id: i64) -> Result<Vec<ApiResourceScope>> {
+    let rows = sqlx::query("SELECT scope FROM api_resource_scopes WHERE resource_id = $1 ORDER BY scope")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(ApiResourceScope { scope: r.try_get("scope")? })).collect()
+}
+
+async fn secrets_of(conn: &mut Conn, id: i64) -> Result<Vec<ApiResourceSecretInfo>> {
+    let rows = sqlx::query(
+        "SELECT id, description, created_at, expires_at FROM api_resource_secrets WHERE resource_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(secret_from_row).collect()
+}
+
+/// A resource with its scopes and secrets.
+async fn complete(conn: &mut Conn, row: &AnyRow) -> Result<ApiResource> {
+    let mut resource = from_row(row)?;
+    resource.scopes = scopes_of(conn, resource.id).await?;
+    resource.secrets = secrets_of(conn, resource.id).await?;
+    Ok(resource)
+}
+
+async fn replace_scopes(conn: &mut Conn, id: i64, scopes: &[ApiResourceScope]) -> Result<()> {
+    sqlx::query("DELETE FROM api_resource_scopes WHERE resource_id = $1").bind(id).execute(&mut *conn).await?;
+    for scope in scopes {
+        add_scope(conn, id, &scope.scope).await?;
+    }
+    Ok(())
+}
+
+const INSERT: &str = "INSERT INTO api_resources (tenant_id, name, display_name, description, enabled, \
+    show_in_discovery, signing_alg, user_claims, properties, non_editable, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+
+/// [`INSERT`] followed by `tail`, with `resource`'s fields bound.
+fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'static, Any, AnyArguments> {
+    sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
+        .bind(tenant)
+        .bind(resource.name.clone())
+        .bind(resource.display_name.clone())
+        .bind(resource.description.clone())
+        .bind(flag(resource.enabled))
+        .bind(flag(resource.show_in_discovery_document))
+        .bind(resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
+        .bind(to_json(&resource.user_claims))
+        .bind(to_json(&resource.properties))
+        .bind(flag(resource.non_editable))
+        .bind(now_ms())
+}
+
+/// Inserts `resource` into `tenant` with its scope links (its id, secrets and
+/// times are ignored); returns its id.
+pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
+    let row =
+        insert_query(tenant, resource, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(resource))?;
+    let id: i64 = row.try_get(0)?;
+    replace_scopes(conn, id, &resource.scopes).await?;
+    Ok(id)
+}
+
+/// The id of the resource of `tenant` named like `resource`, inserting
+/// `resource` (without its scope links) if there is none: safe when replicas
+/// do it at once.
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
+    insert_query(tenant, resource, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+    let row = sqlx::query("SELECT id FROM api_resources WHERE tenant_id = $1 AND name = $2")
+        .bind(tenant)
+        .bind(resource.name.clone())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Writes every field of an existing resource, and its scope links, but not
+/// its secrets.
+pub async fn save(conn: &mut Conn, resource: &ApiResource) -> Result<()> {
+    sqlx::query(
+        "UPDATE api_resources SET name = $1, display_name = $2, description = $3, enabled = $4, \
+         show_in_discovery = $5, signing_alg = $6, user_claims = $7, properties = $8, updated_at = $9 WHERE id = $10",
+    )
+    .bind(resource.name.clone())
+    .bind(resource.display_name.clone())
+    .bind(resource.description.clone())
+    .bind(flag(resource.enabled))
+    .bind(flag(resource.show_in_discovery_document))
+    .bind(resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
+    .bind(to_json(&resource.user_claims))
+    .bind(to_json(&resource.properties))
+    .bind(now_ms())
+    .bind(resource.id)
+    .execute(&mut *conn)
+    .await
+    .unique_as(|_| taken(resource))?;
+    replace_scopes(conn, resource.id, &resource.scopes).await
+}
+
+/// Links API scope `scope` to resource row `id`; linking twice is a no-op.
+pub async fn add_scope(conn: &mut Conn, id: i64, scope: &str) -> Result<()> {
+    sqlx::query("INSERT INTO api_resource_scopes (resource_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(id)
+        .bind(scope.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<ApiResource>> {
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM api_resources WHERE tenant_id = $1 AND id = $2")))
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some(row) => Ok(Some(complete(conn, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<ApiResource>> {
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM api_resources WHERE tenant_id = $1 AND name = $2")))
+            .bind(tenant)
+            .bind(name.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some(row) => Ok(Some(complete(conn, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The enabled API resources of `tenant`, oldest first, with their scope
+/// names, user claims, algorithm and secrets' metadata — in three queries,
+/// since the token endpoint asks for them.
+pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<ApiResource>> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM api_resources WHERE tenant_id = $1 AND enabled = 1 ORDER BY id"
+    )))
+    .bind(tenant)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut scopes: HashMap<i64, Vec<ApiResourceScope>> = HashMap::new();
+    for row in sqlx::query(
+        "SELECT s.resource_id, s.scope FROM api_resource_scopes s JOIN api_resources r ON r.id = s.resource_id \
+         WHERE r.tenant_id = $1 ORDER BY s.scope",
+    )
+    .bind(tenant)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        scopes.entry(row.try_get("resource_id")?).or_default().push(ApiResourceScope { scope: row.try_get("scope")? });
+    }
+    let mut secrets: HashMap<i64, Vec<ApiResourceSecretInfo>> = HashMap::new();
+    for row in sqlx::query(
+        "SELECT s.id, s.resource_id, s.description, s.created_at, s.expires_at FROM api_resource_secrets s \
+         JOIN api_resources r ON r.id = s.resource_id WHERE r.tenant_id = $1 ORDER BY s.id",
+    )
+    .bind(tenant)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        secrets.entry(row.try_get("resource_id")?).or_default().push(secret_from_row(&row)?);
+    }
+    rows.iter()
+        .map(|row| {
+            let mut resource = from_row(row)?;
+            resource.scopes = scopes.remove(&resource.id).unwrap_or_default();
+            resource.secrets = secrets.remove(&resource.id).unwrap_or_default();
+            Ok(resource)
+        })
+        .collect()
+}
+
+/// The enabled resource `name` of `tenant` if `presented` is one of its
+/// unexpired secrets (compared in constant time), else `None`.
+pub async fn authenticate(conn: &mut Conn, tenant: i64, name: &str, presented: &str) -> Result<Option<ApiResource>> {
+    let Some(resource) = by_name(conn, tenant, name).await?.filter(|r| r.enabled) else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    let rows = sqlx::query("SELECT sha256, expires_at FROM api_resource_secrets WHERE resource_id = $1")
+        .bind(resource.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut matched = false;
+    for row in &rows {
+        let live = row.try_get::<Option<i64>, _>("expires_at")?.is_none_or(|at| at > now);
+        // Every digest is compared, so timing does not tell which one matched.
+        matched |= secret::matches(presented, &row.try_get::<String, _>("sha256")?) && live;
+    }
+    Ok(matched.then_some(resource))
+}
+
+/// Names of the resources of `tenant` that contain API scope `scope`.
+pub async fn containing(conn: &mut Conn, tenant: i64, scope: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT r.name FROM api_resources r JOIN api_resource_scopes s ON s.resource_id = r.id \
+         WHERE r.tenant_id = $1 AND s.scope = $2 ORDER BY r.name",
+    )
+    .bind(tenant)
+    .bind(scope.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
+}
+
+/// Stores the SHA-256 digest (hex) of a new secret of resource row `id`;
+/// returns the secret's id.
+pub async fn add_secret(
+    conn: &mut Conn,
+    id: i64,
+    sha256_hex: &str,
+    description: &str,
+    expires_at: Option<i64>,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO api_resource_secrets (resource_id, sha256, description, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(id)
+    .bind(sha256_hex.to_string())
+    .bind(description.to_string())
+    .bind(now_ms())
+    .bind(expires_at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+pub async fn delete_secret(conn: &mut Conn, id: i64, secret_id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM api_resource_secrets WHERE resource_id = $1 AND id = $2")
+        .bind(id)
+        .bind(secret_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM api_resources WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// One page of resources with their secrets; scopes only if `with_scopes`.
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page, with_scopes: bool) -> Result<(i64, Vec<ApiResource>)> {
+    let (total, rows) = super::page(conn, COLUMNS, "api_resources", filter, page).await?;
+    let mut resources = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut resource = from_row(row)?;
+        if with_scopes {
+            resource.scopes = scopes_of(conn, resource.id).await?;
+        }
+        resource.secrets = secrets_of(conn, resource.id).await?;
+        resources.push(resource);
+    }
+    Ok((total, resources))
+}
+
+/// Tenants that have at least one client: the only ones whose clients can
+/// name scopes that no longer resolve.
+pub async fn tenants_with_clients(conn: &mut Conn) -> Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT DISTINCT tenant_id FROM clients ORDER BY tenant_id").fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get("tenant_id")?)).collect()
+}

@@ -1,0 +1,167 @@
+//! API scopes of a tenant.
+
+use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use crate::error::{Result, UniqueAs};
+use keyward_api::api_scope::ApiScope;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe, Row};
+
+const COLUMNS: &str = "id, name, display_name, description, enabled, required, emphasize, show_in_discovery, \
+    user_claims, properties, created_at, updated_at";
+
+fn taken(scope: &ApiScope) -> String {
+    format!("an API scope named `{}` already exists", scope.name)
+}
+
+fn from_row(row: &AnyRow) -> Result<ApiScope> {
+    let yes = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? != 0) };
+    Ok(ApiScope {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        display_name: row.try_get("display_name")?,
+        description: row.try_get("description")?,
+        enabled: yes("enabled")?,
+        required: yes("required")?,
+        emphasize: yes("emphasize")?,
+        show_in_discovery_document: yes("show_in_discovery")?,
+        user_claims: from_json(&row.try_get::<String, _>("user_claims")?)?,
+        properties: from_json(&row.try_get::<String, _>("properties")?)?,
+        created: to_time(row.try_get("created_at")?),
+        updated: to_time(row.try_get("updated_at")?),
+    })
+}
+
+const INSERT: &str = "INSERT INTO api_scopes (tenant_id, name, display_name, description, enabled, required, \
+    emphasize, show_in_discovery, user_claims, properties, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+
+/// [`INSERT`] followed by `tail`, with `scope`'s fields bound.
+fn insert_query(tenant: i64, scope: &ApiScope, tail: &str) -> Query<'static, Any, AnyArguments> {
+    sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
+        .bind(tenant)
+        .bind(scope.name.clone())
+        .bind(scope.display_name.clone())
+        .bind(scope.description.clone())
+        .bind(flag(scope.enabled))
+        .bind(flag(scope.required))
+        .bind(flag(scope.emphasize))
+        .bind(flag(scope.show_in_discovery_document))
+        .bind(to_json(&scope.user_claims))
+        .bind(to_json(&scope.properties))
+        .bind(now_ms())
+}
+
+/// Inserts `scope` into `tenant` (its id and times are ignored); returns its id.
+pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<i64> {
+    let row = insert_query(tenant, scope, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
+    Ok(row.try_get(0)?)
+}
+
+/// Inserts `scope` into `tenant` unless a scope of that name exists (then
+/// nothing changes): safe when replicas do it at once.
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<()> {
+    insert_query(tenant, scope, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Writes every field of an existing scope but its id and creation time.
+pub async fn save(conn: &mut Conn, scope: &ApiScope) -> Result<()> {
+    sqlx::query(
+        "UPDATE api_scopes SET name = $1, display_name = $2, description = $3, enabled = $4, required = $5, \
+         emphasize = $6, show_in_discovery = $7, user_claims = $8, properties = $9, updated_at = $10 WHERE id = $11",
+    )
+    .bind(scope.name.clone())
+    .bind(scope.display_name.clone())
+    .bind(scope.description.clone())
+    .bind(flag(scope.enabled))
+    .bind(flag(scope.required))
+    .bind(flag(scope.emphasize))
+    .bind(flag(scope.show_in_discovery_document))
+    .bind(to_json(&scope.user_claims))
+    .bind(to_json(&scope.properties))
+    .bind(now_ms())
+    .bind(scope.id)
+    .execute(&mut *conn)
+    .await
+    .unique_as(|_| taken(scope))?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<ApiScope>> {
+    let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM api_scopes WHERE tenant_id = $1 AND id = $2")))
+        .bind(tenant)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<ApiScope>> {
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM api_scopes WHERE tenant_id = $1 AND name = $2")))
+            .bind(tenant)
+            .bind(name.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// `clause` on PostgreSQL, where write transactions run side by side;
+/// nothing on SQLite, whose `BEGIN IMMEDIATE` already serializes writers
+/// (and which has no row locks).
+fn on_postgres(conn: &Conn, clause: &str) -> String {
+    if conn.backend_name() == "PostgreSQL" { clause.to_string() } else { String::new() }
+}
+
+/// The names of every API scope of `tenant`, enabled or not. In a
+/// transaction the rows stay share-locked until it ends, so a scope that a
+/// new reference (client, resource) relies on cannot be deleted meanwhile.
+pub async fn names(conn: &mut Conn, tenant: i64) -> Result<Vec<String>> {
+    let lock = on_postgres(conn, " FOR SHARE");
+    let rows =
+        sqlx::query(AssertSqlSafe(format!("SELECT name FROM api_scopes WHERE tenant_id = $1 ORDER BY id{lock}")))
+            .bind(tenant)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
+}
+
+/// Locks scope `id` of `tenant` for the rest of the transaction, before its
+/// references are checked for a rename or deletion.
+pub async fn lock(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
+    let lock = on_postgres(conn, " FOR UPDATE");
+    if !lock.is_empty() {
+        sqlx::query(AssertSqlSafe(format!("SELECT id FROM api_scopes WHERE tenant_id = $1 AND id = $2{lock}")))
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The enabled API scopes of `tenant`, oldest first.
+pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<ApiScope>> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM api_scopes WHERE tenant_id = $1 AND enabled = 1 ORDER BY id"
+    )))
+    .bind(tenant)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM api_scopes WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<ApiScope>)> {
+    let (total, rows) = super::page(conn, COLUMNS, "api_scopes", filter, page).await?;
+    Ok((total, rows.iter().map(from_row).collect::<Result<_>>()?))
+}
