@@ -4,13 +4,13 @@ use crate::cache::TtlCache;
 use crate::config::Settings;
 use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
 use crate::delivery::Delivery;
-use crate::domain::oauth::audience::Resource;
+use crate::domain::oauth::audience::{Catalog, Resource};
 use crate::domain::oauth::deny_list::DenyList;
 use crate::domain::oauth::mint::AccessClaims;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::store::clients::{self, SecretDigest};
-use crate::store::{Store, tenants, tenants::TenantRef};
+use crate::store::{Store, api_resources, tenants, tenants::TenantRef};
 use keyward_api::client::Client;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -49,8 +49,8 @@ pub struct App {
     /// Apps of the end-user API — the client and its settings JSON — by
     /// (tenant, numeric id): every end-user request names one.
     app_cache: TtlCache<(i64, i64), (Client, String)>,
-    /// Enabled API resources by tenant: every token issuance reads them.
-    resource_cache: TtlCache<i64, Arc<Vec<Resource>>>,
+    /// API resources by tenant: every token issuance reads them.
+    catalog_cache: TtlCache<i64, Arc<Catalog>>,
     /// Set once the listener is bound (the default issuer names its address).
     issuer: OnceLock<String>,
     /// The committed OpenAPI document, served at `/openapi.json`.
@@ -87,7 +87,7 @@ impl App {
             tenant_cache: TtlCache::new(CACHE_TTL),
             client_cache: TtlCache::new(CACHE_TTL),
             app_cache: TtlCache::new(CACHE_TTL),
-            resource_cache: TtlCache::new(CACHE_TTL),
+            catalog_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),
             openapi: OPENAPI_DOCUMENT,
         }))
@@ -189,18 +189,29 @@ impl App {
         self.app_cache.clear();
     }
 
-    /// The enabled API resources of `tenant`.
-    pub async fn api_resources(&self, tenant: i64) -> Result<Arc<Vec<Resource>>> {
-        if let Some(found) = self.resource_cache.get(&tenant) {
+    /// The API resources of `tenant` as token issuance sees them.
+    pub async fn catalog(&self, tenant: i64) -> Result<Arc<Catalog>> {
+        if let Some(found) = self.catalog_cache.get(&tenant) {
             return Ok(found);
         }
-        let found: Arc<Vec<Resource>> = Arc::new(Vec::new());
-        self.resource_cache.put(tenant, found.clone());
+        let mut conn = self.store.conn().await?;
+        let resources = api_resources::enabled(&mut conn, tenant)
+            .await?
+            .into_iter()
+            .map(|r| Resource {
+                name: r.name,
+                scopes: r.scopes.into_iter().map(|s| s.scope).collect(),
+                alg: r.allowed_access_token_signing_algorithms,
+            })
+            .collect();
+        let withheld = api_resources::withheld_scopes(&mut conn, tenant).await?;
+        let found = Arc::new(Catalog { resources, withheld });
+        self.catalog_cache.put(tenant, found.clone());
         Ok(found)
     }
 
-    /// Forgets cached API resources after they change here.
-    pub fn forget_api_resources(&self) {
-        self.resource_cache.clear();
+    /// Forgets cached API resources after resources or scopes change here.
+    pub fn forget_catalog(&self) {
+        self.catalog_cache.clear();
     }
 }

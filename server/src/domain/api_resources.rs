@@ -104,6 +104,7 @@ pub async fn create(app: &App, caller: &Caller, body: ApiResourceCreate) -> Resu
     check_scopes(&mut tx, caller.tenant.id, &resource).await?;
     let created = insert_with_secret(&mut tx, caller.tenant.id, &resource).await?;
     tx.commit().await?;
+    app.forget_catalog();
     Ok(created)
 }
 
@@ -134,6 +135,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiResourceUpdate
     api_resources::save(&mut tx, &resource).await?;
     let saved = api_resources::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
+    app.forget_catalog();
     Ok(saved)
 }
 
@@ -143,6 +145,7 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
         return Err(not_found(id));
     }
     tx.commit().await?;
+    app.forget_catalog();
     Ok(id)
 }
 
@@ -276,6 +279,7 @@ pub async fn import(app: &App, caller: &Caller, name: Option<String>, document: 
     }
     let created = insert_with_secret(&mut tx, tenant, &resource).await?;
     tx.commit().await?;
+    app.forget_catalog();
     Ok(created)
 }
 

@@ -132,6 +132,7 @@ pub async fn create(app: &App, caller: &Caller, body: ApiScopeCreate) -> Result<
     check_unclaimed(&mut tx, caller.tenant.id, &scope.name).await?;
     let id = api_scopes::insert(&mut tx, caller.tenant.id, &scope).await?;
     tx.commit().await?;
+    app.forget_catalog();
     Ok(id)
 }
 
@@ -167,6 +168,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -
     api_scopes::save(&mut tx, &scope).await?;
     let saved = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
+    app.forget_catalog();
     Ok(saved)
 }
 
@@ -180,5 +182,6 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     }
     api_scopes::delete(&mut tx, tenant, id).await?;
     tx.commit().await?;
+    app.forget_catalog();
     Ok(id)
 }

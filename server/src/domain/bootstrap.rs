@@ -58,6 +58,7 @@ pub async fn adopt_legacy_scopes(app: &App) -> Result<()> {
         }
         tx.commit().await?;
     }
+    app.forget_catalog();
     Ok(())
 }
 

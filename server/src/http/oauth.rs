@@ -9,8 +9,8 @@ use crate::domain::oauth::authorize::{self, ConsentAnswer, Outcome};
 use crate::domain::oauth::logout::{self, LoggedOut};
 use crate::domain::oauth::{bearer, client_auth, login, mobile, scopes, token};
 use crate::error::{Error, Refusal, Result};
-use crate::store::identity_resources;
 use crate::store::tenants::TenantRef;
+use crate::store::{api_scopes, identity_resources};
 use base64::Engine;
 use dropshot::Body;
 use http::{Response, StatusCode};
@@ -26,12 +26,15 @@ use std::future::Future;
 pub async fn metadata(app: &App, tenant: &TenantRef) -> Result<ServerMetadata> {
     let issuer = tenant.issuer.clone();
     let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let identity: Vec<_> = identity_resources::enabled(&mut *app.store.conn().await?, tenant.id)
+    let mut conn = app.store.conn().await?;
+    let identity: Vec<_> = identity_resources::enabled(&mut conn, tenant.id)
         .await?
         .into_iter()
         .filter(|r| r.show_in_discovery_document)
         .collect();
     let mut scopes_supported: Vec<String> = identity.iter().map(|r| r.name.clone()).collect();
+    let api = api_scopes::enabled(&mut conn, tenant.id).await?;
+    scopes_supported.extend(api.into_iter().filter(|s| s.show_in_discovery_document).map(|s| s.name));
     scopes_supported.extend(strings(keyward_api::access::ADMIN_SCOPES));
     Ok(ServerMetadata {
         authorization_endpoint: format!("{issuer}/oauth/authorize"),

@@ -247,6 +247,20 @@ pub async fn authenticate(conn: &mut Conn, tenant: i64, name: &str, presented: &
     Ok(matched.then_some(resource))
 }
 
+/// API scopes of `tenant` that tokens may not carry: disabled ones, and
+/// those every resource containing them is disabled.
+pub async fn withheld_scopes(conn: &mut Conn, tenant: i64) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT name FROM api_scopes WHERE tenant_id = $1 AND enabled = 0 \
+         UNION SELECT s.scope AS name FROM api_resource_scopes s JOIN api_resources r ON r.id = s.resource_id \
+         WHERE r.tenant_id = $1 GROUP BY s.scope HAVING MAX(r.enabled) = 0",
+    )
+    .bind(tenant)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
+}
+
 /// Names of the resources of `tenant` that contain API scope `scope`.
 pub async fn containing(conn: &mut Conn, tenant: i64, scope: &str) -> Result<Vec<String>> {
     let rows = sqlx::query(

@@ -27,6 +27,15 @@ impl Resource {
     }
 }
 
+/// What token issuance needs to know of a tenant's API resources.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// The enabled resources.
+    pub resources: Vec<Resource>,
+    /// API scopes no token may carry (disabled, or only in disabled resources).
+    pub withheld: Vec<String>,
+}
+
 /// The scope and audience of one access token, and the algorithm its
 /// resource asks for.
 #[derive(Debug, Clone)]
@@ -43,10 +52,13 @@ fn belongs(tenant: &TenantRef, resources: &[Resource], name: &str, scope: &str) 
 }
 
 /// The target of a token granting `scope` (space-separated), narrowed to
-/// the API resource named `resource` when one is asked for.
+/// the API resource named `resource` when one is asked for. Withheld API
+/// scopes are left out (RFC 6749 §3.3 lets the server grant less; the
+/// response's `scope` says what was granted).
 pub async fn target(app: &App, tenant: &TenantRef, scope: &str, resource: Option<&str>) -> Result<Target, Refusal> {
-    let resources = app.api_resources(tenant.id).await?;
-    Ok(resolve(tenant, &resources, scope, resource)?)
+    let catalog = app.catalog(tenant.id).await?;
+    let granted: Vec<&str> = scope.split_whitespace().filter(|s| !catalog.withheld.iter().any(|w| w == s)).collect();
+    Ok(resolve(tenant, &catalog.resources, &granted.join(" "), resource)?)
 }
 
 /// RFC 8707 at the authorization endpoint: the requested scopes keep the

@@ -8,7 +8,7 @@ use crate::crypto::secret;
 use crate::error::Result;
 use crate::store::grants::{self, Code};
 use crate::store::sessions::Session;
-use crate::store::{consents, identity_resources, now_ms, tenants::TenantRef};
+use crate::store::{api_scopes, consents, identity_resources, now_ms, tenants::TenantRef};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthErrorCode;
 use keyward_api::oauth::AuthorizeRequest;
@@ -157,8 +157,8 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
         Err(e) => return stop(&validated, InvalidScope, e.error_description.as_deref().unwrap_or("invalid scope")),
     };
     if let Some(resource) = validated.request.resource.clone() {
-        let resources = app.api_resources(tenant.id).await?;
-        validated.scopes = match audience::narrow_request(tenant, &resources, &validated.scopes, &resource) {
+        let catalog = app.catalog(tenant.id).await?;
+        validated.scopes = match audience::narrow_request(tenant, &catalog.resources, &validated.scopes, &resource) {
             Ok(scopes) => scopes,
             Err(e) => {
                 return stop(&validated, InvalidTarget, e.error_description.as_deref().unwrap_or("invalid resource"));
@@ -256,7 +256,8 @@ pub async fn decide(
                     return Ok(v.error(OAuthErrorCode::ConsentRequired, "the user must consent"));
                 }
                 let identity = identity_resources::enabled(&mut conn, tenant.id).await?;
-                let scopes = granted.iter().map(|s| (s.clone(), scopes::describe(&identity, s))).collect();
+                let api = api_scopes::enabled(&mut conn, tenant.id).await?;
+                let scopes = granted.iter().map(|s| (s.clone(), scopes::describe(&identity, &api, s))).collect();
                 return Ok(Outcome::Consent {
                     client_name: v.client_name(),
                     scopes,

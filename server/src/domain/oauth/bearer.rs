@@ -9,12 +9,14 @@ use crate::crypto::secret;
 use crate::domain::Caller;
 use crate::error::{Error, Refusal, Result};
 use crate::store::access_tokens::{self, AccessRecord};
-use crate::store::{Conn, from_json, grants, identity_resources, now_ms, tenants::TenantRef, users};
+use crate::store::{Conn, api_resources, from_json, grants, identity_resources, now_ms, tenants::TenantRef, users};
+use keyward_api::api_resource::ApiResource;
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
 use keyward_api::oauth::{Introspection, TokenTypeHintRequest, UserInfo};
 use keyward_api::user::User;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// Compact JWS tokens have two dots; reference and refresh tokens none.
 fn is_jwt(token: &str) -> bool {
@@ -142,29 +144,80 @@ fn presented(basic: Option<(String, String)>, request: &mut TokenTypeHintRequest
     Presented { basic, client_id: request.client_id.take(), client_secret: request.client_secret.take() }
 }
 
-/// Introspection needs a confidential client: a public client cannot prove
-/// it is the resource server it claims to be.
-async fn confidential_client(app: &App, tenant: &TenantRef, presented: Presented) -> Result<Client, Refusal> {
+/// Who asks at the introspection endpoint.
+enum Introspector {
+    /// A confidential client of the tenant: it learns about any token.
+    Client,
+    /// An API resource, with one of its own secrets: it learns only about
+    /// access tokens meant for it, with the user claims it is released.
+    Resource(Box<ApiResource>),
+}
+
+/// An API resource authenticating with its name and one of its secrets, else
+/// a confidential client: a public client cannot prove it is the resource
+/// server it claims to be.
+async fn introspector(app: &App, tenant: &TenantRef, presented: Presented) -> Result<Introspector, Refusal> {
+    let credentials = match (&presented.basic, &presented.client_id, &presented.client_secret) {
+        (Some((id, secret)), _, None) => Some((id, secret)),
+        (None, Some(id), Some(secret)) => Some((id, secret)),
+        _ => None,
+    };
+    if let Some((name, secret)) = credentials
+        && let Some(resource) =
+            api_resources::authenticate(&mut *app.store.conn().await?, tenant.id, name, secret).await?
+    {
+        return Ok(Introspector::Resource(Box::new(resource)));
+    }
     let client = client_auth::authenticate(app, tenant, presented).await?;
     if !client.require_client_secret {
         return Err(OAuthError::unauthorized_client("public clients cannot introspect tokens").into());
     }
-    Ok(client)
+    Ok(Introspector::Client)
 }
 
-/// RFC 7662: the state of any token of the tenant.
+/// The values of `resource`'s user claims for the user a token names.
+async fn released_claims(
+    app: &App,
+    tenant: &TenantRef,
+    resource: &ApiResource,
+    claims: &AccessClaims,
+) -> Result<BTreeMap<String, Value>> {
+    let mut released = BTreeMap::new();
+    let user = match claims.sub.parse::<i64>() {
+        Ok(id) if claims.sub != claims.client_id && !resource.user_claims.is_empty() => {
+            users::get(&mut *app.store.conn().await?, tenant.id, id).await?
+        }
+        _ => None,
+    };
+    if let Some(user) = user {
+        for claim in &resource.user_claims {
+            if let Some(value) = claim_value(&user, &claim.claim_type) {
+                released.insert(claim.claim_type.clone(), value);
+            }
+        }
+    }
+    Ok(released)
+}
+
+/// RFC 7662: the state of a token of the tenant. An API resource hears
+/// `active: true` only for access tokens whose `aud` names it.
 pub async fn introspect(
     app: &App,
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     mut request: TokenTypeHintRequest,
 ) -> Result<Introspection, Refusal> {
-    confidential_client(app, tenant, presented(basic, &mut request)).await?;
+    let introspector = introspector(app, tenant, presented(basic, &mut request)).await?;
     if request.token.is_empty() {
         return Err(OAuthError::invalid_request("token is required").into());
     }
     let inactive = Introspection::default();
     if let Ok(claims) = access_claims(app, tenant, &request.token).await {
+        let user_claims = match &introspector {
+            Introspector::Resource(resource) if !claims.aud.contains(&resource.name) => return Ok(inactive),
+            Introspector::Resource(resource) => released_claims(app, tenant, resource, &claims).await?,
+            Introspector::Client => BTreeMap::new(),
+        };
         return Ok(Introspection {
             active: true,
             scope: Some(claims.scope),
@@ -178,8 +231,12 @@ pub async fn introspect(
             jti: Some(claims.jti),
             client_id: Some(claims.client_id),
             sub: Some(claims.sub),
-            ..Default::default()
+            user_claims,
         });
+    }
+    if matches!(introspector, Introspector::Resource(_)) {
+        // Refresh tokens are the client's, never an API's business.
+        return Ok(inactive);
     }
     if is_jwt(&request.token) {
         return Ok(inactive);

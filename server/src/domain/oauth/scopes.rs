@@ -4,17 +4,25 @@
 use crate::error::Result;
 use crate::store::{Conn, users};
 use keyward_api::access::{allows_scope, grants, is_permission};
+use keyward_api::api_scope::ApiScope;
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
 use keyward_api::identity_resource::IdentityResource;
 
-/// What the consent page says about `scope`.
-pub fn describe(identity: &[IdentityResource], scope: &str) -> String {
-    match identity.iter().find(|r| r.name == scope) {
-        Some(resource) if !resource.description.is_empty() => resource.description.clone(),
-        Some(resource) => resource.display_name.clone(),
-        None if is_permission(scope) => format!("Administer Keyward: {scope}"),
-        None => format!("Access {scope}"),
+/// What the consent page says about `scope`: an identity resource's
+/// description, an API scope's display name, or a plain wording.
+pub fn describe(identity: &[IdentityResource], api: &[ApiScope], scope: &str) -> String {
+    if let Some(resource) = identity.iter().find(|r| r.name == scope) {
+        return if resource.description.is_empty() {
+            resource.display_name.clone()
+        } else {
+            resource.description.clone()
+        };
+    }
+    match api.iter().find(|s| s.name == scope) {
+        Some(api_scope) if !api_scope.display_name.is_empty() => api_scope.display_name.clone(),
+        _ if is_permission(scope) => format!("Administer Keyward: {scope}"),
+        _ => format!("Access {scope}"),
     }
 }
 
