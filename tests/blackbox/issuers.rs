@@ -6,7 +6,7 @@ use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-on_both_databases!(tenants_are_issuers, tenant_routing_is_guarded);
+on_both_databases!(tenants_are_issuers, tenant_routing_is_guarded, new_tenant_signs_at_every_replica);
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -264,4 +264,43 @@ async fn tenant_routing_is_guarded(server: TestServer) {
         )
         .await;
     assert_eq!(status, 422);
+}
+
+/// A tenant made through one replica issues and publishes keys through
+/// another at once, without waiting for the periodic key reload.
+async fn new_tenant_signs_at_every_replica(server: TestServer) {
+    let other = keyward_server::server::start(keyward_tests::settings(&server.db, &server.sinks))
+        .await
+        .expect("a second replica starts");
+    let root = At::new(&server, server.url.trim_start_matches("http://"));
+    let root_token = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let (status, _) =
+        create_tenant(&root, &root_token, json!({ "name": "Late", "hosts": [{ "hostName": "late.test" }] })).await;
+    assert_eq!(status, 201);
+    let late = At::new(&server, "late.test");
+    let secret = late
+        .create_client(
+            &root_token,
+            json!({ "clientId": "svc", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+                    "allowedScopes": [{ "scope": "isms.client.get" }] }),
+        )
+        .await;
+    let at_other = |path: &str| format!("http://{}{path}", other.address);
+    let http = server.http();
+    let jwks: Value =
+        http.get(at_other("/oauth/jwks")).header("Host", "late.test").send().await.unwrap().json().await.unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2, "{jwks}");
+    let response = http
+        .post(at_other("/oauth/token"))
+        .header("Host", "late.test")
+        .basic_auth("svc", Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let issued: Value = response.json().await.unwrap();
+    let claims = verify(&jwks, issued["access_token"].as_str().unwrap()).expect("signed with a published key");
+    assert_eq!(claims["iss"], "https://late.test");
+    other.stop().await.unwrap();
 }

@@ -185,6 +185,12 @@ async fn insert_keys(
     Ok(())
 }
 
+/// The key of `tenant` that signs with `alg` now.
+fn active(keys: &Keys, tenant: i64, alg: SigningAlg) -> Option<&SigningKey> {
+    let now = now_ms();
+    keys.get(&tenant)?.iter().find(|k| k.alg == alg && k.signs_at(now))
+}
+
 impl KeyRing {
     /// Loads the published keys and gives every tenant lacking a signing key
     /// of an algorithm one that signs at once.
@@ -239,18 +245,31 @@ impl KeyRing {
         self.keys.read().expect("key ring lock").clone()
     }
 
-    /// The public keys of `tenant`, for its JWKS.
-    pub fn jwks(&self, tenant: i64) -> Vec<Jwk> {
-        self.snapshot().get(&tenant).map(|keys| keys.iter().map(|k| k.jwk.clone()).collect()).unwrap_or_default()
+    /// The public keys of `tenant`, for its JWKS; read first if this replica
+    /// has none for it yet (the tenant was made through another replica).
+    pub async fn jwks(&self, tenant: i64) -> anyhow::Result<Vec<Jwk>> {
+        if !self.snapshot().contains_key(&tenant) {
+            self.reload().await?;
+        }
+        Ok(self.snapshot().get(&tenant).map(|keys| keys.iter().map(|k| k.jwk.clone()).collect()).unwrap_or_default())
     }
 
-    /// Signs `claims` as a compact JWS of `tenant` with `alg` and header `typ`.
-    pub fn sign<C: Serialize>(&self, tenant: i64, alg: SigningAlg, typ: &str, claims: &C) -> anyhow::Result<String> {
-        let keys = self.snapshot();
-        let now = now_ms();
-        let key = keys
-            .get(&tenant)
-            .and_then(|keys| keys.iter().find(|k| k.alg == alg && k.signs_at(now)))
+    /// Signs `claims` as a compact JWS of `tenant` with `alg` and header
+    /// `typ`. A tenant this replica has no key for yet (made through another
+    /// replica) has its keys read first.
+    pub async fn sign<C: Serialize>(
+        &self,
+        tenant: i64,
+        alg: SigningAlg,
+        typ: &str,
+        claims: &C,
+    ) -> anyhow::Result<String> {
+        let mut keys = self.snapshot();
+        if active(&keys, tenant, alg).is_none() {
+            self.reload().await?;
+            keys = self.snapshot();
+        }
+        let key = active(&keys, tenant, alg)
             .with_context(|| format!("tenant {tenant} has no active {} key", alg.as_str()))?;
         let mut header = Header::new(jose(alg));
         header.typ = Some(typ.into());

@@ -86,7 +86,11 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn oauth_jwks(rqctx: Ctx) -> Result<HttpResponseOk<Jwks>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(Jwks { keys: app.keys.jwks(tenant(&rqctx).await?.id) }))).await
+        public(&rqctx, async |app| {
+            let keys = app.keys.jwks(tenant(&rqctx).await?.id).await.map_err(Error::Internal)?;
+            Ok(HttpResponseOk(Jwks { keys }))
+        })
+        .await
     }
 
     async fn oauth_token(rqctx: Ctx, body: TypedBody<TokenRequest>) -> Result<TokenReply, OAuthError> {

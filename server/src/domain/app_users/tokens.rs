@@ -66,7 +66,7 @@ pub async fn issue(
         grant_id: Some(&grant.id),
         auth_time: Some(grant.auth_time),
     };
-    let minted = mint::access_token(app, tenant, &client, spec)?;
+    let minted = mint::access_token(app, tenant, &client, spec).await?;
     if let Some(record) = &minted.record {
         access_tokens::insert(tx, record).await?;
     }

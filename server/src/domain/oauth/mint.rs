@@ -134,7 +134,7 @@ pub struct MintedAccess {
     pub record: Option<AccessRecord>,
 }
 
-pub fn access_token(
+pub async fn access_token(
     app: &App,
     tenant: &TenantRef,
     client: &Client,
@@ -166,7 +166,7 @@ pub fn access_token(
     };
     Ok(match client.access_token_type {
         AccessTokenType::Jwt => MintedAccess {
-            token: app.keys.sign(tenant.id, access_alg(client, spec.target), ACCESS_TOKEN_TYP, &claims)?,
+            token: app.keys.sign(tenant.id, access_alg(client, spec.target), ACCESS_TOKEN_TYP, &claims).await?,
             record: spec.grant_id.is_some().then_some(record),
         },
         AccessTokenType::Reference => {
@@ -193,7 +193,7 @@ pub struct IdSpec<'a> {
     pub access_token: &'a str,
 }
 
-pub fn id_token(app: &App, tenant: &TenantRef, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
+pub async fn id_token(app: &App, tenant: &TenantRef, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
     let now = now_ms() / 1000;
     // OpenID Connect Core §3.1.3.6: left half of the SHA-256 of the token.
     let digest = Sha256::digest(spec.access_token.as_bytes());
@@ -210,7 +210,7 @@ pub fn id_token(app: &App, tenant: &TenantRef, client: &Client, spec: IdSpec<'_>
         sid: spec.session_id,
         amr: vec!["pwd".into()],
     };
-    Ok(app.keys.sign(tenant.id, client.id_token_signed_response_alg, ID_TOKEN_TYP, &claims)?)
+    Ok(app.keys.sign(tenant.id, client.id_token_signed_response_alg, ID_TOKEN_TYP, &claims).await?)
 }
 
 /// A new refresh token and the digest it is stored under.

@@ -74,7 +74,7 @@ async fn client_credentials(
     let scope = scopes::requested(client, request.scope.as_deref())?.join(" ");
     let target = audience::target(app, tenant, &scope, request.resource.as_deref()).await?;
     let spec = AccessSpec { subject: client.client_id.clone(), target: &target, grant_id: None, auth_time: None };
-    let minted = mint::access_token(app, tenant, client, spec)?;
+    let minted = mint::access_token(app, tenant, client, spec).await?;
     if let Some(record) = &minted.record {
         access_tokens::insert(&mut *app.store.conn().await?, record).await?;
     }
@@ -126,7 +126,7 @@ async fn issue(
         grant_id: Some(&grant.id),
         auth_time: Some(grant.auth_time),
     };
-    let minted = mint::access_token(app, tenant, client, spec)?;
+    let minted = mint::access_token(app, tenant, client, spec).await?;
     if let Some(record) = &minted.record {
         access_tokens::insert(tx, record).await?;
     }
@@ -146,7 +146,7 @@ async fn issue(
             session_id: grant.session_id.clone(),
             access_token: &minted.token,
         };
-        Some(mint::id_token(app, tenant, client, spec)?)
+        Some(mint::id_token(app, tenant, client, spec).await?)
     } else {
         None
     };
