@@ -13,7 +13,7 @@ fn operations_table() {
             let permission = operation["x-keyward-permission"].as_str().unwrap();
             assert!(operation["summary"].as_str().is_some_and(|s| !s.is_empty()), "{id} has a summary");
             assert!(operation["description"].as_str().is_some_and(|s| !s.is_empty()), "{id} has a description");
-            rows.push(format!("{tag:<14} {:<7} {path:<42} {id:<17} {permission}", method.to_uppercase()));
+            rows.push(format!("{tag:<24} {:<7} {path:<42} {id:<27} {permission}", method.to_uppercase()));
         }
     }
     rows.sort();

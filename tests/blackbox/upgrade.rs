@@ -1,28 +1,41 @@
 //! A database made by the previous release (before tenants were issuers,
 //! with one ES256 key, free-form scopes and tokens issued then) migrates:
 //! its tokens stay valid and every tenant gets its issuer and keys.
-//! `tests/fixtures/previous-release.json` says how the fixture was made.
+//! `tests/fixtures/previous-release.*.json` say how the fixtures were made.
 
 use crate::json;
-use keyward_tests::TestServer;
 use keyward_tests::tenant::{At, verify};
+use keyward_tests::{Db, TestServer};
 use serde_json::{Value, json};
 use std::path::Path;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn previous_release_database_migrates() {
+async fn previous_release_sqlite_database_migrates() {
+    previous_release_database_migrates(Db::Sqlite, "previous-release.sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn previous_release_postgres_database_migrates() {
+    previous_release_database_migrates(Db::Postgres, "previous-release.postgres.sql").await;
+}
+
+async fn previous_release_database_migrates(db: Db, fixture: &str) {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let made: Value = serde_json::from_slice(&std::fs::read(fixtures.join("previous-release.json")).unwrap()).unwrap();
+    let about = if db == Db::Sqlite { "previous-release.sqlite.json" } else { "previous-release.postgres.json" };
+    let made: Value = serde_json::from_slice(&std::fs::read(fixtures.join(about)).unwrap()).unwrap();
     let text = |name: &str| made[name].as_str().unwrap().to_string();
     let issuer = text("issuer");
-    let server = TestServer::on_copy_of(&fixtures.join("previous-release.sqlite"), |settings| {
+    let Some(server) = TestServer::on_fixture(db, &fixtures.join(fixture), |settings| {
         keyward_server::config::Settings {
             issuer: Some(issuer.clone()),
             admin_client: Some((text("adminClientId"), text("adminClientSecret"))),
             ..settings
         }
     })
-    .await;
+    .await
+    else {
+        return;
+    };
     let root = At::new(&server, server.url.trim_start_matches("http://"));
     let client = (text("clientId"), text("clientSecret"));
     let client = (client.0.as_str(), client.1.as_str());

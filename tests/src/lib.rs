@@ -124,15 +124,33 @@ impl TestServer {
         Some(Self::on(db).await)
     }
 
-    /// A server on a copy of the SQLite database file `fixture`, with changed
-    /// settings: for databases made by an earlier release.
-    pub async fn on_copy_of(fixture: &std::path::Path, change: impl FnOnce(Settings) -> Settings) -> TestServer {
-        let path = std::env::temp_dir().join(format!("keyward_fixture_{}.db", uuid::Uuid::new_v4().simple()));
-        std::fs::copy(fixture, &path).expect("fixture copied");
-        let db = TestDb { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) };
+    /// A server on a copy of a database an earlier release made, with
+    /// changed settings; `None` when that database kind is not configured
+    /// here. `fixture` is a SQLite file, or for PostgreSQL a plain-SQL dump
+    /// that is restored into a fresh database.
+    pub async fn on_fixture(
+        db: Db,
+        fixture: &std::path::Path,
+        change: impl FnOnce(Settings) -> Settings,
+    ) -> Option<TestServer> {
+        let test_db = match db {
+            Db::Sqlite => {
+                let path = std::env::temp_dir().join(format!("keyward_fixture_{}.db", uuid::Uuid::new_v4().simple()));
+                std::fs::copy(fixture, &path).expect("fixture copied");
+                TestDb { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) }
+            }
+            Db::Postgres => {
+                let test_db = TestDb::create(db).await?;
+                let dump = std::fs::read_to_string(fixture).expect("fixture dump readable");
+                let mut conn = sqlx::PgConnection::connect(&test_db.url).await.expect("connect to the test database");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(dump)).execute(&mut conn).await.expect("fixture restored");
+                conn.close().await.expect("restore connection closed");
+                test_db
+            }
+        };
         let sinks = Sinks::start().await;
         let base = settings_for(&sinks);
-        Self::with(db, move |db| change(base(db)), sinks).await
+        Some(Self::with(test_db, move |db| change(base(db)), sinks).await)
     }
 
     async fn on(db: TestDb) -> TestServer {
