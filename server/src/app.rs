@@ -10,7 +10,7 @@ use crate::domain::oauth::mint::AccessClaims;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::store::clients::{self, SecretDigest};
-use crate::store::{Store, api_resources, tenants, tenants::TenantRef};
+use crate::store::{Conn, Store, api_resources, tenants, tenants::TenantRef};
 use keyward_api::client::Client;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -189,13 +189,15 @@ impl App {
         self.app_cache.clear();
     }
 
-    /// The API resources of `tenant` as token issuance sees them.
-    pub async fn catalog(&self, tenant: i64) -> Result<Arc<Catalog>> {
+    /// The API resources of `tenant` as token issuance sees them. A miss is
+    /// read on `conn`, the caller's own connection or transaction: taking a
+    /// second pooled connection while holding a transaction can starve the
+    /// pool under load (every connection held by a transaction waiting for one).
+    pub async fn catalog(&self, conn: &mut Conn, tenant: i64) -> Result<Arc<Catalog>> {
         if let Some(found) = self.catalog_cache.get(&tenant) {
             return Ok(found);
         }
-        let mut conn = self.store.conn().await?;
-        let resources = api_resources::enabled(&mut conn, tenant)
+        let resources = api_resources::enabled(conn, tenant)
             .await?
             .into_iter()
             .map(|r| Resource {
@@ -204,10 +206,19 @@ impl App {
                 alg: r.allowed_access_token_signing_algorithms,
             })
             .collect();
-        let withheld = api_resources::withheld_scopes(&mut conn, tenant).await?;
+        let withheld = api_resources::withheld_scopes(conn, tenant).await?;
         let found = Arc::new(Catalog { resources, withheld });
         self.catalog_cache.put(tenant, found.clone());
         Ok(found)
+    }
+
+    /// [`App::catalog`] for callers that hold no connection: one is taken
+    /// only on a miss.
+    pub async fn catalog_outside_transaction(&self, tenant: i64) -> Result<Arc<Catalog>> {
+        match self.catalog_cache.get(&tenant) {
+            Some(found) => Ok(found),
+            None => self.catalog(&mut *self.store.conn().await?, tenant).await,
+        }
     }
 
     /// Forgets cached API resources after resources or scopes change here.

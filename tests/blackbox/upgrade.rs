@@ -25,14 +25,13 @@ async fn previous_release_database_migrates(db: Db, fixture: &str) {
     let made: Value = serde_json::from_slice(&std::fs::read(fixtures.join(about)).unwrap()).unwrap();
     let text = |name: &str| made[name].as_str().unwrap().to_string();
     let issuer = text("issuer");
-    let Some(server) = TestServer::on_fixture(db, &fixtures.join(fixture), |settings| {
-        keyward_server::config::Settings {
+    let Some(server) =
+        TestServer::on_fixture(db, &fixtures.join(fixture), |settings| keyward_server::config::Settings {
             issuer: Some(issuer.clone()),
             admin_client: Some((text("adminClientId"), text("adminClientSecret"))),
             ..settings
-        }
-    })
-    .await
+        })
+        .await
     else {
         return;
     };

@@ -59,7 +59,7 @@ pub async fn issue(
     grant.expires_at = now_ms() + lifetime * 1000;
     grant.consented = how.consented;
     grants::insert(tx, &grant).await?;
-    let target = audience::target(app, tenant, how.scope, None).await?;
+    let target = audience::target(&*app.catalog(tx, tenant.id).await?, tenant, how.scope, None)?;
     let spec = AccessSpec {
         subject: user.id.to_string(),
         target: &target,

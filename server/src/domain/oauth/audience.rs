@@ -5,8 +5,6 @@
 //! that carries no API scope at all (it is good for UserInfo only).
 
 use super::mint::Audience;
-use crate::app::App;
-use crate::error::Refusal;
 use crate::store::tenants::TenantRef;
 use keyward_api::access::is_permission;
 use keyward_api::error::OAuthError;
@@ -55,10 +53,14 @@ fn belongs(tenant: &TenantRef, resources: &[Resource], name: &str, scope: &str) 
 /// the API resource named `resource` when one is asked for. Withheld API
 /// scopes are left out (RFC 6749 §3.3 lets the server grant less; the
 /// response's `scope` says what was granted).
-pub async fn target(app: &App, tenant: &TenantRef, scope: &str, resource: Option<&str>) -> Result<Target, Refusal> {
-    let catalog = app.catalog(tenant.id).await?;
+pub fn target(
+    catalog: &Catalog,
+    tenant: &TenantRef,
+    scope: &str,
+    resource: Option<&str>,
+) -> Result<Target, OAuthError> {
     let granted: Vec<&str> = scope.split_whitespace().filter(|s| !catalog.withheld.iter().any(|w| w == s)).collect();
-    Ok(resolve(tenant, &catalog.resources, &granted.join(" "), resource)?)
+    resolve(tenant, &catalog.resources, &granted.join(" "), resource)
 }
 
 /// RFC 8707 at the authorization endpoint: the requested scopes keep the

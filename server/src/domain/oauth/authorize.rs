@@ -157,7 +157,7 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
         Err(e) => return stop(&validated, InvalidScope, e.error_description.as_deref().unwrap_or("invalid scope")),
     };
     if let Some(resource) = validated.request.resource.clone() {
-        let catalog = app.catalog(tenant.id).await?;
+        let catalog = app.catalog_outside_transaction(tenant.id).await?;
         validated.scopes = match audience::narrow_request(tenant, &catalog.resources, &validated.scopes, &resource) {
             Ok(scopes) => scopes,
             Err(e) => {

@@ -162,7 +162,9 @@ async fn introspector(app: &App, tenant: &TenantRef, presented: Presented) -> Re
         (None, Some(id), Some(secret)) => Some((id, secret)),
         _ => None,
     };
+    // Only names of enabled resources (cached) cost a database read here.
     if let Some((name, secret)) = credentials
+        && app.catalog_outside_transaction(tenant.id).await?.resources.iter().any(|r| r.name == *name)
         && let Some(resource) =
             api_resources::authenticate(&mut *app.store.conn().await?, tenant.id, name, secret).await?
     {

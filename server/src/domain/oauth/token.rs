@@ -72,7 +72,8 @@ async fn client_credentials(
     request: TokenRequest,
 ) -> Result<TokenResponse, Refusal> {
     let scope = scopes::requested(client, request.scope.as_deref())?.join(" ");
-    let target = audience::target(app, tenant, &scope, request.resource.as_deref()).await?;
+    let catalog = app.catalog_outside_transaction(tenant.id).await?;
+    let target = audience::target(&catalog, tenant, &scope, request.resource.as_deref())?;
     let spec = AccessSpec { subject: client.client_id.clone(), target: &target, grant_id: None, auth_time: None };
     let minted = mint::access_token(app, tenant, client, spec).await?;
     if let Some(record) = &minted.record {
@@ -119,7 +120,7 @@ async fn issue(
     issue: Issue<'_>,
 ) -> Result<TokenResponse, Refusal> {
     let grant = issue.grant;
-    let target = audience::target(app, tenant, issue.scope, issue.resource).await?;
+    let target = audience::target(&*app.catalog(tx, tenant.id).await?, tenant, issue.scope, issue.resource)?;
     let spec = AccessSpec {
         subject: grant.user_id.to_string(),
         target: &target,
