@@ -17,10 +17,9 @@ pub enum Kind {
     ApiScope,
 }
 
+/// Which server to talk to, and as whom.
 #[derive(Debug, Args)]
-pub struct Command {
-    #[command(subcommand)]
-    action: Action,
+pub struct Endpoint {
     /// Base URL of the Keyward server.
     #[arg(long, global = true, env = "KEYWARD_ENDPOINT", default_value = "http://127.0.0.1:8080")]
     endpoint: String,
@@ -30,6 +29,52 @@ pub struct Command {
     /// Admin client secret.
     #[arg(long, global = true, env = "KEYWARD_ADMIN_CLIENT_SECRET", hide_env_values = true)]
     client_secret: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Command {
+    #[command(subcommand)]
+    action: Action,
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+/// `keyward api-resource`: the common actions, import and secrets.
+#[derive(Debug, Args)]
+pub struct ApiResourceCommand {
+    #[command(subcommand)]
+    action: ApiResourceAction,
+    #[command(flatten)]
+    endpoint: Endpoint,
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiResourceAction {
+    #[command(flatten)]
+    Common(Action),
+    #[command(flatten)]
+    Own(ApiResourceOnly),
+}
+
+/// What only API resources have.
+#[derive(Debug, Subcommand)]
+enum ApiResourceOnly {
+    /// Create an API resource from an OpenAPI 3 document (a JSON file; `-`
+    /// reads standard input); prints its id and first secret, shown once.
+    Import {
+        file: String,
+        /// The resource's name [default: the document's first absolute server URL, else its title].
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Add a generated secret to a resource; prints it, shown once.
+    AddSecret {
+        id: i64,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Delete one secret of a resource.
+    DeleteSecret { id: i64, secret_id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,20 +107,25 @@ fn body<T: DeserializeOwned>(json: &str) -> anyhow::Result<T> {
     serde_json::from_str(&text).context("the JSON body does not fit this resource")
 }
 
+/// Prints JSON; a reader that stopped early (`| head`) is not an error.
 fn print<T: Serialize>(value: T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(&value)?);
-    Ok(())
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&value)?) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
-/// An access token for the admin client, by client_credentials.
-async fn access_token(command: &Command) -> anyhow::Result<String> {
-    let (Some(id), Some(secret)) = (&command.client_id, &command.client_secret) else {
+/// The SDK with an access token of the admin client (client_credentials).
+async fn admin_sdk(endpoint: &Endpoint) -> anyhow::Result<keyward_sdk::Client> {
+    let (Some(id), Some(secret)) = (&endpoint.client_id, &endpoint.client_secret) else {
         bail!("admin credentials are required: --client-id and --client-secret (or KEYWARD_ADMIN_CLIENT_ID/SECRET)");
     };
-    let sdk = keyward_sdk::Client::new(&command.endpoint);
+    let sdk = keyward_sdk::Client::new(&endpoint.endpoint);
     let request = types::TokenRequest::client_credentials(id, secret, None);
-    let tokens = sdk.oauth_token().body(request).send().await.map_err(sdk_error)?;
-    Ok(tokens.into_inner().access_token)
+    let token = sdk.oauth_token().body(request).send().await.map_err(sdk_error)?.into_inner().access_token;
+    let client = keyward_sdk::bearer_client(&token).map_err(|e| anyhow::anyhow!(e))?;
+    Ok(keyward_sdk::Client::new_with_client(&endpoint.endpoint, client))
 }
 
 /// The server's error message rather than the SDK's debug output.
@@ -112,11 +162,7 @@ macro_rules! dispatch {
 }
 
 pub async fn run(resource: Kind, command: Command) -> anyhow::Result<()> {
-    let token = access_token(&command).await?;
-    let sdk = keyward_sdk::Client::new_with_client(
-        &command.endpoint,
-        keyward_sdk::bearer_client(&token).map_err(|e| anyhow::anyhow!(e))?,
-    );
+    let sdk = admin_sdk(&command.endpoint).await?;
     match resource {
         Kind::Client => dispatch!(
             sdk,
@@ -183,6 +229,37 @@ pub async fn run(resource: Kind, command: Command) -> anyhow::Result<()> {
             api_scope_delete,
             types::ApiScopeCreate,
             types::ApiScopeUpdate
+        ),
+    }
+}
+
+pub async fn run_api_resource(command: ApiResourceCommand) -> anyhow::Result<()> {
+    let ApiResourceCommand { action, endpoint } = command;
+    let own = match action {
+        ApiResourceAction::Common(action) => return run(Kind::ApiResource, Command { action, endpoint }).await,
+        ApiResourceAction::Own(own) => own,
+    };
+    let sdk = admin_sdk(&endpoint).await?;
+    match own {
+        ApiResourceOnly::Import { file, name } => {
+            let text = if file == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file).with_context(|| format!("reading {file}"))?
+            };
+            let document: serde_json::Value = serde_json::from_str(&text).context("the document is not JSON")?;
+            let mut request = sdk.api_resource_import().id(types::ImportLiteral::Import).body(document);
+            if let Some(name) = name {
+                request = request.name(name);
+            }
+            print(request.send().await.map_err(sdk_error)?.into_inner())
+        }
+        ApiResourceOnly::AddSecret { id, description } => {
+            let body = types::ApiResourceSecretCreate { description, expiration: None };
+            print(sdk.api_resource_secret_create().id(id).body(body).send().await.map_err(sdk_error)?.into_inner())
+        }
+        ApiResourceOnly::DeleteSecret { id, secret_id } => print(
+            sdk.api_resource_secret_delete().id(id).secret_id(secret_id).send().await.map_err(sdk_error)?.into_inner(),
         ),
     }
 }

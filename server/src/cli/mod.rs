@@ -34,8 +34,9 @@ enum Command {
     Tenant(admin::Command),
     /// Manage roles through a running server's admin API.
     Role(admin::Command),
-    /// Manage API resources through a running server's admin API.
-    ApiResource(admin::Command),
+    /// Manage API resources (and import them from OpenAPI documents) through
+    /// a running server's admin API.
+    ApiResource(admin::ApiResourceCommand),
     /// Manage API scopes through a running server's admin API.
     ApiScope(admin::Command),
 }
@@ -112,7 +113,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::User(command)) => admin::run(admin::Kind::User, command).await,
         Some(Command::Tenant(command)) => admin::run(admin::Kind::Tenant, command).await,
         Some(Command::Role(command)) => admin::run(admin::Kind::Role, command).await,
-        Some(Command::ApiResource(command)) => admin::run(admin::Kind::ApiResource, command).await,
+        Some(Command::ApiResource(command)) => admin::run_api_resource(command).await,
         Some(Command::ApiScope(command)) => admin::run(admin::Kind::ApiScope, command).await,
     }
 }
