@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
-use crate::store::{Store, api_resources, clients, identity_resources, tenants};
+use crate::store::{Store, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
 use keyward_api::tenant::Tenant;
@@ -45,7 +45,7 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
 /// tenant in its own transaction. A tenant without an issuer (it has no host
 /// yet, so it cannot issue tokens) is adopted at a start after it gets one.
 pub async fn adopt_legacy_scopes(app: &App) -> Result<()> {
-    let tenant_ids = api_resources::tenants_with_clients(&mut *app.store.conn().await?).await?;
+    let tenant_ids = clients::tenants_with_clients(&mut *app.store.conn().await?).await?;
     for tenant in tenant_ids {
         let mut tx = app.store.begin().await?;
         let issuer = if tenant == app.default_tenant {

@@ -5,7 +5,7 @@ use super::{Caller, list, validate};
 use crate::app::App;
 use crate::crypto::jwt::KeyRing;
 use crate::error::{Error, Result};
-use crate::store::{Arg, Conn, Filter, contains_pattern, tenants};
+use crate::store::{Arg, Filter, contains_pattern, tenants};
 use keyward_api::envelope::Paged;
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 
@@ -128,10 +128,6 @@ fn shown(app: &App, mut tenant: Tenant) -> Tenant {
     tenant
 }
 
-async fn create_keys(conn: &mut Conn, tenant: i64) -> Result<()> {
-    KeyRing::create_for(conn, tenant).await.map_err(Error::Internal)
-}
-
 /// Whether `caller` may see tenant `id`.
 fn visible(app: &App, caller: &Caller, id: i64) -> bool {
     caller.home_tenant == app.default_tenant || caller.home_tenant == id
@@ -180,7 +176,7 @@ pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i6
     let mut tx = app.store.begin().await?;
     let id = tenants::insert(&mut tx, &tenant).await?;
     super::identity_resources::insert_standard(&mut tx, id).await?;
-    create_keys(&mut tx, id).await?;
+    KeyRing::create_for(&mut tx, id).await.map_err(Error::Internal)?;
     tx.commit().await?;
     app.keys.reload().await?;
     app.forget_tenants();

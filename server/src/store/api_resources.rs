@@ -172,22 +172,24 @@ pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<ApiReso
     }
 }
 
+async fn row_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<AnyRow>> {
+    Ok(sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM api_resources WHERE tenant_id = $1 AND name = $2")))
+        .bind(tenant)
+        .bind(name.to_string())
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
 pub async fn by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<ApiResource>> {
-    let row =
-        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM api_resources WHERE tenant_id = $1 AND name = $2")))
-            .bind(tenant)
-            .bind(name.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-    match row {
+    match row_by_name(conn, tenant, name).await? {
         Some(row) => Ok(Some(complete(conn, &row).await?)),
         None => Ok(None),
     }
 }
 
 /// The enabled API resources of `tenant`, oldest first, with their scope
-/// names, user claims, algorithm and secrets' metadata — in three queries,
-/// since the token endpoint asks for them.
+/// names, user claims and algorithm (not their secrets) — in two queries,
+/// since token issuance reads them.
 pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<ApiResource>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM api_resources WHERE tenant_id = $1 AND enabled = 1 ORDER BY id"
@@ -198,7 +200,7 @@ pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<ApiResource>> {
     let mut scopes: HashMap<i64, Vec<ApiResourceScope>> = HashMap::new();
     for row in sqlx::query(
         "SELECT s.resource_id, s.scope FROM api_resource_scopes s JOIN api_resources r ON r.id = s.resource_id \
-         WHERE r.tenant_id = $1 ORDER BY s.scope",
+         WHERE r.tenant_id = $1 AND r.enabled = 1 ORDER BY s.scope",
     )
     .bind(tenant)
     .fetch_all(&mut *conn)
@@ -206,33 +208,25 @@ pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<ApiResource>> {
     {
         scopes.entry(row.try_get("resource_id")?).or_default().push(ApiResourceScope { scope: row.try_get("scope")? });
     }
-    let mut secrets: HashMap<i64, Vec<ApiResourceSecretInfo>> = HashMap::new();
-    for row in sqlx::query(
-        "SELECT s.id, s.resource_id, s.description, s.created_at, s.expires_at FROM api_resource_secrets s \
-         JOIN api_resources r ON r.id = s.resource_id WHERE r.tenant_id = $1 ORDER BY s.id",
-    )
-    .bind(tenant)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        secrets.entry(row.try_get("resource_id")?).or_default().push(secret_from_row(&row)?);
-    }
     rows.iter()
         .map(|row| {
             let mut resource = from_row(row)?;
             resource.scopes = scopes.remove(&resource.id).unwrap_or_default();
-            resource.secrets = secrets.remove(&resource.id).unwrap_or_default();
             Ok(resource)
         })
         .collect()
 }
 
-/// The enabled resource `name` of `tenant` if `presented` is one of its
-/// unexpired secrets (compared in constant time), else `None`.
+/// The enabled resource `name` of `tenant` (without its scopes and secrets)
+/// if `presented` is one of its unexpired secrets (compared in constant
+/// time), else `None`.
 pub async fn authenticate(conn: &mut Conn, tenant: i64, name: &str, presented: &str) -> Result<Option<ApiResource>> {
-    let Some(resource) = by_name(conn, tenant, name).await?.filter(|r| r.enabled) else {
+    let Some(resource) = row_by_name(conn, tenant, name).await?.as_ref().map(from_row).transpose()? else {
         return Ok(None);
     };
+    if !resource.enabled {
+        return Ok(None);
+    }
     let now = now_ms();
     let rows = sqlx::query("SELECT sha256, expires_at FROM api_resource_secrets WHERE resource_id = $1")
         .bind(resource.id)
@@ -328,11 +322,4 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page, with_scopes: bo
         resources.push(resource);
     }
     Ok((total, resources))
-}
-
-/// Tenants that have at least one client: the only ones whose clients can
-/// name scopes that no longer resolve.
-pub async fn tenants_with_clients(conn: &mut Conn) -> Result<Vec<i64>> {
-    let rows = sqlx::query("SELECT DISTINCT tenant_id FROM clients ORDER BY tenant_id").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(r.try_get("tenant_id")?)).collect()
 }

@@ -270,3 +270,10 @@ pub async fn allowed_scopes(conn: &mut Conn, tenant: i64) -> Result<Vec<(String,
         })
         .collect()
 }
+
+/// Tenants that have at least one client: the only ones whose clients can
+/// name scopes that no longer resolve.
+pub async fn tenants_with_clients(conn: &mut Conn) -> Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT DISTINCT tenant_id FROM clients ORDER BY tenant_id").fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get("tenant_id")?)).collect()
+}
