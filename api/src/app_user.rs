@@ -76,14 +76,14 @@ impl HttpResponseError for AppError {
     }
 }
 
-/// An end-user API answer. A 429 travels here rather than as the
+/// An end-user API answer. A 429 or 503 travels here rather than as the
 /// operation's [`AppError`] because it carries `Retry-After`, which
 /// dropshot's error path cannot add; the document still describes it as the
-/// 4XX error.
+/// operation's error.
 #[derive(Debug)]
 pub enum AppReply<T> {
     Done(Envelope<T>),
-    /// A 429 and the seconds to wait.
+    /// A 429 or 503 and the seconds to wait.
     Throttled(AppError, u64),
 }
 

@@ -2,7 +2,8 @@
 
 use crate::cache::TtlCache;
 use crate::config::Settings;
-use crate::crypto::{jwt::KeyRing, mac::Mac, password::Passwords};
+use crate::crypto::password::{self, Passwords};
+use crate::crypto::{jwt::KeyRing, mac::Mac};
 use crate::delivery::Delivery;
 use crate::domain::oauth::audience::{Catalog, Resource};
 use crate::domain::oauth::deny_list::DenyList;
@@ -72,6 +73,9 @@ impl App {
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let http = crate::delivery::http_client()?;
         let delivery = Delivery::new(&settings.delivery, http.clone())?;
+        let threads = cpus.saturating_sub(1).max(1);
+        let passwords =
+            Passwords::new(threads, settings.password_queue.unwrap_or(threads * password::QUEUE_PER_THREAD));
         Ok(Arc::new(App {
             delivery,
             http,
@@ -79,7 +83,7 @@ impl App {
             store,
             keys,
             mac,
-            passwords: Passwords::new(cpus.saturating_sub(1)),
+            passwords,
             deny_list: DenyList::default(),
             verified_tokens: TtlCache::new(VERIFIED_TOKEN_TTL),
             metrics: Metrics::default(),

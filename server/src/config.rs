@@ -4,12 +4,16 @@
 
 use anyhow::Context;
 use clap::Args;
+use ipnet::IpNet;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE: &str = "sqlite://keyward.db";
+/// The shortest admin client secret accepted from the configuration: 32
+/// characters, as much as a generated secret's 256 bits in hex.
+pub const ADMIN_SECRET_MIN_CHARS: usize = 32;
 
 /// Server settings as given on the command line or in the environment.
 #[derive(Debug, Clone, Default, Args)]
@@ -29,7 +33,8 @@ pub struct ServerArgs {
     /// Client id of the admin client to ensure at every start.
     #[arg(long, env = "KEYWARD_ADMIN_CLIENT_ID")]
     pub admin_client_id: Option<String>,
-    /// Secret of that admin client.
+    /// Secret of that admin client (at least 32 characters); it replaces
+    /// the client's secrets at every start.
     #[arg(long, env = "KEYWARD_ADMIN_CLIENT_SECRET", hide_env_values = true)]
     pub admin_client_secret: Option<String>,
     /// Log level: error, warn, info, debug or trace [default: info].
@@ -39,6 +44,15 @@ pub struct ServerArgs {
     /// (0 = never) [default: 0].
     #[arg(long, env = "KEYWARD_KEY_ROTATION_DAYS")]
     pub key_rotation_days: Option<i64>,
+    /// Password checks waiting or running at once; more answer 503 with
+    /// `Retry-After` [default: 16 per hashing thread].
+    #[arg(long, env = "KEYWARD_PASSWORD_QUEUE")]
+    pub password_queue: Option<usize>,
+    /// Comma-separated CIDRs of reverse proxies whose `Forwarded` /
+    /// `X-Forwarded-For` header names the client's address [default: none,
+    /// the TCP peer is the client].
+    #[arg(long, env = "KEYWARD_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpNet>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
@@ -138,6 +152,9 @@ struct FileSettings {
     admin_client_secret: Option<String>,
     log_level: Option<String>,
     key_rotation_days: Option<i64>,
+    password_queue: Option<usize>,
+    #[serde(default)]
+    trusted_proxies: Vec<IpNet>,
     #[serde(default)]
     delivery: DeliveryArgs,
 }
@@ -153,6 +170,10 @@ pub struct Settings {
     pub log_level: String,
     /// Automatic key rotation period in days; 0 turns it off.
     pub key_rotation_days: i64,
+    /// Password checks queued or running at once; `None` sizes it by threads.
+    pub password_queue: Option<usize>,
+    /// Peers trusted to say whom they forward for.
+    pub trusted_proxies: Vec<IpNet>,
     /// Code delivery, as given (checked when the server builds its senders).
     pub delivery: DeliveryArgs,
 }
@@ -173,6 +194,10 @@ impl ServerArgs {
             self.admin_client_id.or(file.admin_client_id),
             self.admin_client_secret.or(file.admin_client_secret),
         ) {
+            (Some(_), Some(secret)) if secret.chars().count() < ADMIN_SECRET_MIN_CHARS => anyhow::bail!(
+                "KEYWARD_ADMIN_CLIENT_SECRET must be at least {ADMIN_SECRET_MIN_CHARS} characters \
+                 (generate one with `openssl rand -hex 32`)"
+            ),
             (Some(id), Some(secret)) => Some((id, secret)),
             (None, None) => None,
             _ => anyhow::bail!("set both KEYWARD_ADMIN_CLIENT_ID and KEYWARD_ADMIN_CLIENT_SECRET, or neither"),
@@ -187,6 +212,11 @@ impl ServerArgs {
                 days if days >= 0 => days,
                 _ => anyhow::bail!("key_rotation_days must be 0 (off) or a number of days"),
             },
+            password_queue: match self.password_queue.or(file.password_queue) {
+                Some(0) => anyhow::bail!("password_queue must be at least 1"),
+                queue => queue,
+            },
+            trusted_proxies: if self.trusted_proxies.is_empty() { file.trusted_proxies } else { self.trusted_proxies },
             delivery: self.delivery.over(file.delivery),
         })
     }

@@ -28,6 +28,10 @@ pub enum Error {
     /// configured (503).
     #[error("{0}")]
     Unavailable(String),
+    /// Keyward is at capacity for this kind of work (503): try again after
+    /// `retry_after` seconds (sent as `Retry-After`).
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     /// Something on our side failed; logged with the request id, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -85,7 +89,7 @@ impl Error {
             Error::Invalid(_) => 422,
             Error::TooMany { .. } => 429,
             Error::Internal(_) => 500,
-            Error::Unavailable(_) => 503,
+            Error::Unavailable(_) | Error::Busy { .. } => 503,
         }
     }
 }
@@ -101,6 +105,10 @@ impl From<Error> for Refusal {
                 ..OAuthError::new(429, OAuthErrorCode::InvalidRequest, message)
             }),
             Error::Unavailable(m) => Refusal::OAuth(OAuthError::new(503, OAuthErrorCode::TemporarilyUnavailable, m)),
+            Error::Busy { message, retry_after } => Refusal::OAuth(OAuthError {
+                retry_after: Some(retry_after),
+                ..OAuthError::new(503, OAuthErrorCode::TemporarilyUnavailable, message)
+            }),
             other => Refusal::OAuth(OAuthError::invalid_request(other.to_string())),
         }
     }

@@ -13,6 +13,7 @@ mod browser;
 mod codes;
 mod contract;
 mod grants;
+mod guessing;
 mod identity;
 mod input;
 mod issuers;

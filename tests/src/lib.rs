@@ -7,7 +7,7 @@ use sinks::Sinks;
 use sqlx::Connection;
 
 pub const ADMIN_ID: &str = "test-admin";
-pub const ADMIN_SECRET: &str = "test-admin-secret-0123456789";
+pub const ADMIN_SECRET: &str = "test-admin-secret-0123456789abcdef";
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +102,8 @@ pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
         admin_client: Some((ADMIN_ID.into(), ADMIN_SECRET.into())),
         key_rotation_days: 0,
         log_level: "warn".into(),
+        password_queue: None,
+        trusted_proxies: Vec::new(),
         delivery: DeliveryArgs {
             smtp_host: Some("127.0.0.1".into()),
             smtp_port: Some(sinks.smtp_port),

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 pub const ADMIN_ID: &str = "xtask-admin";
-pub const ADMIN_SECRET: &str = "xtask-admin-secret-0123456789";
+pub const ADMIN_SECRET: &str = "xtask-admin-secret-0123456789abcdef";
 
 /// A running server; killed when dropped.
 pub struct Server {

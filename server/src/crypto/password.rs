@@ -2,20 +2,37 @@
 //! run on a fixed set of dedicated threads: hashing never blocks the async
 //! runtime, a burst of sign-ins queues instead of multiplying threads, and
 //! verification reuses each thread's 19 MiB instead of allocating it anew.
+//! The queue is bounded: when it is full a caller is told to come back
+//! ([`Error::Busy`], 503 with `Retry-After`) instead of waiting behind a
+//! flood of guesses.
 
+use crate::error::{Error, Result};
 use anyhow::{Context, anyhow};
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, mpsc};
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// Jobs waiting or running per hashing thread before callers are turned
+/// away: at about 25 ms a job, the last in line waits under half a second.
+pub const QUEUE_PER_THREAD: usize = 16;
 
 #[derive(Clone)]
 pub struct Passwords {
     jobs: Arc<Mutex<mpsc::Sender<Job>>>,
+    /// One permit per job that may be queued or running.
+    queue: Arc<Semaphore>,
+}
+
+/// A place in the hashing queue, taken before the work it is for (an
+/// attempt is reserved only once it is sure to be evaluated).
+pub struct Slot {
+    passwords: Passwords,
+    _permit: OwnedSemaphorePermit,
 }
 
 /// Makes glibc serve every allocation of 1 MiB or more (an argon2 block
@@ -35,8 +52,9 @@ fn argon2() -> Argon2<'static> {
 }
 
 impl Passwords {
-    /// `threads` hashing threads (at least one).
-    pub fn new(threads: usize) -> Self {
+    /// `threads` hashing threads (at least one) and room for `queue` jobs
+    /// waiting or running (at least one).
+    pub fn new(threads: usize, queue: usize) -> Self {
         release_large_allocations();
         let (sender, receiver) = mpsc::channel::<Job>();
         let receiver = Arc::new(Mutex::new(receiver));
@@ -55,32 +73,49 @@ impl Passwords {
                 })
                 .expect("spawning a password thread");
         }
-        Passwords { jobs: Arc::new(Mutex::new(sender)) }
+        Passwords { jobs: Arc::new(Mutex::new(sender)), queue: Arc::new(Semaphore::new(queue.max(1))) }
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    /// A place in the queue, or [`Error::Busy`] when it is full.
+    pub fn slot(&self) -> Result<Slot> {
+        let permit = self.queue.clone().try_acquire_owned().map_err(|_| Error::Busy {
+            message: "too many password checks are waiting; try again in a moment".into(),
+            retry_after: 1,
+        })?;
+        Ok(Slot { passwords: self.clone(), _permit: permit })
+    }
+
+    /// The PHC string of `password`'s argon2id hash.
+    pub async fn hash(&self, password: String) -> Result<String> {
+        self.slot()?.hash(password).await
+    }
+}
+
+impl Slot {
+    async fn run<T: Send + 'static>(self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = done.send(work());
         });
-        self.jobs.lock().expect("password queue").send(job).map_err(|_| anyhow!("password threads stopped"))?;
+        let jobs = &self.passwords.jobs;
+        jobs.lock().expect("password queue").send(job).map_err(|_| anyhow!("password threads stopped"))?;
         result.await.context("password thread")
     }
 
     /// The PHC string of `password`'s argon2id hash.
-    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
-        self.run(move || {
+    pub async fn hash(self, password: String) -> Result<String> {
+        let hashed = self.run(move || {
             let mut salt = [0u8; 16];
             rand::rng().fill_bytes(&mut salt);
             let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow!("{e}"))?;
             argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| anyhow!("{e}"))
-        })
-        .await?
+        });
+        Ok(hashed.await??)
     }
 
     /// Whether `password` matches the stored PHC string.
-    pub async fn verify(&self, password: String, phc: String) -> anyhow::Result<bool> {
-        self.run(move || verify_reusing_memory(password.as_bytes(), &phc)).await?
+    pub async fn verify(self, password: String, phc: String) -> Result<bool> {
+        Ok(self.run(move || verify_reusing_memory(password.as_bytes(), &phc)).await??)
     }
 }
 
@@ -128,10 +163,19 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_and_verify() {
-        let passwords = Passwords::new(2);
+        let passwords = Passwords::new(2, 4);
         let phc = passwords.hash("correct horse".into()).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(passwords.verify("correct horse".into(), phc.clone()).await.unwrap());
-        assert!(!passwords.verify("wrong horse".into(), phc).await.unwrap());
+        assert!(passwords.slot().unwrap().verify("correct horse".into(), phc.clone()).await.unwrap());
+        assert!(!passwords.slot().unwrap().verify("wrong horse".into(), phc).await.unwrap());
+    }
+
+    #[test]
+    fn a_full_queue_turns_callers_away() {
+        let passwords = Passwords::new(1, 2);
+        let held = [passwords.slot().unwrap(), passwords.slot().unwrap()];
+        assert!(matches!(passwords.slot(), Err(crate::error::Error::Busy { retry_after: 1, .. })));
+        drop(held);
+        assert!(passwords.slot().is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! What Keyward does, free of HTTP and SQL: each module holds one concept and
 //! reads and writes through the store.
 
+pub mod address;
 pub mod api_resources;
 pub mod api_scopes;
 pub mod app_users;

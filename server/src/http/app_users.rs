@@ -46,8 +46,8 @@ pub async fn raw<R: dropshot::HttpResponse>(
 }
 
 /// Runs `work` for the app `app_id` of the request's tenant, answering its
-/// value or its error in the envelope; a 429 that says how long to wait
-/// carries `Retry-After`.
+/// value or its error in the envelope; a 429 or 503 that says how long to
+/// wait carries `Retry-After`.
 pub async fn call<T>(
     rqctx: &Ctx,
     app_id: i64,
@@ -61,6 +61,9 @@ where
             Ok(value) => Ok(AppReply::Done(Envelope::ok(value))),
             Err(Error::TooMany { message, retry_after: Some(seconds) }) => {
                 Ok(AppReply::Throttled(AppError::new(429, message), seconds))
+            }
+            Err(Error::Busy { message, retry_after }) => {
+                Ok(AppReply::Throttled(AppError::new(503, message), retry_after))
             }
             Err(error) => Err(app_error(rqctx, error)),
         }

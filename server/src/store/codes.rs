@@ -35,15 +35,17 @@ pub async fn insert(conn: &mut Conn, target: Target<'_>, code_mac: &str, expires
 }
 
 /// The newest code sent to a target, if it is still unused and unexpired.
+#[derive(sqlx::FromRow)]
 pub struct LiveCode {
     pub id: i64,
     pub code_mac: String,
-    pub attempts: i64,
+    used_at: Option<i64>,
+    expires_at: i64,
 }
 
 pub async fn live(conn: &mut Conn, target: Target<'_>) -> Result<Option<LiveCode>> {
-    let row = sqlx::query(
-        "SELECT id, code_mac, attempts, used_at, expires_at FROM verification_codes \
+    let newest: Option<LiveCode> = sqlx::query_as(
+        "SELECT id, code_mac, used_at, expires_at FROM verification_codes \
          WHERE tenant_id = $1 AND channel = $2 AND destination = $3 AND purpose = $4 ORDER BY id DESC LIMIT 1",
     )
     .bind(target.tenant)
@@ -52,20 +54,19 @@ pub async fn live(conn: &mut Conn, target: Target<'_>) -> Result<Option<LiveCode
     .bind(target.purpose.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    if row.try_get::<Option<i64>, _>(3)?.is_some() || row.try_get::<i64, _>(4)? <= now_ms() {
-        return Ok(None);
-    }
-    Ok(Some(LiveCode { id: row.try_get(0)?, code_mac: row.try_get(1)?, attempts: row.try_get(2)? }))
+    Ok(newest.filter(|code| code.used_at.is_none() && code.expires_at > now_ms()))
 }
 
-/// Counts a wrong attempt against a code.
-pub async fn fail(conn: &mut Conn, id: i64) -> Result<()> {
-    sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1")
+/// Counts an attempt at a code before it is compared, unless `max`
+/// attempts were made already: one conditional statement, so concurrent
+/// guesses on any replica cannot get more than `max` comparisons.
+pub async fn attempt(conn: &mut Conn, id: i64, max: i64) -> Result<bool> {
+    let counted = sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2")
         .bind(id)
+        .bind(max)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(counted.rows_affected() == 1)
 }
 
 /// Marks a code used; false if another request used it first.

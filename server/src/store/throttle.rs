@@ -1,13 +1,15 @@
 //! Counters of failed sign-ins, kept in the database so every replica sees
-//! the same count.
+//! the same count. An attempt is counted before it is evaluated
+//! ([`reserve`]), so parallel guesses cannot all pass a check made before any
+//! of them was counted.
 
 use super::Conn;
 use crate::error::Result;
-use sqlx::Row;
 
 /// The failures of a key in its current window.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
 pub struct Failures {
+    #[sqlx(rename = "failures")]
     pub count: i64,
     /// When the window opened (Unix ms); 0 when there is none.
     pub window_start: i64,
@@ -15,29 +17,41 @@ pub struct Failures {
 
 /// Failures counted for `key` in the window that started after `since`.
 pub async fn failures(conn: &mut Conn, key: &str, since: i64) -> Result<Failures> {
-    let row = sqlx::query("SELECT failures, window_start FROM login_failures WHERE key = $1 AND window_start > $2")
-        .bind(key.to_string())
-        .bind(since)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(match row {
-        Some(r) => Failures { count: r.try_get(0)?, window_start: r.try_get(1)? },
-        None => Failures::default(),
-    })
+    let found =
+        sqlx::query_as("SELECT failures, window_start FROM login_failures WHERE key = $1 AND window_start > $2")
+            .bind(key.to_string())
+            .bind(since)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.unwrap_or_default())
 }
 
-/// Counts one failure for `key`; a window older than `since` starts over.
-pub async fn fail(conn: &mut Conn, key: &str, now: i64, since: i64) -> Result<()> {
-    sqlx::query(
+/// Counts one failure for `key` unless it already has `limit` failures in
+/// the window that started after `since` (a window older than that starts
+/// over), in one conditional statement: of any number of concurrent callers
+/// on any replica, at most `limit` get `true`.
+pub async fn reserve(conn: &mut Conn, key: &str, limit: i64, now: i64, since: i64) -> Result<bool> {
+    let counted = sqlx::query(
         "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2) ON CONFLICT (key) DO UPDATE SET \
          failures = CASE WHEN login_failures.window_start > $3 THEN login_failures.failures + 1 ELSE 1 END, \
-         window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END",
+         window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END \
+         WHERE login_failures.window_start <= $3 OR login_failures.failures < $4",
     )
     .bind(key.to_string())
     .bind(now)
     .bind(since)
+    .bind(limit)
     .execute(&mut *conn)
     .await?;
+    Ok(counted.rows_affected() == 1)
+}
+
+/// Takes back one reserved attempt that turned out not to be a failure.
+pub async fn release(conn: &mut Conn, key: &str) -> Result<()> {
+    sqlx::query("UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+        .bind(key.to_string())
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

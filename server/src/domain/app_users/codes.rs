@@ -107,7 +107,8 @@ pub async fn send(
     if let Err(why) = codes::take(&mut tx, &destination_key, per_destination).await? {
         return Err(refused(channel, why));
     }
-    if let Err(why) = codes::take(&mut tx, &format!("ip:{}:{ip}", tenant.id), per_ip).await? {
+    let ip_key = format!("ip:{}:{}", tenant.id, crate::domain::address::bucket(ip));
+    if let Err(why) = codes::take(&mut tx, &ip_key, per_ip).await? {
         return Err(refused(channel, why));
     }
     codes::insert(&mut tx, t, &app.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
@@ -147,8 +148,10 @@ pub async fn send(
 #[derive(Debug, Clone, Copy)]
 pub struct Checked(i64);
 
-/// Checks `code` against the live code of the target, counting a wrong
-/// attempt (in its own write, so it sticks whatever the caller does next).
+/// Checks `code` against the live code of the target. The attempt is
+/// counted before the comparison (in its own write, so it sticks whatever
+/// the caller does next): at most five comparisons per code, however many
+/// arrive at once.
 pub async fn check(
     app: &App,
     tenant: &TenantRef,
@@ -160,13 +163,12 @@ pub async fn check(
     let t = target(tenant, channel, destination, purpose);
     let mut conn = app.store.conn().await?;
     let live = codes::live(&mut conn, t).await?.ok_or_else(wrong)?;
-    if live.attempts >= MAX_ATTEMPTS {
+    if !codes::attempt(&mut conn, live.id, MAX_ATTEMPTS).await? {
         let message = "too many wrong attempts for this code; ask for a new one".into();
         return Err(Error::TooMany { message, retry_after: None });
     }
     let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
     if !well_formed || !app.mac.verify(MAC_PURPOSE, &subject(t, code), &live.code_mac) {
-        codes::fail(&mut conn, live.id).await?;
         return Err(wrong());
     }
     Ok(Checked(live.id))

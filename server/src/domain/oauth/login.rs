@@ -63,6 +63,12 @@ async fn decoy_hash(app: &App) -> Result<&'static str> {
 
 /// The id of the live user of `tenant` that `login` (user name, email or
 /// phone) and `password` identify.
+///
+/// The attempt is counted as a failure of the account and of the client
+/// address before the password is checked, and taken back when it matches:
+/// however many guesses arrive at once, at most the limit of them is ever
+/// evaluated. A place in the hashing queue is taken first, so a guess turned
+/// away as busy counts nothing.
 pub async fn check_password(
     app: &App,
     tenant: &TenantRef,
@@ -70,60 +76,67 @@ pub async fn check_password(
     password: &str,
     ip: IpAddr,
 ) -> Result<Result<i64, LoginFailure>> {
+    let slot = app.passwords.slot()?;
     let account_key = format!("account:{}:{}", tenant.id, login.trim().to_lowercase());
     let ip_key = ip_key(ip);
-    let now = now_ms();
-    let since = now - WINDOW_MS;
-    let mut conn = app.store.conn().await?;
-    let account_failures = throttle::failures(&mut conn, &account_key, since).await?;
-    let ip_failures = throttle::failures(&mut conn, &ip_key, since).await?;
-    if let Some(locked) = lock(now, &[(account_failures, ACCOUNT_LIMIT), (ip_failures, IP_LIMIT)]) {
+    if let Some(locked) = reserve(app, &[(&account_key, ACCOUNT_LIMIT), (&ip_key, IP_LIMIT)]).await? {
         return Ok(Err(locked));
     }
-    let found = users::by_login(&mut conn, tenant.id, login.trim()).await?;
-    drop(conn);
+    let found = users::by_login(&mut *app.store.conn().await?, tenant.id, login.trim()).await?;
     let (user, hash) = match found {
         Some((id, Some(hash))) => (Some(id), hash),
         _ => (None, decoy_hash(app).await?.to_string()),
     };
-    let matches = app.passwords.verify(password.to_string(), hash).await?;
-    let mut conn = app.store.conn().await?;
+    let matches = slot.verify(password.to_string(), hash).await?;
     match user.filter(|_| matches) {
         Some(id) => {
-            if account_failures.count > 0 {
-                throttle::clear(&mut conn, &account_key).await?;
-            }
+            let mut conn = app.store.conn().await?;
+            throttle::clear(&mut conn, &account_key).await?;
+            throttle::release(&mut conn, &ip_key).await?;
             Ok(Ok(id))
         }
-        None => {
-            throttle::fail(&mut conn, &account_key, now, since).await?;
-            throttle::fail(&mut conn, &ip_key, now, since).await?;
-            Ok(Err(LoginFailure::Incorrect))
-        }
+        None => Ok(Err(LoginFailure::Incorrect)),
     }
 }
 
+/// Reserves an attempt under each (key, limit), all or none: the lock of
+/// the first key at its limit, or `None` when every key took the attempt.
+async fn reserve(app: &App, limits: &[(&str, i64)]) -> Result<Option<LoginFailure>> {
+    let now = now_ms();
+    let since = now - WINDOW_MS;
+    let mut tx = app.store.begin().await?;
+    for &(key, limit) in limits {
+        if !throttle::reserve(&mut tx, key, limit, now, since).await? {
+            let failures = throttle::failures(&mut tx, key, since).await?;
+            // Released meanwhile: still refuse, the attempt was not counted.
+            return Ok(Some(lock(now, &[(failures, limit)]).unwrap_or(LoginFailure::Throttled { retry_after: 1 })));
+        }
+    }
+    tx.commit().await?;
+    Ok(None)
+}
+
+/// The throttling bucket of a client address: IPv6 clients get a /64 each,
+/// as one host usually holds a whole /64.
 fn ip_key(ip: IpAddr) -> String {
-    format!("ip:{ip}")
+    format!("ip:{}", crate::domain::address::bucket(ip))
 }
 
 /// Looks up a user by an identifier that is itself the credential (a
-/// unionID): `find` runs only while `ip` is under its failure limit, and a
-/// miss counts as a failure of that IP, like a wrong password.
+/// unionID): `find` runs only while `ip` is under its failure limit, and
+/// the lookup counts as a failure of that IP until it finds someone.
 pub async fn by_identifier<F>(app: &App, ip: IpAddr, find: F) -> Result<Result<Option<i64>, LoginFailure>>
 where
     F: AsyncFnOnce(&mut crate::store::Conn) -> Result<Option<i64>>,
 {
     let key = ip_key(ip);
-    let now = now_ms();
-    let since = now - WINDOW_MS;
-    let mut conn = app.store.conn().await?;
-    if let Some(locked) = lock(now, &[(throttle::failures(&mut conn, &key, since).await?, IP_LIMIT)]) {
+    if let Some(locked) = reserve(app, &[(&key, IP_LIMIT)]).await? {
         return Ok(Err(locked));
     }
+    let mut conn = app.store.conn().await?;
     let found = find(&mut conn).await?;
-    if found.is_none() {
-        throttle::fail(&mut conn, &key, now, since).await?;
+    if found.is_some() {
+        throttle::release(&mut conn, &key).await?;
     }
     Ok(Ok(found))
 }

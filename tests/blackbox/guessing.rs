@@ -1,0 +1,133 @@
+//! Guesses sent all at once: the attempt limits of passwords and codes hold
+//! however many arrive in parallel, and a full password queue turns callers
+//! away with 503 and `Retry-After` instead of queueing without bound.
+
+use futures::future::join_all;
+use keyward_tests::end_user::{self, post, token_of};
+use keyward_tests::flow::{self, PASSWORD};
+use keyward_tests::{TestServer, on_both_databases};
+use serde_json::{Value, json};
+
+on_both_databases!(parallel_password_guesses, parallel_code_guesses, full_password_queue);
+
+/// How many guesses are sent at once.
+const PARALLEL: usize = 64;
+
+/// A confidential client `guesser` allowed the password grant.
+async fn password_client(server: &TestServer) -> String {
+    flow::create_app(
+        server,
+        json!({ "clientId": "guesser", "allowedGrantTypes": [{ "grantType": "password" }],
+                "allowedScopes": [{ "scope": "openid" }] }),
+    )
+    .await
+    .unwrap()
+}
+
+/// The status, body and `Retry-After` of a password grant for `ann`.
+async fn password_grant(server: &TestServer, secret: &str, password: &str) -> (u16, Value, Option<String>) {
+    let form = [("grant_type", "password"), ("username", "ann"), ("password", password), ("scope", "openid")];
+    let response = server
+        .http()
+        .post(format!("{}/oauth/token", server.url))
+        .basic_auth("guesser", Some(secret))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let retry = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+    (response.status().as_u16(), response.json().await.unwrap(), retry)
+}
+
+/// 64 wrong passwords at once for one account: at most five (the limit)
+/// are evaluated; the others are refused as locked or as busy, and then
+/// even the right password is refused until the window closes.
+async fn parallel_password_guesses(server: TestServer) {
+    let secret = password_client(&server).await;
+    flow::create_user(&server, "ann").await;
+    let guesses = (0..PARALLEL).map(|n| {
+        let (server, secret) = (&server, &secret);
+        async move { password_grant(server, secret, &format!("guess number {n}")).await }
+    });
+    let answers = join_all(guesses).await;
+    let mut evaluated = 0;
+    for (status, body, retry) in &answers {
+        let description = body["error_description"].as_str().unwrap_or_default();
+        match status {
+            400 if description.contains("incorrect") => evaluated += 1,
+            400 => assert!(description.contains("Too many failed sign-ins"), "{body}"),
+            503 => {
+                assert_eq!(body["error"], "temporarily_unavailable", "{body}");
+                assert_eq!(retry.as_deref(), Some("1"), "a busy answer says when to come back");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(evaluated <= 5, "{evaluated} of {PARALLEL} parallel guesses were evaluated; the limit is 5");
+    let (status, body, _) = password_grant(&server, &secret, PASSWORD).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error_description"].as_str().unwrap().contains("Too many failed sign-ins"), "{body}");
+}
+
+/// 64 wrong codes at once against one SMS code (`/mobile/code/verify`): at
+/// most five are compared; then the right code is refused too.
+async fn parallel_code_guesses(server: TestServer) {
+    let (_, secret) = end_user::create_app(&server, "app-client", json!({})).await;
+    let phone = "13312341234";
+    let form = |path: &str, basic: bool, fields: Vec<(&str, String)>| {
+        let mut request = server.http().post(format!("{}{path}", server.url)).form(&fields);
+        if basic {
+            request = request.basic_auth("app-client", Some(&secret));
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    assert_eq!(form("/mobile/code/get", true, vec![("mobile", phone.into())]).await.0, 200);
+    let code = server.sinks.code_for(phone).await;
+    let guesses = (0..PARALLEL)
+        .map(|n| format!("{:06}", (code.parse::<u32>().unwrap() + 1 + n as u32) % 1_000_000))
+        .map(|guess| form("/mobile/code/verify", false, vec![("mobile", phone.into()), ("code", guess)]));
+    let answers = join_all(guesses).await;
+    let compared = answers.iter().filter(|(status, body)| *status == 400 && body["error"] == "invalid_grant").count();
+    for (status, body) in answers.iter().filter(|(status, _)| *status != 400) {
+        assert_eq!(*status, 429, "{body}");
+        assert!(body["error_description"].as_str().unwrap().contains("too many wrong attempts"), "{body}");
+    }
+    assert!(compared <= 5, "{compared} of {PARALLEL} parallel guesses were compared; the limit is 5");
+    let right = form("/mobile/code/verify", false, vec![("mobile", phone.into()), ("code", code)]).await;
+    assert_eq!(right.0, 429, "{right:?}");
+}
+
+/// With room for two password checks, a burst of correct sign-ins gets
+/// 503 + `Retry-After` for what does not fit, on the OAuth and end-user
+/// surfaces alike, and none of those counts as a failed sign-in.
+async fn full_password_queue(server: TestServer) {
+    let server =
+        server.restart_with(|settings| keyward_server::config::Settings { password_queue: Some(2), ..settings }).await;
+    let secret = password_client(&server).await;
+    flow::create_user(&server, "ann").await;
+    let answers = join_all((0..16).map(|_| password_grant(&server, &secret, PASSWORD))).await;
+    let busy: Vec<_> = answers.iter().filter(|(status, ..)| *status == 503).collect();
+    assert!(answers.iter().all(|(status, ..)| *status == 200 || *status == 503), "{answers:?}");
+    assert!(!busy.is_empty(), "16 sign-ins at once do not fit in a queue of 2");
+    for (_, body, retry) in busy {
+        assert_eq!(body["error"], "temporarily_unavailable");
+        assert_eq!(retry.as_deref(), Some("1"));
+    }
+
+    let (app, _) = end_user::create_app(&server, "shop", json!({})).await;
+    token_of(&post(&server, app, "SignUp", json!({"userName": "erin", "pwd": "a long password"})).await);
+    let sign_in =
+        || end_user::retry_after(&server, app, "SignIn", json!({"userName": "erin", "pwd": "a long password"}));
+    let answers = join_all((0..16).map(|_| sign_in())).await;
+    assert!(answers.iter().all(|a| *a == (200, None) || *a == (503, Some(1))), "{answers:?}");
+    assert!(answers.contains(&(503, Some(1))), "{answers:?}");
+    // Nothing of that counted as a failure: five wrong passwords are still
+    // needed to lock either account.
+    for _ in 0..4 {
+        assert_eq!(password_grant(&server, &secret, "wrong password").await.0, 400);
+    }
+    assert_eq!(password_grant(&server, &secret, PASSWORD).await.0, 200);
+}
