@@ -47,6 +47,9 @@ pub struct App {
     /// Clients with their secret digests, by (tenant, client id): the token
     /// endpoint's hot path.
     client_cache: TtlCache<(i64, String), (Client, Vec<SecretDigest>)>,
+    /// Clients and addresses that failed client authentication here within
+    /// the throttling window: only their attempts are counted beforehand.
+    pub client_auth_failures: TtlCache<String, ()>,
     /// Apps of the end-user API — the client and its settings JSON — by
     /// (tenant, numeric id): every end-user request names one.
     app_cache: TtlCache<(i64, i64), (Client, String)>,
@@ -90,6 +93,7 @@ impl App {
             default_tenant,
             tenant_cache: TtlCache::new(CACHE_TTL),
             client_cache: TtlCache::new(CACHE_TTL),
+            client_auth_failures: TtlCache::new(crate::domain::oauth::login::WINDOW),
             app_cache: TtlCache::new(CACHE_TTL),
             catalog_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),

@@ -221,3 +221,22 @@ impl ServerArgs {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ServerArgs;
+
+    #[test]
+    fn a_short_admin_secret_is_refused() {
+        let args = |secret: &str| ServerArgs {
+            config: "/nonexistent/keyward.toml".into(),
+            admin_client_id: Some("admin".into()),
+            admin_client_secret: Some(secret.into()),
+            ..ServerArgs::default()
+        };
+        let refused = args("only-31-characters-long-secret!").resolve().unwrap_err().to_string();
+        assert!(refused.contains("at least 32 characters"), "{refused}");
+        assert!(!refused.contains("only-31"), "the secret is not echoed");
+        assert!(args("exactly-32-characters-long-secrt").resolve().is_ok());
+    }
+}

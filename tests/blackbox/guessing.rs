@@ -5,10 +5,16 @@
 use futures::future::join_all;
 use keyward_tests::end_user::{self, post, token_of};
 use keyward_tests::flow::{self, PASSWORD};
-use keyward_tests::{TestServer, on_both_databases};
+use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use serde_json::{Value, json};
 
-on_both_databases!(parallel_password_guesses, parallel_code_guesses, full_password_queue);
+on_both_databases!(
+    parallel_password_guesses,
+    parallel_code_guesses,
+    full_password_queue,
+    client_secret_guesses,
+    admin_secret_is_replaced
+);
 
 /// How many guesses are sent at once.
 const PARALLEL: usize = 64;
@@ -130,4 +136,75 @@ async fn full_password_queue(server: TestServer) {
         assert_eq!(password_grant(&server, &secret, "wrong password").await.0, 400);
     }
     assert_eq!(password_grant(&server, &secret, PASSWORD).await.0, 200);
+}
+
+/// A client_credentials request as `(id, secret)` from the client address
+/// `from` (sent as `X-Forwarded-For`); the status and `Retry-After`.
+async fn client_credentials(server: &TestServer, (id, secret): (&str, &str), from: &str) -> (u16, Option<String>) {
+    let response = server
+        .http()
+        .post(format!("{}/oauth/token", server.url))
+        .basic_auth(id, Some(secret))
+        .header("x-forwarded-for", from)
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let retry = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+    (response.status().as_u16(), retry)
+}
+
+/// Failed client authentication is throttled per client (20) and per
+/// client address (50, IPv6 by /64), like sign-ins; the address is taken
+/// from `X-Forwarded-For` only because the peer is a trusted proxy.
+async fn client_secret_guesses(server: TestServer) {
+    let server = server
+        .restart_with(|settings| keyward_server::config::Settings {
+            trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+            ..settings
+        })
+        .await;
+    let service = |id: &str| {
+        json!({ "clientId": id, "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+                "allowedScopes": [{ "scope": "orders.read" }] })
+    };
+    flow::ensure_api_scopes(&server, &["orders.read"]).await;
+    let svc = flow::create_app(&server, service("svc")).await.unwrap();
+    let other = flow::create_app(&server, service("other")).await.unwrap();
+
+    for _ in 0..20 {
+        assert_eq!(client_credentials(&server, ("svc", "a guess"), "198.51.100.1").await.0, 401);
+    }
+    let (status, retry) = client_credentials(&server, ("svc", "a guess"), "198.51.100.1").await;
+    assert_eq!(status, 429);
+    assert!(retry.is_some_and(|s| s.parse::<u64>().is_ok_and(|s| (800..=900).contains(&s))), "until the window ends");
+    // Locked for the client from everywhere, even with its secret; others are not.
+    assert_eq!(client_credentials(&server, ("svc", &svc), "198.51.100.2").await.0, 429);
+    assert_eq!(client_credentials(&server, ("other", &other), "198.51.100.1").await.0, 200);
+
+    // 50 failures from one IPv6 /64 (a new address each time, as a host
+    // holding the /64 can) lock that /64, for every client.
+    for n in 0..50 {
+        let from = format!("2001:db8:1:2::{n:x}");
+        assert_eq!(client_credentials(&server, (&format!("ghost-{n}"), "x"), &from).await.0, 401);
+    }
+    assert_eq!(client_credentials(&server, ("other", &other), "2001:db8:1:2::ffff").await.0, 429);
+    assert_eq!(client_credentials(&server, ("other", &other), "2001:db8:1:3::1").await.0, 200);
+}
+
+/// Changing the configured admin secret takes the old one away.
+async fn admin_secret_is_replaced(server: TestServer) {
+    let new_secret = "a-new-admin-secret-of-32-characters-at-least";
+    let server = server
+        .restart_with(|settings| keyward_server::config::Settings {
+            admin_client: Some((ADMIN_ID.into(), new_secret.into())),
+            ..settings
+        })
+        .await;
+    let credentials = |secret: &'static str| {
+        let server = &server;
+        async move { client_credentials(server, (ADMIN_ID, secret), "192.0.2.1").await.0 }
+    };
+    assert_eq!(credentials(ADMIN_SECRET).await, 401, "the old secret no longer works");
+    assert_eq!(credentials(new_secret).await, 200);
 }

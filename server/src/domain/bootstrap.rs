@@ -74,8 +74,8 @@ fn admin_client(client_id: String) -> ClientCreate {
 }
 
 /// Ensures the configured admin client exists in the default tenant with
-/// this secret. An existing client of that id gets the secret added if it
-/// does not already have it.
+/// this secret as its only one: changing `KEYWARD_ADMIN_CLIENT_SECRET` and
+/// restarting takes the old secret away (and any added since).
 pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Result<()> {
     let existing = clients::by_client_id(&mut *app.store.conn().await?, app.default_tenant, client_id).await?;
     match existing {
@@ -86,7 +86,9 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
         Some((mut client, digests)) => {
             let wanted = admin_client(client_id.into());
             let mut tx = app.store.begin().await?;
-            if !digests.iter().any(|d| secret::matches(secret, &d.sha256)) {
+            let only_this = matches!(&digests[..], [d] if d.expires_at.is_none() && secret::matches(secret, &d.sha256));
+            if !only_this {
+                clients::delete_secrets(&mut tx, client.id).await?;
                 clients::add_secret(&mut tx, client.id, &secret::digest(secret), "from KEYWARD_ADMIN_CLIENT_SECRET")
                     .await?;
             }
@@ -104,6 +106,7 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
                 clients::save(&mut tx, &client).await?;
             }
             tx.commit().await?;
+            app.forget_clients();
         }
     }
     Ok(())

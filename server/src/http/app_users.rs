@@ -7,7 +7,6 @@ use crate::domain::app_users::{self, AppRef};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use keyward_api::app_user::{AppError, AppReply, Envelope};
-use std::net::IpAddr;
 
 fn app_error(rqctx: &Ctx, error: Error) -> AppError {
     match error {
@@ -17,11 +16,6 @@ fn app_error(rqctx: &Ctx, error: Error) -> AppError {
         }
         other => AppError::new(other.status(), other.to_string()),
     }
-}
-
-/// The client address, for throttling and send caps.
-pub fn ip(rqctx: &Ctx) -> IpAddr {
-    rqctx.request.remote_addr().ip()
 }
 
 /// Runs `work` for the app `app_id` of the request's tenant.

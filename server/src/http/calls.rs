@@ -42,6 +42,16 @@ pub fn admin_error(rqctx: &Ctx, error: Error) -> AdminError {
     }
 }
 
+/// The client's address, for throttling and send caps.
+pub fn ip(rqctx: &Ctx) -> std::net::IpAddr {
+    let app = rqctx.context();
+    super::client_ip::client_ip(
+        rqctx.request.remote_addr().ip(),
+        rqctx.request.headers(),
+        &app.settings.trusted_proxies,
+    )
+}
+
 fn host(rqctx: &Ctx) -> Option<&str> {
     rqctx.request.headers().get(http::header::HOST).and_then(|h| h.to_str().ok())
 }

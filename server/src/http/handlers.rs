@@ -1,7 +1,7 @@
 //! `impl KeywardApi`: one thin function per operation.
 
-use super::app_users::{as_user, call, ip, raw};
-use super::calls::{Ctx, admin, public, tenant};
+use super::app_users::{as_user, call, raw};
+use super::calls::{Ctx, admin, ip, public, tenant};
 use super::oauth;
 use crate::app::App;
 use crate::domain::app_users::accounts::{self, SignUpKind};

@@ -2,7 +2,7 @@
 //! mapping, and the hosted pages' request/response handling.
 
 use super::browser::{self, Csrf};
-use super::calls::{Ctx, bearer_token, observed, tenant};
+use super::calls::{Ctx, bearer_token, ip, observed, tenant};
 use super::pages;
 use crate::app::App;
 use crate::domain::oauth::authorize::{self, ConsentAnswer, Outcome};
@@ -110,8 +110,7 @@ pub async fn token(
     json(rqctx, async {
         let tenant = tenant(rqctx).await?;
         let basic = basic_credentials(rqctx)?;
-        let ip = rqctx.request.remote_addr().ip();
-        token::token(rqctx.context(), &tenant, basic, request, ip).await
+        token::token(rqctx.context(), &tenant, basic, request, ip(rqctx)).await
     })
     .await
 }
@@ -120,8 +119,7 @@ pub async fn mobile_code_get(rqctx: &Ctx, request: MobileCodeRequest) -> Result<
     json(rqctx, async {
         let tenant = tenant(rqctx).await?;
         let basic = basic_credentials(rqctx)?;
-        let ip = rqctx.request.remote_addr().ip();
-        mobile::send(rqctx.context(), &rqctx.log, &tenant, basic, request, ip).await
+        mobile::send(rqctx.context(), &rqctx.log, &tenant, basic, request, ip(rqctx)).await
     })
     .await
 }
@@ -175,7 +173,7 @@ pub async fn introspect(
 ) -> Result<OAuthReply<keyward_api::oauth::Introspection>, OAuthError> {
     json(rqctx, async {
         let tenant = tenant(rqctx).await?;
-        bearer::introspect(rqctx.context(), &tenant, basic_credentials(rqctx)?, request).await
+        bearer::introspect(rqctx.context(), &tenant, basic_credentials(rqctx)?, request, ip(rqctx)).await
     })
     .await
 }
@@ -186,7 +184,7 @@ pub async fn revoke(
 ) -> Result<OAuthReply<keyward_api::oauth::Revoked>, OAuthError> {
     json(rqctx, async {
         let tenant = tenant(rqctx).await?;
-        bearer::revoke(rqctx.context(), &tenant, basic_credentials(rqctx)?, request).await?;
+        bearer::revoke(rqctx.context(), &tenant, basic_credentials(rqctx)?, request, ip(rqctx)).await?;
         Ok(keyward_api::oauth::Revoked {})
     })
     .await
@@ -260,8 +258,7 @@ pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, Admin
         if !csrf.accepts(app, &form.csrf) {
             return render(retry("The form expired. Please sign in again."), Vec::new());
         }
-        let ip = rqctx.request.remote_addr().ip();
-        match login::check_password(app, &tenant, &form.username, &form.password, ip).await? {
+        match login::check_password(app, &tenant, &form.username, &form.password, ip(rqctx)).await? {
             Err(failure) => render(retry(failure.message()), Vec::new()),
             Ok(user) => {
                 let session = login::open_session(app, &tenant, user).await?;

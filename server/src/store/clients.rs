@@ -168,6 +168,12 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
     Ok(())
 }
 
+/// Removes every secret of client row `id`.
+pub async fn delete_secrets(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM client_secrets WHERE client_row = $1").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Stores the SHA-256 digest (hex) of a new secret of client row `id`.
 pub async fn add_secret(conn: &mut Conn, id: i64, sha256_hex: &str, description: &str) -> Result<()> {
     sqlx::query("INSERT INTO client_secrets (client_row, sha256, description, created_at) VALUES ($1, $2, $3, $4)")

@@ -17,6 +17,7 @@ use keyward_api::oauth::{Introspection, TokenTypeHintRequest, UserInfo};
 use keyward_api::user::User;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 /// Compact JWS tokens have two dots; reference and refresh tokens none.
 fn is_jwt(token: &str) -> bool {
@@ -156,7 +157,12 @@ enum Introspector {
 /// An API resource authenticating with its name and one of its secrets, else
 /// a confidential client: a public client cannot prove it is the resource
 /// server it claims to be.
-async fn introspector(app: &App, tenant: &TenantRef, presented: Presented) -> Result<Introspector, Refusal> {
+async fn introspector(
+    app: &App,
+    tenant: &TenantRef,
+    presented: Presented,
+    ip: IpAddr,
+) -> Result<Introspector, Refusal> {
     let credentials = match (&presented.basic, &presented.client_id, &presented.client_secret) {
         (Some((id, secret)), _, None) => Some((id, secret)),
         (None, Some(id), Some(secret)) => Some((id, secret)),
@@ -170,7 +176,7 @@ async fn introspector(app: &App, tenant: &TenantRef, presented: Presented) -> Re
     {
         return Ok(Introspector::Resource(Box::new(resource)));
     }
-    let client = client_auth::authenticate(app, tenant, presented).await?;
+    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
     if !client.require_client_secret {
         return Err(OAuthError::unauthorized_client("public clients cannot introspect tokens").into());
     }
@@ -208,8 +214,9 @@ pub async fn introspect(
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     mut request: TokenTypeHintRequest,
+    ip: IpAddr,
 ) -> Result<Introspection, Refusal> {
-    let introspector = introspector(app, tenant, presented(basic, &mut request)).await?;
+    let introspector = introspector(app, tenant, presented(basic, &mut request), ip).await?;
     if request.token.is_empty() {
         return Err(OAuthError::invalid_request("token is required").into());
     }
@@ -271,8 +278,9 @@ pub async fn revoke(
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     mut request: TokenTypeHintRequest,
+    ip: IpAddr,
 ) -> Result<(), Refusal> {
-    let client = client_auth::authenticate(app, tenant, presented(basic, &mut request)).await?;
+    let client = client_auth::authenticate(app, tenant, presented(basic, &mut request), ip).await?;
     if request.token.is_empty() {
         return Err(OAuthError::invalid_request("token is required").into());
     }

@@ -2,12 +2,14 @@
 //! endpoints (RFC 6749 §2.3): `client_secret_basic`, `client_secret_post`,
 //! and `none` for public clients.
 
+use super::login::{self, LoginFailure};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Refusal;
-use crate::store::{now_ms, tenants::TenantRef};
+use crate::store::{now_ms, tenants::TenantRef, throttle};
 use keyward_api::client::Client;
-use keyward_api::error::OAuthError;
+use keyward_api::error::{OAuthError, OAuthErrorCode};
+use std::net::IpAddr;
 
 /// Client authentication methods the endpoints accept.
 pub const AUTH_METHODS: &[&str] = &["client_secret_basic", "client_secret_post", "none"];
@@ -22,10 +24,21 @@ pub struct Presented {
     pub client_secret: Option<String>,
 }
 
+/// Failed authentications allowed per client, and per client address,
+/// within the sign-in throttling window.
+const CLIENT_LIMIT: i64 = 20;
+const ADDRESS_LIMIT: i64 = 50;
+
 /// One authentication method per request; secrets compared by digest in
 /// constant time; every failure reads the same. A public client presents
 /// only its `client_id`.
-pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented) -> Result<Client, Refusal> {
+///
+/// Failures are counted per client and per client address (`ip`) in the
+/// database, like failed sign-ins. A client or address that failed at this
+/// replica within the window is suspect: its attempts here are reserved
+/// before they are evaluated, and refused once at the limit. Others cost no
+/// database access at all, so client_credentials stays as fast as it was.
+pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, ip: IpAddr) -> Result<Client, Refusal> {
     if tenant.status == 2 {
         return Err(OAuthError::unauthorized_client("this tenant is disabled").into());
     }
@@ -42,21 +55,68 @@ pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented) -
         (None, Some(id), secret) => (id, secret),
         (None, None, _) => return Err(OAuthError::invalid_client("client authentication is required").into()),
     };
-    let failed = || Refusal::OAuth(OAuthError::invalid_client("client authentication failed"));
-    let (client, digests) = app.client(tenant.id, &client_id).await?.ok_or_else(failed)?;
-    if !client.enabled {
-        return Err(failed());
+    let keys =
+        [format!("client:{}:{client_id}", tenant.id), format!("client-ip:{}", crate::domain::address::bucket(ip))];
+    let limits = [(keys[0].as_str(), CLIENT_LIMIT), (keys[1].as_str(), ADDRESS_LIMIT)];
+    let suspect = keys.iter().any(|key| app.client_auth_failures.get(key).is_some());
+    if suspect && let Some(locked) = login::reserve(app, &limits).await? {
+        return Err(throttled(locked));
     }
-    match (client.require_client_secret, secret) {
+    match check(app, tenant, &client_id, secret).await? {
+        Some(client) => {
+            if suspect {
+                let mut conn = app.store.conn().await?;
+                throttle::release(&mut conn, &keys[0]).await?;
+                throttle::release(&mut conn, &keys[1]).await?;
+            }
+            Ok(client)
+        }
+        None => {
+            for key in &keys {
+                app.client_auth_failures.put(key.clone(), ());
+            }
+            // A suspect's failure was counted when it was reserved.
+            if !suspect && let Some(locked) = login::reserve(app, &limits).await? {
+                return Err(throttled(locked));
+            }
+            Err(OAuthError::invalid_client("client authentication failed").into())
+        }
+    }
+}
+
+fn throttled(locked: LoginFailure) -> Refusal {
+    let retry_after = match locked {
+        LoginFailure::Throttled { retry_after } => Some(retry_after),
+        LoginFailure::Incorrect => None,
+    };
+    Refusal::OAuth(OAuthError {
+        retry_after,
+        ..OAuthError::new(429, OAuthErrorCode::InvalidClient, "too many failed client authentications; wait and retry")
+    })
+}
+
+/// The enabled client `client_id` if `secret` is one of its unexpired
+/// secrets (or it is public and presented none); `None` otherwise.
+async fn check(
+    app: &App,
+    tenant: &TenantRef,
+    client_id: &str,
+    secret: Option<String>,
+) -> Result<Option<Client>, Refusal> {
+    let Some((client, digests)) = app.client(tenant.id, client_id).await? else { return Ok(None) };
+    if !client.enabled {
+        return Ok(None);
+    }
+    let valid = match (client.require_client_secret, secret) {
         (true, Some(secret)) => {
             let now = now_ms();
-            let valid = digests
+            digests
                 .iter()
                 .filter(|d| d.expires_at.is_none_or(|at| at > now))
-                .fold(false, |found, d| found | secret::matches(&secret, &d.sha256));
-            if valid { Ok(client) } else { Err(failed()) }
+                .fold(false, |found, d| found | secret::matches(&secret, &d.sha256))
         }
-        (false, None) => Ok(client),
-        _ => Err(failed()),
-    }
+        (false, None) => true,
+        _ => false,
+    };
+    Ok(valid.then_some(client))
 }

@@ -13,7 +13,8 @@ use tokio::sync::OnceCell;
 /// Failures allowed per account, and per client IP, within the window.
 const ACCOUNT_LIMIT: i64 = 5;
 const IP_LIMIT: i64 = 20;
-const WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+const WINDOW_MS: i64 = WINDOW.as_millis() as i64;
 /// How long a hosted-login session lasts.
 pub const SESSION_LIFETIME_MS: i64 = 12 * 3600 * 1000;
 
@@ -100,8 +101,9 @@ pub async fn check_password(
 }
 
 /// Reserves an attempt under each (key, limit), all or none: the lock of
-/// the first key at its limit, or `None` when every key took the attempt.
-async fn reserve(app: &App, limits: &[(&str, i64)]) -> Result<Option<LoginFailure>> {
+/// the first key at its limit, or `None` when every key took the attempt
+/// (counted as a failure until [`throttle::release`]d).
+pub async fn reserve(app: &App, limits: &[(&str, i64)]) -> Result<Option<LoginFailure>> {
     let now = now_ms();
     let since = now - WINDOW_MS;
     let mut tx = app.store.begin().await?;

@@ -24,7 +24,7 @@ pub async fn send(
     ip: IpAddr,
 ) -> Result<CodeSent, Refusal> {
     let presented = Presented { basic, client_id: request.client_id, client_secret: request.client_secret };
-    let client = client_auth::authenticate(app, tenant, presented).await?;
+    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
     if !token::allows(&client, "mobile") {
         return Err(OAuthError::unauthorized_client("this client may not use the mobile grant").into());
     }

@@ -47,7 +47,7 @@ pub async fn token(
 ) -> Result<TokenResponse, Refusal> {
     let presented =
         Presented { basic, client_id: request.client_id.take(), client_secret: request.client_secret.take() };
-    let client = client_auth::authenticate(app, tenant, presented).await?;
+    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
     let grant_type = request.grant_type.clone();
     if !grant_type.is_empty() && GRANT_TYPES.contains(&grant_type.as_str()) && !allows(&client, &grant_type) {
         return Err(OAuthError::unauthorized_client(format!("this client may not use the {grant_type} grant")).into());
