@@ -17,6 +17,13 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// A counter kept by another part of the server, rendered with the rest.
+pub struct Counter {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub value: u64,
+}
+
 #[derive(Default)]
 pub struct Metrics {
     series: Mutex<BTreeMap<(String, u16), Series>>,
@@ -34,7 +41,8 @@ impl Metrics {
         }
     }
 
-    pub fn render(&self) -> String {
+    /// The request series, then `counters`.
+    pub fn render(&self, counters: &[Counter]) -> String {
         let series = self.series.lock().expect("metrics lock");
         let mut out = String::new();
         out.push_str("# HELP keyward_http_requests_total HTTP requests handled, by operation and status.\n");
@@ -63,6 +71,11 @@ impl Metrics {
             let _ = writeln!(out, "keyward_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
             let _ = writeln!(out, "keyward_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
             let _ = writeln!(out, "keyward_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+        }
+        for counter in counters {
+            let _ = writeln!(out, "# HELP {} {}", counter.name, counter.help);
+            let _ = writeln!(out, "# TYPE {} counter", counter.name);
+            let _ = writeln!(out, "{} {}", counter.name, counter.value);
         }
         out
     }

@@ -2,6 +2,8 @@
 //! however many arrive in parallel, and a full password queue turns callers
 //! away with 503 and `Retry-After` instead of queueing without bound.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures::future::join_all;
 use keyward_tests::end_user::{self, post, token_of};
 use keyward_tests::flow::{self, PASSWORD};
@@ -13,7 +15,8 @@ on_both_databases!(
     parallel_code_guesses,
     full_password_queue,
     client_secret_guesses,
-    admin_secret_is_replaced
+    admin_secret_is_replaced,
+    unknown_kids_reload_keys_once
 );
 
 /// How many guesses are sent at once.
@@ -207,4 +210,28 @@ async fn admin_secret_is_replaced(server: TestServer) {
     };
     assert_eq!(credentials(ADMIN_SECRET).await, 401, "the old secret no longer works");
     assert_eq!(credentials(new_secret).await, 200);
+}
+
+/// The signing keys reread so far, from `/metrics`.
+async fn key_reloads(server: &TestServer) -> u64 {
+    let metrics = server.http().get(format!("{}/metrics", server.url)).send().await.unwrap().text().await.unwrap();
+    let line = metrics.lines().find(|l| l.starts_with("keyward_signing_key_reloads_total ")).expect("the counter");
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// 64 unauthenticated requests with tokens naming unknown `kid`s make the
+/// server reread its keys once, not 64 times.
+async fn unknown_kids_reload_keys_once(server: TestServer) {
+    let token = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let payload = token.split('.').nth(1).unwrap().to_string();
+    let before = key_reloads(&server).await;
+    let requests = (0..PARALLEL).map(|n| {
+        let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"ES256","typ":"at+jwt","kid":"made-up-{n}"}}"#));
+        let forged = format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode([7u8; 64]));
+        let request = server.http().get(format!("{}/oauth/userinfo", server.url)).bearer_auth(forged);
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    assert!(join_all(requests).await.iter().all(|status| *status == 401));
+    let reloads = key_reloads(&server).await - before;
+    assert!(reloads <= 1, "{reloads} rereads of every key for {PARALLEL} forged tokens");
 }

@@ -22,10 +22,15 @@ use keyward_api::oauth::{Jwk, SigningAlg};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 /// Leeway for relying parties' clocks when a retired key leaves the JWKS.
 const CLOCK_SKEW_SECS: i64 = 300;
+/// Anyone can present a token with a made-up `kid`: the reread it asks for
+/// happens one at a time and at most once per this interval.
+const UNKNOWN_KID_RELOAD_INTERVAL: Duration = Duration::from_secs(5);
 
 struct SigningKey {
     kid: String,
@@ -52,6 +57,10 @@ type Keys = HashMap<i64, Vec<SigningKey>>;
 pub struct KeyRing {
     store: Store,
     keys: Arc<RwLock<Arc<Keys>>>,
+    /// When a token with an unknown `kid` last made the ring reread its keys.
+    unknown_kid_reload: Arc<tokio::sync::Mutex<Option<Instant>>>,
+    /// Rereads of every key so far, for `/metrics`.
+    reloads: Arc<AtomicU64>,
 }
 
 /// Why a token was not accepted; deliberately coarse.
@@ -195,7 +204,12 @@ impl KeyRing {
     /// Loads the published keys and gives every tenant lacking a signing key
     /// of an algorithm one that signs at once.
     pub async fn open(store: Store) -> anyhow::Result<KeyRing> {
-        let ring = KeyRing { store, keys: Default::default() };
+        let ring = KeyRing {
+            store,
+            keys: Default::default(),
+            unknown_kid_reload: Default::default(),
+            reloads: Default::default(),
+        };
         for alg in SigningAlg::ALL {
             let missing =
                 keys::tenants_without_signing_key(&mut *ring.store.conn().await?, alg.as_str(), now_ms()).await?;
@@ -212,6 +226,7 @@ impl KeyRing {
 
     /// Rereads the published keys from the database.
     pub async fn reload(&self) -> anyhow::Result<()> {
+        self.reloads.fetch_add(1, Ordering::Relaxed);
         let stored = keys::published(&mut *self.store.conn().await?).await?;
         let mut loaded = Keys::new();
         for key in &stored {
@@ -239,6 +254,27 @@ impl KeyRing {
         tx.commit().await?;
         self.reload().await?;
         Ok(generated.into_iter().map(|(_, kid, _)| kid).collect())
+    }
+
+    /// Rereads the keys for a token naming a `kid` this replica does not
+    /// know, unless that was done within the interval. Callers queue on
+    /// the lock, so whoever waited for another's reread finds its result.
+    async fn reload_for_unknown_kid(&self) {
+        let mut last = self.unknown_kid_reload.lock().await;
+        if last.is_some_and(|at| at.elapsed() < UNKNOWN_KID_RELOAD_INTERVAL) {
+            return;
+        }
+        *last = Some(Instant::now());
+        let _ = self.reload().await;
+    }
+
+    /// How many times the keys were reread, for `/metrics`.
+    pub fn reload_counter(&self) -> crate::metrics::Counter {
+        crate::metrics::Counter {
+            name: "keyward_signing_key_reloads_total",
+            help: "Times the signing keys were reread from the database.",
+            value: self.reloads.load(Ordering::Relaxed),
+        }
     }
 
     fn snapshot(&self) -> Arc<Keys> {
@@ -286,7 +322,7 @@ impl KeyRing {
         let known = |keys: &Keys| keys.get(&tenant).is_some_and(|keys| keys.iter().any(|k| k.kid == kid));
         if !known(&self.snapshot()) {
             // Perhaps another replica added a key since we loaded ours.
-            let _ = self.reload().await;
+            self.reload_for_unknown_kid().await;
         }
         let keys = self.snapshot();
         let key =

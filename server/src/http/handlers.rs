@@ -70,7 +70,10 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn metrics_get(rqctx: Ctx) -> Result<http::Response<Body>, AdminError> {
-        public(&rqctx, async |app| text_response("text/plain; version=0.0.4", app.metrics.render())).await
+        public(&rqctx, async |app| {
+            text_response("text/plain; version=0.0.4", app.metrics.render(&[app.keys.reload_counter()]))
+        })
+        .await
     }
 
     async fn openapi_get(rqctx: Ctx) -> Result<http::Response<Body>, AdminError> {
