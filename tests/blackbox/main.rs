@@ -7,6 +7,7 @@ mod api_resources;
 mod app_flows;
 mod app_sdk;
 mod app_users;
+mod at_rest;
 mod audiences;
 mod auth;
 mod browser;
