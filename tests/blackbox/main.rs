@@ -17,6 +17,7 @@ mod grants;
 mod identity;
 mod input;
 mod issuers;
+mod listeners;
 mod oauth;
 mod operations;
 mod rp;
