@@ -36,9 +36,9 @@ use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
 use identity_resource::{IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate};
 use oauth::{
-    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest,
-    MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest, TokenReply,
-    TokenRequest, TokenTypeHintRequest, UserInfo,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutConfirmForm,
+    LogoutRequest, MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest,
+    TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
 };
 use ops::Health;
 use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
@@ -302,9 +302,12 @@ pub trait KeywardApi {
 
     /// End session
     ///
-    /// OpenID Connect RP-Initiated Logout 1.0: ends the browser session and
-    /// redirects to `post_logout_redirect_uri` when it is registered for the
-    /// client the `id_token_hint` names; otherwise shows a signed-out page.
+    /// OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`,
+    /// ends the browser session and redirects to `post_logout_redirect_uri`
+    /// when it is registered for the client the hint names (otherwise shows a
+    /// signed-out page). Without a valid hint, answers a page asking the user
+    /// to confirm, and ends the session (redirecting to a URI registered for
+    /// `client_id`) only once they do.
     ///
     /// Permission: none.
     #[endpoint { method = GET, path = "/oauth/logout", tags = ["oauth"] }]
@@ -329,6 +332,24 @@ pub trait KeywardApi {
     async fn oauth_logout_post(
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<LogoutRequest>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
+    /// Logout confirmation
+    ///
+    /// The hosted logout confirmation page posts here; not an API.
+    ///
+    /// Permission: none.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/logout/confirm",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+        unpublished = true,
+    }]
+    async fn oauth_logout_confirm(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<LogoutConfirmForm>,
     ) -> Result<http::Response<Body>, AdminError>;
 
     /// List tenants

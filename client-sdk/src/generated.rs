@@ -19464,7 +19464,7 @@ let response = client.oauth_jwks()
     }
     /**End session
 
-OpenID Connect RP-Initiated Logout 1.0: ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the `id_token_hint` names; otherwise shows a signed-out page.
+OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`, ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the hint names (otherwise shows a signed-out page). Without a valid hint, answers a page asking the user to confirm, and ends the session (redirecting to a URI registered for `client_id`) only once they do.
 
 Permission: none.
 

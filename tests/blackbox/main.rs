@@ -11,6 +11,7 @@ mod at_rest;
 mod audiences;
 mod auth;
 mod browser;
+mod browser_details;
 mod codes;
 mod contract;
 mod grants;

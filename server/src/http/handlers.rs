@@ -31,9 +31,9 @@ use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
 };
 use keyward_api::oauth::{
-    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest,
-    MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest, TokenReply,
-    TokenRequest, TokenTypeHintRequest, UserInfo,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutConfirmForm,
+    LogoutRequest, MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest,
+    TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
 };
 use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
@@ -144,6 +144,13 @@ impl KeywardApi for KeywardImpl {
 
     async fn oauth_logout_post(rqctx: Ctx, body: TypedBody<LogoutRequest>) -> Result<http::Response<Body>, AdminError> {
         oauth::logout(&rqctx, body.into_inner()).await
+    }
+
+    async fn oauth_logout_confirm(
+        rqctx: Ctx,
+        body: TypedBody<LogoutConfirmForm>,
+    ) -> Result<http::Response<Body>, AdminError> {
+        oauth::logout_confirm(&rqctx, body.into_inner()).await
     }
 
     async fn tenant_list(
