@@ -12,6 +12,7 @@ mod audiences;
 mod auth;
 mod browser;
 mod browser_details;
+mod client_secrets;
 mod codes;
 mod contract;
 mod grants;

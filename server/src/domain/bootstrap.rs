@@ -87,8 +87,14 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
             let wanted = admin_client(client_id.into());
             let mut tx = app.store.begin().await?;
             if !digests.iter().any(|d| secret::matches(secret, &d.sha256)) {
-                clients::add_secret(&mut tx, client.id, &secret::digest(secret), "from KEYWARD_ADMIN_CLIENT_SECRET")
-                    .await?;
+                clients::add_secret(
+                    &mut tx,
+                    client.id,
+                    &secret::digest(secret),
+                    "from KEYWARD_ADMIN_CLIENT_SECRET",
+                    None,
+                )
+                .await?;
             }
             let complete = client.enabled
                 && client.require_client_secret

@@ -104,6 +104,16 @@ pub fn host(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// An optional expiry, which must be in the future; as Unix milliseconds.
+pub fn expiration(field: &str, at: Option<chrono::DateTime<chrono::Utc>>) -> Result<Option<i64>> {
+    match at {
+        Some(at) if at <= chrono::Utc::now() => {
+            Err(Error::Invalid(format!("`{field}` must be in the future (got {at})")))
+        }
+        at => Ok(at.map(|at| at.timestamp_millis())),
+    }
+}
+
 pub fn lifetime(field: &str, seconds: i64) -> Result<()> {
     const YEAR: i64 = 365 * 24 * 3600;
     if !(1..=YEAR).contains(&seconds) {

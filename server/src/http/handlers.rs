@@ -14,7 +14,7 @@ use keyward_api::IdPath;
 use keyward_api::KeywardApi;
 use keyward_api::api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
-    ApiResourceListQuery, ApiResourceSecretCreate, ApiResourceSecretCreated, ApiResourceSecretPath, ApiResourceUpdate,
+    ApiResourceListQuery, ApiResourceUpdate,
 };
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
@@ -24,7 +24,9 @@ use keyward_api::app_user::{
     QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
     UnionIdSignIn,
 };
-use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
+use keyward_api::client::{
+    Client, ClientCreate, ClientCreated, ClientListQuery, ClientSecretInfo, ClientTokenIssue, ClientUpdate,
+};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::identity_resource::{
@@ -33,10 +35,11 @@ use keyward_api::identity_resource::{
 use keyward_api::oauth::{
     AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutConfirmForm,
     LogoutRequest, MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest,
-    TokenReply, TokenRequest, TokenTypeHintRequest, UserInfo,
+    TokenReply, TokenRequest, TokenResponse, TokenTypeHintRequest, UserInfo,
 };
 use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
+use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
 use std::sync::Arc;
@@ -241,6 +244,51 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn client_secret_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ClientSecretInfo>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(clients::secrets(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn client_secret_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<SecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let created = clients::add_secret(app, &caller, path.into_inner().id, body.into_inner()).await?;
+            Ok(HttpResponseCreated(ApiResult::ok(created)))
+        })
+        .await
+    }
+
+    async fn client_secret_delete(
+        rqctx: Ctx,
+        path: Path<SecretPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let SecretPath { id, secret_id } = path.into_inner();
+            Ok(HttpResponseOk(ApiResult::ok(clients::delete_secret(app, &caller, id, secret_id).await?)))
+        })
+        .await
+    }
+
+    async fn client_issue_token(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ClientTokenIssue>,
+    ) -> Result<HttpResponseOk<ApiResult<TokenResponse>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let issued = clients::issue_token(app, &caller, path.into_inner().id, body.into_inner()).await?;
+            Ok(HttpResponseOk(ApiResult::ok(issued)))
+        })
+        .await
+    }
+
     async fn user_list(rqctx: Ctx, query: Query<UserListQuery>) -> Result<HttpResponseOk<Paged<User>>, AdminError> {
         admin(&rqctx, async |app, caller| Ok(HttpResponseOk(users::list(app, &caller, query.into_inner()).await?)))
             .await
@@ -440,8 +488,8 @@ impl KeywardApi for KeywardImpl {
     async fn api_resource_secret_create(
         rqctx: Ctx,
         path: Path<IdPath>,
-        body: TypedBody<ApiResourceSecretCreate>,
-    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceSecretCreated>>, AdminError> {
+        body: TypedBody<SecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let id = path.into_inner().id;
             Ok(HttpResponseCreated(ApiResult::ok(
@@ -453,10 +501,10 @@ impl KeywardApi for KeywardImpl {
 
     async fn api_resource_secret_delete(
         rqctx: Ctx,
-        path: Path<ApiResourceSecretPath>,
+        path: Path<SecretPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
-            let ApiResourceSecretPath { id, secret_id } = path.into_inner();
+            let SecretPath { id, secret_id } = path.into_inner();
             Ok(HttpResponseOk(ApiResult::ok(api_resources::delete_secret(app, &caller, id, secret_id).await?)))
         })
         .await
