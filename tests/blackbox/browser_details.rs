@@ -143,7 +143,7 @@ async fn redirect_uris_cannot_run_script_or_use_plain_http(server: TestServer) {
         "http://127.0.0.1.evil.example/cb",
     ];
     for (i, uri) in refused.iter().enumerate() {
-        let error = admin.client_create().body(create(i, uri)).send().await.err().expect(uri);
+        let error = admin.client_create().body(create(i, uri)).send().await.expect_err(uri);
         assert_eq!(error.status().map(|s| s.as_u16()), Some(422), "{uri}");
     }
     let accepted = [
