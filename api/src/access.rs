@@ -36,6 +36,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("oauth_revoke", Access::Client),
     ("oauth_logout", Access::Public),
     ("oauth_logout_post", Access::Public),
+    ("oauth_logout_confirm", Access::Public),
     ("tenant_list", Access::Permission("oauthapp.tenant.get")),
     ("tenant_create", Access::Permission("oauthapp.tenant.post")),
     ("tenant_view", Access::Permission("oauthapp.tenant.detail")),
@@ -46,6 +47,10 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("client_view", Access::Permission("isms.client.detail")),
     ("client_update", Access::Permission("isms.client.put")),
     ("client_delete", Access::Permission("isms.client.delete")),
+    ("client_secret_list", Access::Permission("isms.client.detail")),
+    ("client_secret_create", Access::Permission("isms.client.postsecretkey")),
+    ("client_secret_delete", Access::Permission("isms.client.postsecretkey")),
+    ("client_issue_token", Access::Permission("isms.client.issuetoken")),
     ("user_list", Access::Permission("isms.user.get")),
     ("user_create", Access::Permission("isms.user.post")),
     ("user_view", Access::Permission("isms.user.detail")),
@@ -108,7 +113,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
 
 /// Operations served but left out of the document: the hosted pages' form
 /// posts, which only our own pages call.
-pub const UNPUBLISHED: &[&str] = &["oauth_login", "oauth_consent"];
+pub const UNPUBLISHED: &[&str] = &["oauth_login", "oauth_consent", "oauth_logout_confirm"];
 
 /// The wildcard scopes that grant every admin permission; the bootstrap admin
 /// client holds these.

@@ -106,30 +106,6 @@ pub struct ApiResourceCreated {
     pub secret: String,
 }
 
-/// A new secret for an API resource.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ApiResourceSecretCreate {
-    pub description: Option<String>,
-    /// When the secret stops working; default never.
-    pub expiration: Option<DateTime<Utc>>,
-}
-
-/// A new secret: its id and value, shown this once.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct ApiResourceSecretCreated {
-    pub id: i64,
-    pub secret: String,
-}
-
-/// One secret of an API resource.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiResourceSecretPath {
-    pub id: i64,
-    pub secret_id: i64,
-}
-
 /// The literal `Import`: dropshot cannot serve `/api/ApiResource/Import`
 /// beside `/api/ApiResource/{id}`, so the import takes `{id}` and accepts
 /// only this value there.

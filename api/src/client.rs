@@ -68,6 +68,16 @@ pub struct ClientSecretInfo {
     pub expiration: Option<DateTime<Utc>>,
 }
 
+/// What `POST /api/Client/{id}/IssueToken` mints.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientTokenIssue {
+    /// Space-separated scopes, each allowed to the client; default all it is allowed.
+    pub scope: Option<String>,
+    /// Seconds the token lives, 1 to the client's `accessTokenLifetime` (the default).
+    pub lifetime: Option<i64>,
+}
+
 /// A client as stored.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -15,12 +15,13 @@ pub mod list;
 pub mod oauth;
 pub mod ops;
 pub mod role;
+pub mod secret;
 pub mod tenant;
 pub mod user;
 
 use api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
-    ApiResourceListQuery, ApiResourceSecretCreate, ApiResourceSecretCreated, ApiResourceSecretPath, ApiResourceUpdate,
+    ApiResourceListQuery, ApiResourceUpdate,
 };
 use api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use app_settings::{AppSettings, AppSettingsUpdate};
@@ -30,19 +31,20 @@ use app_user::{
     QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
     UnionIdSignIn,
 };
-use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
+use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientSecretInfo, ClientTokenIssue, ClientUpdate};
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
 use identity_resource::{IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate};
 use oauth::{
-    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest,
-    MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest, TokenReply,
-    TokenRequest, TokenTypeHintRequest, UserInfo,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutConfirmForm,
+    LogoutRequest, MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest,
+    TokenReply, TokenRequest, TokenResponse, TokenTypeHintRequest, UserInfo,
 };
 use ops::Health;
 use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use schemars::JsonSchema;
+use secret::{SecretCreate, SecretCreated, SecretPath};
 use serde::{Deserialize, Serialize};
 use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use user::{User, UserCreate, UserListQuery, UserUpdate};
@@ -302,9 +304,12 @@ pub trait KeywardApi {
 
     /// End session
     ///
-    /// OpenID Connect RP-Initiated Logout 1.0: ends the browser session and
-    /// redirects to `post_logout_redirect_uri` when it is registered for the
-    /// client the `id_token_hint` names; otherwise shows a signed-out page.
+    /// OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`,
+    /// ends the browser session and redirects to `post_logout_redirect_uri`
+    /// when it is registered for the client the hint names (otherwise shows a
+    /// signed-out page). Without a valid hint, answers a page asking the user
+    /// to confirm, and ends the session (redirecting to a URI registered for
+    /// `client_id`) only once they do.
     ///
     /// Permission: none.
     #[endpoint { method = GET, path = "/oauth/logout", tags = ["oauth"] }]
@@ -329,6 +334,24 @@ pub trait KeywardApi {
     async fn oauth_logout_post(
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<LogoutRequest>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
+    /// Logout confirmation
+    ///
+    /// The hosted logout confirmation page posts here; not an API.
+    ///
+    /// Permission: none.
+    #[endpoint {
+        method = POST,
+        path = "/oauth/logout/confirm",
+        tags = ["oauth"],
+        content_type = "application/x-www-form-urlencoded",
+        request_body_max_bytes = TOKEN_BODY_MAX_BYTES,
+        unpublished = true,
+    }]
+    async fn oauth_logout_confirm(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<LogoutConfirmForm>,
     ) -> Result<http::Response<Body>, AdminError>;
 
     /// List tenants
@@ -444,6 +467,62 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List a client's secrets
+    ///
+    /// Each secret's id, description, creation and expiry — never the secret
+    /// or its digest.
+    ///
+    /// Permission: `isms.client.detail`.
+    #[endpoint { method = GET, path = "/api/Client/{id}/Secrets", tags = ["admin-clients"] }]
+    async fn client_secret_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ClientSecretInfo>>>, AdminError>;
+
+    /// Add a secret to a client
+    ///
+    /// Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256
+    /// digest and answers 201 with its id and value — shown this once. With an
+    /// `expiration` (which must be in the future) it stops working then; the
+    /// client's other secrets keep working, so a secret can be rotated with
+    /// overlap. A public client has no secrets (409).
+    ///
+    /// Permission: `isms.client.postsecretkey`.
+    #[endpoint { method = POST, path = "/api/Client/{id}/Secrets", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn client_secret_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<SecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError>;
+
+    /// Delete a secret of a client
+    ///
+    /// Answers with the deleted secret's id; the client can no longer
+    /// authenticate with it.
+    ///
+    /// Permission: `isms.client.postsecretkey`.
+    #[endpoint { method = DELETE, path = "/api/Client/{id}/Secrets/{secretId}", tags = ["admin-clients"] }]
+    async fn client_secret_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<SecretPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// Issue a token for a client
+    ///
+    /// Seed 001's "创建令牌": mints an access token of the client, as its
+    /// `client_credentials` grant would, with the chosen `scope` (each one the
+    /// client is allowed; default all it is allowed) and `lifetime` in seconds
+    /// (at most the client's `accessTokenLifetime`, so the signing key outlives
+    /// it; default that). Its audience follows the usual rules.
+    ///
+    /// Permission: `isms.client.issuetoken`.
+    #[endpoint { method = POST, path = "/api/Client/{id}/IssueToken", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn client_issue_token(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ClientTokenIssue>,
+    ) -> Result<HttpResponseOk<ApiResult<TokenResponse>>, AdminError>;
 
     /// List users
     ///
@@ -721,8 +800,8 @@ pub trait KeywardApi {
     async fn api_resource_secret_create(
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
-        body: TypedBody<ApiResourceSecretCreate>,
-    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceSecretCreated>>, AdminError>;
+        body: TypedBody<SecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError>;
 
     /// Delete a secret of an API resource
     ///
@@ -733,7 +812,7 @@ pub trait KeywardApi {
     #[endpoint { method = DELETE, path = "/api/ApiResource/{id}/Secrets/{secretId}", tags = ["admin-api-resources"] }]
     async fn api_resource_secret_delete(
         rqctx: RequestContext<Self::Context>,
-        path: Path<ApiResourceSecretPath>,
+        path: Path<SecretPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
     /// List API scopes

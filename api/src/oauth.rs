@@ -198,6 +198,16 @@ pub struct LogoutRequest {
     pub client_id: Option<String>,
 }
 
+/// The logout confirmation page's submission: the logout request (without
+/// hint) and the page's CSRF token.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct LogoutConfirmForm {
+    pub client_id: Option<String>,
+    pub post_logout_redirect_uri: Option<String>,
+    pub state: Option<String>,
+    pub csrf: String,
+}
+
 /// An introspection or revocation request (RFC 7662 §2.1, RFC 7009 §2.1),
 /// form-encoded, from an authenticated client.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

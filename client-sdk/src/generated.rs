@@ -188,32 +188,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///A new secret for an API resource.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    #[serde(deny_unknown_fields)]
-    pub struct ApiResourceSecretCreate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        ///When the secret stops working; default never.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    }
-    impl ApiResourceSecretCreate {
-        pub fn builder() -> builder::ApiResourceSecretCreate {
-            Default::default()
-        }
-    }
-    ///A new secret: its id and value, shown this once.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResourceSecretCreated {
-        pub id: i64,
-        pub secret: ::std::string::String,
-    }
-    impl ApiResourceSecretCreated {
-        pub fn builder() -> builder::ApiResourceSecretCreated {
-            Default::default()
-        }
-    }
     ///A secret's metadata; the secret itself is shown only once, when made.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResourceSecretInfo {
@@ -306,23 +280,6 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForApiResourceSecretCreated {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ApiResourceSecretCreated,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForApiResourceSecretCreated {
-        pub fn builder() -> builder::ApiResultForApiResourceSecretCreated {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForApiScope {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -352,6 +309,23 @@ pub mod types {
     }
     impl ApiResultForAppSettings {
         pub fn builder() -> builder::ApiResultForAppSettings {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForArrayOfClientSecretInfo {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ClientSecretInfo>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForArrayOfClientSecretInfo {
+        pub fn builder() -> builder::ApiResultForArrayOfClientSecretInfo {
             Default::default()
         }
     }
@@ -442,6 +416,23 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForSecretCreated {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: SecretCreated,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForSecretCreated {
+        pub fn builder() -> builder::ApiResultForSecretCreated {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForTenant {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -454,6 +445,23 @@ pub mod types {
     }
     impl ApiResultForTenant {
         pub fn builder() -> builder::ApiResultForTenant {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForTokenResponse {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: TokenResponse,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForTokenResponse {
+        pub fn builder() -> builder::ApiResultForTokenResponse {
             Default::default()
         }
     }
@@ -1226,6 +1234,22 @@ pub mod types {
     }
     impl ClientSecretInfo {
         pub fn builder() -> builder::ClientSecretInfo {
+            Default::default()
+        }
+    }
+    ///What `POST /api/Client/{id}/IssueToken` mints.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct ClientTokenIssue {
+        ///Seconds the token lives, 1 to the client's `accessTokenLifetime` (the default).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lifetime: ::std::option::Option<i64>,
+        ///Space-separated scopes, each allowed to the client; default all it is allowed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+    }
+    impl ClientTokenIssue {
+        pub fn builder() -> builder::ClientTokenIssue {
             Default::default()
         }
     }
@@ -2363,6 +2387,32 @@ pub mod types {
     }
     impl RoleUpdate {
         pub fn builder() -> builder::RoleUpdate {
+            Default::default()
+        }
+    }
+    ///A new secret.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct SecretCreate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///When the secret stops working; default never.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl SecretCreate {
+        pub fn builder() -> builder::SecretCreate {
+            Default::default()
+        }
+    }
+    ///A new secret: its id and value, shown this once.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SecretCreated {
+        pub id: i64,
+        pub secret: ::std::string::String,
+    }
+    impl SecretCreated {
+        pub fn builder() -> builder::SecretCreated {
             Default::default()
         }
     }
@@ -3660,132 +3710,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ApiResourceSecretCreate {
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            expiration: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ApiResourceSecretCreate {
-            fn default() -> Self {
-                Self {
-                    description: Ok(Default::default()),
-                    expiration: Ok(Default::default()),
-                }
-            }
-        }
-        impl ApiResourceSecretCreate {
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn expiration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expiration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expiration: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResourceSecretCreate>
-        for super::ApiResourceSecretCreate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResourceSecretCreate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    description: value.description?,
-                    expiration: value.expiration?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResourceSecretCreate>
-        for ApiResourceSecretCreate {
-            fn from(value: super::ApiResourceSecretCreate) -> Self {
-                Self {
-                    description: Ok(value.description),
-                    expiration: Ok(value.expiration),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResourceSecretCreated {
-            id: ::std::result::Result<i64, ::std::string::String>,
-            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResourceSecretCreated {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    secret: Err("no value supplied for secret".to_string()),
-                }
-            }
-        }
-        impl ApiResourceSecretCreated {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn secret<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for secret: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResourceSecretCreated>
-        for super::ApiResourceSecretCreated {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResourceSecretCreated,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    secret: value.secret?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResourceSecretCreated>
-        for ApiResourceSecretCreated {
-            fn from(value: super::ApiResourceSecretCreated) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    secret: Ok(value.secret),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ApiResourceSecretInfo {
             created: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -4290,104 +4214,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ApiResultForApiResourceSecretCreated {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                super::ApiResourceSecretCreated,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForApiResourceSecretCreated {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForApiResourceSecretCreated {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ApiResourceSecretCreated>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForApiResourceSecretCreated>
-        for super::ApiResultForApiResourceSecretCreated {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForApiResourceSecretCreated,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForApiResourceSecretCreated>
-        for ApiResultForApiResourceSecretCreated {
-            fn from(value: super::ApiResultForApiResourceSecretCreated) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ApiResultForApiScope {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
@@ -4568,6 +4394,104 @@ pub mod types {
         impl ::std::convert::From<super::ApiResultForAppSettings>
         for ApiResultForAppSettings {
             fn from(value: super::ApiResultForAppSettings) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForArrayOfClientSecretInfo {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ClientSecretInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForArrayOfClientSecretInfo {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForArrayOfClientSecretInfo {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ClientSecretInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForArrayOfClientSecretInfo>
+        for super::ApiResultForArrayOfClientSecretInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForArrayOfClientSecretInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForArrayOfClientSecretInfo>
+        for ApiResultForArrayOfClientSecretInfo {
+            fn from(value: super::ApiResultForArrayOfClientSecretInfo) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -5046,6 +4970,101 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiResultForSecretCreated {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::SecretCreated, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForSecretCreated {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForSecretCreated {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SecretCreated>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForSecretCreated>
+        for super::ApiResultForSecretCreated {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForSecretCreated,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForSecretCreated>
+        for ApiResultForSecretCreated {
+            fn from(value: super::ApiResultForSecretCreated) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiResultForTenant {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
@@ -5130,6 +5149,101 @@ pub mod types {
         }
         impl ::std::convert::From<super::ApiResultForTenant> for ApiResultForTenant {
             fn from(value: super::ApiResultForTenant) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForTokenResponse {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::TokenResponse, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForTokenResponse {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForTokenResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TokenResponse>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForTokenResponse>
+        for super::ApiResultForTokenResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForTokenResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForTokenResponse>
+        for ApiResultForTokenResponse {
+            fn from(value: super::ApiResultForTokenResponse) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -8995,6 +9109,70 @@ pub mod types {
                     description: Ok(value.description),
                     expiration: Ok(value.expiration),
                     id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ClientTokenIssue {
+            lifetime: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ClientTokenIssue {
+            fn default() -> Self {
+                Self {
+                    lifetime: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                }
+            }
+        }
+        impl ClientTokenIssue {
+            pub fn lifetime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lifetime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lifetime: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ClientTokenIssue> for super::ClientTokenIssue {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ClientTokenIssue,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    lifetime: value.lifetime?,
+                    scope: value.scope?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ClientTokenIssue> for ClientTokenIssue {
+            fn from(value: super::ClientTokenIssue) -> Self {
+                Self {
+                    lifetime: Ok(value.lifetime),
+                    scope: Ok(value.scope),
                 }
             }
         }
@@ -14378,6 +14556,128 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SecretCreate {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expiration: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SecretCreate {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    expiration: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecretCreate {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecretCreate> for super::SecretCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecretCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    expiration: value.expiration?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecretCreate> for SecretCreate {
+            fn from(value: super::SecretCreate) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    expiration: Ok(value.expiration),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecretCreated {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SecretCreated {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    secret: Err("no value supplied for secret".to_string()),
+                }
+            }
+        }
+        impl SecretCreated {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secret: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecretCreated> for super::SecretCreated {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecretCreated,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    secret: value.secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecretCreated> for SecretCreated {
+            fn from(value: super::SecretCreated) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    secret: Ok(value.secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SendEmailCode {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18793,6 +19093,77 @@ let response = client.app_settings_update()
     pub fn app_settings_update(&self) -> builder::AppSettingsUpdate<'_> {
         builder::AppSettingsUpdate::new(self)
     }
+    /**Issue a token for a client
+
+Seed 001's "创建令牌": mints an access token of the client, as its `client_credentials` grant would, with the chosen `scope` (each one the client is allowed; default all it is allowed) and `lifetime` in seconds (at most the client's `accessTokenLifetime`, so the signing key outlives it; default that). Its audience follows the usual rules.
+
+Permission: `isms.client.issuetoken`.
+
+Sends a `POST` request to `/api/Client/{id}/IssueToken`
+
+```ignore
+let response = client.client_issue_token()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn client_issue_token(&self) -> builder::ClientIssueToken<'_> {
+        builder::ClientIssueToken::new(self)
+    }
+    /**List a client's secrets
+
+Each secret's id, description, creation and expiry — never the secret or its digest.
+
+Permission: `isms.client.detail`.
+
+Sends a `GET` request to `/api/Client/{id}/Secrets`
+
+```ignore
+let response = client.client_secret_list()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn client_secret_list(&self) -> builder::ClientSecretList<'_> {
+        builder::ClientSecretList::new(self)
+    }
+    /**Add a secret to a client
+
+Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With an `expiration` (which must be in the future) it stops working then; the client's other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).
+
+Permission: `isms.client.postsecretkey`.
+
+Sends a `POST` request to `/api/Client/{id}/Secrets`
+
+```ignore
+let response = client.client_secret_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn client_secret_create(&self) -> builder::ClientSecretCreate<'_> {
+        builder::ClientSecretCreate::new(self)
+    }
+    /**Delete a secret of a client
+
+Answers with the deleted secret's id; the client can no longer authenticate with it.
+
+Permission: `isms.client.postsecretkey`.
+
+Sends a `DELETE` request to `/api/Client/{id}/Secrets/{secretId}`
+
+```ignore
+let response = client.client_secret_delete()
+    .id(id)
+    .secret_id(secret_id)
+    .send()
+    .await;
+```*/
+    pub fn client_secret_delete(&self) -> builder::ClientSecretDelete<'_> {
+        builder::ClientSecretDelete::new(self)
+    }
     /**List identity resources
 
 Filters, sorts and pages the identity resources of the caller's tenant.
@@ -19464,7 +19835,7 @@ let response = client.oauth_jwks()
     }
     /**End session
 
-OpenID Connect RP-Initiated Logout 1.0: ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the `id_token_hint` names; otherwise shows a signed-out page.
+OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`, ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the hint names (otherwise shows a signed-out page). Without a valid hint, answers a page asking the user to confirm, and ends the session (redirecting to a URI registered for `client_id`) only once they do.
 
 Permission: none.
 
@@ -20476,7 +20847,7 @@ pub mod builder {
     pub struct ApiResourceSecretCreate<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::builder::ApiResourceSecretCreate, String>,
+        body: Result<types::builder::SecretCreate, String>,
     }
     impl<'a> ApiResourceSecretCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -20497,26 +20868,22 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ApiResourceSecretCreate>,
-            <V as std::convert::TryInto<
-                types::ApiResourceSecretCreate,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::SecretCreate>,
+            <V as std::convert::TryInto<types::SecretCreate>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `ApiResourceSecretCreate` for body failed: {}", s
-                    )
+                    format!("conversion to `SecretCreate` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ApiResourceSecretCreate,
-            ) -> types::builder::ApiResourceSecretCreate,
+                types::builder::SecretCreate,
+            ) -> types::builder::SecretCreate,
         {
             self.body = self.body.map(f);
             self
@@ -20525,15 +20892,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForApiResourceSecretCreated>,
+            ResponseValue<types::ApiResultForSecretCreated>,
             Error<types::AdminError>,
         > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ApiResourceSecretCreate::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::SecretCreate::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24099,6 +24465,405 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "app_settings_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::client_issue_token`]
+
+[`Client::client_issue_token`]: super::Client::client_issue_token*/
+    #[derive(Debug, Clone)]
+    pub struct ClientIssueToken<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ClientTokenIssue, String>,
+    }
+    impl<'a> ClientIssueToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ClientTokenIssue>,
+            <V as std::convert::TryInto<
+                types::ClientTokenIssue,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ClientTokenIssue` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ClientTokenIssue,
+            ) -> types::builder::ClientTokenIssue,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/Client/{id}/IssueToken`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForTokenResponse>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ClientTokenIssue::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Client/{}/IssueToken", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "client_issue_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::client_secret_list`]
+
+[`Client::client_secret_list`]: super::Client::client_secret_list*/
+    #[derive(Debug, Clone)]
+    pub struct ClientSecretList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ClientSecretList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/Client/{id}/Secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForArrayOfClientSecretInfo>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Client/{}/Secrets", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "client_secret_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::client_secret_create`]
+
+[`Client::client_secret_create`]: super::Client::client_secret_create*/
+    #[derive(Debug, Clone)]
+    pub struct ClientSecretCreate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::SecretCreate, String>,
+    }
+    impl<'a> ClientSecretCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SecretCreate>,
+            <V as std::convert::TryInto<types::SecretCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SecretCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SecretCreate,
+            ) -> types::builder::SecretCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/Client/{id}/Secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForSecretCreated>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SecretCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Client/{}/Secrets", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "client_secret_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::client_secret_delete`]
+
+[`Client::client_secret_delete`]: super::Client::client_secret_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ClientSecretDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        secret_id: Result<i64, String>,
+    }
+    impl<'a> ClientSecretDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                secret_id: Err("secret_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn secret_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.secret_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for secret_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/Client/{id}/Secrets/{secretId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id, secret_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let secret_id = secret_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Client/{}/Secrets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& secret_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "client_secret_delete",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -3,7 +3,7 @@
 use crate::cache::TtlCache;
 use crate::config::Settings;
 use crate::crypto::password::{self, Passwords};
-use crate::crypto::{jwt::KeyRing, mac::Mac};
+use crate::crypto::{envelope::MasterKey, jwt::KeyRing, mac::Mac};
 use crate::delivery::Delivery;
 use crate::domain::oauth::audience::{Catalog, Resource};
 use crate::domain::oauth::deny_list::DenyList;
@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::store::clients::{self, SecretDigest};
 use crate::store::{Conn, Store, api_resources, tenants, tenants::TenantRef};
+use keyward_api::access::{Access, access};
 use keyward_api::client::Client;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -26,6 +27,8 @@ pub struct App {
     pub settings: Settings,
     pub store: Store,
     pub keys: KeyRing,
+    /// Seals what the database keeps in confidence.
+    pub master: Arc<MasterKey>,
     /// Signs the session cookie and CSRF tokens.
     pub mac: Mac,
     pub passwords: Passwords,
@@ -57,6 +60,8 @@ pub struct App {
     catalog_cache: TtlCache<i64, Arc<Catalog>>,
     /// Set once the listener is bound (the default issuer names its address).
     issuer: OnceLock<String>,
+    /// The admin listener's address, when it has its own.
+    admin_address: OnceLock<std::net::SocketAddr>,
     /// The committed OpenAPI document, served at `/openapi.json`.
     pub openapi: &'static str,
 }
@@ -68,6 +73,7 @@ impl App {
         settings: Settings,
         store: Store,
         keys: KeyRing,
+        master: Arc<MasterKey>,
         mac: Mac,
         default_tenant: i64,
     ) -> anyhow::Result<Arc<App>> {
@@ -85,6 +91,7 @@ impl App {
             settings,
             store,
             keys,
+            master,
             mac,
             passwords,
             deny_list: DenyList::default(),
@@ -97,6 +104,7 @@ impl App {
             app_cache: TtlCache::new(CACHE_TTL),
             catalog_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),
+            admin_address: OnceLock::new(),
             openapi: OPENAPI_DOCUMENT,
         }))
     }
@@ -105,6 +113,22 @@ impl App {
     pub fn set_bound_address(&self, address: std::net::SocketAddr) {
         let issuer = self.settings.issuer.clone().unwrap_or_else(|| format!("http://{address}"));
         let _ = self.issuer.set(issuer);
+    }
+
+    /// Records where the admin listener is bound.
+    pub fn set_admin_address(&self, address: std::net::SocketAddr) {
+        let _ = self.admin_address.set(address);
+    }
+
+    /// Whether the listener bound at `local` serves `operation_id`. With an
+    /// admin listener, the admin API and `/metrics` answer only there, and
+    /// everything else only on the main listener; health checks answer on both.
+    pub fn serves(&self, operation_id: &str, local: std::net::SocketAddr) -> bool {
+        if self.settings.admin_bind.is_none() || matches!(operation_id, "health_live" | "health_ready") {
+            return true;
+        }
+        let admin_only = operation_id == "metrics_get" || matches!(access(operation_id), Some(Access::Permission(_)));
+        admin_only == (self.admin_address.get() == Some(&local))
     }
 
     /// The issuer URL, without a trailing slash.

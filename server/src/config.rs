@@ -24,6 +24,10 @@ pub struct ServerArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "KEYWARD_BIND")]
     pub bind: Option<SocketAddr>,
+    /// Address of a separate listener for the admin API and `/metrics`; when
+    /// set, the main address no longer serves them [default: none].
+    #[arg(long, env = "KEYWARD_ADMIN_BIND")]
+    pub admin_bind: Option<SocketAddr>,
     /// `sqlite://path` or `postgres://…` [default: sqlite://keyward.db].
     #[arg(long, env = "KEYWARD_DATABASE_URL")]
     pub database_url: Option<String>,
@@ -37,6 +41,15 @@ pub struct ServerArgs {
     /// the client's secrets at every start.
     #[arg(long, env = "KEYWARD_ADMIN_CLIENT_SECRET", hide_env_values = true)]
     pub admin_client_secret: Option<String>,
+    /// The master key that seals signing keys and secrets in the database:
+    /// 32 bytes, base64 [default: see --master-key-file].
+    #[arg(long, env = "KEYWARD_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
+    /// File holding the master key (base64) [default: on SQLite
+    /// `<database>.master-key`, made on first start; required on PostgreSQL
+    /// unless KEYWARD_MASTER_KEY is set].
+    #[arg(long, env = "KEYWARD_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
     /// Log level: error, warn, info, debug or trace [default: info].
     #[arg(long, env = "KEYWARD_LOG_LEVEL")]
     pub log_level: Option<String>,
@@ -146,7 +159,9 @@ impl DeliveryArgs {
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     bind: Option<SocketAddr>,
+    admin_bind: Option<SocketAddr>,
     database_url: Option<String>,
+    master_key_file: Option<PathBuf>,
     issuer: Option<String>,
     admin_client_id: Option<String>,
     admin_client_secret: Option<String>,
@@ -159,11 +174,38 @@ struct FileSettings {
     delivery: DeliveryArgs,
 }
 
+/// Where the master key comes from.
+#[derive(Clone, Default)]
+pub enum MasterKeySource {
+    /// `KEYWARD_MASTER_KEY`: the key itself, base64.
+    Given(String),
+    /// A file holding the key, base64.
+    File(PathBuf),
+    /// On SQLite a file beside the database, made on first start.
+    #[default]
+    Default,
+}
+
+impl std::fmt::Debug for MasterKeySource {
+    /// Never the key itself.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MasterKeySource::Given(_) => f.write_str("Given(..)"),
+            MasterKeySource::File(path) => write!(f, "File({})", path.display()),
+            MasterKeySource::Default => f.write_str("Default"),
+        }
+    }
+}
+
 /// Resolved settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: SocketAddr,
+    /// Where the admin API and `/metrics` are served, when not on `bind`.
+    pub admin_bind: Option<SocketAddr>,
     pub database_url: String,
+    /// Where the master key comes from.
+    pub master_key: MasterKeySource,
     /// Explicit issuer; when unset, `http://<bound address>`.
     pub issuer: Option<String>,
     pub admin_client: Option<(String, String)>,
@@ -202,8 +244,19 @@ impl ServerArgs {
             (None, None) => None,
             _ => anyhow::bail!("set both KEYWARD_ADMIN_CLIENT_ID and KEYWARD_ADMIN_CLIENT_SECRET, or neither"),
         };
+        let admin_bind = self.admin_bind.or(file.admin_bind);
+        if admin_bind == Some(bind) {
+            anyhow::bail!("admin_bind must differ from bind ({bind})");
+        }
+        let master_key = match (self.master_key, self.master_key_file.or(file.master_key_file)) {
+            (Some(key), _) => MasterKeySource::Given(key),
+            (None, Some(path)) => MasterKeySource::File(path),
+            (None, None) => MasterKeySource::Default,
+        };
         Ok(Settings {
             bind,
+            admin_bind,
+            master_key,
             database_url: self.database_url.or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE.into()),
             issuer,
             admin_client,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod logging;
 pub mod maintenance;
+pub mod master_key;
 pub mod metrics;
 pub mod server;
 pub mod store;

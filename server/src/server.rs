@@ -1,9 +1,11 @@
-//! Starting a server: open and migrate the database, bootstrap, listen.
+//! Starting a server: open and migrate the database, bootstrap, listen —
+//! on one address, or with the admin API and `/metrics` on a second one.
 
 use crate::app::App;
 use crate::config::Settings;
+use crate::crypto::envelope::{self, MasterKey};
 use crate::crypto::{jwt::KeyRing, mac::Mac, secret};
-use crate::domain::bootstrap;
+use crate::domain::{at_rest, bootstrap};
 use crate::http::KeywardImpl;
 use crate::store::{Store, secrets};
 use anyhow::{Context, anyhow};
@@ -14,18 +16,31 @@ use std::sync::Arc;
 /// A listening server.
 pub struct Running {
     pub address: SocketAddr,
+    /// The admin listener's address, when it has its own.
+    pub admin_address: Option<SocketAddr>,
     pub app: Arc<App>,
     server: HttpServer<Arc<App>>,
+    admin: Option<HttpServer<Arc<App>>>,
 }
 
 impl Running {
-    /// Runs until the server stops.
+    /// Runs until a listener stops.
     pub async fn wait(self) -> anyhow::Result<()> {
-        self.server.await.map_err(|e| anyhow!(e))
+        match self.admin {
+            Some(admin) => tokio::select! {
+                result = self.server => result,
+                result = admin => result,
+            },
+            None => self.server.await,
+        }
+        .map_err(|e| anyhow!(e))
     }
 
     /// Stops accepting requests, finishes those in flight, closes the database.
     pub async fn stop(self) -> anyhow::Result<()> {
+        if let Some(admin) = self.admin {
+            admin.close().await.map_err(|e| anyhow!(e))?;
+        }
         self.server.close().await.map_err(|e| anyhow!(e))?;
         self.app.store.close().await;
         Ok(())
@@ -33,13 +48,18 @@ impl Running {
 }
 
 /// Opens the database, applies migrations and bootstraps it, without serving.
-pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<App>> {
+pub async fn prepare(settings: Settings, log: &slog::Logger) -> anyhow::Result<Arc<App>> {
+    let master = master_key(&settings, log)?;
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
+    let sealed = at_rest::seal_plaintext(&store, &master).await.context("encrypting secrets stored in clear")?;
+    if sealed > 0 {
+        slog::info!(log, "encrypted secrets an earlier release stored in clear"; "count" => sealed);
+    }
     let default_tenant = bootstrap::default_tenant(&store).await?;
-    let keys = KeyRing::open(store.clone()).await?;
-    let cookie_key = secrets::get_or_insert(&mut *store.conn().await?, "cookie_key", &secret::generate()).await?;
-    let app = App::new(settings, store, keys, Mac::new(&cookie_key)?, default_tenant)?;
+    let keys = KeyRing::open(store.clone(), master.clone()).await?;
+    let mac = cookie_key(&store, &master).await?;
+    let app = App::new(settings, store, keys, master, mac, default_tenant)?;
     app.deny_list.sync(&app.store).await?;
     if let Some((id, secret)) = app.settings.admin_client.clone() {
         bootstrap::ensure_admin_client(&app, &id, &secret).await.context("ensuring the admin client")?;
@@ -47,10 +67,40 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<App>> {
     Ok(app)
 }
 
-pub async fn start(settings: Settings) -> anyhow::Result<Running> {
-    let log = crate::logging::logger(&settings.log_level)?;
-    let bind = settings.bind;
-    let app = prepare(settings).await?;
+/// `keyward keys rewrap`: re-seals every confidential value of the
+/// database under the key in `new_key_file`; returns how many there were.
+pub async fn rewrap(settings: &Settings, new_key_file: &std::path::Path) -> anyhow::Result<usize> {
+    let (current, _) = crate::master_key::load(&settings.master_key, &settings.database_url)?;
+    let new = crate::master_key::read(new_key_file)?;
+    anyhow::ensure!(current.id() != new.id(), "the new master key is the current one");
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    let count = at_rest::rewrap(&store, &current, &new).await;
+    store.close().await;
+    count
+}
+
+/// The configured master key; a key file made now is logged by path.
+fn master_key(settings: &Settings, log: &slog::Logger) -> anyhow::Result<Arc<MasterKey>> {
+    let (master, made) = crate::master_key::load(&settings.master_key, &settings.database_url)?;
+    if let Some(path) = made {
+        slog::warn!(log, "made a new master key file: back it up apart from the database, which cannot be read without it";
+            "path" => %path.display());
+    }
+    Ok(Arc::new(master))
+}
+
+/// The cookie/MAC key every replica shares, sealed in the database.
+async fn cookie_key(store: &Store, master: &MasterKey) -> anyhow::Result<Mac> {
+    let purpose = envelope::server_secret("cookie_key");
+    let candidate = master.seal(&purpose, secret::generate().as_bytes());
+    let stored = secrets::get_or_insert(&mut *store.conn().await?, "cookie_key", &candidate).await?;
+    Mac::new(&master.open_text(&purpose, &stored)?)
+}
+
+/// A listener serving the whole API on `bind`; which operations answer on
+/// it is decided per request ([`App::serves`]).
+fn listen(app: &Arc<App>, log: &slog::Logger, bind: SocketAddr) -> anyhow::Result<HttpServer<Arc<App>>> {
     let api = keyward_api::keyward_api_mod::api_description::<KeywardImpl>()
         .map_err(|e| anyhow!("building the API description: {e:?}"))?;
     let config = ConfigDropshot {
@@ -60,14 +110,28 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
         default_handler_task_mode: HandlerTaskMode::Detached,
         ..Default::default()
     };
-    let server = ServerBuilder::new(api, app.clone(), log.clone())
+    ServerBuilder::new(api, app.clone(), log.clone())
         .config(config)
         .start()
-        .map_err(|e| anyhow!("starting the HTTP server on {bind}: {e}"))?;
+        .map_err(|e| anyhow!("starting the HTTP server on {bind}: {e}"))
+}
+
+pub async fn start(settings: Settings) -> anyhow::Result<Running> {
+    let log = crate::logging::logger(&settings.log_level)?;
+    let (bind, admin_bind) = (settings.bind, settings.admin_bind);
+    let app = prepare(settings, &log).await?;
+    // The admin listener first, so the main one never sees a request before
+    // the admin address is known.
+    let admin = admin_bind.map(|bind| listen(&app, &log, bind)).transpose()?;
+    let admin_address = admin.as_ref().map(|admin| admin.local_addr());
+    if let Some(address) = admin_address {
+        app.set_admin_address(address);
+    }
+    let server = listen(&app, &log, bind)?;
     let address = server.local_addr();
     app.set_bound_address(address);
     bootstrap::adopt_legacy_scopes(&app).await.context("adopting legacy client scopes")?;
     crate::maintenance::spawn(app.clone(), log.clone());
-    slog::info!(log, "keyward listening"; "address" => %address, "issuer" => app.issuer());
-    Ok(Running { address, app, server })
+    slog::info!(log, "keyward listening"; "address" => %address, "admin_address" => ?admin_address, "issuer" => app.issuer());
+    Ok(Running { address, admin_address, app, server, admin })
 }

@@ -231,7 +231,7 @@ async fn permissions_and_tenants_are_enforced(server: TestServer) {
     assert_eq!(status(admin.api_resource_view().id(beta_resource).send().await.unwrap_err()), Some(404));
     assert_eq!(status(admin.api_scope_view().id(beta_scope).send().await.unwrap_err()), Some(404));
     assert_eq!(status(admin.api_resource_delete().id(beta_resource).send().await.unwrap_err()), Some(404));
-    let secret: types::ApiResourceSecretCreate = serde_json::from_value(json!({})).unwrap();
+    let secret: types::SecretCreate = serde_json::from_value(json!({})).unwrap();
     let refused = admin.api_resource_secret_create().id(beta_resource).body(secret).send().await.unwrap_err();
     assert_eq!(status(refused), Some(404));
     assert_eq!(admin.api_scope_list().q_name("beta.read").send().await.unwrap().into_inner().total, 0);
@@ -260,8 +260,7 @@ async fn secrets_are_shown_once(server: TestServer) {
     let text = view.to_string();
     assert!(!text.contains(&created.secret) && !text.contains("sha256") && !text.contains("value"), "{text}");
 
-    let body: types::ApiResourceSecretCreate =
-        serde_json::from_value(json!({ "description": "for the gateway" })).unwrap();
+    let body: types::SecretCreate = serde_json::from_value(json!({ "description": "for the gateway" })).unwrap();
     let added = admin.api_resource_secret_create().id(created.id).body(body).send().await.unwrap().into_inner().data;
     assert_ne!(added.secret, created.secret);
     assert!(authenticate(&added.secret).await.is_some());
@@ -269,8 +268,7 @@ async fn secrets_are_shown_once(server: TestServer) {
     assert_eq!(resource.secrets.len(), 2);
     assert!(resource.secrets.iter().any(|s| s.id == added.id && s.description == "for the gateway"));
     // An expired secret does not authenticate.
-    let body: types::ApiResourceSecretCreate =
-        serde_json::from_value(json!({ "expiration": "2020-01-01T00:00:00Z" })).unwrap();
+    let body: types::SecretCreate = serde_json::from_value(json!({ "expiration": "2020-01-01T00:00:00Z" })).unwrap();
     let expired = admin.api_resource_secret_create().id(created.id).body(body).send().await.unwrap().into_inner().data;
     assert!(authenticate(&expired.secret).await.is_none());
     // A deleted secret stops working; the others still do.

@@ -296,8 +296,9 @@ async fn logout_ends_session(server: TestServer) {
     let (code, verifier) = code_for(&agent, "ann", "openid").await;
     let (_, tokens) = flow::exchange(&server, ("web", &secret), &code, REDIRECT_URI, &verifier).await;
     let id_token = tokens["id_token"].as_str().unwrap();
-    // An unregistered return address is not followed.
+    // Without a hint the user confirms first; an unregistered return address is not followed.
     let page = agent.get("/oauth/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F&client_id=web").await;
+    let page = confirm_logout(&agent, &page).await;
     assert_eq!((page.status, page.location), (200, None));
     assert!(page.body.contains("You are signed out"));
     let (code, _) = code_for(&agent, "ann", "openid").await;
@@ -325,6 +326,18 @@ async fn logout_ends_session(server: TestServer) {
     assert!(!code.is_empty());
     let form = [("post_logout_redirect_uri", "https://app.example/bye"), ("client_id", "web")];
     let response = agent.http.post(format!("{}/oauth/logout", server.url)).form(&form).send().await.unwrap();
-    assert_eq!(response.headers()["location"], "https://app.example/bye");
+    let page = flow::Page { status: response.status().as_u16(), location: None, body: response.text().await.unwrap() };
+    let page = confirm_logout(&agent, &page).await;
+    assert_eq!(page.location.as_deref(), Some("https://app.example/bye"));
     assert!(agent.authorize(&params).await.body.contains("Sign in"));
+}
+
+/// Submits the logout confirmation page.
+async fn confirm_logout(agent: &Agent, page: &flow::Page) -> flow::Page {
+    assert!(page.body.contains("Sign out?"), "{}", page.body);
+    let form: Vec<(&str, String)> = ["client_id", "post_logout_redirect_uri", "state", "csrf"]
+        .into_iter()
+        .filter_map(|name| flow::input(&page.body, name).map(|value| (name, value)))
+        .collect();
+    agent.post("/oauth/logout/confirm", &form).await
 }

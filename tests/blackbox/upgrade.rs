@@ -35,6 +35,8 @@ async fn previous_release_database_migrates(db: Db, fixture: &str) {
     else {
         return;
     };
+    // The previous release's keys and cookie key, stored in clear, are sealed now.
+    crate::at_rest::assert_sealed(&server.db).await;
     let root = At::new(&server, server.url.trim_start_matches("http://"));
     let client = (text("clientId"), text("clientSecret"));
     let client = (client.0.as_str(), client.1.as_str());

@@ -153,6 +153,11 @@ impl Agent {
     pub async fn get(&self, path_and_query: &str) -> Page {
         Self::page(self.http.get(format!("{}{path_and_query}", self.base)).send().await.unwrap()).await
     }
+
+    /// A form POST to any path of the server.
+    pub async fn post(&self, path: &str, form: &[(&str, String)]) -> Page {
+        Self::page(self.http.post(format!("{}{path}", self.base)).form(form).send().await.unwrap()).await
+    }
 }
 
 /// Signs `user` in through the hosted page for client `web` with PKCE and

@@ -1,7 +1,7 @@
 //! Test harness: a real Keyward server on an ephemeral port, on a fresh
 //! SQLite file or a fresh PostgreSQL database, talked to over HTTP.
 
-use keyward_server::config::{DeliveryArgs, Settings};
+use keyward_server::config::{DeliveryArgs, MasterKeySource, Settings};
 use keyward_server::server::{Running, start};
 use sinks::Sinks;
 use sqlx::Connection;
@@ -19,6 +19,9 @@ pub enum Db {
 /// A throwaway database, removed when dropped.
 pub struct TestDb {
     pub url: String,
+    /// Where its master key comes from: on SQLite the file the server makes
+    /// beside the database, on PostgreSQL a key made for this database.
+    pub master_key: MasterKeySource,
     cleanup: Cleanup,
 }
 
@@ -33,10 +36,7 @@ impl TestDb {
     pub async fn create(db: Db) -> Option<TestDb> {
         let name = format!("keyward_test_{}", uuid::Uuid::new_v4().simple());
         match db {
-            Db::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{name}.db"));
-                Some(TestDb { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) })
-            }
+            Db::Sqlite => Some(TestDb::sqlite_file(std::env::temp_dir().join(format!("{name}.db")))),
             Db::Postgres => {
                 let Ok(admin_url) = std::env::var("KEYWARD_TEST_POSTGRES_URL") else {
                     eprintln!("KEYWARD_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run of this test");
@@ -51,8 +51,28 @@ impl TestDb {
                     .expect("create test database");
                 let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
                 let url = format!("{base}/{name}");
-                Some(TestDb { url, cleanup: Cleanup::Database { admin_url, name } })
+                let master_key = MasterKeySource::Given(keyward_server::crypto::envelope::MasterKey::generate());
+                Some(TestDb { url, master_key, cleanup: Cleanup::Database { admin_url, name } })
             }
+        }
+    }
+
+    /// The first column of every row `query` returns, as text: what the
+    /// database really holds.
+    pub async fn texts(&self, query: &str) -> Vec<String> {
+        use sqlx::Row;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.url).await.expect("database reachable");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(query.to_string())).fetch_all(&mut conn).await.expect("query runs");
+        rows.iter().map(|row| row.try_get::<String, _>(0).expect("a text column")).collect()
+    }
+
+    /// The SQLite database at `path`.
+    fn sqlite_file(path: std::path::PathBuf) -> TestDb {
+        TestDb {
+            url: format!("sqlite://{}", path.display()),
+            master_key: MasterKeySource::Default,
+            cleanup: Cleanup::File(path),
         }
     }
 }
@@ -61,7 +81,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {
             Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".master-key"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
@@ -87,6 +107,8 @@ impl Drop for TestDb {
 /// SMS go to.
 pub struct TestServer {
     pub url: String,
+    /// The admin listener's base URL, when the server has one.
+    pub admin_url: Option<String>,
     running: Running,
     pub db: TestDb,
     pub sinks: Sinks,
@@ -97,7 +119,9 @@ pub struct TestServer {
 pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
     Settings {
         bind: "127.0.0.1:0".parse().unwrap(),
+        admin_bind: None,
         database_url: db.url.clone(),
+        master_key: db.master_key.clone(),
         issuer: None,
         admin_client: Some((ADMIN_ID.into(), ADMIN_SECRET.into())),
         key_rotation_days: 0,
@@ -139,7 +163,7 @@ impl TestServer {
             Db::Sqlite => {
                 let path = std::env::temp_dir().join(format!("keyward_fixture_{}.db", uuid::Uuid::new_v4().simple()));
                 std::fs::copy(fixture, &path).expect("fixture copied");
-                TestDb { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) }
+                TestDb::sqlite_file(path)
             }
             Db::Postgres => {
                 let test_db = TestDb::create(db).await?;
@@ -162,7 +186,8 @@ impl TestServer {
 
     async fn with(db: TestDb, settings: impl FnOnce(&TestDb) -> Settings, sinks: Sinks) -> TestServer {
         let running = start(settings(&db)).await.expect("server starts");
-        TestServer { url: format!("http://{}", running.address), running, db, sinks }
+        let admin_url = running.admin_address.map(|address| format!("http://{address}"));
+        TestServer { url: format!("http://{}", running.address), admin_url, running, db, sinks }
     }
 
     /// Stops the server and starts a new one on the same database.
@@ -173,8 +198,19 @@ impl TestServer {
     /// Stops the server and starts a new one on the same database and sinks,
     /// with changed settings.
     pub async fn restart_with(self, change: impl FnOnce(Settings) -> Settings) -> TestServer {
+        let (db, sinks) = self.stop().await;
+        Self::resume(db, sinks, change).await
+    }
+
+    /// Stops the server, keeping its database and sinks for [`TestServer::resume`].
+    pub async fn stop(self) -> (TestDb, Sinks) {
         let TestServer { running, db, sinks, .. } = self;
         running.stop().await.expect("server stops");
+        (db, sinks)
+    }
+
+    /// A server on the database and sinks of a stopped one, with changed settings.
+    pub async fn resume(db: TestDb, sinks: Sinks, change: impl FnOnce(Settings) -> Settings) -> TestServer {
         let base = settings_for(&sinks);
         Self::with(db, move |db| change(base(db)), sinks).await
     }

@@ -10,6 +10,9 @@ use std::process::{Child, Command, Stdio};
 
 pub const ADMIN_ID: &str = "xtask-admin";
 pub const ADMIN_SECRET: &str = "xtask-admin-secret-0123456789abcdef";
+/// The master key of the throwaway databases fuzzed and benchmarked
+/// (PostgreSQL has no default key).
+const MASTER_KEY: &str = "eHRhc2sgZnV6eiBhbmQgYmVuY2ggbWFzdGVyIGtleSE=";
 
 /// A running server; killed when dropped.
 pub struct Server {
@@ -27,6 +30,7 @@ impl Server {
             .arg(workdir.join("none.toml"))
             .env("KEYWARD_ADMIN_CLIENT_ID", ADMIN_ID)
             .env("KEYWARD_ADMIN_CLIENT_SECRET", ADMIN_SECRET)
+            .env("KEYWARD_MASTER_KEY", MASTER_KEY)
             // Room for every connection of the password-grant scenario: it
             // measures argon2 throughput, not the queue bound's 503s.
             .env("KEYWARD_PASSWORD_QUEUE", "256")

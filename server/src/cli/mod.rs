@@ -4,6 +4,7 @@ mod admin;
 
 use crate::config::ServerArgs;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -57,6 +58,16 @@ enum KeysCommand {
         #[arg(long, default_value_t = 300)]
         publish_delay: i64,
     },
+    /// Re-encrypt every signing key and secret in the database under a new
+    /// master key (all or nothing); then start the server with that key.
+    Rewrap {
+        #[command(flatten)]
+        server: ServerArgs,
+        /// File holding the new master key: 32 random bytes, base64
+        /// (`openssl rand -base64 32`).
+        #[arg(long)]
+        new_master_key_file: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -89,7 +100,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Init(args)) => {
-            let app = crate::server::prepare(args.resolve()?).await?;
+            let app = prepare(args).await?;
             let created = crate::domain::bootstrap::new_admin_client(&app).await?;
             println!(
                 "{}",
@@ -103,10 +114,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Keys(KeysCommand::Rotate { server, tenant, publish_delay })) => {
             anyhow::ensure!(publish_delay >= 0, "--publish-delay must not be negative");
-            let app = crate::server::prepare(server.resolve()?).await?;
+            let app = prepare(server).await?;
             let tenant = tenant.unwrap_or(app.default_tenant);
             let kids = app.keys.rotate(tenant, publish_delay).await?;
             println!("{}", serde_json::json!({ "tenant": tenant, "kids": kids, "signsInSeconds": publish_delay }));
+            Ok(())
+        }
+        Some(Command::Keys(KeysCommand::Rewrap { server, new_master_key_file })) => {
+            let count = crate::server::rewrap(&server.resolve()?, &new_master_key_file).await?;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "reencrypted": count,
+                    "note": format!("start the server with --master-key-file {}", new_master_key_file.display()),
+                })
+            );
             Ok(())
         }
         Some(Command::Client(command)) => admin::run(admin::Kind::Client, command).await,
@@ -116,6 +138,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::ApiResource(command)) => admin::run_api_resource(command).await,
         Some(Command::ApiScope(command)) => admin::run(admin::Kind::ApiScope, command).await,
     }
+}
+
+/// The database prepared as the server would, for a one-off command.
+async fn prepare(args: ServerArgs) -> anyhow::Result<std::sync::Arc<crate::app::App>> {
+    let settings = args.resolve()?;
+    let log = crate::logging::logger(&settings.log_level)?;
+    crate::server::prepare(settings, &log).await
 }
 
 async fn serve(args: ServerArgs) -> anyhow::Result<()> {

@@ -9,8 +9,10 @@
 //! keys rotate` added one). Rotation publishes the new key first and lets it
 //! sign only from its activation time, so relying parties have fetched it by
 //! then; the old key of that algorithm stops signing at that moment and
-//! stays published until every token it signed has expired.
+//! stays published until every token it signed has expired. Private keys
+//! are stored sealed under the master key ([`super::envelope`]).
 
+use super::envelope::{self, MasterKey};
 use crate::store::{Conn, Store, keys, now_ms};
 use anyhow::{Context, anyhow};
 use aws_lc_rs::encoding::AsDer;
@@ -56,6 +58,7 @@ type Keys = HashMap<i64, Vec<SigningKey>>;
 #[derive(Clone)]
 pub struct KeyRing {
     store: Store,
+    master: Arc<MasterKey>,
     keys: Arc<RwLock<Arc<Keys>>>,
     /// When a token with an unknown `kid` last made the ring reread its keys.
     unknown_kid_reload: Arc<tokio::sync::Mutex<Option<Instant>>>,
@@ -122,10 +125,11 @@ fn public_jwk(jose_jwk: &JoseJwk, kid: &str, alg: SigningAlg) -> anyhow::Result<
     Ok(jwk)
 }
 
-fn load(stored: &keys::StoredKey) -> anyhow::Result<SigningKey> {
+fn load(master: &MasterKey, stored: &keys::StoredKey) -> anyhow::Result<SigningKey> {
     let alg = SigningAlg::parse(&stored.alg)
         .with_context(|| format!("signing key {} has unsupported alg {}", stored.kid, stored.alg))?;
-    let pkcs8 = B64.decode(&stored.private_pkcs8).context("signing key is not base64")?;
+    let pkcs8 = master.open_text(&envelope::signing_key(&stored.kid), &stored.private_pkcs8)?;
+    let pkcs8 = B64.decode(pkcs8).context("signing key is not base64")?;
     let encoding = encoding_key(alg, &pkcs8).with_context(|| format!("signing key {} is unreadable", stored.kid))?;
     let jose_jwk = JoseJwk::from_encoding_key(&encoding, jose(alg))?;
     let decoding = DecodingKey::from_jwk(&jose_jwk)?;
@@ -182,13 +186,15 @@ async fn generate_all(algs: Vec<SigningAlg>) -> anyhow::Result<Vec<(SigningAlg, 
 /// then, keeping them published until their last token has expired.
 async fn insert_keys(
     conn: &mut Conn,
+    master: &MasterKey,
     tenant: i64,
     generated: &[(SigningAlg, String, Vec<u8>)],
     activates_at: i64,
 ) -> anyhow::Result<()> {
     let lifetime_ms = (keys::longest_token_lifetime(conn, tenant).await? + CLOCK_SKEW_SECS) * 1000;
     for (alg, kid, pkcs8) in generated {
-        keys::insert(conn, tenant, kid, alg.as_str(), &B64.encode(pkcs8), activates_at).await?;
+        let sealed = master.seal(&envelope::signing_key(kid), B64.encode(pkcs8).as_bytes());
+        keys::insert(conn, tenant, kid, alg.as_str(), &sealed, activates_at).await?;
         keys::retire_others(conn, tenant, alg.as_str(), kid, activates_at, activates_at + lifetime_ms).await?;
     }
     Ok(())
@@ -203,9 +209,10 @@ fn active(keys: &Keys, tenant: i64, alg: SigningAlg) -> Option<&SigningKey> {
 impl KeyRing {
     /// Loads the published keys and gives every tenant lacking a signing key
     /// of an algorithm one that signs at once.
-    pub async fn open(store: Store) -> anyhow::Result<KeyRing> {
+    pub async fn open(store: Store, master: Arc<MasterKey>) -> anyhow::Result<KeyRing> {
         let ring = KeyRing {
             store,
+            master,
             keys: Default::default(),
             unknown_kid_reload: Default::default(),
             reloads: Default::default(),
@@ -216,7 +223,7 @@ impl KeyRing {
             for tenant in missing {
                 let generated = generate_all(vec![alg]).await?;
                 let mut tx = ring.store.begin().await?;
-                insert_keys(&mut tx, tenant, &generated, now_ms()).await?;
+                insert_keys(&mut tx, &ring.master, tenant, &generated, now_ms()).await?;
                 tx.commit().await?;
             }
         }
@@ -230,7 +237,7 @@ impl KeyRing {
         let stored = keys::published(&mut *self.store.conn().await?).await?;
         let mut loaded = Keys::new();
         for key in &stored {
-            loaded.entry(key.tenant_id).or_default().push(load(key)?);
+            loaded.entry(key.tenant_id).or_default().push(load(&self.master, key)?);
         }
         *self.keys.write().expect("key ring lock") = Arc::new(loaded);
         Ok(())
@@ -238,9 +245,9 @@ impl KeyRing {
 
     /// Gives a tenant being created (inside `conn`'s transaction) a key of
     /// each algorithm that signs at once. Call `reload` after the commit.
-    pub async fn create_for(conn: &mut Conn, tenant: i64) -> anyhow::Result<()> {
+    pub async fn create_for(&self, conn: &mut Conn, tenant: i64) -> anyhow::Result<()> {
         let generated = generate_all(SigningAlg::ALL.to_vec()).await?;
-        insert_keys(conn, tenant, &generated, now_ms()).await
+        insert_keys(conn, &self.master, tenant, &generated, now_ms()).await
     }
 
     /// Adds a key of each algorithm to `tenant`, published now and signing
@@ -250,7 +257,7 @@ impl KeyRing {
         let generated = generate_all(SigningAlg::ALL.to_vec()).await?;
         let mut tx = self.store.begin().await?;
         anyhow::ensure!(keys::tenant_exists(&mut tx, tenant).await?, "tenant {tenant} does not exist");
-        insert_keys(&mut tx, tenant, &generated, now_ms() + publish_delay_secs * 1000).await?;
+        insert_keys(&mut tx, &self.master, tenant, &generated, now_ms() + publish_delay_secs * 1000).await?;
         tx.commit().await?;
         self.reload().await?;
         Ok(generated.into_iter().map(|(_, kid, _)| kid).collect())

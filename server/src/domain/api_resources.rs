@@ -8,11 +8,11 @@ use crate::crypto::secret;
 use crate::error::{Error, Result};
 use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::api_resource::{
-    ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceListQuery, ApiResourceScope,
-    ApiResourceSecretCreate, ApiResourceSecretCreated, ApiResourceUpdate,
+    ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceListQuery, ApiResourceScope, ApiResourceUpdate,
 };
 use keyward_api::api_scope::ApiScope;
 use keyward_api::envelope::Paged;
+use keyward_api::secret::{SecretCreate, SecretCreated};
 use serde_json::Value;
 
 const SORTABLE: &[(&str, &str)] =
@@ -149,12 +149,7 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     Ok(id)
 }
 
-pub async fn add_secret(
-    app: &App,
-    caller: &Caller,
-    id: i64,
-    body: ApiResourceSecretCreate,
-) -> Result<ApiResourceSecretCreated> {
+pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
     let mut tx = app.store.begin().await?;
@@ -163,7 +158,7 @@ pub async fn add_secret(
     let expires_at = body.expiration.map(|at| at.timestamp_millis());
     let secret_id = api_resources::add_secret(&mut tx, id, &secret::digest(&secret), &description, expires_at).await?;
     tx.commit().await?;
-    Ok(ApiResourceSecretCreated { id: secret_id, secret })
+    Ok(SecretCreated { id: secret_id, secret })
 }
 
 pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {

@@ -89,8 +89,8 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
             let only_this = matches!(&digests[..], [d] if d.expires_at.is_none() && secret::matches(secret, &d.sha256));
             if !only_this {
                 clients::delete_secrets(&mut tx, client.id).await?;
-                clients::add_secret(&mut tx, client.id, &secret::digest(secret), "from KEYWARD_ADMIN_CLIENT_SECRET")
-                    .await?;
+                let description = "from KEYWARD_ADMIN_CLIENT_SECRET";
+                clients::add_secret(&mut tx, client.id, &secret::digest(secret), description, None).await?;
             }
             let complete = client.enabled
                 && client.require_client_secret

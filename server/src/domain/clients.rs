@@ -1,15 +1,23 @@
-//! OAuth clients. A confidential client's secret is generated here, returned
-//! once, and kept only as a SHA-256 digest.
+//! OAuth clients. A confidential client's secrets are generated here,
+//! returned once, and kept only as SHA-256 digests; an admin may add (with
+//! an expiry, to rotate with overlap) and delete them, and mint a token of
+//! the client.
 
-use super::oauth::{mint, token};
+use super::oauth::mint::{self, AccessSpec};
+use super::oauth::{audience, scopes, token};
 use super::{Caller, api_scopes, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
-use crate::store::{Arg, Conn, Filter, clients};
-use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
+use crate::store::{Arg, Conn, Filter, access_tokens, clients};
+use keyward_api::client::{
+    Client, ClientCreate, ClientCreated, ClientListQuery, ClientSecretInfo, ClientTokenIssue, ClientUpdate,
+};
 use keyward_api::envelope::Paged;
+use keyward_api::error::OAuthError;
 use keyward_api::oauth::SigningAlg;
+use keyward_api::oauth::TokenResponse;
+use keyward_api::secret::{SecretCreate, SecretCreated};
 
 const SORTABLE: &[(&str, &str)] = &[
     ("id", "id"),
@@ -157,7 +165,7 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
     check_scopes(&mut tx, tenant, &client).await?;
     let id = clients::insert(&mut tx, tenant, &client).await?;
     if let Some(secret) = &secret {
-        clients::add_secret(&mut tx, id, &secret::digest(secret), "generated at creation").await?;
+        clients::add_secret(&mut tx, id, &secret::digest(secret), "generated at creation", None).await?;
     }
     tx.commit().await?;
     Ok(ClientCreated { id, client_id: client.client_id, client_secret: secret })
@@ -215,4 +223,71 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     tx.commit().await?;
     app.forget_clients();
     Ok(id)
+}
+
+pub async fn secrets(app: &App, caller: &Caller, id: i64) -> Result<Vec<ClientSecretInfo>> {
+    Ok(view(app, caller, id).await?.client_secrets)
+}
+
+pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
+    let description = body.description.unwrap_or_default();
+    validate::length("description", &description, 0, 1000)?;
+    let expires_at = validate::expiration("expiration", body.expiration)?;
+    let mut tx = app.store.begin().await?;
+    let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    if !client.require_client_secret {
+        return Err(Error::Conflict(format!("client {id} is public: it authenticates without a secret")));
+    }
+    let secret = secret::generate();
+    let secret_id = clients::add_secret(&mut tx, id, &secret::digest(&secret), &description, expires_at).await?;
+    tx.commit().await?;
+    app.forget_clients();
+    Ok(SecretCreated { id: secret_id, secret })
+}
+
+pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    if !clients::delete_secret(&mut tx, id, secret_id).await? {
+        return Err(Error::NotFound(format!("client {id} has no secret {secret_id}")));
+    }
+    tx.commit().await?;
+    app.forget_clients();
+    Ok(secret_id)
+}
+
+/// Mints an access token of client `id` as its `client_credentials` grant
+/// would, with the chosen scopes and a lifetime no longer than the client's
+/// (signing keys stay published only that long after they retire).
+pub async fn issue_token(app: &App, caller: &Caller, id: i64, body: ClientTokenIssue) -> Result<TokenResponse> {
+    let client = view(app, caller, id).await?;
+    if !client.enabled {
+        return Err(Error::Conflict(format!("client {id} is disabled")));
+    }
+    let lifetime = body.lifetime.unwrap_or(client.access_token_lifetime);
+    if !(1..=client.access_token_lifetime).contains(&lifetime) {
+        return Err(Error::Invalid(format!(
+            "`lifetime` must be between 1 and the client's accessTokenLifetime, {} seconds (got {lifetime})",
+            client.access_token_lifetime
+        )));
+    }
+    let client = Client { access_token_lifetime: lifetime, ..client };
+    // A scope the client may not have, or one without an audience, is the request's fault.
+    let invalid = |e: OAuthError| Error::Invalid(e.error_description.unwrap_or_else(|| e.error.as_str().into()));
+    let scope = scopes::requested(&client, body.scope.as_deref()).map_err(invalid)?;
+    let catalog = app.catalog_outside_transaction(caller.tenant.id).await?;
+    let target = audience::target(&catalog, &caller.tenant, &scope.join(" "), None).map_err(invalid)?;
+    let spec = AccessSpec { subject: client.client_id.clone(), target: &target, grant_id: None, auth_time: None };
+    let minted = mint::access_token(app, &caller.tenant, &client, spec).await?;
+    if let Some(record) = &minted.record {
+        access_tokens::insert(&mut *app.store.conn().await?, record).await?;
+    }
+    Ok(TokenResponse {
+        access_token: minted.token,
+        token_type: "Bearer".into(),
+        expires_in: lifetime,
+        scope: (!target.scope.is_empty()).then_some(target.scope),
+        refresh_token: None,
+        id_token: None,
+    })
 }

@@ -5,6 +5,7 @@ pub mod address;
 pub mod api_resources;
 pub mod api_scopes;
 pub mod app_users;
+pub mod at_rest;
 pub mod bootstrap;
 pub mod clients;
 pub mod identity_resources;

@@ -3,7 +3,6 @@
 
 use super::{Caller, list, validate};
 use crate::app::App;
-use crate::crypto::jwt::KeyRing;
 use crate::error::{Error, Result};
 use crate::store::{Arg, Filter, contains_pattern, tenants};
 use keyward_api::envelope::Paged;
@@ -176,7 +175,7 @@ pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i6
     let mut tx = app.store.begin().await?;
     let id = tenants::insert(&mut tx, &tenant).await?;
     super::identity_resources::insert_standard(&mut tx, id).await?;
-    KeyRing::create_for(&mut tx, id).await.map_err(Error::Internal)?;
+    app.keys.create_for(&mut tx, id).await.map_err(Error::Internal)?;
     tx.commit().await?;
     app.keys.reload().await?;
     app.forget_tenants();

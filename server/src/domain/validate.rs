@@ -38,20 +38,44 @@ pub fn token(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-/// An absolute http(s) or custom-scheme URI without fragment (RFC 6749 §3.1.2).
+/// An absolute URI without a fragment (RFC 6749 §3.1.2): `https`, plain
+/// `http` only to a loopback host (RFC 8252 §7.3), or a native app's
+/// private-use scheme (§7.1) — never one that runs script or carries content
+/// (`javascript:`, `data:`, `vbscript:`, `file:`, `blob:`).
 pub fn redirect_uri(field: &str, value: &str) -> Result<()> {
     length(field, value, 1, 2000)?;
-    let invalid = || Error::Invalid(format!("`{field}` must be an absolute URI without a fragment: {value:?}"));
-    let (scheme, rest) = value.split_once(':').ok_or_else(invalid)?;
+    let invalid = |rule: &str| Error::Invalid(format!("`{field}` {rule}: {value:?}"));
+    let absolute = || invalid("must be an absolute URI without a fragment");
+    let (scheme, rest) = value.split_once(':').ok_or_else(absolute)?;
     let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if !scheme_ok || rest.is_empty() || value.contains('#') || value.chars().any(|c| c.is_whitespace()) {
-        return Err(invalid());
+    if !scheme_ok
+        || rest.is_empty()
+        || value.contains('#')
+        || value.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(absolute());
     }
-    if matches!(scheme, "http" | "https") && !rest.starts_with("//") {
-        return Err(invalid());
+    match scheme.to_ascii_lowercase().as_str() {
+        "javascript" | "data" | "vbscript" | "file" | "blob" | "about" => {
+            Err(invalid("must not use a scheme that runs script or carries content"))
+        }
+        "https" if rest.starts_with("//") && rest.len() > 2 => Ok(()),
+        "http" if rest.starts_with("//") && is_loopback(&rest[2..]) => Ok(()),
+        "http" => Err(invalid("must use https (plain http only to 127.0.0.1, [::1] or localhost)")),
+        "https" => Err(absolute()),
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+/// Whether an authority (and what follows it) names a loopback host.
+fn is_loopback(after_slashes: &str) -> bool {
+    let authority = after_slashes.split(['/', '?']).next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `scheme://host[:port]`, nothing more (a CORS origin).
@@ -78,6 +102,16 @@ pub fn host(field: &str, value: &str) -> Result<()> {
         return Err(invalid());
     }
     Ok(())
+}
+
+/// An optional expiry, which must be in the future; as Unix milliseconds.
+pub fn expiration(field: &str, at: Option<chrono::DateTime<chrono::Utc>>) -> Result<Option<i64>> {
+    match at {
+        Some(at) if at <= chrono::Utc::now() => {
+            Err(Error::Invalid(format!("`{field}` must be in the future (got {at})")))
+        }
+        at => Ok(at.map(|at| at.timestamp_millis())),
+    }
 }
 
 pub fn lifetime(field: &str, seconds: i64) -> Result<()> {

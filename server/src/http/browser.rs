@@ -17,9 +17,24 @@ use sha2::{Digest, Sha256};
 
 const SESSION_COOKIE: &str = "kw_session";
 const CSRF_COOKIE: &str = "kw_csrf";
+/// What the CSRF seed cookie is sealed for.
+const CSRF_SEED: &str = "csrf seed";
+
+/// Whether `tenant`'s pages are served over https.
+fn https(tenant: &TenantRef) -> bool {
+    tenant.issuer.starts_with("https://")
+}
+
+/// A cookie's name: under https with the `__Host-` prefix, which browsers
+/// accept only from this host, `Secure`, on `/` — so a sibling subdomain
+/// cannot plant or overwrite it.
+fn cookie_name(tenant: &TenantRef, name: &str) -> String {
+    if https(tenant) { format!("__Host-{name}") } else { name.to_string() }
+}
 
 /// The value of cookie `name`, if the request has it.
-fn cookie(rqctx: &Ctx, name: &str) -> Option<String> {
+fn cookie(rqctx: &Ctx, tenant: &TenantRef, name: &str) -> Option<String> {
+    let name = cookie_name(tenant, name);
     rqctx
         .request
         .headers()
@@ -33,30 +48,32 @@ fn cookie(rqctx: &Ctx, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure under https.
-fn set_cookie(app: &App, name: &str, value: &str, max_age: Option<i64>) -> String {
-    let secure = if app.issuer().starts_with("https://") { "; Secure" } else { "" };
+fn set_cookie(tenant: &TenantRef, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let secure = if https(tenant) { "; Secure" } else { "" };
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+    format!("{}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}", cookie_name(tenant, name))
 }
 
 /// The browser's live session, from the signed session cookie.
 pub async fn session(app: &App, tenant: &TenantRef, rqctx: &Ctx) -> Result<Option<Session>> {
-    let Some(sealed) = cookie(rqctx, SESSION_COOKIE) else { return Ok(None) };
+    let Some(sealed) = cookie(rqctx, tenant, SESSION_COOKIE) else { return Ok(None) };
     let Some(id) = app.mac.open("session", &sealed) else { return Ok(None) };
     sessions::live(&mut *app.store.conn().await?, tenant.id, id).await
 }
 
 /// The cookie that carries a new session.
-pub fn session_cookie(app: &App, session: &Session) -> String {
-    set_cookie(app, SESSION_COOKIE, &app.mac.seal("session", &session.id), None)
+pub fn session_cookie(app: &App, tenant: &TenantRef, session: &Session) -> String {
+    set_cookie(tenant, SESSION_COOKIE, &app.mac.seal("session", &session.id), None)
 }
 
-pub fn clear_session_cookie(app: &App) -> String {
-    set_cookie(app, SESSION_COOKIE, "", Some(0))
+pub fn clear_session_cookie(tenant: &TenantRef) -> String {
+    set_cookie(tenant, SESSION_COOKIE, "", Some(0))
 }
 
-/// Double-submit CSRF protection: a random seed in a cookie, and in each form
-/// its MAC, which another site can neither read nor forge.
+/// CSRF protection: each form carries the MAC of a seed only this browser
+/// holds — its session when signed in, else a random seed the server sealed
+/// into a cookie. A cookie someone else planted, unsealed or for another
+/// session, is no seed, and another site can neither read nor forge the MAC.
 pub struct Csrf {
     seed: String,
     /// The cookie to set when the browser had no seed yet.
@@ -64,15 +81,24 @@ pub struct Csrf {
 }
 
 impl Csrf {
-    pub fn of(app: &App, rqctx: &Ctx) -> Csrf {
-        match cookie(rqctx, CSRF_COOKIE).filter(|s| s.len() >= 32) {
-            Some(seed) => Csrf { seed, set_cookie: None },
+    pub fn of(app: &App, tenant: &TenantRef, rqctx: &Ctx, session: Option<&Session>) -> Csrf {
+        if let Some(session) = session {
+            return Csrf::of_session(session);
+        }
+        let sealed = cookie(rqctx, tenant, CSRF_COOKIE);
+        match sealed.as_deref().and_then(|sealed| app.mac.open(CSRF_SEED, sealed)) {
+            Some(seed) => Csrf { seed: format!("browser {seed}"), set_cookie: None },
             None => {
                 let seed = secret::generate();
-                let cookie = set_cookie(app, CSRF_COOKIE, &seed, None);
-                Csrf { seed, set_cookie: Some(cookie) }
+                let cookie = set_cookie(tenant, CSRF_COOKIE, &app.mac.seal(CSRF_SEED, &seed), None);
+                Csrf { seed: format!("browser {seed}"), set_cookie: Some(cookie) }
             }
         }
+    }
+
+    /// The seed of a browser signed in to `session`.
+    pub fn of_session(session: &Session) -> Csrf {
+        Csrf { seed: format!("session {}", session.id), set_cookie: None }
     }
 
     pub fn token(&self, app: &App) -> String {

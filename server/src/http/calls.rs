@@ -5,7 +5,7 @@ use crate::domain::Caller;
 use crate::domain::oauth::bearer;
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
-use dropshot::{HttpResponse, HttpResponseError, RequestContext};
+use dropshot::{HttpError, HttpResponse, HttpResponseError, RequestContext};
 use keyward_api::access::{Access, access, grants};
 use keyward_api::error::AdminError;
 use std::future::Future;
@@ -15,13 +15,17 @@ use std::time::Instant;
 pub type Ctx = RequestContext<Arc<App>>;
 
 /// Runs a handler's work and records its latency and status under the
-/// operation id.
+/// operation id. An operation this listener does not serve is a 404.
 pub async fn observed<T: HttpResponse, E: HttpResponseError>(
     rqctx: &Ctx,
     work: impl Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
     let started = Instant::now();
-    let result = work.await;
+    let result = if rqctx.context().serves(&rqctx.endpoint.operation_id, rqctx.server.local_addr) {
+        work.await
+    } else {
+        Err(E::from(HttpError::for_not_found(None, "Not Found".into())))
+    };
     let status = match &result {
         Ok(response) => response.status_code().as_u16(),
         Err(error) => error.status_code().as_status().as_u16(),

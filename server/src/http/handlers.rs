@@ -14,7 +14,7 @@ use keyward_api::IdPath;
 use keyward_api::KeywardApi;
 use keyward_api::api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
-    ApiResourceListQuery, ApiResourceSecretCreate, ApiResourceSecretCreated, ApiResourceSecretPath, ApiResourceUpdate,
+    ApiResourceListQuery, ApiResourceUpdate,
 };
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
@@ -24,19 +24,22 @@ use keyward_api::app_user::{
     QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
     UnionIdSignIn,
 };
-use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientUpdate};
+use keyward_api::client::{
+    Client, ClientCreate, ClientCreated, ClientListQuery, ClientSecretInfo, ClientTokenIssue, ClientUpdate,
+};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
 };
 use keyward_api::oauth::{
-    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutRequest,
-    MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest, TokenReply,
-    TokenRequest, TokenTypeHintRequest, UserInfo,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutConfirmForm,
+    LogoutRequest, MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest,
+    TokenReply, TokenRequest, TokenResponse, TokenTypeHintRequest, UserInfo,
 };
 use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
+use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
 use std::sync::Arc;
@@ -149,6 +152,13 @@ impl KeywardApi for KeywardImpl {
         oauth::logout(&rqctx, body.into_inner()).await
     }
 
+    async fn oauth_logout_confirm(
+        rqctx: Ctx,
+        body: TypedBody<LogoutConfirmForm>,
+    ) -> Result<http::Response<Body>, AdminError> {
+        oauth::logout_confirm(&rqctx, body.into_inner()).await
+    }
+
     async fn tenant_list(
         rqctx: Ctx,
         query: Query<TenantListQuery>,
@@ -233,6 +243,51 @@ impl KeywardApi for KeywardImpl {
     async fn client_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(clients::delete(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn client_secret_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ClientSecretInfo>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(clients::secrets(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn client_secret_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<SecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let created = clients::add_secret(app, &caller, path.into_inner().id, body.into_inner()).await?;
+            Ok(HttpResponseCreated(ApiResult::ok(created)))
+        })
+        .await
+    }
+
+    async fn client_secret_delete(
+        rqctx: Ctx,
+        path: Path<SecretPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let SecretPath { id, secret_id } = path.into_inner();
+            Ok(HttpResponseOk(ApiResult::ok(clients::delete_secret(app, &caller, id, secret_id).await?)))
+        })
+        .await
+    }
+
+    async fn client_issue_token(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ClientTokenIssue>,
+    ) -> Result<HttpResponseOk<ApiResult<TokenResponse>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let issued = clients::issue_token(app, &caller, path.into_inner().id, body.into_inner()).await?;
+            Ok(HttpResponseOk(ApiResult::ok(issued)))
         })
         .await
     }
@@ -436,8 +491,8 @@ impl KeywardApi for KeywardImpl {
     async fn api_resource_secret_create(
         rqctx: Ctx,
         path: Path<IdPath>,
-        body: TypedBody<ApiResourceSecretCreate>,
-    ) -> Result<HttpResponseCreated<ApiResult<ApiResourceSecretCreated>>, AdminError> {
+        body: TypedBody<SecretCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let id = path.into_inner().id;
             Ok(HttpResponseCreated(ApiResult::ok(
@@ -449,10 +504,10 @@ impl KeywardApi for KeywardImpl {
 
     async fn api_resource_secret_delete(
         rqctx: Ctx,
-        path: Path<ApiResourceSecretPath>,
+        path: Path<SecretPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
-            let ApiResourceSecretPath { id, secret_id } = path.into_inner();
+            let SecretPath { id, secret_id } = path.into_inner();
             Ok(HttpResponseOk(ApiResult::ok(api_resources::delete_secret(app, &caller, id, secret_id).await?)))
         })
         .await

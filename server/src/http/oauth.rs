@@ -16,8 +16,9 @@ use dropshot::Body;
 use http::{Response, StatusCode};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::oauth::{
-    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, LoginForm, LogoutRequest, MobileCodeRequest,
-    MobileTokenRequest, OAuthReply, ServerMetadata, SignTokenRequest, SigningAlg, TokenReply, TokenRequest,
+    AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, LoginForm, LogoutConfirmForm, LogoutRequest,
+    MobileCodeRequest, MobileTokenRequest, OAuthReply, ServerMetadata, SignTokenRequest, SigningAlg, TokenReply,
+    TokenRequest,
 };
 use std::future::Future;
 
@@ -214,13 +215,11 @@ pub async fn authorize(rqctx: &Ctx, request: AuthorizeRequest) -> Result<Respons
         // The forms carry the request along as a query string, whichever
         // method brought it.
         let query = serde_urlencoded::to_string(&request).map_err(|e| Error::Internal(e.into()))?;
-        let csrf = Csrf::of(app, rqctx);
+        let session = browser::session(app, &tenant, rqctx).await?;
+        let csrf = Csrf::of(app, &tenant, rqctx, session.as_ref());
         let outcome = match authorize::validate(app, &tenant, request).await? {
             Err(outcome) => outcome,
-            Ok(valid) => {
-                let session = browser::session(app, &tenant, rqctx).await?;
-                authorize::decide(app, &tenant, &valid, session.as_ref(), false, None).await?
-            }
+            Ok(valid) => authorize::decide(app, &tenant, &valid, session.as_ref(), false, None).await?,
         };
         browser::render(app, &tenant, outcome, &query, &csrf, Vec::new())
     })
@@ -243,11 +242,13 @@ pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, Admin
     page(rqctx, async {
         let app = rqctx.context();
         let tenant = tenant(rqctx).await?;
-        let csrf = Csrf::of(app, rqctx);
-        let render = |outcome, cookies| browser::render(app, &tenant, outcome, &form.request, &csrf, cookies);
+        let current = browser::session(app, &tenant, rqctx).await?;
+        let csrf = Csrf::of(app, &tenant, rqctx, current.as_ref());
+        let render =
+            |outcome, csrf: &Csrf, cookies| browser::render(app, &tenant, outcome, &form.request, csrf, cookies);
         let valid = match carried(app, &tenant, &form.request).await? {
             Ok(valid) => valid,
-            Err(outcome) => return render(outcome, Vec::new()),
+            Err(outcome) => return render(outcome, &csrf, Vec::new()),
         };
         let retry = |message| Outcome::Login {
             client_name: valid.client_name(),
@@ -256,14 +257,15 @@ pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, Admin
             return_to: valid.redirect_uri.clone(),
         };
         if !csrf.accepts(app, &form.csrf) {
-            return render(retry("The form expired. Please sign in again."), Vec::new());
+            return render(retry("The form expired. Please sign in again."), &csrf, Vec::new());
         }
         match login::check_password(app, &tenant, &form.username, &form.password, ip(rqctx)).await? {
-            Err(failure) => render(retry(failure.message()), Vec::new()),
+            Err(failure) => render(retry(failure.message()), &csrf, Vec::new()),
             Ok(user) => {
                 let session = login::open_session(app, &tenant, user).await?;
                 let outcome = authorize::decide(app, &tenant, &valid, Some(&session), true, None).await?;
-                render(outcome, vec![browser::session_cookie(app, &session)])
+                // Forms from here on are bound to the new session.
+                render(outcome, &Csrf::of_session(&session), vec![browser::session_cookie(app, &tenant, &session)])
             }
         }
     })
@@ -278,13 +280,13 @@ pub async fn consent(rqctx: &Ctx, form: ConsentForm) -> Result<Response<Body>, A
     page(rqctx, async {
         let app = rqctx.context();
         let tenant = tenant(rqctx).await?;
-        let csrf = Csrf::of(app, rqctx);
+        let session = browser::session(app, &tenant, rqctx).await?;
+        let csrf = Csrf::of(app, &tenant, rqctx, session.as_ref());
         let render = |outcome| browser::render(app, &tenant, outcome, &form.request, &csrf, Vec::new());
         let valid = match carried(app, &tenant, &form.request).await? {
             Ok(valid) => valid,
             Err(outcome) => return render(outcome),
         };
-        let session = browser::session(app, &tenant, rqctx).await?;
         let answer = match form.decision.as_str() {
             _ if !csrf.accepts(app, &form.csrf) => None,
             "allow" => Some(ConsentAnswer { allow: true, remember: form.remember.is_some() }),
@@ -299,18 +301,40 @@ pub async fn consent(rqctx: &Ctx, form: ConsentForm) -> Result<Response<Body>, A
     .await
 }
 
+/// RP-initiated logout: at once with a valid ID token hint, else after the
+/// user confirms on a page of ours ([`logout_confirm`]).
 pub async fn logout(rqctx: &Ctx, request: LogoutRequest) -> Result<Response<Body>, AdminError> {
+    end_session(rqctx, request, None).await
+}
+
+/// The confirmation page's form: the logout request without its hint, and
+/// the page's CSRF token.
+pub async fn logout_confirm(rqctx: &Ctx, form: LogoutConfirmForm) -> Result<Response<Body>, AdminError> {
+    let LogoutConfirmForm { client_id, post_logout_redirect_uri, state, csrf } = form;
+    let request = LogoutRequest { id_token_hint: None, post_logout_redirect_uri, state, client_id };
+    end_session(rqctx, request, Some(csrf)).await
+}
+
+/// Ends the session if the request carries a valid hint or the confirmation
+/// page's token; otherwise shows that page.
+async fn end_session(rqctx: &Ctx, request: LogoutRequest, token: Option<String>) -> Result<Response<Body>, AdminError> {
     page(rqctx, async {
         let app = rqctx.context();
         let tenant = tenant(rqctx).await?;
         let session = browser::session(app, &tenant, rqctx).await?;
-        let cleared = [browser::clear_session_cookie(app)];
-        match logout::logout(app, &tenant, session.as_ref().map(|s| s.id.as_str()), request).await? {
+        let csrf = Csrf::of(app, &tenant, rqctx, session.as_ref());
+        let confirmed = token.is_some_and(|token| csrf.accepts(app, &token));
+        let cleared = [browser::clear_session_cookie(&tenant)];
+        match logout::logout(app, &tenant, session.as_ref().map(|s| s.id.as_str()), request, confirmed).await? {
             LoggedOut::Redirect { uri, state } => {
                 let params: Vec<(String, String)> = state.into_iter().map(|s| ("state".to_string(), s)).collect();
                 browser::see_other(&browser::with_query(&uri, &params), &cleared)
             }
             LoggedOut::Page(note) => browser::html(StatusCode::OK, pages::signed_out(&tenant.name, note), &cleared),
+            LoggedOut::Confirm(request) => {
+                let html = pages::logout_confirm(&tenant.name, &request, &csrf.token(app));
+                browser::html(StatusCode::OK, html, csrf.set_cookie.as_slice())
+            }
         }
     })
     .await

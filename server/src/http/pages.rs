@@ -1,6 +1,8 @@
-//! The hosted pages: sign-in, consent, errors, signed-out, and the
+//! The hosted pages: sign-in, consent, errors, logout confirmation, signed-out, and the
 //! auto-submitting form of `response_mode=form_post`. Plain server-rendered
 //! HTML that works without JavaScript; every inserted value is escaped.
+
+use keyward_api::oauth::LogoutRequest;
 
 /// HTML-escapes text for element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
@@ -94,6 +96,27 @@ pub fn error(tenant: &str, message: &str) -> String {
 pub fn signed_out(tenant: &str, note: Option<&str>) -> String {
     let note = note.map(|n| format!("<p>{}</p>", escape(n))).unwrap_or_default();
     layout(tenant, "You are signed out", &note)
+}
+
+/// Asks before ending the session of a logout request without a valid ID
+/// token hint; the form carries the request on with the CSRF token.
+pub fn logout_confirm(tenant: &str, request: &LogoutRequest, csrf: &str) -> String {
+    let fields: String = [
+        ("client_id", &request.client_id),
+        ("post_logout_redirect_uri", &request.post_logout_redirect_uri),
+        ("state", &request.state),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.as_ref().map(|value| (name, value)))
+    .chain([("csrf", &csrf.to_string())])
+    .map(|(name, value)| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value)))
+    .collect();
+    let body = format!(
+        "<p>Do you want to sign out of {tenant}?</p><form method=\"post\" action=\"/oauth/logout/confirm\">{fields}\
+         <button type=\"submit\" id=\"sign-out\">Sign out</button></form>",
+        tenant = escape(tenant),
+    );
+    layout(tenant, "Sign out?", &body)
 }
 
 /// The script that submits the form_post form; its hash goes in the CSP.

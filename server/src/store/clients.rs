@@ -65,7 +65,8 @@ fn from_row(row: &AnyRow, secrets: Vec<ClientSecretInfo>) -> Result<Client> {
     })
 }
 
-async fn secrets_of(conn: &mut Conn, id: i64) -> Result<Vec<ClientSecretInfo>> {
+/// The secrets of client row `id`, without their digests.
+pub async fn secrets_of(conn: &mut Conn, id: i64) -> Result<Vec<ClientSecretInfo>> {
     let rows = sqlx::query(
         "SELECT id, description, created_at, expires_at FROM client_secrets WHERE client_row = $1 ORDER BY id",
     )
@@ -174,16 +175,37 @@ pub async fn delete_secrets(conn: &mut Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Stores the SHA-256 digest (hex) of a new secret of client row `id`.
-pub async fn add_secret(conn: &mut Conn, id: i64, sha256_hex: &str, description: &str) -> Result<()> {
-    sqlx::query("INSERT INTO client_secrets (client_row, sha256, description, created_at) VALUES ($1, $2, $3, $4)")
+/// Stores the SHA-256 digest (hex) of a new secret of client row `id`,
+/// working until `expires_at` (Unix milliseconds) if set; returns its id.
+pub async fn add_secret(
+    conn: &mut Conn,
+    id: i64,
+    sha256_hex: &str,
+    description: &str,
+    expires_at: Option<i64>,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO client_secrets (client_row, sha256, description, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(id)
+    .bind(sha256_hex.to_string())
+    .bind(description.to_string())
+    .bind(now_ms())
+    .bind(expires_at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Deletes secret `secret_id` of client row `id`; false if it has none such.
+pub async fn delete_secret(conn: &mut Conn, id: i64, secret_id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM client_secrets WHERE client_row = $1 AND id = $2")
         .bind(id)
-        .bind(sha256_hex.to_string())
-        .bind(description.to_string())
-        .bind(now_ms())
+        .bind(secret_id)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<Client>> {

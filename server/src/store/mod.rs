@@ -8,6 +8,7 @@ pub mod api_scopes;
 pub mod app_codes;
 pub mod clients;
 pub mod codes;
+pub mod confidential;
 pub mod consents;
 pub mod grants;
 pub mod identity_resources;

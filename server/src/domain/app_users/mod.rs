@@ -32,7 +32,7 @@ pub async fn load(app: &App, tenant: &TenantRef, app_id: i64) -> Result<AppRef> 
     if !client.enabled {
         return Err(Error::Forbidden(format!("app {app_id} is disabled")));
     }
-    Ok(AppRef { client, config: settings::parse(&settings)? })
+    Ok(AppRef { config: settings::parse(&app.master, client.id, &settings)?, client })
 }
 
 /// The user a bearer token names, if the app issued it to them.

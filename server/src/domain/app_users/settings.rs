@@ -1,13 +1,17 @@
-//! Per-app end-user settings, stored as JSON on the client row.
+//! Per-app end-user settings, stored as JSON on the client row, the WeChat
+//! secret sealed under the master key.
 
 use super::super::{Caller, validate};
 use crate::app::App;
+use crate::crypto::envelope::{self, MasterKey};
+use crate::domain::at_rest::WECHAT_SECRET_FIELD;
 use crate::error::{Error, Result};
-use crate::store::{clients, from_json, to_json};
+use crate::store::{clients, from_json};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
 use serde::{Deserialize, Serialize};
 
-/// The settings as stored: the public part and the WeChat secret.
+/// The settings: the public part and the WeChat secret (in clear here,
+/// sealed in the database).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AppConfig {
     #[serde(flatten)]
@@ -28,15 +32,31 @@ impl AppConfig {
     }
 }
 
-pub fn parse(json: &str) -> Result<AppConfig> {
-    Ok(from_json(json)?)
+/// The settings stored as `json` on client row `id`.
+pub fn parse(master: &MasterKey, id: i64, json: &str) -> Result<AppConfig> {
+    let mut config: AppConfig = from_json(json)?;
+    if !config.wechat_app_secret.is_empty() {
+        config.wechat_app_secret =
+            master.open_text(&envelope::wechat_secret(&id.to_string()), &config.wechat_app_secret)?;
+    }
+    Ok(config)
+}
+
+/// The JSON stored for `config` on client row `id`.
+fn to_stored(master: &MasterKey, id: i64, config: &AppConfig) -> String {
+    let mut json = serde_json::to_value(config).expect("plain data serializes");
+    if !config.wechat_app_secret.is_empty() {
+        let sealed = master.seal(&envelope::wechat_secret(&id.to_string()), config.wechat_app_secret.as_bytes());
+        json[WECHAT_SECRET_FIELD] = sealed.into();
+    }
+    json.to_string()
 }
 
 async fn stored(app: &App, caller: &Caller, id: i64) -> Result<AppConfig> {
     let json = clients::app_settings(&mut *app.store.conn().await?, caller.tenant.id, id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("client {id} does not exist")))?;
-    parse(&json)
+    parse(&app.master, id, &json)
 }
 
 pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<AppSettings> {
@@ -104,7 +124,13 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
     }
     validate::length("wechatAppId", &s.wechat_app_id, 0, 64)?;
     validate::length("wechatAppSecret", &config.wechat_app_secret, 0, 128)?;
-    clients::set_app_settings(&mut *app.store.conn().await?, caller.tenant.id, id, &to_json(&config)).await?;
+    clients::set_app_settings(
+        &mut *app.store.conn().await?,
+        caller.tenant.id,
+        id,
+        &to_stored(&app.master, id, &config),
+    )
+    .await?;
     app.forget_clients();
     Ok(config.public())
 }

@@ -95,7 +95,8 @@ impl Validated {
 /// `Ok(Ok(value))` to go on, `Ok(Err(outcome))` to stop and show it.
 pub type Checked<T> = Result<std::result::Result<T, Outcome>>;
 
-fn valid_pkce_value(value: &str) -> bool {
+/// RFC 7636 §4.1/§4.2: 43 to 128 unreserved characters, for verifiers and challenges.
+pub fn valid_pkce_value(value: &str) -> bool {
     (43..=128).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
 }
 

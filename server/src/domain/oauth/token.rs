@@ -1,6 +1,7 @@
 //! The token endpoint's grants (RFC 6749 §4.1.3, §4.3, §4.4, §6).
 
 use super::audience;
+use super::authorize;
 use super::client_auth::{self, Presented};
 use super::login;
 use super::mint::{self, AccessSpec, IdSpec};
@@ -209,6 +210,9 @@ async fn authorization_code(
         return Err(invalid("redirect_uri differs from the one in the authorization request"));
     }
     match (&stored.code_challenge, request.code_verifier.as_deref()) {
+        (Some(_), Some(verifier)) if !authorize::valid_pkce_value(verifier) => {
+            return Err(invalid("code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)"));
+        }
         (Some(challenge), Some(verifier)) => {
             let method = stored.code_challenge_method.as_deref().unwrap_or("S256");
             if !pkce_matches(method, challenge, verifier) {
