@@ -14,6 +14,7 @@ mod codes;
 mod contract;
 mod grants;
 mod guessing;
+mod hardening;
 mod identity;
 mod input;
 mod issuers;
@@ -23,6 +24,7 @@ mod rp;
 mod tenancy;
 mod tokens;
 mod upgrade;
+mod user_access;
 
 use serde_json::Value;
 

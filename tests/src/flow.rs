@@ -155,6 +155,18 @@ impl Agent {
     }
 }
 
+/// A code-flow request of client `web` for `scope` with the S256 PKCE `challenge`.
+pub fn web_request<'a>(scope: &'a str, challenge: &'a str) -> [(&'a str, &'a str); 6] {
+    [
+        ("response_type", "code"),
+        ("client_id", "web"),
+        ("redirect_uri", REDIRECT_URI),
+        ("scope", scope),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+    ]
+}
+
 /// Signs `user` in through the hosted page for client `web` with PKCE and
 /// returns the code and the verifier.
 pub async fn code_for(agent: &Agent, user: &str, scope: &str) -> (String, String) {
