@@ -784,10 +784,11 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<Recharge>,
     ) -> Result<AppReply<bool>, AppError> {
         let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
+        let ip = ip(&rqctx);
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             let key =
                 key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
-            let caller = app_users::app_or_user(app, tenant, target, app_credentials(&rqctx)?).await?;
+            let caller = app_users::app_or_user(app, tenant, target, app_credentials(&rqctx)?, ip).await?;
             points::recharge(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
         })
         .await

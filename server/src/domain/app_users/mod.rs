@@ -19,6 +19,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::store::tenants::TenantRef;
 use keyward_api::client::Client;
 use settings::AppConfig;
+use std::net::IpAddr;
 
 /// The app a request addresses, with its settings.
 pub struct AppRef {
@@ -60,21 +61,27 @@ pub enum AppCredentials<'a> {
     Bearer(&'a str),
 }
 
-/// Who `credentials` identify for the app `target`. Only a confidential app
-/// can authenticate as itself: a public one has no secret to prove it.
+/// Who `credentials` from the client address `ip` identify for the app
+/// `target`. Only a confidential app can authenticate as itself: a public
+/// one has no secret to prove it.
 pub async fn app_or_user(
     app: &App,
     tenant: &TenantRef,
     target: &AppRef,
     credentials: AppCredentials<'_>,
+    ip: IpAddr,
 ) -> Result<AppCaller> {
     let caller = match credentials {
         AppCredentials::Basic(basic) => {
             let presented = Presented { basic: Some(basic), ..Presented::default() };
-            let client = client_auth::authenticate(app, tenant, presented).await.map_err(|refusal| match refusal {
-                Refusal::OAuth(e) if e.status == 401 => Error::Unauthorized("client authentication failed".into()),
-                other => other.into(),
-            })?;
+            let client =
+                client_auth::authenticate(app, tenant, presented, ip).await.map_err(|refusal| match refusal {
+                    Refusal::OAuth(e) if e.status == 401 => Error::Unauthorized("client authentication failed".into()),
+                    Refusal::OAuth(e) if e.status == 429 => {
+                        Error::TooMany { message: e.error_description.unwrap_or_default(), retry_after: e.retry_after }
+                    }
+                    other => other.into(),
+                })?;
             if client.id != target.client.id {
                 return Err(Error::Forbidden("these are another app's client credentials".into()));
             }
