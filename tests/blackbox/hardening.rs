@@ -18,17 +18,6 @@ on_both_databases!(
     new_password_ends_sessions_and_grants
 );
 
-/// A role holding `isms.user.all`, given to `user`.
-async fn make_user_admin(server: &TestServer, user: i64) {
-    let admin = server.admin().await;
-    let role: keyward_sdk::types::RoleCreate =
-        serde_json::from_value(json!({ "name": "user-admins", "permissions": ["isms.user.all"] })).unwrap();
-    let role = admin.role_create().body(role).send().await.unwrap().into_inner().data;
-    let update: keyward_sdk::types::UserUpdate =
-        serde_json::from_value(json!({ "roles": [{ "roleId": role }] })).unwrap();
-    admin.user_update().id(user).body(update).send().await.unwrap();
-}
-
 /// `grant_type=sign` at the token endpoint; a client without a secret sends
 /// its id in the form.
 async fn sign(server: &TestServer, (id, secret): (&str, Option<&str>), form: &[(&str, &str)]) -> (u16, Value) {
@@ -64,7 +53,7 @@ async fn sign_grant_is_not_a_skeleton_key(server: TestServer) {
     let (status, body) = sign(&server, ("kiosk", None), &[("sign", "o-ann")]).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("unauthorized_client")), "{body}");
     // No admin permission, even for a user whose roles hold it.
-    make_user_admin(&server, ann.as_str().unwrap().parse().unwrap()).await;
+    flow::give_role(&server, ann.as_str().unwrap().parse().unwrap(), "user-admins", &["isms.user.all"]).await;
     let admin = server.admin().await;
     let scopes: keyward_sdk::types::ClientUpdate = serde_json::from_value(json!({ "allowedScopes": [
         { "scope": "openid" }, { "scope": "isms.user.get" }
@@ -236,7 +225,7 @@ fn refresh_form(refresh_token: &Value) -> [(&str, &str); 2] {
 async fn refresh_rechecks_roles(server: TestServer) {
     let secret = password_app(&server).await;
     let ann = flow::create_user(&server, "ann").await;
-    make_user_admin(&server, ann).await;
+    flow::give_role(&server, ann, "user-admins", &["isms.user.all"]).await;
     let app = ("app", secret.as_str());
     let form =
         [("grant_type", "password"), ("username", "ann"), ("password", PASSWORD), ("scope", "openid isms.user.get")];
