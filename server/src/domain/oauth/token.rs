@@ -275,8 +275,8 @@ async fn refresh(
     if users::get(&mut tx, tenant.id, grant.user_id).await?.is_none() {
         return Err(invalid("the user no longer exists"));
     }
-    // Roles may have changed since the grant: admin permissions they no
-    // longer hold are left out of this and every later token.
+    // Roles may have changed since the grant: admin permissions the user
+    // no longer holds are left out.
     let narrowed = scope.split_whitespace().map(str::to_string).collect();
     let scope = scopes::for_user(&mut tx, grant.user_id, narrowed).await?.join(" ");
     let issued = Issue { grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: true };
