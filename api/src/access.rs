@@ -14,6 +14,9 @@ pub enum Access {
     Scope(&'static str),
     /// A bearer access token the `{appId}` app issued to one of its users.
     AppUser,
+    /// The `{appId}` app's own client authentication (HTTP basic, or its
+    /// client_credentials token); its users' tokens only where it allows.
+    AppServer,
 }
 
 /// Every operation id with its access rule.
@@ -56,6 +59,10 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("user_view", Access::Permission("isms.user.detail")),
     ("user_update", Access::Permission("isms.user.put")),
     ("user_delete", Access::Permission("isms.user.delete")),
+    ("user_session_list", Access::Permission("isms.user.detail")),
+    ("user_session_revoke", Access::Permission("isms.user.put")),
+    ("user_grant_list", Access::Permission("isms.user.detail")),
+    ("user_grant_revoke", Access::Permission("isms.user.put")),
     ("role_list", Access::Permission("isms.role.get")),
     ("role_create", Access::Permission("isms.role.post")),
     ("role_view", Access::Permission("isms.role.detail")),
@@ -100,7 +107,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("app_profile_get", Access::AppUser),
     ("app_profile_update", Access::AppUser),
     ("app_point_log", Access::AppUser),
-    ("app_recharge_points", Access::AppUser),
+    ("app_recharge_points", Access::AppServer),
     ("app_grant_code", Access::Public),
     ("app_authorize", Access::Public),
     ("app_consent_list", Access::AppUser),

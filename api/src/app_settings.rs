@@ -29,6 +29,11 @@ pub struct AppSettings {
     pub sign_up_bonus_points: i64,
     /// Points credited per currency unit recharged (default 1).
     pub points_per_currency_unit: i64,
+    /// Whether a user may call `RechargePoints` with their own token to credit
+    /// their own points (default false). Off, only the app's server credits
+    /// points (its client authentication and `userID`); turn on only for
+    /// OAuthApp clients that recharge from the device and have no server.
+    pub user_recharge_enabled: bool,
     /// Subject of code emails.
     pub email_subject: String,
     /// Body of code emails; must contain `{code}`.
@@ -59,6 +64,7 @@ impl Default for AppSettings {
             token_lifetime_days: 1,
             sign_up_bonus_points: 0,
             points_per_currency_unit: 1,
+            user_recharge_enabled: false,
             email_subject: "Your verification code".into(),
             email_template: "Your verification code is {code}. It expires in 10 minutes.".into(),
             sms_template: "Your verification code is {code}. It expires in 10 minutes.".into(),
@@ -89,6 +95,7 @@ pub struct AppSettingsUpdate {
     pub sign_up_bonus_points: Option<i64>,
     /// 0–1,000,000.
     pub points_per_currency_unit: Option<i64>,
+    pub user_recharge_enabled: Option<bool>,
     /// 1–200 characters.
     pub email_subject: Option<String>,
     /// Up to 4,000 characters, containing `{code}`.

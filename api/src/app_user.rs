@@ -371,6 +371,11 @@ pub struct PointEntry {
     /// The balance after this entry.
     pub balance: i64,
     pub remark: String,
+    /// Who credited: `app:<client id>` (the app's server), `user:<id>` (the
+    /// user, where the app allows it) or `sign-up` (the bonus); null for
+    /// entries of earlier releases.
+    #[serde(rename = "creditedBy")]
+    pub credited_by: Option<String>,
     /// `yyyy-MM-dd HH:mm:ss`, UTC.
     #[serde(rename = "createDate")]
     pub create_date: String,
@@ -391,6 +396,10 @@ pub struct Recharge {
     /// The amount paid, greater than 0 and at most 1,000,000, with at most two decimals.
     pub price: Option<f64>,
     pub remark: Option<String>,
+    /// The user to credit; required when the app's server calls, and when a
+    /// user calls it may only be their own id. `userId` is accepted too.
+    #[serde(rename = "userID", alias = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
 }
 
 /// The `scheme` query of `/api/OAuth/{appId}/GrantCode`.

@@ -47,7 +47,7 @@ use schemars::JsonSchema;
 use secret::{SecretCreate, SecretCreated, SecretPath};
 use serde::{Deserialize, Serialize};
 use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
-use user::{User, UserCreate, UserListQuery, UserUpdate};
+use user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
 
 /// Largest admin create/update body: room for many redirect URIs and claims.
 pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
@@ -577,6 +577,62 @@ pub trait KeywardApi {
     /// Permission: `isms.user.delete`.
     #[endpoint { method = DELETE, path = "/api/User/{id}", tags = ["admin-users"] }]
     async fn user_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List a user's sessions
+    ///
+    /// The user's live sessions at the hosted sign-in page, newest first,
+    /// without their ids. Answers 404 for a user that does not exist in the
+    /// caller's tenant.
+    ///
+    /// Permission: `isms.user.detail`.
+    #[endpoint { method = GET, path = "/api/User/{id}/Sessions", tags = ["admin-users"] }]
+    async fn user_session_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<UserSession>>>, AdminError>;
+
+    /// End a user's sessions
+    ///
+    /// Ends every live session of the user, so the hosted sign-in page asks
+    /// for the password again; answers how many were ended. Tokens already
+    /// issued live on: revoke them with `DELETE /api/User/{id}/Grants`.
+    /// Answers 404 for a user that does not exist in the caller's tenant.
+    ///
+    /// Permission: `isms.user.put`.
+    #[endpoint { method = DELETE, path = "/api/User/{id}/Sessions", tags = ["admin-users"] }]
+    async fn user_session_revoke(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List a user's grants
+    ///
+    /// The user's live grants to clients, newest first: each is a
+    /// refresh-token family and the access tokens issued under it. No token
+    /// value is shown. Answers 404 for a user that does not exist in the
+    /// caller's tenant.
+    ///
+    /// Permission: `isms.user.detail`.
+    #[endpoint { method = GET, path = "/api/User/{id}/Grants", tags = ["admin-users"] }]
+    async fn user_grant_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<UserGrant>>>, AdminError>;
+
+    /// Revoke a user's grants
+    ///
+    /// Revokes every live grant of the user — their refresh tokens stop
+    /// working and their access tokens are refused — and forgets the user's
+    /// consents, so every client must ask again; answers how many grants
+    /// were revoked. Answers 404 for a user that does not exist in the
+    /// caller's tenant.
+    ///
+    /// Permission: `isms.user.put`.
+    #[endpoint { method = DELETE, path = "/api/User/{id}/Grants", tags = ["admin-users"] }]
+    async fn user_grant_revoke(
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
@@ -1165,12 +1221,17 @@ pub trait KeywardApi {
 
     /// Recharge points
     ///
-    /// Credits `price ×` the app's points per currency unit in one
-    /// transaction. With an `Idempotency-Key` header (1–100 characters) a
-    /// retry applies once and answers as the first; the same key with another
-    /// body is 422.
+    /// Credits `price ×` the app's points per currency unit to the user
+    /// `userID` in one transaction; the ledger entry records who credited
+    /// (`creditedBy`). The app's server calls it with its client
+    /// authentication (HTTP basic, or a client_credentials token of the app)
+    /// after it has been paid; a user's own token is refused (403) unless the
+    /// app's `userRechargeEnabled` setting allows users to credit themselves.
+    /// An unknown `userID` is 404. With an `Idempotency-Key` header (1–100
+    /// characters) a retry applies once and answers as the first; the same
+    /// key with another body is 422.
     ///
-    /// Permission: an access token the app issued to the user.
+    /// Permission: the app's client authentication (a user's token where the app allows it).
     #[endpoint { method = POST, path = "/api/AppUsers/{appId}/RechargePoints", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
     async fn app_recharge_points(
         rqctx: RequestContext<Self::Context>,

@@ -79,6 +79,36 @@ pub struct UserUpdate {
     pub claims: Option<Vec<UserClaim>>,
 }
 
+/// A live browser session of a user at the hosted sign-in page. Its id is
+/// never shown: the session cookie carries it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSession {
+    /// When the user signed in.
+    pub auth_time: DateTime<Utc>,
+    pub expiration: DateTime<Utc>,
+}
+
+/// A live grant of a user: one authorization of a client (a sign-in, a code
+/// exchange, a password or app sign-in), whose refresh tokens form one family
+/// and whose access tokens are revoked with it. No token is ever shown.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserGrant {
+    pub id: String,
+    /// The client (app) the grant was made to.
+    pub client_id: String,
+    /// Space-separated scopes granted.
+    pub scope: String,
+    /// Whether it rests on a consent the user gave (hosted consent page, app-scheme Authorize).
+    pub consented: bool,
+    /// When the user authenticated.
+    pub auth_time: DateTime<Utc>,
+    pub created: DateTime<Utc>,
+    /// The absolute end of its refresh-token family.
+    pub expiration: DateTime<Utc>,
+}
+
 crate::list_query! {
     /// Filters of the user list.
     UserListQuery {

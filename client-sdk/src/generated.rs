@@ -331,6 +331,40 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForArrayOfUserGrant {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<UserGrant>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForArrayOfUserGrant {
+        pub fn builder() -> builder::ApiResultForArrayOfUserGrant {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForArrayOfUserSession {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<UserSession>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForArrayOfUserSession {
+        pub fn builder() -> builder::ApiResultForArrayOfUserSession {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForClient {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -730,6 +764,9 @@ pub mod types {
         ///Whether `UnionIDSignIn`, `UnionIDSignUp` and GrantCode's `unionid` are served (default false). A unionID is an identifier, not a secret: enable only when the platform's identifiers reach callers verified.
         #[serde(rename = "unionIdSignInEnabled", default)]
         pub union_id_sign_in_enabled: bool,
+        ///Whether a user may call `RechargePoints` with their own token to credit their own points (default false). Off, only the app's server credits points (its client authentication and `userID`); turn on only for OAuthApp clients that recharge from the device and have no server.
+        #[serde(rename = "userRechargeEnabled", default)]
+        pub user_recharge_enabled: bool,
         ///Sign-up requires `email` and its `signup` code (default false).
         #[serde(rename = "verifyEmailOnSignUp", default)]
         pub verify_email_on_sign_up: bool,
@@ -759,6 +796,7 @@ pub mod types {
                 sms_template_code: Default::default(),
                 token_lifetime_days: defaults::default_u64::<i64, 1>(),
                 union_id_sign_in_enabled: Default::default(),
+                user_recharge_enabled: Default::default(),
                 verify_email_on_sign_up: Default::default(),
                 verify_phone_on_sign_up: Default::default(),
                 wechat_app_id: Default::default(),
@@ -851,6 +889,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub union_id_sign_in_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userRechargeEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_recharge_enabled: ::std::option::Option<bool>,
         #[serde(
             rename = "verifyEmailOnSignUp",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2157,6 +2200,12 @@ pub mod types {
         ///`yyyy-MM-dd HH:mm:ss`, UTC.
         #[serde(rename = "createDate")]
         pub create_date: ::std::string::String,
+        ///Who credited: `app:<client id>` (the app's server), `user:<id>` (the user, where the app allows it) or `sign-up` (the bonus); null for entries of earlier releases.
+        #[serde(
+            rename = "creditedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub credited_by: ::std::option::Option<::std::string::String>,
         pub id: i64,
         pub remark: ::std::string::String,
         ///1 credit, 2 debit.
@@ -2292,6 +2341,12 @@ pub mod types {
         pub price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remark: ::std::option::Option<::std::string::String>,
+        ///The user to credit; required when the app's server calls, and when a user calls it may only be their own id. `userId` is accepted too.
+        #[serde(
+            rename = "userID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<i64>,
     }
     impl Recharge {
         pub fn builder() -> builder::Recharge {
@@ -2943,6 +2998,29 @@ pub mod types {
             Default::default()
         }
     }
+    ///A live grant of a user: one authorization of a client (a sign-in, a code exchange, a password or app sign-in), whose refresh tokens form one family and whose access tokens are revoked with it. No token is ever shown.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserGrant {
+        ///When the user authenticated.
+        #[serde(rename = "authTime")]
+        pub auth_time: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The client (app) the grant was made to.
+        #[serde(rename = "clientId")]
+        pub client_id: ::std::string::String,
+        ///Whether it rests on a consent the user gave (hosted consent page, app-scheme Authorize).
+        pub consented: bool,
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The absolute end of its refresh-token family.
+        pub expiration: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub id: ::std::string::String,
+        ///Space-separated scopes granted.
+        pub scope: ::std::string::String,
+    }
+    impl UserGrant {
+        pub fn builder() -> builder::UserGrant {
+            Default::default()
+        }
+    }
     ///OpenID Connect Core §5.1 claims of the user, as released by the identity resources of the token's scopes: `sub` always; by default `profile` gives name, preferred_username, nickname, picture, updated_at; `email` gives email, email_verified; `phone` gives phone_number, phone_number_verified. Claims of custom identity resources come from the user's own claims.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserInfo {
@@ -2979,6 +3057,19 @@ pub mod types {
     }
     impl UserRole {
         pub fn builder() -> builder::UserRole {
+            Default::default()
+        }
+    }
+    ///A live browser session of a user at the hosted sign-in page. Its id is never shown: the session cookie carries it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserSession {
+        ///When the user signed in.
+        #[serde(rename = "authTime")]
+        pub auth_time: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub expiration: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl UserSession {
+        pub fn builder() -> builder::UserSession {
             Default::default()
         }
     }
@@ -4492,6 +4583,202 @@ pub mod types {
         impl ::std::convert::From<super::ApiResultForArrayOfClientSecretInfo>
         for ApiResultForArrayOfClientSecretInfo {
             fn from(value: super::ApiResultForArrayOfClientSecretInfo) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForArrayOfUserGrant {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::UserGrant>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForArrayOfUserGrant {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForArrayOfUserGrant {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserGrant>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForArrayOfUserGrant>
+        for super::ApiResultForArrayOfUserGrant {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForArrayOfUserGrant,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForArrayOfUserGrant>
+        for ApiResultForArrayOfUserGrant {
+            fn from(value: super::ApiResultForArrayOfUserGrant) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForArrayOfUserSession {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::UserSession>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForArrayOfUserSession {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForArrayOfUserSession {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserSession>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForArrayOfUserSession>
+        for super::ApiResultForArrayOfUserSession {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForArrayOfUserSession,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForArrayOfUserSession>
+        for ApiResultForArrayOfUserSession {
+            fn from(value: super::ApiResultForArrayOfUserSession) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -6489,6 +6776,7 @@ pub mod types {
             >,
             token_lifetime_days: ::std::result::Result<i64, ::std::string::String>,
             union_id_sign_in_enabled: ::std::result::Result<bool, ::std::string::String>,
+            user_recharge_enabled: ::std::result::Result<bool, ::std::string::String>,
             verify_email_on_sign_up: ::std::result::Result<bool, ::std::string::String>,
             verify_phone_on_sign_up: ::std::result::Result<bool, ::std::string::String>,
             wechat_app_id: ::std::result::Result<
@@ -6515,6 +6803,7 @@ pub mod types {
                     sms_template_code: Ok(Default::default()),
                     token_lifetime_days: Ok(super::defaults::default_u64::<i64, 1>()),
                     union_id_sign_in_enabled: Ok(Default::default()),
+                    user_recharge_enabled: Ok(Default::default()),
                     verify_email_on_sign_up: Ok(Default::default()),
                     verify_phone_on_sign_up: Ok(Default::default()),
                     wechat_app_id: Ok(Default::default()),
@@ -6697,6 +6986,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn user_recharge_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_recharge_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_recharge_enabled: {e}"
+                        )
+                    });
+                self
+            }
             pub fn verify_email_on_sign_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6771,6 +7074,7 @@ pub mod types {
                     sms_template_code: value.sms_template_code?,
                     token_lifetime_days: value.token_lifetime_days?,
                     union_id_sign_in_enabled: value.union_id_sign_in_enabled?,
+                    user_recharge_enabled: value.user_recharge_enabled?,
                     verify_email_on_sign_up: value.verify_email_on_sign_up?,
                     verify_phone_on_sign_up: value.verify_phone_on_sign_up?,
                     wechat_app_id: value.wechat_app_id?,
@@ -6794,6 +7098,7 @@ pub mod types {
                     sms_template_code: Ok(value.sms_template_code),
                     token_lifetime_days: Ok(value.token_lifetime_days),
                     union_id_sign_in_enabled: Ok(value.union_id_sign_in_enabled),
+                    user_recharge_enabled: Ok(value.user_recharge_enabled),
                     verify_email_on_sign_up: Ok(value.verify_email_on_sign_up),
                     verify_phone_on_sign_up: Ok(value.verify_phone_on_sign_up),
                     wechat_app_id: Ok(value.wechat_app_id),
@@ -6855,6 +7160,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            user_recharge_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             verify_email_on_sign_up: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -6888,6 +7197,7 @@ pub mod types {
                     sms_template_code: Ok(Default::default()),
                     token_lifetime_days: Ok(Default::default()),
                     union_id_sign_in_enabled: Ok(Default::default()),
+                    user_recharge_enabled: Ok(Default::default()),
                     verify_email_on_sign_up: Ok(Default::default()),
                     verify_phone_on_sign_up: Ok(Default::default()),
                     wechat_app_id: Ok(Default::default()),
@@ -7072,6 +7382,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn user_recharge_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_recharge_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_recharge_enabled: {e}"
+                        )
+                    });
+                self
+            }
             pub fn verify_email_on_sign_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -7146,6 +7470,7 @@ pub mod types {
                     sms_template_code: value.sms_template_code?,
                     token_lifetime_days: value.token_lifetime_days?,
                     union_id_sign_in_enabled: value.union_id_sign_in_enabled?,
+                    user_recharge_enabled: value.user_recharge_enabled?,
                     verify_email_on_sign_up: value.verify_email_on_sign_up?,
                     verify_phone_on_sign_up: value.verify_phone_on_sign_up?,
                     wechat_app_id: value.wechat_app_id?,
@@ -7169,6 +7494,7 @@ pub mod types {
                     sms_template_code: Ok(value.sms_template_code),
                     token_lifetime_days: Ok(value.token_lifetime_days),
                     union_id_sign_in_enabled: Ok(value.union_id_sign_in_enabled),
+                    user_recharge_enabled: Ok(value.user_recharge_enabled),
                     verify_email_on_sign_up: Ok(value.verify_email_on_sign_up),
                     verify_phone_on_sign_up: Ok(value.verify_phone_on_sign_up),
                     wechat_app_id: Ok(value.wechat_app_id),
@@ -13374,6 +13700,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            credited_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<i64, ::std::string::String>,
             remark: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<i64, ::std::string::String>,
@@ -13385,6 +13715,7 @@ pub mod types {
                 Self {
                     balance: Err("no value supplied for balance".to_string()),
                     create_date: Err("no value supplied for create_date".to_string()),
+                    credited_by: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     remark: Err("no value supplied for remark".to_string()),
                     type_: Err("no value supplied for type_".to_string()),
@@ -13415,6 +13746,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for create_date: {e}")
+                    });
+                self
+            }
+            pub fn credited_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credited_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for credited_by: {e}")
                     });
                 self
             }
@@ -13485,6 +13828,7 @@ pub mod types {
                 Ok(Self {
                     balance: value.balance?,
                     create_date: value.create_date?,
+                    credited_by: value.credited_by?,
                     id: value.id?,
                     remark: value.remark?,
                     type_: value.type_?,
@@ -13498,6 +13842,7 @@ pub mod types {
                 Self {
                     balance: Ok(value.balance),
                     create_date: Ok(value.create_date),
+                    credited_by: Ok(value.credited_by),
                     id: Ok(value.id),
                     remark: Ok(value.remark),
                     type_: Ok(value.type_),
@@ -14155,12 +14500,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Recharge {
             fn default() -> Self {
                 Self {
                     price: Ok(Default::default()),
                     remark: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
                 }
             }
         }
@@ -14189,6 +14539,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Recharge> for super::Recharge {
             type Error = super::error::ConversionError;
@@ -14198,6 +14560,7 @@ pub mod types {
                 Ok(Self {
                     price: value.price?,
                     remark: value.remark?,
+                    user_id: value.user_id?,
                 })
             }
         }
@@ -14206,6 +14569,7 @@ pub mod types {
                 Self {
                     price: Ok(value.price),
                     remark: Ok(value.remark),
+                    user_id: Ok(value.user_id),
                 }
             }
         }
@@ -17675,6 +18039,154 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UserGrant {
+            auth_time: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            consented: ::std::result::Result<bool, ::std::string::String>,
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            expiration: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scope: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserGrant {
+            fn default() -> Self {
+                Self {
+                    auth_time: Err("no value supplied for auth_time".to_string()),
+                    client_id: Err("no value supplied for client_id".to_string()),
+                    consented: Err("no value supplied for consented".to_string()),
+                    created: Err("no value supplied for created".to_string()),
+                    expiration: Err("no value supplied for expiration".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    scope: Err("no value supplied for scope".to_string()),
+                }
+            }
+        }
+        impl UserGrant {
+            pub fn auth_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for auth_time: {e}")
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn consented<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.consented = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for consented: {e}")
+                    });
+                self
+            }
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserGrant> for super::UserGrant {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserGrant,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auth_time: value.auth_time?,
+                    client_id: value.client_id?,
+                    consented: value.consented?,
+                    created: value.created?,
+                    expiration: value.expiration?,
+                    id: value.id?,
+                    scope: value.scope?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserGrant> for UserGrant {
+            fn from(value: super::UserGrant) -> Self {
+                Self {
+                    auth_time: Ok(value.auth_time),
+                    client_id: Ok(value.client_id),
+                    consented: Ok(value.consented),
+                    created: Ok(value.created),
+                    expiration: Ok(value.expiration),
+                    id: Ok(value.id),
+                    scope: Ok(value.scope),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UserInfo {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17929,6 +18441,70 @@ pub mod types {
         impl ::std::convert::From<super::UserRole> for UserRole {
             fn from(value: super::UserRole) -> Self {
                 Self { role_id: Ok(value.role_id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserSession {
+            auth_time: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            expiration: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserSession {
+            fn default() -> Self {
+                Self {
+                    auth_time: Err("no value supplied for auth_time".to_string()),
+                    expiration: Err("no value supplied for expiration".to_string()),
+                }
+            }
+        }
+        impl UserSession {
+            pub fn auth_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for auth_time: {e}")
+                    });
+                self
+            }
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserSession> for super::UserSession {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserSession,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auth_time: value.auth_time?,
+                    expiration: value.expiration?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserSession> for UserSession {
+            fn from(value: super::UserSession) -> Self {
+                Self {
+                    auth_time: Ok(value.auth_time),
+                    expiration: Ok(value.expiration),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -18814,9 +19390,9 @@ let response = client.app_qr_sign_up()
     }
     /**Recharge points
 
-Credits `price ×` the app's points per currency unit in one transaction. With an `Idempotency-Key` header (1–100 characters) a retry applies once and answers as the first; the same key with another body is 422.
+Credits `price ×` the app's points per currency unit to the user `userID` in one transaction; the ledger entry records who credited (`creditedBy`). The app's server calls it with its client authentication (HTTP basic, or a client_credentials token of the app) after it has been paid; a user's own token is refused (403) unless the app's `userRechargeEnabled` setting allows users to credit themselves. An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry applies once and answers as the first; the same key with another body is 422.
 
-Permission: an access token the app issued to the user.
+Permission: the app's client authentication (a user's token where the app allows it).
 
 Sends a `POST` request to `/api/AppUsers/{appId}/RechargePoints`
 
@@ -19652,6 +20228,74 @@ let response = client.user_delete()
 ```*/
     pub fn user_delete(&self) -> builder::UserDelete<'_> {
         builder::UserDelete::new(self)
+    }
+    /**List a user's grants
+
+The user's live grants to clients, newest first: each is a refresh-token family and the access tokens issued under it. No token value is shown. Answers 404 for a user that does not exist in the caller's tenant.
+
+Permission: `isms.user.detail`.
+
+Sends a `GET` request to `/api/User/{id}/Grants`
+
+```ignore
+let response = client.user_grant_list()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn user_grant_list(&self) -> builder::UserGrantList<'_> {
+        builder::UserGrantList::new(self)
+    }
+    /**Revoke a user's grants
+
+Revokes every live grant of the user — their refresh tokens stop working and their access tokens are refused — and forgets the user's consents, so every client must ask again; answers how many grants were revoked. Answers 404 for a user that does not exist in the caller's tenant.
+
+Permission: `isms.user.put`.
+
+Sends a `DELETE` request to `/api/User/{id}/Grants`
+
+```ignore
+let response = client.user_grant_revoke()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn user_grant_revoke(&self) -> builder::UserGrantRevoke<'_> {
+        builder::UserGrantRevoke::new(self)
+    }
+    /**List a user's sessions
+
+The user's live sessions at the hosted sign-in page, newest first, without their ids. Answers 404 for a user that does not exist in the caller's tenant.
+
+Permission: `isms.user.detail`.
+
+Sends a `GET` request to `/api/User/{id}/Sessions`
+
+```ignore
+let response = client.user_session_list()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn user_session_list(&self) -> builder::UserSessionList<'_> {
+        builder::UserSessionList::new(self)
+    }
+    /**End a user's sessions
+
+Ends every live session of the user, so the hosted sign-in page asks for the password again; answers how many were ended. Tokens already issued live on: revoke them with `DELETE /api/User/{id}/Grants`. Answers 404 for a user that does not exist in the caller's tenant.
+
+Permission: `isms.user.put`.
+
+Sends a `DELETE` request to `/api/User/{id}/Sessions`
+
+```ignore
+let response = client.user_session_revoke()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn user_session_revoke(&self) -> builder::UserSessionRevoke<'_> {
+        builder::UserSessionRevoke::new(self)
     }
     /**Liveness
 
@@ -27528,6 +28172,324 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "user_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_grant_list`]
+
+[`Client::user_grant_list`]: super::Client::user_grant_list*/
+    #[derive(Debug, Clone)]
+    pub struct UserGrantList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> UserGrantList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/User/{id}/Grants`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForArrayOfUserGrant>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/User/{}/Grants", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_grant_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_grant_revoke`]
+
+[`Client::user_grant_revoke`]: super::Client::user_grant_revoke*/
+    #[derive(Debug, Clone)]
+    pub struct UserGrantRevoke<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> UserGrantRevoke<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/User/{id}/Grants`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/User/{}/Grants", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_grant_revoke",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_session_list`]
+
+[`Client::user_session_list`]: super::Client::user_session_list*/
+    #[derive(Debug, Clone)]
+    pub struct UserSessionList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> UserSessionList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/User/{id}/Sessions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForArrayOfUserSession>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/User/{}/Sessions", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_session_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_session_revoke`]
+
+[`Client::user_session_revoke`]: super::Client::user_session_revoke*/
+    #[derive(Debug, Clone)]
+    pub struct UserSessionRevoke<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> UserSessionRevoke<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/User/{id}/Sessions`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/User/{}/Sessions", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_session_revoke",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

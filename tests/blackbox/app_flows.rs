@@ -115,8 +115,11 @@ async fn point_log(server: &TestServer, app: i64, token: &str, query: &str) -> (
     send(server, Method::GET, &format!("/api/AppUsers/{app}/PointLog{query}"), Some(token), None).await
 }
 
+/// The ledger, through the compatibility path where users credit their own
+/// points (the app's server path is in `hardening`).
 async fn points(server: TestServer) {
-    let (app, _) = create_app(&server, "shop", json!({ "signUpBonusPoints": 10, "pointsPerCurrencyUnit": 100 })).await;
+    let settings = json!({ "signUpBonusPoints": 10, "pointsPerCurrencyUnit": 100, "userRechargeEnabled": true });
+    let (app, _) = create_app(&server, "shop", settings).await;
     let token = token_of(&post(&server, app, "SignUp", json!({"userName": "payer", "pwd": "a long password"})).await);
     let done = recharge(&server, app, &token, None, json!({"price": 9.99, "remark": "top-up"})).await;
     assert_eq!(done.1, json!({"code": 200, "data": true, "err": ""}));

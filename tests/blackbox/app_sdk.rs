@@ -42,7 +42,7 @@ async fn every_route_through_the_sdk(server: TestServer) {
         .app_id(app)
         .body(body::<types::SignUp>(json!({"email": email, "emailCode": code, "pwd": password})));
     let token = signed_up.send().await.unwrap().into_inner().data.access_token;
-    let user = server.sdk_with(&token);
+    assert_eq!(server.sdk_with(&token).app_profile_get().app_id(app).send().await.unwrap().into_inner().code, 200);
 
     let phone = "13700000001";
     let code = sms_code(&server, app, phone, "signup").await;
@@ -68,11 +68,13 @@ async fn every_route_through_the_sdk(server: TestServer) {
         .app_id(app)
         .body(body::<types::ResetPassword>(json!({"email": email, "code": code, "pwd": "another long one"})));
     assert!(reset.send().await.unwrap().into_inner().data);
+    let stale = server.sdk_with(&token).app_profile_get().app_id(app).send().await.unwrap_err();
+    assert_eq!(stale.status().map(|s| s.as_u16()), Some(401), "a new password revokes the user's tokens");
     let sign_in = sdk
         .app_sign_in()
         .app_id(app)
         .body(body::<types::PasswordSignIn>(json!({"userName": email, "pwd": "another long one"})));
-    assert_eq!(sign_in.send().await.unwrap().into_inner().code, 200);
+    let user = server.sdk_with(&sign_in.send().await.unwrap().into_inner().data.access_token);
 
     let union = sdk
         .app_union_id_sign_up()
@@ -94,10 +96,14 @@ async fn every_route_through_the_sdk(server: TestServer) {
         .unwrap();
     assert!(updated.into_inner().data);
     assert_eq!(user.app_profile_get().app_id(app).send().await.unwrap().into_inner().data.nick_name, "Sid");
-    let recharged = user.app_recharge_points().app_id(app).body(types::Recharge { price: Some(2.5), remark: None });
-    assert!(recharged.send().await.unwrap().into_inner().data);
+    // The app's server credits points with its client_credentials token.
+    let user_id = user.app_profile_get().app_id(app).send().await.unwrap().into_inner().data.id;
+    let shop = server.sdk_with(&server.token("shop", &secret, None).await);
+    let recharge = types::Recharge { price: Some(2.5), remark: None, user_id: Some(user_id) };
+    assert!(shop.app_recharge_points().app_id(app).body(recharge).send().await.unwrap().into_inner().data);
     let credits = user.app_point_log().app_id(app).type_(1).take(5).send().await.unwrap().into_inner().data;
     assert_eq!((credits.total, credits.balance), (2, 5), "bonus 3 + 2.5 × 1, rounded down");
+    assert_eq!(credits.data[0].credited_by.as_deref(), Some("app:shop"));
 
     let key = sdk
         .app_qr_pre_sign_in()

@@ -109,13 +109,7 @@ async fn password_grant(server: TestServer) {
     // An admin permission is granted only if the user's roles hold it.
     let granted = sign_in(&server, app, "orders.read isms.user.get").await;
     assert_eq!(granted["scope"], "orders.read");
-    let admin = server.admin().await;
-    let role: keyward_sdk::types::RoleCreate =
-        serde_json::from_value(json!({ "name": "viewers", "permissions": ["isms.user.all"] })).unwrap();
-    let role = admin.role_create().body(role).send().await.unwrap().into_inner().data;
-    let update: keyward_sdk::types::UserUpdate =
-        serde_json::from_value(json!({ "roles": [{ "roleId": role }] })).unwrap();
-    admin.user_update().id(user).body(update).send().await.unwrap();
+    flow::give_role(&server, user, "viewers", &["isms.user.all"]).await;
     let granted = sign_in(&server, app, "orders.read isms.user.get").await;
     assert_eq!(granted["scope"], "orders.read isms.user.get");
     let users = server.sdk_with(granted["access_token"].as_str().unwrap()).user_list().send().await.unwrap();

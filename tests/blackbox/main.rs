@@ -17,6 +17,7 @@ mod codes;
 mod contract;
 mod grants;
 mod guessing;
+mod hardening;
 mod identity;
 mod input;
 mod issuers;
@@ -27,6 +28,7 @@ mod rp;
 mod tenancy;
 mod tokens;
 mod upgrade;
+mod user_access;
 
 use serde_json::Value;
 

@@ -57,6 +57,18 @@ pub async fn create_user(server: &TestServer, name: &str) -> i64 {
     server.admin().await.user_create().body(body).send().await.expect("user created").into_inner().data
 }
 
+/// Gives `user` a new role `role` holding `permissions`; the role's id.
+pub async fn give_role(server: &TestServer, user: i64, role: &str, permissions: &[&str]) -> i64 {
+    let admin = server.admin().await;
+    let body: keyward_sdk::types::RoleCreate =
+        serde_json::from_value(json!({ "name": role, "permissions": permissions })).unwrap();
+    let role = admin.role_create().body(body).send().await.expect("role created").into_inner().data;
+    let update: keyward_sdk::types::UserUpdate =
+        serde_json::from_value(json!({ "roles": [{ "roleId": role }] })).unwrap();
+    admin.user_update().id(user).body(update).send().await.expect("role given");
+    role
+}
+
 /// A PKCE verifier and its S256 challenge.
 pub fn pkce() -> (String, String) {
     let verifier = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
@@ -158,6 +170,18 @@ impl Agent {
     pub async fn post(&self, path: &str, form: &[(&str, String)]) -> Page {
         Self::page(self.http.post(format!("{}{path}", self.base)).form(form).send().await.unwrap()).await
     }
+}
+
+/// A code-flow request of client `web` for `scope` with the S256 PKCE `challenge`.
+pub fn web_request<'a>(scope: &'a str, challenge: &'a str) -> [(&'a str, &'a str); 6] {
+    [
+        ("response_type", "code"),
+        ("client_id", "web"),
+        ("redirect_uri", REDIRECT_URI),
+        ("scope", scope),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+    ]
 }
 
 /// Signs `user` in through the hosted page for client `web` with PKCE and

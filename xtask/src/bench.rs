@@ -78,14 +78,30 @@ fn create_client(server: &Server, token: &str, body: Value) -> Result<Value> {
     Ok(created["data"].clone())
 }
 
-/// An app of the end-user API and a signed-up user's token: (app id, token).
-fn end_user(server: &Server, token: &str) -> Result<(i64, String)> {
-    let app = create_client(server, token, json!({ "clientId": "shop" }))?["id"].as_i64().context("no app id")?;
+/// An app of the end-user API and a signed-up user of it.
+struct EndUser {
+    app: i64,
+    /// The user's access token.
+    token: String,
+    user_id: i64,
+    /// The app's HTTP basic credentials, for the calls of its server.
+    basic: String,
+}
+
+fn end_user(server: &Server, token: &str) -> Result<EndUser> {
+    let created = create_client(server, token, json!({ "clientId": "shop" }))?;
+    let app = created["id"].as_i64().context("no app id")?;
+    let basic = basic("shop", created["clientSecret"].as_str().context("no client secret")?);
     let body = json!({ "userName": "shopper", "pwd": PASSWORD }).to_string();
     let (status, signed_up) =
         request(&server.address, "POST", &format!("/api/AppUsers/{app}/SignUp"), JSON, None, &body)?;
     anyhow::ensure!(status == 200, "signing up: {signed_up}");
-    Ok((app, signed_up["data"]["access_token"].as_str().context("no token")?.to_string()))
+    let token = signed_up["data"]["access_token"].as_str().context("no token")?.to_string();
+    let bearer = format!("Bearer {token}");
+    let (status, profile) =
+        request(&server.address, "GET", &format!("/api/AppUsers/{app}/Profile"), JSON, Some(&bearer), "")?;
+    anyhow::ensure!(status == 200, "reading the profile: {profile}");
+    Ok(EndUser { app, token, user_id: profile["data"]["id"].as_i64().context("no user id")?, basic })
 }
 
 fn basic(id: &str, secret: &str) -> String {
@@ -160,9 +176,10 @@ fn database_run(label: &str, database_url: &str, workdir: &std::path::Path) -> R
             &url("/oauth/introspect"),
         ],
     )?);
-    let (shop, shopper) = end_user(&server, &token)?;
-    let shopper = format!("Authorization: Bearer {shopper}");
-    rows.push(oha("end-user Profile (GET)", &["-H", &shopper, &url(&format!("/api/AppUsers/{shop}/Profile"))])?);
+    let shop = end_user(&server, &token)?;
+    let shopper = format!("Authorization: Bearer {}", shop.token);
+    let shop_id = shop.app;
+    rows.push(oha("end-user Profile (GET)", &["-H", &shopper, &url(&format!("/api/AppUsers/{shop_id}/Profile"))])?);
     rows.push(oha(
         "end-user RechargePoints (write)",
         &[
@@ -171,10 +188,10 @@ fn database_run(label: &str, database_url: &str, workdir: &std::path::Path) -> R
             "-T",
             JSON,
             "-H",
-            &shopper,
+            &format!("Authorization: {}", shop.basic),
             "-d",
-            r#"{"price": 1}"#,
-            &url(&format!("/api/AppUsers/{shop}/RechargePoints")),
+            &json!({ "price": 1, "userID": shop.user_id }).to_string(),
+            &url(&format!("/api/AppUsers/{shop_id}/RechargePoints")),
         ],
     )?);
     rows.push(refresh_chains(&server.address, &basic("app", &app), &password_body)?);

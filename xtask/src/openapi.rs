@@ -58,6 +58,10 @@ fn post_process(document: &mut Value) -> Result<()> {
                 Access::AppUser => {
                     (json!([{ "bearerAuth": [] }]), "an access token the app issued to the user".to_string())
                 }
+                Access::AppServer => (
+                    json!([{ "clientBasic": [] }, { "bearerAuth": [] }]),
+                    "the app's client authentication (a user's token where the app allows it)".to_string(),
+                ),
             };
             operation["security"] = security;
             operation["x-keyward-permission"] = json!(permission);

@@ -13,6 +13,7 @@ pub mod list;
 pub mod oauth;
 pub mod roles;
 pub mod tenants;
+pub mod user_access;
 pub mod users;
 mod validate;
 

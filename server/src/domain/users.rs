@@ -1,7 +1,7 @@
 //! Users of a tenant. Passwords are hashed (argon2id, off the async runtime)
 //! before the write transaction opens, so no lock is held while hashing.
 
-use super::{Caller, list, validate};
+use super::{Caller, list, user_access, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::{Arg, Conn, Filter, contains_pattern, roles, users};
@@ -34,6 +34,43 @@ pub fn check(user: &User) -> Result<()> {
         validate::token("claims[].claimType", &c.claim_type, 200)?;
     }
     Ok(())
+}
+
+/// Whether a user name would be taken for an email address or phone number
+/// by the sign-in lookup.
+pub fn looks_like_contact(name: &str) -> bool {
+    name.contains('@') || validate::phone("userName", name).is_ok()
+}
+
+/// A user name that looks like an email address or phone number must be the
+/// user's own verified one: anyone else could register someone's address as
+/// a name before its owner arrives.
+pub fn check_name_is_own_contact(user: &User) -> Result<()> {
+    let name = user.user_name.as_str();
+    let (own, what) = if name.contains('@') {
+        (user.email_confirmed && user.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(name)), "email address")
+    } else if looks_like_contact(name) {
+        (user.phone_number_confirmed && user.phone_number.as_deref() == Some(name), "phone number")
+    } else {
+        return Ok(());
+    };
+    if own {
+        return Ok(());
+    }
+    Err(Error::Invalid(format!(
+        "`userName` {name:?} looks like a {what}: a user name may be one only when it is the user's own verified {what}"
+    )))
+}
+
+/// What identifies a user at sign-in: a change to any of it re-checks the name.
+fn identifiers(user: &User) -> (String, Option<String>, bool, Option<String>, bool) {
+    (
+        user.user_name.to_lowercase(),
+        user.email.as_deref().map(str::to_lowercase),
+        user.email_confirmed,
+        user.phone_number.clone(),
+        user.phone_number_confirmed,
+    )
 }
 
 fn check_password(password: &str) -> Result<()> {
@@ -105,6 +142,7 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
         last_update_time: Default::default(),
     };
     check(&user)?;
+    check_name_is_own_contact(&user)?;
     let hash = match body.password {
         Some(password) => {
             check_password(&password)?;
@@ -133,6 +171,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
     };
     let mut tx = app.store.begin().await?;
     let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let before = identifiers(&current);
     let user = User {
         user_name: body.user_name.map(|n| n.trim().to_string()).unwrap_or(current.user_name),
         email: body.email.map_or(current.email, |e| non_empty(Some(e))),
@@ -147,10 +186,19 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
         ..current
     };
     check(&user)?;
+    if identifiers(&user) != before {
+        check_name_is_own_contact(&user)?;
+    }
     check_roles(&mut tx, caller.tenant.id, &user).await?;
     users::save(&mut tx, &user, hash.as_deref()).await?;
+    if hash.is_some() {
+        user_access::end_all(&mut tx, caller.tenant.id, id).await?;
+    }
     let saved = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
+    if hash.is_some() {
+        app.deny_list.sync(&app.store).await?;
+    }
     Ok(saved)
 }
 

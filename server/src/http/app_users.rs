@@ -3,7 +3,7 @@
 
 use super::calls::{Ctx, bearer_token, observed, tenant};
 use crate::app::App;
-use crate::domain::app_users::{self, AppRef};
+use crate::domain::app_users::{self, AppCredentials, AppRef};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use keyward_api::app_user::{AppError, AppReply, Envelope};
@@ -16,6 +16,18 @@ fn app_error(rqctx: &Ctx, error: Error) -> AppError {
         }
         other => AppError::new(other.status(), other.to_string()),
     }
+}
+
+/// The credentials of a call from an app's server: HTTP basic client
+/// authentication, else a bearer token.
+pub fn app_credentials(rqctx: &Ctx) -> Result<AppCredentials<'_>, Error> {
+    let header = rqctx.request.headers().get(http::header::AUTHORIZATION);
+    let scheme = header.and_then(|h| h.to_str().ok()).and_then(|v| v.split_once(' ')).map(|(scheme, _)| scheme);
+    if !scheme.is_some_and(|s| s.eq_ignore_ascii_case("basic")) {
+        return Ok(AppCredentials::Bearer(bearer_token(rqctx)?));
+    }
+    let malformed = || Error::Unauthorized("malformed HTTP basic credentials".into());
+    super::oauth::basic_credentials(rqctx).map_err(|_| malformed())?.map(AppCredentials::Basic).ok_or_else(malformed)
 }
 
 /// Runs `work` for the app `app_id` of the request's tenant.

@@ -1,13 +1,13 @@
 //! `impl KeywardApi`: one thin function per operation.
 
-use super::app_users::{as_user, call, raw};
+use super::app_users::{app_credentials, as_user, call, raw};
 use super::calls::{Ctx, admin, ip, public, tenant};
 use super::oauth;
 use crate::app::App;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
-use crate::domain::app_users::{consents, given, points, qr, required, settings};
-use crate::domain::{api_resources, api_scopes, clients, identity_resources, roles, tenants, users};
+use crate::domain::app_users::{self, consents, given, points, qr, required, settings};
+use crate::domain::{api_resources, api_scopes, clients, identity_resources, roles, tenants, user_access, users};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
@@ -41,7 +41,7 @@ use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
-use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
+use keyward_api::user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
 use std::sync::Arc;
 
 pub enum KeywardImpl {}
@@ -329,6 +329,40 @@ impl KeywardApi for KeywardImpl {
     async fn user_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(users::delete(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn user_session_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<UserSession>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::sessions(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn user_session_revoke(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::end_sessions(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn user_grant_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<UserGrant>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::grants(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn user_grant_revoke(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::revoke_grants(app, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -763,9 +797,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
     ) -> Result<AppReply<AppToken>, AppError> {
-        let log = rqctx.log.clone();
+        let (log, ip) = (rqctx.log.clone(), ip(&rqctx));
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            qr::sign_up(app, &log, tenant, target, body.into_inner()).await
+            qr::sign_up(app, (&log, ip), tenant, target, body.into_inner()).await
         })
         .await
     }
@@ -805,10 +839,12 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<Recharge>,
     ) -> Result<AppReply<bool>, AppError> {
         let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
-        as_user(&rqctx, path.into_inner().app_id, async |app, _, target, user| {
+        let ip = ip(&rqctx);
+        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             let key =
                 key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
-            points::recharge(app, target, user, body.into_inner(), key.as_deref()).await
+            let caller = app_users::app_or_user(app, tenant, target, app_credentials(&rqctx)?, ip).await?;
+            points::recharge(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
         })
         .await
     }

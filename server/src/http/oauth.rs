@@ -68,7 +68,7 @@ pub async fn metadata(app: &App, tenant: &TenantRef) -> Result<ServerMetadata> {
 }
 
 /// `Authorization: Basic` credentials, each part form-decoded (RFC 6749 §2.3.1).
-fn basic_credentials(rqctx: &Ctx) -> Result<Option<(String, String)>, OAuthError> {
+pub fn basic_credentials(rqctx: &Ctx) -> Result<Option<(String, String)>, OAuthError> {
     let Some(header) = rqctx.request.headers().get(http::header::AUTHORIZATION) else { return Ok(None) };
     let malformed = || OAuthError::invalid_client("malformed HTTP basic credentials");
     let value = header.to_str().map_err(|_| malformed())?;

@@ -112,3 +112,13 @@ pub async fn delete(conn: &mut Conn, tenant: i64, user: i64, id: i64) -> Result<
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
+
+/// Forgets every consent of `user`, so each client must ask again.
+pub async fn delete_all(conn: &mut Conn, tenant: i64, user: i64) -> Result<()> {
+    sqlx::query("DELETE FROM consents WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant)
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

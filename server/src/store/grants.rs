@@ -96,6 +96,58 @@ pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str
     Ok(())
 }
 
+/// A live grant as an admin sees it: never a token.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveGrant {
+    pub id: String,
+    pub client_id: String,
+    pub scope: String,
+    pub consented: i64,
+    /// Unix seconds.
+    pub auth_time: i64,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// The live (unrevoked, unexpired) grants of `user`, newest first.
+pub async fn live_of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<LiveGrant>> {
+    Ok(sqlx::query_as::<_, LiveGrant>(
+        "SELECT id, client_id, scope, consented, auth_time, created_at, expires_at FROM grants \
+         WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3 \
+         ORDER BY created_at DESC, id",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(now_ms())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Revokes every live grant of `user` (see `revoke`); how many there were.
+pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND grant_id IN \
+         (SELECT id FROM grants WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL)",
+    )
+    .bind(now)
+    .bind(tenant)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query(
+        "UPDATE grants SET revoked_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL \
+         AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(tenant)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() as i64)
+}
+
 /// A refresh token and the grant it belongs to.
 #[derive(Debug, Clone)]
 pub struct RefreshToken {

@@ -9,6 +9,7 @@ use sqlx::Row;
 pub const CREDIT: i64 = 1;
 pub const DEBIT: i64 = 2;
 
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Entry {
     pub id: i64,
     pub user_id: i64,
@@ -16,6 +17,8 @@ pub struct Entry {
     pub amount: i64,
     pub balance: i64,
     pub remark: String,
+    /// `app:<client_id>`, `user:<id>` or `sign-up`; `None` before it was recorded.
+    pub credited_by: Option<String>,
     pub created_at: i64,
 }
 
@@ -25,6 +28,8 @@ pub struct Change<'a> {
     pub user_id: i64,
     pub amount: i64,
     pub remark: &'a str,
+    /// Who made the change (see [`Entry::credited_by`]).
+    pub credited_by: &'a str,
     /// With the request's fingerprint: a retried request applies once.
     pub idempotency: Option<(&'a str, &'a str)>,
 }
@@ -47,7 +52,7 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     let kind = if change.amount >= 0 { CREDIT } else { DEBIT };
     let entry = sqlx::query(
         "INSERT INTO point_entries (app_id, user_id, kind, amount, balance, remark, idempotency_key, fingerprint, \
-         created_at) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id",
+         created_at, credited_by) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(change.app_id)
     .bind(change.user_id)
@@ -57,6 +62,7 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     .bind(key.clone())
     .bind(fingerprint)
     .bind(now_ms())
+    .bind(change.credited_by.to_string())
     .fetch_optional(&mut *conn)
     .await?;
     let Some(entry) = entry else {
@@ -115,8 +121,8 @@ pub async fn page(
             .fetch_one(&mut *conn)
             .await?
             .try_get(0)?;
-    let rows = sqlx::query(
-        "SELECT id, user_id, kind, amount, balance, remark, created_at FROM point_entries \
+    let entries = sqlx::query_as::<_, Entry>(
+        "SELECT id, user_id, kind, amount, balance, remark, credited_by, created_at FROM point_entries \
          WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3) ORDER BY id DESC LIMIT $4 OFFSET $5",
     )
     .bind(app_id)
@@ -126,19 +132,5 @@ pub async fn page(
     .bind(skip)
     .fetch_all(&mut *conn)
     .await?;
-    let entries = rows
-        .iter()
-        .map(|r| {
-            Ok(Entry {
-                id: r.try_get(0)?,
-                user_id: r.try_get(1)?,
-                kind: r.try_get(2)?,
-                amount: r.try_get(3)?,
-                balance: r.try_get(4)?,
-                remark: r.try_get(5)?,
-                created_at: r.try_get(6)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok((total, entries))
 }

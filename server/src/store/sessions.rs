@@ -47,3 +47,41 @@ pub async fn end(conn: &mut Conn, tenant: i64, id: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// A live session as an admin sees it: never its id, which the session
+/// cookie carries.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveSession {
+    /// Unix seconds.
+    pub auth_time: i64,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+}
+
+/// The live sessions of `user`, newest first.
+pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<LiveSession>> {
+    Ok(sqlx::query_as::<_, LiveSession>(
+        "SELECT auth_time, expires_at FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND ended_at IS NULL \
+         AND expires_at > $3 ORDER BY auth_time DESC, expires_at DESC",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(now_ms())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Ends every live session of `user`; how many there were.
+pub async fn end_all(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "UPDATE sessions SET ended_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND ended_at IS NULL \
+         AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(tenant)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() as i64)
+}

@@ -1,28 +1,51 @@
-//! Users' identities on other platforms: (platform, unionID) → user.
+//! Users' identities on other platforms: (platform, unionID) → user, and
+//! the app through which each was linked.
 
 use super::{Conn, now_ms};
 use crate::error::{Result, UniqueAs};
 use sqlx::Row;
 
-pub async fn user(conn: &mut Conn, tenant: i64, platform: &str, union_id: &str) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT user_id FROM user_links WHERE tenant_id = $1 AND platform = $2 AND union_id = $3")
-        .bind(tenant)
-        .bind(platform.to_string())
-        .bind(union_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+/// A linked identity's user and the app that linked it (`None` for a link of
+/// an earlier release whose app is unknown, or whose app was deleted).
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Linked {
+    pub user_id: i64,
+    pub app_id: Option<i64>,
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, platform: &str, union_id: &str, user: i64) -> Result<()> {
+pub async fn linked(conn: &mut Conn, tenant: i64, platform: &str, union_id: &str) -> Result<Option<Linked>> {
+    Ok(sqlx::query_as::<_, Linked>(
+        "SELECT user_id, app_id FROM user_links WHERE tenant_id = $1 AND platform = $2 AND union_id = $3",
+    )
+    .bind(tenant)
+    .bind(platform.to_string())
+    .bind(union_id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub async fn user(conn: &mut Conn, tenant: i64, platform: &str, union_id: &str) -> Result<Option<i64>> {
+    Ok(linked(conn, tenant, platform, union_id).await?.map(|l| l.user_id))
+}
+
+/// Links (platform, unionID) to `user`, through the app `app_id`.
+pub async fn insert(
+    conn: &mut Conn,
+    tenant: i64,
+    (platform, union_id): (&str, &str),
+    user: i64,
+    app_id: i64,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO user_links (tenant_id, platform, union_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO user_links (tenant_id, platform, union_id, user_id, created_at, app_id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(tenant)
     .bind(platform.to_string())
     .bind(union_id.to_string())
     .bind(user)
     .bind(now_ms())
+    .bind(app_id)
     .execute(&mut *conn)
     .await
     .unique_as(|_| format!("this {platform} identity is already linked to an account"))?;

@@ -9,7 +9,7 @@ use super::tokens::{self, How};
 use super::{AppRef, date, given, required};
 use crate::app::App;
 use crate::domain::oauth::login;
-use crate::domain::{users as user_rules, validate};
+use crate::domain::{user_access, users as user_rules, validate};
 use crate::error::{Error, Result};
 use crate::store::points::{self, Change};
 use crate::store::users::{self, Contact};
@@ -112,6 +112,17 @@ async fn proven(
     Ok(Some((value, checked)))
 }
 
+/// The default user name of a linked sign-up: the unionID (OAuthApp's
+/// rule), unless it looks like an email address or phone number, which a
+/// user name may only be when it is the user's own verified contact.
+fn linked_name(platform: &str, union_id: &str) -> String {
+    if user_rules::looks_like_contact(union_id) {
+        format!("{platform}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+    } else {
+        union_id.to_string()
+    }
+}
+
 /// Checks a sign-up body (codes included) and hashes its password.
 pub async fn prepare(
     app: &App,
@@ -145,11 +156,11 @@ pub async fn prepare(
     }
     let default_name = match kind {
         SignUpKind::Account => None,
-        SignUpKind::Phone => given(&body.phone),
-        SignUpKind::Email => given(&body.email),
-        SignUpKind::Linked => link.as_ref().map(|(_, union_id)| union_id.as_str()),
+        SignUpKind::Phone => given(&body.phone).map(str::to_string),
+        SignUpKind::Email => given(&body.email).map(str::to_string),
+        SignUpKind::Linked => link.as_ref().map(|(platform, union_id)| linked_name(platform, union_id)),
     };
-    let user_name = given(&body.user_name).or(default_name).unwrap_or_default().to_string();
+    let user_name = given(&body.user_name).map(str::to_string).or(default_name).unwrap_or_default();
     validate::token("userName", &user_name, 64)?;
     let mut user = User {
         id: 0,
@@ -199,10 +210,11 @@ pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: N
         codes::consume(tx, code).await?;
     }
     let mut user = account.user;
+    user_rules::check_name_is_own_contact(&user)?;
     // A verified contact already in use is refused by its unique index (409).
     user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref()).await?;
     if let Some((platform, union_id)) = &account.link {
-        user_links::insert(tx, tenant.id, platform, union_id, user.id).await?;
+        user_links::insert(tx, tenant.id, (platform, union_id), user.id, target.client.id).await?;
     }
     let bonus = target.config.settings.sign_up_bonus_points;
     if bonus > 0 {
@@ -211,6 +223,7 @@ pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: N
             user_id: user.id,
             amount: bonus,
             remark: "sign-up bonus",
+            credited_by: "sign-up",
             idempotency: None,
         };
         points::apply(tx, change).await?;
@@ -327,6 +340,21 @@ pub async fn code_sign_in(
     Ok(token)
 }
 
+/// The user linked to an identity the caller sent (a unionID is an
+/// identifier, not a secret): looked up only while the client address is
+/// under its failure limit, and a miss counts as a failed sign-in of that
+/// address (429 once locked).
+pub async fn linked_user(
+    app: &App,
+    tenant: &TenantRef,
+    ip: IpAddr,
+    (platform, union_id): (&str, &str),
+) -> Result<Option<i64>> {
+    login::by_identifier(app, ip, async |conn| user_links::user(conn, tenant.id, platform, union_id).await)
+        .await?
+        .map_err(Error::from)
+}
+
 pub async fn union_id_sign_in(
     app: &App,
     tenant: &TenantRef,
@@ -338,14 +366,9 @@ pub async fn union_id_sign_in(
     let platform = platform.ok_or_else(|| Error::BadRequest("`platform` is required".into()))?;
     let union_id = union_id.ok_or_else(|| Error::BadRequest("`unionID` is required".into()))?;
     let (platform, union_id) = link(platform, union_id)?;
-    let found =
-        login::by_identifier(app, ip, async |conn| user_links::user(conn, tenant.id, &platform, &union_id).await)
-            .await?;
-    let user = match found {
-        Ok(Some(user)) => user,
-        Ok(None) => return Err(Error::NotFound("no account is linked to this identity".into())),
-        Err(failure) => return Err(failure.into()),
-    };
+    let user = linked_user(app, tenant, ip, (&platform, &union_id))
+        .await?
+        .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
     let how = How {
         grant_type: "unionid",
         platform: &platform,
@@ -382,7 +405,9 @@ pub async fn reset_password(app: &App, tenant: &TenantRef, target: &AppRef, body
     users::save(&mut tx, &user, Some(&hash)).await?;
     // Failed sign-ins before the reset no longer count against the account.
     throttle::clear(&mut tx, &format!("account:{}:{}", tenant.id, user.user_name.to_lowercase())).await?;
+    user_access::end_all(&mut tx, tenant.id, user.id).await?;
     tx.commit().await?;
+    app.deny_list.sync(&app.store).await?;
     Ok(true)
 }
 

@@ -11,7 +11,7 @@ use crate::crypto::secret;
 use crate::error::{Error, Result};
 use crate::store::app_codes::{self, AppCode};
 use crate::store::consents::{self, Context};
-use crate::store::{grants, now_ms, tenants::TenantRef, user_links, users};
+use crate::store::{grants, now_ms, tenants::TenantRef, users};
 use keyward_api::app_user::{AppConsent, AppToken, GrantCode, GrantCodeRequest};
 use std::net::IpAddr;
 
@@ -65,7 +65,7 @@ pub async fn grant_code(
             require_union_id_sign_in(target)?;
             let (platform, union_id) =
                 link(required(&body.platform, "platform")?, required(&body.union_id, "unionId")?)?;
-            let user = user_links::user(&mut *app.store.conn().await?, tenant.id, &platform, &union_id)
+            let user = accounts::linked_user(app, tenant, ip, (&platform, &union_id))
                 .await?
                 .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
             (user, Some((platform, union_id)))

@@ -14,10 +14,12 @@ mod wechat;
 
 use crate::app::App;
 use crate::domain::oauth::bearer;
-use crate::error::{Error, Result};
+use crate::domain::oauth::client_auth::{self, Presented};
+use crate::error::{Error, Refusal, Result};
 use crate::store::tenants::TenantRef;
 use keyward_api::client::Client;
 use settings::AppConfig;
+use std::net::IpAddr;
 
 /// The app a request addresses, with its settings.
 pub struct AppRef {
@@ -37,11 +39,74 @@ pub async fn load(app: &App, tenant: &TenantRef, app_id: i64) -> Result<AppRef> 
 
 /// The user a bearer token names, if the app issued it to them.
 pub async fn caller(app: &App, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<i64> {
+    match token_caller(app, tenant, target, token).await? {
+        AppCaller::User(id) => Ok(id),
+        AppCaller::App => Err(Error::Forbidden("this operation needs a token issued to a user".into())),
+    }
+}
+
+/// Who calls an operation of the app's server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppCaller {
+    /// The app itself: its client authentication, or its client_credentials token.
+    App,
+    /// One of its users, by a token the app issued them.
+    User(i64),
+}
+
+/// How a call to the app's server operations authenticates.
+pub enum AppCredentials<'a> {
+    /// HTTP basic client authentication: (client id, secret).
+    Basic((String, String)),
+    Bearer(&'a str),
+}
+
+/// Who `credentials` from the client address `ip` identify for the app
+/// `target`. Only a confidential app can authenticate as itself: a public
+/// one has no secret to prove it.
+pub async fn app_or_user(
+    app: &App,
+    tenant: &TenantRef,
+    target: &AppRef,
+    credentials: AppCredentials<'_>,
+    ip: IpAddr,
+) -> Result<AppCaller> {
+    let caller = match credentials {
+        AppCredentials::Basic(basic) => {
+            let presented = Presented { basic: Some(basic), ..Presented::default() };
+            let client =
+                client_auth::authenticate(app, tenant, presented, ip).await.map_err(|refusal| match refusal {
+                    Refusal::OAuth(e) if e.status == 401 => Error::Unauthorized("client authentication failed".into()),
+                    Refusal::OAuth(e) if e.status == 429 => {
+                        Error::TooMany { message: e.error_description.unwrap_or_default(), retry_after: e.retry_after }
+                    }
+                    other => other.into(),
+                })?;
+            if client.id != target.client.id {
+                return Err(Error::Forbidden("these are another app's client credentials".into()));
+            }
+            AppCaller::App
+        }
+        AppCredentials::Bearer(token) => token_caller(app, tenant, target, token).await?,
+    };
+    if caller == AppCaller::App && !target.client.require_client_secret {
+        return Err(Error::Forbidden("a public app cannot authenticate as itself".into()));
+    }
+    Ok(caller)
+}
+
+/// Who a bearer token the app was issued names: the app (a client_credentials
+/// token's subject is the client) or one of its users.
+async fn token_caller(app: &App, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<AppCaller> {
     let claims = bearer::access_claims(app, tenant, token).await?;
     if claims.client_id != target.client.client_id {
         return Err(Error::Forbidden("this token was issued to another app".into()));
     }
-    claims.sub.parse().map_err(|_| Error::Forbidden("this operation needs a token issued to a user".into()))
+    if claims.sub == claims.client_id {
+        return Ok(AppCaller::App);
+    }
+    let user = claims.sub.parse().map_err(|_| Error::Forbidden("this token names no user of this app".into()))?;
+    Ok(AppCaller::User(user))
 }
 
 /// A field's value: `None` when missing, blank or only whitespace (OAuthApp

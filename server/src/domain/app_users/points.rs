@@ -1,10 +1,11 @@
 //! Points: recharges credit `price ×` the app's rate; the ledger pages
 //! newest first.
 
-use super::{AppRef, date};
+use super::{AppCaller, AppRef, date};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::points::{self, Applied, Change};
+use crate::store::{tenants::TenantRef, users};
 use keyward_api::app_user::{PointEntry, PointLog, PointLogQuery, Recharge};
 
 /// The price in hundredths, if it has at most two decimals and is in range.
@@ -19,7 +20,18 @@ fn cents(price: f64) -> Result<i64> {
     Ok(cents as i64)
 }
 
-pub async fn recharge(app: &App, target: &AppRef, user_id: i64, body: Recharge, key: Option<&str>) -> Result<bool> {
+/// Credits points to a user of the app. The app's server credits whom it
+/// names (`userID`); a user credits only their own points, and only where
+/// the app allows it (`userRechargeEnabled`, for OAuthApp clients that
+/// recharge from the device). The entry records who credited.
+pub async fn recharge(
+    app: &App,
+    tenant: &TenantRef,
+    target: &AppRef,
+    caller: AppCaller,
+    body: Recharge,
+    key: Option<&str>,
+) -> Result<bool> {
     let price = body.price.ok_or_else(|| Error::BadRequest("`price` is required".into()))?;
     let cents = cents(price)?;
     let remark = body.remark.unwrap_or_default();
@@ -27,17 +39,40 @@ pub async fn recharge(app: &App, target: &AppRef, user_id: i64, body: Recharge, 
     if let Some(key) = key {
         crate::domain::validate::token("Idempotency-Key", key, 100)?;
     }
+    let (user_id, credited_by) = match caller {
+        AppCaller::App => {
+            let user = body.user_id.ok_or_else(|| {
+                Error::BadRequest("`userID` is required: name the user whose points the app credits".into())
+            })?;
+            (user, format!("app:{}", target.client.client_id))
+        }
+        AppCaller::User(_) if !target.config.settings.user_recharge_enabled => {
+            return Err(Error::Forbidden(
+                "this app credits points from its server: RechargePoints needs the app's client authentication \
+                 (HTTP basic, or a client_credentials token of the app) and `userID`"
+                    .into(),
+            ));
+        }
+        AppCaller::User(own) if body.user_id.is_some_and(|named| named != own) => {
+            return Err(Error::Forbidden("a user may recharge only their own points".into()));
+        }
+        AppCaller::User(own) => (own, format!("user:{own}")),
+    };
     let amount = cents * target.config.settings.points_per_currency_unit / 100;
     if amount == 0 {
         return Err(Error::Invalid("this price buys no points at the app's rate".into()));
     }
     let fingerprint = format!("{cents}|{remark}");
     let mut tx = app.store.begin().await?;
+    if users::get(&mut tx, tenant.id, user_id).await?.is_none() {
+        return Err(Error::NotFound(format!("user {user_id} does not exist")));
+    }
     let change = Change {
         app_id: target.client.id,
         user_id,
         amount,
         remark: &remark,
+        credited_by: &credited_by,
         idempotency: key.map(|k| (k, fingerprint.as_str())),
     };
     match points::apply(&mut tx, change).await? {
@@ -78,6 +113,7 @@ pub async fn log(app: &App, target: &AppRef, user_id: i64, query: PointLogQuery)
             used: e.amount,
             balance: e.balance,
             remark: e.remark,
+            credited_by: e.credited_by,
             create_date: date(e.created_at),
         })
         .collect();

@@ -13,6 +13,7 @@ use crate::store::qr::{self, DONE, OK, PENDING, SCANNED};
 use crate::store::{now_ms, tenants::TenantRef, user_links, users};
 use keyward_api::app_user::{AppCard, AppToken, QrPreSignIn, SignUp};
 use qrcode::{Color, QrCode};
+use std::net::IpAddr;
 
 const TTL_MS: i64 = 5 * 60 * 1000;
 
@@ -147,7 +148,7 @@ pub async fn scan(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) -> 
 /// new) becomes the key's user; the scanning side gets a token too.
 pub async fn sign_up(
     app: &App,
-    log: &slog::Logger,
+    (log, ip): (&slog::Logger, IpAddr),
     tenant: &TenantRef,
     target: &AppRef,
     body: SignUp,
@@ -161,15 +162,22 @@ pub async fn sign_up(
         }));
     }
     let platform = given(&body.platform).unwrap_or("wxminip");
-    let union_id = match target.config.wechat() {
-        Some(credentials) => wechat::identity(app, log, credentials, required(&body.code, "code")?).await?,
+    let (union_id, vouched) = match target.config.wechat() {
+        Some(credentials) => (wechat::identity(app, log, credentials, required(&body.code, "code")?).await?, true),
         None => {
             require_union_id_sign_in(target)?;
-            required(&body.union_id, "unionID")?.to_string()
+            (required(&body.union_id, "unionID")?.to_string(), false)
         }
     };
     let (platform, union_id) = link(platform, &union_id)?;
-    let who = match user_links::user(&mut *app.store.conn().await?, tenant.id, &platform, &union_id).await? {
+    // An identity WeChat vouched for is looked up freely; one the caller sent
+    // is throttled like a sign-in.
+    let found = if vouched {
+        user_links::user(&mut *app.store.conn().await?, tenant.id, &platform, &union_id).await?
+    } else {
+        accounts::linked_user(app, tenant, ip, (&platform, &union_id)).await?
+    };
+    let who = match found {
         Some(id) => Who::Known(id),
         None => {
             let link = Some((platform.clone(), union_id.clone()));

@@ -94,6 +94,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
         token_lifetime_days,
         sign_up_bonus_points,
         points_per_currency_unit,
+        user_recharge_enabled,
         email_subject,
         email_template,
         sms_template,

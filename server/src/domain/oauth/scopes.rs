@@ -62,6 +62,18 @@ pub fn requested(client: &Client, scope: Option<&str>) -> Result<Vec<String>, OA
     Ok(requested)
 }
 
+/// As [`requested`], for a grant that never carries admin authority (named
+/// by `grant`): admin permissions asked for are refused, and those the
+/// client is merely allowed are left out.
+pub fn without_permissions(client: &Client, scope: Option<&str>, grant: &str) -> Result<Vec<String>, OAuthError> {
+    if let Some(permission) = scope.into_iter().flat_map(str::split_whitespace).find(|s| is_permission(s)) {
+        return Err(OAuthError::invalid_scope(format!(
+            "{grant} never grants admin permissions such as {permission:?}"
+        )));
+    }
+    Ok(requested(client, scope)?.into_iter().filter(|s| !is_permission(s)).collect())
+}
+
 /// Drops the admin-permission scopes the user's roles do not grant, so a
 /// user's token never carries more authority than the user has.
 pub async fn for_user(conn: &mut Conn, user: i64, scopes: Vec<String>) -> Result<Vec<String>> {

@@ -279,6 +279,10 @@ async fn refresh(
     if users::get(&mut tx, tenant.id, grant.user_id).await?.is_none() {
         return Err(invalid("the user no longer exists"));
     }
+    // Roles may have changed since the grant: admin permissions the user
+    // no longer holds are left out.
+    let narrowed = scope.split_whitespace().map(str::to_string).collect();
+    let scope = scopes::for_user(&mut tx, grant.user_id, narrowed).await?.join(" ");
     let issued = Issue { grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: true };
     let response = issue(app, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
@@ -325,6 +329,10 @@ fn grant_refusal(error: Error) -> Refusal {
 /// the `signin` code sent to it) and `sign` (an openId or unionId the client
 /// has verified). An unknown user is created when the client's app settings
 /// allow sign-up.
+///
+/// `sign` trusts the client's word for who the user is, so only a
+/// confidential client may use it, only for identities linked through its
+/// own app, and never for admin permissions.
 async fn external(
     app: &App,
     tenant: &TenantRef,
@@ -332,7 +340,14 @@ async fn external(
     request: TokenRequest,
     grant_type: &str,
 ) -> Result<TokenResponse, Refusal> {
-    let requested = scopes::requested(client, request.scope.as_deref())?;
+    let requested = if grant_type == "sign" {
+        if !client.require_client_secret {
+            return Err(OAuthError::unauthorized_client("the sign grant is only for confidential clients").into());
+        }
+        scopes::without_permissions(client, request.scope.as_deref(), "the sign grant")?
+    } else {
+        scopes::requested(client, request.scope.as_deref())?
+    };
     let target = app_users::load(app, tenant, client.id).await?;
     let mut conn = app.store.conn().await?;
     let (checked, who) = if grant_type == "mobile" {
@@ -357,8 +372,9 @@ async fn external(
     } else {
         let platform = request.platform.as_deref().filter(|p| !p.is_empty()).unwrap_or("openid");
         let (platform, union_id) = accounts::link(platform, required(&request.sign, "sign")?).map_err(grant_refusal)?;
-        let who = match user_links::user(&mut conn, tenant.id, &platform, &union_id).await? {
-            Some(id) => Who::Known(id),
+        let who = match user_links::linked(&mut conn, tenant.id, &platform, &union_id).await? {
+            Some(linked) if linked.app_id == Some(client.id) => Who::Known(linked.user_id),
+            Some(_) => return Err(OAuthError::invalid_grant("this identity is not linked through this app").into()),
             None => {
                 let link = Some((platform, union_id));
                 let account = accounts::prepare(app, tenant, &target, &SignUp::default(), SignUpKind::Linked, link)

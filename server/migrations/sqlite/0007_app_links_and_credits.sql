@@ -1,0 +1,1 @@
+../postgres/0007_app_links_and_credits.sql

@@ -1,0 +1,70 @@
+//! What a user holds beyond their credentials — hosted-login sessions and
+//! grants to clients (refresh-token families and the access tokens under
+//! them) — listed and ended by admins, and ended when the password changes.
+
+use super::Caller;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::{Conn, consents, grants, sessions, to_time, users};
+use keyward_api::user::{UserGrant, UserSession};
+
+async fn require_user(conn: &mut Conn, caller: &Caller, id: i64) -> Result<()> {
+    match users::get(conn, caller.tenant.id, id).await? {
+        Some(_) => Ok(()),
+        None => Err(Error::NotFound(format!("user {id} does not exist"))),
+    }
+}
+
+pub async fn sessions(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserSession>> {
+    let mut conn = app.store.conn().await?;
+    require_user(&mut conn, caller, id).await?;
+    let live = sessions::of_user(&mut conn, caller.tenant.id, id).await?;
+    Ok(live
+        .into_iter()
+        .map(|s| UserSession { auth_time: to_time(s.auth_time * 1000), expiration: to_time(s.expires_at) })
+        .collect())
+}
+
+pub async fn end_sessions(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let mut conn = app.store.conn().await?;
+    require_user(&mut conn, caller, id).await?;
+    sessions::end_all(&mut conn, caller.tenant.id, id).await
+}
+
+pub async fn grants(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserGrant>> {
+    let mut conn = app.store.conn().await?;
+    require_user(&mut conn, caller, id).await?;
+    let live = grants::live_of_user(&mut conn, caller.tenant.id, id).await?;
+    Ok(live
+        .into_iter()
+        .map(|g| UserGrant {
+            id: g.id,
+            client_id: g.client_id,
+            scope: g.scope,
+            consented: g.consented != 0,
+            auth_time: to_time(g.auth_time * 1000),
+            created: to_time(g.created_at),
+            expiration: to_time(g.expires_at),
+        })
+        .collect())
+}
+
+/// Revokes the user's grants and forgets their consents, in one transaction.
+pub async fn revoke_grants(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    require_user(&mut tx, caller, id).await?;
+    let revoked = grants::revoke_user(&mut tx, caller.tenant.id, id).await?;
+    consents::delete_all(&mut tx, caller.tenant.id, id).await?;
+    tx.commit().await?;
+    app.deny_list.sync(&app.store).await?;
+    Ok(revoked)
+}
+
+/// A new password ends what the old one opened: every session and grant of
+/// the user, in the caller's transaction. After it commits, call
+/// `app.deny_list.sync` so the revoked JWTs are refused at once.
+pub async fn end_all(conn: &mut Conn, tenant: i64, user: i64) -> Result<()> {
+    sessions::end_all(conn, tenant, user).await?;
+    grants::revoke_user(conn, tenant, user).await?;
+    Ok(())
+}

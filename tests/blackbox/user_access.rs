@@ -1,0 +1,122 @@
+//! Admin operations on what a user holds (issue 12, item 7): listing and
+//! ending a user's hosted-login sessions and grants, through the SDK and raw
+//! HTTP, with their permission and tenant rules.
+
+use keyward_tests::end_user::{create_app, post, send, token_of};
+use keyward_tests::flow::{self, PASSWORD};
+use keyward_tests::tenant::At;
+use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
+use reqwest::Method;
+use serde_json::json;
+
+on_both_databases!(admin_lists_and_ends_sessions_and_grants, user_access_needs_permission_and_tenant);
+
+/// The page a code-flow request of `web` for `openid` ends on.
+async fn authorize(agent: &flow::Agent) -> flow::Page {
+    let (_, challenge) = flow::pkce();
+    agent.authorize(&flow::web_request("openid", &challenge)).await
+}
+
+async fn admin_lists_and_ends_sessions_and_grants(server: TestServer) {
+    let web_secret = flow::web_app(&server, json!({ "requireConsent": true })).await;
+    let ann = flow::create_user(&server, "ann").await;
+    let (app, _) = create_app(&server, "shop", json!({})).await;
+    let agent = flow::Agent::new(&server);
+    let (verifier, challenge) = flow::pkce();
+    let login = agent.authorize(&flow::web_request("openid", &challenge)).await;
+    let consent = agent.sign_in(&login, "ann", PASSWORD).await;
+    let allowed = agent.consent(&consent, "allow", true).await;
+    let code = flow::param(&allowed.location.unwrap(), "code").unwrap();
+    let web = ("web", web_secret.as_str());
+    let (_, tokens) = flow::exchange(&server, web, &code, flow::REDIRECT_URI, &verifier).await;
+    let app_token = token_of(&post(&server, app, "SignIn", json!({"userName": "ann", "pwd": PASSWORD})).await);
+
+    let admin = server.admin().await;
+    let sessions = admin.user_session_list().id(ann).send().await.unwrap().into_inner().data;
+    assert_eq!(sessions.len(), 1);
+    assert!(sessions[0].expiration > sessions[0].auth_time);
+    let grants = admin.user_grant_list().id(ann).send().await.unwrap().into_inner().data;
+    let mut clients: Vec<(&str, bool)> = grants.iter().map(|g| (g.client_id.as_str(), g.consented)).collect();
+    clients.sort();
+    assert_eq!(clients, [("shop", false), ("web", true)]);
+    assert_eq!(grants.iter().find(|g| g.client_id == "web").unwrap().scope, "openid");
+    // Raw: the same lists, never a token or session id.
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    for list in ["Sessions", "Grants"] {
+        let response = server
+            .http()
+            .get(format!("{}/api/User/{ann}/{list}", server.url))
+            .bearer_auth(&bearer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let text = response.text().await.unwrap();
+        for secret in [tokens["access_token"].as_str(), tokens["refresh_token"].as_str(), Some(app_token.as_str())] {
+            assert!(!text.contains(secret.unwrap()), "{list} shows a token: {text}");
+        }
+        assert!(!text.contains("Password") && !text.contains("session_id"), "{text}");
+    }
+
+    // Ending the sessions: the hosted login asks again; tokens live on.
+    assert_eq!(admin.user_session_revoke().id(ann).send().await.unwrap().into_inner().data, 1);
+    assert!(admin.user_session_list().id(ann).send().await.unwrap().into_inner().data.is_empty());
+    let again = authorize(&agent).await;
+    assert!(again.status == 200 && again.body.contains("name=\"password\""), "the sign-in page again");
+    let profile_path = format!("/api/AppUsers/{app}/Profile");
+    assert_eq!(send(&server, Method::GET, &profile_path, Some(&app_token), None).await.0, 200);
+
+    // Revoking the grants: refresh and access tokens stop working, and the
+    // consent is forgotten.
+    let (raw_status, revoked) =
+        send(&server, Method::DELETE, &format!("/api/User/{ann}/Grants"), Some(&bearer), None).await;
+    assert_eq!((raw_status, revoked["data"].as_i64()), (200, Some(2)), "{revoked}");
+    let form = [("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap())];
+    let (status, body) = flow::token(&server, Some(web), &form).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(send(&server, Method::GET, &profile_path, Some(&app_token), None).await.0, 401);
+    assert!(admin.user_grant_list().id(ann).send().await.unwrap().into_inner().data.is_empty());
+    let asked = agent.sign_in(&authorize(&agent).await, "ann", PASSWORD).await;
+    assert!(asked.body.contains("Allow access?"), "the consent page asks again");
+}
+
+async fn user_access_needs_permission_and_tenant(server: TestServer) {
+    let ann = flow::create_user(&server, "ann").await;
+    let viewer = json!({ "clientId": "viewer", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+        "allowedScopes": [{ "scope": "isms.user.get" }, { "scope": "isms.user.detail" }] });
+    let secret = flow::create_app(&server, viewer).await.unwrap();
+    // Listing needs `isms.user.detail`, ending needs `isms.user.put`.
+    let lister = server.sdk_with(&server.token("viewer", &secret, Some("isms.user.detail")).await);
+    assert!(lister.user_session_list().id(ann).send().await.unwrap().into_inner().data.is_empty());
+    assert!(lister.user_grant_list().id(ann).send().await.unwrap().into_inner().data.is_empty());
+    let refused = lister.user_grant_revoke().id(ann).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
+    let getter = server.token("viewer", &secret, Some("isms.user.get")).await;
+    for (method, list) in [(Method::GET, "Sessions"), (Method::GET, "Grants"), (Method::DELETE, "Sessions")] {
+        let (status, body) = send(&server, method, &format!("/api/User/{ann}/{list}"), Some(&getter), None).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body["message"].as_str().unwrap().contains("isms.user."), "{body}");
+    }
+    let (status, _) = send(&server, Method::GET, &format!("/api/User/{ann}/Grants"), None, None).await;
+    assert_eq!(status, 401);
+    // Another tenant's user, and an unknown one, are 404.
+    let admin = server.admin().await;
+    let tenant: keyward_sdk::types::TenantCreate =
+        serde_json::from_value(json!({ "name": "Acme", "hosts": [{ "hostName": "acme.test" }] })).unwrap();
+    admin.tenant_create().body(tenant).send().await.unwrap();
+    let acme = At::new(&server, &server.url.trim_start_matches("http://").replace("127.0.0.1", "acme.test"));
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let body = json!({ "userName": "bob", "password": PASSWORD });
+    let (status, created) = acme.send(acme.request(Method::POST, "/api/User").bearer_auth(&bearer).json(&body)).await;
+    assert_eq!(status, 201, "{created}");
+    let bob = created["data"].as_i64().unwrap();
+    for id in [bob, 999_999] {
+        let missing = admin.user_session_list().id(id).send().await.unwrap_err();
+        assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
+        let (status, body) =
+            send(&server, Method::DELETE, &format!("/api/User/{id}/Grants"), Some(&bearer), None).await;
+        assert_eq!(status, 404, "{body}");
+        assert_eq!(body["message"], format!("user {id} does not exist"));
+    }
+    assert_eq!(acme.get(&format!("/api/User/{bob}/Sessions"), Some(&bearer)).await.0, 200, "bob is Acme's");
+}
