@@ -207,6 +207,15 @@ async fn contact_names_cannot_be_squatted(server: TestServer) {
     let squatter =
         post(&server, app, "SignIn", json!({"userName": "alice@example.com", "pwd": "mallory's own password"})).await;
     assert_refused(&squatter, 401, "incorrect");
+
+    // An address nobody verified, which anybody may have typed, finds nobody.
+    create(json!({"userName": "trent", "password": "trent's own password", "email": "trent@example.com"}))
+        .await
+        .unwrap();
+    let unverified =
+        post(&server, app, "SignIn", json!({"userName": "trent@example.com", "pwd": "trent's own password"})).await;
+    assert_refused(&unverified, 401, "incorrect");
+    token_of(&post(&server, app, "SignIn", json!({"userName": "trent", "pwd": "trent's own password"})).await);
 }
 
 /// A confidential client `app` with the password and refresh grants, allowed `isms.user.get`.

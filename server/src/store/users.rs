@@ -153,25 +153,23 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64,
 }
 
 /// The live user a sign-in name designates — verified email (any case) or
-/// phone number, which belongs to one user; then user name (any case); then
-/// unverified email or phone (which several users may share; the oldest
-/// wins) — with its password hash. The verified contact comes first so that
-/// a user name squatting someone's address never wins.
+/// phone number, which belongs to one user; else user name (any case) —
+/// with its password hash. The verified contact comes first so that a user
+/// name squatting someone's address never wins; an unverified one, which
+/// anybody may have typed, finds nobody.
 pub async fn by_login(conn: &mut Conn, tenant: i64, login: &str) -> Result<Option<(i64, Option<String>)>> {
     let lowered = login.to_lowercase();
     let row = sqlx::query(
         "SELECT id, password_hash FROM users WHERE tenant_id = $1 AND deleted_at IS NULL \
-         AND (normalized_username = $2 OR LOWER(email) = $2 OR phone = $3) \
-         ORDER BY CASE WHEN (LOWER(email) = $2 AND email_verified = 1) OR (phone = $3 AND phone_verified = 1) THEN 0 \
-         WHEN normalized_username = $2 THEN 1 ELSE 2 END, \
-         id LIMIT 1",
+         AND (normalized_username = $2 OR (LOWER(email) = $2 AND email_verified = 1) OR (phone = $3 AND phone_verified = 1)) \
+         ORDER BY CASE WHEN normalized_username = $2 THEN 1 ELSE 0 END, id LIMIT 1",
     )
     .bind(tenant)
     .bind(lowered)
     .bind(login.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    row.map(|r| Ok((r.try_get("id")?, r.try_get("password_hash")?))).transpose()
 }
 
 /// Every permission the user's roles hold.
