@@ -61,6 +61,12 @@ pub struct ServerArgs {
     /// `Retry-After` [default: 16 per hashing thread].
     #[arg(long, env = "KEYWARD_PASSWORD_QUEUE")]
     pub password_queue: Option<usize>,
+    /// Sign-ups per client address per rolling 24 h, in each tenant [default: 50].
+    #[arg(long, env = "KEYWARD_SIGN_UP_DAILY_LIMIT_PER_IP")]
+    pub sign_up_daily_limit_per_ip: Option<i64>,
+    /// Sign-ups per app per rolling 24 h [default: 10000].
+    #[arg(long, env = "KEYWARD_SIGN_UP_DAILY_LIMIT_PER_APP")]
+    pub sign_up_daily_limit_per_app: Option<i64>,
     /// Comma-separated CIDRs of reverse proxies whose `Forwarded` /
     /// `X-Forwarded-For` header names the client's address [default: none,
     /// the TCP peer is the client].
@@ -168,6 +174,8 @@ struct FileSettings {
     log_level: Option<String>,
     key_rotation_days: Option<i64>,
     password_queue: Option<usize>,
+    sign_up_daily_limit_per_ip: Option<i64>,
+    sign_up_daily_limit_per_app: Option<i64>,
     #[serde(default)]
     trusted_proxies: Vec<IpNet>,
     #[serde(default)]
@@ -214,10 +222,26 @@ pub struct Settings {
     pub key_rotation_days: i64,
     /// Password checks queued or running at once; `None` sizes it by threads.
     pub password_queue: Option<usize>,
+    /// End-user sign-ups allowed per rolling 24 h.
+    pub sign_up_limits: SignUpLimits,
     /// Peers trusted to say whom they forward for.
     pub trusted_proxies: Vec<IpNet>,
     /// Code delivery, as given (checked when the server builds its senders).
     pub delivery: DeliveryArgs,
+}
+
+/// How many end-user accounts may be made per rolling 24 h: from one client
+/// address (IPv6 by /64) in a tenant, and through one app.
+#[derive(Debug, Clone, Copy)]
+pub struct SignUpLimits {
+    pub per_ip: i64,
+    pub per_app: i64,
+}
+
+impl Default for SignUpLimits {
+    fn default() -> Self {
+        SignUpLimits { per_ip: 50, per_app: 10_000 }
+    }
 }
 
 impl ServerArgs {
@@ -268,6 +292,21 @@ impl ServerArgs {
             password_queue: match self.password_queue.or(file.password_queue) {
                 Some(0) => anyhow::bail!("password_queue must be at least 1"),
                 queue => queue,
+            },
+            sign_up_limits: {
+                let default = SignUpLimits::default();
+                let limits = SignUpLimits {
+                    per_ip: self
+                        .sign_up_daily_limit_per_ip
+                        .or(file.sign_up_daily_limit_per_ip)
+                        .unwrap_or(default.per_ip),
+                    per_app: self
+                        .sign_up_daily_limit_per_app
+                        .or(file.sign_up_daily_limit_per_app)
+                        .unwrap_or(default.per_app),
+                };
+                anyhow::ensure!(limits.per_ip > 0 && limits.per_app > 0, "sign-up daily limits must be at least 1");
+                limits
             },
             trusted_proxies: if self.trusted_proxies.is_empty() { file.trusted_proxies } else { self.trusted_proxies },
             delivery: self.delivery.over(file.delivery),

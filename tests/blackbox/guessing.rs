@@ -16,7 +16,8 @@ on_both_databases!(
     full_password_queue,
     client_secret_guesses,
     admin_secret_is_replaced,
-    unknown_kids_reload_keys_once
+    unknown_kids_reload_keys_once,
+    sign_up_caps
 );
 
 /// How many guesses are sent at once.
@@ -234,4 +235,45 @@ async fn unknown_kids_reload_keys_once(server: TestServer) {
     assert!(join_all(requests).await.iter().all(|status| *status == 401));
     let reloads = key_reloads(&server).await - before;
     assert!(reloads <= 1, "{reloads} rereads of every key for {PARALLEL} forged tokens");
+}
+
+/// Sign-ups are capped per client address and per app per rolling 24 h.
+async fn sign_up_caps(server: TestServer) {
+    let server = server
+        .restart_with(|settings| keyward_server::config::Settings {
+            trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+            sign_up_limits: keyward_server::config::SignUpLimits { per_ip: 3, per_app: 5 },
+            ..settings
+        })
+        .await;
+    let (shop, _) = end_user::create_app(&server, "shop", json!({})).await;
+    let (other, _) = end_user::create_app(&server, "other", json!({})).await;
+    let names = std::cell::Cell::new(0);
+    let sign_up = |app: i64, from: &str| {
+        names.set(names.get() + 1);
+        let request = server
+            .http()
+            .post(format!("{}/api/AppUsers/{app}/SignUp", server.url))
+            .header("x-forwarded-for", from)
+            .json(&json!({"userName": format!("user{}", names.get()), "pwd": "a long password"}));
+        async move {
+            let response = request.send().await.unwrap();
+            let retry = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+            let body: Value = response.json().await.unwrap();
+            (body["code"].as_u64().unwrap(), body["err"].as_str().unwrap().to_string(), retry)
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(sign_up(shop, "198.51.100.1").await.0, 200);
+    }
+    let (code, err, retry) = sign_up(shop, "198.51.100.1").await;
+    assert_eq!(code, 429, "{err}");
+    assert!(err.contains("sign-ups from this address"), "{err}");
+    assert!(retry.is_some_and(|s| s.parse::<u64>().unwrap() > 86_000), "until the day is over");
+    for _ in 0..2 {
+        assert_eq!(sign_up(shop, "198.51.100.2").await.0, 200);
+    }
+    let (code, err, _) = sign_up(shop, "198.51.100.3").await;
+    assert_eq!((code, err.contains("sign-ups for this app")), (429, true), "{err}");
+    assert_eq!(sign_up(other, "198.51.100.3").await.0, 200, "other apps have their own cap");
 }

@@ -127,6 +127,7 @@ pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
         key_rotation_days: 0,
         log_level: "warn".into(),
         password_queue: None,
+        sign_up_limits: Default::default(),
         trusted_proxies: Vec::new(),
         delivery: DeliveryArgs {
             smtp_host: Some("127.0.0.1".into()),

@@ -916,8 +916,9 @@ async fn sign_up(
     body: TypedBody<SignUp>,
     kind: SignUpKind,
 ) -> Result<AppReply<AppToken>, AppError> {
+    let ip = ip(rqctx);
     call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
-        accounts::sign_up(app, tenant, target, body.into_inner(), kind).await
+        accounts::sign_up(app, tenant, target, body.into_inner(), kind, ip).await
     })
     .await
 }

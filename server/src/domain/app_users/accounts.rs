@@ -8,9 +8,11 @@ use super::codes::{self, Channel, Checked};
 use super::tokens::{self, How};
 use super::{AppRef, date, given, required};
 use crate::app::App;
+use crate::domain::address;
 use crate::domain::oauth::login;
 use crate::domain::{user_access, users as user_rules, validate};
 use crate::error::{Error, Result};
+use crate::store::codes::{self as send_limits, Limit, Refused};
 use crate::store::points::{self, Change};
 use crate::store::users::{self, Contact};
 use crate::store::{Tx, tenants::TenantRef, throttle, user_links};
@@ -123,7 +125,9 @@ fn linked_name(platform: &str, union_id: &str) -> String {
     }
 }
 
-/// Checks a sign-up body (codes included) and hashes its password.
+/// Checks a sign-up body (codes included), counts it against the daily
+/// sign-up caps of the client address `ip` and of the app, and hashes its
+/// password.
 pub async fn prepare(
     app: &App,
     tenant: &TenantRef,
@@ -131,6 +135,7 @@ pub async fn prepare(
     body: &SignUp,
     kind: SignUpKind,
     link: Option<Link>,
+    ip: IpAddr,
 ) -> Result<NewAccount> {
     let settings = &target.config.settings;
     if !settings.sign_up_enabled {
@@ -197,11 +202,32 @@ pub async fn prepare(
         (user.email, user.email_confirmed) = (Some(email), code.is_some());
         checked.extend(code);
     }
+    count_sign_up(app, tenant, target, ip).await?;
     let password_hash = match given(&body.pwd) {
         Some(password) => Some(app.passwords.hash(password.to_string()).await?),
         None => None,
     };
     Ok(NewAccount { user, password_hash, codes: checked, link })
+}
+
+/// Counts one sign-up against the daily caps of the client address (in its
+/// tenant) and of the app, both or neither, in the database every replica
+/// shares.
+async fn count_sign_up(app: &App, tenant: &TenantRef, target: &AppRef, ip: IpAddr) -> Result<()> {
+    let limits = app.settings.sign_up_limits;
+    let per_ip = (format!("signup:ip:{}:{}", tenant.id, address::bucket(ip)), limits.per_ip, "from this address");
+    let per_app = (format!("signup:app:{}", target.client.id), limits.per_app, "for this app");
+    let mut tx = app.store.begin().await?;
+    for (key, daily, whose) in [per_ip, per_app] {
+        if let Err(Refused::DailyCap(wait) | Refused::TooSoon(wait)) =
+            send_limits::take(&mut tx, &key, Limit { daily, interval_ms: 0 }).await?
+        {
+            let message = format!("the daily limit of sign-ups {whose} is reached; try again in {wait} s");
+            return Err(Error::TooMany { message, retry_after: Some(wait.max(1) as u64) });
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Writes a prepared account in `tx`: codes used up, the user, its link and its sign-up bonus.
@@ -238,6 +264,7 @@ pub async fn sign_up(
     target: &AppRef,
     body: SignUp,
     kind: SignUpKind,
+    ip: IpAddr,
 ) -> Result<AppToken> {
     let link = match kind {
         SignUpKind::Linked => {
@@ -246,7 +273,7 @@ pub async fn sign_up(
         }
         _ => None,
     };
-    let account = prepare(app, tenant, target, &body, kind, link.clone()).await?;
+    let account = prepare(app, tenant, target, &body, kind, link.clone(), ip).await?;
     let mut tx = app.store.begin().await?;
     let user = create(&mut tx, tenant, target, account).await?;
     let (platform, union_id) = link.unwrap_or_default();

@@ -181,7 +181,7 @@ pub async fn sign_up(
         Some(id) => Who::Known(id),
         None => {
             let link = Some((platform.clone(), union_id.clone()));
-            Who::New(Box::new(accounts::prepare(app, tenant, target, &body, SignUpKind::Linked, link).await?))
+            Who::New(Box::new(accounts::prepare(app, tenant, target, &body, SignUpKind::Linked, link, ip).await?))
         }
     };
     let mut tx = app.store.begin().await?;

@@ -58,7 +58,7 @@ pub async fn token(
         "refresh_token" => refresh(app, tenant, &client, request).await,
         "password" => password(app, tenant, &client, request, ip).await,
         "client_credentials" => client_credentials(app, tenant, &client, request).await,
-        "mobile" | "sign" => external(app, tenant, &client, request, &grant_type).await,
+        "mobile" | "sign" => external(app, tenant, &client, request, &grant_type, ip).await,
         "" => Err(OAuthError::invalid_request("grant_type is required").into()),
         other => Err(OAuthError::unsupported_grant_type(format!("grant_type {other:?} is not supported")).into()),
     }
@@ -339,6 +339,7 @@ async fn external(
     client: &Client,
     request: TokenRequest,
     grant_type: &str,
+    ip: IpAddr,
 ) -> Result<TokenResponse, Refusal> {
     let requested = if grant_type == "sign" {
         if !client.require_client_secret {
@@ -361,7 +362,7 @@ async fn external(
             None => {
                 // The phone is proven by the code just checked.
                 let body = SignUp { user_name: Some(phone.clone()), ..SignUp::default() };
-                let mut account = accounts::prepare(app, tenant, &target, &body, SignUpKind::Linked, None)
+                let mut account = accounts::prepare(app, tenant, &target, &body, SignUpKind::Linked, None, ip)
                     .await
                     .map_err(grant_refusal)?;
                 account.prove_phone(phone);
@@ -377,7 +378,7 @@ async fn external(
             Some(_) => return Err(OAuthError::invalid_grant("this identity is not linked through this app").into()),
             None => {
                 let link = Some((platform, union_id));
-                let account = accounts::prepare(app, tenant, &target, &SignUp::default(), SignUpKind::Linked, link)
+                let account = accounts::prepare(app, tenant, &target, &SignUp::default(), SignUpKind::Linked, link, ip)
                     .await
                     .map_err(grant_refusal)?;
                 Who::New(Box::new(account))
