@@ -16,16 +16,6 @@ pub struct ApiResourceScope {
     pub scope: String,
 }
 
-/// A secret's metadata; the secret itself is shown only once, when made.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiResourceSecretInfo {
-    pub id: i64,
-    pub description: String,
-    pub created: DateTime<Utc>,
-    pub expiration: Option<DateTime<Utc>>,
-}
-
 /// An API resource as stored.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -49,7 +39,7 @@ pub struct ApiResource {
     pub user_claims: Vec<ApiUserClaim>,
     pub properties: Vec<Property>,
     /// Secrets the API authenticates with; never their values.
-    pub secrets: Vec<ApiResourceSecretInfo>,
+    pub secrets: Vec<crate::secret::SecretInfo>,
     pub non_editable: bool,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,

@@ -58,16 +58,6 @@ pub struct ClientClaim {
     pub value: String,
 }
 
-/// A client secret's metadata; the secret itself is shown only once, when made.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientSecretInfo {
-    pub id: i64,
-    pub description: String,
-    pub created: DateTime<Utc>,
-    pub expiration: Option<DateTime<Utc>>,
-}
-
 /// What `POST /api/Client/{id}/IssueToken` mints.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -89,7 +79,7 @@ pub struct Client {
     pub enabled: bool,
     /// True for a confidential client (it authenticates with a secret).
     pub require_client_secret: bool,
-    pub client_secrets: Vec<ClientSecretInfo>,
+    pub client_secrets: Vec<crate::secret::SecretInfo>,
     pub allowed_grant_types: Vec<ClientGrantType>,
     pub redirect_uris: Vec<ClientRedirectUri>,
     pub post_logout_redirect_uris: Vec<ClientPostLogoutRedirectUri>,

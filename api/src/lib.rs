@@ -31,7 +31,7 @@ use app_user::{
     QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
     UnionIdSignIn,
 };
-use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientSecretInfo, ClientTokenIssue, ClientUpdate};
+use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
@@ -478,7 +478,7 @@ pub trait KeywardApi {
     async fn client_secret_list(
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
-    ) -> Result<HttpResponseOk<ApiResult<Vec<ClientSecretInfo>>>, AdminError>;
+    ) -> Result<HttpResponseOk<ApiResult<Vec<secret::SecretInfo>>>, AdminError>;
 
     /// Add a secret to a client
     ///

@@ -14,6 +14,16 @@ pub struct SecretCreate {
     pub expiration: Option<DateTime<Utc>>,
 }
 
+/// A secret's metadata; the secret itself is shown only once, when made.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretInfo {
+    pub id: i64,
+    pub description: String,
+    pub created: DateTime<Utc>,
+    pub expiration: Option<DateTime<Utc>>,
+}
+
 /// A new secret: its id and value, shown this once.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct SecretCreated {

@@ -107,7 +107,7 @@ pub mod types {
         ///Names of the tenant's API scopes that this resource contains.
         pub scopes: ::std::vec::Vec<ApiResourceScope>,
         ///Secrets the API authenticates with; never their values.
-        pub secrets: ::std::vec::Vec<ApiResourceSecretInfo>,
+        pub secrets: ::std::vec::Vec<SecretInfo>,
         #[serde(rename = "showInDiscoveryDocument")]
         pub show_in_discovery_document: bool,
         pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -185,20 +185,6 @@ pub mod types {
     }
     impl ApiResourceScope {
         pub fn builder() -> builder::ApiResourceScope {
-            Default::default()
-        }
-    }
-    ///A secret's metadata; the secret itself is shown only once, when made.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResourceSecretInfo {
-        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
-        pub description: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        pub id: i64,
-    }
-    impl ApiResourceSecretInfo {
-        pub fn builder() -> builder::ApiResourceSecretInfo {
             Default::default()
         }
     }
@@ -314,18 +300,18 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForArrayOfClientSecretInfo {
+    pub struct ApiResultForArrayOfSecretInfo {
         ///200 on success; equals the HTTP status.
         pub code: i64,
         ///`Status200OK` on success.
         #[serde(rename = "codeName")]
         pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<ClientSecretInfo>,
+        pub data: ::std::vec::Vec<SecretInfo>,
         ///Empty on success.
         pub message: ::std::string::String,
     }
-    impl ApiResultForArrayOfClientSecretInfo {
-        pub fn builder() -> builder::ApiResultForArrayOfClientSecretInfo {
+    impl ApiResultForArrayOfSecretInfo {
+        pub fn builder() -> builder::ApiResultForArrayOfSecretInfo {
             Default::default()
         }
     }
@@ -1020,7 +1006,7 @@ pub mod types {
         #[serde(rename = "clientName")]
         pub client_name: ::std::string::String,
         #[serde(rename = "clientSecrets")]
-        pub client_secrets: ::std::vec::Vec<ClientSecretInfo>,
+        pub client_secrets: ::std::vec::Vec<SecretInfo>,
         pub created: ::chrono::DateTime<::chrono::offset::Utc>,
         pub description: ::std::string::String,
         pub enabled: bool,
@@ -1263,20 +1249,6 @@ pub mod types {
     }
     impl ClientScope {
         pub fn builder() -> builder::ClientScope {
-            Default::default()
-        }
-    }
-    ///A client secret's metadata; the secret itself is shown only once, when made.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ClientSecretInfo {
-        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
-        pub description: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        pub id: i64,
-    }
-    impl ClientSecretInfo {
-        pub fn builder() -> builder::ClientSecretInfo {
             Default::default()
         }
     }
@@ -2471,6 +2443,20 @@ pub mod types {
             Default::default()
         }
     }
+    ///A secret's metadata; the secret itself is shown only once, when made.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SecretInfo {
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub description: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub id: i64,
+    }
+    impl SecretInfo {
+        pub fn builder() -> builder::SecretInfo {
+            Default::default()
+        }
+    }
     ///`SendEmailCode`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SendEmailCode {
@@ -3247,7 +3233,7 @@ pub mod types {
                 ::std::string::String,
             >,
             secrets: ::std::result::Result<
-                ::std::vec::Vec<super::ApiResourceSecretInfo>,
+                ::std::vec::Vec<super::SecretInfo>,
                 ::std::string::String,
             >,
             show_in_discovery_document: ::std::result::Result<
@@ -3408,9 +3394,7 @@ pub mod types {
             }
             pub fn secrets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ApiResourceSecretInfo>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SecretInfo>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secrets = value
@@ -3798,107 +3782,6 @@ pub mod types {
         impl ::std::convert::From<super::ApiResourceScope> for ApiResourceScope {
             fn from(value: super::ApiResourceScope) -> Self {
                 Self { scope: Ok(value.scope) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResourceSecretInfo {
-            created: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            expiration: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResourceSecretInfo {
-            fn default() -> Self {
-                Self {
-                    created: Err("no value supplied for created".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    expiration: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                }
-            }
-        }
-        impl ApiResourceSecretInfo {
-            pub fn created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn expiration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expiration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expiration: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResourceSecretInfo>
-        for super::ApiResourceSecretInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResourceSecretInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created: value.created?,
-                    description: value.description?,
-                    expiration: value.expiration?,
-                    id: value.id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResourceSecretInfo>
-        for ApiResourceSecretInfo {
-            fn from(value: super::ApiResourceSecretInfo) -> Self {
-                Self {
-                    created: Ok(value.created),
-                    description: Ok(value.description),
-                    expiration: Ok(value.expiration),
-                    id: Ok(value.id),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -4494,19 +4377,19 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ApiResultForArrayOfClientSecretInfo {
+        pub struct ApiResultForArrayOfSecretInfo {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
             data: ::std::result::Result<
-                ::std::vec::Vec<super::ClientSecretInfo>,
+                ::std::vec::Vec<super::SecretInfo>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for ApiResultForArrayOfClientSecretInfo {
+        impl ::std::default::Default for ApiResultForArrayOfSecretInfo {
             fn default() -> Self {
                 Self {
                     code: Err("no value supplied for code".to_string()),
@@ -4516,7 +4399,7 @@ pub mod types {
                 }
             }
         }
-        impl ApiResultForArrayOfClientSecretInfo {
+        impl ApiResultForArrayOfSecretInfo {
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -4543,7 +4426,7 @@ pub mod types {
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ClientSecretInfo>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SecretInfo>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -4566,11 +4449,11 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ApiResultForArrayOfClientSecretInfo>
-        for super::ApiResultForArrayOfClientSecretInfo {
+        impl ::std::convert::TryFrom<ApiResultForArrayOfSecretInfo>
+        for super::ApiResultForArrayOfSecretInfo {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ApiResultForArrayOfClientSecretInfo,
+                value: ApiResultForArrayOfSecretInfo,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     code: value.code?,
@@ -4580,9 +4463,9 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ApiResultForArrayOfClientSecretInfo>
-        for ApiResultForArrayOfClientSecretInfo {
-            fn from(value: super::ApiResultForArrayOfClientSecretInfo) -> Self {
+        impl ::std::convert::From<super::ApiResultForArrayOfSecretInfo>
+        for ApiResultForArrayOfSecretInfo {
+            fn from(value: super::ApiResultForArrayOfSecretInfo) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -7942,7 +7825,7 @@ pub mod types {
                 ::std::string::String,
             >,
             client_secrets: ::std::result::Result<
-                ::std::vec::Vec<super::ClientSecretInfo>,
+                ::std::vec::Vec<super::SecretInfo>,
                 ::std::string::String,
             >,
             created: ::std::result::Result<
@@ -8216,7 +8099,7 @@ pub mod types {
             }
             pub fn client_secrets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ClientSecretInfo>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SecretInfo>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.client_secrets = value
@@ -9337,105 +9220,6 @@ pub mod types {
         impl ::std::convert::From<super::ClientScope> for ClientScope {
             fn from(value: super::ClientScope) -> Self {
                 Self { scope: Ok(value.scope) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ClientSecretInfo {
-            created: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            expiration: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for ClientSecretInfo {
-            fn default() -> Self {
-                Self {
-                    created: Err("no value supplied for created".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    expiration: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                }
-            }
-        }
-        impl ClientSecretInfo {
-            pub fn created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created: {e}")
-                    });
-                self
-            }
-            pub fn description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn expiration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expiration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expiration: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ClientSecretInfo> for super::ClientSecretInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ClientSecretInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created: value.created?,
-                    description: value.description?,
-                    expiration: value.expiration?,
-                    id: value.id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ClientSecretInfo> for ClientSecretInfo {
-            fn from(value: super::ClientSecretInfo) -> Self {
-                Self {
-                    created: Ok(value.created),
-                    description: Ok(value.description),
-                    expiration: Ok(value.expiration),
-                    id: Ok(value.id),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -15038,6 +14822,105 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     secret: Ok(value.secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecretInfo {
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            expiration: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for SecretInfo {
+            fn default() -> Self {
+                Self {
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    expiration: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl SecretInfo {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecretInfo> for super::SecretInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecretInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    description: value.description?,
+                    expiration: value.expiration?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecretInfo> for SecretInfo {
+            fn from(value: super::SecretInfo) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    expiration: Ok(value.expiration),
+                    id: Ok(value.id),
                 }
             }
         }
@@ -25276,7 +25159,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForArrayOfClientSecretInfo>,
+            ResponseValue<types::ApiResultForArrayOfSecretInfo>,
             Error<types::AdminError>,
         > {
             let Self { client, id } = self;

@@ -6,6 +6,7 @@ use super::{Caller, api_scopes as scopes, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
+use crate::store::secret_digests::{self, Owner};
 use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceListQuery, ApiResourceScope, ApiResourceUpdate,
@@ -58,7 +59,7 @@ fn truncated(text: &str, max: usize) -> String {
 async fn insert_with_secret(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<ApiResourceCreated> {
     let id = api_resources::insert(conn, tenant, resource).await?;
     let secret = secret::generate();
-    api_resources::add_secret(conn, id, &secret::digest(&secret), "generated at creation", None).await?;
+    secret_digests::add(conn, Owner::ApiResource(id), &secret::digest(&secret), "generated at creation", None).await?;
     Ok(ApiResourceCreated { id, secret })
 }
 
@@ -156,7 +157,9 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
     api_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let secret = secret::generate();
     let expires_at = body.expiration.map(|at| at.timestamp_millis());
-    let secret_id = api_resources::add_secret(&mut tx, id, &secret::digest(&secret), &description, expires_at).await?;
+    let secret_id =
+        secret_digests::add(&mut tx, Owner::ApiResource(id), &secret::digest(&secret), &description, expires_at)
+            .await?;
     tx.commit().await?;
     Ok(SecretCreated { id: secret_id, secret })
 }
@@ -164,7 +167,7 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
 pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
     let mut tx = app.store.begin().await?;
     api_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
-    if !api_resources::delete_secret(&mut tx, id, secret_id).await? {
+    if !secret_digests::delete(&mut tx, Owner::ApiResource(id), secret_id).await? {
         return Err(Error::NotFound(format!("API resource {id} has no secret {secret_id}")));
     }
     tx.commit().await?;

@@ -4,6 +4,7 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
+use crate::store::secret_digests::{self, Owner};
 use crate::store::{Store, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
@@ -88,9 +89,10 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
             let mut tx = app.store.begin().await?;
             let only_this = matches!(&digests[..], [d] if d.expires_at.is_none() && secret::matches(secret, &d.sha256));
             if !only_this {
-                clients::delete_secrets(&mut tx, client.id).await?;
+                secret_digests::delete_all(&mut tx, Owner::Client(client.id)).await?;
                 let description = "from KEYWARD_ADMIN_CLIENT_SECRET";
-                clients::add_secret(&mut tx, client.id, &secret::digest(secret), description, None).await?;
+                secret_digests::add(&mut tx, Owner::Client(client.id), &secret::digest(secret), description, None)
+                    .await?;
             }
             let complete = client.enabled
                 && client.require_client_secret

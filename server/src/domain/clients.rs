@@ -9,10 +9,9 @@ use super::{Caller, api_scopes, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
+use crate::store::secret_digests::{self, Owner};
 use crate::store::{Arg, Conn, Filter, access_tokens, clients};
-use keyward_api::client::{
-    Client, ClientCreate, ClientCreated, ClientListQuery, ClientSecretInfo, ClientTokenIssue, ClientUpdate,
-};
+use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::envelope::Paged;
 use keyward_api::error::OAuthError;
 use keyward_api::oauth::SigningAlg;
@@ -165,7 +164,7 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
     check_scopes(&mut tx, tenant, &client).await?;
     let id = clients::insert(&mut tx, tenant, &client).await?;
     if let Some(secret) = &secret {
-        clients::add_secret(&mut tx, id, &secret::digest(secret), "generated at creation", None).await?;
+        secret_digests::add(&mut tx, Owner::Client(id), &secret::digest(secret), "generated at creation", None).await?;
     }
     tx.commit().await?;
     Ok(ClientCreated { id, client_id: client.client_id, client_secret: secret })
@@ -225,7 +224,7 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     Ok(id)
 }
 
-pub async fn secrets(app: &App, caller: &Caller, id: i64) -> Result<Vec<ClientSecretInfo>> {
+pub async fn secrets(app: &App, caller: &Caller, id: i64) -> Result<Vec<keyward_api::secret::SecretInfo>> {
     Ok(view(app, caller, id).await?.client_secrets)
 }
 
@@ -239,7 +238,8 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
         return Err(Error::Conflict(format!("client {id} is public: it authenticates without a secret")));
     }
     let secret = secret::generate();
-    let secret_id = clients::add_secret(&mut tx, id, &secret::digest(&secret), &description, expires_at).await?;
+    let secret_id =
+        secret_digests::add(&mut tx, Owner::Client(id), &secret::digest(&secret), &description, expires_at).await?;
     tx.commit().await?;
     app.forget_clients();
     Ok(SecretCreated { id: secret_id, secret })
@@ -248,7 +248,7 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
 pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
     let mut tx = app.store.begin().await?;
     clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
-    if !clients::delete_secret(&mut tx, id, secret_id).await? {
+    if !secret_digests::delete(&mut tx, Owner::Client(id), secret_id).await? {
         return Err(Error::NotFound(format!("client {id} has no secret {secret_id}")));
     }
     tx.commit().await?;

@@ -24,9 +24,7 @@ use keyward_api::app_user::{
     QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
     UnionIdSignIn,
 };
-use keyward_api::client::{
-    Client, ClientCreate, ClientCreated, ClientListQuery, ClientSecretInfo, ClientTokenIssue, ClientUpdate,
-};
+use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::identity_resource::{
@@ -250,7 +248,7 @@ impl KeywardApi for KeywardImpl {
     async fn client_secret_list(
         rqctx: Ctx,
         path: Path<IdPath>,
-    ) -> Result<HttpResponseOk<ApiResult<Vec<ClientSecretInfo>>>, AdminError> {
+    ) -> Result<HttpResponseOk<ApiResult<Vec<keyward_api::secret::SecretInfo>>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(clients::secrets(app, &caller, path.into_inner().id).await?)))
         })

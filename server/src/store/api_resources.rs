@@ -1,10 +1,11 @@
 //! API resources of a tenant, the API scopes each contains, and their hashed
 //! secrets.
 
+use super::secret_digests::{self, Owner};
 use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
 use crate::crypto::secret;
 use crate::error::{Result, UniqueAs};
-use keyward_api::api_resource::{ApiResource, ApiResourceScope, ApiResourceSecretInfo};
+use keyward_api::api_resource::{ApiResource, ApiResourceScope};
 use keyward_api::oauth::SigningAlg;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -40,15 +41,6 @@ fn from_row(row: &AnyRow) -> Result<ApiResource> {
     })
 }
 
-fn secret_from_row(row: &AnyRow) -> Result<ApiResourceSecretInfo> {
-    Ok(ApiResourceSecretInfo {
-        id: row.try_get("id")?,
-        description: row.try_get("description")?,
-        created: to_time(row.try_get("created_at")?),
-        expiration: row.try_get::<Option<i64>, _>("expires_at")?.map(to_time),
-    })
-}
-
 async fn scopes_of(conn: &mut Conn, id: i64) -> Result<Vec<ApiResourceScope>> {
     let rows = sqlx::query("SELECT scope FROM api_resource_scopes WHERE resource_id = $1 ORDER BY scope")
         .bind(id)
@@ -57,21 +49,11 @@ async fn scopes_of(conn: &mut Conn, id: i64) -> Result<Vec<ApiResourceScope>> {
     rows.iter().map(|r| Ok(ApiResourceScope { scope: r.try_get("scope")? })).collect()
 }
 
-async fn secrets_of(conn: &mut Conn, id: i64) -> Result<Vec<ApiResourceSecretInfo>> {
-    let rows = sqlx::query(
-        "SELECT id, description, created_at, expires_at FROM api_resource_secrets WHERE resource_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(secret_from_row).collect()
-}
-
 /// A resource with its scopes and secrets.
 async fn complete(conn: &mut Conn, row: &AnyRow) -> Result<ApiResource> {
     let mut resource = from_row(row)?;
     resource.scopes = scopes_of(conn, resource.id).await?;
-    resource.secrets = secrets_of(conn, resource.id).await?;
+    resource.secrets = secret_digests::list(conn, Owner::ApiResource(resource.id)).await?;
     Ok(resource)
 }
 
@@ -228,15 +210,11 @@ pub async fn authenticate(conn: &mut Conn, tenant: i64, name: &str, presented: &
         return Ok(None);
     }
     let now = now_ms();
-    let rows = sqlx::query("SELECT sha256, expires_at FROM api_resource_secrets WHERE resource_id = $1")
-        .bind(resource.id)
-        .fetch_all(&mut *conn)
-        .await?;
     let mut matched = false;
-    for row in &rows {
-        let live = row.try_get::<Option<i64>, _>("expires_at")?.is_none_or(|at| at > now);
+    for digest in secret_digests::digests(conn, Owner::ApiResource(resource.id)).await? {
+        let live = digest.expires_at.is_none_or(|at| at > now);
         // Every digest is compared, so timing does not tell which one matched.
-        matched |= secret::matches(presented, &row.try_get::<String, _>("sha256")?) && live;
+        matched |= secret::matches(presented, &digest.sha256) && live;
     }
     Ok(matched.then_some(resource))
 }
@@ -318,7 +296,7 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page, with_scopes: bo
         if with_scopes {
             resource.scopes = scopes_of(conn, resource.id).await?;
         }
-        resource.secrets = secrets_of(conn, resource.id).await?;
+        resource.secrets = secret_digests::list(conn, Owner::ApiResource(resource.id)).await?;
         resources.push(resource);
     }
     Ok((total, resources))

@@ -1,9 +1,11 @@
 //! OAuth clients and their hashed secrets.
 
+use super::secret_digests::{self, Owner, SecretDigest};
 use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
-use keyward_api::client::{AccessTokenType, Client, ClientSecretInfo};
+use keyward_api::client::{AccessTokenType, Client};
 use keyward_api::oauth::SigningAlg;
+use keyward_api::secret::SecretInfo;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -21,14 +23,7 @@ fn alg(name: &str) -> Result<SigningAlg> {
         .ok_or_else(|| anyhow::anyhow!("a client's stored signing algorithm {name:?} is unknown"))?)
 }
 
-/// A stored secret digest, for authenticating the client.
-#[derive(Debug, Clone)]
-pub struct SecretDigest {
-    pub sha256: String,
-    pub expires_at: Option<i64>,
-}
-
-fn from_row(row: &AnyRow, secrets: Vec<ClientSecretInfo>) -> Result<Client> {
+fn from_row(row: &AnyRow, secrets: Vec<SecretInfo>) -> Result<Client> {
     let json = |name: &str| -> Result<String> { Ok(row.try_get::<String, _>(name)?) };
     Ok(Client {
         id: row.try_get("id")?,
@@ -63,26 +58,6 @@ fn from_row(row: &AnyRow, secrets: Vec<ClientSecretInfo>) -> Result<Client> {
         created: to_time(row.try_get("created_at")?),
         updated: to_time(row.try_get("updated_at")?),
     })
-}
-
-/// The secrets of client row `id`, without their digests.
-pub async fn secrets_of(conn: &mut Conn, id: i64) -> Result<Vec<ClientSecretInfo>> {
-    let rows = sqlx::query(
-        "SELECT id, description, created_at, expires_at FROM client_secrets WHERE client_row = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ClientSecretInfo {
-                id: r.try_get("id")?,
-                description: r.try_get("description")?,
-                created: to_time(r.try_get("created_at")?),
-                expiration: r.try_get::<Option<i64>, _>("expires_at")?.map(to_time),
-            })
-        })
-        .collect()
 }
 
 /// Inserts `client` into `tenant` (its `id`, secrets and times are ignored)
@@ -169,45 +144,6 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
     Ok(())
 }
 
-/// Removes every secret of client row `id`.
-pub async fn delete_secrets(conn: &mut Conn, id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM client_secrets WHERE client_row = $1").bind(id).execute(&mut *conn).await?;
-    Ok(())
-}
-
-/// Stores the SHA-256 digest (hex) of a new secret of client row `id`,
-/// working until `expires_at` (Unix milliseconds) if set; returns its id.
-pub async fn add_secret(
-    conn: &mut Conn,
-    id: i64,
-    sha256_hex: &str,
-    description: &str,
-    expires_at: Option<i64>,
-) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO client_secrets (client_row, sha256, description, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(id)
-    .bind(sha256_hex.to_string())
-    .bind(description.to_string())
-    .bind(now_ms())
-    .bind(expires_at)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get("id")?)
-}
-
-/// Deletes secret `secret_id` of client row `id`; false if it has none such.
-pub async fn delete_secret(conn: &mut Conn, id: i64, secret_id: i64) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM client_secrets WHERE client_row = $1 AND id = $2")
-        .bind(id)
-        .bind(secret_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
 pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<Client>> {
     let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE tenant_id = $1 AND id = $2")))
         .bind(tenant)
@@ -215,7 +151,7 @@ pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<Client>
         .fetch_optional(&mut *conn)
         .await?;
     match row {
-        Some(row) => Ok(Some(from_row(&row, secrets_of(conn, id).await?)?)),
+        Some(row) => Ok(Some(from_row(&row, secret_digests::list(conn, Owner::Client(id)).await?)?)),
         None => Ok(None),
     }
 }
@@ -234,13 +170,7 @@ pub async fn by_client_id(
             .await?;
     let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
-    let digests = sqlx::query("SELECT sha256, expires_at FROM client_secrets WHERE client_row = $1")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| Ok(SecretDigest { sha256: r.try_get("sha256")?, expires_at: r.try_get("expires_at")? }))
-        .collect::<Result<Vec<_>>>()?;
+    let digests = secret_digests::digests(conn, Owner::Client(id)).await?;
     Ok(Some((from_row(&row, Vec::new())?, digests)))
 }
 
@@ -258,7 +188,7 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64,
     let mut clients = Vec::with_capacity(rows.len());
     for row in &rows {
         let id: i64 = row.try_get("id")?;
-        clients.push(from_row(row, secrets_of(conn, id).await?)?);
+        clients.push(from_row(row, secret_digests::list(conn, Owner::Client(id)).await?)?);
     }
     Ok((total, clients))
 }

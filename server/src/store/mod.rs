@@ -17,6 +17,7 @@ mod list;
 pub mod points;
 pub mod qr;
 pub mod roles;
+pub mod secret_digests;
 pub mod secrets;
 pub mod sessions;
 pub mod tenants;
