@@ -246,38 +246,6 @@ pub async fn containing(conn: &mut Conn, tenant: i64, scope: &str) -> Result<Vec
     rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
 }
 
-/// Stores the SHA-256 digest (hex) of a new secret of resource row `id`;
-/// returns the secret's id.
-pub async fn add_secret(
-    conn: &mut Conn,
-    id: i64,
-    sha256_hex: &str,
-    description: &str,
-    expires_at: Option<i64>,
-) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO api_resource_secrets (resource_id, sha256, description, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(id)
-    .bind(sha256_hex.to_string())
-    .bind(description.to_string())
-    .bind(now_ms())
-    .bind(expires_at)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get(0)?)
-}
-
-pub async fn delete_secret(conn: &mut Conn, id: i64, secret_id: i64) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM api_resource_secrets WHERE resource_id = $1 AND id = $2")
-        .bind(id)
-        .bind(secret_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
     let done = sqlx::query("DELETE FROM api_resources WHERE tenant_id = $1 AND id = $2")
         .bind(tenant)
