@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 on_both_databases!(
     parallel_password_guesses,
+    parallel_sign_ins_lock_nobody_out,
     parallel_code_guesses,
     full_password_queue,
     client_secret_guesses,
@@ -77,6 +78,22 @@ async fn parallel_password_guesses(server: TestServer) {
     let (status, body, _) = password_grant(&server, &secret, PASSWORD).await;
     assert_eq!(status, 400, "{body}");
     assert!(body["error_description"].as_str().unwrap().contains("Too many failed sign-ins"), "{body}");
+}
+
+/// 16 right passwords at once for one account: none is taken for a failure
+/// (an attempt in flight is not one); what exceeds the limit of attempts in
+/// flight is told to retry in a second, and then succeeds.
+async fn parallel_sign_ins_lock_nobody_out(server: TestServer) {
+    let secret = password_client(&server).await;
+    flow::create_user(&server, "ann").await;
+    let answers = join_all((0..16).map(|_| password_grant(&server, &secret, PASSWORD))).await;
+    for (status, body, retry) in &answers {
+        assert!(*status == 200 || (*status == 503 && retry.as_deref() == Some("1")), "{status} {body}");
+    }
+    let busy = answers.iter().filter(|(status, ..)| *status == 503).count();
+    for _ in 0..busy {
+        assert_eq!(password_grant(&server, &secret, PASSWORD).await.0, 200, "a retry gets in");
+    }
 }
 
 /// 64 wrong codes at once against one SMS code (`/mobile/code/verify`): at

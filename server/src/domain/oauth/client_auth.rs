@@ -6,7 +6,7 @@ use super::login::{self, LoginFailure};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Refusal;
-use crate::store::{now_ms, tenants::TenantRef, throttle};
+use crate::store::{now_ms, tenants::TenantRef};
 use keyward_api::client::Client;
 use keyward_api::error::{OAuthError, OAuthErrorCode};
 use std::net::IpAddr;
@@ -65,9 +65,7 @@ pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, i
     match check(app, tenant, &client_id, secret).await? {
         Some(client) => {
             if suspect {
-                let mut conn = app.store.conn().await?;
-                throttle::release(&mut conn, &keys[0]).await?;
-                throttle::release(&mut conn, &keys[1]).await?;
+                login::settle(app, &[&keys[0], &keys[1]], false).await?;
             }
             Ok(client)
         }
@@ -75,10 +73,11 @@ pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, i
             for key in &keys {
                 app.client_auth_failures.put(key.clone(), ());
             }
-            // A suspect's failure was counted when it was reserved.
+            // A suspect's attempt was reserved before; another's now.
             if !suspect && let Some(locked) = login::reserve(app, &limits).await? {
                 return Err(throttled(locked));
             }
+            login::settle(app, &[&keys[0], &keys[1]], true).await?;
             Err(OAuthError::invalid_client("client authentication failed").into())
         }
     }

@@ -65,10 +65,10 @@ async fn decoy_hash(app: &App) -> Result<&'static str> {
 /// The id of the live user of `tenant` that `login` (user name, email or
 /// phone) and `password` identify.
 ///
-/// The attempt is counted as a failure of the account and of the client
-/// address before the password is checked, and taken back when it matches:
-/// however many guesses arrive at once, at most the limit of them is ever
-/// evaluated. A place in the hashing queue is taken first, so a guess turned
+/// The attempt is reserved under the account and the client address before
+/// the password is checked, and settled after (a failure unless it
+/// matches): however many guesses arrive at once, no more are evaluated than
+/// the limit allows. A place in the hashing queue is taken first, so a guess turned
 /// away as busy counts nothing.
 pub async fn check_password(
     app: &App,
@@ -91,18 +91,21 @@ pub async fn check_password(
     let matches = slot.verify(password.to_string(), hash).await?;
     match user.filter(|_| matches) {
         Some(id) => {
-            let mut conn = app.store.conn().await?;
-            throttle::clear(&mut conn, &account_key).await?;
-            throttle::release(&mut conn, &ip_key).await?;
+            throttle::clear(&mut *app.store.conn().await?, &account_key).await?;
+            settle(app, &[&ip_key], false).await?;
             Ok(Ok(id))
         }
-        None => Ok(Err(LoginFailure::Incorrect)),
+        None => {
+            settle(app, &[&account_key, &ip_key], true).await?;
+            Ok(Err(LoginFailure::Incorrect))
+        }
     }
 }
 
 /// Reserves an attempt under each (key, limit), all or none: the lock of
-/// the first key at its limit, or `None` when every key took the attempt
-/// (counted as a failure until [`throttle::release`]d).
+/// the first key whose failures reached its limit, or `None` when every key
+/// took the attempt ([`settle`] it after). A key that is not locked but has
+/// as many attempts in flight as it may still fail is busy for a moment.
 pub async fn reserve(app: &App, limits: &[(&str, i64)]) -> Result<Option<LoginFailure>> {
     let now = now_ms();
     let since = now - WINDOW_MS;
@@ -110,12 +113,26 @@ pub async fn reserve(app: &App, limits: &[(&str, i64)]) -> Result<Option<LoginFa
     for &(key, limit) in limits {
         if !throttle::reserve(&mut tx, key, limit, now, since).await? {
             let failures = throttle::failures(&mut tx, key, since).await?;
-            // Released meanwhile: still refuse, the attempt was not counted.
-            return Ok(Some(lock(now, &[(failures, limit)]).unwrap_or(LoginFailure::Throttled { retry_after: 1 })));
+            return match lock(now, &[(failures, limit)]) {
+                Some(locked) => Ok(Some(locked)),
+                None => Err(Error::Busy {
+                    message: "other sign-in attempts for this account or address are being checked; try again".into(),
+                    retry_after: 1,
+                }),
+            };
         }
     }
     tx.commit().await?;
     Ok(None)
+}
+
+/// Settles the attempts [`reserve`]d under `keys`: failures, or not.
+pub async fn settle(app: &App, keys: &[&str], failed: bool) -> Result<()> {
+    let mut conn = app.store.conn().await?;
+    for key in keys {
+        throttle::settle(&mut conn, key, failed).await?;
+    }
+    Ok(())
 }
 
 /// The throttling bucket of a client address: IPv6 clients get a /64 each,
@@ -135,11 +152,8 @@ where
     if let Some(locked) = reserve(app, &[(&key, IP_LIMIT)]).await? {
         return Ok(Err(locked));
     }
-    let mut conn = app.store.conn().await?;
-    let found = find(&mut conn).await?;
-    if found.is_some() {
-        throttle::release(&mut conn, &key).await?;
-    }
+    let found = find(&mut *app.store.conn().await?).await?;
+    settle(app, &[&key], found.is_none()).await?;
     Ok(Ok(found))
 }
 
