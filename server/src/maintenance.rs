@@ -44,11 +44,18 @@ async fn run_once(app: &App) -> anyhow::Result<()> {
     app.keys.reload().await?;
     let days = app.settings.key_rotation_days;
     if days > 0 {
-        let due =
-            keys::tenants_with_keys_older_than(&mut *app.store.conn().await?, now_ms() - days * 86_400_000).await?;
-        for tenant in due {
-            app.keys.rotate(tenant, AUTO_PUBLISH_DELAY_SECS).await?;
+        // One replica at a time looks for due keys, so each is rotated once.
+        let turn = app.store.one_at_a_time().await?;
+        let rotated = async {
+            let since = now_ms() - days * 86_400_000;
+            for tenant in keys::tenants_with_keys_older_than(&mut *app.store.conn().await?, since).await? {
+                app.keys.rotate(tenant, AUTO_PUBLISH_DELAY_SECS).await?;
+            }
+            anyhow::Ok(())
         }
+        .await;
+        turn.release().await?;
+        rotated?;
     }
     purge_expired(app).await
 }

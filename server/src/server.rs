@@ -51,6 +51,21 @@ impl Running {
 pub async fn prepare(settings: Settings, log: &slog::Logger) -> anyhow::Result<Arc<App>> {
     let master = master_key(&settings, log)?;
     let store = Store::connect(&settings.database_url).await?;
+    // Replicas starting together take turns: the first creates the default
+    // tenant, its keys and the admin client; the others find them.
+    let turn = store.one_at_a_time().await.context("waiting for other replicas' bootstrap")?;
+    let app = bootstrap(settings, log, master, store).await;
+    turn.release().await?;
+    app
+}
+
+/// Migrations, secrets sealed, default tenant, keys, cookie key, admin client.
+async fn bootstrap(
+    settings: Settings,
+    log: &slog::Logger,
+    master: Arc<MasterKey>,
+    store: Store,
+) -> anyhow::Result<Arc<App>> {
     store.migrate().await?;
     let sealed = at_rest::seal_plaintext(&store, &master).await.context("encrypting secrets stored in clear")?;
     if sealed > 0 {

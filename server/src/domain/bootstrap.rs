@@ -28,7 +28,9 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
                 create_date: Default::default(),
                 last_update_time: Default::default(),
             };
-            tenants::insert(&mut tx, &tenant).await?
+            let id = tenants::insert(&mut tx, &tenant).await?;
+            tenants::mark_default(&mut tx, id).await?;
+            id
         }
     };
     // Tenants made before identity resources existed get the standard ones.

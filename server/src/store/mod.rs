@@ -104,6 +104,20 @@ impl Store {
         migrator.run(&self.pool).await.context("applying migrations")
     }
 
+    /// Serializes one-time work across replicas (bootstrap, automatic key
+    /// rotation): on PostgreSQL a session advisory lock, held until the
+    /// guard is released; on SQLite, one process's file, nothing to take.
+    pub async fn one_at_a_time(&self) -> anyhow::Result<OneAtATime> {
+        match self.backend {
+            Backend::Sqlite => Ok(OneAtATime(None)),
+            Backend::Postgres => {
+                let mut conn = self.pool.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock($1)").bind(ONE_AT_A_TIME_LOCK).execute(&mut *conn).await?;
+                Ok(OneAtATime(Some(conn)))
+            }
+        }
+    }
+
     /// Whether the database answers a query.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
@@ -149,4 +163,21 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> anyhow::Result<T> {
 
 pub fn flag(value: bool) -> i64 {
     value as i64
+}
+
+/// The advisory lock id of [`Store::one_at_a_time`] ("keyward" in ASCII).
+const ONE_AT_A_TIME_LOCK: i64 = 0x6b_6579_7761_7264;
+
+/// Held while one replica does one-time work; [`OneAtATime::release`] it.
+pub struct OneAtATime(Option<sqlx::pool::PoolConnection<Any>>);
+
+impl OneAtATime {
+    /// Lets the next replica in. Always call it, on failure too: a dropped
+    /// guard returns its session to the pool still holding the lock.
+    pub async fn release(self) -> anyhow::Result<()> {
+        if let Some(mut conn) = self.0 {
+            sqlx::query("SELECT pg_advisory_unlock($1)").bind(ONE_AT_A_TIME_LOCK).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
 }

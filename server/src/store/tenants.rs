@@ -68,6 +68,12 @@ async fn insert_hosts(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
 }
 
 /// Inserts `tenant` (its `id` and times are ignored) and returns its id.
+/// Marks tenant `id` as the default one; a unique index refuses a second.
+pub async fn mark_default(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("UPDATE tenants SET is_default = 1 WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
 pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
     let now = now_ms();
     let id: i64 = sqlx::query(
@@ -148,9 +154,9 @@ pub async fn by_host(conn: &mut Conn, host: &str) -> Result<Option<TenantRef>> {
     row.map(|r| tenant_ref(&r)).transpose()
 }
 
-/// The default tenant: the first one created.
+/// The default tenant: the first one created, marked by bootstrap.
 pub async fn default_tenant(conn: &mut Conn) -> Result<Option<TenantRef>> {
-    let row = sqlx::query("SELECT id, name, status, issuer FROM tenants ORDER BY id LIMIT 1")
+    let row = sqlx::query("SELECT id, name, status, issuer FROM tenants WHERE is_default = 1")
         .fetch_optional(&mut *conn)
         .await?;
     row.map(|r| tenant_ref(&r)).transpose()

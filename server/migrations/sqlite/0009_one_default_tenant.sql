@@ -1,0 +1,1 @@
+../postgres/0009_one_default_tenant.sql
