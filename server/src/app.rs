@@ -1,6 +1,7 @@
 //! The server's shared state, and how a request finds its tenant.
 
 use crate::cache::TtlCache;
+use crate::changes::Change;
 use crate::config::Settings;
 use crate::crypto::password::{self, Passwords};
 use crate::crypto::{envelope::MasterKey, jwt::KeyRing, mac::Mac};
@@ -18,8 +19,9 @@ use keyward_api::client::Client;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-/// How long a host → tenant or client lookup is remembered. Changes made
-/// through another replica take at most this long to be seen here.
+/// How long a host → tenant or client lookup is remembered. On PostgreSQL
+/// changes made through another replica are announced at once
+/// ([`crate::changes`]); this bounds what a lost announcement leaves stale.
 const CACHE_TTL: Duration = Duration::from_secs(5);
 /// How long a checked signature is remembered.
 const VERIFIED_TOKEN_TTL: Duration = Duration::from_secs(60);
@@ -186,9 +188,33 @@ impl App {
         self.tenant_for_host(None).await
     }
 
-    /// Forgets cached host lookups after tenants change here.
+    /// Forgets cached host lookups after tenants change here, and tells
+    /// the other replicas.
     pub fn forget_tenants(&self) {
-        self.tenant_cache.clear();
+        self.forget(Change::Tenants);
+    }
+
+    /// Drops what `change` made stale here and tells the other replicas,
+    /// in the background: the write is done, and a lost announcement is
+    /// covered by the caches' expiry.
+    fn forget(&self, change: Change) {
+        self.drop_cached(change);
+        let store = self.store.clone();
+        tokio::spawn(async move { store.publish(change).await });
+    }
+
+    /// Drops this replica's cached copies of what `change` names.
+    pub(crate) fn drop_cached(&self, change: Change) {
+        match change {
+            Change::Tenants => self.tenant_cache.clear(),
+            Change::Clients => {
+                self.client_cache.clear();
+                self.app_cache.clear();
+            }
+            Change::Catalog => self.catalog_cache.clear(),
+            // Signing keys and revocations live in their own structures.
+            Change::SigningKeys | Change::Revocations => {}
+        }
     }
 
     /// An enabled or disabled client of `tenant` with its secret digests.
@@ -216,10 +242,10 @@ impl App {
         Ok(Some((client, settings)))
     }
 
-    /// Forgets cached clients after clients (or their settings) change here.
+    /// Forgets cached clients after clients (or their secrets or settings)
+    /// change here, and tells the other replicas.
     pub fn forget_clients(&self) {
-        self.client_cache.clear();
-        self.app_cache.clear();
+        self.forget(Change::Clients);
     }
 
     /// The API resources of `tenant` as token issuance sees them. A miss is
@@ -254,8 +280,17 @@ impl App {
         }
     }
 
-    /// Forgets cached API resources after resources or scopes change here.
+    /// Forgets cached API resources after resources or scopes change here,
+    /// and tells the other replicas.
     pub fn forget_catalog(&self) {
-        self.catalog_cache.clear();
+        self.forget(Change::Catalog);
+    }
+
+    /// Makes JWTs revoked here refused at once, here and (on PostgreSQL)
+    /// by every other replica. Call it after the revoking transaction commits.
+    pub async fn revocations_changed(&self) -> Result<()> {
+        self.deny_list.sync(&self.store).await?;
+        self.store.publish(Change::Revocations).await;
+        Ok(())
     }
 }

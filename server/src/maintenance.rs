@@ -1,7 +1,8 @@
 //! Background upkeep every replica runs: read new revocations into the
-//! deny-list, reread the signing keys (another replica or `keyward keys
-//! rotate` may have added one), rotate on schedule, and delete OAuth state
-//! that has expired.
+//! deny-list and reread the signing keys (another replica or `keyward keys
+//! rotate` may have added one; on PostgreSQL they are announced at once, see
+//! [`crate::changes`], and this rereading covers announcements lost), rotate
+//! on schedule, and delete OAuth state that has expired.
 
 use crate::app::App;
 use crate::domain::oauth::deny_list;

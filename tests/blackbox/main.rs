@@ -24,6 +24,7 @@ mod issuers;
 mod listeners;
 mod oauth;
 mod operations;
+mod propagation;
 mod replicas;
 mod rp;
 mod tenancy;

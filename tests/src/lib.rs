@@ -27,7 +27,12 @@ pub struct TestDb {
 
 enum Cleanup {
     File(std::path::PathBuf),
-    Database { admin_url: String, name: String },
+    Database {
+        admin_url: String,
+        name: String,
+    },
+    /// Another handle removes it.
+    Nothing,
 }
 
 impl TestDb {
@@ -85,6 +90,7 @@ impl Drop for TestDb {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
+            Cleanup::Nothing => {}
             Cleanup::Database { admin_url, name } => {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime; use a thread of our own.
@@ -189,6 +195,14 @@ impl TestServer {
         let running = start(settings(&db)).await.expect("server starts");
         let admin_url = running.admin_address.map(|address| format!("http://{address}"));
         TestServer { url: format!("http://{}", running.address), admin_url, running, db, sinks }
+    }
+
+    /// Another replica: a second server on this one's database and sinks,
+    /// with changed settings, which leaves removing the database to this one.
+    pub async fn replica_with(&self, change: impl FnOnce(Settings) -> Settings) -> TestServer {
+        let db = TestDb { url: self.db.url.clone(), master_key: self.db.master_key.clone(), cleanup: Cleanup::Nothing };
+        let base = settings_for(&self.sinks);
+        Self::with(db, move |db| change(base(db)), self.sinks.clone()).await
     }
 
     /// Stops the server and starts a new one on the same database.

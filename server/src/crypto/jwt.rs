@@ -259,8 +259,16 @@ impl KeyRing {
         anyhow::ensure!(keys::tenant_exists(&mut tx, tenant).await?, "tenant {tenant} does not exist");
         insert_keys(&mut tx, &self.master, tenant, &generated, now_ms() + publish_delay_secs * 1000).await?;
         tx.commit().await?;
-        self.reload().await?;
+        self.added().await?;
         Ok(generated.into_iter().map(|(_, kid, _)| kid).collect())
+    }
+
+    /// Rereads the keys after this process added some, and tells the other
+    /// replicas to reread theirs.
+    pub async fn added(&self) -> anyhow::Result<()> {
+        self.reload().await?;
+        self.store.publish(crate::changes::Change::SigningKeys).await;
+        Ok(())
     }
 
     /// Rereads the keys for a token naming a `kid` this replica does not

@@ -177,7 +177,7 @@ pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i6
     super::identity_resources::insert_standard(&mut tx, id).await?;
     app.keys.create_for(&mut tx, id).await.map_err(Error::Internal)?;
     tx.commit().await?;
-    app.keys.reload().await?;
+    app.keys.added().await?;
     app.forget_tenants();
     Ok(id)
 }

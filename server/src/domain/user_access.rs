@@ -56,13 +56,13 @@ pub async fn revoke_grants(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let revoked = grants::revoke_user(&mut tx, caller.tenant.id, id).await?;
     consents::delete_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
-    app.deny_list.sync(&app.store).await?;
+    app.revocations_changed().await?;
     Ok(revoked)
 }
 
 /// A new password ends what the old one opened: every session and grant of
 /// the user, in the caller's transaction. After it commits, call
-/// `app.deny_list.sync` so the revoked JWTs are refused at once.
+/// `app.revocations_changed` so the revoked JWTs are refused at once.
 pub async fn end_all(conn: &mut Conn, tenant: i64, user: i64) -> Result<()> {
     sessions::end_all(conn, tenant, user).await?;
     grants::revoke_user(conn, tenant, user).await?;

@@ -197,7 +197,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
     let saved = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     if hash.is_some() {
-        app.deny_list.sync(&app.store).await?;
+        app.revocations_changed().await?;
     }
     Ok(saved)
 }

@@ -1,7 +1,7 @@
 //! Access tokens the server remembers: reference tokens, tokens issued under
 //! a grant, and the deny-list of revoked JWTs.
 
-use super::{Conn, now_ms};
+use super::{Conn, db_now};
 use crate::error::Result;
 use sqlx::Row;
 
@@ -55,20 +55,20 @@ pub async fn revoke(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
     .bind(record.tenant_id)
     .bind(record.client_id.clone())
     .bind(record.expires_at)
-    .bind(now_ms())
+    .bind(db_now(conn).await?)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-/// The JWT ids revoked at or after `since` that have not expired, with their
-/// expiry.
-pub async fn revoked_since(conn: &mut Conn, since: i64) -> Result<Vec<(String, i64)>> {
+/// The JWT ids revoked at or after `since` (the database's clock, see
+/// [`db_now`]) that have not expired at `now`, with their expiry.
+pub async fn revoked_since(conn: &mut Conn, since: i64, now: i64) -> Result<Vec<(String, i64)>> {
     let rows = sqlx::query(
         "SELECT jti, expires_at FROM access_tokens WHERE revoked_at >= $1 AND expires_at > $2 AND token_hash IS NULL",
     )
     .bind(since)
-    .bind(now_ms())
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()

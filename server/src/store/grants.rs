@@ -1,7 +1,7 @@
 //! Grants (one authorization of a client by a user), their refresh-token
 //! family, and the authorization codes that start them.
 
-use super::{Conn, now_ms};
+use super::{Conn, db_now, now_ms};
 use crate::error::Result;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -64,14 +64,14 @@ pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
 /// Revokes a grant: its refresh tokens stop working and the access tokens
 /// issued under it are denied until they expire.
 pub async fn revoke(conn: &mut Conn, grant_id: &str) -> Result<()> {
-    let now = now_ms();
     sqlx::query("UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now)
+        .bind(now_ms())
         .bind(grant_id.to_string())
         .execute(&mut *conn)
         .await?;
+    // The deny-list's stamp, on the clock every replica reads it by.
     sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
-        .bind(now)
+        .bind(db_now(conn).await?)
         .bind(grant_id.to_string())
         .execute(&mut *conn)
         .await?;
@@ -126,12 +126,11 @@ pub async fn live_of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec
 
 /// Revokes every live grant of `user` (see `revoke`); how many there were.
 pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64> {
-    let now = now_ms();
     sqlx::query(
         "UPDATE access_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND grant_id IN \
          (SELECT id FROM grants WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL)",
     )
-    .bind(now)
+    .bind(db_now(conn).await?)
     .bind(tenant)
     .bind(user)
     .execute(&mut *conn)
@@ -140,7 +139,7 @@ pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64>
         "UPDATE grants SET revoked_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL \
          AND expires_at > $1",
     )
-    .bind(now)
+    .bind(now_ms())
     .bind(tenant)
     .bind(user)
     .execute(&mut *conn)

@@ -27,6 +27,7 @@ pub mod users;
 
 pub use list::{Arg, Filter, Page, contains_pattern, page};
 
+use crate::changes::{CHANNEL, Change};
 use anyhow::{Context, bail};
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -118,6 +119,16 @@ impl Store {
         }
     }
 
+    /// Tells every replica that `change` happened ([`crate::changes`]). A
+    /// notification that cannot be sent does not fail the write that caused
+    /// it: the caches' expiry covers it.
+    pub async fn publish(&self, change: Change) {
+        if self.backend == Backend::Postgres {
+            let notify = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(change.as_str());
+            let _ = notify.execute(&self.pool).await;
+        }
+    }
+
     /// Whether the database answers a query.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
@@ -141,11 +152,26 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await
     }
+
+    /// Whether [`Store::close`] was called: background work stops then.
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
+    }
 }
 
 /// Current time in Unix milliseconds, the schema's time unit.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// The database's clock in Unix milliseconds, for stamps that replicas
+/// compare with each other (a revocation's): one clock for all of them,
+/// whatever their own say. SQLite's clock is this process's.
+pub async fn db_now(conn: &mut Conn) -> sqlx::Result<i64> {
+    if conn.backend_name() != <sqlx::Postgres as sqlx::Database>::NAME {
+        return Ok(now_ms());
+    }
+    sqlx::query_scalar("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)").fetch_one(conn).await
 }
 
 pub fn to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {

@@ -434,7 +434,7 @@ pub async fn reset_password(app: &App, tenant: &TenantRef, target: &AppRef, body
     throttle::clear(&mut tx, &format!("account:{}:{}", tenant.id, user.user_name.to_lowercase())).await?;
     user_access::end_all(&mut tx, tenant.id, user.id).await?;
     tx.commit().await?;
-    app.deny_list.sync(&app.store).await?;
+    app.revocations_changed().await?;
     Ok(true)
 }
 

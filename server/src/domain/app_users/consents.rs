@@ -166,6 +166,6 @@ pub async fn delete(app: &App, tenant: &TenantRef, user_id: i64, id: i64) -> Res
         .ok_or_else(|| Error::NotFound(format!("you have no consent {id}")))?;
     grants::revoke_all(&mut tx, tenant.id, user_id, &client_id).await?;
     tx.commit().await?;
-    app.deny_list.sync(&app.store).await?;
+    app.revocations_changed().await?;
     Ok(true)
 }

@@ -287,7 +287,7 @@ pub async fn revoke(
     let mut tx = app.store.begin().await?;
     revoke_in(app, &mut tx, tenant, &client, &request.token).await?;
     tx.commit().await?;
-    app.deny_list.sync(&app.store).await?;
+    app.revocations_changed().await?;
     Ok(())
 }
 

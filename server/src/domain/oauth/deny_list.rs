@@ -1,17 +1,21 @@
 //! The deny-list of revoked JWT access tokens, held in memory so that
 //! checking a token costs no database round trip. Revocations made on this
 //! replica are seen at once (the revoking code syncs after its commit);
-//! those made on another replica within [`SYNC_PERIOD`].
+//! those made on another replica when it announces them
+//! ([`crate::changes`]), or within [`SYNC_PERIOD`] if the announcement is
+//! lost. Revocations are stamped and read by the database's clock, so
+//! replicas whose clocks disagree miss none.
 
 use crate::error::Result;
-use crate::store::{Store, access_tokens, now_ms};
+use crate::store::{Store, access_tokens, db_now};
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::Duration;
 
 /// How often every replica reads new revocations.
 pub const SYNC_PERIOD: Duration = Duration::from_secs(1);
-/// Overlap of consecutive reads, for clocks of replicas that disagree.
+/// Overlap of consecutive reads: a revocation stamped before a read but
+/// committed after it is found by the next one.
 const OVERLAP_MS: i64 = 10_000;
 
 #[derive(Default)]
@@ -28,9 +32,10 @@ impl DenyList {
 
     /// Reads the revocations made since the last read, and forgets expired ones.
     pub async fn sync(&self, store: &Store) -> Result<()> {
-        let now = now_ms();
+        let mut conn = store.conn().await?;
+        let now = db_now(&mut conn).await?;
         let since = self.synced_at.read().expect("deny-list lock").map_or(0, |at| at - OVERLAP_MS);
-        let fresh = access_tokens::revoked_since(&mut *store.conn().await?, since).await?;
+        let fresh = access_tokens::revoked_since(&mut conn, since, now).await?;
         let mut revoked = self.revoked.write().expect("deny-list lock");
         revoked.retain(|_, expires_at| *expires_at > now);
         revoked.extend(fresh);

@@ -200,7 +200,7 @@ async fn authorization_code(
         // RFC 6749 §4.1.2: a second use revokes what the first one got.
         grants::revoke(&mut tx, grant_id).await?;
         tx.commit().await?;
-        app.deny_list.sync(&app.store).await?;
+        app.revocations_changed().await?;
         return Err(invalid("the code was already used; the tokens issued for it are now revoked"));
     }
     if stored.expires_at <= now_ms() {
@@ -268,7 +268,7 @@ async fn refresh(
         // RFC 9700 §4.14.2: a rotated token came back; someone holds a copy.
         grants::revoke(&mut tx, &grant.id).await?;
         tx.commit().await?;
-        app.deny_list.sync(&app.store).await?;
+        app.revocations_changed().await?;
         return Err(invalid("the refresh token was already used; its token family is now revoked"));
     }
     let now = now_ms();
