@@ -102,6 +102,11 @@ pub struct Client {
     pub authorization_code_lifetime: i64,
     pub absolute_refresh_token_lifetime: i64,
     pub sliding_refresh_token_lifetime: i64,
+    /// Seconds, 0 to 300, after a refresh token's first use in which it may
+    /// be used once more (a retry after a lost response) for a new token
+    /// pair without revoking its family; any other reuse revokes the family.
+    /// 0: every reuse does.
+    pub refresh_token_rotation_grace_period: i64,
     pub claims: Vec<ClientClaim>,
     pub properties: Vec<Property>,
     pub created: DateTime<Utc>,
@@ -152,6 +157,8 @@ pub struct ClientCreate {
     pub absolute_refresh_token_lifetime: Option<i64>,
     /// Seconds, default 1296000 (15 days).
     pub sliding_refresh_token_lifetime: Option<i64>,
+    /// Seconds, 0 to 300, default 0: see `Client`.
+    pub refresh_token_rotation_grace_period: Option<i64>,
     #[serde(default)]
     pub claims: Vec<ClientClaim>,
     #[serde(default)]
@@ -182,6 +189,8 @@ pub struct ClientUpdate {
     pub authorization_code_lifetime: Option<i64>,
     pub absolute_refresh_token_lifetime: Option<i64>,
     pub sliding_refresh_token_lifetime: Option<i64>,
+    /// Seconds, 0 to 300: see `Client`.
+    pub refresh_token_rotation_grace_period: Option<i64>,
     pub claims: Option<Vec<ClientClaim>>,
     pub properties: Option<Vec<Property>>,
 }

@@ -1021,6 +1021,9 @@ pub mod types {
         pub properties: ::std::vec::Vec<Property>,
         #[serde(rename = "redirectUris")]
         pub redirect_uris: ::std::vec::Vec<ClientRedirectUri>,
+        ///Seconds, 0 to 300, after a refresh token's first use in which it may be used once more (a retry after a lost response) for a new token pair without revoking its family; any other reuse revokes the family. 0: every reuse does.
+        #[serde(rename = "refreshTokenRotationGracePeriod")]
+        pub refresh_token_rotation_grace_period: i64,
         ///True for a confidential client (it authenticates with a secret).
         #[serde(rename = "requireClientSecret")]
         pub require_client_secret: bool,
@@ -1160,6 +1163,12 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub redirect_uris: ::std::vec::Vec<ClientRedirectUri>,
+        ///Seconds, 0 to 300, default 0: see `Client`.
+        #[serde(
+            rename = "refreshTokenRotationGracePeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_rotation_grace_period: ::std::option::Option<i64>,
         ///Default true: a secret is generated and returned once.
         #[serde(
             rename = "requireClientSecret",
@@ -1355,6 +1364,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub redirect_uris: ::std::option::Option<::std::vec::Vec<ClientRedirectUri>>,
+        ///Seconds, 0 to 300: see `Client`.
+        #[serde(
+            rename = "refreshTokenRotationGracePeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_rotation_grace_period: ::std::option::Option<i64>,
         #[serde(
             rename = "requireConsent",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7855,6 +7870,10 @@ pub mod types {
                 ::std::vec::Vec<super::ClientRedirectUri>,
                 ::std::string::String,
             >,
+            refresh_token_rotation_grace_period: ::std::result::Result<
+                i64,
+                ::std::string::String,
+            >,
             require_client_secret: ::std::result::Result<bool, ::std::string::String>,
             require_consent: ::std::result::Result<bool, ::std::string::String>,
             require_pkce: ::std::result::Result<bool, ::std::string::String>,
@@ -7918,6 +7937,10 @@ pub mod types {
                     properties: Err("no value supplied for properties".to_string()),
                     redirect_uris: Err(
                         "no value supplied for redirect_uris".to_string(),
+                    ),
+                    refresh_token_rotation_grace_period: Err(
+                        "no value supplied for refresh_token_rotation_grace_period"
+                            .to_string(),
                     ),
                     require_client_secret: Err(
                         "no value supplied for require_client_secret".to_string(),
@@ -8225,6 +8248,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn refresh_token_rotation_grace_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_rotation_grace_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_rotation_grace_period: {e}"
+                        )
+                    });
+                self
+            }
             pub fn require_client_secret<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -8321,6 +8358,8 @@ pub mod types {
                     post_logout_redirect_uris: value.post_logout_redirect_uris?,
                     properties: value.properties?,
                     redirect_uris: value.redirect_uris?,
+                    refresh_token_rotation_grace_period: value
+                        .refresh_token_rotation_grace_period?,
                     require_client_secret: value.require_client_secret?,
                     require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
@@ -8357,6 +8396,9 @@ pub mod types {
                     post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
                     properties: Ok(value.properties),
                     redirect_uris: Ok(value.redirect_uris),
+                    refresh_token_rotation_grace_period: Ok(
+                        value.refresh_token_rotation_grace_period,
+                    ),
                     require_client_secret: Ok(value.require_client_secret),
                     require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
@@ -8541,6 +8583,10 @@ pub mod types {
                 ::std::vec::Vec<super::ClientRedirectUri>,
                 ::std::string::String,
             >,
+            refresh_token_rotation_grace_period: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             require_client_secret: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -8580,6 +8626,7 @@ pub mod types {
                     post_logout_redirect_uris: Ok(Default::default()),
                     properties: Ok(Default::default()),
                     redirect_uris: Ok(Default::default()),
+                    refresh_token_rotation_grace_period: Ok(Default::default()),
                     require_client_secret: Ok(Default::default()),
                     require_consent: Ok(Default::default()),
                     require_pkce: Ok(Default::default()),
@@ -8844,6 +8891,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn refresh_token_rotation_grace_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_rotation_grace_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_rotation_grace_period: {e}"
+                        )
+                    });
+                self
+            }
             pub fn require_client_secret<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -8925,6 +8986,8 @@ pub mod types {
                     post_logout_redirect_uris: value.post_logout_redirect_uris?,
                     properties: value.properties?,
                     redirect_uris: value.redirect_uris?,
+                    refresh_token_rotation_grace_period: value
+                        .refresh_token_rotation_grace_period?,
                     require_client_secret: value.require_client_secret?,
                     require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
@@ -8956,6 +9019,9 @@ pub mod types {
                     post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
                     properties: Ok(value.properties),
                     redirect_uris: Ok(value.redirect_uris),
+                    refresh_token_rotation_grace_period: Ok(
+                        value.refresh_token_rotation_grace_period,
+                    ),
                     require_client_secret: Ok(value.require_client_secret),
                     require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
@@ -9362,6 +9428,10 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ClientRedirectUri>>,
                 ::std::string::String,
             >,
+            refresh_token_rotation_grace_period: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             require_consent: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -9396,6 +9466,7 @@ pub mod types {
                     post_logout_redirect_uris: Ok(Default::default()),
                     properties: Ok(Default::default()),
                     redirect_uris: Ok(Default::default()),
+                    refresh_token_rotation_grace_period: Ok(Default::default()),
                     require_consent: Ok(Default::default()),
                     require_pkce: Ok(Default::default()),
                     sliding_refresh_token_lifetime: Ok(Default::default()),
@@ -9661,6 +9732,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn refresh_token_rotation_grace_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_rotation_grace_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_rotation_grace_period: {e}"
+                        )
+                    });
+                self
+            }
             pub fn require_consent<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -9727,6 +9812,8 @@ pub mod types {
                     post_logout_redirect_uris: value.post_logout_redirect_uris?,
                     properties: value.properties?,
                     redirect_uris: value.redirect_uris?,
+                    refresh_token_rotation_grace_period: value
+                        .refresh_token_rotation_grace_period?,
                     require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
                     sliding_refresh_token_lifetime: value.sliding_refresh_token_lifetime?,
@@ -9756,6 +9843,9 @@ pub mod types {
                     post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
                     properties: Ok(value.properties),
                     redirect_uris: Ok(value.redirect_uris),
+                    refresh_token_rotation_grace_period: Ok(
+                        value.refresh_token_rotation_grace_period,
+                    ),
                     require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
                     sliding_refresh_token_lifetime: Ok(

@@ -22,6 +22,7 @@ mod identity;
 mod input;
 mod issuers;
 mod listeners;
+mod lost_updates;
 mod oauth;
 mod operations;
 mod propagation;

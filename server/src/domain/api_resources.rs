@@ -6,6 +6,7 @@ use super::{Caller, api_scopes as scopes, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
 use crate::store::secret_digests::{self, Owner};
 use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::api_resource::{
@@ -116,6 +117,7 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<ApiResource> {
 pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiResourceUpdate) -> Result<ApiResource> {
     let tenant = caller.tenant.id;
     let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::ApiResources, tenant, id).await?;
     let current = api_resources::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     let resource = ApiResource {
         name: body.name.unwrap_or(current.name),

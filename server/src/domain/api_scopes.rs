@@ -5,6 +5,7 @@
 use super::{Caller, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::access::is_permission;
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
@@ -143,7 +144,7 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<ApiScope> {
 pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -> Result<ApiScope> {
     let tenant = caller.tenant.id;
     let mut tx = app.store.begin().await?;
-    api_scopes::lock(&mut tx, tenant, id).await?;
+    lock(&mut tx, Table::ApiScopes, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     let old_name = current.name.clone();
     let scope = ApiScope {
@@ -175,7 +176,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -
 pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let tenant = caller.tenant.id;
     let mut tx = app.store.begin().await?;
-    api_scopes::lock(&mut tx, tenant, id).await?;
+    lock(&mut tx, Table::ApiScopes, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     if let Some(users) = references(&mut tx, tenant, &current.name).await? {
         return Err(Error::Conflict(format!("API scope `{}` cannot be deleted: it is named by {users}", current.name)));

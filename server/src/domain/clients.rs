@@ -9,6 +9,7 @@ use super::{Caller, api_scopes, list, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
 use crate::store::secret_digests::{self, Owner};
 use crate::store::{Arg, Conn, Filter, access_tokens, clients};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
@@ -25,6 +26,11 @@ const SORTABLE: &[(&str, &str)] = &[
     ("created", "created_at"),
     ("updated", "updated_at"),
 ];
+
+/// The longest refresh-token rotation grace period: long enough for a
+/// client to retry after a lost response, short enough that a stolen used
+/// token is not a second credential for long.
+const MAX_REFRESH_GRACE_SECONDS: i64 = 300;
 
 fn check(client: &Client) -> Result<()> {
     validate::length("clientId", &client.client_id, 1, 200)?;
@@ -74,6 +80,12 @@ fn check(client: &Client) -> Result<()> {
     validate::lifetime("authorizationCodeLifetime", client.authorization_code_lifetime)?;
     validate::lifetime("absoluteRefreshTokenLifetime", client.absolute_refresh_token_lifetime)?;
     validate::lifetime("slidingRefreshTokenLifetime", client.sliding_refresh_token_lifetime)?;
+    validate::within(
+        "refreshTokenRotationGracePeriod",
+        client.refresh_token_rotation_grace_period,
+        0,
+        MAX_REFRESH_GRACE_SECONDS,
+    )?;
     for c in &client.claims {
         validate::token("claims[].type", &c.claim_type, 200)?;
         if mint::RESERVED_CLAIMS.contains(&c.claim_type.as_str()) {
@@ -153,6 +165,7 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
         authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(60),
         absolute_refresh_token_lifetime: body.absolute_refresh_token_lifetime.unwrap_or(2_592_000),
         sliding_refresh_token_lifetime: body.sliding_refresh_token_lifetime.unwrap_or(1_296_000),
+        refresh_token_rotation_grace_period: body.refresh_token_rotation_grace_period.unwrap_or(0),
         claims: body.claims,
         properties: body.properties,
         created: Default::default(),
@@ -176,6 +189,7 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Client> {
 
 pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> Result<Client> {
     let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::Clients, caller.tenant.id, id).await?;
     let current = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let client = Client {
         client_name: body.client_name.unwrap_or(current.client_name),
@@ -201,6 +215,9 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
         sliding_refresh_token_lifetime: body
             .sliding_refresh_token_lifetime
             .unwrap_or(current.sliding_refresh_token_lifetime),
+        refresh_token_rotation_grace_period: body
+            .refresh_token_rotation_grace_period
+            .unwrap_or(current.refresh_token_rotation_grace_period),
         claims: body.claims.unwrap_or(current.claims),
         properties: body.properties.unwrap_or(current.properties),
         ..current

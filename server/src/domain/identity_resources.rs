@@ -4,6 +4,7 @@
 use super::{Caller, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, api_scopes, identity_resources};
 use keyward_api::envelope::Paged;
 use keyward_api::identity_resource::{
@@ -120,6 +121,7 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<IdentityResourc
 
 pub async fn update(app: &App, caller: &Caller, id: i64, body: IdentityResourceUpdate) -> Result<IdentityResource> {
     let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::IdentityResources, caller.tenant.id, id).await?;
     let current = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     if current.non_editable {
         return Err(fixed());

@@ -3,6 +3,7 @@
 use super::{Caller, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Filter, contains_pattern, roles};
 use keyward_api::envelope::Paged;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
@@ -54,6 +55,7 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Role> {
 
 pub async fn update(app: &App, caller: &Caller, id: i64, body: RoleUpdate) -> Result<Role> {
     let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::Roles, caller.tenant.id, id).await?;
     let current = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let role = Role {
         name: body.name.map(|n| n.trim().to_string()).unwrap_or(current.name),

@@ -4,6 +4,7 @@
 use super::{Caller, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Filter, contains_pattern, tenants};
 use keyward_api::envelope::Paged;
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
@@ -195,6 +196,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: TenantUpdate) -> 
         return Err(not_found(id));
     }
     let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::Tenants, id, id).await?;
     let current = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     let is_default = id == app.default_tenant;
     let (current_hosts, current_issuer) = (current.hosts.clone(), current.identity_server_issuer_uri.clone());

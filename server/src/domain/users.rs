@@ -4,6 +4,7 @@
 use super::{Caller, list, user_access, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, contains_pattern, roles, users};
 use keyward_api::envelope::Paged;
 use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
@@ -170,6 +171,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
         None => None,
     };
     let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::Users, caller.tenant.id, id).await?;
     let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let before = identifiers(&current);
     let user = User {

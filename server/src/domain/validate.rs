@@ -122,6 +122,14 @@ pub fn lifetime(field: &str, seconds: i64) -> Result<()> {
     Ok(())
 }
 
+/// A number from `min` to `max`.
+pub fn within(field: &str, value: i64, min: i64, max: i64) -> Result<()> {
+    if !(min..=max).contains(&value) {
+        return Err(Error::Invalid(format!("`{field}` must be between {min} and {max} (got {value})")));
+    }
+    Ok(())
+}
+
 /// No two entries of `values` are equal.
 pub fn distinct<'a>(field: &str, values: impl IntoIterator<Item = &'a str>) -> Result<()> {
     let mut seen = std::collections::HashSet::new();

@@ -1,5 +1,6 @@
 //! API scopes of a tenant.
 
+use super::locks::on_postgres;
 use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_scope::ApiScope;
@@ -107,13 +108,6 @@ pub async fn by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<
     row.as_ref().map(from_row).transpose()
 }
 
-/// `clause` on PostgreSQL, where write transactions run side by side;
-/// nothing on SQLite, whose `BEGIN IMMEDIATE` already serializes writers
-/// (and which has no row locks).
-fn on_postgres(conn: &Conn, clause: &str) -> String {
-    if conn.backend_name() == "PostgreSQL" { clause.to_string() } else { String::new() }
-}
-
 /// The names of every API scope of `tenant`, enabled or not. In a
 /// transaction the rows stay share-locked until it ends, so a scope that a
 /// new reference (client, resource) relies on cannot be deleted meanwhile.
@@ -125,20 +119,6 @@ pub async fn names(conn: &mut Conn, tenant: i64) -> Result<Vec<String>> {
             .fetch_all(&mut *conn)
             .await?;
     rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
-}
-
-/// Locks scope `id` of `tenant` for the rest of the transaction, before its
-/// references are checked for a rename or deletion.
-pub async fn lock(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
-    let lock = on_postgres(conn, " FOR UPDATE");
-    if !lock.is_empty() {
-        sqlx::query(AssertSqlSafe(format!("SELECT id FROM api_scopes WHERE tenant_id = $1 AND id = $2{lock}")))
-            .bind(tenant)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// The enabled API scopes of `tenant`, oldest first.

@@ -12,7 +12,7 @@ use sqlx::{AssertSqlSafe, Row};
 const COLUMNS: &str = "id, client_id, name, description, enabled, confidential, grant_types, redirect_uris, \
     post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, require_consent, access_token_type, \
     id_token_alg, access_token_alg, access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, sliding_refresh_lifetime, \
-    claims, properties, created_at, updated_at";
+    refresh_grace_period, claims, properties, created_at, updated_at";
 
 fn token_type_name(kind: AccessTokenType) -> String {
     to_json(&kind).trim_matches('"').to_string()
@@ -53,6 +53,7 @@ fn from_row(row: &AnyRow, secrets: Vec<SecretInfo>) -> Result<Client> {
         authorization_code_lifetime: row.try_get("authorization_code_lifetime")?,
         absolute_refresh_token_lifetime: row.try_get("absolute_refresh_lifetime")?,
         sliding_refresh_token_lifetime: row.try_get("sliding_refresh_lifetime")?,
+        refresh_token_rotation_grace_period: row.try_get("refresh_grace_period")?,
         claims: from_json(&json("claims")?)?,
         properties: from_json(&json("properties")?)?,
         created: to_time(row.try_get("created_at")?),
@@ -69,9 +70,9 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
          redirect_uris, post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, \
          access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, \
          sliding_refresh_lifetime, claims, properties, created_at, updated_at, require_consent, access_token_type, \
-         id_token_alg, access_token_alg) \
+         id_token_alg, access_token_alg, refresh_grace_period) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, \
-         $22, $23, $24, $25) \
+         $22, $23, $24, $25, $26) \
          RETURNING id",
     )
     .bind(tenant)
@@ -99,6 +100,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
     .bind(token_type_name(client.access_token_type))
     .bind(client.id_token_signed_response_alg.as_str().to_string())
     .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
+    .bind(client.refresh_token_rotation_grace_period)
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| format!("a client with clientId `{}` already exists", client.client_id))?;
@@ -113,7 +115,7 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
          access_token_lifetime = $11, identity_token_lifetime = $12, authorization_code_lifetime = $13, \
          absolute_refresh_lifetime = $14, sliding_refresh_lifetime = $15, claims = $16, properties = $17, \
          updated_at = $18, confidential = $19, require_consent = $20, access_token_type = $21, \
-         id_token_alg = $22, access_token_alg = $23 WHERE id = $24",
+         id_token_alg = $22, access_token_alg = $23, refresh_grace_period = $24 WHERE id = $25",
     )
     .bind(client.client_name.clone())
     .bind(client.description.clone())
@@ -138,6 +140,7 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
     .bind(token_type_name(client.access_token_type))
     .bind(client.id_token_signed_response_alg.as_str().to_string())
     .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
+    .bind(client.refresh_token_rotation_grace_period)
     .bind(client.id)
     .execute(&mut *conn)
     .await?;

@@ -1,10 +1,11 @@
 //! Grants (one authorization of a client by a user), their refresh-token
 //! family, and the authorization codes that start them.
 
+use super::locks::on_postgres;
 use super::{Conn, db_now, now_ms};
 use crate::error::Result;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 /// What a user allowed a client, and until when.
 #[derive(Debug, Clone)]
@@ -167,7 +168,7 @@ pub async fn insert_refresh(conn: &mut Conn, token_hash: &str, grant_id: &str, e
 }
 
 pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<RefreshToken>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {GRANT_COLUMNS}, r.expires_at, r.used_at FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id \
          WHERE r.token_hash = $1"
     )))
@@ -184,14 +185,33 @@ pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option
     .transpose()
 }
 
-/// Marks a refresh token used; false if another request used it first.
-pub async fn use_refresh(conn: &mut Conn, token_hash: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-        .bind(now_ms())
+/// Uses a refresh token: its first use, or — within `grace_ms` of that —
+/// its one retry (a client whose response to the first use was lost).
+/// False for any other use, a replay; also when a concurrent request took
+/// the use first. Each step is one conditional statement, so however many
+/// requests race, one first use and one retry pass at most.
+pub async fn use_refresh(conn: &mut Conn, token_hash: &str, grace_ms: i64) -> Result<bool> {
+    let now = now_ms();
+    let first = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        .bind(now)
         .bind(token_hash.to_string())
         .execute(&mut *conn)
         .await?;
-    Ok(done.rows_affected() == 1)
+    if first.rows_affected() == 1 {
+        return Ok(true);
+    }
+    if grace_ms <= 0 {
+        return Ok(false);
+    }
+    let retry = sqlx::query(
+        "UPDATE refresh_tokens SET reused_at = $1 WHERE token_hash = $2 AND reused_at IS NULL AND used_at >= $3",
+    )
+    .bind(now)
+    .bind(token_hash.to_string())
+    .bind(now - grace_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(retry.rows_affected() == 1)
 }
 
 /// An authorization code's bindings (RFC 6749 §4.1.2, RFC 7636 §4.4).
@@ -236,11 +256,14 @@ pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Resul
     Ok(())
 }
 
+/// An authorization code, locked until the transaction ends: a concurrent
+/// redemption waits for this one and then finds the code redeemed.
 pub async fn code_by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<Code>> {
-    let row = sqlx::query(
+    let lock = on_postgres(conn, " FOR UPDATE");
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT tenant_id, client_id, user_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, \
-         session_id, auth_time, expires_at, grant_id FROM authorization_codes WHERE code_hash = $1",
-    )
+         session_id, auth_time, expires_at, grant_id FROM authorization_codes WHERE code_hash = $1{lock}"
+    )))
     .bind(code_hash.to_string())
     .fetch_optional(&mut *conn)
     .await?;

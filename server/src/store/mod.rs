@@ -14,6 +14,7 @@ pub mod grants;
 pub mod identity_resources;
 pub mod keys;
 mod list;
+pub mod locks;
 pub mod points;
 pub mod qr;
 pub mod roles;

@@ -114,6 +114,20 @@ pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>) -> 
     replace_roles(conn, user).await
 }
 
+/// Writes a user's profile (nickname, avatar, data) and nothing else, so a
+/// profile edit never writes back roles or contacts an admin just changed.
+pub async fn save_profile(conn: &mut Conn, user: &User) -> Result<()> {
+    sqlx::query("UPDATE users SET nickname = $1, avatar = $2, data = $3, updated_at = $4 WHERE id = $5")
+        .bind(user.nick_name.clone())
+        .bind(user.avatar.clone())
+        .bind(user.data.clone())
+        .bind(now_ms())
+        .bind(user.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// A live (not deleted) user of `tenant`.
 pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<User>> {
     let row = sqlx::query(AssertSqlSafe(format!(

@@ -13,6 +13,7 @@ use crate::domain::oauth::login;
 use crate::domain::{user_access, users as user_rules, validate};
 use crate::error::{Error, Result};
 use crate::store::codes::{self as send_limits, Limit, Refused};
+use crate::store::locks::{Table, lock};
 use crate::store::points::{self, Change};
 use crate::store::users::{self, Contact};
 use crate::store::{Tx, tenants::TenantRef, throttle, user_links};
@@ -463,8 +464,11 @@ pub async fn profile(app: &App, tenant: &TenantRef, target: &AppRef, user_id: i6
     })
 }
 
+/// `PUT Profile`: the user's row locked from read to write, and only its
+/// profile columns written.
 pub async fn update_profile(app: &App, tenant: &TenantRef, user_id: i64, body: ProfileUpdate) -> Result<bool> {
     let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::Users, tenant.id, user_id).await?;
     let mut user = users::get(&mut tx, tenant.id, user_id)
         .await?
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
@@ -479,7 +483,7 @@ pub async fn update_profile(app: &App, tenant: &TenantRef, user_id: i64, body: P
     }
     validate::length("data", &user.data, 0, 4000)?;
     user_rules::check(&user)?;
-    users::save(&mut tx, &user, None).await?;
+    users::save_profile(&mut tx, &user).await?;
     tx.commit().await?;
     Ok(true)
 }

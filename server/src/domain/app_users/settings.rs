@@ -6,7 +6,8 @@ use crate::app::App;
 use crate::crypto::envelope::{self, MasterKey};
 use crate::domain::at_rest::WECHAT_SECRET_FIELD;
 use crate::error::{Error, Result};
-use crate::store::{clients, from_json};
+use crate::store::locks::{Table, lock};
+use crate::store::{Conn, clients, from_json};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
 use serde::{Deserialize, Serialize};
 
@@ -52,15 +53,15 @@ fn to_stored(master: &MasterKey, id: i64, config: &AppConfig) -> String {
     json.to_string()
 }
 
-async fn stored(app: &App, caller: &Caller, id: i64) -> Result<AppConfig> {
-    let json = clients::app_settings(&mut *app.store.conn().await?, caller.tenant.id, id)
+async fn stored(app: &App, conn: &mut Conn, caller: &Caller, id: i64) -> Result<AppConfig> {
+    let json = clients::app_settings(conn, caller.tenant.id, id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("client {id} does not exist")))?;
     parse(&app.master, id, &json)
 }
 
 pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<AppSettings> {
-    Ok(stored(app, caller, id).await?.public())
+    Ok(stored(app, &mut *app.store.conn().await?, caller, id).await?.public())
 }
 
 fn template(field: &str, value: &str, max: usize) -> Result<()> {
@@ -71,15 +72,12 @@ fn template(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-fn within(field: &str, value: i64, min: i64, max: i64) -> Result<()> {
-    if !(min..=max).contains(&value) {
-        return Err(Error::Invalid(format!("`{field}` must be between {min} and {max} (got {value})")));
-    }
-    Ok(())
-}
-
+/// Applies `body` to the stored settings in one transaction, the client row
+/// locked, so concurrent updates of different fields all hold.
 pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate) -> Result<AppSettings> {
-    let mut config = stored(app, caller, id).await?;
+    let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::Clients, caller.tenant.id, id).await?;
+    let mut config = stored(app, &mut tx, caller, id).await?;
     let s = &mut config.settings;
     macro_rules! set {
         ($($field:ident),*) => { $(if let Some(v) = body.$field { s.$field = v; })* };
@@ -107,11 +105,11 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
         config.wechat_app_secret = secret.trim().to_string();
     }
     let s = &config.settings;
-    within("passwordMinLength", s.password_min_length, 6, 128)?;
+    validate::within("passwordMinLength", s.password_min_length, 6, 128)?;
     validate::length("defaultRole", &s.default_role, 0, 64)?;
-    within("tokenLifetimeDays", s.token_lifetime_days, 1, 365)?;
-    within("signUpBonusPoints", s.sign_up_bonus_points, 0, 1_000_000)?;
-    within("pointsPerCurrencyUnit", s.points_per_currency_unit, 0, 1_000_000)?;
+    validate::within("tokenLifetimeDays", s.token_lifetime_days, 1, 365)?;
+    validate::within("signUpBonusPoints", s.sign_up_bonus_points, 0, 1_000_000)?;
+    validate::within("pointsPerCurrencyUnit", s.points_per_currency_unit, 0, 1_000_000)?;
     validate::length("emailSubject", &s.email_subject, 1, 200)?;
     template("emailTemplate", &s.email_template, 4000)?;
     template("smsTemplate", &s.sms_template, 500)?;
@@ -125,13 +123,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
     }
     validate::length("wechatAppId", &s.wechat_app_id, 0, 64)?;
     validate::length("wechatAppSecret", &config.wechat_app_secret, 0, 128)?;
-    clients::set_app_settings(
-        &mut *app.store.conn().await?,
-        caller.tenant.id,
-        id,
-        &to_stored(&app.master, id, &config),
-    )
-    .await?;
+    clients::set_app_settings(&mut tx, caller.tenant.id, id, &to_stored(&app.master, id, &config)).await?;
+    tx.commit().await?;
     app.forget_clients();
     Ok(config.public())
 }

@@ -197,7 +197,9 @@ async fn authorization_code(
         return Err(invalid("the code was issued to another client"));
     }
     if let Some(grant_id) = &stored.grant_id {
-        // RFC 6749 §4.1.2: a second use revokes what the first one got.
+        // RFC 6749 §4.1.2: a second use revokes what the first one got. The
+        // code is locked, so a concurrent redemption that lost comes here
+        // too, once the winner has committed.
         grants::revoke(&mut tx, grant_id).await?;
         tx.commit().await?;
         app.revocations_changed().await?;
@@ -264,8 +266,10 @@ async fn refresh(
     if grant.revoked {
         return Err(invalid("the refresh token has been revoked"));
     }
-    if stored.used || !grants::use_refresh(&mut tx, &token_hash).await? {
-        // RFC 9700 §4.14.2: a rotated token came back; someone holds a copy.
+    let grace_ms = client.refresh_token_rotation_grace_period * 1000;
+    if !grants::use_refresh(&mut tx, &token_hash, grace_ms).await? {
+        // RFC 9700 §4.14.2: a rotated token came back (and not as the one
+        // retry the client's grace period allows); someone holds a copy.
         grants::revoke(&mut tx, &grant.id).await?;
         tx.commit().await?;
         app.revocations_changed().await?;
