@@ -9,7 +9,36 @@ use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
 use serde_json::json;
 
-on_both_databases!(admin_lists_and_ends_sessions_and_grants, user_access_needs_permission_and_tenant);
+on_both_databases!(
+    admin_lists_and_ends_sessions_and_grants,
+    user_access_needs_permission_and_tenant,
+    deleting_a_user_ends_their_tokens
+);
+
+/// A deleted user's access and refresh tokens stop working at once (before,
+/// their JWTs and refresh tokens lived on after the account was gone).
+async fn deleting_a_user_ends_their_tokens(server: TestServer) {
+    let web_secret = flow::web_app(&server, json!({})).await;
+    let web = ("web", web_secret.as_str());
+    let ann = flow::create_user(&server, "ann").await;
+    let (app, _) = create_app(&server, "shop", json!({})).await;
+    let (code, verifier) = flow::code_for(&flow::Agent::new(&server), "ann", "openid").await;
+    let (_, tokens) = flow::exchange(&server, web, &code, flow::REDIRECT_URI, &verifier).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let app_token = token_of(&post(&server, app, "SignIn", json!({"userName": "ann", "pwd": PASSWORD})).await);
+    let profile_path = format!("/api/AppUsers/{app}/Profile");
+    assert_eq!(send(&server, Method::GET, &profile_path, Some(&app_token), None).await.0, 200);
+    assert_eq!(flow::introspect(&server, web, access).await["active"], true);
+
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let (status, _) = send(&server, Method::DELETE, &format!("/api/User/{ann}"), Some(&bearer), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(flow::introspect(&server, web, access).await["active"], false);
+    assert_eq!(send(&server, Method::GET, &profile_path, Some(&app_token), None).await.0, 401);
+    let form = [("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap())];
+    let (status, body) = flow::token(&server, Some(web), &form).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+}
 
 /// The page a code-flow request of `web` for `openid` ends on.
 async fn authorize(agent: &flow::Agent) -> flow::Page {

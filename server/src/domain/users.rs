@@ -204,11 +204,15 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
     Ok(saved)
 }
 
+/// Deletes a user (softly) and ends what they had open: sessions, grants,
+/// and JWTs issued under them, refused by every replica at once.
 pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let mut tx = app.store.begin().await?;
     if !users::soft_delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }
+    user_access::end_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
+    app.revocations_changed().await?;
     Ok(id)
 }

@@ -16,7 +16,7 @@ use sqlx::AssertSqlSafe;
 
 /// `clause` on PostgreSQL; nothing on SQLite (see the module).
 pub fn on_postgres(conn: &Conn, clause: &'static str) -> &'static str {
-    if conn.backend_name() == "PostgreSQL" { clause } else { "" }
+    if super::is_postgres(conn) { clause } else { "" }
 }
 
 /// Tables whose rows admin `PUT`s read, change and write back.

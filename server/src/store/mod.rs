@@ -169,10 +169,15 @@ pub fn now_ms() -> i64 {
 /// compare with each other (a revocation's): one clock for all of them,
 /// whatever their own say. SQLite's clock is this process's.
 pub async fn db_now(conn: &mut Conn) -> sqlx::Result<i64> {
-    if conn.backend_name() != <sqlx::Postgres as sqlx::Database>::NAME {
+    if !is_postgres(conn) {
         return Ok(now_ms());
     }
     sqlx::query_scalar("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)").fetch_one(conn).await
+}
+
+/// Whether `conn` is a PostgreSQL connection (else SQLite).
+pub fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
 }
 
 pub fn to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
