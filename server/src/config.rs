@@ -8,9 +8,11 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE: &str = "sqlite://keyward.db";
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 10;
 /// The shortest admin client secret accepted from the configuration: 32
 /// characters, as much as a generated secret's 256 bits in hex.
 pub const ADMIN_SECRET_MIN_CHARS: usize = 32;
@@ -72,6 +74,10 @@ pub struct ServerArgs {
     /// the TCP peer is the client].
     #[arg(long, env = "KEYWARD_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpNet>,
+    /// Seconds a SIGTERM or SIGINT leaves requests in flight to finish
+    /// before the server exits [default: 10].
+    #[arg(long, env = "KEYWARD_SHUTDOWN_TIMEOUT")]
+    pub shutdown_timeout: Option<u64>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
 }
@@ -178,6 +184,7 @@ struct FileSettings {
     sign_up_daily_limit_per_app: Option<i64>,
     #[serde(default)]
     trusted_proxies: Vec<IpNet>,
+    shutdown_timeout: Option<u64>,
     #[serde(default)]
     delivery: DeliveryArgs,
 }
@@ -226,6 +233,8 @@ pub struct Settings {
     pub sign_up_limits: SignUpLimits,
     /// Peers trusted to say whom they forward for.
     pub trusted_proxies: Vec<IpNet>,
+    /// How long a stop signal waits for requests in flight.
+    pub shutdown_timeout: Duration,
     /// Code delivery, as given (checked when the server builds its senders).
     pub delivery: DeliveryArgs,
 }
@@ -309,6 +318,9 @@ impl ServerArgs {
                 limits
             },
             trusted_proxies: if self.trusted_proxies.is_empty() { file.trusted_proxies } else { self.trusted_proxies },
+            shutdown_timeout: Duration::from_secs(
+                self.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+            ),
             delivery: self.delivery.over(file.delivery),
         })
     }

@@ -28,20 +28,62 @@ pub enum Error {
     /// configured (503).
     #[error("{0}")]
     Unavailable(String),
-    /// Keyward is at capacity for this kind of work (503): try again after
-    /// `retry_after` seconds (sent as `Retry-After`).
+    /// Keyward is at capacity for this kind of work, or its database does
+    /// not answer (503): try again after `retry_after` seconds (sent as
+    /// `Retry-After`).
     #[error("{message}")]
     Busy { message: String, retry_after: u64 },
     /// Something on our side failed; logged with the request id, never shown.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// The answer while the database cannot be reached or stays locked: a
+    /// 503 worth retrying, without the driver's details.
+    fn database_unavailable() -> Error {
+        Error::Busy { message: "the database is unavailable; try again shortly".into(), retry_after: 1 }
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
-        Error::Internal(error.into())
+        if unavailable(&error) { Error::database_unavailable() } else { Error::Internal(error.into()) }
+    }
+}
+
+/// Failures that carry a database error anywhere in their chain (added
+/// context included) are judged by it.
+impl From<anyhow::Error> for Error {
+    fn from(error: anyhow::Error) -> Self {
+        match error.chain().find_map(|cause| cause.downcast_ref::<sqlx::Error>()) {
+            Some(cause) if unavailable(cause) => Error::database_unavailable(),
+            _ => Error::Internal(error),
+        }
+    }
+}
+
+/// Whether a database error says "not now" rather than "wrong": no
+/// connection in time (the database is down or every connection is busy), a
+/// connection that broke, a server shutting down or starting up, or SQLite's
+/// write lock held past the busy timeout.
+fn unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLITE_BUSY, SQLITE_LOCKED and their extended codes.
+                code.parse::<i32>().is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+            } else {
+                // Connection exceptions, admin shutdown, crash shutdown,
+                // cannot connect now, too many connections.
+                code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+            }
+        }
+        _ => false,
     }
 }
 
@@ -132,12 +174,51 @@ impl From<Refusal> for Error {
 
 impl From<sqlx::Error> for Refusal {
     fn from(error: sqlx::Error) -> Self {
-        Refusal::Internal(error.into())
+        Error::from(error).into()
     }
 }
 
 impl From<anyhow::Error> for Refusal {
     fn from(error: anyhow::Error) -> Self {
-        Refusal::Internal(error)
+        Error::from(error).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+    use anyhow::Context;
+
+    fn is_unavailable(error: &Error) -> bool {
+        matches!(error, Error::Busy { retry_after: 1, message } if message.contains("database is unavailable"))
+    }
+
+    #[test]
+    fn an_unreachable_database_is_a_503_to_retry() {
+        assert!(is_unavailable(&sqlx::Error::PoolTimedOut.into()));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(is_unavailable(&sqlx::Error::Io(refused).into()));
+        let wrapped = Err::<(), _>(sqlx::Error::PoolTimedOut).context("loading the client").unwrap_err();
+        assert!(is_unavailable(&wrapped.into()), "found beneath added context");
+    }
+
+    #[test]
+    fn other_database_failures_stay_internal() {
+        assert!(matches!(sqlx::Error::RowNotFound.into(), Error::Internal(_)));
+        assert!(matches!(anyhow::anyhow!("no default tenant").into(), Error::Internal(_)));
+    }
+
+    #[tokio::test]
+    async fn a_locked_sqlite_database_is_a_503_to_retry() {
+        use sqlx::{Connection, Executor};
+        let path = std::env::temp_dir().join(format!("keyward_locked_{}.db", uuid::Uuid::new_v4().simple()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut holder = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        holder.execute("CREATE TABLE t (x INTEGER); BEGIN IMMEDIATE").await.unwrap();
+        let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        other.execute("PRAGMA busy_timeout = 0").await.unwrap();
+        let locked = other.execute("INSERT INTO t VALUES (1)").await.unwrap_err();
+        assert!(is_unavailable(&locked.into()));
+        let _ = std::fs::remove_file(path);
     }
 }

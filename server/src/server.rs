@@ -19,29 +19,50 @@ pub struct Running {
     /// The admin listener's address, when it has its own.
     pub admin_address: Option<SocketAddr>,
     pub app: Arc<App>,
+    log: slog::Logger,
     server: HttpServer<Arc<App>>,
     admin: Option<HttpServer<Arc<App>>>,
 }
 
 impl Running {
-    /// Runs until a listener stops.
-    pub async fn wait(self) -> anyhow::Result<()> {
-        match self.admin {
-            Some(admin) => tokio::select! {
-                result = self.server => result,
-                result = admin => result,
-            },
-            None => self.server.await,
+    /// Serves until `stop` resolves (a signal), then stops gracefully within
+    /// the configured shutdown timeout; or until a listener fails.
+    pub async fn serve_until(self, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let failed = async {
+            match &self.admin {
+                Some(admin) => tokio::select! {
+                    result = self.server.wait_for_shutdown() => result,
+                    result = admin.wait_for_shutdown() => result,
+                },
+                None => self.server.wait_for_shutdown().await,
+            }
+        };
+        tokio::select! {
+            result = failed => return result.map_err(|e| anyhow!(e)),
+            () = stop => {}
         }
-        .map_err(|e| anyhow!(e))
+        let (log, grace) = (self.log.clone(), self.app.settings.shutdown_timeout);
+        slog::info!(log, "stopping: no new connections, finishing requests in flight"; "timeout_s" => grace.as_secs());
+        match tokio::time::timeout(grace, self.stop()).await {
+            Ok(result) => result,
+            Err(_) => {
+                slog::warn!(log, "the shutdown timeout passed with requests still in flight; exiting without them");
+                Ok(())
+            }
+        }
     }
 
     /// Stops accepting requests, finishes those in flight, closes the database.
     pub async fn stop(self) -> anyhow::Result<()> {
-        if let Some(admin) = self.admin {
-            admin.close().await.map_err(|e| anyhow!(e))?;
-        }
-        self.server.close().await.map_err(|e| anyhow!(e))?;
+        let admin = self.admin.map(HttpServer::close);
+        let admin = async {
+            match admin {
+                Some(closing) => closing.await,
+                None => Ok(()),
+            }
+        };
+        let (server, admin) = tokio::join!(self.server.close(), admin);
+        server.and(admin).map_err(|e| anyhow!(e))?;
         self.app.store.close().await;
         Ok(())
     }
@@ -149,5 +170,5 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     crate::changes::follow(app.clone(), log.clone()).await?;
     crate::maintenance::spawn(app.clone(), log.clone());
     slog::info!(log, "keyward listening"; "address" => %address, "admin_address" => ?admin_address, "issuer" => app.issuer());
-    Ok(Running { address, admin_address, app, server, admin })
+    Ok(Running { address, admin_address, app, log, server, admin })
 }

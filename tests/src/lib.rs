@@ -135,6 +135,7 @@ pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
         password_queue: None,
         sign_up_limits: Default::default(),
         trusted_proxies: Vec::new(),
+        shutdown_timeout: std::time::Duration::from_secs(keyward_server::config::DEFAULT_SHUTDOWN_TIMEOUT_SECS),
         delivery: DeliveryArgs {
             smtp_host: Some("127.0.0.1".into()),
             smtp_port: Some(sinks.smtp_port),

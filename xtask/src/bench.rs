@@ -28,7 +28,7 @@ struct Row {
 }
 
 pub fn run() -> Result<()> {
-    run_step("build release server", &mut cargo(&["build", "--release", "--locked", "-p", "keyward-server"]))?;
+    let binary = crate::verify::build_release()?;
     if Command::new("oha").arg("--version").output().is_err() {
         run_step("install oha", &mut cargo(&["install", "--locked", "oha@1.16.0"]))?;
     }
@@ -41,13 +41,13 @@ pub fn run() -> Result<()> {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     );
     let sqlite = format!("sqlite://{}", workdir.join("bench.db").display());
-    report += &database_run("SQLite", &sqlite, &workdir)?;
+    report += &database_run(&binary, "SQLite", &sqlite, &workdir)?;
     let admin_url =
         std::env::var("KEYWARD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let (base, _) = admin_url.rsplit_once('/').context("the PostgreSQL URL names a database")?;
     let name = format!("keyward_bench_{}", std::process::id());
     psql(&admin_url, &format!("CREATE DATABASE {name}"))?;
-    let result = database_run("PostgreSQL", &format!("{base}/{name}"), &workdir);
+    let result = database_run(&binary, "PostgreSQL", &format!("{base}/{name}"), &workdir);
     psql(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     report += &result?;
     println!("\n{report}");
@@ -109,9 +109,14 @@ fn basic(id: &str, secret: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")))
 }
 
-fn database_run(label: &str, database_url: &str, workdir: &std::path::Path) -> Result<String> {
+fn database_run(
+    binary: &std::path::Path,
+    label: &str,
+    database_url: &str,
+    workdir: &std::path::Path,
+) -> Result<String> {
     println!("==> bench on {label}");
-    let server = Server::start(&crate::root().join("target/release/keyward"), database_url, workdir)?;
+    let server = Server::start(binary, database_url, workdir)?;
     let token = server.admin_token()?;
     let grants = |names: &[&str]| names.iter().map(|g| json!({ "grantType": g })).collect::<Vec<_>>();
     // Clients may be allowed only scopes that exist.

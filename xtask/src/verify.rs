@@ -3,6 +3,7 @@
 
 use crate::server::Server;
 use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// Pinned so fuzzing results do not drift with new releases.
@@ -36,9 +37,33 @@ pub fn run() -> Result<()> {
     }
     run_step(
         "tests",
-        cargo(&["nextest", "run", "--workspace", "--locked", "--no-fail-fast"]).env("INSTA_UPDATE", "no"),
+        cargo(&["nextest", "run", "--workspace", "--locked", "--no-fail-fast", "-E", "not binary(reliability)"])
+            .env("INSTA_UPDATE", "no"),
     )?;
+    reliability()?;
     fuzz()
+}
+
+/// Builds the release server: what is deployed, benchmarked and put through
+/// the reliability suite. Its path.
+pub fn build_release() -> Result<PathBuf> {
+    run_step(
+        "build release server",
+        &mut cargo(&["build", "--release", "--locked", "-p", "keyward-server", "--bin", "keyward"]),
+    )?;
+    Ok(crate::root().join("target/release/keyward"))
+}
+
+/// `tests/reliability` against release-built replicas (crashes, a cut-off
+/// PostgreSQL, SIGTERM under load), one case at a time so that their
+/// timings do not disturb each other; their figures are printed.
+fn reliability() -> Result<()> {
+    let binary = build_release()?;
+    run_step(
+        "reliability",
+        cargo(&["nextest", "run", "--locked", "-p", "keyward-tests", "--test", "reliability", "--no-capture"])
+            .env("KEYWARD_BIN", binary),
+    )
 }
 
 /// Runs schemathesis against a live server on a fresh SQLite database: any

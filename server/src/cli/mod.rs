@@ -148,10 +148,29 @@ async fn prepare(args: ServerArgs) -> anyhow::Result<std::sync::Arc<crate::app::
 }
 
 async fn serve(args: ServerArgs) -> anyhow::Result<()> {
+    // Listen for signals before starting, so that none arriving during the
+    // start kills the process the default way.
+    let stop = stop_signal()?;
     let running = crate::server::start(args.resolve()?).await?;
     let address = running.address;
     eprintln!("keyward listening on http://{address}");
-    running.wait().await
+    running.serve_until(stop).await?;
+    eprintln!("keyward stopped");
+    Ok(())
+}
+
+/// Resolves at the first SIGTERM (how orchestrators stop a process) or
+/// SIGINT (Ctrl-C).
+fn stop_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+    })
 }
 
 /// A database URL without its password, for messages.

@@ -91,7 +91,7 @@ impl KeywardApi for KeywardImpl {
 
     async fn oauth_jwks(rqctx: Ctx) -> Result<HttpResponseOk<Jwks>, AdminError> {
         public(&rqctx, async |app| {
-            let keys = app.keys.jwks(tenant(&rqctx).await?.id).await.map_err(Error::Internal)?;
+            let keys = app.keys.jwks(tenant(&rqctx).await?.id).await?;
             Ok(HttpResponseOk(Jwks { keys }))
         })
         .await

@@ -191,7 +191,9 @@ pub async fn revoke(
     .await
 }
 
-/// A hosted page: internal failures are logged and shown as a plain error page.
+/// A hosted page: failures are shown as a plain error page (503 when
+/// waiting helps, as while the database is unavailable); internal ones are
+/// logged.
 async fn page(rqctx: &Ctx, work: impl Future<Output = Result<Response<Body>>>) -> Result<Response<Body>, AdminError> {
     observed(rqctx, async {
         match work.await {
@@ -200,8 +202,12 @@ async fn page(rqctx: &Ctx, work: impl Future<Output = Result<Response<Body>>>) -
                 if let Error::Internal(e) = &error {
                     slog::error!(rqctx.log, "page failed"; "error" => format!("{e:#}"));
                 }
+                let status = match error {
+                    Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                    _ => StatusCode::INTERNAL_SERVER_ERROR,
+                };
                 let html = pages::error("Keyward", "Something went wrong on our side. Please try again.");
-                browser::html(StatusCode::INTERNAL_SERVER_ERROR, html, &[]).map_err(|_| AdminError::internal())
+                browser::html(status, html, &[]).map_err(|_| AdminError::internal())
             }
         }
     })

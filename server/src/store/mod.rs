@@ -47,50 +47,45 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// Where write transactions run: on SQLite a pool of one connection, so
+    /// writers queue in order here instead of polling SQLite's lock (which
+    /// could outlast the busy timeout under a write storm); on PostgreSQL
+    /// the one pool.
+    writer: AnyPool,
     backend: Backend,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// How long a request waits for a connection before it is answered 503:
+/// enough to queue behind a busy pool, short enough that an unreachable
+/// database fails requests fast instead of holding them.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long `/readyz` waits for the database to answer.
+const PING_TIMEOUT: Duration = Duration::from_secs(1);
+
 impl Store {
     /// Opens the database at `url` (`sqlite://path` — created if missing — or
     /// `postgres://…`).
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         install_default_drivers();
-        let (backend, url) = if url.starts_with("sqlite:") {
+        let options = AnyPoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT);
+        if url.starts_with("sqlite:") {
             let url = if url.contains("mode=") {
                 url.to_string()
             } else {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
             };
-            (Backend::Sqlite, url)
+            let pool = sqlite_pool(options.clone().max_connections(8), &url).await?;
+            let writer = sqlite_pool(options.max_connections(1), &url).await?;
+            Ok(Store { pool, writer, backend: Backend::Sqlite })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            (Backend::Postgres, url.to_string())
+            let pool = options.max_connections(16).connect(url).await.context("connecting to PostgreSQL")?;
+            Ok(Store { writer: pool.clone(), pool, backend: Backend::Postgres })
         } else {
             bail!("unsupported database URL: it must start with sqlite:// or postgres://");
-        };
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
-        let pool = match backend {
-            // WAL lets readers run beside the one writer; writers queue on the
-            // busy timeout instead of failing.
-            Backend::Sqlite => options
-                .max_connections(8)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        Ok(())
-                    })
-                })
-                .connect(&url)
-                .await
-                .context("opening the SQLite database")?,
-            Backend::Postgres => options.max_connections(16).connect(&url).await.context("connecting to PostgreSQL")?,
-        };
-        Ok(Store { pool, backend })
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -130,9 +125,10 @@ impl Store {
         }
     }
 
-    /// Whether the database answers a query.
+    /// Whether the database answers a query within [`PING_TIMEOUT`].
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        let ping = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(tokio::time::timeout(PING_TIMEOUT, ping).await, Ok(Ok(_)))
     }
 
     /// A connection for reads.
@@ -145,19 +141,38 @@ impl Store {
     /// other writers instead of failing when it upgrades.
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
     }
 
     pub async fn close(&self) {
-        self.pool.close().await
+        tokio::join!(self.pool.close(), self.writer.close());
     }
 
     /// Whether [`Store::close`] was called: background work stops then.
     pub fn is_closed(&self) -> bool {
         self.pool.is_closed()
     }
+}
+
+/// A pool on one SQLite file. WAL lets readers run beside the writer;
+/// writes outside [`Store::begin`] wait on the busy timeout instead of
+/// failing.
+async fn sqlite_pool(options: AnyPoolOptions, url: &str) -> anyhow::Result<AnyPool> {
+    options
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .context("opening the SQLite database")
 }
 
 /// Current time in Unix milliseconds, the schema's time unit.
