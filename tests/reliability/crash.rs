@@ -25,10 +25,11 @@ async fn kill_9_in_a_write_storm(kind: Db) {
     let replica = Replica::start(&bin, &db, &db.url, &[]).await;
     let api = Api::new(&replica.url).await;
     let fixture = Arc::new(Fixture::prepare(&api).await);
+    let chains = storm::sign_in_chains(&api, &fixture).await;
     let stop = Arc::new(AtomicBool::new(false));
     let storm = tokio::spawn({
         let (api, fixture, stop) = (api.clone(), fixture.clone(), stop.clone());
-        async move { storm::run(&api, &fixture, &stop).await }
+        async move { storm::run(&api, &fixture, chains, &stop).await }
     });
     tokio::time::sleep(Duration::from_secs(3)).await;
     replica.kill().await;

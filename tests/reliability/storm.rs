@@ -104,12 +104,19 @@ pub struct Acknowledged {
     pub refresh_tokens: Vec<String>,
 }
 
-/// Runs the writers against `api` until `stop` is set.
-pub async fn run(api: &Api, fixture: &Arc<Fixture>, stop: &Arc<AtomicBool>) -> Acknowledged {
+/// The refresh-token chains the storm rotates, signed in before it starts
+/// (password grants are slow in a debug build: a storm timed from its start
+/// must not spend its time signing in).
+pub async fn sign_in_chains(api: &Api, fixture: &Fixture) -> Vec<String> {
     let mut chains = Vec::new();
     for _ in 0..REFRESH_CHAINS {
         chains.push(fixture.sign_in(api).await);
     }
+    chains
+}
+
+/// Runs the writers against `api` until `stop` is set, rotating `chains`.
+pub async fn run(api: &Api, fixture: &Arc<Fixture>, chains: Vec<String>, stop: &Arc<AtomicBool>) -> Acknowledged {
     let mut writers = tokio::task::JoinSet::new();
     for w in 0..ROLE_WRITERS + USER_WRITERS {
         let (api, stop) = (api.clone(), stop.clone());
