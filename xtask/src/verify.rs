@@ -54,9 +54,12 @@ pub fn build_release() -> Result<PathBuf> {
     Ok(crate::root().join("target/release/keyward"))
 }
 
-/// Builds the debug server binary; its path.
+/// Builds the debug server binary; its path. The whole workspace's targets
+/// are built, as the test step did: the same feature set, so nothing is
+/// recompiled (`-p keyward-server` alone resolves other dependency features
+/// and rebuilt half the tree, minutes of CI).
 fn build_debug() -> Result<PathBuf> {
-    run_step("build server", &mut cargo(&["build", "--locked", "-p", "keyward-server", "--bin", "keyward"]))?;
+    run_step("build server", &mut cargo(&["build", "--workspace", "--all-targets", "--locked"]))?;
     Ok(crate::root().join("target/debug/keyward"))
 }
 
