@@ -19,3 +19,42 @@ fn operations_table() {
     rows.sort();
     insta::assert_snapshot!(rows.join("\n"));
 }
+
+/// The README's table of seed operations tells an existing app's developer
+/// what works: every row names an operation that the document serves at that
+/// method and wire path (a `{variable}` of the document stands for any
+/// segment, such as a one-value enum's `create`), or says why it is not served.
+#[test]
+fn readme_seed_table_matches_the_contract() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{root}/openapi/keyward.json")).unwrap()).unwrap();
+    let section = readme.split("\n## Seed operations\n").nth(1).expect("README has a Seed operations section");
+    let section = section.split("\n## ").next().unwrap();
+    let mut checked = 0;
+    for row in section.lines().filter(|l| l.starts_with("| 0")) {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(|c| c.trim().trim_matches('`')).collect();
+        let [_seed, method, path, operation, status] = cells[..] else { panic!("a row has five cells: {row}") };
+        if operation == "—" {
+            assert!(status.starts_with("not served:"), "a row without an operation says why: {row}");
+            continue;
+        }
+        assert!(status.starts_with("served") || status.starts_with("substituted:"), "status of {row}");
+        let wire = path.split('?').next().unwrap();
+        let served = document["paths"].as_object().unwrap().iter().any(|(template, item)| {
+            item[method.to_lowercase()]["operationId"] == operation && same_path(template, wire)
+        });
+        assert!(served, "the document serves {method} {wire} as {operation}");
+        checked += 1;
+    }
+    assert!(checked > 50, "the table lists the seeds' operations ({checked} rows checked)");
+}
+
+/// Whether the wire path `wire` (whose `{name}` segments are placeholders)
+/// is served by the document's path `template`.
+fn same_path(template: &str, wire: &str) -> bool {
+    let (template, wire): (Vec<_>, Vec<_>) = (template.split('/').collect(), wire.split('/').collect());
+    template.len() == wire.len()
+        && template.iter().zip(&wire).all(|(t, w)| t == w || (t.starts_with('{') && !w.is_empty()))
+}
