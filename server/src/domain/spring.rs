@@ -32,13 +32,7 @@ const CLAIMS: [(&str, &str, usize); 6] = [
 
 /// `/users/register`: an end-user sign-up of the app `client` authenticated
 /// as, under its settings and the daily sign-up caps.
-pub async fn register(
-    app: &App,
-    tenant: &TenantRef,
-    client: &Client,
-    body: SpringRegister,
-    ip: IpAddr,
-) -> Result<i64> {
+pub async fn register(app: &App, tenant: &TenantRef, client: &Client, body: SpringRegister, ip: IpAddr) -> Result<i64> {
     let target = app_users::load(app, tenant, client.id).await?;
     let username = body.username.trim();
     validate::token("username", username, 64)?;
@@ -110,7 +104,9 @@ pub async fn update(app: &App, caller: &Caller, acting: Acting, body: SpringUser
     }
     let id = acting.user();
     match body.phone {
-        Some(phone) => users::edit(app, caller, id, None, |mut user| set_phone(&mut user, phone).map(|()| user)).await?,
+        Some(phone) => {
+            users::edit(app, caller, id, None, |mut user| set_phone(&mut user, phone).map(|()| user)).await?
+        }
         None => users::view(app, caller, id).await?,
     };
     Ok(id)
@@ -127,9 +123,11 @@ pub async fn change_password(
 ) -> Result<bool> {
     validate::length("newPassword", &body.new_password, 8, 128)?;
     if let Acting::Own(id) = acting {
-        let old = body.old_password.as_deref().filter(|p| !p.is_empty()).ok_or_else(|| {
-            Error::BadRequest("`oldPassword` is required to change your own password".into())
-        })?;
+        let old = body
+            .old_password
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| Error::BadRequest("`oldPassword` is required to change your own password".into()))?;
         let user = users::view(app, caller, id).await?;
         match login::check_password(app, &caller.tenant, &user.user_name, old, ip).await? {
             Ok(found) if found == id => {}
@@ -180,7 +178,8 @@ pub async fn find(app: &App, caller: &Caller, body: SpringUserFind) -> Result<Sp
 /// `/userDetail/current` and `/userDetail/get`.
 pub async fn detail(app: &App, caller: &Caller, acting: Acting) -> Result<SpringUserDetail> {
     let user = users::view(app, caller, acting.user()).await?;
-    let claim = |claim_type: &str| user.claims.iter().find(|c| c.claim_type == claim_type).map(|c| c.claim_value.clone());
+    let claim =
+        |claim_type: &str| user.claims.iter().find(|c| c.claim_type == claim_type).map(|c| c.claim_value.clone());
     let text = |value: &str| (!value.is_empty()).then(|| value.to_string());
     Ok(SpringUserDetail {
         id: user.id,
@@ -209,7 +208,9 @@ fn set_claim(claims: &mut Vec<UserClaim>, claim_type: &str, value: String) {
 /// Checks a date field's form, if given and not blank.
 fn check_date(field: &str, value: &Option<String>, format: &str, shown: &str) -> Result<()> {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) if NaiveDateTime::parse_from_str(v, format).is_err() && NaiveDate::parse_from_str(v, format).is_err() => {
+        Some(v)
+            if NaiveDateTime::parse_from_str(v, format).is_err() && NaiveDate::parse_from_str(v, format).is_err() =>
+        {
             Err(Error::Invalid(format!("`{field}` must read {shown}: {v:?}")))
         }
         _ => Ok(()),

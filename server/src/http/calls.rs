@@ -1,8 +1,8 @@
 //! The wrappers every handler runs in.
 
 use crate::app::App;
-use crate::domain::{Acting, Caller};
 use crate::domain::oauth::bearer;
+use crate::domain::{Acting, Caller};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use dropshot::{HttpError, HttpResponse, HttpResponseError, RequestContext};

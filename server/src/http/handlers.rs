@@ -8,7 +8,9 @@ use crate::app::App;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, consents, given, points, qr, required, settings};
-use crate::domain::{api_resources, api_scopes, clients, identity_resources, roles, spring, tenants, user_access, users};
+use crate::domain::{
+    api_resources, api_scopes, clients, identity_resources, roles, spring, tenants, user_access, users,
+};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
