@@ -6,9 +6,8 @@
 
 use keyward_sdk::types;
 use keyward_tests::flow::{self, PASSWORD};
-use keyward_tests::tenant::At;
+use keyward_tests::tenant;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
-use reqwest::Method;
 use serde_json::{Value, json};
 
 on_both_databases!(registration_and_user_detail, password_change_ends_old_tokens, admin_user_and_role_endpoints);
@@ -414,15 +413,9 @@ async fn admin_user_and_role_endpoints(server: TestServer) {
     refused(&call(&server, "/users/update", Auth::Bearer(&putter), json!({ "id": 999_999 })).await, 404, "999999");
 
     // Another tenant's user is a 404 here.
-    let tenant: types::TenantCreate =
-        serde_json::from_value(json!({ "name": "Acme", "hosts": [{ "hostName": "acme.test" }] })).unwrap();
-    admin.tenant_create().body(tenant).send().await.unwrap();
-    let acme = At::new(&server, &server.url.trim_start_matches("http://").replace("127.0.0.1", "acme.test"));
+    let acme = tenant::acme(&server).await;
     let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
-    let body = json!({ "userName": "bob", "password": PASSWORD });
-    let (status, created) = acme.send(acme.request(Method::POST, "/api/User").bearer_auth(&bearer).json(&body)).await;
-    assert_eq!(status, 201, "{created}");
-    let bob = created["data"].as_i64().unwrap();
+    let bob = acme.create_user(&bearer, "bob", PASSWORD).await;
     refused(&call(&server, "/users/find", Auth::Bearer(&getter), json!({ "id": bob })).await, 404, "does not exist");
     let body = json!({ "id": bob, "roleList": [] });
     refused(&call(&server, "/users/role/update", Auth::Bearer(&putter), body).await, 404, "does not exist");
