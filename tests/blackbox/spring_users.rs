@@ -306,6 +306,21 @@ async fn password_change_ends_old_tokens(server: TestServer) {
     let unknown = types::SpringPasswordUpdate { user_id: 999_999, old_password: None, new_password: NEW.into() };
     let missing = admin.spring_password_update().body(unknown).send().await.unwrap_err();
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
+
+    // Guessing the old password with a stolen token is throttled like a
+    // sign-in: 5 failures, then 429 with Retry-After, and nothing changes.
+    let before = stored(&server, ann).await;
+    let guess = json!({ "userId": ann, "oldPassword": "not the password", "newPassword": PASSWORD });
+    for _ in 0..5 {
+        refused(&call(&server, "/users/pwd/update", Auth::Bearer(&fresh), guess.clone()).await, 400, "oldPassword");
+    }
+    let url = format!("{}/users/pwd/update", server.url);
+    let locked = server.http().post(url).bearer_auth(&fresh).json(&guess).send().await.unwrap();
+    assert_eq!(locked.status().as_u16(), 429);
+    let wait: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait >= 1, "{wait}");
+    assert_eq!(locked.json::<Value>().await.unwrap()["status"], 429);
+    assert_eq!(stored(&server, ann).await, before);
 }
 
 async fn admin_user_and_role_endpoints(server: TestServer) {
