@@ -17,6 +17,12 @@ pub enum Access {
     /// The `{appId}` app's own client authentication (HTTP basic, or its
     /// client_credentials token); its users' tokens only where it allows.
     AppServer,
+    /// A user's own bearer access token (seed 004's `/userDetail/current`).
+    User,
+    /// A user's bearer access token acting on that user's own account, or a
+    /// bearer token granting this permission acting on any user of the
+    /// tenant (seed 004's user endpoints).
+    UserOrPermission(&'static str),
 }
 
 /// Every operation id with its access rule.
@@ -116,6 +122,16 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("mobile_code_verify", Access::Public),
     ("mobile_token", Access::Client),
     ("sign_token", Access::Client),
+    ("spring_user_register", Access::Client),
+    ("spring_user_save", Access::Permission("isms.user.post")),
+    ("spring_user_update", Access::UserOrPermission("isms.user.put")),
+    ("spring_password_update", Access::UserOrPermission("isms.user.put")),
+    ("spring_user_role_update", Access::Permission("isms.user.put")),
+    ("spring_user_find", Access::Permission("isms.user.get")),
+    ("spring_user_detail_update", Access::UserOrPermission("isms.user.put")),
+    ("spring_user_detail_current", Access::User),
+    ("spring_user_detail_get", Access::UserOrPermission("isms.user.detail")),
+    ("spring_role_list", Access::Permission("isms.role.get")),
 ];
 
 /// Operations served but left out of the document: the hosted pages' form

@@ -16,6 +16,7 @@ pub mod oauth;
 pub mod ops;
 pub mod role;
 pub mod secret;
+pub mod spring;
 pub mod tenant;
 pub mod user;
 
@@ -46,6 +47,10 @@ use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use schemars::JsonSchema;
 use secret::{SecretCreate, SecretCreated, SecretPath};
 use serde::{Deserialize, Serialize};
+use spring::{
+    SpringError, SpringPasswordUpdate, SpringRegister, SpringReply, SpringRole, SpringRoleUpdate, SpringUser,
+    SpringUserDetail, SpringUserFind, SpringUserId, SpringUserSave, SpringUserUpdate,
+};
 use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
 
@@ -78,6 +83,7 @@ pub struct IdPath {
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
             "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
             "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
+            "spring-users" = { description = "Seed 004's (Spring Security OAuth) user and role endpoints: `/users/…`, `/userDetail/…`, `/roles/list`, all POST with JSON bodies, over Keyward's users and roles. Success is `{status: 200, message}`; failure `{status, error}` with `status` equal to the HTTP status, a 401 with `WWW-Authenticate`, a 429 or 503 with `Retry-After`. A field the seed does not name is refused (400)." },
         },
         policy = EndpointTagPolicy::ExactlyOne,
         allow_other_tags = false,
@@ -1366,4 +1372,153 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<SignTokenRequest>,
     ) -> Result<TokenReply, OAuthError>;
+
+    /// Register a user (seed 004)
+    ///
+    /// `POST /users/register` with `{username, password}` and the app's HTTP
+    /// basic client authentication (`Authorization: Basic base64(clientId:clientSecret)`;
+    /// a wrong secret is 401 and counts against the client's failure limit).
+    /// An end-user sign-up of that app: it obeys the app's settings (sign-up
+    /// enabled, minimum password length) and the daily sign-up caps (429 with
+    /// `Retry-After`); a taken name is 409. Answers `{status: 200, message:
+    /// <user id>}`.
+    ///
+    /// Permission: client authentication.
+    #[endpoint { method = POST, path = "/users/register", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_user_register(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringRegister>,
+    ) -> Result<SpringReply<i64>, SpringError>;
+
+    /// Add a user (seed 004)
+    ///
+    /// `POST /users/save` with `{username, password?, roleList?: [{roleName}]}`;
+    /// each role is named by `roleName` (or `id`) and must exist in the
+    /// tenant (422). `id` must be absent: ids are assigned here (422). As
+    /// `POST /api/User`; answers `{status: 200, message: <user id>}`.
+    ///
+    /// Permission: `isms.user.post`.
+    #[endpoint { method = POST, path = "/users/save", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_user_save(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringUserSave>,
+    ) -> Result<SpringReply<i64>, SpringError>;
+
+    /// Change a user's phone (seed 004)
+    ///
+    /// `POST /users/update` with `{id, phone?, openId?}`. A new `phone` is
+    /// stored unverified (so it never finds the account at sign-in until
+    /// proven); `""` removes it. `openId` is not kept: a non-empty one is 422,
+    /// because identities are linked only by the `sign` grant of the app that
+    /// verified them. Unknown ids and users of other tenants are 404. Answers
+    /// `{status: 200, message: <user id>}`.
+    ///
+    /// Permission: the user's own access token, or `isms.user.put` for any user.
+    #[endpoint { method = POST, path = "/users/update", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_user_update(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringUserUpdate>,
+    ) -> Result<SpringReply<i64>, SpringError>;
+
+    /// Change a password (seed 004)
+    ///
+    /// `POST /users/pwd/update` with `{userId, oldPassword, newPassword}`.
+    /// Users changing their own password must give the current one (400 when
+    /// missing or wrong; wrong ones count against the account's sign-in
+    /// failure limit, 429 with `Retry-After` once locked); a caller holding
+    /// `isms.user.put` sets another user's without it. The new password (8 to
+    /// 128 characters, else 422) replaces the old, and every session and grant
+    /// of the user ends: their refresh tokens fail with `invalid_grant` and
+    /// their access tokens — the one that made this call too — are refused on
+    /// every replica. Answers `{status: 200, message: true}`.
+    ///
+    /// Permission: the user's own access token, or `isms.user.put` for any user.
+    #[endpoint { method = POST, path = "/users/pwd/update", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_password_update(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringPasswordUpdate>,
+    ) -> Result<SpringReply<bool>, SpringError>;
+
+    /// Replace a user's roles (seed 004)
+    ///
+    /// `POST /users/role/update` with `{id, roleList: [{id}]}`: the user then
+    /// holds exactly these roles (`[]` removes every role; null or missing is
+    /// 400). Each role is named by `id` (or `roleName`) and must exist in the
+    /// tenant (422). Answers `{status: 200, message: true}`.
+    ///
+    /// Permission: `isms.user.put`.
+    #[endpoint { method = POST, path = "/users/role/update", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_user_role_update(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringRoleUpdate>,
+    ) -> Result<SpringReply<bool>, SpringError>;
+
+    /// Find a user (seed 004)
+    ///
+    /// `POST /users/find` with `{id}` or `{username}` (`id` wins; neither is
+    /// 400; nobody is 404). Answers `{status: 200, message: {id, username,
+    /// phone, openId, roleList: [{id, roleName}], createTime}}`.
+    ///
+    /// Permission: `isms.user.get`.
+    #[endpoint { method = POST, path = "/users/find", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_user_find(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringUserFind>,
+    ) -> Result<SpringReply<SpringUser>, SpringError>;
+
+    /// Change a user's detail (seed 004)
+    ///
+    /// `POST /userDetail/update` with `{id, name?, age?, phone?, gender?, addr?,
+    /// createTime?, nation?, instruction?, images?, birthday?}`: each field
+    /// present replaces the stored one, `""` clears it, absent ones stay.
+    /// `name` is the nick name, `images` the avatar, `phone` the phone number
+    /// (stored unverified when it changes); `age`, `gender`, `addr`, `nation`,
+    /// `instruction` and `birthday` (`yyyy-MM-dd`) are kept as the user's
+    /// claims of those names (`birthdate` for `birthday`). `createTime` is not
+    /// kept: it must read `yyyy-MM-dd HH:mm:ss` and the account's creation time
+    /// stays. Each text is at most 256 characters (`instruction` 4000,
+    /// `images` 2000), else 422. Answers `{status: 200, message: true}`.
+    ///
+    /// Permission: the user's own access token, or `isms.user.put` for any user.
+    #[endpoint { method = POST, path = "/userDetail/update", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_user_detail_update(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringUserDetail>,
+    ) -> Result<SpringReply<bool>, SpringError>;
+
+    /// The caller's detail (seed 004)
+    ///
+    /// `POST /userDetail/current` (any body is ignored) with the user's
+    /// `Authorization: bearer <access_token>`. Answers `{status: 200,
+    /// message: {id, name, age, phone, gender, addr, createTime, nation,
+    /// instruction, images, birthday}}`, unset fields null.
+    ///
+    /// Permission: a user's own access token.
+    #[endpoint { method = POST, path = "/userDetail/current", tags = ["spring-users"] }]
+    async fn spring_user_detail_current(
+        rqctx: RequestContext<Self::Context>,
+    ) -> Result<SpringReply<SpringUserDetail>, SpringError>;
+
+    /// A user's detail (seed 004)
+    ///
+    /// `POST /userDetail/get` with `{id}`; answers as `/userDetail/current`.
+    /// Unknown ids and users of other tenants are 404.
+    ///
+    /// Permission: the user's own access token, or `isms.user.detail` for any user.
+    #[endpoint { method = POST, path = "/userDetail/get", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn spring_user_detail_get(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SpringUserId>,
+    ) -> Result<SpringReply<SpringUserDetail>, SpringError>;
+
+    /// List roles (seed 004)
+    ///
+    /// `POST /roles/list` (any body is ignored). Answers `{status: 200,
+    /// message: [{id, roleName}]}`: the tenant's roles by id, at most 1000.
+    ///
+    /// Permission: `isms.role.get`.
+    #[endpoint { method = POST, path = "/roles/list", tags = ["spring-users"] }]
+    async fn spring_role_list(
+        rqctx: RequestContext<Self::Context>,
+    ) -> Result<SpringReply<Vec<SpringRole>>, SpringError>;
 }

@@ -2685,6 +2685,299 @@ pub mod types {
             value.parse()
         }
     }
+    ///A failure of seed 004's user endpoints: `{"status", "error"}`, `status` equal to the HTTP status.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringError {
+        ///What went wrong, precisely enough to fix the request; never a secret.
+        pub error: ::std::string::String,
+        ///The HTTP status: 400, 401, 403, 404, 409, 413, 422, 429, 500 or 503.
+        pub status: u16,
+    }
+    impl SpringError {
+        pub fn builder() -> builder::SpringError {
+            Default::default()
+        }
+    }
+    ///`/users/pwd/update`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringPasswordUpdate {
+        ///8 to 128 characters.
+        #[serde(rename = "newPassword")]
+        pub new_password: ::std::string::String,
+        ///The current password: required when users change their own.
+        #[serde(
+            rename = "oldPassword",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub old_password: ::std::option::Option<::std::string::String>,
+        ///The user whose password changes.
+        #[serde(rename = "userId")]
+        pub user_id: i64,
+    }
+    impl SpringPasswordUpdate {
+        pub fn builder() -> builder::SpringPasswordUpdate {
+            Default::default()
+        }
+    }
+    ///`/users/register`: a new account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringRegister {
+        ///The app's minimum length (default 8) to 128 characters.
+        pub password: ::std::string::String,
+        ///1–64 characters without whitespace; unique in the tenant, ignoring case.
+        pub username: ::std::string::String,
+    }
+    impl SpringRegister {
+        pub fn builder() -> builder::SpringRegister {
+            Default::default()
+        }
+    }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringResultForArrayOfSpringRole {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: ::std::vec::Vec<SpringRole>,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringResultForArrayOfSpringRole {
+        pub fn builder() -> builder::SpringResultForArrayOfSpringRole {
+            Default::default()
+        }
+    }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringResultForBoolean {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: bool,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringResultForBoolean {
+        pub fn builder() -> builder::SpringResultForBoolean {
+            Default::default()
+        }
+    }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringResultForInt64 {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: i64,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringResultForInt64 {
+        pub fn builder() -> builder::SpringResultForInt64 {
+            Default::default()
+        }
+    }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringResultForSpringUser {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: SpringUser,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringResultForSpringUser {
+        pub fn builder() -> builder::SpringResultForSpringUser {
+            Default::default()
+        }
+    }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringResultForSpringUserDetail {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: SpringUserDetail,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringResultForSpringUserDetail {
+        pub fn builder() -> builder::SpringResultForSpringUserDetail {
+            Default::default()
+        }
+    }
+    ///A role: an item of `/roles/list` and of a user's `roleList`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringRole {
+        pub id: i64,
+        #[serde(rename = "roleName")]
+        pub role_name: ::std::string::String,
+    }
+    impl SpringRole {
+        pub fn builder() -> builder::SpringRole {
+            Default::default()
+        }
+    }
+    ///A role named by id or by name (`roleName`): each item of a `roleList`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringRoleRef {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "roleName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_name: ::std::option::Option<::std::string::String>,
+    }
+    impl SpringRoleRef {
+        pub fn builder() -> builder::SpringRoleRef {
+            Default::default()
+        }
+    }
+    ///`/users/role/update`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringRoleUpdate {
+        ///The user's id.
+        pub id: i64,
+        ///Every role the user is to hold, by `id` (or `roleName`); `[]` removes all.
+        #[serde(rename = "roleList")]
+        pub role_list: ::std::vec::Vec<SpringRoleRef>,
+    }
+    impl SpringRoleUpdate {
+        pub fn builder() -> builder::SpringRoleUpdate {
+            Default::default()
+        }
+    }
+    ///A user as `/users/find` shows it (never with a password or its hash).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringUser {
+        ///`yyyy-MM-dd HH:mm:ss` (UTC).
+        #[serde(rename = "createTime")]
+        pub create_time: ::std::string::String,
+        pub id: i64,
+        ///The identifier of the user's `openid` link, if any.
+        #[serde(
+            rename = "openId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub open_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "roleList")]
+        pub role_list: ::std::vec::Vec<SpringRole>,
+        pub username: ::std::string::String,
+    }
+    impl SpringUser {
+        pub fn builder() -> builder::SpringUser {
+            Default::default()
+        }
+    }
+    ///A user's detail (seed 004's `UserDetail`), over Keyward's user: `name` is the nick name, `phone` the phone number, `images` the avatar; `age`, `gender`, `addr`, `nation`, `instruction` and `birthday` are the user's claims `age`, `gender`, `addr`, `nation`, `instruction` and `birthdate` (OpenID Connect's names where it has one). Unset fields are null.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringUserDetail {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub addr: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub age: ::std::option::Option<::std::string::String>,
+        ///`yyyy-MM-dd`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub birthday: ::std::option::Option<::std::string::String>,
+        ///The account's creation time, `yyyy-MM-dd HH:mm:ss` (UTC). Read-only: `/userDetail/update` checks its form and keeps the stored one.
+        #[serde(
+            rename = "createTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gender: ::std::option::Option<::std::string::String>,
+        ///The user's id.
+        pub id: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub images: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instruction: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nation: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+    }
+    impl SpringUserDetail {
+        pub fn builder() -> builder::SpringUserDetail {
+            Default::default()
+        }
+    }
+    ///`/users/find`: by `id`, else by `username`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringUserFind {
+        ///Wins over `username` when given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        ///Exact user name, ignoring case.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl SpringUserFind {
+        pub fn builder() -> builder::SpringUserFind {
+            Default::default()
+        }
+    }
+    ///`/userDetail/get`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringUserId {
+        ///The user's id.
+        pub id: i64,
+    }
+    impl SpringUserId {
+        pub fn builder() -> builder::SpringUserId {
+            Default::default()
+        }
+    }
+    ///`/users/save`: a user made by an admin.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringUserSave {
+        ///Must be absent or null: ids are assigned by the server.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        ///8 to 128 characters; without one the account signs in only by code or `sign`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        ///Roles to give, by `roleName` (or `id`).
+        #[serde(
+            rename = "roleList",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub role_list: ::std::vec::Vec<SpringRoleRef>,
+        ///1–256 characters without whitespace; unique in the tenant, ignoring case.
+        pub username: ::std::string::String,
+    }
+    impl SpringUserSave {
+        pub fn builder() -> builder::SpringUserSave {
+            Default::default()
+        }
+    }
+    ///`/users/update`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SpringUserUpdate {
+        ///The user's id.
+        pub id: i64,
+        ///Not kept here: a non-empty value is refused (422). Identities are linked by the `sign` grant of the app that verified them.
+        #[serde(
+            rename = "openId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub open_id: ::std::option::Option<::std::string::String>,
+        ///A new phone number (digits, optional leading `+`, 5–20 characters), stored unverified; `""` removes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+    }
+    impl SpringUserUpdate {
+        pub fn builder() -> builder::SpringUserUpdate {
+            Default::default()
+        }
+    }
     ///A tenant as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tenant {
@@ -16188,6 +16481,1326 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SpringError {
+            error: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringError {
+            fn default() -> Self {
+                Self {
+                    error: Err("no value supplied for error".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringError {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringError> for super::SpringError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringError> for SpringError {
+            fn from(value: super::SpringError) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringPasswordUpdate {
+            new_password: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            old_password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringPasswordUpdate {
+            fn default() -> Self {
+                Self {
+                    new_password: Err("no value supplied for new_password".to_string()),
+                    old_password: Ok(Default::default()),
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl SpringPasswordUpdate {
+            pub fn new_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_password: {e}")
+                    });
+                self
+            }
+            pub fn old_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for old_password: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringPasswordUpdate>
+        for super::SpringPasswordUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringPasswordUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    new_password: value.new_password?,
+                    old_password: value.old_password?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringPasswordUpdate> for SpringPasswordUpdate {
+            fn from(value: super::SpringPasswordUpdate) -> Self {
+                Self {
+                    new_password: Ok(value.new_password),
+                    old_password: Ok(value.old_password),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringRegister {
+            password: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringRegister {
+            fn default() -> Self {
+                Self {
+                    password: Err("no value supplied for password".to_string()),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+        impl SpringRegister {
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringRegister> for super::SpringRegister {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringRegister,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    password: value.password?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringRegister> for SpringRegister {
+            fn from(value: super::SpringRegister) -> Self {
+                Self {
+                    password: Ok(value.password),
+                    username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringResultForArrayOfSpringRole {
+            message: ::std::result::Result<
+                ::std::vec::Vec<super::SpringRole>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringResultForArrayOfSpringRole {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringResultForArrayOfSpringRole {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SpringRole>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringResultForArrayOfSpringRole>
+        for super::SpringResultForArrayOfSpringRole {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringResultForArrayOfSpringRole,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringResultForArrayOfSpringRole>
+        for SpringResultForArrayOfSpringRole {
+            fn from(value: super::SpringResultForArrayOfSpringRole) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringResultForBoolean {
+            message: ::std::result::Result<bool, ::std::string::String>,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringResultForBoolean {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringResultForBoolean {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringResultForBoolean>
+        for super::SpringResultForBoolean {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringResultForBoolean,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringResultForBoolean>
+        for SpringResultForBoolean {
+            fn from(value: super::SpringResultForBoolean) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringResultForInt64 {
+            message: ::std::result::Result<i64, ::std::string::String>,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringResultForInt64 {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringResultForInt64 {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringResultForInt64>
+        for super::SpringResultForInt64 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringResultForInt64,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringResultForInt64> for SpringResultForInt64 {
+            fn from(value: super::SpringResultForInt64) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringResultForSpringUser {
+            message: ::std::result::Result<super::SpringUser, ::std::string::String>,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringResultForSpringUser {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringResultForSpringUser {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SpringUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringResultForSpringUser>
+        for super::SpringResultForSpringUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringResultForSpringUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringResultForSpringUser>
+        for SpringResultForSpringUser {
+            fn from(value: super::SpringResultForSpringUser) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringResultForSpringUserDetail {
+            message: ::std::result::Result<
+                super::SpringUserDetail,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringResultForSpringUserDetail {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringResultForSpringUserDetail {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SpringUserDetail>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringResultForSpringUserDetail>
+        for super::SpringResultForSpringUserDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringResultForSpringUserDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringResultForSpringUserDetail>
+        for SpringResultForSpringUserDetail {
+            fn from(value: super::SpringResultForSpringUserDetail) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringRole {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            role_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringRole {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    role_name: Err("no value supplied for role_name".to_string()),
+                }
+            }
+        }
+        impl SpringRole {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn role_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringRole> for super::SpringRole {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringRole,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    role_name: value.role_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringRole> for SpringRole {
+            fn from(value: super::SpringRole) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    role_name: Ok(value.role_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringRoleRef {
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            role_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringRoleRef {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    role_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl SpringRoleRef {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn role_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringRoleRef> for super::SpringRoleRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringRoleRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    role_name: value.role_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringRoleRef> for SpringRoleRef {
+            fn from(value: super::SpringRoleRef) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    role_name: Ok(value.role_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringRoleUpdate {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            role_list: ::std::result::Result<
+                ::std::vec::Vec<super::SpringRoleRef>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringRoleUpdate {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    role_list: Err("no value supplied for role_list".to_string()),
+                }
+            }
+        }
+        impl SpringRoleUpdate {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn role_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SpringRoleRef>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_list: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringRoleUpdate> for super::SpringRoleUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringRoleUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    role_list: value.role_list?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringRoleUpdate> for SpringRoleUpdate {
+            fn from(value: super::SpringRoleUpdate) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    role_list: Ok(value.role_list),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringUser {
+            create_time: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            open_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_list: ::std::result::Result<
+                ::std::vec::Vec<super::SpringRole>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringUser {
+            fn default() -> Self {
+                Self {
+                    create_time: Err("no value supplied for create_time".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    open_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    role_list: Err("no value supplied for role_list".to_string()),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+        impl SpringUser {
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn open_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.open_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for open_id: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn role_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SpringRole>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_list: {e}")
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUser> for super::SpringUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    create_time: value.create_time?,
+                    id: value.id?,
+                    open_id: value.open_id?,
+                    phone: value.phone?,
+                    role_list: value.role_list?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringUser> for SpringUser {
+            fn from(value: super::SpringUser) -> Self {
+                Self {
+                    create_time: Ok(value.create_time),
+                    id: Ok(value.id),
+                    open_id: Ok(value.open_id),
+                    phone: Ok(value.phone),
+                    role_list: Ok(value.role_list),
+                    username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringUserDetail {
+            addr: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            age: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            birthday: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            gender: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            images: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            instruction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nation: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringUserDetail {
+            fn default() -> Self {
+                Self {
+                    addr: Ok(Default::default()),
+                    age: Ok(Default::default()),
+                    birthday: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    gender: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    images: Ok(Default::default()),
+                    instruction: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    nation: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                }
+            }
+        }
+        impl SpringUserDetail {
+            pub fn addr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.addr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for addr: {e}")
+                    });
+                self
+            }
+            pub fn age<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.age = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for age: {e}")
+                    });
+                self
+            }
+            pub fn birthday<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.birthday = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for birthday: {e}")
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn gender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gender: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn images<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.images = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for images: {e}")
+                    });
+                self
+            }
+            pub fn instruction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instruction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instruction: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn nation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nation: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUserDetail> for super::SpringUserDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUserDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    addr: value.addr?,
+                    age: value.age?,
+                    birthday: value.birthday?,
+                    create_time: value.create_time?,
+                    gender: value.gender?,
+                    id: value.id?,
+                    images: value.images?,
+                    instruction: value.instruction?,
+                    name: value.name?,
+                    nation: value.nation?,
+                    phone: value.phone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringUserDetail> for SpringUserDetail {
+            fn from(value: super::SpringUserDetail) -> Self {
+                Self {
+                    addr: Ok(value.addr),
+                    age: Ok(value.age),
+                    birthday: Ok(value.birthday),
+                    create_time: Ok(value.create_time),
+                    gender: Ok(value.gender),
+                    id: Ok(value.id),
+                    images: Ok(value.images),
+                    instruction: Ok(value.instruction),
+                    name: Ok(value.name),
+                    nation: Ok(value.nation),
+                    phone: Ok(value.phone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringUserFind {
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringUserFind {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+        impl SpringUserFind {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUserFind> for super::SpringUserFind {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUserFind,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringUserFind> for SpringUserFind {
+            fn from(value: super::SpringUserFind) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringUserId {
+            id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringUserId {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl SpringUserId {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUserId> for super::SpringUserId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUserId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::SpringUserId> for SpringUserId {
+            fn from(value: super::SpringUserId) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringUserSave {
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_list: ::std::result::Result<
+                ::std::vec::Vec<super::SpringRoleRef>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringUserSave {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    role_list: Ok(Default::default()),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+        impl SpringUserSave {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn role_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SpringRoleRef>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_list: {e}")
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUserSave> for super::SpringUserSave {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUserSave,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    password: value.password?,
+                    role_list: value.role_list?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringUserSave> for SpringUserSave {
+            fn from(value: super::SpringUserSave) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    password: Ok(value.password),
+                    role_list: Ok(value.role_list),
+                    username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringUserUpdate {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            open_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpringUserUpdate {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    open_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                }
+            }
+        }
+        impl SpringUserUpdate {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn open_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.open_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for open_id: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUserUpdate> for super::SpringUserUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUserUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    open_id: value.open_id?,
+                    phone: value.phone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringUserUpdate> for SpringUserUpdate {
+            fn from(value: super::SpringUserUpdate) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    open_id: Ok(value.open_id),
+                    phone: Ok(value.phone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Tenant {
             claims: ::std::result::Result<
                 ::std::vec::Vec<super::TenantClaim>,
@@ -20590,6 +22203,22 @@ let response = client.health_ready()
     pub fn health_ready(&self) -> builder::HealthReady<'_> {
         builder::HealthReady::new(self)
     }
+    /**List roles (seed 004)
+
+`POST /roles/list` (any body is ignored). Answers `{status: 200, message: [{id, roleName}]}`: the tenant's roles by id, at most 1000.
+
+Permission: `isms.role.get`.
+
+Sends a `POST` request to `/roles/list`
+
+```ignore
+let response = client.spring_role_list()
+    .send()
+    .await;
+```*/
+    pub fn spring_role_list(&self) -> builder::SpringRoleList<'_> {
+        builder::SpringRoleList::new(self)
+    }
     /**Token by third-party identifier (seed 004)
 
 The `sign` grant at its own path: `sign` (an openId or unionId the client has verified) with HTTP basic client authentication; same as `grant_type=sign` at `/oauth/token`.
@@ -20606,6 +22235,158 @@ let response = client.sign_token()
 ```*/
     pub fn sign_token(&self) -> builder::SignToken<'_> {
         builder::SignToken::new(self)
+    }
+    /**The caller's detail (seed 004)
+
+`POST /userDetail/current` (any body is ignored) with the user's `Authorization: bearer <access_token>`. Answers `{status: 200, message: {id, name, age, phone, gender, addr, createTime, nation, instruction, images, birthday}}`, unset fields null.
+
+Permission: a user's own access token.
+
+Sends a `POST` request to `/userDetail/current`
+
+```ignore
+let response = client.spring_user_detail_current()
+    .send()
+    .await;
+```*/
+    pub fn spring_user_detail_current(&self) -> builder::SpringUserDetailCurrent<'_> {
+        builder::SpringUserDetailCurrent::new(self)
+    }
+    /**A user's detail (seed 004)
+
+`POST /userDetail/get` with `{id}`; answers as `/userDetail/current`. Unknown ids and users of other tenants are 404.
+
+Permission: the user's own access token, or `isms.user.detail` for any user.
+
+Sends a `POST` request to `/userDetail/get`
+
+```ignore
+let response = client.spring_user_detail_get()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_user_detail_get(&self) -> builder::SpringUserDetailGet<'_> {
+        builder::SpringUserDetailGet::new(self)
+    }
+    /**Change a user's detail (seed 004)
+
+`POST /userDetail/update` with `{id, name?, age?, phone?, gender?, addr?, createTime?, nation?, instruction?, images?, birthday?}`: each field present replaces the stored one, `""` clears it, absent ones stay. `name` is the nick name, `images` the avatar, `phone` the phone number (stored unverified when it changes); `age`, `gender`, `addr`, `nation`, `instruction` and `birthday` (`yyyy-MM-dd`) are kept as the user's claims of those names (`birthdate` for `birthday`). `createTime` is not kept: it must read `yyyy-MM-dd HH:mm:ss` and the account's creation time stays. Each text is at most 256 characters (`instruction` 4000, `images` 2000), else 422. Answers `{status: 200, message: true}`.
+
+Permission: the user's own access token, or `isms.user.put` for any user.
+
+Sends a `POST` request to `/userDetail/update`
+
+```ignore
+let response = client.spring_user_detail_update()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_user_detail_update(&self) -> builder::SpringUserDetailUpdate<'_> {
+        builder::SpringUserDetailUpdate::new(self)
+    }
+    /**Find a user (seed 004)
+
+`POST /users/find` with `{id}` or `{username}` (`id` wins; neither is 400; nobody is 404). Answers `{status: 200, message: {id, username, phone, openId, roleList: [{id, roleName}], createTime}}`.
+
+Permission: `isms.user.get`.
+
+Sends a `POST` request to `/users/find`
+
+```ignore
+let response = client.spring_user_find()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_user_find(&self) -> builder::SpringUserFind<'_> {
+        builder::SpringUserFind::new(self)
+    }
+    /**Change a password (seed 004)
+
+`POST /users/pwd/update` with `{userId, oldPassword, newPassword}`. Users changing their own password must give the current one (400 when missing or wrong; wrong ones count against the account's sign-in failure limit, 429 with `Retry-After` once locked); a caller holding `isms.user.put` sets another user's without it. The new password (8 to 128 characters, else 422) replaces the old, and every session and grant of the user ends: their refresh tokens fail with `invalid_grant` and their access tokens — the one that made this call too — are refused on every replica. Answers `{status: 200, message: true}`.
+
+Permission: the user's own access token, or `isms.user.put` for any user.
+
+Sends a `POST` request to `/users/pwd/update`
+
+```ignore
+let response = client.spring_password_update()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_password_update(&self) -> builder::SpringPasswordUpdate<'_> {
+        builder::SpringPasswordUpdate::new(self)
+    }
+    /**Register a user (seed 004)
+
+`POST /users/register` with `{username, password}` and the app's HTTP basic client authentication (`Authorization: Basic base64(clientId:clientSecret)`; a wrong secret is 401 and counts against the client's failure limit). An end-user sign-up of that app: it obeys the app's settings (sign-up enabled, minimum password length) and the daily sign-up caps (429 with `Retry-After`); a taken name is 409. Answers `{status: 200, message: <user id>}`.
+
+Permission: client authentication.
+
+Sends a `POST` request to `/users/register`
+
+```ignore
+let response = client.spring_user_register()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_user_register(&self) -> builder::SpringUserRegister<'_> {
+        builder::SpringUserRegister::new(self)
+    }
+    /**Replace a user's roles (seed 004)
+
+`POST /users/role/update` with `{id, roleList: [{id}]}`: the user then holds exactly these roles (`[]` removes every role; null or missing is 400). Each role is named by `id` (or `roleName`) and must exist in the tenant (422). Answers `{status: 200, message: true}`.
+
+Permission: `isms.user.put`.
+
+Sends a `POST` request to `/users/role/update`
+
+```ignore
+let response = client.spring_user_role_update()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_user_role_update(&self) -> builder::SpringUserRoleUpdate<'_> {
+        builder::SpringUserRoleUpdate::new(self)
+    }
+    /**Add a user (seed 004)
+
+`POST /users/save` with `{username, password?, roleList?: [{roleName}]}`; each role is named by `roleName` (or `id`) and must exist in the tenant (422). `id` must be absent: ids are assigned here (422). As `POST /api/User`; answers `{status: 200, message: <user id>}`.
+
+Permission: `isms.user.post`.
+
+Sends a `POST` request to `/users/save`
+
+```ignore
+let response = client.spring_user_save()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_user_save(&self) -> builder::SpringUserSave<'_> {
+        builder::SpringUserSave::new(self)
+    }
+    /**Change a user's phone (seed 004)
+
+`POST /users/update` with `{id, phone?, openId?}`. A new `phone` is stored unverified (so it never finds the account at sign-in until proven); `""` removes it. `openId` is not kept: a non-empty one is 422, because identities are linked only by the `sign` grant of the app that verified them. Unknown ids and users of other tenants are 404. Answers `{status: 200, message: <user id>}`.
+
+Permission: the user's own access token, or `isms.user.put` for any user.
+
+Sends a `POST` request to `/users/update`
+
+```ignore
+let response = client.spring_user_update()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn spring_user_update(&self) -> builder::SpringUserUpdate<'_> {
+        builder::SpringUserUpdate::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -30061,6 +31842,71 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::spring_role_list`]
+
+[`Client::spring_role_list`]: super::Client::spring_role_list*/
+    #[derive(Debug, Clone)]
+    pub struct SpringRoleList<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> SpringRoleList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `POST` request to `/roles/list`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForArrayOfSpringRole>,
+            Error<types::SpringError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/roles/list", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_role_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::sign_token`]
 
 [`Client::sign_token`]: super::Client::sign_token*/
@@ -30132,6 +31978,863 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sign_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_detail_current`]
+
+[`Client::spring_user_detail_current`]: super::Client::spring_user_detail_current*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserDetailCurrent<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> SpringUserDetailCurrent<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `POST` request to `/userDetail/current`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForSpringUserDetail>,
+            Error<types::SpringError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/userDetail/current", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_detail_current",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_detail_get`]
+
+[`Client::spring_user_detail_get`]: super::Client::spring_user_detail_get*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserDetailGet<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringUserId, String>,
+    }
+    impl<'a> SpringUserDetailGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringUserId>,
+            <V as std::convert::TryInto<types::SpringUserId>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SpringUserId` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringUserId,
+            ) -> types::builder::SpringUserId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/userDetail/get`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForSpringUserDetail>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringUserId::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/userDetail/get", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_detail_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_detail_update`]
+
+[`Client::spring_user_detail_update`]: super::Client::spring_user_detail_update*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserDetailUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringUserDetail, String>,
+    }
+    impl<'a> SpringUserDetailUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringUserDetail>,
+            <V as std::convert::TryInto<
+                types::SpringUserDetail,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SpringUserDetail` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringUserDetail,
+            ) -> types::builder::SpringUserDetail,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/userDetail/update`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForBoolean>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringUserDetail::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/userDetail/update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_detail_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_find`]
+
+[`Client::spring_user_find`]: super::Client::spring_user_find*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserFind<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringUserFind, String>,
+    }
+    impl<'a> SpringUserFind<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringUserFind>,
+            <V as std::convert::TryInto<
+                types::SpringUserFind,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SpringUserFind` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringUserFind,
+            ) -> types::builder::SpringUserFind,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/find`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForSpringUser>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringUserFind::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/find", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_find",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_password_update`]
+
+[`Client::spring_password_update`]: super::Client::spring_password_update*/
+    #[derive(Debug, Clone)]
+    pub struct SpringPasswordUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringPasswordUpdate, String>,
+    }
+    impl<'a> SpringPasswordUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringPasswordUpdate>,
+            <V as std::convert::TryInto<
+                types::SpringPasswordUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SpringPasswordUpdate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringPasswordUpdate,
+            ) -> types::builder::SpringPasswordUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/pwd/update`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForBoolean>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringPasswordUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/pwd/update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_password_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_register`]
+
+[`Client::spring_user_register`]: super::Client::spring_user_register*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserRegister<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringRegister, String>,
+    }
+    impl<'a> SpringUserRegister<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringRegister>,
+            <V as std::convert::TryInto<
+                types::SpringRegister,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SpringRegister` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringRegister,
+            ) -> types::builder::SpringRegister,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/register`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForInt64>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringRegister::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/register", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_register",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_role_update`]
+
+[`Client::spring_user_role_update`]: super::Client::spring_user_role_update*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserRoleUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringRoleUpdate, String>,
+    }
+    impl<'a> SpringUserRoleUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringRoleUpdate>,
+            <V as std::convert::TryInto<
+                types::SpringRoleUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SpringRoleUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringRoleUpdate,
+            ) -> types::builder::SpringRoleUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/role/update`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForBoolean>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringRoleUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/role/update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_role_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_save`]
+
+[`Client::spring_user_save`]: super::Client::spring_user_save*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserSave<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringUserSave, String>,
+    }
+    impl<'a> SpringUserSave<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringUserSave>,
+            <V as std::convert::TryInto<
+                types::SpringUserSave,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SpringUserSave` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringUserSave,
+            ) -> types::builder::SpringUserSave,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/save`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForInt64>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringUserSave::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/save", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_save",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::spring_user_update`]
+
+[`Client::spring_user_update`]: super::Client::spring_user_update*/
+    #[derive(Debug, Clone)]
+    pub struct SpringUserUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SpringUserUpdate, String>,
+    }
+    impl<'a> SpringUserUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SpringUserUpdate>,
+            <V as std::convert::TryInto<
+                types::SpringUserUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SpringUserUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SpringUserUpdate,
+            ) -> types::builder::SpringUserUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/update`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SpringResultForInt64>,
+            Error<types::SpringError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SpringUserUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "spring_user_update",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -28,6 +28,7 @@ mod operations;
 mod propagation;
 mod replicas;
 mod rp;
+mod spring_users;
 mod tenancy;
 mod tokens;
 mod upgrade;

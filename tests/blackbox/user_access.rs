@@ -4,7 +4,7 @@
 
 use keyward_tests::end_user::{create_app, post, send, token_of};
 use keyward_tests::flow::{self, PASSWORD};
-use keyward_tests::tenant::At;
+use keyward_tests::tenant;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
 use serde_json::json;
@@ -130,15 +130,9 @@ async fn user_access_needs_permission_and_tenant(server: TestServer) {
     assert_eq!(status, 401);
     // Another tenant's user, and an unknown one, are 404.
     let admin = server.admin().await;
-    let tenant: keyward_sdk::types::TenantCreate =
-        serde_json::from_value(json!({ "name": "Acme", "hosts": [{ "hostName": "acme.test" }] })).unwrap();
-    admin.tenant_create().body(tenant).send().await.unwrap();
-    let acme = At::new(&server, &server.url.trim_start_matches("http://").replace("127.0.0.1", "acme.test"));
+    let acme = tenant::acme(&server).await;
     let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
-    let body = json!({ "userName": "bob", "password": PASSWORD });
-    let (status, created) = acme.send(acme.request(Method::POST, "/api/User").bearer_auth(&bearer).json(&body)).await;
-    assert_eq!(status, 201, "{created}");
-    let bob = created["data"].as_i64().unwrap();
+    let bob = acme.create_user(&bearer, "bob", PASSWORD).await;
     for id in [bob, 999_999] {
         let missing = admin.user_session_list().id(id).send().await.unwrap_err();
         assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));

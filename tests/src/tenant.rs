@@ -7,6 +7,15 @@ use jsonwebtoken::{DecodingKey, Validation};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+/// Creates the tenant `Acme`, reached as `acme.test`, with the bootstrap
+/// admin's SDK.
+pub async fn acme(server: &TestServer) -> At<'_> {
+    let tenant: keyward_sdk::types::TenantCreate =
+        serde_json::from_value(json!({ "name": "Acme", "hosts": [{ "hostName": "acme.test" }] })).unwrap();
+    server.admin().await.tenant_create().body(tenant).send().await.expect("tenant created");
+    At::new(server, &server.url.trim_start_matches("http://").replace("127.0.0.1", "acme.test"))
+}
+
 /// A tenant reached through `host`.
 pub struct At<'a> {
     pub server: &'a TestServer,
@@ -50,11 +59,12 @@ impl<'a> At<'a> {
         created["data"]["clientSecret"].as_str().unwrap_or_default().to_string()
     }
 
-    /// Creates a user with `password` in this tenant with the admin token `admin`.
-    pub async fn create_user(&self, admin: &str, name: &str, password: &str) {
+    /// Creates a user with `password` in this tenant with the admin token `admin`; its id.
+    pub async fn create_user(&self, admin: &str, name: &str, password: &str) -> i64 {
         let body = json!({ "userName": name, "password": password });
         let (status, created) = self.send(self.request(Method::POST, "/api/User").bearer_auth(admin).json(&body)).await;
         assert_eq!(status, 201, "{created}");
+        created["data"].as_i64().expect("the new user's id")
     }
 
     /// The tenant's JWKS.

@@ -12,6 +12,7 @@ pub mod identity_resources;
 pub mod list;
 pub mod oauth;
 pub mod roles;
+pub mod spring;
 pub mod tenants;
 pub mod user_access;
 pub mod users;
@@ -30,4 +31,21 @@ pub struct Caller {
     /// master realm).
     pub home_tenant: i64,
     pub scopes: Vec<String>,
+}
+
+/// Whose account a call on one user acts on, by the operation's rule: the
+/// bearer token's own user, or another user by an admin permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acting {
+    Own(i64),
+    Admin(i64),
+}
+
+impl Acting {
+    /// The user acted on.
+    pub fn user(self) -> i64 {
+        match self {
+            Acting::Own(id) | Acting::Admin(id) => id,
+        }
+    }
 }

@@ -96,7 +96,7 @@ fn not_found(id: i64) -> Error {
 }
 
 /// An empty optional text is the same as none.
-fn non_empty(value: Option<String>) -> Option<String> {
+pub fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
@@ -163,7 +163,36 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<User> {
 }
 
 pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Result<User> {
-    let hash = match body.password {
+    edit(app, caller, id, body.password, |current| {
+        Ok(User {
+            user_name: body.user_name.map(|n| n.trim().to_string()).unwrap_or(current.user_name),
+            email: body.email.map_or(current.email, |e| non_empty(Some(e))),
+            email_confirmed: body.email_confirmed.unwrap_or(current.email_confirmed),
+            phone_number: body.phone_number.map_or(current.phone_number, |p| non_empty(Some(p))),
+            phone_number_confirmed: body.phone_number_confirmed.unwrap_or(current.phone_number_confirmed),
+            nick_name: body.nick_name.unwrap_or(current.nick_name),
+            avatar: body.avatar.unwrap_or(current.avatar),
+            data: body.data.unwrap_or(current.data),
+            roles: body.roles.unwrap_or(current.roles),
+            claims: body.claims.unwrap_or(current.claims),
+            ..current
+        })
+    })
+    .await
+}
+
+/// Changes user `id` in one transaction, its row locked from read to write:
+/// `change` makes the new user from the stored one, and the result is
+/// checked as a whole. A new `password` (hashed before the transaction)
+/// ends every session and grant of the user, on every replica.
+pub async fn edit(
+    app: &App,
+    caller: &Caller,
+    id: i64,
+    password: Option<String>,
+    change: impl FnOnce(User) -> Result<User>,
+) -> Result<User> {
+    let hash = match password {
         Some(password) => {
             check_password(&password)?;
             Some(app.passwords.hash(password).await?)
@@ -174,19 +203,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
     lock(&mut tx, Table::Users, caller.tenant.id, id).await?;
     let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let before = identifiers(&current);
-    let user = User {
-        user_name: body.user_name.map(|n| n.trim().to_string()).unwrap_or(current.user_name),
-        email: body.email.map_or(current.email, |e| non_empty(Some(e))),
-        email_confirmed: body.email_confirmed.unwrap_or(current.email_confirmed),
-        phone_number: body.phone_number.map_or(current.phone_number, |p| non_empty(Some(p))),
-        phone_number_confirmed: body.phone_number_confirmed.unwrap_or(current.phone_number_confirmed),
-        nick_name: body.nick_name.unwrap_or(current.nick_name),
-        avatar: body.avatar.unwrap_or(current.avatar),
-        data: body.data.unwrap_or(current.data),
-        roles: body.roles.unwrap_or(current.roles),
-        claims: body.claims.unwrap_or(current.claims),
-        ..current
-    };
+    let user = change(current)?;
     check(&user)?;
     if identifiers(&user) != before {
         check_name_is_own_contact(&user)?;

@@ -1,8 +1,8 @@
 //! The wrappers every handler runs in.
 
 use crate::app::App;
-use crate::domain::Caller;
 use crate::domain::oauth::bearer;
+use crate::domain::{Acting, Caller};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use dropshot::{HttpError, HttpResponse, HttpResponseError, RequestContext};
@@ -77,24 +77,40 @@ pub fn bearer_token(rqctx: &Ctx) -> Result<&str, Error> {
     }
 }
 
-/// Authenticates the caller and checks the permission the operation requires.
-async fn authorize(rqctx: &Ctx) -> Result<Caller, Error> {
+/// Authenticates the bearer token and checks the operation's rule, for
+/// acting on the user `target` (`None`: the token's own user, where the rule
+/// is about users). Every bearer rule of [`Access`] is enforced here: a
+/// permission the token's scopes grant, the token's own user, or either.
+pub async fn authorize(rqctx: &Ctx, target: Option<i64>) -> Result<(Caller, Option<Acting>), Error> {
     let app = rqctx.context();
     let tenant = tenant(rqctx).await?;
-    let caller = bearer::caller(app, &tenant, bearer_token(rqctx)?).await?;
-    let Some(Access::Permission(required)) = access(&rqctx.endpoint.operation_id) else {
-        return Err(Error::Internal(anyhow::anyhow!(
-            "operation {} has no permission rule",
-            rqctx.endpoint.operation_id
-        )));
+    let (caller, user) = bearer::caller_and_user(app, &tenant, bearer_token(rqctx)?).await?;
+    let holds = |required: &str| caller.scopes.iter().any(|held| grants(held, required));
+    let requires = |required: &str| Error::Forbidden(format!("this operation requires the `{required}` permission"));
+    let acting = match (access(&rqctx.endpoint.operation_id), target.or(user)) {
+        (Some(Access::Permission(required)), _) if holds(required) => None,
+        (Some(Access::Permission(required)), _) => return Err(requires(required)),
+        (Some(Access::User), _) => Some(Acting::Own(
+            user.ok_or_else(|| Error::Forbidden("this operation needs an access token issued to a user".into()))?,
+        )),
+        (Some(Access::UserOrPermission(_)), Some(id)) if user == Some(id) => Some(Acting::Own(id)),
+        (Some(Access::UserOrPermission(required)), Some(id)) if holds(required) => Some(Acting::Admin(id)),
+        (Some(Access::UserOrPermission(required)), _) => {
+            return Err(Error::Forbidden(format!(
+                "acting on another user's account requires the `{required}` permission"
+            )));
+        }
+        _ => {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "operation {} has no bearer rule",
+                rqctx.endpoint.operation_id
+            )));
+        }
     };
-    if !caller.scopes.iter().any(|held| grants(held, required)) {
-        return Err(Error::Forbidden(format!("this operation requires the `{required}` permission")));
-    }
     if tenant.status == 2 {
         return Err(Error::Forbidden("this tenant is disabled".into()));
     }
-    Ok(caller)
+    Ok((caller, acting))
 }
 
 /// An admin operation: authenticated, authorized, observed.
@@ -103,7 +119,7 @@ pub async fn admin<T: HttpResponse>(
     work: impl AsyncFnOnce(&App, Caller) -> Result<T, Error>,
 ) -> Result<T, AdminError> {
     observed(rqctx, async {
-        let caller = authorize(rqctx).await.map_err(|e| admin_error(rqctx, e))?;
+        let (caller, _) = authorize(rqctx, None).await.map_err(|e| admin_error(rqctx, e))?;
         work(rqctx.context(), caller).await.map_err(|e| admin_error(rqctx, e))
     })
     .await

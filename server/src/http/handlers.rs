@@ -3,11 +3,14 @@
 use super::app_users::{app_credentials, as_user, call, raw};
 use super::calls::{Ctx, admin, ip, public, tenant};
 use super::oauth;
+use super::spring::{as_admin, as_client, on_user};
 use crate::app::App;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, consents, given, points, qr, required, settings};
-use crate::domain::{api_resources, api_scopes, clients, identity_resources, roles, tenants, user_access, users};
+use crate::domain::{
+    api_resources, api_scopes, clients, identity_resources, roles, spring, tenants, user_access, users,
+};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
@@ -38,6 +41,10 @@ use keyward_api::oauth::{
 use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
+use keyward_api::spring::{
+    SpringError, SpringPasswordUpdate, SpringRegister, SpringReply, SpringRole, SpringRoleUpdate, SpringUser,
+    SpringUserDetail, SpringUserFind, SpringUserId, SpringUserSave, SpringUserUpdate,
+};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use keyward_api::user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
 use std::sync::Arc;
@@ -904,6 +911,81 @@ impl KeywardApi for KeywardImpl {
 
     async fn sign_token(rqctx: Ctx, body: TypedBody<SignTokenRequest>) -> Result<TokenReply, OAuthError> {
         oauth::sign_token(&rqctx, body.into_inner()).await
+    }
+
+    async fn spring_user_register(
+        rqctx: Ctx,
+        body: TypedBody<SpringRegister>,
+    ) -> Result<SpringReply<i64>, SpringError> {
+        as_client(&rqctx, async |app, tenant, client, ip| {
+            spring::register(app, tenant, &client, body.into_inner(), ip).await
+        })
+        .await
+    }
+
+    async fn spring_user_save(rqctx: Ctx, body: TypedBody<SpringUserSave>) -> Result<SpringReply<i64>, SpringError> {
+        as_admin(&rqctx, async |app, caller| spring::save(app, &caller, body.into_inner()).await).await
+    }
+
+    async fn spring_user_update(
+        rqctx: Ctx,
+        body: TypedBody<SpringUserUpdate>,
+    ) -> Result<SpringReply<i64>, SpringError> {
+        let body = body.into_inner();
+        on_user(&rqctx, Some(body.id), async |app, caller, acting| spring::update(app, &caller, acting, body).await)
+            .await
+    }
+
+    async fn spring_password_update(
+        rqctx: Ctx,
+        body: TypedBody<SpringPasswordUpdate>,
+    ) -> Result<SpringReply<bool>, SpringError> {
+        let (body, ip) = (body.into_inner(), ip(&rqctx));
+        on_user(&rqctx, Some(body.user_id), async |app, caller, acting| {
+            spring::change_password(app, &caller, acting, body, ip).await
+        })
+        .await
+    }
+
+    async fn spring_user_role_update(
+        rqctx: Ctx,
+        body: TypedBody<SpringRoleUpdate>,
+    ) -> Result<SpringReply<bool>, SpringError> {
+        as_admin(&rqctx, async |app, caller| spring::replace_roles(app, &caller, body.into_inner()).await).await
+    }
+
+    async fn spring_user_find(
+        rqctx: Ctx,
+        body: TypedBody<SpringUserFind>,
+    ) -> Result<SpringReply<SpringUser>, SpringError> {
+        as_admin(&rqctx, async |app, caller| spring::find(app, &caller, body.into_inner()).await).await
+    }
+
+    async fn spring_user_detail_update(
+        rqctx: Ctx,
+        body: TypedBody<SpringUserDetail>,
+    ) -> Result<SpringReply<bool>, SpringError> {
+        let body = body.into_inner();
+        on_user(&rqctx, Some(body.id), async |app, caller, acting| {
+            spring::update_detail(app, &caller, acting, body).await
+        })
+        .await
+    }
+
+    async fn spring_user_detail_current(rqctx: Ctx) -> Result<SpringReply<SpringUserDetail>, SpringError> {
+        on_user(&rqctx, None, async |app, caller, acting| spring::detail(app, &caller, acting).await).await
+    }
+
+    async fn spring_user_detail_get(
+        rqctx: Ctx,
+        body: TypedBody<SpringUserId>,
+    ) -> Result<SpringReply<SpringUserDetail>, SpringError> {
+        let id = body.into_inner().id;
+        on_user(&rqctx, Some(id), async |app, caller, acting| spring::detail(app, &caller, acting).await).await
+    }
+
+    async fn spring_role_list(rqctx: Ctx) -> Result<SpringReply<Vec<SpringRole>>, SpringError> {
+        as_admin(&rqctx, async |app, caller| spring::roles(app, &caller).await).await
     }
 }
 

@@ -10,5 +10,6 @@ mod client_ip;
 mod handlers;
 mod oauth;
 mod pages;
+mod spring;
 
 pub use handlers::KeywardImpl;

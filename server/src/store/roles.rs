@@ -89,3 +89,13 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64,
     let (total, rows) = super::page(conn, COLUMNS, "roles", filter, page).await?;
     Ok((total, rows.iter().map(from_row).collect::<Result<_>>()?))
 }
+
+/// The id of `tenant`'s role named `name` (ignoring case).
+pub async fn id_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<i64>> {
+    let row = sqlx::query("SELECT id FROM roles WHERE tenant_id = $1 AND normalized_name = $2")
+        .bind(tenant)
+        .bind(name.to_lowercase())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}

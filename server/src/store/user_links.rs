@@ -60,3 +60,14 @@ pub async fn first_of(conn: &mut Conn, user: i64) -> Result<Option<(String, Stri
         .await?;
     Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
 }
+
+/// The unionID of the user's first identity on `platform`.
+pub async fn first_on(conn: &mut Conn, user: i64, platform: &str) -> Result<Option<String>> {
+    let row =
+        sqlx::query("SELECT union_id FROM user_links WHERE user_id = $1 AND platform = $2 ORDER BY created_at LIMIT 1")
+            .bind(user)
+            .bind(platform.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}

@@ -222,3 +222,14 @@ pub async fn by_contact(conn: &mut Conn, tenant: i64, contact: Contact, value: &
     let row = sqlx::query(sql).bind(tenant).bind(value.to_string()).fetch_optional(&mut *conn).await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
+
+/// The id of `tenant`'s live user named `name` (ignoring case), by user name only.
+pub async fn id_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Option<i64>> {
+    let row =
+        sqlx::query("SELECT id FROM users WHERE tenant_id = $1 AND normalized_username = $2 AND deleted_at IS NULL")
+            .bind(tenant)
+            .bind(name.to_lowercase())
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}

@@ -14,8 +14,8 @@ mod wechat;
 
 use crate::app::App;
 use crate::domain::oauth::bearer;
-use crate::domain::oauth::client_auth::{self, Presented};
-use crate::error::{Error, Refusal, Result};
+use crate::domain::oauth::client_auth;
+use crate::error::{Error, Result};
 use crate::store::tenants::TenantRef;
 use keyward_api::client::Client;
 use settings::AppConfig;
@@ -73,15 +73,7 @@ pub async fn app_or_user(
 ) -> Result<AppCaller> {
     let caller = match credentials {
         AppCredentials::Basic(basic) => {
-            let presented = Presented { basic: Some(basic), ..Presented::default() };
-            let client =
-                client_auth::authenticate(app, tenant, presented, ip).await.map_err(|refusal| match refusal {
-                    Refusal::OAuth(e) if e.status == 401 => Error::Unauthorized("client authentication failed".into()),
-                    Refusal::OAuth(e) if e.status == 429 => {
-                        Error::TooMany { message: e.error_description.unwrap_or_default(), retry_after: e.retry_after }
-                    }
-                    other => other.into(),
-                })?;
+            let client = client_auth::authenticate_basic(app, tenant, basic, ip).await?;
             if client.id != target.client.id {
                 return Err(Error::Forbidden("these are another app's client credentials".into()));
             }
@@ -122,8 +114,13 @@ pub fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
 
 /// A new password, at least the app's minimum length.
 pub fn check_password(target: &AppRef, password: &str) -> Result<()> {
+    check_password_named(target, "pwd", password)
+}
+
+/// As [`check_password`], naming the field `field` when it fails.
+pub fn check_password_named(target: &AppRef, field: &str, password: &str) -> Result<()> {
     let min = target.config.settings.password_min_length.clamp(6, 128) as usize;
-    crate::domain::validate::length("pwd", password, min, 128)
+    crate::domain::validate::length(field, password, min, 128)
 }
 
 /// Free-form scopes (OAuthApp's "自定义授权范围"): well-formed, at most 20,

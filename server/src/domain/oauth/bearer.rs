@@ -76,6 +76,13 @@ fn home_tenant(claims: &AccessClaims) -> Result<i64> {
 /// administer every tenant. It must be meant for Keyward's own API (its
 /// audience includes the issuer).
 pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller> {
+    Ok(caller_and_user(app, tenant, token).await?.0)
+}
+
+/// As [`caller`], with the user the token was issued to when it is a user
+/// of `tenant` itself (a client's own token, or one of the default tenant
+/// presented elsewhere, names none).
+pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Result<(Caller, Option<i64>)> {
     let (claims, issuer) = match access_claims(app, tenant, token).await {
         Ok(claims) => (claims, tenant.issuer.clone()),
         Err(refused) if tenant.id != app.default_tenant => {
@@ -87,11 +94,14 @@ pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller
     if !claims.aud.contains(&issuer) {
         return Err(Error::Unauthorized("invalid access token: it is not meant for Keyward's admin API".into()));
     }
-    Ok(Caller {
+    let home = home_tenant(&claims)?;
+    let user = claims.sub.parse().ok().filter(|_| claims.sub != claims.client_id && home == tenant.id);
+    let caller = Caller {
         tenant: tenant.clone(),
-        home_tenant: home_tenant(&claims)?,
+        home_tenant: home,
         scopes: claims.scope.split_whitespace().map(str::to_string).collect(),
-    })
+    };
+    Ok((caller, user))
 }
 
 /// OpenID Connect Core §5.3: the claims of the token's user, by scope.

@@ -5,7 +5,7 @@
 use super::login::{self, LoginFailure};
 use crate::app::App;
 use crate::crypto::secret;
-use crate::error::Refusal;
+use crate::error::{Error, Refusal};
 use crate::store::{now_ms, tenants::TenantRef};
 use keyward_api::client::Client;
 use keyward_api::error::{OAuthError, OAuthErrorCode};
@@ -81,6 +81,25 @@ pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, i
             Err(OAuthError::invalid_client("client authentication failed").into())
         }
     }
+}
+
+/// HTTP basic client authentication outside the OAuth endpoints (the
+/// end-user API, seed 004's user endpoints): a failure is the domain's 401,
+/// or its 429 while the client or the address is locked.
+pub async fn authenticate_basic(
+    app: &App,
+    tenant: &TenantRef,
+    basic: (String, String),
+    ip: IpAddr,
+) -> crate::error::Result<Client> {
+    let presented = Presented { basic: Some(basic), ..Presented::default() };
+    authenticate(app, tenant, presented, ip).await.map_err(|refusal| match refusal {
+        Refusal::OAuth(e) if e.status == 401 => Error::Unauthorized("client authentication failed".into()),
+        Refusal::OAuth(e) if e.status == 429 => {
+            Error::TooMany { message: e.error_description.unwrap_or_default(), retry_after: e.retry_after }
+        }
+        other => other.into(),
+    })
 }
 
 fn throttled(locked: LoginFailure) -> Refusal {
