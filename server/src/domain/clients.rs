@@ -168,6 +168,7 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
         refresh_token_rotation_grace_period: body.refresh_token_rotation_grace_period.unwrap_or(0),
         claims: body.claims,
         properties: body.properties,
+        require_profile: body.require_profile.unwrap_or(false),
         created: Default::default(),
         updated: Default::default(),
     };
@@ -181,6 +182,14 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
     }
     tx.commit().await?;
     Ok(ClientCreated { id, client_id: client.client_id, client_secret: secret })
+}
+
+/// The numeric id of the caller's tenant's client `client_id` (seed 000
+/// addresses clients by `clientId`).
+pub async fn id_of(app: &App, caller: &Caller, client_id: &str) -> Result<i64> {
+    clients::id_of(&mut *app.store.conn().await?, caller.tenant.id, client_id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("client {client_id:?} does not exist")))
 }
 
 pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Client> {
@@ -220,6 +229,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
             .unwrap_or(current.refresh_token_rotation_grace_period),
         claims: body.claims.unwrap_or(current.claims),
         properties: body.properties.unwrap_or(current.properties),
+        require_profile: body.require_profile.unwrap_or(current.require_profile),
         ..current
     };
     check(&client)?;
