@@ -185,11 +185,12 @@ pub async fn by_client_id(
 /// the rows naming it (a profile's clients) are written.
 pub async fn id_of(conn: &mut Conn, tenant: i64, client_id: &str) -> Result<Option<i64>> {
     let lock = super::locks::on_postgres(conn, " FOR SHARE");
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT id FROM clients WHERE tenant_id = $1 AND client_id = $2{lock}")))
-        .bind(tenant)
-        .bind(client_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT id FROM clients WHERE tenant_id = $1 AND client_id = $2{lock}")))
+            .bind(tenant)
+            .bind(client_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 

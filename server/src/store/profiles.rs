@@ -74,7 +74,13 @@ pub async fn save(conn: &mut Conn, profile: &AccessProfile) -> Result<()> {
 
 /// Replaces the rows linking one side (`column` = `id`) to `others`
 /// (`other_column`) in `table`.
-async fn replace(conn: &mut Conn, table: &str, (column, id): (&str, i64), other_column: &str, others: &[i64]) -> Result<()> {
+async fn replace(
+    conn: &mut Conn,
+    table: &str,
+    (column, id): (&str, i64),
+    other_column: &str,
+    others: &[i64],
+) -> Result<()> {
     sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = $1"))).bind(id).execute(&mut *conn).await?;
     let insert = format!("INSERT INTO {table} ({column}, {other_column}) VALUES ($1, $2) ON CONFLICT DO NOTHING");
     for other in others {

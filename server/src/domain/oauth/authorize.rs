@@ -4,8 +4,8 @@
 
 use super::{audience, scopes, token};
 use crate::app::App;
-use crate::domain::profiles;
 use crate::crypto::secret;
+use crate::domain::profiles;
 use crate::error::Result;
 use crate::store::grants::{self, Code};
 use crate::store::sessions::Session;
