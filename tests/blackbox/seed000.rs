@@ -5,7 +5,7 @@
 //! end-user API.
 
 use keyward_sdk::types::CreateLiteral;
-use keyward_tests::end_user::{assert_refused, create_app, post, send, token_of};
+use keyward_tests::end_user::{APP_REDIRECT, assert_refused, create_app, post, send, token_of};
 use keyward_tests::flow::{self, PASSWORD};
 use keyward_tests::tenant::At;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
@@ -347,6 +347,11 @@ async fn seed_profiles(server: TestServer) {
     assert_eq!(gone.status().map(|s| s.as_u16()), Some(404));
 }
 
+/// The status and JSON body of a request.
+async fn response_of(request: reqwest::RequestBuilder) -> (u16, Value) {
+    crate::json(request.send().await.unwrap()).await
+}
+
 /// A code-flow sign-in of `user` at client `web`: where the browser is sent.
 async fn code_flow_location(server: &TestServer, user: &str) -> String {
     let agent = flow::Agent::new(server);
@@ -366,7 +371,7 @@ async fn profiles_are_enforced(server: TestServer) {
         "allowedGrantTypes": [{ "grantType": "password" }, { "grantType": "refresh_token" }] });
     let pw_secret = flow::create_app(&server, password_client).await.unwrap();
     let pw = ("pw", pw_secret.as_str());
-    let (shop, _) = create_app(&server, "shop", json!({})).await;
+    let (shop, shop_secret) = create_app(&server, "shop", json!({})).await;
     let (status, _) = send(&server, Method::PUT, "/client/shop", admin, Some(json!({ "requireProfile": true }))).await;
     assert_eq!(status, 200);
     let ann = flow::create_user(&server, "ann").await;
@@ -405,6 +410,22 @@ async fn profiles_are_enforced(server: TestServer) {
     let sign_up = post(&server, shop, "SignUp", json!({ "userName": "carl", "pwd": PASSWORD })).await;
     assert_refused(&sign_up, 403, "access profile");
     assert_eq!(count(&server, "SELECT COUNT(*) FROM users WHERE username = 'carl'").await, 0);
+    // GrantCode (app-scheme sign-in) makes no code for bob.
+    let body = json!({ "grant_type": "account", "scopes": "openid", "redirect_uri": APP_REDIRECT,
+        "userName": "bob", "password": PASSWORD, "expireInDays": 1 });
+    let grant_path = format!("/api/OAuth/{shop}/GrantCode?scheme=app");
+    assert_refused(&send(&server, Method::POST, &grant_path, None, Some(body)).await, 403, "access profile");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM app_codes").await, 0);
+    // Seed 004's /mobile/token would make a new account, which holds no profile.
+    let phone = "13312341234";
+    let sms = server.http().post(format!("{}/mobile/code/get", server.url)).basic_auth("shop", Some(&shop_secret));
+    assert_eq!(sms.form(&[("mobile", phone)]).send().await.unwrap().status(), 200);
+    let code = server.sinks.code_for(phone).await;
+    let mobile = server.http().post(format!("{}/mobile/token", server.url)).basic_auth("shop", Some(&shop_secret));
+    let (status, refused) = response_of(mobile.form(&[("mobile", phone), ("code", &code)])).await;
+    assert_eq!((status, refused["error"].as_str()), (400, Some("invalid_grant")), "{refused}");
+    assert!(refused["error_description"].as_str().unwrap().contains("access profile"), "{refused}");
+    assert_eq!(count(&server, &format!("SELECT COUNT(*) FROM users WHERE phone = '{phone}'")).await, 0);
     assert_eq!(count(&server, grants).await, grants_before, "a refusal grants nothing");
 
     // Ann loses the profile: her next refresh fails, at both clients.
