@@ -110,6 +110,8 @@ async fn seed_clients(server: TestServer) {
         let answer = send(&server, method, "/client/nope", admin, body).await;
         assert_admin_error(&answer, 404, "client \"nope\" does not exist");
     }
+    let odd = send(&server, Method::GET, "/client/a%00b", admin, None).await;
+    assert_admin_error(&odd, 404, "does not exist");
     // Permissions: reading needs isms.client.get/detail, writing its own.
     let reader = limited_token(&server, &["isms.client.get", "isms.client.detail"]).await;
     let reader = Some(reader.as_str());
@@ -283,6 +285,8 @@ async fn seed_profiles(server: TestServer) {
         (json!({ "name": "" }), 422, "name"),
         (json!({ "name": "Ops", "clients": ["nope"] }), 422, "nope"),
         (json!({ "name": "Ops", "users": [999_999] }), 422, "999999"),
+        (json!({ "name": "Ops\u{0}" }), 422, "control characters"),
+        (json!({ "name": "Ops", "clients": ["we\u{0}b"] }), 422, "not a clientId"),
         (json!({ "name": "STAFF" }), 409, "STAFF"),
     ] {
         let answer = send(&server, Method::POST, "/profile/create", admin, Some(body)).await;

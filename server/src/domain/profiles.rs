@@ -7,11 +7,11 @@
 //! replica; the client's own flag is cached with the client and forgotten
 //! when the client changes.
 
-use super::{Caller, list, validate};
+use super::{Caller, clients, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
-use crate::store::{Arg, Conn, Filter, clients, contains_pattern, profiles};
+use crate::store::{Arg, Conn, Filter, contains_pattern, profiles};
 use keyward_api::access_profile::{AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate};
 use keyward_api::client::Client;
 use keyward_api::envelope::Paged;
@@ -38,7 +38,13 @@ const SORTABLE: &[(&str, &str)] =
 
 fn check(profile: &AccessProfile) -> Result<()> {
     validate::length("name", &profile.name, 1, 200)?;
+    if profile.name.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!("`name` must not contain control characters: {:?}", profile.name)));
+    }
     validate::length("description", &profile.description, 0, 1000)?;
+    if profile.description.contains('\0') {
+        return Err(Error::Invalid("`description` must not contain NUL characters".into()));
+    }
     validate::distinct("clients", profile.clients.iter().map(String::as_str))
 }
 
@@ -55,7 +61,7 @@ async fn link(conn: &mut Conn, tenant: i64, id: i64, clients: Option<&[String]>,
     if let Some(names) = clients {
         let mut rows = Vec::with_capacity(names.len());
         for name in names {
-            let row = clients::id_of(conn, tenant, name).await?.ok_or_else(|| {
+            let row = clients::row_of(conn, tenant, name).await?.ok_or_else(|| {
                 Error::Invalid(format!("`clients` names {name:?}, which is not a clientId of this tenant"))
             })?;
             rows.push(row);
