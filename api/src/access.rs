@@ -132,6 +132,19 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("spring_user_detail_current", Access::User),
     ("spring_user_detail_get", Access::UserOrPermission("isms.user.detail")),
     ("spring_role_list", Access::Permission("isms.role.get")),
+    ("seed000_client_create", Access::Permission("isms.client.post")),
+    ("seed000_client_list", Access::Permission("isms.client.get")),
+    ("seed000_client_view", Access::Permission("isms.client.detail")),
+    ("seed000_client_update", Access::Permission("isms.client.put")),
+    ("seed000_client_delete", Access::Permission("isms.client.delete")),
+    ("seed000_user_create", Access::Permission("isms.user.post")),
+    ("seed000_user_list", Access::Permission("isms.user.get")),
+    ("seed000_user_view", Access::Permission("isms.user.detail")),
+    ("seed000_user_delete", Access::Permission("isms.user.delete")),
+    ("access_profile_create", Access::Permission("isms.profile.post")),
+    ("access_profile_list", Access::Permission("isms.profile.get")),
+    ("access_profile_update", Access::Permission("isms.profile.put")),
+    ("access_profile_delete", Access::Permission("isms.profile.delete")),
 ];
 
 /// Operations served but left out of the document: the hosted pages' form

@@ -109,6 +109,10 @@ pub struct Client {
     pub refresh_token_rotation_grace_period: i64,
     pub claims: Vec<ClientClaim>,
     pub properties: Vec<Property>,
+    /// Whether the client issues tokens only to users holding an access
+    /// profile (`/profile`) that contains it; others are refused
+    /// (`invalid_grant`, `access_denied`, or 403 at the end-user API).
+    pub require_profile: bool,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
 }
@@ -163,6 +167,8 @@ pub struct ClientCreate {
     pub claims: Vec<ClientClaim>,
     #[serde(default)]
     pub properties: Vec<Property>,
+    /// Default false: see `Client`.
+    pub require_profile: Option<bool>,
 }
 
 /// Changes to a client: each field present replaces the stored value.
@@ -193,6 +199,8 @@ pub struct ClientUpdate {
     pub refresh_token_rotation_grace_period: Option<i64>,
     pub claims: Option<Vec<ClientClaim>>,
     pub properties: Option<Vec<Property>>,
+    /// See `Client`.
+    pub require_profile: Option<bool>,
 }
 
 /// What creating a client returns: its ids and, for a confidential client,

@@ -3,6 +3,7 @@
 //! server implements it.
 
 pub mod access;
+pub mod access_profile;
 pub mod api_resource;
 pub mod api_scope;
 pub mod app_settings;
@@ -20,6 +21,9 @@ pub mod spring;
 pub mod tenant;
 pub mod user;
 
+use access_profile::{
+    AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate, ClientIdPath, CreatePath,
+};
 use api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
     ApiResourceListQuery, ApiResourceUpdate,
@@ -83,6 +87,7 @@ pub struct IdPath {
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
             "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
             "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
+            "seed-000" = { description = "Seed 000 (\"oauth2-server\") at its own paths: `/client`, `/user` and `/profile`. The same clients and users as the admin API, with its bodies, envelopes, permissions and tenant rules; access profiles (`/profile`) are named sets of clients that users hold, and a client with `requireProfile` issues tokens only to their holders. `/client/{id}` takes the `clientId`; `/user/{id}` and `/profile/{id}` take Keyward's numeric ids. `POST …/create` is served as `POST …/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal beside a variable segment); the URL is the seed's." },
             "spring-users" = { description = "Seed 004's (Spring Security OAuth) user and role endpoints: `/users/…`, `/userDetail/…`, `/roles/list`, all POST with JSON bodies, over Keyward's users and roles. Success is `{status: 200, message}`; failure `{status, error}` with `status` equal to the HTTP status, a 401 with `WWW-Authenticate`, a 429 or 503 with `Retry-After`. A field the seed does not name is refused (400)." },
         },
         policy = EndpointTagPolicy::ExactlyOne,
@@ -1372,6 +1377,191 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<SignTokenRequest>,
     ) -> Result<TokenReply, OAuthError>;
+
+    /// Create a client (seed 000)
+    ///
+    /// Seed 000's `POST /client/create`, served as `POST /client/{id}` whose
+    /// `{id}` accepts only `create` (dropshot cannot route a literal segment
+    /// beside `/client/{id}`); the URL is the seed's. The body is the admin
+    /// API's client (`POST /api/Client`), `requireProfile` included; answers
+    /// 200 (the seed's status) with the new client's ids and, for a
+    /// confidential client, its generated secret, shown this once.
+    ///
+    /// Permission: `isms.client.post`.
+    #[endpoint { method = POST, path = "/client/{id}", tags = ["seed-000"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn seed000_client_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<CreatePath>,
+        body: TypedBody<ClientCreate>,
+    ) -> Result<HttpResponseOk<ApiResult<ClientCreated>>, AdminError>;
+
+    /// List clients (seed 000)
+    ///
+    /// Seed 000's `GET /client`: the clients of the caller's tenant, with the
+    /// admin API's filters, sorting and paging (`GET /api/Client`).
+    ///
+    /// Permission: `isms.client.get`.
+    #[endpoint { method = GET, path = "/client", tags = ["seed-000"] }]
+    async fn seed000_client_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<ClientListQuery>,
+    ) -> Result<HttpResponseOk<Paged<Client>>, AdminError>;
+
+    /// View a client (seed 000)
+    ///
+    /// Seed 000's `GET /client/{id}`, where `{id}` is the client's
+    /// `clientId`. Answers 404 for a client that does not exist in the
+    /// caller's tenant.
+    ///
+    /// Permission: `isms.client.detail`.
+    #[endpoint { method = GET, path = "/client/{id}", tags = ["seed-000"] }]
+    async fn seed000_client_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ClientIdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError>;
+
+    /// Update a client (seed 000)
+    ///
+    /// Seed 000's `PUT /client/{id}`, where `{id}` is the client's
+    /// `clientId`. Each field present in the body (the admin API's client
+    /// update) replaces the stored value. Answers with the client as now
+    /// stored.
+    ///
+    /// Permission: `isms.client.put`.
+    #[endpoint { method = PUT, path = "/client/{id}", tags = ["seed-000"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn seed000_client_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ClientIdPath>,
+        body: TypedBody<ClientUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError>;
+
+    /// Delete a client (seed 000)
+    ///
+    /// Seed 000's `DELETE /client/{id}`, where `{id}` is the client's
+    /// `clientId`. Answers with that `clientId`; the client's secrets and its
+    /// places in access profiles go with it.
+    ///
+    /// Permission: `isms.client.delete`.
+    #[endpoint { method = DELETE, path = "/client/{id}", tags = ["seed-000"] }]
+    async fn seed000_client_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ClientIdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<String>>, AdminError>;
+
+    /// Create a user (seed 000)
+    ///
+    /// Seed 000's `POST /user/create`, served as `POST /user/{id}` whose
+    /// `{id}` accepts only `create`; the URL is the seed's. The body is the
+    /// admin API's user (`POST /api/User`); its `profiles` lists the access
+    /// profiles the user holds (each must exist in the tenant, else 422).
+    /// Answers 200 (the seed's status) with the new user's id.
+    ///
+    /// Permission: `isms.user.post`.
+    #[endpoint { method = POST, path = "/user/{id}", tags = ["seed-000"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn seed000_user_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<CreatePath>,
+        body: TypedBody<UserCreate>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List users (seed 000)
+    ///
+    /// Seed 000's `GET /user`: the users of the caller's tenant, with the
+    /// admin API's filters, sorting and paging (`GET /api/User`).
+    ///
+    /// Permission: `isms.user.get`.
+    #[endpoint { method = GET, path = "/user", tags = ["seed-000"] }]
+    async fn seed000_user_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<UserListQuery>,
+    ) -> Result<HttpResponseOk<Paged<User>>, AdminError>;
+
+    /// View a user (seed 000)
+    ///
+    /// Seed 000's `GET /user/{id}`. `{id}` is Keyward's numeric user id (the
+    /// seed's examples are 24-hex strings, which Keyward does not issue: they
+    /// answer 400). Answers 404 for a user that does not exist in the
+    /// caller's tenant.
+    ///
+    /// Permission: `isms.user.detail`.
+    #[endpoint { method = GET, path = "/user/{id}", tags = ["seed-000"] }]
+    async fn seed000_user_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<User>>, AdminError>;
+
+    /// Delete a user (seed 000)
+    ///
+    /// Seed 000's `DELETE /user/{id}` (Keyward's numeric user id). Answers
+    /// with the deleted id; the user's sessions, grants and profiles end with
+    /// it, as with `DELETE /api/User/{id}`.
+    ///
+    /// Permission: `isms.user.delete`.
+    #[endpoint { method = DELETE, path = "/user/{id}", tags = ["seed-000"] }]
+    async fn seed000_user_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// Create an access profile
+    ///
+    /// Seed 000's `POST /profile/create`, served as `POST /profile/{id}`
+    /// whose `{id}` accepts only `create`; the URL is the seed's. A profile is
+    /// a named set of clients (`clients`, by `clientId`) held by users
+    /// (`users`, by id); each must exist in the tenant (422 names the one that
+    /// does not). A name already taken answers 409. Answers 200 (the seed's
+    /// status) with the new profile's id.
+    ///
+    /// Permission: `isms.profile.post`.
+    #[endpoint { method = POST, path = "/profile/{id}", tags = ["seed-000"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn access_profile_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<CreatePath>,
+        body: TypedBody<AccessProfileCreate>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List access profiles
+    ///
+    /// Seed 000's `GET /profile`: the access profiles of the caller's tenant,
+    /// each with its clients and users, filtered, sorted and paged like the
+    /// admin lists.
+    ///
+    /// Permission: `isms.profile.get`.
+    #[endpoint { method = GET, path = "/profile", tags = ["seed-000"] }]
+    async fn access_profile_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<AccessProfileListQuery>,
+    ) -> Result<HttpResponseOk<Paged<AccessProfile>>, AdminError>;
+
+    /// Assign clients (and users) to an access profile
+    ///
+    /// Seed 000's `PUT /profile/{id}` ("updateClientToProfileById"). Each
+    /// field present replaces the stored value: `clients` (by `clientId`)
+    /// the whole set of clients the profile contains, `users` (by id) the
+    /// whole set of users holding it. Unknown clients or users answer 422 and
+    /// change nothing. Answers with the profile as now stored; the next token
+    /// request of an affected user (a refresh too) is judged by it.
+    ///
+    /// Permission: `isms.profile.put`.
+    #[endpoint { method = PUT, path = "/profile/{id}", tags = ["seed-000"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn access_profile_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<AccessProfileUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<AccessProfile>>, AdminError>;
+
+    /// Delete an access profile
+    ///
+    /// Seed 000's `DELETE /profile/{id}`. Answers with the deleted id; its
+    /// holders lose it, and clients that require a profile stop issuing
+    /// tokens to users who held no other profile containing them.
+    ///
+    /// Permission: `isms.profile.delete`.
+    #[endpoint { method = DELETE, path = "/profile/{id}", tags = ["seed-000"] }]
+    async fn access_profile_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
     /// Register a user (seed 004)
     ///

@@ -34,6 +34,8 @@ pub struct User {
     pub data: String,
     pub roles: Vec<UserRole>,
     pub claims: Vec<UserClaim>,
+    /// Ids of the access profiles (`/profile`) the user holds.
+    pub profiles: Vec<i64>,
     pub is_deleted: bool,
     pub create_date: DateTime<Utc>,
     pub last_update_time: DateTime<Utc>,
@@ -59,6 +61,9 @@ pub struct UserCreate {
     pub roles: Vec<UserRole>,
     #[serde(default)]
     pub claims: Vec<UserClaim>,
+    /// Ids of access profiles of the tenant the user holds.
+    #[serde(default)]
+    pub profiles: Vec<i64>,
 }
 
 /// Changes to a user: each field present replaces the stored value.
@@ -77,6 +82,8 @@ pub struct UserUpdate {
     pub data: Option<String>,
     pub roles: Option<Vec<UserRole>>,
     pub claims: Option<Vec<UserClaim>>,
+    /// Replaces the access profiles the user holds.
+    pub profiles: Option<Vec<i64>>,
 }
 
 /// A live browser session of a user at the hosted sign-in page. Its id is

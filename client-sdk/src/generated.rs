@@ -7,6 +7,65 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///An access profile as stored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AccessProfile {
+        ///The `clientId`s of the clients it contains.
+        pub clients: ::std::vec::Vec<::std::string::String>,
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub description: ::std::string::String,
+        pub id: i64,
+        ///Unique in the tenant, ignoring case.
+        pub name: ::std::string::String,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The ids of the users holding it.
+        pub users: ::std::vec::Vec<i64>,
+    }
+    impl AccessProfile {
+        pub fn builder() -> builder::AccessProfile {
+            Default::default()
+        }
+    }
+    ///Fields of a new access profile.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct AccessProfileCreate {
+        ///`clientId`s of clients of the tenant it contains.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub clients: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///1 to 200 characters; unique in the tenant, ignoring case.
+        pub name: ::std::string::String,
+        ///Ids of users of the tenant who hold it.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<i64>,
+    }
+    impl AccessProfileCreate {
+        pub fn builder() -> builder::AccessProfileCreate {
+            Default::default()
+        }
+    }
+    ///Changes to an access profile: each field present replaces the stored value (`clients` and `users` replace the whole list).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct AccessProfileUpdate {
+        ///`clientId`s of clients of the tenant it contains.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub clients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Ids of users of the tenant who hold it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub users: ::std::option::Option<::std::vec::Vec<i64>>,
+    }
+    impl AccessProfileUpdate {
+        pub fn builder() -> builder::AccessProfileUpdate {
+            Default::default()
+        }
+    }
     ///The form of the access tokens a client receives.
     #[derive(
         ::serde::Deserialize,
@@ -232,6 +291,23 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForAccessProfile {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: AccessProfile,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForAccessProfile {
+        pub fn builder() -> builder::ApiResultForAccessProfile {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForApiResource {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -448,6 +524,23 @@ pub mod types {
     }
     impl ApiResultForSecretCreated {
         pub fn builder() -> builder::ApiResultForSecretCreated {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForString {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::string::String,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForString {
+        pub fn builder() -> builder::ApiResultForString {
             Default::default()
         }
     }
@@ -1032,6 +1125,9 @@ pub mod types {
         pub require_consent: bool,
         #[serde(rename = "requirePkce")]
         pub require_pkce: bool,
+        ///Whether the client issues tokens only to users holding an access profile (`/profile`) that contains it; others are refused (`invalid_grant`, `access_denied`, or 403 at the end-user API).
+        #[serde(rename = "requireProfile")]
+        pub require_profile: bool,
         #[serde(rename = "slidingRefreshTokenLifetime")]
         pub sliding_refresh_token_lifetime: i64,
         pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1187,6 +1283,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub require_pkce: ::std::option::Option<bool>,
+        ///Default false: see `Client`.
+        #[serde(
+            rename = "requireProfile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_profile: ::std::option::Option<bool>,
         ///Seconds, default 1296000 (15 days).
         #[serde(
             rename = "slidingRefreshTokenLifetime",
@@ -1380,6 +1482,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub require_pkce: ::std::option::Option<bool>,
+        ///See `Client`.
+        #[serde(
+            rename = "requireProfile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_profile: ::std::option::Option<bool>,
         #[serde(
             rename = "slidingRefreshTokenLifetime",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1411,6 +1519,57 @@ pub mod types {
     impl CodeSent {
         pub fn builder() -> builder::CodeSent {
             Default::default()
+        }
+    }
+    ///The literal `create`: dropshot cannot serve `/client/create` beside `/client/{id}` (nor `/user/create`, `/profile/create` beside theirs), so the seed's create operations take `{id}` and accept only this value.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CreateLiteral {
+        #[serde(rename = "create")]
+        Create,
+    }
+    impl ::std::fmt::Display for CreateLiteral {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Create => f.write_str("create"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateLiteral {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "create" => Ok(Self::Create),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateLiteral {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateLiteral {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`EmailSignIn`: an email address and the `signin` code sent to it.
@@ -2017,6 +2176,24 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PagedForAccessProfile {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<AccessProfile>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl PagedForAccessProfile {
+        pub fn builder() -> builder::PagedForAccessProfile {
+            Default::default()
         }
     }
     ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
@@ -3223,6 +3400,8 @@ pub mod types {
         pub phone_number: ::std::option::Option<::std::string::String>,
         #[serde(rename = "phoneNumberConfirmed")]
         pub phone_number_confirmed: bool,
+        ///Ids of the access profiles (`/profile`) the user holds.
+        pub profiles: ::std::vec::Vec<i64>,
         pub roles: ::std::vec::Vec<UserRole>,
         #[serde(rename = "userName")]
         pub user_name: ::std::string::String,
@@ -3281,6 +3460,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number_confirmed: ::std::option::Option<bool>,
+        ///Ids of access profiles of the tenant the user holds.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub profiles: ::std::vec::Vec<i64>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<UserRole>,
         ///1 to 256 characters, no whitespace; unique in the tenant, ignoring case.
@@ -3402,6 +3584,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number_confirmed: ::std::option::Option<bool>,
+        ///Replaces the access profiles the user holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub profiles: ::std::option::Option<::std::vec::Vec<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::vec::Vec<UserRole>>,
         #[serde(
@@ -3417,6 +3602,356 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AccessProfile {
+            clients: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for AccessProfile {
+            fn default() -> Self {
+                Self {
+                    clients: Err("no value supplied for clients".to_string()),
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                    users: Err("no value supplied for users".to_string()),
+                }
+            }
+        }
+        impl AccessProfile {
+            pub fn clients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.clients = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for clients: {e}")
+                    });
+                self
+            }
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    clients: value.clients?,
+                    created: value.created?,
+                    description: value.description?,
+                    id: value.id?,
+                    name: value.name?,
+                    updated: value.updated?,
+                    users: value.users?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessProfile> for AccessProfile {
+            fn from(value: super::AccessProfile) -> Self {
+                Self {
+                    clients: Ok(value.clients),
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    updated: Ok(value.updated),
+                    users: Ok(value.users),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AccessProfileCreate {
+            clients: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            users: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for AccessProfileCreate {
+            fn default() -> Self {
+                Self {
+                    clients: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    users: Ok(Default::default()),
+                }
+            }
+        }
+        impl AccessProfileCreate {
+            pub fn clients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.clients = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for clients: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessProfileCreate>
+        for super::AccessProfileCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessProfileCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    clients: value.clients?,
+                    description: value.description?,
+                    name: value.name?,
+                    users: value.users?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessProfileCreate> for AccessProfileCreate {
+            fn from(value: super::AccessProfileCreate) -> Self {
+                Self {
+                    clients: Ok(value.clients),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    users: Ok(value.users),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AccessProfileUpdate {
+            clients: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AccessProfileUpdate {
+            fn default() -> Self {
+                Self {
+                    clients: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                }
+            }
+        }
+        impl AccessProfileUpdate {
+            pub fn clients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.clients = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for clients: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessProfileUpdate>
+        for super::AccessProfileUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessProfileUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    clients: value.clients?,
+                    description: value.description?,
+                    name: value.name?,
+                    users: value.users?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessProfileUpdate> for AccessProfileUpdate {
+            fn from(value: super::AccessProfileUpdate) -> Self {
+                Self {
+                    clients: Ok(value.clients),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    users: Ok(value.users),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct AdminError {
             code: ::std::result::Result<u16, ::std::string::String>,
@@ -4299,6 +4834,101 @@ pub mod types {
                     scopes: Ok(value.scopes),
                     show_in_discovery_document: Ok(value.show_in_discovery_document),
                     user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForAccessProfile {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::AccessProfile, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForAccessProfile {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForAccessProfile {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AccessProfile>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForAccessProfile>
+        for super::ApiResultForAccessProfile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForAccessProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForAccessProfile>
+        for ApiResultForAccessProfile {
+            fn from(value: super::ApiResultForAccessProfile) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -5534,6 +6164,99 @@ pub mod types {
         impl ::std::convert::From<super::ApiResultForSecretCreated>
         for ApiResultForSecretCreated {
             fn from(value: super::ApiResultForSecretCreated) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForString {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForString {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForString {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForString> for super::ApiResultForString {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForString,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForString> for ApiResultForString {
+            fn from(value: super::ApiResultForString) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -8170,6 +8893,7 @@ pub mod types {
             require_client_secret: ::std::result::Result<bool, ::std::string::String>,
             require_consent: ::std::result::Result<bool, ::std::string::String>,
             require_pkce: ::std::result::Result<bool, ::std::string::String>,
+            require_profile: ::std::result::Result<bool, ::std::string::String>,
             sliding_refresh_token_lifetime: ::std::result::Result<
                 i64,
                 ::std::string::String,
@@ -8242,6 +8966,9 @@ pub mod types {
                         "no value supplied for require_consent".to_string(),
                     ),
                     require_pkce: Err("no value supplied for require_pkce".to_string()),
+                    require_profile: Err(
+                        "no value supplied for require_profile".to_string(),
+                    ),
                     sliding_refresh_token_lifetime: Err(
                         "no value supplied for sliding_refresh_token_lifetime"
                             .to_string(),
@@ -8595,6 +9322,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn require_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_profile: {e}"
+                        )
+                    });
+                self
+            }
             pub fn sliding_refresh_token_lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8656,6 +9397,7 @@ pub mod types {
                     require_client_secret: value.require_client_secret?,
                     require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
+                    require_profile: value.require_profile?,
                     sliding_refresh_token_lifetime: value
                         .sliding_refresh_token_lifetime?,
                     updated: value.updated?,
@@ -8695,6 +9437,7 @@ pub mod types {
                     require_client_secret: Ok(value.require_client_secret),
                     require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
+                    require_profile: Ok(value.require_profile),
                     sliding_refresh_token_lifetime: Ok(
                         value.sliding_refresh_token_lifetime,
                     ),
@@ -8892,6 +9635,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            require_profile: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             sliding_refresh_token_lifetime: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -8923,6 +9670,7 @@ pub mod types {
                     require_client_secret: Ok(Default::default()),
                     require_consent: Ok(Default::default()),
                     require_pkce: Ok(Default::default()),
+                    require_profile: Ok(Default::default()),
                     sliding_refresh_token_lifetime: Ok(Default::default()),
                 }
             }
@@ -9238,6 +9986,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn require_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_profile: {e}"
+                        )
+                    });
+                self
+            }
             pub fn sliding_refresh_token_lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -9284,6 +10046,7 @@ pub mod types {
                     require_client_secret: value.require_client_secret?,
                     require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
+                    require_profile: value.require_profile?,
                     sliding_refresh_token_lifetime: value.sliding_refresh_token_lifetime?,
                 })
             }
@@ -9318,6 +10081,7 @@ pub mod types {
                     require_client_secret: Ok(value.require_client_secret),
                     require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
+                    require_profile: Ok(value.require_profile),
                     sliding_refresh_token_lifetime: Ok(
                         value.sliding_refresh_token_lifetime,
                     ),
@@ -9733,6 +10497,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            require_profile: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             sliding_refresh_token_lifetime: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -9762,6 +10530,7 @@ pub mod types {
                     refresh_token_rotation_grace_period: Ok(Default::default()),
                     require_consent: Ok(Default::default()),
                     require_pkce: Ok(Default::default()),
+                    require_profile: Ok(Default::default()),
                     sliding_refresh_token_lifetime: Ok(Default::default()),
                 }
             }
@@ -10065,6 +10834,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn require_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_profile: {e}"
+                        )
+                    });
+                self
+            }
             pub fn sliding_refresh_token_lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -10109,6 +10892,7 @@ pub mod types {
                         .refresh_token_rotation_grace_period?,
                     require_consent: value.require_consent?,
                     require_pkce: value.require_pkce?,
+                    require_profile: value.require_profile?,
                     sliding_refresh_token_lifetime: value.sliding_refresh_token_lifetime?,
                 })
             }
@@ -10141,6 +10925,7 @@ pub mod types {
                     ),
                     require_consent: Ok(value.require_consent),
                     require_pkce: Ok(value.require_pkce),
+                    require_profile: Ok(value.require_profile),
                     sliding_refresh_token_lifetime: Ok(
                         value.sliding_refresh_token_lifetime,
                     ),
@@ -12718,6 +13503,152 @@ pub mod types {
                 Self {
                     error: Ok(value.error),
                     error_description: Ok(value.error_description),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PagedForAccessProfile {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AccessProfile>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for PagedForAccessProfile {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl PagedForAccessProfile {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AccessProfile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PagedForAccessProfile>
+        for super::PagedForAccessProfile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PagedForAccessProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PagedForAccessProfile>
+        for PagedForAccessProfile {
+            fn from(value: super::PagedForAccessProfile) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -19069,6 +20000,7 @@ pub mod types {
                 ::std::string::String,
             >,
             phone_number_confirmed: ::std::result::Result<bool, ::std::string::String>,
+            profiles: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
             roles: ::std::result::Result<
                 ::std::vec::Vec<super::UserRole>,
                 ::std::string::String,
@@ -19099,6 +20031,7 @@ pub mod types {
                     phone_number_confirmed: Err(
                         "no value supplied for phone_number_confirmed".to_string(),
                     ),
+                    profiles: Err("no value supplied for profiles".to_string()),
                     roles: Err("no value supplied for roles".to_string()),
                     user_name: Err("no value supplied for user_name".to_string()),
                 }
@@ -19253,6 +20186,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn profiles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.profiles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for profiles: {e}")
+                    });
+                self
+            }
             pub fn roles<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::UserRole>>,
@@ -19296,6 +20241,7 @@ pub mod types {
                     nick_name: value.nick_name?,
                     phone_number: value.phone_number?,
                     phone_number_confirmed: value.phone_number_confirmed?,
+                    profiles: value.profiles?,
                     roles: value.roles?,
                     user_name: value.user_name?,
                 })
@@ -19316,6 +20262,7 @@ pub mod types {
                     nick_name: Ok(value.nick_name),
                     phone_number: Ok(value.phone_number),
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
+                    profiles: Ok(value.profiles),
                     roles: Ok(value.roles),
                     user_name: Ok(value.user_name),
                 }
@@ -19423,6 +20370,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            profiles: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
             roles: ::std::result::Result<
                 ::std::vec::Vec<super::UserRole>,
                 ::std::string::String,
@@ -19444,6 +20392,7 @@ pub mod types {
                     password: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
                     phone_number_confirmed: Ok(Default::default()),
+                    profiles: Ok(Default::default()),
                     roles: Ok(Default::default()),
                     user_name: Err("no value supplied for user_name".to_string()),
                 }
@@ -19562,6 +20511,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn profiles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.profiles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for profiles: {e}")
+                    });
+                self
+            }
             pub fn roles<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::UserRole>>,
@@ -19602,6 +20563,7 @@ pub mod types {
                     password: value.password?,
                     phone_number: value.phone_number?,
                     phone_number_confirmed: value.phone_number_confirmed?,
+                    profiles: value.profiles?,
                     roles: value.roles?,
                     user_name: value.user_name?,
                 })
@@ -19619,6 +20581,7 @@ pub mod types {
                     password: Ok(value.password),
                     phone_number: Ok(value.phone_number),
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
+                    profiles: Ok(value.profiles),
                     roles: Ok(value.roles),
                     user_name: Ok(value.user_name),
                 }
@@ -20131,6 +21094,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            profiles: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
             roles: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::UserRole>>,
                 ::std::string::String,
@@ -20152,6 +21119,7 @@ pub mod types {
                     password: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
                     phone_number_confirmed: Ok(Default::default()),
+                    profiles: Ok(Default::default()),
                     roles: Ok(Default::default()),
                     user_name: Ok(Default::default()),
                 }
@@ -20272,6 +21240,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn profiles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.profiles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for profiles: {e}")
+                    });
+                self
+            }
             pub fn roles<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -20314,6 +21294,7 @@ pub mod types {
                     password: value.password?,
                     phone_number: value.phone_number?,
                     phone_number_confirmed: value.phone_number_confirmed?,
+                    profiles: value.profiles?,
                     roles: value.roles?,
                     user_name: value.user_name?,
                 })
@@ -20331,6 +21312,7 @@ pub mod types {
                     password: Ok(value.password),
                     phone_number: Ok(value.phone_number),
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
+                    profiles: Ok(value.profiles),
                     roles: Ok(value.roles),
                     user_name: Ok(value.user_name),
                 }
@@ -21883,6 +22865,116 @@ let response = client.user_session_revoke()
     pub fn user_session_revoke(&self) -> builder::UserSessionRevoke<'_> {
         builder::UserSessionRevoke::new(self)
     }
+    /**List clients (seed 000)
+
+Seed 000's `GET /client`: the clients of the caller's tenant, with the admin API's filters, sorting and paging (`GET /api/Client`).
+
+Permission: `isms.client.get`.
+
+Sends a `GET` request to `/client`
+
+Arguments:
+- `asc`: Ascending order when true (default false: newest first).
+- `end_time`: Only rows created on or before this day (`yyyy-MM-dd`, UTC, inclusive).
+- `orderby`: Field to sort by (one of the resource's sortable fields; default `id`).
+- `q_client_id`: Exact client id.
+- `q_client_name`: Exact client name.
+- `skip`: Rows to skip (default 0).
+- `start_time`: Only rows created on or after this day (`yyyy-MM-dd`, UTC).
+- `take`: Rows to return, 1 to 1000 (default 10).
+```ignore
+let response = client.seed000_client_list()
+    .asc(asc)
+    .end_time(end_time)
+    .orderby(orderby)
+    .q_client_id(q_client_id)
+    .q_client_name(q_client_name)
+    .skip(skip)
+    .start_time(start_time)
+    .take(take)
+    .send()
+    .await;
+```*/
+    pub fn seed000_client_list(&self) -> builder::Seed000ClientList<'_> {
+        builder::Seed000ClientList::new(self)
+    }
+    /**View a client (seed 000)
+
+Seed 000's `GET /client/{id}`, where `{id}` is the client's `clientId`. Answers 404 for a client that does not exist in the caller's tenant.
+
+Permission: `isms.client.detail`.
+
+Sends a `GET` request to `/client/{id}`
+
+Arguments:
+- `id`: The client's `clientId`, the id it authenticates with.
+```ignore
+let response = client.seed000_client_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn seed000_client_view(&self) -> builder::Seed000ClientView<'_> {
+        builder::Seed000ClientView::new(self)
+    }
+    /**Update a client (seed 000)
+
+Seed 000's `PUT /client/{id}`, where `{id}` is the client's `clientId`. Each field present in the body (the admin API's client update) replaces the stored value. Answers with the client as now stored.
+
+Permission: `isms.client.put`.
+
+Sends a `PUT` request to `/client/{id}`
+
+Arguments:
+- `id`: The client's `clientId`, the id it authenticates with.
+- `body`
+```ignore
+let response = client.seed000_client_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn seed000_client_update(&self) -> builder::Seed000ClientUpdate<'_> {
+        builder::Seed000ClientUpdate::new(self)
+    }
+    /**Create a client (seed 000)
+
+Seed 000's `POST /client/create`, served as `POST /client/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal segment beside `/client/{id}`); the URL is the seed's. The body is the admin API's client (`POST /api/Client`), `requireProfile` included; answers 200 (the seed's status) with the new client's ids and, for a confidential client, its generated secret, shown this once.
+
+Permission: `isms.client.post`.
+
+Sends a `POST` request to `/client/{id}`
+
+```ignore
+let response = client.seed000_client_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn seed000_client_create(&self) -> builder::Seed000ClientCreate<'_> {
+        builder::Seed000ClientCreate::new(self)
+    }
+    /**Delete a client (seed 000)
+
+Seed 000's `DELETE /client/{id}`, where `{id}` is the client's `clientId`. Answers with that `clientId`; the client's secrets and its places in access profiles go with it.
+
+Permission: `isms.client.delete`.
+
+Sends a `DELETE` request to `/client/{id}`
+
+Arguments:
+- `id`: The client's `clientId`, the id it authenticates with.
+```ignore
+let response = client.seed000_client_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn seed000_client_delete(&self) -> builder::Seed000ClientDelete<'_> {
+        builder::Seed000ClientDelete::new(self)
+    }
     /**Liveness
 
 Answers 200 while the process serves requests; touches nothing else.
@@ -22187,6 +23279,90 @@ let response = client.openapi_get()
     pub fn openapi_get(&self) -> builder::OpenapiGet<'_> {
         builder::OpenapiGet::new(self)
     }
+    /**List access profiles
+
+Seed 000's `GET /profile`: the access profiles of the caller's tenant, each with its clients and users, filtered, sorted and paged like the admin lists.
+
+Permission: `isms.profile.get`.
+
+Sends a `GET` request to `/profile`
+
+Arguments:
+- `asc`: Ascending order when true (default false: newest first).
+- `end_time`: Only rows created on or before this day (`yyyy-MM-dd`, UTC, inclusive).
+- `orderby`: Field to sort by (one of the resource's sortable fields; default `id`).
+- `q_name`: Only profiles whose name contains this text (case-insensitive).
+- `skip`: Rows to skip (default 0).
+- `start_time`: Only rows created on or after this day (`yyyy-MM-dd`, UTC).
+- `take`: Rows to return, 1 to 1000 (default 10).
+```ignore
+let response = client.access_profile_list()
+    .asc(asc)
+    .end_time(end_time)
+    .orderby(orderby)
+    .q_name(q_name)
+    .skip(skip)
+    .start_time(start_time)
+    .take(take)
+    .send()
+    .await;
+```*/
+    pub fn access_profile_list(&self) -> builder::AccessProfileList<'_> {
+        builder::AccessProfileList::new(self)
+    }
+    /**Assign clients (and users) to an access profile
+
+Seed 000's `PUT /profile/{id}` ("updateClientToProfileById"). Each field present replaces the stored value: `clients` (by `clientId`) the whole set of clients the profile contains, `users` (by id) the whole set of users holding it. Unknown clients or users answer 422 and change nothing. Answers with the profile as now stored; the next token request of an affected user (a refresh too) is judged by it.
+
+Permission: `isms.profile.put`.
+
+Sends a `PUT` request to `/profile/{id}`
+
+```ignore
+let response = client.access_profile_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn access_profile_update(&self) -> builder::AccessProfileUpdate<'_> {
+        builder::AccessProfileUpdate::new(self)
+    }
+    /**Create an access profile
+
+Seed 000's `POST /profile/create`, served as `POST /profile/{id}` whose `{id}` accepts only `create`; the URL is the seed's. A profile is a named set of clients (`clients`, by `clientId`) held by users (`users`, by id); each must exist in the tenant (422 names the one that does not). A name already taken answers 409. Answers 200 (the seed's status) with the new profile's id.
+
+Permission: `isms.profile.post`.
+
+Sends a `POST` request to `/profile/{id}`
+
+```ignore
+let response = client.access_profile_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn access_profile_create(&self) -> builder::AccessProfileCreate<'_> {
+        builder::AccessProfileCreate::new(self)
+    }
+    /**Delete an access profile
+
+Seed 000's `DELETE /profile/{id}`. Answers with the deleted id; its holders lose it, and clients that require a profile stop issuing tokens to users who held no other profile containing them.
+
+Permission: `isms.profile.delete`.
+
+Sends a `DELETE` request to `/profile/{id}`
+
+```ignore
+let response = client.access_profile_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn access_profile_delete(&self) -> builder::AccessProfileDelete<'_> {
+        builder::AccessProfileDelete::new(self)
+    }
     /**Readiness
 
 Answers 200 when the database answers a query, 503 otherwise.
@@ -22235,6 +23411,95 @@ let response = client.sign_token()
 ```*/
     pub fn sign_token(&self) -> builder::SignToken<'_> {
         builder::SignToken::new(self)
+    }
+    /**List users (seed 000)
+
+Seed 000's `GET /user`: the users of the caller's tenant, with the admin API's filters, sorting and paging (`GET /api/User`).
+
+Permission: `isms.user.get`.
+
+Sends a `GET` request to `/user`
+
+Arguments:
+- `asc`: Ascending order when true (default false: newest first).
+- `end_time`: Only rows created on or before this day (`yyyy-MM-dd`, UTC, inclusive).
+- `orderby`: Field to sort by (one of the resource's sortable fields; default `id`).
+- `q_email`: Exact email.
+- `q_name`: Only users whose user name or nick name contains this text (case-insensitive).
+- `q_phone_number`: Exact phone number.
+- `q_role`: Only holders of the role with this name.
+- `skip`: Rows to skip (default 0).
+- `start_time`: Only rows created on or after this day (`yyyy-MM-dd`, UTC).
+- `take`: Rows to return, 1 to 1000 (default 10).
+```ignore
+let response = client.seed000_user_list()
+    .asc(asc)
+    .end_time(end_time)
+    .orderby(orderby)
+    .q_email(q_email)
+    .q_name(q_name)
+    .q_phone_number(q_phone_number)
+    .q_role(q_role)
+    .skip(skip)
+    .start_time(start_time)
+    .take(take)
+    .send()
+    .await;
+```*/
+    pub fn seed000_user_list(&self) -> builder::Seed000UserList<'_> {
+        builder::Seed000UserList::new(self)
+    }
+    /**View a user (seed 000)
+
+Seed 000's `GET /user/{id}`. `{id}` is Keyward's numeric user id (the seed's examples are 24-hex strings, which Keyward does not issue: they answer 400). Answers 404 for a user that does not exist in the caller's tenant.
+
+Permission: `isms.user.detail`.
+
+Sends a `GET` request to `/user/{id}`
+
+```ignore
+let response = client.seed000_user_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn seed000_user_view(&self) -> builder::Seed000UserView<'_> {
+        builder::Seed000UserView::new(self)
+    }
+    /**Create a user (seed 000)
+
+Seed 000's `POST /user/create`, served as `POST /user/{id}` whose `{id}` accepts only `create`; the URL is the seed's. The body is the admin API's user (`POST /api/User`); its `profiles` lists the access profiles the user holds (each must exist in the tenant, else 422). Answers 200 (the seed's status) with the new user's id.
+
+Permission: `isms.user.post`.
+
+Sends a `POST` request to `/user/{id}`
+
+```ignore
+let response = client.seed000_user_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn seed000_user_create(&self) -> builder::Seed000UserCreate<'_> {
+        builder::Seed000UserCreate::new(self)
+    }
+    /**Delete a user (seed 000)
+
+Seed 000's `DELETE /user/{id}` (Keyward's numeric user id). Answers with the deleted id; the user's sessions, grants and profiles end with it, as with `DELETE /api/User/{id}`.
+
+Permission: `isms.user.delete`.
+
+Sends a `DELETE` request to `/user/{id}`
+
+```ignore
+let response = client.seed000_user_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn seed000_user_delete(&self) -> builder::Seed000UserDelete<'_> {
+        builder::Seed000UserDelete::new(self)
     }
     /**The caller's detail (seed 004)
 
@@ -30269,6 +31534,593 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::seed000_client_list`]
+
+[`Client::seed000_client_list`]: super::Client::seed000_client_list*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000ClientList<'a> {
+        client: &'a super::Client,
+        asc: Result<Option<bool>, String>,
+        end_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        orderby: Result<Option<::std::string::String>, String>,
+        q_client_id: Result<Option<::std::string::String>, String>,
+        q_client_name: Result<Option<::std::string::String>, String>,
+        skip: Result<Option<u32>, String>,
+        start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        take: Result<Option<u32>, String>,
+    }
+    impl<'a> Seed000ClientList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                asc: Ok(None),
+                end_time: Ok(None),
+                orderby: Ok(None),
+                q_client_id: Ok(None),
+                q_client_name: Ok(None),
+                skip: Ok(None),
+                start_time: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn asc<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.asc = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for asc failed".to_string());
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn orderby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.orderby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for orderby failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_client_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_client_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_client_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_client_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for skip failed".to_string());
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/client`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PagedForClient>, Error<types::AdminError>> {
+            let Self {
+                client,
+                asc,
+                end_time,
+                orderby,
+                q_client_id,
+                q_client_name,
+                skip,
+                start_time,
+                take,
+            } = self;
+            let asc = asc.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let orderby = orderby.map_err(Error::InvalidRequest)?;
+            let q_client_id = q_client_id.map_err(Error::InvalidRequest)?;
+            let q_client_name = q_client_name.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/client", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("asc", &asc))
+                .query(&progenitor_client::QueryParam::new("endTime", &end_time))
+                .query(&progenitor_client::QueryParam::new("orderby", &orderby))
+                .query(&progenitor_client::QueryParam::new("q.ClientID", &q_client_id))
+                .query(
+                    &progenitor_client::QueryParam::new("q.ClientName", &q_client_name),
+                )
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("startTime", &start_time))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_client_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_client_view`]
+
+[`Client::seed000_client_view`]: super::Client::seed000_client_view*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000ClientView<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> Seed000ClientView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/client/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForClient>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/client/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_client_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_client_update`]
+
+[`Client::seed000_client_update`]: super::Client::seed000_client_update*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000ClientUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::ClientUpdate, String>,
+    }
+    impl<'a> Seed000ClientUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ClientUpdate>,
+            <V as std::convert::TryInto<types::ClientUpdate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ClientUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ClientUpdate,
+            ) -> types::builder::ClientUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/client/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForClient>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ClientUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/client/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_client_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_client_create`]
+
+[`Client::seed000_client_create`]: super::Client::seed000_client_create*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000ClientCreate<'a> {
+        client: &'a super::Client,
+        id: Result<types::CreateLiteral, String>,
+        body: Result<types::builder::ClientCreate, String>,
+    }
+    impl<'a> Seed000ClientCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateLiteral>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `CreateLiteral` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ClientCreate>,
+            <V as std::convert::TryInto<types::ClientCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ClientCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ClientCreate,
+            ) -> types::builder::ClientCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/client/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForClientCreated>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ClientCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/client/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_client_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_client_delete`]
+
+[`Client::seed000_client_delete`]: super::Client::seed000_client_delete*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000ClientDelete<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> Seed000ClientDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/client/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/client/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_client_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::health_live`]
 
 [`Client::health_live`]: super::Client::health_live*/
@@ -31780,6 +33632,493 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::access_profile_list`]
+
+[`Client::access_profile_list`]: super::Client::access_profile_list*/
+    #[derive(Debug, Clone)]
+    pub struct AccessProfileList<'a> {
+        client: &'a super::Client,
+        asc: Result<Option<bool>, String>,
+        end_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        orderby: Result<Option<::std::string::String>, String>,
+        q_name: Result<Option<::std::string::String>, String>,
+        skip: Result<Option<u32>, String>,
+        start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        take: Result<Option<u32>, String>,
+    }
+    impl<'a> AccessProfileList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                asc: Ok(None),
+                end_time: Ok(None),
+                orderby: Ok(None),
+                q_name: Ok(None),
+                skip: Ok(None),
+                start_time: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn asc<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.asc = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for asc failed".to_string());
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn orderby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.orderby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for orderby failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for skip failed".to_string());
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/profile`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PagedForAccessProfile>,
+            Error<types::AdminError>,
+        > {
+            let Self {
+                client,
+                asc,
+                end_time,
+                orderby,
+                q_name,
+                skip,
+                start_time,
+                take,
+            } = self;
+            let asc = asc.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let orderby = orderby.map_err(Error::InvalidRequest)?;
+            let q_name = q_name.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/profile", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("asc", &asc))
+                .query(&progenitor_client::QueryParam::new("endTime", &end_time))
+                .query(&progenitor_client::QueryParam::new("orderby", &orderby))
+                .query(&progenitor_client::QueryParam::new("q.name", &q_name))
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("startTime", &start_time))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "access_profile_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::access_profile_update`]
+
+[`Client::access_profile_update`]: super::Client::access_profile_update*/
+    #[derive(Debug, Clone)]
+    pub struct AccessProfileUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::AccessProfileUpdate, String>,
+    }
+    impl<'a> AccessProfileUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessProfileUpdate>,
+            <V as std::convert::TryInto<
+                types::AccessProfileUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessProfileUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessProfileUpdate,
+            ) -> types::builder::AccessProfileUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/profile/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForAccessProfile>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessProfileUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/profile/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "access_profile_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::access_profile_create`]
+
+[`Client::access_profile_create`]: super::Client::access_profile_create*/
+    #[derive(Debug, Clone)]
+    pub struct AccessProfileCreate<'a> {
+        client: &'a super::Client,
+        id: Result<types::CreateLiteral, String>,
+        body: Result<types::builder::AccessProfileCreate, String>,
+    }
+    impl<'a> AccessProfileCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateLiteral>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `CreateLiteral` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessProfileCreate>,
+            <V as std::convert::TryInto<
+                types::AccessProfileCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessProfileCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessProfileCreate,
+            ) -> types::builder::AccessProfileCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/profile/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AccessProfileCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/profile/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "access_profile_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::access_profile_delete`]
+
+[`Client::access_profile_delete`]: super::Client::access_profile_delete*/
+    #[derive(Debug, Clone)]
+    pub struct AccessProfileDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> AccessProfileDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/profile/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/profile/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "access_profile_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::health_ready`]
 
 [`Client::health_ready`]: super::Client::health_ready*/
@@ -31978,6 +34317,507 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sign_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_user_list`]
+
+[`Client::seed000_user_list`]: super::Client::seed000_user_list*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000UserList<'a> {
+        client: &'a super::Client,
+        asc: Result<Option<bool>, String>,
+        end_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        orderby: Result<Option<::std::string::String>, String>,
+        q_email: Result<Option<::std::string::String>, String>,
+        q_name: Result<Option<::std::string::String>, String>,
+        q_phone_number: Result<Option<::std::string::String>, String>,
+        q_role: Result<Option<::std::string::String>, String>,
+        skip: Result<Option<u32>, String>,
+        start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
+        take: Result<Option<u32>, String>,
+    }
+    impl<'a> Seed000UserList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                asc: Ok(None),
+                end_time: Ok(None),
+                orderby: Ok(None),
+                q_email: Ok(None),
+                q_name: Ok(None),
+                q_phone_number: Ok(None),
+                q_role: Ok(None),
+                skip: Ok(None),
+                start_time: Ok(None),
+                take: Ok(None),
+            }
+        }
+        pub fn asc<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.asc = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for asc failed".to_string());
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn orderby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.orderby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for orderby failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_email<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_email failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_phone_number = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn q_role<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q_role = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q_role failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for skip failed".to_string());
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.start_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn take<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u32>,
+        {
+            self.take = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u32` for take failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/user`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PagedForUser>, Error<types::AdminError>> {
+            let Self {
+                client,
+                asc,
+                end_time,
+                orderby,
+                q_email,
+                q_name,
+                q_phone_number,
+                q_role,
+                skip,
+                start_time,
+                take,
+            } = self;
+            let asc = asc.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let orderby = orderby.map_err(Error::InvalidRequest)?;
+            let q_email = q_email.map_err(Error::InvalidRequest)?;
+            let q_name = q_name.map_err(Error::InvalidRequest)?;
+            let q_phone_number = q_phone_number.map_err(Error::InvalidRequest)?;
+            let q_role = q_role.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let take = take.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/user", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("asc", &asc))
+                .query(&progenitor_client::QueryParam::new("endTime", &end_time))
+                .query(&progenitor_client::QueryParam::new("orderby", &orderby))
+                .query(&progenitor_client::QueryParam::new("q.email", &q_email))
+                .query(&progenitor_client::QueryParam::new("q.name", &q_name))
+                .query(
+                    &progenitor_client::QueryParam::new("q.phoneNumber", &q_phone_number),
+                )
+                .query(&progenitor_client::QueryParam::new("q.role", &q_role))
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("startTime", &start_time))
+                .query(&progenitor_client::QueryParam::new("take", &take))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_user_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_user_view`]
+
+[`Client::seed000_user_view`]: super::Client::seed000_user_view*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000UserView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> Seed000UserView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/user/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForUser>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/user/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_user_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_user_create`]
+
+[`Client::seed000_user_create`]: super::Client::seed000_user_create*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000UserCreate<'a> {
+        client: &'a super::Client,
+        id: Result<types::CreateLiteral, String>,
+        body: Result<types::builder::UserCreate, String>,
+    }
+    impl<'a> Seed000UserCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateLiteral>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `CreateLiteral` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserCreate>,
+            <V as std::convert::TryInto<types::UserCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserCreate,
+            ) -> types::builder::UserCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/user/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::UserCreate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/user/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_user_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::seed000_user_delete`]
+
+[`Client::seed000_user_delete`]: super::Client::seed000_user_delete*/
+    #[derive(Debug, Clone)]
+    pub struct Seed000UserDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> Seed000UserDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/user/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/user/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "seed000_user_delete",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -28,6 +28,7 @@ mod operations;
 mod propagation;
 mod replicas;
 mod rp;
+mod seed000;
 mod spring_users;
 mod tenancy;
 mod tokens;

@@ -34,7 +34,7 @@ const MAX_REFRESH_GRACE_SECONDS: i64 = 300;
 
 fn check(client: &Client) -> Result<()> {
     validate::length("clientId", &client.client_id, 1, 200)?;
-    if !client.client_id.chars().all(|c| c.is_ascii_alphanumeric() || "._~:-".contains(c)) {
+    if !client.client_id.chars().all(client_id_char) {
         return Err(Error::Invalid("`clientId` may contain only letters, digits and . _ ~ : -".into()));
     }
     validate::length("clientName", &client.client_name, 0, 200)?;
@@ -168,6 +168,7 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
         refresh_token_rotation_grace_period: body.refresh_token_rotation_grace_period.unwrap_or(0),
         claims: body.claims,
         properties: body.properties,
+        require_profile: body.require_profile.unwrap_or(false),
         created: Default::default(),
         updated: Default::default(),
     };
@@ -181,6 +182,29 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
     }
     tx.commit().await?;
     Ok(ClientCreated { id, client_id: client.client_id, client_secret: secret })
+}
+
+/// The numeric id of the caller's tenant's client `client_id` (seed 000
+/// addresses clients by `clientId`).
+pub async fn id_of(app: &App, caller: &Caller, client_id: &str) -> Result<i64> {
+    row_of(&mut *app.store.conn().await?, caller.tenant.id, client_id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("client {client_id:?} does not exist")))
+}
+
+/// The numeric id of client `client_id` of `tenant` (share-locked in a
+/// transaction, see the store). A `clientId` no client can have (see
+/// [`check`]) is not looked up.
+pub async fn row_of(conn: &mut Conn, tenant: i64, client_id: &str) -> Result<Option<i64>> {
+    if !client_id.chars().all(client_id_char) {
+        return Ok(None);
+    }
+    clients::id_of(conn, tenant, client_id).await
+}
+
+/// What a `clientId` is made of.
+fn client_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "._~:-".contains(c)
 }
 
 pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Client> {
@@ -220,6 +244,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
             .unwrap_or(current.refresh_token_rotation_grace_period),
         claims: body.claims.unwrap_or(current.claims),
         properties: body.properties.unwrap_or(current.properties),
+        require_profile: body.require_profile.unwrap_or(current.require_profile),
         ..current
     };
     check(&client)?;

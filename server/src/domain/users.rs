@@ -5,7 +5,7 @@ use super::{Caller, list, user_access, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
-use crate::store::{Arg, Conn, Filter, contains_pattern, roles, users};
+use crate::store::{Arg, Conn, Filter, contains_pattern, profiles, users};
 use keyward_api::envelope::Paged;
 use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
 
@@ -78,17 +78,11 @@ fn check_password(password: &str) -> Result<()> {
     validate::length("password", password, 8, 128)
 }
 
-async fn check_roles(conn: &mut Conn, tenant: i64, user: &User) -> Result<()> {
-    let mut ids: Vec<i64> = user.roles.iter().map(|r| r.role_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.len() != user.roles.len() {
-        return Err(Error::Invalid("`roles` lists a roleId twice".into()));
-    }
-    if roles::count_existing(conn, tenant, &ids).await? != ids.len() {
-        return Err(Error::Invalid("`roles` names a roleId that does not exist in this tenant".into()));
-    }
-    Ok(())
+/// The roles and access profiles a user holds must exist in the tenant.
+async fn check_links(conn: &mut Conn, tenant: i64, user: &User) -> Result<()> {
+    let roles: Vec<i64> = user.roles.iter().map(|r| r.role_id).collect();
+    validate::ids_exist(conn, Table::Roles, tenant, "roles[].roleId", &roles).await?;
+    validate::ids_exist(conn, Table::AccessProfiles, tenant, "profiles", &user.profiles).await
 }
 
 fn not_found(id: i64) -> Error {
@@ -138,6 +132,7 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
         data: body.data.unwrap_or_default(),
         roles: body.roles,
         claims: body.claims,
+        profiles: body.profiles,
         is_deleted: false,
         create_date: Default::default(),
         last_update_time: Default::default(),
@@ -152,8 +147,9 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
         None => None,
     };
     let mut tx = app.store.begin().await?;
-    check_roles(&mut tx, caller.tenant.id, &user).await?;
+    check_links(&mut tx, caller.tenant.id, &user).await?;
     let id = users::insert(&mut tx, caller.tenant.id, &user, hash.as_deref()).await?;
+    profiles::set_of_user(&mut tx, id, &user.profiles).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -175,6 +171,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
             data: body.data.unwrap_or(current.data),
             roles: body.roles.unwrap_or(current.roles),
             claims: body.claims.unwrap_or(current.claims),
+            profiles: body.profiles.unwrap_or(current.profiles),
             ..current
         })
     })
@@ -203,13 +200,19 @@ pub async fn edit(
     lock(&mut tx, Table::Users, caller.tenant.id, id).await?;
     let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let before = identifiers(&current);
+    let held_profiles = current.profiles.clone();
     let user = change(current)?;
     check(&user)?;
     if identifiers(&user) != before {
         check_name_is_own_contact(&user)?;
     }
-    check_roles(&mut tx, caller.tenant.id, &user).await?;
+    check_links(&mut tx, caller.tenant.id, &user).await?;
     users::save(&mut tx, &user, hash.as_deref()).await?;
+    if user.profiles != held_profiles {
+        // Written only when changed, so an edit of other fields never writes
+        // back a set a profile edit just changed.
+        profiles::set_of_user(&mut tx, id, &user.profiles).await?;
+    }
     if hash.is_some() {
         user_access::end_all(&mut tx, caller.tenant.id, id).await?;
     }
@@ -228,6 +231,7 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     if !users::soft_delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }
+    profiles::set_of_user(&mut tx, id, &[]).await?;
     user_access::end_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
     app.revocations_changed().await?;

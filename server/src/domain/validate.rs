@@ -2,6 +2,8 @@
 //! and the rule, so the caller can fix the request.
 
 use crate::error::{Error, Result};
+use crate::store::Conn;
+use crate::store::locks::{self, Table};
 
 pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
     let n = value.chars().count();
@@ -139,4 +141,15 @@ pub fn distinct<'a>(field: &str, values: impl IntoIterator<Item = &'a str>) -> R
         }
     }
     Ok(())
+}
+
+/// Each of `ids` (the list `field`) must appear once and be a row of `table`
+/// in `tenant`; in a transaction they stay share-locked until it ends.
+pub async fn ids_exist(conn: &mut Conn, table: Table, tenant: i64, field: &str, ids: &[i64]) -> Result<()> {
+    let texts: Vec<String> = ids.iter().map(i64::to_string).collect();
+    distinct(field, texts.iter().map(String::as_str))?;
+    match locks::first_missing(conn, table, tenant, ids).await? {
+        Some(missing) => Err(Error::Invalid(format!("`{field}` names {missing}, which does not exist in this tenant"))),
+        None => Ok(()),
+    }
 }

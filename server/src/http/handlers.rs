@@ -9,12 +9,15 @@ use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, consents, given, points, qr, required, settings};
 use crate::domain::{
-    api_resources, api_scopes, clients, identity_resources, roles, spring, tenants, user_access, users,
+    api_resources, api_scopes, clients, identity_resources, profiles, roles, spring, tenants, user_access, users,
 };
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
 use keyward_api::KeywardApi;
+use keyward_api::access_profile::{
+    AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate, ClientIdPath, CreatePath,
+};
 use keyward_api::api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
     ApiResourceListQuery, ApiResourceUpdate,
@@ -911,6 +914,126 @@ impl KeywardApi for KeywardImpl {
 
     async fn sign_token(rqctx: Ctx, body: TypedBody<SignTokenRequest>) -> Result<TokenReply, OAuthError> {
         oauth::sign_token(&rqctx, body.into_inner()).await
+    }
+
+    async fn seed000_client_create(
+        rqctx: Ctx,
+        _path: Path<CreatePath>,
+        body: TypedBody<ClientCreate>,
+    ) -> Result<HttpResponseOk<ApiResult<ClientCreated>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(clients::create(app, &caller, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn seed000_client_list(
+        rqctx: Ctx,
+        query: Query<ClientListQuery>,
+    ) -> Result<HttpResponseOk<Paged<Client>>, AdminError> {
+        Self::client_list(rqctx, query).await
+    }
+
+    async fn seed000_client_view(
+        rqctx: Ctx,
+        path: Path<ClientIdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = clients::id_of(app, &caller, &path.into_inner().id).await?;
+            Ok(HttpResponseOk(ApiResult::ok(clients::view(app, &caller, id).await?)))
+        })
+        .await
+    }
+
+    async fn seed000_client_update(
+        rqctx: Ctx,
+        path: Path<ClientIdPath>,
+        body: TypedBody<ClientUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = clients::id_of(app, &caller, &path.into_inner().id).await?;
+            Ok(HttpResponseOk(ApiResult::ok(clients::update(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn seed000_client_delete(
+        rqctx: Ctx,
+        path: Path<ClientIdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<String>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let client_id = path.into_inner().id;
+            clients::delete(app, &caller, clients::id_of(app, &caller, &client_id).await?).await?;
+            Ok(HttpResponseOk(ApiResult::ok(client_id)))
+        })
+        .await
+    }
+
+    async fn seed000_user_create(
+        rqctx: Ctx,
+        _path: Path<CreatePath>,
+        body: TypedBody<UserCreate>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(users::create(app, &caller, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn seed000_user_list(
+        rqctx: Ctx,
+        query: Query<UserListQuery>,
+    ) -> Result<HttpResponseOk<Paged<User>>, AdminError> {
+        Self::user_list(rqctx, query).await
+    }
+
+    async fn seed000_user_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<User>>, AdminError> {
+        Self::user_view(rqctx, path).await
+    }
+
+    async fn seed000_user_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        Self::user_delete(rqctx, path).await
+    }
+
+    async fn access_profile_create(
+        rqctx: Ctx,
+        _path: Path<CreatePath>,
+        body: TypedBody<AccessProfileCreate>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(profiles::create(app, &caller, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn access_profile_list(
+        rqctx: Ctx,
+        query: Query<AccessProfileListQuery>,
+    ) -> Result<HttpResponseOk<Paged<AccessProfile>>, AdminError> {
+        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(profiles::list(app, &caller, query.into_inner()).await?)))
+            .await
+    }
+
+    async fn access_profile_update(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<AccessProfileUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<AccessProfile>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseOk(ApiResult::ok(profiles::update(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn access_profile_delete(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(profiles::delete(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
     }
 
     async fn spring_user_register(

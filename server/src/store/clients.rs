@@ -12,7 +12,7 @@ use sqlx::{AssertSqlSafe, Row};
 const COLUMNS: &str = "id, client_id, name, description, enabled, confidential, grant_types, redirect_uris, \
     post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, require_consent, access_token_type, \
     id_token_alg, access_token_alg, access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, sliding_refresh_lifetime, \
-    refresh_grace_period, claims, properties, created_at, updated_at";
+    refresh_grace_period, claims, properties, require_profile, created_at, updated_at";
 
 fn token_type_name(kind: AccessTokenType) -> String {
     to_json(&kind).trim_matches('"').to_string()
@@ -56,6 +56,7 @@ fn from_row(row: &AnyRow, secrets: Vec<SecretInfo>) -> Result<Client> {
         refresh_token_rotation_grace_period: row.try_get("refresh_grace_period")?,
         claims: from_json(&json("claims")?)?,
         properties: from_json(&json("properties")?)?,
+        require_profile: row.try_get::<i64, _>("require_profile")? != 0,
         created: to_time(row.try_get("created_at")?),
         updated: to_time(row.try_get("updated_at")?),
     })
@@ -70,9 +71,9 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
          redirect_uris, post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, \
          access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, \
          sliding_refresh_lifetime, claims, properties, created_at, updated_at, require_consent, access_token_type, \
-         id_token_alg, access_token_alg, refresh_grace_period) \
+         id_token_alg, access_token_alg, refresh_grace_period, require_profile) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, \
-         $22, $23, $24, $25, $26) \
+         $22, $23, $24, $25, $26, $27) \
          RETURNING id",
     )
     .bind(tenant)
@@ -101,6 +102,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
     .bind(client.id_token_signed_response_alg.as_str().to_string())
     .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
     .bind(client.refresh_token_rotation_grace_period)
+    .bind(flag(client.require_profile))
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| format!("a client with clientId `{}` already exists", client.client_id))?;
@@ -115,7 +117,7 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
          access_token_lifetime = $11, identity_token_lifetime = $12, authorization_code_lifetime = $13, \
          absolute_refresh_lifetime = $14, sliding_refresh_lifetime = $15, claims = $16, properties = $17, \
          updated_at = $18, confidential = $19, require_consent = $20, access_token_type = $21, \
-         id_token_alg = $22, access_token_alg = $23, refresh_grace_period = $24 WHERE id = $25",
+         id_token_alg = $22, access_token_alg = $23, refresh_grace_period = $24, require_profile = $25 WHERE id = $26",
     )
     .bind(client.client_name.clone())
     .bind(client.description.clone())
@@ -141,6 +143,7 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
     .bind(client.id_token_signed_response_alg.as_str().to_string())
     .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
     .bind(client.refresh_token_rotation_grace_period)
+    .bind(flag(client.require_profile))
     .bind(client.id)
     .execute(&mut *conn)
     .await?;
@@ -175,6 +178,20 @@ pub async fn by_client_id(
     let id: i64 = row.try_get("id")?;
     let digests = secret_digests::digests(conn, Owner::Client(id)).await?;
     Ok(Some((from_row(&row, Vec::new())?, digests)))
+}
+
+/// The numeric id of client `client_id` of `tenant`. In a transaction it
+/// stays share-locked until the end, so the client is not deleted before
+/// the rows naming it (a profile's clients) are written.
+pub async fn id_of(conn: &mut Conn, tenant: i64, client_id: &str) -> Result<Option<i64>> {
+    let lock = super::locks::on_postgres(conn, " FOR SHARE");
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT id FROM clients WHERE tenant_id = $1 AND client_id = $2{lock}")))
+            .bind(tenant)
+            .bind(client_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {

@@ -29,6 +29,7 @@ pub enum Table {
     IdentityResources,
     ApiResources,
     ApiScopes,
+    AccessProfiles,
 }
 
 impl Table {
@@ -41,6 +42,7 @@ impl Table {
             Table::IdentityResources => "identity_resources",
             Table::ApiResources => "api_resources",
             Table::ApiScopes => "api_scopes",
+            Table::AccessProfiles => "access_profiles",
         }
     }
 
@@ -64,4 +66,22 @@ pub async fn lock(conn: &mut Conn, table: Table, tenant: i64, id: i64) -> Result
             .await?;
     }
     Ok(())
+}
+
+/// The first of `ids` that is not a row of `table` in `tenant` (a live one,
+/// for users). In a transaction the rows found stay share-locked until it
+/// ends, so none is deleted before the rows naming them (a user's roles, a
+/// profile's users) are written.
+pub async fn first_missing(conn: &mut Conn, table: Table, tenant: i64, ids: &[i64]) -> Result<Option<i64>> {
+    let lock = on_postgres(conn, " FOR SHARE");
+    let live = if table == Table::Users { " AND deleted_at IS NULL" } else { "" };
+    let (name, owner) = (table.name(), table.owner());
+    let sql = format!("SELECT 1 FROM {name} WHERE {owner} = $1 AND id = $2{live}{lock}");
+    for id in ids {
+        let row = sqlx::query(AssertSqlSafe(sql.clone())).bind(tenant).bind(*id).fetch_optional(&mut *conn).await?;
+        if row.is_none() {
+            return Ok(Some(*id));
+        }
+    }
+    Ok(None)
 }

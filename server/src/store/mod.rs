@@ -16,6 +16,7 @@ pub mod keys;
 mod list;
 pub mod locks;
 pub mod points;
+pub mod profiles;
 pub mod qr;
 pub mod roles;
 pub mod secret_digests;

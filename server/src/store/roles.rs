@@ -1,6 +1,5 @@
 //! Roles and their permissions.
 
-use super::locks::on_postgres;
 use super::{Conn, Filter, Page, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::role::Role;
@@ -60,20 +59,6 @@ pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<Role>> 
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
-}
-
-/// How many of `ids` are roles of `tenant`. In a transaction those roles
-/// stay share-locked until it ends, so none is deleted before a user's roles
-/// naming it are written.
-pub async fn count_existing(conn: &mut Conn, tenant: i64, ids: &[i64]) -> Result<usize> {
-    let lock = on_postgres(conn, " FOR SHARE");
-    let sql = format!("SELECT 1 FROM roles WHERE tenant_id = $1 AND id = $2{lock}");
-    let mut found = 0;
-    for id in ids {
-        let row = sqlx::query(AssertSqlSafe(sql.clone())).bind(tenant).bind(*id).fetch_optional(&mut *conn).await?;
-        found += row.is_some() as usize;
-    }
-    Ok(found)
 }
 
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {

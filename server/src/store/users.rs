@@ -20,7 +20,7 @@ fn taken(user: &User, index: &str) -> String {
     }
 }
 
-fn from_row(row: &AnyRow, roles: Vec<UserRole>) -> Result<User> {
+fn from_row(row: &AnyRow, (roles, profiles): (Vec<UserRole>, Vec<i64>)) -> Result<User> {
     Ok(User {
         id: row.try_get("id")?,
         user_name: row.try_get("username")?,
@@ -33,6 +33,7 @@ fn from_row(row: &AnyRow, roles: Vec<UserRole>) -> Result<User> {
         data: row.try_get("data")?,
         roles,
         claims: from_json(&row.try_get::<String, _>("claims")?)?,
+        profiles,
         is_deleted: false,
         create_date: to_time(row.try_get("created_at")?),
         last_update_time: to_time(row.try_get("updated_at")?),
@@ -45,6 +46,11 @@ async fn roles_of(conn: &mut Conn, id: i64) -> Result<Vec<UserRole>> {
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(|r| Ok(UserRole { role_id: r.try_get(0)? })).collect()
+}
+
+/// A user's roles and access profiles.
+async fn links_of(conn: &mut Conn, id: i64) -> Result<(Vec<UserRole>, Vec<i64>)> {
+    Ok((roles_of(conn, id).await?, super::profiles::of_user(conn, id).await?))
 }
 
 async fn replace_roles(conn: &mut Conn, user: &User) -> Result<()> {
@@ -138,7 +144,7 @@ pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<User>> 
     .fetch_optional(&mut *conn)
     .await?;
     match row {
-        Some(row) => Ok(Some(from_row(&row, roles_of(conn, id).await?)?)),
+        Some(row) => Ok(Some(from_row(&row, links_of(conn, id).await?)?)),
         None => Ok(None),
     }
 }
@@ -161,7 +167,7 @@ pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64,
     let mut users = Vec::with_capacity(rows.len());
     for row in &rows {
         let id: i64 = row.try_get("id")?;
-        users.push(from_row(row, roles_of(conn, id).await?)?);
+        users.push(from_row(row, links_of(conn, id).await?)?);
     }
     Ok((total, users))
 }

@@ -8,6 +8,7 @@ use super::tokens::{self, How};
 use super::{AppRef, custom_scopes, date, required};
 use crate::app::App;
 use crate::crypto::secret;
+use crate::domain::profiles;
 use crate::error::{Error, Result};
 use crate::store::app_codes::{self, AppCode};
 use crate::store::consents::{self, Context};
@@ -90,7 +91,9 @@ pub async fn grant_code(
         union_id,
         expires_at: now_ms() + CODE_TTL_SECS * 1000,
     };
-    app_codes::insert(&mut *app.store.conn().await?, &secret::digest(&code), &stored).await?;
+    let mut conn = app.store.conn().await?;
+    profiles::require(&mut conn, &target.client, user_id).await?;
+    app_codes::insert(&mut conn, &secret::digest(&code), &stored).await?;
     Ok(GrantCode { code, expires_in: CODE_TTL_SECS })
 }
 

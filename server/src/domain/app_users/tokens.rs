@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::domain::oauth::audience;
 use crate::domain::oauth::mint::{self, AccessSpec};
 use crate::domain::oauth::token::new_grant;
+use crate::domain::profiles;
 use crate::error::Result;
 use crate::store::{Tx, access_tokens, grants, now_ms, tenants::TenantRef};
 use keyward_api::app_user::AppToken;
@@ -26,7 +27,8 @@ pub struct How<'a> {
     pub consented: bool,
 }
 
-/// Issues the token inside `tx`.
+/// Issues the token inside `tx`, if the app admits the user (its access
+/// profiles); a refusal rolls back what `tx` wrote (a new account too).
 pub async fn issue(
     app: &App,
     tx: &mut Tx,
@@ -35,6 +37,7 @@ pub async fn issue(
     user: &User,
     how: How<'_>,
 ) -> Result<AppToken> {
+    profiles::require(tx, &target.client, user.id).await?;
     let lifetime = how.days * 86_400;
     let mut client = target.client.clone();
     client.access_token_type = AccessTokenType::Jwt;

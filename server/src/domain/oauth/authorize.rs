@@ -5,6 +5,7 @@
 use super::{audience, scopes, token};
 use crate::app::App;
 use crate::crypto::secret;
+use crate::domain::profiles;
 use crate::error::Result;
 use crate::store::grants::{self, Code};
 use crate::store::sessions::Session;
@@ -228,6 +229,9 @@ pub async fn decide(
         _ => return Ok(login),
     };
     let mut conn = app.store.conn().await?;
+    if !profiles::admits(&mut conn, &v.client, session.user_id).await? {
+        return Ok(v.error(OAuthErrorCode::AccessDenied, profiles::REFUSED));
+    }
     let granted = scopes::for_user(&mut conn, session.user_id, v.scopes.clone()).await?;
     match answer {
         Some(ConsentAnswer { allow: false, .. }) => {

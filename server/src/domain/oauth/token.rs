@@ -11,6 +11,7 @@ use crate::crypto::secret;
 use crate::domain::app_users::accounts::{self, SignUpKind, Who};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self as app_users};
+use crate::domain::profiles;
 use crate::error::{Error, Refusal};
 use crate::store::grants::{self, Grant};
 use crate::store::user_links;
@@ -112,7 +113,9 @@ struct Issue<'a> {
 }
 
 /// Mints the access token (and refresh and ID tokens) of a grant, storing
-/// what must be remembered in `tx`.
+/// what must be remembered in `tx` — if the client admits the user (its
+/// access profiles): every user grant (code, refresh, password, mobile,
+/// sign) comes here.
 async fn issue(
     app: &App,
     tx: &mut Tx,
@@ -121,6 +124,9 @@ async fn issue(
     issue: Issue<'_>,
 ) -> Result<TokenResponse, Refusal> {
     let grant = issue.grant;
+    if !profiles::admits(tx, client, grant.user_id).await? {
+        return Err(OAuthError::invalid_grant(profiles::REFUSED).into());
+    }
     let target = audience::target(&*app.catalog(tx, tenant.id).await?, tenant, issue.scope, issue.resource)?;
     let spec = AccessSpec {
         subject: grant.user_id.to_string(),

@@ -1,0 +1,133 @@
+//! Seed 000's access profiles: named sets of clients that users hold. A
+//! client with `requireProfile` issues tokens only to holders of a profile
+//! containing it; [`admits`] is the one check every issuance makes.
+//!
+//! Membership is read from the database at each issuance (nothing about it
+//! is cached), so a change holds from the next token request on, on every
+//! replica; the client's own flag is cached with the client and forgotten
+//! when the client changes.
+
+use super::{Caller, clients, list, validate};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::locks::{Table, lock};
+use crate::store::{Arg, Conn, Filter, contains_pattern, profiles};
+use keyward_api::access_profile::{AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate};
+use keyward_api::client::Client;
+use keyward_api::envelope::Paged;
+
+/// Why a client that requires a profile refuses a user (no secret in it).
+pub const REFUSED: &str = "this client issues tokens only to users holding an access profile that contains it";
+
+/// Whether `client` may issue tokens to user `user`: always, unless it
+/// requires a profile; then only if the user holds one containing it.
+pub async fn admits(conn: &mut Conn, client: &Client, user: i64) -> Result<bool> {
+    if !client.require_profile {
+        return Ok(true);
+    }
+    profiles::holds_client(conn, client.id, user).await
+}
+
+/// [`admits`] as the end-user API answers it: a refusal is a 403.
+pub async fn require(conn: &mut Conn, client: &Client, user: i64) -> Result<()> {
+    if admits(conn, client, user).await? { Ok(()) } else { Err(Error::Forbidden(REFUSED.into())) }
+}
+
+const SORTABLE: &[(&str, &str)] =
+    &[("id", "id"), ("name", "normalized_name"), ("created", "created_at"), ("updated", "updated_at")];
+
+fn check(profile: &AccessProfile) -> Result<()> {
+    validate::length("name", &profile.name, 1, 200)?;
+    if profile.name.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!("`name` must not contain control characters: {:?}", profile.name)));
+    }
+    validate::length("description", &profile.description, 0, 1000)?;
+    if profile.description.contains('\0') {
+        return Err(Error::Invalid("`description` must not contain NUL characters".into()));
+    }
+    validate::distinct("clients", profile.clients.iter().map(String::as_str))
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("access profile {id} does not exist"))
+}
+
+/// Writes the clients and users of profile `id` (each list when given),
+/// after checking that each exists in the tenant.
+async fn link(conn: &mut Conn, tenant: i64, id: i64, clients: Option<&[String]>, users: Option<&[i64]>) -> Result<()> {
+    if let Some(users) = users {
+        validate::ids_exist(conn, Table::Users, tenant, "users", users).await?;
+    }
+    if let Some(names) = clients {
+        let mut rows = Vec::with_capacity(names.len());
+        for name in names {
+            let row = clients::row_of(conn, tenant, name).await?.ok_or_else(|| {
+                Error::Invalid(format!("`clients` names {name:?}, which is not a clientId of this tenant"))
+            })?;
+            rows.push(row);
+        }
+        profiles::set_clients(conn, id, &rows).await?;
+    }
+    if let Some(users) = users {
+        profiles::set_users(conn, id, users).await?;
+    }
+    Ok(())
+}
+
+pub async fn list(app: &App, caller: &Caller, query: AccessProfileListQuery) -> Result<Paged<AccessProfile>> {
+    let page = list::page(&query.list(), SORTABLE)?;
+    let mut filter =
+        list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
+    if let Some(name) = query.name.filter(|n| !n.is_empty()) {
+        filter = filter.and("normalized_name LIKE ? ESCAPE '\\'", Arg::Text(contains_pattern(&name)));
+    }
+    let (total, items) = profiles::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    Ok(Paged::ok(total, page.skip, page.take, items))
+}
+
+pub async fn create(app: &App, caller: &Caller, body: AccessProfileCreate) -> Result<i64> {
+    let profile = AccessProfile {
+        id: 0,
+        name: body.name.trim().to_string(),
+        description: body.description.unwrap_or_default(),
+        clients: body.clients,
+        users: body.users,
+        created: Default::default(),
+        updated: Default::default(),
+    };
+    check(&profile)?;
+    let mut tx = app.store.begin().await?;
+    let id = profiles::insert(&mut tx, caller.tenant.id, &profile).await?;
+    link(&mut tx, caller.tenant.id, id, Some(&profile.clients), Some(&profile.users)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Seed 000's `updateClientToProfileById`: fields present replace the
+/// stored ones, `clients` and `users` as whole sets.
+pub async fn update(app: &App, caller: &Caller, id: i64, body: AccessProfileUpdate) -> Result<AccessProfile> {
+    let mut tx = app.store.begin().await?;
+    lock(&mut tx, Table::AccessProfiles, caller.tenant.id, id).await?;
+    let current = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let profile = AccessProfile {
+        name: body.name.map(|n| n.trim().to_string()).unwrap_or(current.name),
+        description: body.description.unwrap_or(current.description),
+        clients: body.clients.clone().unwrap_or(current.clients),
+        ..current
+    };
+    check(&profile)?;
+    profiles::save(&mut tx, &profile).await?;
+    link(&mut tx, caller.tenant.id, id, body.clients.as_deref(), body.users.as_deref()).await?;
+    let saved = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    if !profiles::delete(&mut tx, caller.tenant.id, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    Ok(id)
+}

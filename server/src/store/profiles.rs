@@ -1,0 +1,159 @@
+//! Seed 000's access profiles: named sets of clients, held by users.
+
+use super::{Conn, Filter, Page, now_ms, to_time};
+use crate::error::{Result, UniqueAs};
+use keyward_api::access_profile::AccessProfile;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+const COLUMNS: &str = "id, name, description, created_at, updated_at";
+
+fn taken(profile: &AccessProfile) -> String {
+    format!("an access profile named `{}` already exists", profile.name)
+}
+
+async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
+    let id: i64 = row.try_get("id")?;
+    let clients = sqlx::query(
+        "SELECT c.client_id FROM access_profile_clients pc JOIN clients c ON c.id = pc.client_row \
+         WHERE pc.profile_id = $1 ORDER BY c.client_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let users = sqlx::query(
+        "SELECT up.user_id FROM user_access_profiles up JOIN users u ON u.id = up.user_id \
+         WHERE up.profile_id = $1 AND u.deleted_at IS NULL ORDER BY up.user_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(AccessProfile {
+        id,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        clients: clients.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?,
+        users: users.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?,
+        created: to_time(row.try_get("created_at")?),
+        updated: to_time(row.try_get("updated_at")?),
+    })
+}
+
+/// Inserts `profile`'s name and description into `tenant`; returns its id.
+pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO access_profiles (tenant_id, name, normalized_name, description, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(tenant)
+    .bind(profile.name.clone())
+    .bind(profile.name.to_lowercase())
+    .bind(profile.description.clone())
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await
+    .unique_as(|_| taken(profile))?;
+    Ok(row.try_get(0)?)
+}
+
+/// Writes an existing profile's name and description.
+pub async fn save(conn: &mut Conn, profile: &AccessProfile) -> Result<()> {
+    sqlx::query(
+        "UPDATE access_profiles SET name = $1, normalized_name = $2, description = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(profile.name.clone())
+    .bind(profile.name.to_lowercase())
+    .bind(profile.description.clone())
+    .bind(now_ms())
+    .bind(profile.id)
+    .execute(&mut *conn)
+    .await
+    .unique_as(|_| taken(profile))?;
+    Ok(())
+}
+
+/// Replaces the rows linking one side (`column` = `id`) to `others`
+/// (`other_column`) in `table`.
+async fn replace(
+    conn: &mut Conn,
+    table: &str,
+    (column, id): (&str, i64),
+    other_column: &str,
+    others: &[i64],
+) -> Result<()> {
+    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = $1"))).bind(id).execute(&mut *conn).await?;
+    let insert = format!("INSERT INTO {table} ({column}, {other_column}) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+    for other in others {
+        sqlx::query(AssertSqlSafe(insert.clone())).bind(id).bind(*other).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Makes `client_rows` (clients' numeric ids) the clients profile `id` contains.
+pub async fn set_clients(conn: &mut Conn, id: i64, client_rows: &[i64]) -> Result<()> {
+    replace(conn, "access_profile_clients", ("profile_id", id), "client_row", client_rows).await
+}
+
+/// Makes `users` the users holding profile `id`.
+pub async fn set_users(conn: &mut Conn, id: i64, users: &[i64]) -> Result<()> {
+    replace(conn, "user_access_profiles", ("profile_id", id), "user_id", users).await
+}
+
+/// Makes `profiles` the profiles user `user` holds.
+pub async fn set_of_user(conn: &mut Conn, user: i64, profiles: &[i64]) -> Result<()> {
+    replace(conn, "user_access_profiles", ("user_id", user), "profile_id", profiles).await
+}
+
+/// The ids of the profiles user `user` holds.
+pub async fn of_user(conn: &mut Conn, user: i64) -> Result<Vec<i64>> {
+    let rows = sqlx::query("SELECT profile_id FROM user_access_profiles WHERE user_id = $1 ORDER BY profile_id")
+        .bind(user)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// Whether user `user` holds a profile containing the client with numeric id `client_row`.
+pub async fn holds_client(conn: &mut Conn, client_row: i64, user: i64) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT 1 FROM user_access_profiles up JOIN access_profile_clients pc ON pc.profile_id = up.profile_id \
+         WHERE up.user_id = $1 AND pc.client_row = $2 LIMIT 1",
+    )
+    .bind(user)
+    .bind(client_row)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<AccessProfile>> {
+    let row =
+        sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM access_profiles WHERE tenant_id = $1 AND id = $2")))
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some(row) => Ok(Some(from_row(conn, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Deletes a profile; its links go with it (foreign keys cascade).
+pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM access_profiles WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<AccessProfile>)> {
+    let (total, rows) = super::page(conn, COLUMNS, "access_profiles", filter, page).await?;
+    let mut profiles = Vec::with_capacity(rows.len());
+    for row in &rows {
+        profiles.push(from_row(conn, row).await?);
+    }
+    Ok((total, profiles))
+}
