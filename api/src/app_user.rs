@@ -286,6 +286,7 @@ pub struct QrImageQuery {
     #[serde(rename = "signInKey")]
     pub sign_in_key: String,
     /// `png` (default) or `svg`.
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub format: Option<String>,
 }
 
@@ -349,11 +350,13 @@ pub struct ProfileUpdate {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PointLogQuery {
     /// 0 all (default), 1 credits (recharges and bonuses), 2 debits.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "crate::query::optional")]
     pub kind: Option<i64>,
     /// Default 0.
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub skip: Option<i64>,
     /// 1–100, default 10.
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub take: Option<i64>,
 }
 
@@ -406,6 +409,7 @@ pub struct Recharge {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SchemeQuery {
     /// Always `app` (the default).
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub scheme: Option<String>,
 }
 
@@ -444,7 +448,9 @@ pub struct GrantCode {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct AuthorizeCodeQuery {
     /// Always `app` (the default).
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub scheme: Option<String>,
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub code: Option<String>,
 }
 

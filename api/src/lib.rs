@@ -14,6 +14,7 @@ pub mod identity_resource;
 pub mod list;
 pub mod oauth;
 pub mod ops;
+pub mod query;
 pub mod role;
 pub mod secret;
 pub mod tenant;
