@@ -425,7 +425,7 @@ pub trait KeywardApi {
 
     /// Create a client
     ///
-    /// Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. A public client has no secret.
+    /// Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.
     ///
     /// Permission: `isms.client.post`.
     #[endpoint { method = POST, path = "/api/Client", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
@@ -484,7 +484,12 @@ pub trait KeywardApi {
     /// Add a secret to a client
     ///
     /// Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256
-    /// digest and answers 201 with its id and value — shown this once. With an
+    /// digest and answers 201 with its id and value — shown this once. With
+    /// `value` the secret is imported instead (a client that keeps the secret
+    /// it has elsewhere, like seed 004's `web-client:YunQue`): stored the same
+    /// way and never echoed (`secret` is null). An imported secret under 8
+    /// characters is refused (422 naming `value`) unless `allowWeakSecret` is
+    /// true; it is then marked `weak`, and the client `hasWeakSecret`. With an
     /// `expiration` (which must be in the future) it stops working then; the
     /// client's other secrets keep working, so a secret can be rotated with
     /// overlap. A public client has no secrets (409).
@@ -850,7 +855,9 @@ pub trait KeywardApi {
     /// Add a secret to an API resource
     ///
     /// Generates a 256-bit secret, stores its SHA-256 digest and answers 201
-    /// with its id and value — shown this once.
+    /// with its id and value — shown this once; or imports `value` as the
+    /// client secret operation does (never echoed; under 8 characters only
+    /// with `allowWeakSecret`).
     ///
     /// Permission: `oauthapp.apiresource.put`.
     #[endpoint { method = POST, path = "/api/ApiResource/{id}/Secrets", tags = ["admin-api-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]

@@ -1010,6 +1010,9 @@ pub mod types {
         pub created: ::chrono::DateTime<::chrono::offset::Utc>,
         pub description: ::std::string::String,
         pub enabled: bool,
+        ///Whether one of its secrets is `weak` (imported shorter than 8 characters under `allowWeakSecret`).
+        #[serde(rename = "hasWeakSecret")]
+        pub has_weak_secret: bool,
         pub id: i64,
         ///What its ID tokens are signed with (OpenID Connect Registration's `id_token_signed_response_alg`).
         #[serde(rename = "idTokenSignedResponseAlg")]
@@ -1098,6 +1101,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub allow_plain_text_pkce: ::std::option::Option<bool>,
+        ///Accept a `clientSecret` shorter than 8 characters; the secret is marked weak. Default false.
+        #[serde(
+            rename = "allowWeakSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_weak_secret: ::std::option::Option<bool>,
         #[serde(
             rename = "allowedCorsOrigins",
             default,
@@ -1132,6 +1141,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///Import this secret instead of generating one (a client that already uses it elsewhere, like seed 004's `web-client:YunQue`): 8 to 1024 characters, no control characters, stored as its SHA-256 digest and not returned. Only for a confidential client.
+        #[serde(
+            rename = "clientSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_secret: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Default true.
@@ -1169,7 +1184,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_rotation_grace_period: ::std::option::Option<i64>,
-        ///Default true: a secret is generated and returned once.
+        ///Default true: a secret is generated and returned once (or `clientSecret` is imported).
         #[serde(
             rename = "requireClientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1199,7 +1214,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///What creating a client returns: its ids and, for a confidential client, the secret — shown this once and never again.
+    ///What creating a client returns: its ids and, for a confidential client with a generated secret, the secret — shown this once and never again (null for a public client and for an imported `clientSecret`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ClientCreated {
         #[serde(rename = "clientId")]
@@ -2436,22 +2451,33 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct SecretCreate {
+        ///Accept a `value` shorter than 8 characters (seed 004's `YunQue`). Such a secret is guessable: it is marked `weak`, and its client `hasWeakSecret`. Default false.
+        #[serde(
+            rename = "allowWeakSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_weak_secret: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///When the secret stops working; default never.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The secret itself, to import one the client already uses elsewhere (seed 004's Spring clients keep their `client_secret`): 8 to 1024 characters, no control characters. Stored as its SHA-256 digest like a generated one and never shown again. Default: a generated 256-bit secret.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
     }
     impl SecretCreate {
         pub fn builder() -> builder::SecretCreate {
             Default::default()
         }
     }
-    ///A new secret: its id and value, shown this once.
+    ///A new secret: its id and, when the server generated it, its value — shown this once.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SecretCreated {
         pub id: i64,
-        pub secret: ::std::string::String,
+        ///The generated secret; null for an imported `value`, which is never echoed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secret: ::std::option::Option<::std::string::String>,
     }
     impl SecretCreated {
         pub fn builder() -> builder::SecretCreated {
@@ -2466,6 +2492,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub id: i64,
+        ///Imported shorter than 8 characters under `allowWeakSecret`: replace it when the client can take a strong one.
+        pub weak: bool,
     }
     impl SecretInfo {
         pub fn builder() -> builder::SecretInfo {
@@ -7852,6 +7880,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
+            has_weak_secret: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<i64, ::std::string::String>,
             id_token_signed_response_alg: ::std::result::Result<
                 super::SigningAlg,
@@ -7924,6 +7953,9 @@ pub mod types {
                     created: Err("no value supplied for created".to_string()),
                     description: Err("no value supplied for description".to_string()),
                     enabled: Err("no value supplied for enabled".to_string()),
+                    has_weak_secret: Err(
+                        "no value supplied for has_weak_secret".to_string(),
+                    ),
                     id: Err("no value supplied for id".to_string()),
                     id_token_signed_response_alg: Err(
                         "no value supplied for id_token_signed_response_alg".to_string(),
@@ -8170,6 +8202,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn has_weak_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_weak_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for has_weak_secret: {e}"
+                        )
+                    });
+                self
+            }
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8352,6 +8398,7 @@ pub mod types {
                     created: value.created?,
                     description: value.description?,
                     enabled: value.enabled?,
+                    has_weak_secret: value.has_weak_secret?,
                     id: value.id?,
                     id_token_signed_response_alg: value.id_token_signed_response_alg?,
                     identity_token_lifetime: value.identity_token_lifetime?,
@@ -8390,6 +8437,7 @@ pub mod types {
                     created: Ok(value.created),
                     description: Ok(value.description),
                     enabled: Ok(value.enabled),
+                    has_weak_secret: Ok(value.has_weak_secret),
                     id: Ok(value.id),
                     id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
                     identity_token_lifetime: Ok(value.identity_token_lifetime),
@@ -8527,6 +8575,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            allow_weak_secret: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             allowed_cors_origins: ::std::result::Result<
                 ::std::vec::Vec<super::ClientCorsOrigin>,
                 ::std::string::String,
@@ -8552,6 +8604,10 @@ pub mod types {
                 ::std::string::String,
             >,
             client_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -8612,6 +8668,7 @@ pub mod types {
                     access_token_signing_alg: Ok(Default::default()),
                     access_token_type: Ok(Default::default()),
                     allow_plain_text_pkce: Ok(Default::default()),
+                    allow_weak_secret: Ok(Default::default()),
                     allowed_cors_origins: Ok(Default::default()),
                     allowed_grant_types: Ok(Default::default()),
                     allowed_scopes: Ok(Default::default()),
@@ -8619,6 +8676,7 @@ pub mod types {
                     claims: Ok(Default::default()),
                     client_id: Err("no value supplied for client_id".to_string()),
                     client_name: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
                     description: Ok(Default::default()),
                     enabled: Ok(Default::default()),
                     id_token_signed_response_alg: Ok(Default::default()),
@@ -8703,6 +8761,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for allow_plain_text_pkce: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allow_weak_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_weak_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_weak_secret: {e}"
                         )
                     });
                 self
@@ -8796,6 +8868,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for client_name: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
                     });
                 self
             }
@@ -8972,6 +9056,7 @@ pub mod types {
                     access_token_signing_alg: value.access_token_signing_alg?,
                     access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
+                    allow_weak_secret: value.allow_weak_secret?,
                     allowed_cors_origins: value.allowed_cors_origins?,
                     allowed_grant_types: value.allowed_grant_types?,
                     allowed_scopes: value.allowed_scopes?,
@@ -8979,6 +9064,7 @@ pub mod types {
                     claims: value.claims?,
                     client_id: value.client_id?,
                     client_name: value.client_name?,
+                    client_secret: value.client_secret?,
                     description: value.description?,
                     enabled: value.enabled?,
                     id_token_signed_response_alg: value.id_token_signed_response_alg?,
@@ -9005,6 +9091,7 @@ pub mod types {
                     access_token_signing_alg: Ok(value.access_token_signing_alg),
                     access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
+                    allow_weak_secret: Ok(value.allow_weak_secret),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
                     allowed_grant_types: Ok(value.allowed_grant_types),
                     allowed_scopes: Ok(value.allowed_scopes),
@@ -9012,6 +9099,7 @@ pub mod types {
                     claims: Ok(value.claims),
                     client_id: Ok(value.client_id),
                     client_name: Ok(value.client_name),
+                    client_secret: Ok(value.client_secret),
                     description: Ok(value.description),
                     enabled: Ok(value.enabled),
                     id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
@@ -14795,6 +14883,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SecretCreate {
+            allow_weak_secret: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -14803,16 +14895,36 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SecretCreate {
             fn default() -> Self {
                 Self {
+                    allow_weak_secret: Ok(Default::default()),
                     description: Ok(Default::default()),
                     expiration: Ok(Default::default()),
+                    value: Ok(Default::default()),
                 }
             }
         }
         impl SecretCreate {
+            pub fn allow_weak_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_weak_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_weak_secret: {e}"
+                        )
+                    });
+                self
+            }
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -14839,6 +14951,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SecretCreate> for super::SecretCreate {
             type Error = super::error::ConversionError;
@@ -14846,29 +14970,36 @@ pub mod types {
                 value: SecretCreate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    allow_weak_secret: value.allow_weak_secret?,
                     description: value.description?,
                     expiration: value.expiration?,
+                    value: value.value?,
                 })
             }
         }
         impl ::std::convert::From<super::SecretCreate> for SecretCreate {
             fn from(value: super::SecretCreate) -> Self {
                 Self {
+                    allow_weak_secret: Ok(value.allow_weak_secret),
                     description: Ok(value.description),
                     expiration: Ok(value.expiration),
+                    value: Ok(value.value),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct SecretCreated {
             id: ::std::result::Result<i64, ::std::string::String>,
-            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SecretCreated {
             fn default() -> Self {
                 Self {
                     id: Err("no value supplied for id".to_string()),
-                    secret: Err("no value supplied for secret".to_string()),
+                    secret: Ok(Default::default()),
                 }
             }
         }
@@ -14885,7 +15016,7 @@ pub mod types {
             }
             pub fn secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret = value
@@ -14930,6 +15061,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
+            weak: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for SecretInfo {
             fn default() -> Self {
@@ -14938,6 +15070,7 @@ pub mod types {
                     description: Err("no value supplied for description".to_string()),
                     expiration: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
+                    weak: Err("no value supplied for weak".to_string()),
                 }
             }
         }
@@ -14990,6 +15123,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn weak<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.weak = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for weak: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SecretInfo> for super::SecretInfo {
             type Error = super::error::ConversionError;
@@ -15001,6 +15146,7 @@ pub mod types {
                     description: value.description?,
                     expiration: value.expiration?,
                     id: value.id?,
+                    weak: value.weak?,
                 })
             }
         }
@@ -15011,6 +15157,7 @@ pub mod types {
                     description: Ok(value.description),
                     expiration: Ok(value.expiration),
                     id: Ok(value.id),
+                    weak: Ok(value.weak),
                 }
             }
         }
@@ -18998,7 +19145,7 @@ let response = client.api_resource_delete()
     }
     /**Add a secret to an API resource
 
-Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once.
+Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once; or imports `value` as the client secret operation does (never echoed; under 8 characters only with `allowWeakSecret`).
 
 Permission: `oauthapp.apiresource.put`.
 
@@ -19540,7 +19687,7 @@ let response = client.client_list()
     }
     /**Create a client
 
-Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. A public client has no secret.
+Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.
 
 Permission: `isms.client.post`.
 
@@ -19679,7 +19826,7 @@ let response = client.client_secret_list()
     }
     /**Add a secret to a client
 
-Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With an `expiration` (which must be in the future) it stops working then; the client's other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).
+Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With `value` the secret is imported instead (a client that keeps the secret it has elsewhere, like seed 004's `web-client:YunQue`): stored the same way and never echoed (`secret` is null). An imported secret under 8 characters is refused (422 naming `value`) unless `allowWeakSecret` is true; it is then marked `weak`, and the client `hasWeakSecret`. With an `expiration` (which must be in the future) it stops working then; the client's other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).
 
 Permission: `isms.client.postsecretkey`.
 

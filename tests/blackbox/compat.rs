@@ -4,11 +4,12 @@
 //! exact paths and field names over raw HTTP, and through the SDK.
 
 use keyward_tests::end_user::{assert_refused, create_app, post, send, token_of};
-use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
+use keyward_tests::tenant::At;
+use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, flow, on_both_databases};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
-on_both_databases!(empty_query_parameters_are_not_given);
+on_both_databases!(empty_query_parameters_are_not_given, spring_clients_keep_their_secrets);
 
 /// Seed 002/003's own sample URL, `PointLog?type=&skip=&take=`, and every
 /// admin list with its parameters left empty: empty means not given. A
@@ -71,4 +72,159 @@ async fn empty_query_parameters_are_not_given(server: TestServer) {
     // Given and well-formed still filters.
     let (_, one) = send(&server, Method::GET, "/api/Client?q.ClientID=shop&take=", Some(&bearer), None).await;
     assert_eq!(one["total"], 1, "{one}");
+}
+
+/// Seed 004's headers: `web-client:YunQue` and `clinic-client:YunQue`.
+const WEB_CLIENT_BASIC: &str = "Basic d2ViLWNsaWVudDpZdW5RdWU=";
+const CLINIC_CLIENT_BASIC: &str = "Basic Y2xpbmljLWNsaWVudDpZdW5RdWU=";
+
+/// A form POST to `path` with a full `Authorization` header value.
+async fn form_with(server: &TestServer, path: &str, authorization: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let request = server.http().post(format!("{}{path}", server.url)).header("Authorization", authorization);
+    let response = request.form(form).send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+/// Seed 004: Spring clients keep their `client_id`/`client_secret`. An admin
+/// imports `YunQue` (weak: only with `allowWeakSecret`, and marked), and the
+/// seed's own `Authorization: Basic …` headers then work at `/oauth/token`,
+/// `/mobile/code/get`, `/mobile/token` and `/sign/token`.
+async fn spring_clients_keep_their_secrets(server: TestServer) {
+    let (id, generated) = create_app(&server, "web-client", json!({})).await;
+    let admin = server.admin().await;
+    let grants: keyward_sdk::types::ClientUpdate = serde_json::from_value(json!({ "allowedGrantTypes": [
+        { "grantType": "password" }, { "grantType": "refresh_token" }, { "grantType": "client_credentials" },
+        { "grantType": "mobile" }, { "grantType": "sign" }] }))
+    .unwrap();
+    admin.client_update().id(id).body(grants).send().await.unwrap();
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let secrets_path = format!("/api/Client/{id}/Secrets");
+    let secrets = async || send(&server, Method::GET, &secrets_path, Some(&bearer), None).await.1["data"].clone();
+    let token_form = [("grant_type", "client_credentials")];
+
+    // Bad input: refused precisely, the secret never repeated, nothing stored.
+    for (body, status, needle) in [
+        (json!({"value": "YunQue"}), 422, "`value` must be at least 8 characters"),
+        (json!({"value": "YunQue", "allowWeakSecret": false}), 422, "set `allowWeakSecret: true`"),
+        (json!({"value": ""}), 422, "`value` must not be empty"),
+        (json!({"value": "Yun\u{1}Que-long"}), 422, "control characters"),
+        (json!({"value": "x".repeat(1025)}), 422, "at most 1024"),
+        (json!({"value": 12345678}), 400, "expected a string"),
+        (json!({"value": "YunQue", "allowWeakSecret": "yes"}), 400, "expected a boolean"),
+        (json!({"secret": "YunQue"}), 400, "unknown field"),
+    ] {
+        let (got, refused) = send(&server, Method::POST, &secrets_path, Some(&bearer), Some(body.clone())).await;
+        assert_eq!(got, status, "{body}: {refused}");
+        let message = refused["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{body}: {message}");
+        assert!(!message.contains("YunQue"), "a refusal repeats the secret: {message}");
+    }
+    let (status, _) = send(
+        &server,
+        Method::POST,
+        "/api/Client/999999/Secrets",
+        Some(&bearer),
+        Some(json!({"value": "a strong secret"})),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = send(&server, Method::POST, &secrets_path, None, Some(json!({"value": "a strong secret"}))).await;
+    assert_eq!(status, 401);
+    let viewer = json!({ "clientId": "viewer", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+        "allowedScopes": [{ "scope": "isms.client.detail" }] });
+    let viewer_secret = flow::create_app(&server, viewer).await.unwrap();
+    let viewer_token = server.token("viewer", &viewer_secret, Some("isms.client.detail")).await;
+    let body = json!({"value": "YunQue", "allowWeakSecret": true});
+    let (status, refused) = send(&server, Method::POST, &secrets_path, Some(&viewer_token), Some(body.clone())).await;
+    assert_eq!(status, 403, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("isms.client.postsecretkey"), "{refused}");
+    // Another tenant's client is not found here.
+    let tenant: keyward_sdk::types::TenantCreate =
+        serde_json::from_value(json!({ "name": "Acme", "hosts": [{ "hostName": "acme.test" }] })).unwrap();
+    admin.tenant_create().body(tenant).send().await.unwrap();
+    let acme = At::new(&server, &server.url.trim_start_matches("http://").replace("127.0.0.1", "acme.test"));
+    acme.create_client(&bearer, json!({ "clientId": "acme-app" })).await;
+    let acme_id = acme.get("/api/Client?q.ClientID=acme-app", Some(&bearer)).await.1["data"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/Client/{acme_id}/Secrets");
+    assert_eq!(send(&server, Method::POST, &path, Some(&bearer), Some(body.clone())).await.0, 404);
+    assert_eq!(secrets().await.as_array().unwrap().len(), 1, "only the generated secret");
+    assert_eq!(form_with(&server, "/oauth/token", WEB_CLIENT_BASIC, &token_form).await.0, 401);
+    assert_eq!(acme.get(&path, Some(&bearer)).await.1["data"].as_array().unwrap().len(), 1);
+
+    // Imported with `allowWeakSecret`: stored, never echoed, marked weak.
+    let response = server.http().post(format!("{}{secrets_path}", server.url)).bearer_auth(&bearer);
+    let response = response.json(&json!({"value": "YunQue", "allowWeakSecret": true, "description": "Spring"}));
+    let response = response.send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let text = response.text().await.unwrap();
+    assert!(!text.contains("YunQue"), "{text}");
+    let created: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(created["data"]["secret"], Value::Null, "{created}");
+    let listed = secrets().await;
+    assert_eq!(listed[1]["weak"], true, "{listed}");
+    assert_eq!(listed[0]["weak"], false, "{listed}");
+    let (_, clients) = send(&server, Method::GET, "/api/Client?q.ClientID=web-client", Some(&bearer), None).await;
+    assert_eq!(clients["data"][0]["hasWeakSecret"], true, "{clients}");
+    assert!(!clients.to_string().contains("YunQue"));
+
+    // The seed's own headers now authenticate, at every path that takes them.
+    let (status, token) = form_with(&server, "/oauth/token", WEB_CLIENT_BASIC, &token_form).await;
+    assert_eq!(status, 200, "{token}");
+    flow::create_user(&server, "qwe").await;
+    let password = [("username", "qwe"), ("password", flow::PASSWORD), ("grant_type", "password")];
+    let (status, token) = form_with(&server, "/oauth/token", WEB_CLIENT_BASIC, &password).await;
+    assert_eq!(status, 200, "{token}");
+    let refresh = [("grant_type", "refresh_token"), ("refresh_token", token["refresh_token"].as_str().unwrap())];
+    assert_eq!(form_with(&server, "/oauth/token", WEB_CLIENT_BASIC, &refresh).await.0, 200);
+    let phone = "13312341234";
+    let sent = form_with(&server, "/mobile/code/get", WEB_CLIENT_BASIC, &[("mobile", phone)]).await;
+    assert_eq!(sent, (200, json!({"expires_in": 600})));
+    let code = server.sinks.code_for(phone).await;
+    let (status, token) =
+        form_with(&server, "/mobile/token", WEB_CLIENT_BASIC, &[("mobile", phone), ("code", &code)]).await;
+    assert_eq!(status, 200, "{token}");
+    // The generated secret still works; a wrong one does not.
+    assert_eq!(flow::token(&server, Some(("web-client", &generated)), &token_form).await.0, 200);
+    let wrong = format!("Basic {}", base64_of("web-client:yunque"));
+    assert_eq!(form_with(&server, "/oauth/token", &wrong, &token_form).await.0, 401);
+    // Deleting the weak secret clears the mark.
+    let weak_id = listed[1]["id"].as_i64().unwrap();
+    send(&server, Method::DELETE, &format!("{secrets_path}/{weak_id}"), Some(&bearer), None).await;
+    assert!(!admin.client_view().id(id).send().await.unwrap().into_inner().data.has_weak_secret);
+    assert_eq!(form_with(&server, "/oauth/token", WEB_CLIENT_BASIC, &token_form).await.0, 401);
+
+    // At creation, through the SDK: seed 004's clinic-client keeps `YunQue`.
+    let clinic = |extra: Value| {
+        let mut body = json!({ "clientId": "clinic-client", "allowedGrantTypes": [{ "grantType": "sign" }],
+            "allowedScopes": [{ "scope": "openid" }], "clientSecret": "YunQue" });
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        serde_json::from_value::<keyward_sdk::types::ClientCreate>(body).unwrap()
+    };
+    let refused = admin.client_create().body(clinic(json!({}))).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(422));
+    let (_, none) = send(&server, Method::GET, "/api/Client?q.ClientID=clinic-client", Some(&bearer), None).await;
+    assert_eq!(none["total"], 0, "a refused create stores nothing");
+    let public = admin.client_create().body(clinic(json!({"allowWeakSecret": true, "requireClientSecret": false})));
+    assert_eq!(public.send().await.unwrap_err().status().map(|s| s.as_u16()), Some(422));
+    let created = admin.client_create().body(clinic(json!({"allowWeakSecret": true}))).send().await.unwrap();
+    let created = created.into_inner().data;
+    assert_eq!(created.client_secret, None, "an imported secret is not echoed");
+    let view = admin.client_view().id(created.id).send().await.unwrap().into_inner().data;
+    assert!(view.has_weak_secret && view.client_secrets.len() == 1 && view.client_secrets[0].weak);
+    let (status, token) = form_with(&server, "/sign/token", CLINIC_CLIENT_BASIC, &[("sign", "openid-abc")]).await;
+    assert_eq!(status, 200, "{token}");
+    // A strong imported secret through the SDK is not marked.
+    let strong: keyward_sdk::types::SecretCreate =
+        serde_json::from_value(json!({ "value": "a longer Spring secret" })).unwrap();
+    let added = admin.client_secret_create().id(created.id).body(strong).send().await.unwrap().into_inner().data;
+    assert_eq!(added.secret, None);
+    let view = admin.client_view().id(created.id).send().await.unwrap().into_inner().data;
+    assert!(view.client_secrets.iter().any(|s| s.id == added.id && !s.weak));
+    let strong_basic = format!("Basic {}", base64_of("clinic-client:a longer Spring secret"));
+    assert_eq!(form_with(&server, "/sign/token", &strong_basic, &[("sign", "openid-abc")]).await.0, 200);
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
 }
