@@ -108,6 +108,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("app_profile_update", Access::AppUser),
     ("app_point_log", Access::AppUser),
     ("app_recharge_points", Access::AppServer),
+    ("app_consume_points", Access::AppServer),
     ("app_grant_code", Access::Public),
     ("app_authorize", Access::Public),
     ("app_consent_list", Access::AppUser),

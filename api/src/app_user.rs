@@ -374,9 +374,9 @@ pub struct PointEntry {
     /// The balance after this entry.
     pub balance: i64,
     pub remark: String,
-    /// Who credited: `app:<client id>` (the app's server), `user:<id>` (the
-    /// user, where the app allows it) or `sign-up` (the bonus); null for
-    /// entries of earlier releases.
+    /// Who credited or debited: `app:<client id>` (the app's server),
+    /// `user:<id>` (the user, where the app allows it) or `sign-up` (the
+    /// bonus); null for entries of earlier releases.
     #[serde(rename = "creditedBy")]
     pub credited_by: Option<String>,
     /// `yyyy-MM-dd HH:mm:ss`, UTC.
@@ -400,6 +400,20 @@ pub struct Recharge {
     pub price: Option<f64>,
     pub remark: Option<String>,
     /// The user to credit; required when the app's server calls, and when a
+    /// user calls it may only be their own id. `userId` is accepted too.
+    #[serde(rename = "userID", alias = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+}
+
+/// `ConsumePoints`: debits `points` from a user of the app.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Consume {
+    /// Points to take: a whole number from 1 to 1,000,000,000, at most the
+    /// user's balance.
+    pub points: Option<i64>,
+    /// Up to 200 characters, shown in `PointLog`.
+    pub remark: Option<String>,
+    /// The user to debit; required when the app's server calls, and when a
     /// user calls it may only be their own id. `userId` is accepted too.
     #[serde(rename = "userID", alias = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,

@@ -27,10 +27,10 @@ use api_resource::{
 use api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use app_settings::{AppSettings, AppSettingsUpdate};
 use app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
-    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
-    QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
-    UnionIdSignIn,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, Consume, EmailSignIn,
+    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointEntry, PointLog, PointLogQuery, Profile,
+    ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode,
+    SignUp, UnionIdSignIn,
 };
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
@@ -1246,6 +1246,29 @@ pub trait KeywardApi {
         path: Path<AppPath>,
         body: TypedBody<Recharge>,
     ) -> Result<AppReply<bool>, AppError>;
+
+    /// Spend points
+    ///
+    /// Debits `points` from the user `userID` in one transaction, never below
+    /// zero: a debit larger than the balance is refused (409) and writes
+    /// nothing, however many debits race. The entry joins the same ledger as
+    /// recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who
+    /// debited) and is the answer. Who may call is as for RechargePoints: the
+    /// app's server with its client authentication (HTTP basic, or a
+    /// client_credentials token of the app); a user's own token only where
+    /// the app's `userRechargeEnabled` setting lets users change their own
+    /// points (403 otherwise). An unknown `userID` is 404. With an
+    /// `Idempotency-Key` header (1–100 characters) a retry debits once and
+    /// answers the first entry; the same key with another body (or a
+    /// recharge's key) is 422.
+    ///
+    /// Permission: the app's client authentication (a user's token where the app allows it).
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/ConsumePoints", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_consume_points(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<Consume>,
+    ) -> Result<AppReply<PointEntry>, AppError>;
 
     /// Grant a one-time code (app scheme)
     ///

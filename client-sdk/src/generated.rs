@@ -1428,6 +1428,27 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ConsumePoints`: debits `points` from a user of the app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Consume {
+        ///Points to take: a whole number from 1 to 1,000,000,000, at most the user's balance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub points: ::std::option::Option<i64>,
+        ///Up to 200 characters, shown in `PointLog`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        ///The user to debit; required when the app's server calls, and when a user calls it may only be their own id. `userId` is accepted too.
+        #[serde(
+            rename = "userID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<i64>,
+    }
+    impl Consume {
+        pub fn builder() -> builder::Consume {
+            Default::default()
+        }
+    }
     ///`EmailSignIn`: an email address and the `signin` code sent to it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EmailSignIn {
@@ -1502,6 +1523,18 @@ pub mod types {
     }
     impl EnvelopeForGrantCode {
         pub fn builder() -> builder::EnvelopeForGrantCode {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForPointEntry {
+        pub code: u16,
+        pub data: PointEntry,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForPointEntry {
+        pub fn builder() -> builder::EnvelopeForPointEntry {
             Default::default()
         }
     }
@@ -2202,7 +2235,7 @@ pub mod types {
         ///`yyyy-MM-dd HH:mm:ss`, UTC.
         #[serde(rename = "createDate")]
         pub create_date: ::std::string::String,
-        ///Who credited: `app:<client id>` (the app's server), `user:<id>` (the user, where the app allows it) or `sign-up` (the bonus); null for entries of earlier releases.
+        ///Who credited or debited: `app:<client id>` (the app's server), `user:<id>` (the user, where the app allows it) or `sign-up` (the bonus); null for entries of earlier releases.
         #[serde(
             rename = "creditedBy",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10023,6 +10056,89 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Consume {
+            points: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            remark: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Consume {
+            fn default() -> Self {
+                Self {
+                    points: Ok(Default::default()),
+                    remark: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl Consume {
+            pub fn points<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.points = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for points: {e}")
+                    });
+                self
+            }
+            pub fn remark<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remark = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remark: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Consume> for super::Consume {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Consume,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    points: value.points?,
+                    remark: value.remark?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Consume> for Consume {
+            fn from(value: super::Consume) -> Self {
+                Self {
+                    points: Ok(value.points),
+                    remark: Ok(value.remark),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EmailSignIn {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10456,6 +10572,82 @@ pub mod types {
         }
         impl ::std::convert::From<super::EnvelopeForGrantCode> for EnvelopeForGrantCode {
             fn from(value: super::EnvelopeForGrantCode) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForPointEntry {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::PointEntry, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForPointEntry {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForPointEntry {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PointEntry>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForPointEntry>
+        for super::EnvelopeForPointEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForPointEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForPointEntry>
+        for EnvelopeForPointEntry {
+            fn from(value: super::EnvelopeForPointEntry) -> Self {
                 Self {
                     code: Ok(value.code),
                     data: Ok(value.data),
@@ -19283,6 +19475,24 @@ let response = client.api_scope_delete()
     pub fn api_scope_delete(&self) -> builder::ApiScopeDelete<'_> {
         builder::ApiScopeDelete::new(self)
     }
+    /**Spend points
+
+Debits `points` from the user `userID` in one transaction, never below zero: a debit larger than the balance is refused (409) and writes nothing, however many debits race. The entry joins the same ledger as recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who debited) and is the answer. Who may call is as for RechargePoints: the app's server with its client authentication (HTTP basic, or a client_credentials token of the app); a user's own token only where the app's `userRechargeEnabled` setting lets users change their own points (403 otherwise). An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry debits once and answers the first entry; the same key with another body (or a recharge's key) is 422.
+
+Permission: the app's client authentication (a user's token where the app allows it).
+
+Sends a `POST` request to `/api/AppUsers/{appId}/ConsumePoints`
+
+```ignore
+let response = client.app_consume_points()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_consume_points(&self) -> builder::AppConsumePoints<'_> {
+        builder::AppConsumePoints::new(self)
+    }
     /**Sign in with an email code
 
 Requires `email` and the `signin` code sent to it (`verifyCode`).
@@ -22378,6 +22588,112 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "api_scope_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_consume_points`]
+
+[`Client::app_consume_points`]: super::Client::app_consume_points*/
+    #[derive(Debug, Clone)]
+    pub struct AppConsumePoints<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::Consume, String>,
+    }
+    impl<'a> AppConsumePoints<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Consume>,
+            <V as std::convert::TryInto<types::Consume>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `Consume` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::Consume) -> types::builder::Consume,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/ConsumePoints`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::EnvelopeForPointEntry>,
+            Error<types::AppError>,
+        > {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::Consume::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/ConsumePoints", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_consume_points",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

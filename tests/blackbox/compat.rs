@@ -3,13 +3,18 @@
 //! `PUT /api/{Resource}` with the id in the body — each through the seeds'
 //! exact paths and field names over raw HTTP, and through the SDK.
 
+use futures::future::join_all;
 use keyward_tests::end_user::{assert_refused, create_app, post, send, token_of};
 use keyward_tests::tenant::At;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, flow, on_both_databases};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-on_both_databases!(empty_query_parameters_are_not_given, spring_clients_keep_their_secrets);
+on_both_databases!(
+    empty_query_parameters_are_not_given,
+    spring_clients_keep_their_secrets,
+    spending_points_never_overdraws
+);
 
 /// Seed 002/003's own sample URL, `PointLog?type=&skip=&take=`, and every
 /// admin list with its parameters left empty: empty means not given. A
@@ -227,4 +232,133 @@ async fn spring_clients_keep_their_secrets(server: TestServer) {
 fn base64_of(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+/// A POST to `/api/AppUsers/{app}/{operation}` with a full `Authorization`
+/// header value and an optional `Idempotency-Key`.
+async fn points(
+    server: &TestServer,
+    (app, operation): (i64, &str),
+    authorization: &str,
+    key: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let url = format!("{}/api/AppUsers/{app}/{operation}", server.url);
+    let mut request = server.http().post(url).header("Authorization", authorization).json(&body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+/// `ConsumePoints`: the app's server debits a user's points in the same
+/// ledger as recharges, idempotently, and never below zero — also when 64
+/// debits race.
+async fn spending_points_never_overdraws(server: TestServer) {
+    let (app, secret) = create_app(&server, "shop", json!({ "pointsPerCurrencyUnit": 100 })).await;
+    let (_, other_secret) = create_app(&server, "other", json!({})).await;
+    let token = token_of(&post(&server, app, "SignUp", json!({"userName": "payer", "pwd": "a long password"})).await);
+    let (_, profile) = send(&server, Method::GET, &format!("/api/AppUsers/{app}/Profile"), Some(&token), None).await;
+    let user = profile["data"]["id"].as_i64().unwrap();
+    let shop = format!("Basic {}", base64_of(&format!("shop:{secret}")));
+    let consume = (app, "ConsumePoints");
+    let recharged = points(&server, (app, "RechargePoints"), &shop, None, json!({"price": 0.7, "userID": user})).await;
+    assert_eq!(recharged.1["data"], true, "{}", recharged.1);
+    let ledger = async || {
+        let path = format!("/api/AppUsers/{app}/PointLog?type=&skip=&take=100");
+        send(&server, Method::GET, &path, Some(&token), None).await.1["data"].clone()
+    };
+
+    // The seed path with the app's HTTP basic credentials: the entry is the answer.
+    let body = json!({"points": 30, "remark": "order 1", "userID": user});
+    let (status, spent) = points(&server, consume, &shop, Some("debit-1"), body.clone()).await;
+    assert_eq!(status, 200, "{spent}");
+    let entry = &spent["data"];
+    assert_eq!(
+        (entry["used"].as_i64(), entry["balance"].as_i64(), entry["type"].as_i64()),
+        (Some(-30), Some(40), Some(2))
+    );
+    assert_eq!((entry["remark"].as_str(), entry["creditedBy"].as_str()), (Some("order 1"), Some("app:shop")));
+    assert_eq!(entry["userID"], user);
+    // A retry answers the same entry and debits nothing more; another body under the key is refused.
+    assert_eq!(points(&server, consume, &shop, Some("debit-1"), body.clone()).await, (200, spent.clone()));
+    let other = json!({"points": 31, "remark": "order 1", "userID": user});
+    assert_refused(&points(&server, consume, &shop, Some("debit-1"), other).await, 422, "different debit");
+    let as_recharge = json!({"price": 0.3, "userID": user});
+    assert_refused(
+        &points(&server, (app, "RechargePoints"), &shop, Some("debit-1"), as_recharge).await,
+        422,
+        "different recharge",
+    );
+    // The same ledger: PointLog shows it as a debit.
+    let debits =
+        send(&server, Method::GET, &format!("/api/AppUsers/{app}/PointLog?type=2&skip=&take="), Some(&token), None)
+            .await;
+    assert_eq!(debits.1["data"]["total"], 1, "{}", debits.1);
+    assert_eq!(debits.1["data"]["data"][0]["id"], entry["id"]);
+
+    // Bad input: refused precisely, nothing written.
+    let wrong = format!("Basic {}", base64_of("shop:not-the-secret"));
+    let another = format!("Basic {}", base64_of(&format!("other:{other_secret}")));
+    let own = format!("Bearer {token}");
+    for (authorization, body, status, needle) in [
+        (&shop, json!({"points": 41, "userID": user}), 409, "has 40 points; 41 cannot be taken"),
+        (&shop, json!({"userID": user}), 400, "`points` is required"),
+        (&shop, json!({"points": 0, "userID": user}), 422, "between 1 and"),
+        (&shop, json!({"points": -5, "userID": user}), 422, "between 1 and"),
+        (&shop, json!({"points": "ten", "userID": user}), 400, "points"),
+        (&shop, json!({"points": 1.5, "userID": user}), 400, "points"),
+        (&shop, json!({"points": 1}), 400, "`userID` is required"),
+        (&shop, json!({"points": 1, "userID": 999_999}), 404, "user 999999 does not exist"),
+        (&shop, json!({"points": 1, "userID": user, "remark": "r".repeat(201)}), 422, "`remark`"),
+        (&wrong, json!({"points": 1, "userID": user}), 401, "client authentication failed"),
+        (&another, json!({"points": 1, "userID": user}), 403, "another app"),
+        (&own, json!({"points": 1}), 403, "ConsumePoints needs the app's client authentication"),
+        (&"Bearer not-a-token".to_string(), json!({"points": 1, "userID": user}), 401, ""),
+    ] {
+        assert_refused(&points(&server, consume, authorization, None, body).await, status, needle);
+    }
+    let bad_key = points(&server, consume, &shop, Some("has space"), json!({"points": 1, "userID": user})).await;
+    assert_refused(&bad_key, 422, "`Idempotency-Key` must not contain spaces");
+    let nothing = ledger().await;
+    assert_eq!((nothing["total"].as_i64(), nothing["balance"].as_i64()), (Some(2), Some(40)), "{nothing}");
+
+    // 64 racing debits of 3 from 40: exactly 13 succeed, the balance never goes negative.
+    let keys: Vec<String> = (0..64).map(|n| format!("race-{n}")).collect();
+    let racing =
+        keys.iter().map(|key| points(&server, consume, &shop, Some(key), json!({"points": 3, "userID": user})));
+    let answers = join_all(racing).await;
+    for (status, body) in &answers {
+        assert!(
+            *status == 200 || (*status == 409 && body["err"].as_str().unwrap().contains("cannot be taken")),
+            "{status} {body}"
+        );
+    }
+    assert_eq!(answers.iter().filter(|(status, _)| *status == 200).count(), 13);
+    let after = ledger().await;
+    assert_eq!((after["total"].as_i64(), after["balance"].as_i64()), (Some(15), Some(1)), "{after}");
+    let entries = after["data"].as_array().unwrap();
+    assert_eq!(
+        entries.iter().map(|e| e["used"].as_i64().unwrap()).sum::<i64>(),
+        1,
+        "the ledger adds up to the balance"
+    );
+    assert!(entries.iter().all(|e| e["balance"].as_i64().unwrap() >= 0));
+    // Ten racing retries of one key debit once.
+    points(&server, (app, "RechargePoints"), &shop, None, json!({"price": 1, "userID": user})).await;
+    let same = (0..10).map(|_| points(&server, consume, &shop, Some("same"), json!({"points": 5, "userID": user})));
+    let answers = join_all(same).await;
+    assert!(answers.iter().all(|answer| answer == &answers[0] && answer.0 == 200), "{answers:?}");
+    assert_eq!(ledger().await["balance"], 96);
+
+    // Through the SDK, with the app's client_credentials token.
+    let service = server.sdk_with(&server.token("shop", &secret, None).await);
+    let body: keyward_sdk::types::Consume = serde_json::from_value(json!({"points": 6, "userID": user})).unwrap();
+    let entry = service.app_consume_points().app_id(app).body(body).send().await.unwrap().into_inner().data;
+    assert_eq!((entry.used, entry.balance, entry.type_), (-6, 90, 2));
+    let body: keyward_sdk::types::Consume = serde_json::from_value(json!({"points": 91, "userID": user})).unwrap();
+    let refused = service.app_consume_points().app_id(app).body(body).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(409));
+    assert_eq!(ledger().await["balance"], 90);
 }

@@ -6,9 +6,10 @@ use super::oauth;
 use crate::app::App;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
-use crate::domain::app_users::{self, consents, given, points, qr, required, settings};
+use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
 use crate::domain::{api_resources, api_scopes, clients, identity_resources, roles, tenants, user_access, users};
 use crate::error::Error;
+use crate::store::tenants::TenantRef;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
 use keyward_api::KeywardApi;
@@ -19,10 +20,10 @@ use keyward_api::api_resource::{
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
 use keyward_api::app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
-    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
-    QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
-    UnionIdSignIn,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, Consume, EmailSignIn,
+    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointEntry, PointLog, PointLogQuery, Profile,
+    ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode,
+    SignUp, UnionIdSignIn,
 };
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::envelope::{ApiResult, Paged};
@@ -836,15 +837,15 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<Recharge>,
     ) -> Result<AppReply<bool>, AppError> {
-        let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
-        let ip = ip(&rqctx);
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            let key =
-                key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
-            let caller = app_users::app_or_user(app, tenant, target, app_credentials(&rqctx)?, ip).await?;
-            points::recharge(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
-        })
-        .await
+        change_points(&rqctx, path, body, points::recharge).await
+    }
+
+    async fn app_consume_points(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<Consume>,
+    ) -> Result<AppReply<PointEntry>, AppError> {
+        change_points(&rqctx, path, body, points::consume).await
     }
 
     async fn app_grant_code(
@@ -905,6 +906,28 @@ impl KeywardApi for KeywardImpl {
     async fn sign_token(rqctx: Ctx, body: TypedBody<SignTokenRequest>) -> Result<TokenReply, OAuthError> {
         oauth::sign_token(&rqctx, body.into_inner()).await
     }
+}
+
+/// RechargePoints and ConsumePoints: the app's server (or a user, where the
+/// app allows) changes a user's points, with an optional `Idempotency-Key`.
+async fn change_points<B, T>(
+    rqctx: &Ctx,
+    path: Path<AppPath>,
+    body: TypedBody<B>,
+    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef, AppCaller, B, Option<&str>) -> Result<T, Error>,
+) -> Result<AppReply<T>, AppError>
+where
+    B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
+    T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
+{
+    let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
+    let ip = ip(rqctx);
+    call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
+        let key = key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
+        let caller = app_users::app_or_user(app, tenant, target, app_credentials(rqctx)?, ip).await?;
+        work(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
+    })
+    .await
 }
 
 /// The four `*SignUp` operations but QRCodeSignUp differ only in kind.
