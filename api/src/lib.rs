@@ -19,6 +19,7 @@ pub mod role;
 pub mod secret;
 pub mod tenant;
 pub mod user;
+pub mod with_id;
 
 use api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
@@ -49,6 +50,7 @@ use secret::{SecretCreate, SecretCreated, SecretPath};
 use serde::{Deserialize, Serialize};
 use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use with_id::WithId;
 
 /// Largest admin create/update body: room for many redirect URIs and claims.
 pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
@@ -401,6 +403,20 @@ pub trait KeywardApi {
         body: TypedBody<TenantUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError>;
 
+    /// Update a tenant named in the body
+    ///
+    /// OAuthApp's `PUT /api/Tenant` (`TenantPut`): the body is the update of
+    /// `PUT /api/Tenant/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers `true`, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `oauthapp.tenant.put`.
+    #[endpoint { method = PUT, path = "/api/Tenant", tags = ["admin-tenants"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn tenant_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<TenantUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
     /// Delete a tenant
     ///
     /// Answers with the deleted id. The default tenant cannot be deleted.
@@ -457,6 +473,20 @@ pub trait KeywardApi {
         path: Path<IdPath>,
         body: TypedBody<ClientUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError>;
+
+    /// Update a client named in the body
+    ///
+    /// OAuthApp's `PUT /api/Client` (`ClientPut`): the body is the update of
+    /// `PUT /api/Client/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.client.put`.
+    #[endpoint { method = PUT, path = "/api/Client", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn client_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<ClientUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
     /// Delete a client
     ///
@@ -576,6 +606,20 @@ pub trait KeywardApi {
         body: TypedBody<UserUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<User>>, AdminError>;
 
+    /// Update a user named in the body
+    ///
+    /// OAuthApp's `PUT /api/User` (`UserPut`): the body is the update of
+    /// `PUT /api/User/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.user.put`.
+    #[endpoint { method = PUT, path = "/api/User", tags = ["admin-users"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn user_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<UserUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
     /// Delete a user
     ///
     /// Answers with the deleted id. Deletion is soft: the user can no longer sign in and is hidden from lists, and the user name becomes free again.
@@ -689,6 +733,20 @@ pub trait KeywardApi {
         body: TypedBody<RoleUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError>;
 
+    /// Update a role named in the body
+    ///
+    /// OAuthApp's `PUT /api/Role` (`RolePut`): the body is the update of
+    /// `PUT /api/Role/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.role.put`.
+    #[endpoint { method = PUT, path = "/api/Role", tags = ["admin-roles"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn role_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<RoleUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
     /// Delete a role
     ///
     /// Answers with the deleted id. Users holding the role lose it.
@@ -747,6 +805,20 @@ pub trait KeywardApi {
         path: Path<IdPath>,
         body: TypedBody<IdentityResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError>;
+
+    /// Update an identity resource named in the body
+    ///
+    /// OAuthApp's `PUT /api/IdentityResource` (`IdentityResourcePut`): the body is the update of
+    /// `PUT /api/IdentityResource/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.identityresource.put`.
+    #[endpoint { method = PUT, path = "/api/IdentityResource", tags = ["admin-identity-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn identity_resource_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<IdentityResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
     /// Delete an identity resource
     ///
@@ -841,6 +913,20 @@ pub trait KeywardApi {
         body: TypedBody<ApiResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError>;
 
+    /// Update an API resource named in the body
+    ///
+    /// OAuthApp's `PUT /api/ApiResource` (`ApiResourcePut`): the body is the update of
+    /// `PUT /api/ApiResource/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers `true`, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `oauthapp.apiresource.put`.
+    #[endpoint { method = PUT, path = "/api/ApiResource", tags = ["admin-api-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_resource_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<ApiResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
     /// Delete an API resource
     ///
     /// Answers with the deleted id. Its secrets go with it; its API scopes stay.
@@ -931,6 +1017,20 @@ pub trait KeywardApi {
         path: Path<IdPath>,
         body: TypedBody<ApiScopeUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError>;
+
+    /// Update an API scope named in the body
+    ///
+    /// OAuthApp's `PUT /api/ApiScope` (`ApiScopePut`): the body is the update of
+    /// `PUT /api/ApiScope/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers `true`, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.apiscope.put`.
+    #[endpoint { method = PUT, path = "/api/ApiScope", tags = ["admin-api-scopes"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_scope_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<ApiScopeUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
 
     /// Delete an API scope
     ///

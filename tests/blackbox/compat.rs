@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 on_both_databases!(
     empty_query_parameters_are_not_given,
     spring_clients_keep_their_secrets,
-    spending_points_never_overdraws
+    spending_points_never_overdraws,
+    put_names_the_id_in_the_body
 );
 
 /// Seed 002/003's own sample URL, `PointLog?type=&skip=&take=`, and every
@@ -361,4 +362,91 @@ async fn spending_points_never_overdraws(server: TestServer) {
     let refused = service.app_consume_points().app_id(app).body(body).send().await.unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(409));
     assert_eq!(ledger().await["balance"], 90);
+}
+
+/// OAuthApp's `PUT /api/{Resource}` with the id in the body (contract §3.2):
+/// the same update as `PUT /api/{Resource}/{id}`, answering the id (Client,
+/// IdentityResource, Role, User) or `true` (ApiResource, ApiScope, Tenant).
+async fn put_names_the_id_in_the_body(server: TestServer) {
+    let admin = server.admin().await;
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let (client, _) = create_app(&server, "shop", json!({})).await;
+    let user = flow::create_user(&server, "ann").await;
+    let role: keyward_sdk::types::RoleCreate = serde_json::from_value(json!({ "name": "editors" })).unwrap();
+    let role = admin.role_create().body(role).send().await.unwrap().into_inner().data;
+    let (_, profile) = send(&server, Method::GET, "/api/IdentityResource?q.Name=profile", Some(&bearer), None).await;
+    let identity = profile["data"][0]["id"].as_i64().unwrap();
+    flow::ensure_api_scopes(&server, &["orders.read"]).await;
+    let (_, scopes) = send(&server, Method::GET, "/api/ApiScope?q.name=orders.read", Some(&bearer), None).await;
+    let scope = scopes["data"][0]["id"].as_i64().unwrap();
+    let resource: keyward_sdk::types::ApiResourceCreate = serde_json::from_value(json!({ "name": "billing" })).unwrap();
+    let resource = admin.api_resource_create().body(resource).send().await.unwrap().into_inner().data.id;
+    let tenant: keyward_sdk::types::TenantCreate =
+        serde_json::from_value(json!({ "name": "Acme", "hosts": [{ "hostName": "acme.test" }] })).unwrap();
+    let tenant = admin.tenant_create().body(tenant).send().await.unwrap().into_inner().data;
+    let all = [
+        ("Client", client, "clientName", "isms.client.put", json!(client)),
+        ("User", user, "nickName", "isms.user.put", json!(user)),
+        ("Role", role, "name", "isms.role.put", json!(role)),
+        ("IdentityResource", identity, "displayName", "isms.identityresource.put", json!(identity)),
+        ("ApiResource", resource, "displayName", "oauthapp.apiresource.put", json!(true)),
+        ("ApiScope", scope, "displayName", "isms.apiscope.put", json!(true)),
+        ("Tenant", tenant, "name", "oauthapp.tenant.put", json!(true)),
+    ];
+    let viewer = json!({ "clientId": "viewer", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+        "allowedScopes": [{ "scope": "isms.all" }] });
+    let viewer_secret = flow::create_app(&server, viewer).await.unwrap();
+    for (resource, id, field, permission, answer) in all {
+        let path = format!("/api/{resource}");
+        let stored = async || {
+            send(&server, Method::GET, &format!("{path}/{id}"), Some(&bearer), None).await.1["data"][field].clone()
+        };
+        let before = stored().await;
+        // Bad input: refused precisely, nothing changed.
+        for (body, status, needle) in [
+            (json!({ field: "changed" }), 422, "`id` is required"),
+            (json!({ "id": null, field: "changed" }), 422, "`id` is required"),
+            (json!({ "id": "seven", field: "changed" }), 400, "`id`: invalid type"),
+            (json!({ "id": id, field: "changed", "bogus": 1 }), 400, "unknown field `bogus`"),
+            (json!({ "id": 999_999, field: "changed" }), 404, "999999 does not exist"),
+        ] {
+            let (got, refused) = send(&server, Method::PUT, &path, Some(&bearer), Some(body.clone())).await;
+            assert_eq!(got, status, "{resource} {body}: {refused}");
+            assert!(refused["message"].as_str().unwrap().contains(needle), "{resource} {body}: {refused}");
+        }
+        let body = json!({ "id": id, field: "changed" });
+        assert_eq!(send(&server, Method::PUT, &path, None, Some(body.clone())).await.0, 401);
+        let getter = server.token("viewer", &viewer_secret, Some(&permission.replace(".put", ".get"))).await;
+        let (status, refused) = send(&server, Method::PUT, &path, Some(&getter), Some(body.clone())).await;
+        assert_eq!(status, 403, "{resource}: {refused}");
+        assert!(refused["message"].as_str().unwrap().contains(permission), "{refused}");
+        assert_eq!(stored().await, before, "{resource}: a refused PUT changes nothing");
+        // The seed's shape: the id in the body; the answer as OAuthApp's.
+        let name = format!("{resource} renamed");
+        let (status, done) =
+            send(&server, Method::PUT, &path, Some(&bearer), Some(json!({ "id": id, field: name }))).await;
+        assert_eq!(status, 200, "{resource}: {done}");
+        assert_eq!((done["code"].as_i64(), &done["data"]), (Some(200), &answer), "{resource}: {done}");
+        assert_eq!(stored().await, json!(name), "{resource}");
+    }
+    // Another tenant's role is not found here.
+    let acme = At::new(&server, &server.url.trim_start_matches("http://").replace("127.0.0.1", "acme.test"));
+    let (status, created) = acme
+        .send(acme.request(Method::POST, "/api/Role").bearer_auth(&bearer).json(&json!({ "name": "acme-role" })))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let acme_role = created["data"].as_i64().unwrap();
+    let (status, _) =
+        send(&server, Method::PUT, "/api/Role", Some(&bearer), Some(json!({ "id": acme_role, "name": "x" }))).await;
+    assert_eq!(status, 404);
+    assert_eq!(acme.get(&format!("/api/Role/{acme_role}"), Some(&bearer)).await.1["data"]["name"], "acme-role");
+    // Through the SDK.
+    let body: keyward_sdk::types::RoleUpdateWithId =
+        serde_json::from_value(json!({ "id": role, "name": "writers" })).unwrap();
+    assert_eq!(admin.role_put().body(body).send().await.unwrap().into_inner().data, role);
+    let body: keyward_sdk::types::ApiScopeUpdateWithId =
+        serde_json::from_value(json!({ "id": scope, "displayName": "Read orders" })).unwrap();
+    assert!(admin.api_scope_put().body(body).send().await.unwrap().into_inner().data);
+    let missing: keyward_sdk::types::ClientUpdateWithId = serde_json::from_value(json!({ "id": 999_999 })).unwrap();
+    assert_eq!(admin.client_put().body(missing).send().await.unwrap_err().status().map(|s| s.as_u16()), Some(404));
 }

@@ -4,6 +4,7 @@ use super::app_users::{app_credentials, as_user, call, raw};
 use super::calls::{Ctx, admin, ip, public, tenant};
 use super::oauth;
 use crate::app::App;
+use crate::domain::Caller;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
@@ -41,6 +42,7 @@ use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use keyward_api::user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use keyward_api::with_id::WithId;
 use std::sync::Arc;
 
 pub enum KeywardImpl {}
@@ -195,6 +197,13 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn tenant_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<TenantUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        put_by_body(&rqctx, body, "the tenant", tenants::update, |_, _| true).await
+    }
+
     async fn tenant_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(tenants::delete(app, &caller, path.into_inner().id).await?)))
@@ -237,6 +246,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(clients::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn client_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<ClientUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the client", clients::update, |id, _| id).await
     }
 
     async fn client_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
@@ -325,6 +341,13 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn user_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<UserUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the user", users::update, |id, _| id).await
+    }
+
     async fn user_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(users::delete(app, &caller, path.into_inner().id).await?)))
@@ -400,6 +423,13 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn role_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<RoleUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the role", roles::update, |id, _| id).await
+    }
+
     async fn role_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(roles::delete(app, &caller, path.into_inner().id).await?)))
@@ -447,6 +477,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(identity_resources::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn identity_resource_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<IdentityResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the identity resource", identity_resources::update, |id, _| id).await
     }
 
     async fn identity_resource_delete(
@@ -512,6 +549,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(api_resources::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn api_resource_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<ApiResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        put_by_body(&rqctx, body, "the API resource", api_resources::update, |_, _| true).await
     }
 
     async fn api_resource_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
@@ -581,6 +625,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(api_scopes::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn api_scope_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<ApiScopeUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        put_by_body(&rqctx, body, "the API scope", api_scopes::update, |_, _| true).await
     }
 
     async fn api_scope_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
@@ -926,6 +977,29 @@ where
         let key = key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
         let caller = app_users::app_or_user(app, tenant, target, app_credentials(rqctx)?, ip).await?;
         work(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
+    })
+    .await
+}
+
+/// OAuthApp's `PUT /api/{Resource}`: the update of `PUT /api/{Resource}/{id}`
+/// with the `id` in the body (`noun` names what it is), answering what
+/// `answer` makes of the id and the stored entity (the id, or `true`).
+async fn put_by_body<B, E, R>(
+    rqctx: &Ctx,
+    body: TypedBody<WithId<B>>,
+    noun: &str,
+    update: impl AsyncFnOnce(&App, &Caller, i64, B) -> Result<E, Error>,
+    answer: impl FnOnce(i64, E) -> R,
+) -> Result<HttpResponseOk<ApiResult<R>>, AdminError>
+where
+    B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
+    R: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
+{
+    admin(rqctx, async |app, caller| {
+        let WithId { id, body } = body.into_inner();
+        let id = id.ok_or_else(|| Error::Invalid(format!("`id` is required: it names {noun} to change")))?;
+        let stored = update(app, &caller, id, body).await?;
+        Ok(HttpResponseOk(ApiResult::ok(answer(id, stored))))
     })
     .await
 }
