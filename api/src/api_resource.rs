@@ -115,6 +115,7 @@ pub struct ApiResourceImportPath {
 pub struct ApiResourceImportQuery {
     /// The resource name; default the document's first absolute
     /// `servers[].url`, else its `info.title`.
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub name: Option<String>,
 }
 

@@ -286,6 +286,7 @@ pub struct QrImageQuery {
     #[serde(rename = "signInKey")]
     pub sign_in_key: String,
     /// `png` (default) or `svg`.
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub format: Option<String>,
 }
 
@@ -349,11 +350,13 @@ pub struct ProfileUpdate {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PointLogQuery {
     /// 0 all (default), 1 credits (recharges and bonuses), 2 debits.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "crate::query::optional")]
     pub kind: Option<i64>,
     /// Default 0.
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub skip: Option<i64>,
     /// 1–100, default 10.
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub take: Option<i64>,
 }
 
@@ -371,9 +374,9 @@ pub struct PointEntry {
     /// The balance after this entry.
     pub balance: i64,
     pub remark: String,
-    /// Who credited: `app:<client id>` (the app's server), `user:<id>` (the
-    /// user, where the app allows it) or `sign-up` (the bonus); null for
-    /// entries of earlier releases.
+    /// Who credited or debited: `app:<client id>` (the app's server),
+    /// `user:<id>` (the user, where the app allows it) or `sign-up` (the
+    /// bonus); null for entries of earlier releases.
     #[serde(rename = "creditedBy")]
     pub credited_by: Option<String>,
     /// `yyyy-MM-dd HH:mm:ss`, UTC.
@@ -402,10 +405,25 @@ pub struct Recharge {
     pub user_id: Option<i64>,
 }
 
+/// `ConsumePoints`: debits `points` from a user of the app.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Consume {
+    /// Points to take: a whole number from 1 to 1,000,000,000, at most the
+    /// user's balance.
+    pub points: Option<i64>,
+    /// Up to 200 characters, shown in `PointLog`.
+    pub remark: Option<String>,
+    /// The user to debit; required when the app's server calls, and when a
+    /// user calls it may only be their own id. `userId` is accepted too.
+    #[serde(rename = "userID", alias = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+}
+
 /// The `scheme` query of `/api/OAuth/{appId}/GrantCode`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SchemeQuery {
     /// Always `app` (the default).
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub scheme: Option<String>,
 }
 
@@ -444,7 +462,9 @@ pub struct GrantCode {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct AuthorizeCodeQuery {
     /// Always `app` (the default).
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub scheme: Option<String>,
+    #[serde(default, deserialize_with = "crate::query::optional")]
     pub code: Option<String>,
 }
 

@@ -80,6 +80,9 @@ pub struct Client {
     /// True for a confidential client (it authenticates with a secret).
     pub require_client_secret: bool,
     pub client_secrets: Vec<crate::secret::SecretInfo>,
+    /// Whether one of its secrets is `weak` (imported shorter than 8
+    /// characters under `allowWeakSecret`).
+    pub has_weak_secret: bool,
     pub allowed_grant_types: Vec<ClientGrantType>,
     pub redirect_uris: Vec<ClientRedirectUri>,
     pub post_logout_redirect_uris: Vec<ClientPostLogoutRedirectUri>,
@@ -127,8 +130,17 @@ pub struct ClientCreate {
     pub description: Option<String>,
     /// Default true.
     pub enabled: Option<bool>,
-    /// Default true: a secret is generated and returned once.
+    /// Default true: a secret is generated and returned once (or
+    /// `clientSecret` is imported).
     pub require_client_secret: Option<bool>,
+    /// Import this secret instead of generating one (a client that already
+    /// uses it elsewhere, like seed 004's `web-client:YunQue`): 8 to 1024
+    /// characters, no control characters, stored as its SHA-256 digest and
+    /// not returned. Only for a confidential client.
+    pub client_secret: Option<String>,
+    /// Accept a `clientSecret` shorter than 8 characters; the secret is
+    /// marked weak. Default false.
+    pub allow_weak_secret: Option<bool>,
     #[serde(default)]
     pub allowed_grant_types: Vec<ClientGrantType>,
     #[serde(default)]
@@ -203,8 +215,9 @@ pub struct ClientUpdate {
     pub require_profile: Option<bool>,
 }
 
-/// What creating a client returns: its ids and, for a confidential client,
-/// the secret — shown this once and never again.
+/// What creating a client returns: its ids and, for a confidential client
+/// with a generated secret, the secret — shown this once and never again
+/// (null for a public client and for an imported `clientSecret`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientCreated {

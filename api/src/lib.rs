@@ -15,11 +15,13 @@ pub mod identity_resource;
 pub mod list;
 pub mod oauth;
 pub mod ops;
+pub mod query;
 pub mod role;
 pub mod secret;
 pub mod spring;
 pub mod tenant;
 pub mod user;
+pub mod with_id;
 
 use access_profile::{
     AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate, ClientIdPath, CreatePath,
@@ -31,10 +33,10 @@ use api_resource::{
 use api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use app_settings::{AppSettings, AppSettingsUpdate};
 use app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
-    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
-    QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
-    UnionIdSignIn,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, Consume, EmailSignIn,
+    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointEntry, PointLog, PointLogQuery, Profile,
+    ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode,
+    SignUp, UnionIdSignIn,
 };
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
@@ -57,6 +59,7 @@ use spring::{
 };
 use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use with_id::WithId;
 
 /// Largest admin create/update body: room for many redirect URIs and claims.
 pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
@@ -411,6 +414,20 @@ pub trait KeywardApi {
         body: TypedBody<TenantUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError>;
 
+    /// Update a tenant named in the body
+    ///
+    /// OAuthApp's `PUT /api/Tenant` (`TenantPut`): the body is the update of
+    /// `PUT /api/Tenant/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers `true`, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `oauthapp.tenant.put`.
+    #[endpoint { method = PUT, path = "/api/Tenant", tags = ["admin-tenants"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn tenant_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<TenantUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
     /// Delete a tenant
     ///
     /// Answers with the deleted id. The default tenant cannot be deleted.
@@ -435,7 +452,7 @@ pub trait KeywardApi {
 
     /// Create a client
     ///
-    /// Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. A public client has no secret.
+    /// Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.
     ///
     /// Permission: `isms.client.post`.
     #[endpoint { method = POST, path = "/api/Client", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
@@ -468,6 +485,20 @@ pub trait KeywardApi {
         body: TypedBody<ClientUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError>;
 
+    /// Update a client named in the body
+    ///
+    /// OAuthApp's `PUT /api/Client` (`ClientPut`): the body is the update of
+    /// `PUT /api/Client/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.client.put`.
+    #[endpoint { method = PUT, path = "/api/Client", tags = ["admin-clients"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn client_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<ClientUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
     /// Delete a client
     ///
     /// Answers with the deleted id. Deleting a client also deletes its secrets.
@@ -494,7 +525,12 @@ pub trait KeywardApi {
     /// Add a secret to a client
     ///
     /// Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256
-    /// digest and answers 201 with its id and value — shown this once. With an
+    /// digest and answers 201 with its id and value — shown this once. With
+    /// `value` the secret is imported instead (a client that keeps the secret
+    /// it has elsewhere, like seed 004's `web-client:YunQue`): stored the same
+    /// way and never echoed (`secret` is null). An imported secret under 8
+    /// characters is refused (422 naming `value`) unless `allowWeakSecret` is
+    /// true; it is then marked `weak`, and the client `hasWeakSecret`. With an
     /// `expiration` (which must be in the future) it stops working then; the
     /// client's other secrets keep working, so a secret can be rotated with
     /// overlap. A public client has no secrets (409).
@@ -580,6 +616,20 @@ pub trait KeywardApi {
         path: Path<IdPath>,
         body: TypedBody<UserUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<User>>, AdminError>;
+
+    /// Update a user named in the body
+    ///
+    /// OAuthApp's `PUT /api/User` (`UserPut`): the body is the update of
+    /// `PUT /api/User/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.user.put`.
+    #[endpoint { method = PUT, path = "/api/User", tags = ["admin-users"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn user_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<UserUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
     /// Delete a user
     ///
@@ -694,6 +744,20 @@ pub trait KeywardApi {
         body: TypedBody<RoleUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError>;
 
+    /// Update a role named in the body
+    ///
+    /// OAuthApp's `PUT /api/Role` (`RolePut`): the body is the update of
+    /// `PUT /api/Role/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.role.put`.
+    #[endpoint { method = PUT, path = "/api/Role", tags = ["admin-roles"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn role_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<RoleUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
     /// Delete a role
     ///
     /// Answers with the deleted id. Users holding the role lose it.
@@ -752,6 +816,20 @@ pub trait KeywardApi {
         path: Path<IdPath>,
         body: TypedBody<IdentityResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError>;
+
+    /// Update an identity resource named in the body
+    ///
+    /// OAuthApp's `PUT /api/IdentityResource` (`IdentityResourcePut`): the body is the update of
+    /// `PUT /api/IdentityResource/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers its id, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.identityresource.put`.
+    #[endpoint { method = PUT, path = "/api/IdentityResource", tags = ["admin-identity-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn identity_resource_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<IdentityResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
     /// Delete an identity resource
     ///
@@ -846,6 +924,20 @@ pub trait KeywardApi {
         body: TypedBody<ApiResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError>;
 
+    /// Update an API resource named in the body
+    ///
+    /// OAuthApp's `PUT /api/ApiResource` (`ApiResourcePut`): the body is the update of
+    /// `PUT /api/ApiResource/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers `true`, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `oauthapp.apiresource.put`.
+    #[endpoint { method = PUT, path = "/api/ApiResource", tags = ["admin-api-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_resource_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<ApiResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
     /// Delete an API resource
     ///
     /// Answers with the deleted id. Its secrets go with it; its API scopes stay.
@@ -860,7 +952,9 @@ pub trait KeywardApi {
     /// Add a secret to an API resource
     ///
     /// Generates a 256-bit secret, stores its SHA-256 digest and answers 201
-    /// with its id and value — shown this once.
+    /// with its id and value — shown this once; or imports `value` as the
+    /// client secret operation does (never echoed; under 8 characters only
+    /// with `allowWeakSecret`).
     ///
     /// Permission: `oauthapp.apiresource.put`.
     #[endpoint { method = POST, path = "/api/ApiResource/{id}/Secrets", tags = ["admin-api-resources"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
@@ -934,6 +1028,20 @@ pub trait KeywardApi {
         path: Path<IdPath>,
         body: TypedBody<ApiScopeUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError>;
+
+    /// Update an API scope named in the body
+    ///
+    /// OAuthApp's `PUT /api/ApiScope` (`ApiScopePut`): the body is the update of
+    /// `PUT /api/ApiScope/{id}` plus the `id` of what it changes, with the same
+    /// rules. Answers `true`, as OAuthApp does. A body without `id` is 422;
+    /// an id that does not exist in the caller's tenant is 404.
+    ///
+    /// Permission: `isms.apiscope.put`.
+    #[endpoint { method = PUT, path = "/api/ApiScope", tags = ["admin-api-scopes"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_scope_put(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<WithId<ApiScopeUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
 
     /// Delete an API scope
     ///
@@ -1249,6 +1357,29 @@ pub trait KeywardApi {
         path: Path<AppPath>,
         body: TypedBody<Recharge>,
     ) -> Result<AppReply<bool>, AppError>;
+
+    /// Spend points
+    ///
+    /// Debits `points` from the user `userID` in one transaction, never below
+    /// zero: a debit larger than the balance is refused (409) and writes
+    /// nothing, however many debits race. The entry joins the same ledger as
+    /// recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who
+    /// debited) and is the answer. Who may call is as for RechargePoints: the
+    /// app's server with its client authentication (HTTP basic, or a
+    /// client_credentials token of the app); a user's own token only where
+    /// the app's `userRechargeEnabled` setting lets users change their own
+    /// points (403 otherwise). An unknown `userID` is 404. With an
+    /// `Idempotency-Key` header (1–100 characters) a retry debits once and
+    /// answers the first entry; the same key with another body (or a
+    /// recharge's key) is 422.
+    ///
+    /// Permission: the app's client authentication (a user's token where the app allows it).
+    #[endpoint { method = POST, path = "/api/AppUsers/{appId}/ConsumePoints", tags = ["app-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn app_consume_points(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<AppPath>,
+        body: TypedBody<Consume>,
+    ) -> Result<AppReply<PointEntry>, AppError>;
 
     /// Grant a one-time code (app scheme)
     ///

@@ -23,7 +23,8 @@ pub struct ListParams {
 }
 
 /// Declares an admin list query: the resource's `q.*` filters plus the
-/// [`ListParams`] fields. The fields are spelled out rather than flattened
+/// [`ListParams`] fields, every one optional and empty meaning not given
+/// ([`crate::query::optional`]). The fields are spelled out rather than flattened
 /// because dropshot hands flattened query fields over as strings, which
 /// breaks `asc`, `skip` and `take`.
 #[macro_export]
@@ -33,18 +34,28 @@ macro_rules! list_query {
         #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
-            $($(#[$field_meta])* pub $field: $ty,)*
+            $(
+                $(#[$field_meta])*
+                #[serde(default, deserialize_with = "crate::query::optional")]
+                pub $field: $ty,
+            )*
             /// Field to sort by (one of the resource's sortable fields; default `id`).
+            #[serde(default, deserialize_with = "crate::query::optional")]
             pub orderby: Option<String>,
             /// Ascending order when true (default false: newest first).
+            #[serde(default, deserialize_with = "crate::query::optional")]
             pub asc: Option<bool>,
             /// Rows to skip (default 0).
+            #[serde(default, deserialize_with = "crate::query::optional")]
             pub skip: Option<u32>,
             /// Rows to return, 1 to 1000 (default 10).
+            #[serde(default, deserialize_with = "crate::query::optional")]
             pub take: Option<u32>,
             /// Only rows created on or after this day (`yyyy-MM-dd`, UTC).
+            #[serde(default, deserialize_with = "crate::query::optional")]
             pub start_time: Option<chrono::NaiveDate>,
             /// Only rows created on or before this day (`yyyy-MM-dd`, UTC, inclusive).
+            #[serde(default, deserialize_with = "crate::query::optional")]
             pub end_time: Option<chrono::NaiveDate>,
         }
 

@@ -289,6 +289,50 @@ pub mod types {
             Default::default()
         }
     }
+    ///Changes to an API resource: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiResourceUpdateWithId {
+        ///Replaces the stored algorithm; absent or null keeps it (an update cannot return it to null).
+        #[serde(
+            rename = "allowedAccessTokenSigningAlgorithms",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allowed_access_token_signing_algorithms: ::std::option::Option<SigningAlg>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///The id of what to change.
+        pub id: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        ///Replaces the whole list; each must name an API scope of the tenant.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scopes: ::std::option::Option<::std::vec::Vec<ApiResourceScope>>,
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_claims: ::std::option::Option<::std::vec::Vec<ApiUserClaim>>,
+    }
+    impl ApiResourceUpdateWithId {
+        pub fn builder() -> builder::ApiResourceUpdateWithId {
+            Default::default()
+        }
+    }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForAccessProfile {
@@ -422,6 +466,23 @@ pub mod types {
     }
     impl ApiResultForArrayOfUserSession {
         pub fn builder() -> builder::ApiResultForArrayOfUserSession {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForBoolean {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: bool,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForBoolean {
+        pub fn builder() -> builder::ApiResultForBoolean {
             Default::default()
         }
     }
@@ -702,6 +763,46 @@ pub mod types {
     }
     impl ApiScopeUpdate {
         pub fn builder() -> builder::ApiScopeUpdate {
+            Default::default()
+        }
+    }
+    ///Changes to an API scope: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiScopeUpdateWithId {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emphasize: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///The id of what to change.
+        pub id: i64,
+        ///A scope that clients or API resources name cannot be renamed (409).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_claims: ::std::option::Option<::std::vec::Vec<ApiUserClaim>>,
+    }
+    impl ApiScopeUpdateWithId {
+        pub fn builder() -> builder::ApiScopeUpdateWithId {
             Default::default()
         }
     }
@@ -1103,6 +1204,9 @@ pub mod types {
         pub created: ::chrono::DateTime<::chrono::offset::Utc>,
         pub description: ::std::string::String,
         pub enabled: bool,
+        ///Whether one of its secrets is `weak` (imported shorter than 8 characters under `allowWeakSecret`).
+        #[serde(rename = "hasWeakSecret")]
+        pub has_weak_secret: bool,
         pub id: i64,
         ///What its ID tokens are signed with (OpenID Connect Registration's `id_token_signed_response_alg`).
         #[serde(rename = "idTokenSignedResponseAlg")]
@@ -1194,6 +1298,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub allow_plain_text_pkce: ::std::option::Option<bool>,
+        ///Accept a `clientSecret` shorter than 8 characters; the secret is marked weak. Default false.
+        #[serde(
+            rename = "allowWeakSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_weak_secret: ::std::option::Option<bool>,
         #[serde(
             rename = "allowedCorsOrigins",
             default,
@@ -1228,6 +1338,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///Import this secret instead of generating one (a client that already uses it elsewhere, like seed 004's `web-client:YunQue`): 8 to 1024 characters, no control characters, stored as its SHA-256 digest and not returned. Only for a confidential client.
+        #[serde(
+            rename = "clientSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_secret: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Default true.
@@ -1265,7 +1381,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_rotation_grace_period: ::std::option::Option<i64>,
-        ///Default true: a secret is generated and returned once.
+        ///Default true: a secret is generated and returned once (or `clientSecret` is imported).
         #[serde(
             rename = "requireClientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1301,7 +1417,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///What creating a client returns: its ids and, for a confidential client, the secret — shown this once and never again.
+    ///What creating a client returns: its ids and, for a confidential client with a generated secret, the secret — shown this once and never again (null for a public client and for an imported `clientSecret`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ClientCreated {
         #[serde(rename = "clientId")]
@@ -1499,6 +1615,128 @@ pub mod types {
             Default::default()
         }
     }
+    ///Changes to a client: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ClientUpdateWithId {
+        #[serde(
+            rename = "absoluteRefreshTokenLifetime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub absolute_refresh_token_lifetime: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenLifetime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_lifetime: ::std::option::Option<i64>,
+        ///Once set, it stays set: choose RS256 or ES256.
+        #[serde(
+            rename = "accessTokenSigningAlg",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_signing_alg: ::std::option::Option<SigningAlg>,
+        #[serde(
+            rename = "accessTokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_type: ::std::option::Option<AccessTokenType>,
+        #[serde(
+            rename = "allowPlainTextPkce",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_plain_text_pkce: ::std::option::Option<bool>,
+        #[serde(
+            rename = "allowedCorsOrigins",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allowed_cors_origins: ::std::option::Option<
+            ::std::vec::Vec<ClientCorsOrigin>,
+        >,
+        #[serde(
+            rename = "allowedGrantTypes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allowed_grant_types: ::std::option::Option<::std::vec::Vec<ClientGrantType>>,
+        #[serde(
+            rename = "allowedScopes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allowed_scopes: ::std::option::Option<::std::vec::Vec<ClientScope>>,
+        #[serde(
+            rename = "authorizationCodeLifetime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_code_lifetime: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub claims: ::std::option::Option<::std::vec::Vec<ClientClaim>>,
+        #[serde(
+            rename = "clientName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///The id of what to change.
+        pub id: i64,
+        #[serde(
+            rename = "idTokenSignedResponseAlg",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id_token_signed_response_alg: ::std::option::Option<SigningAlg>,
+        #[serde(
+            rename = "identityTokenLifetime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity_token_lifetime: ::std::option::Option<i64>,
+        #[serde(
+            rename = "postLogoutRedirectUris",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub post_logout_redirect_uris: ::std::option::Option<
+            ::std::vec::Vec<ClientPostLogoutRedirectUri>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        #[serde(
+            rename = "redirectUris",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub redirect_uris: ::std::option::Option<::std::vec::Vec<ClientRedirectUri>>,
+        ///Seconds, 0 to 300: see `Client`.
+        #[serde(
+            rename = "refreshTokenRotationGracePeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_rotation_grace_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "requireConsent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_consent: ::std::option::Option<bool>,
+        #[serde(
+            rename = "requirePkce",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_pkce: ::std::option::Option<bool>,
+        ///See `Client`.
+        #[serde(
+            rename = "requireProfile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_profile: ::std::option::Option<bool>,
+        #[serde(
+            rename = "slidingRefreshTokenLifetime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sliding_refresh_token_lifetime: ::std::option::Option<i64>,
+    }
+    impl ClientUpdateWithId {
+        pub fn builder() -> builder::ClientUpdateWithId {
+            Default::default()
+        }
+    }
     ///A code was checked.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CodeChecked {
@@ -1518,6 +1756,27 @@ pub mod types {
     }
     impl CodeSent {
         pub fn builder() -> builder::CodeSent {
+            Default::default()
+        }
+    }
+    ///`ConsumePoints`: debits `points` from a user of the app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Consume {
+        ///Points to take: a whole number from 1 to 1,000,000,000, at most the user's balance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub points: ::std::option::Option<i64>,
+        ///Up to 200 characters, shown in `PointLog`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remark: ::std::option::Option<::std::string::String>,
+        ///The user to debit; required when the app's server calls, and when a user calls it may only be their own id. `userId` is accepted too.
+        #[serde(
+            rename = "userID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<i64>,
+    }
+    impl Consume {
+        pub fn builder() -> builder::Consume {
             Default::default()
         }
     }
@@ -1646,6 +1905,18 @@ pub mod types {
     }
     impl EnvelopeForGrantCode {
         pub fn builder() -> builder::EnvelopeForGrantCode {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnvelopeForPointEntry {
+        pub code: u16,
+        pub data: PointEntry,
+        pub err: ::std::string::String,
+    }
+    impl EnvelopeForPointEntry {
+        pub fn builder() -> builder::EnvelopeForPointEntry {
             Default::default()
         }
     }
@@ -1868,6 +2139,45 @@ pub mod types {
     }
     impl IdentityResourceUpdate {
         pub fn builder() -> builder::IdentityResourceUpdate {
+            Default::default()
+        }
+    }
+    ///Changes to an identity resource: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct IdentityResourceUpdateWithId {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "displayName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emphasize: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///The id of what to change.
+        pub id: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(
+            rename = "showInDiscoveryDocument",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_in_discovery_document: ::std::option::Option<bool>,
+        #[serde(
+            rename = "userClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_claims: ::std::option::Option<::std::vec::Vec<IdentityResourceClaim>>,
+    }
+    impl IdentityResourceUpdateWithId {
+        pub fn builder() -> builder::IdentityResourceUpdateWithId {
             Default::default()
         }
     }
@@ -2364,7 +2674,7 @@ pub mod types {
         ///`yyyy-MM-dd HH:mm:ss`, UTC.
         #[serde(rename = "createDate")]
         pub create_date: ::std::string::String,
-        ///Who credited: `app:<client id>` (the app's server), `user:<id>` (the user, where the app allows it) or `sign-up` (the bonus); null for entries of earlier releases.
+        ///Who credited or debited: `app:<client id>` (the app's server), `user:<id>` (the user, where the app allows it) or `sign-up` (the bonus); null for entries of earlier releases.
         #[serde(
             rename = "creditedBy",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2609,26 +2919,53 @@ pub mod types {
             Default::default()
         }
     }
+    ///Changes to a role: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct RoleUpdateWithId {
+        ///The id of what to change.
+        pub id: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl RoleUpdateWithId {
+        pub fn builder() -> builder::RoleUpdateWithId {
+            Default::default()
+        }
+    }
     ///A new secret.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct SecretCreate {
+        ///Accept a `value` shorter than 8 characters (seed 004's `YunQue`). Such a secret is guessable: it is marked `weak`, and its client `hasWeakSecret`. Default false.
+        #[serde(
+            rename = "allowWeakSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_weak_secret: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///When the secret stops working; default never.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The secret itself, to import one the client already uses elsewhere (seed 004's Spring clients keep their `client_secret`): 8 to 1024 characters, no control characters. Stored as its SHA-256 digest like a generated one and never shown again. Default: a generated 256-bit secret.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
     }
     impl SecretCreate {
         pub fn builder() -> builder::SecretCreate {
             Default::default()
         }
     }
-    ///A new secret: its id and value, shown this once.
+    ///A new secret: its id and, when the server generated it, its value — shown this once.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SecretCreated {
         pub id: i64,
-        pub secret: ::std::string::String,
+        ///The generated secret; null for an imported `value`, which is never echoed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secret: ::std::option::Option<::std::string::String>,
     }
     impl SecretCreated {
         pub fn builder() -> builder::SecretCreated {
@@ -2643,6 +2980,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub id: i64,
+        ///Imported shorter than 8 characters under `allowWeakSecret`: replace it when the client can take a strong one.
+        pub weak: bool,
     }
     impl SecretInfo {
         pub fn builder() -> builder::SecretInfo {
@@ -3266,6 +3605,37 @@ pub mod types {
             Default::default()
         }
     }
+    ///Changes to a tenant: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct TenantUpdateWithId {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub claims: ::std::option::Option<::std::vec::Vec<TenantClaim>>,
+        ///Only callers from the default tenant may change them.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hosts: ::std::option::Option<::std::vec::Vec<TenantHost>>,
+        ///The id of what to change.
+        pub id: i64,
+        ///Only callers from the default tenant may change it; the default tenant's issuer is set by `--issuer` only.
+        #[serde(
+            rename = "identityServerIssuerUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity_server_issuer_uri: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub theme: ::std::option::Option<::std::string::String>,
+    }
+    impl TenantUpdateWithId {
+        pub fn builder() -> builder::TenantUpdateWithId {
+            Default::default()
+        }
+    }
     ///A token request (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6), sent form-encoded. The grant type is a string, not an enum, so an unknown one yields `unsupported_grant_type` rather than a parse error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TokenRequest {
@@ -3597,6 +3967,59 @@ pub mod types {
     }
     impl UserUpdate {
         pub fn builder() -> builder::UserUpdate {
+            Default::default()
+        }
+    }
+    ///Changes to a user: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserUpdateWithId {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub claims: ::std::option::Option<::std::vec::Vec<UserClaim>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "emailConfirmed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_confirmed: ::std::option::Option<bool>,
+        ///The id of what to change.
+        pub id: i64,
+        #[serde(
+            rename = "nickName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nick_name: ::std::option::Option<::std::string::String>,
+        ///A new password (8 to 128 characters).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "phoneNumberConfirmed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number_confirmed: ::std::option::Option<bool>,
+        ///Replaces the access profiles the user holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub profiles: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub roles: ::std::option::Option<::std::vec::Vec<UserRole>>,
+        #[serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+    }
+    impl UserUpdateWithId {
+        pub fn builder() -> builder::UserUpdateWithId {
             Default::default()
         }
     }
@@ -4838,6 +5261,232 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiResourceUpdateWithId {
+            allowed_access_token_signing_algorithms: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ApiResourceScope>>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiResourceUpdateWithId {
+            fn default() -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiResourceUpdateWithId {
+            pub fn allowed_access_token_signing_algorithms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_access_token_signing_algorithms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_access_token_signing_algorithms: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ApiResourceScope>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceUpdateWithId>
+        for super::ApiResourceUpdateWithId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceUpdateWithId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_access_token_signing_algorithms: value
+                        .allowed_access_token_signing_algorithms?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    scopes: value.scopes?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceUpdateWithId>
+        for ApiResourceUpdateWithId {
+            fn from(value: super::ApiResourceUpdateWithId) -> Self {
+                Self {
+                    allowed_access_token_signing_algorithms: Ok(
+                        value.allowed_access_token_signing_algorithms,
+                    ),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    scopes: Ok(value.scopes),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiResultForAccessProfile {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
@@ -5600,6 +6249,100 @@ pub mod types {
         impl ::std::convert::From<super::ApiResultForArrayOfUserSession>
         for ApiResultForArrayOfUserSession {
             fn from(value: super::ApiResultForArrayOfUserSession) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForBoolean {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<bool, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForBoolean {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForBoolean {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForBoolean>
+        for super::ApiResultForBoolean {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForBoolean,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForBoolean> for ApiResultForBoolean {
+            fn from(value: super::ApiResultForBoolean) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -7178,6 +7921,224 @@ pub mod types {
                     display_name: Ok(value.display_name),
                     emphasize: Ok(value.emphasize),
                     enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiScopeUpdateWithId {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiScopeUpdateWithId {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    emphasize: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiScopeUpdateWithId {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ApiUserClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiScopeUpdateWithId>
+        for super::ApiScopeUpdateWithId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiScopeUpdateWithId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiScopeUpdateWithId> for ApiScopeUpdateWithId {
+            fn from(value: super::ApiScopeUpdateWithId) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
                     name: Ok(value.name),
                     properties: Ok(value.properties),
                     required: Ok(value.required),
@@ -8868,6 +9829,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
+            has_weak_secret: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<i64, ::std::string::String>,
             id_token_signed_response_alg: ::std::result::Result<
                 super::SigningAlg,
@@ -8941,6 +9903,9 @@ pub mod types {
                     created: Err("no value supplied for created".to_string()),
                     description: Err("no value supplied for description".to_string()),
                     enabled: Err("no value supplied for enabled".to_string()),
+                    has_weak_secret: Err(
+                        "no value supplied for has_weak_secret".to_string(),
+                    ),
                     id: Err("no value supplied for id".to_string()),
                     id_token_signed_response_alg: Err(
                         "no value supplied for id_token_signed_response_alg".to_string(),
@@ -9190,6 +10155,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn has_weak_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_weak_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for has_weak_secret: {e}"
+                        )
+                    });
+                self
+            }
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9386,6 +10365,7 @@ pub mod types {
                     created: value.created?,
                     description: value.description?,
                     enabled: value.enabled?,
+                    has_weak_secret: value.has_weak_secret?,
                     id: value.id?,
                     id_token_signed_response_alg: value.id_token_signed_response_alg?,
                     identity_token_lifetime: value.identity_token_lifetime?,
@@ -9425,6 +10405,7 @@ pub mod types {
                     created: Ok(value.created),
                     description: Ok(value.description),
                     enabled: Ok(value.enabled),
+                    has_weak_secret: Ok(value.has_weak_secret),
                     id: Ok(value.id),
                     id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
                     identity_token_lifetime: Ok(value.identity_token_lifetime),
@@ -9563,6 +10544,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            allow_weak_secret: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             allowed_cors_origins: ::std::result::Result<
                 ::std::vec::Vec<super::ClientCorsOrigin>,
                 ::std::string::String,
@@ -9588,6 +10573,10 @@ pub mod types {
                 ::std::string::String,
             >,
             client_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -9652,6 +10641,7 @@ pub mod types {
                     access_token_signing_alg: Ok(Default::default()),
                     access_token_type: Ok(Default::default()),
                     allow_plain_text_pkce: Ok(Default::default()),
+                    allow_weak_secret: Ok(Default::default()),
                     allowed_cors_origins: Ok(Default::default()),
                     allowed_grant_types: Ok(Default::default()),
                     allowed_scopes: Ok(Default::default()),
@@ -9659,6 +10649,7 @@ pub mod types {
                     claims: Ok(Default::default()),
                     client_id: Err("no value supplied for client_id".to_string()),
                     client_name: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
                     description: Ok(Default::default()),
                     enabled: Ok(Default::default()),
                     id_token_signed_response_alg: Ok(Default::default()),
@@ -9744,6 +10735,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for allow_plain_text_pkce: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allow_weak_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_weak_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_weak_secret: {e}"
                         )
                     });
                 self
@@ -9837,6 +10842,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for client_name: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
                     });
                 self
             }
@@ -10027,6 +11044,7 @@ pub mod types {
                     access_token_signing_alg: value.access_token_signing_alg?,
                     access_token_type: value.access_token_type?,
                     allow_plain_text_pkce: value.allow_plain_text_pkce?,
+                    allow_weak_secret: value.allow_weak_secret?,
                     allowed_cors_origins: value.allowed_cors_origins?,
                     allowed_grant_types: value.allowed_grant_types?,
                     allowed_scopes: value.allowed_scopes?,
@@ -10034,6 +11052,7 @@ pub mod types {
                     claims: value.claims?,
                     client_id: value.client_id?,
                     client_name: value.client_name?,
+                    client_secret: value.client_secret?,
                     description: value.description?,
                     enabled: value.enabled?,
                     id_token_signed_response_alg: value.id_token_signed_response_alg?,
@@ -10061,6 +11080,7 @@ pub mod types {
                     access_token_signing_alg: Ok(value.access_token_signing_alg),
                     access_token_type: Ok(value.access_token_type),
                     allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
+                    allow_weak_secret: Ok(value.allow_weak_secret),
                     allowed_cors_origins: Ok(value.allowed_cors_origins),
                     allowed_grant_types: Ok(value.allowed_grant_types),
                     allowed_scopes: Ok(value.allowed_scopes),
@@ -10068,6 +11088,7 @@ pub mod types {
                     claims: Ok(value.claims),
                     client_id: Ok(value.client_id),
                     client_name: Ok(value.client_name),
+                    client_secret: Ok(value.client_secret),
                     description: Ok(value.description),
                     enabled: Ok(value.enabled),
                     id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
@@ -10933,6 +11954,543 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ClientUpdateWithId {
+            absolute_refresh_token_lifetime: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_lifetime: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_signing_alg: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
+            access_token_type: ::std::result::Result<
+                ::std::option::Option<super::AccessTokenType>,
+                ::std::string::String,
+            >,
+            allow_plain_text_pkce: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            allowed_cors_origins: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ClientCorsOrigin>>,
+                ::std::string::String,
+            >,
+            allowed_grant_types: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ClientGrantType>>,
+                ::std::string::String,
+            >,
+            allowed_scopes: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ClientScope>>,
+                ::std::string::String,
+            >,
+            authorization_code_lifetime: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ClientClaim>>,
+                ::std::string::String,
+            >,
+            client_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            id_token_signed_response_alg: ::std::result::Result<
+                ::std::option::Option<super::SigningAlg>,
+                ::std::string::String,
+            >,
+            identity_token_lifetime: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            post_logout_redirect_uris: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::ClientPostLogoutRedirectUri>,
+                >,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            redirect_uris: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ClientRedirectUri>>,
+                ::std::string::String,
+            >,
+            refresh_token_rotation_grace_period: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            require_consent: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            require_pkce: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            require_profile: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sliding_refresh_token_lifetime: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ClientUpdateWithId {
+            fn default() -> Self {
+                Self {
+                    absolute_refresh_token_lifetime: Ok(Default::default()),
+                    access_token_lifetime: Ok(Default::default()),
+                    access_token_signing_alg: Ok(Default::default()),
+                    access_token_type: Ok(Default::default()),
+                    allow_plain_text_pkce: Ok(Default::default()),
+                    allowed_cors_origins: Ok(Default::default()),
+                    allowed_grant_types: Ok(Default::default()),
+                    allowed_scopes: Ok(Default::default()),
+                    authorization_code_lifetime: Ok(Default::default()),
+                    claims: Ok(Default::default()),
+                    client_name: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    id_token_signed_response_alg: Ok(Default::default()),
+                    identity_token_lifetime: Ok(Default::default()),
+                    post_logout_redirect_uris: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    redirect_uris: Ok(Default::default()),
+                    refresh_token_rotation_grace_period: Ok(Default::default()),
+                    require_consent: Ok(Default::default()),
+                    require_pkce: Ok(Default::default()),
+                    require_profile: Ok(Default::default()),
+                    sliding_refresh_token_lifetime: Ok(Default::default()),
+                }
+            }
+        }
+        impl ClientUpdateWithId {
+            pub fn absolute_refresh_token_lifetime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.absolute_refresh_token_lifetime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for absolute_refresh_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_lifetime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_lifetime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_signing_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_signing_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_signing_alg: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AccessTokenType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allow_plain_text_pkce<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_plain_text_pkce = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_plain_text_pkce: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allowed_cors_origins<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ClientCorsOrigin>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_cors_origins = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_cors_origins: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allowed_grant_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ClientGrantType>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_grant_types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_grant_types: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allowed_scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ClientScope>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_scopes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn authorization_code_lifetime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_code_lifetime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_code_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ClientClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for claims: {e}")
+                    });
+                self
+            }
+            pub fn client_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_name: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn id_token_signed_response_alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SigningAlg>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token_signed_response_alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_token_signed_response_alg: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn identity_token_lifetime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_token_lifetime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for identity_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn post_logout_redirect_uris<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::ClientPostLogoutRedirectUri>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.post_logout_redirect_uris = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for post_logout_redirect_uris: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn redirect_uris<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ClientRedirectUri>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_uris = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uris: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_rotation_grace_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_rotation_grace_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_rotation_grace_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn require_consent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_consent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_consent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn require_pkce<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_pkce = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for require_pkce: {e}")
+                    });
+                self
+            }
+            pub fn require_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_profile: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sliding_refresh_token_lifetime<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sliding_refresh_token_lifetime = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sliding_refresh_token_lifetime: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ClientUpdateWithId> for super::ClientUpdateWithId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ClientUpdateWithId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    absolute_refresh_token_lifetime: value
+                        .absolute_refresh_token_lifetime?,
+                    access_token_lifetime: value.access_token_lifetime?,
+                    access_token_signing_alg: value.access_token_signing_alg?,
+                    access_token_type: value.access_token_type?,
+                    allow_plain_text_pkce: value.allow_plain_text_pkce?,
+                    allowed_cors_origins: value.allowed_cors_origins?,
+                    allowed_grant_types: value.allowed_grant_types?,
+                    allowed_scopes: value.allowed_scopes?,
+                    authorization_code_lifetime: value.authorization_code_lifetime?,
+                    claims: value.claims?,
+                    client_name: value.client_name?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    id_token_signed_response_alg: value.id_token_signed_response_alg?,
+                    identity_token_lifetime: value.identity_token_lifetime?,
+                    post_logout_redirect_uris: value.post_logout_redirect_uris?,
+                    properties: value.properties?,
+                    redirect_uris: value.redirect_uris?,
+                    refresh_token_rotation_grace_period: value
+                        .refresh_token_rotation_grace_period?,
+                    require_consent: value.require_consent?,
+                    require_pkce: value.require_pkce?,
+                    require_profile: value.require_profile?,
+                    sliding_refresh_token_lifetime: value.sliding_refresh_token_lifetime?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ClientUpdateWithId> for ClientUpdateWithId {
+            fn from(value: super::ClientUpdateWithId) -> Self {
+                Self {
+                    absolute_refresh_token_lifetime: Ok(
+                        value.absolute_refresh_token_lifetime,
+                    ),
+                    access_token_lifetime: Ok(value.access_token_lifetime),
+                    access_token_signing_alg: Ok(value.access_token_signing_alg),
+                    access_token_type: Ok(value.access_token_type),
+                    allow_plain_text_pkce: Ok(value.allow_plain_text_pkce),
+                    allowed_cors_origins: Ok(value.allowed_cors_origins),
+                    allowed_grant_types: Ok(value.allowed_grant_types),
+                    allowed_scopes: Ok(value.allowed_scopes),
+                    authorization_code_lifetime: Ok(value.authorization_code_lifetime),
+                    claims: Ok(value.claims),
+                    client_name: Ok(value.client_name),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    id_token_signed_response_alg: Ok(value.id_token_signed_response_alg),
+                    identity_token_lifetime: Ok(value.identity_token_lifetime),
+                    post_logout_redirect_uris: Ok(value.post_logout_redirect_uris),
+                    properties: Ok(value.properties),
+                    redirect_uris: Ok(value.redirect_uris),
+                    refresh_token_rotation_grace_period: Ok(
+                        value.refresh_token_rotation_grace_period,
+                    ),
+                    require_consent: Ok(value.require_consent),
+                    require_pkce: Ok(value.require_pkce),
+                    require_profile: Ok(value.require_profile),
+                    sliding_refresh_token_lifetime: Ok(
+                        value.sliding_refresh_token_lifetime,
+                    ),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CodeChecked {
             valid: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -11009,6 +12567,89 @@ pub mod types {
             fn from(value: super::CodeSent) -> Self {
                 Self {
                     expires_in: Ok(value.expires_in),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Consume {
+            points: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            remark: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Consume {
+            fn default() -> Self {
+                Self {
+                    points: Ok(Default::default()),
+                    remark: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl Consume {
+            pub fn points<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.points = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for points: {e}")
+                    });
+                self
+            }
+            pub fn remark<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remark = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remark: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Consume> for super::Consume {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Consume,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    points: value.points?,
+                    remark: value.remark?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Consume> for Consume {
+            fn from(value: super::Consume) -> Self {
+                Self {
+                    points: Ok(value.points),
+                    remark: Ok(value.remark),
+                    user_id: Ok(value.user_id),
                 }
             }
         }
@@ -11446,6 +13087,82 @@ pub mod types {
         }
         impl ::std::convert::From<super::EnvelopeForGrantCode> for EnvelopeForGrantCode {
             fn from(value: super::EnvelopeForGrantCode) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnvelopeForPointEntry {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::PointEntry, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for EnvelopeForPointEntry {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl EnvelopeForPointEntry {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PointEntry>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnvelopeForPointEntry>
+        for super::EnvelopeForPointEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnvelopeForPointEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnvelopeForPointEntry>
+        for EnvelopeForPointEntry {
+            fn from(value: super::EnvelopeForPointEntry) -> Self {
                 Self {
                     code: Ok(value.code),
                     data: Ok(value.data),
@@ -12648,6 +14365,225 @@ pub mod types {
                     display_name: Ok(value.display_name),
                     emphasize: Ok(value.emphasize),
                     enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    required: Ok(value.required),
+                    show_in_discovery_document: Ok(value.show_in_discovery_document),
+                    user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IdentityResourceUpdateWithId {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emphasize: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            show_in_discovery_document: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user_claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::IdentityResourceClaim>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IdentityResourceUpdateWithId {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
+                    emphasize: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    show_in_discovery_document: Ok(Default::default()),
+                    user_claims: Ok(Default::default()),
+                }
+            }
+        }
+        impl IdentityResourceUpdateWithId {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn emphasize<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emphasize = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emphasize: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn show_in_discovery_document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_in_discovery_document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for show_in_discovery_document: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::IdentityResourceClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_claims: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdentityResourceUpdateWithId>
+        for super::IdentityResourceUpdateWithId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdentityResourceUpdateWithId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    emphasize: value.emphasize?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    required: value.required?,
+                    show_in_discovery_document: value.show_in_discovery_document?,
+                    user_claims: value.user_claims?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdentityResourceUpdateWithId>
+        for IdentityResourceUpdateWithId {
+            fn from(value: super::IdentityResourceUpdateWithId) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    emphasize: Ok(value.emphasize),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
                     name: Ok(value.name),
                     properties: Ok(value.properties),
                     required: Ok(value.required),
@@ -16018,7 +17954,91 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RoleUpdateWithId {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            permissions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RoleUpdateWithId {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    permissions: Ok(Default::default()),
+                }
+            }
+        }
+        impl RoleUpdateWithId {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permissions: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleUpdateWithId> for super::RoleUpdateWithId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleUpdateWithId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    permissions: value.permissions?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleUpdateWithId> for RoleUpdateWithId {
+            fn from(value: super::RoleUpdateWithId) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SecretCreate {
+            allow_weak_secret: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -16027,16 +18047,36 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SecretCreate {
             fn default() -> Self {
                 Self {
+                    allow_weak_secret: Ok(Default::default()),
                     description: Ok(Default::default()),
                     expiration: Ok(Default::default()),
+                    value: Ok(Default::default()),
                 }
             }
         }
         impl SecretCreate {
+            pub fn allow_weak_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_weak_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_weak_secret: {e}"
+                        )
+                    });
+                self
+            }
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -16063,6 +18103,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SecretCreate> for super::SecretCreate {
             type Error = super::error::ConversionError;
@@ -16070,29 +18122,36 @@ pub mod types {
                 value: SecretCreate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    allow_weak_secret: value.allow_weak_secret?,
                     description: value.description?,
                     expiration: value.expiration?,
+                    value: value.value?,
                 })
             }
         }
         impl ::std::convert::From<super::SecretCreate> for SecretCreate {
             fn from(value: super::SecretCreate) -> Self {
                 Self {
+                    allow_weak_secret: Ok(value.allow_weak_secret),
                     description: Ok(value.description),
                     expiration: Ok(value.expiration),
+                    value: Ok(value.value),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct SecretCreated {
             id: ::std::result::Result<i64, ::std::string::String>,
-            secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SecretCreated {
             fn default() -> Self {
                 Self {
                     id: Err("no value supplied for id".to_string()),
-                    secret: Err("no value supplied for secret".to_string()),
+                    secret: Ok(Default::default()),
                 }
             }
         }
@@ -16109,7 +18168,7 @@ pub mod types {
             }
             pub fn secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret = value
@@ -16154,6 +18213,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
+            weak: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for SecretInfo {
             fn default() -> Self {
@@ -16162,6 +18222,7 @@ pub mod types {
                     description: Err("no value supplied for description".to_string()),
                     expiration: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
+                    weak: Err("no value supplied for weak".to_string()),
                 }
             }
         }
@@ -16214,6 +18275,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn weak<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.weak = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for weak: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SecretInfo> for super::SecretInfo {
             type Error = super::error::ConversionError;
@@ -16225,6 +18298,7 @@ pub mod types {
                     description: value.description?,
                     expiration: value.expiration?,
                     id: value.id?,
+                    weak: value.weak?,
                 })
             }
         }
@@ -16235,6 +18309,7 @@ pub mod types {
                     description: Ok(value.description),
                     expiration: Ok(value.expiration),
                     id: Ok(value.id),
+                    weak: Ok(value.weak),
                 }
             }
         }
@@ -19374,6 +21449,187 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TenantUpdateWithId {
+            claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::TenantClaim>>,
+                ::std::string::String,
+            >,
+            hosts: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::TenantHost>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            identity_server_issuer_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            theme: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TenantUpdateWithId {
+            fn default() -> Self {
+                Self {
+                    claims: Ok(Default::default()),
+                    hosts: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    identity_server_issuer_uri: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    theme: Ok(Default::default()),
+                }
+            }
+        }
+        impl TenantUpdateWithId {
+            pub fn claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TenantClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for claims: {e}")
+                    });
+                self
+            }
+            pub fn hosts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TenantHost>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn identity_server_issuer_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_server_issuer_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for identity_server_issuer_uri: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn theme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.theme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for theme: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TenantUpdateWithId> for super::TenantUpdateWithId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TenantUpdateWithId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    claims: value.claims?,
+                    hosts: value.hosts?,
+                    id: value.id?,
+                    identity_server_issuer_uri: value.identity_server_issuer_uri?,
+                    name: value.name?,
+                    properties: value.properties?,
+                    status: value.status?,
+                    theme: value.theme?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TenantUpdateWithId> for TenantUpdateWithId {
+            fn from(value: super::TenantUpdateWithId) -> Self {
+                Self {
+                    claims: Ok(value.claims),
+                    hosts: Ok(value.hosts),
+                    id: Ok(value.id),
+                    identity_server_issuer_uri: Ok(value.identity_server_issuer_uri),
+                    name: Ok(value.name),
+                    properties: Ok(value.properties),
+                    status: Ok(value.status),
+                    theme: Ok(value.theme),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TokenRequest {
             client_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -21318,6 +23574,282 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UserUpdateWithId {
+            avatar: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            claims: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::UserClaim>>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_confirmed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            nick_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_number_confirmed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            profiles: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            roles: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::UserRole>>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserUpdateWithId {
+            fn default() -> Self {
+                Self {
+                    avatar: Ok(Default::default()),
+                    claims: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    email_confirmed: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    nick_name: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    phone_number_confirmed: Ok(Default::default()),
+                    profiles: Ok(Default::default()),
+                    roles: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserUpdateWithId {
+            pub fn avatar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar: {e}")
+                    });
+                self
+            }
+            pub fn claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::UserClaim>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for claims: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_confirmed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_confirmed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_confirmed: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn phone_number_confirmed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number_confirmed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_number_confirmed: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn profiles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.profiles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for profiles: {e}")
+                    });
+                self
+            }
+            pub fn roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::UserRole>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for roles: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserUpdateWithId> for super::UserUpdateWithId {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserUpdateWithId,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar: value.avatar?,
+                    claims: value.claims?,
+                    data: value.data?,
+                    email: value.email?,
+                    email_confirmed: value.email_confirmed?,
+                    id: value.id?,
+                    nick_name: value.nick_name?,
+                    password: value.password?,
+                    phone_number: value.phone_number?,
+                    phone_number_confirmed: value.phone_number_confirmed?,
+                    profiles: value.profiles?,
+                    roles: value.roles?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserUpdateWithId> for UserUpdateWithId {
+            fn from(value: super::UserUpdateWithId) -> Self {
+                Self {
+                    avatar: Ok(value.avatar),
+                    claims: Ok(value.claims),
+                    data: Ok(value.data),
+                    email: Ok(value.email),
+                    email_confirmed: Ok(value.email_confirmed),
+                    id: Ok(value.id),
+                    nick_name: Ok(value.nick_name),
+                    password: Ok(value.password),
+                    phone_number: Ok(value.phone_number),
+                    phone_number_confirmed: Ok(value.phone_number_confirmed),
+                    profiles: Ok(value.profiles),
+                    roles: Ok(value.roles),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
     }
     /// Generation of default values for serde.
     pub mod defaults {
@@ -21499,6 +24031,23 @@ let response = client.api_resource_list()
     pub fn api_resource_list(&self) -> builder::ApiResourceList<'_> {
         builder::ApiResourceList::new(self)
     }
+    /**Update an API resource named in the body
+
+OAuthApp's `PUT /api/ApiResource` (`ApiResourcePut`): the body is the update of `PUT /api/ApiResource/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.
+
+Permission: `oauthapp.apiresource.put`.
+
+Sends a `PUT` request to `/api/ApiResource`
+
+```ignore
+let response = client.api_resource_put()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_put(&self) -> builder::ApiResourcePut<'_> {
+        builder::ApiResourcePut::new(self)
+    }
     /**Create an API resource
 
 Answers 201 with the new resource's id and a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. Each of `scopes` must name an API scope of the tenant (422 names the unknown one); a name already taken answers 409.
@@ -21593,7 +24142,7 @@ let response = client.api_resource_delete()
     }
     /**Add a secret to an API resource
 
-Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once.
+Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once; or imports `value` as the client secret operation does (never echoed; under 8 characters only with `allowWeakSecret`).
 
 Permission: `oauthapp.apiresource.put`.
 
@@ -21661,6 +24210,23 @@ let response = client.api_scope_list()
 ```*/
     pub fn api_scope_list(&self) -> builder::ApiScopeList<'_> {
         builder::ApiScopeList::new(self)
+    }
+    /**Update an API scope named in the body
+
+OAuthApp's `PUT /api/ApiScope` (`ApiScopePut`): the body is the update of `PUT /api/ApiScope/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.
+
+Permission: `isms.apiscope.put`.
+
+Sends a `PUT` request to `/api/ApiScope`
+
+```ignore
+let response = client.api_scope_put()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_scope_put(&self) -> builder::ApiScopePut<'_> {
+        builder::ApiScopePut::new(self)
     }
     /**Create an API scope
 
@@ -21730,6 +24296,24 @@ let response = client.api_scope_delete()
 ```*/
     pub fn api_scope_delete(&self) -> builder::ApiScopeDelete<'_> {
         builder::ApiScopeDelete::new(self)
+    }
+    /**Spend points
+
+Debits `points` from the user `userID` in one transaction, never below zero: a debit larger than the balance is refused (409) and writes nothing, however many debits race. The entry joins the same ledger as recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who debited) and is the answer. Who may call is as for RechargePoints: the app's server with its client authentication (HTTP basic, or a client_credentials token of the app); a user's own token only where the app's `userRechargeEnabled` setting lets users change their own points (403 otherwise). An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry debits once and answers the first entry; the same key with another body (or a recharge's key) is 422.
+
+Permission: the app's client authentication (a user's token where the app allows it).
+
+Sends a `POST` request to `/api/AppUsers/{appId}/ConsumePoints`
+
+```ignore
+let response = client.app_consume_points()
+    .app_id(app_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn app_consume_points(&self) -> builder::AppConsumePoints<'_> {
+        builder::AppConsumePoints::new(self)
     }
     /**Sign in with an email code
 
@@ -22133,9 +24717,26 @@ let response = client.client_list()
     pub fn client_list(&self) -> builder::ClientList<'_> {
         builder::ClientList::new(self)
     }
+    /**Update a client named in the body
+
+OAuthApp's `PUT /api/Client` (`ClientPut`): the body is the update of `PUT /api/Client/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.
+
+Permission: `isms.client.put`.
+
+Sends a `PUT` request to `/api/Client`
+
+```ignore
+let response = client.client_put()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn client_put(&self) -> builder::ClientPut<'_> {
+        builder::ClientPut::new(self)
+    }
     /**Create a client
 
-Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. A public client has no secret.
+Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.
 
 Permission: `isms.client.post`.
 
@@ -22274,7 +24875,7 @@ let response = client.client_secret_list()
     }
     /**Add a secret to a client
 
-Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With an `expiration` (which must be in the future) it stops working then; the client's other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).
+Seed 001's "生成密钥": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With `value` the secret is imported instead (a client that keeps the secret it has elsewhere, like seed 004's `web-client:YunQue`): stored the same way and never echoed (`secret` is null). An imported secret under 8 characters is refused (422 naming `value`) unless `allowWeakSecret` is true; it is then marked `weak`, and the client `hasWeakSecret`. With an `expiration` (which must be in the future) it stops working then; the client's other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).
 
 Permission: `isms.client.postsecretkey`.
 
@@ -22338,6 +24939,23 @@ let response = client.identity_resource_list()
 ```*/
     pub fn identity_resource_list(&self) -> builder::IdentityResourceList<'_> {
         builder::IdentityResourceList::new(self)
+    }
+    /**Update an identity resource named in the body
+
+OAuthApp's `PUT /api/IdentityResource` (`IdentityResourcePut`): the body is the update of `PUT /api/IdentityResource/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.
+
+Permission: `isms.identityresource.put`.
+
+Sends a `PUT` request to `/api/IdentityResource`
+
+```ignore
+let response = client.identity_resource_put()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn identity_resource_put(&self) -> builder::IdentityResourcePut<'_> {
+        builder::IdentityResourcePut::new(self)
     }
     /**Create an identity resource
 
@@ -22520,6 +25138,23 @@ let response = client.role_list()
     pub fn role_list(&self) -> builder::RoleList<'_> {
         builder::RoleList::new(self)
     }
+    /**Update a role named in the body
+
+OAuthApp's `PUT /api/Role` (`RolePut`): the body is the update of `PUT /api/Role/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.
+
+Permission: `isms.role.put`.
+
+Sends a `PUT` request to `/api/Role`
+
+```ignore
+let response = client.role_put()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn role_put(&self) -> builder::RolePut<'_> {
+        builder::RolePut::new(self)
+    }
     /**Create a role
 
 Answers 201 with the new role's id.
@@ -22621,6 +25256,23 @@ let response = client.tenant_list()
 ```*/
     pub fn tenant_list(&self) -> builder::TenantList<'_> {
         builder::TenantList::new(self)
+    }
+    /**Update a tenant named in the body
+
+OAuthApp's `PUT /api/Tenant` (`TenantPut`): the body is the update of `PUT /api/Tenant/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.
+
+Permission: `oauthapp.tenant.put`.
+
+Sends a `PUT` request to `/api/Tenant`
+
+```ignore
+let response = client.tenant_put()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn tenant_put(&self) -> builder::TenantPut<'_> {
+        builder::TenantPut::new(self)
     }
     /**Create a tenant
 
@@ -22727,6 +25379,23 @@ let response = client.user_list()
 ```*/
     pub fn user_list(&self) -> builder::UserList<'_> {
         builder::UserList::new(self)
+    }
+    /**Update a user named in the body
+
+OAuthApp's `PUT /api/User` (`UserPut`): the body is the update of `PUT /api/User/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.
+
+Permission: `isms.user.put`.
+
+Sends a `PUT` request to `/api/User`
+
+```ignore
+let response = client.user_put()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_put(&self) -> builder::UserPut<'_> {
+        builder::UserPut::new(self)
     }
     /**Create a user
 
@@ -24019,6 +26688,108 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::api_resource_put`]
+
+[`Client::api_resource_put`]: super::Client::api_resource_put*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourcePut<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ApiResourceUpdateWithId, String>,
+    }
+    impl<'a> ApiResourcePut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiResourceUpdateWithId>,
+            <V as std::convert::TryInto<
+                types::ApiResourceUpdateWithId,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ApiResourceUpdateWithId` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiResourceUpdateWithId,
+            ) -> types::builder::ApiResourceUpdateWithId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiResource`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ApiResourceUpdateWithId::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/ApiResource", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_put",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::api_resource_create`]
 
 [`Client::api_resource_create`]: super::Client::api_resource_create*/
@@ -24934,6 +27705,107 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::api_scope_put`]
+
+[`Client::api_scope_put`]: super::Client::api_scope_put*/
+    #[derive(Debug, Clone)]
+    pub struct ApiScopePut<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ApiScopeUpdateWithId, String>,
+    }
+    impl<'a> ApiScopePut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiScopeUpdateWithId>,
+            <V as std::convert::TryInto<
+                types::ApiScopeUpdateWithId,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ApiScopeUpdateWithId` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiScopeUpdateWithId,
+            ) -> types::builder::ApiScopeUpdateWithId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiScope`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ApiScopeUpdateWithId::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/ApiScope", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_scope_put",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::api_scope_create`]
 
 [`Client::api_scope_create`]: super::Client::api_scope_create*/
@@ -25277,6 +28149,112 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "api_scope_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::app_consume_points`]
+
+[`Client::app_consume_points`]: super::Client::app_consume_points*/
+    #[derive(Debug, Clone)]
+    pub struct AppConsumePoints<'a> {
+        client: &'a super::Client,
+        app_id: Result<i64, String>,
+        body: Result<types::builder::Consume, String>,
+    }
+    impl<'a> AppConsumePoints<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.app_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for app_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::Consume>,
+            <V as std::convert::TryInto<types::Consume>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `Consume` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::Consume) -> types::builder::Consume,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/AppUsers/{appId}/ConsumePoints`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::EnvelopeForPointEntry>,
+            Error<types::AppError>,
+        > {
+            let Self { client, app_id, body } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::Consume::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/AppUsers/{}/ConsumePoints", client.baseurl, encode_path(& app_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "app_consume_points",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -27596,6 +30574,102 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::client_put`]
+
+[`Client::client_put`]: super::Client::client_put*/
+    #[derive(Debug, Clone)]
+    pub struct ClientPut<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ClientUpdateWithId, String>,
+    }
+    impl<'a> ClientPut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ClientUpdateWithId>,
+            <V as std::convert::TryInto<
+                types::ClientUpdateWithId,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ClientUpdateWithId` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ClientUpdateWithId,
+            ) -> types::builder::ClientUpdateWithId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/Client`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ClientUpdateWithId::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/Client", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "client_put",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::client_create`]
 
 [`Client::client_create`]: super::Client::client_create*/
@@ -28738,6 +31812,106 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::identity_resource_put`]
+
+[`Client::identity_resource_put`]: super::Client::identity_resource_put*/
+    #[derive(Debug, Clone)]
+    pub struct IdentityResourcePut<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::IdentityResourceUpdateWithId, String>,
+    }
+    impl<'a> IdentityResourcePut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::IdentityResourceUpdateWithId>,
+            <V as std::convert::TryInto<
+                types::IdentityResourceUpdateWithId,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `IdentityResourceUpdateWithId` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::IdentityResourceUpdateWithId,
+            ) -> types::builder::IdentityResourceUpdateWithId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/IdentityResource`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::IdentityResourceUpdateWithId::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/IdentityResource", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "identity_resource_put",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::identity_resource_create`]
 
 [`Client::identity_resource_create`]: super::Client::identity_resource_create*/
@@ -29710,6 +32884,102 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::role_put`]
+
+[`Client::role_put`]: super::Client::role_put*/
+    #[derive(Debug, Clone)]
+    pub struct RolePut<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::RoleUpdateWithId, String>,
+    }
+    impl<'a> RolePut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RoleUpdateWithId>,
+            <V as std::convert::TryInto<
+                types::RoleUpdateWithId,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RoleUpdateWithId` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RoleUpdateWithId,
+            ) -> types::builder::RoleUpdateWithId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/Role`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::RoleUpdateWithId::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/Role", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "role_put",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::role_create`]
 
 [`Client::role_create`]: super::Client::role_create*/
@@ -30240,6 +33510,105 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "tenant_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::tenant_put`]
+
+[`Client::tenant_put`]: super::Client::tenant_put*/
+    #[derive(Debug, Clone)]
+    pub struct TenantPut<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::TenantUpdateWithId, String>,
+    }
+    impl<'a> TenantPut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TenantUpdateWithId>,
+            <V as std::convert::TryInto<
+                types::TenantUpdateWithId,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TenantUpdateWithId` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TenantUpdateWithId,
+            ) -> types::builder::TenantUpdateWithId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/Tenant`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::TenantUpdateWithId::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/Tenant", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tenant_put",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -30837,6 +34206,102 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "user_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_put`]
+
+[`Client::user_put`]: super::Client::user_put*/
+    #[derive(Debug, Clone)]
+    pub struct UserPut<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserUpdateWithId, String>,
+    }
+    impl<'a> UserPut<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserUpdateWithId>,
+            <V as std::convert::TryInto<
+                types::UserUpdateWithId,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserUpdateWithId` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserUpdateWithId,
+            ) -> types::builder::UserUpdateWithId,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/User`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::UserUpdateWithId::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/User", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_put",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -14,6 +14,7 @@ mod browser;
 mod browser_details;
 mod client_secrets;
 mod codes;
+mod compat;
 mod contract;
 mod grants;
 mod guessing;

@@ -255,7 +255,7 @@ pub async fn run_api_resource(command: ApiResourceCommand) -> anyhow::Result<()>
             print(request.send().await.map_err(sdk_error)?.into_inner())
         }
         ApiResourceOnly::AddSecret { id, description } => {
-            let body = types::SecretCreate { description, expiration: None };
+            let body = types::SecretCreate { description, expiration: None, value: None, allow_weak_secret: None };
             print(sdk.api_resource_secret_create().id(id).body(body).send().await.map_err(sdk_error)?.into_inner())
         }
         ApiResourceOnly::DeleteSecret { id, secret_id } => print(

@@ -2,12 +2,12 @@
 //! audience of tokens for it; its secrets (generated here, shown once, kept
 //! as SHA-256) let the API introspect tokens.
 
-use super::{Caller, api_scopes as scopes, list, validate};
+use super::{Caller, api_scopes as scopes, list, secrets, validate};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
-use crate::store::secret_digests::{self, Owner};
+use crate::store::secret_digests::{self, NewDigest, Owner};
 use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceListQuery, ApiResourceScope, ApiResourceUpdate,
@@ -60,7 +60,13 @@ fn truncated(text: &str, max: usize) -> String {
 async fn insert_with_secret(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<ApiResourceCreated> {
     let id = api_resources::insert(conn, tenant, resource).await?;
     let secret = secret::generate();
-    secret_digests::add(conn, Owner::ApiResource(id), &secret::digest(&secret), "generated at creation", None).await?;
+    let new = NewDigest {
+        sha256: &secret::digest(&secret),
+        description: "generated at creation",
+        expires_at: None,
+        weak: false,
+    };
+    secret_digests::add(conn, Owner::ApiResource(id), new).await?;
     Ok(ApiResourceCreated { id, secret })
 }
 
@@ -155,15 +161,14 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
 pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
+    let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
     let mut tx = app.store.begin().await?;
     api_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
-    let secret = secret::generate();
     let expires_at = body.expiration.map(|at| at.timestamp_millis());
-    let secret_id =
-        secret_digests::add(&mut tx, Owner::ApiResource(id), &secret::digest(&secret), &description, expires_at)
-            .await?;
+    let new = NewDigest { sha256: &secret.digest, description: &description, expires_at, weak: secret.weak };
+    let secret_id = secret_digests::add(&mut tx, Owner::ApiResource(id), new).await?;
     tx.commit().await?;
-    Ok(SecretCreated { id: secret_id, secret })
+    Ok(SecretCreated { id: secret_id, secret: secret.shown })
 }
 
 pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {

@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
-use crate::store::secret_digests::{self, Owner};
+use crate::store::secret_digests::{self, NewDigest, Owner};
 use crate::store::{Store, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
@@ -83,8 +83,8 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
     let existing = clients::by_client_id(&mut *app.store.conn().await?, app.default_tenant, client_id).await?;
     match existing {
         None => {
-            super::clients::create_in(app, app.default_tenant, admin_client(client_id.into()), Some(secret.into()))
-                .await?;
+            let body = ClientCreate { client_secret: Some(secret.into()), ..admin_client(client_id.into()) };
+            super::clients::create_in(app, app.default_tenant, body).await?;
         }
         Some((mut client, digests)) => {
             let wanted = admin_client(client_id.into());
@@ -93,8 +93,8 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
             if !only_this {
                 secret_digests::delete_all(&mut tx, Owner::Client(client.id)).await?;
                 let description = "from KEYWARD_ADMIN_CLIENT_SECRET";
-                secret_digests::add(&mut tx, Owner::Client(client.id), &secret::digest(secret), description, None)
-                    .await?;
+                let new = NewDigest { sha256: &secret::digest(secret), description, expires_at: None, weak: false };
+                secret_digests::add(&mut tx, Owner::Client(client.id), new).await?;
             }
             let complete = client.enabled
                 && client.require_client_secret
@@ -119,5 +119,5 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
 /// Creates a new admin client with a generated id and secret (`keyward init`).
 pub async fn new_admin_client(app: &App) -> Result<ClientCreated> {
     let client_id = format!("keyward-admin-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    super::clients::create_in(app, app.default_tenant, admin_client(client_id), None).await
+    super::clients::create_in(app, app.default_tenant, admin_client(client_id)).await
 }

@@ -1,16 +1,15 @@
-//! OAuth clients. A confidential client's secrets are generated here,
-//! returned once, and kept only as SHA-256 digests; an admin may add (with
-//! an expiry, to rotate with overlap) and delete them, and mint a token of
-//! the client.
+//! OAuth clients. A confidential client's secrets are generated here and
+//! returned once, or imported; either way kept only as SHA-256 digests. An
+//! admin may add (with an expiry, to rotate with overlap) and delete them,
+//! and mint a token of the client.
 
 use super::oauth::mint::{self, AccessSpec};
 use super::oauth::{audience, scopes, token};
-use super::{Caller, api_scopes, list, validate};
+use super::{Caller, api_scopes, list, secrets, validate};
 use crate::app::App;
-use crate::crypto::secret;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
-use crate::store::secret_digests::{self, Owner};
+use crate::store::secret_digests::{self, NewDigest, Owner};
 use crate::store::{Arg, Conn, Filter, access_tokens, clients};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::envelope::Paged;
@@ -135,20 +134,31 @@ pub async fn list(app: &App, caller: &Caller, query: ClientListQuery) -> Result<
 
 /// Creates a client in the caller's tenant.
 pub async fn create(app: &App, caller: &Caller, body: ClientCreate) -> Result<ClientCreated> {
-    create_in(app, caller.tenant.id, body, None).await
+    create_in(app, caller.tenant.id, body).await
 }
 
-/// Creates a client in `tenant`. A confidential client gets `secret` if
-/// given (the bootstrap admin client), else a generated one.
-pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Option<String>) -> Result<ClientCreated> {
+/// Creates a client in `tenant`. A confidential client gets its
+/// `clientSecret` if given (imported, or the bootstrap admin client's),
+/// else a generated one.
+pub async fn create_in(app: &App, tenant: i64, body: ClientCreate) -> Result<ClientCreated> {
+    let require_client_secret = body.require_client_secret.unwrap_or(true);
+    if !require_client_secret && (body.client_secret.is_some() || body.allow_weak_secret.is_some()) {
+        return Err(Error::Invalid(
+            "`clientSecret` and `allowWeakSecret` are for a confidential client (`requireClientSecret: true`)".into(),
+        ));
+    }
+    let secret =
+        require_client_secret.then(|| secrets::choose("clientSecret", body.client_secret, body.allow_weak_secret));
+    let secret = secret.transpose()?;
     let client = Client {
         id: 0,
         client_id: body.client_id,
         client_name: body.client_name.unwrap_or_default(),
         description: body.description.unwrap_or_default(),
         enabled: body.enabled.unwrap_or(true),
-        require_client_secret: body.require_client_secret.unwrap_or(true),
+        require_client_secret,
         client_secrets: Vec::new(),
+        has_weak_secret: secret.as_ref().is_some_and(|s| s.weak),
         allowed_grant_types: body.allowed_grant_types,
         redirect_uris: body.redirect_uris,
         post_logout_redirect_uris: body.post_logout_redirect_uris,
@@ -173,15 +183,18 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate, secret: Optio
         updated: Default::default(),
     };
     check(&client)?;
-    let secret = client.require_client_secret.then(|| secret.unwrap_or_else(secret::generate));
     let mut tx = app.store.begin().await?;
     check_scopes(&mut tx, tenant, &client).await?;
     let id = clients::insert(&mut tx, tenant, &client).await?;
-    if let Some(secret) = &secret {
-        secret_digests::add(&mut tx, Owner::Client(id), &secret::digest(secret), "generated at creation", None).await?;
+    let mut shown = None;
+    if let Some(secret) = secret {
+        let description = if secret.shown.is_some() { "generated at creation" } else { "imported at creation" };
+        let new = NewDigest { sha256: &secret.digest, description, expires_at: None, weak: secret.weak };
+        secret_digests::add(&mut tx, Owner::Client(id), new).await?;
+        shown = secret.shown;
     }
     tx.commit().await?;
-    Ok(ClientCreated { id, client_id: client.client_id, client_secret: secret })
+    Ok(ClientCreated { id, client_id: client.client_id, client_secret: shown })
 }
 
 /// The numeric id of the caller's tenant's client `client_id` (seed 000
@@ -274,17 +287,17 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
     let expires_at = validate::expiration("expiration", body.expiration)?;
+    let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
     let mut tx = app.store.begin().await?;
     let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     if !client.require_client_secret {
         return Err(Error::Conflict(format!("client {id} is public: it authenticates without a secret")));
     }
-    let secret = secret::generate();
-    let secret_id =
-        secret_digests::add(&mut tx, Owner::Client(id), &secret::digest(&secret), &description, expires_at).await?;
+    let new = NewDigest { sha256: &secret.digest, description: &description, expires_at, weak: secret.weak };
+    let secret_id = secret_digests::add(&mut tx, Owner::Client(id), new).await?;
     tx.commit().await?;
     app.forget_clients();
-    Ok(SecretCreated { id: secret_id, secret })
+    Ok(SecretCreated { id: secret_id, secret: secret.shown })
 }
 
 pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {

@@ -13,6 +13,7 @@ pub mod list;
 pub mod oauth;
 pub mod profiles;
 pub mod roles;
+pub mod secrets;
 pub mod spring;
 pub mod tenants;
 pub mod user_access;

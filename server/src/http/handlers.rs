@@ -5,13 +5,15 @@ use super::calls::{Ctx, admin, ip, public, tenant};
 use super::oauth;
 use super::spring::{as_admin, as_client, on_user};
 use crate::app::App;
+use crate::domain::Caller;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
-use crate::domain::app_users::{self, consents, given, points, qr, required, settings};
+use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
 use crate::domain::{
     api_resources, api_scopes, clients, identity_resources, profiles, roles, spring, tenants, user_access, users,
 };
 use crate::error::Error;
+use crate::store::tenants::TenantRef;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
 use keyward_api::KeywardApi;
@@ -25,10 +27,10 @@ use keyward_api::api_resource::{
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
 use keyward_api::app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
-    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
-    QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
-    UnionIdSignIn,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, Consume, EmailSignIn,
+    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointEntry, PointLog, PointLogQuery, Profile,
+    ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode,
+    SignUp, UnionIdSignIn,
 };
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::envelope::{ApiResult, Paged};
@@ -50,6 +52,7 @@ use keyward_api::spring::{
 };
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
 use keyward_api::user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use keyward_api::with_id::WithId;
 use std::sync::Arc;
 
 pub enum KeywardImpl {}
@@ -204,6 +207,13 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn tenant_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<TenantUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        put_by_body(&rqctx, body, "the tenant", tenants::update, |_, _| true).await
+    }
+
     async fn tenant_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(tenants::delete(app, &caller, path.into_inner().id).await?)))
@@ -246,6 +256,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(clients::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn client_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<ClientUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the client", clients::update, |id, _| id).await
     }
 
     async fn client_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
@@ -334,6 +351,13 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn user_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<UserUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the user", users::update, |id, _| id).await
+    }
+
     async fn user_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(users::delete(app, &caller, path.into_inner().id).await?)))
@@ -409,6 +433,13 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn role_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<RoleUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the role", roles::update, |id, _| id).await
+    }
+
     async fn role_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(roles::delete(app, &caller, path.into_inner().id).await?)))
@@ -456,6 +487,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(identity_resources::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn identity_resource_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<IdentityResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        put_by_body(&rqctx, body, "the identity resource", identity_resources::update, |id, _| id).await
     }
 
     async fn identity_resource_delete(
@@ -521,6 +559,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(api_resources::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn api_resource_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<ApiResourceUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        put_by_body(&rqctx, body, "the API resource", api_resources::update, |_, _| true).await
     }
 
     async fn api_resource_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
@@ -590,6 +635,13 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(api_scopes::update(app, &caller, id, body.into_inner()).await?)))
         })
         .await
+    }
+
+    async fn api_scope_put(
+        rqctx: Ctx,
+        body: TypedBody<WithId<ApiScopeUpdate>>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        put_by_body(&rqctx, body, "the API scope", api_scopes::update, |_, _| true).await
     }
 
     async fn api_scope_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
@@ -846,15 +898,15 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<Recharge>,
     ) -> Result<AppReply<bool>, AppError> {
-        let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
-        let ip = ip(&rqctx);
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            let key =
-                key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
-            let caller = app_users::app_or_user(app, tenant, target, app_credentials(&rqctx)?, ip).await?;
-            points::recharge(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
-        })
-        .await
+        change_points(&rqctx, path, body, points::recharge).await
+    }
+
+    async fn app_consume_points(
+        rqctx: Ctx,
+        path: Path<AppPath>,
+        body: TypedBody<Consume>,
+    ) -> Result<AppReply<PointEntry>, AppError> {
+        change_points(&rqctx, path, body, points::consume).await
     }
 
     async fn app_grant_code(
@@ -1110,6 +1162,51 @@ impl KeywardApi for KeywardImpl {
     async fn spring_role_list(rqctx: Ctx) -> Result<SpringReply<Vec<SpringRole>>, SpringError> {
         as_admin(&rqctx, async |app, caller| spring::roles(app, &caller).await).await
     }
+}
+
+/// RechargePoints and ConsumePoints: the app's server (or a user, where the
+/// app allows) changes a user's points, with an optional `Idempotency-Key`.
+async fn change_points<B, T>(
+    rqctx: &Ctx,
+    path: Path<AppPath>,
+    body: TypedBody<B>,
+    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef, AppCaller, B, Option<&str>) -> Result<T, Error>,
+) -> Result<AppReply<T>, AppError>
+where
+    B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
+    T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
+{
+    let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
+    let ip = ip(rqctx);
+    call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
+        let key = key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
+        let caller = app_users::app_or_user(app, tenant, target, app_credentials(rqctx)?, ip).await?;
+        work(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
+    })
+    .await
+}
+
+/// OAuthApp's `PUT /api/{Resource}`: the update of `PUT /api/{Resource}/{id}`
+/// with the `id` in the body (`noun` names what it is), answering what
+/// `answer` makes of the id and the stored entity (the id, or `true`).
+async fn put_by_body<B, E, R>(
+    rqctx: &Ctx,
+    body: TypedBody<WithId<B>>,
+    noun: &str,
+    update: impl AsyncFnOnce(&App, &Caller, i64, B) -> Result<E, Error>,
+    answer: impl FnOnce(i64, E) -> R,
+) -> Result<HttpResponseOk<ApiResult<R>>, AdminError>
+where
+    B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
+    R: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
+{
+    admin(rqctx, async |app, caller| {
+        let WithId { id, body } = body.into_inner();
+        let id = id.ok_or_else(|| Error::Invalid(format!("`id` is required: it names {noun} to change")))?;
+        let stored = update(app, &caller, id, body).await?;
+        Ok(HttpResponseOk(ApiResult::ok(answer(id, stored))))
+    })
+    .await
 }
 
 /// The four `*SignUp` operations but QRCodeSignUp differ only in kind.

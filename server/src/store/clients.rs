@@ -32,6 +32,7 @@ fn from_row(row: &AnyRow, secrets: Vec<SecretInfo>) -> Result<Client> {
         description: row.try_get("description")?,
         enabled: row.try_get::<i64, _>("enabled")? != 0,
         require_client_secret: row.try_get::<i64, _>("confidential")? != 0,
+        has_weak_secret: secrets.iter().any(|s| s.weak),
         client_secrets: secrets,
         allowed_grant_types: from_json(&json("grant_types")?)?,
         redirect_uris: from_json(&json("redirect_uris")?)?,

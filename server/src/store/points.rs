@@ -36,16 +36,21 @@ pub struct Change<'a> {
 
 /// The outcome of `apply`.
 pub enum Applied {
-    Done,
-    /// The idempotency key was used before, with this fingerprint.
-    Replayed {
-        fingerprint: String,
-    },
+    /// The entry with this id was written.
+    Done(i64),
+    /// The idempotency key was used before, for the entry `id` with this
+    /// fingerprint.
+    Replayed { id: i64, fingerprint: String },
+    /// A debit larger than the balance: the caller must roll back (the
+    /// entry is written but the balance is not).
+    Insufficient { balance: i64 },
 }
 
 /// Applies a change inside the caller's transaction. The ledger entry goes
 /// first: a concurrent request with the same idempotency key waits on its
-/// unique index, then finds the first one's entry and changes nothing.
+/// unique index, then finds the first one's entry and changes nothing. A
+/// debit changes the balance only if it stays at zero or more, in the same
+/// statement, so racing debits never overdraw it.
 pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     let (key, fingerprint) =
         change.idempotency.map_or((None, None), |(k, f)| (Some(k.to_string()), Some(f.to_string())));
@@ -67,32 +72,53 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     .await?;
     let Some(entry) = entry else {
         let prior = sqlx::query(
-            "SELECT fingerprint FROM point_entries WHERE app_id = $1 AND user_id = $2 AND idempotency_key = $3",
+            "SELECT id, fingerprint FROM point_entries WHERE app_id = $1 AND user_id = $2 AND idempotency_key = $3",
         )
         .bind(change.app_id)
         .bind(change.user_id)
         .bind(key)
         .fetch_one(&mut *conn)
         .await?;
-        return Ok(Applied::Replayed { fingerprint: prior.try_get::<Option<String>, _>(0)?.unwrap_or_default() });
+        let fingerprint = prior.try_get::<Option<String>, _>(1)?.unwrap_or_default();
+        return Ok(Applied::Replayed { id: prior.try_get(0)?, fingerprint });
     };
     let id: i64 = entry.try_get(0)?;
-    let balance: i64 = sqlx::query(
+    let statement = if change.amount >= 0 {
         "INSERT INTO point_balances (app_id, user_id, balance) VALUES ($1, $2, $3) ON CONFLICT (app_id, user_id) \
-         DO UPDATE SET balance = point_balances.balance + $3 RETURNING balance",
-    )
-    .bind(change.app_id)
-    .bind(change.user_id)
-    .bind(change.amount)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+         DO UPDATE SET balance = point_balances.balance + $3 RETURNING balance"
+    } else {
+        "UPDATE point_balances SET balance = balance + $3 WHERE app_id = $1 AND user_id = $2 AND balance + $3 >= 0 \
+         RETURNING balance"
+    };
+    let updated = sqlx::query(statement)
+        .bind(change.app_id)
+        .bind(change.user_id)
+        .bind(change.amount)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(updated) = updated else {
+        return Ok(Applied::Insufficient { balance: balance(conn, change.app_id, change.user_id).await? });
+    };
+    let balance: i64 = updated.try_get(0)?;
     sqlx::query("UPDATE point_entries SET balance = $1 WHERE id = $2")
         .bind(balance)
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    Ok(Applied::Done)
+    Ok(Applied::Done(id))
+}
+
+/// The ledger entry `id` of the user's ledger with the app.
+pub async fn entry(conn: &mut Conn, app_id: i64, user_id: i64, id: i64) -> Result<Entry> {
+    Ok(sqlx::query_as::<_, Entry>(
+        "SELECT id, user_id, kind, amount, balance, remark, credited_by, created_at FROM point_entries \
+         WHERE app_id = $1 AND user_id = $2 AND id = $3",
+    )
+    .bind(app_id)
+    .bind(user_id)
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 pub async fn balance(conn: &mut Conn, app_id: i64, user_id: i64) -> Result<i64> {

@@ -1,7 +1,8 @@
 //! Hashed secrets of clients and API resources: two tables of one shape
-//! (owner row, SHA-256 digest, description, creation, optional expiry).
+//! (owner row, SHA-256 digest, description, creation, optional expiry,
+//! whether it is weak).
 
-use super::{Conn, now_ms, to_time};
+use super::{Conn, flag, now_ms, to_time};
 use crate::error::Result;
 use keyward_api::secret::SecretInfo;
 use sqlx::AssertSqlSafe;
@@ -38,13 +39,14 @@ struct Listed {
     description: String,
     created_at: i64,
     expires_at: Option<i64>,
+    weak: i64,
 }
 
 /// The owner's secrets, without their digests.
 pub async fn list(conn: &mut Conn, owner: Owner) -> Result<Vec<SecretInfo>> {
     let (table, column, id) = owner.place();
     let rows: Vec<Listed> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, description, created_at, expires_at FROM {table} WHERE {column} = $1 ORDER BY id"
+        "SELECT id, description, created_at, expires_at, weak FROM {table} WHERE {column} = $1 ORDER BY id"
     )))
     .bind(id)
     .fetch_all(&mut *conn)
@@ -56,6 +58,7 @@ pub async fn list(conn: &mut Conn, owner: Owner) -> Result<Vec<SecretInfo>> {
             description: r.description,
             created: to_time(r.created_at),
             expiration: r.expires_at.map(to_time),
+            weak: r.weak != 0,
         })
         .collect())
 }
@@ -67,25 +70,30 @@ pub async fn digests(conn: &mut Conn, owner: Owner) -> Result<Vec<SecretDigest>>
     Ok(sqlx::query_as(AssertSqlSafe(query)).bind(id).fetch_all(&mut *conn).await?)
 }
 
-/// Stores the SHA-256 digest (hex) of a new secret of the owner, working
-/// until `expires_at` (Unix milliseconds) if set; returns its id.
-pub async fn add(
-    conn: &mut Conn,
-    owner: Owner,
-    sha256_hex: &str,
-    description: &str,
-    expires_at: Option<i64>,
-) -> Result<i64> {
+/// A secret to store: its digest and what the admin said of it.
+pub struct NewDigest<'a> {
+    /// The hex SHA-256 digest.
+    pub sha256: &'a str,
+    pub description: &'a str,
+    /// Unix milliseconds after which it stops working; `None`: never.
+    pub expires_at: Option<i64>,
+    /// Imported shorter than a strong secret may be.
+    pub weak: bool,
+}
+
+/// Stores a new secret of the owner; returns its id.
+pub async fn add(conn: &mut Conn, owner: Owner, new: NewDigest<'_>) -> Result<i64> {
     let (table, column, id) = owner.place();
     let (secret_id,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
-        "INSERT INTO {table} ({column}, sha256, description, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+        "INSERT INTO {table} ({column}, sha256, description, created_at, expires_at, weak) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
     )))
     .bind(id)
-    .bind(sha256_hex.to_string())
-    .bind(description.to_string())
+    .bind(new.sha256.to_string())
+    .bind(new.description.to_string())
     .bind(now_ms())
-    .bind(expires_at)
+    .bind(new.expires_at)
+    .bind(flag(new.weak))
     .fetch_one(&mut *conn)
     .await?;
     Ok(secret_id)

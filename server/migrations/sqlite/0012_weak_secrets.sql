@@ -1,0 +1,1 @@
+../postgres/0012_weak_secrets.sql
