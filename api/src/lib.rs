@@ -8,6 +8,7 @@ pub mod api_scope;
 pub mod app_settings;
 pub mod app_user;
 pub mod client;
+pub mod codes;
 pub mod envelope;
 pub mod error;
 pub mod identity_resource;
@@ -32,6 +33,7 @@ use app_user::{
     UnionIdSignIn,
 };
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
+use codes::{CodesPath, ErrorCode};
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
@@ -46,8 +48,11 @@ use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use schemars::JsonSchema;
 use secret::{SecretCreate, SecretCreated, SecretPath};
 use serde::{Deserialize, Serialize};
-use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
-use user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
+use user::{
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery, UserSession,
+    UserUpdate,
+};
 
 /// Largest admin create/update body: room for many redirect URIs and claims.
 pub const ADMIN_BODY_MAX_BYTES: usize = 64 * 1024;
@@ -77,6 +82,7 @@ pub struct IdPath {
             "app-oauth" = { description = "OAuthApp's app-scheme authorization (`/api/OAuth/{appId}`): one-time codes and consents." },
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
             "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
+            "admin-codes" = { description = "OAuthApp's error-code tables (错误码表): the business codes an admin answer's `code` may carry instead of its HTTP status." },
             "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
         },
         policy = EndpointTagPolicy::ExactlyOne,
@@ -411,6 +417,40 @@ pub trait KeywardApi {
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
+    /// View a tenant's public profile
+    ///
+    /// Seed 001's "租户 - 详情（公共）", anonymous: the tenant's name, theme
+    /// and the public properties `Description`, `Logo` (else `Favicon`) and
+    /// `WebSite` — never its hosts, issuer, claims or other properties.
+    /// OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot
+    /// route a literal segment beside `/api/Tenant/{id}`, so the tenant is
+    /// named by id here. An unknown or disabled tenant answers 404.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/api/Tenant/{id}/Public", tags = ["admin-tenants"] }]
+    async fn tenant_public_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<TenantPublic>>, AdminError>;
+
+    /// An error-code table
+    ///
+    /// Seed 001's "错误码表" of one resource (OAuthApp's
+    /// `GET /api/{Resource}/Codes`, which dropshot cannot route beside
+    /// `/api/{Resource}/{id}`): a bare array of `{code, name, description}`,
+    /// the business codes Keyward answers with for that resource under
+    /// OAuthApp's numbers. Generic failures carry their HTTP status as
+    /// `code` and are not listed; a resource without business codes has an
+    /// empty table. `{resource}` is one of `User`, `Tenant`, `Client`,
+    /// `ApiResource`, `ApiScope`, `IdentityResource`, `Role`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/api/Codes/{resource}", tags = ["admin-codes"] }]
+    async fn error_code_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<CodesPath>,
+    ) -> Result<HttpResponseOk<Vec<ErrorCode>>, AdminError>;
+
     /// List clients
     ///
     /// Filters, sorts and pages the clients of the caller's tenant.
@@ -545,6 +585,42 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<UserCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// Whether a user exists
+    ///
+    /// Seed 001's "用户 - 是否存在" (OAuthApp's `GET /api/User/Head`, which
+    /// dropshot cannot route beside `/api/User/{id}`): `HEAD /api/User`
+    /// answers 200 when a live user of the caller's tenant has the given
+    /// `userName` (any case), `email` (any case) and/or `phoneNumber`
+    /// (exactly; verified or not) — all of those given — and 404 when none
+    /// does. At least one is required (400). HEAD answers have no body, so
+    /// neither success nor failure carries one.
+    ///
+    /// Permission: `isms.user.head`.
+    #[endpoint { method = HEAD, path = "/api/User", tags = ["admin-users"] }]
+    async fn user_exists(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<UserExistsQuery>,
+    ) -> Result<HttpResponseOk<NoBody>, AdminError>;
+
+    /// List a user's team
+    ///
+    /// Seed 001's "获取团队列表" (OAuthApp's `GET /api/User/Distributors`,
+    /// which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes
+    /// the caller as the team's owner, Keyward the user `{id}`): every live
+    /// user who signed up through user `{id}` (`parentUserID`), through one
+    /// of those, and so on, nearest first. Each row counts its own downline
+    /// (`members`); `sales` is always 0, as Keyward records no sales. With
+    /// `path`, only members whose `lineage` starts with it. Answers 404 for a
+    /// user that does not exist in the caller's tenant.
+    ///
+    /// Permission: `isms.user.distributors`.
+    #[endpoint { method = GET, path = "/api/User/{id}/Distributors", tags = ["admin-users"] }]
+    async fn user_distributor_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        query: Query<DistributorQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Distributor>>>, AdminError>;
 
     /// View a user
     ///

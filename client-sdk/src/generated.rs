@@ -300,6 +300,23 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForArrayOfDistributor {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<Distributor>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForArrayOfDistributor {
+        pub fn builder() -> builder::ApiResultForArrayOfDistributor {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForArrayOfSecretInfo {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -465,6 +482,23 @@ pub mod types {
     }
     impl ApiResultForTenant {
         pub fn builder() -> builder::ApiResultForTenant {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForTenantPublic {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: TenantPublic,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForTenantPublic {
+        pub fn builder() -> builder::ApiResultForTenantPublic {
             Default::default()
         }
     }
@@ -1402,6 +1436,74 @@ pub mod types {
             Default::default()
         }
     }
+    ///A resource (OAuthApp controller) with an error-code table.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CodeResource {
+        User,
+        Tenant,
+        Client,
+        ApiResource,
+        ApiScope,
+        IdentityResource,
+        Role,
+    }
+    impl ::std::fmt::Display for CodeResource {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::User => f.write_str("User"),
+                Self::Tenant => f.write_str("Tenant"),
+                Self::Client => f.write_str("Client"),
+                Self::ApiResource => f.write_str("ApiResource"),
+                Self::ApiScope => f.write_str("ApiScope"),
+                Self::IdentityResource => f.write_str("IdentityResource"),
+                Self::Role => f.write_str("Role"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CodeResource {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "User" => Ok(Self::User),
+                "Tenant" => Ok(Self::Tenant),
+                "Client" => Ok(Self::Client),
+                "ApiResource" => Ok(Self::ApiResource),
+                "ApiScope" => Ok(Self::ApiScope),
+                "IdentityResource" => Ok(Self::IdentityResource),
+                "Role" => Ok(Self::Role),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CodeResource {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CodeResource {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A code was sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CodeSent {
@@ -1410,6 +1512,33 @@ pub mod types {
     }
     impl CodeSent {
         pub fn builder() -> builder::CodeSent {
+            Default::default()
+        }
+    }
+    ///A member of a user's team: a user in their downline (who signed up through them, or through one of those, and so on).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Distributor {
+        pub avatar: ::std::string::String,
+        pub id: i64,
+        ///The ids from the top of the referral tree down to this member, as `/1/5/9/`.
+        pub lineage: ::std::string::String,
+        ///How far below the team's owner: 1 for users who signed up through them directly.
+        #[serde(rename = "lineageLevel")]
+        pub lineage_level: i64,
+        ///How many live users are in this member's own downline.
+        pub members: i64,
+        #[serde(rename = "nickName")]
+        pub nick_name: ::std::string::String,
+        ///The member's referrer.
+        #[serde(rename = "parentUserID")]
+        pub parent_user_id: i64,
+        ///Always 0: Keyward records no sales.
+        pub sales: i64,
+        #[serde(rename = "userName")]
+        pub user_name: ::std::string::String,
+    }
+    impl Distributor {
+        pub fn builder() -> builder::Distributor {
             Default::default()
         }
     }
@@ -1523,6 +1652,18 @@ pub mod types {
     }
     impl EnvelopeForString {
         pub fn builder() -> builder::EnvelopeForString {
+            Default::default()
+        }
+    }
+    ///One row of an error-code table.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ErrorCode {
+        pub code: i64,
+        pub description: ::std::string::String,
+        pub name: ::std::string::String,
+    }
+    impl ErrorCode {
+        pub fn builder() -> builder::ErrorCode {
             Default::default()
         }
     }
@@ -2767,6 +2908,30 @@ pub mod types {
             Default::default()
         }
     }
+    ///What anyone may read about a tenant: its name and its public profile, never its hosts, issuer settings, claims or other properties (which may hold secrets such as external providers' client secrets).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TenantPublic {
+        ///The tenant's `Description` property, if set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub id: i64,
+        ///The tenant's `Logo` property (an image URL), else its `Favicon`, if set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logo: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        pub theme: ::std::string::String,
+        ///The tenant's `WebSite` property, if set.
+        #[serde(
+            rename = "webSite",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub web_site: ::std::option::Option<::std::string::String>,
+    }
+    impl TenantPublic {
+        pub fn builder() -> builder::TenantPublic {
+            Default::default()
+        }
+    }
     ///Changes to a tenant: each field present replaces the stored value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
@@ -2923,6 +3088,12 @@ pub mod types {
         pub last_update_time: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "nickName")]
         pub nick_name: ::std::string::String,
+        ///The user this one signed up through (their referrer), if any.
+        #[serde(
+            rename = "parentUserID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_user_id: ::std::option::Option<i64>,
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2974,6 +3145,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub nick_name: ::std::option::Option<::std::string::String>,
+        ///The referrer: a live user of the same tenant this user signed up through. Set at creation only.
+        #[serde(
+            rename = "parentUserID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_user_id: ::std::option::Option<i64>,
         ///8 to 128 characters. Stored only as an argon2id hash.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
@@ -4392,6 +4569,104 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiResultForArrayOfDistributor {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Distributor>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForArrayOfDistributor {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForArrayOfDistributor {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Distributor>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForArrayOfDistributor>
+        for super::ApiResultForArrayOfDistributor {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForArrayOfDistributor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForArrayOfDistributor>
+        for ApiResultForArrayOfDistributor {
+            fn from(value: super::ApiResultForArrayOfDistributor) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiResultForArrayOfSecretInfo {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
@@ -5334,6 +5609,101 @@ pub mod types {
         }
         impl ::std::convert::From<super::ApiResultForTenant> for ApiResultForTenant {
             fn from(value: super::ApiResultForTenant) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForTenantPublic {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::TenantPublic, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForTenantPublic {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForTenantPublic {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TenantPublic>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForTenantPublic>
+        for super::ApiResultForTenantPublic {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForTenantPublic,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForTenantPublic>
+        for ApiResultForTenantPublic {
+            fn from(value: super::ApiResultForTenantPublic) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -9935,6 +10305,186 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Distributor {
+            avatar: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            lineage: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lineage_level: ::std::result::Result<i64, ::std::string::String>,
+            members: ::std::result::Result<i64, ::std::string::String>,
+            nick_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            parent_user_id: ::std::result::Result<i64, ::std::string::String>,
+            sales: ::std::result::Result<i64, ::std::string::String>,
+            user_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Distributor {
+            fn default() -> Self {
+                Self {
+                    avatar: Err("no value supplied for avatar".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    lineage: Err("no value supplied for lineage".to_string()),
+                    lineage_level: Err(
+                        "no value supplied for lineage_level".to_string(),
+                    ),
+                    members: Err("no value supplied for members".to_string()),
+                    nick_name: Err("no value supplied for nick_name".to_string()),
+                    parent_user_id: Err(
+                        "no value supplied for parent_user_id".to_string(),
+                    ),
+                    sales: Err("no value supplied for sales".to_string()),
+                    user_name: Err("no value supplied for user_name".to_string()),
+                }
+            }
+        }
+        impl Distributor {
+            pub fn avatar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lineage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lineage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lineage: {e}")
+                    });
+                self
+            }
+            pub fn lineage_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lineage_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lineage_level: {e}")
+                    });
+                self
+            }
+            pub fn members<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.members = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for members: {e}")
+                    });
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn parent_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sales: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Distributor> for super::Distributor {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Distributor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar: value.avatar?,
+                    id: value.id?,
+                    lineage: value.lineage?,
+                    lineage_level: value.lineage_level?,
+                    members: value.members?,
+                    nick_name: value.nick_name?,
+                    parent_user_id: value.parent_user_id?,
+                    sales: value.sales?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Distributor> for Distributor {
+            fn from(value: super::Distributor) -> Self {
+                Self {
+                    avatar: Ok(value.avatar),
+                    id: Ok(value.id),
+                    lineage: Ok(value.lineage),
+                    lineage_level: Ok(value.lineage_level),
+                    members: Ok(value.members),
+                    nick_name: Ok(value.nick_name),
+                    parent_user_id: Ok(value.parent_user_id),
+                    sales: Ok(value.sales),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EmailSignIn {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10595,6 +11145,83 @@ pub mod types {
                     code: Ok(value.code),
                     data: Ok(value.data),
                     err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ErrorCode {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ErrorCode {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl ErrorCode {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ErrorCode> for super::ErrorCode {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorCode,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    description: value.description?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ErrorCode> for ErrorCode {
+            fn from(value: super::ErrorCode) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -16663,6 +17290,135 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TenantPublic {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            theme: ::std::result::Result<::std::string::String, ::std::string::String>,
+            web_site: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TenantPublic {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    logo: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    theme: Err("no value supplied for theme".to_string()),
+                    web_site: Ok(Default::default()),
+                }
+            }
+        }
+        impl TenantPublic {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logo: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn theme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.theme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for theme: {e}")
+                    });
+                self
+            }
+            pub fn web_site<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_site = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for web_site: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TenantPublic> for super::TenantPublic {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TenantPublic,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    id: value.id?,
+                    logo: value.logo?,
+                    name: value.name?,
+                    theme: value.theme?,
+                    web_site: value.web_site?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TenantPublic> for TenantPublic {
+            fn from(value: super::TenantPublic) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    logo: Ok(value.logo),
+                    name: Ok(value.name),
+                    theme: Ok(value.theme),
+                    web_site: Ok(value.web_site),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TenantUpdate {
             claims: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::TenantClaim>>,
@@ -17451,6 +18207,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            parent_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             phone_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17482,6 +18242,7 @@ pub mod types {
                         "no value supplied for last_update_time".to_string(),
                     ),
                     nick_name: Err("no value supplied for nick_name".to_string()),
+                    parent_user_id: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
                     phone_number_confirmed: Err(
                         "no value supplied for phone_number_confirmed".to_string(),
@@ -17614,6 +18375,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn parent_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_user_id: {e}"
+                        )
+                    });
+                self
+            }
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -17681,6 +18456,7 @@ pub mod types {
                     is_deleted: value.is_deleted?,
                     last_update_time: value.last_update_time?,
                     nick_name: value.nick_name?,
+                    parent_user_id: value.parent_user_id?,
                     phone_number: value.phone_number?,
                     phone_number_confirmed: value.phone_number_confirmed?,
                     roles: value.roles?,
@@ -17701,6 +18477,7 @@ pub mod types {
                     is_deleted: Ok(value.is_deleted),
                     last_update_time: Ok(value.last_update_time),
                     nick_name: Ok(value.nick_name),
+                    parent_user_id: Ok(value.parent_user_id),
                     phone_number: Ok(value.phone_number),
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
                     roles: Ok(value.roles),
@@ -17798,6 +18575,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            parent_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             password: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -17828,6 +18609,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     email_confirmed: Ok(Default::default()),
                     nick_name: Ok(Default::default()),
+                    parent_user_id: Ok(Default::default()),
                     password: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
                     phone_number_confirmed: Ok(Default::default()),
@@ -17911,6 +18693,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn parent_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_user_id: {e}"
+                        )
+                    });
+                self
+            }
             pub fn password<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -17986,6 +18782,7 @@ pub mod types {
                     email: value.email?,
                     email_confirmed: value.email_confirmed?,
                     nick_name: value.nick_name?,
+                    parent_user_id: value.parent_user_id?,
                     password: value.password?,
                     phone_number: value.phone_number?,
                     phone_number_confirmed: value.phone_number_confirmed?,
@@ -18003,6 +18800,7 @@ pub mod types {
                     email: Ok(value.email),
                     email_confirmed: Ok(value.email_confirmed),
                     nick_name: Ok(value.nick_name),
+                    parent_user_id: Ok(value.parent_user_id),
                     password: Ok(value.password),
                     phone_number: Ok(value.phone_number),
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
@@ -19713,6 +20511,23 @@ let response = client.client_secret_delete()
     pub fn client_secret_delete(&self) -> builder::ClientSecretDelete<'_> {
         builder::ClientSecretDelete::new(self)
     }
+    /**An error-code table
+
+Seed 001's "错误码表" of one resource (OAuthApp's `GET /api/{Resource}/Codes`, which dropshot cannot route beside `/api/{Resource}/{id}`): a bare array of `{code, name, description}`, the business codes Keyward answers with for that resource under OAuthApp's numbers. Generic failures carry their HTTP status as `code` and are not listed; a resource without business codes has an empty table. `{resource}` is one of `User`, `Tenant`, `Client`, `ApiResource`, `ApiScope`, `IdentityResource`, `Role`.
+
+Permission: none.
+
+Sends a `GET` request to `/api/Codes/{resource}`
+
+```ignore
+let response = client.error_code_list()
+    .resource(resource)
+    .send()
+    .await;
+```*/
+    pub fn error_code_list(&self) -> builder::ErrorCodeList<'_> {
+        builder::ErrorCodeList::new(self)
+    }
     /**List identity resources
 
 Filters, sorts and pages the identity resources of the caller's tenant.
@@ -20096,6 +20911,23 @@ let response = client.tenant_delete()
     pub fn tenant_delete(&self) -> builder::TenantDelete<'_> {
         builder::TenantDelete::new(self)
     }
+    /**View a tenant's public profile
+
+Seed 001's "租户 - 详情（公共）", anonymous: the tenant's name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here. An unknown or disabled tenant answers 404.
+
+Permission: none.
+
+Sends a `GET` request to `/api/Tenant/{id}/Public`
+
+```ignore
+let response = client.tenant_public_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn tenant_public_view(&self) -> builder::TenantPublicView<'_> {
+        builder::TenantPublicView::new(self)
+    }
     /**List users
 
 Filters, sorts and pages the users of the caller's tenant. Deleted users are not listed.
@@ -20150,6 +20982,29 @@ let response = client.user_create()
     pub fn user_create(&self) -> builder::UserCreate<'_> {
         builder::UserCreate::new(self)
     }
+    /**Whether a user exists
+
+Seed 001's "用户 - 是否存在" (OAuthApp's `GET /api/User/Head`, which dropshot cannot route beside `/api/User/{id}`): `HEAD /api/User` answers 200 when a live user of the caller's tenant has the given `userName` (any case), `email` (any case) and/or `phoneNumber` (exactly; verified or not) — all of those given — and 404 when none does. At least one is required (400). HEAD answers have no body, so neither success nor failure carries one.
+
+Permission: `isms.user.head`.
+
+Sends a `HEAD` request to `/api/User`
+
+Arguments:
+- `email`: The email address, in any case.
+- `phone_number`: The phone number, exactly.
+- `user_name`: The user name, in any case.
+```ignore
+let response = client.user_exists()
+    .email(email)
+    .phone_number(phone_number)
+    .user_name(user_name)
+    .send()
+    .await;
+```*/
+    pub fn user_exists(&self) -> builder::UserExists<'_> {
+        builder::UserExists::new(self)
+    }
     /**View a user
 
 Answers 404 for an id that does not exist in the caller's tenant.
@@ -20201,6 +21056,27 @@ let response = client.user_delete()
 ```*/
     pub fn user_delete(&self) -> builder::UserDelete<'_> {
         builder::UserDelete::new(self)
+    }
+    /**List a user's team
+
+Seed 001's "获取团队列表" (OAuthApp's `GET /api/User/Distributors`, which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes the caller as the team's owner, Keyward the user `{id}`): every live user who signed up through user `{id}` (`parentUserID`), through one of those, and so on, nearest first. Each row counts its own downline (`members`); `sales` is always 0, as Keyward records no sales. With `path`, only members whose `lineage` starts with it. Answers 404 for a user that does not exist in the caller's tenant.
+
+Permission: `isms.user.distributors`.
+
+Sends a `GET` request to `/api/User/{id}/Distributors`
+
+Arguments:
+- `id`
+- `path`: Only members whose `lineage` starts with this text (e.g. `/1/5/`: the part of the team under user 5).
+```ignore
+let response = client.user_distributor_list()
+    .id(id)
+    .path(path)
+    .send()
+    .await;
+```*/
+    pub fn user_distributor_list(&self) -> builder::UserDistributorList<'_> {
+        builder::UserDistributorList::new(self)
     }
     /**List a user's grants
 
@@ -25506,6 +26382,89 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::error_code_list`]
+
+[`Client::error_code_list`]: super::Client::error_code_list*/
+    #[derive(Debug, Clone)]
+    pub struct ErrorCodeList<'a> {
+        client: &'a super::Client,
+        resource: Result<types::CodeResource, String>,
+    }
+    impl<'a> ErrorCodeList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource: Err("resource was not initialized".to_string()),
+            }
+        }
+        pub fn resource<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeResource>,
+        {
+            self.resource = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CodeResource` for resource failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/Codes/{resource}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::ErrorCode>>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, resource } = self;
+            let resource = resource.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Codes/{}", client.baseurl, encode_path(& resource.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "error_code_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::identity_resource_list`]
 
 [`Client::identity_resource_list`]: super::Client::identity_resource_list*/
@@ -27577,6 +28536,87 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::tenant_public_view`]
+
+[`Client::tenant_public_view`]: super::Client::tenant_public_view*/
+    #[derive(Debug, Clone)]
+    pub struct TenantPublicView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> TenantPublicView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/Tenant/{id}/Public`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForTenantPublic>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Tenant/{}/Public", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tenant_public_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::user_list`]
 
 [`Client::user_list`]: super::Client::user_list*/
@@ -27908,6 +28948,107 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::user_exists`]
+
+[`Client::user_exists`]: super::Client::user_exists*/
+    #[derive(Debug, Clone)]
+    pub struct UserExists<'a> {
+        client: &'a super::Client,
+        email: Result<Option<::std::string::String>, String>,
+        phone_number: Result<Option<::std::string::String>, String>,
+        user_name: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> UserExists<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                email: Ok(None),
+                phone_number: Ok(None),
+                user_name: Ok(None),
+            }
+        }
+        pub fn email<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.phone_number = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn user_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.user_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for user_name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `HEAD` request to `/api/User`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, email, phone_number, user_name } = self;
+            let email = email.map_err(Error::InvalidRequest)?;
+            let phone_number = phone_number.map_err(Error::InvalidRequest)?;
+            let user_name = user_name.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/User", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .head(url)
+                .query(&progenitor_client::QueryParam::new("email", &email))
+                .query(&progenitor_client::QueryParam::new("phoneNumber", &phone_number))
+                .query(&progenitor_client::QueryParam::new("userName", &user_name))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_exists",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::empty(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::empty(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::user_view`]
 
 [`Client::user_view`]: super::Client::user_view*/
@@ -28145,6 +29286,105 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "user_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_distributor_list`]
+
+[`Client::user_distributor_list`]: super::Client::user_distributor_list*/
+    #[derive(Debug, Clone)]
+    pub struct UserDistributorList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        path: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> UserDistributorList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                path: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn path<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.path = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for path failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/User/{id}/Distributors`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForArrayOfDistributor>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, path } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let path = path.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/User/{}/Distributors", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("path", &path))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_distributor_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

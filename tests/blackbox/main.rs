@@ -28,6 +28,7 @@ mod operations;
 mod propagation;
 mod replicas;
 mod rp;
+mod seed001;
 mod tenancy;
 mod tokens;
 mod upgrade;

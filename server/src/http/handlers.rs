@@ -25,6 +25,7 @@ use keyward_api::app_user::{
     UnionIdSignIn,
 };
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
+use keyward_api::codes::{CodesPath, ErrorCode};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::identity_resource::{
@@ -38,8 +39,11 @@ use keyward_api::oauth::{
 use keyward_api::ops::Health;
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
-use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
-use keyward_api::user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
+use keyward_api::user::{
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery, UserSession,
+    UserUpdate,
+};
 use std::sync::Arc;
 
 pub enum KeywardImpl {}
@@ -201,6 +205,20 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn tenant_public_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<TenantPublic>>, AdminError> {
+        public(&rqctx, async |app| {
+            Ok(HttpResponseOk(ApiResult::ok(tenants::public_view(app, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn error_code_list(rqctx: Ctx, path: Path<CodesPath>) -> Result<HttpResponseOk<Vec<ErrorCode>>, AdminError> {
+        public(&rqctx, async |_| Ok(HttpResponseOk(keyward_api::codes::table(path.into_inner().resource)))).await
+    }
+
     async fn client_list(
         rqctx: Ctx,
         query: Query<ClientListQuery>,
@@ -301,6 +319,26 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseCreated(ApiResult::ok(users::create(app, &caller, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn user_exists(rqctx: Ctx, query: Query<UserExistsQuery>) -> Result<HttpResponseOk<NoBody>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            users::exists(app, &caller, query.into_inner()).await?;
+            Ok(HttpResponseOk(NoBody))
+        })
+        .await
+    }
+
+    async fn user_distributor_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        query: Query<DistributorQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Distributor>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let (id, query) = (path.into_inner().id, query.into_inner());
+            Ok(HttpResponseOk(ApiResult::ok(users::distributors(app, &caller, id, query).await?)))
         })
         .await
     }

@@ -180,6 +180,7 @@ pub async fn prepare(
         data: given(&body.data).unwrap_or_default().to_string(),
         roles: Vec::new(),
         claims: Vec::new(),
+        parent_user_id: None,
         is_deleted: false,
         create_date: Default::default(),
         last_update_time: Default::default(),

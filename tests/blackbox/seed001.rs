@@ -1,0 +1,273 @@
+//! Seed 001's remaining operations on existing resources (issue 14): the
+//! public tenant profile, the error-code tables, user existence by HEAD, the
+//! team list (referrers and their downline), through raw HTTP with the
+//! seed's paths and field names and through the SDK.
+
+use keyward_tests::end_user::send;
+use keyward_tests::flow::{self, PASSWORD};
+use keyward_tests::tenant::At;
+use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+on_both_databases!(public_tenant_profile, error_code_tables, user_existence_by_head, team_of_a_user);
+
+/// How many rows `table` holds: what a refused request must leave as it was.
+async fn count(server: &TestServer, table: &str) -> String {
+    server.db.texts(&format!("SELECT CAST(COUNT(*) AS TEXT) FROM {table}")).await.remove(0)
+}
+
+/// A client_credentials token holding only `scope`.
+async fn token_with(server: &TestServer, scope: &str) -> String {
+    let body = json!({ "clientId": "viewer", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+        "allowedScopes": [{ "scope": "isms.user.get" }] });
+    let secret = flow::create_app(server, body).await.unwrap();
+    server.token("viewer", &secret, Some(scope)).await
+}
+
+/// Creates tenant Acme (host `acme.test`) and returns its id and a handle on it.
+async fn acme(server: &TestServer) -> (i64, At<'_>) {
+    let body: keyward_sdk::types::TenantCreate = serde_json::from_value(json!({
+        "name": "Acme", "theme": "dark", "hosts": [{ "hostName": "acme.test" }],
+        "claims": [{ "claimType": "plan", "claimValue": "gold-internal" }],
+        "properties": [
+            { "key": "Description", "value": "Acme's shop" },
+            { "key": "Logo", "value": "https://acme.test/logo.png" },
+            { "key": "WebSite", "value": "https://acme.test" },
+            { "key": "GitHub:ClientSecret", "value": "hidden-provider-secret" }
+        ]
+    }))
+    .unwrap();
+    let id = server.admin().await.tenant_create().body(body).send().await.unwrap().into_inner().data;
+    (id, At::new(server, &server.url.trim_start_matches("http://").replace("127.0.0.1", "acme.test")))
+}
+
+/// Creates a user through raw HTTP with `extra` fields; (status, envelope).
+async fn create_raw(server: &TestServer, name: &str, extra: Value) -> (u16, Value) {
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let mut body = json!({ "userName": name, "password": PASSWORD });
+    body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+    send(server, Method::POST, "/api/User", Some(&bearer), Some(body)).await
+}
+
+async fn public_tenant_profile(server: TestServer) {
+    let (acme_id, _) = acme(&server).await;
+    let response = server.http().get(format!("{}/api/Tenant/{acme_id}/Public", server.url)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["code"], 200);
+    let data = &body["data"];
+    assert_eq!((data["id"].as_i64(), data["name"].as_str()), (Some(acme_id), Some("Acme")));
+    assert_eq!(data["theme"], "dark");
+    assert_eq!(data["description"], "Acme's shop");
+    assert_eq!(data["logo"], "https://acme.test/logo.png");
+    assert_eq!(data["webSite"], "https://acme.test");
+    for private in ["hidden-provider-secret", "GitHub", "gold-internal", "hosts", "identityServerIssuerUri"] {
+        assert!(!text.contains(private), "the public profile shows {private}: {text}");
+    }
+    // The SDK, anonymous.
+    let profile = server.sdk().tenant_public_view().id(acme_id).send().await.unwrap().into_inner().data;
+    assert_eq!((profile.name.as_str(), profile.description.as_deref()), ("Acme", Some("Acme's shop")));
+    // Without a `Logo`, the `Favicon`; without either, none.
+    let update: keyward_sdk::types::TenantUpdate = serde_json::from_value(json!({
+        "properties": [{ "key": "favicon", "value": "https://acme.test/favicon.ico" }]
+    }))
+    .unwrap();
+    server.admin().await.tenant_update().id(acme_id).body(update).send().await.unwrap();
+    let profile = server.sdk().tenant_public_view().id(acme_id).send().await.unwrap().into_inner().data;
+    assert_eq!(profile.logo.as_deref(), Some("https://acme.test/favicon.ico"));
+    assert_eq!((profile.description, profile.web_site), (None, None));
+    // Unknown, malformed and disabled tenants.
+    let (status, body) = send(&server, Method::GET, "/api/Tenant/999999/Public", None, None).await;
+    assert_eq!((status, body["message"].as_str()), (404, Some("tenant 999999 does not exist")), "{body}");
+    let (status, body) = send(&server, Method::GET, "/api/Tenant/acme/Public", None, None).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(400)), "{body}");
+    let disable: keyward_sdk::types::TenantUpdate = serde_json::from_value(json!({ "status": 2 })).unwrap();
+    server.admin().await.tenant_update().id(acme_id).body(disable).send().await.unwrap();
+    let refused = server.sdk().tenant_public_view().id(acme_id).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(404));
+}
+
+async fn error_code_tables(server: TestServer) {
+    let (status, body) = send(&server, Method::GET, "/api/Codes/User", None, None).await;
+    assert_eq!(status, 200, "{body}");
+    let rows = body.as_array().expect("a bare array");
+    let first = rows.iter().find(|r| r["code"] == 100001).expect("100001 listed");
+    assert_eq!(first["name"], "Register_PhoneNumberExists");
+    assert!(first["description"].as_str().unwrap().contains("already registered"));
+    for code in [100002, 100005, 100006] {
+        assert!(rows.iter().any(|r| r["code"] == code), "{code} listed: {body}");
+    }
+    for row in rows {
+        assert_eq!(row.as_object().unwrap().len(), 3, "only code, name and description: {row}");
+    }
+    for resource in ["Tenant", "Client", "ApiResource", "ApiScope", "IdentityResource", "Role"] {
+        let (status, body) = send(&server, Method::GET, &format!("/api/Codes/{resource}"), None, None).await;
+        assert_eq!((status, body), (200, json!([])), "{resource}");
+    }
+    let (status, body) = send(&server, Method::GET, "/api/Codes/Blob", None, None).await;
+    assert_eq!((status, body["code"].as_i64()), (400, Some(400)), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("unknown variant `Blob`"), "{body}");
+    let (status, _) = send(&server, Method::GET, "/api/Codes/user", None, None).await;
+    assert_eq!(status, 400, "names are case-sensitive, as paths are");
+    // The SDK, anonymous.
+    let table = server.sdk().error_code_list().resource(keyward_sdk::types::CodeResource::User).send().await.unwrap();
+    let names: Vec<String> = table.into_inner().into_iter().map(|r| r.name).collect();
+    assert!(names.contains(&"PhoneNumberVerifyCodeError".to_string()), "{names:?}");
+}
+
+/// A HEAD request for `query`; its status and body length.
+async fn head(server: &TestServer, host: Option<&str>, query: &str, bearer: Option<&str>) -> (u16, usize) {
+    let mut request = server.http().head(format!("{}/api/User{query}", server.url));
+    if let Some(host) = host {
+        request = request.header("Host", host);
+    }
+    if let Some(bearer) = bearer {
+        request = request.bearer_auth(bearer);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.bytes().await.unwrap().len())
+}
+
+async fn user_existence_by_head(server: TestServer) {
+    let (status, created) =
+        create_raw(&server, "ann", json!({ "email": "ann@example.com", "phoneNumber": "+8613800000001" })).await;
+    assert_eq!(status, 201, "{created}");
+    let gone = flow::create_user(&server, "gone").await;
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let found = [
+        "?userName=ANN",
+        "?email=Ann@Example.com",
+        "?phoneNumber=%2B8613800000001",
+        "?userName=ann&phoneNumber=%2B8613800000001",
+    ];
+    for query in found {
+        assert_eq!(head(&server, None, query, Some(&bearer)).await, (200, 0), "{query}");
+    }
+    let missing = ["?userName=bob", "?userName=ann&email=other@example.com", "?phoneNumber=8613800000001"];
+    for query in missing {
+        assert_eq!(head(&server, None, query, Some(&bearer)).await, (404, 0), "{query}");
+    }
+    for query in ["", "?userName=", "?userName=%20&email="] {
+        assert_eq!(head(&server, None, query, Some(&bearer)).await.0, 400, "{query:?}");
+    }
+    // A deleted user no longer exists.
+    server.admin().await.user_delete().id(gone).send().await.unwrap();
+    assert_eq!(head(&server, None, "?userName=gone", Some(&bearer)).await.0, 404);
+    // Anonymous callers and callers without `isms.user.head` learn nothing.
+    assert_eq!(head(&server, None, "?userName=ann", None).await.0, 401);
+    let getter = token_with(&server, "isms.user.get").await;
+    assert_eq!(head(&server, None, "?userName=ann", Some(&getter)).await.0, 403);
+    // Another tenant's users are not this tenant's.
+    let (_, acme) = acme(&server).await;
+    assert_eq!(head(&server, Some(&acme.host), "?userName=ann", Some(&bearer)).await.0, 404);
+    acme.create_user(&bearer, "carl", PASSWORD).await;
+    assert_eq!(head(&server, Some(&acme.host), "?userName=carl", Some(&bearer)).await.0, 200);
+    assert_eq!(head(&server, None, "?userName=carl", Some(&bearer)).await.0, 404);
+    // The SDK: Ok for 200, an error with the status otherwise.
+    let admin = server.admin().await;
+    assert_eq!(admin.user_exists().email("ann@example.com").send().await.unwrap().status(), 200);
+    let refused = admin.user_exists().user_name("nobody").send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(404));
+    let refused = admin.user_exists().send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
+    let refused = server.sdk_with(&getter).user_exists().user_name("ann").send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
+}
+
+/// Creates `name` referred by `parent` through the SDK; its id.
+async fn referred(server: &TestServer, name: &str, parent: Option<i64>) -> i64 {
+    let body: keyward_sdk::types::UserCreate =
+        serde_json::from_value(json!({ "userName": name, "password": PASSWORD, "parentUserID": parent })).unwrap();
+    server.admin().await.user_create().body(body).send().await.unwrap().into_inner().data
+}
+
+async fn team_of_a_user(server: TestServer) {
+    // root → a, b; a → c, e; c → d; e → f; then e is deleted.
+    let root = referred(&server, "root", None).await;
+    let a = referred(&server, "a", Some(root)).await;
+    let b = referred(&server, "b", Some(root)).await;
+    let c = referred(&server, "c", Some(a)).await;
+    let d = referred(&server, "d", Some(c)).await;
+    let e = referred(&server, "e", Some(a)).await;
+    let f = referred(&server, "f", Some(e)).await;
+    let admin = server.admin().await;
+    assert_eq!(admin.user_view().id(c).send().await.unwrap().into_inner().data.parent_user_id, Some(a));
+    admin.user_delete().id(e).send().await.unwrap();
+
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let (status, body) =
+        send(&server, Method::GET, &format!("/api/User/{root}/Distributors"), Some(&bearer), None).await;
+    assert_eq!(status, 200, "{body}");
+    let rows = body["data"].as_array().unwrap();
+    let summary: Vec<(i64, i64, i64, i64, &str)> = rows
+        .iter()
+        .map(|r| {
+            let field = |name: &str| r[name].as_i64().unwrap();
+            (
+                field("id"),
+                field("parentUserID"),
+                field("lineageLevel"),
+                field("members"),
+                r["lineage"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let path = |ids: &[i64]| ids.iter().map(|id| format!("/{id}")).collect::<String>() + "/";
+    let expected = [
+        (a, root, 1, 3, path(&[root, a])),
+        (b, root, 1, 0, path(&[root, b])),
+        (c, a, 2, 1, path(&[root, a, c])),
+        (d, c, 3, 0, path(&[root, a, c, d])),
+        (f, e, 3, 0, path(&[root, a, e, f])),
+    ];
+    let expected: Vec<(i64, i64, i64, i64, &str)> =
+        expected.iter().map(|(id, p, l, m, lineage)| (*id, *p, *l, *m, lineage.as_str())).collect();
+    assert_eq!(summary, expected, "{body}");
+    assert_eq!((rows[0]["userName"].as_str(), rows[0]["sales"].as_i64()), (Some("a"), Some(0)));
+    assert!(rows[0]["nickName"].is_string() && rows[0]["avatar"].is_string());
+    // `path` narrows the team to a branch.
+    let branch = format!("/api/User/{root}/Distributors?path={}", path(&[root, a, c]));
+    let (_, body) = send(&server, Method::GET, &branch, Some(&bearer), None).await;
+    let ids: Vec<i64> = body["data"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [c, d]);
+    // The SDK: a's team, lineages still from the top of the tree.
+    let team = admin.user_distributor_list().id(a).send().await.unwrap().into_inner().data;
+    let levels: Vec<(i64, i64)> = team.iter().map(|m| (m.id, m.lineage_level)).collect();
+    assert_eq!(levels, [(c, 1), (d, 2), (f, 2)]);
+    assert_eq!(team[0].lineage, path(&[root, a, c]));
+    assert!(admin.user_distributor_list().id(b).send().await.unwrap().into_inner().data.is_empty());
+
+    // A referrer must be a live user of the tenant; nothing is stored otherwise.
+    let (_, acme) = acme(&server).await;
+    let (status, created) = acme
+        .send(acme.request(Method::POST, "/api/User").bearer_auth(&bearer).json(&json!({ "userName": "zed" })))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let zed = created["data"].as_i64().unwrap();
+    let users = count(&server, "users").await;
+    for (parent, why) in
+        [(json!(999_999), 999_999.to_string()), (json!(zed), zed.to_string()), (json!(e), e.to_string())]
+    {
+        let (status, body) = create_raw(&server, "x", json!({ "parentUserID": parent })).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["message"], format!("`parentUserID` {why} names no user of this tenant"));
+    }
+    let (status, body) = create_raw(&server, "x", json!({ "parentUserID": "a" })).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("parentUserID"), "{body}");
+    assert_eq!(count(&server, "users").await, users, "nothing stored");
+    // Unknown users, other tenants' users, missing permission.
+    for id in [999_999, zed, e] {
+        let (status, body) =
+            send(&server, Method::GET, &format!("/api/User/{id}/Distributors"), Some(&bearer), None).await;
+        assert_eq!((status, body["message"].as_str()), (404, Some(format!("user {id} does not exist").as_str())));
+    }
+    let (status, _) = send(&server, Method::GET, &format!("/api/User/{root}/Distributors"), None, None).await;
+    assert_eq!(status, 401);
+    let getter = token_with(&server, "isms.user.get").await;
+    let refused = server.sdk_with(&getter).user_distributor_list().id(root).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
+}
