@@ -46,7 +46,7 @@ pub enum BusinessCode {
 pub struct CodeEntry {
     pub resource: CodeResource,
     pub business: BusinessCode,
-    pub code: i64,
+    pub code: u32,
     pub name: &'static str,
     pub description: &'static str,
 }
@@ -77,8 +77,7 @@ pub const CODES: &[CodeEntry] = &[
         business: BusinessCode::VerifyPhoneCallLimited,
         code: 100005,
         name: "VerifyPhone_CallLimited",
-        description: "The daily limit of SMS codes for the number or the client address is reached (HTTP 429, \
-                      with Retry-After).",
+        description: "The daily limit of SMS codes for the number or the client address is reached (HTTP 429).",
     },
     CodeEntry {
         resource: CodeResource::User,
@@ -86,7 +85,7 @@ pub const CODES: &[CodeEntry] = &[
         code: 100006,
         name: "VerifyPhone_TooManyRequests",
         description: "A code was sent to the number less than 60 s ago; the message says how many seconds to \
-                      wait (HTTP 429, with Retry-After).",
+                      wait (HTTP 429).",
     },
 ];
 
@@ -102,7 +101,7 @@ pub fn table(resource: CodeResource) -> Vec<ErrorCode> {
     CODES
         .iter()
         .filter(|e| e.resource == resource)
-        .map(|e| ErrorCode { code: e.code, name: e.name.into(), description: e.description.into() })
+        .map(|e| ErrorCode { code: e.code.into(), name: e.name.into(), description: e.description.into() })
         .collect()
 }
 

@@ -50,8 +50,8 @@ use secret::{SecretCreate, SecretCreated, SecretPath};
 use serde::{Deserialize, Serialize};
 use tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
 use user::{
-    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery, UserSession,
-    UserUpdate,
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery,
+    UserPasswordReset, UserPhone, UserRegister, UserSession, UserUpdate,
 };
 
 /// Largest admin create/update body: room for many redirect URIs and claims.
@@ -712,6 +712,76 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// Send a registration code by SMS
+    ///
+    /// Seed 001's "用户 - 注册 - 发送手机验证码" (OAuthApp's
+    /// `POST /api/User/SmsCode`; dropshot cannot route a literal segment
+    /// beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix).
+    /// Sends a 6-digit registration code for the tenant the Host header
+    /// selects, valid 10 minutes and once, at most 5 wrong attempts, through
+    /// the end-user API's code machinery: one send per number per 60 s (429,
+    /// code 100006) and a daily cap per number and per client address (429,
+    /// code 100005). The answer never says whether the number has an account.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/SmsCode", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_registration_code_send(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
+    /// Register with a phone code
+    ///
+    /// Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`,
+    /// served at `/api/UserRegistration/Register` for the same reason):
+    /// creates a user of the Host header's tenant with the phone number
+    /// verified by its registration code, the password, and optionally a user
+    /// name (default the phone number), nick name, unverified email and
+    /// referrer (`refereeID`, a live user of the tenant, 422 otherwise). The
+    /// user gets no roles. Answers 201 with the new id. A wrong or used code
+    /// answers 400 with code 100002; a number already registered (checked
+    /// after the code, so only its owner learns it) 409 with code 100001.
+    /// Counts against the daily sign-up caps per client address and per
+    /// tenant (429). OAuthApp's other fields (gender, address, birthday,
+    /// stature, weight, files) are not kept and are refused (400).
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/Register", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_register(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserRegister>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// Send a password-reset code by SMS
+    ///
+    /// Seed 001's "用户 - 忘记密码 - 手机验证码" (OAuthApp sends one code for
+    /// both at `POST /api/User/SmsCode`; Keyward's codes are bound to their
+    /// purpose, so a reset code is asked for here): as the registration
+    /// code, for `POST /api/UserRegistration/ResetPassword`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/ResetPasswordSmsCode", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_password_code_send(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
+    /// Reset a password with a phone code
+    ///
+    /// OAuthApp's `POST /api/User/ResetPassword` (served at
+    /// `/api/UserRegistration/ResetPassword`): sets the password of the user
+    /// of the Host header's tenant whose verified phone number received the
+    /// password-reset code, ends their sessions and grants, and answers
+    /// `true`. A wrong code and a number no account verified answer alike:
+    /// 400 with code 100002.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/ResetPassword", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_password_reset(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserPasswordReset>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
 
     /// List roles
     ///

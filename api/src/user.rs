@@ -19,7 +19,7 @@ pub struct UserClaim {
 }
 
 /// A user as stored (never with a password or its hash).
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: i64,
@@ -194,4 +194,44 @@ pub struct Distributor {
     /// The ids from the top of the referral tree down to this member, as
     /// `/1/5/9/`.
     pub lineage: String,
+}
+
+/// The phone number a code is sent to (seed 001's `PhoneNumber`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserPhone {
+    /// Digits, optionally with a leading `+`; 5 to 20 characters.
+    pub phone_number: String,
+}
+
+/// A registration by phone code (seed 001's "用户 - 注册 - 提交", the fields
+/// Keyward keeps).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserRegister {
+    /// The phone number the registration code was sent to; stored verified.
+    pub phone_number: String,
+    /// The registration code sent to it.
+    pub phone_number_verify_code: String,
+    /// 8 to 128 characters. Stored only as an argon2id hash.
+    pub password: String,
+    /// Default the phone number.
+    pub user_name: Option<String>,
+    pub nick_name: Option<String>,
+    /// Stored unverified: it does not identify the account at sign-in.
+    pub email: Option<String>,
+    /// The referrer: a live user of the tenant (becomes `parentUserID`).
+    #[serde(rename = "refereeID")]
+    pub referee_id: Option<i64>,
+}
+
+/// A password reset by phone code (seed 001's "用户 - 忘记密码").
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserPasswordReset {
+    pub phone_number: String,
+    /// The password-reset code sent to it.
+    pub phone_number_verify_code: String,
+    /// The new password, 8 to 128 characters.
+    pub password: String,
 }

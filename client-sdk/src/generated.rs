@@ -67,8 +67,8 @@ pub mod types {
     ///An admin API failure: `{code, codeName, message, data: null}` with `code` equal to the HTTP status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AdminError {
-        ///The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503).
-        pub code: u16,
+        ///The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).
+        pub code: u32,
         ///A stable name for the code, e.g. `NotFound`.
         #[serde(rename = "codeName")]
         pub code_name: ::std::string::String,
@@ -363,6 +363,23 @@ pub mod types {
     }
     impl ApiResultForArrayOfUserSession {
         pub fn builder() -> builder::ApiResultForArrayOfUserSession {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForBoolean {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: bool,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForBoolean {
+        pub fn builder() -> builder::ApiResultForBoolean {
             Default::default()
         }
     }
@@ -3227,6 +3244,74 @@ pub mod types {
             Default::default()
         }
     }
+    ///A password reset by phone code (seed 001's "用户 - 忘记密码").
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserPasswordReset {
+        ///The new password, 8 to 128 characters.
+        pub password: ::std::string::String,
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+        ///The password-reset code sent to it.
+        #[serde(rename = "phoneNumberVerifyCode")]
+        pub phone_number_verify_code: ::std::string::String,
+    }
+    impl UserPasswordReset {
+        pub fn builder() -> builder::UserPasswordReset {
+            Default::default()
+        }
+    }
+    ///The phone number a code is sent to (seed 001's `PhoneNumber`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserPhone {
+        ///Digits, optionally with a leading `+`; 5 to 20 characters.
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+    }
+    impl UserPhone {
+        pub fn builder() -> builder::UserPhone {
+            Default::default()
+        }
+    }
+    ///A registration by phone code (seed 001's "用户 - 注册 - 提交", the fields Keyward keeps).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserRegister {
+        ///Stored unverified: it does not identify the account at sign-in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "nickName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nick_name: ::std::option::Option<::std::string::String>,
+        ///8 to 128 characters. Stored only as an argon2id hash.
+        pub password: ::std::string::String,
+        ///The phone number the registration code was sent to; stored verified.
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+        ///The registration code sent to it.
+        #[serde(rename = "phoneNumberVerifyCode")]
+        pub phone_number_verify_code: ::std::string::String,
+        ///The referrer: a live user of the tenant (becomes `parentUserID`).
+        #[serde(
+            rename = "refereeID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub referee_id: ::std::option::Option<i64>,
+        ///Default the phone number.
+        #[serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+    }
+    impl UserRegister {
+        pub fn builder() -> builder::UserRegister {
+            Default::default()
+        }
+    }
     ///A role held by a user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserRole {
@@ -3303,7 +3388,7 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AdminError {
-            code: ::std::result::Result<u16, ::std::string::String>,
+            code: ::std::result::Result<u32, ::std::string::String>,
             code_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -3324,7 +3409,7 @@ pub mod types {
         impl AdminError {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<u16>,
+                T: ::std::convert::TryInto<u32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -4952,6 +5037,100 @@ pub mod types {
         impl ::std::convert::From<super::ApiResultForArrayOfUserSession>
         for ApiResultForArrayOfUserSession {
             fn from(value: super::ApiResultForArrayOfUserSession) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForBoolean {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<bool, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForBoolean {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForBoolean {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForBoolean>
+        for super::ApiResultForBoolean {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForBoolean,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForBoolean> for ApiResultForBoolean {
+            fn from(value: super::ApiResultForBoolean) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -19177,6 +19356,301 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UserPasswordReset {
+            password: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number_verify_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserPasswordReset {
+            fn default() -> Self {
+                Self {
+                    password: Err("no value supplied for password".to_string()),
+                    phone_number: Err("no value supplied for phone_number".to_string()),
+                    phone_number_verify_code: Err(
+                        "no value supplied for phone_number_verify_code".to_string(),
+                    ),
+                }
+            }
+        }
+        impl UserPasswordReset {
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn phone_number_verify_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number_verify_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_number_verify_code: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserPasswordReset> for super::UserPasswordReset {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserPasswordReset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    password: value.password?,
+                    phone_number: value.phone_number?,
+                    phone_number_verify_code: value.phone_number_verify_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserPasswordReset> for UserPasswordReset {
+            fn from(value: super::UserPasswordReset) -> Self {
+                Self {
+                    password: Ok(value.password),
+                    phone_number: Ok(value.phone_number),
+                    phone_number_verify_code: Ok(value.phone_number_verify_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserPhone {
+            phone_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserPhone {
+            fn default() -> Self {
+                Self {
+                    phone_number: Err("no value supplied for phone_number".to_string()),
+                }
+            }
+        }
+        impl UserPhone {
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserPhone> for super::UserPhone {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserPhone,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone_number: value.phone_number?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserPhone> for UserPhone {
+            fn from(value: super::UserPhone) -> Self {
+                Self {
+                    phone_number: Ok(value.phone_number),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserRegister {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nick_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number_verify_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            referee_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserRegister {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    nick_name: Ok(Default::default()),
+                    password: Err("no value supplied for password".to_string()),
+                    phone_number: Err("no value supplied for phone_number".to_string()),
+                    phone_number_verify_code: Err(
+                        "no value supplied for phone_number_verify_code".to_string(),
+                    ),
+                    referee_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserRegister {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn phone_number_verify_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number_verify_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_number_verify_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn referee_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referee_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for referee_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserRegister> for super::UserRegister {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserRegister,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    nick_name: value.nick_name?,
+                    password: value.password?,
+                    phone_number: value.phone_number?,
+                    phone_number_verify_code: value.phone_number_verify_code?,
+                    referee_id: value.referee_id?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserRegister> for UserRegister {
+            fn from(value: super::UserRegister) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    nick_name: Ok(value.nick_name),
+                    password: Ok(value.password),
+                    phone_number: Ok(value.phone_number),
+                    phone_number_verify_code: Ok(value.phone_number_verify_code),
+                    referee_id: Ok(value.referee_id),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UserRole {
             role_id: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -21145,6 +21619,74 @@ let response = client.user_session_revoke()
 ```*/
     pub fn user_session_revoke(&self) -> builder::UserSessionRevoke<'_> {
         builder::UserSessionRevoke::new(self)
+    }
+    /**Register with a phone code
+
+Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400).
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/Register`
+
+```ignore
+let response = client.user_register()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_register(&self) -> builder::UserRegister<'_> {
+        builder::UserRegister::new(self)
+    }
+    /**Reset a password with a phone code
+
+OAuthApp's `POST /api/User/ResetPassword` (served at `/api/UserRegistration/ResetPassword`): sets the password of the user of the Host header's tenant whose verified phone number received the password-reset code, ends their sessions and grants, and answers `true`. A wrong code and a number no account verified answer alike: 400 with code 100002.
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/ResetPassword`
+
+```ignore
+let response = client.user_password_reset()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_password_reset(&self) -> builder::UserPasswordReset<'_> {
+        builder::UserPasswordReset::new(self)
+    }
+    /**Send a password-reset code by SMS
+
+Seed 001's "用户 - 忘记密码 - 手机验证码" (OAuthApp sends one code for both at `POST /api/User/SmsCode`; Keyward's codes are bound to their purpose, so a reset code is asked for here): as the registration code, for `POST /api/UserRegistration/ResetPassword`.
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/ResetPasswordSmsCode`
+
+```ignore
+let response = client.user_password_code_send()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_password_code_send(&self) -> builder::UserPasswordCodeSend<'_> {
+        builder::UserPasswordCodeSend::new(self)
+    }
+    /**Send a registration code by SMS
+
+Seed 001's "用户 - 注册 - 发送手机验证码" (OAuthApp's `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API's code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account.
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/SmsCode`
+
+```ignore
+let response = client.user_registration_code_send()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_registration_code_send(&self) -> builder::UserRegistrationCodeSend<'_> {
+        builder::UserRegistrationCodeSend::new(self)
     }
     /**Liveness
 
@@ -29703,6 +30245,387 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "user_session_revoke",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_register`]
+
+[`Client::user_register`]: super::Client::user_register*/
+    #[derive(Debug, Clone)]
+    pub struct UserRegister<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserRegister, String>,
+    }
+    impl<'a> UserRegister<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserRegister>,
+            <V as std::convert::TryInto<types::UserRegister>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserRegister` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserRegister,
+            ) -> types::builder::UserRegister,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/Register`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::UserRegister::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/UserRegistration/Register", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_register",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_password_reset`]
+
+[`Client::user_password_reset`]: super::Client::user_password_reset*/
+    #[derive(Debug, Clone)]
+    pub struct UserPasswordReset<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserPasswordReset, String>,
+    }
+    impl<'a> UserPasswordReset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserPasswordReset>,
+            <V as std::convert::TryInto<
+                types::UserPasswordReset,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserPasswordReset` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserPasswordReset,
+            ) -> types::builder::UserPasswordReset,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/ResetPassword`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::UserPasswordReset::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/UserRegistration/ResetPassword", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_password_reset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_password_code_send`]
+
+[`Client::user_password_code_send`]: super::Client::user_password_code_send*/
+    #[derive(Debug, Clone)]
+    pub struct UserPasswordCodeSend<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserPhone, String>,
+    }
+    impl<'a> UserPasswordCodeSend<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserPhone>,
+            <V as std::convert::TryInto<types::UserPhone>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserPhone` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::UserPhone) -> types::builder::UserPhone,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/ResetPasswordSmsCode`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UserPhone::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/UserRegistration/ResetPasswordSmsCode", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_password_code_send",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_registration_code_send`]
+
+[`Client::user_registration_code_send`]: super::Client::user_registration_code_send*/
+    #[derive(Debug, Clone)]
+    pub struct UserRegistrationCodeSend<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserPhone, String>,
+    }
+    impl<'a> UserRegistrationCodeSend<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserPhone>,
+            <V as std::convert::TryInto<types::UserPhone>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserPhone` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::UserPhone) -> types::builder::UserPhone,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/SmsCode`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UserPhone::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/UserRegistration/SmsCode", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_registration_code_send",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

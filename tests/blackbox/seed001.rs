@@ -3,14 +3,21 @@
 //! team list (referrers and their downline), through raw HTTP with the
 //! seed's paths and field names and through the SDK.
 
-use keyward_tests::end_user::send;
+use keyward_tests::end_user::{create_app, post, send, sql, token_of};
 use keyward_tests::flow::{self, PASSWORD};
 use keyward_tests::tenant::At;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-on_both_databases!(public_tenant_profile, error_code_tables, user_existence_by_head, team_of_a_user);
+on_both_databases!(
+    public_tenant_profile,
+    error_code_tables,
+    user_existence_by_head,
+    team_of_a_user,
+    registration_by_phone_code,
+    password_reset_by_phone_code
+);
 
 /// How many rows `table` holds: what a refused request must leave as it was.
 async fn count(server: &TestServer, table: &str) -> String {
@@ -270,4 +277,196 @@ async fn team_of_a_user(server: TestServer) {
     let getter = token_with(&server, "isms.user.get").await;
     let refused = server.sdk_with(&getter).user_distributor_list().id(root).send().await.unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
+}
+
+/// POSTs `body` to `/api/UserRegistration/{operation}`, anonymously.
+async fn registration(server: &TestServer, operation: &str, body: Value) -> (u16, Value) {
+    send(server, Method::POST, &format!("/api/UserRegistration/{operation}"), None, Some(body)).await
+}
+
+/// Asserts a refusal under a business code of `GET /api/Codes/User`.
+fn assert_business((status, body): &(u16, Value), expected: (u16, u32, &str)) {
+    assert_eq!(
+        (*status, body["code"].as_u64(), body["codeName"].as_str()),
+        (expected.0, Some(expected.1.into()), Some(expected.2)),
+        "{body}"
+    );
+    assert!(body["data"].is_null(), "{body}");
+}
+
+/// Lets the next code go to a number at once (the 60 s resend interval passed).
+async fn resend_allowed(server: &TestServer) {
+    sql(server, "UPDATE send_limits SET last_at = last_at - 61000").await;
+}
+
+const PHONE: &str = "+8613900000001";
+
+async fn registration_by_phone_code(server: TestServer) {
+    let root = referred(&server, "root", None).await;
+    let sent = registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
+    assert_eq!((sent.0, &sent.1["data"]), (200, &json!(true)), "{}", sent.1);
+    let code = server.sinks.code_for(PHONE).await;
+    // A second code within 60 s: 429 under OAuthApp's code.
+    let again = registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
+    assert_business(&again, (429, 100006, "VerifyPhone_TooManyRequests"));
+    assert!(again.1["message"].as_str().unwrap().contains("wait"), "{}", again.1);
+    let (status, body) = registration(&server, "SmsCode", json!({ "phoneNumber": "call me" })).await;
+    assert!(status == 422 && body["message"].as_str().unwrap().contains("phoneNumber"), "{body}");
+
+    // Bad input stores nothing and leaves the code usable.
+    let users = count(&server, "users").await;
+    let good = json!({ "phoneNumber": PHONE, "phoneNumberVerifyCode": code, "password": PASSWORD,
+        "nickName": "Dee", "refereeID": root });
+    let with = |change: Value| {
+        let mut body = good.clone();
+        for (key, value) in change.as_object().unwrap() {
+            if value.is_null() {
+                body.as_object_mut().unwrap().remove(key);
+            } else {
+                body[key] = value.clone();
+            }
+        }
+        body
+    };
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let refused = registration(&server, "Register", with(json!({ "phoneNumberVerifyCode": wrong }))).await;
+    assert_business(&refused, (400, 100002, "PhoneNumberVerifyCodeError"));
+    let cases = [
+        (json!({ "password": null }), 400, "missing field `password`"),
+        (json!({ "phoneNumberVerifyCode": 123456 }), 400, "invalid type"),
+        (json!({ "gender": 1 }), 400, "unknown field `gender`"),
+        (json!({ "refereeID": "root" }), 400, "refereeID"),
+        (json!({ "password": "short" }), 422, "password"),
+        (json!({ "refereeID": 999_999 }), 422, "`parentUserID` 999999 names no user of this tenant"),
+        (json!({ "email": "not-an-address" }), 422, "email"),
+    ];
+    for (change, expected, needle) in cases {
+        let (status, body) = registration(&server, "Register", with(change.clone())).await;
+        assert_eq!((status, body["code"].as_u64()), (expected, Some(expected.into())), "{change}: {body}");
+        assert!(body["message"].as_str().unwrap().contains(needle), "{change}: {body}");
+    }
+    assert_eq!(count(&server, "users").await, users, "nothing stored");
+
+    // The registration: the phone verified, the referrer recorded.
+    let (status, created) = registration(&server, "Register", good.clone()).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["data"].as_i64().unwrap();
+    let admin = server.admin().await;
+    let user = admin.user_view().id(id).send().await.unwrap().into_inner().data;
+    assert_eq!((user.user_name.as_str(), user.phone_number.as_deref()), (PHONE, Some(PHONE)));
+    assert!(user.phone_number_confirmed && user.roles.is_empty());
+    assert_eq!((user.nick_name.as_str(), user.parent_user_id), ("Dee", Some(root)));
+    let team = admin.user_distributor_list().id(root).send().await.unwrap().into_inner().data;
+    assert_eq!(team.iter().map(|m| m.id).collect::<Vec<_>>(), [id]);
+    // The code is used up; the number is taken (told only to whoever holds a code for it).
+    let reused = registration(&server, "Register", with(json!({ "userName": "dee2" }))).await;
+    assert_business(&reused, (400, 100002, "PhoneNumberVerifyCodeError"));
+    resend_allowed(&server).await;
+    registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
+    let code = server.sinks.code_for(PHONE).await;
+    let taken = with(json!({ "phoneNumberVerifyCode": code, "userName": "dee2" }));
+    assert_business(&registration(&server, "Register", taken).await, (409, 100001, "Register_PhoneNumberExists"));
+    assert_eq!(count(&server, "users").await, (users.parse::<i64>().unwrap() + 1).to_string());
+
+    // The SDK: a second number, with its typed business code.
+    let sdk = server.sdk();
+    let other = "+8613900000002";
+    let phone: keyward_sdk::types::UserPhone = serde_json::from_value(json!({ "phoneNumber": other })).unwrap();
+    assert!(sdk.user_registration_code_send().body(phone).send().await.unwrap().into_inner().data);
+    let code = server.sinks.code_for(other).await;
+    let body = |code: &str| -> keyward_sdk::types::UserRegister {
+        serde_json::from_value(json!({ "phoneNumber": other, "phoneNumberVerifyCode": code, "password": PASSWORD,
+            "userName": "eve" }))
+        .unwrap()
+    };
+    let refused = sdk.user_register().body(body(wrong)).send().await.unwrap_err();
+    let keyward_sdk::Error::ErrorResponse(refused) = refused else { panic!("a typed refusal: {refused:?}") };
+    assert_eq!(
+        (refused.status().as_u16(), refused.code, refused.code_name.as_str()),
+        (400, 100002, "PhoneNumberVerifyCodeError")
+    );
+    let eve = sdk.user_register().body(body(&code)).send().await.unwrap();
+    assert_eq!(eve.status(), 201);
+    assert_eq!(admin.user_view().id(eve.into_inner().data).send().await.unwrap().into_inner().data.user_name, "eve");
+
+    // Another tenant: its own users, and a code sent here is no code there.
+    let (_, acme) = acme(&server).await;
+    let third = "+8613900000003";
+    registration(&server, "SmsCode", json!({ "phoneNumber": third })).await;
+    let code = server.sinks.code_for(third).await;
+    let body = json!({ "phoneNumber": third, "phoneNumberVerifyCode": code, "password": PASSWORD });
+    let (status, refused) = acme.send(acme.request(Method::POST, "/api/UserRegistration/Register").json(&body)).await;
+    assert_eq!((status, refused["code"].as_u64()), (400, Some(100002)), "{refused}");
+    resend_allowed(&server).await;
+    let sent = acme
+        .send(acme.request(Method::POST, "/api/UserRegistration/SmsCode").json(&json!({ "phoneNumber": third })))
+        .await;
+    assert_eq!(sent.0, 200, "{}", sent.1);
+    let body = json!({ "phoneNumber": third, "phoneNumberVerifyCode": server.sinks.code_for(third).await, "password": PASSWORD });
+    let (status, created) = acme.send(acme.request(Method::POST, "/api/UserRegistration/Register").json(&body)).await;
+    assert_eq!(status, 201, "{created}");
+    let bearer = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let acme_user = created["data"].as_i64().unwrap();
+    assert_eq!(acme.get(&format!("/api/User/{acme_user}"), Some(&bearer)).await.0, 200);
+    assert_eq!(send(&server, Method::GET, &format!("/api/User/{acme_user}"), Some(&bearer), None).await.0, 404);
+}
+
+async fn password_reset_by_phone_code(server: TestServer) {
+    let (status, created) =
+        create_raw(&server, "dee", json!({ "phoneNumber": PHONE, "phoneNumberConfirmed": true })).await;
+    assert_eq!(status, 201, "{created}");
+    let (app, _) = create_app(&server, "shop", json!({})).await;
+    let sent = registration(&server, "ResetPasswordSmsCode", json!({ "phoneNumber": PHONE })).await;
+    assert_eq!((sent.0, &sent.1["data"]), (200, &json!(true)), "{}", sent.1);
+    let code = server.sinks.code_for(PHONE).await;
+    let new_password = "a brand new password";
+    let good = json!({ "phoneNumber": PHONE, "phoneNumberVerifyCode": code, "password": new_password });
+    // Bad input changes nothing.
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let mut bad = good.clone();
+    bad["phoneNumberVerifyCode"] = json!(wrong);
+    assert_business(&registration(&server, "ResetPassword", bad).await, (400, 100002, "PhoneNumberVerifyCodeError"));
+    for (body, expected, needle) in [
+        (json!({ "phoneNumber": PHONE, "phoneNumberVerifyCode": code }), 400, "missing field `password`"),
+        (json!({ "phoneNumber": PHONE, "phoneNumberVerifyCode": code, "password": "short" }), 422, "password"),
+        (
+            json!({ "phoneNumber": 8613900000001_i64, "phoneNumberVerifyCode": code, "password": new_password }),
+            400,
+            "invalid type",
+        ),
+    ] {
+        let (status, refused) = registration(&server, "ResetPassword", body).await;
+        assert!(status == expected && refused["message"].as_str().unwrap().contains(needle), "{refused}");
+    }
+    // A registration code does not reset a password.
+    resend_allowed(&server).await;
+    registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
+    let signup_code = server.sinks.code_for(PHONE).await;
+    let mut other_purpose = good.clone();
+    other_purpose["phoneNumberVerifyCode"] = json!(signup_code);
+    assert_business(
+        &registration(&server, "ResetPassword", other_purpose).await,
+        (400, 100002, "PhoneNumberVerifyCodeError"),
+    );
+    let signed_in = post(&server, app, "SignIn", json!({ "userName": PHONE, "pwd": PASSWORD })).await;
+
+    // The reset: the new password works, the old one and the old tokens do not.
+    let old_token = token_of(&signed_in);
+    let (status, body) = registration(&server, "ResetPassword", good.clone()).await;
+    assert_eq!((status, &body["data"]), (200, &json!(true)), "{body}");
+    token_of(&post(&server, app, "SignIn", json!({ "userName": PHONE, "pwd": new_password })).await);
+    assert_eq!(post(&server, app, "SignIn", json!({ "userName": PHONE, "pwd": PASSWORD })).await.0, 401);
+    let profile = format!("/api/AppUsers/{app}/Profile");
+    assert_eq!(send(&server, Method::GET, &profile, Some(&old_token), None).await.0, 401);
+    // The code is used up; a number without an account answers the same.
+    assert_business(&registration(&server, "ResetPassword", good).await, (400, 100002, "PhoneNumberVerifyCodeError"));
+    let nobody = "+8613900000009";
+    let phone: keyward_sdk::types::UserPhone = serde_json::from_value(json!({ "phoneNumber": nobody })).unwrap();
+    assert!(server.sdk().user_password_code_send().body(phone).send().await.unwrap().into_inner().data);
+    let reset: keyward_sdk::types::UserPasswordReset = serde_json::from_value(json!({ "phoneNumber": nobody,
+        "phoneNumberVerifyCode": server.sinks.code_for(nobody).await, "password": new_password }))
+    .unwrap();
+    let refused = server.sdk().user_password_reset().body(reset).send().await.unwrap_err();
+    let keyward_sdk::Error::ErrorResponse(refused) = refused else { panic!("a typed refusal: {refused:?}") };
+    assert_eq!((refused.status().as_u16(), refused.code), (400, 100002));
 }

@@ -11,6 +11,7 @@ pub mod clients;
 pub mod identity_resources;
 pub mod list;
 pub mod oauth;
+pub mod registration;
 pub mod roles;
 pub mod tenants;
 pub mod user_access;

@@ -74,7 +74,7 @@ fn identifiers(user: &User) -> (String, Option<String>, bool, Option<String>, bo
     )
 }
 
-fn check_password(password: &str) -> Result<()> {
+pub fn check_password(password: &str) -> Result<()> {
     validate::length("password", password, 8, 128)
 }
 

@@ -7,7 +7,9 @@ use crate::app::App;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, consents, given, points, qr, required, settings};
-use crate::domain::{api_resources, api_scopes, clients, identity_resources, roles, tenants, user_access, users};
+use crate::domain::{
+    api_resources, api_scopes, clients, identity_resources, registration, roles, tenants, user_access, users,
+};
 use crate::error::Error;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
 use keyward_api::IdPath;
@@ -19,10 +21,10 @@ use keyward_api::api_resource::{
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
 use keyward_api::app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, EmailSignIn,
-    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile, ProfileUpdate,
-    QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode, SignUp,
-    UnionIdSignIn,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, CodePurpose, ConsentPath,
+    EmailSignIn, GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointLog, PointLogQuery, Profile,
+    ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode,
+    SignUp, UnionIdSignIn,
 };
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::codes::{CodesPath, ErrorCode};
@@ -41,8 +43,8 @@ use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
 use keyward_api::user::{
-    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery, UserSession,
-    UserUpdate,
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery,
+    UserPasswordReset, UserPhone, UserRegister, UserSession, UserUpdate,
 };
 use std::sync::Arc;
 
@@ -399,6 +401,43 @@ impl KeywardApi for KeywardImpl {
     async fn user_grant_revoke(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(user_access::revoke_grants(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn user_registration_code_send(
+        rqctx: Ctx,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        registration_code(&rqctx, body.into_inner(), CodePurpose::Signup).await
+    }
+
+    async fn user_register(
+        rqctx: Ctx,
+        body: TypedBody<UserRegister>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
+        let ip = ip(&rqctx);
+        public(&rqctx, async |app| {
+            let tenant = tenant(&rqctx).await?;
+            Ok(HttpResponseCreated(ApiResult::ok(registration::register(app, &tenant, body.into_inner(), ip).await?)))
+        })
+        .await
+    }
+
+    async fn user_password_code_send(
+        rqctx: Ctx,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        registration_code(&rqctx, body.into_inner(), CodePurpose::Forgetpwd).await
+    }
+
+    async fn user_password_reset(
+        rqctx: Ctx,
+        body: TypedBody<UserPasswordReset>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        public(&rqctx, async |app| {
+            let tenant = tenant(&rqctx).await?;
+            Ok(HttpResponseOk(ApiResult::ok(registration::reset_password(app, &tenant, body.into_inner()).await?)))
         })
         .await
     }
@@ -770,7 +809,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<ResetPassword>,
     ) -> Result<AppReply<bool>, AppError> {
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            accounts::reset_password(app, tenant, target, body.into_inner()).await
+            accounts::reset_password(app, tenant, &target.config.settings, body.into_inner()).await
         })
         .await
     }
@@ -959,6 +998,20 @@ async fn sign_up(
     .await
 }
 
+/// Seed 001's registration and password-reset code sends.
+async fn registration_code(
+    rqctx: &Ctx,
+    body: UserPhone,
+    purpose: CodePurpose,
+) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+    let ip = ip(rqctx);
+    public(rqctx, async |app| {
+        let tenant = tenant(rqctx).await?;
+        Ok(HttpResponseOk(ApiResult::ok(registration::send_code(app, &rqctx.log, &tenant, body, purpose, ip).await?)))
+    })
+    .await
+}
+
 /// SendSMSCode and SendEmailCode.
 async fn send_code(
     rqctx: &Ctx,
@@ -971,7 +1024,7 @@ async fn send_code(
     call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
         let destination = channel.normalize(field, required(&destination, field)?)?;
         let purpose = codes::purpose(given(&purpose))?;
-        codes::send(app, &rqctx.log, tenant, target, (channel, &destination), purpose, ip).await?;
+        codes::send(app, &rqctx.log, tenant, &target.config.settings, (channel, &destination), purpose, ip).await?;
         Ok(true)
     })
     .await
