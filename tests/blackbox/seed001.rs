@@ -310,8 +310,12 @@ async fn registration_by_phone_code(server: TestServer) {
     let again = registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
     assert_business(&again, (429, 100006, "VerifyPhone_TooManyRequests"));
     assert!(again.1["message"].as_str().unwrap().contains("wait"), "{}", again.1);
+    let codes = count(&server, "verification_codes").await;
     let (status, body) = registration(&server, "SmsCode", json!({ "phoneNumber": "call me" })).await;
     assert!(status == 422 && body["message"].as_str().unwrap().contains("phoneNumber"), "{body}");
+    let (status, body) = registration(&server, "SmsCode", json!({ "PhoneNumber": PHONE })).await;
+    assert!(status == 400 && body["message"].as_str().unwrap().contains("PhoneNumber"), "{body}");
+    assert_eq!(count(&server, "verification_codes").await, codes, "nothing stored");
 
     // Bad input stores nothing and leaves the code usable.
     let users = count(&server, "users").await;
@@ -390,7 +394,7 @@ async fn registration_by_phone_code(server: TestServer) {
     assert_eq!(admin.user_view().id(eve.into_inner().data).send().await.unwrap().into_inner().data.user_name, "eve");
 
     // Another tenant: its own users, and a code sent here is no code there.
-    let (_, acme) = acme(&server).await;
+    let (acme_tenant, acme) = acme(&server).await;
     let third = "+8613900000003";
     registration(&server, "SmsCode", json!({ "phoneNumber": third })).await;
     let code = server.sinks.code_for(third).await;
@@ -409,6 +413,15 @@ async fn registration_by_phone_code(server: TestServer) {
     let acme_user = created["data"].as_i64().unwrap();
     assert_eq!(acme.get(&format!("/api/User/{acme_user}"), Some(&bearer)).await.0, 200);
     assert_eq!(send(&server, Method::GET, &format!("/api/User/{acme_user}"), Some(&bearer), None).await.0, 404);
+    // A disabled tenant takes no registrations and sends no codes.
+    let disable: keyward_sdk::types::TenantUpdate = serde_json::from_value(json!({ "status": 2 })).unwrap();
+    admin.tenant_update().id(acme_tenant).body(disable).send().await.unwrap();
+    let codes = count(&server, "verification_codes").await;
+    let request =
+        acme.request(Method::POST, "/api/UserRegistration/SmsCode").json(&json!({ "phoneNumber": "+8613900000004" }));
+    let (status, refused) = acme.send(request).await;
+    assert_eq!((status, refused["message"].as_str()), (403, Some("this tenant is disabled")), "{refused}");
+    assert_eq!(count(&server, "verification_codes").await, codes, "nothing stored");
 }
 
 async fn password_reset_by_phone_code(server: TestServer) {
