@@ -10,14 +10,22 @@ use std::fmt;
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AdminError {
-    /// The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503).
-    pub code: u16,
+    /// The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a
+    /// business code from `GET /api/Codes/{resource}` (such as 100001).
+    pub code: u32,
     /// A stable name for the code, e.g. `NotFound`.
     pub code_name: String,
     /// What went wrong, precisely enough to fix the request.
     pub message: String,
     /// Always null on failure.
     pub data: Option<()>,
+    /// The HTTP status; not part of the body.
+    #[serde(skip, default = "internal_status")]
+    pub status: u16,
+}
+
+fn internal_status() -> u16 {
+    500
 }
 
 impl AdminError {
@@ -35,7 +43,11 @@ impl AdminError {
             503 => "ServiceUnavailable",
             _ => "ExpectationFailed",
         };
-        AdminError { code: status, code_name: code_name.into(), message: message.into(), data: None }
+        AdminError { code: status.into(), code_name: code_name.into(), message: message.into(), data: None, status }
+    }
+    /// The same failure under a business code of [`crate::codes::CODES`].
+    pub fn with_business(self, entry: &crate::codes::CodeEntry) -> Self {
+        AdminError { code: entry.code, code_name: entry.name.into(), ..self }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, message)
@@ -76,7 +88,7 @@ impl From<HttpError> for AdminError {
 
 impl HttpResponseError for AdminError {
     fn status_code(&self) -> ErrorStatusCode {
-        ErrorStatusCode::from_u16(self.code).unwrap_or(ErrorStatusCode::INTERNAL_SERVER_ERROR)
+        ErrorStatusCode::from_u16(self.status).unwrap_or(ErrorStatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod api_scope;
 pub mod app_settings;
 pub mod app_user;
 pub mod client;
+pub mod codes;
 pub mod envelope;
 pub mod error;
 pub mod identity_resource;
@@ -39,6 +40,7 @@ use app_user::{
     SignUp, UnionIdSignIn,
 };
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
+use codes::{CodesPath, ErrorCode};
 use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
@@ -57,8 +59,11 @@ use spring::{
     SpringError, SpringPasswordUpdate, SpringRegister, SpringReply, SpringRole, SpringRoleUpdate, SpringUser,
     SpringUserDetail, SpringUserFind, SpringUserId, SpringUserSave, SpringUserUpdate,
 };
-use tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
-use user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
+use user::{
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery,
+    UserPasswordReset, UserPhone, UserRegister, UserSession, UserUpdate,
+};
 use with_id::WithId;
 
 /// Largest admin create/update body: room for many redirect URIs and claims.
@@ -89,6 +94,7 @@ pub struct IdPath {
             "app-oauth" = { description = "OAuthApp's app-scheme authorization (`/api/OAuth/{appId}`): one-time codes and consents." },
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
             "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
+            "admin-codes" = { description = "OAuthApp's error-code tables (错误码表): the business codes an admin answer's `code` may carry instead of its HTTP status." },
             "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
             "seed-000" = { description = "Seed 000 (\"oauth2-server\") at its own paths: `/client`, `/user` and `/profile`. The same clients and users as the admin API, with its bodies, envelopes, permissions and tenant rules; access profiles (`/profile`) are named sets of clients that users hold, and a client with `requireProfile` issues tokens only to their holders. `/client/{id}` takes the `clientId`; `/user/{id}` and `/profile/{id}` take Keyward's numeric ids. `POST …/create` is served as `POST …/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal beside a variable segment); the URL is the seed's." },
             "spring-users" = { description = "Seed 004's (Spring Security OAuth) user and role endpoints: `/users/…`, `/userDetail/…`, `/roles/list`, all POST with JSON bodies, over Keyward's users and roles. Success is `{status: 200, message}`; failure `{status, error}` with `status` equal to the HTTP status, a 401 with `WWW-Authenticate`, a 429 or 503 with `Retry-After`. A field the seed does not name is refused (400)." },
@@ -439,6 +445,40 @@ pub trait KeywardApi {
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
+    /// View a tenant's public profile
+    ///
+    /// Seed 001's "租户 - 详情（公共）", anonymous: the tenant's name, theme
+    /// and the public properties `Description`, `Logo` (else `Favicon`) and
+    /// `WebSite` — never its hosts, issuer, claims or other properties.
+    /// OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot
+    /// route a literal segment beside `/api/Tenant/{id}`, so the tenant is
+    /// named by id here. An unknown or disabled tenant answers 404.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/api/Tenant/{id}/Public", tags = ["admin-tenants"] }]
+    async fn tenant_public_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<TenantPublic>>, AdminError>;
+
+    /// An error-code table
+    ///
+    /// Seed 001's "错误码表" of one resource (OAuthApp's
+    /// `GET /api/{Resource}/Codes`, which dropshot cannot route beside
+    /// `/api/{Resource}/{id}`): a bare array of `{code, name, description}`,
+    /// the business codes Keyward answers with for that resource under
+    /// OAuthApp's numbers. Generic failures carry their HTTP status as
+    /// `code` and are not listed; a resource without business codes has an
+    /// empty table. `{resource}` is one of `User`, `Tenant`, `Client`,
+    /// `ApiResource`, `ApiScope`, `IdentityResource`, `Role`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/api/Codes/{resource}", tags = ["admin-codes"] }]
+    async fn error_code_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<CodesPath>,
+    ) -> Result<HttpResponseOk<Vec<ErrorCode>>, AdminError>;
+
     /// List clients
     ///
     /// Filters, sorts and pages the clients of the caller's tenant.
@@ -593,6 +633,42 @@ pub trait KeywardApi {
         body: TypedBody<UserCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
 
+    /// Whether a user exists
+    ///
+    /// Seed 001's "用户 - 是否存在" (OAuthApp's `GET /api/User/Head`, which
+    /// dropshot cannot route beside `/api/User/{id}`): `HEAD /api/User`
+    /// answers 200 when a live user of the caller's tenant has the given
+    /// `userName` (any case), `email` (any case) and/or `phoneNumber`
+    /// (exactly; verified or not) — all of those given — and 404 when none
+    /// does. At least one is required (400). HEAD answers have no body, so
+    /// neither success nor failure carries one.
+    ///
+    /// Permission: `isms.user.head`.
+    #[endpoint { method = HEAD, path = "/api/User", tags = ["admin-users"] }]
+    async fn user_exists(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<UserExistsQuery>,
+    ) -> Result<HttpResponseOk<NoBody>, AdminError>;
+
+    /// List a user's team
+    ///
+    /// Seed 001's "获取团队列表" (OAuthApp's `GET /api/User/Distributors`,
+    /// which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes
+    /// the caller as the team's owner, Keyward the user `{id}`): every live
+    /// user who signed up through user `{id}` (`parentUserID`), through one
+    /// of those, and so on, nearest first. Each row counts its own downline
+    /// (`members`); `sales` is always 0, as Keyward records no sales. With
+    /// `path`, only members whose `lineage` starts with it. Answers 404 for a
+    /// user that does not exist in the caller's tenant.
+    ///
+    /// Permission: `isms.user.distributors`.
+    #[endpoint { method = GET, path = "/api/User/{id}/Distributors", tags = ["admin-users"] }]
+    async fn user_distributor_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        query: Query<DistributorQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Distributor>>>, AdminError>;
+
     /// View a user
     ///
     /// Answers 404 for an id that does not exist in the caller's tenant.
@@ -697,6 +773,76 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// Send a registration code by SMS
+    ///
+    /// Seed 001's "用户 - 注册 - 发送手机验证码" (OAuthApp's
+    /// `POST /api/User/SmsCode`; dropshot cannot route a literal segment
+    /// beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix).
+    /// Sends a 6-digit registration code for the tenant the Host header
+    /// selects, valid 10 minutes and once, at most 5 wrong attempts, through
+    /// the end-user API's code machinery: one send per number per 60 s (429,
+    /// code 100006) and a daily cap per number and per client address (429,
+    /// code 100005). The answer never says whether the number has an account.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/SmsCode", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_registration_code_send(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
+    /// Register with a phone code
+    ///
+    /// Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`,
+    /// served at `/api/UserRegistration/Register` for the same reason):
+    /// creates a user of the Host header's tenant with the phone number
+    /// verified by its registration code, the password, and optionally a user
+    /// name (default the phone number), nick name, unverified email and
+    /// referrer (`refereeID`, a live user of the tenant, 422 otherwise). The
+    /// user gets no roles. Answers 201 with the new id. A wrong or used code
+    /// answers 400 with code 100002; a number already registered (checked
+    /// after the code, so only its owner learns it) 409 with code 100001.
+    /// Counts against the daily sign-up caps per client address and per
+    /// tenant (429). OAuthApp's other fields (gender, address, birthday,
+    /// stature, weight, files) are not kept and are refused (400).
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/Register", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_register(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserRegister>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError>;
+
+    /// Send a password-reset code by SMS
+    ///
+    /// Seed 001's "用户 - 忘记密码 - 手机验证码" (OAuthApp sends one code for
+    /// both at `POST /api/User/SmsCode`; Keyward's codes are bound to their
+    /// purpose, so a reset code is asked for here): as the registration
+    /// code, for `POST /api/UserRegistration/ResetPassword`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/ResetPasswordSmsCode", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_password_code_send(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
+    /// Reset a password with a phone code
+    ///
+    /// OAuthApp's `POST /api/User/ResetPassword` (served at
+    /// `/api/UserRegistration/ResetPassword`): sets the password of the user
+    /// of the Host header's tenant whose verified phone number received the
+    /// password-reset code, ends their sessions and grants, and answers
+    /// `true`. A wrong code and a number no account verified answer alike:
+    /// 400 with code 100002.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/ResetPassword", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_password_reset(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserPasswordReset>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
 
     /// List roles
     ///

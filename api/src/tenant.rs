@@ -103,3 +103,20 @@ crate::list_query! {
         name: Option<String>,
     }
 }
+
+/// What anyone may read about a tenant: its name and its public profile,
+/// never its hosts, issuer settings, claims or other properties (which may
+/// hold secrets such as external providers' client secrets).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantPublic {
+    pub id: i64,
+    pub name: String,
+    pub theme: String,
+    /// The tenant's `Description` property, if set.
+    pub description: Option<String>,
+    /// The tenant's `Logo` property (an image URL), else its `Favicon`, if set.
+    pub logo: Option<String>,
+    /// The tenant's `WebSite` property, if set.
+    pub web_site: Option<String>,
+}

@@ -19,7 +19,7 @@ pub struct UserClaim {
 }
 
 /// A user as stored (never with a password or its hash).
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: i64,
@@ -36,6 +36,9 @@ pub struct User {
     pub claims: Vec<UserClaim>,
     /// Ids of the access profiles (`/profile`) the user holds.
     pub profiles: Vec<i64>,
+    /// The user this one signed up through (their referrer), if any.
+    #[serde(rename = "parentUserID")]
+    pub parent_user_id: Option<i64>,
     pub is_deleted: bool,
     pub create_date: DateTime<Utc>,
     pub last_update_time: DateTime<Utc>,
@@ -64,6 +67,10 @@ pub struct UserCreate {
     /// Ids of access profiles of the tenant the user holds.
     #[serde(default)]
     pub profiles: Vec<i64>,
+    /// The referrer: a live user of the same tenant this user signed up
+    /// through. Set at creation only.
+    #[serde(rename = "parentUserID", default)]
+    pub parent_user_id: Option<i64>,
 }
 
 /// Changes to a user: each field present replaces the stored value.
@@ -132,4 +139,106 @@ crate::list_query! {
         #[serde(rename = "q.role")]
         role: Option<String>,
     }
+}
+
+/// What `HEAD /api/User` looks a user up by: at least one of them; with
+/// several, one user must match them all.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserExistsQuery {
+    /// The user name, in any case.
+    pub user_name: Option<String>,
+    /// The email address, in any case.
+    pub email: Option<String>,
+    /// The phone number, exactly.
+    pub phone_number: Option<String>,
+}
+
+/// The body of an answer to `HEAD`: none (RFC 9110 §9.3.2), so its schema
+/// is empty and the document lists no content.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct NoBody;
+
+impl JsonSchema for NoBody {
+    fn schema_name() -> String {
+        "NoBody".into()
+    }
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::Schema::Bool(false)
+    }
+}
+
+/// Filters of a user's team.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct DistributorQuery {
+    /// Only members whose `lineage` starts with this text (e.g. `/1/5/`: the
+    /// part of the team under user 5).
+    pub path: Option<String>,
+}
+
+/// A member of a user's team: a user in their downline (who signed up
+/// through them, or through one of those, and so on).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Distributor {
+    pub id: i64,
+    pub user_name: String,
+    pub nick_name: String,
+    pub avatar: String,
+    /// How many live users are in this member's own downline.
+    pub members: i64,
+    /// Always 0: Keyward records no sales.
+    pub sales: i64,
+    /// The member's referrer.
+    #[serde(rename = "parentUserID")]
+    pub parent_user_id: i64,
+    /// How far below the team's owner: 1 for users who signed up through
+    /// them directly.
+    pub lineage_level: i64,
+    /// The ids from the top of the referral tree down to this member, as
+    /// `/1/5/9/`.
+    pub lineage: String,
+}
+
+/// The phone number a code is sent to (seed 001's `PhoneNumber`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserPhone {
+    /// Digits, optionally with a leading `+`; 5 to 20 characters.
+    pub phone_number: String,
+}
+
+/// A registration by phone code (seed 001's "用户 - 注册 - 提交", the fields
+/// Keyward keeps).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserRegister {
+    /// The phone number the registration code was sent to; stored verified.
+    pub phone_number: String,
+    /// The registration code sent to it.
+    pub phone_number_verify_code: String,
+    /// 8 to 128 characters. Stored only as an argon2id hash.
+    pub password: String,
+    /// Default the phone number.
+    pub user_name: Option<String>,
+    pub nick_name: Option<String>,
+    /// Stored unverified: it does not identify the account at sign-in.
+    pub email: Option<String>,
+    /// The referrer: a live user of the tenant (becomes `parentUserID`).
+    #[serde(rename = "refereeID")]
+    pub referee_id: Option<i64>,
+}
+
+/// A password reset by phone code (seed 001's "用户 - 忘记密码").
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserPasswordReset {
+    pub phone_number: String,
+    /// The password-reset code sent to it.
+    pub phone_number_verify_code: String,
+    /// The new password, 8 to 128 characters.
+    pub password: String,
 }

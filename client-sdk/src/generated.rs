@@ -126,8 +126,8 @@ pub mod types {
     ///An admin API failure: `{code, codeName, message, data: null}` with `code` equal to the HTTP status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AdminError {
-        ///The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503).
-        pub code: u16,
+        ///The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).
+        pub code: u32,
         ///A stable name for the code, e.g. `NotFound`.
         #[serde(rename = "codeName")]
         pub code_name: ::std::string::String,
@@ -420,6 +420,23 @@ pub mod types {
     }
     ///A single result: `{code, codeName, message, data}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForArrayOfDistributor {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<Distributor>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForArrayOfDistributor {
+        pub fn builder() -> builder::ApiResultForArrayOfDistributor {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResultForArrayOfSecretInfo {
         ///200 on success; equals the HTTP status.
         pub code: i64,
@@ -619,6 +636,23 @@ pub mod types {
     }
     impl ApiResultForTenant {
         pub fn builder() -> builder::ApiResultForTenant {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResultForTenantPublic {
+        ///200 on success; equals the HTTP status.
+        pub code: i64,
+        ///`Status200OK` on success.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: TenantPublic,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResultForTenantPublic {
+        pub fn builder() -> builder::ApiResultForTenantPublic {
             Default::default()
         }
     }
@@ -1748,6 +1782,74 @@ pub mod types {
             Default::default()
         }
     }
+    ///A resource (OAuthApp controller) with an error-code table.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CodeResource {
+        User,
+        Tenant,
+        Client,
+        ApiResource,
+        ApiScope,
+        IdentityResource,
+        Role,
+    }
+    impl ::std::fmt::Display for CodeResource {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::User => f.write_str("User"),
+                Self::Tenant => f.write_str("Tenant"),
+                Self::Client => f.write_str("Client"),
+                Self::ApiResource => f.write_str("ApiResource"),
+                Self::ApiScope => f.write_str("ApiScope"),
+                Self::IdentityResource => f.write_str("IdentityResource"),
+                Self::Role => f.write_str("Role"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CodeResource {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "User" => Ok(Self::User),
+                "Tenant" => Ok(Self::Tenant),
+                "Client" => Ok(Self::Client),
+                "ApiResource" => Ok(Self::ApiResource),
+                "ApiScope" => Ok(Self::ApiScope),
+                "IdentityResource" => Ok(Self::IdentityResource),
+                "Role" => Ok(Self::Role),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CodeResource {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CodeResource {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A code was sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CodeSent {
@@ -1829,6 +1931,33 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A member of a user's team: a user in their downline (who signed up through them, or through one of those, and so on).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Distributor {
+        pub avatar: ::std::string::String,
+        pub id: i64,
+        ///The ids from the top of the referral tree down to this member, as `/1/5/9/`.
+        pub lineage: ::std::string::String,
+        ///How far below the team's owner: 1 for users who signed up through them directly.
+        #[serde(rename = "lineageLevel")]
+        pub lineage_level: i64,
+        ///How many live users are in this member's own downline.
+        pub members: i64,
+        #[serde(rename = "nickName")]
+        pub nick_name: ::std::string::String,
+        ///The member's referrer.
+        #[serde(rename = "parentUserID")]
+        pub parent_user_id: i64,
+        ///Always 0: Keyward records no sales.
+        pub sales: i64,
+        #[serde(rename = "userName")]
+        pub user_name: ::std::string::String,
+    }
+    impl Distributor {
+        pub fn builder() -> builder::Distributor {
+            Default::default()
         }
     }
     ///`EmailSignIn`: an email address and the `signin` code sent to it.
@@ -1953,6 +2082,18 @@ pub mod types {
     }
     impl EnvelopeForString {
         pub fn builder() -> builder::EnvelopeForString {
+            Default::default()
+        }
+    }
+    ///One row of an error-code table.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ErrorCode {
+        pub code: i64,
+        pub description: ::std::string::String,
+        pub name: ::std::string::String,
+    }
+    impl ErrorCode {
+        pub fn builder() -> builder::ErrorCode {
             Default::default()
         }
     }
@@ -3576,6 +3717,30 @@ pub mod types {
             Default::default()
         }
     }
+    ///What anyone may read about a tenant: its name and its public profile, never its hosts, issuer settings, claims or other properties (which may hold secrets such as external providers' client secrets).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TenantPublic {
+        ///The tenant's `Description` property, if set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub id: i64,
+        ///The tenant's `Logo` property (an image URL), else its `Favicon`, if set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logo: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        pub theme: ::std::string::String,
+        ///The tenant's `WebSite` property, if set.
+        #[serde(
+            rename = "webSite",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub web_site: ::std::option::Option<::std::string::String>,
+    }
+    impl TenantPublic {
+        pub fn builder() -> builder::TenantPublic {
+            Default::default()
+        }
+    }
     ///Changes to a tenant: each field present replaces the stored value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
@@ -3763,6 +3928,12 @@ pub mod types {
         pub last_update_time: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "nickName")]
         pub nick_name: ::std::string::String,
+        ///The user this one signed up through (their referrer), if any.
+        #[serde(
+            rename = "parentUserID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_user_id: ::std::option::Option<i64>,
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3816,6 +3987,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub nick_name: ::std::option::Option<::std::string::String>,
+        ///The referrer: a live user of the same tenant this user signed up through. Set at creation only.
+        #[serde(
+            rename = "parentUserID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_user_id: ::std::option::Option<i64>,
         ///8 to 128 characters. Stored only as an argon2id hash.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
@@ -3892,6 +4069,74 @@ pub mod types {
     }
     impl UserInfo {
         pub fn builder() -> builder::UserInfo {
+            Default::default()
+        }
+    }
+    ///A password reset by phone code (seed 001's "用户 - 忘记密码").
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserPasswordReset {
+        ///The new password, 8 to 128 characters.
+        pub password: ::std::string::String,
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+        ///The password-reset code sent to it.
+        #[serde(rename = "phoneNumberVerifyCode")]
+        pub phone_number_verify_code: ::std::string::String,
+    }
+    impl UserPasswordReset {
+        pub fn builder() -> builder::UserPasswordReset {
+            Default::default()
+        }
+    }
+    ///The phone number a code is sent to (seed 001's `PhoneNumber`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserPhone {
+        ///Digits, optionally with a leading `+`; 5 to 20 characters.
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+    }
+    impl UserPhone {
+        pub fn builder() -> builder::UserPhone {
+            Default::default()
+        }
+    }
+    ///A registration by phone code (seed 001's "用户 - 注册 - 提交", the fields Keyward keeps).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserRegister {
+        ///Stored unverified: it does not identify the account at sign-in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "nickName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nick_name: ::std::option::Option<::std::string::String>,
+        ///8 to 128 characters. Stored only as an argon2id hash.
+        pub password: ::std::string::String,
+        ///The phone number the registration code was sent to; stored verified.
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+        ///The registration code sent to it.
+        #[serde(rename = "phoneNumberVerifyCode")]
+        pub phone_number_verify_code: ::std::string::String,
+        ///The referrer: a live user of the tenant (becomes `parentUserID`).
+        #[serde(
+            rename = "refereeID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub referee_id: ::std::option::Option<i64>,
+        ///Default the phone number.
+        #[serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+    }
+    impl UserRegister {
+        pub fn builder() -> builder::UserRegister {
             Default::default()
         }
     }
@@ -4377,7 +4622,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AdminError {
-            code: ::std::result::Result<u16, ::std::string::String>,
+            code: ::std::result::Result<u32, ::std::string::String>,
             code_name: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -4398,7 +4643,7 @@ pub mod types {
         impl AdminError {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<u16>,
+                T: ::std::convert::TryInto<u32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -5964,6 +6209,104 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiResultForArrayOfDistributor {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Distributor>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForArrayOfDistributor {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForArrayOfDistributor {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Distributor>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForArrayOfDistributor>
+        for super::ApiResultForArrayOfDistributor {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForArrayOfDistributor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForArrayOfDistributor>
+        for ApiResultForArrayOfDistributor {
+            fn from(value: super::ApiResultForArrayOfDistributor) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiResultForArrayOfSecretInfo {
             code: ::std::result::Result<i64, ::std::string::String>,
             code_name: ::std::result::Result<
@@ -7093,6 +7436,101 @@ pub mod types {
         }
         impl ::std::convert::From<super::ApiResultForTenant> for ApiResultForTenant {
             fn from(value: super::ApiResultForTenant) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResultForTenantPublic {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::TenantPublic, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResultForTenantPublic {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResultForTenantPublic {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TenantPublic>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResultForTenantPublic>
+        for super::ApiResultForTenantPublic {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResultForTenantPublic,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResultForTenantPublic>
+        for ApiResultForTenantPublic {
+            fn from(value: super::ApiResultForTenantPublic) -> Self {
                 Self {
                     code: Ok(value.code),
                     code_name: Ok(value.code_name),
@@ -12654,6 +13092,186 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Distributor {
+            avatar: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            lineage: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lineage_level: ::std::result::Result<i64, ::std::string::String>,
+            members: ::std::result::Result<i64, ::std::string::String>,
+            nick_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            parent_user_id: ::std::result::Result<i64, ::std::string::String>,
+            sales: ::std::result::Result<i64, ::std::string::String>,
+            user_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Distributor {
+            fn default() -> Self {
+                Self {
+                    avatar: Err("no value supplied for avatar".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    lineage: Err("no value supplied for lineage".to_string()),
+                    lineage_level: Err(
+                        "no value supplied for lineage_level".to_string(),
+                    ),
+                    members: Err("no value supplied for members".to_string()),
+                    nick_name: Err("no value supplied for nick_name".to_string()),
+                    parent_user_id: Err(
+                        "no value supplied for parent_user_id".to_string(),
+                    ),
+                    sales: Err("no value supplied for sales".to_string()),
+                    user_name: Err("no value supplied for user_name".to_string()),
+                }
+            }
+        }
+        impl Distributor {
+            pub fn avatar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lineage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lineage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lineage: {e}")
+                    });
+                self
+            }
+            pub fn lineage_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lineage_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lineage_level: {e}")
+                    });
+                self
+            }
+            pub fn members<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.members = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for members: {e}")
+                    });
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn parent_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn sales<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sales = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sales: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Distributor> for super::Distributor {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Distributor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar: value.avatar?,
+                    id: value.id?,
+                    lineage: value.lineage?,
+                    lineage_level: value.lineage_level?,
+                    members: value.members?,
+                    nick_name: value.nick_name?,
+                    parent_user_id: value.parent_user_id?,
+                    sales: value.sales?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Distributor> for Distributor {
+            fn from(value: super::Distributor) -> Self {
+                Self {
+                    avatar: Ok(value.avatar),
+                    id: Ok(value.id),
+                    lineage: Ok(value.lineage),
+                    lineage_level: Ok(value.lineage_level),
+                    members: Ok(value.members),
+                    nick_name: Ok(value.nick_name),
+                    parent_user_id: Ok(value.parent_user_id),
+                    sales: Ok(value.sales),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EmailSignIn {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13390,6 +14008,83 @@ pub mod types {
                     code: Ok(value.code),
                     data: Ok(value.data),
                     err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ErrorCode {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ErrorCode {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl ErrorCode {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ErrorCode> for super::ErrorCode {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorCode,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    description: value.description?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ErrorCode> for ErrorCode {
+            fn from(value: super::ErrorCode) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -21282,6 +21977,135 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TenantPublic {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            logo: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            theme: ::std::result::Result<::std::string::String, ::std::string::String>,
+            web_site: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TenantPublic {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    logo: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    theme: Err("no value supplied for theme".to_string()),
+                    web_site: Ok(Default::default()),
+                }
+            }
+        }
+        impl TenantPublic {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logo: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn theme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.theme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for theme: {e}")
+                    });
+                self
+            }
+            pub fn web_site<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_site = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for web_site: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TenantPublic> for super::TenantPublic {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TenantPublic,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    id: value.id?,
+                    logo: value.logo?,
+                    name: value.name?,
+                    theme: value.theme?,
+                    web_site: value.web_site?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TenantPublic> for TenantPublic {
+            fn from(value: super::TenantPublic) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    logo: Ok(value.logo),
+                    name: Ok(value.name),
+                    theme: Ok(value.theme),
+                    web_site: Ok(value.web_site),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TenantUpdate {
             claims: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::TenantClaim>>,
@@ -22251,6 +23075,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            parent_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             phone_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -22283,6 +23111,7 @@ pub mod types {
                         "no value supplied for last_update_time".to_string(),
                     ),
                     nick_name: Err("no value supplied for nick_name".to_string()),
+                    parent_user_id: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
                     phone_number_confirmed: Err(
                         "no value supplied for phone_number_confirmed".to_string(),
@@ -22416,6 +23245,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn parent_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_user_id: {e}"
+                        )
+                    });
+                self
+            }
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -22495,6 +23338,7 @@ pub mod types {
                     is_deleted: value.is_deleted?,
                     last_update_time: value.last_update_time?,
                     nick_name: value.nick_name?,
+                    parent_user_id: value.parent_user_id?,
                     phone_number: value.phone_number?,
                     phone_number_confirmed: value.phone_number_confirmed?,
                     profiles: value.profiles?,
@@ -22516,6 +23360,7 @@ pub mod types {
                     is_deleted: Ok(value.is_deleted),
                     last_update_time: Ok(value.last_update_time),
                     nick_name: Ok(value.nick_name),
+                    parent_user_id: Ok(value.parent_user_id),
                     phone_number: Ok(value.phone_number),
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
                     profiles: Ok(value.profiles),
@@ -22614,6 +23459,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            parent_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             password: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -22645,6 +23494,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     email_confirmed: Ok(Default::default()),
                     nick_name: Ok(Default::default()),
+                    parent_user_id: Ok(Default::default()),
                     password: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
                     phone_number_confirmed: Ok(Default::default()),
@@ -22726,6 +23576,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn parent_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_user_id: {e}"
+                        )
                     });
                 self
             }
@@ -22816,6 +23680,7 @@ pub mod types {
                     email: value.email?,
                     email_confirmed: value.email_confirmed?,
                     nick_name: value.nick_name?,
+                    parent_user_id: value.parent_user_id?,
                     password: value.password?,
                     phone_number: value.phone_number?,
                     phone_number_confirmed: value.phone_number_confirmed?,
@@ -22834,6 +23699,7 @@ pub mod types {
                     email: Ok(value.email),
                     email_confirmed: Ok(value.email_confirmed),
                     nick_name: Ok(value.nick_name),
+                    parent_user_id: Ok(value.parent_user_id),
                     password: Ok(value.password),
                     phone_number: Ok(value.phone_number),
                     phone_number_confirmed: Ok(value.phone_number_confirmed),
@@ -23207,6 +24073,301 @@ pub mod types {
                     preferred_username: Ok(value.preferred_username),
                     sub: Ok(value.sub),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserPasswordReset {
+            password: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number_verify_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserPasswordReset {
+            fn default() -> Self {
+                Self {
+                    password: Err("no value supplied for password".to_string()),
+                    phone_number: Err("no value supplied for phone_number".to_string()),
+                    phone_number_verify_code: Err(
+                        "no value supplied for phone_number_verify_code".to_string(),
+                    ),
+                }
+            }
+        }
+        impl UserPasswordReset {
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn phone_number_verify_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number_verify_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_number_verify_code: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserPasswordReset> for super::UserPasswordReset {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserPasswordReset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    password: value.password?,
+                    phone_number: value.phone_number?,
+                    phone_number_verify_code: value.phone_number_verify_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserPasswordReset> for UserPasswordReset {
+            fn from(value: super::UserPasswordReset) -> Self {
+                Self {
+                    password: Ok(value.password),
+                    phone_number: Ok(value.phone_number),
+                    phone_number_verify_code: Ok(value.phone_number_verify_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserPhone {
+            phone_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserPhone {
+            fn default() -> Self {
+                Self {
+                    phone_number: Err("no value supplied for phone_number".to_string()),
+                }
+            }
+        }
+        impl UserPhone {
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserPhone> for super::UserPhone {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserPhone,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone_number: value.phone_number?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserPhone> for UserPhone {
+            fn from(value: super::UserPhone) -> Self {
+                Self {
+                    phone_number: Ok(value.phone_number),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserRegister {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nick_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_number_verify_code: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            referee_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserRegister {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    nick_name: Ok(Default::default()),
+                    password: Err("no value supplied for password".to_string()),
+                    phone_number: Err("no value supplied for phone_number".to_string()),
+                    phone_number_verify_code: Err(
+                        "no value supplied for phone_number_verify_code".to_string(),
+                    ),
+                    referee_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserRegister {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn nick_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nick_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for nick_name: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn phone_number_verify_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number_verify_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_number_verify_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn referee_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referee_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for referee_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserRegister> for super::UserRegister {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserRegister,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    nick_name: value.nick_name?,
+                    password: value.password?,
+                    phone_number: value.phone_number?,
+                    phone_number_verify_code: value.phone_number_verify_code?,
+                    referee_id: value.referee_id?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserRegister> for UserRegister {
+            fn from(value: super::UserRegister) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    nick_name: Ok(value.nick_name),
+                    password: Ok(value.password),
+                    phone_number: Ok(value.phone_number),
+                    phone_number_verify_code: Ok(value.phone_number_verify_code),
+                    referee_id: Ok(value.referee_id),
+                    user_name: Ok(value.user_name),
                 }
             }
         }
@@ -24909,6 +26070,23 @@ let response = client.client_secret_delete()
     pub fn client_secret_delete(&self) -> builder::ClientSecretDelete<'_> {
         builder::ClientSecretDelete::new(self)
     }
+    /**An error-code table
+
+Seed 001's "错误码表" of one resource (OAuthApp's `GET /api/{Resource}/Codes`, which dropshot cannot route beside `/api/{Resource}/{id}`): a bare array of `{code, name, description}`, the business codes Keyward answers with for that resource under OAuthApp's numbers. Generic failures carry their HTTP status as `code` and are not listed; a resource without business codes has an empty table. `{resource}` is one of `User`, `Tenant`, `Client`, `ApiResource`, `ApiScope`, `IdentityResource`, `Role`.
+
+Permission: none.
+
+Sends a `GET` request to `/api/Codes/{resource}`
+
+```ignore
+let response = client.error_code_list()
+    .resource(resource)
+    .send()
+    .await;
+```*/
+    pub fn error_code_list(&self) -> builder::ErrorCodeList<'_> {
+        builder::ErrorCodeList::new(self)
+    }
     /**List identity resources
 
 Filters, sorts and pages the identity resources of the caller's tenant.
@@ -25343,6 +26521,23 @@ let response = client.tenant_delete()
     pub fn tenant_delete(&self) -> builder::TenantDelete<'_> {
         builder::TenantDelete::new(self)
     }
+    /**View a tenant's public profile
+
+Seed 001's "租户 - 详情（公共）", anonymous: the tenant's name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here. An unknown or disabled tenant answers 404.
+
+Permission: none.
+
+Sends a `GET` request to `/api/Tenant/{id}/Public`
+
+```ignore
+let response = client.tenant_public_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn tenant_public_view(&self) -> builder::TenantPublicView<'_> {
+        builder::TenantPublicView::new(self)
+    }
     /**List users
 
 Filters, sorts and pages the users of the caller's tenant. Deleted users are not listed.
@@ -25414,6 +26609,29 @@ let response = client.user_create()
     pub fn user_create(&self) -> builder::UserCreate<'_> {
         builder::UserCreate::new(self)
     }
+    /**Whether a user exists
+
+Seed 001's "用户 - 是否存在" (OAuthApp's `GET /api/User/Head`, which dropshot cannot route beside `/api/User/{id}`): `HEAD /api/User` answers 200 when a live user of the caller's tenant has the given `userName` (any case), `email` (any case) and/or `phoneNumber` (exactly; verified or not) — all of those given — and 404 when none does. At least one is required (400). HEAD answers have no body, so neither success nor failure carries one.
+
+Permission: `isms.user.head`.
+
+Sends a `HEAD` request to `/api/User`
+
+Arguments:
+- `email`: The email address, in any case.
+- `phone_number`: The phone number, exactly.
+- `user_name`: The user name, in any case.
+```ignore
+let response = client.user_exists()
+    .email(email)
+    .phone_number(phone_number)
+    .user_name(user_name)
+    .send()
+    .await;
+```*/
+    pub fn user_exists(&self) -> builder::UserExists<'_> {
+        builder::UserExists::new(self)
+    }
     /**View a user
 
 Answers 404 for an id that does not exist in the caller's tenant.
@@ -25465,6 +26683,27 @@ let response = client.user_delete()
 ```*/
     pub fn user_delete(&self) -> builder::UserDelete<'_> {
         builder::UserDelete::new(self)
+    }
+    /**List a user's team
+
+Seed 001's "获取团队列表" (OAuthApp's `GET /api/User/Distributors`, which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes the caller as the team's owner, Keyward the user `{id}`): every live user who signed up through user `{id}` (`parentUserID`), through one of those, and so on, nearest first. Each row counts its own downline (`members`); `sales` is always 0, as Keyward records no sales. With `path`, only members whose `lineage` starts with it. Answers 404 for a user that does not exist in the caller's tenant.
+
+Permission: `isms.user.distributors`.
+
+Sends a `GET` request to `/api/User/{id}/Distributors`
+
+Arguments:
+- `id`
+- `path`: Only members whose `lineage` starts with this text (e.g. `/1/5/`: the part of the team under user 5).
+```ignore
+let response = client.user_distributor_list()
+    .id(id)
+    .path(path)
+    .send()
+    .await;
+```*/
+    pub fn user_distributor_list(&self) -> builder::UserDistributorList<'_> {
+        builder::UserDistributorList::new(self)
     }
     /**List a user's grants
 
@@ -25533,6 +26772,74 @@ let response = client.user_session_revoke()
 ```*/
     pub fn user_session_revoke(&self) -> builder::UserSessionRevoke<'_> {
         builder::UserSessionRevoke::new(self)
+    }
+    /**Register with a phone code
+
+Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400).
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/Register`
+
+```ignore
+let response = client.user_register()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_register(&self) -> builder::UserRegister<'_> {
+        builder::UserRegister::new(self)
+    }
+    /**Reset a password with a phone code
+
+OAuthApp's `POST /api/User/ResetPassword` (served at `/api/UserRegistration/ResetPassword`): sets the password of the user of the Host header's tenant whose verified phone number received the password-reset code, ends their sessions and grants, and answers `true`. A wrong code and a number no account verified answer alike: 400 with code 100002.
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/ResetPassword`
+
+```ignore
+let response = client.user_password_reset()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_password_reset(&self) -> builder::UserPasswordReset<'_> {
+        builder::UserPasswordReset::new(self)
+    }
+    /**Send a password-reset code by SMS
+
+Seed 001's "用户 - 忘记密码 - 手机验证码" (OAuthApp sends one code for both at `POST /api/User/SmsCode`; Keyward's codes are bound to their purpose, so a reset code is asked for here): as the registration code, for `POST /api/UserRegistration/ResetPassword`.
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/ResetPasswordSmsCode`
+
+```ignore
+let response = client.user_password_code_send()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_password_code_send(&self) -> builder::UserPasswordCodeSend<'_> {
+        builder::UserPasswordCodeSend::new(self)
+    }
+    /**Send a registration code by SMS
+
+Seed 001's "用户 - 注册 - 发送手机验证码" (OAuthApp's `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API's code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account.
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/SmsCode`
+
+```ignore
+let response = client.user_registration_code_send()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_registration_code_send(&self) -> builder::UserRegistrationCodeSend<'_> {
+        builder::UserRegistrationCodeSend::new(self)
     }
     /**List clients (seed 000)
 
@@ -31626,6 +32933,89 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::error_code_list`]
+
+[`Client::error_code_list`]: super::Client::error_code_list*/
+    #[derive(Debug, Clone)]
+    pub struct ErrorCodeList<'a> {
+        client: &'a super::Client,
+        resource: Result<types::CodeResource, String>,
+    }
+    impl<'a> ErrorCodeList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource: Err("resource was not initialized".to_string()),
+            }
+        }
+        pub fn resource<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodeResource>,
+        {
+            self.resource = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CodeResource` for resource failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/Codes/{resource}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::ErrorCode>>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, resource } = self;
+            let resource = resource.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Codes/{}", client.baseurl, encode_path(& resource.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "error_code_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::identity_resource_list`]
 
 [`Client::identity_resource_list`]: super::Client::identity_resource_list*/
@@ -33992,6 +35382,87 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::tenant_public_view`]
+
+[`Client::tenant_public_view`]: super::Client::tenant_public_view*/
+    #[derive(Debug, Clone)]
+    pub struct TenantPublicView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> TenantPublicView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/Tenant/{id}/Public`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForTenantPublic>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/Tenant/{}/Public", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "tenant_public_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::user_list`]
 
 [`Client::user_list`]: super::Client::user_list*/
@@ -34419,6 +35890,107 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::user_exists`]
+
+[`Client::user_exists`]: super::Client::user_exists*/
+    #[derive(Debug, Clone)]
+    pub struct UserExists<'a> {
+        client: &'a super::Client,
+        email: Result<Option<::std::string::String>, String>,
+        phone_number: Result<Option<::std::string::String>, String>,
+        user_name: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> UserExists<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                email: Ok(None),
+                phone_number: Ok(None),
+                user_name: Ok(None),
+            }
+        }
+        pub fn email<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.email = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn phone_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.phone_number = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for phone_number failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn user_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.user_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for user_name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `HEAD` request to `/api/User`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+            let Self { client, email, phone_number, user_name } = self;
+            let email = email.map_err(Error::InvalidRequest)?;
+            let phone_number = phone_number.map_err(Error::InvalidRequest)?;
+            let user_name = user_name.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/User", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .head(url)
+                .query(&progenitor_client::QueryParam::new("email", &email))
+                .query(&progenitor_client::QueryParam::new("phoneNumber", &phone_number))
+                .query(&progenitor_client::QueryParam::new("userName", &user_name))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_exists",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::empty(response)))
+                }
+                500u16..=599u16 => {
+                    Err(Error::ErrorResponse(ResponseValue::empty(response)))
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::user_view`]
 
 [`Client::user_view`]: super::Client::user_view*/
@@ -34656,6 +36228,105 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "user_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_distributor_list`]
+
+[`Client::user_distributor_list`]: super::Client::user_distributor_list*/
+    #[derive(Debug, Clone)]
+    pub struct UserDistributorList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        path: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> UserDistributorList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                path: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn path<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.path = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for path failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/User/{id}/Distributors`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForArrayOfDistributor>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, path } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let path = path.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/User/{}/Distributors", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("path", &path))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_distributor_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -34974,6 +36645,387 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "user_session_revoke",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_register`]
+
+[`Client::user_register`]: super::Client::user_register*/
+    #[derive(Debug, Clone)]
+    pub struct UserRegister<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserRegister, String>,
+    }
+    impl<'a> UserRegister<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserRegister>,
+            <V as std::convert::TryInto<types::UserRegister>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserRegister` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserRegister,
+            ) -> types::builder::UserRegister,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/Register`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::UserRegister::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/UserRegistration/Register", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_register",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_password_reset`]
+
+[`Client::user_password_reset`]: super::Client::user_password_reset*/
+    #[derive(Debug, Clone)]
+    pub struct UserPasswordReset<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserPasswordReset, String>,
+    }
+    impl<'a> UserPasswordReset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserPasswordReset>,
+            <V as std::convert::TryInto<
+                types::UserPasswordReset,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserPasswordReset` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserPasswordReset,
+            ) -> types::builder::UserPasswordReset,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/ResetPassword`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::UserPasswordReset::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/UserRegistration/ResetPassword", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_password_reset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_password_code_send`]
+
+[`Client::user_password_code_send`]: super::Client::user_password_code_send*/
+    #[derive(Debug, Clone)]
+    pub struct UserPasswordCodeSend<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserPhone, String>,
+    }
+    impl<'a> UserPasswordCodeSend<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserPhone>,
+            <V as std::convert::TryInto<types::UserPhone>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserPhone` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::UserPhone) -> types::builder::UserPhone,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/ResetPasswordSmsCode`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UserPhone::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/UserRegistration/ResetPasswordSmsCode", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_password_code_send",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_registration_code_send`]
+
+[`Client::user_registration_code_send`]: super::Client::user_registration_code_send*/
+    #[derive(Debug, Clone)]
+    pub struct UserRegistrationCodeSend<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserPhone, String>,
+    }
+    impl<'a> UserRegistrationCodeSend<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserPhone>,
+            <V as std::convert::TryInto<types::UserPhone>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserPhone` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::UserPhone) -> types::builder::UserPhone,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/SmsCode`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiResultForBoolean>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UserPhone::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/UserRegistration/SmsCode", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_registration_code_send",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -33,6 +33,10 @@ pub enum Error {
     /// `Retry-After`).
     #[error("{message}")]
     Busy { message: String, retry_after: u64 },
+    /// A failure under one of OAuthApp's business codes
+    /// (`keyward_api::codes`): the inner error decides status and message.
+    #[error("{1}")]
+    Coded(keyward_api::codes::BusinessCode, Box<Error>),
     /// Something on our side failed; logged with the request id, never shown.
     #[error(transparent)]
     Internal(anyhow::Error),
@@ -132,6 +136,15 @@ impl Error {
             Error::TooMany { .. } => 429,
             Error::Internal(_) => 500,
             Error::Unavailable(_) | Error::Busy { .. } => 503,
+            Error::Coded(_, inner) => inner.status(),
+        }
+    }
+
+    /// The error without its business code, for surfaces that have none.
+    pub fn uncoded(self) -> Error {
+        match self {
+            Error::Coded(_, inner) => inner.uncoded(),
+            other => other,
         }
     }
 }
@@ -139,7 +152,7 @@ impl Error {
 impl From<Error> for Refusal {
     fn from(error: Error) -> Self {
         use keyward_api::error::{OAuthError, OAuthErrorCode};
-        match error {
+        match error.uncoded() {
             Error::Internal(e) => Refusal::Internal(e),
             Error::Unauthorized(m) => Refusal::OAuth(OAuthError::invalid_client(m)),
             Error::TooMany { message, retry_after } => Refusal::OAuth(OAuthError {

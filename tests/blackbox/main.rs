@@ -30,6 +30,7 @@ mod propagation;
 mod replicas;
 mod rp;
 mod seed000;
+mod seed001;
 mod spring_users;
 mod tenancy;
 mod tokens;

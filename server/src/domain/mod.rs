@@ -12,6 +12,7 @@ pub mod identity_resources;
 pub mod list;
 pub mod oauth;
 pub mod profiles;
+pub mod registration;
 pub mod roles;
 pub mod secrets;
 pub mod spring;

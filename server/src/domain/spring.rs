@@ -36,7 +36,7 @@ pub async fn register(app: &App, tenant: &TenantRef, client: &Client, body: Spri
     let target = app_users::load(app, tenant, client.id).await?;
     let username = body.username.trim();
     validate::token("username", username, 64)?;
-    app_users::check_password_named(&target, "password", &body.password)?;
+    app_users::check_password_named(&target.config.settings, "password", &body.password)?;
     let sign_up = SignUp { user_name: Some(username.into()), pwd: Some(body.password), ..SignUp::default() };
     let account = accounts::prepare(app, tenant, &target, &sign_up, SignUpKind::Account, None, ip).await?;
     let mut tx = app.store.begin().await?;

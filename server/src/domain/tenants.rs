@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Filter, contains_pattern, tenants};
 use keyward_api::envelope::Paged;
-use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
+use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
 
 const SORTABLE: &[(&str, &str)] = &[("id", "id"), ("name", "name"), ("status", "status"), ("createDate", "created_at")];
 
@@ -189,6 +189,28 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Tenant> {
     }
     let tenant = tenants::get(&mut *app.store.conn().await?, id).await?.ok_or_else(|| not_found(id))?;
     Ok(shown(app, tenant))
+}
+
+/// A tenant's public profile, for anyone: only its name, theme and the
+/// properties named in [`TenantPublic`]. A disabled tenant is not shown.
+pub async fn public_view(app: &App, id: i64) -> Result<TenantPublic> {
+    let tenant = tenants::get(&mut *app.store.conn().await?, id).await?.filter(|t| t.status != 2);
+    let tenant = tenant.ok_or_else(|| not_found(id))?;
+    let property = |key: &str| {
+        tenant
+            .properties
+            .iter()
+            .find(|p| p.key.eq_ignore_ascii_case(key) && !p.value.trim().is_empty())
+            .map(|p| p.value.clone())
+    };
+    Ok(TenantPublic {
+        id: tenant.id,
+        description: property("Description"),
+        logo: property("Logo").or_else(|| property("Favicon")),
+        web_site: property("WebSite"),
+        name: tenant.name.clone(),
+        theme: tenant.theme.clone(),
+    })
 }
 
 pub async fn update(app: &App, caller: &Caller, id: i64, body: TenantUpdate) -> Result<Tenant> {

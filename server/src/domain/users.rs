@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, contains_pattern, profiles, users};
 use keyward_api::envelope::Paged;
-use keyward_api::user::{User, UserCreate, UserListQuery, UserUpdate};
+use keyward_api::user::{Distributor, DistributorQuery, User, UserCreate, UserExistsQuery, UserListQuery, UserUpdate};
 
 const SORTABLE: &[(&str, &str)] = &[
     ("id", "id"),
@@ -74,7 +74,7 @@ fn identifiers(user: &User) -> (String, Option<String>, bool, Option<String>, bo
     )
 }
 
-fn check_password(password: &str) -> Result<()> {
+pub fn check_password(password: &str) -> Result<()> {
     validate::length("password", password, 8, 128)
 }
 
@@ -83,6 +83,16 @@ async fn check_links(conn: &mut Conn, tenant: i64, user: &User) -> Result<()> {
     let roles: Vec<i64> = user.roles.iter().map(|r| r.role_id).collect();
     validate::ids_exist(conn, Table::Roles, tenant, "roles[].roleId", &roles).await?;
     validate::ids_exist(conn, Table::AccessProfiles, tenant, "profiles", &user.profiles).await
+}
+
+/// A referrer must be a live user of the same tenant.
+pub async fn check_referrer(conn: &mut Conn, tenant: i64, parent: Option<i64>) -> Result<()> {
+    match parent {
+        Some(parent) if users::get(conn, tenant, parent).await?.is_none() => {
+            Err(Error::Invalid(format!("`parentUserID` {parent} names no user of this tenant")))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn not_found(id: i64) -> Error {
@@ -133,6 +143,7 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
         roles: body.roles,
         claims: body.claims,
         profiles: body.profiles,
+        parent_user_id: body.parent_user_id,
         is_deleted: false,
         create_date: Default::default(),
         last_update_time: Default::default(),
@@ -148,6 +159,7 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
     };
     let mut tx = app.store.begin().await?;
     check_links(&mut tx, caller.tenant.id, &user).await?;
+    check_referrer(&mut tx, caller.tenant.id, user.parent_user_id).await?;
     let id = users::insert(&mut tx, caller.tenant.id, &user, hash.as_deref()).await?;
     profiles::set_of_user(&mut tx, id, &user.profiles).await?;
     tx.commit().await?;
@@ -236,4 +248,58 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     tx.commit().await?;
     app.revocations_changed().await?;
     Ok(id)
+}
+
+/// `HEAD /api/User`: whether a live user of the caller's tenant has every
+/// identifier given.
+pub async fn exists(app: &App, caller: &Caller, query: UserExistsQuery) -> Result<()> {
+    let (user_name, email, phone) = (non_empty(query.user_name), non_empty(query.email), non_empty(query.phone_number));
+    if user_name.is_none() && email.is_none() && phone.is_none() {
+        return Err(Error::BadRequest("give at least one of `userName`, `email` and `phoneNumber`".into()));
+    }
+    let wanted = (user_name.as_deref(), email.as_deref(), phone.as_deref());
+    if users::exists(&mut *app.store.conn().await?, caller.tenant.id, wanted).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("no user has these identifiers".into()))
+    }
+}
+
+/// A user's team: their live downline, each member with the size of their
+/// own live downline.
+pub async fn distributors(app: &App, caller: &Caller, id: i64, query: DistributorQuery) -> Result<Vec<Distributor>> {
+    let mut conn = app.store.conn().await?;
+    users::get(&mut conn, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let above = users::lineage_of(&mut conn, id).await?;
+    let members = users::downline(&mut conn, caller.tenant.id, id).await?;
+    // Nearest first, so a member's lineage is known before its downline's.
+    let mut lineages: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    lineages.insert(id, above.iter().map(|a| format!("/{a}")).collect::<String>() + "/");
+    for member in &members {
+        let lineage = format!("{}{}/", lineages[&member.parent_user_id], member.id);
+        lineages.insert(member.id, lineage);
+    }
+    // Farthest first, so each member's count is complete before its referrer adds it.
+    let mut counts: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for member in members.iter().rev() {
+        let own = counts.get(&member.id).copied().unwrap_or(0) + i64::from(!member.deleted);
+        *counts.entry(member.parent_user_id).or_insert(0) += own;
+    }
+    let path = non_empty(query.path);
+    Ok(members
+        .into_iter()
+        .filter(|m| !m.deleted)
+        .map(|m| Distributor {
+            members: counts.get(&m.id).copied().unwrap_or(0),
+            sales: 0,
+            lineage: lineages[&m.id].clone(),
+            id: m.id,
+            user_name: m.user_name,
+            nick_name: m.nick_name,
+            avatar: m.avatar,
+            parent_user_id: m.parent_user_id,
+            lineage_level: m.level,
+        })
+        .filter(|d| path.as_deref().is_none_or(|p| d.lineage.starts_with(p)))
+        .collect())
 }

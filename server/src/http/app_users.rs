@@ -63,7 +63,7 @@ where
     T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
 {
     observed(rqctx, async {
-        match run(rqctx, app_id, work).await {
+        match run(rqctx, app_id, work).await.map_err(Error::uncoded) {
             Ok(value) => Ok(AppReply::Done(Envelope::ok(value))),
             Err(Error::TooMany { message, retry_after: Some(seconds) }) => {
                 Ok(AppReply::Throttled(AppError::new(429, message), seconds))

@@ -42,6 +42,7 @@ pub fn admin_error(rqctx: &Ctx, error: Error) -> AdminError {
             slog::error!(rqctx.log, "request failed"; "error" => format!("{e:#}"));
             AdminError::internal()
         }
+        Error::Coded(code, inner) => admin_error(rqctx, *inner).with_business(code.entry()),
         other => AdminError::new(other.status(), other.to_string()),
     }
 }

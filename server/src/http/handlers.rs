@@ -10,7 +10,8 @@ use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
 use crate::domain::{
-    api_resources, api_scopes, clients, identity_resources, profiles, roles, spring, tenants, user_access, users,
+    api_resources, api_scopes, clients, identity_resources, profiles, registration, roles, spring, tenants,
+    user_access, users,
 };
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
@@ -27,12 +28,13 @@ use keyward_api::api_resource::{
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
 use keyward_api::app_user::{
-    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, ConsentPath, Consume, EmailSignIn,
-    GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointEntry, PointLog, PointLogQuery, Profile,
-    ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode,
-    SignUp, UnionIdSignIn,
+    AppCard, AppConsent, AppError, AppPath, AppReply, AppToken, AuthorizeCodeQuery, CodePurpose, ConsentPath, Consume,
+    EmailSignIn, GrantCode, GrantCodeRequest, PasswordSignIn, PhoneSignIn, PointEntry, PointLog, PointLogQuery,
+    Profile, ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode,
+    SendSmsCode, SignUp, UnionIdSignIn,
 };
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
+use keyward_api::codes::{CodesPath, ErrorCode};
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::identity_resource::{
@@ -50,8 +52,11 @@ use keyward_api::spring::{
     SpringError, SpringPasswordUpdate, SpringRegister, SpringReply, SpringRole, SpringRoleUpdate, SpringUser,
     SpringUserDetail, SpringUserFind, SpringUserId, SpringUserSave, SpringUserUpdate,
 };
-use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantUpdate};
-use keyward_api::user::{User, UserCreate, UserGrant, UserListQuery, UserSession, UserUpdate};
+use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
+use keyward_api::user::{
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery,
+    UserPasswordReset, UserPhone, UserRegister, UserSession, UserUpdate,
+};
 use keyward_api::with_id::WithId;
 use std::sync::Arc;
 
@@ -221,6 +226,20 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn tenant_public_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<TenantPublic>>, AdminError> {
+        public(&rqctx, async |app| {
+            Ok(HttpResponseOk(ApiResult::ok(tenants::public_view(app, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn error_code_list(rqctx: Ctx, path: Path<CodesPath>) -> Result<HttpResponseOk<Vec<ErrorCode>>, AdminError> {
+        public(&rqctx, async |_| Ok(HttpResponseOk(keyward_api::codes::table(path.into_inner().resource)))).await
+    }
+
     async fn client_list(
         rqctx: Ctx,
         query: Query<ClientListQuery>,
@@ -332,6 +351,26 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
+    async fn user_exists(rqctx: Ctx, query: Query<UserExistsQuery>) -> Result<HttpResponseOk<NoBody>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            users::exists(app, &caller, query.into_inner()).await?;
+            Ok(HttpResponseOk(NoBody))
+        })
+        .await
+    }
+
+    async fn user_distributor_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        query: Query<DistributorQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Distributor>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let (id, query) = (path.into_inner().id, query.into_inner());
+            Ok(HttpResponseOk(ApiResult::ok(users::distributors(app, &caller, id, query).await?)))
+        })
+        .await
+    }
+
     async fn user_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<User>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(users::view(app, &caller, path.into_inner().id).await?)))
@@ -395,6 +434,43 @@ impl KeywardApi for KeywardImpl {
     async fn user_grant_revoke(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(user_access::revoke_grants(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn user_registration_code_send(
+        rqctx: Ctx,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        registration_code(&rqctx, body.into_inner(), CodePurpose::Signup).await
+    }
+
+    async fn user_register(
+        rqctx: Ctx,
+        body: TypedBody<UserRegister>,
+    ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
+        let ip = ip(&rqctx);
+        public(&rqctx, async |app| {
+            let tenant = tenant(&rqctx).await?;
+            Ok(HttpResponseCreated(ApiResult::ok(registration::register(app, &tenant, body.into_inner(), ip).await?)))
+        })
+        .await
+    }
+
+    async fn user_password_code_send(
+        rqctx: Ctx,
+        body: TypedBody<UserPhone>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        registration_code(&rqctx, body.into_inner(), CodePurpose::Forgetpwd).await
+    }
+
+    async fn user_password_reset(
+        rqctx: Ctx,
+        body: TypedBody<UserPasswordReset>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        public(&rqctx, async |app| {
+            let tenant = tenant(&rqctx).await?;
+            Ok(HttpResponseOk(ApiResult::ok(registration::reset_password(app, &tenant, body.into_inner()).await?)))
         })
         .await
     }
@@ -794,7 +870,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<ResetPassword>,
     ) -> Result<AppReply<bool>, AppError> {
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            accounts::reset_password(app, tenant, target, body.into_inner()).await
+            accounts::reset_password(app, tenant, &target.config.settings, body.into_inner()).await
         })
         .await
     }
@@ -1223,6 +1299,20 @@ async fn sign_up(
     .await
 }
 
+/// Seed 001's registration and password-reset code sends.
+async fn registration_code(
+    rqctx: &Ctx,
+    body: UserPhone,
+    purpose: CodePurpose,
+) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+    let ip = ip(rqctx);
+    public(rqctx, async |app| {
+        let tenant = tenant(rqctx).await?;
+        Ok(HttpResponseOk(ApiResult::ok(registration::send_code(app, &rqctx.log, &tenant, body, purpose, ip).await?)))
+    })
+    .await
+}
+
 /// SendSMSCode and SendEmailCode.
 async fn send_code(
     rqctx: &Ctx,
@@ -1235,7 +1325,7 @@ async fn send_code(
     call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
         let destination = channel.normalize(field, required(&destination, field)?)?;
         let purpose = codes::purpose(given(&purpose))?;
-        codes::send(app, &rqctx.log, tenant, target, (channel, &destination), purpose, ip).await?;
+        codes::send(app, &rqctx.log, tenant, &target.config.settings, (channel, &destination), purpose, ip).await?;
         Ok(true)
     })
     .await

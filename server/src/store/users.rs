@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 const COLUMNS: &str = "id, username, email, email_verified, phone, phone_verified, nickname, avatar, data, claims, \
-    created_at, updated_at";
+    parent_user_id, created_at, updated_at";
 
 /// What a unique index of `users` refused, from the database's message.
 fn taken(user: &User, index: &str) -> String {
@@ -34,6 +34,7 @@ fn from_row(row: &AnyRow, (roles, profiles): (Vec<UserRole>, Vec<i64>)) -> Resul
         roles,
         claims: from_json(&row.try_get::<String, _>("claims")?)?,
         profiles,
+        parent_user_id: row.try_get("parent_user_id")?,
         is_deleted: false,
         create_date: to_time(row.try_get("created_at")?),
         last_update_time: to_time(row.try_get("updated_at")?),
@@ -70,8 +71,8 @@ pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Op
     let now = now_ms();
     let id: i64 = sqlx::query(
         "INSERT INTO users (tenant_id, username, normalized_username, email, email_verified, phone, phone_verified, \
-         password_hash, nickname, avatar, data, claims, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+         password_hash, nickname, avatar, data, claims, parent_user_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
     )
     .bind(tenant)
     .bind(user.user_name.clone())
@@ -85,6 +86,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Op
     .bind(user.avatar.clone())
     .bind(user.data.clone())
     .bind(to_json(&user.claims))
+    .bind(user.parent_user_id)
     .bind(now)
     .fetch_one(&mut *conn)
     .await
@@ -238,4 +240,87 @@ pub async fn id_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Opti
             .fetch_optional(&mut *conn)
             .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Whether a live user of `tenant` has every one of the given user name
+/// (any case), email (any case) and phone number.
+pub async fn exists(
+    conn: &mut Conn,
+    tenant: i64,
+    (user_name, email, phone): (Option<&str>, Option<&str>, Option<&str>),
+) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT 1 FROM users WHERE tenant_id = $1 AND deleted_at IS NULL \
+         AND ($2 IS NULL OR normalized_username = $2) AND ($3 IS NULL OR LOWER(email) = $3) \
+         AND ($4 IS NULL OR phone = $4) LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(user_name.map(str::to_lowercase))
+    .bind(email.map(str::to_lowercase))
+    .bind(phone.map(str::to_string))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// The ids above a user in the referral tree, from the top down, ending
+/// with the user itself.
+pub async fn lineage_of(conn: &mut Conn, id: i64) -> Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE up(id, parent_user_id, depth) AS ( \
+           SELECT id, parent_user_id, CAST(0 AS BIGINT) FROM users WHERE id = $1 \
+           UNION ALL \
+           SELECT u.id, u.parent_user_id, up.depth + 1 FROM users u JOIN up ON u.id = up.parent_user_id \
+         ) SELECT id FROM up ORDER BY depth DESC",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}
+
+/// A user below another in the referral tree.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: i64,
+    pub parent_user_id: i64,
+    pub user_name: String,
+    pub nick_name: String,
+    pub avatar: String,
+    /// 1 for the users who signed up through the team's owner.
+    pub level: i64,
+    /// Whether the user is deleted: counted in no team, but their downline
+    /// stays in it.
+    pub deleted: bool,
+}
+
+/// Every user below `owner` in the referral tree of `tenant` (deleted ones
+/// included, flagged), nearest first.
+pub async fn downline(conn: &mut Conn, tenant: i64, owner: i64) -> Result<Vec<Member>> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE team(id, level) AS ( \
+           SELECT id, CAST(1 AS BIGINT) FROM users WHERE tenant_id = $1 AND parent_user_id = $2 \
+           UNION ALL \
+           SELECT u.id, team.level + 1 FROM users u JOIN team ON u.parent_user_id = team.id WHERE u.tenant_id = $1 \
+         ) SELECT u.id, u.parent_user_id, u.username, u.nickname, u.avatar, team.level, \
+           CAST(CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS deleted \
+         FROM team JOIN users u ON u.id = team.id ORDER BY team.level, u.id",
+    )
+    .bind(tenant)
+    .bind(owner)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Member {
+                id: r.try_get("id")?,
+                parent_user_id: r.try_get("parent_user_id")?,
+                user_name: r.try_get("username")?,
+                nick_name: r.try_get("nickname")?,
+                avatar: r.try_get("avatar")?,
+                level: r.try_get("level")?,
+                deleted: r.try_get::<i64, _>("deleted")? != 0,
+            })
+        })
+        .collect()
 }

@@ -17,6 +17,7 @@ use crate::store::locks::{Table, lock};
 use crate::store::points::{self, Change};
 use crate::store::users::{self, Contact};
 use crate::store::{Tx, tenants::TenantRef, throttle, user_links};
+use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::{AppToken, CodePurpose, PasswordSignIn, Profile, ProfileUpdate, ResetPassword, SignUp};
 use keyward_api::user::User;
 use std::net::IpAddr;
@@ -158,7 +159,7 @@ pub async fn prepare(
         SignUpKind::Linked => {}
     }
     if let Some(password) = given(&body.pwd) {
-        super::check_password(target, password)?;
+        super::check_password(settings, password)?;
     }
     let default_name = match kind {
         SignUpKind::Account => None,
@@ -181,6 +182,7 @@ pub async fn prepare(
         roles: Vec::new(),
         claims: Vec::new(),
         profiles: Vec::new(),
+        parent_user_id: None,
         is_deleted: false,
         create_date: Default::default(),
         last_update_time: Default::default(),
@@ -204,7 +206,7 @@ pub async fn prepare(
         (user.email, user.email_confirmed) = (Some(email), code.is_some());
         checked.extend(code);
     }
-    count_sign_up(app, tenant, target, ip).await?;
+    count_sign_up(app, tenant, (format!("signup:app:{}", target.client.id), "for this app"), ip).await?;
     let password_hash = match given(&body.pwd) {
         Some(password) => Some(app.passwords.hash(password.to_string()).await?),
         None => None,
@@ -213,12 +215,13 @@ pub async fn prepare(
 }
 
 /// Counts one sign-up against the daily caps of the client address (in its
-/// tenant) and of the app, both or neither, in the database every replica
+/// tenant) and of its scope (an app, or a tenant-level registration: the
+/// cap per app applies), both or neither, in the database every replica
 /// shares.
-async fn count_sign_up(app: &App, tenant: &TenantRef, target: &AppRef, ip: IpAddr) -> Result<()> {
+pub async fn count_sign_up(app: &App, tenant: &TenantRef, (key, whose): (String, &str), ip: IpAddr) -> Result<()> {
     let limits = app.settings.sign_up_limits;
     let per_ip = (format!("signup:ip:{}:{}", tenant.id, address::bucket(ip)), limits.per_ip, "from this address");
-    let per_app = (format!("signup:app:{}", target.client.id), limits.per_app, "for this app");
+    let per_app = (key, limits.per_app, whose);
     let mut tx = app.store.begin().await?;
     for (key, daily, whose) in [per_ip, per_app] {
         if let Err(Refused::DailyCap(wait) | Refused::TooSoon(wait)) =
@@ -409,9 +412,14 @@ pub async fn union_id_sign_in(
     signed_in(app, tenant, target, user, how).await
 }
 
-/// Sets a new password with a `forgetpwd` code. An unknown address and a
-/// wrong code answer alike.
-pub async fn reset_password(app: &App, tenant: &TenantRef, target: &AppRef, body: ResetPassword) -> Result<bool> {
+/// Sets a new password (at least the minimum length of `settings`) with a
+/// `forgetpwd` code. An unknown address and a wrong code answer alike.
+pub async fn reset_password(
+    app: &App,
+    tenant: &TenantRef,
+    settings: &AppSettings,
+    body: ResetPassword,
+) -> Result<bool> {
     let (channel, field, destination) = match (given(&body.phone), given(&body.email)) {
         (Some(phone), _) => (Channel::Sms, "phone", phone),
         (None, Some(email)) => (Channel::Email, "email", email),
@@ -419,7 +427,7 @@ pub async fn reset_password(app: &App, tenant: &TenantRef, target: &AppRef, body
     };
     let code = required(&body.code, "code")?;
     let password = required(&body.pwd, "pwd")?;
-    super::check_password(target, password)?;
+    super::check_password(settings, password)?;
     let destination = channel.normalize(field, destination)?;
     let checked = codes::check(app, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
     let hash = app.passwords.hash(password.to_string()).await?;
@@ -430,7 +438,7 @@ pub async fn reset_password(app: &App, tenant: &TenantRef, target: &AppRef, body
         Some(id) => users::get(&mut tx, tenant.id, id).await?,
         None => None,
     };
-    let user = user.ok_or_else(|| Error::BadRequest("the code is wrong or has expired".into()))?;
+    let user = user.ok_or_else(|| codes::wrong_code(channel))?;
     users::save(&mut tx, &user, Some(&hash)).await?;
     // Failed sign-ins before the reset no longer count against the account.
     throttle::clear(&mut tx, &format!("account:{}:{}", tenant.id, user.user_name.to_lowercase())).await?;

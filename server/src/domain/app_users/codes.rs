@@ -3,14 +3,15 @@
 //! limited to one per destination per 60 s and daily caps per destination
 //! and per client address.
 
-use super::AppRef;
 use crate::app::App;
 use crate::delivery::Sms;
 use crate::domain::validate;
 use crate::error::{Error, Result};
 use crate::store::codes::{self, Limit, Refused, Target};
 use crate::store::{Conn, now_ms, tenants::TenantRef};
+use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::CodePurpose;
+use keyward_api::codes::BusinessCode;
 use rand::Rng;
 use std::net::IpAddr;
 
@@ -73,25 +74,43 @@ fn subject(t: Target<'_>, code: &str) -> String {
     format!("{}|{}|{}|{}|{code}", t.tenant, t.channel, t.destination, t.purpose)
 }
 
+/// An SMS failure under its business code (OAuthApp's `VerifyPhone_*`
+/// codes concern phones only).
+fn for_phone(channel: Channel, code: BusinessCode, error: Error) -> Error {
+    if channel == Channel::Sms { Error::Coded(code, Box::new(error)) } else { error }
+}
+
+/// The answer to a code that is wrong, expired, used up, or for nobody.
+pub fn wrong_code(channel: Channel) -> Error {
+    let error = Error::BadRequest("the code is wrong or has expired".into());
+    for_phone(channel, BusinessCode::PhoneNumberVerifyCodeError, error)
+}
+
 fn refused(channel: Channel, why: Refused) -> Error {
-    let (message, wait) = match why {
-        Refused::TooSoon(s) => (format!("a code was sent moments ago; wait {s} s before asking for another"), s),
+    let (message, wait, code) = match why {
+        Refused::TooSoon(s) => (
+            format!("a code was sent moments ago; wait {s} s before asking for another"),
+            s,
+            BusinessCode::VerifyPhoneTooManyRequests,
+        ),
         Refused::DailyCap(s) => (
             format!("the daily limit of codes for this {} or address is reached; try again in {s} s", channel.noun()),
             s,
+            BusinessCode::VerifyPhoneCallLimited,
         ),
     };
-    Error::TooMany { message, retry_after: Some(wait.max(1) as u64) }
+    for_phone(channel, code, Error::TooMany { message, retry_after: Some(wait.max(1) as u64) })
 }
 
-/// Sends a new code for `purpose` to `destination` (already normalized).
-/// Whether an account uses the destination is not looked at, so the answer
-/// reveals nothing about it.
+/// Sends a new code for `purpose` to `destination` (already normalized),
+/// with the templates of `settings` (an app's, or the defaults). Whether an
+/// account uses the destination is not looked at, so the answer reveals
+/// nothing about it.
 pub async fn send(
     app: &App,
     log: &slog::Logger,
     tenant: &TenantRef,
-    target_app: &AppRef,
+    settings: &AppSettings,
     (channel, destination): (Channel, &str),
     purpose: CodePurpose,
     ip: IpAddr,
@@ -113,7 +132,6 @@ pub async fn send(
     }
     codes::insert(&mut tx, t, &app.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
     tx.commit().await?;
-    let settings = &target_app.config.settings;
     let sent = match channel {
         Channel::Email => {
             let body = settings.email_template.replace("{code}", &code);
@@ -159,7 +177,7 @@ pub async fn check(
     purpose: CodePurpose,
     code: &str,
 ) -> Result<Checked> {
-    let wrong = || Error::BadRequest("the code is wrong or has expired".into());
+    let wrong = || wrong_code(channel);
     let t = target(tenant, channel, destination, purpose);
     let mut conn = app.store.conn().await?;
     let live = codes::live(&mut conn, t).await?.ok_or_else(wrong)?;

@@ -112,14 +112,18 @@ pub fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
     given(value).ok_or_else(|| Error::BadRequest(format!("`{name}` is required")))
 }
 
-/// A new password, at least the app's minimum length.
-pub fn check_password(target: &AppRef, password: &str) -> Result<()> {
-    check_password_named(target, "pwd", password)
+/// A new password, at least the minimum length of `settings`.
+pub fn check_password(settings: &keyward_api::app_settings::AppSettings, password: &str) -> Result<()> {
+    check_password_named(settings, "pwd", password)
 }
 
 /// As [`check_password`], naming the field `field` when it fails.
-pub fn check_password_named(target: &AppRef, field: &str, password: &str) -> Result<()> {
-    let min = target.config.settings.password_min_length.clamp(6, 128) as usize;
+pub fn check_password_named(
+    settings: &keyward_api::app_settings::AppSettings,
+    field: &str,
+    password: &str,
+) -> Result<()> {
+    let min = settings.password_min_length.clamp(6, 128) as usize;
     crate::domain::validate::length(field, password, min, 128)
 }
 

@@ -30,7 +30,7 @@ pub async fn send(
     }
     let target = app_users::load(app, tenant, client.id).await?;
     let phone = Channel::Sms.normalize("mobile", &request.mobile)?;
-    codes::send(app, log, tenant, &target, (Channel::Sms, &phone), CodePurpose::Signin, ip).await?;
+    codes::send(app, log, tenant, &target.config.settings, (Channel::Sms, &phone), CodePurpose::Signin, ip).await?;
     Ok(CodeSent { expires_in: codes::TTL_SECS })
 }
 
@@ -41,7 +41,7 @@ pub async fn verify(app: &App, tenant: &TenantRef, request: MobileCodeRequest) -
         .as_deref()
         .filter(|c| !c.is_empty())
         .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
-    match codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code).await {
+    match codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code).await.map_err(Error::uncoded) {
         Ok(_) => Ok(CodeChecked { valid: true }),
         Err(Error::BadRequest(m)) => Err(OAuthError::invalid_grant(m).into()),
         Err(other) => Err(other.into()),

@@ -327,7 +327,7 @@ async fn password(
 /// A failure of a seed 004 grant: what the user presented is refused as
 /// `invalid_grant`; limits and outages keep their status.
 fn grant_refusal(error: Error) -> Refusal {
-    match error {
+    match error.uncoded() {
         Error::BadRequest(m) | Error::NotFound(m) | Error::Forbidden(m) | Error::Conflict(m) | Error::Gone(m) => {
             Refusal::OAuth(OAuthError::invalid_grant(m))
         }

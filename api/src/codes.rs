@@ -1,0 +1,119 @@
+//! OAuthApp's error-code tables ("错误码表", reference contract §3.3): the
+//! business codes an answer's `code` may carry instead of its HTTP status.
+//! [`CODES`] is the one table: `GET /api/Codes/{resource}` publishes it and
+//! the server takes the codes it answers with from it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A resource (OAuthApp controller) with an error-code table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum CodeResource {
+    User,
+    Tenant,
+    Client,
+    ApiResource,
+    ApiScope,
+    IdentityResource,
+    Role,
+}
+
+/// The path of `GET /api/Codes/{resource}`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+pub struct CodesPath {
+    pub resource: CodeResource,
+}
+
+/// One row of an error-code table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorCode {
+    pub code: i64,
+    pub name: String,
+    pub description: String,
+}
+
+/// A business code Keyward answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusinessCode {
+    PhoneNumberExists,
+    PhoneNumberVerifyCodeError,
+    VerifyPhoneCallLimited,
+    VerifyPhoneTooManyRequests,
+}
+
+/// A row of [`CODES`].
+#[derive(Debug, Clone, Copy)]
+pub struct CodeEntry {
+    pub resource: CodeResource,
+    pub business: BusinessCode,
+    pub code: u32,
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// Every business code Keyward answers with, under OAuthApp's numbers and
+/// names. OAuthApp's other codes (e-mail registration, CodeGen, the API
+/// gateway) name features Keyward does not have, so it never answers them and
+/// does not list them; resources without rows have an empty table, as in
+/// OAuthApp.
+pub const CODES: &[CodeEntry] = &[
+    CodeEntry {
+        resource: CodeResource::User,
+        business: BusinessCode::PhoneNumberExists,
+        code: 100001,
+        name: "Register_PhoneNumberExists",
+        description: "The phone number is already registered (HTTP 409).",
+    },
+    CodeEntry {
+        resource: CodeResource::User,
+        business: BusinessCode::PhoneNumberVerifyCodeError,
+        code: 100002,
+        name: "PhoneNumberVerifyCodeError",
+        description: "The SMS code is wrong, expired or used up, or (at password reset) no account uses the \
+                      number (HTTP 400).",
+    },
+    CodeEntry {
+        resource: CodeResource::User,
+        business: BusinessCode::VerifyPhoneCallLimited,
+        code: 100005,
+        name: "VerifyPhone_CallLimited",
+        description: "The daily limit of SMS codes for the number or the client address is reached (HTTP 429).",
+    },
+    CodeEntry {
+        resource: CodeResource::User,
+        business: BusinessCode::VerifyPhoneTooManyRequests,
+        code: 100006,
+        name: "VerifyPhone_TooManyRequests",
+        description: "A code was sent to the number less than 60 s ago; the message says how many seconds to \
+                      wait (HTTP 429).",
+    },
+];
+
+impl BusinessCode {
+    /// This code's row of [`CODES`].
+    pub fn entry(self) -> &'static CodeEntry {
+        CODES.iter().find(|e| e.business == self).expect("every business code has a row in CODES")
+    }
+}
+
+/// The error-code table of `resource`.
+pub fn table(resource: CodeResource) -> Vec<ErrorCode> {
+    CODES
+        .iter()
+        .filter(|e| e.resource == resource)
+        .map(|e| ErrorCode { code: e.code.into(), name: e.name.into(), description: e.description.into() })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_and_names_are_unique() {
+        let codes = super::CODES;
+        for (i, a) in codes.iter().enumerate() {
+            for b in &codes[i + 1..] {
+                assert!(a.code != b.code && a.name != b.name && a.business != b.business, "{} repeats", a.name);
+            }
+        }
+    }
+}

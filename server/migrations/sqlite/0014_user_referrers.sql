@@ -1,0 +1,1 @@
+../postgres/0014_user_referrers.sql

@@ -1,0 +1,89 @@
+//! Seed 001's registration and forgotten password by phone code at tenant
+//! level (OAuthApp's `/api/User/SmsCode`, `/Register`, `/ResetPassword`),
+//! anonymous, for the tenant the Host header selects. They run on the
+//! end-user API's machinery — its codes, sign-up caps and password reset —
+//! with no app: the default end-user settings stand in for an app's.
+
+use super::app_users::accounts::{self, count_sign_up};
+use super::app_users::codes::{self, Channel};
+use super::app_users::given;
+use super::users;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::{self, tenants::TenantRef};
+use keyward_api::app_settings::AppSettings;
+use keyward_api::app_user::{CodePurpose, ResetPassword};
+use keyward_api::codes::BusinessCode;
+use keyward_api::user::{User, UserPasswordReset, UserPhone, UserRegister};
+use std::net::IpAddr;
+
+/// A disabled tenant takes no registrations.
+fn open(tenant: &TenantRef) -> Result<()> {
+    if tenant.status == 2 { Err(Error::Forbidden("this tenant is disabled".into())) } else { Ok(()) }
+}
+
+fn phone(value: &str) -> Result<String> {
+    Channel::Sms.normalize("phoneNumber", value.trim())
+}
+
+/// Sends a registration (`Signup`) or password-reset (`Forgetpwd`) code.
+pub async fn send_code(
+    app: &App,
+    log: &slog::Logger,
+    tenant: &TenantRef,
+    body: UserPhone,
+    purpose: CodePurpose,
+    ip: IpAddr,
+) -> Result<bool> {
+    open(tenant)?;
+    let phone = phone(&body.phone_number)?;
+    codes::send(app, log, tenant, &AppSettings::default(), (Channel::Sms, &phone), purpose, ip).await?;
+    Ok(true)
+}
+
+/// Creates the user a registration code proves the phone number of; its id.
+pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpAddr) -> Result<i64> {
+    open(tenant)?;
+    let phone = phone(&body.phone_number)?;
+    users::check_password(&body.password)?;
+    let user = User {
+        user_name: given(&body.user_name).unwrap_or(&phone).to_string(),
+        email: given(&body.email).map(str::to_string),
+        phone_number: Some(phone.clone()),
+        phone_number_confirmed: true,
+        nick_name: given(&body.nick_name).unwrap_or_default().to_string(),
+        parent_user_id: body.referee_id,
+        ..User::default()
+    };
+    users::check(&user)?;
+    users::check_name_is_own_contact(&user)?;
+    users::check_referrer(&mut *app.store.conn().await?, tenant.id, user.parent_user_id).await?;
+    let code = body.phone_number_verify_code.trim();
+    let checked = codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signup, code).await?;
+    count_sign_up(app, tenant, (format!("signup:tenant:{}", tenant.id), "in this tenant"), ip).await?;
+    let hash = app.passwords.hash(body.password).await?;
+    let mut tx = app.store.begin().await?;
+    codes::consume(&mut tx, checked).await?;
+    let id = store::users::insert(&mut tx, tenant.id, &user, Some(&hash)).await.map_err(|error| match error {
+        Error::Conflict(message) if message.contains("phone number") => {
+            Error::Coded(BusinessCode::PhoneNumberExists, Box::new(Error::Conflict(message)))
+        }
+        other => other,
+    })?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sets the password of the user whose verified phone number received the
+/// password-reset code.
+pub async fn reset_password(app: &App, tenant: &TenantRef, body: UserPasswordReset) -> Result<bool> {
+    open(tenant)?;
+    users::check_password(&body.password)?;
+    let reset = ResetPassword {
+        phone: Some(phone(&body.phone_number)?),
+        email: None,
+        code: Some(body.phone_number_verify_code),
+        pwd: Some(body.password),
+    };
+    accounts::reset_password(app, tenant, &AppSettings::default(), reset).await
+}
