@@ -452,7 +452,9 @@ pub trait KeywardApi {
     /// `WebSite` — never its hosts, issuer, claims or other properties.
     /// OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot
     /// route a literal segment beside `/api/Tenant/{id}`, so the tenant is
-    /// named by id here. An unknown or disabled tenant answers 404.
+    /// named by id here, and only the tenant the request's `Host` selects is
+    /// shown (so tenants cannot be listed by id from one host). An unknown,
+    /// disabled or other tenant answers 404.
     ///
     /// Permission: none.
     #[endpoint { method = GET, path = "/api/Tenant/{id}/Public", tags = ["admin-tenants"] }]
@@ -784,6 +786,8 @@ pub trait KeywardApi {
     /// the end-user API's code machinery: one send per number per 60 s (429,
     /// code 100006) and a daily cap per number and per client address (429,
     /// code 100005). The answer never says whether the number has an account.
+    /// Registration is off until the tenant's admins set its property
+    /// `UserRegistration` to `enabled` (403 before).
     ///
     /// Permission: none.
     #[endpoint { method = POST, path = "/api/UserRegistration/SmsCode", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
@@ -805,7 +809,8 @@ pub trait KeywardApi {
     /// after the code, so only its owner learns it) 409 with code 100001.
     /// Counts against the daily sign-up caps per client address and per
     /// tenant (429). OAuthApp's other fields (gender, address, birthday,
-    /// stature, weight, files) are not kept and are refused (400).
+    /// stature, weight, files) are not kept and are refused (400). Off (403)
+    /// unless the tenant's property `UserRegistration` is `enabled`.
     ///
     /// Permission: none.
     #[endpoint { method = POST, path = "/api/UserRegistration/Register", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]

@@ -26523,7 +26523,7 @@ let response = client.tenant_delete()
     }
     /**View a tenant's public profile
 
-Seed 001's "租户 - 详情（公共）", anonymous: the tenant's name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here. An unknown or disabled tenant answers 404.
+Seed 001's "租户 - 详情（公共）", anonymous: the tenant's name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here, and only the tenant the request's `Host` selects is shown (so tenants cannot be listed by id from one host). An unknown, disabled or other tenant answers 404.
 
 Permission: none.
 
@@ -26775,7 +26775,7 @@ let response = client.user_session_revoke()
     }
     /**Register with a phone code
 
-Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400).
+Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.
 
 Permission: none.
 
@@ -26826,7 +26826,7 @@ let response = client.user_password_code_send()
     }
     /**Send a registration code by SMS
 
-Seed 001's "用户 - 注册 - 发送手机验证码" (OAuthApp's `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API's code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account.
+Seed 001's "用户 - 注册 - 发送手机验证码" (OAuthApp's `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API's code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account. Registration is off until the tenant's admins set its property `UserRegistration` to `enabled` (403 before).
 
 Permission: none.
 

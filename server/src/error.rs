@@ -54,8 +54,21 @@ impl Error {
 
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
-        if unavailable(&error) { Error::database_unavailable() } else { Error::Internal(error.into()) }
+        if unavailable(&error) {
+            Error::database_unavailable()
+        } else if conflicted(&error) {
+            Error::Busy { message: "a concurrent change conflicted with this one; try again".into(), retry_after: 1 }
+        } else {
+            Error::Internal(error.into())
+        }
     }
+}
+
+/// Whether PostgreSQL aborted the transaction for another one (a deadlock
+/// between two writers that lock rows in different orders, or a
+/// serialization failure): nothing was written, and a retry succeeds.
+fn conflicted(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("40P01" | "40001")))
 }
 
 /// Failures that carry a database error anywhere in their chain (added

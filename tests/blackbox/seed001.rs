@@ -41,7 +41,8 @@ async fn acme(server: &TestServer) -> (i64, At<'_>) {
             { "key": "Description", "value": "Acme's shop" },
             { "key": "Logo", "value": "https://acme.test/logo.png" },
             { "key": "WebSite", "value": "https://acme.test" },
-            { "key": "GitHub:ClientSecret", "value": "hidden-provider-secret" }
+            { "key": "GitHub:ClientSecret", "value": "hidden-provider-secret" },
+            { "key": "UserRegistration", "value": "enabled" }
         ]
     }))
     .unwrap();
@@ -58,8 +59,9 @@ async fn create_raw(server: &TestServer, name: &str, extra: Value) -> (u16, Valu
 }
 
 async fn public_tenant_profile(server: TestServer) {
-    let (acme_id, _) = acme(&server).await;
-    let response = server.http().get(format!("{}/api/Tenant/{acme_id}/Public", server.url)).send().await.unwrap();
+    let (acme_id, at) = acme(&server).await;
+    let path = format!("/api/Tenant/{acme_id}/Public");
+    let response = at.request(Method::GET, &path).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     let body: Value = serde_json::from_str(&text).unwrap();
@@ -70,30 +72,33 @@ async fn public_tenant_profile(server: TestServer) {
     assert_eq!(data["description"], "Acme's shop");
     assert_eq!(data["logo"], "https://acme.test/logo.png");
     assert_eq!(data["webSite"], "https://acme.test");
-    for private in ["hidden-provider-secret", "GitHub", "gold-internal", "hosts", "identityServerIssuerUri"] {
+    for private in
+        ["hidden-provider-secret", "GitHub", "gold-internal", "hosts", "identityServerIssuerUri", "UserRegistration"]
+    {
         assert!(!text.contains(private), "the public profile shows {private}: {text}");
     }
-    // The SDK, anonymous.
-    let profile = server.sdk().tenant_public_view().id(acme_id).send().await.unwrap().into_inner().data;
-    assert_eq!((profile.name.as_str(), profile.description.as_deref()), ("Acme", Some("Acme's shop")));
+    // Only the tenant the Host selects: from another host, tenants cannot be listed by id (raw and SDK).
+    let (status, body) = send(&server, Method::GET, &path, None, None).await;
+    assert_eq!((status, body["message"].as_str()), (404, Some(format!("tenant {acme_id} does not exist").as_str())));
+    let refused = server.sdk().tenant_public_view().id(acme_id).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(404));
     // Without a `Logo`, the `Favicon`; without either, none.
     let update: keyward_sdk::types::TenantUpdate = serde_json::from_value(json!({
         "properties": [{ "key": "favicon", "value": "https://acme.test/favicon.ico" }]
     }))
     .unwrap();
     server.admin().await.tenant_update().id(acme_id).body(update).send().await.unwrap();
-    let profile = server.sdk().tenant_public_view().id(acme_id).send().await.unwrap().into_inner().data;
-    assert_eq!(profile.logo.as_deref(), Some("https://acme.test/favicon.ico"));
-    assert_eq!((profile.description, profile.web_site), (None, None));
+    let (status, body) = at.get(&path, None).await;
+    assert_eq!((status, body["data"]["logo"].as_str()), (200, Some("https://acme.test/favicon.ico")), "{body}");
+    assert_eq!((&body["data"]["description"], &body["data"]["webSite"]), (&Value::Null, &Value::Null), "{body}");
     // Unknown, malformed and disabled tenants.
-    let (status, body) = send(&server, Method::GET, "/api/Tenant/999999/Public", None, None).await;
+    let (status, body) = at.get("/api/Tenant/999999/Public", None).await;
     assert_eq!((status, body["message"].as_str()), (404, Some("tenant 999999 does not exist")), "{body}");
-    let (status, body) = send(&server, Method::GET, "/api/Tenant/acme/Public", None, None).await;
+    let (status, body) = at.get("/api/Tenant/acme/Public", None).await;
     assert_eq!((status, body["code"].as_i64()), (400, Some(400)), "{body}");
     let disable: keyward_sdk::types::TenantUpdate = serde_json::from_value(json!({ "status": 2 })).unwrap();
     server.admin().await.tenant_update().id(acme_id).body(disable).send().await.unwrap();
-    let refused = server.sdk().tenant_public_view().id(acme_id).send().await.unwrap_err();
-    assert_eq!(refused.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(at.get(&path, None).await.0, 404);
 }
 
 async fn error_code_tables(server: TestServer) {
@@ -301,8 +306,30 @@ async fn resend_allowed(server: &TestServer) {
 
 const PHONE: &str = "+8613900000001";
 
+/// Opens registration in the default tenant (its property `UserRegistration`).
+async fn open_registration(server: &TestServer) {
+    let admin = server.admin().await;
+    let tenants = admin.tenant_list().send().await.unwrap().into_inner().data;
+    let default = tenants.iter().find(|t| t.name == "default").expect("the default tenant").id;
+    let update: keyward_sdk::types::TenantUpdate =
+        serde_json::from_value(json!({ "properties": [{ "key": "UserRegistration", "value": "enabled" }] })).unwrap();
+    admin.tenant_update().id(default).body(update).send().await.unwrap();
+}
+
 async fn registration_by_phone_code(server: TestServer) {
     let root = referred(&server, "root", None).await;
+    // Off until the tenant's admins switch it on: no code is sent, no account made.
+    let codes = count(&server, "verification_codes").await;
+    let (status, body) = registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (403, Some("registration is not enabled in this tenant (its property `UserRegistration`)")),
+        "{body}"
+    );
+    let body = json!({ "phoneNumber": PHONE, "phoneNumberVerifyCode": "123456", "password": PASSWORD });
+    assert_eq!(registration(&server, "Register", body).await.0, 403);
+    assert_eq!(count(&server, "verification_codes").await, codes, "nothing stored");
+    open_registration(&server).await;
     let sent = registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
     assert_eq!((sent.0, &sent.1["data"]), (200, &json!(true)), "{}", sent.1);
     let code = server.sinks.code_for(PHONE).await;
@@ -335,6 +362,9 @@ async fn registration_by_phone_code(server: TestServer) {
     let wrong = if code == "000000" { "000001" } else { "000000" };
     let refused = registration(&server, "Register", with(json!({ "phoneNumberVerifyCode": wrong }))).await;
     assert_business(&refused, (400, 100002, "PhoneNumberVerifyCodeError"));
+    // Without the code, nobody learns whether a referrer id exists.
+    let probe = with(json!({ "phoneNumberVerifyCode": wrong, "refereeID": 999_999 }));
+    assert_business(&registration(&server, "Register", probe).await, (400, 100002, "PhoneNumberVerifyCodeError"));
     let cases = [
         (json!({ "password": null }), 400, "missing field `password`"),
         (json!({ "phoneNumberVerifyCode": 123456 }), 400, "invalid type"),
@@ -425,6 +455,7 @@ async fn registration_by_phone_code(server: TestServer) {
 }
 
 async fn password_reset_by_phone_code(server: TestServer) {
+    open_registration(&server).await;
     let (status, created) =
         create_raw(&server, "dee", json!({ "phoneNumber": PHONE, "phoneNumberConfirmed": true })).await;
     assert_eq!(status, 201, "{created}");

@@ -17,9 +17,31 @@ use keyward_api::codes::BusinessCode;
 use keyward_api::user::{User, UserPasswordReset, UserPhone, UserRegister};
 use std::net::IpAddr;
 
-/// A disabled tenant takes no registrations.
+/// The tenant property that opens registration: anonymous callers create
+/// accounts only in a tenant whose admins set `UserRegistration` to
+/// `enabled` (an unknown Host selects the default, admin tenant, which must
+/// not take strangers' accounts unasked).
+pub const SWITCH: &str = "UserRegistration";
+
+/// A disabled tenant takes no registrations nor resets.
 fn open(tenant: &TenantRef) -> Result<()> {
     if tenant.status == 2 { Err(Error::Forbidden("this tenant is disabled".into())) } else { Ok(()) }
+}
+
+/// As [`open`], and registration is switched on in the tenant ([`SWITCH`]).
+async fn open_to_registration(app: &App, tenant: &TenantRef) -> Result<()> {
+    open(tenant)?;
+    let stored = store::tenants::get(&mut *app.store.conn().await?, tenant.id).await?;
+    let switched_on = stored.is_some_and(|t| {
+        t.properties
+            .iter()
+            .any(|p| p.key.eq_ignore_ascii_case(SWITCH) && p.value.trim().eq_ignore_ascii_case("enabled"))
+    });
+    if switched_on {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!("registration is not enabled in this tenant (its property `{SWITCH}`)")))
+    }
 }
 
 fn phone(value: &str) -> Result<String> {
@@ -35,7 +57,11 @@ pub async fn send_code(
     purpose: CodePurpose,
     ip: IpAddr,
 ) -> Result<bool> {
-    open(tenant)?;
+    if purpose == CodePurpose::Signup {
+        open_to_registration(app, tenant).await?;
+    } else {
+        open(tenant)?;
+    }
     let phone = phone(&body.phone_number)?;
     codes::send(app, log, tenant, &AppSettings::default(), (Channel::Sms, &phone), purpose, ip).await?;
     Ok(true)
@@ -43,7 +69,7 @@ pub async fn send_code(
 
 /// Creates the user a registration code proves the phone number of; its id.
 pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpAddr) -> Result<i64> {
-    open(tenant)?;
+    open_to_registration(app, tenant).await?;
     let phone = phone(&body.phone_number)?;
     users::check_password(&body.password)?;
     let user = User {
@@ -57,9 +83,10 @@ pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpA
     };
     users::check(&user)?;
     users::check_name_is_own_contact(&user)?;
-    users::check_referrer(&mut *app.store.conn().await?, tenant.id, user.parent_user_id).await?;
     let code = body.phone_number_verify_code.trim();
     let checked = codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signup, code).await?;
+    // After the code: only its holder learns whether a referrer id exists.
+    users::check_referrer(&mut *app.store.conn().await?, tenant.id, user.parent_user_id).await?;
     count_sign_up(app, tenant, (format!("signup:tenant:{}", tenant.id), "in this tenant"), ip).await?;
     let hash = app.passwords.hash(body.password).await?;
     let mut tx = app.store.begin().await?;

@@ -5,6 +5,7 @@ use super::{Caller, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
+use crate::store::tenants::TenantRef;
 use crate::store::{Arg, Filter, contains_pattern, tenants};
 use keyward_api::envelope::Paged;
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
@@ -192,8 +193,13 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Tenant> {
 }
 
 /// A tenant's public profile, for anyone: only its name, theme and the
-/// properties named in [`TenantPublic`]. A disabled tenant is not shown.
-pub async fn public_view(app: &App, id: i64) -> Result<TenantPublic> {
+/// properties named in [`TenantPublic`]. Only the tenant the request's Host
+/// selects (`host`) is shown, so that no one can list tenants by id; a
+/// disabled tenant is not shown.
+pub async fn public_view(app: &App, host: &TenantRef, id: i64) -> Result<TenantPublic> {
+    if id != host.id {
+        return Err(not_found(id));
+    }
     let tenant = tenants::get(&mut *app.store.conn().await?, id).await?.filter(|t| t.status != 2);
     let tenant = tenant.ok_or_else(|| not_found(id))?;
     let property = |key: &str| {

@@ -231,7 +231,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<TenantPublic>>, AdminError> {
         public(&rqctx, async |app| {
-            Ok(HttpResponseOk(ApiResult::ok(tenants::public_view(app, path.into_inner().id).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(
+                tenants::public_view(app, &tenant(&rqctx).await?, path.into_inner().id).await?,
+            )))
         })
         .await
     }

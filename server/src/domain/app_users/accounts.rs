@@ -361,8 +361,13 @@ pub async fn code_sign_in(
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
     let mut tx = app.store.begin().await?;
     codes::consume(&mut tx, checked).await?;
+    // The row is locked from read to write, so a concurrent admin edit is
+    // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
-        Some(id) => users::get(&mut tx, tenant.id, id).await?,
+        Some(id) => {
+            lock(&mut tx, Table::Users, tenant.id, id).await?;
+            users::get(&mut tx, tenant.id, id).await?
+        }
         None => None,
     };
     let user = user.ok_or_else(|| Error::NotFound(format!("no account uses this {}", channel.noun())))?;
@@ -434,8 +439,13 @@ pub async fn reset_password(
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
     let mut tx = app.store.begin().await?;
     codes::consume(&mut tx, checked).await?;
+    // The row is locked from read to write, so a concurrent admin edit is
+    // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
-        Some(id) => users::get(&mut tx, tenant.id, id).await?,
+        Some(id) => {
+            lock(&mut tx, Table::Users, tenant.id, id).await?;
+            users::get(&mut tx, tenant.id, id).await?
+        }
         None => None,
     };
     let user = user.ok_or_else(|| codes::wrong_code(channel))?;

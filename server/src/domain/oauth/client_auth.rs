@@ -98,6 +98,9 @@ pub async fn authenticate_basic(
         Refusal::OAuth(e) if e.status == 429 => {
             Error::TooMany { message: e.error_description.unwrap_or_default(), retry_after: e.retry_after }
         }
+        Refusal::OAuth(e) if e.status == 503 => {
+            Error::Busy { message: e.error_description.unwrap_or_default(), retry_after: e.retry_after.unwrap_or(1) }
+        }
         other => other.into(),
     })
 }
