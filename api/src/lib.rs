@@ -1885,7 +1885,8 @@ pub trait KeywardApi {
     /// verified them. Unknown ids and users of other tenants are 404. Answers
     /// `{status: 200, message: <user id>}`.
     ///
-    /// Permission: the user's own access token, or `isms.user.put` for any user.
+    /// Permission: the user's own access token from a first-party client (one that asks no
+    /// consent), or `isms.user.put` for any user.
     #[endpoint { method = POST, path = "/users/update", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
     async fn spring_user_update(
         rqctx: RequestContext<Self::Context>,
@@ -1904,7 +1905,8 @@ pub trait KeywardApi {
     /// their access tokens — the one that made this call too — are refused on
     /// every replica. Answers `{status: 200, message: true}`.
     ///
-    /// Permission: the user's own access token, or `isms.user.put` for any user.
+    /// Permission: the user's own access token from a first-party client (one that asks no
+    /// consent), or `isms.user.put` for any user.
     #[endpoint { method = POST, path = "/users/pwd/update", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
     async fn spring_password_update(
         rqctx: RequestContext<Self::Context>,
@@ -1951,7 +1953,8 @@ pub trait KeywardApi {
     /// stays. Each text is at most 256 characters (`instruction` 4000,
     /// `images` 2000), else 422. Answers `{status: 200, message: true}`.
     ///
-    /// Permission: the user's own access token, or `isms.user.put` for any user.
+    /// Permission: the user's own access token from a first-party client (one that asks no
+    /// consent), or `isms.user.put` for any user.
     #[endpoint { method = POST, path = "/userDetail/update", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
     async fn spring_user_detail_update(
         rqctx: RequestContext<Self::Context>,
@@ -1965,7 +1968,8 @@ pub trait KeywardApi {
     /// message: {id, name, age, phone, gender, addr, createTime, nation,
     /// instruction, images, birthday}}`, unset fields null.
     ///
-    /// Permission: a user's own access token.
+    /// Permission: a user's own access token from a first-party client (one that asks no
+    /// consent).
     #[endpoint { method = POST, path = "/userDetail/current", tags = ["spring-users"] }]
     async fn spring_user_detail_current(
         rqctx: RequestContext<Self::Context>,
@@ -1976,7 +1980,8 @@ pub trait KeywardApi {
     /// `POST /userDetail/get` with `{id}`; answers as `/userDetail/current`.
     /// Unknown ids and users of other tenants are 404.
     ///
-    /// Permission: the user's own access token, or `isms.user.detail` for any user.
+    /// Permission: the user's own access token from a first-party client (one that asks no
+    /// consent), or `isms.user.detail` for any user.
     #[endpoint { method = POST, path = "/userDetail/get", tags = ["spring-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
     async fn spring_user_detail_get(
         rqctx: RequestContext<Self::Context>,

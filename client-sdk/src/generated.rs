@@ -27481,7 +27481,7 @@ let response = client.seed000_user_delete()
 
 `POST /userDetail/current` (any body is ignored) with the user's `Authorization: bearer <access_token>`. Answers `{status: 200, message: {id, name, age, phone, gender, addr, createTime, nation, instruction, images, birthday}}`, unset fields null.
 
-Permission: a user's own access token.
+Permission: a user's own access token from a first-party client (one that asks no consent).
 
 Sends a `POST` request to `/userDetail/current`
 
@@ -27497,7 +27497,7 @@ let response = client.spring_user_detail_current()
 
 `POST /userDetail/get` with `{id}`; answers as `/userDetail/current`. Unknown ids and users of other tenants are 404.
 
-Permission: the user's own access token, or `isms.user.detail` for any user.
+Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.detail` for any user.
 
 Sends a `POST` request to `/userDetail/get`
 
@@ -27514,7 +27514,7 @@ let response = client.spring_user_detail_get()
 
 `POST /userDetail/update` with `{id, name?, age?, phone?, gender?, addr?, createTime?, nation?, instruction?, images?, birthday?}`: each field present replaces the stored one, `""` clears it, absent ones stay. `name` is the nick name, `images` the avatar, `phone` the phone number (stored unverified when it changes); `age`, `gender`, `addr`, `nation`, `instruction` and `birthday` (`yyyy-MM-dd`) are kept as the user's claims of those names (`birthdate` for `birthday`). `createTime` is not kept: it must read `yyyy-MM-dd HH:mm:ss` and the account's creation time stays. Each text is at most 256 characters (`instruction` 4000, `images` 2000), else 422. Answers `{status: 200, message: true}`.
 
-Permission: the user's own access token, or `isms.user.put` for any user.
+Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
 
 Sends a `POST` request to `/userDetail/update`
 
@@ -27548,7 +27548,7 @@ let response = client.spring_user_find()
 
 `POST /users/pwd/update` with `{userId, oldPassword, newPassword}`. Users changing their own password must give the current one (400 when missing or wrong; wrong ones count against the account's sign-in failure limit, 429 with `Retry-After` once locked); a caller holding `isms.user.put` sets another user's without it. The new password (8 to 128 characters, else 422) replaces the old, and every session and grant of the user ends: their refresh tokens fail with `invalid_grant` and their access tokens — the one that made this call too — are refused on every replica. Answers `{status: 200, message: true}`.
 
-Permission: the user's own access token, or `isms.user.put` for any user.
+Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
 
 Sends a `POST` request to `/users/pwd/update`
 
@@ -27616,7 +27616,7 @@ let response = client.spring_user_save()
 
 `POST /users/update` with `{id, phone?, openId?}`. A new `phone` is stored unverified (so it never finds the account at sign-in until proven); `""` removes it. `openId` is not kept: a non-empty one is 422, because identities are linked only by the `sign` grant of the app that verified them. Unknown ids and users of other tenants are 404. Answers `{status: 200, message: <user id>}`.
 
-Permission: the user's own access token, or `isms.user.put` for any user.
+Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
 
 Sends a `POST` request to `/users/update`
 

@@ -181,6 +181,18 @@ async fn registration_and_user_detail(server: TestServer) {
     let created = detail["createTime"].as_str().unwrap();
     assert!(chrono::NaiveDateTime::parse_from_str(created, "%Y-%m-%d %H:%M:%S").is_ok(), "{created}");
     refused(&call(&server, "/userDetail/current", Auth::None, json!({})).await, 401, "Authorization");
+    // A third-party client (one that asks consent) signs the user in, but cannot act on their account.
+    let body = json!({ "clientId": "third-party", "requireConsent": true,
+        "allowedGrantTypes": [{ "grantType": "password" }], "allowedScopes": [{ "scope": "openid" }] });
+    let third = flow::create_app(&server, body).await.expect("confidential");
+    let form = [("grant_type", "password"), ("username", "qwe"), ("password", "12345678"), ("scope", "openid")];
+    let (status, tokens) = flow::token(&server, Some(("third-party", &third)), &form).await;
+    assert_eq!(status, 200, "{tokens}");
+    let foreign = tokens["access_token"].as_str().unwrap();
+    refused(&call(&server, "/userDetail/current", Auth::Bearer(foreign), json!({})).await, 403, "asks no consent");
+    let rename = json!({ "id": qwe, "phone": "13800000000" });
+    refused(&call(&server, "/users/update", Auth::Bearer(foreign), rename).await, 403, "asks no consent");
+    assert!(stored(&server, qwe).await["phoneNumber"].is_null(), "nothing changed");
 
     // Updating it, with the seed's fields.
     let update = json!({ "id": qwe, "name": "Qi", "age": "30", "phone": "13312341234", "gender": "f",

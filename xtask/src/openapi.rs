@@ -63,10 +63,13 @@ fn post_process(document: &mut Value) -> Result<()> {
                     json!([{ "clientBasic": [] }, { "bearerAuth": [] }]),
                     "the app's client authentication (a user's token where the app allows it)".to_string(),
                 ),
-                Access::User => (json!([{ "bearerAuth": [] }]), "a user's own access token".to_string()),
-                Access::UserOrPermission(name) => {
-                    (json!([{ "bearerAuth": [] }]), format!("the user's own access token, or `{name}` for any user"))
+                Access::User => {
+                    (json!([{ "bearerAuth": [] }]), "a user's own access token from a first-party client".to_string())
                 }
+                Access::UserOrPermission(name) => (
+                    json!([{ "bearerAuth": [] }]),
+                    format!("the user's own access token from a first-party client, or `{name}` for any user"),
+                ),
             };
             operation["security"] = security;
             operation["x-keyward-permission"] = json!(permission);

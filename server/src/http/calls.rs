@@ -78,6 +78,10 @@ pub fn bearer_token(rqctx: &Ctx) -> Result<&str, Error> {
     }
 }
 
+/// Who may act on a user's own account.
+const FIRST_PARTY: &str =
+    "acting on a user's own account needs that user's access token from a client that asks no consent";
+
 /// Authenticates the bearer token and checks the operation's rule, for
 /// acting on the user `target` (`None`: the token's own user, where the rule
 /// is about users). Every bearer rule of [`Access`] is enforced here: a
@@ -91,15 +95,11 @@ pub async fn authorize(rqctx: &Ctx, target: Option<i64>) -> Result<(Caller, Opti
     let acting = match (access(&rqctx.endpoint.operation_id), target.or(user)) {
         (Some(Access::Permission(required)), _) if holds(required) => None,
         (Some(Access::Permission(required)), _) => return Err(requires(required)),
-        (Some(Access::User), _) => Some(Acting::Own(
-            user.ok_or_else(|| Error::Forbidden("this operation needs an access token issued to a user".into()))?,
-        )),
+        (Some(Access::User), _) => Some(Acting::Own(user.ok_or_else(|| Error::Forbidden(FIRST_PARTY.into()))?)),
         (Some(Access::UserOrPermission(_)), Some(id)) if user == Some(id) => Some(Acting::Own(id)),
         (Some(Access::UserOrPermission(required)), Some(id)) if holds(required) => Some(Acting::Admin(id)),
         (Some(Access::UserOrPermission(required)), _) => {
-            return Err(Error::Forbidden(format!(
-                "acting on another user's account requires the `{required}` permission"
-            )));
+            return Err(Error::Forbidden(format!("{FIRST_PARTY}, or the `{required}` permission for any user")));
         }
         _ => {
             return Err(Error::Internal(anyhow::anyhow!(

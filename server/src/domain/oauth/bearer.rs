@@ -81,7 +81,10 @@ pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller
 
 /// As [`caller`], with the user the token was issued to when it is a user
 /// of `tenant` itself (a client's own token, or one of the default tenant
-/// presented elsewhere, names none).
+/// presented elsewhere, names none) and the token's client is first-party:
+/// enabled and asking no consent. A third-party client the user consented
+/// to (for sign-in, say) holds a token meant for Keyward too, and must not
+/// act on the user's own account with it.
 pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Result<(Caller, Option<i64>)> {
     let (claims, issuer) = match access_claims(app, tenant, token).await {
         Ok(claims) => (claims, tenant.issuer.clone()),
@@ -96,12 +99,21 @@ pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Resu
     }
     let home = home_tenant(&claims)?;
     let user = claims.sub.parse().ok().filter(|_| claims.sub != claims.client_id && home == tenant.id);
+    let user = match user {
+        Some(id) if first_party(app, tenant.id, &claims.client_id).await? => Some(id),
+        _ => None,
+    };
     let caller = Caller {
         tenant: tenant.clone(),
         home_tenant: home,
         scopes: claims.scope.split_whitespace().map(str::to_string).collect(),
     };
     Ok((caller, user))
+}
+
+/// Whether `client_id` of `tenant` is enabled and asks its users no consent.
+async fn first_party(app: &App, tenant: i64, client_id: &str) -> Result<bool> {
+    Ok(app.client(tenant, client_id).await?.is_some_and(|(client, _)| client.enabled && !client.require_consent))
 }
 
 /// OpenID Connect Core §5.3: the claims of the token's user, by scope.
