@@ -23,7 +23,7 @@ pub struct Chosen {
 }
 
 /// A generated secret, or `imported` — the request's field `field` — once
-/// it is acceptable: 1 to 256 characters without control characters, and at
+/// it is acceptable: 1 to [`MAX_CHARS`] characters without control characters, and at
 /// least [`STRONG_MIN_CHARS`] unless `allow_weak`.
 pub fn choose(field: &str, imported: Option<String>, allow_weak: Option<bool>) -> Result<Chosen> {
     let Some(value) = imported else {
