@@ -27,6 +27,7 @@ pub fn cargo(args: &[&str]) -> Command {
 }
 
 pub fn run() -> Result<()> {
+    browser_prerequisites()?;
     run_step("format", &mut cargo(&["fmt", "--all", "--", "--check"]))?;
     run_step("clippy", &mut cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
     println!("==> contract");
@@ -42,6 +43,31 @@ pub fn run() -> Result<()> {
     )?;
     reliability()?;
     fuzz()
+}
+
+/// Installs what the browser tests drive, so that `cargo xtask verify` alone
+/// works on a fresh machine: the pinned npm packages of `tests/browser`, and
+/// Debian's `chromium` (at `$CHROMIUM`, default `/usr/bin/chromium`) through
+/// apt-get when running as root; otherwise the one command to run is named.
+fn browser_prerequisites() -> Result<()> {
+    let browser = crate::root().join("tests/browser");
+    if !browser.join("node_modules/playwright-core").exists() {
+        run_step(
+            "install the browser tests' npm packages",
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(&browser),
+        )?;
+    }
+    // Where `tests/browser/login.mjs` looks for it.
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if std::path::Path::new(&chromium).exists() {
+        return Ok(());
+    }
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    if !root {
+        bail!("the browser tests need Chromium: run `sudo apt-get install -y chromium`");
+    }
+    run_step("apt-get update", Command::new("apt-get").args(["update", "-qq"]))?;
+    run_step("install chromium", Command::new("apt-get").args(["install", "-y", "-qq", "chromium"]))
 }
 
 /// Builds the release server: what is deployed, benchmarked and put through
