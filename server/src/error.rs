@@ -44,40 +44,35 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl Error {
-    /// The answer while the database cannot be reached or stays locked: a
-    /// 503 worth retrying, without the driver's details.
-    fn database_unavailable() -> Error {
-        Error::Busy { message: "the database is unavailable; try again shortly".into(), retry_after: 1 }
-    }
+/// The 503 worth retrying that a database error means, if it means one
+/// (without the driver's details): the database cannot be reached or stays
+/// locked, or PostgreSQL aborted the transaction for another one (a
+/// deadlock between writers locking rows in different orders, or a
+/// serialization failure), so nothing was written.
+fn retryable(error: &sqlx::Error) -> Option<Error> {
+    let message = if unavailable(error) {
+        "the database is unavailable; try again shortly"
+    } else if matches!(error, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("40P01" | "40001"))) {
+        "a concurrent change conflicted with this one; try again"
+    } else {
+        return None;
+    };
+    Some(Error::Busy { message: message.into(), retry_after: 1 })
 }
 
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
-        if unavailable(&error) {
-            Error::database_unavailable()
-        } else if conflicted(&error) {
-            Error::Busy { message: "a concurrent change conflicted with this one; try again".into(), retry_after: 1 }
-        } else {
-            Error::Internal(error.into())
-        }
+        retryable(&error).unwrap_or_else(|| Error::Internal(error.into()))
     }
-}
-
-/// Whether PostgreSQL aborted the transaction for another one (a deadlock
-/// between two writers that lock rows in different orders, or a
-/// serialization failure): nothing was written, and a retry succeeds.
-fn conflicted(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("40P01" | "40001")))
 }
 
 /// Failures that carry a database error anywhere in their chain (added
 /// context included) are judged by it.
 impl From<anyhow::Error> for Error {
     fn from(error: anyhow::Error) -> Self {
-        match error.chain().find_map(|cause| cause.downcast_ref::<sqlx::Error>()) {
-            Some(cause) if unavailable(cause) => Error::database_unavailable(),
-            _ => Error::Internal(error),
+        match error.chain().find_map(|cause| cause.downcast_ref::<sqlx::Error>()).and_then(retryable) {
+            Some(busy) => busy,
+            None => Error::Internal(error),
         }
     }
 }
