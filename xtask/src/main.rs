@@ -5,6 +5,7 @@ mod bench;
 mod openapi;
 mod sdk;
 mod server;
+mod tools;
 mod verify;
 
 use anyhow::{Result, bail};

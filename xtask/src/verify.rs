@@ -106,23 +106,9 @@ fn reliability() -> Result<()> {
 /// Runs schemathesis against a live server on a fresh SQLite database: any
 /// 5xx, or any answer the document does not describe, fails.
 fn fuzz() -> Result<()> {
-    let root = crate::root();
-    let venv = root.join("target/schemathesis");
-    let st = venv.join("bin/st");
-    if !st.exists() {
-        run_step("create schemathesis venv", Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run_step(
-            "install schemathesis",
-            Command::new(venv.join("bin/pip")).args([
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                SCHEMATHESIS,
-            ]),
-        )?;
-    }
+    let st = crate::tools::python("schemathesis", &[SCHEMATHESIS])?.join("st");
     let binary = build_debug()?;
-    let workdir = root.join("target/fuzz");
+    let workdir = crate::root().join("target/fuzz");
     let _ = std::fs::remove_dir_all(&workdir);
     std::fs::create_dir_all(&workdir)?;
     let database = format!("sqlite://{}", workdir.join("fuzz.db").display());
@@ -130,7 +116,7 @@ fn fuzz() -> Result<()> {
     let token = server.admin_token()?;
     run_step(
         "fuzz (schemathesis)",
-        Command::new(crate::root().join("target/schemathesis/bin/st"))
+        Command::new(st)
             .args(["run", crate::openapi::PATH, "--url"])
             .arg(format!("http://{}", server.address))
             .arg("--header")
