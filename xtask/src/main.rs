@@ -1,8 +1,12 @@
-//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask verify`,
+//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask sdk
+//! <package|publish>`, `cargo xtask verify`,
 //! `cargo xtask bench`.
 
 mod bench;
 mod openapi;
+mod package;
+mod publish;
+mod registries;
 mod sdk;
 mod server;
 mod tools;
@@ -19,10 +23,13 @@ fn main() -> Result<()> {
         ["openapi", "check"] => openapi::check(),
         ["sdk", "generate"] => sdk::generate(),
         ["sdk", "check"] => sdk::check(),
+        ["sdk", "package"] => package::package().map(drop),
+        ["sdk", "publish", flags @ ..] => publish::run(flags),
+        ["sdk", "verify"] => package::verify(),
         ["verify"] => verify::run(),
         ["bench"] => bench::run(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check | verify | bench\n\
+            "usage: cargo xtask openapi generate|check | sdk generate|check|package|verify | sdk publish FLAGS | verify | bench\n\
              (got: {})",
             args.join(" ")
         ),

@@ -42,7 +42,8 @@ pub fn run() -> Result<()> {
             .env("INSTA_UPDATE", "no"),
     )?;
     reliability()?;
-    fuzz()
+    fuzz()?;
+    crate::package::verify()
 }
 
 /// Installs what the browser tests drive, so that `cargo xtask verify` alone
