@@ -2,6 +2,7 @@
 //! `cargo xtask bench`.
 
 mod bench;
+mod clients;
 mod openapi;
 mod sdk;
 mod server;
