@@ -3,6 +3,7 @@
 //! `cargo xtask bench`.
 
 mod bench;
+mod clients;
 mod openapi;
 mod package;
 mod publish;

@@ -23,9 +23,10 @@ pub fn generate() -> Result<()> {
     let path = crate::root().join(PATH);
     std::fs::write(&path, render()?)?;
     println!("wrote {}", path.display());
-    Ok(())
+    crate::clients::generate()
 }
 
 pub fn check() -> Result<()> {
-    crate::compare(&crate::root().join(PATH), &render()?, "cargo xtask sdk generate")
+    crate::compare(&crate::root().join(PATH), &render()?, "cargo xtask sdk generate")?;
+    crate::clients::check()
 }
