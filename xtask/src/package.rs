@@ -6,7 +6,7 @@
 
 use crate::verify::{cargo, run_step};
 use anyhow::{Context, Result, bail};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,6 +19,9 @@ const LICENSE: &str = "client-sdk/LICENSE";
 /// Builds the wheel and the sdist (in an isolated environment holding the
 /// project's own build requirements).
 const BUILD: &str = "build==1.6.1";
+/// The pinned TypeScript compiler (`xtask/tools/sdk-typescript`), shared
+/// with the SDK's type-check.
+const TSC: &str = "sdk-typescript";
 
 /// Every SDK is released at the workspace version (xtask's own).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -65,26 +68,21 @@ fn package_crate(dist: &Path) -> Result<PathBuf> {
     Ok(file)
 }
 
-/// Compiles the TypeScript SDK with the pinned `tsc` in a staging copy whose
-/// `package.json` names the compiled output, then `npm pack`s it.
+/// Compiles the TypeScript SDK with the pinned `tsc` in a staging copy (with
+/// the license) and `npm pack`s it. The published `package.json` leaves out
+/// what only builds the SDK: its scripts (npm warns a consumer's install
+/// about a `prepare` script) and `devDependencies`.
 fn package_npm(dist: &Path) -> Result<PathBuf> {
-    let source = crate::root().join(TYPESCRIPT);
     let stage = dist.join("build/typescript");
-    copy_dir(&source, &stage, &["node_modules", "dist"])?;
+    copy_dir(&crate::root().join(TYPESCRIPT), &stage, &["node_modules", "dist"])?;
     std::fs::copy(crate::root().join(LICENSE), stage.join("LICENSE"))?;
-    let manifest =
-        std::fs::read_to_string(source.join("package.json")).context("reading the TypeScript SDK's package.json")?;
-    let manifest = publishable_manifest(serde_json::from_str(&manifest)?)?;
-    std::fs::write(stage.join("package.json"), serde_json::to_string_pretty(&manifest)? + "\n")?;
-    let tsc = crate::tools::npm("typescript")?.join("tsc");
+    check_manifest(&serde_json::from_str(&std::fs::read_to_string(stage.join("package.json"))?)?)?;
+    let tsc = crate::tools::npm(TSC)?.join("tsc");
+    run_step("compile the TypeScript SDK (tsc)", Command::new(tsc).arg("-p").arg(stage.join("tsconfig.json")))?;
+    // `npm pkg` keeps the order of the rest (that of `exports` conditions matters).
     run_step(
-        "compile the TypeScript SDK (tsc)",
-        Command::new(tsc)
-            .arg("-p")
-            .arg(stage.join("tsconfig.json"))
-            .arg("--outDir")
-            .arg(stage.join("dist"))
-            .arg("--declaration"),
+        "strip the build-only fields of package.json",
+        Command::new("npm").args(["pkg", "delete", "scripts", "devDependencies", "--prefix"]).arg(&stage),
     )?;
     run_step(
         "package the TypeScript SDK (npm pack)",
@@ -93,32 +91,26 @@ fn package_npm(dist: &Path) -> Result<PathBuf> {
     Ok(dist.join(format!("keyward-sdk-{VERSION}.tgz")))
 }
 
-/// The generated `package.json` as published: the workspace version, the
-/// compiled CommonJS output and its declarations as the only entry points
-/// (Node's ESM `import` reads CommonJS named exports), only the compiled
-/// files shipped, and no build scripts or build-time dependencies (a `prepare`
-/// script would run `tsc` in the consumer's install); generator boilerplate
-/// (`author`) goes.
-fn publishable_manifest(mut manifest: Value) -> Result<Value> {
-    let object = manifest.as_object_mut().context("package.json is not an object")?;
-    if object.get("name").and_then(Value::as_str) != Some("@keyward/sdk") {
-        bail!("{TYPESCRIPT}/package.json does not name @keyward/sdk");
+/// Fails unless the generated `package.json` is `@keyward/sdk` at the
+/// workspace version and publishes its compiled output: every entry point
+/// (`main`, `types`, `exports`) in `dist/`, which `files` ships.
+fn check_manifest(manifest: &Value) -> Result<()> {
+    let field = |name: &str| manifest[name].as_str().unwrap_or_default();
+    if field("name") != "@keyward/sdk" || field("version") != VERSION {
+        bail!("{TYPESCRIPT}/package.json is not @keyward/sdk {VERSION}: run `cargo xtask sdk generate`");
     }
-    for field in ["author", "module", "typings", "scripts", "devDependencies"] {
-        object.remove(field);
+    let exports =
+        manifest["exports"]["."].as_object().map(|entries| entries.values().collect::<Vec<_>>()).unwrap_or_default();
+    let entries = [&manifest["main"], &manifest["types"]].into_iter().chain(exports);
+    let ships_dist = manifest["files"].as_array().is_some_and(|files| files.iter().any(|file| file == "dist"));
+    for entry in entries {
+        if !entry.as_str().is_some_and(|path| path.starts_with("./dist/")) || !ships_dist {
+            bail!(
+                "{TYPESCRIPT}/package.json must point main, types and exports into ./dist/ and list dist in files (found {entry})"
+            );
+        }
     }
-    let entries = json!({
-        "version": VERSION,
-        "description": "Typed TypeScript client for the Keyward OAuth 2.0 / OpenID Connect server, generated from its OpenAPI contract",
-        "license": "Apache-2.0",
-        "repository": {"type": "git", "url": "git+https://github.com/keyward/keyward.git", "directory": TYPESCRIPT},
-        "main": "./dist/index.js",
-        "types": "./dist/index.d.ts",
-        "exports": {".": {"types": "./dist/index.d.ts", "default": "./dist/index.js"}, "./package.json": "./package.json"},
-        "files": ["dist", "README.md", "LICENSE"],
-    });
-    object.extend(entries.as_object().expect("an object literal").clone());
-    Ok(manifest)
+    Ok(())
 }
 
 /// `python -m build` (pinned) on a staging copy, so that no `egg-info` is
@@ -235,42 +227,38 @@ pub fn npm_install(project: &Path, spec: &str, extra: &[&str]) -> Result<()> {
     )
 }
 
-/// The SDK's body checked after either import: the installed version, and a
-/// client built from a configuration.
+/// What the scripts check after importing: a client built from a
+/// configuration.
 const NODE_CHECK: &str = "const api = new AdminClientsApi(new Configuration({ basePath: 'http://127.0.0.1:1', accessToken: 'token' }));\n\
      if (typeof api.clientList !== 'function') throw new Error('no clientList on AdminClientsApi');\n\
-     if (version !== process.argv[2]) throw new Error(`installed ${version}, expected ${process.argv[2]}`);\n\
-     console.log(`@keyward/sdk ${version} imported as ${process.argv[3]}`);\n";
+     console.log('@keyward/sdk imported');\n";
 
-/// Imports the installed `@keyward/sdk` with `require` and with `import`,
-/// and type-checks a TypeScript user of it (through its `.d.ts`) with the
-/// pinned `tsc` in strict mode.
+/// Checks the installed `@keyward/sdk`: its version, an `import` of it (and a
+/// `require` unless it declares itself an ES module), and a strict
+/// type-check of a TypeScript user of it through its `.d.ts`, with the
+/// pinned `tsc`.
 pub fn check_npm_import(project: &Path) -> Result<()> {
-    let scripts = [
-        (
-            "check.cjs",
-            "const { AdminClientsApi, Configuration } = require('@keyward/sdk');\nconst { version } = require('@keyward/sdk/package.json');\n",
-        ),
-        (
-            "check.mjs",
-            "import { AdminClientsApi, Configuration } from '@keyward/sdk';\nimport { createRequire } from 'node:module';\nconst { version } = createRequire(import.meta.url)('@keyward/sdk/package.json');\n",
-        ),
-    ];
+    let manifest = std::fs::read_to_string(project.join("node_modules/@keyward/sdk/package.json"))?;
+    let manifest: Value = serde_json::from_str(&manifest)?;
+    if manifest["version"] != VERSION {
+        bail!("installed @keyward/sdk {}, expected {VERSION}", manifest["version"]);
+    }
+    let mut scripts = vec![("check.mjs", "import { AdminClientsApi, Configuration } from '@keyward/sdk';\n")];
+    if manifest["type"] != "module" {
+        scripts.push(("check.cjs", "const { AdminClientsApi, Configuration } = require('@keyward/sdk');\n"));
+    }
     for (name, imports) in scripts {
         std::fs::write(project.join(name), format!("{imports}{NODE_CHECK}"))?;
-        run_step(
-            &format!("import @keyward/sdk ({name})"),
-            Command::new("node").arg(project.join(name)).args([VERSION, name]),
-        )?;
+        run_step(&format!("import @keyward/sdk ({name})"), Command::new("node").arg(project.join(name)))?;
     }
     std::fs::write(
-        project.join("check.ts"),
+        project.join("check.mts"),
         "import { AdminClientsApi, Configuration, type ClientCreate } from '@keyward/sdk';\n\
          const api: AdminClientsApi = new AdminClientsApi(new Configuration({ accessToken: 'token' }));\n\
          export const pending: Promise<unknown> = api.clientList({ take: 20 });\n\
          export type Body = ClientCreate;\n",
     )?;
-    let tsc = crate::tools::npm("typescript")?.join("tsc");
+    let tsc = crate::tools::npm(TSC)?.join("tsc");
     run_step(
         "type-check a TypeScript user of @keyward/sdk",
         Command::new(tsc)
@@ -284,7 +272,7 @@ pub fn check_npm_import(project: &Path) -> Result<()> {
                 "--lib",
                 "es2020,dom",
             ])
-            .arg(project.join("check.ts")),
+            .arg(project.join("check.mts")),
     )
 }
 
