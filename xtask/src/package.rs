@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 /// Where the artifacts land.
 pub const DIST: &str = "target/sdk-dist";
@@ -40,6 +41,7 @@ pub fn dist() -> PathBuf {
 
 /// Builds all three SDKs' artifacts into a fresh `target/sdk-dist`.
 pub fn package() -> Result<Artifacts> {
+    let started = Instant::now();
     let dist = dist();
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist)?;
@@ -47,7 +49,7 @@ pub fn package() -> Result<Artifacts> {
     let npm = package_npm(&dist)?;
     let (wheel, sdist) = package_python(&dist)?;
     let artifacts = Artifacts { krate, npm, wheel, sdist };
-    println!("SDK {VERSION} packaged into {DIST}:");
+    println!("SDK {VERSION} packaged into {DIST} in {:.0?}:", started.elapsed());
     for file in [&artifacts.krate, &artifacts.npm, &artifacts.wheel, &artifacts.sdist] {
         println!("  {}", file.file_name().unwrap_or_default().to_string_lossy());
     }
@@ -157,6 +159,7 @@ fn copy_dir(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
 /// that imports it, then publishes them to local registries.
 pub fn verify() -> Result<()> {
     let artifacts = package()?;
+    let started = Instant::now();
     let checks = dist().join("check");
     check_crate(&artifacts.krate, &checks.join("cargo"))?;
     let project = fresh_npm_project(&checks.join("npm"))?;
@@ -165,7 +168,11 @@ pub fn verify() -> Result<()> {
     let venv = fresh_venv(&checks.join("venv"))?;
     pip_install(&venv, &[path_str(&artifacts.wheel)?])?;
     check_python_import(&venv)?;
-    crate::publish::test(&artifacts)
+    println!("the SDK artifacts install and import ({:.0?})", started.elapsed());
+    let started = Instant::now();
+    crate::publish::test(&artifacts)?;
+    println!("the SDKs publish to local registries and install from them ({:.0?})", started.elapsed());
+    Ok(())
 }
 
 /// A cargo project depending on the unpacked `.crate` whose `main.rs` is the
@@ -184,6 +191,11 @@ fn check_crate(krate: &Path, project: &Path) -> Result<()> {
         ),
     )?;
     let readme = std::fs::read_to_string(unpacked.join("README.md"))?;
+    let version = semver::Version::parse(VERSION)?;
+    let requirement = format!("keyward-sdk = \"{}.{}\"", version.major, version.minor);
+    if !readme.contains(&requirement) {
+        bail!("client-sdk/README.md must tell users to depend on `{requirement}`");
+    }
     let usage = readme
         .split("```rust\n")
         .nth(1)
