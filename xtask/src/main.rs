@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask verify`,
+//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask sdk smoke`, `cargo xtask verify`,
 //! `cargo xtask bench`.
 
 mod bench;
@@ -20,10 +20,11 @@ fn main() -> Result<()> {
         ["openapi", "check"] => openapi::check(),
         ["sdk", "generate"] => sdk::generate(),
         ["sdk", "check"] => sdk::check(),
+        ["sdk", "smoke"] => clients::smoke(),
         ["verify"] => verify::run(),
         ["bench"] => bench::run(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check | verify | bench\n\
+            "usage: cargo xtask openapi generate|check | sdk generate|check|smoke | verify | bench\n\
              (got: {})",
             args.join(" ")
         ),
