@@ -5,6 +5,8 @@
 //! in each directory's `.openapi-generator-ignore`; the generator lists what
 //! it wrote in `.openapi-generator/FILES`, which is what the drift check compares.
 
+use crate::server::Server;
+use crate::verify::run_step;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -157,4 +159,63 @@ pub fn generate() -> Result<()> {
 
 pub fn check() -> Result<()> {
     SDKS.iter().try_for_each(|sdk| sdk.check())
+}
+
+/// The Python tools of the SDK checks: mypy, and the SDK's dependencies
+/// (the SDK itself is used from its directory).
+const PYTHON_TOOLS: &[&str] = &[
+    "mypy==2.4.1",
+    "pydantic==2.14.4",
+    "urllib3==2.8.0",
+    "python-dateutil==2.9.0.post0",
+    "typing-extensions==4.16.0",
+    "types-python-dateutil==2.9.0.20261116",
+];
+
+/// `sdk smoke`: type-checks both SDKs with their hand-written parts (`tsc
+/// --strict`, mypy), then runs each one's smoke test against one live server
+/// on a fresh SQLite database, on loopback.
+pub fn smoke() -> Result<()> {
+    let tsc = crate::tools::npm("sdk-typescript")?.join("tsc");
+    let python = crate::tools::python("sdk-python", PYTHON_TOOLS)?;
+    let root = crate::root();
+    let typescript = root.join(TYPESCRIPT.dir);
+    let python_sdk = root.join(PYTHON.dir);
+    run_step(
+        "type-check the TypeScript SDK",
+        Command::new(&tsc).arg("--noEmit").arg("--strict").arg("-p").arg(&typescript),
+    )?;
+    run_step(
+        "type-check the Python SDK (mypy)",
+        Command::new(python.join("mypy"))
+            .arg("--config-file")
+            .arg(python_sdk.join("pyproject.toml"))
+            .arg(python_sdk.join("keyward_sdk"))
+            .arg(python_sdk.join("smoke.py")),
+    )?;
+    let workdir = root.join("target/sdk-smoke");
+    let _ = std::fs::remove_dir_all(&workdir);
+    let compiled = workdir.join("typescript");
+    run_step(
+        "compile the TypeScript smoke test",
+        Command::new(&tsc).arg("--strict").arg("-p").arg(typescript.join("smoke")).arg("--outDir").arg(&compiled),
+    )?;
+    // The SDK is ES modules.
+    std::fs::write(compiled.join("package.json"), "{\"type\":\"module\"}\n")?;
+
+    let binary = crate::verify::build_debug()?;
+    let database = format!("sqlite://{}", workdir.join("smoke.db").display());
+    let server = Server::start(&binary, &database, &workdir)?;
+    let live = |command: &mut Command| {
+        command
+            .env("KEYWARD_URL", format!("http://{}", server.address))
+            .env("KEYWARD_ADMIN_CLIENT_ID", crate::server::ADMIN_ID)
+            .env("KEYWARD_ADMIN_CLIENT_SECRET", crate::server::ADMIN_SECRET);
+    };
+    let mut node = Command::new("node");
+    live(node.arg(compiled.join("smoke/smoke.js")));
+    run_step("sdk smoke (TypeScript)", &mut node)?;
+    let mut py = Command::new(python.join("python"));
+    live(py.arg(python_sdk.join("smoke.py")).env("PYTHONPATH", &python_sdk));
+    run_step("sdk smoke (Python)", &mut py)
 }

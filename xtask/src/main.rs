@@ -1,5 +1,5 @@
-//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask sdk
-//! <package|publish>`, `cargo xtask verify`,
+//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask sdk smoke`,
+//! `cargo xtask sdk <package|publish>`, `cargo xtask verify`,
 //! `cargo xtask bench`.
 
 mod bench;
@@ -24,13 +24,14 @@ fn main() -> Result<()> {
         ["openapi", "check"] => openapi::check(),
         ["sdk", "generate"] => sdk::generate(),
         ["sdk", "check"] => sdk::check(),
+        ["sdk", "smoke"] => clients::smoke(),
         ["sdk", "package"] => package::package().map(drop),
+        ["sdk", "package", "--check"] => package::verify(),
         ["sdk", "publish", flags @ ..] => publish::run(flags),
-        ["sdk", "verify"] => package::verify(),
         ["verify"] => verify::run(),
         ["bench"] => bench::run(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check|package|verify | sdk publish FLAGS | verify | bench\n\
+            "usage: cargo xtask openapi generate|check | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | bench\n\
              (got: {})",
             args.join(" ")
         ),

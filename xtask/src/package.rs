@@ -17,9 +17,10 @@ const TYPESCRIPT: &str = "client-sdk/typescript";
 const PYTHON: &str = "client-sdk/python";
 /// Shipped in every artifact.
 const LICENSE: &str = "client-sdk/LICENSE";
-/// Builds the wheel and the sdist (in an isolated environment holding the
-/// project's own build requirements).
-const BUILD: &str = "build==1.6.1";
+/// Build the wheel and the sdist: `build` without an isolated environment,
+/// so that the build backend is pinned here too (and not installed afresh on
+/// every run); it must satisfy the generated `pyproject.toml`'s `requires`.
+const BUILD: &[&str] = &["build==1.6.1", "setuptools==84.2.1"];
 /// The pinned TypeScript compiler (`xtask/tools/sdk-typescript`), shared
 /// with the SDK's type-check.
 const TSC: &str = "sdk-typescript";
@@ -122,10 +123,13 @@ fn package_python(dist: &Path) -> Result<(PathBuf, PathBuf)> {
     let stage = dist.join("build/python");
     copy_dir(&crate::root().join(PYTHON), &stage, &["build", "dist", "__pycache__", ".mypy_cache"])?;
     std::fs::copy(crate::root().join(LICENSE), stage.join("LICENSE"))?;
-    let python = crate::tools::python("sdk-build", &[BUILD])?.join("python");
+    let python = crate::tools::python("sdk-build", BUILD)?.join("python");
     run_step(
         "package the Python SDK (python -m build)",
-        Command::new(python).args(["-m", "build", "--quiet", "--sdist", "--wheel", "--outdir"]).arg(dist).arg(&stage),
+        Command::new(python)
+            .args(["-m", "build", "--quiet", "--no-isolation", "--sdist", "--wheel", "--outdir"])
+            .arg(dist)
+            .arg(&stage),
     )?;
     let wheel = dist.join(format!("keyward_sdk-{VERSION}-py3-none-any.whl"));
     let sdist = dist.join(format!("keyward_sdk-{VERSION}.tar.gz"));
