@@ -41,7 +41,7 @@ pub const PYTHON: Sdk = Sdk {
     dir: "client-sdk/python",
     version_option: "packageVersion",
     options: &["packageName=keyward_sdk", "projectName=keyward-sdk", "hideGenerationTimestamp=true"],
-    model_names: "Property=ClientProperty",
+    model_names: "Property=CustomProperty",
 };
 
 const SDKS: [&Sdk; 2] = [&TYPESCRIPT, &PYTHON];
@@ -188,6 +188,8 @@ pub fn smoke() -> Result<()> {
     run_step(
         "type-check the Python SDK (mypy)",
         Command::new(python.join("mypy"))
+            .arg("--cache-dir")
+            .arg(root.join("target/mypy-cache"))
             .arg("--config-file")
             .arg(python_sdk.join("pyproject.toml"))
             .arg(python_sdk.join("keyward_sdk"))

@@ -91,7 +91,6 @@ __all__ = [
     "ClientCreated",
     "ClientGrantType",
     "ClientPostLogoutRedirectUri",
-    "ClientProperty",
     "ClientRedirectUri",
     "ClientScope",
     "ClientTokenIssue",
@@ -102,6 +101,7 @@ __all__ = [
     "CodeSent",
     "Consume",
     "CreateLiteral",
+    "CustomProperty",
     "Distributor",
     "EmailSignIn",
     "EnvelopeForAppCard",
@@ -276,7 +276,6 @@ from keyward_sdk.models.client_create import ClientCreate as ClientCreate
 from keyward_sdk.models.client_created import ClientCreated as ClientCreated
 from keyward_sdk.models.client_grant_type import ClientGrantType as ClientGrantType
 from keyward_sdk.models.client_post_logout_redirect_uri import ClientPostLogoutRedirectUri as ClientPostLogoutRedirectUri
-from keyward_sdk.models.client_property import ClientProperty as ClientProperty
 from keyward_sdk.models.client_redirect_uri import ClientRedirectUri as ClientRedirectUri
 from keyward_sdk.models.client_scope import ClientScope as ClientScope
 from keyward_sdk.models.client_token_issue import ClientTokenIssue as ClientTokenIssue
@@ -287,6 +286,7 @@ from keyward_sdk.models.code_resource import CodeResource as CodeResource
 from keyward_sdk.models.code_sent import CodeSent as CodeSent
 from keyward_sdk.models.consume import Consume as Consume
 from keyward_sdk.models.create_literal import CreateLiteral as CreateLiteral
+from keyward_sdk.models.custom_property import CustomProperty as CustomProperty
 from keyward_sdk.models.distributor import Distributor as Distributor
 from keyward_sdk.models.email_sign_in import EmailSignIn as EmailSignIn
 from keyward_sdk.models.envelope_for_app_card import EnvelopeForAppCard as EnvelopeForAppCard

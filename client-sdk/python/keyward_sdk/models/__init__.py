@@ -63,7 +63,6 @@ from keyward_sdk.models.client_create import ClientCreate
 from keyward_sdk.models.client_created import ClientCreated
 from keyward_sdk.models.client_grant_type import ClientGrantType
 from keyward_sdk.models.client_post_logout_redirect_uri import ClientPostLogoutRedirectUri
-from keyward_sdk.models.client_property import ClientProperty
 from keyward_sdk.models.client_redirect_uri import ClientRedirectUri
 from keyward_sdk.models.client_scope import ClientScope
 from keyward_sdk.models.client_token_issue import ClientTokenIssue
@@ -74,6 +73,7 @@ from keyward_sdk.models.code_resource import CodeResource
 from keyward_sdk.models.code_sent import CodeSent
 from keyward_sdk.models.consume import Consume
 from keyward_sdk.models.create_literal import CreateLiteral
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.distributor import Distributor
 from keyward_sdk.models.email_sign_in import EmailSignIn
 from keyward_sdk.models.envelope_for_app_card import EnvelopeForAppCard

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from typing import Any, ClassVar, Dict, List, Optional
 from keyward_sdk.models.api_resource_scope import ApiResourceScope
 from keyward_sdk.models.api_user_claim import ApiUserClaim
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.secret_info import SecretInfo
 from keyward_sdk.models.signing_alg import SigningAlg
 from typing import Optional, Set
@@ -41,7 +41,7 @@ class ApiResource(BaseModel):
     id: StrictInt
     name: StrictStr = Field(description="The audience of tokens for this API: a URI (`https://billing.example.com`) or an identifier (`billing`), unique in the tenant.")
     non_editable: StrictBool = Field(alias="nonEditable")
-    properties: List[ClientProperty]
+    properties: List[CustomProperty]
     scopes: List[ApiResourceScope] = Field(description="Names of the tenant's API scopes that this resource contains.")
     secrets: List[SecretInfo] = Field(description="Secrets the API authenticates with; never their values.")
     show_in_discovery_document: StrictBool = Field(alias="showInDiscoveryDocument")
@@ -137,7 +137,7 @@ class ApiResource(BaseModel):
             "id": obj.get("id"),
             "name": obj.get("name"),
             "nonEditable": obj.get("nonEditable"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "scopes": [ApiResourceScope.from_dict(_item) for _item in obj["scopes"]] if obj.get("scopes") is not None else None,
             "secrets": [SecretInfo.from_dict(_item) for _item in obj["secrets"]] if obj.get("secrets") is not None else None,
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),

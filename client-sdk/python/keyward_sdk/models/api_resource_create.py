@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
 from keyward_sdk.models.api_resource_scope import ApiResourceScope
 from keyward_sdk.models.api_user_claim import ApiUserClaim
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.signing_alg import SigningAlg
 from typing import Optional, Set
 from typing_extensions import Self
@@ -36,7 +36,7 @@ class ApiResourceCreate(BaseModel):
     display_name: Optional[StrictStr] = Field(default=None, description="Default: the name.", alias="displayName")
     enabled: Optional[StrictBool] = Field(default=None, description="Default true.")
     name: StrictStr = Field(description="1 to 200 characters without spaces; unique in the tenant.")
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     scopes: Optional[List[ApiResourceScope]] = Field(default=None, description="Each must name an API scope of the tenant.")
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, description="Default true.", alias="showInDiscoveryDocument")
     user_claims: Optional[List[ApiUserClaim]] = Field(default=None, alias="userClaims")
@@ -141,7 +141,7 @@ class ApiResourceCreate(BaseModel):
             "displayName": obj.get("displayName"),
             "enabled": obj.get("enabled"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "scopes": [ApiResourceScope.from_dict(_item) for _item in obj["scopes"]] if obj.get("scopes") is not None else None,
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "userClaims": [ApiUserClaim.from_dict(_item) for _item in obj["userClaims"]] if obj.get("userClaims") is not None else None

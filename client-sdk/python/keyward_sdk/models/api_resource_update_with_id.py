@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from typing import Any, ClassVar, Dict, List, Optional
 from keyward_sdk.models.api_resource_scope import ApiResourceScope
 from keyward_sdk.models.api_user_claim import ApiUserClaim
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.signing_alg import SigningAlg
 from typing import Optional, Set
 from typing_extensions import Self
@@ -37,7 +37,7 @@ class ApiResourceUpdateWithId(BaseModel):
     enabled: Optional[StrictBool] = None
     id: StrictInt = Field(description="The id of what to change.")
     name: Optional[StrictStr] = None
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     scopes: Optional[List[ApiResourceScope]] = Field(default=None, description="Replaces the whole list; each must name an API scope of the tenant.")
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, alias="showInDiscoveryDocument")
     user_claims: Optional[List[ApiUserClaim]] = Field(default=None, alias="userClaims")
@@ -163,7 +163,7 @@ class ApiResourceUpdateWithId(BaseModel):
             "enabled": obj.get("enabled"),
             "id": obj.get("id"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "scopes": [ApiResourceScope.from_dict(_item) for _item in obj["scopes"]] if obj.get("scopes") is not None else None,
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "userClaims": [ApiUserClaim.from_dict(_item) for _item in obj["userClaims"]] if obj.get("userClaims") is not None else None

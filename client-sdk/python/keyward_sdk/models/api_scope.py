@@ -21,7 +21,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List
 from keyward_sdk.models.api_user_claim import ApiUserClaim
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -37,7 +37,7 @@ class ApiScope(BaseModel):
     enabled: StrictBool = Field(description="Only enabled scopes are offered to the token endpoint.")
     id: StrictInt
     name: StrictStr = Field(description="The scope name, unique in the tenant.")
-    properties: List[ClientProperty]
+    properties: List[CustomProperty]
     required: StrictBool = Field(description="Marked as required on the consent page.")
     show_in_discovery_document: StrictBool = Field(alias="showInDiscoveryDocument")
     updated: datetime
@@ -114,7 +114,7 @@ class ApiScope(BaseModel):
             "enabled": obj.get("enabled"),
             "id": obj.get("id"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "required": obj.get("required"),
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "updated": obj.get("updated"),

@@ -20,7 +20,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
 from keyward_sdk.models.api_user_claim import ApiUserClaim
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -34,7 +34,7 @@ class ApiScopeCreate(BaseModel):
     emphasize: Optional[StrictBool] = Field(default=None, description="Default false.")
     enabled: Optional[StrictBool] = Field(default=None, description="Default true.")
     name: StrictStr = Field(description="1 to 200 characters without spaces; unique in the tenant; not a Keyward permission (`isms.…`, `oauthapp.…`) and not an identity resource's name.")
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     required: Optional[StrictBool] = Field(default=None, description="Default false.")
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, description="Default true.", alias="showInDiscoveryDocument")
     user_claims: Optional[List[ApiUserClaim]] = Field(default=None, alias="userClaims")
@@ -138,7 +138,7 @@ class ApiScopeCreate(BaseModel):
             "emphasize": obj.get("emphasize"),
             "enabled": obj.get("enabled"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "required": obj.get("required"),
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "userClaims": [ApiUserClaim.from_dict(_item) for _item in obj["userClaims"]] if obj.get("userClaims") is not None else None

@@ -20,7 +20,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
 from keyward_sdk.models.api_user_claim import ApiUserClaim
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -34,7 +34,7 @@ class ApiScopeUpdate(BaseModel):
     emphasize: Optional[StrictBool] = None
     enabled: Optional[StrictBool] = None
     name: Optional[StrictStr] = Field(default=None, description="A scope that clients or API resources name cannot be renamed (409).")
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     required: Optional[StrictBool] = None
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, alias="showInDiscoveryDocument")
     user_claims: Optional[List[ApiUserClaim]] = Field(default=None, alias="userClaims")
@@ -153,7 +153,7 @@ class ApiScopeUpdate(BaseModel):
             "emphasize": obj.get("emphasize"),
             "enabled": obj.get("enabled"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "required": obj.get("required"),
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "userClaims": [ApiUserClaim.from_dict(_item) for _item in obj["userClaims"]] if obj.get("userClaims") is not None else None

@@ -25,9 +25,9 @@ from keyward_sdk.models.client_claim import ClientClaim
 from keyward_sdk.models.client_cors_origin import ClientCorsOrigin
 from keyward_sdk.models.client_grant_type import ClientGrantType
 from keyward_sdk.models.client_post_logout_redirect_uri import ClientPostLogoutRedirectUri
-from keyward_sdk.models.client_property import ClientProperty
 from keyward_sdk.models.client_redirect_uri import ClientRedirectUri
 from keyward_sdk.models.client_scope import ClientScope
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.secret_info import SecretInfo
 from keyward_sdk.models.signing_alg import SigningAlg
 from typing import Optional, Set
@@ -59,7 +59,7 @@ class Client(BaseModel):
     id_token_signed_response_alg: SigningAlg = Field(description="What its ID tokens are signed with (OpenID Connect Registration's `id_token_signed_response_alg`).", alias="idTokenSignedResponseAlg")
     identity_token_lifetime: StrictInt = Field(alias="identityTokenLifetime")
     post_logout_redirect_uris: List[ClientPostLogoutRedirectUri] = Field(alias="postLogoutRedirectUris")
-    properties: List[ClientProperty]
+    properties: List[CustomProperty]
     redirect_uris: List[ClientRedirectUri] = Field(alias="redirectUris")
     refresh_token_rotation_grace_period: StrictInt = Field(description="Seconds, 0 to 300, after a refresh token's first use in which it may be used once more (a retry after a lost response) for a new token pair without revoking its family; any other reuse revokes the family. 0: every reuse does.", alias="refreshTokenRotationGracePeriod")
     require_client_secret: StrictBool = Field(description="True for a confidential client (it authenticates with a secret).", alias="requireClientSecret")
@@ -195,7 +195,7 @@ class Client(BaseModel):
             "idTokenSignedResponseAlg": obj.get("idTokenSignedResponseAlg"),
             "identityTokenLifetime": obj.get("identityTokenLifetime"),
             "postLogoutRedirectUris": [ClientPostLogoutRedirectUri.from_dict(_item) for _item in obj["postLogoutRedirectUris"]] if obj.get("postLogoutRedirectUris") is not None else None,
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "redirectUris": [ClientRedirectUri.from_dict(_item) for _item in obj["redirectUris"]] if obj.get("redirectUris") is not None else None,
             "refreshTokenRotationGracePeriod": obj.get("refreshTokenRotationGracePeriod"),
             "requireClientSecret": obj.get("requireClientSecret"),

@@ -24,9 +24,9 @@ from keyward_sdk.models.client_claim import ClientClaim
 from keyward_sdk.models.client_cors_origin import ClientCorsOrigin
 from keyward_sdk.models.client_grant_type import ClientGrantType
 from keyward_sdk.models.client_post_logout_redirect_uri import ClientPostLogoutRedirectUri
-from keyward_sdk.models.client_property import ClientProperty
 from keyward_sdk.models.client_redirect_uri import ClientRedirectUri
 from keyward_sdk.models.client_scope import ClientScope
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.signing_alg import SigningAlg
 from typing import Optional, Set
 from typing_extensions import Self
@@ -55,7 +55,7 @@ class ClientCreate(BaseModel):
     id_token_signed_response_alg: Optional[SigningAlg] = Field(default=None, description="Default RS256, as OpenID Connect expects.", alias="idTokenSignedResponseAlg")
     identity_token_lifetime: Optional[StrictInt] = Field(default=None, description="Seconds, default 300.", alias="identityTokenLifetime")
     post_logout_redirect_uris: Optional[List[ClientPostLogoutRedirectUri]] = Field(default=None, alias="postLogoutRedirectUris")
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     redirect_uris: Optional[List[ClientRedirectUri]] = Field(default=None, alias="redirectUris")
     refresh_token_rotation_grace_period: Optional[StrictInt] = Field(default=None, description="Seconds, 0 to 300, default 0: see `Client`.", alias="refreshTokenRotationGracePeriod")
     require_client_secret: Optional[StrictBool] = Field(default=None, description="Default true: a secret is generated and returned once (or `clientSecret` is imported).", alias="requireClientSecret")
@@ -272,7 +272,7 @@ class ClientCreate(BaseModel):
             "idTokenSignedResponseAlg": obj.get("idTokenSignedResponseAlg"),
             "identityTokenLifetime": obj.get("identityTokenLifetime"),
             "postLogoutRedirectUris": [ClientPostLogoutRedirectUri.from_dict(_item) for _item in obj["postLogoutRedirectUris"]] if obj.get("postLogoutRedirectUris") is not None else None,
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "redirectUris": [ClientRedirectUri.from_dict(_item) for _item in obj["redirectUris"]] if obj.get("redirectUris") is not None else None,
             "refreshTokenRotationGracePeriod": obj.get("refreshTokenRotationGracePeriod"),
             "requireClientSecret": obj.get("requireClientSecret"),

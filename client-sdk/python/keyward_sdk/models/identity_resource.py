@@ -20,7 +20,7 @@ import json
 from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.identity_resource_claim import IdentityResourceClaim
 from typing import Optional, Set
 from typing_extensions import Self
@@ -38,7 +38,7 @@ class IdentityResource(BaseModel):
     id: StrictInt
     name: StrictStr = Field(description="The scope name, unique in the tenant.")
     non_editable: StrictBool = Field(description="True for `openid`, which cannot be changed or deleted.", alias="nonEditable")
-    properties: List[ClientProperty]
+    properties: List[CustomProperty]
     required: StrictBool = Field(description="Marked as required on the consent page.")
     show_in_discovery_document: StrictBool = Field(alias="showInDiscoveryDocument")
     updated: datetime
@@ -116,7 +116,7 @@ class IdentityResource(BaseModel):
             "id": obj.get("id"),
             "name": obj.get("name"),
             "nonEditable": obj.get("nonEditable"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "required": obj.get("required"),
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "updated": obj.get("updated"),

@@ -19,7 +19,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.identity_resource_claim import IdentityResourceClaim
 from typing import Optional, Set
 from typing_extensions import Self
@@ -34,7 +34,7 @@ class IdentityResourceUpdate(BaseModel):
     emphasize: Optional[StrictBool] = None
     enabled: Optional[StrictBool] = None
     name: Optional[StrictStr] = None
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     required: Optional[StrictBool] = None
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, alias="showInDiscoveryDocument")
     user_claims: Optional[List[IdentityResourceClaim]] = Field(default=None, alias="userClaims")
@@ -153,7 +153,7 @@ class IdentityResourceUpdate(BaseModel):
             "emphasize": obj.get("emphasize"),
             "enabled": obj.get("enabled"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "required": obj.get("required"),
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "userClaims": [IdentityResourceClaim.from_dict(_item) for _item in obj["userClaims"]] if obj.get("userClaims") is not None else None

@@ -19,7 +19,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.identity_resource_claim import IdentityResourceClaim
 from typing import Optional, Set
 from typing_extensions import Self
@@ -35,7 +35,7 @@ class IdentityResourceUpdateWithId(BaseModel):
     enabled: Optional[StrictBool] = None
     id: StrictInt = Field(description="The id of what to change.")
     name: Optional[StrictStr] = None
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     required: Optional[StrictBool] = None
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, alias="showInDiscoveryDocument")
     user_claims: Optional[List[IdentityResourceClaim]] = Field(default=None, alias="userClaims")
@@ -155,7 +155,7 @@ class IdentityResourceUpdateWithId(BaseModel):
             "enabled": obj.get("enabled"),
             "id": obj.get("id"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "required": obj.get("required"),
             "showInDiscoveryDocument": obj.get("showInDiscoveryDocument"),
             "userClaims": [IdentityResourceClaim.from_dict(_item) for _item in obj["userClaims"]] if obj.get("userClaims") is not None else None

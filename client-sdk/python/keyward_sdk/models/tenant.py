@@ -20,7 +20,7 @@ import json
 from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.tenant_claim import TenantClaim
 from keyward_sdk.models.tenant_host import TenantHost
 from typing import Optional, Set
@@ -38,7 +38,7 @@ class Tenant(BaseModel):
     identity_server_issuer_uri: Optional[StrictStr] = Field(default=None, description="The tenant's issuer (`iss` of its tokens; its discovery document is at `{issuer}/.well-known/openid-configuration`). The default tenant's is the server's `--issuer`. Null only for a tenant with no host yet.", alias="identityServerIssuerUri")
     last_update_time: datetime = Field(alias="lastUpdateTime")
     name: StrictStr
-    properties: List[ClientProperty]
+    properties: List[CustomProperty]
     status: StrictInt = Field(description="0 created, 1 enabled, 2 disabled.")
     theme: StrictStr
     __properties: ClassVar[List[str]] = ["claims", "createDate", "hosts", "id", "identityServerIssuerUri", "lastUpdateTime", "name", "properties", "status", "theme"]
@@ -124,7 +124,7 @@ class Tenant(BaseModel):
             "identityServerIssuerUri": obj.get("identityServerIssuerUri"),
             "lastUpdateTime": obj.get("lastUpdateTime"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "status": obj.get("status"),
             "theme": obj.get("theme")
         })

@@ -19,7 +19,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.tenant_claim import TenantClaim
 from keyward_sdk.models.tenant_host import TenantHost
 from typing import Optional, Set
@@ -34,7 +34,7 @@ class TenantCreate(BaseModel):
     hosts: Optional[List[TenantHost]] = Field(default=None, description="Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host.")
     identity_server_issuer_uri: Optional[StrictStr] = Field(default=None, description="The tenant's issuer URL: `https://…`, or `http://` on a loopback host (`localhost`, `127.0.0.1`, `[::1]`), without query or fragment; unique across tenants; its host must be one of `hosts`. Default `https://<first host>` (`http://` for a loopback host). Only callers from the default tenant may set it.", alias="identityServerIssuerUri")
     name: StrictStr = Field(description="1 to 200 characters.")
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     status: Optional[StrictInt] = Field(default=None, description="0 created, 1 enabled (default), 2 disabled.")
     theme: Optional[StrictStr] = None
     __properties: ClassVar[List[str]] = ["claims", "hosts", "identityServerIssuerUri", "name", "properties", "status", "theme"]
@@ -127,7 +127,7 @@ class TenantCreate(BaseModel):
             "hosts": [TenantHost.from_dict(_item) for _item in obj["hosts"]] if obj.get("hosts") is not None else None,
             "identityServerIssuerUri": obj.get("identityServerIssuerUri"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "status": obj.get("status"),
             "theme": obj.get("theme")
         })

@@ -19,7 +19,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.tenant_claim import TenantClaim
 from keyward_sdk.models.tenant_host import TenantHost
 from typing import Optional, Set
@@ -34,7 +34,7 @@ class TenantUpdate(BaseModel):
     hosts: Optional[List[TenantHost]] = Field(default=None, description="Only callers from the default tenant may change them.")
     identity_server_issuer_uri: Optional[StrictStr] = Field(default=None, description="Only callers from the default tenant may change it; the default tenant's issuer is set by `--issuer` only.", alias="identityServerIssuerUri")
     name: Optional[StrictStr] = None
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     status: Optional[StrictInt] = None
     theme: Optional[StrictStr] = None
     __properties: ClassVar[List[str]] = ["claims", "hosts", "identityServerIssuerUri", "name", "properties", "status", "theme"]
@@ -147,7 +147,7 @@ class TenantUpdate(BaseModel):
             "hosts": [TenantHost.from_dict(_item) for _item in obj["hosts"]] if obj.get("hosts") is not None else None,
             "identityServerIssuerUri": obj.get("identityServerIssuerUri"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "status": obj.get("status"),
             "theme": obj.get("theme")
         })

@@ -19,7 +19,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
-from keyward_sdk.models.client_property import ClientProperty
+from keyward_sdk.models.custom_property import CustomProperty
 from keyward_sdk.models.tenant_claim import TenantClaim
 from keyward_sdk.models.tenant_host import TenantHost
 from typing import Optional, Set
@@ -35,7 +35,7 @@ class TenantUpdateWithId(BaseModel):
     id: StrictInt = Field(description="The id of what to change.")
     identity_server_issuer_uri: Optional[StrictStr] = Field(default=None, description="Only callers from the default tenant may change it; the default tenant's issuer is set by `--issuer` only.", alias="identityServerIssuerUri")
     name: Optional[StrictStr] = None
-    properties: Optional[List[ClientProperty]] = None
+    properties: Optional[List[CustomProperty]] = None
     status: Optional[StrictInt] = None
     theme: Optional[StrictStr] = None
     __properties: ClassVar[List[str]] = ["claims", "hosts", "id", "identityServerIssuerUri", "name", "properties", "status", "theme"]
@@ -149,7 +149,7 @@ class TenantUpdateWithId(BaseModel):
             "id": obj.get("id"),
             "identityServerIssuerUri": obj.get("identityServerIssuerUri"),
             "name": obj.get("name"),
-            "properties": [ClientProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
+            "properties": [CustomProperty.from_dict(_item) for _item in obj["properties"]] if obj.get("properties") is not None else None,
             "status": obj.get("status"),
             "theme": obj.get("theme")
         })

@@ -23,7 +23,7 @@ from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
 
-class ClientProperty(BaseModel):
+class CustomProperty(BaseModel):
     """
     A free-form setting.
     """ # noqa: E501
@@ -49,7 +49,7 @@ class ClientProperty(BaseModel):
 
     @classmethod
     def from_json(cls, json_str: str) -> Optional[Self]:
-        """Create an instance of ClientProperty from a JSON string"""
+        """Create an instance of CustomProperty from a JSON string"""
         return cls.from_dict(json.loads(json_str))
 
     def to_dict(self) -> Dict[str, Any]:
@@ -74,7 +74,7 @@ class ClientProperty(BaseModel):
 
     @classmethod
     def from_dict(cls, obj: Optional[Dict[str, Any]]) -> Optional[Self]:
-        """Create an instance of ClientProperty from a dict"""
+        """Create an instance of CustomProperty from a dict"""
         if obj is None:
             return None
 
