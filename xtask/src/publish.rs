@@ -121,14 +121,12 @@ fn publish(artifacts: &Artifacts, targets: &Targets, credentials: &Credentials) 
     Ok(())
 }
 
-/// `npm publish` of the packed tarball with a throwaway user config holding
-/// only the registry and `${NPM_TOKEN}`, which npm expands itself: the token
-/// is in neither a file nor a command line.
+/// `npm publish` of the packed tarball with a throwaway user config (see
+/// [`npm_user_config`]): the token is in neither a file nor a command line.
 fn publish_npm(artifacts: &Artifacts, registry: &str, token: &str) -> Result<()> {
-    let registry = format!("{}/", registry.trim_end_matches('/'));
-    let host_path = registry.split_once("//").map(|(_, rest)| rest).context("--npm-registry must be an http(s) URL")?;
+    let (registry, config) = npm_user_config(registry)?;
     let userconfig = crate::package::dist().join("build/npmrc");
-    std::fs::write(&userconfig, format!("registry={registry}\n//{host_path}:_authToken=${{NPM_TOKEN}}\n"))?;
+    std::fs::write(&userconfig, config)?;
     run_step(
         &format!("publish the TypeScript SDK to {registry} (npm publish)"),
         Command::new("npm")
@@ -137,6 +135,19 @@ fn publish_npm(artifacts: &Artifacts, registry: &str, token: &str) -> Result<()>
             .arg(&artifacts.npm)
             .env("NPM_TOKEN", token),
     )
+}
+
+/// The registry URL with its trailing slash, and an npm user config holding
+/// only that registry and its token as `${NPM_TOKEN}`, which npm expands
+/// from the environment itself.
+fn npm_user_config(registry: &str) -> Result<(String, String)> {
+    let registry = format!("{}/", registry.trim_end_matches('/'));
+    let host_path = registry
+        .strip_prefix("https:")
+        .or_else(|| registry.strip_prefix("http:"))
+        .context("--npm-registry must be an http(s) URL")?;
+    let config = format!("registry={registry}\n{host_path}:_authToken=${{NPM_TOKEN}}\n");
+    Ok((registry, config))
 }
 
 /// Publishes the packaged SDKs to a Verdaccio and a pypiserver started for
@@ -161,4 +172,31 @@ pub fn test(artifacts: &Artifacts) -> Result<()> {
     let venv = fresh_venv(&work.join("venv"))?;
     pip_install(&venv, &["--index-url", &format!("{}/simple/", pypi.url), "keyward-sdk"])?;
     check_python_import(&venv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_npm_token_is_bound_to_the_registry_and_left_to_npm_to_expand() {
+        let (registry, config) = npm_user_config("http://127.0.0.1:4873").unwrap();
+        assert_eq!(registry, "http://127.0.0.1:4873/");
+        assert_eq!(config, "registry=http://127.0.0.1:4873/\n//127.0.0.1:4873/:_authToken=${NPM_TOKEN}\n");
+        let (_, config) = npm_user_config("https://npm.example.com/team/").unwrap();
+        assert!(config.ends_with("\n//npm.example.com/team/:_authToken=${NPM_TOKEN}\n"), "{config}");
+        assert!(npm_user_config("npm.example.com").is_err());
+    }
+
+    #[test]
+    fn publish_flags_name_the_registries() {
+        let targets = Targets::parse(&["--crates", "dry-run", "--npm-registry", "http://127.0.0.1:1"]).unwrap();
+        assert!(targets.crates == Some(Crates::DryRun));
+        assert_eq!(targets.npm_registry.as_deref(), Some("http://127.0.0.1:1"));
+        assert_eq!(targets.pypi_repository, None);
+        for wrong in [&[][..], &["--crates"], &["--crates", "yes"], &["--pypi", "http://127.0.0.1:1"]] {
+            let error = Targets::parse(wrong).err().expect("refused").to_string();
+            assert!(error.contains("usage: cargo xtask sdk publish"), "{wrong:?}: {error}");
+        }
+    }
 }
