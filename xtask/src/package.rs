@@ -176,6 +176,11 @@ pub fn verify() -> Result<()> {
     let started = Instant::now();
     crate::publish::test(&artifacts)?;
     println!("the SDKs publish to local registries and install from them ({:.0?})", started.elapsed());
+    // Kept for a look when a check fails; a passing run leaves only the
+    // artifacts (the venvs and registries weigh a hundred megabytes).
+    for dir in ["build", "check", "registries"] {
+        let _ = std::fs::remove_dir_all(dist().join(dir));
+    }
     Ok(())
 }
 
