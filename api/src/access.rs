@@ -167,6 +167,20 @@ pub const OPERATIONS: &[(&str, Access)] = &[
 /// posts, which only our own pages call.
 pub const UNPUBLISHED: &[&str] = &["oauth_login", "oauth_consent", "oauth_logout_confirm"];
 
+/// Operations a browser calls, not a program: the hosted pages and their
+/// redirects. The document marks them `x-keyward-sdk: false` and the
+/// generated SDKs leave them out; one answered only by a raw response is
+/// described as a page (HTML or a 303 redirect).
+pub const BROWSER_ONLY: &[&str] = &[
+    "oauth_authorize",
+    "oauth_authorize_post",
+    "oauth_login",
+    "oauth_consent",
+    "oauth_logout",
+    "oauth_logout_post",
+    "oauth_logout_confirm",
+];
+
 /// The wildcard scopes that grant every admin permission; the bootstrap admin
 /// client holds these.
 pub const ADMIN_SCOPES: &[&str] = &["isms.all", "oauthapp.all"];

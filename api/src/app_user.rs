@@ -351,14 +351,20 @@ pub struct ProfileUpdate {
 pub struct PointLogQuery {
     /// 0 all (default), 1 credits (recharges and bonuses), 2 debits.
     #[serde(rename = "type", default, deserialize_with = "crate::query::optional")]
+    #[schemars(range(min = 0, max = 2))]
     pub kind: Option<i64>,
     /// Default 0.
     #[serde(default, deserialize_with = "crate::query::optional")]
+    #[schemars(range(min = 0))]
     pub skip: Option<i64>,
     /// 1–100, default 10.
     #[serde(default, deserialize_with = "crate::query::optional")]
+    #[schemars(range(min = 1, max = "POINT_LOG_MAX_TAKE"))]
     pub take: Option<i64>,
 }
+
+/// Largest page of `PointLog`.
+pub const POINT_LOG_MAX_TAKE: i64 = 100;
 
 /// One ledger entry.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

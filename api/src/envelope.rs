@@ -1,6 +1,7 @@
 //! OAuthApp's admin response envelopes (reference contract §3.1), kept so that
 //! existing admin clients read Keyward's answers unchanged.
 
+use dropshot::HttpResponseCreated;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -8,9 +9,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiResult<T> {
-    /// 200 on success; equals the HTTP status.
+    /// Equals the HTTP status: 200 on success, 201 for a create.
     pub code: i64,
-    /// `Status200OK` on success.
+    /// `Status200OK` on success, `Status201Created` for a create.
     pub code_name: String,
     /// Empty on success.
     pub message: String,
@@ -20,6 +21,13 @@ pub struct ApiResult<T> {
 impl<T> ApiResult<T> {
     pub fn ok(data: T) -> Self {
         ApiResult { code: 200, code_name: "Status200OK".into(), message: String::new(), data }
+    }
+}
+
+impl<T: JsonSchema + Serialize + Send + Sync + 'static> ApiResult<T> {
+    /// The 201 answer to a create, its body's `code` saying 201 too.
+    pub fn created(data: T) -> HttpResponseCreated<Self> {
+        HttpResponseCreated(ApiResult { code: 201, code_name: "Status201Created".into(), message: String::new(), data })
     }
 }
 

@@ -18,10 +18,20 @@ pub struct AdminError {
     /// What went wrong, precisely enough to fix the request.
     pub message: String,
     /// Always null on failure.
+    #[schemars(schema_with = "always_null")]
     pub data: Option<()>,
     /// The HTTP status; not part of the body.
     #[serde(skip, default = "internal_status")]
     pub status: u16,
+}
+
+/// A field that is always `null`: no type, nullable. schemars' own schema
+/// for `Option<()>` is `enum: [null]`, which generators turn into a
+/// TypeScript `never` or refuse.
+fn always_null(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+    let mut schema = schemars::schema::SchemaObject::default();
+    schema.extensions.insert("nullable".into(), true.into());
+    schema.into()
 }
 
 fn internal_status() -> u16 {
@@ -102,30 +112,44 @@ pub fn request_error_status(error: &HttpError) -> u16 {
     }
 }
 
-/// The RFC 6749 §5.2 error codes Keyward emits.
+/// The RFC 6749 §5.2 error codes Keyward emits (the authorization
+/// responses' ones: RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OAuthErrorCode {
+    /// A parameter is missing, repeated, malformed or not supported.
     InvalidRequest,
+    /// Client authentication failed (unknown client, wrong secret, no credentials).
     InvalidClient,
+    /// The code, refresh token or password is invalid, expired, revoked or not the client's.
     InvalidGrant,
+    /// The client may not use this grant type.
     UnauthorizedClient,
+    /// The grant type is not one this server supports.
     UnsupportedGrantType,
+    /// A requested scope is unknown or not allowed to the client.
     InvalidScope,
     /// RFC 8707 §2: the `resource` is unknown or not allowed to the client.
     InvalidTarget,
+    /// An internal error; the server log has the request id.
     ServerError,
+    /// Overloaded or the database is unavailable; retry after `Retry-After` seconds.
     TemporarilyUnavailable,
     /// RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed.
     InvalidToken,
     /// RFC 6750 §3.1: the token lacks a scope the resource needs.
     InsufficientScope,
-    /// Authorization responses (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6).
+    /// The user or the server refused the authorization request (RFC 6749 §4.1.2.1).
     AccessDenied,
+    /// The `response_type` is not `code`.
     UnsupportedResponseType,
+    /// `prompt=none` but the user is not signed in.
     LoginRequired,
+    /// `prompt=none` but the user has not consented.
     ConsentRequired,
+    /// A `request` object was sent (OpenID Connect Core §6); not supported.
     RequestNotSupported,
+    /// A `request_uri` was sent (OpenID Connect Core §6); not supported.
     RequestUriNotSupported,
 }
 

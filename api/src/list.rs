@@ -50,6 +50,7 @@ macro_rules! list_query {
             pub skip: Option<u32>,
             /// Rows to return, 1 to 1000 (default 10).
             #[serde(default, deserialize_with = "crate::query::optional")]
+            #[schemars(range(min = 1, max = "crate::list::MAX_TAKE"))]
             pub take: Option<u32>,
             /// Only rows created on or after this day (`yyyy-MM-dd`, UTC).
             #[serde(default, deserialize_with = "crate::query::optional")]

@@ -21,8 +21,11 @@ pub struct TenantClaim {
     pub claim_value: String,
 }
 
-/// A free-form setting.
+/// A free-form setting. Named `CustomProperty` in the document: a bare
+/// `Property` clashes with names generators reserve (Python's becomes
+/// `ModelProperty`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "CustomProperty")]
 pub struct Property {
     pub key: String,
     pub value: String,

@@ -30,19 +30,54 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct AccessProfileCreate {
-        ///`clientId`s of clients of the tenant it contains.
+        ///`clientId`s of clients of the tenant it contains. Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub clients: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///1 to 200 characters; unique in the tenant, ignoring case.
         pub name: ::std::string::String,
-        ///Ids of users of the tenant who hold it.
+        ///Ids of users of the tenant who hold it. Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub users: ::std::vec::Vec<i64>,
     }
     impl AccessProfileCreate {
         pub fn builder() -> builder::AccessProfileCreate {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AccessProfilePage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<AccessProfile>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl AccessProfilePage {
+        pub fn builder() -> builder::AccessProfilePage {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AccessProfileResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: AccessProfile,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl AccessProfileResult {
+        pub fn builder() -> builder::AccessProfileResult {
             Default::default()
         }
     }
@@ -80,10 +115,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum AccessTokenType {
-        ///A self-contained RFC 9068 JWT, verifiable with the JWKS.
         #[serde(rename = "jwt")]
         Jwt,
-        ///An opaque handle, stored hashed and validated by introspection.
         #[serde(rename = "reference")]
         Reference,
     }
@@ -132,8 +165,7 @@ pub mod types {
         #[serde(rename = "codeName")]
         pub code_name: ::std::string::String,
         ///Always null on failure.
-        #[serde(default)]
-        pub data: (),
+        pub data: ::serde_json::Value,
         ///What went wrong, precisely enough to fix the request.
         pub message: ::std::string::String,
     }
@@ -162,7 +194,7 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(rename = "nonEditable")]
         pub non_editable: bool,
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         ///Names of the tenant's API scopes that this resource contains.
         pub scopes: ::std::vec::Vec<ApiResourceScope>,
         ///Secrets the API authenticates with; never their values.
@@ -203,9 +235,10 @@ pub mod types {
         pub enabled: ::std::option::Option<bool>,
         ///1 to 200 characters without spaces; unique in the tenant.
         pub name: ::std::string::String,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub properties: ::std::vec::Vec<Property>,
-        ///Each must name an API scope of the tenant.
+        pub properties: ::std::vec::Vec<CustomProperty>,
+        ///Each must name an API scope of the tenant. Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<ApiResourceScope>,
         ///Default true.
@@ -214,6 +247,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub show_in_discovery_document: ::std::option::Option<bool>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "userClaims",
             default,
@@ -234,6 +268,58 @@ pub mod types {
     }
     impl ApiResourceCreated {
         pub fn builder() -> builder::ApiResourceCreated {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResourceCreatedResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiResourceCreated,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResourceCreatedResult {
+        pub fn builder() -> builder::ApiResourceCreatedResult {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResourcePage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiResource>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl ApiResourcePage {
+        pub fn builder() -> builder::ApiResourcePage {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiResourceResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiResource,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiResourceResult {
+        pub fn builder() -> builder::ApiResourceResult {
             Default::default()
         }
     }
@@ -269,7 +355,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         ///Replaces the whole list; each must name an API scope of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scopes: ::std::option::Option<::std::vec::Vec<ApiResourceScope>>,
@@ -313,7 +399,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         ///Replaces the whole list; each must name an API scope of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scopes: ::std::option::Option<::std::vec::Vec<ApiResourceScope>>,
@@ -333,363 +419,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForAccessProfile {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: AccessProfile,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForAccessProfile {
-        pub fn builder() -> builder::ApiResultForAccessProfile {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForApiResource {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ApiResource,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForApiResource {
-        pub fn builder() -> builder::ApiResultForApiResource {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForApiResourceCreated {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ApiResourceCreated,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForApiResourceCreated {
-        pub fn builder() -> builder::ApiResultForApiResourceCreated {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForApiScope {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ApiScope,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForApiScope {
-        pub fn builder() -> builder::ApiResultForApiScope {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForAppSettings {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: AppSettings,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForAppSettings {
-        pub fn builder() -> builder::ApiResultForAppSettings {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForArrayOfDistributor {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<Distributor>,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForArrayOfDistributor {
-        pub fn builder() -> builder::ApiResultForArrayOfDistributor {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForArrayOfSecretInfo {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<SecretInfo>,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForArrayOfSecretInfo {
-        pub fn builder() -> builder::ApiResultForArrayOfSecretInfo {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForArrayOfUserGrant {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<UserGrant>,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForArrayOfUserGrant {
-        pub fn builder() -> builder::ApiResultForArrayOfUserGrant {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForArrayOfUserSession {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<UserSession>,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForArrayOfUserSession {
-        pub fn builder() -> builder::ApiResultForArrayOfUserSession {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForBoolean {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: bool,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForBoolean {
-        pub fn builder() -> builder::ApiResultForBoolean {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForClient {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: Client,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForClient {
-        pub fn builder() -> builder::ApiResultForClient {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForClientCreated {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ClientCreated,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForClientCreated {
-        pub fn builder() -> builder::ApiResultForClientCreated {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForIdentityResource {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: IdentityResource,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForIdentityResource {
-        pub fn builder() -> builder::ApiResultForIdentityResource {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForInt64 {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: i64,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForInt64 {
-        pub fn builder() -> builder::ApiResultForInt64 {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForRole {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: Role,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForRole {
-        pub fn builder() -> builder::ApiResultForRole {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForSecretCreated {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: SecretCreated,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForSecretCreated {
-        pub fn builder() -> builder::ApiResultForSecretCreated {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForString {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::string::String,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForString {
-        pub fn builder() -> builder::ApiResultForString {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForTenant {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: Tenant,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForTenant {
-        pub fn builder() -> builder::ApiResultForTenant {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForTenantPublic {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: TenantPublic,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForTenantPublic {
-        pub fn builder() -> builder::ApiResultForTenantPublic {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForTokenResponse {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: TokenResponse,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForTokenResponse {
-        pub fn builder() -> builder::ApiResultForTokenResponse {
-            Default::default()
-        }
-    }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiResultForUser {
-        ///200 on success; equals the HTTP status.
-        pub code: i64,
-        ///`Status200OK` on success.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: User,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiResultForUser {
-        pub fn builder() -> builder::ApiResultForUser {
-            Default::default()
-        }
-    }
     ///An API scope as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiScope {
@@ -705,7 +434,7 @@ pub mod types {
         pub id: i64,
         ///The scope name, unique in the tenant.
         pub name: ::std::string::String,
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         ///Marked as required on the consent page.
         pub required: bool,
         #[serde(rename = "showInDiscoveryDocument")]
@@ -739,8 +468,9 @@ pub mod types {
         pub enabled: ::std::option::Option<bool>,
         ///1 to 200 characters without spaces; unique in the tenant; not a Keyward permission (`isms.…`, `oauthapp.…`) and not an identity resource's name.
         pub name: ::std::string::String,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         ///Default false.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
@@ -750,6 +480,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub show_in_discovery_document: ::std::option::Option<bool>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "userClaims",
             default,
@@ -759,6 +490,41 @@ pub mod types {
     }
     impl ApiScopeCreate {
         pub fn builder() -> builder::ApiScopeCreate {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiScopePage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiScope>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl ApiScopePage {
+        pub fn builder() -> builder::ApiScopePage {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiScopeResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiScope,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiScopeResult {
+        pub fn builder() -> builder::ApiScopeResult {
             Default::default()
         }
     }
@@ -781,7 +547,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
         #[serde(
@@ -821,7 +587,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
         #[serde(
@@ -870,6 +636,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppCardEnvelope {
+        pub code: u16,
+        pub data: AppCard,
+        pub err: ::std::string::String,
+    }
+    impl AppCardEnvelope {
+        pub fn builder() -> builder::AppCardEnvelope {
+            Default::default()
+        }
+    }
     ///A consent the caller gave.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppConsent {
@@ -899,6 +677,18 @@ pub mod types {
     }
     impl AppConsent {
         pub fn builder() -> builder::AppConsent {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppConsentListEnvelope {
+        pub code: u16,
+        pub data: ::std::vec::Vec<AppConsent>,
+        pub err: ::std::string::String,
+    }
+    impl AppConsentListEnvelope {
+        pub fn builder() -> builder::AppConsentListEnvelope {
             Default::default()
         }
     }
@@ -1020,6 +810,23 @@ pub mod types {
     }
     impl AppSettings {
         pub fn builder() -> builder::AppSettings {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppSettingsResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: AppSettings,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl AppSettingsResult {
+        pub fn builder() -> builder::AppSettingsResult {
             Default::default()
         }
     }
@@ -1150,55 +957,44 @@ pub mod types {
             Default::default()
         }
     }
-    ///An authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core §3.1.2.1). Every field is optional here so that each missing or malformed one gets its precise error, on a page or by redirect.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct AuthorizeRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///RFC 7636 challenge, 43 to 128 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code_challenge: ::std::option::Option<::std::string::String>,
-        ///`S256` (default) or, if the client allows it, `plain`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code_challenge_method: ::std::option::Option<::std::string::String>,
-        ///Prefills the sign-in name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub login_hint: ::std::option::Option<::std::string::String>,
-        ///Seconds since the user last signed in beyond which they must again.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_age: ::std::option::Option<::std::string::String>,
-        ///Copied into the ID token.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nonce: ::std::option::Option<::std::string::String>,
-        ///Space-separated: `none`, `login`, `consent`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub prompt: ::std::option::Option<::std::string::String>,
-        ///Must equal one of the client's registered redirect URIs.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redirect_uri: ::std::option::Option<::std::string::String>,
-        ///Not supported: refused with `request_not_supported`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub request: ::std::option::Option<::std::string::String>,
-        ///Not supported: refused with `request_uri_not_supported`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub request_uri: ::std::option::Option<::std::string::String>,
-        ///RFC 8707: the name of one API resource the tokens are for; the grant keeps the identity scopes and only that resource's API scopes.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resource: ::std::option::Option<::std::string::String>,
-        ///`query` (default) or `form_post`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub response_mode: ::std::option::Option<::std::string::String>,
-        ///`code`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub response_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scope: ::std::option::Option<::std::string::String>,
-        ///Returned unchanged to the client.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AppTokenEnvelope {
+        pub code: u16,
+        pub data: AppToken,
+        pub err: ::std::string::String,
     }
-    impl AuthorizeRequest {
-        pub fn builder() -> builder::AuthorizeRequest {
+    impl AppTokenEnvelope {
+        pub fn builder() -> builder::AppTokenEnvelope {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BooleanEnvelope {
+        pub code: u16,
+        pub data: bool,
+        pub err: ::std::string::String,
+    }
+    impl BooleanEnvelope {
+        pub fn builder() -> builder::BooleanEnvelope {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BooleanResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: bool,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl BooleanResult {
+        pub fn builder() -> builder::BooleanResult {
             Default::default()
         }
     }
@@ -1249,7 +1045,7 @@ pub mod types {
         pub identity_token_lifetime: i64,
         #[serde(rename = "postLogoutRedirectUris")]
         pub post_logout_redirect_uris: ::std::vec::Vec<ClientPostLogoutRedirectUri>,
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         #[serde(rename = "redirectUris")]
         pub redirect_uris: ::std::vec::Vec<ClientRedirectUri>,
         ///Seconds, 0 to 300, after a refresh token's first use in which it may be used once more (a retry after a lost response) for a new token pair without revoking its family; any other reuse revokes the family. 0: every reuse does.
@@ -1338,18 +1134,21 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub allow_weak_secret: ::std::option::Option<bool>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "allowedCorsOrigins",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub allowed_cors_origins: ::std::vec::Vec<ClientCorsOrigin>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "allowedGrantTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub allowed_grant_types: ::std::vec::Vec<ClientGrantType>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "allowedScopes",
             default,
@@ -1362,6 +1161,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_code_lifetime: ::std::option::Option<i64>,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub claims: ::std::vec::Vec<ClientClaim>,
         ///1 to 200 characters of `A-Z a-z 0-9 . _ ~ : -`; unique in the tenant.
@@ -1395,14 +1195,17 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub identity_token_lifetime: ::std::option::Option<i64>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "postLogoutRedirectUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub post_logout_redirect_uris: ::std::vec::Vec<ClientPostLogoutRedirectUri>,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "redirectUris",
             default,
@@ -1468,6 +1271,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ClientCreatedResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ClientCreated,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ClientCreatedResult {
+        pub fn builder() -> builder::ClientCreatedResult {
+            Default::default()
+        }
+    }
     ///`ClientGrantType`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ClientGrantType {
@@ -1477,6 +1297,24 @@ pub mod types {
     }
     impl ClientGrantType {
         pub fn builder() -> builder::ClientGrantType {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ClientPage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<Client>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl ClientPage {
+        pub fn builder() -> builder::ClientPage {
             Default::default()
         }
     }
@@ -1500,6 +1338,23 @@ pub mod types {
     }
     impl ClientRedirectUri {
         pub fn builder() -> builder::ClientRedirectUri {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ClientResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: Client,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ClientResult {
+        pub fn builder() -> builder::ClientResult {
             Default::default()
         }
     }
@@ -1610,7 +1465,7 @@ pub mod types {
             ::std::vec::Vec<ClientPostLogoutRedirectUri>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(
             rename = "redirectUris",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1732,7 +1587,7 @@ pub mod types {
             ::std::vec::Vec<ClientPostLogoutRedirectUri>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(
             rename = "redirectUris",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1933,6 +1788,17 @@ pub mod types {
             value.parse()
         }
     }
+    ///A free-form setting. Named `CustomProperty` in the document: a bare `Property` clashes with names generators reserve (Python's becomes `ModelProperty`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CustomProperty {
+        pub key: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+    impl CustomProperty {
+        pub fn builder() -> builder::CustomProperty {
+            Default::default()
+        }
+    }
     ///A member of a user's team: a user in their downline (who signed up through them, or through one of those, and so on).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Distributor {
@@ -1960,6 +1826,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DistributorListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<Distributor>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl DistributorListResult {
+        pub fn builder() -> builder::DistributorListResult {
+            Default::default()
+        }
+    }
     ///`EmailSignIn`: an email address and the `signin` code sent to it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EmailSignIn {
@@ -1974,114 +1857,6 @@ pub mod types {
     }
     impl EmailSignIn {
         pub fn builder() -> builder::EmailSignIn {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForAppCard {
-        pub code: u16,
-        pub data: AppCard,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForAppCard {
-        pub fn builder() -> builder::EnvelopeForAppCard {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForAppToken {
-        pub code: u16,
-        pub data: AppToken,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForAppToken {
-        pub fn builder() -> builder::EnvelopeForAppToken {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForArrayOfAppConsent {
-        pub code: u16,
-        pub data: ::std::vec::Vec<AppConsent>,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForArrayOfAppConsent {
-        pub fn builder() -> builder::EnvelopeForArrayOfAppConsent {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForBoolean {
-        pub code: u16,
-        pub data: bool,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForBoolean {
-        pub fn builder() -> builder::EnvelopeForBoolean {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForGrantCode {
-        pub code: u16,
-        pub data: GrantCode,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForGrantCode {
-        pub fn builder() -> builder::EnvelopeForGrantCode {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForPointEntry {
-        pub code: u16,
-        pub data: PointEntry,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForPointEntry {
-        pub fn builder() -> builder::EnvelopeForPointEntry {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForPointLog {
-        pub code: u16,
-        pub data: PointLog,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForPointLog {
-        pub fn builder() -> builder::EnvelopeForPointLog {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForProfile {
-        pub code: u16,
-        pub data: Profile,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForProfile {
-        pub fn builder() -> builder::EnvelopeForProfile {
-            Default::default()
-        }
-    }
-    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct EnvelopeForString {
-        pub code: u16,
-        pub data: ::std::string::String,
-        pub err: ::std::string::String,
-    }
-    impl EnvelopeForString {
-        pub fn builder() -> builder::EnvelopeForString {
             Default::default()
         }
     }
@@ -2107,6 +1882,18 @@ pub mod types {
     }
     impl GrantCode {
         pub fn builder() -> builder::GrantCode {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GrantCodeEnvelope {
+        pub code: u16,
+        pub data: GrantCode,
+        pub err: ::std::string::String,
+    }
+    impl GrantCodeEnvelope {
+        pub fn builder() -> builder::GrantCodeEnvelope {
             Default::default()
         }
     }
@@ -2178,7 +1965,7 @@ pub mod types {
         ///True for `openid`, which cannot be changed or deleted.
         #[serde(rename = "nonEditable")]
         pub non_editable: bool,
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         ///Marked as required on the consent page.
         pub required: bool,
         #[serde(rename = "showInDiscoveryDocument")]
@@ -2223,8 +2010,9 @@ pub mod types {
         pub enabled: ::std::option::Option<bool>,
         ///1 to 200 characters without spaces; unique in the tenant.
         pub name: ::std::string::String,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         ///Default false.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
@@ -2234,6 +2022,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub show_in_discovery_document: ::std::option::Option<bool>,
+        ///Default when absent: an empty list.
         #[serde(
             rename = "userClaims",
             default,
@@ -2243,6 +2032,41 @@ pub mod types {
     }
     impl IdentityResourceCreate {
         pub fn builder() -> builder::IdentityResourceCreate {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct IdentityResourcePage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<IdentityResource>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl IdentityResourcePage {
+        pub fn builder() -> builder::IdentityResourcePage {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct IdentityResourceResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: IdentityResource,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl IdentityResourceResult {
+        pub fn builder() -> builder::IdentityResourceResult {
             Default::default()
         }
     }
@@ -2264,7 +2088,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
         #[serde(
@@ -2303,7 +2127,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
         #[serde(
@@ -2370,6 +2194,23 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Int64Result {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: i64,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl Int64Result {
+        pub fn builder() -> builder::Int64Result {
+            Default::default()
         }
     }
     ///RFC 7662 §2.2. Inactive tokens carry only `active: false`.
@@ -2440,26 +2281,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct LogoutRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub client_id: ::std::option::Option<::std::string::String>,
-        ///An ID token Keyward issued to the client (expired ones are accepted).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id_token_hint: ::std::option::Option<::std::string::String>,
-        ///Must be registered for the client named by the hint.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub post_logout_redirect_uri: ::std::option::Option<::std::string::String>,
-        ///Returned unchanged with the redirect.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
-    }
-    impl LogoutRequest {
-        pub fn builder() -> builder::LogoutRequest {
-            Default::default()
-        }
-    }
     ///`/mobile/code/get` and `/mobile/code/verify`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MobileCodeRequest {
@@ -2510,12 +2331,28 @@ pub mod types {
             Default::default()
         }
     }
-    ///The RFC 6749 §5.2 error codes Keyward emits.
+    /**The RFC 6749 §5.2 error codes Keyward emits (the authorization responses' ones: RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). Open: accept values not listed here. Known values:
+- `invalid_request`: A parameter is missing, repeated, malformed or not supported.
+- `invalid_client`: Client authentication failed (unknown client, wrong secret, no credentials).
+- `invalid_grant`: The code, refresh token or password is invalid, expired, revoked or not the client's.
+- `unauthorized_client`: The client may not use this grant type.
+- `unsupported_grant_type`: The grant type is not one this server supports.
+- `invalid_scope`: A requested scope is unknown or not allowed to the client.
+- `invalid_target`: RFC 8707 §2: the `resource` is unknown or not allowed to the client.
+- `server_error`: An internal error; the server log has the request id.
+- `temporarily_unavailable`: Overloaded or the database is unavailable; retry after `Retry-After` seconds.
+- `invalid_token`: RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed.
+- `insufficient_scope`: RFC 6750 §3.1: the token lacks a scope the resource needs.
+- `access_denied`: The user or the server refused the authorization request (RFC 6749 §4.1.2.1).
+- `unsupported_response_type`: The `response_type` is not `code`.
+- `login_required`: `prompt=none` but the user is not signed in.
+- `consent_required`: `prompt=none` but the user has not consented.
+- `request_not_supported`: A `request` object was sent (OpenID Connect Core §6); not supported.
+- `request_uri_not_supported`: A `request_uri` was sent (OpenID Connect Core §6); not supported.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2523,254 +2360,33 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    pub enum OAuthErrorCode {
-        #[serde(rename = "invalid_request")]
-        InvalidRequest,
-        #[serde(rename = "invalid_client")]
-        InvalidClient,
-        #[serde(rename = "invalid_grant")]
-        InvalidGrant,
-        #[serde(rename = "unauthorized_client")]
-        UnauthorizedClient,
-        #[serde(rename = "unsupported_grant_type")]
-        UnsupportedGrantType,
-        #[serde(rename = "invalid_scope")]
-        InvalidScope,
-        #[serde(rename = "server_error")]
-        ServerError,
-        #[serde(rename = "temporarily_unavailable")]
-        TemporarilyUnavailable,
-        #[serde(rename = "unsupported_response_type")]
-        UnsupportedResponseType,
-        #[serde(rename = "login_required")]
-        LoginRequired,
-        #[serde(rename = "consent_required")]
-        ConsentRequired,
-        #[serde(rename = "request_not_supported")]
-        RequestNotSupported,
-        #[serde(rename = "request_uri_not_supported")]
-        RequestUriNotSupported,
-        ///RFC 8707 §2: the `resource` is unknown or not allowed to the client.
-        #[serde(rename = "invalid_target")]
-        InvalidTarget,
-        ///RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed.
-        #[serde(rename = "invalid_token")]
-        InvalidToken,
-        ///RFC 6750 §3.1: the token lacks a scope the resource needs.
-        #[serde(rename = "insufficient_scope")]
-        InsufficientScope,
-        ///Authorization responses (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6).
-        #[serde(rename = "access_denied")]
-        AccessDenied,
+    #[serde(transparent)]
+    pub struct OAuthErrorCode(pub ::std::string::String);
+    impl ::std::ops::Deref for OAuthErrorCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OAuthErrorCode> for ::std::string::String {
+        fn from(value: OAuthErrorCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for OAuthErrorCode {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
     }
     impl ::std::fmt::Display for OAuthErrorCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::InvalidRequest => f.write_str("invalid_request"),
-                Self::InvalidClient => f.write_str("invalid_client"),
-                Self::InvalidGrant => f.write_str("invalid_grant"),
-                Self::UnauthorizedClient => f.write_str("unauthorized_client"),
-                Self::UnsupportedGrantType => f.write_str("unsupported_grant_type"),
-                Self::InvalidScope => f.write_str("invalid_scope"),
-                Self::ServerError => f.write_str("server_error"),
-                Self::TemporarilyUnavailable => f.write_str("temporarily_unavailable"),
-                Self::UnsupportedResponseType => f.write_str("unsupported_response_type"),
-                Self::LoginRequired => f.write_str("login_required"),
-                Self::ConsentRequired => f.write_str("consent_required"),
-                Self::RequestNotSupported => f.write_str("request_not_supported"),
-                Self::RequestUriNotSupported => f.write_str("request_uri_not_supported"),
-                Self::InvalidTarget => f.write_str("invalid_target"),
-                Self::InvalidToken => f.write_str("invalid_token"),
-                Self::InsufficientScope => f.write_str("insufficient_scope"),
-                Self::AccessDenied => f.write_str("access_denied"),
-            }
+            self.0.fmt(f)
         }
     }
     impl ::std::str::FromStr for OAuthErrorCode {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "invalid_request" => Ok(Self::InvalidRequest),
-                "invalid_client" => Ok(Self::InvalidClient),
-                "invalid_grant" => Ok(Self::InvalidGrant),
-                "unauthorized_client" => Ok(Self::UnauthorizedClient),
-                "unsupported_grant_type" => Ok(Self::UnsupportedGrantType),
-                "invalid_scope" => Ok(Self::InvalidScope),
-                "server_error" => Ok(Self::ServerError),
-                "temporarily_unavailable" => Ok(Self::TemporarilyUnavailable),
-                "unsupported_response_type" => Ok(Self::UnsupportedResponseType),
-                "login_required" => Ok(Self::LoginRequired),
-                "consent_required" => Ok(Self::ConsentRequired),
-                "request_not_supported" => Ok(Self::RequestNotSupported),
-                "request_uri_not_supported" => Ok(Self::RequestUriNotSupported),
-                "invalid_target" => Ok(Self::InvalidTarget),
-                "invalid_token" => Ok(Self::InvalidToken),
-                "insufficient_scope" => Ok(Self::InsufficientScope),
-                "access_denied" => Ok(Self::AccessDenied),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OAuthErrorCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OAuthErrorCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForAccessProfile {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<AccessProfile>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForAccessProfile {
-        pub fn builder() -> builder::PagedForAccessProfile {
-            Default::default()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForApiResource {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<ApiResource>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForApiResource {
-        pub fn builder() -> builder::PagedForApiResource {
-            Default::default()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForApiScope {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<ApiScope>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForApiScope {
-        pub fn builder() -> builder::PagedForApiScope {
-            Default::default()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForClient {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<Client>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForClient {
-        pub fn builder() -> builder::PagedForClient {
-            Default::default()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForIdentityResource {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<IdentityResource>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForIdentityResource {
-        pub fn builder() -> builder::PagedForIdentityResource {
-            Default::default()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForRole {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<Role>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForRole {
-        pub fn builder() -> builder::PagedForRole {
-            Default::default()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForTenant {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<Tenant>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForTenant {
-        pub fn builder() -> builder::PagedForTenant {
-            Default::default()
-        }
-    }
-    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct PagedForUser {
-        pub code: i64,
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ::std::vec::Vec<User>,
-        pub message: ::std::string::String,
-        pub skip: i64,
-        pub take: i64,
-        ///Number of rows matching the filters, ignoring `skip` and `take`.
-        pub total: i64,
-    }
-    impl PagedForUser {
-        pub fn builder() -> builder::PagedForUser {
-            Default::default()
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
         }
     }
     ///`SignIn`: user name (or email or phone) and password.
@@ -2836,6 +2452,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PointEntryEnvelope {
+        pub code: u16,
+        pub data: PointEntry,
+        pub err: ::std::string::String,
+    }
+    impl PointEntryEnvelope {
+        pub fn builder() -> builder::PointEntryEnvelope {
+            Default::default()
+        }
+    }
     ///A page of the ledger, newest first.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PointLog {
@@ -2846,6 +2474,18 @@ pub mod types {
     }
     impl PointLog {
         pub fn builder() -> builder::PointLog {
+            Default::default()
+        }
+    }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PointLogEnvelope {
+        pub code: u16,
+        pub data: PointLog,
+        pub err: ::std::string::String,
+    }
+    impl PointLogEnvelope {
+        pub fn builder() -> builder::PointLogEnvelope {
             Default::default()
         }
     }
@@ -2886,6 +2526,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ProfileEnvelope {
+        pub code: u16,
+        pub data: Profile,
+        pub err: ::std::string::String,
+    }
+    impl ProfileEnvelope {
+        pub fn builder() -> builder::ProfileEnvelope {
+            Default::default()
+        }
+    }
     ///`PUT Profile`: blank or missing fields stay as they are.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ProfileUpdate {
@@ -2901,17 +2553,6 @@ pub mod types {
     }
     impl ProfileUpdate {
         pub fn builder() -> builder::ProfileUpdate {
-            Default::default()
-        }
-    }
-    ///A free-form setting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct Property {
-        pub key: ::std::string::String,
-        pub value: ::std::string::String,
-    }
-    impl Property {
-        pub fn builder() -> builder::Property {
             Default::default()
         }
     }
@@ -3038,11 +2679,47 @@ pub mod types {
     pub struct RoleCreate {
         ///1 to 256 characters; unique in the tenant, ignoring case.
         pub name: ::std::string::String,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
     }
     impl RoleCreate {
         pub fn builder() -> builder::RoleCreate {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RolePage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<Role>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl RolePage {
+        pub fn builder() -> builder::RolePage {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RoleResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: Role,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl RoleResult {
+        pub fn builder() -> builder::RoleResult {
             Default::default()
         }
     }
@@ -3113,6 +2790,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SecretCreatedResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: SecretCreated,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl SecretCreatedResult {
+        pub fn builder() -> builder::SecretCreatedResult {
+            Default::default()
+        }
+    }
     ///A secret's metadata; the secret itself is shown only once, when made.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SecretInfo {
@@ -3126,6 +2820,23 @@ pub mod types {
     }
     impl SecretInfo {
         pub fn builder() -> builder::SecretInfo {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SecretInfoListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<SecretInfo>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl SecretInfoListResult {
+        pub fn builder() -> builder::SecretInfoListResult {
             Default::default()
         }
     }
@@ -3299,10 +3010,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum SigningAlg {
-        ///RSASSA-PKCS1-v1_5 with SHA-256 (2048-bit keys); OpenID Connect's default.
         #[serde(rename = "RS256")]
         Rs256,
-        ///ECDSA on P-256 with SHA-256: small and fast.
         #[serde(rename = "ES256")]
         Es256,
     }
@@ -3342,6 +3051,19 @@ pub mod types {
             value.parse()
         }
     }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringBooleanResult {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: bool,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringBooleanResult {
+        pub fn builder() -> builder::SpringBooleanResult {
+            Default::default()
+        }
+    }
     ///A failure of seed 004's user endpoints: `{"status", "error"}`, `status` equal to the HTTP status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SpringError {
@@ -3352,6 +3074,19 @@ pub mod types {
     }
     impl SpringError {
         pub fn builder() -> builder::SpringError {
+            Default::default()
+        }
+    }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringInt64Result {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: i64,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringInt64Result {
+        pub fn builder() -> builder::SpringInt64Result {
             Default::default()
         }
     }
@@ -3391,71 +3126,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SpringResultForArrayOfSpringRole {
-        ///The answer: a user id, a user, a user detail, roles, or `true`.
-        pub message: ::std::vec::Vec<SpringRole>,
-        ///Always 200.
-        pub status: u16,
-    }
-    impl SpringResultForArrayOfSpringRole {
-        pub fn builder() -> builder::SpringResultForArrayOfSpringRole {
-            Default::default()
-        }
-    }
-    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SpringResultForBoolean {
-        ///The answer: a user id, a user, a user detail, roles, or `true`.
-        pub message: bool,
-        ///Always 200.
-        pub status: u16,
-    }
-    impl SpringResultForBoolean {
-        pub fn builder() -> builder::SpringResultForBoolean {
-            Default::default()
-        }
-    }
-    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SpringResultForInt64 {
-        ///The answer: a user id, a user, a user detail, roles, or `true`.
-        pub message: i64,
-        ///Always 200.
-        pub status: u16,
-    }
-    impl SpringResultForInt64 {
-        pub fn builder() -> builder::SpringResultForInt64 {
-            Default::default()
-        }
-    }
-    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SpringResultForSpringUser {
-        ///The answer: a user id, a user, a user detail, roles, or `true`.
-        pub message: SpringUser,
-        ///Always 200.
-        pub status: u16,
-    }
-    impl SpringResultForSpringUser {
-        pub fn builder() -> builder::SpringResultForSpringUser {
-            Default::default()
-        }
-    }
-    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct SpringResultForSpringUserDetail {
-        ///The answer: a user id, a user, a user detail, roles, or `true`.
-        pub message: SpringUserDetail,
-        ///Always 200.
-        pub status: u16,
-    }
-    impl SpringResultForSpringUserDetail {
-        pub fn builder() -> builder::SpringResultForSpringUserDetail {
-            Default::default()
-        }
-    }
     ///A role: an item of `/roles/list` and of a user's `roleList`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SpringRole {
@@ -3465,6 +3135,19 @@ pub mod types {
     }
     impl SpringRole {
         pub fn builder() -> builder::SpringRole {
+            Default::default()
+        }
+    }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringRoleListResult {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: ::std::vec::Vec<SpringRole>,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringRoleListResult {
+        pub fn builder() -> builder::SpringRoleListResult {
             Default::default()
         }
     }
@@ -3561,6 +3244,19 @@ pub mod types {
             Default::default()
         }
     }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringUserDetailResult {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: SpringUserDetail,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringUserDetailResult {
+        pub fn builder() -> builder::SpringUserDetailResult {
+            Default::default()
+        }
+    }
     ///`/users/find`: by `id`, else by `username`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
@@ -3589,6 +3285,19 @@ pub mod types {
             Default::default()
         }
     }
+    ///Seed 004's envelope: `{"status": 200, "message": …}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SpringUserResult {
+        ///The answer: a user id, a user, a user detail, roles, or `true`.
+        pub message: SpringUser,
+        ///Always 200.
+        pub status: u16,
+    }
+    impl SpringUserResult {
+        pub fn builder() -> builder::SpringUserResult {
+            Default::default()
+        }
+    }
     ///`/users/save`: a user made by an admin.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -3599,7 +3308,7 @@ pub mod types {
         ///8 to 128 characters; without one the account signs in only by code or `sign`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
-        ///Roles to give, by `roleName` (or `id`).
+        ///Roles to give, by `roleName` (or `id`). Default when absent: an empty list.
         #[serde(
             rename = "roleList",
             default,
@@ -3635,6 +3344,35 @@ pub mod types {
             Default::default()
         }
     }
+    ///OAuthApp's envelope: `{code: 200, data, err: ""}` on success.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct StringEnvelope {
+        pub code: u16,
+        pub data: ::std::string::String,
+        pub err: ::std::string::String,
+    }
+    impl StringEnvelope {
+        pub fn builder() -> builder::StringEnvelope {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct StringResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::string::String,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl StringResult {
+        pub fn builder() -> builder::StringResult {
+            Default::default()
+        }
+    }
     ///A tenant as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tenant {
@@ -3652,7 +3390,7 @@ pub mod types {
         #[serde(rename = "lastUpdateTime")]
         pub last_update_time: ::chrono::DateTime<::chrono::offset::Utc>,
         pub name: ::std::string::String,
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         ///0 created, 1 enabled, 2 disabled.
         pub status: i32,
         pub theme: ::std::string::String,
@@ -3679,9 +3417,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct TenantCreate {
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub claims: ::std::vec::Vec<TenantClaim>,
-        ///Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host.
+        ///Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host. Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub hosts: ::std::vec::Vec<TenantHost>,
         ///The tenant's issuer URL: `https://…`, or `http://` on a loopback host (`localhost`, `127.0.0.1`, `[::1]`), without query or fragment; unique across tenants; its host must be one of `hosts`. Default `https://<first host>` (`http://` for a loopback host). Only callers from the default tenant may set it.
@@ -3692,8 +3431,9 @@ pub mod types {
         pub identity_server_issuer_uri: ::std::option::Option<::std::string::String>,
         ///1 to 200 characters.
         pub name: ::std::string::String,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub properties: ::std::vec::Vec<Property>,
+        pub properties: ::std::vec::Vec<CustomProperty>,
         ///0 created, 1 enabled (default), 2 disabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
@@ -3714,6 +3454,24 @@ pub mod types {
     }
     impl TenantHost {
         pub fn builder() -> builder::TenantHost {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TenantPage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<Tenant>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl TenantPage {
+        pub fn builder() -> builder::TenantPage {
             Default::default()
         }
     }
@@ -3741,6 +3499,40 @@ pub mod types {
             Default::default()
         }
     }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TenantPublicResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: TenantPublic,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl TenantPublicResult {
+        pub fn builder() -> builder::TenantPublicResult {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TenantResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: Tenant,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl TenantResult {
+        pub fn builder() -> builder::TenantResult {
+            Default::default()
+        }
+    }
     ///Changes to a tenant: each field present replaces the stored value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
@@ -3759,7 +3551,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3790,7 +3582,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub properties: ::std::option::Option<::std::vec::Vec<Property>>,
+        pub properties: ::std::option::Option<::std::vec::Vec<CustomProperty>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3871,6 +3663,23 @@ pub mod types {
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TokenResponseResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: TokenResponse,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl TokenResponseResult {
+        pub fn builder() -> builder::TokenResponseResult {
             Default::default()
         }
     }
@@ -3971,6 +3780,7 @@ pub mod types {
     pub struct UserCreate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar: ::std::option::Option<::std::string::String>,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub claims: ::std::vec::Vec<UserClaim>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4007,9 +3817,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number_confirmed: ::std::option::Option<bool>,
-        ///Ids of access profiles of the tenant the user holds.
+        ///Ids of access profiles of the tenant the user holds. Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub profiles: ::std::vec::Vec<i64>,
+        ///Default when absent: an empty list.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<UserRole>,
         ///1 to 256 characters, no whitespace; unique in the tenant, ignoring case.
@@ -4044,6 +3855,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserGrantListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<UserGrant>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl UserGrantListResult {
+        pub fn builder() -> builder::UserGrantListResult {
+            Default::default()
+        }
+    }
     ///OpenID Connect Core §5.1 claims of the user, as released by the identity resources of the token's scopes: `sub` always; by default `profile` gives name, preferred_username, nickname, picture, updated_at; `email` gives email, email_verified; `phone` gives phone_number, phone_number_verified. Claims of custom identity resources come from the user's own claims.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserInfo {
@@ -4069,6 +3897,24 @@ pub mod types {
     }
     impl UserInfo {
         pub fn builder() -> builder::UserInfo {
+            Default::default()
+        }
+    }
+    ///A page of a list: `{code, codeName, message, total, skip, take, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserPage {
+        pub code: i64,
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<User>,
+        pub message: ::std::string::String,
+        pub skip: i64,
+        pub take: i64,
+        ///Number of rows matching the filters, ignoring `skip` and `take`.
+        pub total: i64,
+    }
+    impl UserPage {
+        pub fn builder() -> builder::UserPage {
             Default::default()
         }
     }
@@ -4140,6 +3986,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: User,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl UserResult {
+        pub fn builder() -> builder::UserResult {
+            Default::default()
+        }
+    }
     ///A role held by a user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserRole {
@@ -4161,6 +4024,23 @@ pub mod types {
     }
     impl UserSession {
         pub fn builder() -> builder::UserSession {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserSessionListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<UserSession>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl UserSessionListResult {
+        pub fn builder() -> builder::UserSessionListResult {
             Default::default()
         }
     }
@@ -4516,6 +4396,244 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AccessProfilePage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AccessProfile>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for AccessProfilePage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl AccessProfilePage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AccessProfile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessProfilePage> for super::AccessProfilePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessProfilePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessProfilePage> for AccessProfilePage {
+            fn from(value: super::AccessProfilePage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AccessProfileResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::AccessProfile, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AccessProfileResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl AccessProfileResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AccessProfile>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessProfileResult>
+        for super::AccessProfileResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessProfileResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessProfileResult> for AccessProfileResult {
+            fn from(value: super::AccessProfileResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct AccessProfileUpdate {
             clients: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -4627,7 +4745,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            data: ::std::result::Result<(), ::std::string::String>,
+            data: ::std::result::Result<::serde_json::Value, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for AdminError {
@@ -4635,7 +4753,7 @@ pub mod types {
                 Self {
                     code: Err("no value supplied for code".to_string()),
                     code_name: Err("no value supplied for code_name".to_string()),
-                    data: Ok(Default::default()),
+                    data: Err("no value supplied for data".to_string()),
                     message: Err("no value supplied for message".to_string()),
                 }
             }
@@ -4667,7 +4785,7 @@ pub mod types {
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<()>,
+                T: ::std::convert::TryInto<::serde_json::Value>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -4736,7 +4854,7 @@ pub mod types {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             non_editable: ::std::result::Result<bool, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             scopes: ::std::result::Result<
@@ -4881,7 +4999,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -5020,7 +5138,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             scopes: ::std::result::Result<
@@ -5116,7 +5234,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -5258,6 +5376,341 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiResourceCreatedResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                super::ApiResourceCreated,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResourceCreatedResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResourceCreatedResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiResourceCreated>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceCreatedResult>
+        for super::ApiResourceCreatedResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceCreatedResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceCreatedResult>
+        for ApiResourceCreatedResult {
+            fn from(value: super::ApiResourceCreatedResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourcePage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiResource>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResourcePage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl ApiResourcePage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiResource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourcePage> for super::ApiResourcePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourcePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourcePage> for ApiResourcePage {
+            fn from(value: super::ApiResourcePage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiResourceResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiResource, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiResourceResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiResourceResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiResource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiResourceResult> for super::ApiResourceResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiResourceResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiResourceResult> for ApiResourceResult {
+            fn from(value: super::ApiResourceResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiResourceScope {
             scope: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -5318,7 +5771,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             scopes: ::std::result::Result<
@@ -5415,7 +5868,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5529,7 +5982,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             scopes: ::std::result::Result<
@@ -5637,7 +6090,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5732,2002 +6185,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ApiResultForAccessProfile {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::AccessProfile, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForAccessProfile {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForAccessProfile {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AccessProfile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForAccessProfile>
-        for super::ApiResultForAccessProfile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForAccessProfile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForAccessProfile>
-        for ApiResultForAccessProfile {
-            fn from(value: super::ApiResultForAccessProfile) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForApiResource {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::ApiResource, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForApiResource {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForApiResource {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ApiResource>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForApiResource>
-        for super::ApiResultForApiResource {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForApiResource,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForApiResource>
-        for ApiResultForApiResource {
-            fn from(value: super::ApiResultForApiResource) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForApiResourceCreated {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                super::ApiResourceCreated,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForApiResourceCreated {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForApiResourceCreated {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ApiResourceCreated>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForApiResourceCreated>
-        for super::ApiResultForApiResourceCreated {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForApiResourceCreated,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForApiResourceCreated>
-        for ApiResultForApiResourceCreated {
-            fn from(value: super::ApiResultForApiResourceCreated) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForApiScope {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::ApiScope, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForApiScope {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForApiScope {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ApiScope>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForApiScope>
-        for super::ApiResultForApiScope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForApiScope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForApiScope> for ApiResultForApiScope {
-            fn from(value: super::ApiResultForApiScope) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForAppSettings {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::AppSettings, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForAppSettings {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForAppSettings {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AppSettings>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForAppSettings>
-        for super::ApiResultForAppSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForAppSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForAppSettings>
-        for ApiResultForAppSettings {
-            fn from(value: super::ApiResultForAppSettings) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForArrayOfDistributor {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Distributor>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForArrayOfDistributor {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForArrayOfDistributor {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Distributor>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForArrayOfDistributor>
-        for super::ApiResultForArrayOfDistributor {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForArrayOfDistributor,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForArrayOfDistributor>
-        for ApiResultForArrayOfDistributor {
-            fn from(value: super::ApiResultForArrayOfDistributor) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForArrayOfSecretInfo {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::SecretInfo>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForArrayOfSecretInfo {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForArrayOfSecretInfo {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SecretInfo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForArrayOfSecretInfo>
-        for super::ApiResultForArrayOfSecretInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForArrayOfSecretInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForArrayOfSecretInfo>
-        for ApiResultForArrayOfSecretInfo {
-            fn from(value: super::ApiResultForArrayOfSecretInfo) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForArrayOfUserGrant {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::UserGrant>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForArrayOfUserGrant {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForArrayOfUserGrant {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UserGrant>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForArrayOfUserGrant>
-        for super::ApiResultForArrayOfUserGrant {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForArrayOfUserGrant,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForArrayOfUserGrant>
-        for ApiResultForArrayOfUserGrant {
-            fn from(value: super::ApiResultForArrayOfUserGrant) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForArrayOfUserSession {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::UserSession>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForArrayOfUserSession {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForArrayOfUserSession {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UserSession>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForArrayOfUserSession>
-        for super::ApiResultForArrayOfUserSession {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForArrayOfUserSession,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForArrayOfUserSession>
-        for ApiResultForArrayOfUserSession {
-            fn from(value: super::ApiResultForArrayOfUserSession) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForBoolean {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<bool, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForBoolean {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForBoolean {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForBoolean>
-        for super::ApiResultForBoolean {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForBoolean,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForBoolean> for ApiResultForBoolean {
-            fn from(value: super::ApiResultForBoolean) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForClient {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::Client, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForClient {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForClient {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Client>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForClient> for super::ApiResultForClient {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForClient,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForClient> for ApiResultForClient {
-            fn from(value: super::ApiResultForClient) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForClientCreated {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::ClientCreated, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForClientCreated {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForClientCreated {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ClientCreated>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForClientCreated>
-        for super::ApiResultForClientCreated {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForClientCreated,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForClientCreated>
-        for ApiResultForClientCreated {
-            fn from(value: super::ApiResultForClientCreated) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForIdentityResource {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::IdentityResource, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForIdentityResource {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForIdentityResource {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::IdentityResource>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForIdentityResource>
-        for super::ApiResultForIdentityResource {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForIdentityResource,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForIdentityResource>
-        for ApiResultForIdentityResource {
-            fn from(value: super::ApiResultForIdentityResource) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForInt64 {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<i64, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForInt64 {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForInt64 {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForInt64> for super::ApiResultForInt64 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForInt64,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForInt64> for ApiResultForInt64 {
-            fn from(value: super::ApiResultForInt64) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForRole {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::Role, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForRole {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForRole {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Role>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForRole> for super::ApiResultForRole {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForRole> for ApiResultForRole {
-            fn from(value: super::ApiResultForRole) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForSecretCreated {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::SecretCreated, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForSecretCreated {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForSecretCreated {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SecretCreated>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForSecretCreated>
-        for super::ApiResultForSecretCreated {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForSecretCreated,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForSecretCreated>
-        for ApiResultForSecretCreated {
-            fn from(value: super::ApiResultForSecretCreated) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForString {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<::std::string::String, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForString {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForString {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForString> for super::ApiResultForString {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForString,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForString> for ApiResultForString {
-            fn from(value: super::ApiResultForString) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForTenant {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::Tenant, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForTenant {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForTenant {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Tenant>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForTenant> for super::ApiResultForTenant {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForTenant,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForTenant> for ApiResultForTenant {
-            fn from(value: super::ApiResultForTenant) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForTenantPublic {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::TenantPublic, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForTenantPublic {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForTenantPublic {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TenantPublic>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForTenantPublic>
-        for super::ApiResultForTenantPublic {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForTenantPublic,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForTenantPublic>
-        for ApiResultForTenantPublic {
-            fn from(value: super::ApiResultForTenantPublic) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForTokenResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::TokenResponse, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForTokenResponse {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForTokenResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TokenResponse>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForTokenResponse>
-        for super::ApiResultForTokenResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForTokenResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForTokenResponse>
-        for ApiResultForTokenResponse {
-            fn from(value: super::ApiResultForTokenResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ApiResultForUser {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::User, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiResultForUser {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiResultForUser {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::User>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiResultForUser> for super::ApiResultForUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiResultForUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiResultForUser> for ApiResultForUser {
-            fn from(value: super::ApiResultForUser) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ApiScope {
             created: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -7746,7 +6203,7 @@ pub mod types {
             id: ::std::result::Result<i64, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<bool, ::std::string::String>,
@@ -7868,7 +6325,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -7988,7 +6445,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<
@@ -8082,7 +6539,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -8165,6 +6622,243 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiScopePage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiScope>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiScopePage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl ApiScopePage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiScope>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiScopePage> for super::ApiScopePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiScopePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiScopePage> for ApiScopePage {
+            fn from(value: super::ApiScopePage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiScopeResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiScope, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiScopeResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiScopeResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiScope>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiScopeResult> for super::ApiScopeResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiScopeResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiScopeResult> for ApiScopeResult {
+            fn from(value: super::ApiScopeResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiScopeUpdate {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8187,7 +6881,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<
@@ -8282,7 +6976,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8391,7 +7085,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<
@@ -8497,7 +7191,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8797,6 +7491,80 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AppCardEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::AppCard, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppCardEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl AppCardEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppCard>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppCardEnvelope> for super::AppCardEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppCardEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppCardEnvelope> for AppCardEnvelope {
+            fn from(value: super::AppCardEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct AppConsent {
             app_id: ::std::result::Result<i64, ::std::string::String>,
             create_date: ::std::result::Result<
@@ -8976,6 +7744,85 @@ pub mod types {
                     redirect_uri: Ok(value.redirect_uri),
                     remark: Ok(value.remark),
                     scopes: Ok(value.scopes),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppConsentListEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AppConsent>,
+                ::std::string::String,
+            >,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppConsentListEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl AppConsentListEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AppConsent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppConsentListEnvelope>
+        for super::AppConsentListEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppConsentListEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppConsentListEnvelope>
+        for AppConsentListEnvelope {
+            fn from(value: super::AppConsentListEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
                 }
             }
         }
@@ -9416,6 +8263,99 @@ pub mod types {
                     verify_phone_on_sign_up: Ok(value.verify_phone_on_sign_up),
                     wechat_app_id: Ok(value.wechat_app_id),
                     wechat_app_secret_set: Ok(value.wechat_app_secret_set),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppSettingsResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::AppSettings, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppSettingsResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl AppSettingsResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AppSettings>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppSettingsResult> for super::AppSettingsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppSettingsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppSettingsResult> for AppSettingsResult {
+            fn from(value: super::AppSettingsResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -9896,317 +8836,243 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AuthorizeRequest {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            code_challenge: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            code_challenge_method: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            login_hint: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            max_age: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            nonce: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            prompt: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            redirect_uri: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_uri: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            resource: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            response_mode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            response_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            scope: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+        pub struct AppTokenEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::AppToken, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for AuthorizeRequest {
+        impl ::std::default::Default for AppTokenEnvelope {
             fn default() -> Self {
                 Self {
-                    client_id: Ok(Default::default()),
-                    code_challenge: Ok(Default::default()),
-                    code_challenge_method: Ok(Default::default()),
-                    login_hint: Ok(Default::default()),
-                    max_age: Ok(Default::default()),
-                    nonce: Ok(Default::default()),
-                    prompt: Ok(Default::default()),
-                    redirect_uri: Ok(Default::default()),
-                    request: Ok(Default::default()),
-                    request_uri: Ok(Default::default()),
-                    resource: Ok(Default::default()),
-                    response_mode: Ok(Default::default()),
-                    response_type: Ok(Default::default()),
-                    scope: Ok(Default::default()),
-                    state: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
                 }
             }
         }
-        impl AuthorizeRequest {
-            pub fn client_id<T>(mut self, value: T) -> Self
+        impl AppTokenEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<u16>,
                 T::Error: ::std::fmt::Display,
             {
-                self.client_id = value
+                self.code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
+                        format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn code_challenge<T>(mut self, value: T) -> Self
+            pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<super::AppToken>,
                 T::Error: ::std::fmt::Display,
             {
-                self.code_challenge = value
+                self.data = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for code_challenge: {e}"
-                        )
+                        format!("error converting supplied value for data: {e}")
                     });
                 self
             }
-            pub fn code_challenge_method<T>(mut self, value: T) -> Self
+            pub fn err<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.code_challenge_method = value
+                self.err = value
                     .try_into()
                     .map_err(|e| {
-                        format!(
-                            "error converting supplied value for code_challenge_method: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn login_hint<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.login_hint = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login_hint: {e}")
-                    });
-                self
-            }
-            pub fn max_age<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.max_age = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_age: {e}")
-                    });
-                self
-            }
-            pub fn nonce<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nonce = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nonce: {e}")
-                    });
-                self
-            }
-            pub fn prompt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.prompt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prompt: {e}")
-                    });
-                self
-            }
-            pub fn redirect_uri<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.redirect_uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for redirect_uri: {e}")
-                    });
-                self
-            }
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn request_uri<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_uri: {e}")
-                    });
-                self
-            }
-            pub fn resource<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.resource = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for resource: {e}")
-                    });
-                self
-            }
-            pub fn response_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for response_mode: {e}")
-                    });
-                self
-            }
-            pub fn response_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for response_type: {e}")
-                    });
-                self
-            }
-            pub fn scope<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scope = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scope: {e}")
-                    });
-                self
-            }
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
+                        format!("error converting supplied value for err: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<AuthorizeRequest> for super::AuthorizeRequest {
+        impl ::std::convert::TryFrom<AppTokenEnvelope> for super::AppTokenEnvelope {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AuthorizeRequest,
+                value: AppTokenEnvelope,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    client_id: value.client_id?,
-                    code_challenge: value.code_challenge?,
-                    code_challenge_method: value.code_challenge_method?,
-                    login_hint: value.login_hint?,
-                    max_age: value.max_age?,
-                    nonce: value.nonce?,
-                    prompt: value.prompt?,
-                    redirect_uri: value.redirect_uri?,
-                    request: value.request?,
-                    request_uri: value.request_uri?,
-                    resource: value.resource?,
-                    response_mode: value.response_mode?,
-                    response_type: value.response_type?,
-                    scope: value.scope?,
-                    state: value.state?,
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
                 })
             }
         }
-        impl ::std::convert::From<super::AuthorizeRequest> for AuthorizeRequest {
-            fn from(value: super::AuthorizeRequest) -> Self {
+        impl ::std::convert::From<super::AppTokenEnvelope> for AppTokenEnvelope {
+            fn from(value: super::AppTokenEnvelope) -> Self {
                 Self {
-                    client_id: Ok(value.client_id),
-                    code_challenge: Ok(value.code_challenge),
-                    code_challenge_method: Ok(value.code_challenge_method),
-                    login_hint: Ok(value.login_hint),
-                    max_age: Ok(value.max_age),
-                    nonce: Ok(value.nonce),
-                    prompt: Ok(value.prompt),
-                    redirect_uri: Ok(value.redirect_uri),
-                    request: Ok(value.request),
-                    request_uri: Ok(value.request_uri),
-                    resource: Ok(value.resource),
-                    response_mode: Ok(value.response_mode),
-                    response_type: Ok(value.response_type),
-                    scope: Ok(value.scope),
-                    state: Ok(value.state),
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BooleanEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<bool, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for BooleanEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl BooleanEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BooleanEnvelope> for super::BooleanEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BooleanEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BooleanEnvelope> for BooleanEnvelope {
+            fn from(value: super::BooleanEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BooleanResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<bool, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for BooleanResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl BooleanResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BooleanResult> for super::BooleanResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BooleanResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BooleanResult> for BooleanResult {
+            fn from(value: super::BooleanResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -10279,7 +9145,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             redirect_uris: ::std::result::Result<
@@ -10663,7 +9529,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -11039,7 +9905,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             redirect_uris: ::std::result::Result<
@@ -11365,7 +10231,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -11626,6 +10492,100 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ClientCreatedResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ClientCreated, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ClientCreatedResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ClientCreatedResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ClientCreated>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ClientCreatedResult>
+        for super::ClientCreatedResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ClientCreatedResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ClientCreatedResult> for ClientCreatedResult {
+            fn from(value: super::ClientCreatedResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ClientGrantType {
             grant_type: ::std::result::Result<
                 ::std::string::String,
@@ -11667,6 +10627,150 @@ pub mod types {
             fn from(value: super::ClientGrantType) -> Self {
                 Self {
                     grant_type: Ok(value.grant_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ClientPage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Client>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ClientPage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl ClientPage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Client>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ClientPage> for super::ClientPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ClientPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ClientPage> for ClientPage {
+            fn from(value: super::ClientPage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -11763,6 +10867,99 @@ pub mod types {
             fn from(value: super::ClientRedirectUri) -> Self {
                 Self {
                     redirect_uri: Ok(value.redirect_uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ClientResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::Client, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ClientResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ClientResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Client>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ClientResult> for super::ClientResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ClientResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ClientResult> for ClientResult {
+            fn from(value: super::ClientResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -11937,7 +11134,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             redirect_uris: ::std::result::Result<
@@ -12228,7 +11425,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12461,7 +11658,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             redirect_uris: ::std::result::Result<
@@ -12763,7 +11960,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13092,6 +12289,64 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomProperty {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CustomProperty {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl CustomProperty {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomProperty> for super::CustomProperty {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomProperty,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomProperty> for CustomProperty {
+            fn from(value: super::CustomProperty) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Distributor {
             avatar: ::std::result::Result<::std::string::String, ::std::string::String>,
             id: ::std::result::Result<i64, ::std::string::String>,
@@ -13272,6 +12527,104 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DistributorListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Distributor>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DistributorListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl DistributorListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Distributor>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DistributorListResult>
+        for super::DistributorListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DistributorListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DistributorListResult>
+        for DistributorListResult {
+            fn from(value: super::DistributorListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EmailSignIn {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -13332,682 +12685,6 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     verify_code: Ok(value.verify_code),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForAppCard {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<super::AppCard, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForAppCard {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForAppCard {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AppCard>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForAppCard> for super::EnvelopeForAppCard {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForAppCard,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForAppCard> for EnvelopeForAppCard {
-            fn from(value: super::EnvelopeForAppCard) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForAppToken {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<super::AppToken, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForAppToken {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForAppToken {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AppToken>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForAppToken>
-        for super::EnvelopeForAppToken {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForAppToken,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForAppToken> for EnvelopeForAppToken {
-            fn from(value: super::EnvelopeForAppToken) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForArrayOfAppConsent {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::AppConsent>,
-                ::std::string::String,
-            >,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForArrayOfAppConsent {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForArrayOfAppConsent {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::AppConsent>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForArrayOfAppConsent>
-        for super::EnvelopeForArrayOfAppConsent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForArrayOfAppConsent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForArrayOfAppConsent>
-        for EnvelopeForArrayOfAppConsent {
-            fn from(value: super::EnvelopeForArrayOfAppConsent) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForBoolean {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<bool, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForBoolean {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForBoolean {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForBoolean> for super::EnvelopeForBoolean {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForBoolean,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForBoolean> for EnvelopeForBoolean {
-            fn from(value: super::EnvelopeForBoolean) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForGrantCode {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<super::GrantCode, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForGrantCode {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForGrantCode {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::GrantCode>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForGrantCode>
-        for super::EnvelopeForGrantCode {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForGrantCode,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForGrantCode> for EnvelopeForGrantCode {
-            fn from(value: super::EnvelopeForGrantCode) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForPointEntry {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<super::PointEntry, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForPointEntry {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForPointEntry {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PointEntry>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForPointEntry>
-        for super::EnvelopeForPointEntry {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForPointEntry,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForPointEntry>
-        for EnvelopeForPointEntry {
-            fn from(value: super::EnvelopeForPointEntry) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForPointLog {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<super::PointLog, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForPointLog {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForPointLog {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PointLog>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForPointLog>
-        for super::EnvelopeForPointLog {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForPointLog,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForPointLog> for EnvelopeForPointLog {
-            fn from(value: super::EnvelopeForPointLog) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForProfile {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<super::Profile, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForProfile {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForProfile {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Profile>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForProfile> for super::EnvelopeForProfile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForProfile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForProfile> for EnvelopeForProfile {
-            fn from(value: super::EnvelopeForProfile) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EnvelopeForString {
-            code: ::std::result::Result<u16, ::std::string::String>,
-            data: ::std::result::Result<::std::string::String, ::std::string::String>,
-            err: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for EnvelopeForString {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    err: Err("no value supplied for err".to_string()),
-                }
-            }
-        }
-        impl EnvelopeForString {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn err<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.err = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for err: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EnvelopeForString> for super::EnvelopeForString {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EnvelopeForString,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    err: value.err?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EnvelopeForString> for EnvelopeForString {
-            fn from(value: super::EnvelopeForString) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    err: Ok(value.err),
                 }
             }
         }
@@ -14143,6 +12820,80 @@ pub mod types {
                 Self {
                     code: Ok(value.code),
                     expires_in: Ok(value.expires_in),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GrantCodeEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::GrantCode, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for GrantCodeEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl GrantCodeEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GrantCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GrantCodeEnvelope> for super::GrantCodeEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GrantCodeEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GrantCodeEnvelope> for GrantCodeEnvelope {
+            fn from(value: super::GrantCodeEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
                 }
             }
         }
@@ -14384,7 +13135,7 @@ pub mod types {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             non_editable: ::std::result::Result<bool, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<bool, ::std::string::String>,
@@ -14519,7 +13270,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -14683,7 +13434,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<
@@ -14777,7 +13528,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -14864,6 +13615,246 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct IdentityResourcePage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::IdentityResource>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for IdentityResourcePage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl IdentityResourcePage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IdentityResource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdentityResourcePage>
+        for super::IdentityResourcePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdentityResourcePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdentityResourcePage> for IdentityResourcePage {
+            fn from(value: super::IdentityResourcePage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IdentityResourceResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::IdentityResource, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for IdentityResourceResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl IdentityResourceResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IdentityResource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdentityResourceResult>
+        for super::IdentityResourceResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdentityResourceResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdentityResourceResult>
+        for IdentityResourceResult {
+            fn from(value: super::IdentityResourceResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct IdentityResourceUpdate {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14886,7 +13877,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<
@@ -14981,7 +13972,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15092,7 +14083,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             required: ::std::result::Result<
@@ -15198,7 +14189,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15284,6 +14275,99 @@ pub mod types {
                     required: Ok(value.required),
                     show_in_discovery_document: Ok(value.show_in_discovery_document),
                     user_claims: Ok(value.user_claims),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Int64Result {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<i64, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Int64Result {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl Int64Result {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Int64Result> for super::Int64Result {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Int64Result,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Int64Result> for Int64Result {
+            fn from(value: super::Int64Result) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -15757,110 +14841,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct LogoutRequest {
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id_token_hint: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            post_logout_redirect_uri: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LogoutRequest {
-            fn default() -> Self {
-                Self {
-                    client_id: Ok(Default::default()),
-                    id_token_hint: Ok(Default::default()),
-                    post_logout_redirect_uri: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                }
-            }
-        }
-        impl LogoutRequest {
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn id_token_hint<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id_token_hint = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for id_token_hint: {e}")
-                    });
-                self
-            }
-            pub fn post_logout_redirect_uri<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.post_logout_redirect_uri = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for post_logout_redirect_uri: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LogoutRequest> for super::LogoutRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LogoutRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    client_id: value.client_id?,
-                    id_token_hint: value.id_token_hint?,
-                    post_logout_redirect_uri: value.post_logout_redirect_uri?,
-                    state: value.state?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LogoutRequest> for LogoutRequest {
-            fn from(value: super::LogoutRequest) -> Self {
-                Self {
-                    client_id: Ok(value.client_id),
-                    id_token_hint: Ok(value.id_token_hint),
-                    post_logout_redirect_uri: Ok(value.post_logout_redirect_uri),
-                    state: Ok(value.state),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct MobileCodeRequest {
             client_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16134,1163 +15114,6 @@ pub mod types {
                 Self {
                     error: Ok(value.error),
                     error_description: Ok(value.error_description),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForAccessProfile {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::AccessProfile>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForAccessProfile {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForAccessProfile {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::AccessProfile>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForAccessProfile>
-        for super::PagedForAccessProfile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForAccessProfile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForAccessProfile>
-        for PagedForAccessProfile {
-            fn from(value: super::PagedForAccessProfile) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForApiResource {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::ApiResource>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForApiResource {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForApiResource {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiResource>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForApiResource>
-        for super::PagedForApiResource {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForApiResource,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForApiResource> for PagedForApiResource {
-            fn from(value: super::PagedForApiResource) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForApiScope {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::ApiScope>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForApiScope {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForApiScope {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiScope>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForApiScope> for super::PagedForApiScope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForApiScope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForApiScope> for PagedForApiScope {
-            fn from(value: super::PagedForApiScope) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForClient {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Client>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForClient {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForClient {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Client>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForClient> for super::PagedForClient {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForClient,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForClient> for PagedForClient {
-            fn from(value: super::PagedForClient) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForIdentityResource {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::IdentityResource>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForIdentityResource {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForIdentityResource {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::IdentityResource>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForIdentityResource>
-        for super::PagedForIdentityResource {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForIdentityResource,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForIdentityResource>
-        for PagedForIdentityResource {
-            fn from(value: super::PagedForIdentityResource) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForRole {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Role>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForRole {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForRole {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Role>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForRole> for super::PagedForRole {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForRole> for PagedForRole {
-            fn from(value: super::PagedForRole) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForTenant {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Tenant>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForTenant {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForTenant {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Tenant>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForTenant> for super::PagedForTenant {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForTenant,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForTenant> for PagedForTenant {
-            fn from(value: super::PagedForTenant) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PagedForUser {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::User>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            skip: ::std::result::Result<i64, ::std::string::String>,
-            take: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for PagedForUser {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    skip: Err("no value supplied for skip".to_string()),
-                    take: Err("no value supplied for take".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                }
-            }
-        }
-        impl PagedForUser {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::User>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn skip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.skip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for skip: {e}")
-                    });
-                self
-            }
-            pub fn take<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.take = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for take: {e}")
-                    });
-                self
-            }
-            pub fn total<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PagedForUser> for super::PagedForUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PagedForUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                    skip: value.skip?,
-                    take: value.take?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PagedForUser> for PagedForUser {
-            fn from(value: super::PagedForUser) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                    skip: Ok(value.skip),
-                    take: Ok(value.take),
-                    total: Ok(value.total),
                 }
             }
         }
@@ -17581,6 +15404,80 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PointEntryEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::PointEntry, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PointEntryEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl PointEntryEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PointEntry>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PointEntryEnvelope> for super::PointEntryEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PointEntryEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PointEntryEnvelope> for PointEntryEnvelope {
+            fn from(value: super::PointEntryEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PointLog {
             balance: ::std::result::Result<i64, ::std::string::String>,
             data: ::std::result::Result<
@@ -17654,6 +15551,80 @@ pub mod types {
                     balance: Ok(value.balance),
                     data: Ok(value.data),
                     total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PointLogEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::PointLog, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PointLogEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl PointLogEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PointLog>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PointLogEnvelope> for super::PointLogEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PointLogEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PointLogEnvelope> for PointLogEnvelope {
+            fn from(value: super::PointLogEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
                 }
             }
         }
@@ -17951,6 +15922,80 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ProfileEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<super::Profile, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ProfileEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl ProfileEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Profile>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProfileEnvelope> for super::ProfileEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProfileEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProfileEnvelope> for ProfileEnvelope {
+            fn from(value: super::ProfileEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ProfileUpdate {
             avatar: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18030,64 +16075,6 @@ pub mod types {
                     avatar: Ok(value.avatar),
                     data: Ok(value.data),
                     nick_name: Ok(value.nick_name),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Property {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
-            value: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for Property {
-            fn default() -> Self {
-                Self {
-                    key: Err("no value supplied for key".to_string()),
-                    value: Err("no value supplied for value".to_string()),
-                }
-            }
-        }
-        impl Property {
-            pub fn key<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Property> for super::Property {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Property,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key: value.key?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Property> for Property {
-            fn from(value: super::Property) -> Self {
-                Self {
-                    key: Ok(value.key),
-                    value: Ok(value.value),
                 }
             }
         }
@@ -18583,6 +16570,243 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RolePage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Role>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for RolePage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl RolePage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Role>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RolePage> for super::RolePage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RolePage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RolePage> for RolePage {
+            fn from(value: super::RolePage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RoleResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::Role, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for RoleResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl RoleResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Role>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleResult> for super::RoleResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleResult> for RoleResult {
+            fn from(value: super::RoleResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RoleUpdate {
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18894,6 +17118,100 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SecretCreatedResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::SecretCreated, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SecretCreatedResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl SecretCreatedResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SecretCreated>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecretCreatedResult>
+        for super::SecretCreatedResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecretCreatedResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecretCreatedResult> for SecretCreatedResult {
+            fn from(value: super::SecretCreatedResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SecretInfo {
             created: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -19005,6 +17323,103 @@ pub mod types {
                     expiration: Ok(value.expiration),
                     id: Ok(value.id),
                     weak: Ok(value.weak),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecretInfoListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::SecretInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SecretInfoListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl SecretInfoListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SecretInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecretInfoListResult>
+        for super::SecretInfoListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecretInfoListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecretInfoListResult> for SecretInfoListResult {
+            fn from(value: super::SecretInfoListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -20182,6 +18597,65 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SpringBooleanResult {
+            message: ::std::result::Result<bool, ::std::string::String>,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringBooleanResult {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringBooleanResult {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringBooleanResult>
+        for super::SpringBooleanResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringBooleanResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringBooleanResult> for SpringBooleanResult {
+            fn from(value: super::SpringBooleanResult) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SpringError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<u16, ::std::string::String>,
@@ -20235,6 +18709,64 @@ pub mod types {
             fn from(value: super::SpringError) -> Self {
                 Self {
                     error: Ok(value.error),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringInt64Result {
+            message: ::std::result::Result<i64, ::std::string::String>,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringInt64Result {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringInt64Result {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringInt64Result> for super::SpringInt64Result {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringInt64Result,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringInt64Result> for SpringInt64Result {
+            fn from(value: super::SpringInt64Result) -> Self {
+                Self {
+                    message: Ok(value.message),
                     status: Ok(value.status),
                 }
             }
@@ -20385,311 +18917,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct SpringResultForArrayOfSpringRole {
-            message: ::std::result::Result<
-                ::std::vec::Vec<super::SpringRole>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<u16, ::std::string::String>,
-        }
-        impl ::std::default::Default for SpringResultForArrayOfSpringRole {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                }
-            }
-        }
-        impl SpringResultForArrayOfSpringRole {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SpringRole>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SpringResultForArrayOfSpringRole>
-        for super::SpringResultForArrayOfSpringRole {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SpringResultForArrayOfSpringRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SpringResultForArrayOfSpringRole>
-        for SpringResultForArrayOfSpringRole {
-            fn from(value: super::SpringResultForArrayOfSpringRole) -> Self {
-                Self {
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SpringResultForBoolean {
-            message: ::std::result::Result<bool, ::std::string::String>,
-            status: ::std::result::Result<u16, ::std::string::String>,
-        }
-        impl ::std::default::Default for SpringResultForBoolean {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                }
-            }
-        }
-        impl SpringResultForBoolean {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SpringResultForBoolean>
-        for super::SpringResultForBoolean {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SpringResultForBoolean,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SpringResultForBoolean>
-        for SpringResultForBoolean {
-            fn from(value: super::SpringResultForBoolean) -> Self {
-                Self {
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SpringResultForInt64 {
-            message: ::std::result::Result<i64, ::std::string::String>,
-            status: ::std::result::Result<u16, ::std::string::String>,
-        }
-        impl ::std::default::Default for SpringResultForInt64 {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                }
-            }
-        }
-        impl SpringResultForInt64 {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SpringResultForInt64>
-        for super::SpringResultForInt64 {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SpringResultForInt64,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SpringResultForInt64> for SpringResultForInt64 {
-            fn from(value: super::SpringResultForInt64) -> Self {
-                Self {
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SpringResultForSpringUser {
-            message: ::std::result::Result<super::SpringUser, ::std::string::String>,
-            status: ::std::result::Result<u16, ::std::string::String>,
-        }
-        impl ::std::default::Default for SpringResultForSpringUser {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                }
-            }
-        }
-        impl SpringResultForSpringUser {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SpringUser>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SpringResultForSpringUser>
-        for super::SpringResultForSpringUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SpringResultForSpringUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SpringResultForSpringUser>
-        for SpringResultForSpringUser {
-            fn from(value: super::SpringResultForSpringUser) -> Self {
-                Self {
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SpringResultForSpringUserDetail {
-            message: ::std::result::Result<
-                super::SpringUserDetail,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<u16, ::std::string::String>,
-        }
-        impl ::std::default::Default for SpringResultForSpringUserDetail {
-            fn default() -> Self {
-                Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                }
-            }
-        }
-        impl SpringResultForSpringUserDetail {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::SpringUserDetail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<u16>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SpringResultForSpringUserDetail>
-        for super::SpringResultForSpringUserDetail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SpringResultForSpringUserDetail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SpringResultForSpringUserDetail>
-        for SpringResultForSpringUserDetail {
-            fn from(value: super::SpringResultForSpringUserDetail) -> Self {
-                Self {
-                    message: Ok(value.message),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct SpringRole {
             id: ::std::result::Result<i64, ::std::string::String>,
             role_name: ::std::result::Result<
@@ -20745,6 +18972,68 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     role_name: Ok(value.role_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringRoleListResult {
+            message: ::std::result::Result<
+                ::std::vec::Vec<super::SpringRole>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringRoleListResult {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringRoleListResult {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SpringRole>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringRoleListResult>
+        for super::SpringRoleListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringRoleListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringRoleListResult> for SpringRoleListResult {
+            fn from(value: super::SpringRoleListResult) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
                 }
             }
         }
@@ -21232,6 +19521,69 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SpringUserDetailResult {
+            message: ::std::result::Result<
+                super::SpringUserDetail,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringUserDetailResult {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringUserDetailResult {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SpringUserDetail>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUserDetailResult>
+        for super::SpringUserDetailResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUserDetailResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringUserDetailResult>
+        for SpringUserDetailResult {
+            fn from(value: super::SpringUserDetailResult) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SpringUserFind {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             username: ::std::result::Result<
@@ -21324,6 +19676,64 @@ pub mod types {
         impl ::std::convert::From<super::SpringUserId> for SpringUserId {
             fn from(value: super::SpringUserId) -> Self {
                 Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SpringUserResult {
+            message: ::std::result::Result<super::SpringUser, ::std::string::String>,
+            status: ::std::result::Result<u16, ::std::string::String>,
+        }
+        impl ::std::default::Default for SpringUserResult {
+            fn default() -> Self {
+                Self {
+                    message: Err("no value supplied for message".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl SpringUserResult {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SpringUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpringUserResult> for super::SpringUserResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpringUserResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpringUserResult> for SpringUserResult {
+            fn from(value: super::SpringUserResult) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -21502,6 +19912,173 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct StringEnvelope {
+            code: ::std::result::Result<u16, ::std::string::String>,
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            err: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for StringEnvelope {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    err: Err("no value supplied for err".to_string()),
+                }
+            }
+        }
+        impl StringEnvelope {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u16>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn err<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.err = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for err: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StringEnvelope> for super::StringEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StringEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    err: value.err?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StringEnvelope> for StringEnvelope {
+            fn from(value: super::StringEnvelope) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StringResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for StringResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl StringResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StringResult> for super::StringResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StringResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StringResult> for StringResult {
+            fn from(value: super::StringResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Tenant {
             claims: ::std::result::Result<
                 ::std::vec::Vec<super::TenantClaim>,
@@ -21526,7 +20103,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<i32, ::std::string::String>,
@@ -21639,7 +20216,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -21789,7 +20366,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             properties: ::std::result::Result<
-                ::std::vec::Vec<super::Property>,
+                ::std::vec::Vec<super::CustomProperty>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -21867,7 +20444,7 @@ pub mod types {
             }
             pub fn properties<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomProperty>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.properties = value
@@ -21973,6 +20550,150 @@ pub mod types {
             fn from(value: super::TenantHost) -> Self {
                 Self {
                     host_name: Ok(value.host_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TenantPage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Tenant>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for TenantPage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl TenantPage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Tenant>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TenantPage> for super::TenantPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TenantPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TenantPage> for TenantPage {
+            fn from(value: super::TenantPage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -22106,6 +20827,192 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TenantPublicResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::TenantPublic, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for TenantPublicResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl TenantPublicResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TenantPublic>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TenantPublicResult> for super::TenantPublicResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TenantPublicResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TenantPublicResult> for TenantPublicResult {
+            fn from(value: super::TenantPublicResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TenantResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::Tenant, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for TenantResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl TenantResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Tenant>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TenantResult> for super::TenantResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TenantResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TenantResult> for TenantResult {
+            fn from(value: super::TenantResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TenantUpdate {
             claims: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::TenantClaim>>,
@@ -22124,7 +21031,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -22207,7 +21114,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -22292,7 +21199,7 @@ pub mod types {
                 ::std::string::String,
             >,
             properties: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Property>>,
+                ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -22386,7 +21293,7 @@ pub mod types {
             pub fn properties<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Property>>,
+                    ::std::option::Option<::std::vec::Vec<super::CustomProperty>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -22879,6 +21786,100 @@ pub mod types {
                     refresh_token: Ok(value.refresh_token),
                     scope: Ok(value.scope),
                     token_type: Ok(value.token_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenResponseResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::TokenResponse, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for TokenResponseResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl TokenResponseResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TokenResponse>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenResponseResult>
+        for super::TokenResponseResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenResponseResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenResponseResult> for TokenResponseResult {
+            fn from(value: super::TokenResponseResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -23858,6 +22859,103 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UserGrantListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::UserGrant>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserGrantListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl UserGrantListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserGrant>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserGrantListResult>
+        for super::UserGrantListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserGrantListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserGrantListResult> for UserGrantListResult {
+            fn from(value: super::UserGrantListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UserInfo {
             email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -24073,6 +23171,150 @@ pub mod types {
                     preferred_username: Ok(value.preferred_username),
                     sub: Ok(value.sub),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserPage {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::User>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            skip: ::std::result::Result<i64, ::std::string::String>,
+            take: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserPage {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                    skip: Err("no value supplied for skip".to_string()),
+                    take: Err("no value supplied for take".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl UserPage {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn skip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.skip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for skip: {e}")
+                    });
+                self
+            }
+            pub fn take<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.take = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for take: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserPage> for super::UserPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                    skip: value.skip?,
+                    take: value.take?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserPage> for UserPage {
+            fn from(value: super::UserPage) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    skip: Ok(value.skip),
+                    take: Ok(value.take),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -24372,6 +23614,99 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UserResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::User, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl UserResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::User>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserResult> for super::UserResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserResult> for UserResult {
+            fn from(value: super::UserResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UserRole {
             role_id: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -24470,6 +23805,104 @@ pub mod types {
                 Self {
                     auth_time: Ok(value.auth_time),
                     expiration: Ok(value.expiration),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserSessionListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::UserSession>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserSessionListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl UserSessionListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserSession>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserSessionListResult>
+        for super::UserSessionListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserSessionListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserSessionListResult>
+        for UserSessionListResult {
+            fn from(value: super::UserSessionListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -27034,70 +26467,6 @@ let response = client.mobile_token()
     pub fn mobile_token(&self) -> builder::MobileToken<'_> {
         builder::MobileToken::new(self)
     }
-    /**Authorization endpoint
-
-RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the authorization code flow. Shows the hosted sign-in page (and the consent page when the client requires consent), then redirects to the client's registered redirect URI with `code`, `state` and `iss` (RFC 9207), by query or `form_post`. An unknown client or unregistered redirect URI gets an error page and no redirect; every other error is redirected as RFC 6749 §4.1.2.1 says.
-
-Permission: none (the user signs in on the page).
-
-Sends a `GET` request to `/oauth/authorize`
-
-Arguments:
-- `client_id`
-- `code_challenge`: RFC 7636 challenge, 43 to 128 characters.
-- `code_challenge_method`: `S256` (default) or, if the client allows it, `plain`.
-- `login_hint`: Prefills the sign-in name.
-- `max_age`: Seconds since the user last signed in beyond which they must again.
-- `nonce`: Copied into the ID token.
-- `prompt`: Space-separated: `none`, `login`, `consent`.
-- `redirect_uri`: Must equal one of the client's registered redirect URIs.
-- `request`: Not supported: refused with `request_not_supported`.
-- `request_uri`: Not supported: refused with `request_uri_not_supported`.
-- `resource`: RFC 8707: the name of one API resource the tokens are for; the grant keeps the identity scopes and only that resource's API scopes.
-- `response_mode`: `query` (default) or `form_post`.
-- `response_type`: `code`.
-- `scope`
-- `state`: Returned unchanged to the client.
-```ignore
-let response = client.oauth_authorize()
-    .client_id(client_id)
-    .code_challenge(code_challenge)
-    .code_challenge_method(code_challenge_method)
-    .login_hint(login_hint)
-    .max_age(max_age)
-    .nonce(nonce)
-    .prompt(prompt)
-    .redirect_uri(redirect_uri)
-    .request(request)
-    .request_uri(request_uri)
-    .resource(resource)
-    .response_mode(response_mode)
-    .response_type(response_type)
-    .scope(scope)
-    .state(state)
-    .send()
-    .await;
-```*/
-    pub fn oauth_authorize(&self) -> builder::OauthAuthorize<'_> {
-        builder::OauthAuthorize::new(self)
-    }
-    /**Authorization endpoint (POST)
-
-The same as `GET /oauth/authorize`, with the parameters form-encoded in the body (OpenID Connect Core §3.1.2.1 requires both methods).
-
-Permission: none (the user signs in on the page).
-
-Sends a `POST` request to `/oauth/authorize`
-
-```ignore
-let response = client.oauth_authorize_post()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn oauth_authorize_post(&self) -> builder::OauthAuthorizePost<'_> {
-        builder::OauthAuthorizePost::new(self)
-    }
     /**Token introspection
 
 RFC 7662: whether a token (JWT or reference access token, or refresh token) is active, with its claims. Expired, revoked, unknown and other tenants' tokens are `{"active": false}`. Any confidential client of the tenant may introspect (resource servers are clients).
@@ -27130,48 +26499,6 @@ let response = client.oauth_jwks()
 ```*/
     pub fn oauth_jwks(&self) -> builder::OauthJwks<'_> {
         builder::OauthJwks::new(self)
-    }
-    /**End session
-
-OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`, ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the hint names (otherwise shows a signed-out page). Without a valid hint, answers a page asking the user to confirm, and ends the session (redirecting to a URI registered for `client_id`) only once they do.
-
-Permission: none.
-
-Sends a `GET` request to `/oauth/logout`
-
-Arguments:
-- `client_id`
-- `id_token_hint`: An ID token Keyward issued to the client (expired ones are accepted).
-- `post_logout_redirect_uri`: Must be registered for the client named by the hint.
-- `state`: Returned unchanged with the redirect.
-```ignore
-let response = client.oauth_logout()
-    .client_id(client_id)
-    .id_token_hint(id_token_hint)
-    .post_logout_redirect_uri(post_logout_redirect_uri)
-    .state(state)
-    .send()
-    .await;
-```*/
-    pub fn oauth_logout(&self) -> builder::OauthLogout<'_> {
-        builder::OauthLogout::new(self)
-    }
-    /**End session (POST)
-
-The same as `GET /oauth/logout`, with the parameters form-encoded in the body (RP-Initiated Logout 1.0 §2 requires both methods).
-
-Permission: none.
-
-Sends a `POST` request to `/oauth/logout`
-
-```ignore
-let response = client.oauth_logout_post()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn oauth_logout_post(&self) -> builder::OauthLogoutPost<'_> {
-        builder::OauthLogoutPost::new(self)
     }
     /**Token revocation
 
@@ -27779,7 +27106,7 @@ pub mod builder {
         q_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> ApiResourceList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -27894,21 +27221,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/api/ApiResource`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PagedForApiResource>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::ApiResourcePage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -28039,10 +27366,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/ApiResource`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForBoolean>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -28140,7 +27464,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForApiResourceCreated>,
+            ResponseValue<types::ApiResourceCreatedResult>,
             Error<types::AdminError>,
         > {
             let Self { client, body } = self;
@@ -28223,10 +27547,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/ApiResource/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForApiResource>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::ApiResourceResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28330,10 +27651,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/ApiResource/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForApiResource>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::ApiResourceResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -28446,7 +27764,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForApiResourceCreated>,
+            ResponseValue<types::ApiResourceCreatedResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, name, body } = self;
@@ -28530,7 +27848,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/ApiResource/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -28633,7 +27951,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForSecretCreated>,
+            ResponseValue<types::SecretCreatedResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, body } = self;
@@ -28731,7 +28049,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/ApiResource/{id}/Secrets/{secretId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id, secret_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let secret_id = secret_id.map_err(Error::InvalidRequest)?;
@@ -28798,7 +28116,7 @@ pub mod builder {
         q_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> ApiScopeList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -28913,18 +28231,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/api/ApiScope`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PagedForApiScope>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::ApiScopePage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -29056,10 +28377,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/ApiScope`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForBoolean>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -29155,7 +28473,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/ApiScope`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -29236,10 +28554,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/ApiScope/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForApiScope>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::ApiScopeResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -29343,10 +28658,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/ApiScope/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForApiScope>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::ApiScopeResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29430,7 +28742,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/ApiScope/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -29528,10 +28840,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/ConsumePoints`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EnvelopeForPointEntry>,
-            Error<types::AppError>,
-        > {
+        ) -> Result<ResponseValue<types::PointEntryEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29638,7 +28947,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/EmailSignIn`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29741,7 +29050,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/EmailSignUp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29848,7 +29157,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/PhoneSignIn`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -29951,7 +29260,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/PhoneSignUp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30015,7 +29324,7 @@ pub mod builder {
         client: &'a super::Client,
         app_id: Result<i64, String>,
         skip: Result<Option<i64>, String>,
-        take: Result<Option<i64>, String>,
+        take: Result<Option<::std::num::NonZeroU64>, String>,
         type_: Result<Option<i64>, String>,
     }
     impl<'a> AppPointLog<'a> {
@@ -30049,12 +29358,15 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for take failed"
+                        .to_string()
+                });
             self
         }
         pub fn type_<V>(mut self, value: V) -> Self
@@ -30070,7 +29382,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/AppUsers/{appId}/PointLog`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForPointLog>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::PointLogEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, skip, take, type_ } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
@@ -30155,7 +29467,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/AppUsers/{appId}/Profile`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForProfile>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::ProfileEnvelope>, Error<types::AppError>> {
             let Self { client, app_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -30258,7 +29570,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/AppUsers/{appId}/Profile`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::BooleanEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30370,7 +29682,9 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/AppUsers/{appId}/QRCodeImage`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::AppError>> {
             let Self { client, app_id, format, sign_in_key } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let format = format.map_err(Error::InvalidRequest)?;
@@ -30403,8 +29717,22 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -30459,7 +29787,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodePreSignIn`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForString>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::StringEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30562,7 +29890,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeScan`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppCard>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppCardEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30665,7 +29993,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeSignIn`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30768,7 +30096,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/QRCodeSignUp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30871,7 +30199,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/RechargePoints`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::BooleanEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -30978,7 +30306,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/ResetPwd`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::BooleanEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31087,7 +30415,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/SendEmailCode`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::BooleanEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31196,7 +30524,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/SendSMSCode`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::BooleanEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31305,7 +30633,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/SignIn`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31410,7 +30738,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/SignUp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31517,7 +30845,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/UnionIDSignIn`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31622,7 +30950,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/AppUsers/{appId}/UnionIDSignUp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -31691,7 +31019,7 @@ pub mod builder {
         q_client_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> ClientList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -31794,18 +31122,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/api/Client`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PagedForClient>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::ClientPage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -31923,7 +31254,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/Client`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -32018,7 +31349,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForClientCreated>,
+            ResponseValue<types::ClientCreatedResult>,
             Error<types::AdminError>,
         > {
             let Self { client, body } = self;
@@ -32101,7 +31432,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/Client/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForClient>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::ClientResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -32203,7 +31534,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/Client/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForClient>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::ClientResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -32287,7 +31618,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/Client/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -32365,10 +31696,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/Client/{id}/AppSettings`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForAppSettings>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::AppSettingsResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -32473,10 +31801,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/Client/{id}/AppSettings`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForAppSettings>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::AppSettingsResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -32588,7 +31913,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForTokenResponse>,
+            ResponseValue<types::TokenResponseResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, body } = self;
@@ -32676,7 +32001,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForArrayOfSecretInfo>,
+            ResponseValue<types::SecretInfoListResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id } = self;
@@ -32782,7 +32107,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForSecretCreated>,
+            ResponseValue<types::SecretCreatedResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, body } = self;
@@ -32880,7 +32205,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/Client/{id}/Secrets/{secretId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id, secret_id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let secret_id = secret_id.map_err(Error::InvalidRequest)?;
@@ -33028,7 +32353,7 @@ pub mod builder {
         q_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> IdentityResourceList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -33117,19 +32442,22 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/api/IdentityResource`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::PagedForIdentityResource>,
+            ResponseValue<types::IdentityResourcePage>,
             Error<types::AdminError>,
         > {
             let Self {
@@ -33247,7 +32575,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/IdentityResource`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -33346,7 +32674,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/IdentityResource`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -33428,7 +32756,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForIdentityResource>,
+            ResponseValue<types::IdentityResourceResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id } = self;
@@ -33538,7 +32866,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForIdentityResource>,
+            ResponseValue<types::IdentityResourceResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, body } = self;
@@ -33625,7 +32953,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/IdentityResource/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -33734,7 +33062,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/OAuth/{appId}/Authorize`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForAppToken>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::AppTokenEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, code, scheme } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let code = code.map_err(Error::InvalidRequest)?;
@@ -33818,7 +33146,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::EnvelopeForArrayOfAppConsent>,
+            ResponseValue<types::AppConsentListEnvelope>,
             Error<types::AppError>,
         > {
             let Self { client, app_id } = self;
@@ -33910,7 +33238,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/OAuth/{appId}/Consents/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForBoolean>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::BooleanEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -34031,7 +33359,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/OAuth/{appId}/GrantCode`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::EnvelopeForGrantCode>, Error<types::AppError>> {
+        ) -> Result<ResponseValue<types::GrantCodeEnvelope>, Error<types::AppError>> {
             let Self { client, app_id, scheme, body } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let scheme = scheme.map_err(Error::InvalidRequest)?;
@@ -34103,7 +33431,7 @@ pub mod builder {
         q_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> RoleList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -34192,18 +33520,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/api/Role`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PagedForRole>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::RolePage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -34316,7 +33647,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/Role`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -34410,7 +33741,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/Role`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::RoleCreate::try_from(v).map_err(|e| e.to_string()))
@@ -34489,7 +33820,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/Role/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForRole>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::RoleResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -34591,7 +33922,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/Role/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForRole>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::RoleResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -34673,7 +34004,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/Role/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -34737,7 +34068,7 @@ pub mod builder {
         q_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> TenantList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -34840,18 +34171,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/api/Tenant`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PagedForTenant>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::TenantPage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -34967,10 +34301,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/Tenant`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForBoolean>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -35064,7 +34395,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/Tenant`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -35145,7 +34476,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/Tenant/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForTenant>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::TenantResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -35247,7 +34578,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/Tenant/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForTenant>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::TenantResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -35331,7 +34662,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/Tenant/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -35409,10 +34740,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/Tenant/{id}/Public`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForTenantPublic>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::TenantPublicResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -35478,7 +34806,7 @@ pub mod builder {
         q_role: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> UserList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -35609,18 +34937,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/api/User`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PagedForUser>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::UserPage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -35744,7 +35075,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/User`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -35838,7 +35169,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/User`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::UserCreate::try_from(v).map_err(|e| e.to_string()))
@@ -36018,7 +35349,7 @@ pub mod builder {
         ///Sends a `GET` request to `/api/User/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForUser>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::UserResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -36120,7 +35451,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/api/User/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForUser>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::UserResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -36202,7 +35533,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/User/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -36296,7 +35627,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForArrayOfDistributor>,
+            ResponseValue<types::DistributorListResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, path } = self;
@@ -36380,7 +35711,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForArrayOfUserGrant>,
+            ResponseValue<types::UserGrantListResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id } = self;
@@ -36460,7 +35791,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/User/{id}/Grants`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -36539,7 +35870,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForArrayOfUserSession>,
+            ResponseValue<types::UserSessionListResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id } = self;
@@ -36619,7 +35950,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/api/User/{id}/Sessions`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -36710,7 +36041,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/UserRegistration/Register`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -36806,10 +36137,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/UserRegistration/ResetPassword`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForBoolean>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -36901,10 +36229,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/UserRegistration/ResetPasswordSmsCode`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForBoolean>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::UserPhone::try_from(v).map_err(|e| e.to_string()))
@@ -36996,10 +36321,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/UserRegistration/SmsCode`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiResultForBoolean>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::UserPhone::try_from(v).map_err(|e| e.to_string()))
@@ -37064,7 +36386,7 @@ pub mod builder {
         q_client_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> Seed000ClientList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -37167,18 +36489,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/client`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PagedForClient>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::ClientPage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -37284,7 +36609,7 @@ pub mod builder {
         ///Sends a `GET` request to `/client/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForClient>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::ClientResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -37389,7 +36714,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/client/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForClient>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::ClientResult>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -37498,7 +36823,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForClientCreated>,
+            ResponseValue<types::ClientCreatedResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, body } = self;
@@ -37587,7 +36912,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/client/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::StringResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -37712,7 +37037,9 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/metrics`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::AdminError>> {
             let Self { client } = self;
             let url = format!("{}/metrics", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -37733,8 +37060,22 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -38026,415 +37367,6 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::oauth_authorize`]
-
-[`Client::oauth_authorize`]: super::Client::oauth_authorize*/
-    #[derive(Debug, Clone)]
-    pub struct OauthAuthorize<'a> {
-        client: &'a super::Client,
-        client_id: Result<Option<::std::string::String>, String>,
-        code_challenge: Result<Option<::std::string::String>, String>,
-        code_challenge_method: Result<Option<::std::string::String>, String>,
-        login_hint: Result<Option<::std::string::String>, String>,
-        max_age: Result<Option<::std::string::String>, String>,
-        nonce: Result<Option<::std::string::String>, String>,
-        prompt: Result<Option<::std::string::String>, String>,
-        redirect_uri: Result<Option<::std::string::String>, String>,
-        request: Result<Option<::std::string::String>, String>,
-        request_uri: Result<Option<::std::string::String>, String>,
-        resource: Result<Option<::std::string::String>, String>,
-        response_mode: Result<Option<::std::string::String>, String>,
-        response_type: Result<Option<::std::string::String>, String>,
-        scope: Result<Option<::std::string::String>, String>,
-        state: Result<Option<::std::string::String>, String>,
-    }
-    impl<'a> OauthAuthorize<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                client_id: Ok(None),
-                code_challenge: Ok(None),
-                code_challenge_method: Ok(None),
-                login_hint: Ok(None),
-                max_age: Ok(None),
-                nonce: Ok(None),
-                prompt: Ok(None),
-                redirect_uri: Ok(None),
-                request: Ok(None),
-                request_uri: Ok(None),
-                resource: Ok(None),
-                response_mode: Ok(None),
-                response_type: Ok(None),
-                scope: Ok(None),
-                state: Ok(None),
-            }
-        }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn code_challenge<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.code_challenge = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for code_challenge failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn code_challenge_method<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.code_challenge_method = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for code_challenge_method failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn login_hint<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.login_hint = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for login_hint failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn max_age<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.max_age = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for max_age failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn nonce<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.nonce = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for nonce failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn prompt<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.prompt = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for prompt failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn redirect_uri<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.redirect_uri = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for redirect_uri failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn request<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.request = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for request failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn request_uri<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.request_uri = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for request_uri failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn resource<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.resource = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for resource failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn response_mode<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.response_mode = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for response_mode failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn response_type<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.response_type = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for response_type failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn scope<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.scope = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for scope failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn state<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.state = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for state failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/oauth/authorize`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                client_id,
-                code_challenge,
-                code_challenge_method,
-                login_hint,
-                max_age,
-                nonce,
-                prompt,
-                redirect_uri,
-                request,
-                request_uri,
-                resource,
-                response_mode,
-                response_type,
-                scope,
-                state,
-            } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let code_challenge = code_challenge.map_err(Error::InvalidRequest)?;
-            let code_challenge_method = code_challenge_method
-                .map_err(Error::InvalidRequest)?;
-            let login_hint = login_hint.map_err(Error::InvalidRequest)?;
-            let max_age = max_age.map_err(Error::InvalidRequest)?;
-            let nonce = nonce.map_err(Error::InvalidRequest)?;
-            let prompt = prompt.map_err(Error::InvalidRequest)?;
-            let redirect_uri = redirect_uri.map_err(Error::InvalidRequest)?;
-            let request = request.map_err(Error::InvalidRequest)?;
-            let request_uri = request_uri.map_err(Error::InvalidRequest)?;
-            let resource = resource.map_err(Error::InvalidRequest)?;
-            let response_mode = response_mode.map_err(Error::InvalidRequest)?;
-            let response_type = response_type.map_err(Error::InvalidRequest)?;
-            let scope = scope.map_err(Error::InvalidRequest)?;
-            let state = state.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/oauth/authorize", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut _request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("client_id", &client_id))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "code_challenge",
-                        &code_challenge,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "code_challenge_method",
-                        &code_challenge_method,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("login_hint", &login_hint))
-                .query(&progenitor_client::QueryParam::new("max_age", &max_age))
-                .query(&progenitor_client::QueryParam::new("nonce", &nonce))
-                .query(&progenitor_client::QueryParam::new("prompt", &prompt))
-                .query(
-                    &progenitor_client::QueryParam::new("redirect_uri", &redirect_uri),
-                )
-                .query(&progenitor_client::QueryParam::new("request", &request))
-                .query(&progenitor_client::QueryParam::new("request_uri", &request_uri))
-                .query(&progenitor_client::QueryParam::new("resource", &resource))
-                .query(
-                    &progenitor_client::QueryParam::new("response_mode", &response_mode),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("response_type", &response_type),
-                )
-                .query(&progenitor_client::QueryParam::new("scope", &scope))
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "oauth_authorize",
-            };
-            client.pre(&mut _request, &info).await?;
-            let result = client.exec(_request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            }
-        }
-    }
-    /**Builder for [`Client::oauth_authorize_post`]
-
-[`Client::oauth_authorize_post`]: super::Client::oauth_authorize_post*/
-    #[derive(Debug, Clone)]
-    pub struct OauthAuthorizePost<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::AuthorizeRequest, String>,
-    }
-    impl<'a> OauthAuthorizePost<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::AuthorizeRequest>,
-            <V as std::convert::TryInto<
-                types::AuthorizeRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `AuthorizeRequest` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::AuthorizeRequest,
-            ) -> types::builder::AuthorizeRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/oauth/authorize`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::AuthorizeRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/oauth/authorize", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .form_urlencoded(&body)?
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "oauth_authorize_post",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            }
-        }
-    }
     /**Builder for [`Client::oauth_introspect`]
 
 [`Client::oauth_introspect`]: super::Client::oauth_introspect*/
@@ -38592,206 +37524,6 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::oauth_logout`]
-
-[`Client::oauth_logout`]: super::Client::oauth_logout*/
-    #[derive(Debug, Clone)]
-    pub struct OauthLogout<'a> {
-        client: &'a super::Client,
-        client_id: Result<Option<::std::string::String>, String>,
-        id_token_hint: Result<Option<::std::string::String>, String>,
-        post_logout_redirect_uri: Result<Option<::std::string::String>, String>,
-        state: Result<Option<::std::string::String>, String>,
-    }
-    impl<'a> OauthLogout<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                client_id: Ok(None),
-                id_token_hint: Ok(None),
-                post_logout_redirect_uri: Ok(None),
-                state: Ok(None),
-            }
-        }
-        pub fn client_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.client_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn id_token_hint<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.id_token_hint = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id_token_hint failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn post_logout_redirect_uri<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.post_logout_redirect_uri = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for post_logout_redirect_uri failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn state<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.state = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for state failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/oauth/logout`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                client_id,
-                id_token_hint,
-                post_logout_redirect_uri,
-                state,
-            } = self;
-            let client_id = client_id.map_err(Error::InvalidRequest)?;
-            let id_token_hint = id_token_hint.map_err(Error::InvalidRequest)?;
-            let post_logout_redirect_uri = post_logout_redirect_uri
-                .map_err(Error::InvalidRequest)?;
-            let state = state.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/oauth/logout", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("client_id", &client_id))
-                .query(
-                    &progenitor_client::QueryParam::new("id_token_hint", &id_token_hint),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "post_logout_redirect_uri",
-                        &post_logout_redirect_uri,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("state", &state))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "oauth_logout",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            }
-        }
-    }
-    /**Builder for [`Client::oauth_logout_post`]
-
-[`Client::oauth_logout_post`]: super::Client::oauth_logout_post*/
-    #[derive(Debug, Clone)]
-    pub struct OauthLogoutPost<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::LogoutRequest, String>,
-    }
-    impl<'a> OauthLogoutPost<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LogoutRequest>,
-            <V as std::convert::TryInto<types::LogoutRequest>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `LogoutRequest` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::LogoutRequest,
-            ) -> types::builder::LogoutRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/oauth/logout`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::LogoutRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/oauth/logout", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .form_urlencoded(&body)?
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "oauth_logout_post",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
             }
         }
     }
@@ -39123,7 +37855,12 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/openapi.json`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            Error<types::AdminError>,
+        > {
             let Self { client } = self;
             let url = format!("{}/openapi.json", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -39135,7 +37872,15 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "openapi_get",
             };
@@ -39144,8 +37889,22 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -39161,7 +37920,7 @@ pub mod builder {
         q_name: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> AccessProfileList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -39250,21 +38009,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/profile`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PagedForAccessProfile>,
-            Error<types::AdminError>,
-        > {
+        ) -> Result<ResponseValue<types::AccessProfilePage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -39389,7 +38148,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ApiResultForAccessProfile>,
+            ResponseValue<types::AccessProfileResult>,
             Error<types::AdminError>,
         > {
             let Self { client, id, body } = self;
@@ -39501,7 +38260,7 @@ pub mod builder {
         ///Sends a `POST` request to `/profile/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -39585,7 +38344,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/profile/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -39713,7 +38472,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SpringResultForArrayOfSpringRole>,
+            ResponseValue<types::SpringRoleListResult>,
             Error<types::SpringError>,
         > {
             let Self { client } = self;
@@ -39874,7 +38633,7 @@ pub mod builder {
         q_role: Result<Option<::std::string::String>, String>,
         skip: Result<Option<u32>, String>,
         start_time: Result<Option<::chrono::naive::NaiveDate>, String>,
-        take: Result<Option<u32>, String>,
+        take: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> Seed000UserList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -40005,18 +38764,21 @@ pub mod builder {
         }
         pub fn take<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<u32>,
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
             self.take = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u32` for take failed".to_string());
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for take failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/user`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::PagedForUser>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::UserPage>, Error<types::AdminError>> {
             let Self {
                 client,
                 asc,
@@ -40125,7 +38887,7 @@ pub mod builder {
         ///Sends a `GET` request to `/user/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForUser>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::UserResult>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -40227,7 +38989,7 @@ pub mod builder {
         ///Sends a `POST` request to `/user/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -40309,7 +39071,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/user/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForInt64>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -40375,7 +39137,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SpringResultForSpringUserDetail>,
+            ResponseValue<types::SpringUserDetailResult>,
             Error<types::SpringError>,
         > {
             let Self { client } = self;
@@ -40466,7 +39228,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SpringResultForSpringUserDetail>,
+            ResponseValue<types::SpringUserDetailResult>,
             Error<types::SpringError>,
         > {
             let Self { client, body } = self;
@@ -40565,7 +39327,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SpringResultForBoolean>,
+            ResponseValue<types::SpringBooleanResult>,
             Error<types::SpringError>,
         > {
             let Self { client, body } = self;
@@ -40663,10 +39425,7 @@ pub mod builder {
         ///Sends a `POST` request to `/users/find`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SpringResultForSpringUser>,
-            Error<types::SpringError>,
-        > {
+        ) -> Result<ResponseValue<types::SpringUserResult>, Error<types::SpringError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -40765,7 +39524,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SpringResultForBoolean>,
+            ResponseValue<types::SpringBooleanResult>,
             Error<types::SpringError>,
         > {
             let Self { client, body } = self;
@@ -40863,10 +39622,7 @@ pub mod builder {
         ///Sends a `POST` request to `/users/register`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SpringResultForInt64>,
-            Error<types::SpringError>,
-        > {
+        ) -> Result<ResponseValue<types::SpringInt64Result>, Error<types::SpringError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -40963,7 +39719,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::SpringResultForBoolean>,
+            ResponseValue<types::SpringBooleanResult>,
             Error<types::SpringError>,
         > {
             let Self { client, body } = self;
@@ -41061,10 +39817,7 @@ pub mod builder {
         ///Sends a `POST` request to `/users/save`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SpringResultForInt64>,
-            Error<types::SpringError>,
-        > {
+        ) -> Result<ResponseValue<types::SpringInt64Result>, Error<types::SpringError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -41160,10 +39913,7 @@ pub mod builder {
         ///Sends a `POST` request to `/users/update`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SpringResultForInt64>,
-            Error<types::SpringError>,
-        > {
+        ) -> Result<ResponseValue<types::SpringInt64Result>, Error<types::SpringError>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {

@@ -10,7 +10,16 @@ fn operations_table() {
         for (method, operation) in item.as_object().unwrap() {
             let tag = operation["tags"][0].as_str().unwrap();
             let id = operation["operationId"].as_str().unwrap();
-            let permission = operation["x-keyward-permission"].as_str().unwrap();
+            let rule = &operation["x-keyward-permission"];
+            let kind = rule["kind"].as_str().unwrap();
+            let mut permission = match (kind, rule["value"].as_str()) {
+                ("permission", Some(value)) => value.to_string(),
+                (kind, Some(value)) => format!("{kind} {value}"),
+                (kind, None) => kind.to_string(),
+            };
+            if operation["x-keyward-sdk"] == false {
+                permission.push_str(" (browser only)");
+            }
             assert!(operation["summary"].as_str().is_some_and(|s| !s.is_empty()), "{id} has a summary");
             assert!(operation["description"].as_str().is_some_and(|s| !s.is_empty()), "{id} has a description");
             rows.push(format!("{tag:<24} {:<7} {path:<42} {id:<27} {permission}", method.to_uppercase()));

@@ -1,8 +1,13 @@
-//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask verify`,
+//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask sdk smoke`,
+//! `cargo xtask sdk <package|publish>`, `cargo xtask verify`,
 //! `cargo xtask bench`.
 
 mod bench;
+mod clients;
 mod openapi;
+mod package;
+mod publish;
+mod registries;
 mod sdk;
 mod server;
 mod tools;
@@ -19,10 +24,14 @@ fn main() -> Result<()> {
         ["openapi", "check"] => openapi::check(),
         ["sdk", "generate"] => sdk::generate(),
         ["sdk", "check"] => sdk::check(),
+        ["sdk", "smoke"] => clients::smoke(),
+        ["sdk", "package"] => package::package().map(drop),
+        ["sdk", "package", "--check"] => package::verify(),
+        ["sdk", "publish", flags @ ..] => publish::run(flags),
         ["verify"] => verify::run(),
         ["bench"] => bench::run(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check | verify | bench\n\
+            "usage: cargo xtask openapi generate|check | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | bench\n\
              (got: {})",
             args.join(" ")
         ),

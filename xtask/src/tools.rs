@@ -30,7 +30,6 @@ pub fn python(name: &str, requirements: &[&str]) -> Result<PathBuf> {
 /// The npm packages pinned by the committed `xtask/tools/<name>/package.json`
 /// and `package-lock.json`, installed with `npm ci` into
 /// `target/tools/<name>`; its `node_modules/.bin` directory.
-#[expect(dead_code, reason = "the Spectral and SDK checks on their way use it")]
 pub fn npm(name: &str) -> Result<PathBuf> {
     let source = crate::root().join("xtask/tools").join(name);
     let lock = std::fs::read_to_string(source.join("package-lock.json"))

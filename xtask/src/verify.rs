@@ -42,7 +42,9 @@ pub fn run() -> Result<()> {
             .env("INSTA_UPDATE", "no"),
     )?;
     reliability()?;
-    fuzz()
+    crate::clients::smoke()?;
+    fuzz()?;
+    crate::package::verify()
 }
 
 /// Installs what the browser tests drive, so that `cargo xtask verify` alone
@@ -84,7 +86,7 @@ pub fn build_release() -> Result<PathBuf> {
 /// are built, as the test step did: the same feature set, so nothing is
 /// recompiled (`-p keyward-server` alone resolves other dependency features
 /// and rebuilt half the tree, minutes of CI).
-fn build_debug() -> Result<PathBuf> {
+pub fn build_debug() -> Result<PathBuf> {
     run_step("build server", &mut cargo(&["build", "--workspace", "--all-targets", "--locked"]))?;
     Ok(crate::root().join("target/debug/keyward"))
 }

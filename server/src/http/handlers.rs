@@ -188,7 +188,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<TenantCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseCreated(ApiResult::ok(tenants::create(app, &caller, body.into_inner()).await?)))
+            Ok(ApiResult::created(tenants::create(app, &caller, body.into_inner()).await?))
         })
         .await
     }
@@ -255,7 +255,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<ClientCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ClientCreated>>, AdminError> {
         admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseCreated(ApiResult::ok(clients::create(app, &caller, body.into_inner()).await?)))
+            Ok(ApiResult::created(clients::create(app, &caller, body.into_inner()).await?))
         })
         .await
     }
@@ -310,7 +310,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let created = clients::add_secret(app, &caller, path.into_inner().id, body.into_inner()).await?;
-            Ok(HttpResponseCreated(ApiResult::ok(created)))
+            Ok(ApiResult::created(created))
         })
         .await
     }
@@ -347,10 +347,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<UserCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseCreated(ApiResult::ok(users::create(app, &caller, body.into_inner()).await?)))
-        })
-        .await
+        admin(&rqctx, async |app, caller| Ok(ApiResult::created(users::create(app, &caller, body.into_inner()).await?)))
+            .await
     }
 
     async fn user_exists(rqctx: Ctx, query: Query<UserExistsQuery>) -> Result<HttpResponseOk<NoBody>, AdminError> {
@@ -454,7 +452,7 @@ impl KeywardApi for KeywardImpl {
         let ip = ip(&rqctx);
         public(&rqctx, async |app| {
             let tenant = tenant(&rqctx).await?;
-            Ok(HttpResponseCreated(ApiResult::ok(registration::register(app, &tenant, body.into_inner(), ip).await?)))
+            Ok(ApiResult::created(registration::register(app, &tenant, body.into_inner(), ip).await?))
         })
         .await
     }
@@ -486,10 +484,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<RoleCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseCreated(ApiResult::ok(roles::create(app, &caller, body.into_inner()).await?)))
-        })
-        .await
+        admin(&rqctx, async |app, caller| Ok(ApiResult::created(roles::create(app, &caller, body.into_inner()).await?)))
+            .await
     }
 
     async fn role_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError> {
@@ -540,7 +536,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<IdentityResourceCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseCreated(ApiResult::ok(identity_resources::create(app, &caller, body.into_inner()).await?)))
+            Ok(ApiResult::created(identity_resources::create(app, &caller, body.into_inner()).await?))
         })
         .await
     }
@@ -599,7 +595,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<ApiResourceCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError> {
         admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseCreated(ApiResult::ok(api_resources::create(app, &caller, body.into_inner()).await?)))
+            Ok(ApiResult::created(api_resources::create(app, &caller, body.into_inner()).await?))
         })
         .await
     }
@@ -612,7 +608,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let name = query.into_inner().name;
-            Ok(HttpResponseCreated(ApiResult::ok(api_resources::import(app, &caller, name, body.into_inner()).await?)))
+            Ok(ApiResult::created(api_resources::import(app, &caller, name, body.into_inner()).await?))
         })
         .await
     }
@@ -660,9 +656,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseCreated(ApiResult::ok(
-                api_resources::add_secret(app, &caller, id, body.into_inner()).await?,
-            )))
+            Ok(ApiResult::created(api_resources::add_secret(app, &caller, id, body.into_inner()).await?))
         })
         .await
     }
@@ -691,7 +685,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<ApiScopeCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseCreated(ApiResult::ok(api_scopes::create(app, &caller, body.into_inner()).await?)))
+            Ok(ApiResult::created(api_scopes::create(app, &caller, body.into_inner()).await?))
         })
         .await
     }

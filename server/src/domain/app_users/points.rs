@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::points::{self, Applied, Change};
 use crate::store::{tenants::TenantRef, users};
-use keyward_api::app_user::{Consume, PointEntry, PointLog, PointLogQuery, Recharge};
+use keyward_api::app_user::{Consume, POINT_LOG_MAX_TAKE, PointEntry, PointLog, PointLogQuery, Recharge};
 
 /// The price in hundredths, if it has at most two decimals and is in range.
 fn cents(price: f64) -> Result<i64> {
@@ -180,8 +180,8 @@ pub async fn log(app: &App, target: &AppRef, user_id: i64, query: PointLogQuery)
     if skip < 0 {
         return Err(Error::BadRequest("`skip` must not be negative".into()));
     }
-    if !(1..=100).contains(&take) {
-        return Err(Error::BadRequest(format!("`take` must be between 1 and 100 (got {take})")));
+    if !(1..=POINT_LOG_MAX_TAKE).contains(&take) {
+        return Err(Error::BadRequest(format!("`take` must be between 1 and {POINT_LOG_MAX_TAKE} (got {take})")));
     }
     let mut conn = app.store.conn().await?;
     let (total, entries) = points::page(&mut conn, target.client.id, user_id, kind, skip, take).await?;
