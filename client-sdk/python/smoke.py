@@ -49,15 +49,16 @@ def main() -> None:
     # A client whose id and secret need form-encoding in client_secret_basic.
     client_id = "smoke:py"
     client_secret = "smoke+secret%2F/py-0123456789abcdefghijklmnopqrstuv"
-    created = clients.client_create(
+    answer = clients.client_create(
         ClientCreate(
             clientId=client_id,
             clientSecret=client_secret,
             allowedGrantTypes=[ClientGrantType(grantType="client_credentials")],
             allowedScopes=[ClientScope(scope="isms.client.detail")],
         )
-    ).data
-    check(created.client_id == client_id, f"client {client_id} created (id {created.id})")
+    )
+    created = answer.data
+    check(answer.code == 201 and created.client_id == client_id, f"client {client_id} created (id {created.id}), code 201")
     own = client_credentials_token(url, client_id, client_secret, "isms.client.detail")
     check(bool(own.access_token), "client_credentials token for an id with `:` and a secret with `+`, `%`, `/`")
     viewed = AdminClientsApi(bearer_client(url, own.access_token)).client_view(created.id).data
@@ -87,7 +88,7 @@ def main() -> None:
     check(profile.user_name == "smoke-py-user", "end-user sign-in, then the profile with its token")
 
     key = app_users.app_qr_pre_sign_in(app, QrPreSignIn(scheme="app")).data
-    image = app_users.app_qr_image_without_preload_content(app, key).read()
+    image = app_users.app_qr_image(app, key)
     check(image.startswith(PNG), f"the QR image is a PNG ({len(image)} bytes)")
 
     for id in (app, created.id):

@@ -23,9 +23,8 @@ pub struct Sdk {
     version_option: &'static str,
     options: &'static [&'static str],
     /// `schema=Model` renames where a schema's name collides with the
-    /// generator's own names (the TypeScript runtime exports `Consume`;
-    /// `property` is a Python builtin).
-    model_names: &'static str,
+    /// generator's own (the TypeScript runtime exports a `Consume`).
+    model_names: &'static [&'static str],
 }
 
 pub const TYPESCRIPT: Sdk = Sdk {
@@ -33,7 +32,7 @@ pub const TYPESCRIPT: Sdk = Sdk {
     dir: "client-sdk/typescript",
     version_option: "npmVersion",
     options: &["npmName=@keyward/sdk", "supportsES6=true", "importFileExtension=.js", "licenseName=Apache-2.0"],
-    model_names: "Consume=ConsumePoints",
+    model_names: &["Consume=ConsumePoints"],
 };
 
 pub const PYTHON: Sdk = Sdk {
@@ -41,7 +40,7 @@ pub const PYTHON: Sdk = Sdk {
     dir: "client-sdk/python",
     version_option: "packageVersion",
     options: &["packageName=keyward_sdk", "projectName=keyward-sdk", "hideGenerationTimestamp=true"],
-    model_names: "Property=CustomProperty",
+    model_names: &[],
 };
 
 const SDKS: [&Sdk; 2] = [&TYPESCRIPT, &PYTHON];
@@ -64,7 +63,8 @@ impl Sdk {
             .arg(out)
             .arg("--template-dir")
             .arg(root.join("xtask/templates").join(self.generator))
-            .args(["--additional-properties", &options, "--model-name-mappings", self.model_names])
+            .args(["--additional-properties", &options])
+            .args(self.model_names.iter().flat_map(|rename| ["--model-name-mappings", rename]))
             // No per-model docs and tests: the README and the smoke test are written by hand.
             .args(["--global-property", "apiDocs=false,modelDocs=false,apiTests=false,modelTests=false"])
             .output()
@@ -148,9 +148,13 @@ impl Sdk {
     }
 }
 
-/// The document the SDKs are generated from.
+/// The document the SDKs are generated from ([`crate::openapi::sdk_document`]),
+/// written where the generator can read it.
 fn document() -> Result<PathBuf> {
-    Ok(crate::root().join(crate::openapi::PATH))
+    let path = crate::root().join("target/sdk-clients/keyward-sdk.json");
+    std::fs::create_dir_all(path.parent().context("a file has a directory")?)?;
+    std::fs::write(&path, serde_json::to_string_pretty(&crate::openapi::sdk_document()?)?)?;
+    Ok(path)
 }
 
 pub fn generate() -> Result<()> {
