@@ -159,6 +159,15 @@ async fn each_kind_is_served_back_inert(server: TestServer) {
     );
     check_served(&home(&server), &url, &files::png(), "image/png", "inline").await;
 
+    // Many at once: the bounded upload slots queue them, none is lost.
+    let parallel =
+        (0..32).map(|_| upload_raw(&server, "/api/Blob/Image?folderName=Parallel", Some(&admin), files::png()));
+    let urls: std::collections::HashSet<String> =
+        futures::future::join_all(parallel).await.into_iter().map(url_of).collect();
+    assert_eq!(urls.len(), 32, "32 parallel uploads, 32 files");
+    let stored = server.db.texts("SELECT CAST(COUNT(*) AS TEXT) FROM blobs WHERE folder = 'Parallel'").await;
+    assert_eq!(stored, ["32"]);
+
     assert_eq!(server.db.texts("SELECT DISTINCT uploaded_by FROM blobs").await, [ADMIN_ID], "who uploaded is recorded");
     let sizes = server.db.texts("SELECT CAST(size AS TEXT) FROM blobs WHERE content_type = 'application/pdf'").await;
     assert_eq!(sizes, [files::pdf().len().to_string()]);
