@@ -10,7 +10,7 @@ use std::fmt;
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AdminError {
-    /// The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a
+    /// The HTTP status (400, 401, 403, 404, 409, 413, 415, 422, 500, 503), or a
     /// business code from `GET /api/Codes/{resource}` (such as 100001).
     pub code: u32,
     /// A stable name for the code, e.g. `NotFound`.
@@ -48,6 +48,7 @@ impl AdminError {
             409 => "Conflict",
             410 => "Gone",
             413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
             422 => "UnprocessableEntity",
             429 => "TooManyRequests",
             503 => "ServiceUnavailable",

@@ -8,6 +8,7 @@ pub mod api_resource;
 pub mod api_scope;
 pub mod app_settings;
 pub mod app_user;
+pub mod blob;
 pub mod client;
 pub mod codes;
 pub mod envelope;
@@ -39,9 +40,12 @@ use app_user::{
     ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode, SendSmsCode,
     SignUp, UnionIdSignIn,
 };
+use blob::{BlobFolderQuery, BlobPath};
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use codes::{CodesPath, ErrorCode};
-use dropshot::{Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, TypedBody};
+use dropshot::{
+    Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, StreamingBody, TypedBody,
+};
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
 use identity_resource::{IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate};
@@ -95,6 +99,7 @@ pub struct IdPath {
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
             "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
             "admin-codes" = { description = "OAuthApp's error-code tables (错误码表): the business codes an admin answer's `code` may carry instead of its HTTP status." },
+            "admin-blobs" = { description = "Uploaded videos, documents and images (OAuthApp `/api/Blob`), typed by their bytes, stored per tenant, and served back inert at `/blobs/{folder}/{name}`." },
             "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
             "seed-000" = { description = "Seed 000 (\"oauth2-server\") at its own paths: `/client`, `/user` and `/profile`. The same clients and users as the admin API, with its bodies, envelopes, permissions and tenant rules; access profiles (`/profile`) are named sets of clients that users hold, and a client with `requireProfile` issues tokens only to their holders. `/client/{id}` takes the `clientId`; `/user/{id}` and `/profile/{id}` take Keyward's numeric ids. `POST …/create` is served as `POST …/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal beside a variable segment); the URL is the seed's." },
             "spring-users" = { description = "Seed 004's (Spring Security OAuth) user and role endpoints: `/users/…`, `/userDetail/…`, `/roles/list`, all POST with JSON bodies, over Keyward's users and roles. Success is `{status: 200, message}`; failure `{status, error}` with `status` equal to the HTTP status, a 401 with `WWW-Authenticate`, a 429 or 503 with `Retry-After`. A field the seed does not name is refused (400)." },
@@ -1205,6 +1210,74 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// Upload a video or document
+    ///
+    /// OAuthApp's `POST /api/Blob/File?folderName=`. The body is the file:
+    /// `multipart/form-data` with the file in the field `value` (as OAuthApp's
+    /// clients send it), or the bare bytes under any other `Content-Type` (what
+    /// the generated SDKs send; the document describes only this form, as
+    /// progenitor cannot generate multipart bodies). The type is decided by
+    /// the bytes alone, never by a header or file name: video (mp4, mov, webm,
+    /// mkv, avi, wmv/asf, flv, mpeg) up to 20 MiB, pdf, doc or docx up to
+    /// 10 MiB. Anything else answers 415 saying what was found; a larger file
+    /// answers 413. `folderName` is 5 to 30 letters and digits (default the
+    /// UTC date, `yyyyMMdd`); the file is stored under a name Keyward makes.
+    /// Answers 201 with the URL the file is served at (`GET /blobs/…`).
+    ///
+    /// Permission: `isms.blob.post`.
+    #[endpoint { method = POST, path = "/api/Blob/File", tags = ["admin-blobs"], request_body_max_bytes = blob::FILE_BODY_MAX_BYTES }]
+    async fn blob_file_upload(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<BlobFolderQuery>,
+        body: StreamingBody,
+    ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError>;
+
+    /// Upload an image
+    ///
+    /// OAuthApp's `POST /api/Blob/Image?folderName=`: as `POST /api/Blob/File`
+    /// (multipart field `value`, or the bare bytes), for a JPEG or PNG image up
+    /// to 10 MiB. A declared `application/octet-stream` is accepted when the
+    /// bytes are a JPEG or PNG; anything else (an SVG, HTML, a GIF) answers 415.
+    ///
+    /// Permission: `isms.blob.image`.
+    #[endpoint { method = POST, path = "/api/Blob/Image", tags = ["admin-blobs"], request_body_max_bytes = blob::IMAGE_BODY_MAX_BYTES }]
+    async fn blob_image_upload(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<BlobFolderQuery>,
+        body: StreamingBody,
+    ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError>;
+
+    /// Upload a base64 PNG image
+    ///
+    /// OAuthApp's `POST /api/Blob/Base64?folderName=`: the body is a JSON
+    /// string holding a PNG image in base64 (a `data:image/png;base64,` prefix
+    /// is allowed), up to 10 MiB decoded. Answers 201 with its URL; text that is
+    /// not base64 answers 400, bytes that are not a PNG 415.
+    ///
+    /// Permission: `isms.blob.base64`.
+    #[endpoint { method = POST, path = "/api/Blob/Base64", tags = ["admin-blobs"], request_body_max_bytes = blob::BASE64_BODY_MAX_BYTES }]
+    async fn blob_base64_upload(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<BlobFolderQuery>,
+        body: TypedBody<String>,
+    ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError>;
+
+    /// Download an uploaded file
+    ///
+    /// The URL an upload answered: the file of the tenant the Host header
+    /// names, byte for byte, with the type found at upload,
+    /// `X-Content-Type-Options: nosniff` and a `Content-Security-Policy` that
+    /// runs nothing, so no upload can act on this origin. Images and videos are
+    /// served `inline`, documents as `attachment`. Another tenant's file, or
+    /// one that does not exist, is 404.
+    ///
+    /// Permission: none (like OAuthApp's public blob URLs; names are random).
+    #[endpoint { method = GET, path = "/blobs/{folder}/{name}", tags = ["admin-blobs"] }]
+    async fn blob_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<BlobPath>,
+    ) -> Result<http::Response<Body>, AdminError>;
 
     /// View an app's end-user settings
     ///

@@ -159,7 +159,7 @@ pub mod types {
     ///An admin API failure: `{code, codeName, message, data: null}` with `code` equal to the HTTP status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AdminError {
-        ///The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).
+        ///The HTTP status (400, 401, 403, 404, 409, 413, 415, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).
         pub code: u32,
         ///A stable name for the code, e.g. `NotFound`.
         #[serde(rename = "codeName")]
@@ -25278,6 +25278,69 @@ let response = client.app_union_id_sign_up()
     pub fn app_union_id_sign_up(&self) -> builder::AppUnionIdSignUp<'_> {
         builder::AppUnionIdSignUp::new(self)
     }
+    /**Upload a base64 PNG image
+
+OAuthApp's `POST /api/Blob/Base64?folderName=`: the body is a JSON string holding a PNG image in base64 (a `data:image/png;base64,` prefix is allowed), up to 10 MiB decoded. Answers 201 with its URL; text that is not base64 answers 400, bytes that are not a PNG 415.
+
+Permission: `isms.blob.base64`.
+
+Sends a `POST` request to `/api/Blob/Base64`
+
+Arguments:
+- `folder_name`: 5 to 30 ASCII letters and digits; the current UTC date as `yyyyMMdd` when absent.
+- `body`
+```ignore
+let response = client.blob_base64_upload()
+    .folder_name(folder_name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn blob_base64_upload(&self) -> builder::BlobBase64Upload<'_> {
+        builder::BlobBase64Upload::new(self)
+    }
+    /**Upload a video or document
+
+OAuthApp's `POST /api/Blob/File?folderName=`. The body is the file: `multipart/form-data` with the file in the field `value` (as OAuthApp's clients send it), or the bare bytes under any other `Content-Type` (what the generated SDKs send; the document describes only this form, as progenitor cannot generate multipart bodies). The type is decided by the bytes alone, never by a header or file name: video (mp4, mov, webm, mkv, avi, wmv/asf, flv, mpeg) up to 20 MiB, pdf, doc or docx up to 10 MiB. Anything else answers 415 saying what was found; a larger file answers 413. `folderName` is 5 to 30 letters and digits (default the UTC date, `yyyyMMdd`); the file is stored under a name Keyward makes. Answers 201 with the URL the file is served at (`GET /blobs/…`).
+
+Permission: `isms.blob.post`.
+
+Sends a `POST` request to `/api/Blob/File`
+
+Arguments:
+- `folder_name`: 5 to 30 ASCII letters and digits; the current UTC date as `yyyyMMdd` when absent.
+- `body`
+```ignore
+let response = client.blob_file_upload()
+    .folder_name(folder_name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn blob_file_upload(&self) -> builder::BlobFileUpload<'_> {
+        builder::BlobFileUpload::new(self)
+    }
+    /**Upload an image
+
+OAuthApp's `POST /api/Blob/Image?folderName=`: as `POST /api/Blob/File` (multipart field `value`, or the bare bytes), for a JPEG or PNG image up to 10 MiB. A declared `application/octet-stream` is accepted when the bytes are a JPEG or PNG; anything else (an SVG, HTML, a GIF) answers 415.
+
+Permission: `isms.blob.image`.
+
+Sends a `POST` request to `/api/Blob/Image`
+
+Arguments:
+- `folder_name`: 5 to 30 ASCII letters and digits; the current UTC date as `yyyyMMdd` when absent.
+- `body`
+```ignore
+let response = client.blob_image_upload()
+    .folder_name(folder_name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn blob_image_upload(&self) -> builder::BlobImageUpload<'_> {
+        builder::BlobImageUpload::new(self)
+    }
     /**List clients
 
 Filters, sorts and pages the clients of the caller's tenant.
@@ -26273,6 +26336,27 @@ let response = client.user_registration_code_send()
 ```*/
     pub fn user_registration_code_send(&self) -> builder::UserRegistrationCodeSend<'_> {
         builder::UserRegistrationCodeSend::new(self)
+    }
+    /**Download an uploaded file
+
+The URL an upload answered: the file of the tenant the Host header names, byte for byte, with the type found at upload, `X-Content-Type-Options: nosniff` and a `Content-Security-Policy` that runs nothing, so no upload can act on this origin. Images and videos are served `inline`, documents as `attachment`. Another tenant's file, or one that does not exist, is 404.
+
+Permission: none (like OAuthApp's public blob URLs; names are random).
+
+Sends a `GET` request to `/blobs/{folder}/{name}`
+
+Arguments:
+- `folder`: The folder it was uploaded to.
+- `name`: The name Keyward gave it: 32 hex digits and the extension of its type.
+```ignore
+let response = client.blob_view()
+    .folder(folder)
+    .name(name)
+    .send()
+    .await;
+```*/
+    pub fn blob_view(&self) -> builder::BlobView<'_> {
+        builder::BlobView::new(self)
     }
     /**List clients (seed 000)
 
@@ -30988,6 +31072,307 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::blob_base64_upload`]
+
+[`Client::blob_base64_upload`]: super::Client::blob_base64_upload*/
+    #[derive(Debug, Clone)]
+    pub struct BlobBase64Upload<'a> {
+        client: &'a super::Client,
+        folder_name: Result<Option<::std::string::String>, String>,
+        body: Result<::std::string::String, String>,
+    }
+    impl<'a> BlobBase64Upload<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                folder_name: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn folder_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.folder_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for folder_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/Blob/Base64`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+            let Self { client, folder_name, body } = self;
+            let folder_name = folder_name.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/Blob/Base64", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("folderName", &folder_name))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "blob_base64_upload",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::blob_file_upload`]
+
+[`Client::blob_file_upload`]: super::Client::blob_file_upload*/
+    #[derive(Debug)]
+    pub struct BlobFileUpload<'a> {
+        client: &'a super::Client,
+        folder_name: Result<Option<::std::string::String>, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> BlobFileUpload<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                folder_name: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn folder_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.folder_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for folder_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/Blob/File`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+            let Self { client, folder_name, body } = self;
+            let folder_name = folder_name.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/Blob/File", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .query(&progenitor_client::QueryParam::new("folderName", &folder_name))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "blob_file_upload",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::blob_image_upload`]
+
+[`Client::blob_image_upload`]: super::Client::blob_image_upload*/
+    #[derive(Debug)]
+    pub struct BlobImageUpload<'a> {
+        client: &'a super::Client,
+        folder_name: Result<Option<::std::string::String>, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> BlobImageUpload<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                folder_name: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn folder_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.folder_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for folder_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/Blob/Image`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+            let Self { client, folder_name, body } = self;
+            let folder_name = folder_name.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/Blob/Image", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .query(&progenitor_client::QueryParam::new("folderName", &folder_name))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "blob_image_upload",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -36370,6 +36755,79 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::blob_view`]
+
+[`Client::blob_view`]: super::Client::blob_view*/
+    #[derive(Debug, Clone)]
+    pub struct BlobView<'a> {
+        client: &'a super::Client,
+        folder: Result<::std::string::String, String>,
+        name: Result<::std::string::String, String>,
+    }
+    impl<'a> BlobView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                folder: Err("folder was not initialized".to_string()),
+                name: Err("name was not initialized".to_string()),
+            }
+        }
+        pub fn folder<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.folder = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for folder failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/blobs/{folder}/{name}`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client, folder, name } = self;
+            let folder = folder.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/blobs/{}/{}", client.baseurl, encode_path(& folder.to_string()),
+                encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "blob_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
             }
         }
     }

@@ -47,6 +47,8 @@ pub struct App {
     pub delivery: Delivery,
     /// Outbound HTTP (SMS providers, WeChat).
     pub http: reqwest::Client,
+    /// Uploaded files; `None` when no store is configured.
+    pub blobs: Option<crate::blob_store::Blobs>,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
     pub default_tenant: i64,
     tenant_cache: TtlCache<String, TenantRef>,
@@ -85,11 +87,13 @@ impl App {
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let http = crate::delivery::http_client()?;
         let delivery = Delivery::new(&settings.delivery, http.clone())?;
+        let blobs = crate::blob_store::open(&settings.blob, &settings.database_url)?;
         let threads = cpus.saturating_sub(1).max(1);
         let passwords =
             Passwords::new(threads, settings.password_queue.unwrap_or(threads * password::QUEUE_PER_THREAD));
         Ok(Arc::new(App {
             delivery,
+            blobs,
             http,
             settings,
             store,

@@ -80,6 +80,37 @@ pub struct ServerArgs {
     pub shutdown_timeout: Option<u64>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+    #[command(flatten)]
+    pub blob: BlobArgs,
+}
+
+/// Where uploaded files (`/api/Blob`) are kept.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlobArgs {
+    /// A directory (or `file:///dir`), or an S3-compatible bucket as
+    /// `s3://bucket[/prefix][?endpoint=URL&region=NAME]` [default: on SQLite
+    /// the directory `<database>.blobs`; none on PostgreSQL, where uploads
+    /// answer 503].
+    #[arg(long, env = "KEYWARD_BLOB_STORE")]
+    pub blob_store: Option<String>,
+    /// S3 access key id [default: the AWS SDK's environment: AWS_ACCESS_KEY_ID, …].
+    #[arg(long, env = "KEYWARD_BLOB_S3_ACCESS_KEY_ID")]
+    pub blob_s3_access_key_id: Option<String>,
+    /// S3 secret access key [default: AWS_SECRET_ACCESS_KEY].
+    #[arg(long, env = "KEYWARD_BLOB_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub blob_s3_secret_access_key: Option<String>,
+}
+
+impl BlobArgs {
+    /// Each field set here wins over the file's.
+    fn over(self, file: BlobArgs) -> BlobArgs {
+        BlobArgs {
+            blob_store: self.blob_store.or(file.blob_store),
+            blob_s3_access_key_id: self.blob_s3_access_key_id.or(file.blob_s3_access_key_id),
+            blob_s3_secret_access_key: self.blob_s3_secret_access_key.or(file.blob_s3_secret_access_key),
+        }
+    }
 }
 
 /// How verification codes reach people. Each channel is off until
@@ -187,6 +218,8 @@ struct FileSettings {
     shutdown_timeout: Option<u64>,
     #[serde(default)]
     delivery: DeliveryArgs,
+    #[serde(default)]
+    blob: BlobArgs,
 }
 
 /// Where the master key comes from.
@@ -237,6 +270,8 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// Code delivery, as given (checked when the server builds its senders).
     pub delivery: DeliveryArgs,
+    /// Blob storage, as given (opened when the server starts).
+    pub blob: BlobArgs,
 }
 
 /// How many end-user accounts may be made per rolling 24 h: from one client
@@ -322,6 +357,7 @@ impl ServerArgs {
                 self.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             ),
             delivery: self.delivery.over(file.delivery),
+            blob: self.blob.over(file.blob),
         })
     }
 }

@@ -20,6 +20,12 @@ pub enum Error {
     /// Something expired or was used up (410).
     #[error("{0}")]
     Gone(String),
+    /// The request body is larger than allowed (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload of a type not accepted (415).
+    #[error("{0}")]
+    Unsupported(String),
     /// A rate limit was hit (429); the message says what to do, and
     /// `retry_after` (seconds, sent as `Retry-After`) when waiting helps.
     #[error("{message}")]
@@ -140,6 +146,8 @@ impl Error {
             Error::NotFound(_) => 404,
             Error::Conflict(_) => 409,
             Error::Gone(_) => 410,
+            Error::TooLarge(_) => 413,
+            Error::Unsupported(_) => 415,
             Error::Invalid(_) => 422,
             Error::TooMany { .. } => 429,
             Error::Internal(_) => 500,

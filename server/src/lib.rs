@@ -5,6 +5,7 @@
 //! PostgreSQL). [`crypto`] holds passwords, secrets and tokens.
 
 pub mod app;
+pub mod blob_store;
 pub mod cache;
 pub mod changes;
 pub mod cli;

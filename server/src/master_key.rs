@@ -17,7 +17,7 @@ pub fn load(source: &MasterKeySource, database_url: &str) -> anyhow::Result<(Mas
         MasterKeySource::Given(text) => Ok((MasterKey::from_base64(text).context("KEYWARD_MASTER_KEY")?, None)),
         MasterKeySource::File(path) => Ok((read(path)?, None)),
         MasterKeySource::Default => {
-            let Some(path) = beside_sqlite(database_url) else {
+            let Some(path) = beside_sqlite(database_url, "master-key") else {
                 bail!(
                     "PostgreSQL needs a master key shared by every replica: set KEYWARD_MASTER_KEY \
                      (32 random bytes, base64, e.g. `openssl rand -base64 32`) or --master-key-file"
@@ -48,18 +48,18 @@ fn create(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// `<path>.master-key` for a `sqlite://path` URL; `None` for other databases.
-fn beside_sqlite(database_url: &str) -> Option<PathBuf> {
+/// `<path>.<suffix>` for a `sqlite://path` URL; `None` for other databases.
+pub fn beside_sqlite(database_url: &str, suffix: &str) -> Option<PathBuf> {
     let rest = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
-    Some(PathBuf::from(format!("{path}.master-key")))
+    Some(PathBuf::from(format!("{path}.{suffix}")))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_default_key_file_sits_beside_a_sqlite_database() {
-        let path = |url| super::beside_sqlite(url).map(|p| p.display().to_string());
+        let path = |url| super::beside_sqlite(url, "master-key").map(|p| p.display().to_string());
         assert_eq!(path("sqlite://keyward.db").as_deref(), Some("keyward.db.master-key"));
         assert_eq!(path("sqlite:///var/lib/k.db?mode=rwc").as_deref(), Some("/var/lib/k.db.master-key"));
         assert_eq!(path("postgres://u@h/db"), None);

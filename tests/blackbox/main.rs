@@ -10,6 +10,7 @@ mod app_users;
 mod at_rest;
 mod audiences;
 mod auth;
+mod blobs;
 mod browser;
 mod browser_details;
 mod client_secrets;

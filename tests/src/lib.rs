@@ -1,7 +1,7 @@
 //! Test harness: a real Keyward server on an ephemeral port, on a fresh
 //! SQLite file or a fresh PostgreSQL database, talked to over HTTP.
 
-use keyward_server::config::{DeliveryArgs, MasterKeySource, Settings};
+use keyward_server::config::{BlobArgs, DeliveryArgs, MasterKeySource, Settings};
 use keyward_server::server::{Running, start};
 use sinks::Sinks;
 use sqlx::Connection;
@@ -72,6 +72,14 @@ impl TestDb {
         rows.iter().map(|row| row.try_get::<String, _>(0).expect("a text column")).collect()
     }
 
+    /// Where its server keeps uploaded files: on SQLite the default (a
+    /// directory beside the database), on PostgreSQL a directory named after
+    /// the database, so that replicas share it.
+    pub fn blob_store(&self) -> Option<String> {
+        let name = self.url.strip_prefix("postgres://")?.rsplit('/').next()?;
+        Some(blob_dir(name).display().to_string())
+    }
+
     /// The SQLite database at `path`.
     fn sqlite_file(path: std::path::PathBuf) -> TestDb {
         TestDb {
@@ -89,9 +97,11 @@ impl Drop for TestDb {
                 for suffix in ["", "-wal", "-shm", ".master-key"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
+                let _ = std::fs::remove_dir_all(format!("{}.blobs", path.display()));
             }
             Cleanup::Nothing => {}
             Cleanup::Database { admin_url, name } => {
+                let _ = std::fs::remove_dir_all(blob_dir(name));
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime; use a thread of our own.
                 let _ = std::thread::spawn(move || {
@@ -107,6 +117,11 @@ impl Drop for TestDb {
             }
         }
     }
+}
+
+/// The blob directory of the PostgreSQL test database `name`.
+fn blob_dir(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("{name}.blobs"))
 }
 
 /// A running server, the database under it, and the sinks its email and
@@ -147,6 +162,7 @@ pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
             wechat_api: Some(sinks.http_url.clone()),
             ..DeliveryArgs::default()
         },
+        blob: BlobArgs { blob_store: db.blob_store(), ..BlobArgs::default() },
     }
 }
 
@@ -269,7 +285,9 @@ fn settings_for(sinks: &Sinks) -> impl FnOnce(&TestDb) -> Settings + use<> {
 }
 
 pub mod end_user;
+pub mod files;
 pub mod flow;
+pub mod moto;
 pub mod sinks;
 pub mod tenant;
 

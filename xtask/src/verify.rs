@@ -8,6 +8,8 @@ use std::process::Command;
 
 /// Pinned so fuzzing results do not drift with new releases.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+/// The local S3-compatible server the blob store's S3 tests run against.
+const MOTO: &str = "moto[server]==5.2.5";
 /// Examples per operation and phase; the whole run takes about a minute.
 const FUZZ_EXAMPLES: &str = "60";
 
@@ -36,10 +38,12 @@ pub fn run() -> Result<()> {
     if std::env::var_os("KEYWARD_TEST_POSTGRES_URL").is_none() {
         println!("note: KEYWARD_TEST_POSTGRES_URL is not set, so the PostgreSQL runs of the tests are skipped");
     }
+    let moto = moto()?;
     run_step(
         "tests",
         cargo(&["nextest", "run", "--workspace", "--locked", "--no-fail-fast", "-E", "not binary(reliability)"])
-            .env("INSTA_UPDATE", "no"),
+            .env("INSTA_UPDATE", "no")
+            .env("KEYWARD_TEST_MOTO_SERVER", moto),
     )?;
     reliability()?;
     crate::clients::smoke()?;
@@ -70,6 +74,21 @@ fn browser_prerequisites() -> Result<()> {
     }
     run_step("apt-get update", Command::new("apt-get").args(["update", "-qq"]))?;
     run_step("install chromium", Command::new("apt-get").args(["install", "-y", "-qq", "chromium"]))
+}
+
+/// Installs moto's S3-compatible server into `target/moto` when missing
+/// (the blob store tests start it); its path.
+fn moto() -> Result<PathBuf> {
+    let venv = crate::root().join("target/moto");
+    let server = venv.join("bin/moto_server");
+    if !server.exists() {
+        run_step("create moto venv", Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run_step(
+            "install moto",
+            Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", MOTO]),
+        )?;
+    }
+    Ok(server)
 }
 
 /// Builds the release server: what is deployed, benchmarked and put through

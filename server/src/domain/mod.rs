@@ -6,6 +6,7 @@ pub mod api_resources;
 pub mod api_scopes;
 pub mod app_users;
 pub mod at_rest;
+pub mod blobs;
 pub mod bootstrap;
 pub mod clients;
 pub mod identity_resources;
@@ -33,6 +34,8 @@ pub struct Caller {
     /// default tenant, whose admins administer every tenant (like Keycloak's
     /// master realm).
     pub home_tenant: i64,
+    /// The client the bearer token was issued to.
+    pub client_id: String,
     pub scopes: Vec<String>,
 }
 

@@ -1,6 +1,7 @@
 //! `impl KeywardApi`: one thin function per operation.
 
 use super::app_users::{app_credentials, as_user, call, raw};
+use super::blobs;
 use super::calls::{Ctx, admin, ip, public, tenant};
 use super::oauth;
 use super::spring::{as_admin, as_client, on_user};
@@ -9,13 +10,14 @@ use crate::domain::Caller;
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
+use crate::domain::blobs::Accept;
 use crate::domain::{
     api_resources, api_scopes, clients, identity_resources, profiles, registration, roles, spring, tenants,
     user_access, users,
 };
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
-use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, TypedBody};
+use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, StreamingBody, TypedBody};
 use keyward_api::IdPath;
 use keyward_api::KeywardApi;
 use keyward_api::access_profile::{
@@ -33,6 +35,7 @@ use keyward_api::app_user::{
     Profile, ProfileUpdate, QrImageQuery, QrKey, QrPreSignIn, Recharge, ResetPassword, SchemeQuery, SendEmailCode,
     SendSmsCode, SignUp, UnionIdSignIn,
 };
+use keyward_api::blob::{BlobFolderQuery, BlobPath};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::codes::{CodesPath, ErrorCode};
 use keyward_api::envelope::{ApiResult, Paged};
@@ -719,6 +722,51 @@ impl KeywardApi for KeywardImpl {
     async fn api_scope_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             Ok(HttpResponseOk(ApiResult::ok(api_scopes::delete(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn blob_file_upload(
+        rqctx: Ctx,
+        query: Query<BlobFolderQuery>,
+        body: StreamingBody,
+    ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let url = blobs::upload(&rqctx, (app, &caller), query.into_inner(), body, Accept::File).await?;
+            Ok(HttpResponseCreated(ApiResult::ok(url)))
+        })
+        .await
+    }
+
+    async fn blob_image_upload(
+        rqctx: Ctx,
+        query: Query<BlobFolderQuery>,
+        body: StreamingBody,
+    ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let url = blobs::upload(&rqctx, (app, &caller), query.into_inner(), body, Accept::Image).await?;
+            Ok(HttpResponseCreated(ApiResult::ok(url)))
+        })
+        .await
+    }
+
+    async fn blob_base64_upload(
+        rqctx: Ctx,
+        query: Query<BlobFolderQuery>,
+        body: TypedBody<String>,
+    ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let url = blobs::upload_base64(app, &caller, query.into_inner(), &body.into_inner()).await?;
+            Ok(HttpResponseCreated(ApiResult::ok(url)))
+        })
+        .await
+    }
+
+    async fn blob_view(rqctx: Ctx, path: Path<BlobPath>) -> Result<http::Response<Body>, AdminError> {
+        public(&rqctx, async |app| {
+            let BlobPath { folder, name } = path.into_inner();
+            let (blob, bytes) = crate::domain::blobs::view(app, &tenant(&rqctx).await?, &folder, &name).await?;
+            blobs::served(&blob, bytes)
         })
         .await
     }

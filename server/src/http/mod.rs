@@ -4,6 +4,7 @@
 //! error mapping).
 
 mod app_users;
+mod blobs;
 mod browser;
 mod calls;
 mod client_ip;

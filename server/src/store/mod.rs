@@ -6,6 +6,7 @@ pub mod access_tokens;
 pub mod api_resources;
 pub mod api_scopes;
 pub mod app_codes;
+pub mod blobs;
 pub mod clients;
 pub mod codes;
 pub mod confidential;

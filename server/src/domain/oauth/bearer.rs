@@ -106,6 +106,7 @@ pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Resu
     let caller = Caller {
         tenant: tenant.clone(),
         home_tenant: home,
+        client_id: claims.client_id.clone(),
         scopes: claims.scope.split_whitespace().map(str::to_string).collect(),
     };
     Ok((caller, user))
