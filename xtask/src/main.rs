@@ -1,7 +1,8 @@
 //! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask verify`,
-//! `cargo xtask bench`.
+//! `cargo xtask bench`, `cargo xtask docs-assets`.
 
 mod bench;
+mod docs;
 mod openapi;
 mod sdk;
 mod server;
@@ -20,8 +21,9 @@ fn main() -> Result<()> {
         ["sdk", "check"] => sdk::check(),
         ["verify"] => verify::run(),
         ["bench"] => bench::run(),
+        ["docs-assets"] => docs::assets(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check | verify | bench\n\
+            "usage: cargo xtask openapi generate|check | sdk generate|check | verify | bench | docs-assets\n\
              (got: {})",
             args.join(" ")
         ),
