@@ -158,7 +158,7 @@ pub fn register_preflights(api: &mut ApiDescription<Arc<App>>, document: &str) -
             .as_object()
             .into_iter()
             .flatten()
-            .filter(|(_, operation)| browser_callable(operation["operationId"].as_str().unwrap_or(""), path))
+            .filter(|(_, operation)| operation["operationId"].as_str().is_some_and(|id| browser_callable(id, path)))
             .map(|(method, _)| method.to_ascii_uppercase())
             .collect();
         if methods.is_empty() {
