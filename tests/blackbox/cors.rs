@@ -153,13 +153,11 @@ async fn cors_headers_follow_the_clients(server: TestServer) {
         .send()
         .await
         .unwrap();
-    assert!(response.status().is_client_error());
+    let status = response.status().as_u16();
+    assert!((400..500).contains(&status), "{status}");
     assert_eq!(header(&response, "access-control-allow-origin"), app);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["code"].as_u64().unwrap() >= 400,
-        true,
-        "the envelope is readable"
-    );
+    let envelope: Value = response.json().await.unwrap();
+    assert_eq!(envelope["code"], status, "the envelope is readable: {envelope}");
     let (_, allowed) = get_from(&server, &format!("/api/AppUsers/{app_id}/Profile"), "http://partner.example").await;
     assert_eq!(allowed, None);
 
