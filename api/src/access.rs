@@ -31,6 +31,8 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("health_ready", Access::Public),
     ("metrics_get", Access::Public),
     ("openapi_get", Access::Public),
+    ("docs_page", Access::Public),
+    ("docs_asset", Access::Public),
     ("discovery_openid", Access::Public),
     ("discovery_oauth", Access::Public),
     ("oauth_jwks", Access::Public),
@@ -183,6 +185,8 @@ pub const BROWSER_ONLY: &[&str] = &[
     "oauth_logout",
     "oauth_logout_post",
     "oauth_logout_confirm",
+    "docs_page",
+    "docs_asset",
 ];
 
 /// The wildcard scopes that grant every admin permission; the bootstrap admin

@@ -11,6 +11,7 @@ pub mod app_user;
 pub mod blob;
 pub mod client;
 pub mod codes;
+pub mod cors;
 pub mod envelope;
 pub mod error;
 pub mod identity_resource;
@@ -43,6 +44,7 @@ use app_user::{
 use blob::{BlobFolderQuery, BlobPath};
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use codes::{CodesPath, ErrorCode};
+use cors::CorsReply;
 use dropshot::{
     Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, StreamingBody, TypedBody,
 };
@@ -54,7 +56,7 @@ use oauth::{
     LogoutRequest, MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest,
     TokenReply, TokenRequest, TokenResponse, TokenTypeHintRequest, UserInfo,
 };
-use ops::Health;
+use ops::{DocsAssetPath, Health};
 use role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use schemars::JsonSchema;
 use secret::{SecretCreate, SecretCreated, SecretPath};
@@ -144,6 +146,29 @@ pub trait KeywardApi {
     #[endpoint { method = GET, path = "/openapi.json", tags = ["operations"] }]
     async fn openapi_get(rqctx: RequestContext<Self::Context>) -> Result<http::Response<Body>, AdminError>;
 
+    /// API reference page
+    ///
+    /// This document (`/openapi.json`) rendered by Swagger UI, whose script
+    /// and stylesheet the binary carries: no CDN, no network. An HTML page
+    /// for browsers, not for SDKs.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/docs", tags = ["operations"] }]
+    async fn docs_page(rqctx: RequestContext<Self::Context>) -> Result<http::Response<Body>, AdminError>;
+
+    /// An asset of the API reference page
+    ///
+    /// Swagger UI's script (`text/javascript`) or stylesheet (`text/css`),
+    /// under the bundled release's version, so it is cached for a year. Any
+    /// other version or file is a 404. For browsers, not for SDKs.
+    ///
+    /// Permission: none.
+    #[endpoint { method = GET, path = "/docs/{version}/{file}", tags = ["operations"] }]
+    async fn docs_asset(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<DocsAssetPath>,
+    ) -> Result<http::Response<Body>, AdminError>;
+
     /// OpenID Connect discovery
     ///
     /// OpenID Connect Discovery 1.0 provider metadata, listing only what this
@@ -153,7 +178,7 @@ pub trait KeywardApi {
     #[endpoint { method = GET, path = "/.well-known/openid-configuration", tags = ["oauth"] }]
     async fn discovery_openid(
         rqctx: RequestContext<Self::Context>,
-    ) -> Result<HttpResponseOk<ServerMetadata>, AdminError>;
+    ) -> CorsReply<HttpResponseOk<ServerMetadata>, AdminError>;
 
     /// OAuth authorization server metadata
     ///
@@ -163,7 +188,7 @@ pub trait KeywardApi {
     #[endpoint { method = GET, path = "/.well-known/oauth-authorization-server", tags = ["oauth"] }]
     async fn discovery_oauth(
         rqctx: RequestContext<Self::Context>,
-    ) -> Result<HttpResponseOk<ServerMetadata>, AdminError>;
+    ) -> CorsReply<HttpResponseOk<ServerMetadata>, AdminError>;
 
     /// JSON Web Key Set
     ///
@@ -171,7 +196,7 @@ pub trait KeywardApi {
     ///
     /// Permission: none.
     #[endpoint { method = GET, path = "/oauth/jwks", tags = ["oauth"] }]
-    async fn oauth_jwks(rqctx: RequestContext<Self::Context>) -> Result<HttpResponseOk<Jwks>, AdminError>;
+    async fn oauth_jwks(rqctx: RequestContext<Self::Context>) -> CorsReply<HttpResponseOk<Jwks>, AdminError>;
 
     /// Token endpoint
     ///
@@ -196,7 +221,7 @@ pub trait KeywardApi {
     async fn oauth_token(
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<TokenRequest>,
-    ) -> Result<TokenReply, OAuthError>;
+    ) -> CorsReply<TokenReply, OAuthError>;
 
     /// Authorization endpoint
     ///
@@ -277,7 +302,7 @@ pub trait KeywardApi {
     ///
     /// Permission: a user's access token with scope `openid`.
     #[endpoint { method = GET, path = "/oauth/userinfo", tags = ["oauth"] }]
-    async fn oauth_userinfo_get(rqctx: RequestContext<Self::Context>) -> Result<OAuthReply<UserInfo>, OAuthError>;
+    async fn oauth_userinfo_get(rqctx: RequestContext<Self::Context>) -> CorsReply<OAuthReply<UserInfo>, OAuthError>;
 
     /// UserInfo (POST)
     ///
@@ -285,7 +310,7 @@ pub trait KeywardApi {
     ///
     /// Permission: a user's access token with scope `openid`.
     #[endpoint { method = POST, path = "/oauth/userinfo", tags = ["oauth"] }]
-    async fn oauth_userinfo_post(rqctx: RequestContext<Self::Context>) -> Result<OAuthReply<UserInfo>, OAuthError>;
+    async fn oauth_userinfo_post(rqctx: RequestContext<Self::Context>) -> CorsReply<OAuthReply<UserInfo>, OAuthError>;
 
     /// Token introspection
     ///
@@ -325,7 +350,7 @@ pub trait KeywardApi {
     async fn oauth_revoke(
         rqctx: RequestContext<Self::Context>,
         body: TypedBody<TokenTypeHintRequest>,
-    ) -> Result<OAuthReply<Revoked>, OAuthError>;
+    ) -> CorsReply<OAuthReply<Revoked>, OAuthError>;
 
     /// End session
     ///
@@ -1321,7 +1346,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<UnionIdSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Sign up by unionID
     ///
@@ -1335,7 +1360,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Sign in with a password
     ///
@@ -1350,7 +1375,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<PasswordSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Sign up with a user name and password
     ///
@@ -1366,7 +1391,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Sign up with a phone number
     ///
@@ -1379,7 +1404,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Sign in with a phone code
     ///
@@ -1392,7 +1417,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<PhoneSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Send a code by SMS
     ///
@@ -1407,7 +1432,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<SendSmsCode>,
-    ) -> Result<AppReply<bool>, AppError>;
+    ) -> CorsReply<AppReply<bool>, AppError>;
 
     /// Sign up with an email address
     ///
@@ -1420,7 +1445,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Sign in with an email code
     ///
@@ -1432,7 +1457,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<EmailSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Send a code by email
     ///
@@ -1444,7 +1469,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<SendEmailCode>,
-    ) -> Result<AppReply<bool>, AppError>;
+    ) -> CorsReply<AppReply<bool>, AppError>;
 
     /// Reset a password with a code
     ///
@@ -1458,7 +1483,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<ResetPassword>,
-    ) -> Result<AppReply<bool>, AppError>;
+    ) -> CorsReply<AppReply<bool>, AppError>;
 
     /// Start a QR-code sign-in
     ///
@@ -1471,7 +1496,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<QrPreSignIn>,
-    ) -> Result<AppReply<String>, AppError>;
+    ) -> CorsReply<AppReply<String>, AppError>;
 
     /// The QR code of a sign-in key
     ///
@@ -1484,7 +1509,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         query: Query<QrImageQuery>,
-    ) -> Result<http::Response<Body>, AppError>;
+    ) -> CorsReply<http::Response<Body>, AppError>;
 
     /// Poll a QR-code sign-in
     ///
@@ -1499,7 +1524,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<QrKey>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// Scan a QR code
     ///
@@ -1512,7 +1537,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<QrKey>,
-    ) -> Result<AppReply<AppCard>, AppError>;
+    ) -> CorsReply<AppReply<AppCard>, AppError>;
 
     /// Confirm a QR-code sign-in
     ///
@@ -1527,7 +1552,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// The signed-in user's profile
     ///
@@ -1536,7 +1561,7 @@ pub trait KeywardApi {
     async fn app_profile_get(
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
-    ) -> Result<AppReply<Profile>, AppError>;
+    ) -> CorsReply<AppReply<Profile>, AppError>;
 
     /// Update the signed-in user's profile
     ///
@@ -1548,7 +1573,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<ProfileUpdate>,
-    ) -> Result<AppReply<bool>, AppError>;
+    ) -> CorsReply<AppReply<bool>, AppError>;
 
     /// The signed-in user's points ledger
     ///
@@ -1560,7 +1585,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         query: Query<PointLogQuery>,
-    ) -> Result<AppReply<PointLog>, AppError>;
+    ) -> CorsReply<AppReply<PointLog>, AppError>;
 
     /// Recharge points
     ///
@@ -1580,7 +1605,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<Recharge>,
-    ) -> Result<AppReply<bool>, AppError>;
+    ) -> CorsReply<AppReply<bool>, AppError>;
 
     /// Spend points
     ///
@@ -1603,7 +1628,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         body: TypedBody<Consume>,
-    ) -> Result<AppReply<PointEntry>, AppError>;
+    ) -> CorsReply<AppReply<PointEntry>, AppError>;
 
     /// Grant a one-time code (app scheme)
     ///
@@ -1618,7 +1643,7 @@ pub trait KeywardApi {
         path: Path<AppPath>,
         query: Query<SchemeQuery>,
         body: TypedBody<GrantCodeRequest>,
-    ) -> Result<AppReply<GrantCode>, AppError>;
+    ) -> CorsReply<AppReply<GrantCode>, AppError>;
 
     /// Exchange a code for a token (app scheme)
     ///
@@ -1631,7 +1656,7 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
         query: Query<AuthorizeCodeQuery>,
-    ) -> Result<AppReply<AppToken>, AppError>;
+    ) -> CorsReply<AppReply<AppToken>, AppError>;
 
     /// The caller's consents
     ///
@@ -1643,7 +1668,7 @@ pub trait KeywardApi {
     async fn app_consent_list(
         rqctx: RequestContext<Self::Context>,
         path: Path<AppPath>,
-    ) -> Result<AppReply<Vec<AppConsent>>, AppError>;
+    ) -> CorsReply<AppReply<Vec<AppConsent>>, AppError>;
 
     /// Revoke a consent
     ///
@@ -1656,7 +1681,7 @@ pub trait KeywardApi {
     async fn app_consent_delete(
         rqctx: RequestContext<Self::Context>,
         path: Path<ConsentPath>,
-    ) -> Result<AppReply<bool>, AppError>;
+    ) -> CorsReply<AppReply<bool>, AppError>;
 
     /// Send a sign-in code by SMS (seed 004)
     ///

@@ -26468,6 +26468,43 @@ let response = client.seed000_client_delete()
     pub fn seed000_client_delete(&self) -> builder::Seed000ClientDelete<'_> {
         builder::Seed000ClientDelete::new(self)
     }
+    /**API reference page
+
+This document (`/openapi.json`) rendered by Swagger UI, whose script and stylesheet the binary carries: no CDN, no network. An HTML page for browsers, not for SDKs.
+
+Permission: none.
+
+Sends a `GET` request to `/docs`
+
+```ignore
+let response = client.docs_page()
+    .send()
+    .await;
+```*/
+    pub fn docs_page(&self) -> builder::DocsPage<'_> {
+        builder::DocsPage::new(self)
+    }
+    /**An asset of the API reference page
+
+Swagger UI's script (`text/javascript`) or stylesheet (`text/css`), under the bundled release's version, so it is cached for a year. Any other version or file is a 404. For browsers, not for SDKs.
+
+Permission: none.
+
+Sends a `GET` request to `/docs/{version}/{file}`
+
+Arguments:
+- `version`: The bundled Swagger UI release, e.g. `5.35.0`; any other is a 404.
+- `file`: `swagger-ui-bundle.js` or `swagger-ui.css`.
+```ignore
+let response = client.docs_asset()
+    .version(version)
+    .file(file)
+    .send()
+    .await;
+```*/
+    pub fn docs_asset(&self) -> builder::DocsAsset<'_> {
+        builder::DocsAsset::new(self)
+    }
     /**Liveness
 
 Answers 200 while the process serves requests; touches nothing else.
@@ -37418,6 +37455,117 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::docs_page`]
+
+[`Client::docs_page`]: super::Client::docs_page*/
+    #[derive(Debug, Clone)]
+    pub struct DocsPage<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> DocsPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/docs`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client } = self;
+            let url = format!("{}/docs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "docs_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+            }
+        }
+    }
+    /**Builder for [`Client::docs_asset`]
+
+[`Client::docs_asset`]: super::Client::docs_asset*/
+    #[derive(Debug, Clone)]
+    pub struct DocsAsset<'a> {
+        client: &'a super::Client,
+        version: Result<::std::string::String, String>,
+        file: Result<::std::string::String, String>,
+    }
+    impl<'a> DocsAsset<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                version: Err("version was not initialized".to_string()),
+                file: Err("file was not initialized".to_string()),
+            }
+        }
+        pub fn version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn file<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.file = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for file failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/docs/{version}/{file}`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client, version, file } = self;
+            let version = version.map_err(Error::InvalidRequest)?;
+            let file = file.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/docs/{}/{}", client.baseurl, encode_path(& version.to_string()),
+                encode_path(& file.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "docs_asset",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
             }
         }
     }

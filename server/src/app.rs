@@ -16,6 +16,7 @@ use crate::store::secret_digests::SecretDigest;
 use crate::store::{Conn, Store, api_resources, tenants, tenants::TenantRef};
 use keyward_api::access::{Access, access};
 use keyward_api::client::Client;
+use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -61,6 +62,9 @@ pub struct App {
     /// Apps of the end-user API — the client and its settings JSON — by
     /// (tenant, numeric id): every end-user request names one.
     app_cache: TtlCache<(i64, i64), (Client, String)>,
+    /// The origins of the enabled clients of a tenant, lower-cased: the
+    /// CORS check of the tenant-wide browser endpoints.
+    cors_cache: TtlCache<i64, Arc<HashSet<String>>>,
     /// API resources by tenant: every token issuance reads them.
     catalog_cache: TtlCache<i64, Arc<Catalog>>,
     /// Set once the listener is bound (the default issuer names its address).
@@ -109,6 +113,7 @@ impl App {
             client_cache: TtlCache::new(CACHE_TTL),
             client_auth_failures: TtlCache::new(crate::domain::oauth::login::WINDOW),
             app_cache: TtlCache::new(CACHE_TTL),
+            cors_cache: TtlCache::new(CACHE_TTL),
             catalog_cache: TtlCache::new(CACHE_TTL),
             issuer: OnceLock::new(),
             admin_address: OnceLock::new(),
@@ -214,6 +219,7 @@ impl App {
             Change::Clients => {
                 self.client_cache.clear();
                 self.app_cache.clear();
+                self.cors_cache.clear();
             }
             Change::Catalog => self.catalog_cache.clear(),
             // Signing keys and revocations live in their own structures.
@@ -244,6 +250,17 @@ impl App {
         let Some(settings) = clients::app_settings(&mut conn, tenant, id).await? else { return Ok(None) };
         self.app_cache.put((tenant, id), (client.clone(), settings.clone()));
         Ok(Some((client, settings)))
+    }
+
+    /// The origins any enabled client of `tenant` lists, lower-cased.
+    pub async fn cors_origins(&self, tenant: i64) -> Result<Arc<HashSet<String>>> {
+        if let Some(found) = self.cors_cache.get(&tenant) {
+            return Ok(found);
+        }
+        let origins = clients::enabled_cors_origins(&mut *self.store.conn().await?, tenant).await?;
+        let origins: Arc<HashSet<String>> = Arc::new(origins.iter().map(|o| o.to_ascii_lowercase()).collect());
+        self.cors_cache.put(tenant, origins.clone());
+        Ok(origins)
     }
 
     /// Forgets cached clients after clients (or their secrets or settings)

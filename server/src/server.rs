@@ -137,8 +137,9 @@ async fn cookie_key(store: &Store, master: &MasterKey) -> anyhow::Result<Mac> {
 /// A listener serving the whole API on `bind`; which operations answer on
 /// it is decided per request ([`App::serves`]).
 fn listen(app: &Arc<App>, log: &slog::Logger, bind: SocketAddr) -> anyhow::Result<HttpServer<Arc<App>>> {
-    let api = keyward_api::keyward_api_mod::api_description::<KeywardImpl>()
+    let mut api = keyward_api::keyward_api_mod::api_description::<KeywardImpl>()
         .map_err(|e| anyhow!("building the API description: {e:?}"))?;
+    crate::http::register_preflights(&mut api, app.openapi)?;
     let config = ConfigDropshot {
         bind_address: bind,
         default_request_body_max_bytes: 1024,

@@ -17,6 +17,8 @@ mod client_secrets;
 mod codes;
 mod compat;
 mod contract;
+mod cors;
+mod docs;
 mod grants;
 mod guessing;
 mod hardening;

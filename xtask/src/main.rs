@@ -1,9 +1,10 @@
 //! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask sdk smoke`,
-//! `cargo xtask sdk <package|publish>`, `cargo xtask verify`,
-//! `cargo xtask bench`.
+//! `cargo xtask sdk <package|publish>`, `cargo xtask verify`, `cargo xtask bench`,
+//! `cargo xtask docs-assets`.
 
 mod bench;
 mod clients;
+mod docs;
 mod openapi;
 mod package;
 mod publish;
@@ -30,8 +31,9 @@ fn main() -> Result<()> {
         ["sdk", "publish", flags @ ..] => publish::run(flags),
         ["verify"] => verify::run(),
         ["bench"] => bench::run(),
+        ["docs-assets"] => docs::assets(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | bench\n\
+            "usage: cargo xtask openapi generate|check | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | bench | docs-assets\n\
              (got: {})",
             args.join(" ")
         ),

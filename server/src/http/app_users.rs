@@ -2,11 +2,13 @@
 //! the path names, and the app user a bearer token names.
 
 use super::calls::{Ctx, bearer_token, observed, tenant};
+use super::cors::{self, Origins};
 use crate::app::App;
 use crate::domain::app_users::{self, AppCredentials, AppRef};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use keyward_api::app_user::{AppError, AppReply, Envelope};
+use keyward_api::cors::CorsReply;
 
 fn app_error(rqctx: &Ctx, error: Error) -> AppError {
     match error {
@@ -47,22 +49,23 @@ pub async fn raw<R: dropshot::HttpResponse>(
     rqctx: &Ctx,
     app_id: i64,
     work: impl AsyncFnOnce(&App, &TenantRef, &AppRef) -> Result<R, Error>,
-) -> Result<R, AppError> {
-    observed(rqctx, async { run(rqctx, app_id, work).await.map_err(|e| app_error(rqctx, e)) }).await
+) -> CorsReply<R, AppError> {
+    let result = observed(rqctx, async { run(rqctx, app_id, work).await.map_err(|e| app_error(rqctx, e)) }).await;
+    Ok(cors::reply(rqctx, Origins::App(app_id), result).await)
 }
 
 /// Runs `work` for the app `app_id` of the request's tenant, answering its
 /// value or its error in the envelope; a 429 or 503 that says how long to
-/// wait carries `Retry-After`.
+/// wait carries `Retry-After`; the app's CORS origins are allowed.
 pub async fn call<T>(
     rqctx: &Ctx,
     app_id: i64,
     work: impl AsyncFnOnce(&App, &TenantRef, &AppRef) -> Result<T, Error>,
-) -> Result<AppReply<T>, AppError>
+) -> CorsReply<AppReply<T>, AppError>
 where
     T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
 {
-    observed(rqctx, async {
+    let result = observed(rqctx, async {
         match run(rqctx, app_id, work).await.map_err(Error::uncoded) {
             Ok(value) => Ok(AppReply::Done(Envelope::ok(value))),
             Err(Error::TooMany { message, retry_after: Some(seconds) }) => {
@@ -74,7 +77,8 @@ where
             Err(error) => Err(app_error(rqctx, error)),
         }
     })
-    .await
+    .await;
+    Ok(cors::reply(rqctx, Origins::App(app_id), result).await)
 }
 
 /// As [`call`], for the signed-in user of the app (the bearer token's).
@@ -82,7 +86,7 @@ pub async fn as_user<T>(
     rqctx: &Ctx,
     app_id: i64,
     work: impl AsyncFnOnce(&App, &TenantRef, &AppRef, i64) -> Result<T, Error>,
-) -> Result<AppReply<T>, AppError>
+) -> CorsReply<AppReply<T>, AppError>
 where
     T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
 {

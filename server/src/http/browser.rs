@@ -111,6 +111,11 @@ impl Csrf {
     }
 }
 
+/// The CSP source that allows exactly this inline script: `sha256-…`.
+pub fn script_hash(script: &str) -> String {
+    format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes())))
+}
+
 /// Headers every page carries: no caching, no framing, no referrer, and a
 /// CSP that allows only our inline style (and the form_post script).
 fn page(
@@ -121,10 +126,7 @@ fn page(
     form_action: &str,
 ) -> Result<Response<Body>> {
     let script_src = match script {
-        Some(script) => {
-            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
-            format!("script-src 'sha256-{hash}'")
-        }
+        Some(script) => format!("script-src '{}'", script_hash(script)),
         None => "script-src 'none'".to_string(),
     };
     let csp = format!(

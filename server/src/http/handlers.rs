@@ -3,6 +3,7 @@
 use super::app_users::{app_credentials, as_user, call, raw};
 use super::blobs;
 use super::calls::{Ctx, admin, ip, public, tenant};
+use super::cors::tenant_wide;
 use super::oauth;
 use super::spring::{as_admin, as_client, on_user};
 use crate::app::App;
@@ -38,6 +39,7 @@ use keyward_api::app_user::{
 use keyward_api::blob::{BlobFolderQuery, BlobPath};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
 use keyward_api::codes::{CodesPath, ErrorCode};
+use keyward_api::cors::CorsReply;
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
 use keyward_api::identity_resource::{
@@ -48,7 +50,7 @@ use keyward_api::oauth::{
     LogoutRequest, MobileCodeRequest, MobileTokenRequest, OAuthReply, Revoked, ServerMetadata, SignTokenRequest,
     TokenReply, TokenRequest, TokenResponse, TokenTypeHintRequest, UserInfo,
 };
-use keyward_api::ops::Health;
+use keyward_api::ops::{DocsAssetPath, Health};
 use keyward_api::role::{Role, RoleCreate, RoleListQuery, RoleUpdate};
 use keyward_api::secret::{SecretCreate, SecretCreated, SecretPath};
 use keyward_api::spring::{
@@ -102,24 +104,33 @@ impl KeywardApi for KeywardImpl {
         public(&rqctx, async |app| text_response("application/json", app.openapi.to_string())).await
     }
 
-    async fn discovery_openid(rqctx: Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app, &tenant(&rqctx).await?).await?))).await
+    async fn docs_page(rqctx: Ctx) -> Result<http::Response<Body>, AdminError> {
+        public(&rqctx, async |_| super::docs::page()).await
     }
 
-    async fn discovery_oauth(rqctx: Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app, &tenant(&rqctx).await?).await?))).await
+    async fn docs_asset(rqctx: Ctx, path: Path<DocsAssetPath>) -> Result<http::Response<Body>, AdminError> {
+        let path = path.into_inner();
+        public(&rqctx, async |_| super::docs::asset(&path.version, &path.file)).await
     }
 
-    async fn oauth_jwks(rqctx: Ctx) -> Result<HttpResponseOk<Jwks>, AdminError> {
-        public(&rqctx, async |app| {
+    async fn discovery_openid(rqctx: Ctx) -> CorsReply<HttpResponseOk<ServerMetadata>, AdminError> {
+        tenant_wide(&rqctx, discovery(&rqctx)).await
+    }
+
+    async fn discovery_oauth(rqctx: Ctx) -> CorsReply<HttpResponseOk<ServerMetadata>, AdminError> {
+        tenant_wide(&rqctx, discovery(&rqctx)).await
+    }
+
+    async fn oauth_jwks(rqctx: Ctx) -> CorsReply<HttpResponseOk<Jwks>, AdminError> {
+        let jwks = public(&rqctx, async |app| {
             let keys = app.keys.jwks(tenant(&rqctx).await?.id).await?;
             Ok(HttpResponseOk(Jwks { keys }))
-        })
-        .await
+        });
+        tenant_wide(&rqctx, jwks).await
     }
 
-    async fn oauth_token(rqctx: Ctx, body: TypedBody<TokenRequest>) -> Result<TokenReply, OAuthError> {
-        oauth::token(&rqctx, body.into_inner()).await
+    async fn oauth_token(rqctx: Ctx, body: TypedBody<TokenRequest>) -> CorsReply<TokenReply, OAuthError> {
+        tenant_wide(&rqctx, oauth::token(&rqctx, body.into_inner())).await
     }
 
     async fn oauth_authorize(rqctx: Ctx, query: Query<AuthorizeRequest>) -> Result<http::Response<Body>, AdminError> {
@@ -141,12 +152,12 @@ impl KeywardApi for KeywardImpl {
         oauth::consent(&rqctx, body.into_inner()).await
     }
 
-    async fn oauth_userinfo_get(rqctx: Ctx) -> Result<OAuthReply<UserInfo>, OAuthError> {
-        oauth::userinfo(&rqctx).await
+    async fn oauth_userinfo_get(rqctx: Ctx) -> CorsReply<OAuthReply<UserInfo>, OAuthError> {
+        tenant_wide(&rqctx, oauth::userinfo(&rqctx)).await
     }
 
-    async fn oauth_userinfo_post(rqctx: Ctx) -> Result<OAuthReply<UserInfo>, OAuthError> {
-        oauth::userinfo(&rqctx).await
+    async fn oauth_userinfo_post(rqctx: Ctx) -> CorsReply<OAuthReply<UserInfo>, OAuthError> {
+        tenant_wide(&rqctx, oauth::userinfo(&rqctx)).await
     }
 
     async fn oauth_introspect(
@@ -159,8 +170,8 @@ impl KeywardApi for KeywardImpl {
     async fn oauth_revoke(
         rqctx: Ctx,
         body: TypedBody<TokenTypeHintRequest>,
-    ) -> Result<OAuthReply<Revoked>, OAuthError> {
-        oauth::revoke(&rqctx, body.into_inner()).await
+    ) -> CorsReply<OAuthReply<Revoked>, OAuthError> {
+        tenant_wide(&rqctx, oauth::revoke(&rqctx, body.into_inner())).await
     }
 
     async fn oauth_logout(rqctx: Ctx, query: Query<LogoutRequest>) -> Result<http::Response<Body>, AdminError> {
@@ -798,7 +809,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<UnionIdSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         let (body, ip) = (body.into_inner(), ip(&rqctx));
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             accounts::union_id_sign_in(app, tenant, target, (given(&body.platform), given(&body.union_id)), ip).await
@@ -810,7 +821,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         sign_up(&rqctx, path, body, SignUpKind::Linked).await
     }
 
@@ -818,7 +829,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<PasswordSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         let ip = ip(&rqctx);
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             accounts::sign_in(app, tenant, target, body.into_inner(), ip).await
@@ -830,7 +841,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         sign_up(&rqctx, path, body, SignUpKind::Account).await
     }
 
@@ -838,7 +849,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         sign_up(&rqctx, path, body, SignUpKind::Phone).await
     }
 
@@ -846,7 +857,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<PhoneSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         let body = body.into_inner();
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             accounts::code_sign_in(
@@ -866,7 +877,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<SendSmsCode>,
-    ) -> Result<AppReply<bool>, AppError> {
+    ) -> CorsReply<AppReply<bool>, AppError> {
         let body = body.into_inner();
         send_code(&rqctx, path, (Channel::Sms, "phone"), body.phone, body.purpose).await
     }
@@ -875,7 +886,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         sign_up(&rqctx, path, body, SignUpKind::Email).await
     }
 
@@ -883,7 +894,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<EmailSignIn>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         let body = body.into_inner();
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             accounts::code_sign_in(
@@ -903,7 +914,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<SendEmailCode>,
-    ) -> Result<AppReply<bool>, AppError> {
+    ) -> CorsReply<AppReply<bool>, AppError> {
         let body = body.into_inner();
         send_code(&rqctx, path, (Channel::Email, "email"), body.email, body.purpose).await
     }
@@ -912,7 +923,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<ResetPassword>,
-    ) -> Result<AppReply<bool>, AppError> {
+    ) -> CorsReply<AppReply<bool>, AppError> {
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             accounts::reset_password(app, tenant, &target.config.settings, body.into_inner()).await
         })
@@ -923,7 +934,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<QrPreSignIn>,
-    ) -> Result<AppReply<String>, AppError> {
+    ) -> CorsReply<AppReply<String>, AppError> {
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             qr::pre_sign_in(app, tenant, target, body.into_inner()).await
         })
@@ -934,7 +945,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         query: Query<QrImageQuery>,
-    ) -> Result<http::Response<Body>, AppError> {
+    ) -> CorsReply<http::Response<Body>, AppError> {
         let query = query.into_inner();
         raw(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             let (content_type, bytes) =
@@ -952,7 +963,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<QrKey>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         let body = body.into_inner();
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             qr::sign_in(app, tenant, target, required(&body.sign_in_key, "signInKey")?).await
@@ -964,7 +975,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<QrKey>,
-    ) -> Result<AppReply<AppCard>, AppError> {
+    ) -> CorsReply<AppReply<AppCard>, AppError> {
         let body = body.into_inner();
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             qr::scan(app, tenant, target, required(&body.sign_in_key, "signInKey")?).await
@@ -976,7 +987,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<SignUp>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         let (log, ip) = (rqctx.log.clone(), ip(&rqctx));
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             qr::sign_up(app, (&log, ip), tenant, target, body.into_inner()).await
@@ -984,7 +995,7 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
-    async fn app_profile_get(rqctx: Ctx, path: Path<AppPath>) -> Result<AppReply<Profile>, AppError> {
+    async fn app_profile_get(rqctx: Ctx, path: Path<AppPath>) -> CorsReply<AppReply<Profile>, AppError> {
         as_user(&rqctx, path.into_inner().app_id, async |app, tenant, target, user| {
             accounts::profile(app, tenant, target, user).await
         })
@@ -995,7 +1006,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<ProfileUpdate>,
-    ) -> Result<AppReply<bool>, AppError> {
+    ) -> CorsReply<AppReply<bool>, AppError> {
         as_user(&rqctx, path.into_inner().app_id, async |app, tenant, _, user| {
             accounts::update_profile(app, tenant, user, body.into_inner()).await
         })
@@ -1006,7 +1017,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         query: Query<PointLogQuery>,
-    ) -> Result<AppReply<PointLog>, AppError> {
+    ) -> CorsReply<AppReply<PointLog>, AppError> {
         as_user(&rqctx, path.into_inner().app_id, async |app, _, target, user| {
             points::log(app, target, user, query.into_inner()).await
         })
@@ -1017,7 +1028,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<Recharge>,
-    ) -> Result<AppReply<bool>, AppError> {
+    ) -> CorsReply<AppReply<bool>, AppError> {
         change_points(&rqctx, path, body, points::recharge).await
     }
 
@@ -1025,7 +1036,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         body: TypedBody<Consume>,
-    ) -> Result<AppReply<PointEntry>, AppError> {
+    ) -> CorsReply<AppReply<PointEntry>, AppError> {
         change_points(&rqctx, path, body, points::consume).await
     }
 
@@ -1034,7 +1045,7 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         query: Query<SchemeQuery>,
         body: TypedBody<GrantCodeRequest>,
-    ) -> Result<AppReply<GrantCode>, AppError> {
+    ) -> CorsReply<AppReply<GrantCode>, AppError> {
         let ip = ip(&rqctx);
         let scheme = query.into_inner().scheme;
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
@@ -1047,7 +1058,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<AppPath>,
         query: Query<AuthorizeCodeQuery>,
-    ) -> Result<AppReply<AppToken>, AppError> {
+    ) -> CorsReply<AppReply<AppToken>, AppError> {
         let query = query.into_inner();
         call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
             consents::authorize(app, tenant, target, given(&query.scheme), given(&query.code)).await
@@ -1055,12 +1066,12 @@ impl KeywardApi for KeywardImpl {
         .await
     }
 
-    async fn app_consent_list(rqctx: Ctx, path: Path<AppPath>) -> Result<AppReply<Vec<AppConsent>>, AppError> {
+    async fn app_consent_list(rqctx: Ctx, path: Path<AppPath>) -> CorsReply<AppReply<Vec<AppConsent>>, AppError> {
         as_user(&rqctx, path.into_inner().app_id, async |app, tenant, _, user| consents::list(app, tenant, user).await)
             .await
     }
 
-    async fn app_consent_delete(rqctx: Ctx, path: Path<ConsentPath>) -> Result<AppReply<bool>, AppError> {
+    async fn app_consent_delete(rqctx: Ctx, path: Path<ConsentPath>) -> CorsReply<AppReply<bool>, AppError> {
         let path = path.into_inner();
         as_user(&rqctx, path.app_id, async |app, tenant, _, user| consents::delete(app, tenant, user, path.id).await)
             .await
@@ -1284,6 +1295,11 @@ impl KeywardApi for KeywardImpl {
     }
 }
 
+/// The discovery document of the request's tenant.
+async fn discovery(rqctx: &Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
+    public(rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app, &tenant(rqctx).await?).await?))).await
+}
+
 /// RechargePoints and ConsumePoints: the app's server (or a user, where the
 /// app allows) changes a user's points, with an optional `Idempotency-Key`.
 async fn change_points<B, T>(
@@ -1291,7 +1307,7 @@ async fn change_points<B, T>(
     path: Path<AppPath>,
     body: TypedBody<B>,
     work: impl AsyncFnOnce(&App, &TenantRef, &AppRef, AppCaller, B, Option<&str>) -> Result<T, Error>,
-) -> Result<AppReply<T>, AppError>
+) -> CorsReply<AppReply<T>, AppError>
 where
     B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
     T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
@@ -1335,7 +1351,7 @@ async fn sign_up(
     path: Path<AppPath>,
     body: TypedBody<SignUp>,
     kind: SignUpKind,
-) -> Result<AppReply<AppToken>, AppError> {
+) -> CorsReply<AppReply<AppToken>, AppError> {
     let ip = ip(rqctx);
     call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
         accounts::sign_up(app, tenant, target, body.into_inner(), kind, ip).await
@@ -1364,7 +1380,7 @@ async fn send_code(
     (channel, field): (Channel, &str),
     destination: Option<String>,
     purpose: Option<String>,
-) -> Result<AppReply<bool>, AppError> {
+) -> CorsReply<AppReply<bool>, AppError> {
     let ip = ip(rqctx);
     call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
         let destination = channel.normalize(field, required(&destination, field)?)?;

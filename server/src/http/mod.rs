@@ -8,9 +8,12 @@ mod blobs;
 mod browser;
 mod calls;
 mod client_ip;
+mod cors;
+mod docs;
 mod handlers;
 mod oauth;
 mod pages;
 mod spring;
 
+pub use cors::register_preflights;
 pub use handlers::KeywardImpl;

@@ -3,7 +3,7 @@
 use super::secret_digests::{self, Owner, SecretDigest};
 use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
-use keyward_api::client::{AccessTokenType, Client};
+use keyward_api::client::{AccessTokenType, Client, ClientCorsOrigin};
 use keyward_api::oauth::SigningAlg;
 use keyward_api::secret::SecretInfo;
 use sqlx::any::AnyRow;
@@ -255,4 +255,27 @@ pub async fn allowed_scopes(conn: &mut Conn, tenant: i64) -> Result<Vec<(String,
 pub async fn tenants_with_clients(conn: &mut Conn) -> Result<Vec<i64>> {
     let rows = sqlx::query("SELECT DISTINCT tenant_id FROM clients ORDER BY tenant_id").fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok(r.try_get("tenant_id")?)).collect()
+}
+
+/// The `allowedCorsOrigins` column of a client.
+#[derive(sqlx::FromRow)]
+struct CorsOrigins {
+    cors_origins: String,
+}
+
+/// Every origin an enabled client of `tenant` lists: who may call the
+/// tenant-wide browser endpoints (token, discovery, …) from another site.
+pub async fn enabled_cors_origins(conn: &mut Conn, tenant: i64) -> Result<Vec<String>> {
+    let rows: Vec<CorsOrigins> =
+        sqlx::query_as("SELECT cors_origins FROM clients WHERE tenant_id = $1 AND enabled = $2")
+            .bind(tenant)
+            .bind(flag(true))
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut origins = Vec::new();
+    for row in rows {
+        let listed: Vec<ClientCorsOrigin> = from_json(&row.cors_origins)?;
+        origins.extend(listed.into_iter().map(|o| o.origin));
+    }
+    Ok(origins)
 }

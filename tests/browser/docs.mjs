@@ -1,0 +1,31 @@
+// Opens Keyward's /docs page in headless Chromium (Debian's) and reports what
+// Swagger UI rendered, and any Content-Security-Policy violation or console
+// error on the way, as JSON for the Rust test to check.
+// Usage: node docs.mjs <docs URL>
+import { chromium } from "playwright-core";
+
+const [docsUrl] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage();
+  const consoleErrors = [];
+  page.on("console", (message) => { if (message.type() === "error") consoleErrors.push(message.text()); });
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  const requests = [];
+  page.on("request", (request) => requests.push(request.url()));
+  await page.goto(docsUrl);
+  await page.waitForSelector(".opblock-summary", { timeout: 20000 });
+  const operations = await page.$$eval(".opblock", (blocks) => blocks.map((block) => ({
+    method: block.querySelector(".opblock-summary-method")?.textContent ?? "",
+    path: block.querySelector(".opblock-summary-path")?.getAttribute("data-path") ?? "",
+    summary: block.querySelector(".opblock-summary-description")?.textContent ?? "",
+  })));
+  const title = await page.textContent(".info .title");
+  console.log(JSON.stringify({ title, operations, consoleErrors, requests }));
+} finally {
+  await browser.close();
+}
