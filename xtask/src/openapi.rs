@@ -138,10 +138,32 @@ struct Raw {
     error: &'static str,
 }
 
-/// The raw operations that are not browser-only (those are pages).
+/// The raw operations that are not pages (a browser-only operation not listed
+/// here is described as a page).
 const RAW_RESPONSES: &[Raw] = &[
+    Raw { id: "docs_asset", success: &[("text/javascript", "string"), ("text/css", "string")], error: "AdminError" },
     Raw { id: "metrics_get", success: &[("text/plain", "string")], error: "AdminError" },
     Raw { id: "openapi_get", success: &[("application/json", "object")], error: "AdminError" },
+    // The types `server/src/domain/blobs/kind.rs` finds in an upload.
+    Raw {
+        id: "blob_view",
+        success: &[
+            ("image/png", "binary"),
+            ("image/jpeg", "binary"),
+            ("video/mp4", "binary"),
+            ("video/quicktime", "binary"),
+            ("video/webm", "binary"),
+            ("video/x-matroska", "binary"),
+            ("video/x-msvideo", "binary"),
+            ("video/x-ms-asf", "binary"),
+            ("video/x-flv", "binary"),
+            ("video/mpeg", "binary"),
+            ("application/pdf", "binary"),
+            ("application/msword", "binary"),
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "binary"),
+        ],
+        error: "AdminError",
+    },
     Raw { id: "app_qr_image", success: &[("image/png", "binary"), ("image/svg+xml", "binary")], error: "AppError" },
 ];
 
@@ -154,32 +176,36 @@ fn raw_responses(id: &str, operation: &mut Value, browser: bool) -> Result<()> {
     if !raw {
         return Ok(());
     }
-    let described = if browser {
-        page_responses()
-    } else {
-        let raw = RAW_RESPONSES.iter().find(|raw| raw.id == id).with_context(|| {
-            format!("operation `{id}` answers a raw response: describe it in RAW_RESPONSES of xtask/src/openapi.rs")
-        })?;
-        let content: Map<String, Value> = raw
-            .success
-            .iter()
-            .map(|(media, kind)| {
-                let schema = match *kind {
-                    "binary" => json!({ "type": "string", "format": "binary" }),
-                    kind => json!({ "type": kind }),
-                };
-                (media.to_string(), json!({ "schema": schema }))
-            })
-            .collect();
-        let error = json!({ "$ref": format!("#/components/responses/{}", raw.error) });
-        json!({
-            "200": { "description": "successful operation", "content": content },
-            "4XX": error,
-            "5XX": error,
-        })
+    let described = match RAW_RESPONSES.iter().find(|raw| raw.id == id) {
+        Some(raw) => raw_described(raw),
+        None if browser => page_responses(),
+        None => anyhow::bail!(
+            "operation `{id}` answers a raw response: describe it in RAW_RESPONSES of xtask/src/openapi.rs"
+        ),
     };
     operation["responses"] = described;
     Ok(())
+}
+
+/// The answers of a raw operation that is not a page.
+fn raw_described(raw: &Raw) -> Value {
+    let content: Map<String, Value> = raw
+        .success
+        .iter()
+        .map(|(media, kind)| {
+            let schema = match *kind {
+                "binary" => json!({ "type": "string", "format": "binary" }),
+                kind => json!({ "type": kind }),
+            };
+            (media.to_string(), json!({ "schema": schema }))
+        })
+        .collect();
+    let error = json!({ "$ref": format!("#/components/responses/{}", raw.error) });
+    json!({
+        "200": { "description": "successful operation", "content": content },
+        "4XX": error,
+        "5XX": error,
+    })
 }
 
 /// A hosted page's answers.
