@@ -6,6 +6,7 @@
 mod app_users;
 mod browser;
 mod calls;
+mod catalog;
 mod client_ip;
 mod handlers;
 mod oauth;
