@@ -260,6 +260,8 @@ impl Outbound {
     /// as it streams, so an endless body costs no more than `limit`).
     pub async fn fetch(&self, url: &str, limit: usize) -> Result<Vec<u8>, OutboundError> {
         let url = Url::parse(url).map_err(|e| OutboundError::Failed(format!("the URL is not valid: {e}")))?;
+        // Before reqwest, which refuses other schemes less clearly.
+        self.rules.check_url(&url).map_err(|r| OutboundError::Refused(r.0))?;
         let mut response = self.send(|client| client.get(url)).await?;
         if !response.status().is_success() {
             return Err(OutboundError::Failed(format!("the server answered {}", response.status())));
