@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod access_profile;
+pub mod api_catalog;
 pub mod api_resource;
 pub mod api_scope;
 pub mod app_settings;
@@ -28,6 +29,12 @@ pub mod with_id;
 
 use access_profile::{
     AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate, ClientIdPath, CreatePath,
+};
+use api_catalog::{
+    ApiPackage, ApiPackageBody, ApiProduct, ApiProductBody, ApiPublish, ApiPublishConfiguration, ApiRelease,
+    ApiReleaseCreate, ApiReleaseQuery, ApiReleaseUpdate, ApiRevision, ApiRevisionCreate, ApiSubscriber,
+    ApiVersionCreate, AuthServer, PackagePath, ProductPath, ReleasePath, RevisionPath, SubscriptionCode,
+    SubscriptionEmail,
 };
 use api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
@@ -100,6 +107,7 @@ pub struct IdPath {
             "app-oauth" = { description = "OAuthApp's app-scheme authorization (`/api/OAuth/{appId}`): one-time codes and consents." },
             "admin-identity-resources" = { description = "OpenID Connect identity scopes and the user claims they release (OAuthApp `/api/IdentityResource`)." },
             "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
+            "admin-api-catalog" = { description = "The API catalog (seed 001's API gateway operations, kept by Keyward itself): each API resource's OpenAPI documents as revisions never overwritten, versions naming them with one online, the last publish configuration, release notes, e-mail subscribers with double opt-in, SDK packages, and the tenant's product groups and authorization servers." },
             "admin-codes" = { description = "OAuthApp's error-code tables (错误码表): the business codes an admin answer's `code` may carry instead of its HTTP status." },
             "admin-blobs" = { description = "Uploaded videos, documents and images (OAuthApp `/api/Blob`), typed by their bytes, stored per tenant, and served back inert at `/blobs/{folder}/{name}`." },
             "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
@@ -1155,6 +1163,305 @@ pub trait KeywardApi {
     async fn api_resource_secret_delete(
         rqctx: RequestContext<Self::Context>,
         path: Path<SecretPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// Publish an API
+    ///
+    /// OAuthApp's gateway publish (API - 网关 - 发布或更新版本), kept by Keyward
+    /// itself: the OpenAPI 3.x document in `document` (a JSON object, or JSON
+    /// or YAML text), else the one fetched from `swaggerUrl`, is stored as
+    /// the API's next revision (revisions are never overwritten), the API
+    /// joins the product groups `productIds`, and the body without its
+    /// document becomes the publish configuration. Name the revision with
+    /// `PublishVersion` and put it online with `Versions/{revisionId}`. A
+    /// document that is not OpenAPI 3.x, or neither `document` nor
+    /// `swaggerUrl`, is 422; a `swaggerUrl` the server may not reach
+    /// (loopback, private or reserved addresses unless the outbound
+    /// allow-list names them), that does not answer, or answers more than
+    /// 1 MiB is 422 saying why. Answers the new revision.
+    ///
+    /// Permission: `oauthapp.apiresource.publish`.
+    #[endpoint { method = PUT, path = "/api/ApiResource/{id}/Publish", tags = ["admin-api-catalog"], request_body_max_bytes = IMPORT_BODY_MAX_BYTES }]
+    async fn api_resource_publish(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiPublish>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiRevision>>, AdminError>;
+
+    /// Store a revision of an API
+    ///
+    /// The document (or the one at `swaggerUrl`) becomes the API's next
+    /// revision, with `releaseNote` as its first release note when given; the
+    /// publish configuration is left alone. Errors as for publish.
+    ///
+    /// Permission: `oauthapp.apiresource.publishrevision`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}/PublishRevision", tags = ["admin-api-catalog"], request_body_max_bytes = IMPORT_BODY_MAX_BYTES }]
+    async fn api_revision_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiRevisionCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError>;
+
+    /// Name a revision as a version
+    ///
+    /// `apiVersionName` names revision `revisionId` of this API. A revision
+    /// is named once, and a name is used once per API (409); an unknown
+    /// revision is 404. The new version is offline.
+    ///
+    /// Permission: `oauthapp.apiresource.publishversion`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}/PublishVersion", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_version_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiVersionCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError>;
+
+    /// View the last publish configuration
+    ///
+    /// The settings the last `Publish` of this API stored; 404 before the
+    /// first.
+    ///
+    /// Permission: `oauthapp.apiresource.publishconfiguration`.
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}/PublishConfiguration", tags = ["admin-api-catalog"] }]
+    async fn api_publish_configuration_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiPublishConfiguration>>, AdminError>;
+
+    /// List an API's revisions and versions
+    ///
+    /// Every revision of the API, newest first, with the version naming it
+    /// and whether that version is online.
+    ///
+    /// Permission: `oauthapp.apiresource.versions`.
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}/Versions", tags = ["admin-api-catalog"] }]
+    async fn api_version_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiRevision>>>, AdminError>;
+
+    /// Put a version online
+    ///
+    /// The version naming revision `revisionId` becomes the API's one online
+    /// version; the one online before goes offline in the same transaction,
+    /// so concurrent calls leave exactly one online. A revision no version
+    /// names is 409; an unknown one 404.
+    ///
+    /// Permission: `oauthapp.apiresource.setonlineversion`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}/Versions/{revisionId}", tags = ["admin-api-catalog"] }]
+    async fn api_version_set_online(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<RevisionPath>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiRevision>>, AdminError>;
+
+    /// List authorization servers
+    ///
+    /// The authorization servers APIs of this tenant can be protected by:
+    /// the tenant itself, with its issuer and discovery document URL.
+    /// OAuthApp's `GET /api/ApiResource/AuthServers`, which dropshot cannot
+    /// route beside `/api/ApiResource/{id}`.
+    ///
+    /// Permission: `oauthapp.apiresource.authservers`.
+    #[endpoint { method = GET, path = "/api/ApiGateway/AuthServers", tags = ["admin-api-catalog"] }]
+    async fn auth_server_list(
+        rqctx: RequestContext<Self::Context>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<AuthServer>>>, AdminError>;
+
+    /// List product groups
+    ///
+    /// The tenant's product groups, each a named set of its APIs. OAuthApp's
+    /// `GET /api/ApiResource/Products`, which dropshot cannot route beside
+    /// `/api/ApiResource/{id}`.
+    ///
+    /// Permission: `oauthapp.apiresource.products`.
+    #[endpoint { method = GET, path = "/api/ApiGateway/Products", tags = ["admin-api-catalog"] }]
+    async fn api_product_list(
+        rqctx: RequestContext<Self::Context>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiProduct>>>, AdminError>;
+
+    /// Create a product group
+    ///
+    /// `name` is unique in the tenant (409); each of `apiIds` must be an API
+    /// resource of the tenant (422).
+    ///
+    /// Permission: `oauthapp.apiresource.postproducts`.
+    #[endpoint { method = POST, path = "/api/ApiGateway/Products", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_product_create(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<ApiProductBody>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiProduct>>, AdminError>;
+
+    /// Replace a product group
+    ///
+    /// Every field is replaced, `apiIds` as a whole set; rules as for create.
+    ///
+    /// Permission: `oauthapp.apiresource.putproduct`.
+    #[endpoint { method = PUT, path = "/api/ApiGateway/Products/{productId}", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_product_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ProductPath>,
+        body: TypedBody<ApiProductBody>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiProduct>>, AdminError>;
+
+    /// Delete a product group
+    ///
+    /// Its APIs stay. Answers the deleted id.
+    ///
+    /// Permission: `oauthapp.apiresource.deleteproduct`.
+    #[endpoint { method = DELETE, path = "/api/ApiGateway/Products/{productId}", tags = ["admin-api-catalog"] }]
+    async fn api_product_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ProductPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List release notes
+    ///
+    /// The API's release notes, newest first; `aid` keeps one revision's.
+    ///
+    /// Permission: `oauthapp.apiresource.releases`.
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}/Releases", tags = ["admin-api-catalog"] }]
+    async fn api_release_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        query: Query<ApiReleaseQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiRelease>>>, AdminError>;
+
+    /// Add release notes to a revision
+    ///
+    /// `aid` must be a revision of this API (422).
+    ///
+    /// Permission: `oauthapp.apiresource.postrelease`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}/Releases", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_release_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiReleaseCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiRelease>>, AdminError>;
+
+    /// Change release notes
+    ///
+    /// Replaces the notes' text.
+    ///
+    /// Permission: `oauthapp.apiresource.putrelease`.
+    #[endpoint { method = PUT, path = "/api/ApiResource/{id}/Releases/{releaseId}", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_release_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ReleasePath>,
+        body: TypedBody<ApiReleaseUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiRelease>>, AdminError>;
+
+    /// Delete release notes
+    ///
+    /// Answers the deleted id; the revision stays.
+    ///
+    /// Permission: `oauthapp.apiresource.deleterelease`.
+    #[endpoint { method = DELETE, path = "/api/ApiResource/{id}/Releases/{releaseId}", tags = ["admin-api-catalog"] }]
+    async fn api_release_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<ReleasePath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
+
+    /// List an API's subscribers
+    ///
+    /// The confirmed e-mail subscribers of the API's releases.
+    ///
+    /// Permission: `oauthapp.apiresource.subscriptions`.
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}/Subscriptions", tags = ["admin-api-catalog"] }]
+    async fn api_subscriber_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiSubscriber>>>, AdminError>;
+
+    /// Ask an address to confirm a subscription
+    ///
+    /// The first step of the double opt-in: e-mails `email` a link to
+    /// `AddSubscription` carrying a signed code valid for 30 minutes. Nothing
+    /// is stored until the address's owner follows it. An address already
+    /// subscribed is 409; an invalid one 422; no e-mail delivery 503.
+    ///
+    /// Permission: `oauthapp.apiresource.verifyemail`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}/Subscriptions/VerifyEmail", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_subscription_confirm_send(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<SubscriptionEmail>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
+    /// Confirm a subscription
+    ///
+    /// The link of the confirmation e-mail: a valid, unexpired `code` signed
+    /// for this API of this tenant subscribes its address, and an e-mail
+    /// with an unsubscribe link (`DelSubscription`, valid 30 days) follows.
+    /// A forged or altered code is 400, an expired one 410; an address
+    /// already subscribed 409.
+    ///
+    /// Permission: none (the signed code is the proof).
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}/AddSubscription", tags = ["admin-api-catalog"] }]
+    async fn api_subscription_add(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        query: Query<SubscriptionCode>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiSubscriber>>, AdminError>;
+
+    /// Cancel a subscription
+    ///
+    /// The unsubscribe link: a valid, unexpired `code` signed for this API
+    /// unsubscribes its address (404 if it is not subscribed). A forged or
+    /// altered code is 400, an expired one 410.
+    ///
+    /// Permission: none (the signed code is the proof).
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}/DelSubscription", tags = ["admin-api-catalog"] }]
+    async fn api_subscription_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        query: Query<SubscriptionCode>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
+    /// List an API's packages
+    ///
+    /// The SDK packages of the API's package market.
+    ///
+    /// Permission: `oauthapp.apiresource.packages`.
+    #[endpoint { method = GET, path = "/api/ApiResource/{id}/Packages", tags = ["admin-api-catalog"] }]
+    async fn api_package_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiPackage>>>, AdminError>;
+
+    /// Add a package
+    ///
+    /// Field rules are on the body; `link` and `icon` are absolute http(s)
+    /// URLs (422 otherwise).
+    ///
+    /// Permission: `oauthapp.apiresource.postpackages`.
+    #[endpoint { method = POST, path = "/api/ApiResource/{id}/Packages", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_package_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<ApiPackageBody>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiPackage>>, AdminError>;
+
+    /// Replace a package
+    ///
+    /// Every field is replaced; rules as for add.
+    ///
+    /// Permission: `oauthapp.apiresource.putpackage`.
+    #[endpoint { method = PUT, path = "/api/ApiResource/{id}/Packages/{packageId}", tags = ["admin-api-catalog"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn api_package_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<PackagePath>,
+        body: TypedBody<ApiPackageBody>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiPackage>>, AdminError>;
+
+    /// Delete a package
+    ///
+    /// Answers the deleted id.
+    ///
+    /// Permission: `oauthapp.apiresource.deletepackage`.
+    #[endpoint { method = DELETE, path = "/api/ApiResource/{id}/Packages/{packageId}", tags = ["admin-api-catalog"] }]
+    async fn api_package_delete(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<PackagePath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError>;
 
     /// List API scopes

@@ -174,6 +174,361 @@ pub mod types {
             Default::default()
         }
     }
+    ///An SDK package of an API, shown in its package market.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiPackage {
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub description: ::std::string::String,
+        pub icon: ::std::string::String,
+        pub id: i64,
+        pub language: ::std::string::String,
+        pub link: ::std::string::String,
+        pub name: ::std::string::String,
+        #[serde(rename = "packagePlatform")]
+        pub package_platform: ::std::string::String,
+        pub publisher: ::std::string::String,
+        #[serde(rename = "showIndex")]
+        pub show_index: bool,
+        pub tags: ::std::vec::Vec<::std::string::String>,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ApiPackage {
+        pub fn builder() -> builder::ApiPackage {
+            Default::default()
+        }
+    }
+    ///A new package, or all of one's fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiPackageBody {
+        ///Up to 1000 characters. Default when absent: `""`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///An absolute http(s) URL of its icon.
+        pub icon: ::std::string::String,
+        ///1 to 50 characters.
+        pub language: ::std::string::String,
+        ///An absolute http(s) URL: where the package is published.
+        pub link: ::std::string::String,
+        ///1 to 200 characters.
+        pub name: ::std::string::String,
+        ///`npm`, `nuget`, `gradle`, `spm`, … : 1 to 50 characters.
+        #[serde(rename = "packagePlatform")]
+        pub package_platform: ::std::string::String,
+        ///1 to 200 characters.
+        pub publisher: ::std::string::String,
+        ///Whether the package is shown on the index page; default false. Default when absent: `false`.
+        #[serde(
+            rename = "showIndex",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub show_index: ::std::option::Option<bool>,
+        ///Up to 20 tags of 1 to 50 characters. Default when absent: an empty list.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ApiPackageBody {
+        pub fn builder() -> builder::ApiPackageBody {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiPackageListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiPackage>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiPackageListResult {
+        pub fn builder() -> builder::ApiPackageListResult {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiPackageResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiPackage,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiPackageResult {
+        pub fn builder() -> builder::ApiPackageResult {
+            Default::default()
+        }
+    }
+    ///A product group: a named set of the tenant's APIs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiProduct {
+        ///Ids of the API resources in the group.
+        #[serde(rename = "apiIds")]
+        pub api_ids: ::std::vec::Vec<i64>,
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub description: ::std::string::String,
+        pub id: i64,
+        pub name: ::std::string::String,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ApiProduct {
+        pub fn builder() -> builder::ApiProduct {
+            Default::default()
+        }
+    }
+    ///A new product group, or all of one's fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiProductBody {
+        ///API resources of the tenant. Default when absent: an empty list.
+        #[serde(
+            rename = "apiIds",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub api_ids: ::std::vec::Vec<i64>,
+        ///Up to 1000 characters. Default when absent: `""`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///1 to 200 characters, unique in the tenant.
+        pub name: ::std::string::String,
+    }
+    impl ApiProductBody {
+        pub fn builder() -> builder::ApiProductBody {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiProductListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiProduct>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiProductListResult {
+        pub fn builder() -> builder::ApiProductListResult {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiProductResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiProduct,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiProductResult {
+        pub fn builder() -> builder::ApiProductResult {
+            Default::default()
+        }
+    }
+    ///`PUT /api/ApiResource/{id}/Publish`: imports a document as a new revision and keeps these settings as the API's publish configuration.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiPublish {
+        ///The gateway's identifier of the API (the seed's APIM id); up to 200 characters.
+        #[serde(
+            rename = "apiId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_id: ::std::option::Option<::std::string::String>,
+        ///The authorization server protecting the API: the id of one of `/api/ApiGateway/AuthServers`.
+        #[serde(
+            rename = "authorizationServerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_server_id: ::std::option::Option<i64>,
+        ///Up to 1000 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The OpenAPI 3.x document itself: a JSON object, or its JSON or YAML text. Takes precedence over `swaggerUrl`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub document: ::std::option::Option<::serde_json::Value>,
+        ///Display name on the gateway; up to 200 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///OpenID Connect provider setting; up to 1000 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub openid: ::std::option::Option<::std::string::String>,
+        ///Gateway policy text; up to 64 KiB.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub policy: ::std::option::Option<::std::string::String>,
+        ///The product groups (`/api/ApiGateway/Products`) the API joins. Default when absent: an empty list.
+        #[serde(
+            rename = "productIds",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub product_ids: ::std::vec::Vec<i64>,
+        ///Scope the gateway requires; up to 1000 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        ///The URL path suffix the API is published under; up to 200 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suffix: ::std::option::Option<::std::string::String>,
+        ///Where to fetch the OpenAPI document from, when `document` is absent.
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+    }
+    impl ApiPublish {
+        pub fn builder() -> builder::ApiPublish {
+            Default::default()
+        }
+    }
+    ///The settings of the last publish, as stored.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiPublishConfiguration {
+        #[serde(
+            rename = "apiId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "authorizationServerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_server_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub openid: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub policy: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "productIds")]
+        pub product_ids: ::std::vec::Vec<i64>,
+        ///The revision that publish stored.
+        #[serde(rename = "revisionId")]
+        pub revision_id: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suffix: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ApiPublishConfiguration {
+        pub fn builder() -> builder::ApiPublishConfiguration {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiPublishConfigurationResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiPublishConfiguration,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiPublishConfigurationResult {
+        pub fn builder() -> builder::ApiPublishConfigurationResult {
+            Default::default()
+        }
+    }
+    ///Release notes of a revision.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiRelease {
+        ///The revision's id (the seed's `aid`).
+        pub aid: i64,
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub id: i64,
+        pub notes: ::std::string::String,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ApiRelease {
+        pub fn builder() -> builder::ApiRelease {
+            Default::default()
+        }
+    }
+    ///New release notes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiReleaseCreate {
+        ///A revision of this API.
+        pub aid: i64,
+        ///1 to 64 Ki characters.
+        pub notes: ::std::string::String,
+    }
+    impl ApiReleaseCreate {
+        pub fn builder() -> builder::ApiReleaseCreate {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiReleaseListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiRelease>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiReleaseListResult {
+        pub fn builder() -> builder::ApiReleaseListResult {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiReleaseResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiRelease,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiReleaseResult {
+        pub fn builder() -> builder::ApiReleaseResult {
+            Default::default()
+        }
+    }
+    ///Changed release notes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiReleaseUpdate {
+        ///1 to 64 Ki characters.
+        pub notes: ::std::string::String,
+    }
+    impl ApiReleaseUpdate {
+        pub fn builder() -> builder::ApiReleaseUpdate {
+            Default::default()
+        }
+    }
     ///An API resource as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResource {
@@ -419,6 +774,95 @@ pub mod types {
             Default::default()
         }
     }
+    ///A stored revision (without its document).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiRevision {
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub id: i64,
+        ///1, 2, … per API, in the order revisions were stored.
+        pub number: i64,
+        ///Whether that version is the API's online one.
+        pub online: bool,
+        ///The URL the document was fetched from, if it was.
+        #[serde(
+            rename = "sourceUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_url: ::std::option::Option<::std::string::String>,
+        ///The version naming this revision, if one does.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    impl ApiRevision {
+        pub fn builder() -> builder::ApiRevision {
+            Default::default()
+        }
+    }
+    ///`POST /api/ApiResource/{id}/PublishRevision`: a new revision.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiRevisionCreate {
+        ///Accepted for the seed's clients; the path names the API.
+        #[serde(
+            rename = "apiId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_id: ::std::option::Option<::std::string::String>,
+        ///The OpenAPI 3.x document: a JSON object, or its JSON or YAML text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub document: ::std::option::Option<::serde_json::Value>,
+        ///When given, the revision's first release note.
+        #[serde(
+            rename = "releaseNote",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub release_note: ::std::option::Option<::std::string::String>,
+        ///Where to fetch the OpenAPI document from, when `document` is absent.
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+    }
+    impl ApiRevisionCreate {
+        pub fn builder() -> builder::ApiRevisionCreate {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiRevisionListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiRevision>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiRevisionListResult {
+        pub fn builder() -> builder::ApiRevisionListResult {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiRevisionResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiRevision,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiRevisionResult {
+        pub fn builder() -> builder::ApiRevisionResult {
+            Default::default()
+        }
+    }
     ///An API scope as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiScope {
@@ -606,6 +1050,52 @@ pub mod types {
             Default::default()
         }
     }
+    ///A confirmed subscriber of an API's releases.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiSubscriber {
+        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub email: ::std::string::String,
+        pub id: i64,
+    }
+    impl ApiSubscriber {
+        pub fn builder() -> builder::ApiSubscriber {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiSubscriberListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<ApiSubscriber>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiSubscriberListResult {
+        pub fn builder() -> builder::ApiSubscriberListResult {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ApiSubscriberResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ApiSubscriber,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl ApiSubscriberResult {
+        pub fn builder() -> builder::ApiSubscriberResult {
+            Default::default()
+        }
+    }
     ///A user claim released to the API (at introspection) when the scope is granted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiUserClaim {
@@ -614,6 +1104,21 @@ pub mod types {
     }
     impl ApiUserClaim {
         pub fn builder() -> builder::ApiUserClaim {
+            Default::default()
+        }
+    }
+    ///`POST /api/ApiResource/{id}/PublishVersion`: names a revision.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApiVersionCreate {
+        ///1 to 100 characters without spaces, unique per API.
+        #[serde(rename = "apiVersionName")]
+        pub api_version_name: ::std::string::String,
+        #[serde(rename = "revisionId")]
+        pub revision_id: i64,
+    }
+    impl ApiVersionCreate {
+        pub fn builder() -> builder::ApiVersionCreate {
             Default::default()
         }
     }
@@ -966,6 +1471,38 @@ pub mod types {
     }
     impl AppTokenEnvelope {
         pub fn builder() -> builder::AppTokenEnvelope {
+            Default::default()
+        }
+    }
+    ///An authorization server of the tenant: its issuer and discovery document.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AuthServer {
+        #[serde(rename = "discoveryUrl")]
+        pub discovery_url: ::std::string::String,
+        ///The tenant's id.
+        pub id: i64,
+        pub issuer: ::std::string::String,
+        pub name: ::std::string::String,
+    }
+    impl AuthServer {
+        pub fn builder() -> builder::AuthServer {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AuthServerListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<AuthServer>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl AuthServerListResult {
+        pub fn builder() -> builder::AuthServerListResult {
             Default::default()
         }
     }
@@ -3373,6 +3910,17 @@ pub mod types {
             Default::default()
         }
     }
+    ///Whom to send a subscription confirmation to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SubscriptionEmail {
+        pub email: ::std::string::String,
+    }
+    impl SubscriptionEmail {
+        pub fn builder() -> builder::SubscriptionEmail {
+            Default::default()
+        }
+    }
     ///A tenant as stored.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tenant {
@@ -4832,6 +5380,2011 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiPackage {
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            icon: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            link: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            package_platform: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            publisher: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            show_index: ::std::result::Result<bool, ::std::string::String>,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiPackage {
+            fn default() -> Self {
+                Self {
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    icon: Err("no value supplied for icon".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    language: Err("no value supplied for language".to_string()),
+                    link: Err("no value supplied for link".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    package_platform: Err(
+                        "no value supplied for package_platform".to_string(),
+                    ),
+                    publisher: Err("no value supplied for publisher".to_string()),
+                    show_index: Err("no value supplied for show_index".to_string()),
+                    tags: Err("no value supplied for tags".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                }
+            }
+        }
+        impl ApiPackage {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn icon<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.icon = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for icon: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn package_platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.package_platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for package_platform: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn publisher<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.publisher = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for publisher: {e}")
+                    });
+                self
+            }
+            pub fn show_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for show_index: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiPackage> for super::ApiPackage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiPackage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    description: value.description?,
+                    icon: value.icon?,
+                    id: value.id?,
+                    language: value.language?,
+                    link: value.link?,
+                    name: value.name?,
+                    package_platform: value.package_platform?,
+                    publisher: value.publisher?,
+                    show_index: value.show_index?,
+                    tags: value.tags?,
+                    updated: value.updated?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiPackage> for ApiPackage {
+            fn from(value: super::ApiPackage) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    icon: Ok(value.icon),
+                    id: Ok(value.id),
+                    language: Ok(value.language),
+                    link: Ok(value.link),
+                    name: Ok(value.name),
+                    package_platform: Ok(value.package_platform),
+                    publisher: Ok(value.publisher),
+                    show_index: Ok(value.show_index),
+                    tags: Ok(value.tags),
+                    updated: Ok(value.updated),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiPackageBody {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            icon: ::std::result::Result<::std::string::String, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            link: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            package_platform: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            publisher: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            show_index: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiPackageBody {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    icon: Err("no value supplied for icon".to_string()),
+                    language: Err("no value supplied for language".to_string()),
+                    link: Err("no value supplied for link".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    package_platform: Err(
+                        "no value supplied for package_platform".to_string(),
+                    ),
+                    publisher: Err("no value supplied for publisher".to_string()),
+                    show_index: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiPackageBody {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn icon<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.icon = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for icon: {e}")
+                    });
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn package_platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.package_platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for package_platform: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn publisher<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.publisher = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for publisher: {e}")
+                    });
+                self
+            }
+            pub fn show_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.show_index = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for show_index: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiPackageBody> for super::ApiPackageBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiPackageBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    icon: value.icon?,
+                    language: value.language?,
+                    link: value.link?,
+                    name: value.name?,
+                    package_platform: value.package_platform?,
+                    publisher: value.publisher?,
+                    show_index: value.show_index?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiPackageBody> for ApiPackageBody {
+            fn from(value: super::ApiPackageBody) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    icon: Ok(value.icon),
+                    language: Ok(value.language),
+                    link: Ok(value.link),
+                    name: Ok(value.name),
+                    package_platform: Ok(value.package_platform),
+                    publisher: Ok(value.publisher),
+                    show_index: Ok(value.show_index),
+                    tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiPackageListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiPackage>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiPackageListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiPackageListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiPackage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiPackageListResult>
+        for super::ApiPackageListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiPackageListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiPackageListResult> for ApiPackageListResult {
+            fn from(value: super::ApiPackageListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiPackageResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiPackage, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiPackageResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiPackageResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiPackage>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiPackageResult> for super::ApiPackageResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiPackageResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiPackageResult> for ApiPackageResult {
+            fn from(value: super::ApiPackageResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiProduct {
+            api_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiProduct {
+            fn default() -> Self {
+                Self {
+                    api_ids: Err("no value supplied for api_ids".to_string()),
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                }
+            }
+        }
+        impl ApiProduct {
+            pub fn api_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_ids: {e}")
+                    });
+                self
+            }
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiProduct> for super::ApiProduct {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiProduct,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_ids: value.api_ids?,
+                    created: value.created?,
+                    description: value.description?,
+                    id: value.id?,
+                    name: value.name?,
+                    updated: value.updated?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiProduct> for ApiProduct {
+            fn from(value: super::ApiProduct) -> Self {
+                Self {
+                    api_ids: Ok(value.api_ids),
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    updated: Ok(value.updated),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiProductBody {
+            api_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiProductBody {
+            fn default() -> Self {
+                Self {
+                    api_ids: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl ApiProductBody {
+            pub fn api_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_ids: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiProductBody> for super::ApiProductBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiProductBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_ids: value.api_ids?,
+                    description: value.description?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiProductBody> for ApiProductBody {
+            fn from(value: super::ApiProductBody) -> Self {
+                Self {
+                    api_ids: Ok(value.api_ids),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiProductListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiProduct>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiProductListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiProductListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiProduct>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiProductListResult>
+        for super::ApiProductListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiProductListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiProductListResult> for ApiProductListResult {
+            fn from(value: super::ApiProductListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiProductResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiProduct, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiProductResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiProductResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiProduct>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiProductResult> for super::ApiProductResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiProductResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiProductResult> for ApiProductResult {
+            fn from(value: super::ApiProductResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiPublish {
+            api_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            authorization_server_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            document: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            openid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            policy: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_ids: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            suffix: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiPublish {
+            fn default() -> Self {
+                Self {
+                    api_id: Ok(Default::default()),
+                    authorization_server_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    document: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    openid: Ok(Default::default()),
+                    policy: Ok(Default::default()),
+                    product_ids: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    suffix: Ok(Default::default()),
+                    swagger_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiPublish {
+            pub fn api_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_id: {e}")
+                    });
+                self
+            }
+            pub fn authorization_server_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_server_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_server_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn openid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.openid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for openid: {e}")
+                    });
+                self
+            }
+            pub fn policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for policy: {e}")
+                    });
+                self
+            }
+            pub fn product_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_ids: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn suffix<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.suffix = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for suffix: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiPublish> for super::ApiPublish {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiPublish,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_id: value.api_id?,
+                    authorization_server_id: value.authorization_server_id?,
+                    description: value.description?,
+                    document: value.document?,
+                    name: value.name?,
+                    openid: value.openid?,
+                    policy: value.policy?,
+                    product_ids: value.product_ids?,
+                    scope: value.scope?,
+                    suffix: value.suffix?,
+                    swagger_url: value.swagger_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiPublish> for ApiPublish {
+            fn from(value: super::ApiPublish) -> Self {
+                Self {
+                    api_id: Ok(value.api_id),
+                    authorization_server_id: Ok(value.authorization_server_id),
+                    description: Ok(value.description),
+                    document: Ok(value.document),
+                    name: Ok(value.name),
+                    openid: Ok(value.openid),
+                    policy: Ok(value.policy),
+                    product_ids: Ok(value.product_ids),
+                    scope: Ok(value.scope),
+                    suffix: Ok(value.suffix),
+                    swagger_url: Ok(value.swagger_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiPublishConfiguration {
+            api_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            authorization_server_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            openid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            policy: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_ids: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+            revision_id: ::std::result::Result<i64, ::std::string::String>,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            suffix: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiPublishConfiguration {
+            fn default() -> Self {
+                Self {
+                    api_id: Ok(Default::default()),
+                    authorization_server_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    openid: Ok(Default::default()),
+                    policy: Ok(Default::default()),
+                    product_ids: Err("no value supplied for product_ids".to_string()),
+                    revision_id: Err("no value supplied for revision_id".to_string()),
+                    scope: Ok(Default::default()),
+                    suffix: Ok(Default::default()),
+                    swagger_url: Ok(Default::default()),
+                    updated: Err("no value supplied for updated".to_string()),
+                }
+            }
+        }
+        impl ApiPublishConfiguration {
+            pub fn api_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_id: {e}")
+                    });
+                self
+            }
+            pub fn authorization_server_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_server_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_server_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn openid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.openid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for openid: {e}")
+                    });
+                self
+            }
+            pub fn policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for policy: {e}")
+                    });
+                self
+            }
+            pub fn product_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_ids: {e}")
+                    });
+                self
+            }
+            pub fn revision_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revision_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for revision_id: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn suffix<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.suffix = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for suffix: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiPublishConfiguration>
+        for super::ApiPublishConfiguration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiPublishConfiguration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_id: value.api_id?,
+                    authorization_server_id: value.authorization_server_id?,
+                    description: value.description?,
+                    name: value.name?,
+                    openid: value.openid?,
+                    policy: value.policy?,
+                    product_ids: value.product_ids?,
+                    revision_id: value.revision_id?,
+                    scope: value.scope?,
+                    suffix: value.suffix?,
+                    swagger_url: value.swagger_url?,
+                    updated: value.updated?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiPublishConfiguration>
+        for ApiPublishConfiguration {
+            fn from(value: super::ApiPublishConfiguration) -> Self {
+                Self {
+                    api_id: Ok(value.api_id),
+                    authorization_server_id: Ok(value.authorization_server_id),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    openid: Ok(value.openid),
+                    policy: Ok(value.policy),
+                    product_ids: Ok(value.product_ids),
+                    revision_id: Ok(value.revision_id),
+                    scope: Ok(value.scope),
+                    suffix: Ok(value.suffix),
+                    swagger_url: Ok(value.swagger_url),
+                    updated: Ok(value.updated),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiPublishConfigurationResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                super::ApiPublishConfiguration,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiPublishConfigurationResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiPublishConfigurationResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiPublishConfiguration>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiPublishConfigurationResult>
+        for super::ApiPublishConfigurationResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiPublishConfigurationResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiPublishConfigurationResult>
+        for ApiPublishConfigurationResult {
+            fn from(value: super::ApiPublishConfigurationResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiRelease {
+            aid: ::std::result::Result<i64, ::std::string::String>,
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            notes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiRelease {
+            fn default() -> Self {
+                Self {
+                    aid: Err("no value supplied for aid".to_string()),
+                    created: Err("no value supplied for created".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    notes: Err("no value supplied for notes".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                }
+            }
+        }
+        impl ApiRelease {
+            pub fn aid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aid: {e}")
+                    });
+                self
+            }
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiRelease> for super::ApiRelease {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiRelease,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aid: value.aid?,
+                    created: value.created?,
+                    id: value.id?,
+                    notes: value.notes?,
+                    updated: value.updated?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiRelease> for ApiRelease {
+            fn from(value: super::ApiRelease) -> Self {
+                Self {
+                    aid: Ok(value.aid),
+                    created: Ok(value.created),
+                    id: Ok(value.id),
+                    notes: Ok(value.notes),
+                    updated: Ok(value.updated),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiReleaseCreate {
+            aid: ::std::result::Result<i64, ::std::string::String>,
+            notes: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiReleaseCreate {
+            fn default() -> Self {
+                Self {
+                    aid: Err("no value supplied for aid".to_string()),
+                    notes: Err("no value supplied for notes".to_string()),
+                }
+            }
+        }
+        impl ApiReleaseCreate {
+            pub fn aid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aid: {e}")
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiReleaseCreate> for super::ApiReleaseCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiReleaseCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aid: value.aid?,
+                    notes: value.notes?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiReleaseCreate> for ApiReleaseCreate {
+            fn from(value: super::ApiReleaseCreate) -> Self {
+                Self {
+                    aid: Ok(value.aid),
+                    notes: Ok(value.notes),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiReleaseListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiRelease>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiReleaseListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiReleaseListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiRelease>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiReleaseListResult>
+        for super::ApiReleaseListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiReleaseListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiReleaseListResult> for ApiReleaseListResult {
+            fn from(value: super::ApiReleaseListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiReleaseResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiRelease, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiReleaseResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiReleaseResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiRelease>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiReleaseResult> for super::ApiReleaseResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiReleaseResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiReleaseResult> for ApiReleaseResult {
+            fn from(value: super::ApiReleaseResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiReleaseUpdate {
+            notes: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiReleaseUpdate {
+            fn default() -> Self {
+                Self {
+                    notes: Err("no value supplied for notes".to_string()),
+                }
+            }
+        }
+        impl ApiReleaseUpdate {
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiReleaseUpdate> for super::ApiReleaseUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiReleaseUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { notes: value.notes? })
+            }
+        }
+        impl ::std::convert::From<super::ApiReleaseUpdate> for ApiReleaseUpdate {
+            fn from(value: super::ApiReleaseUpdate) -> Self {
+                Self { notes: Ok(value.notes) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiResource {
             allowed_access_token_signing_algorithms: ::std::result::Result<
                 ::std::option::Option<super::SigningAlg>,
@@ -6185,6 +8738,428 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiRevision {
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            number: ::std::result::Result<i64, ::std::string::String>,
+            online: ::std::result::Result<bool, ::std::string::String>,
+            source_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiRevision {
+            fn default() -> Self {
+                Self {
+                    created: Err("no value supplied for created".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    number: Err("no value supplied for number".to_string()),
+                    online: Err("no value supplied for online".to_string()),
+                    source_url: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiRevision {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            pub fn online<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.online = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for online: {e}")
+                    });
+                self
+            }
+            pub fn source_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source_url: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiRevision> for super::ApiRevision {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiRevision,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    id: value.id?,
+                    number: value.number?,
+                    online: value.online?,
+                    source_url: value.source_url?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiRevision> for ApiRevision {
+            fn from(value: super::ApiRevision) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    id: Ok(value.id),
+                    number: Ok(value.number),
+                    online: Ok(value.online),
+                    source_url: Ok(value.source_url),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiRevisionCreate {
+            api_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            document: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            release_note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiRevisionCreate {
+            fn default() -> Self {
+                Self {
+                    api_id: Ok(Default::default()),
+                    document: Ok(Default::default()),
+                    release_note: Ok(Default::default()),
+                    swagger_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApiRevisionCreate {
+            pub fn api_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_id: {e}")
+                    });
+                self
+            }
+            pub fn document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document: {e}")
+                    });
+                self
+            }
+            pub fn release_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.release_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for release_note: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiRevisionCreate> for super::ApiRevisionCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiRevisionCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_id: value.api_id?,
+                    document: value.document?,
+                    release_note: value.release_note?,
+                    swagger_url: value.swagger_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiRevisionCreate> for ApiRevisionCreate {
+            fn from(value: super::ApiRevisionCreate) -> Self {
+                Self {
+                    api_id: Ok(value.api_id),
+                    document: Ok(value.document),
+                    release_note: Ok(value.release_note),
+                    swagger_url: Ok(value.swagger_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiRevisionListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiRevision>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiRevisionListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiRevisionListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiRevision>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiRevisionListResult>
+        for super::ApiRevisionListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiRevisionListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiRevisionListResult>
+        for ApiRevisionListResult {
+            fn from(value: super::ApiRevisionListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiRevisionResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiRevision, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiRevisionResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiRevisionResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiRevision>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiRevisionResult> for super::ApiRevisionResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiRevisionResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiRevisionResult> for ApiRevisionResult {
+            fn from(value: super::ApiRevisionResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiScope {
             created: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -7280,6 +10255,273 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiSubscriber {
+            created: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiSubscriber {
+            fn default() -> Self {
+                Self {
+                    created: Err("no value supplied for created".to_string()),
+                    email: Err("no value supplied for email".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl ApiSubscriber {
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiSubscriber> for super::ApiSubscriber {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiSubscriber,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created: value.created?,
+                    email: value.email?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiSubscriber> for ApiSubscriber {
+            fn from(value: super::ApiSubscriber) -> Self {
+                Self {
+                    created: Ok(value.created),
+                    email: Ok(value.email),
+                    id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiSubscriberListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ApiSubscriber>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiSubscriberListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiSubscriberListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiSubscriber>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiSubscriberListResult>
+        for super::ApiSubscriberListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiSubscriberListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiSubscriberListResult>
+        for ApiSubscriberListResult {
+            fn from(value: super::ApiSubscriberListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiSubscriberResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::ApiSubscriber, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiSubscriberResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl ApiSubscriberResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApiSubscriber>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiSubscriberResult>
+        for super::ApiSubscriberResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiSubscriberResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiSubscriberResult> for ApiSubscriberResult {
+            fn from(value: super::ApiSubscriberResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ApiUserClaim {
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -7315,6 +10557,71 @@ pub mod types {
         impl ::std::convert::From<super::ApiUserClaim> for ApiUserClaim {
             fn from(value: super::ApiUserClaim) -> Self {
                 Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApiVersionCreate {
+            api_version_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            revision_id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApiVersionCreate {
+            fn default() -> Self {
+                Self {
+                    api_version_name: Err(
+                        "no value supplied for api_version_name".to_string(),
+                    ),
+                    revision_id: Err("no value supplied for revision_id".to_string()),
+                }
+            }
+        }
+        impl ApiVersionCreate {
+            pub fn api_version_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_version_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for api_version_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn revision_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revision_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for revision_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiVersionCreate> for super::ApiVersionCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiVersionCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_version_name: value.api_version_name?,
+                    revision_id: value.revision_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiVersionCreate> for ApiVersionCreate {
+            fn from(value: super::ApiVersionCreate) -> Self {
+                Self {
+                    api_version_name: Ok(value.api_version_name),
+                    revision_id: Ok(value.revision_id),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -8906,6 +12213,196 @@ pub mod types {
                     code: Ok(value.code),
                     data: Ok(value.data),
                     err: Ok(value.err),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthServer {
+            discovery_url: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            issuer: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AuthServer {
+            fn default() -> Self {
+                Self {
+                    discovery_url: Err(
+                        "no value supplied for discovery_url".to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    issuer: Err("no value supplied for issuer".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl AuthServer {
+            pub fn discovery_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discovery_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for discovery_url: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn issuer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for issuer: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthServer> for super::AuthServer {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthServer,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    discovery_url: value.discovery_url?,
+                    id: value.id?,
+                    issuer: value.issuer?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthServer> for AuthServer {
+            fn from(value: super::AuthServer) -> Self {
+                Self {
+                    discovery_url: Ok(value.discovery_url),
+                    id: Ok(value.id),
+                    issuer: Ok(value.issuer),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthServerListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AuthServer>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AuthServerListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl AuthServerListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AuthServer>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthServerListResult>
+        for super::AuthServerListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthServerListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthServerListResult> for AuthServerListResult {
+            fn from(value: super::AuthServerListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -20079,6 +23576,44 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SubscriptionEmail {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SubscriptionEmail {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                }
+            }
+        }
+        impl SubscriptionEmail {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionEmail> for super::SubscriptionEmail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionEmail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { email: value.email? })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionEmail> for SubscriptionEmail {
+            fn from(value: super::SubscriptionEmail) -> Self {
+                Self { email: Ok(value.email) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Tenant {
             claims: ::std::result::Result<
                 ::std::vec::Vec<super::TenantClaim>,
@@ -24590,6 +28125,90 @@ let response = client.discovery_openid()
     pub fn discovery_openid(&self) -> builder::DiscoveryOpenid<'_> {
         builder::DiscoveryOpenid::new(self)
     }
+    /**List authorization servers
+
+The authorization servers APIs of this tenant can be protected by: the tenant itself, with its issuer and discovery document URL. OAuthApp's `GET /api/ApiResource/AuthServers`, which dropshot cannot route beside `/api/ApiResource/{id}`.
+
+Permission: `oauthapp.apiresource.authservers`.
+
+Sends a `GET` request to `/api/ApiGateway/AuthServers`
+
+```ignore
+let response = client.auth_server_list()
+    .send()
+    .await;
+```*/
+    pub fn auth_server_list(&self) -> builder::AuthServerList<'_> {
+        builder::AuthServerList::new(self)
+    }
+    /**List product groups
+
+The tenant's product groups, each a named set of its APIs. OAuthApp's `GET /api/ApiResource/Products`, which dropshot cannot route beside `/api/ApiResource/{id}`.
+
+Permission: `oauthapp.apiresource.products`.
+
+Sends a `GET` request to `/api/ApiGateway/Products`
+
+```ignore
+let response = client.api_product_list()
+    .send()
+    .await;
+```*/
+    pub fn api_product_list(&self) -> builder::ApiProductList<'_> {
+        builder::ApiProductList::new(self)
+    }
+    /**Create a product group
+
+`name` is unique in the tenant (409); each of `apiIds` must be an API resource of the tenant (422).
+
+Permission: `oauthapp.apiresource.postproducts`.
+
+Sends a `POST` request to `/api/ApiGateway/Products`
+
+```ignore
+let response = client.api_product_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_product_create(&self) -> builder::ApiProductCreate<'_> {
+        builder::ApiProductCreate::new(self)
+    }
+    /**Replace a product group
+
+Every field is replaced, `apiIds` as a whole set; rules as for create.
+
+Permission: `oauthapp.apiresource.putproduct`.
+
+Sends a `PUT` request to `/api/ApiGateway/Products/{productId}`
+
+```ignore
+let response = client.api_product_update()
+    .product_id(product_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_product_update(&self) -> builder::ApiProductUpdate<'_> {
+        builder::ApiProductUpdate::new(self)
+    }
+    /**Delete a product group
+
+Its APIs stay. Answers the deleted id.
+
+Permission: `oauthapp.apiresource.deleteproduct`.
+
+Sends a `DELETE` request to `/api/ApiGateway/Products/{productId}`
+
+```ignore
+let response = client.api_product_delete()
+    .product_id(product_id)
+    .send()
+    .await;
+```*/
+    pub fn api_product_delete(&self) -> builder::ApiProductDelete<'_> {
+        builder::ApiProductDelete::new(self)
+    }
     /**List API resources
 
 Filters, sorts and pages the API resources of the caller's tenant. List rows carry their `scopes` only with `q.expandScopes=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete. Secrets are listed without values.
@@ -24734,6 +28353,263 @@ let response = client.api_resource_delete()
     pub fn api_resource_delete(&self) -> builder::ApiResourceDelete<'_> {
         builder::ApiResourceDelete::new(self)
     }
+    /**Confirm a subscription
+
+The link of the confirmation e-mail: a valid, unexpired `code` signed for this API of this tenant subscribes its address, and an e-mail with an unsubscribe link (`DelSubscription`, valid 30 days) follows. A forged or altered code is 400, an expired one 410; an address already subscribed 409.
+
+Permission: none (the signed code is the proof).
+
+Sends a `GET` request to `/api/ApiResource/{id}/AddSubscription`
+
+```ignore
+let response = client.api_subscription_add()
+    .id(id)
+    .code(code)
+    .send()
+    .await;
+```*/
+    pub fn api_subscription_add(&self) -> builder::ApiSubscriptionAdd<'_> {
+        builder::ApiSubscriptionAdd::new(self)
+    }
+    /**Cancel a subscription
+
+The unsubscribe link: a valid, unexpired `code` signed for this API unsubscribes its address (404 if it is not subscribed). A forged or altered code is 400, an expired one 410.
+
+Permission: none (the signed code is the proof).
+
+Sends a `GET` request to `/api/ApiResource/{id}/DelSubscription`
+
+```ignore
+let response = client.api_subscription_delete()
+    .id(id)
+    .code(code)
+    .send()
+    .await;
+```*/
+    pub fn api_subscription_delete(&self) -> builder::ApiSubscriptionDelete<'_> {
+        builder::ApiSubscriptionDelete::new(self)
+    }
+    /**List an API's packages
+
+The SDK packages of the API's package market.
+
+Permission: `oauthapp.apiresource.packages`.
+
+Sends a `GET` request to `/api/ApiResource/{id}/Packages`
+
+```ignore
+let response = client.api_package_list()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_package_list(&self) -> builder::ApiPackageList<'_> {
+        builder::ApiPackageList::new(self)
+    }
+    /**Add a package
+
+Field rules are on the body; `link` and `icon` are absolute http(s) URLs (422 otherwise).
+
+Permission: `oauthapp.apiresource.postpackages`.
+
+Sends a `POST` request to `/api/ApiResource/{id}/Packages`
+
+```ignore
+let response = client.api_package_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_package_create(&self) -> builder::ApiPackageCreate<'_> {
+        builder::ApiPackageCreate::new(self)
+    }
+    /**Replace a package
+
+Every field is replaced; rules as for add.
+
+Permission: `oauthapp.apiresource.putpackage`.
+
+Sends a `PUT` request to `/api/ApiResource/{id}/Packages/{packageId}`
+
+```ignore
+let response = client.api_package_update()
+    .id(id)
+    .package_id(package_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_package_update(&self) -> builder::ApiPackageUpdate<'_> {
+        builder::ApiPackageUpdate::new(self)
+    }
+    /**Delete a package
+
+Answers the deleted id.
+
+Permission: `oauthapp.apiresource.deletepackage`.
+
+Sends a `DELETE` request to `/api/ApiResource/{id}/Packages/{packageId}`
+
+```ignore
+let response = client.api_package_delete()
+    .id(id)
+    .package_id(package_id)
+    .send()
+    .await;
+```*/
+    pub fn api_package_delete(&self) -> builder::ApiPackageDelete<'_> {
+        builder::ApiPackageDelete::new(self)
+    }
+    /**Publish an API
+
+OAuthApp's gateway publish (API - 网关 - 发布或更新版本), kept by Keyward itself: the OpenAPI 3.x document in `document` (a JSON object, or JSON or YAML text), else the one fetched from `swaggerUrl`, is stored as the API's next revision (revisions are never overwritten), the API joins the product groups `productIds`, and the body without its document becomes the publish configuration. Name the revision with `PublishVersion` and put it online with `Versions/{revisionId}`. A document that is not OpenAPI 3.x, or neither `document` nor `swaggerUrl`, is 422; a `swaggerUrl` the server may not reach (loopback, private or reserved addresses unless the outbound allow-list names them), that does not answer, or answers more than 1 MiB is 422 saying why. Answers the new revision.
+
+Permission: `oauthapp.apiresource.publish`.
+
+Sends a `PUT` request to `/api/ApiResource/{id}/Publish`
+
+```ignore
+let response = client.api_resource_publish()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_resource_publish(&self) -> builder::ApiResourcePublish<'_> {
+        builder::ApiResourcePublish::new(self)
+    }
+    /**View the last publish configuration
+
+The settings the last `Publish` of this API stored; 404 before the first.
+
+Permission: `oauthapp.apiresource.publishconfiguration`.
+
+Sends a `GET` request to `/api/ApiResource/{id}/PublishConfiguration`
+
+```ignore
+let response = client.api_publish_configuration_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_publish_configuration_view(
+        &self,
+    ) -> builder::ApiPublishConfigurationView<'_> {
+        builder::ApiPublishConfigurationView::new(self)
+    }
+    /**Store a revision of an API
+
+The document (or the one at `swaggerUrl`) becomes the API's next revision, with `releaseNote` as its first release note when given; the publish configuration is left alone. Errors as for publish.
+
+Permission: `oauthapp.apiresource.publishrevision`.
+
+Sends a `POST` request to `/api/ApiResource/{id}/PublishRevision`
+
+```ignore
+let response = client.api_revision_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_revision_create(&self) -> builder::ApiRevisionCreate<'_> {
+        builder::ApiRevisionCreate::new(self)
+    }
+    /**Name a revision as a version
+
+`apiVersionName` names revision `revisionId` of this API. A revision is named once, and a name is used once per API (409); an unknown revision is 404. The new version is offline.
+
+Permission: `oauthapp.apiresource.publishversion`.
+
+Sends a `POST` request to `/api/ApiResource/{id}/PublishVersion`
+
+```ignore
+let response = client.api_version_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_version_create(&self) -> builder::ApiVersionCreate<'_> {
+        builder::ApiVersionCreate::new(self)
+    }
+    /**List release notes
+
+The API's release notes, newest first; `aid` keeps one revision's.
+
+Permission: `oauthapp.apiresource.releases`.
+
+Sends a `GET` request to `/api/ApiResource/{id}/Releases`
+
+Arguments:
+- `id`
+- `aid`: Only the notes of this revision.
+```ignore
+let response = client.api_release_list()
+    .id(id)
+    .aid(aid)
+    .send()
+    .await;
+```*/
+    pub fn api_release_list(&self) -> builder::ApiReleaseList<'_> {
+        builder::ApiReleaseList::new(self)
+    }
+    /**Add release notes to a revision
+
+`aid` must be a revision of this API (422).
+
+Permission: `oauthapp.apiresource.postrelease`.
+
+Sends a `POST` request to `/api/ApiResource/{id}/Releases`
+
+```ignore
+let response = client.api_release_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_release_create(&self) -> builder::ApiReleaseCreate<'_> {
+        builder::ApiReleaseCreate::new(self)
+    }
+    /**Change release notes
+
+Replaces the notes' text.
+
+Permission: `oauthapp.apiresource.putrelease`.
+
+Sends a `PUT` request to `/api/ApiResource/{id}/Releases/{releaseId}`
+
+```ignore
+let response = client.api_release_update()
+    .id(id)
+    .release_id(release_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_release_update(&self) -> builder::ApiReleaseUpdate<'_> {
+        builder::ApiReleaseUpdate::new(self)
+    }
+    /**Delete release notes
+
+Answers the deleted id; the revision stays.
+
+Permission: `oauthapp.apiresource.deleterelease`.
+
+Sends a `DELETE` request to `/api/ApiResource/{id}/Releases/{releaseId}`
+
+```ignore
+let response = client.api_release_delete()
+    .id(id)
+    .release_id(release_id)
+    .send()
+    .await;
+```*/
+    pub fn api_release_delete(&self) -> builder::ApiReleaseDelete<'_> {
+        builder::ApiReleaseDelete::new(self)
+    }
     /**Add a secret to an API resource
 
 Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once; or imports `value` as the client secret operation does (never echoed; under 8 characters only with `allowWeakSecret`).
@@ -24769,6 +28645,78 @@ let response = client.api_resource_secret_delete()
 ```*/
     pub fn api_resource_secret_delete(&self) -> builder::ApiResourceSecretDelete<'_> {
         builder::ApiResourceSecretDelete::new(self)
+    }
+    /**List an API's subscribers
+
+The confirmed e-mail subscribers of the API's releases.
+
+Permission: `oauthapp.apiresource.subscriptions`.
+
+Sends a `GET` request to `/api/ApiResource/{id}/Subscriptions`
+
+```ignore
+let response = client.api_subscriber_list()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_subscriber_list(&self) -> builder::ApiSubscriberList<'_> {
+        builder::ApiSubscriberList::new(self)
+    }
+    /**Ask an address to confirm a subscription
+
+The first step of the double opt-in: e-mails `email` a link to `AddSubscription` carrying a signed code valid for 30 minutes. Nothing is stored until the address's owner follows it. An address already subscribed is 409; an invalid one 422; no e-mail delivery 503.
+
+Permission: `oauthapp.apiresource.verifyemail`.
+
+Sends a `POST` request to `/api/ApiResource/{id}/Subscriptions/VerifyEmail`
+
+```ignore
+let response = client.api_subscription_confirm_send()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn api_subscription_confirm_send(
+        &self,
+    ) -> builder::ApiSubscriptionConfirmSend<'_> {
+        builder::ApiSubscriptionConfirmSend::new(self)
+    }
+    /**List an API's revisions and versions
+
+Every revision of the API, newest first, with the version naming it and whether that version is online.
+
+Permission: `oauthapp.apiresource.versions`.
+
+Sends a `GET` request to `/api/ApiResource/{id}/Versions`
+
+```ignore
+let response = client.api_version_list()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn api_version_list(&self) -> builder::ApiVersionList<'_> {
+        builder::ApiVersionList::new(self)
+    }
+    /**Put a version online
+
+The version naming revision `revisionId` becomes the API's one online version; the one online before goes offline in the same transaction, so concurrent calls leave exactly one online. A revision no version names is 409; an unknown one 404.
+
+Permission: `oauthapp.apiresource.setonlineversion`.
+
+Sends a `POST` request to `/api/ApiResource/{id}/Versions/{revisionId}`
+
+```ignore
+let response = client.api_version_set_online()
+    .id(id)
+    .revision_id(revision_id)
+    .send()
+    .await;
+```*/
+    pub fn api_version_set_online(&self) -> builder::ApiVersionSetOnline<'_> {
+        builder::ApiVersionSetOnline::new(self)
     }
     /**List API scopes
 
@@ -26468,43 +30416,6 @@ let response = client.seed000_client_delete()
     pub fn seed000_client_delete(&self) -> builder::Seed000ClientDelete<'_> {
         builder::Seed000ClientDelete::new(self)
     }
-    /**API reference page
-
-This document (`/openapi.json`) rendered by Swagger UI, whose script and stylesheet the binary carries: no CDN, no network. An HTML page for browsers, not for SDKs.
-
-Permission: none.
-
-Sends a `GET` request to `/docs`
-
-```ignore
-let response = client.docs_page()
-    .send()
-    .await;
-```*/
-    pub fn docs_page(&self) -> builder::DocsPage<'_> {
-        builder::DocsPage::new(self)
-    }
-    /**An asset of the API reference page
-
-Swagger UI's script (`text/javascript`) or stylesheet (`text/css`), under the bundled release's version, so it is cached for a year. Any other version or file is a 404. For browsers, not for SDKs.
-
-Permission: none.
-
-Sends a `GET` request to `/docs/{version}/{file}`
-
-Arguments:
-- `version`: The bundled Swagger UI release, e.g. `5.35.0`; any other is a 404.
-- `file`: `swagger-ui-bundle.js` or `swagger-ui.css`.
-```ignore
-let response = client.docs_asset()
-    .version(version)
-    .file(file)
-    .send()
-    .await;
-```*/
-    pub fn docs_asset(&self) -> builder::DocsAsset<'_> {
-        builder::DocsAsset::new(self)
-    }
     /**Liveness
 
 Answers 200 while the process serves requests; touches nothing else.
@@ -27188,6 +31099,422 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "discovery_openid",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::auth_server_list`]
+
+[`Client::auth_server_list`]: super::Client::auth_server_list*/
+    #[derive(Debug, Clone)]
+    pub struct AuthServerList<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AuthServerList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/api/ApiGateway/AuthServers`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::AuthServerListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/api/ApiGateway/AuthServers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "auth_server_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_product_list`]
+
+[`Client::api_product_list`]: super::Client::api_product_list*/
+    #[derive(Debug, Clone)]
+    pub struct ApiProductList<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ApiProductList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/api/ApiGateway/Products`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiProductListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/api/ApiGateway/Products", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_product_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_product_create`]
+
+[`Client::api_product_create`]: super::Client::api_product_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiProductCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ApiProductBody, String>,
+    }
+    impl<'a> ApiProductCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiProductBody>,
+            <V as std::convert::TryInto<
+                types::ApiProductBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiProductBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiProductBody,
+            ) -> types::builder::ApiProductBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiGateway/Products`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiProductResult>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ApiProductBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/ApiGateway/Products", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_product_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_product_update`]
+
+[`Client::api_product_update`]: super::Client::api_product_update*/
+    #[derive(Debug, Clone)]
+    pub struct ApiProductUpdate<'a> {
+        client: &'a super::Client,
+        product_id: Result<i64, String>,
+        body: Result<types::builder::ApiProductBody, String>,
+    }
+    impl<'a> ApiProductUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                product_id: Err("product_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn product_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.product_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for product_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiProductBody>,
+            <V as std::convert::TryInto<
+                types::ApiProductBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiProductBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiProductBody,
+            ) -> types::builder::ApiProductBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiGateway/Products/{productId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiProductResult>, Error<types::AdminError>> {
+            let Self { client, product_id, body } = self;
+            let product_id = product_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiProductBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiGateway/Products/{}", client.baseurl, encode_path(& product_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_product_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_product_delete`]
+
+[`Client::api_product_delete`]: super::Client::api_product_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ApiProductDelete<'a> {
+        client: &'a super::Client,
+        product_id: Result<i64, String>,
+    }
+    impl<'a> ApiProductDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                product_id: Err("product_id was not initialized".to_string()),
+            }
+        }
+        pub fn product_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.product_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for product_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/ApiGateway/Products/{productId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
+            let Self { client, product_id } = self;
+            let product_id = product_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiGateway/Products/{}", client.baseurl, encode_path(& product_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_product_delete",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -28020,6 +32347,1438 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::api_subscription_add`]
+
+[`Client::api_subscription_add`]: super::Client::api_subscription_add*/
+    #[derive(Debug, Clone)]
+    pub struct ApiSubscriptionAdd<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        code: Result<::std::string::String, String>,
+    }
+    impl<'a> ApiSubscriptionAdd<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                code: Err("code was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}/AddSubscription`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiSubscriberResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, code } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/AddSubscription", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_subscription_add",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_subscription_delete`]
+
+[`Client::api_subscription_delete`]: super::Client::api_subscription_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ApiSubscriptionDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        code: Result<::std::string::String, String>,
+    }
+    impl<'a> ApiSubscriptionDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                code: Err("code was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}/DelSubscription`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
+            let Self { client, id, code } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/DelSubscription", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_subscription_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_package_list`]
+
+[`Client::api_package_list`]: super::Client::api_package_list*/
+    #[derive(Debug, Clone)]
+    pub struct ApiPackageList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiPackageList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}/Packages`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiPackageListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Packages", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_package_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_package_create`]
+
+[`Client::api_package_create`]: super::Client::api_package_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiPackageCreate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiPackageBody, String>,
+    }
+    impl<'a> ApiPackageCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiPackageBody>,
+            <V as std::convert::TryInto<
+                types::ApiPackageBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiPackageBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiPackageBody,
+            ) -> types::builder::ApiPackageBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}/Packages`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiPackageResult>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiPackageBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Packages", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_package_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_package_update`]
+
+[`Client::api_package_update`]: super::Client::api_package_update*/
+    #[derive(Debug, Clone)]
+    pub struct ApiPackageUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        package_id: Result<i64, String>,
+        body: Result<types::builder::ApiPackageBody, String>,
+    }
+    impl<'a> ApiPackageUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                package_id: Err("package_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn package_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.package_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for package_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiPackageBody>,
+            <V as std::convert::TryInto<
+                types::ApiPackageBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiPackageBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiPackageBody,
+            ) -> types::builder::ApiPackageBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiResource/{id}/Packages/{packageId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiPackageResult>, Error<types::AdminError>> {
+            let Self { client, id, package_id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let package_id = package_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiPackageBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Packages/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& package_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_package_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_package_delete`]
+
+[`Client::api_package_delete`]: super::Client::api_package_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ApiPackageDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        package_id: Result<i64, String>,
+    }
+    impl<'a> ApiPackageDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                package_id: Err("package_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn package_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.package_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for package_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/ApiResource/{id}/Packages/{packageId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
+            let Self { client, id, package_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let package_id = package_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Packages/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& package_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_package_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_resource_publish`]
+
+[`Client::api_resource_publish`]: super::Client::api_resource_publish*/
+    #[derive(Debug, Clone)]
+    pub struct ApiResourcePublish<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiPublish, String>,
+    }
+    impl<'a> ApiResourcePublish<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiPublish>,
+            <V as std::convert::TryInto<types::ApiPublish>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiPublish` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiPublish,
+            ) -> types::builder::ApiPublish,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiResource/{id}/Publish`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiRevisionResult>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ApiPublish::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Publish", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_resource_publish",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_publish_configuration_view`]
+
+[`Client::api_publish_configuration_view`]: super::Client::api_publish_configuration_view*/
+    #[derive(Debug, Clone)]
+    pub struct ApiPublishConfigurationView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiPublishConfigurationView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}/PublishConfiguration`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiPublishConfigurationResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/PublishConfiguration", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_publish_configuration_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_revision_create`]
+
+[`Client::api_revision_create`]: super::Client::api_revision_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiRevisionCreate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiRevisionCreate, String>,
+    }
+    impl<'a> ApiRevisionCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiRevisionCreate>,
+            <V as std::convert::TryInto<
+                types::ApiRevisionCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiRevisionCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiRevisionCreate,
+            ) -> types::builder::ApiRevisionCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}/PublishRevision`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiRevisionResult>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiRevisionCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/PublishRevision", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_revision_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_version_create`]
+
+[`Client::api_version_create`]: super::Client::api_version_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiVersionCreate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiVersionCreate, String>,
+    }
+    impl<'a> ApiVersionCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiVersionCreate>,
+            <V as std::convert::TryInto<
+                types::ApiVersionCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiVersionCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiVersionCreate,
+            ) -> types::builder::ApiVersionCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}/PublishVersion`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiRevisionResult>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiVersionCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/PublishVersion", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_version_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_release_list`]
+
+[`Client::api_release_list`]: super::Client::api_release_list*/
+    #[derive(Debug, Clone)]
+    pub struct ApiReleaseList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        aid: Result<Option<i64>, String>,
+    }
+    impl<'a> ApiReleaseList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                aid: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn aid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.aid = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for aid failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}/Releases`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiReleaseListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, aid } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let aid = aid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Releases", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("aid", &aid))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_release_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_release_create`]
+
+[`Client::api_release_create`]: super::Client::api_release_create*/
+    #[derive(Debug, Clone)]
+    pub struct ApiReleaseCreate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ApiReleaseCreate, String>,
+    }
+    impl<'a> ApiReleaseCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiReleaseCreate>,
+            <V as std::convert::TryInto<
+                types::ApiReleaseCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiReleaseCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiReleaseCreate,
+            ) -> types::builder::ApiReleaseCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}/Releases`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiReleaseResult>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiReleaseCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Releases", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_release_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_release_update`]
+
+[`Client::api_release_update`]: super::Client::api_release_update*/
+    #[derive(Debug, Clone)]
+    pub struct ApiReleaseUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        release_id: Result<i64, String>,
+        body: Result<types::builder::ApiReleaseUpdate, String>,
+    }
+    impl<'a> ApiReleaseUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                release_id: Err("release_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn release_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.release_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for release_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApiReleaseUpdate>,
+            <V as std::convert::TryInto<
+                types::ApiReleaseUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApiReleaseUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApiReleaseUpdate,
+            ) -> types::builder::ApiReleaseUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/ApiResource/{id}/Releases/{releaseId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiReleaseResult>, Error<types::AdminError>> {
+            let Self { client, id, release_id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let release_id = release_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApiReleaseUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Releases/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& release_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_release_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_release_delete`]
+
+[`Client::api_release_delete`]: super::Client::api_release_delete*/
+    #[derive(Debug, Clone)]
+    pub struct ApiReleaseDelete<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        release_id: Result<i64, String>,
+    }
+    impl<'a> ApiReleaseDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                release_id: Err("release_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn release_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.release_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for release_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/api/ApiResource/{id}/Releases/{releaseId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Int64Result>, Error<types::AdminError>> {
+            let Self { client, id, release_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let release_id = release_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Releases/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& release_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_release_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::api_resource_secret_create`]
 
 [`Client::api_resource_secret_create`]: super::Client::api_resource_secret_create*/
@@ -28198,6 +33957,372 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "api_resource_secret_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_subscriber_list`]
+
+[`Client::api_subscriber_list`]: super::Client::api_subscriber_list*/
+    #[derive(Debug, Clone)]
+    pub struct ApiSubscriberList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiSubscriberList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}/Subscriptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiSubscriberListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Subscriptions", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_subscriber_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_subscription_confirm_send`]
+
+[`Client::api_subscription_confirm_send`]: super::Client::api_subscription_confirm_send*/
+    #[derive(Debug, Clone)]
+    pub struct ApiSubscriptionConfirmSend<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::SubscriptionEmail, String>,
+    }
+    impl<'a> ApiSubscriptionConfirmSend<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SubscriptionEmail>,
+            <V as std::convert::TryInto<
+                types::SubscriptionEmail,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SubscriptionEmail` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SubscriptionEmail,
+            ) -> types::builder::SubscriptionEmail,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}/Subscriptions/VerifyEmail`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SubscriptionEmail::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Subscriptions/VerifyEmail", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_subscription_confirm_send",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_version_list`]
+
+[`Client::api_version_list`]: super::Client::api_version_list*/
+    #[derive(Debug, Clone)]
+    pub struct ApiVersionList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ApiVersionList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/ApiResource/{id}/Versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ApiRevisionListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Versions", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_version_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::api_version_set_online`]
+
+[`Client::api_version_set_online`]: super::Client::api_version_set_online*/
+    #[derive(Debug, Clone)]
+    pub struct ApiVersionSetOnline<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        revision_id: Result<i64, String>,
+    }
+    impl<'a> ApiVersionSetOnline<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                revision_id: Err("revision_id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn revision_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.revision_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for revision_id failed".to_string());
+            self
+        }
+        ///Sends a `POST` request to `/api/ApiResource/{id}/Versions/{revisionId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiRevisionResult>, Error<types::AdminError>> {
+            let Self { client, id, revision_id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let revision_id = revision_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/ApiResource/{}/Versions/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& revision_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "api_version_set_online",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -31172,7 +37297,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/Blob/Base64`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::StringResult>, Error<types::AdminError>> {
             let Self { client, folder_name, body } = self;
             let folder_name = folder_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -31268,7 +37393,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/Blob/File`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::StringResult>, Error<types::AdminError>> {
             let Self { client, folder_name, body } = self;
             let folder_name = folder_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -31370,7 +37495,7 @@ pub mod builder {
         ///Sends a `POST` request to `/api/Blob/Image`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ApiResultForString>, Error<types::AdminError>> {
+        ) -> Result<ResponseValue<types::StringResult>, Error<types::AdminError>> {
             let Self { client, folder_name, body } = self;
             let folder_name = folder_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -36837,7 +42962,9 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/blobs/{folder}/{name}`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::AdminError>> {
             let Self { client, folder, name } = self;
             let folder = folder.map_err(Error::InvalidRequest)?;
             let name = name.map_err(Error::InvalidRequest)?;
@@ -36863,8 +42990,22 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
@@ -37455,117 +43596,6 @@ pub mod builder {
                     )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::docs_page`]
-
-[`Client::docs_page`]: super::Client::docs_page*/
-    #[derive(Debug, Clone)]
-    pub struct DocsPage<'a> {
-        client: &'a super::Client,
-    }
-    impl<'a> DocsPage<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
-        }
-        ///Sends a `GET` request to `/docs`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client } = self;
-            let url = format!("{}/docs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "docs_page",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
-            }
-        }
-    }
-    /**Builder for [`Client::docs_asset`]
-
-[`Client::docs_asset`]: super::Client::docs_asset*/
-    #[derive(Debug, Clone)]
-    pub struct DocsAsset<'a> {
-        client: &'a super::Client,
-        version: Result<::std::string::String, String>,
-        file: Result<::std::string::String, String>,
-    }
-    impl<'a> DocsAsset<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                version: Err("version was not initialized".to_string()),
-                file: Err("file was not initialized".to_string()),
-            }
-        }
-        pub fn version<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.version = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for version failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn file<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.file = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for file failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/docs/{version}/{file}`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, version, file } = self;
-            let version = version.map_err(Error::InvalidRequest)?;
-            let file = file.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/docs/{}/{}", client.baseurl, encode_path(& version.to_string()),
-                encode_path(& file.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "docs_asset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::ErrorResponse(ResponseValue::stream(response))),
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::domain::oauth::deny_list::DenyList;
 use crate::domain::oauth::mint::AccessClaims;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
+use crate::outbound::Outbound;
 use crate::store::clients;
 use crate::store::secret_digests::SecretDigest;
 use crate::store::{Conn, Store, api_resources, tenants, tenants::TenantRef};
@@ -46,8 +47,8 @@ pub struct App {
     pub metrics: Metrics,
     /// Sends verification codes.
     pub delivery: Delivery,
-    /// Outbound HTTP (SMS providers, WeChat).
-    pub http: reqwest::Client,
+    /// Outbound HTTP (SMS providers, WeChat, `swaggerUrl`), SSRF-guarded.
+    pub http: Outbound,
     /// Uploaded files; `None` when no store is configured.
     pub blobs: Option<crate::blob_store::Blobs>,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
@@ -89,7 +90,7 @@ impl App {
         // Password hashing leaves one core to the async runtime, so a burst
         // of sign-ins cannot stall every other request.
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let http = crate::delivery::http_client()?;
+        let http = Outbound::new(settings.outbound_allow.clone())?;
         let delivery = Delivery::new(&settings.delivery, http.clone())?;
         let blobs = crate::blob_store::open(&settings.blob, &settings.database_url)?;
         let threads = cpus.saturating_sub(1).max(1);

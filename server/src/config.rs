@@ -2,6 +2,7 @@
 //! `keyward.toml` over defaults. Clap reads flags and environment; the file
 //! fills whatever they left unset.
 
+use crate::outbound::AllowEntry;
 use anyhow::Context;
 use clap::Args;
 use ipnet::IpNet;
@@ -78,6 +79,12 @@ pub struct ServerArgs {
     /// before the server exits [default: 10].
     #[arg(long, env = "KEYWARD_SHUTDOWN_TIMEOUT")]
     pub shutdown_timeout: Option<u64>,
+    /// Comma-separated destinations outbound requests (a `swaggerUrl`, SMS
+    /// providers, WeChat) may reach although loopback, private or reserved:
+    /// CIDRs (`10.1.0.0/16`), addresses, or `address:port` (reached only
+    /// through URLs naming the address literally) [default: none].
+    #[arg(long, env = "KEYWARD_OUTBOUND_ALLOW", value_delimiter = ',')]
+    pub outbound_allow: Vec<AllowEntry>,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
     #[command(flatten)]
@@ -217,6 +224,8 @@ struct FileSettings {
     trusted_proxies: Vec<IpNet>,
     shutdown_timeout: Option<u64>,
     #[serde(default)]
+    outbound_allow: Vec<AllowEntry>,
+    #[serde(default)]
     delivery: DeliveryArgs,
     #[serde(default)]
     blob: BlobArgs,
@@ -268,6 +277,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     /// How long a stop signal waits for requests in flight.
     pub shutdown_timeout: Duration,
+    /// Non-public destinations outbound requests may reach.
+    pub outbound_allow: Vec<AllowEntry>,
     /// Code delivery, as given (checked when the server builds its senders).
     pub delivery: DeliveryArgs,
     /// Blob storage, as given (opened when the server starts).
@@ -356,6 +367,7 @@ impl ServerArgs {
             shutdown_timeout: Duration::from_secs(
                 self.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             ),
+            outbound_allow: if self.outbound_allow.is_empty() { file.outbound_allow } else { self.outbound_allow },
             delivery: self.delivery.over(file.delivery),
             blob: self.blob.over(file.blob),
         })

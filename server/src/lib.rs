@@ -19,5 +19,6 @@ pub mod logging;
 pub mod maintenance;
 pub mod master_key;
 pub mod metrics;
+pub mod outbound;
 pub mod server;
 pub mod store;

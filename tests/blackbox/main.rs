@@ -3,6 +3,7 @@
 //! PostgreSQL.
 
 mod admin;
+mod api_catalog;
 mod api_resources;
 mod app_flows;
 mod app_sdk;

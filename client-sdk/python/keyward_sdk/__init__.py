@@ -18,8 +18,10 @@ __version__ = "0.1.0"
 
 # Define package exports
 __all__ = [
+    "AdminApiCatalogApi",
     "AdminApiResourcesApi",
     "AdminApiScopesApi",
+    "AdminBlobsApi",
     "AdminClientsApi",
     "AdminCodesApi",
     "AdminIdentityResourcesApi",
@@ -48,6 +50,22 @@ __all__ = [
     "AccessProfileUpdate",
     "AccessTokenType",
     "AdminError",
+    "ApiPackage",
+    "ApiPackageBody",
+    "ApiPackageListResult",
+    "ApiPackageResult",
+    "ApiProduct",
+    "ApiProductBody",
+    "ApiProductListResult",
+    "ApiProductResult",
+    "ApiPublish",
+    "ApiPublishConfiguration",
+    "ApiPublishConfigurationResult",
+    "ApiRelease",
+    "ApiReleaseCreate",
+    "ApiReleaseListResult",
+    "ApiReleaseResult",
+    "ApiReleaseUpdate",
     "ApiResource",
     "ApiResourceCreate",
     "ApiResourceCreated",
@@ -57,13 +75,21 @@ __all__ = [
     "ApiResourceScope",
     "ApiResourceUpdate",
     "ApiResourceUpdateWithId",
+    "ApiRevision",
+    "ApiRevisionCreate",
+    "ApiRevisionListResult",
+    "ApiRevisionResult",
     "ApiScope",
     "ApiScopeCreate",
     "ApiScopePage",
     "ApiScopeResult",
     "ApiScopeUpdate",
     "ApiScopeUpdateWithId",
+    "ApiSubscriber",
+    "ApiSubscriberListResult",
+    "ApiSubscriberResult",
     "ApiUserClaim",
+    "ApiVersionCreate",
     "AppCard",
     "AppCardEnvelope",
     "AppConsent",
@@ -74,6 +100,8 @@ __all__ = [
     "AppSettingsUpdate",
     "AppToken",
     "AppTokenEnvelope",
+    "AuthServer",
+    "AuthServerListResult",
     "BooleanEnvelope",
     "BooleanResult",
     "Client",
@@ -166,6 +194,7 @@ __all__ = [
     "SpringUserUpdate",
     "StringEnvelope",
     "StringResult",
+    "SubscriptionEmail",
     "Tenant",
     "TenantClaim",
     "TenantCreate",
@@ -198,8 +227,10 @@ __all__ = [
 ]
 
 # import apis into sdk package
+from keyward_sdk.api.admin_api_catalog_api import AdminApiCatalogApi as AdminApiCatalogApi
 from keyward_sdk.api.admin_api_resources_api import AdminApiResourcesApi as AdminApiResourcesApi
 from keyward_sdk.api.admin_api_scopes_api import AdminApiScopesApi as AdminApiScopesApi
+from keyward_sdk.api.admin_blobs_api import AdminBlobsApi as AdminBlobsApi
 from keyward_sdk.api.admin_clients_api import AdminClientsApi as AdminClientsApi
 from keyward_sdk.api.admin_codes_api import AdminCodesApi as AdminCodesApi
 from keyward_sdk.api.admin_identity_resources_api import AdminIdentityResourcesApi as AdminIdentityResourcesApi
@@ -232,6 +263,22 @@ from keyward_sdk.models.access_profile_result import AccessProfileResult as Acce
 from keyward_sdk.models.access_profile_update import AccessProfileUpdate as AccessProfileUpdate
 from keyward_sdk.models.access_token_type import AccessTokenType as AccessTokenType
 from keyward_sdk.models.admin_error import AdminError as AdminError
+from keyward_sdk.models.api_package import ApiPackage as ApiPackage
+from keyward_sdk.models.api_package_body import ApiPackageBody as ApiPackageBody
+from keyward_sdk.models.api_package_list_result import ApiPackageListResult as ApiPackageListResult
+from keyward_sdk.models.api_package_result import ApiPackageResult as ApiPackageResult
+from keyward_sdk.models.api_product import ApiProduct as ApiProduct
+from keyward_sdk.models.api_product_body import ApiProductBody as ApiProductBody
+from keyward_sdk.models.api_product_list_result import ApiProductListResult as ApiProductListResult
+from keyward_sdk.models.api_product_result import ApiProductResult as ApiProductResult
+from keyward_sdk.models.api_publish import ApiPublish as ApiPublish
+from keyward_sdk.models.api_publish_configuration import ApiPublishConfiguration as ApiPublishConfiguration
+from keyward_sdk.models.api_publish_configuration_result import ApiPublishConfigurationResult as ApiPublishConfigurationResult
+from keyward_sdk.models.api_release import ApiRelease as ApiRelease
+from keyward_sdk.models.api_release_create import ApiReleaseCreate as ApiReleaseCreate
+from keyward_sdk.models.api_release_list_result import ApiReleaseListResult as ApiReleaseListResult
+from keyward_sdk.models.api_release_result import ApiReleaseResult as ApiReleaseResult
+from keyward_sdk.models.api_release_update import ApiReleaseUpdate as ApiReleaseUpdate
 from keyward_sdk.models.api_resource import ApiResource as ApiResource
 from keyward_sdk.models.api_resource_create import ApiResourceCreate as ApiResourceCreate
 from keyward_sdk.models.api_resource_created import ApiResourceCreated as ApiResourceCreated
@@ -241,13 +288,21 @@ from keyward_sdk.models.api_resource_result import ApiResourceResult as ApiResou
 from keyward_sdk.models.api_resource_scope import ApiResourceScope as ApiResourceScope
 from keyward_sdk.models.api_resource_update import ApiResourceUpdate as ApiResourceUpdate
 from keyward_sdk.models.api_resource_update_with_id import ApiResourceUpdateWithId as ApiResourceUpdateWithId
+from keyward_sdk.models.api_revision import ApiRevision as ApiRevision
+from keyward_sdk.models.api_revision_create import ApiRevisionCreate as ApiRevisionCreate
+from keyward_sdk.models.api_revision_list_result import ApiRevisionListResult as ApiRevisionListResult
+from keyward_sdk.models.api_revision_result import ApiRevisionResult as ApiRevisionResult
 from keyward_sdk.models.api_scope import ApiScope as ApiScope
 from keyward_sdk.models.api_scope_create import ApiScopeCreate as ApiScopeCreate
 from keyward_sdk.models.api_scope_page import ApiScopePage as ApiScopePage
 from keyward_sdk.models.api_scope_result import ApiScopeResult as ApiScopeResult
 from keyward_sdk.models.api_scope_update import ApiScopeUpdate as ApiScopeUpdate
 from keyward_sdk.models.api_scope_update_with_id import ApiScopeUpdateWithId as ApiScopeUpdateWithId
+from keyward_sdk.models.api_subscriber import ApiSubscriber as ApiSubscriber
+from keyward_sdk.models.api_subscriber_list_result import ApiSubscriberListResult as ApiSubscriberListResult
+from keyward_sdk.models.api_subscriber_result import ApiSubscriberResult as ApiSubscriberResult
 from keyward_sdk.models.api_user_claim import ApiUserClaim as ApiUserClaim
+from keyward_sdk.models.api_version_create import ApiVersionCreate as ApiVersionCreate
 from keyward_sdk.models.app_card import AppCard as AppCard
 from keyward_sdk.models.app_card_envelope import AppCardEnvelope as AppCardEnvelope
 from keyward_sdk.models.app_consent import AppConsent as AppConsent
@@ -258,6 +313,8 @@ from keyward_sdk.models.app_settings_result import AppSettingsResult as AppSetti
 from keyward_sdk.models.app_settings_update import AppSettingsUpdate as AppSettingsUpdate
 from keyward_sdk.models.app_token import AppToken as AppToken
 from keyward_sdk.models.app_token_envelope import AppTokenEnvelope as AppTokenEnvelope
+from keyward_sdk.models.auth_server import AuthServer as AuthServer
+from keyward_sdk.models.auth_server_list_result import AuthServerListResult as AuthServerListResult
 from keyward_sdk.models.boolean_envelope import BooleanEnvelope as BooleanEnvelope
 from keyward_sdk.models.boolean_result import BooleanResult as BooleanResult
 from keyward_sdk.models.client import Client as Client
@@ -350,6 +407,7 @@ from keyward_sdk.models.spring_user_save import SpringUserSave as SpringUserSave
 from keyward_sdk.models.spring_user_update import SpringUserUpdate as SpringUserUpdate
 from keyward_sdk.models.string_envelope import StringEnvelope as StringEnvelope
 from keyward_sdk.models.string_result import StringResult as StringResult
+from keyward_sdk.models.subscription_email import SubscriptionEmail as SubscriptionEmail
 from keyward_sdk.models.tenant import Tenant as Tenant
 from keyward_sdk.models.tenant_claim import TenantClaim as TenantClaim
 from keyward_sdk.models.tenant_create import TenantCreate as TenantCreate

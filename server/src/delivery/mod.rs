@@ -9,10 +9,10 @@ mod sms;
 
 use crate::config::DeliveryArgs;
 use crate::error::{Error, Result};
+use crate::outbound::Outbound;
 use email::Mailer;
 use outbox::Outbox;
 use sms::SmsSender;
-use std::time::Duration;
 
 /// What an SMS carries: the text for providers that take text, the code and
 /// template for providers that render their own.
@@ -31,13 +31,8 @@ pub struct Delivery {
     outbox: Option<Outbox>,
 }
 
-/// The HTTP client for outbound calls (SMS providers, WeChat).
-pub fn http_client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?)
-}
-
 impl Delivery {
-    pub fn new(args: &DeliveryArgs, http: reqwest::Client) -> anyhow::Result<Delivery> {
+    pub fn new(args: &DeliveryArgs, http: Outbound) -> anyhow::Result<Delivery> {
         Ok(Delivery {
             mailer: Mailer::new(args)?,
             sms: SmsSender::new(args, http)?,

@@ -3,6 +3,7 @@
 
 use super::Sms;
 use crate::config::DeliveryArgs;
+use crate::outbound::Outbound;
 use anyhow::{Context, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -13,23 +14,12 @@ use std::collections::BTreeMap;
 pub const ALIYUN_ENDPOINT: &str = "https://dysmsapi.aliyuncs.com/";
 
 pub enum SmsSender {
-    Aliyun {
-        http: reqwest::Client,
-        endpoint: String,
-        key_id: String,
-        key: hmac::Key,
-        sign_name: String,
-        template: String,
-    },
-    Webhook {
-        http: reqwest::Client,
-        url: String,
-        key: Option<hmac::Key>,
-    },
+    Aliyun { http: Outbound, endpoint: String, key_id: String, key: hmac::Key, sign_name: String, template: String },
+    Webhook { http: Outbound, url: String, key: Option<hmac::Key> },
 }
 
 impl SmsSender {
-    pub fn new(args: &DeliveryArgs, http: reqwest::Client) -> anyhow::Result<Option<SmsSender>> {
+    pub fn new(args: &DeliveryArgs, http: Outbound) -> anyhow::Result<Option<SmsSender>> {
         let required = |value: &Option<String>, name: &str| {
             value.clone().with_context(|| format!("{name} is required with this sms_provider"))
         };
@@ -80,7 +70,7 @@ impl SmsSender {
                 ]);
                 params.insert("Signature", aliyun_signature(key, "POST", &params));
                 let answer: serde_json::Value =
-                    http.post(endpoint).form(&params).send().await.context("Aliyun SMS")?.json().await?;
+                    http.send(|client| client.post(endpoint).form(&params)).await.context("Aliyun SMS")?.json().await?;
                 match answer["Code"].as_str() {
                     Some("OK") => Ok(()),
                     _ => bail!("Aliyun SMS refused: {} {}", answer["Code"], answer["Message"]),
@@ -88,12 +78,19 @@ impl SmsSender {
             }
             SmsSender::Webhook { http, url, key } => {
                 let body = serde_json::json!({ "phone": sms.phone, "text": sms.text, "code": sms.code }).to_string();
-                let mut request = http.post(url).header("content-type", "application/json");
-                if let Some(key) = key {
-                    let tag = hmac::sign(key, body.as_bytes());
-                    request = request.header("x-keyward-signature", format!("sha256={}", hex(tag.as_ref())));
-                }
-                let response = request.body(body).send().await.context("SMS webhook")?;
+                let signature =
+                    key.as_ref().map(|key| format!("sha256={}", hex(hmac::sign(key, body.as_bytes()).as_ref())));
+                let response = http
+                    .send(|client| {
+                        let request = client.post(url).header("content-type", "application/json");
+                        let request = match signature {
+                            Some(signature) => request.header("x-keyward-signature", signature),
+                            None => request,
+                        };
+                        request.body(body)
+                    })
+                    .await
+                    .context("SMS webhook")?;
                 anyhow::ensure!(response.status().is_success(), "SMS webhook answered {}", response.status());
                 Ok(())
             }

@@ -2,6 +2,7 @@
 //! reads and writes through the store.
 
 pub mod address;
+pub mod api_catalog;
 pub mod api_resources;
 pub mod api_scopes;
 pub mod app_users;

@@ -3,11 +3,15 @@
 use super::app_users::{app_credentials, as_user, call, raw};
 use super::blobs;
 use super::calls::{Ctx, admin, ip, public, tenant};
+use super::catalog;
 use super::cors::tenant_wide;
 use super::oauth;
 use super::spring::{as_admin, as_client, on_user};
 use crate::app::App;
 use crate::domain::Caller;
+use crate::domain::api_catalog::collections::Parent;
+use crate::domain::api_catalog::items::{Packages, Products, Releases};
+use crate::domain::api_catalog::{self, subscriptions};
 use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
@@ -23,6 +27,12 @@ use keyward_api::IdPath;
 use keyward_api::KeywardApi;
 use keyward_api::access_profile::{
     AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate, ClientIdPath, CreatePath,
+};
+use keyward_api::api_catalog::{
+    ApiPackage, ApiPackageBody, ApiProduct, ApiProductBody, ApiPublish, ApiPublishConfiguration, ApiRelease,
+    ApiReleaseCreate, ApiReleaseQuery, ApiReleaseUpdate, ApiRevision, ApiRevisionCreate, ApiSubscriber,
+    ApiVersionCreate, AuthServer, PackagePath, ProductPath, ReleasePath, RevisionPath, SubscriptionCode,
+    SubscriptionEmail,
 };
 use keyward_api::api_resource::{
     ApiResource, ApiResourceCreate, ApiResourceCreated, ApiResourceImportPath, ApiResourceImportQuery,
@@ -684,6 +694,221 @@ impl KeywardApi for KeywardImpl {
             Ok(HttpResponseOk(ApiResult::ok(api_resources::delete_secret(app, &caller, id, secret_id).await?)))
         })
         .await
+    }
+
+    async fn api_resource_publish(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiPublish>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiRevision>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::publish(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn api_revision_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiRevisionCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseCreated(ApiResult::ok(
+                api_catalog::create_revision(app, &caller, id, body.into_inner()).await?,
+            )))
+        })
+        .await
+    }
+
+    async fn api_version_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiVersionCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let id = path.into_inner().id;
+            Ok(HttpResponseCreated(ApiResult::ok(
+                api_catalog::create_version(app, &caller, id, body.into_inner()).await?,
+            )))
+        })
+        .await
+    }
+
+    async fn api_publish_configuration_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiPublishConfiguration>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::configuration(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn api_version_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiRevision>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::versions(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn api_version_set_online(
+        rqctx: Ctx,
+        path: Path<RevisionPath>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiRevision>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let RevisionPath { id, revision_id } = path.into_inner();
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::set_online(app, &caller, id, revision_id).await?)))
+        })
+        .await
+    }
+
+    async fn auth_server_list(rqctx: Ctx) -> Result<HttpResponseOk<ApiResult<Vec<AuthServer>>>, AdminError> {
+        admin(&rqctx, async |_, caller| Ok(HttpResponseOk(ApiResult::ok(api_catalog::auth_servers(&caller))))).await
+    }
+
+    async fn api_product_list(rqctx: Ctx) -> Result<HttpResponseOk<ApiResult<Vec<ApiProduct>>>, AdminError> {
+        catalog::list::<Products>(&rqctx, Parent::Tenant, None).await
+    }
+
+    async fn api_product_create(
+        rqctx: Ctx,
+        body: TypedBody<ApiProductBody>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiProduct>>, AdminError> {
+        catalog::create::<Products>(&rqctx, Parent::Tenant, body.into_inner()).await
+    }
+
+    async fn api_product_update(
+        rqctx: Ctx,
+        path: Path<ProductPath>,
+        body: TypedBody<ApiProductBody>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiProduct>>, AdminError> {
+        catalog::update::<Products>(&rqctx, Parent::Tenant, path.into_inner().product_id, body.into_inner()).await
+    }
+
+    async fn api_product_delete(
+        rqctx: Ctx,
+        path: Path<ProductPath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        catalog::delete::<Products>(&rqctx, Parent::Tenant, path.into_inner().product_id).await
+    }
+
+    async fn api_release_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        query: Query<ApiReleaseQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiRelease>>>, AdminError> {
+        let only = query.into_inner().aid.map(|aid| ("revision_id", aid));
+        catalog::list::<Releases>(&rqctx, Parent::Api(path.into_inner().id), only).await
+    }
+
+    async fn api_release_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiReleaseCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiRelease>>, AdminError> {
+        catalog::create::<Releases>(&rqctx, Parent::Api(path.into_inner().id), body.into_inner()).await
+    }
+
+    async fn api_release_update(
+        rqctx: Ctx,
+        path: Path<ReleasePath>,
+        body: TypedBody<ApiReleaseUpdate>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiRelease>>, AdminError> {
+        let ReleasePath { id, release_id } = path.into_inner();
+        catalog::update::<Releases>(&rqctx, Parent::Api(id), release_id, body.into_inner()).await
+    }
+
+    async fn api_release_delete(
+        rqctx: Ctx,
+        path: Path<ReleasePath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        let ReleasePath { id, release_id } = path.into_inner();
+        catalog::delete::<Releases>(&rqctx, Parent::Api(id), release_id).await
+    }
+
+    async fn api_subscriber_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiSubscriber>>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(subscriptions::list(app, &caller, path.into_inner().id).await?)))
+        })
+        .await
+    }
+
+    async fn api_subscription_confirm_send(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<SubscriptionEmail>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let (id, email) = (path.into_inner().id, body.into_inner().email);
+            Ok(HttpResponseOk(ApiResult::ok(subscriptions::ask(app, &rqctx.log, &caller, id, &email).await?)))
+        })
+        .await
+    }
+
+    async fn api_subscription_add(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        query: Query<SubscriptionCode>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiSubscriber>>, AdminError> {
+        public(&rqctx, async |app| {
+            let (id, code) = (path.into_inner().id, query.into_inner().code);
+            let tenant = tenant(&rqctx).await?;
+            Ok(HttpResponseOk(ApiResult::ok(subscriptions::add(app, &rqctx.log, &tenant, id, &code).await?)))
+        })
+        .await
+    }
+
+    async fn api_subscription_delete(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        query: Query<SubscriptionCode>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        public(&rqctx, async |app| {
+            let (id, code) = (path.into_inner().id, query.into_inner().code);
+            let tenant = tenant(&rqctx).await?;
+            Ok(HttpResponseOk(ApiResult::ok(subscriptions::delete(app, &tenant, id, &code).await?)))
+        })
+        .await
+    }
+
+    async fn api_package_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<ApiPackage>>>, AdminError> {
+        catalog::list::<Packages>(&rqctx, Parent::Api(path.into_inner().id), None).await
+    }
+
+    async fn api_package_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<ApiPackageBody>,
+    ) -> Result<HttpResponseCreated<ApiResult<ApiPackage>>, AdminError> {
+        catalog::create::<Packages>(&rqctx, Parent::Api(path.into_inner().id), body.into_inner()).await
+    }
+
+    async fn api_package_update(
+        rqctx: Ctx,
+        path: Path<PackagePath>,
+        body: TypedBody<ApiPackageBody>,
+    ) -> Result<HttpResponseOk<ApiResult<ApiPackage>>, AdminError> {
+        let PackagePath { id, package_id } = path.into_inner();
+        catalog::update::<Packages>(&rqctx, Parent::Api(id), package_id, body.into_inner()).await
+    }
+
+    async fn api_package_delete(
+        rqctx: Ctx,
+        path: Path<PackagePath>,
+    ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
+        let PackagePath { id, package_id } = path.into_inner();
+        catalog::delete::<Packages>(&rqctx, Parent::Api(id), package_id).await
     }
 
     async fn api_scope_list(

@@ -7,6 +7,7 @@ mod app_users;
 mod blobs;
 mod browser;
 mod calls;
+mod catalog;
 mod client_ip;
 mod cors;
 mod docs;

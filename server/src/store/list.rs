@@ -46,7 +46,7 @@ pub struct Page {
     pub take: i64,
 }
 
-fn bind<'q>(
+pub(super) fn bind<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     args: &[Arg],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {

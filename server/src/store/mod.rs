@@ -3,6 +3,7 @@
 //! query is written once. Migrations are kept per dialect.
 
 pub mod access_tokens;
+pub mod api_catalog;
 pub mod api_resources;
 pub mod api_scopes;
 pub mod app_codes;
@@ -16,6 +17,7 @@ pub mod identity_resources;
 pub mod keys;
 mod list;
 pub mod locks;
+pub mod owned;
 pub mod points;
 pub mod profiles;
 pub mod qr;

@@ -1,8 +1,10 @@
 # flake8: noqa
 
 # import apis into api package
+from keyward_sdk.api.admin_api_catalog_api import AdminApiCatalogApi
 from keyward_sdk.api.admin_api_resources_api import AdminApiResourcesApi
 from keyward_sdk.api.admin_api_scopes_api import AdminApiScopesApi
+from keyward_sdk.api.admin_blobs_api import AdminBlobsApi
 from keyward_sdk.api.admin_clients_api import AdminClientsApi
 from keyward_sdk.api.admin_codes_api import AdminCodesApi
 from keyward_sdk.api.admin_identity_resources_api import AdminIdentityResourcesApi

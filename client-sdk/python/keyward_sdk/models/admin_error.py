@@ -28,7 +28,7 @@ class AdminError(BaseModel):
     """
     An admin API failure: `{code, codeName, message, data: null}` with `code` equal to the HTTP status.
     """ # noqa: E501
-    code: Annotated[int, Field(strict=True, ge=0)] = Field(description="The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).")
+    code: Annotated[int, Field(strict=True, ge=0)] = Field(description="The HTTP status (400, 401, 403, 404, 409, 413, 415, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).")
     code_name: StrictStr = Field(description="A stable name for the code, e.g. `NotFound`.", alias="codeName")
     data: Optional[Any] = Field(description="Always null on failure.")
     message: StrictStr = Field(description="What went wrong, precisely enough to fix the request.")

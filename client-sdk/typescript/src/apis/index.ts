@@ -1,7 +1,9 @@
 /* tslint:disable */
 /* eslint-disable */
+export * from './AdminApiCatalogApi.js';
 export * from './AdminApiResourcesApi.js';
 export * from './AdminApiScopesApi.js';
+export * from './AdminBlobsApi.js';
 export * from './AdminClientsApi.js';
 export * from './AdminCodesApi.js';
 export * from './AdminIdentityResourcesApi.js';

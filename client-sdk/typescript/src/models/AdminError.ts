@@ -20,7 +20,7 @@ import { mapValues } from '../runtime.js';
  */
 export interface AdminError {
     /**
-     * The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).
+     * The HTTP status (400, 401, 403, 404, 409, 413, 415, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).
      */
     code: number;
     /**

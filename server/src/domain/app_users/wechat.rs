@@ -15,11 +15,16 @@ pub async fn identity(app: &App, log: &slog::Logger, (app_id, secret): (&str, &s
     };
     let answer: serde_json::Value = app
         .http
-        .get(format!("{base}/sns/jscode2session"))
-        .query(&[("appid", app_id), ("secret", secret), ("js_code", code), ("grant_type", "authorization_code")])
-        .send()
+        .send(|client| {
+            client.get(format!("{base}/sns/jscode2session")).query(&[
+                ("appid", app_id),
+                ("secret", secret),
+                ("js_code", code),
+                ("grant_type", "authorization_code"),
+            ])
+        })
         .await
-        .map_err(|e| failed(e.without_url().to_string()))?
+        .map_err(|e| failed(e.to_string()))?
         .json()
         .await
         .map_err(|e| failed(e.without_url().to_string()))?;

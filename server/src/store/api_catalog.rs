@@ -1,0 +1,251 @@
+//! The API catalog's revisions, versions, publish configurations,
+//! subscribers and product memberships. Revisions are inserted, never
+//! updated: a document once stored stays as it was.
+
+use super::{Conn, now_ms, to_time};
+use crate::error::{Result, UniqueAs};
+use keyward_api::api_catalog::{ApiRevision, ApiSubscriber};
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    id: i64,
+    number: i64,
+    source_url: Option<String>,
+    version: Option<String>,
+    online: Option<i64>,
+    created_at: i64,
+}
+
+impl From<RevisionRow> for ApiRevision {
+    fn from(row: RevisionRow) -> ApiRevision {
+        ApiRevision {
+            id: row.id,
+            number: row.number,
+            source_url: row.source_url,
+            version: row.version,
+            online: row.online == Some(1),
+            created: to_time(row.created_at),
+        }
+    }
+}
+
+const REVISIONS: &str = "SELECT r.id, r.number, r.source_url, v.name AS version, v.online, r.created_at \
+    FROM api_revisions r LEFT JOIN api_versions v ON v.revision_id = r.id \
+    WHERE r.tenant_id = $1 AND r.resource_id = $2";
+
+fn revision(row: &AnyRow) -> Result<ApiRevision> {
+    Ok(RevisionRow::from_row(row)?.into())
+}
+
+/// Stores `document` (JSON) as the resource's next revision; its id. The
+/// caller holds the resource's row lock, so numbers are handed out in turn.
+pub async fn add_revision(
+    conn: &mut Conn,
+    tenant: i64,
+    resource: i64,
+    document: &str,
+    source_url: Option<&str>,
+) -> Result<i64> {
+    let number: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM api_revisions WHERE resource_id = $1")
+            .bind(resource)
+            .fetch_one(&mut *conn)
+            .await?;
+    let row = sqlx::query(
+        "INSERT INTO api_revisions (tenant_id, resource_id, number, document, source_url, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(tenant)
+    .bind(resource)
+    .bind(number)
+    .bind(document)
+    .bind(source_url)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await
+    .unique_as(|_| "another revision was stored at the same moment; try again".into())?;
+    Ok(row.try_get("id")?)
+}
+
+/// The resource's revisions, newest first.
+pub async fn revisions(conn: &mut Conn, tenant: i64, resource: i64) -> Result<Vec<ApiRevision>> {
+    let sql = format!("{REVISIONS} ORDER BY r.number DESC");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(resource).fetch_all(conn).await?;
+    rows.iter().map(revision).collect()
+}
+
+pub async fn get_revision(conn: &mut Conn, tenant: i64, resource: i64, id: i64) -> Result<Option<ApiRevision>> {
+    let sql = format!("{REVISIONS} AND r.id = $3");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(resource).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(revision).transpose()
+}
+
+/// A revision's OpenAPI document, as JSON text (for code generation).
+pub async fn document(conn: &mut Conn, tenant: i64, resource: i64, id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT document FROM api_revisions WHERE tenant_id = $1 AND resource_id = $2 AND id = $3")
+        .bind(tenant)
+        .bind(resource)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Names revision `revision` `name`, offline.
+pub async fn add_version(conn: &mut Conn, resource: i64, revision: i64, name: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO api_versions (resource_id, revision_id, name, online, created_at) VALUES ($1, $2, $3, 0, $4)",
+    )
+    .bind(resource)
+    .bind(revision)
+    .bind(name)
+    .bind(now_ms())
+    .execute(conn)
+    .await
+    .unique_as(|_| format!("the revision already is a version, or the version `{name}` already exists"))?;
+    Ok(())
+}
+
+/// Makes the version naming `revision` the resource's one online version;
+/// false when no version names it. The caller holds the resource's row lock.
+pub async fn set_online(conn: &mut Conn, resource: i64, revision: i64) -> Result<bool> {
+    let named: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM api_versions WHERE resource_id = $1 AND revision_id = $2")
+            .bind(resource)
+            .bind(revision)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(version) = named else { return Ok(false) };
+    sqlx::query("UPDATE api_versions SET online = 0 WHERE resource_id = $1 AND online = 1 AND id <> $2")
+        .bind(resource)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE api_versions SET online = 1 WHERE id = $1").bind(version).execute(&mut *conn).await?;
+    Ok(true)
+}
+
+/// Keeps `configuration` (JSON) as the resource's last publish settings.
+pub async fn save_configuration(conn: &mut Conn, resource: i64, revision: i64, configuration: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO api_publish_configurations (resource_id, revision_id, configuration, updated_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (resource_id) DO UPDATE \
+         SET revision_id = excluded.revision_id, configuration = excluded.configuration, updated_at = excluded.updated_at",
+    )
+    .bind(resource)
+    .bind(revision)
+    .bind(configuration)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The last publish settings: JSON, the revision stored and when.
+#[derive(sqlx::FromRow)]
+pub struct Configuration {
+    pub configuration: String,
+    pub revision_id: i64,
+    pub updated_at: i64,
+}
+
+pub async fn configuration(conn: &mut Conn, resource: i64) -> Result<Option<Configuration>> {
+    let row = sqlx::query(
+        "SELECT configuration, revision_id, updated_at FROM api_publish_configurations WHERE resource_id = $1",
+    )
+    .bind(resource)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.as_ref().map(Configuration::from_row).transpose()?)
+}
+
+#[derive(sqlx::FromRow)]
+struct SubscriberRow {
+    id: i64,
+    email: String,
+    created_at: i64,
+}
+
+impl From<SubscriberRow> for ApiSubscriber {
+    fn from(row: SubscriberRow) -> ApiSubscriber {
+        ApiSubscriber { id: row.id, email: row.email, created: to_time(row.created_at) }
+    }
+}
+
+/// Subscribes `email` (lower case); 409 when it already is.
+pub async fn add_subscriber(conn: &mut Conn, tenant: i64, resource: i64, email: &str) -> Result<ApiSubscriber> {
+    let row = sqlx::query(
+        "INSERT INTO api_subscribers (tenant_id, resource_id, email, created_at) VALUES ($1, $2, $3, $4) \
+         RETURNING id, email, created_at",
+    )
+    .bind(tenant)
+    .bind(resource)
+    .bind(email)
+    .bind(now_ms())
+    .fetch_one(conn)
+    .await
+    .unique_as(|_| "this address is already subscribed to the API".into())?;
+    Ok(SubscriberRow::from_row(&row)?.into())
+}
+
+pub async fn is_subscribed(conn: &mut Conn, resource: i64, email: &str) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM api_subscribers WHERE resource_id = $1 AND email = $2")
+        .bind(resource)
+        .bind(email)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub async fn subscribers(conn: &mut Conn, tenant: i64, resource: i64) -> Result<Vec<ApiSubscriber>> {
+    let rows = sqlx::query(
+        "SELECT id, email, created_at FROM api_subscribers WHERE tenant_id = $1 AND resource_id = $2 ORDER BY id",
+    )
+    .bind(tenant)
+    .bind(resource)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|row| Ok(SubscriberRow::from_row(row)?.into())).collect()
+}
+
+/// Unsubscribes `email`; whether it was subscribed.
+pub async fn remove_subscriber(conn: &mut Conn, tenant: i64, resource: i64, email: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM api_subscribers WHERE tenant_id = $1 AND resource_id = $2 AND email = $3")
+        .bind(tenant)
+        .bind(resource)
+        .bind(email)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The API resources in product group `product`.
+pub async fn members(conn: &mut Conn, product: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT resource_id FROM api_product_members WHERE product_id = $1 ORDER BY resource_id")
+        .bind(product)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Adds `resource` to product group `product` (nothing if it is in it).
+pub async fn add_member(conn: &mut Conn, product: i64, resource: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO api_product_members (product_id, resource_id) VALUES ($1, $2) \
+         ON CONFLICT (product_id, resource_id) DO NOTHING",
+    )
+    .bind(product)
+    .bind(resource)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes `resources` the members of product group `product`.
+pub async fn replace_members(conn: &mut Conn, product: i64, resources: &[i64]) -> Result<()> {
+    sqlx::query("DELETE FROM api_product_members WHERE product_id = $1").bind(product).execute(&mut *conn).await?;
+    for resource in resources {
+        add_member(conn, product, *resource).await?;
+    }
+    Ok(())
+}
