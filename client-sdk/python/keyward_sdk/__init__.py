@@ -43,55 +43,50 @@ __all__ = [
     "ApiException",
     "AccessProfile",
     "AccessProfileCreate",
+    "AccessProfilePage",
+    "AccessProfileResult",
     "AccessProfileUpdate",
     "AccessTokenType",
     "AdminError",
     "ApiResource",
     "ApiResourceCreate",
     "ApiResourceCreated",
+    "ApiResourceCreatedResult",
+    "ApiResourcePage",
+    "ApiResourceResult",
     "ApiResourceScope",
     "ApiResourceUpdate",
     "ApiResourceUpdateWithId",
-    "ApiResultForAccessProfile",
-    "ApiResultForApiResource",
-    "ApiResultForApiResourceCreated",
-    "ApiResultForApiScope",
-    "ApiResultForAppSettings",
-    "ApiResultForArrayOfDistributor",
-    "ApiResultForArrayOfSecretInfo",
-    "ApiResultForArrayOfUserGrant",
-    "ApiResultForArrayOfUserSession",
-    "ApiResultForBoolean",
-    "ApiResultForClient",
-    "ApiResultForClientCreated",
-    "ApiResultForIdentityResource",
-    "ApiResultForInt64",
-    "ApiResultForRole",
-    "ApiResultForSecretCreated",
-    "ApiResultForString",
-    "ApiResultForTenant",
-    "ApiResultForTenantPublic",
-    "ApiResultForTokenResponse",
-    "ApiResultForUser",
     "ApiScope",
     "ApiScopeCreate",
+    "ApiScopePage",
+    "ApiScopeResult",
     "ApiScopeUpdate",
     "ApiScopeUpdateWithId",
     "ApiUserClaim",
     "AppCard",
+    "AppCardEnvelope",
     "AppConsent",
+    "AppConsentListEnvelope",
     "AppError",
     "AppSettings",
+    "AppSettingsResult",
     "AppSettingsUpdate",
     "AppToken",
+    "AppTokenEnvelope",
+    "BooleanEnvelope",
+    "BooleanResult",
     "Client",
     "ClientClaim",
     "ClientCorsOrigin",
     "ClientCreate",
     "ClientCreated",
+    "ClientCreatedResult",
     "ClientGrantType",
+    "ClientPage",
     "ClientPostLogoutRedirectUri",
     "ClientRedirectUri",
+    "ClientResult",
     "ClientScope",
     "ClientTokenIssue",
     "ClientUpdate",
@@ -103,44 +98,34 @@ __all__ = [
     "CreateLiteral",
     "CustomProperty",
     "Distributor",
+    "DistributorListResult",
     "EmailSignIn",
-    "EnvelopeForAppCard",
-    "EnvelopeForAppToken",
-    "EnvelopeForArrayOfAppConsent",
-    "EnvelopeForBoolean",
-    "EnvelopeForGrantCode",
-    "EnvelopeForPointEntry",
-    "EnvelopeForPointLog",
-    "EnvelopeForProfile",
-    "EnvelopeForString",
     "ErrorCode",
     "GrantCode",
+    "GrantCodeEnvelope",
     "GrantCodeRequest",
     "Health",
     "IdentityResource",
     "IdentityResourceClaim",
     "IdentityResourceCreate",
+    "IdentityResourcePage",
+    "IdentityResourceResult",
     "IdentityResourceUpdate",
     "IdentityResourceUpdateWithId",
     "ImportLiteral",
+    "Int64Result",
     "Introspection",
     "Jwk",
     "Jwks",
     "OAuthError",
-    "OAuthErrorCode",
-    "PagedForAccessProfile",
-    "PagedForApiResource",
-    "PagedForApiScope",
-    "PagedForClient",
-    "PagedForIdentityResource",
-    "PagedForRole",
-    "PagedForTenant",
-    "PagedForUser",
     "PasswordSignIn",
     "PhoneSignIn",
     "PointEntry",
+    "PointEntryEnvelope",
     "PointLog",
+    "PointLogEnvelope",
     "Profile",
+    "ProfileEnvelope",
     "ProfileUpdate",
     "QrKey",
     "QrPreSignIn",
@@ -148,52 +133,66 @@ __all__ = [
     "ResetPassword",
     "Role",
     "RoleCreate",
+    "RolePage",
+    "RoleResult",
     "RoleUpdate",
     "RoleUpdateWithId",
     "SecretCreate",
     "SecretCreated",
+    "SecretCreatedResult",
     "SecretInfo",
+    "SecretInfoListResult",
     "SendEmailCode",
     "SendSmsCode",
     "ServerMetadata",
     "SignUp",
     "SigningAlg",
+    "SpringBooleanResult",
     "SpringError",
+    "SpringInt64Result",
     "SpringPasswordUpdate",
     "SpringRegister",
-    "SpringResultForArrayOfSpringRole",
-    "SpringResultForBoolean",
-    "SpringResultForInt64",
-    "SpringResultForSpringUser",
-    "SpringResultForSpringUserDetail",
     "SpringRole",
+    "SpringRoleListResult",
     "SpringRoleRef",
     "SpringRoleUpdate",
     "SpringUser",
     "SpringUserDetail",
+    "SpringUserDetailResult",
     "SpringUserFind",
     "SpringUserId",
+    "SpringUserResult",
     "SpringUserSave",
     "SpringUserUpdate",
+    "StringEnvelope",
+    "StringResult",
     "Tenant",
     "TenantClaim",
     "TenantCreate",
     "TenantHost",
+    "TenantPage",
     "TenantPublic",
+    "TenantPublicResult",
+    "TenantResult",
     "TenantUpdate",
     "TenantUpdateWithId",
     "TokenResponse",
+    "TokenResponseResult",
     "UnionIdSignIn",
     "User",
     "UserClaim",
     "UserCreate",
     "UserGrant",
+    "UserGrantListResult",
     "UserInfo",
+    "UserPage",
     "UserPasswordReset",
     "UserPhone",
     "UserRegister",
+    "UserResult",
     "UserRole",
     "UserSession",
+    "UserSessionListResult",
     "UserUpdate",
     "UserUpdateWithId",
 ]
@@ -228,55 +227,50 @@ from keyward_sdk.exceptions import ApiException as ApiException
 # import models into sdk package
 from keyward_sdk.models.access_profile import AccessProfile as AccessProfile
 from keyward_sdk.models.access_profile_create import AccessProfileCreate as AccessProfileCreate
+from keyward_sdk.models.access_profile_page import AccessProfilePage as AccessProfilePage
+from keyward_sdk.models.access_profile_result import AccessProfileResult as AccessProfileResult
 from keyward_sdk.models.access_profile_update import AccessProfileUpdate as AccessProfileUpdate
 from keyward_sdk.models.access_token_type import AccessTokenType as AccessTokenType
 from keyward_sdk.models.admin_error import AdminError as AdminError
 from keyward_sdk.models.api_resource import ApiResource as ApiResource
 from keyward_sdk.models.api_resource_create import ApiResourceCreate as ApiResourceCreate
 from keyward_sdk.models.api_resource_created import ApiResourceCreated as ApiResourceCreated
+from keyward_sdk.models.api_resource_created_result import ApiResourceCreatedResult as ApiResourceCreatedResult
+from keyward_sdk.models.api_resource_page import ApiResourcePage as ApiResourcePage
+from keyward_sdk.models.api_resource_result import ApiResourceResult as ApiResourceResult
 from keyward_sdk.models.api_resource_scope import ApiResourceScope as ApiResourceScope
 from keyward_sdk.models.api_resource_update import ApiResourceUpdate as ApiResourceUpdate
 from keyward_sdk.models.api_resource_update_with_id import ApiResourceUpdateWithId as ApiResourceUpdateWithId
-from keyward_sdk.models.api_result_for_access_profile import ApiResultForAccessProfile as ApiResultForAccessProfile
-from keyward_sdk.models.api_result_for_api_resource import ApiResultForApiResource as ApiResultForApiResource
-from keyward_sdk.models.api_result_for_api_resource_created import ApiResultForApiResourceCreated as ApiResultForApiResourceCreated
-from keyward_sdk.models.api_result_for_api_scope import ApiResultForApiScope as ApiResultForApiScope
-from keyward_sdk.models.api_result_for_app_settings import ApiResultForAppSettings as ApiResultForAppSettings
-from keyward_sdk.models.api_result_for_array_of_distributor import ApiResultForArrayOfDistributor as ApiResultForArrayOfDistributor
-from keyward_sdk.models.api_result_for_array_of_secret_info import ApiResultForArrayOfSecretInfo as ApiResultForArrayOfSecretInfo
-from keyward_sdk.models.api_result_for_array_of_user_grant import ApiResultForArrayOfUserGrant as ApiResultForArrayOfUserGrant
-from keyward_sdk.models.api_result_for_array_of_user_session import ApiResultForArrayOfUserSession as ApiResultForArrayOfUserSession
-from keyward_sdk.models.api_result_for_boolean import ApiResultForBoolean as ApiResultForBoolean
-from keyward_sdk.models.api_result_for_client import ApiResultForClient as ApiResultForClient
-from keyward_sdk.models.api_result_for_client_created import ApiResultForClientCreated as ApiResultForClientCreated
-from keyward_sdk.models.api_result_for_identity_resource import ApiResultForIdentityResource as ApiResultForIdentityResource
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64 as ApiResultForInt64
-from keyward_sdk.models.api_result_for_role import ApiResultForRole as ApiResultForRole
-from keyward_sdk.models.api_result_for_secret_created import ApiResultForSecretCreated as ApiResultForSecretCreated
-from keyward_sdk.models.api_result_for_string import ApiResultForString as ApiResultForString
-from keyward_sdk.models.api_result_for_tenant import ApiResultForTenant as ApiResultForTenant
-from keyward_sdk.models.api_result_for_tenant_public import ApiResultForTenantPublic as ApiResultForTenantPublic
-from keyward_sdk.models.api_result_for_token_response import ApiResultForTokenResponse as ApiResultForTokenResponse
-from keyward_sdk.models.api_result_for_user import ApiResultForUser as ApiResultForUser
 from keyward_sdk.models.api_scope import ApiScope as ApiScope
 from keyward_sdk.models.api_scope_create import ApiScopeCreate as ApiScopeCreate
+from keyward_sdk.models.api_scope_page import ApiScopePage as ApiScopePage
+from keyward_sdk.models.api_scope_result import ApiScopeResult as ApiScopeResult
 from keyward_sdk.models.api_scope_update import ApiScopeUpdate as ApiScopeUpdate
 from keyward_sdk.models.api_scope_update_with_id import ApiScopeUpdateWithId as ApiScopeUpdateWithId
 from keyward_sdk.models.api_user_claim import ApiUserClaim as ApiUserClaim
 from keyward_sdk.models.app_card import AppCard as AppCard
+from keyward_sdk.models.app_card_envelope import AppCardEnvelope as AppCardEnvelope
 from keyward_sdk.models.app_consent import AppConsent as AppConsent
+from keyward_sdk.models.app_consent_list_envelope import AppConsentListEnvelope as AppConsentListEnvelope
 from keyward_sdk.models.app_error import AppError as AppError
 from keyward_sdk.models.app_settings import AppSettings as AppSettings
+from keyward_sdk.models.app_settings_result import AppSettingsResult as AppSettingsResult
 from keyward_sdk.models.app_settings_update import AppSettingsUpdate as AppSettingsUpdate
 from keyward_sdk.models.app_token import AppToken as AppToken
+from keyward_sdk.models.app_token_envelope import AppTokenEnvelope as AppTokenEnvelope
+from keyward_sdk.models.boolean_envelope import BooleanEnvelope as BooleanEnvelope
+from keyward_sdk.models.boolean_result import BooleanResult as BooleanResult
 from keyward_sdk.models.client import Client as Client
 from keyward_sdk.models.client_claim import ClientClaim as ClientClaim
 from keyward_sdk.models.client_cors_origin import ClientCorsOrigin as ClientCorsOrigin
 from keyward_sdk.models.client_create import ClientCreate as ClientCreate
 from keyward_sdk.models.client_created import ClientCreated as ClientCreated
+from keyward_sdk.models.client_created_result import ClientCreatedResult as ClientCreatedResult
 from keyward_sdk.models.client_grant_type import ClientGrantType as ClientGrantType
+from keyward_sdk.models.client_page import ClientPage as ClientPage
 from keyward_sdk.models.client_post_logout_redirect_uri import ClientPostLogoutRedirectUri as ClientPostLogoutRedirectUri
 from keyward_sdk.models.client_redirect_uri import ClientRedirectUri as ClientRedirectUri
+from keyward_sdk.models.client_result import ClientResult as ClientResult
 from keyward_sdk.models.client_scope import ClientScope as ClientScope
 from keyward_sdk.models.client_token_issue import ClientTokenIssue as ClientTokenIssue
 from keyward_sdk.models.client_update import ClientUpdate as ClientUpdate
@@ -288,44 +282,34 @@ from keyward_sdk.models.consume import Consume as Consume
 from keyward_sdk.models.create_literal import CreateLiteral as CreateLiteral
 from keyward_sdk.models.custom_property import CustomProperty as CustomProperty
 from keyward_sdk.models.distributor import Distributor as Distributor
+from keyward_sdk.models.distributor_list_result import DistributorListResult as DistributorListResult
 from keyward_sdk.models.email_sign_in import EmailSignIn as EmailSignIn
-from keyward_sdk.models.envelope_for_app_card import EnvelopeForAppCard as EnvelopeForAppCard
-from keyward_sdk.models.envelope_for_app_token import EnvelopeForAppToken as EnvelopeForAppToken
-from keyward_sdk.models.envelope_for_array_of_app_consent import EnvelopeForArrayOfAppConsent as EnvelopeForArrayOfAppConsent
-from keyward_sdk.models.envelope_for_boolean import EnvelopeForBoolean as EnvelopeForBoolean
-from keyward_sdk.models.envelope_for_grant_code import EnvelopeForGrantCode as EnvelopeForGrantCode
-from keyward_sdk.models.envelope_for_point_entry import EnvelopeForPointEntry as EnvelopeForPointEntry
-from keyward_sdk.models.envelope_for_point_log import EnvelopeForPointLog as EnvelopeForPointLog
-from keyward_sdk.models.envelope_for_profile import EnvelopeForProfile as EnvelopeForProfile
-from keyward_sdk.models.envelope_for_string import EnvelopeForString as EnvelopeForString
 from keyward_sdk.models.error_code import ErrorCode as ErrorCode
 from keyward_sdk.models.grant_code import GrantCode as GrantCode
+from keyward_sdk.models.grant_code_envelope import GrantCodeEnvelope as GrantCodeEnvelope
 from keyward_sdk.models.grant_code_request import GrantCodeRequest as GrantCodeRequest
 from keyward_sdk.models.health import Health as Health
 from keyward_sdk.models.identity_resource import IdentityResource as IdentityResource
 from keyward_sdk.models.identity_resource_claim import IdentityResourceClaim as IdentityResourceClaim
 from keyward_sdk.models.identity_resource_create import IdentityResourceCreate as IdentityResourceCreate
+from keyward_sdk.models.identity_resource_page import IdentityResourcePage as IdentityResourcePage
+from keyward_sdk.models.identity_resource_result import IdentityResourceResult as IdentityResourceResult
 from keyward_sdk.models.identity_resource_update import IdentityResourceUpdate as IdentityResourceUpdate
 from keyward_sdk.models.identity_resource_update_with_id import IdentityResourceUpdateWithId as IdentityResourceUpdateWithId
 from keyward_sdk.models.import_literal import ImportLiteral as ImportLiteral
+from keyward_sdk.models.int64_result import Int64Result as Int64Result
 from keyward_sdk.models.introspection import Introspection as Introspection
 from keyward_sdk.models.jwk import Jwk as Jwk
 from keyward_sdk.models.jwks import Jwks as Jwks
 from keyward_sdk.models.o_auth_error import OAuthError as OAuthError
-from keyward_sdk.models.o_auth_error_code import OAuthErrorCode as OAuthErrorCode
-from keyward_sdk.models.paged_for_access_profile import PagedForAccessProfile as PagedForAccessProfile
-from keyward_sdk.models.paged_for_api_resource import PagedForApiResource as PagedForApiResource
-from keyward_sdk.models.paged_for_api_scope import PagedForApiScope as PagedForApiScope
-from keyward_sdk.models.paged_for_client import PagedForClient as PagedForClient
-from keyward_sdk.models.paged_for_identity_resource import PagedForIdentityResource as PagedForIdentityResource
-from keyward_sdk.models.paged_for_role import PagedForRole as PagedForRole
-from keyward_sdk.models.paged_for_tenant import PagedForTenant as PagedForTenant
-from keyward_sdk.models.paged_for_user import PagedForUser as PagedForUser
 from keyward_sdk.models.password_sign_in import PasswordSignIn as PasswordSignIn
 from keyward_sdk.models.phone_sign_in import PhoneSignIn as PhoneSignIn
 from keyward_sdk.models.point_entry import PointEntry as PointEntry
+from keyward_sdk.models.point_entry_envelope import PointEntryEnvelope as PointEntryEnvelope
 from keyward_sdk.models.point_log import PointLog as PointLog
+from keyward_sdk.models.point_log_envelope import PointLogEnvelope as PointLogEnvelope
 from keyward_sdk.models.profile import Profile as Profile
+from keyward_sdk.models.profile_envelope import ProfileEnvelope as ProfileEnvelope
 from keyward_sdk.models.profile_update import ProfileUpdate as ProfileUpdate
 from keyward_sdk.models.qr_key import QrKey as QrKey
 from keyward_sdk.models.qr_pre_sign_in import QrPreSignIn as QrPreSignIn
@@ -333,52 +317,66 @@ from keyward_sdk.models.recharge import Recharge as Recharge
 from keyward_sdk.models.reset_password import ResetPassword as ResetPassword
 from keyward_sdk.models.role import Role as Role
 from keyward_sdk.models.role_create import RoleCreate as RoleCreate
+from keyward_sdk.models.role_page import RolePage as RolePage
+from keyward_sdk.models.role_result import RoleResult as RoleResult
 from keyward_sdk.models.role_update import RoleUpdate as RoleUpdate
 from keyward_sdk.models.role_update_with_id import RoleUpdateWithId as RoleUpdateWithId
 from keyward_sdk.models.secret_create import SecretCreate as SecretCreate
 from keyward_sdk.models.secret_created import SecretCreated as SecretCreated
+from keyward_sdk.models.secret_created_result import SecretCreatedResult as SecretCreatedResult
 from keyward_sdk.models.secret_info import SecretInfo as SecretInfo
+from keyward_sdk.models.secret_info_list_result import SecretInfoListResult as SecretInfoListResult
 from keyward_sdk.models.send_email_code import SendEmailCode as SendEmailCode
 from keyward_sdk.models.send_sms_code import SendSmsCode as SendSmsCode
 from keyward_sdk.models.server_metadata import ServerMetadata as ServerMetadata
 from keyward_sdk.models.sign_up import SignUp as SignUp
 from keyward_sdk.models.signing_alg import SigningAlg as SigningAlg
+from keyward_sdk.models.spring_boolean_result import SpringBooleanResult as SpringBooleanResult
 from keyward_sdk.models.spring_error import SpringError as SpringError
+from keyward_sdk.models.spring_int64_result import SpringInt64Result as SpringInt64Result
 from keyward_sdk.models.spring_password_update import SpringPasswordUpdate as SpringPasswordUpdate
 from keyward_sdk.models.spring_register import SpringRegister as SpringRegister
-from keyward_sdk.models.spring_result_for_array_of_spring_role import SpringResultForArrayOfSpringRole as SpringResultForArrayOfSpringRole
-from keyward_sdk.models.spring_result_for_boolean import SpringResultForBoolean as SpringResultForBoolean
-from keyward_sdk.models.spring_result_for_int64 import SpringResultForInt64 as SpringResultForInt64
-from keyward_sdk.models.spring_result_for_spring_user import SpringResultForSpringUser as SpringResultForSpringUser
-from keyward_sdk.models.spring_result_for_spring_user_detail import SpringResultForSpringUserDetail as SpringResultForSpringUserDetail
 from keyward_sdk.models.spring_role import SpringRole as SpringRole
+from keyward_sdk.models.spring_role_list_result import SpringRoleListResult as SpringRoleListResult
 from keyward_sdk.models.spring_role_ref import SpringRoleRef as SpringRoleRef
 from keyward_sdk.models.spring_role_update import SpringRoleUpdate as SpringRoleUpdate
 from keyward_sdk.models.spring_user import SpringUser as SpringUser
 from keyward_sdk.models.spring_user_detail import SpringUserDetail as SpringUserDetail
+from keyward_sdk.models.spring_user_detail_result import SpringUserDetailResult as SpringUserDetailResult
 from keyward_sdk.models.spring_user_find import SpringUserFind as SpringUserFind
 from keyward_sdk.models.spring_user_id import SpringUserId as SpringUserId
+from keyward_sdk.models.spring_user_result import SpringUserResult as SpringUserResult
 from keyward_sdk.models.spring_user_save import SpringUserSave as SpringUserSave
 from keyward_sdk.models.spring_user_update import SpringUserUpdate as SpringUserUpdate
+from keyward_sdk.models.string_envelope import StringEnvelope as StringEnvelope
+from keyward_sdk.models.string_result import StringResult as StringResult
 from keyward_sdk.models.tenant import Tenant as Tenant
 from keyward_sdk.models.tenant_claim import TenantClaim as TenantClaim
 from keyward_sdk.models.tenant_create import TenantCreate as TenantCreate
 from keyward_sdk.models.tenant_host import TenantHost as TenantHost
+from keyward_sdk.models.tenant_page import TenantPage as TenantPage
 from keyward_sdk.models.tenant_public import TenantPublic as TenantPublic
+from keyward_sdk.models.tenant_public_result import TenantPublicResult as TenantPublicResult
+from keyward_sdk.models.tenant_result import TenantResult as TenantResult
 from keyward_sdk.models.tenant_update import TenantUpdate as TenantUpdate
 from keyward_sdk.models.tenant_update_with_id import TenantUpdateWithId as TenantUpdateWithId
 from keyward_sdk.models.token_response import TokenResponse as TokenResponse
+from keyward_sdk.models.token_response_result import TokenResponseResult as TokenResponseResult
 from keyward_sdk.models.union_id_sign_in import UnionIdSignIn as UnionIdSignIn
 from keyward_sdk.models.user import User as User
 from keyward_sdk.models.user_claim import UserClaim as UserClaim
 from keyward_sdk.models.user_create import UserCreate as UserCreate
 from keyward_sdk.models.user_grant import UserGrant as UserGrant
+from keyward_sdk.models.user_grant_list_result import UserGrantListResult as UserGrantListResult
 from keyward_sdk.models.user_info import UserInfo as UserInfo
+from keyward_sdk.models.user_page import UserPage as UserPage
 from keyward_sdk.models.user_password_reset import UserPasswordReset as UserPasswordReset
 from keyward_sdk.models.user_phone import UserPhone as UserPhone
 from keyward_sdk.models.user_register import UserRegister as UserRegister
+from keyward_sdk.models.user_result import UserResult as UserResult
 from keyward_sdk.models.user_role import UserRole as UserRole
 from keyward_sdk.models.user_session import UserSession as UserSession
+from keyward_sdk.models.user_session_list_result import UserSessionListResult as UserSessionListResult
 from keyward_sdk.models.user_update import UserUpdate as UserUpdate
 from keyward_sdk.models.user_update_with_id import UserUpdateWithId as UserUpdateWithId
 

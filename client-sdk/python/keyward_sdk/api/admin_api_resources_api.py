@@ -20,16 +20,16 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Any, Optional
 from typing_extensions import Annotated
 from keyward_sdk.models.api_resource_create import ApiResourceCreate
+from keyward_sdk.models.api_resource_created_result import ApiResourceCreatedResult
+from keyward_sdk.models.api_resource_page import ApiResourcePage
+from keyward_sdk.models.api_resource_result import ApiResourceResult
 from keyward_sdk.models.api_resource_update import ApiResourceUpdate
 from keyward_sdk.models.api_resource_update_with_id import ApiResourceUpdateWithId
-from keyward_sdk.models.api_result_for_api_resource import ApiResultForApiResource
-from keyward_sdk.models.api_result_for_api_resource_created import ApiResultForApiResourceCreated
-from keyward_sdk.models.api_result_for_boolean import ApiResultForBoolean
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
-from keyward_sdk.models.api_result_for_secret_created import ApiResultForSecretCreated
+from keyward_sdk.models.boolean_result import BooleanResult
 from keyward_sdk.models.import_literal import ImportLiteral
-from keyward_sdk.models.paged_for_api_resource import PagedForApiResource
+from keyward_sdk.models.int64_result import Int64Result
 from keyward_sdk.models.secret_create import SecretCreate
+from keyward_sdk.models.secret_created_result import SecretCreatedResult
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
 from keyward_sdk.api_response import ApiResponse
@@ -65,7 +65,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForApiResourceCreated:
+    ) -> ApiResourceCreatedResult:
         """Create an API resource
 
         Answers 201 with the new resource's id and a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. Each of `scopes` must name an API scope of the tenant (422 names the unknown one); a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
@@ -103,7 +103,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForApiResourceCreated",
+            '201': "ApiResourceCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -134,7 +134,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForApiResourceCreated]:
+    ) -> ApiResponse[ApiResourceCreatedResult]:
         """Create an API resource
 
         Answers 201 with the new resource's id and a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. Each of `scopes` must name an API scope of the tenant (422 names the unknown one); a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
@@ -172,7 +172,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForApiResourceCreated",
+            '201': "ApiResourceCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -241,7 +241,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForApiResourceCreated",
+            '201': "ApiResourceCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -345,7 +345,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete an API resource
 
         Answers with the deleted id. Its secrets go with it; its API scopes stay.  Permission: `oauthapp.apiresource.delete`.
@@ -383,7 +383,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -414,7 +414,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete an API resource
 
         Answers with the deleted id. Its secrets go with it; its API scopes stay.  Permission: `oauthapp.apiresource.delete`.
@@ -452,7 +452,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -521,7 +521,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -614,7 +614,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForApiResourceCreated:
+    ) -> ApiResourceCreatedResult:
         """Import an API resource from an OpenAPI document
 
         OAuthApp's `POST /api/ApiResource/Import`. dropshot cannot route a literal segment beside `/api/ApiResource/{id}`, so this operation is `POST /api/ApiResource/{id}` whose `{id}` accepts only the value `Import` — the URL is the seed's. The body is an OpenAPI 3.x document as JSON (up to 1 MiB; send the document itself, not a multipart upload, which generated SDKs cannot send). The resource is named by the `name` query parameter, else the document's first absolute `servers[].url`, else `info.title`; its display name and description come from `info`. Every scope of every flow of every `oauth2` security scheme becomes an API scope of the tenant (created if missing, its display name the scope's description; reused if present) contained by the new resource; scopes that are identity resources of the tenant (`openid`, `email`, …) are left out. Answers 201 with the id and a secret shown once, like create. A body that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or yields no name answers 422; a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
@@ -658,7 +658,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForApiResourceCreated",
+            '201': "ApiResourceCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -691,7 +691,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForApiResourceCreated]:
+    ) -> ApiResponse[ApiResourceCreatedResult]:
         """Import an API resource from an OpenAPI document
 
         OAuthApp's `POST /api/ApiResource/Import`. dropshot cannot route a literal segment beside `/api/ApiResource/{id}`, so this operation is `POST /api/ApiResource/{id}` whose `{id}` accepts only the value `Import` — the URL is the seed's. The body is an OpenAPI 3.x document as JSON (up to 1 MiB; send the document itself, not a multipart upload, which generated SDKs cannot send). The resource is named by the `name` query parameter, else the document's first absolute `servers[].url`, else `info.title`; its display name and description come from `info`. Every scope of every flow of every `oauth2` security scheme becomes an API scope of the tenant (created if missing, its display name the scope's description; reused if present) contained by the new resource; scopes that are identity resources of the tenant (`openid`, `email`, …) are left out. Answers 201 with the id and a secret shown once, like create. A body that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or yields no name answers 422; a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
@@ -735,7 +735,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForApiResourceCreated",
+            '201': "ApiResourceCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -812,7 +812,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForApiResourceCreated",
+            '201': "ApiResourceCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -919,7 +919,7 @@ class AdminApiResourcesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -932,7 +932,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForApiResource:
+    ) -> ApiResourcePage:
         """List API resources
 
         Filters, sorts and pages the API resources of the caller's tenant. List rows carry their `scopes` only with `q.expandScopes=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete. Secrets are listed without values.  Permission: `oauthapp.apiresource.get`.
@@ -994,7 +994,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForApiResource",
+            '200': "ApiResourcePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1020,7 +1020,7 @@ class AdminApiResourcesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1033,7 +1033,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForApiResource]:
+    ) -> ApiResponse[ApiResourcePage]:
         """List API resources
 
         Filters, sorts and pages the API resources of the caller's tenant. List rows carry their `scopes` only with `q.expandScopes=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete. Secrets are listed without values.  Permission: `oauthapp.apiresource.get`.
@@ -1095,7 +1095,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForApiResource",
+            '200': "ApiResourcePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1121,7 +1121,7 @@ class AdminApiResourcesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1196,7 +1196,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForApiResource",
+            '200': "ApiResourcePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1347,7 +1347,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForBoolean:
+    ) -> BooleanResult:
         """Update an API resource named in the body
 
         OAuthApp's `PUT /api/ApiResource` (`ApiResourcePut`): the body is the update of `PUT /api/ApiResource/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `oauthapp.apiresource.put`.
@@ -1385,7 +1385,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1416,7 +1416,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForBoolean]:
+    ) -> ApiResponse[BooleanResult]:
         """Update an API resource named in the body
 
         OAuthApp's `PUT /api/ApiResource` (`ApiResourcePut`): the body is the update of `PUT /api/ApiResource/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `oauthapp.apiresource.put`.
@@ -1454,7 +1454,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1523,7 +1523,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1628,7 +1628,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForSecretCreated:
+    ) -> SecretCreatedResult:
         """Add a secret to an API resource
 
         Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once; or imports `value` as the client secret operation does (never echoed; under 8 characters only with `allowWeakSecret`).  Permission: `oauthapp.apiresource.put`.
@@ -1669,7 +1669,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForSecretCreated",
+            '201': "SecretCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1701,7 +1701,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForSecretCreated]:
+    ) -> ApiResponse[SecretCreatedResult]:
         """Add a secret to an API resource
 
         Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once; or imports `value` as the client secret operation does (never echoed; under 8 characters only with `allowWeakSecret`).  Permission: `oauthapp.apiresource.put`.
@@ -1742,7 +1742,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForSecretCreated",
+            '201': "SecretCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1815,7 +1815,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForSecretCreated",
+            '201': "SecretCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1923,7 +1923,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete a secret of an API resource
 
         Answers with the deleted secret's id; the API can no longer authenticate with it.  Permission: `oauthapp.apiresource.put`.
@@ -1964,7 +1964,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1996,7 +1996,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete a secret of an API resource
 
         Answers with the deleted secret's id; the API can no longer authenticate with it.  Permission: `oauthapp.apiresource.put`.
@@ -2037,7 +2037,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2110,7 +2110,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2205,7 +2205,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForApiResource:
+    ) -> ApiResourceResult:
         """Update an API resource
 
         Fields present in the body replace the stored ones; the others stay as they are (`scopes` replaces the whole list). Secrets are managed with their own operations. Answers with the resource as now stored.  Permission: `oauthapp.apiresource.put`.
@@ -2246,7 +2246,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiResource",
+            '200': "ApiResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2278,7 +2278,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForApiResource]:
+    ) -> ApiResponse[ApiResourceResult]:
         """Update an API resource
 
         Fields present in the body replace the stored ones; the others stay as they are (`scopes` replaces the whole list). Secrets are managed with their own operations. Answers with the resource as now stored.  Permission: `oauthapp.apiresource.put`.
@@ -2319,7 +2319,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiResource",
+            '200': "ApiResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2392,7 +2392,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiResource",
+            '200': "ApiResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2499,7 +2499,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForApiResource:
+    ) -> ApiResourceResult:
         """View an API resource
 
         One API resource of the caller's tenant, complete (secrets without their values).  Permission: `oauthapp.apiresource.detail`.
@@ -2537,7 +2537,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiResource",
+            '200': "ApiResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2568,7 +2568,7 @@ class AdminApiResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForApiResource]:
+    ) -> ApiResponse[ApiResourceResult]:
         """View an API resource
 
         One API resource of the caller's tenant, complete (secrets without their values).  Permission: `oauthapp.apiresource.detail`.
@@ -2606,7 +2606,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiResource",
+            '200': "ApiResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2675,7 +2675,7 @@ class AdminApiResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiResource",
+            '200': "ApiResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

@@ -19,13 +19,13 @@ from datetime import date
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
-from keyward_sdk.models.api_result_for_api_scope import ApiResultForApiScope
-from keyward_sdk.models.api_result_for_boolean import ApiResultForBoolean
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
 from keyward_sdk.models.api_scope_create import ApiScopeCreate
+from keyward_sdk.models.api_scope_page import ApiScopePage
+from keyward_sdk.models.api_scope_result import ApiScopeResult
 from keyward_sdk.models.api_scope_update import ApiScopeUpdate
 from keyward_sdk.models.api_scope_update_with_id import ApiScopeUpdateWithId
-from keyward_sdk.models.paged_for_api_scope import PagedForApiScope
+from keyward_sdk.models.boolean_result import BooleanResult
+from keyward_sdk.models.int64_result import Int64Result
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
 from keyward_sdk.api_response import ApiResponse
@@ -61,7 +61,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Create an API scope
 
         Answers 201 with the new scope's id; clients may then be allowed it. A name that is a Keyward permission (`isms.…`, `oauthapp.…`) answers 422; one taken by an API scope or identity resource answers 409.  Permission: `isms.apiscope.post`.
@@ -99,7 +99,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -130,7 +130,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Create an API scope
 
         Answers 201 with the new scope's id; clients may then be allowed it. A name that is a Keyward permission (`isms.…`, `oauthapp.…`) answers 422; one taken by an API scope or identity resource answers 409.  Permission: `isms.apiscope.post`.
@@ -168,7 +168,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -237,7 +237,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -341,7 +341,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete an API scope
 
         Answers with the deleted id. A scope that a client's `allowedScopes` or an API resource names cannot be deleted (409 listing them).  Permission: `isms.apiscope.delete`.
@@ -379,7 +379,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -410,7 +410,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete an API scope
 
         Answers with the deleted id. A scope that a client's `allowedScopes` or an API resource names cannot be deleted (409 listing them).  Permission: `isms.apiscope.delete`.
@@ -448,7 +448,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -517,7 +517,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -603,7 +603,7 @@ class AdminApiScopesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact scope name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -616,7 +616,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForApiScope:
+    ) -> ApiScopePage:
         """List API scopes
 
         Filters, sorts and pages the API scopes of the caller's tenant. List rows carry their `properties` only with `q.expandProperties=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete.  Permission: `isms.apiscope.get`.
@@ -678,7 +678,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForApiScope",
+            '200': "ApiScopePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -704,7 +704,7 @@ class AdminApiScopesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact scope name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -717,7 +717,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForApiScope]:
+    ) -> ApiResponse[ApiScopePage]:
         """List API scopes
 
         Filters, sorts and pages the API scopes of the caller's tenant. List rows carry their `properties` only with `q.expandProperties=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete.  Permission: `isms.apiscope.get`.
@@ -779,7 +779,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForApiScope",
+            '200': "ApiScopePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -805,7 +805,7 @@ class AdminApiScopesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact scope name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -880,7 +880,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForApiScope",
+            '200': "ApiScopePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1031,7 +1031,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForBoolean:
+    ) -> BooleanResult:
         """Update an API scope named in the body
 
         OAuthApp's `PUT /api/ApiScope` (`ApiScopePut`): the body is the update of `PUT /api/ApiScope/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.apiscope.put`.
@@ -1069,7 +1069,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1100,7 +1100,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForBoolean]:
+    ) -> ApiResponse[BooleanResult]:
         """Update an API scope named in the body
 
         OAuthApp's `PUT /api/ApiScope` (`ApiScopePut`): the body is the update of `PUT /api/ApiScope/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.apiscope.put`.
@@ -1138,7 +1138,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1207,7 +1207,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1312,7 +1312,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForApiScope:
+    ) -> ApiScopeResult:
         """Update an API scope
 
         Fields present in the body replace the stored ones; the others stay as they are. Renaming a scope that a client's `allowedScopes` or an API resource names answers 409 listing them. Answers with the scope as now stored.  Permission: `isms.apiscope.put`.
@@ -1353,7 +1353,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiScope",
+            '200': "ApiScopeResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1385,7 +1385,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForApiScope]:
+    ) -> ApiResponse[ApiScopeResult]:
         """Update an API scope
 
         Fields present in the body replace the stored ones; the others stay as they are. Renaming a scope that a client's `allowedScopes` or an API resource names answers 409 listing them. Answers with the scope as now stored.  Permission: `isms.apiscope.put`.
@@ -1426,7 +1426,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiScope",
+            '200': "ApiScopeResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1499,7 +1499,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiScope",
+            '200': "ApiScopeResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1606,7 +1606,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForApiScope:
+    ) -> ApiScopeResult:
         """View an API scope
 
         One API scope of the caller's tenant, complete.  Permission: `isms.apiscope.detail`.
@@ -1644,7 +1644,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiScope",
+            '200': "ApiScopeResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1675,7 +1675,7 @@ class AdminApiScopesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForApiScope]:
+    ) -> ApiResponse[ApiScopeResult]:
         """View an API scope
 
         One API scope of the caller's tenant, complete.  Permission: `isms.apiscope.detail`.
@@ -1713,7 +1713,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiScope",
+            '200': "ApiScopeResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1782,7 +1782,7 @@ class AdminApiScopesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForApiScope",
+            '200': "ApiScopeResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

@@ -19,20 +19,20 @@ from datetime import date
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
-from keyward_sdk.models.api_result_for_app_settings import ApiResultForAppSettings
-from keyward_sdk.models.api_result_for_array_of_secret_info import ApiResultForArrayOfSecretInfo
-from keyward_sdk.models.api_result_for_client import ApiResultForClient
-from keyward_sdk.models.api_result_for_client_created import ApiResultForClientCreated
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
-from keyward_sdk.models.api_result_for_secret_created import ApiResultForSecretCreated
-from keyward_sdk.models.api_result_for_token_response import ApiResultForTokenResponse
+from keyward_sdk.models.app_settings_result import AppSettingsResult
 from keyward_sdk.models.app_settings_update import AppSettingsUpdate
 from keyward_sdk.models.client_create import ClientCreate
+from keyward_sdk.models.client_created_result import ClientCreatedResult
+from keyward_sdk.models.client_page import ClientPage
+from keyward_sdk.models.client_result import ClientResult
 from keyward_sdk.models.client_token_issue import ClientTokenIssue
 from keyward_sdk.models.client_update import ClientUpdate
 from keyward_sdk.models.client_update_with_id import ClientUpdateWithId
-from keyward_sdk.models.paged_for_client import PagedForClient
+from keyward_sdk.models.int64_result import Int64Result
 from keyward_sdk.models.secret_create import SecretCreate
+from keyward_sdk.models.secret_created_result import SecretCreatedResult
+from keyward_sdk.models.secret_info_list_result import SecretInfoListResult
+from keyward_sdk.models.token_response_result import TokenResponseResult
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
 from keyward_sdk.api_response import ApiResponse
@@ -69,7 +69,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForAppSettings:
+    ) -> AppSettingsResult:
         """Update an app's end-user settings
 
         Fields present replace the stored ones. Templates must contain `{code}`; 422 names the first invalid field. Answers with the settings as now stored.  Permission: `isms.client.put`.
@@ -110,7 +110,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAppSettings",
+            '200': "AppSettingsResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -142,7 +142,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForAppSettings]:
+    ) -> ApiResponse[AppSettingsResult]:
         """Update an app's end-user settings
 
         Fields present replace the stored ones. Templates must contain `{code}`; 422 names the first invalid field. Answers with the settings as now stored.  Permission: `isms.client.put`.
@@ -183,7 +183,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAppSettings",
+            '200': "AppSettingsResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -256,7 +256,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAppSettings",
+            '200': "AppSettingsResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -363,7 +363,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForAppSettings:
+    ) -> AppSettingsResult:
         """View an app's end-user settings
 
         The settings `/api/AppUsers/{appId}/…` and `/api/OAuth/{appId}/…` apply for this client: sign-up rules, token lifetime, points, code templates, the GrantCode whitelist and WeChat mini-program credentials (the secret is never shown).  Permission: `isms.client.detail`.
@@ -401,7 +401,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAppSettings",
+            '200': "AppSettingsResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -432,7 +432,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForAppSettings]:
+    ) -> ApiResponse[AppSettingsResult]:
         """View an app's end-user settings
 
         The settings `/api/AppUsers/{appId}/…` and `/api/OAuth/{appId}/…` apply for this client: sign-up rules, token lifetime, points, code templates, the GrantCode whitelist and WeChat mini-program credentials (the secret is never shown).  Permission: `isms.client.detail`.
@@ -470,7 +470,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAppSettings",
+            '200': "AppSettingsResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -539,7 +539,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAppSettings",
+            '200': "AppSettingsResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -630,7 +630,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForClientCreated:
+    ) -> ClientCreatedResult:
         """Create a client
 
         Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.  Permission: `isms.client.post`.
@@ -668,7 +668,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForClientCreated",
+            '201': "ClientCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -699,7 +699,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForClientCreated]:
+    ) -> ApiResponse[ClientCreatedResult]:
         """Create a client
 
         Answers 201 with the new client's ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.  Permission: `isms.client.post`.
@@ -737,7 +737,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForClientCreated",
+            '201': "ClientCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -806,7 +806,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForClientCreated",
+            '201': "ClientCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -910,7 +910,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete a client
 
         Answers with the deleted id. Deleting a client also deletes its secrets.  Permission: `isms.client.delete`.
@@ -948,7 +948,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -979,7 +979,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete a client
 
         Answers with the deleted id. Deleting a client also deletes its secrets.  Permission: `isms.client.delete`.
@@ -1017,7 +1017,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1086,7 +1086,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1178,7 +1178,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForTokenResponse:
+    ) -> TokenResponseResult:
         """Issue a token for a client
 
         Seed 001's \"创建令牌\": mints an access token of the client, as its `client_credentials` grant would, with the chosen `scope` (each one the client is allowed; default all it is allowed) and `lifetime` in seconds (at most the client's `accessTokenLifetime`, so the signing key outlives it; default that). Its audience follows the usual rules.  Permission: `isms.client.issuetoken`.
@@ -1219,7 +1219,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTokenResponse",
+            '200': "TokenResponseResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1251,7 +1251,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForTokenResponse]:
+    ) -> ApiResponse[TokenResponseResult]:
         """Issue a token for a client
 
         Seed 001's \"创建令牌\": mints an access token of the client, as its `client_credentials` grant would, with the chosen `scope` (each one the client is allowed; default all it is allowed) and `lifetime` in seconds (at most the client's `accessTokenLifetime`, so the signing key outlives it; default that). Its audience follows the usual rules.  Permission: `isms.client.issuetoken`.
@@ -1292,7 +1292,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTokenResponse",
+            '200': "TokenResponseResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1365,7 +1365,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTokenResponse",
+            '200': "TokenResponseResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1466,7 +1466,7 @@ class AdminClientsApi:
         q_client_name: Annotated[Optional[StrictStr], Field(description="Exact client name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1479,7 +1479,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForClient:
+    ) -> ClientPage:
         """List clients
 
         Filters, sorts and pages the clients of the caller's tenant.  Permission: `isms.client.get`.
@@ -1538,7 +1538,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForClient",
+            '200': "ClientPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1563,7 +1563,7 @@ class AdminClientsApi:
         q_client_name: Annotated[Optional[StrictStr], Field(description="Exact client name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1576,7 +1576,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForClient]:
+    ) -> ApiResponse[ClientPage]:
         """List clients
 
         Filters, sorts and pages the clients of the caller's tenant.  Permission: `isms.client.get`.
@@ -1635,7 +1635,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForClient",
+            '200': "ClientPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1660,7 +1660,7 @@ class AdminClientsApi:
         q_client_name: Annotated[Optional[StrictStr], Field(description="Exact client name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1732,7 +1732,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForClient",
+            '200': "ClientPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1878,7 +1878,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Update a client named in the body
 
         OAuthApp's `PUT /api/Client` (`ClientPut`): the body is the update of `PUT /api/Client/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.client.put`.
@@ -1916,7 +1916,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1947,7 +1947,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Update a client named in the body
 
         OAuthApp's `PUT /api/Client` (`ClientPut`): the body is the update of `PUT /api/Client/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.client.put`.
@@ -1985,7 +1985,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2054,7 +2054,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2159,7 +2159,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForSecretCreated:
+    ) -> SecretCreatedResult:
         """Add a secret to a client
 
         Seed 001's \"生成密钥\": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With `value` the secret is imported instead (a client that keeps the secret it has elsewhere, like seed 004's `web-client:YunQue`): stored the same way and never echoed (`secret` is null). An imported secret under 8 characters is refused (422 naming `value`) unless `allowWeakSecret` is true; it is then marked `weak`, and the client `hasWeakSecret`. With an `expiration` (which must be in the future) it stops working then; the client's other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).  Permission: `isms.client.postsecretkey`.
@@ -2200,7 +2200,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForSecretCreated",
+            '201': "SecretCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2232,7 +2232,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForSecretCreated]:
+    ) -> ApiResponse[SecretCreatedResult]:
         """Add a secret to a client
 
         Seed 001's \"生成密钥\": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With `value` the secret is imported instead (a client that keeps the secret it has elsewhere, like seed 004's `web-client:YunQue`): stored the same way and never echoed (`secret` is null). An imported secret under 8 characters is refused (422 naming `value`) unless `allowWeakSecret` is true; it is then marked `weak`, and the client `hasWeakSecret`. With an `expiration` (which must be in the future) it stops working then; the client's other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).  Permission: `isms.client.postsecretkey`.
@@ -2273,7 +2273,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForSecretCreated",
+            '201': "SecretCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2346,7 +2346,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForSecretCreated",
+            '201': "SecretCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2454,7 +2454,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete a secret of a client
 
         Answers with the deleted secret's id; the client can no longer authenticate with it.  Permission: `isms.client.postsecretkey`.
@@ -2495,7 +2495,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2527,7 +2527,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete a secret of a client
 
         Answers with the deleted secret's id; the client can no longer authenticate with it.  Permission: `isms.client.postsecretkey`.
@@ -2568,7 +2568,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2641,7 +2641,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2735,7 +2735,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForArrayOfSecretInfo:
+    ) -> SecretInfoListResult:
         """List a client's secrets
 
         Each secret's id, description, creation and expiry — never the secret or its digest.  Permission: `isms.client.detail`.
@@ -2773,7 +2773,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfSecretInfo",
+            '200': "SecretInfoListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2804,7 +2804,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForArrayOfSecretInfo]:
+    ) -> ApiResponse[SecretInfoListResult]:
         """List a client's secrets
 
         Each secret's id, description, creation and expiry — never the secret or its digest.  Permission: `isms.client.detail`.
@@ -2842,7 +2842,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfSecretInfo",
+            '200': "SecretInfoListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2911,7 +2911,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfSecretInfo",
+            '200': "SecretInfoListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3003,7 +3003,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForClient:
+    ) -> ClientResult:
         """Update a client
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the client as now stored.  Permission: `isms.client.put`.
@@ -3044,7 +3044,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3076,7 +3076,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForClient]:
+    ) -> ApiResponse[ClientResult]:
         """Update a client
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the client as now stored.  Permission: `isms.client.put`.
@@ -3117,7 +3117,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3190,7 +3190,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3297,7 +3297,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForClient:
+    ) -> ClientResult:
         """View a client
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `isms.client.detail`.
@@ -3335,7 +3335,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3366,7 +3366,7 @@ class AdminClientsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForClient]:
+    ) -> ApiResponse[ClientResult]:
         """View a client
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `isms.client.detail`.
@@ -3404,7 +3404,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3473,7 +3473,7 @@ class AdminClientsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

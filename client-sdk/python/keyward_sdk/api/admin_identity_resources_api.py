@@ -19,12 +19,12 @@ from datetime import date
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
-from keyward_sdk.models.api_result_for_identity_resource import ApiResultForIdentityResource
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
 from keyward_sdk.models.identity_resource_create import IdentityResourceCreate
+from keyward_sdk.models.identity_resource_page import IdentityResourcePage
+from keyward_sdk.models.identity_resource_result import IdentityResourceResult
 from keyward_sdk.models.identity_resource_update import IdentityResourceUpdate
 from keyward_sdk.models.identity_resource_update_with_id import IdentityResourceUpdateWithId
-from keyward_sdk.models.paged_for_identity_resource import PagedForIdentityResource
+from keyward_sdk.models.int64_result import Int64Result
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
 from keyward_sdk.api_response import ApiResponse
@@ -60,7 +60,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Create an identity resource
 
         Answers 201 with the new resource's id. Its name becomes a scope clients may be allowed; its user claims are released at UserInfo.  Permission: `isms.identityresource.post`.
@@ -98,7 +98,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -129,7 +129,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Create an identity resource
 
         Answers 201 with the new resource's id. Its name becomes a scope clients may be allowed; its user claims are released at UserInfo.  Permission: `isms.identityresource.post`.
@@ -167,7 +167,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -236,7 +236,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -340,7 +340,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete an identity resource
 
         Answers with the deleted id. `openid` cannot be deleted (409).  Permission: `isms.identityresource.delete`.
@@ -378,7 +378,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -409,7 +409,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete an identity resource
 
         Answers with the deleted id. `openid` cannot be deleted (409).  Permission: `isms.identityresource.delete`.
@@ -447,7 +447,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -516,7 +516,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -600,7 +600,7 @@ class AdminIdentityResourcesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact scope name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -613,7 +613,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForIdentityResource:
+    ) -> IdentityResourcePage:
         """List identity resources
 
         Filters, sorts and pages the identity resources of the caller's tenant.  Permission: `isms.identityresource.get`.
@@ -669,7 +669,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForIdentityResource",
+            '200': "IdentityResourcePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -693,7 +693,7 @@ class AdminIdentityResourcesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact scope name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -706,7 +706,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForIdentityResource]:
+    ) -> ApiResponse[IdentityResourcePage]:
         """List identity resources
 
         Filters, sorts and pages the identity resources of the caller's tenant.  Permission: `isms.identityresource.get`.
@@ -762,7 +762,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForIdentityResource",
+            '200': "IdentityResourcePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -786,7 +786,7 @@ class AdminIdentityResourcesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Exact scope name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -855,7 +855,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForIdentityResource",
+            '200': "IdentityResourcePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -996,7 +996,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Update an identity resource named in the body
 
         OAuthApp's `PUT /api/IdentityResource` (`IdentityResourcePut`): the body is the update of `PUT /api/IdentityResource/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.identityresource.put`.
@@ -1034,7 +1034,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1065,7 +1065,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Update an identity resource named in the body
 
         OAuthApp's `PUT /api/IdentityResource` (`IdentityResourcePut`): the body is the update of `PUT /api/IdentityResource/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.identityresource.put`.
@@ -1103,7 +1103,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1172,7 +1172,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1277,7 +1277,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForIdentityResource:
+    ) -> IdentityResourceResult:
         """Update an identity resource
 
         Fields present in the body replace the stored ones; the others stay as they are. `openid` cannot be changed (409). Answers with the resource as now stored.  Permission: `isms.identityresource.put`.
@@ -1318,7 +1318,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForIdentityResource",
+            '200': "IdentityResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1350,7 +1350,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForIdentityResource]:
+    ) -> ApiResponse[IdentityResourceResult]:
         """Update an identity resource
 
         Fields present in the body replace the stored ones; the others stay as they are. `openid` cannot be changed (409). Answers with the resource as now stored.  Permission: `isms.identityresource.put`.
@@ -1391,7 +1391,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForIdentityResource",
+            '200': "IdentityResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1464,7 +1464,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForIdentityResource",
+            '200': "IdentityResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1571,7 +1571,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForIdentityResource:
+    ) -> IdentityResourceResult:
         """View an identity resource
 
         One identity resource of the caller's tenant.  Permission: `isms.identityresource.detail`.
@@ -1609,7 +1609,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForIdentityResource",
+            '200': "IdentityResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1640,7 +1640,7 @@ class AdminIdentityResourcesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForIdentityResource]:
+    ) -> ApiResponse[IdentityResourceResult]:
         """View an identity resource
 
         One identity resource of the caller's tenant.  Permission: `isms.identityresource.detail`.
@@ -1678,7 +1678,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForIdentityResource",
+            '200': "IdentityResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1747,7 +1747,7 @@ class AdminIdentityResourcesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForIdentityResource",
+            '200': "IdentityResourceResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

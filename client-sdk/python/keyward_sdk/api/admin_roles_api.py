@@ -19,10 +19,10 @@ from datetime import date
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
-from keyward_sdk.models.api_result_for_role import ApiResultForRole
-from keyward_sdk.models.paged_for_role import PagedForRole
+from keyward_sdk.models.int64_result import Int64Result
 from keyward_sdk.models.role_create import RoleCreate
+from keyward_sdk.models.role_page import RolePage
+from keyward_sdk.models.role_result import RoleResult
 from keyward_sdk.models.role_update import RoleUpdate
 from keyward_sdk.models.role_update_with_id import RoleUpdateWithId
 
@@ -60,7 +60,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Create a role
 
         Answers 201 with the new role's id.  Permission: `isms.role.post`.
@@ -98,7 +98,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -129,7 +129,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Create a role
 
         Answers 201 with the new role's id.  Permission: `isms.role.post`.
@@ -167,7 +167,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -236,7 +236,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -340,7 +340,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete a role
 
         Answers with the deleted id. Users holding the role lose it.  Permission: `isms.role.delete`.
@@ -378,7 +378,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -409,7 +409,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete a role
 
         Answers with the deleted id. Users holding the role lose it.  Permission: `isms.role.delete`.
@@ -447,7 +447,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -516,7 +516,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -600,7 +600,7 @@ class AdminRolesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Only roles whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -613,7 +613,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForRole:
+    ) -> RolePage:
         """List roles
 
         Filters, sorts and pages the roles of the caller's tenant.  Permission: `isms.role.get`.
@@ -669,7 +669,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForRole",
+            '200': "RolePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -693,7 +693,7 @@ class AdminRolesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Only roles whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -706,7 +706,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForRole]:
+    ) -> ApiResponse[RolePage]:
         """List roles
 
         Filters, sorts and pages the roles of the caller's tenant.  Permission: `isms.role.get`.
@@ -762,7 +762,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForRole",
+            '200': "RolePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -786,7 +786,7 @@ class AdminRolesApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Only roles whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -855,7 +855,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForRole",
+            '200': "RolePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -996,7 +996,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Update a role named in the body
 
         OAuthApp's `PUT /api/Role` (`RolePut`): the body is the update of `PUT /api/Role/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.role.put`.
@@ -1034,7 +1034,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1065,7 +1065,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Update a role named in the body
 
         OAuthApp's `PUT /api/Role` (`RolePut`): the body is the update of `PUT /api/Role/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.role.put`.
@@ -1103,7 +1103,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1172,7 +1172,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1277,7 +1277,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForRole:
+    ) -> RoleResult:
         """Update a role
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the role as now stored.  Permission: `isms.role.put`.
@@ -1318,7 +1318,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForRole",
+            '200': "RoleResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1350,7 +1350,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForRole]:
+    ) -> ApiResponse[RoleResult]:
         """Update a role
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the role as now stored.  Permission: `isms.role.put`.
@@ -1391,7 +1391,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForRole",
+            '200': "RoleResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1464,7 +1464,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForRole",
+            '200': "RoleResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1571,7 +1571,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForRole:
+    ) -> RoleResult:
         """View a role
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `isms.role.detail`.
@@ -1609,7 +1609,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForRole",
+            '200': "RoleResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1640,7 +1640,7 @@ class AdminRolesApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForRole]:
+    ) -> ApiResponse[RoleResult]:
         """View a role
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `isms.role.detail`.
@@ -1678,7 +1678,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForRole",
+            '200': "RoleResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1747,7 +1747,7 @@ class AdminRolesApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForRole",
+            '200': "RoleResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

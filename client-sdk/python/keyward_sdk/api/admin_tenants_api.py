@@ -19,12 +19,12 @@ from datetime import date
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
-from keyward_sdk.models.api_result_for_boolean import ApiResultForBoolean
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
-from keyward_sdk.models.api_result_for_tenant import ApiResultForTenant
-from keyward_sdk.models.api_result_for_tenant_public import ApiResultForTenantPublic
-from keyward_sdk.models.paged_for_tenant import PagedForTenant
+from keyward_sdk.models.boolean_result import BooleanResult
+from keyward_sdk.models.int64_result import Int64Result
 from keyward_sdk.models.tenant_create import TenantCreate
+from keyward_sdk.models.tenant_page import TenantPage
+from keyward_sdk.models.tenant_public_result import TenantPublicResult
+from keyward_sdk.models.tenant_result import TenantResult
 from keyward_sdk.models.tenant_update import TenantUpdate
 from keyward_sdk.models.tenant_update_with_id import TenantUpdateWithId
 
@@ -62,7 +62,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Create a tenant
 
         Answers 201 with the new tenant's id. Host names must be unique across tenants.  Permission: `oauthapp.tenant.post`.
@@ -100,7 +100,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -131,7 +131,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Create a tenant
 
         Answers 201 with the new tenant's id. Host names must be unique across tenants.  Permission: `oauthapp.tenant.post`.
@@ -169,7 +169,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -238,7 +238,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -342,7 +342,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete a tenant
 
         Answers with the deleted id. The default tenant cannot be deleted.  Permission: `oauthapp.tenant.delete`.
@@ -380,7 +380,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -411,7 +411,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete a tenant
 
         Answers with the deleted id. The default tenant cannot be deleted.  Permission: `oauthapp.tenant.delete`.
@@ -449,7 +449,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -518,7 +518,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -603,7 +603,7 @@ class AdminTenantsApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Only tenants whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -616,7 +616,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForTenant:
+    ) -> TenantPage:
         """List tenants
 
         Filters, sorts and pages the tenants of the caller's tenant. A caller from the default tenant sees every tenant; a caller from any other tenant sees only its own.  Permission: `oauthapp.tenant.get`.
@@ -675,7 +675,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForTenant",
+            '200': "TenantPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -700,7 +700,7 @@ class AdminTenantsApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Only tenants whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -713,7 +713,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForTenant]:
+    ) -> ApiResponse[TenantPage]:
         """List tenants
 
         Filters, sorts and pages the tenants of the caller's tenant. A caller from the default tenant sees every tenant; a caller from any other tenant sees only its own.  Permission: `oauthapp.tenant.get`.
@@ -772,7 +772,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForTenant",
+            '200': "TenantPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -797,7 +797,7 @@ class AdminTenantsApi:
         q_name: Annotated[Optional[StrictStr], Field(description="Only tenants whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -869,7 +869,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForTenant",
+            '200': "TenantPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1015,7 +1015,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForTenantPublic:
+    ) -> TenantPublicResult:
         """View a tenant's public profile
 
         Seed 001's \"租户 - 详情（公共）\", anonymous: the tenant's name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here, and only the tenant the request's `Host` selects is shown (so tenants cannot be listed by id from one host). An unknown, disabled or other tenant answers 404.  Permission: none.
@@ -1053,7 +1053,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenantPublic",
+            '200': "TenantPublicResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1084,7 +1084,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForTenantPublic]:
+    ) -> ApiResponse[TenantPublicResult]:
         """View a tenant's public profile
 
         Seed 001's \"租户 - 详情（公共）\", anonymous: the tenant's name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here, and only the tenant the request's `Host` selects is shown (so tenants cannot be listed by id from one host). An unknown, disabled or other tenant answers 404.  Permission: none.
@@ -1122,7 +1122,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenantPublic",
+            '200': "TenantPublicResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1191,7 +1191,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenantPublic",
+            '200': "TenantPublicResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1281,7 +1281,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForBoolean:
+    ) -> BooleanResult:
         """Update a tenant named in the body
 
         OAuthApp's `PUT /api/Tenant` (`TenantPut`): the body is the update of `PUT /api/Tenant/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `oauthapp.tenant.put`.
@@ -1319,7 +1319,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1350,7 +1350,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForBoolean]:
+    ) -> ApiResponse[BooleanResult]:
         """Update a tenant named in the body
 
         OAuthApp's `PUT /api/Tenant` (`TenantPut`): the body is the update of `PUT /api/Tenant/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `oauthapp.tenant.put`.
@@ -1388,7 +1388,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1457,7 +1457,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1562,7 +1562,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForTenant:
+    ) -> TenantResult:
         """Update a tenant
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the tenant as now stored.  Permission: `oauthapp.tenant.put`.
@@ -1603,7 +1603,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenant",
+            '200': "TenantResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1635,7 +1635,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForTenant]:
+    ) -> ApiResponse[TenantResult]:
         """Update a tenant
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the tenant as now stored.  Permission: `oauthapp.tenant.put`.
@@ -1676,7 +1676,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenant",
+            '200': "TenantResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1749,7 +1749,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenant",
+            '200': "TenantResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1856,7 +1856,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForTenant:
+    ) -> TenantResult:
         """View a tenant
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `oauthapp.tenant.detail`.
@@ -1894,7 +1894,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenant",
+            '200': "TenantResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1925,7 +1925,7 @@ class AdminTenantsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForTenant]:
+    ) -> ApiResponse[TenantResult]:
         """View a tenant
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `oauthapp.tenant.detail`.
@@ -1963,7 +1963,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenant",
+            '200': "TenantResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2032,7 +2032,7 @@ class AdminTenantsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForTenant",
+            '200': "TenantResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

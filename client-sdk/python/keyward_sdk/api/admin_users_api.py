@@ -19,17 +19,17 @@ from datetime import date
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
-from keyward_sdk.models.api_result_for_array_of_distributor import ApiResultForArrayOfDistributor
-from keyward_sdk.models.api_result_for_array_of_user_grant import ApiResultForArrayOfUserGrant
-from keyward_sdk.models.api_result_for_array_of_user_session import ApiResultForArrayOfUserSession
-from keyward_sdk.models.api_result_for_boolean import ApiResultForBoolean
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
-from keyward_sdk.models.api_result_for_user import ApiResultForUser
-from keyward_sdk.models.paged_for_user import PagedForUser
+from keyward_sdk.models.boolean_result import BooleanResult
+from keyward_sdk.models.distributor_list_result import DistributorListResult
+from keyward_sdk.models.int64_result import Int64Result
 from keyward_sdk.models.user_create import UserCreate
+from keyward_sdk.models.user_grant_list_result import UserGrantListResult
+from keyward_sdk.models.user_page import UserPage
 from keyward_sdk.models.user_password_reset import UserPasswordReset
 from keyward_sdk.models.user_phone import UserPhone
 from keyward_sdk.models.user_register import UserRegister
+from keyward_sdk.models.user_result import UserResult
+from keyward_sdk.models.user_session_list_result import UserSessionListResult
 from keyward_sdk.models.user_update import UserUpdate
 from keyward_sdk.models.user_update_with_id import UserUpdateWithId
 
@@ -67,7 +67,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Create a user
 
         Answers 201 with the new user's id. The password is stored as an argon2id hash, never in clear.  Permission: `isms.user.post`.
@@ -105,7 +105,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -136,7 +136,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Create a user
 
         Answers 201 with the new user's id. The password is stored as an argon2id hash, never in clear.  Permission: `isms.user.post`.
@@ -174,7 +174,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -243,7 +243,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -347,7 +347,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete a user
 
         Answers with the deleted id. Deletion is soft: the user can no longer sign in and is hidden from lists, and the user name becomes free again.  Permission: `isms.user.delete`.
@@ -385,7 +385,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -416,7 +416,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete a user
 
         Answers with the deleted id. Deletion is soft: the user can no longer sign in and is hidden from lists, and the user name becomes free again.  Permission: `isms.user.delete`.
@@ -454,7 +454,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -523,7 +523,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -615,7 +615,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForArrayOfDistributor:
+    ) -> DistributorListResult:
         """List a user's team
 
         Seed 001's \"获取团队列表\" (OAuthApp's `GET /api/User/Distributors`, which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes the caller as the team's owner, Keyward the user `{id}`): every live user who signed up through user `{id}` (`parentUserID`), through one of those, and so on, nearest first. Each row counts its own downline (`members`); `sales` is always 0, as Keyward records no sales. With `path`, only members whose `lineage` starts with it. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.distributors`.
@@ -656,7 +656,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfDistributor",
+            '200': "DistributorListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -688,7 +688,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForArrayOfDistributor]:
+    ) -> ApiResponse[DistributorListResult]:
         """List a user's team
 
         Seed 001's \"获取团队列表\" (OAuthApp's `GET /api/User/Distributors`, which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes the caller as the team's owner, Keyward the user `{id}`): every live user who signed up through user `{id}` (`parentUserID`), through one of those, and so on, nearest first. Each row counts its own downline (`members`); `sales` is always 0, as Keyward records no sales. With `path`, only members whose `lineage` starts with it. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.distributors`.
@@ -729,7 +729,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfDistributor",
+            '200': "DistributorListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -802,7 +802,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfDistributor",
+            '200': "DistributorListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1194,7 +1194,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForArrayOfUserGrant:
+    ) -> UserGrantListResult:
         """List a user's grants
 
         The user's live grants to clients, newest first: each is a refresh-token family and the access tokens issued under it. No token value is shown. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -1232,7 +1232,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfUserGrant",
+            '200': "UserGrantListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1263,7 +1263,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForArrayOfUserGrant]:
+    ) -> ApiResponse[UserGrantListResult]:
         """List a user's grants
 
         The user's live grants to clients, newest first: each is a refresh-token family and the access tokens issued under it. No token value is shown. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -1301,7 +1301,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfUserGrant",
+            '200': "UserGrantListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1370,7 +1370,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfUserGrant",
+            '200': "UserGrantListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1461,7 +1461,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Revoke a user's grants
 
         Revokes every live grant of the user — their refresh tokens stop working and their access tokens are refused — and forgets the user's consents, so every client must ask again; answers how many grants were revoked. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.put`.
@@ -1499,7 +1499,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1530,7 +1530,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Revoke a user's grants
 
         Revokes every live grant of the user — their refresh tokens stop working and their access tokens are refused — and forgets the user's consents, so every client must ask again; answers how many grants were revoked. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.put`.
@@ -1568,7 +1568,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1637,7 +1637,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1724,7 +1724,7 @@ class AdminUsersApi:
         q_role: Annotated[Optional[StrictStr], Field(description="Only holders of the role with this name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1737,7 +1737,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForUser:
+    ) -> UserPage:
         """List users
 
         Filters, sorts and pages the users of the caller's tenant. Deleted users are not listed.  Permission: `isms.user.get`.
@@ -1802,7 +1802,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForUser",
+            '200': "UserPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1829,7 +1829,7 @@ class AdminUsersApi:
         q_role: Annotated[Optional[StrictStr], Field(description="Only holders of the role with this name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1842,7 +1842,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForUser]:
+    ) -> ApiResponse[UserPage]:
         """List users
 
         Filters, sorts and pages the users of the caller's tenant. Deleted users are not listed.  Permission: `isms.user.get`.
@@ -1907,7 +1907,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForUser",
+            '200': "UserPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1934,7 +1934,7 @@ class AdminUsersApi:
         q_role: Annotated[Optional[StrictStr], Field(description="Only holders of the role with this name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2012,7 +2012,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForUser",
+            '200': "UserPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2168,7 +2168,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForBoolean:
+    ) -> BooleanResult:
         """Send a password-reset code by SMS
 
         Seed 001's \"用户 - 忘记密码 - 手机验证码\" (OAuthApp sends one code for both at `POST /api/User/SmsCode`; Keyward's codes are bound to their purpose, so a reset code is asked for here): as the registration code, for `POST /api/UserRegistration/ResetPassword`.  Permission: none.
@@ -2206,7 +2206,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2237,7 +2237,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForBoolean]:
+    ) -> ApiResponse[BooleanResult]:
         """Send a password-reset code by SMS
 
         Seed 001's \"用户 - 忘记密码 - 手机验证码\" (OAuthApp sends one code for both at `POST /api/User/SmsCode`; Keyward's codes are bound to their purpose, so a reset code is asked for here): as the registration code, for `POST /api/UserRegistration/ResetPassword`.  Permission: none.
@@ -2275,7 +2275,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2344,7 +2344,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2447,7 +2447,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForBoolean:
+    ) -> BooleanResult:
         """Reset a password with a phone code
 
         OAuthApp's `POST /api/User/ResetPassword` (served at `/api/UserRegistration/ResetPassword`): sets the password of the user of the Host header's tenant whose verified phone number received the password-reset code, ends their sessions and grants, and answers `true`. A wrong code and a number no account verified answer alike: 400 with code 100002.  Permission: none.
@@ -2485,7 +2485,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2516,7 +2516,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForBoolean]:
+    ) -> ApiResponse[BooleanResult]:
         """Reset a password with a phone code
 
         OAuthApp's `POST /api/User/ResetPassword` (served at `/api/UserRegistration/ResetPassword`): sets the password of the user of the Host header's tenant whose verified phone number received the password-reset code, ends their sessions and grants, and answers `true`. A wrong code and a number no account verified answer alike: 400 with code 100002.  Permission: none.
@@ -2554,7 +2554,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2623,7 +2623,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2726,7 +2726,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Update a user named in the body
 
         OAuthApp's `PUT /api/User` (`UserPut`): the body is the update of `PUT /api/User/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.user.put`.
@@ -2764,7 +2764,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2795,7 +2795,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Update a user named in the body
 
         OAuthApp's `PUT /api/User` (`UserPut`): the body is the update of `PUT /api/User/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller's tenant is 404.  Permission: `isms.user.put`.
@@ -2833,7 +2833,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2902,7 +2902,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3006,7 +3006,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Register with a phone code
 
         Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
@@ -3044,7 +3044,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3075,7 +3075,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Register with a phone code
 
         Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
@@ -3113,7 +3113,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3182,7 +3182,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiResultForInt64",
+            '201': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3285,7 +3285,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForBoolean:
+    ) -> BooleanResult:
         """Send a registration code by SMS
 
         Seed 001's \"用户 - 注册 - 发送手机验证码\" (OAuthApp's `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API's code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account. Registration is off until the tenant's admins set its property `UserRegistration` to `enabled` (403 before).  Permission: none.
@@ -3323,7 +3323,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3354,7 +3354,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForBoolean]:
+    ) -> ApiResponse[BooleanResult]:
         """Send a registration code by SMS
 
         Seed 001's \"用户 - 注册 - 发送手机验证码\" (OAuthApp's `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API's code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account. Registration is off until the tenant's admins set its property `UserRegistration` to `enabled` (403 before).  Permission: none.
@@ -3392,7 +3392,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3461,7 +3461,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForBoolean",
+            '200': "BooleanResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3564,7 +3564,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForArrayOfUserSession:
+    ) -> UserSessionListResult:
         """List a user's sessions
 
         The user's live sessions at the hosted sign-in page, newest first, without their ids. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -3602,7 +3602,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfUserSession",
+            '200': "UserSessionListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3633,7 +3633,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForArrayOfUserSession]:
+    ) -> ApiResponse[UserSessionListResult]:
         """List a user's sessions
 
         The user's live sessions at the hosted sign-in page, newest first, without their ids. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -3671,7 +3671,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfUserSession",
+            '200': "UserSessionListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3740,7 +3740,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForArrayOfUserSession",
+            '200': "UserSessionListResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3831,7 +3831,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """End a user's sessions
 
         Ends every live session of the user, so the hosted sign-in page asks for the password again; answers how many were ended. Tokens already issued live on: revoke them with `DELETE /api/User/{id}/Grants`. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.put`.
@@ -3869,7 +3869,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3900,7 +3900,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """End a user's sessions
 
         Ends every live session of the user, so the hosted sign-in page asks for the password again; answers how many were ended. Tokens already issued live on: revoke them with `DELETE /api/User/{id}/Grants`. Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.put`.
@@ -3938,7 +3938,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4007,7 +4007,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4099,7 +4099,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForUser:
+    ) -> UserResult:
         """Update a user
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the user as now stored.  Permission: `isms.user.put`.
@@ -4140,7 +4140,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4172,7 +4172,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForUser]:
+    ) -> ApiResponse[UserResult]:
         """Update a user
 
         Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the user as now stored.  Permission: `isms.user.put`.
@@ -4213,7 +4213,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4286,7 +4286,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4393,7 +4393,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForUser:
+    ) -> UserResult:
         """View a user
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -4431,7 +4431,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4462,7 +4462,7 @@ class AdminUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForUser]:
+    ) -> ApiResponse[UserResult]:
         """View a user
 
         Answers 404 for an id that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -4500,7 +4500,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4569,7 +4569,7 @@ class AdminUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

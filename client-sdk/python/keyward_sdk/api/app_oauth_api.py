@@ -18,10 +18,10 @@ from typing_extensions import Annotated
 from pydantic import Field, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
-from keyward_sdk.models.envelope_for_app_token import EnvelopeForAppToken
-from keyward_sdk.models.envelope_for_array_of_app_consent import EnvelopeForArrayOfAppConsent
-from keyward_sdk.models.envelope_for_boolean import EnvelopeForBoolean
-from keyward_sdk.models.envelope_for_grant_code import EnvelopeForGrantCode
+from keyward_sdk.models.app_consent_list_envelope import AppConsentListEnvelope
+from keyward_sdk.models.app_token_envelope import AppTokenEnvelope
+from keyward_sdk.models.boolean_envelope import BooleanEnvelope
+from keyward_sdk.models.grant_code_envelope import GrantCodeEnvelope
 from keyward_sdk.models.grant_code_request import GrantCodeRequest
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
@@ -60,7 +60,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Exchange a code for a token (app scheme)
 
         Single use within 120 s. Records the consent (scopes, redirect URI, expiry `expireInDays`) and answers a token living that many days.  Permission: none.
@@ -104,7 +104,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -137,7 +137,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Exchange a code for a token (app scheme)
 
         Single use within 120 s. Records the consent (scopes, redirect URI, expiry `expireInDays`) and answers a token living that many days.  Permission: none.
@@ -181,7 +181,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -258,7 +258,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -359,7 +359,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForBoolean:
+    ) -> BooleanEnvelope:
         """Revoke a consent
 
         Deletes one of the caller's consents and revokes every token and refresh token the user's grants to that app carry (404 if it is not the caller's).  Permission: an access token the app issued to the user.
@@ -400,7 +400,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -432,7 +432,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForBoolean]:
+    ) -> ApiResponse[BooleanEnvelope]:
         """Revoke a consent
 
         Deletes one of the caller's consents and revokes every token and refresh token the user's grants to that app carry (404 if it is not the caller's).  Permission: an access token the app issued to the user.
@@ -473,7 +473,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -546,7 +546,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -640,7 +640,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForArrayOfAppConsent:
+    ) -> AppConsentListEnvelope:
         """The caller's consents
 
         Every live consent the user gave in this tenant, from GrantCode and from the hosted consent page.  Permission: an access token the app issued to the user.
@@ -678,7 +678,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForArrayOfAppConsent",
+            '200': "AppConsentListEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -709,7 +709,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForArrayOfAppConsent]:
+    ) -> ApiResponse[AppConsentListEnvelope]:
         """The caller's consents
 
         Every live consent the user gave in this tenant, from GrantCode and from the hosted consent page.  Permission: an access token the app issued to the user.
@@ -747,7 +747,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForArrayOfAppConsent",
+            '200': "AppConsentListEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -816,7 +816,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForArrayOfAppConsent",
+            '200': "AppConsentListEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -909,7 +909,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForGrantCode:
+    ) -> GrantCodeEnvelope:
         """Grant a one-time code (app scheme)
 
         The user authenticates (`account`/`email`/`phone` with password, or `unionid`) and allows `scopes` for `redirect_uri`, which must be in the app's whitelist. Answers a 32-hex code valid 120 s for `Authorize`.  Permission: none.
@@ -953,7 +953,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForGrantCode",
+            '200': "GrantCodeEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -986,7 +986,7 @@ class AppOauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForGrantCode]:
+    ) -> ApiResponse[GrantCodeEnvelope]:
         """Grant a one-time code (app scheme)
 
         The user authenticates (`account`/`email`/`phone` with password, or `unionid`) and allows `scopes` for `redirect_uri`, which must be in the app's whitelist. Answers a 32-hex code valid 120 s for `Authorize`.  Permission: none.
@@ -1030,7 +1030,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForGrantCode",
+            '200': "GrantCodeEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1107,7 +1107,7 @@ class AppOauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForGrantCode",
+            '200': "GrantCodeEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }

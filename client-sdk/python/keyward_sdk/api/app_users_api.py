@@ -15,20 +15,19 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
-from typing import Any, Optional
+from pydantic import Field, StrictBytes, StrictInt, StrictStr
+from typing import Optional, Tuple, Union
 from typing_extensions import Annotated
+from keyward_sdk.models.app_card_envelope import AppCardEnvelope
+from keyward_sdk.models.app_token_envelope import AppTokenEnvelope
+from keyward_sdk.models.boolean_envelope import BooleanEnvelope
 from keyward_sdk.models.consume import Consume
 from keyward_sdk.models.email_sign_in import EmailSignIn
-from keyward_sdk.models.envelope_for_app_card import EnvelopeForAppCard
-from keyward_sdk.models.envelope_for_app_token import EnvelopeForAppToken
-from keyward_sdk.models.envelope_for_boolean import EnvelopeForBoolean
-from keyward_sdk.models.envelope_for_point_entry import EnvelopeForPointEntry
-from keyward_sdk.models.envelope_for_point_log import EnvelopeForPointLog
-from keyward_sdk.models.envelope_for_profile import EnvelopeForProfile
-from keyward_sdk.models.envelope_for_string import EnvelopeForString
 from keyward_sdk.models.password_sign_in import PasswordSignIn
 from keyward_sdk.models.phone_sign_in import PhoneSignIn
+from keyward_sdk.models.point_entry_envelope import PointEntryEnvelope
+from keyward_sdk.models.point_log_envelope import PointLogEnvelope
+from keyward_sdk.models.profile_envelope import ProfileEnvelope
 from keyward_sdk.models.profile_update import ProfileUpdate
 from keyward_sdk.models.qr_key import QrKey
 from keyward_sdk.models.qr_pre_sign_in import QrPreSignIn
@@ -37,6 +36,7 @@ from keyward_sdk.models.reset_password import ResetPassword
 from keyward_sdk.models.send_email_code import SendEmailCode
 from keyward_sdk.models.send_sms_code import SendSmsCode
 from keyward_sdk.models.sign_up import SignUp
+from keyward_sdk.models.string_envelope import StringEnvelope
 from keyward_sdk.models.union_id_sign_in import UnionIdSignIn
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
@@ -74,7 +74,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForPointEntry:
+    ) -> PointEntryEnvelope:
         """Spend points
 
         Debits `points` from the user `userID` in one transaction, never below zero: a debit larger than the balance is refused (409) and writes nothing, however many debits race. The entry joins the same ledger as recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who debited) and is the answer. Who may call is as for RechargePoints: the app's server with its client authentication (HTTP basic, or a client_credentials token of the app); a user's own token only where the app's `userRechargeEnabled` setting lets users change their own points (403 otherwise). An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry debits once and answers the first entry; the same key with another body (or a recharge's key) is 422.  Permission: the app's client authentication (a user's token where the app allows it).
@@ -115,7 +115,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForPointEntry",
+            '200': "PointEntryEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -147,7 +147,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForPointEntry]:
+    ) -> ApiResponse[PointEntryEnvelope]:
         """Spend points
 
         Debits `points` from the user `userID` in one transaction, never below zero: a debit larger than the balance is refused (409) and writes nothing, however many debits race. The entry joins the same ledger as recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who debited) and is the answer. Who may call is as for RechargePoints: the app's server with its client authentication (HTTP basic, or a client_credentials token of the app); a user's own token only where the app's `userRechargeEnabled` setting lets users change their own points (403 otherwise). An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry debits once and answers the first entry; the same key with another body (or a recharge's key) is 422.  Permission: the app's client authentication (a user's token where the app allows it).
@@ -188,7 +188,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForPointEntry",
+            '200': "PointEntryEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -261,7 +261,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForPointEntry",
+            '200': "PointEntryEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -370,7 +370,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign in with an email code
 
         Requires `email` and the `signin` code sent to it (`verifyCode`).  Permission: none.
@@ -411,7 +411,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -443,7 +443,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign in with an email code
 
         Requires `email` and the `signin` code sent to it (`verifyCode`).  Permission: none.
@@ -484,7 +484,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -557,7 +557,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -664,7 +664,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign up with an email address
 
         Requires `email` and the `signup` code sent to it (`emailCode`). `userName` defaults to the address.  Permission: none.
@@ -705,7 +705,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -737,7 +737,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign up with an email address
 
         Requires `email` and the `signup` code sent to it (`emailCode`). `userName` defaults to the address.  Permission: none.
@@ -778,7 +778,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -851,7 +851,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -958,7 +958,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign in with a phone code
 
         Requires `phone` and the `signin` code sent to it (`verifyCode`). A wrong code counts against the code's 5 attempts.  Permission: none.
@@ -999,7 +999,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1031,7 +1031,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign in with a phone code
 
         Requires `phone` and the `signin` code sent to it (`verifyCode`). A wrong code counts against the code's 5 attempts.  Permission: none.
@@ -1072,7 +1072,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1145,7 +1145,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1252,7 +1252,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign up with a phone number
 
         Requires `phone` and the `signup` code sent to it (`phoneCode`). `userName` defaults to the phone number.  Permission: none.
@@ -1293,7 +1293,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1325,7 +1325,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign up with a phone number
 
         Requires `phone` and the `signup` code sent to it (`phoneCode`). `userName` defaults to the phone number.  Permission: none.
@@ -1366,7 +1366,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1439,7 +1439,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1533,9 +1533,9 @@ class AppUsersApi:
     def app_point_log(
         self,
         app_id: StrictInt,
-        skip: Annotated[Optional[StrictInt], Field(description="Default 0.")] = None,
-        take: Annotated[Optional[StrictInt], Field(description="1–100, default 10.")] = None,
-        type: Annotated[Optional[StrictInt], Field(description="0 all (default), 1 credits (recharges and bonuses), 2 debits.")] = None,
+        skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Default 0.")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="1–100, default 10.")] = None,
+        type: Annotated[Optional[Annotated[int, Field(le=2, strict=True, ge=0)]], Field(description="0 all (default), 1 credits (recharges and bonuses), 2 debits.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1548,7 +1548,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForPointLog:
+    ) -> PointLogEnvelope:
         """The signed-in user's points ledger
 
         Newest first, filtered by `type`, with the total and current balance.  Permission: an access token the app issued to the user.
@@ -1595,7 +1595,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForPointLog",
+            '200': "PointLogEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1614,9 +1614,9 @@ class AppUsersApi:
     def app_point_log_with_http_info(
         self,
         app_id: StrictInt,
-        skip: Annotated[Optional[StrictInt], Field(description="Default 0.")] = None,
-        take: Annotated[Optional[StrictInt], Field(description="1–100, default 10.")] = None,
-        type: Annotated[Optional[StrictInt], Field(description="0 all (default), 1 credits (recharges and bonuses), 2 debits.")] = None,
+        skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Default 0.")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="1–100, default 10.")] = None,
+        type: Annotated[Optional[Annotated[int, Field(le=2, strict=True, ge=0)]], Field(description="0 all (default), 1 credits (recharges and bonuses), 2 debits.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1629,7 +1629,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForPointLog]:
+    ) -> ApiResponse[PointLogEnvelope]:
         """The signed-in user's points ledger
 
         Newest first, filtered by `type`, with the total and current balance.  Permission: an access token the app issued to the user.
@@ -1676,7 +1676,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForPointLog",
+            '200': "PointLogEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1695,9 +1695,9 @@ class AppUsersApi:
     def app_point_log_without_preload_content(
         self,
         app_id: StrictInt,
-        skip: Annotated[Optional[StrictInt], Field(description="Default 0.")] = None,
-        take: Annotated[Optional[StrictInt], Field(description="1–100, default 10.")] = None,
-        type: Annotated[Optional[StrictInt], Field(description="0 all (default), 1 credits (recharges and bonuses), 2 debits.")] = None,
+        skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Default 0.")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="1–100, default 10.")] = None,
+        type: Annotated[Optional[Annotated[int, Field(le=2, strict=True, ge=0)]], Field(description="0 all (default), 1 credits (recharges and bonuses), 2 debits.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1757,7 +1757,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForPointLog",
+            '200': "PointLogEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1863,7 +1863,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForProfile:
+    ) -> ProfileEnvelope:
         """The signed-in user's profile
 
         Permission: an access token the app issued to the user.
@@ -1901,7 +1901,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForProfile",
+            '200': "ProfileEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -1932,7 +1932,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForProfile]:
+    ) -> ApiResponse[ProfileEnvelope]:
         """The signed-in user's profile
 
         Permission: an access token the app issued to the user.
@@ -1970,7 +1970,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForProfile",
+            '200': "ProfileEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -2039,7 +2039,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForProfile",
+            '200': "ProfileEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -2131,7 +2131,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForBoolean:
+    ) -> BooleanEnvelope:
         """Update the signed-in user's profile
 
         `avatar`, `nickName` and `data`; blank or missing fields stay.  Permission: an access token the app issued to the user.
@@ -2172,7 +2172,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -2204,7 +2204,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForBoolean]:
+    ) -> ApiResponse[BooleanEnvelope]:
         """Update the signed-in user's profile
 
         `avatar`, `nickName` and `data`; blank or missing fields stay.  Permission: an access token the app issued to the user.
@@ -2245,7 +2245,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -2318,7 +2318,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -2427,7 +2427,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> object:
+    ) -> bytes:
         """The QR code of a sign-in key
 
         A PNG (default) or SVG image encoding the `signInKey` of a pending sign-in (404 once it has expired or been used).  Permission: none.
@@ -2471,7 +2471,9 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "bytes",
+            '4XX': "AppError",
+            '5XX': "AppError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2502,7 +2504,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[object]:
+    ) -> ApiResponse[bytes]:
         """The QR code of a sign-in key
 
         A PNG (default) or SVG image encoding the `signInKey` of a pending sign-in (404 once it has expired or been used).  Permission: none.
@@ -2546,7 +2548,9 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "bytes",
+            '4XX': "AppError",
+            '5XX': "AppError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2621,7 +2625,9 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "bytes",
+            '4XX': "AppError",
+            '5XX': "AppError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2676,7 +2682,9 @@ class AppUsersApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    '*/*'
+                    'image/png', 
+                    'image/svg+xml', 
+                    'application/json'
                 ]
             )
 
@@ -2720,7 +2728,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForString:
+    ) -> StringEnvelope:
         """Start a QR-code sign-in
 
         Answers a `signInKey` (32 hex characters) valid 5 minutes; show its QR code (`QRCodeImage`) and poll `QRCodeSignIn`.  Permission: none.
@@ -2761,7 +2769,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForString",
+            '200': "StringEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -2793,7 +2801,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForString]:
+    ) -> ApiResponse[StringEnvelope]:
         """Start a QR-code sign-in
 
         Answers a `signInKey` (32 hex characters) valid 5 minutes; show its QR code (`QRCodeImage`) and poll `QRCodeSignIn`.  Permission: none.
@@ -2834,7 +2842,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForString",
+            '200': "StringEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -2907,7 +2915,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForString",
+            '200': "StringEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3014,7 +3022,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppCard:
+    ) -> AppCardEnvelope:
         """Scan a QR code
 
         Called by the scanning app: marks the sign-in scanned and answers the app card to show. Valid once, from the pending state only (409 after).  Permission: none.
@@ -3055,7 +3063,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppCard",
+            '200': "AppCardEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3087,7 +3095,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppCard]:
+    ) -> ApiResponse[AppCardEnvelope]:
         """Scan a QR code
 
         Called by the scanning app: marks the sign-in scanned and answers the app card to show. Valid once, from the pending state only (409 after).  Permission: none.
@@ -3128,7 +3136,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppCard",
+            '200': "AppCardEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3201,7 +3209,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppCard",
+            '200': "AppCardEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3308,7 +3316,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Poll a QR-code sign-in
 
         While pending, 400 with `err` starting `authorization_pending:` and saying what is awaited (the scan, or the confirmation), as RFC 8628 polling does; 410 once expired or spent; the token once confirmed (the key is then spent).  Permission: none.
@@ -3349,7 +3357,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3381,7 +3389,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Poll a QR-code sign-in
 
         While pending, 400 with `err` starting `authorization_pending:` and saying what is awaited (the scan, or the confirmation), as RFC 8628 polling does; 410 once expired or spent; the token once confirmed (the key is then spent).  Permission: none.
@@ -3422,7 +3430,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3495,7 +3503,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3602,7 +3610,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Confirm a QR-code sign-in
 
         Called by the scanning app after the scan: links or creates the user by (`platform`, `unionID`) — with WeChat credentials configured, by the `code2session` answer for `code` instead — and completes the sign-in. Answers the scanning side's token.  Permission: none.
@@ -3643,7 +3651,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3675,7 +3683,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Confirm a QR-code sign-in
 
         Called by the scanning app after the scan: links or creates the user by (`platform`, `unionID`) — with WeChat credentials configured, by the `code2session` answer for `code` instead — and completes the sign-in. Answers the scanning side's token.  Permission: none.
@@ -3716,7 +3724,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3789,7 +3797,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3896,7 +3904,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForBoolean:
+    ) -> BooleanEnvelope:
         """Recharge points
 
         Credits `price ×` the app's points per currency unit to the user `userID` in one transaction; the ledger entry records who credited (`creditedBy`). The app's server calls it with its client authentication (HTTP basic, or a client_credentials token of the app) after it has been paid; a user's own token is refused (403) unless the app's `userRechargeEnabled` setting allows users to credit themselves. An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry applies once and answers as the first; the same key with another body is 422.  Permission: the app's client authentication (a user's token where the app allows it).
@@ -3937,7 +3945,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -3969,7 +3977,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForBoolean]:
+    ) -> ApiResponse[BooleanEnvelope]:
         """Recharge points
 
         Credits `price ×` the app's points per currency unit to the user `userID` in one transaction; the ledger entry records who credited (`creditedBy`). The app's server calls it with its client authentication (HTTP basic, or a client_credentials token of the app) after it has been paid; a user's own token is refused (403) unless the app's `userRechargeEnabled` setting allows users to credit themselves. An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry applies once and answers as the first; the same key with another body is 422.  Permission: the app's client authentication (a user's token where the app allows it).
@@ -4010,7 +4018,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4083,7 +4091,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4192,7 +4200,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForBoolean:
+    ) -> BooleanEnvelope:
         """Reset a password with a code
 
         Requires `phone` or `email`, the `forgetpwd` code sent to it (`code`) and the new password (`pwd`). A wrong code and an unknown address give the same 400.  Permission: none.
@@ -4233,7 +4241,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4265,7 +4273,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForBoolean]:
+    ) -> ApiResponse[BooleanEnvelope]:
         """Reset a password with a code
 
         Requires `phone` or `email`, the `forgetpwd` code sent to it (`code`) and the new password (`pwd`). A wrong code and an unknown address give the same 400.  Permission: none.
@@ -4306,7 +4314,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4379,7 +4387,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4486,7 +4494,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForBoolean:
+    ) -> BooleanEnvelope:
         """Send a code by email
 
         As SendSMSCode, over SMTP with the app's template.  Permission: none.
@@ -4527,7 +4535,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4559,7 +4567,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForBoolean]:
+    ) -> ApiResponse[BooleanEnvelope]:
         """Send a code by email
 
         As SendSMSCode, over SMTP with the app's template.  Permission: none.
@@ -4600,7 +4608,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4673,7 +4681,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4780,7 +4788,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForBoolean:
+    ) -> BooleanEnvelope:
         """Send a code by SMS
 
         Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`), valid 10 minutes, at most 5 wrong attempts. One send per number per 60 s and a daily cap per number and per client address (429 with the wait, also in `Retry-After`). The answer never says whether the number has an account.  Permission: none.
@@ -4821,7 +4829,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4853,7 +4861,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForBoolean]:
+    ) -> ApiResponse[BooleanEnvelope]:
         """Send a code by SMS
 
         Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`), valid 10 minutes, at most 5 wrong attempts. One send per number per 60 s and a daily cap per number and per client address (429 with the wait, also in `Retry-After`). The answer never says whether the number has an account.  Permission: none.
@@ -4894,7 +4902,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -4967,7 +4975,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForBoolean",
+            '200': "BooleanEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5074,7 +5082,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign in with a password
 
         `userName` may be the user name, email or phone. A wrong name or password gives the same 401; 5 failures per account or 20 per address in 15 minutes answer 429, with `Retry-After` the seconds until that window closes.  Permission: none.
@@ -5115,7 +5123,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5147,7 +5155,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign in with a password
 
         `userName` may be the user name, email or phone. A wrong name or password gives the same 401; 5 failures per account or 20 per address in 15 minutes answer 429, with `Retry-After` the seconds until that window closes.  Permission: none.
@@ -5188,7 +5196,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5261,7 +5269,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5368,7 +5376,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign up with a user name and password
 
         Requires `userName` and `pwd`; `phone`+`phoneCode` and `email`+`emailCode` when the app requires them. A phone or email sent with its `signup` code is stored verified; without one, unverified (never used to find the account). 409 if the user name, or a verified phone or email, is taken; 403 if the app disabled sign-up.  Permission: none.
@@ -5409,7 +5417,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5441,7 +5449,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign up with a user name and password
 
         Requires `userName` and `pwd`; `phone`+`phoneCode` and `email`+`emailCode` when the app requires them. A phone or email sent with its `signup` code is stored verified; without one, unverified (never used to find the account). 409 if the user name, or a verified phone or email, is taken; 403 if the app disabled sign-up.  Permission: none.
@@ -5482,7 +5490,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5555,7 +5563,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5662,7 +5670,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign in by unionID
 
         Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404 and counts as a failed sign-in of the client address, so an address with 20 failures in 15 minutes answers 429 (with `Retry-After`).  Permission: none.
@@ -5703,7 +5711,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5735,7 +5743,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign in by unionID
 
         Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404 and counts as a failed sign-in of the client address, so an address with 20 failures in 15 minutes answers 429 (with `Retry-After`).  Permission: none.
@@ -5776,7 +5784,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5849,7 +5857,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -5956,7 +5964,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> EnvelopeForAppToken:
+    ) -> AppTokenEnvelope:
         """Sign up by unionID
 
         Requires `unionID` and `platform`; creates a user linked to them (409 if the identity or the user name is taken). `userName` defaults to the unionID. Needs the app's unionID sign-in and sign-up enabled.  Permission: none.
@@ -5997,7 +6005,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -6029,7 +6037,7 @@ class AppUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[EnvelopeForAppToken]:
+    ) -> ApiResponse[AppTokenEnvelope]:
         """Sign up by unionID
 
         Requires `unionID` and `platform`; creates a user linked to them (409 if the identity or the user name is taken). `userName` defaults to the unionID. Needs the app's unionID sign-in and sign-up enabled.  Permission: none.
@@ -6070,7 +6078,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }
@@ -6143,7 +6151,7 @@ class AppUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "EnvelopeForAppToken",
+            '200': "AppTokenEnvelope",
             '4XX': "AppError",
             '5XX': "AppError",
         }

@@ -1565,7 +1565,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> object:
+    ) -> str:
         """Authorization endpoint
 
         RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the authorization code flow. Shows the hosted sign-in page (and the consent page when the client requires consent), then redirects to the client's registered redirect URI with `code`, `state` and `iss` (RFC 9207), by query or `form_post`. An unknown client or unregistered redirect URI gets an error page and no redirect; every other error is redirected as RFC 6749 §4.1.2.1 says.  Permission: none (the user signs in on the page).
@@ -1645,7 +1645,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1688,7 +1691,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[object]:
+    ) -> ApiResponse[str]:
         """Authorization endpoint
 
         RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the authorization code flow. Shows the hosted sign-in page (and the consent page when the client requires consent), then redirects to the client's registered redirect URI with `code`, `state` and `iss` (RFC 9207), by query or `form_post`. An unknown client or unregistered redirect URI gets an error page and no redirect; every other error is redirected as RFC 6749 §4.1.2.1 says.  Permission: none (the user signs in on the page).
@@ -1768,7 +1771,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1891,7 +1897,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2008,7 +2017,8 @@ class OauthApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    '*/*'
+                    'text/html', 
+                    'application/json'
                 ]
             )
 
@@ -2065,7 +2075,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> object:
+    ) -> str:
         """Authorization endpoint (POST)
 
         The same as `GET /oauth/authorize`, with the parameters form-encoded in the body (OpenID Connect Core §3.1.2.1 requires both methods).  Permission: none (the user signs in on the page).
@@ -2145,7 +2155,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2188,7 +2201,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[object]:
+    ) -> ApiResponse[str]:
         """Authorization endpoint (POST)
 
         The same as `GET /oauth/authorize`, with the parameters form-encoded in the body (OpenID Connect Core §3.1.2.1 requires both methods).  Permission: none (the user signs in on the page).
@@ -2268,7 +2281,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2391,7 +2407,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2478,7 +2497,8 @@ class OauthApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    '*/*'
+                    'text/html', 
+                    'application/json'
                 ]
             )
 
@@ -3113,7 +3133,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> object:
+    ) -> str:
         """End session
 
         OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`, ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the hint names (otherwise shows a signed-out page). Without a valid hint, answers a page asking the user to confirm, and ends the session (redirecting to a URI registered for `client_id`) only once they do.  Permission: none.
@@ -3160,7 +3180,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3192,7 +3215,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[object]:
+    ) -> ApiResponse[str]:
         """End session
 
         OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`, ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the hint names (otherwise shows a signed-out page). Without a valid hint, answers a page asking the user to confirm, and ends the session (redirecting to a URI registered for `client_id`) only once they do.  Permission: none.
@@ -3239,7 +3262,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3318,7 +3344,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3380,7 +3409,8 @@ class OauthApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    '*/*'
+                    'text/html', 
+                    'application/json'
                 ]
             )
 
@@ -3426,7 +3456,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> object:
+    ) -> str:
         """End session (POST)
 
         The same as `GET /oauth/logout`, with the parameters form-encoded in the body (RP-Initiated Logout 1.0 §2 requires both methods).  Permission: none.
@@ -3473,7 +3503,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3505,7 +3538,7 @@ class OauthApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[object]:
+    ) -> ApiResponse[str]:
         """End session (POST)
 
         The same as `GET /oauth/logout`, with the parameters form-encoded in the body (RP-Initiated Logout 1.0 §2 requires both methods).  Permission: none.
@@ -3552,7 +3585,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3631,7 +3667,10 @@ class OauthApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '303': None,
+            '4XX': "AdminError",
+            '5XX': "str",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3685,7 +3724,8 @@ class OauthApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    '*/*'
+                    'text/html', 
+                    'application/json'
                 ]
             )
 

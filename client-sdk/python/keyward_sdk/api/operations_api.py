@@ -15,7 +15,8 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from typing import Any
+from pydantic import StrictStr
+from typing import Any, Dict
 from keyward_sdk.models.health import Health
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
@@ -553,7 +554,7 @@ class OperationsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> object:
+    ) -> str:
         """Prometheus metrics
 
         Requests and latency by operation and status, in the Prometheus text exposition format.  Permission: none.
@@ -588,7 +589,9 @@ class OperationsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -616,7 +619,7 @@ class OperationsApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[object]:
+    ) -> ApiResponse[str]:
         """Prometheus metrics
 
         Requests and latency by operation and status, in the Prometheus text exposition format.  Permission: none.
@@ -651,7 +654,9 @@ class OperationsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -714,7 +719,9 @@ class OperationsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "str",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -756,7 +763,8 @@ class OperationsApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    '*/*'
+                    'text/plain', 
+                    'application/json'
                 ]
             )
 
@@ -833,7 +841,9 @@ class OperationsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "object",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -896,7 +906,9 @@ class OperationsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "object",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -959,7 +971,9 @@ class OperationsApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            'default': "object",
+            '200': "object",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1001,7 +1015,7 @@ class OperationsApi:
         if 'Accept' not in _header_params:
             _header_params['Accept'] = self.api_client.select_header_accept(
                 [
-                    '*/*'
+                    'application/json'
                 ]
             )
 

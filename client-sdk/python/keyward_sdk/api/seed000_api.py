@@ -20,20 +20,20 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
 from keyward_sdk.models.access_profile_create import AccessProfileCreate
+from keyward_sdk.models.access_profile_page import AccessProfilePage
+from keyward_sdk.models.access_profile_result import AccessProfileResult
 from keyward_sdk.models.access_profile_update import AccessProfileUpdate
-from keyward_sdk.models.api_result_for_access_profile import ApiResultForAccessProfile
-from keyward_sdk.models.api_result_for_client import ApiResultForClient
-from keyward_sdk.models.api_result_for_client_created import ApiResultForClientCreated
-from keyward_sdk.models.api_result_for_int64 import ApiResultForInt64
-from keyward_sdk.models.api_result_for_string import ApiResultForString
-from keyward_sdk.models.api_result_for_user import ApiResultForUser
 from keyward_sdk.models.client_create import ClientCreate
+from keyward_sdk.models.client_created_result import ClientCreatedResult
+from keyward_sdk.models.client_page import ClientPage
+from keyward_sdk.models.client_result import ClientResult
 from keyward_sdk.models.client_update import ClientUpdate
 from keyward_sdk.models.create_literal import CreateLiteral
-from keyward_sdk.models.paged_for_access_profile import PagedForAccessProfile
-from keyward_sdk.models.paged_for_client import PagedForClient
-from keyward_sdk.models.paged_for_user import PagedForUser
+from keyward_sdk.models.int64_result import Int64Result
+from keyward_sdk.models.string_result import StringResult
 from keyward_sdk.models.user_create import UserCreate
+from keyward_sdk.models.user_page import UserPage
+from keyward_sdk.models.user_result import UserResult
 
 from keyward_sdk.api_client import ApiClient, RequestSerialized
 from keyward_sdk.api_response import ApiResponse
@@ -70,7 +70,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Create an access profile
 
         Seed 000's `POST /profile/create`, served as `POST /profile/{id}` whose `{id}` accepts only `create`; the URL is the seed's. A profile is a named set of clients (`clients`, by `clientId`) held by users (`users`, by id); each must exist in the tenant (422 names the one that does not). A name already taken answers 409. Answers 200 (the seed's status) with the new profile's id.  Permission: `isms.profile.post`.
@@ -111,7 +111,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -143,7 +143,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Create an access profile
 
         Seed 000's `POST /profile/create`, served as `POST /profile/{id}` whose `{id}` accepts only `create`; the URL is the seed's. A profile is a named set of clients (`clients`, by `clientId`) held by users (`users`, by id); each must exist in the tenant (422 names the one that does not). A name already taken answers 409. Answers 200 (the seed's status) with the new profile's id.  Permission: `isms.profile.post`.
@@ -184,7 +184,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -257,7 +257,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -364,7 +364,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete an access profile
 
         Seed 000's `DELETE /profile/{id}`. Answers with the deleted id; its holders lose it, and clients that require a profile stop issuing tokens to users who held no other profile containing them.  Permission: `isms.profile.delete`.
@@ -402,7 +402,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -433,7 +433,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete an access profile
 
         Seed 000's `DELETE /profile/{id}`. Answers with the deleted id; its holders lose it, and clients that require a profile stop issuing tokens to users who held no other profile containing them.  Permission: `isms.profile.delete`.
@@ -471,7 +471,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -540,7 +540,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -624,7 +624,7 @@ class Seed000Api:
         q_name: Annotated[Optional[StrictStr], Field(description="Only profiles whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -637,7 +637,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForAccessProfile:
+    ) -> AccessProfilePage:
         """List access profiles
 
         Seed 000's `GET /profile`: the access profiles of the caller's tenant, each with its clients and users, filtered, sorted and paged like the admin lists.  Permission: `isms.profile.get`.
@@ -693,7 +693,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForAccessProfile",
+            '200': "AccessProfilePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -717,7 +717,7 @@ class Seed000Api:
         q_name: Annotated[Optional[StrictStr], Field(description="Only profiles whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -730,7 +730,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForAccessProfile]:
+    ) -> ApiResponse[AccessProfilePage]:
         """List access profiles
 
         Seed 000's `GET /profile`: the access profiles of the caller's tenant, each with its clients and users, filtered, sorted and paged like the admin lists.  Permission: `isms.profile.get`.
@@ -786,7 +786,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForAccessProfile",
+            '200': "AccessProfilePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -810,7 +810,7 @@ class Seed000Api:
         q_name: Annotated[Optional[StrictStr], Field(description="Only profiles whose name contains this text (case-insensitive).")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -879,7 +879,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForAccessProfile",
+            '200': "AccessProfilePage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1021,7 +1021,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForAccessProfile:
+    ) -> AccessProfileResult:
         """Assign clients (and users) to an access profile
 
         Seed 000's `PUT /profile/{id}` (\"updateClientToProfileById\"). Each field present replaces the stored value: `clients` (by `clientId`) the whole set of clients the profile contains, `users` (by id) the whole set of users holding it. Unknown clients or users answer 422 and change nothing. Answers with the profile as now stored; the next token request of an affected user (a refresh too) is judged by it.  Permission: `isms.profile.put`.
@@ -1062,7 +1062,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAccessProfile",
+            '200': "AccessProfileResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1094,7 +1094,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForAccessProfile]:
+    ) -> ApiResponse[AccessProfileResult]:
         """Assign clients (and users) to an access profile
 
         Seed 000's `PUT /profile/{id}` (\"updateClientToProfileById\"). Each field present replaces the stored value: `clients` (by `clientId`) the whole set of clients the profile contains, `users` (by id) the whole set of users holding it. Unknown clients or users answer 422 and change nothing. Answers with the profile as now stored; the next token request of an affected user (a refresh too) is judged by it.  Permission: `isms.profile.put`.
@@ -1135,7 +1135,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAccessProfile",
+            '200': "AccessProfileResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1208,7 +1208,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForAccessProfile",
+            '200': "AccessProfileResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1316,7 +1316,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForClientCreated:
+    ) -> ClientCreatedResult:
         """Create a client (seed 000)
 
         Seed 000's `POST /client/create`, served as `POST /client/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal segment beside `/client/{id}`); the URL is the seed's. The body is the admin API's client (`POST /api/Client`), `requireProfile` included; answers 200 (the seed's status) with the new client's ids and, for a confidential client, its generated secret, shown this once.  Permission: `isms.client.post`.
@@ -1357,7 +1357,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClientCreated",
+            '200': "ClientCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1389,7 +1389,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForClientCreated]:
+    ) -> ApiResponse[ClientCreatedResult]:
         """Create a client (seed 000)
 
         Seed 000's `POST /client/create`, served as `POST /client/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal segment beside `/client/{id}`); the URL is the seed's. The body is the admin API's client (`POST /api/Client`), `requireProfile` included; answers 200 (the seed's status) with the new client's ids and, for a confidential client, its generated secret, shown this once.  Permission: `isms.client.post`.
@@ -1430,7 +1430,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClientCreated",
+            '200': "ClientCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1503,7 +1503,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClientCreated",
+            '200': "ClientCreatedResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1610,7 +1610,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForString:
+    ) -> StringResult:
         """Delete a client (seed 000)
 
         Seed 000's `DELETE /client/{id}`, where `{id}` is the client's `clientId`. Answers with that `clientId`; the client's secrets and its places in access profiles go with it.  Permission: `isms.client.delete`.
@@ -1648,7 +1648,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForString",
+            '200': "StringResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1679,7 +1679,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForString]:
+    ) -> ApiResponse[StringResult]:
         """Delete a client (seed 000)
 
         Seed 000's `DELETE /client/{id}`, where `{id}` is the client's `clientId`. Answers with that `clientId`; the client's secrets and its places in access profiles go with it.  Permission: `isms.client.delete`.
@@ -1717,7 +1717,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForString",
+            '200': "StringResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1786,7 +1786,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForString",
+            '200': "StringResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1871,7 +1871,7 @@ class Seed000Api:
         q_client_name: Annotated[Optional[StrictStr], Field(description="Exact client name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1884,7 +1884,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForClient:
+    ) -> ClientPage:
         """List clients (seed 000)
 
         Seed 000's `GET /client`: the clients of the caller's tenant, with the admin API's filters, sorting and paging (`GET /api/Client`).  Permission: `isms.client.get`.
@@ -1943,7 +1943,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForClient",
+            '200': "ClientPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -1968,7 +1968,7 @@ class Seed000Api:
         q_client_name: Annotated[Optional[StrictStr], Field(description="Exact client name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1981,7 +1981,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForClient]:
+    ) -> ApiResponse[ClientPage]:
         """List clients (seed 000)
 
         Seed 000's `GET /client`: the clients of the caller's tenant, with the admin API's filters, sorting and paging (`GET /api/Client`).  Permission: `isms.client.get`.
@@ -2040,7 +2040,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForClient",
+            '200': "ClientPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2065,7 +2065,7 @@ class Seed000Api:
         q_client_name: Annotated[Optional[StrictStr], Field(description="Exact client name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2137,7 +2137,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForClient",
+            '200': "ClientPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2284,7 +2284,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForClient:
+    ) -> ClientResult:
         """Update a client (seed 000)
 
         Seed 000's `PUT /client/{id}`, where `{id}` is the client's `clientId`. Each field present in the body (the admin API's client update) replaces the stored value. Answers with the client as now stored.  Permission: `isms.client.put`.
@@ -2325,7 +2325,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2357,7 +2357,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForClient]:
+    ) -> ApiResponse[ClientResult]:
         """Update a client (seed 000)
 
         Seed 000's `PUT /client/{id}`, where `{id}` is the client's `clientId`. Each field present in the body (the admin API's client update) replaces the stored value. Answers with the client as now stored.  Permission: `isms.client.put`.
@@ -2398,7 +2398,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2471,7 +2471,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2578,7 +2578,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForClient:
+    ) -> ClientResult:
         """View a client (seed 000)
 
         Seed 000's `GET /client/{id}`, where `{id}` is the client's `clientId`. Answers 404 for a client that does not exist in the caller's tenant.  Permission: `isms.client.detail`.
@@ -2616,7 +2616,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2647,7 +2647,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForClient]:
+    ) -> ApiResponse[ClientResult]:
         """View a client (seed 000)
 
         Seed 000's `GET /client/{id}`, where `{id}` is the client's `clientId`. Answers 404 for a client that does not exist in the caller's tenant.  Permission: `isms.client.detail`.
@@ -2685,7 +2685,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2754,7 +2754,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForClient",
+            '200': "ClientResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2846,7 +2846,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Create a user (seed 000)
 
         Seed 000's `POST /user/create`, served as `POST /user/{id}` whose `{id}` accepts only `create`; the URL is the seed's. The body is the admin API's user (`POST /api/User`); its `profiles` lists the access profiles the user holds (each must exist in the tenant, else 422). Answers 200 (the seed's status) with the new user's id.  Permission: `isms.user.post`.
@@ -2887,7 +2887,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -2919,7 +2919,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Create a user (seed 000)
 
         Seed 000's `POST /user/create`, served as `POST /user/{id}` whose `{id}` accepts only `create`; the URL is the seed's. The body is the admin API's user (`POST /api/User`); its `profiles` lists the access profiles the user holds (each must exist in the tenant, else 422). Answers 200 (the seed's status) with the new user's id.  Permission: `isms.user.post`.
@@ -2960,7 +2960,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3033,7 +3033,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3140,7 +3140,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForInt64:
+    ) -> Int64Result:
         """Delete a user (seed 000)
 
         Seed 000's `DELETE /user/{id}` (Keyward's numeric user id). Answers with the deleted id; the user's sessions, grants and profiles end with it, as with `DELETE /api/User/{id}`.  Permission: `isms.user.delete`.
@@ -3178,7 +3178,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3209,7 +3209,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForInt64]:
+    ) -> ApiResponse[Int64Result]:
         """Delete a user (seed 000)
 
         Seed 000's `DELETE /user/{id}` (Keyward's numeric user id). Answers with the deleted id; the user's sessions, grants and profiles end with it, as with `DELETE /api/User/{id}`.  Permission: `isms.user.delete`.
@@ -3247,7 +3247,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3316,7 +3316,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForInt64",
+            '200': "Int64Result",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3403,7 +3403,7 @@ class Seed000Api:
         q_role: Annotated[Optional[StrictStr], Field(description="Only holders of the role with this name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3416,7 +3416,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> PagedForUser:
+    ) -> UserPage:
         """List users (seed 000)
 
         Seed 000's `GET /user`: the users of the caller's tenant, with the admin API's filters, sorting and paging (`GET /api/User`).  Permission: `isms.user.get`.
@@ -3481,7 +3481,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForUser",
+            '200': "UserPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3508,7 +3508,7 @@ class Seed000Api:
         q_role: Annotated[Optional[StrictStr], Field(description="Only holders of the role with this name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3521,7 +3521,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[PagedForUser]:
+    ) -> ApiResponse[UserPage]:
         """List users (seed 000)
 
         Seed 000's `GET /user`: the users of the caller's tenant, with the admin API's filters, sorting and paging (`GET /api/User`).  Permission: `isms.user.get`.
@@ -3586,7 +3586,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForUser",
+            '200': "UserPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3613,7 +3613,7 @@ class Seed000Api:
         q_role: Annotated[Optional[StrictStr], Field(description="Only holders of the role with this name.")] = None,
         skip: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to skip (default 0).")] = None,
         start_time: Annotated[Optional[date], Field(description="Only rows created on or after this day (`yyyy-MM-dd`, UTC).")] = None,
-        take: Annotated[Optional[Annotated[int, Field(strict=True, ge=0)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
+        take: Annotated[Optional[Annotated[int, Field(le=1000, strict=True, ge=1)]], Field(description="Rows to return, 1 to 1000 (default 10).")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3691,7 +3691,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "PagedForUser",
+            '200': "UserPage",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3847,7 +3847,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResultForUser:
+    ) -> UserResult:
         """View a user (seed 000)
 
         Seed 000's `GET /user/{id}`. `{id}` is Keyward's numeric user id (the seed's examples are 24-hex strings, which Keyward does not issue: they answer 400). Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -3885,7 +3885,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -3916,7 +3916,7 @@ class Seed000Api:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiResultForUser]:
+    ) -> ApiResponse[UserResult]:
         """View a user (seed 000)
 
         Seed 000's `GET /user/{id}`. `{id}` is Keyward's numeric user id (the seed's examples are 24-hex strings, which Keyward does not issue: they answer 400). Answers 404 for a user that does not exist in the caller's tenant.  Permission: `isms.user.detail`.
@@ -3954,7 +3954,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }
@@ -4023,7 +4023,7 @@ class Seed000Api:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiResultForUser",
+            '200': "UserResult",
             '4XX': "AdminError",
             '5XX': "AdminError",
         }

@@ -15,17 +15,17 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
+from keyward_sdk.models.spring_boolean_result import SpringBooleanResult
+from keyward_sdk.models.spring_int64_result import SpringInt64Result
 from keyward_sdk.models.spring_password_update import SpringPasswordUpdate
 from keyward_sdk.models.spring_register import SpringRegister
-from keyward_sdk.models.spring_result_for_array_of_spring_role import SpringResultForArrayOfSpringRole
-from keyward_sdk.models.spring_result_for_boolean import SpringResultForBoolean
-from keyward_sdk.models.spring_result_for_int64 import SpringResultForInt64
-from keyward_sdk.models.spring_result_for_spring_user import SpringResultForSpringUser
-from keyward_sdk.models.spring_result_for_spring_user_detail import SpringResultForSpringUserDetail
+from keyward_sdk.models.spring_role_list_result import SpringRoleListResult
 from keyward_sdk.models.spring_role_update import SpringRoleUpdate
 from keyward_sdk.models.spring_user_detail import SpringUserDetail
+from keyward_sdk.models.spring_user_detail_result import SpringUserDetailResult
 from keyward_sdk.models.spring_user_find import SpringUserFind
 from keyward_sdk.models.spring_user_id import SpringUserId
+from keyward_sdk.models.spring_user_result import SpringUserResult
 from keyward_sdk.models.spring_user_save import SpringUserSave
 from keyward_sdk.models.spring_user_update import SpringUserUpdate
 
@@ -63,7 +63,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForBoolean:
+    ) -> SpringBooleanResult:
         """Change a password (seed 004)
 
         `POST /users/pwd/update` with `{userId, oldPassword, newPassword}`. Users changing their own password must give the current one (400 when missing or wrong; wrong ones count against the account's sign-in failure limit, 429 with `Retry-After` once locked); a caller holding `isms.user.put` sets another user's without it. The new password (8 to 128 characters, else 422) replaces the old, and every session and grant of the user ends: their refresh tokens fail with `invalid_grant` and their access tokens — the one that made this call too — are refused on every replica. Answers `{status: 200, message: true}`.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
@@ -101,7 +101,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -132,7 +132,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForBoolean]:
+    ) -> ApiResponse[SpringBooleanResult]:
         """Change a password (seed 004)
 
         `POST /users/pwd/update` with `{userId, oldPassword, newPassword}`. Users changing their own password must give the current one (400 when missing or wrong; wrong ones count against the account's sign-in failure limit, 429 with `Retry-After` once locked); a caller holding `isms.user.put` sets another user's without it. The new password (8 to 128 characters, else 422) replaces the old, and every session and grant of the user ends: their refresh tokens fail with `invalid_grant` and their access tokens — the one that made this call too — are refused on every replica. Answers `{status: 200, message: true}`.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
@@ -170,7 +170,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -239,7 +239,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -342,7 +342,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForArrayOfSpringRole:
+    ) -> SpringRoleListResult:
         """List roles (seed 004)
 
         `POST /roles/list` (any body is ignored). Answers `{status: 200, message: [{id, roleName}]}`: the tenant's roles by id, at most 1000.  Permission: `isms.role.get`.
@@ -377,7 +377,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForArrayOfSpringRole",
+            '200': "SpringRoleListResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -407,7 +407,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForArrayOfSpringRole]:
+    ) -> ApiResponse[SpringRoleListResult]:
         """List roles (seed 004)
 
         `POST /roles/list` (any body is ignored). Answers `{status: 200, message: [{id, roleName}]}`: the tenant's roles by id, at most 1000.  Permission: `isms.role.get`.
@@ -442,7 +442,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForArrayOfSpringRole",
+            '200': "SpringRoleListResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -507,7 +507,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForArrayOfSpringRole",
+            '200': "SpringRoleListResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -594,7 +594,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForSpringUserDetail:
+    ) -> SpringUserDetailResult:
         """The caller's detail (seed 004)
 
         `POST /userDetail/current` (any body is ignored) with the user's `Authorization: bearer <access_token>`. Answers `{status: 200, message: {id, name, age, phone, gender, addr, createTime, nation, instruction, images, birthday}}`, unset fields null.  Permission: a user's own access token from a first-party client (one that asks no consent).
@@ -629,7 +629,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUserDetail",
+            '200': "SpringUserDetailResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -659,7 +659,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForSpringUserDetail]:
+    ) -> ApiResponse[SpringUserDetailResult]:
         """The caller's detail (seed 004)
 
         `POST /userDetail/current` (any body is ignored) with the user's `Authorization: bearer <access_token>`. Answers `{status: 200, message: {id, name, age, phone, gender, addr, createTime, nation, instruction, images, birthday}}`, unset fields null.  Permission: a user's own access token from a first-party client (one that asks no consent).
@@ -694,7 +694,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUserDetail",
+            '200': "SpringUserDetailResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -759,7 +759,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUserDetail",
+            '200': "SpringUserDetailResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -847,7 +847,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForSpringUserDetail:
+    ) -> SpringUserDetailResult:
         """A user's detail (seed 004)
 
         `POST /userDetail/get` with `{id}`; answers as `/userDetail/current`. Unknown ids and users of other tenants are 404.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.detail` for any user.
@@ -885,7 +885,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUserDetail",
+            '200': "SpringUserDetailResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -916,7 +916,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForSpringUserDetail]:
+    ) -> ApiResponse[SpringUserDetailResult]:
         """A user's detail (seed 004)
 
         `POST /userDetail/get` with `{id}`; answers as `/userDetail/current`. Unknown ids and users of other tenants are 404.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.detail` for any user.
@@ -954,7 +954,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUserDetail",
+            '200': "SpringUserDetailResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1023,7 +1023,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUserDetail",
+            '200': "SpringUserDetailResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1127,7 +1127,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForBoolean:
+    ) -> SpringBooleanResult:
         """Change a user's detail (seed 004)
 
         `POST /userDetail/update` with `{id, name?, age?, phone?, gender?, addr?, createTime?, nation?, instruction?, images?, birthday?}`: each field present replaces the stored one, `\"\"` clears it, absent ones stay. `name` is the nick name, `images` the avatar, `phone` the phone number (stored unverified when it changes); `age`, `gender`, `addr`, `nation`, `instruction` and `birthday` (`yyyy-MM-dd`) are kept as the user's claims of those names (`birthdate` for `birthday`). `createTime` is not kept: it must read `yyyy-MM-dd HH:mm:ss` and the account's creation time stays. Each text is at most 256 characters (`instruction` 4000, `images` 2000), else 422. Answers `{status: 200, message: true}`.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
@@ -1165,7 +1165,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1196,7 +1196,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForBoolean]:
+    ) -> ApiResponse[SpringBooleanResult]:
         """Change a user's detail (seed 004)
 
         `POST /userDetail/update` with `{id, name?, age?, phone?, gender?, addr?, createTime?, nation?, instruction?, images?, birthday?}`: each field present replaces the stored one, `\"\"` clears it, absent ones stay. `name` is the nick name, `images` the avatar, `phone` the phone number (stored unverified when it changes); `age`, `gender`, `addr`, `nation`, `instruction` and `birthday` (`yyyy-MM-dd`) are kept as the user's claims of those names (`birthdate` for `birthday`). `createTime` is not kept: it must read `yyyy-MM-dd HH:mm:ss` and the account's creation time stays. Each text is at most 256 characters (`instruction` 4000, `images` 2000), else 422. Answers `{status: 200, message: true}`.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
@@ -1234,7 +1234,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1303,7 +1303,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1407,7 +1407,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForSpringUser:
+    ) -> SpringUserResult:
         """Find a user (seed 004)
 
         `POST /users/find` with `{id}` or `{username}` (`id` wins; neither is 400; nobody is 404). Answers `{status: 200, message: {id, username, phone, openId, roleList: [{id, roleName}], createTime}}`.  Permission: `isms.user.get`.
@@ -1445,7 +1445,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUser",
+            '200': "SpringUserResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1476,7 +1476,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForSpringUser]:
+    ) -> ApiResponse[SpringUserResult]:
         """Find a user (seed 004)
 
         `POST /users/find` with `{id}` or `{username}` (`id` wins; neither is 400; nobody is 404). Answers `{status: 200, message: {id, username, phone, openId, roleList: [{id, roleName}], createTime}}`.  Permission: `isms.user.get`.
@@ -1514,7 +1514,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUser",
+            '200': "SpringUserResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1583,7 +1583,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForSpringUser",
+            '200': "SpringUserResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1687,7 +1687,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForInt64:
+    ) -> SpringInt64Result:
         """Register a user (seed 004)
 
         `POST /users/register` with `{username, password}` and the app's HTTP basic client authentication (`Authorization: Basic base64(clientId:clientSecret)`; a wrong secret is 401 and counts against the client's failure limit). An end-user sign-up of that app: it obeys the app's settings (sign-up enabled, minimum password length) and the daily sign-up caps (429 with `Retry-After`); a taken name is 409. Answers `{status: 200, message: <user id>}`.  Permission: client authentication.
@@ -1725,7 +1725,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1756,7 +1756,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForInt64]:
+    ) -> ApiResponse[SpringInt64Result]:
         """Register a user (seed 004)
 
         `POST /users/register` with `{username, password}` and the app's HTTP basic client authentication (`Authorization: Basic base64(clientId:clientSecret)`; a wrong secret is 401 and counts against the client's failure limit). An end-user sign-up of that app: it obeys the app's settings (sign-up enabled, minimum password length) and the daily sign-up caps (429 with `Retry-After`); a taken name is 409. Answers `{status: 200, message: <user id>}`.  Permission: client authentication.
@@ -1794,7 +1794,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1863,7 +1863,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -1967,7 +1967,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForBoolean:
+    ) -> SpringBooleanResult:
         """Replace a user's roles (seed 004)
 
         `POST /users/role/update` with `{id, roleList: [{id}]}`: the user then holds exactly these roles (`[]` removes every role; null or missing is 400). Each role is named by `id` (or `roleName`) and must exist in the tenant (422). Answers `{status: 200, message: true}`.  Permission: `isms.user.put`.
@@ -2005,7 +2005,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2036,7 +2036,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForBoolean]:
+    ) -> ApiResponse[SpringBooleanResult]:
         """Replace a user's roles (seed 004)
 
         `POST /users/role/update` with `{id, roleList: [{id}]}`: the user then holds exactly these roles (`[]` removes every role; null or missing is 400). Each role is named by `id` (or `roleName`) and must exist in the tenant (422). Answers `{status: 200, message: true}`.  Permission: `isms.user.put`.
@@ -2074,7 +2074,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2143,7 +2143,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForBoolean",
+            '200': "SpringBooleanResult",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2247,7 +2247,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForInt64:
+    ) -> SpringInt64Result:
         """Add a user (seed 004)
 
         `POST /users/save` with `{username, password?, roleList?: [{roleName}]}`; each role is named by `roleName` (or `id`) and must exist in the tenant (422). `id` must be absent: ids are assigned here (422). As `POST /api/User`; answers `{status: 200, message: <user id>}`.  Permission: `isms.user.post`.
@@ -2285,7 +2285,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2316,7 +2316,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForInt64]:
+    ) -> ApiResponse[SpringInt64Result]:
         """Add a user (seed 004)
 
         `POST /users/save` with `{username, password?, roleList?: [{roleName}]}`; each role is named by `roleName` (or `id`) and must exist in the tenant (422). `id` must be absent: ids are assigned here (422). As `POST /api/User`; answers `{status: 200, message: <user id>}`.  Permission: `isms.user.post`.
@@ -2354,7 +2354,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2423,7 +2423,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2527,7 +2527,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> SpringResultForInt64:
+    ) -> SpringInt64Result:
         """Change a user's phone (seed 004)
 
         `POST /users/update` with `{id, phone?, openId?}`. A new `phone` is stored unverified (so it never finds the account at sign-in until proven); `\"\"` removes it. `openId` is not kept: a non-empty one is 422, because identities are linked only by the `sign` grant of the app that verified them. Unknown ids and users of other tenants are 404. Answers `{status: 200, message: <user id>}`.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
@@ -2565,7 +2565,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2596,7 +2596,7 @@ class SpringUsersApi:
         _content_type: Optional[StrictStr] = None,
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[SpringResultForInt64]:
+    ) -> ApiResponse[SpringInt64Result]:
         """Change a user's phone (seed 004)
 
         `POST /users/update` with `{id, phone?, openId?}`. A new `phone` is stored unverified (so it never finds the account at sign-in until proven); `\"\"` removes it. `openId` is not kept: a non-empty one is 422, because identities are linked only by the `sign` grant of the app that verified them. Unknown ids and users of other tenants are 404. Answers `{status: 200, message: <user id>}`.  Permission: the user's own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
@@ -2634,7 +2634,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }
@@ -2703,7 +2703,7 @@ class SpringUsersApi:
         )
 
         _response_types_map: Dict[str, Optional[str]] = {
-            '200': "SpringResultForInt64",
+            '200': "SpringInt64Result",
             '4XX': "SpringError",
             '5XX': "SpringError",
         }

@@ -27,10 +27,10 @@ class AccessProfileCreate(BaseModel):
     """
     Fields of a new access profile.
     """ # noqa: E501
-    clients: Optional[List[StrictStr]] = Field(default=None, description="`clientId`s of clients of the tenant it contains.")
+    clients: Optional[List[StrictStr]] = Field(default=None, description="`clientId`s of clients of the tenant it contains. Default when absent: an empty list.")
     description: Optional[StrictStr] = None
     name: StrictStr = Field(description="1 to 200 characters; unique in the tenant, ignoring case.")
-    users: Optional[List[StrictInt]] = Field(default=None, description="Ids of users of the tenant who hold it.")
+    users: Optional[List[StrictInt]] = Field(default=None, description="Ids of users of the tenant who hold it. Default when absent: an empty list.")
     __properties: ClassVar[List[str]] = ["clients", "description", "name", "users"]
 
     model_config = ConfigDict(

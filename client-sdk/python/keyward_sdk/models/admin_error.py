@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -30,19 +30,9 @@ class AdminError(BaseModel):
     """ # noqa: E501
     code: Annotated[int, Field(strict=True, ge=0)] = Field(description="The HTTP status (400, 401, 403, 404, 409, 413, 422, 500, 503), or a business code from `GET /api/Codes/{resource}` (such as 100001).")
     code_name: StrictStr = Field(description="A stable name for the code, e.g. `NotFound`.", alias="codeName")
-    data: Optional[StrictStr] = Field(default=None, description="Always null on failure.")
+    data: Optional[Any] = Field(description="Always null on failure.")
     message: StrictStr = Field(description="What went wrong, precisely enough to fix the request.")
     __properties: ClassVar[List[str]] = ["code", "codeName", "data", "message"]
-
-    @field_validator('data')
-    def data_validate_enum(cls, value):
-        """Validates the enum"""
-        if value is None:
-            return value
-
-        if value not in set([]):
-            raise ValueError("must be one of enum values ()")
-        return value
 
     model_config = ConfigDict(
         validate_by_name=True,

@@ -36,10 +36,10 @@ class ApiResourceCreate(BaseModel):
     display_name: Optional[StrictStr] = Field(default=None, description="Default: the name.", alias="displayName")
     enabled: Optional[StrictBool] = Field(default=None, description="Default true.")
     name: StrictStr = Field(description="1 to 200 characters without spaces; unique in the tenant.")
-    properties: Optional[List[CustomProperty]] = None
-    scopes: Optional[List[ApiResourceScope]] = Field(default=None, description="Each must name an API scope of the tenant.")
+    properties: Optional[List[CustomProperty]] = Field(default=None, description="Default when absent: an empty list.")
+    scopes: Optional[List[ApiResourceScope]] = Field(default=None, description="Each must name an API scope of the tenant. Default when absent: an empty list.")
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, description="Default true.", alias="showInDiscoveryDocument")
-    user_claims: Optional[List[ApiUserClaim]] = Field(default=None, alias="userClaims")
+    user_claims: Optional[List[ApiUserClaim]] = Field(default=None, description="Default when absent: an empty list.", alias="userClaims")
     __properties: ClassVar[List[str]] = ["allowedAccessTokenSigningAlgorithms", "description", "displayName", "enabled", "name", "properties", "scopes", "showInDiscoveryDocument", "userClaims"]
 
     model_config = ConfigDict(

@@ -25,7 +25,7 @@ from pydantic_core import to_jsonable_python
 
 class CustomProperty(BaseModel):
     """
-    A free-form setting.
+    A free-form setting. Named `CustomProperty` in the document: a bare `Property` clashes with names generators reserve (Python's becomes `ModelProperty`).
     """ # noqa: E501
     key: StrictStr
     value: StrictStr

@@ -34,10 +34,10 @@ class IdentityResourceCreate(BaseModel):
     emphasize: Optional[StrictBool] = Field(default=None, description="Default false.")
     enabled: Optional[StrictBool] = Field(default=None, description="Default true.")
     name: StrictStr = Field(description="1 to 200 characters without spaces; unique in the tenant.")
-    properties: Optional[List[CustomProperty]] = None
+    properties: Optional[List[CustomProperty]] = Field(default=None, description="Default when absent: an empty list.")
     required: Optional[StrictBool] = Field(default=None, description="Default false.")
     show_in_discovery_document: Optional[StrictBool] = Field(default=None, description="Default true.", alias="showInDiscoveryDocument")
-    user_claims: Optional[List[IdentityResourceClaim]] = Field(default=None, alias="userClaims")
+    user_claims: Optional[List[IdentityResourceClaim]] = Field(default=None, description="Default when absent: an empty list.", alias="userClaims")
     __properties: ClassVar[List[str]] = ["description", "displayName", "emphasize", "enabled", "name", "properties", "required", "showInDiscoveryDocument", "userClaims"]
 
     model_config = ConfigDict(

@@ -19,7 +19,6 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
-from keyward_sdk.models.o_auth_error_code import OAuthErrorCode
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -28,7 +27,7 @@ class OAuthError(BaseModel):
     """
     An RFC 6749 §5.2 error: `{error, error_description}`.
     """ # noqa: E501
-    error: OAuthErrorCode
+    error: StrictStr = Field(description="The RFC 6749 §5.2 error codes Keyward emits (the authorization responses' ones: RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). Open: accept values not listed here. Known values: - `invalid_request`: A parameter is missing, repeated, malformed or not supported. - `invalid_client`: Client authentication failed (unknown client, wrong secret, no credentials). - `invalid_grant`: The code, refresh token or password is invalid, expired, revoked or not the client's. - `unauthorized_client`: The client may not use this grant type. - `unsupported_grant_type`: The grant type is not one this server supports. - `invalid_scope`: A requested scope is unknown or not allowed to the client. - `invalid_target`: RFC 8707 §2: the `resource` is unknown or not allowed to the client. - `server_error`: An internal error; the server log has the request id. - `temporarily_unavailable`: Overloaded or the database is unavailable; retry after `Retry-After` seconds. - `invalid_token`: RFC 6750 §3.1: the bearer token is missing, expired, revoked or malformed. - `insufficient_scope`: RFC 6750 §3.1: the token lacks a scope the resource needs. - `access_denied`: The user or the server refused the authorization request (RFC 6749 §4.1.2.1). - `unsupported_response_type`: The `response_type` is not `code`. - `login_required`: `prompt=none` but the user is not signed in. - `consent_required`: `prompt=none` but the user has not consented. - `request_not_supported`: A `request` object was sent (OpenID Connect Core §6); not supported. - `request_uri_not_supported`: A `request_uri` was sent (OpenID Connect Core §6); not supported.", json_schema_extra={"examples": ["invalid_request"]})
     error_description: Optional[StrictStr] = Field(default=None, description="Human-readable detail; never contains a secret.")
     __properties: ClassVar[List[str]] = ["error", "error_description"]
 

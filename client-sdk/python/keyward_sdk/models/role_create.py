@@ -28,7 +28,7 @@ class RoleCreate(BaseModel):
     Fields of a new role.
     """ # noqa: E501
     name: StrictStr = Field(description="1 to 256 characters; unique in the tenant, ignoring case.")
-    permissions: Optional[List[StrictStr]] = None
+    permissions: Optional[List[StrictStr]] = Field(default=None, description="Default when absent: an empty list.")
     __properties: ClassVar[List[str]] = ["name", "permissions"]
 
     model_config = ConfigDict(

@@ -30,7 +30,7 @@ class SpringUserSave(BaseModel):
     """ # noqa: E501
     id: Optional[StrictInt] = Field(default=None, description="Must be absent or null: ids are assigned by the server.")
     password: Optional[StrictStr] = Field(default=None, description="8 to 128 characters; without one the account signs in only by code or `sign`.")
-    role_list: Optional[List[SpringRoleRef]] = Field(default=None, description="Roles to give, by `roleName` (or `id`).", alias="roleList")
+    role_list: Optional[List[SpringRoleRef]] = Field(default=None, description="Roles to give, by `roleName` (or `id`). Default when absent: an empty list.", alias="roleList")
     username: StrictStr = Field(description="1–256 characters without whitespace; unique in the tenant, ignoring case.")
     __properties: ClassVar[List[str]] = ["id", "password", "roleList", "username"]
 

@@ -30,11 +30,11 @@ class TenantCreate(BaseModel):
     """
     Fields of a new tenant.
     """ # noqa: E501
-    claims: Optional[List[TenantClaim]] = None
-    hosts: Optional[List[TenantHost]] = Field(default=None, description="Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host.")
+    claims: Optional[List[TenantClaim]] = Field(default=None, description="Default when absent: an empty list.")
+    hosts: Optional[List[TenantHost]] = Field(default=None, description="Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host. Default when absent: an empty list.")
     identity_server_issuer_uri: Optional[StrictStr] = Field(default=None, description="The tenant's issuer URL: `https://…`, or `http://` on a loopback host (`localhost`, `127.0.0.1`, `[::1]`), without query or fragment; unique across tenants; its host must be one of `hosts`. Default `https://<first host>` (`http://` for a loopback host). Only callers from the default tenant may set it.", alias="identityServerIssuerUri")
     name: StrictStr = Field(description="1 to 200 characters.")
-    properties: Optional[List[CustomProperty]] = None
+    properties: Optional[List[CustomProperty]] = Field(default=None, description="Default when absent: an empty list.")
     status: Optional[StrictInt] = Field(default=None, description="0 created, 1 enabled (default), 2 disabled.")
     theme: Optional[StrictStr] = None
     __properties: ClassVar[List[str]] = ["claims", "hosts", "identityServerIssuerUri", "name", "properties", "status", "theme"]

@@ -30,7 +30,7 @@ class UserCreate(BaseModel):
     Fields of a new user.
     """ # noqa: E501
     avatar: Optional[StrictStr] = None
-    claims: Optional[List[UserClaim]] = None
+    claims: Optional[List[UserClaim]] = Field(default=None, description="Default when absent: an empty list.")
     data: Optional[StrictStr] = None
     email: Optional[StrictStr] = None
     email_confirmed: Optional[StrictBool] = Field(default=None, alias="emailConfirmed")
@@ -39,8 +39,8 @@ class UserCreate(BaseModel):
     password: Optional[StrictStr] = Field(default=None, description="8 to 128 characters. Stored only as an argon2id hash.")
     phone_number: Optional[StrictStr] = Field(default=None, description="Digits, optionally with a leading `+`; 5 to 20 characters.", alias="phoneNumber")
     phone_number_confirmed: Optional[StrictBool] = Field(default=None, alias="phoneNumberConfirmed")
-    profiles: Optional[List[StrictInt]] = Field(default=None, description="Ids of access profiles of the tenant the user holds.")
-    roles: Optional[List[UserRole]] = None
+    profiles: Optional[List[StrictInt]] = Field(default=None, description="Ids of access profiles of the tenant the user holds. Default when absent: an empty list.")
+    roles: Optional[List[UserRole]] = Field(default=None, description="Default when absent: an empty list.")
     user_name: StrictStr = Field(description="1 to 256 characters, no whitespace; unique in the tenant, ignoring case.", alias="userName")
     __properties: ClassVar[List[str]] = ["avatar", "claims", "data", "email", "emailConfirmed", "nickName", "parentUserID", "password", "phoneNumber", "phoneNumberConfirmed", "profiles", "roles", "userName"]
 

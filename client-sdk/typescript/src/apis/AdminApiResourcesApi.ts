@@ -24,6 +24,21 @@ import {
     ApiResourceCreateToJSON,
 } from '../models/ApiResourceCreate.js';
 import {
+    type ApiResourceCreatedResult,
+    ApiResourceCreatedResultFromJSON,
+    ApiResourceCreatedResultToJSON,
+} from '../models/ApiResourceCreatedResult.js';
+import {
+    type ApiResourcePage,
+    ApiResourcePageFromJSON,
+    ApiResourcePageToJSON,
+} from '../models/ApiResourcePage.js';
+import {
+    type ApiResourceResult,
+    ApiResourceResultFromJSON,
+    ApiResourceResultToJSON,
+} from '../models/ApiResourceResult.js';
+import {
     type ApiResourceUpdate,
     ApiResourceUpdateFromJSON,
     ApiResourceUpdateToJSON,
@@ -34,45 +49,30 @@ import {
     ApiResourceUpdateWithIdToJSON,
 } from '../models/ApiResourceUpdateWithId.js';
 import {
-    type ApiResultForApiResource,
-    ApiResultForApiResourceFromJSON,
-    ApiResultForApiResourceToJSON,
-} from '../models/ApiResultForApiResource.js';
-import {
-    type ApiResultForApiResourceCreated,
-    ApiResultForApiResourceCreatedFromJSON,
-    ApiResultForApiResourceCreatedToJSON,
-} from '../models/ApiResultForApiResourceCreated.js';
-import {
-    type ApiResultForBoolean,
-    ApiResultForBooleanFromJSON,
-    ApiResultForBooleanToJSON,
-} from '../models/ApiResultForBoolean.js';
-import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
-    type ApiResultForSecretCreated,
-    ApiResultForSecretCreatedFromJSON,
-    ApiResultForSecretCreatedToJSON,
-} from '../models/ApiResultForSecretCreated.js';
+    type BooleanResult,
+    BooleanResultFromJSON,
+    BooleanResultToJSON,
+} from '../models/BooleanResult.js';
 import {
     type ImportLiteral,
     ImportLiteralFromJSON,
     ImportLiteralToJSON,
 } from '../models/ImportLiteral.js';
 import {
-    type PagedForApiResource,
-    PagedForApiResourceFromJSON,
-    PagedForApiResourceToJSON,
-} from '../models/PagedForApiResource.js';
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 import {
     type SecretCreate,
     SecretCreateFromJSON,
     SecretCreateToJSON,
 } from '../models/SecretCreate.js';
+import {
+    type SecretCreatedResult,
+    SecretCreatedResultFromJSON,
+    SecretCreatedResultToJSON,
+} from '../models/SecretCreatedResult.js';
 
 export interface ApiResourceCreateRequest {
     /**
@@ -235,18 +235,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * Answers 201 with the new resource\'s id and a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. Each of `scopes` must name an API scope of the tenant (422 names the unknown one); a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
      * Create an API resource
      */
-    async apiResourceCreateRaw(requestParameters: ApiResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForApiResourceCreated>> {
+    async apiResourceCreateRaw(requestParameters: ApiResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResourceCreatedResult>> {
         const requestOptions = await this.apiResourceCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForApiResourceCreatedFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResourceCreatedResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 201 with the new resource\'s id and a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest. Each of `scopes` must name an API scope of the tenant (422 names the unknown one); a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
      * Create an API resource
      */
-    async apiResourceCreate(requestParameters: ApiResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForApiResourceCreated> {
+    async apiResourceCreate(requestParameters: ApiResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResourceCreatedResult> {
         const response = await this.apiResourceCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -290,18 +290,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * Answers with the deleted id. Its secrets go with it; its API scopes stay.  Permission: `oauthapp.apiresource.delete`.
      * Delete an API resource
      */
-    async apiResourceDeleteRaw(requestParameters: ApiResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async apiResourceDeleteRaw(requestParameters: ApiResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.apiResourceDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted id. Its secrets go with it; its API scopes stay.  Permission: `oauthapp.apiresource.delete`.
      * Delete an API resource
      */
-    async apiResourceDelete(requestParameters: ApiResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async apiResourceDelete(requestParameters: ApiResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.apiResourceDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -359,18 +359,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * OAuthApp\'s `POST /api/ApiResource/Import`. dropshot cannot route a literal segment beside `/api/ApiResource/{id}`, so this operation is `POST /api/ApiResource/{id}` whose `{id}` accepts only the value `Import` — the URL is the seed\'s. The body is an OpenAPI 3.x document as JSON (up to 1 MiB; send the document itself, not a multipart upload, which generated SDKs cannot send). The resource is named by the `name` query parameter, else the document\'s first absolute `servers[].url`, else `info.title`; its display name and description come from `info`. Every scope of every flow of every `oauth2` security scheme becomes an API scope of the tenant (created if missing, its display name the scope\'s description; reused if present) contained by the new resource; scopes that are identity resources of the tenant (`openid`, `email`, …) are left out. Answers 201 with the id and a secret shown once, like create. A body that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or yields no name answers 422; a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
      * Import an API resource from an OpenAPI document
      */
-    async apiResourceImportRaw(requestParameters: ApiResourceImportRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForApiResourceCreated>> {
+    async apiResourceImportRaw(requestParameters: ApiResourceImportRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResourceCreatedResult>> {
         const requestOptions = await this.apiResourceImportRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForApiResourceCreatedFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResourceCreatedResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `POST /api/ApiResource/Import`. dropshot cannot route a literal segment beside `/api/ApiResource/{id}`, so this operation is `POST /api/ApiResource/{id}` whose `{id}` accepts only the value `Import` — the URL is the seed\'s. The body is an OpenAPI 3.x document as JSON (up to 1 MiB; send the document itself, not a multipart upload, which generated SDKs cannot send). The resource is named by the `name` query parameter, else the document\'s first absolute `servers[].url`, else `info.title`; its display name and description come from `info`. Every scope of every flow of every `oauth2` security scheme becomes an API scope of the tenant (created if missing, its display name the scope\'s description; reused if present) contained by the new resource; scopes that are identity resources of the tenant (`openid`, `email`, …) are left out. Answers 201 with the id and a secret shown once, like create. A body that is not an OpenAPI 3.x object (Swagger 2.0 is not supported) or yields no name answers 422; a name already taken answers 409.  Permission: `oauthapp.apiresource.post`.
      * Import an API resource from an OpenAPI document
      */
-    async apiResourceImport(requestParameters: ApiResourceImportRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForApiResourceCreated> {
+    async apiResourceImport(requestParameters: ApiResourceImportRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResourceCreatedResult> {
         const response = await this.apiResourceImportRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -442,18 +442,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * Filters, sorts and pages the API resources of the caller\'s tenant. List rows carry their `scopes` only with `q.expandScopes=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete. Secrets are listed without values.  Permission: `oauthapp.apiresource.get`.
      * List API resources
      */
-    async apiResourceListRaw(requestParameters: ApiResourceListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForApiResource>> {
+    async apiResourceListRaw(requestParameters: ApiResourceListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResourcePage>> {
         const requestOptions = await this.apiResourceListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForApiResourceFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResourcePageFromJSON(jsonValue));
     }
 
     /**
      * Filters, sorts and pages the API resources of the caller\'s tenant. List rows carry their `scopes` only with `q.expandScopes=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete. Secrets are listed without values.  Permission: `oauthapp.apiresource.get`.
      * List API resources
      */
-    async apiResourceList(requestParameters: ApiResourceListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForApiResource> {
+    async apiResourceList(requestParameters: ApiResourceListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResourcePage> {
         const response = await this.apiResourceListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -499,18 +499,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * OAuthApp\'s `PUT /api/ApiResource` (`ApiResourcePut`): the body is the update of `PUT /api/ApiResource/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `oauthapp.apiresource.put`.
      * Update an API resource named in the body
      */
-    async apiResourcePutRaw(requestParameters: ApiResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForBoolean>> {
+    async apiResourcePutRaw(requestParameters: ApiResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanResult>> {
         const requestOptions = await this.apiResourcePutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `PUT /api/ApiResource` (`ApiResourcePut`): the body is the update of `PUT /api/ApiResource/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `oauthapp.apiresource.put`.
      * Update an API resource named in the body
      */
-    async apiResourcePut(requestParameters: ApiResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForBoolean> {
+    async apiResourcePut(requestParameters: ApiResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
         const response = await this.apiResourcePutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -564,18 +564,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once; or imports `value` as the client secret operation does (never echoed; under 8 characters only with `allowWeakSecret`).  Permission: `oauthapp.apiresource.put`.
      * Add a secret to an API resource
      */
-    async apiResourceSecretCreateRaw(requestParameters: ApiResourceSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForSecretCreated>> {
+    async apiResourceSecretCreateRaw(requestParameters: ApiResourceSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SecretCreatedResult>> {
         const requestOptions = await this.apiResourceSecretCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForSecretCreatedFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SecretCreatedResultFromJSON(jsonValue));
     }
 
     /**
      * Generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once; or imports `value` as the client secret operation does (never echoed; under 8 characters only with `allowWeakSecret`).  Permission: `oauthapp.apiresource.put`.
      * Add a secret to an API resource
      */
-    async apiResourceSecretCreate(requestParameters: ApiResourceSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForSecretCreated> {
+    async apiResourceSecretCreate(requestParameters: ApiResourceSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SecretCreatedResult> {
         const response = await this.apiResourceSecretCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -627,18 +627,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * Answers with the deleted secret\'s id; the API can no longer authenticate with it.  Permission: `oauthapp.apiresource.put`.
      * Delete a secret of an API resource
      */
-    async apiResourceSecretDeleteRaw(requestParameters: ApiResourceSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async apiResourceSecretDeleteRaw(requestParameters: ApiResourceSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.apiResourceSecretDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted secret\'s id; the API can no longer authenticate with it.  Permission: `oauthapp.apiresource.put`.
      * Delete a secret of an API resource
      */
-    async apiResourceSecretDelete(requestParameters: ApiResourceSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async apiResourceSecretDelete(requestParameters: ApiResourceSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.apiResourceSecretDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -692,18 +692,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * Fields present in the body replace the stored ones; the others stay as they are (`scopes` replaces the whole list). Secrets are managed with their own operations. Answers with the resource as now stored.  Permission: `oauthapp.apiresource.put`.
      * Update an API resource
      */
-    async apiResourceUpdateRaw(requestParameters: ApiResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForApiResource>> {
+    async apiResourceUpdateRaw(requestParameters: ApiResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResourceResult>> {
         const requestOptions = await this.apiResourceUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForApiResourceFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResourceResultFromJSON(jsonValue));
     }
 
     /**
      * Fields present in the body replace the stored ones; the others stay as they are (`scopes` replaces the whole list). Secrets are managed with their own operations. Answers with the resource as now stored.  Permission: `oauthapp.apiresource.put`.
      * Update an API resource
      */
-    async apiResourceUpdate(requestParameters: ApiResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForApiResource> {
+    async apiResourceUpdate(requestParameters: ApiResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResourceResult> {
         const response = await this.apiResourceUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -747,18 +747,18 @@ export class AdminApiResourcesApi extends runtime.BaseAPI {
      * One API resource of the caller\'s tenant, complete (secrets without their values).  Permission: `oauthapp.apiresource.detail`.
      * View an API resource
      */
-    async apiResourceViewRaw(requestParameters: ApiResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForApiResource>> {
+    async apiResourceViewRaw(requestParameters: ApiResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResourceResult>> {
         const requestOptions = await this.apiResourceViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForApiResourceFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResourceResultFromJSON(jsonValue));
     }
 
     /**
      * One API resource of the caller\'s tenant, complete (secrets without their values).  Permission: `oauthapp.apiresource.detail`.
      * View an API resource
      */
-    async apiResourceView(requestParameters: ApiResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForApiResource> {
+    async apiResourceView(requestParameters: ApiResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResourceResult> {
         const response = await this.apiResourceViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -19,25 +19,20 @@ import {
     AdminErrorToJSON,
 } from '../models/AdminError.js';
 import {
-    type ApiResultForApiScope,
-    ApiResultForApiScopeFromJSON,
-    ApiResultForApiScopeToJSON,
-} from '../models/ApiResultForApiScope.js';
-import {
-    type ApiResultForBoolean,
-    ApiResultForBooleanFromJSON,
-    ApiResultForBooleanToJSON,
-} from '../models/ApiResultForBoolean.js';
-import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
     type ApiScopeCreate,
     ApiScopeCreateFromJSON,
     ApiScopeCreateToJSON,
 } from '../models/ApiScopeCreate.js';
+import {
+    type ApiScopePage,
+    ApiScopePageFromJSON,
+    ApiScopePageToJSON,
+} from '../models/ApiScopePage.js';
+import {
+    type ApiScopeResult,
+    ApiScopeResultFromJSON,
+    ApiScopeResultToJSON,
+} from '../models/ApiScopeResult.js';
 import {
     type ApiScopeUpdate,
     ApiScopeUpdateFromJSON,
@@ -49,10 +44,15 @@ import {
     ApiScopeUpdateWithIdToJSON,
 } from '../models/ApiScopeUpdateWithId.js';
 import {
-    type PagedForApiScope,
-    PagedForApiScopeFromJSON,
-    PagedForApiScopeToJSON,
-} from '../models/PagedForApiScope.js';
+    type BooleanResult,
+    BooleanResultFromJSON,
+    BooleanResultToJSON,
+} from '../models/BooleanResult.js';
+import {
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 
 export interface ApiScopeCreateRequest {
     /**
@@ -178,18 +178,18 @@ export class AdminApiScopesApi extends runtime.BaseAPI {
      * Answers 201 with the new scope\'s id; clients may then be allowed it. A name that is a Keyward permission (`isms.…`, `oauthapp.…`) answers 422; one taken by an API scope or identity resource answers 409.  Permission: `isms.apiscope.post`.
      * Create an API scope
      */
-    async apiScopeCreateRaw(requestParameters: ApiScopeCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async apiScopeCreateRaw(requestParameters: ApiScopeCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.apiScopeCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 201 with the new scope\'s id; clients may then be allowed it. A name that is a Keyward permission (`isms.…`, `oauthapp.…`) answers 422; one taken by an API scope or identity resource answers 409.  Permission: `isms.apiscope.post`.
      * Create an API scope
      */
-    async apiScopeCreate(requestParameters: ApiScopeCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async apiScopeCreate(requestParameters: ApiScopeCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.apiScopeCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -233,18 +233,18 @@ export class AdminApiScopesApi extends runtime.BaseAPI {
      * Answers with the deleted id. A scope that a client\'s `allowedScopes` or an API resource names cannot be deleted (409 listing them).  Permission: `isms.apiscope.delete`.
      * Delete an API scope
      */
-    async apiScopeDeleteRaw(requestParameters: ApiScopeDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async apiScopeDeleteRaw(requestParameters: ApiScopeDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.apiScopeDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted id. A scope that a client\'s `allowedScopes` or an API resource names cannot be deleted (409 listing them).  Permission: `isms.apiscope.delete`.
      * Delete an API scope
      */
-    async apiScopeDelete(requestParameters: ApiScopeDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async apiScopeDelete(requestParameters: ApiScopeDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.apiScopeDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -316,18 +316,18 @@ export class AdminApiScopesApi extends runtime.BaseAPI {
      * Filters, sorts and pages the API scopes of the caller\'s tenant. List rows carry their `properties` only with `q.expandProperties=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete.  Permission: `isms.apiscope.get`.
      * List API scopes
      */
-    async apiScopeListRaw(requestParameters: ApiScopeListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForApiScope>> {
+    async apiScopeListRaw(requestParameters: ApiScopeListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiScopePage>> {
         const requestOptions = await this.apiScopeListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForApiScopeFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiScopePageFromJSON(jsonValue));
     }
 
     /**
      * Filters, sorts and pages the API scopes of the caller\'s tenant. List rows carry their `properties` only with `q.expandProperties=true` and their `userClaims` only with `q.expandClaims=true` (otherwise empty); the detail view is always complete.  Permission: `isms.apiscope.get`.
      * List API scopes
      */
-    async apiScopeList(requestParameters: ApiScopeListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForApiScope> {
+    async apiScopeList(requestParameters: ApiScopeListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiScopePage> {
         const response = await this.apiScopeListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -373,18 +373,18 @@ export class AdminApiScopesApi extends runtime.BaseAPI {
      * OAuthApp\'s `PUT /api/ApiScope` (`ApiScopePut`): the body is the update of `PUT /api/ApiScope/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.apiscope.put`.
      * Update an API scope named in the body
      */
-    async apiScopePutRaw(requestParameters: ApiScopePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForBoolean>> {
+    async apiScopePutRaw(requestParameters: ApiScopePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanResult>> {
         const requestOptions = await this.apiScopePutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `PUT /api/ApiScope` (`ApiScopePut`): the body is the update of `PUT /api/ApiScope/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.apiscope.put`.
      * Update an API scope named in the body
      */
-    async apiScopePut(requestParameters: ApiScopePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForBoolean> {
+    async apiScopePut(requestParameters: ApiScopePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
         const response = await this.apiScopePutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -438,18 +438,18 @@ export class AdminApiScopesApi extends runtime.BaseAPI {
      * Fields present in the body replace the stored ones; the others stay as they are. Renaming a scope that a client\'s `allowedScopes` or an API resource names answers 409 listing them. Answers with the scope as now stored.  Permission: `isms.apiscope.put`.
      * Update an API scope
      */
-    async apiScopeUpdateRaw(requestParameters: ApiScopeUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForApiScope>> {
+    async apiScopeUpdateRaw(requestParameters: ApiScopeUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiScopeResult>> {
         const requestOptions = await this.apiScopeUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForApiScopeFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiScopeResultFromJSON(jsonValue));
     }
 
     /**
      * Fields present in the body replace the stored ones; the others stay as they are. Renaming a scope that a client\'s `allowedScopes` or an API resource names answers 409 listing them. Answers with the scope as now stored.  Permission: `isms.apiscope.put`.
      * Update an API scope
      */
-    async apiScopeUpdate(requestParameters: ApiScopeUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForApiScope> {
+    async apiScopeUpdate(requestParameters: ApiScopeUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiScopeResult> {
         const response = await this.apiScopeUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -493,18 +493,18 @@ export class AdminApiScopesApi extends runtime.BaseAPI {
      * One API scope of the caller\'s tenant, complete.  Permission: `isms.apiscope.detail`.
      * View an API scope
      */
-    async apiScopeViewRaw(requestParameters: ApiScopeViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForApiScope>> {
+    async apiScopeViewRaw(requestParameters: ApiScopeViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiScopeResult>> {
         const requestOptions = await this.apiScopeViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForApiScopeFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ApiScopeResultFromJSON(jsonValue));
     }
 
     /**
      * One API scope of the caller\'s tenant, complete.  Permission: `isms.apiscope.detail`.
      * View an API scope
      */
-    async apiScopeView(requestParameters: ApiScopeViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForApiScope> {
+    async apiScopeView(requestParameters: ApiScopeViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiScopeResult> {
         const response = await this.apiScopeViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -19,40 +19,10 @@ import {
     AdminErrorToJSON,
 } from '../models/AdminError.js';
 import {
-    type ApiResultForAppSettings,
-    ApiResultForAppSettingsFromJSON,
-    ApiResultForAppSettingsToJSON,
-} from '../models/ApiResultForAppSettings.js';
-import {
-    type ApiResultForArrayOfSecretInfo,
-    ApiResultForArrayOfSecretInfoFromJSON,
-    ApiResultForArrayOfSecretInfoToJSON,
-} from '../models/ApiResultForArrayOfSecretInfo.js';
-import {
-    type ApiResultForClient,
-    ApiResultForClientFromJSON,
-    ApiResultForClientToJSON,
-} from '../models/ApiResultForClient.js';
-import {
-    type ApiResultForClientCreated,
-    ApiResultForClientCreatedFromJSON,
-    ApiResultForClientCreatedToJSON,
-} from '../models/ApiResultForClientCreated.js';
-import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
-    type ApiResultForSecretCreated,
-    ApiResultForSecretCreatedFromJSON,
-    ApiResultForSecretCreatedToJSON,
-} from '../models/ApiResultForSecretCreated.js';
-import {
-    type ApiResultForTokenResponse,
-    ApiResultForTokenResponseFromJSON,
-    ApiResultForTokenResponseToJSON,
-} from '../models/ApiResultForTokenResponse.js';
+    type AppSettingsResult,
+    AppSettingsResultFromJSON,
+    AppSettingsResultToJSON,
+} from '../models/AppSettingsResult.js';
 import {
     type AppSettingsUpdate,
     AppSettingsUpdateFromJSON,
@@ -63,6 +33,21 @@ import {
     ClientCreateFromJSON,
     ClientCreateToJSON,
 } from '../models/ClientCreate.js';
+import {
+    type ClientCreatedResult,
+    ClientCreatedResultFromJSON,
+    ClientCreatedResultToJSON,
+} from '../models/ClientCreatedResult.js';
+import {
+    type ClientPage,
+    ClientPageFromJSON,
+    ClientPageToJSON,
+} from '../models/ClientPage.js';
+import {
+    type ClientResult,
+    ClientResultFromJSON,
+    ClientResultToJSON,
+} from '../models/ClientResult.js';
 import {
     type ClientTokenIssue,
     ClientTokenIssueFromJSON,
@@ -79,15 +64,30 @@ import {
     ClientUpdateWithIdToJSON,
 } from '../models/ClientUpdateWithId.js';
 import {
-    type PagedForClient,
-    PagedForClientFromJSON,
-    PagedForClientToJSON,
-} from '../models/PagedForClient.js';
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 import {
     type SecretCreate,
     SecretCreateFromJSON,
     SecretCreateToJSON,
 } from '../models/SecretCreate.js';
+import {
+    type SecretCreatedResult,
+    SecretCreatedResultFromJSON,
+    SecretCreatedResultToJSON,
+} from '../models/SecretCreatedResult.js';
+import {
+    type SecretInfoListResult,
+    SecretInfoListResultFromJSON,
+    SecretInfoListResultToJSON,
+} from '../models/SecretInfoListResult.js';
+import {
+    type TokenResponseResult,
+    TokenResponseResultFromJSON,
+    TokenResponseResultToJSON,
+} from '../models/TokenResponseResult.js';
 
 export interface AppSettingsUpdateRequest {
     /**
@@ -275,18 +275,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Fields present replace the stored ones. Templates must contain `{code}`; 422 names the first invalid field. Answers with the settings as now stored.  Permission: `isms.client.put`.
      * Update an app\'s end-user settings
      */
-    async appSettingsUpdateRaw(requestParameters: AppSettingsUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForAppSettings>> {
+    async appSettingsUpdateRaw(requestParameters: AppSettingsUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppSettingsResult>> {
         const requestOptions = await this.appSettingsUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForAppSettingsFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppSettingsResultFromJSON(jsonValue));
     }
 
     /**
      * Fields present replace the stored ones. Templates must contain `{code}`; 422 names the first invalid field. Answers with the settings as now stored.  Permission: `isms.client.put`.
      * Update an app\'s end-user settings
      */
-    async appSettingsUpdate(requestParameters: AppSettingsUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForAppSettings> {
+    async appSettingsUpdate(requestParameters: AppSettingsUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppSettingsResult> {
         const response = await this.appSettingsUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -330,18 +330,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * The settings `/api/AppUsers/{appId}/…` and `/api/OAuth/{appId}/…` apply for this client: sign-up rules, token lifetime, points, code templates, the GrantCode whitelist and WeChat mini-program credentials (the secret is never shown).  Permission: `isms.client.detail`.
      * View an app\'s end-user settings
      */
-    async appSettingsViewRaw(requestParameters: AppSettingsViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForAppSettings>> {
+    async appSettingsViewRaw(requestParameters: AppSettingsViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppSettingsResult>> {
         const requestOptions = await this.appSettingsViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForAppSettingsFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppSettingsResultFromJSON(jsonValue));
     }
 
     /**
      * The settings `/api/AppUsers/{appId}/…` and `/api/OAuth/{appId}/…` apply for this client: sign-up rules, token lifetime, points, code templates, the GrantCode whitelist and WeChat mini-program credentials (the secret is never shown).  Permission: `isms.client.detail`.
      * View an app\'s end-user settings
      */
-    async appSettingsView(requestParameters: AppSettingsViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForAppSettings> {
+    async appSettingsView(requestParameters: AppSettingsViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppSettingsResult> {
         const response = await this.appSettingsViewRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -387,18 +387,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Answers 201 with the new client\'s ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.  Permission: `isms.client.post`.
      * Create a client
      */
-    async clientCreateRaw(requestParameters: ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForClientCreated>> {
+    async clientCreateRaw(requestParameters: ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientCreatedResult>> {
         const requestOptions = await this.clientCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForClientCreatedFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientCreatedResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 201 with the new client\'s ids and secret. A confidential client (`requireClientSecret`, the default) gets a generated 256-bit secret, returned in this response only and stored as a SHA-256 digest — or imports `clientSecret` (not returned; under 8 characters only with `allowWeakSecret`, and then marked weak). A public client has no secret.  Permission: `isms.client.post`.
      * Create a client
      */
-    async clientCreate(requestParameters: ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForClientCreated> {
+    async clientCreate(requestParameters: ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientCreatedResult> {
         const response = await this.clientCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -442,18 +442,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Answers with the deleted id. Deleting a client also deletes its secrets.  Permission: `isms.client.delete`.
      * Delete a client
      */
-    async clientDeleteRaw(requestParameters: ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async clientDeleteRaw(requestParameters: ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.clientDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted id. Deleting a client also deletes its secrets.  Permission: `isms.client.delete`.
      * Delete a client
      */
-    async clientDelete(requestParameters: ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async clientDelete(requestParameters: ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.clientDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -507,18 +507,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Seed 001\'s \"创建令牌\": mints an access token of the client, as its `client_credentials` grant would, with the chosen `scope` (each one the client is allowed; default all it is allowed) and `lifetime` in seconds (at most the client\'s `accessTokenLifetime`, so the signing key outlives it; default that). Its audience follows the usual rules.  Permission: `isms.client.issuetoken`.
      * Issue a token for a client
      */
-    async clientIssueTokenRaw(requestParameters: ClientIssueTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForTokenResponse>> {
+    async clientIssueTokenRaw(requestParameters: ClientIssueTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<TokenResponseResult>> {
         const requestOptions = await this.clientIssueTokenRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForTokenResponseFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => TokenResponseResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 001\'s \"创建令牌\": mints an access token of the client, as its `client_credentials` grant would, with the chosen `scope` (each one the client is allowed; default all it is allowed) and `lifetime` in seconds (at most the client\'s `accessTokenLifetime`, so the signing key outlives it; default that). Its audience follows the usual rules.  Permission: `isms.client.issuetoken`.
      * Issue a token for a client
      */
-    async clientIssueToken(requestParameters: ClientIssueTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForTokenResponse> {
+    async clientIssueToken(requestParameters: ClientIssueTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<TokenResponseResult> {
         const response = await this.clientIssueTokenRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -586,18 +586,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Filters, sorts and pages the clients of the caller\'s tenant.  Permission: `isms.client.get`.
      * List clients
      */
-    async clientListRaw(requestParameters: ClientListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForClient>> {
+    async clientListRaw(requestParameters: ClientListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientPage>> {
         const requestOptions = await this.clientListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForClientFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientPageFromJSON(jsonValue));
     }
 
     /**
      * Filters, sorts and pages the clients of the caller\'s tenant.  Permission: `isms.client.get`.
      * List clients
      */
-    async clientList(requestParameters: ClientListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForClient> {
+    async clientList(requestParameters: ClientListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientPage> {
         const response = await this.clientListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -643,18 +643,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * OAuthApp\'s `PUT /api/Client` (`ClientPut`): the body is the update of `PUT /api/Client/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.client.put`.
      * Update a client named in the body
      */
-    async clientPutRaw(requestParameters: ClientPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async clientPutRaw(requestParameters: ClientPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.clientPutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `PUT /api/Client` (`ClientPut`): the body is the update of `PUT /api/Client/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.client.put`.
      * Update a client named in the body
      */
-    async clientPut(requestParameters: ClientPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async clientPut(requestParameters: ClientPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.clientPutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -708,18 +708,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Seed 001\'s \"生成密钥\": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With `value` the secret is imported instead (a client that keeps the secret it has elsewhere, like seed 004\'s `web-client:YunQue`): stored the same way and never echoed (`secret` is null). An imported secret under 8 characters is refused (422 naming `value`) unless `allowWeakSecret` is true; it is then marked `weak`, and the client `hasWeakSecret`. With an `expiration` (which must be in the future) it stops working then; the client\'s other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).  Permission: `isms.client.postsecretkey`.
      * Add a secret to a client
      */
-    async clientSecretCreateRaw(requestParameters: ClientSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForSecretCreated>> {
+    async clientSecretCreateRaw(requestParameters: ClientSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SecretCreatedResult>> {
         const requestOptions = await this.clientSecretCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForSecretCreatedFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SecretCreatedResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 001\'s \"生成密钥\": generates a 256-bit secret, stores its SHA-256 digest and answers 201 with its id and value — shown this once. With `value` the secret is imported instead (a client that keeps the secret it has elsewhere, like seed 004\'s `web-client:YunQue`): stored the same way and never echoed (`secret` is null). An imported secret under 8 characters is refused (422 naming `value`) unless `allowWeakSecret` is true; it is then marked `weak`, and the client `hasWeakSecret`. With an `expiration` (which must be in the future) it stops working then; the client\'s other secrets keep working, so a secret can be rotated with overlap. A public client has no secrets (409).  Permission: `isms.client.postsecretkey`.
      * Add a secret to a client
      */
-    async clientSecretCreate(requestParameters: ClientSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForSecretCreated> {
+    async clientSecretCreate(requestParameters: ClientSecretCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SecretCreatedResult> {
         const response = await this.clientSecretCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -771,18 +771,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Answers with the deleted secret\'s id; the client can no longer authenticate with it.  Permission: `isms.client.postsecretkey`.
      * Delete a secret of a client
      */
-    async clientSecretDeleteRaw(requestParameters: ClientSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async clientSecretDeleteRaw(requestParameters: ClientSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.clientSecretDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted secret\'s id; the client can no longer authenticate with it.  Permission: `isms.client.postsecretkey`.
      * Delete a secret of a client
      */
-    async clientSecretDelete(requestParameters: ClientSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async clientSecretDelete(requestParameters: ClientSecretDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.clientSecretDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -826,18 +826,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Each secret\'s id, description, creation and expiry — never the secret or its digest.  Permission: `isms.client.detail`.
      * List a client\'s secrets
      */
-    async clientSecretListRaw(requestParameters: ClientSecretListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForArrayOfSecretInfo>> {
+    async clientSecretListRaw(requestParameters: ClientSecretListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SecretInfoListResult>> {
         const requestOptions = await this.clientSecretListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForArrayOfSecretInfoFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SecretInfoListResultFromJSON(jsonValue));
     }
 
     /**
      * Each secret\'s id, description, creation and expiry — never the secret or its digest.  Permission: `isms.client.detail`.
      * List a client\'s secrets
      */
-    async clientSecretList(requestParameters: ClientSecretListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForArrayOfSecretInfo> {
+    async clientSecretList(requestParameters: ClientSecretListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SecretInfoListResult> {
         const response = await this.clientSecretListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -891,18 +891,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the client as now stored.  Permission: `isms.client.put`.
      * Update a client
      */
-    async clientUpdateRaw(requestParameters: ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForClient>> {
+    async clientUpdateRaw(requestParameters: ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientResult>> {
         const requestOptions = await this.clientUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForClientFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientResultFromJSON(jsonValue));
     }
 
     /**
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the client as now stored.  Permission: `isms.client.put`.
      * Update a client
      */
-    async clientUpdate(requestParameters: ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForClient> {
+    async clientUpdate(requestParameters: ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientResult> {
         const response = await this.clientUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -946,18 +946,18 @@ export class AdminClientsApi extends runtime.BaseAPI {
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `isms.client.detail`.
      * View a client
      */
-    async clientViewRaw(requestParameters: ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForClient>> {
+    async clientViewRaw(requestParameters: ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientResult>> {
         const requestOptions = await this.clientViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForClientFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `isms.client.detail`.
      * View a client
      */
-    async clientView(requestParameters: ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForClient> {
+    async clientView(requestParameters: ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientResult> {
         const response = await this.clientViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -19,20 +19,20 @@ import {
     AdminErrorToJSON,
 } from '../models/AdminError.js';
 import {
-    type ApiResultForIdentityResource,
-    ApiResultForIdentityResourceFromJSON,
-    ApiResultForIdentityResourceToJSON,
-} from '../models/ApiResultForIdentityResource.js';
-import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
     type IdentityResourceCreate,
     IdentityResourceCreateFromJSON,
     IdentityResourceCreateToJSON,
 } from '../models/IdentityResourceCreate.js';
+import {
+    type IdentityResourcePage,
+    IdentityResourcePageFromJSON,
+    IdentityResourcePageToJSON,
+} from '../models/IdentityResourcePage.js';
+import {
+    type IdentityResourceResult,
+    IdentityResourceResultFromJSON,
+    IdentityResourceResultToJSON,
+} from '../models/IdentityResourceResult.js';
 import {
     type IdentityResourceUpdate,
     IdentityResourceUpdateFromJSON,
@@ -44,10 +44,10 @@ import {
     IdentityResourceUpdateWithIdToJSON,
 } from '../models/IdentityResourceUpdateWithId.js';
 import {
-    type PagedForIdentityResource,
-    PagedForIdentityResourceFromJSON,
-    PagedForIdentityResourceToJSON,
-} from '../models/PagedForIdentityResource.js';
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 
 export interface IdentityResourceCreateRequest {
     /**
@@ -165,18 +165,18 @@ export class AdminIdentityResourcesApi extends runtime.BaseAPI {
      * Answers 201 with the new resource\'s id. Its name becomes a scope clients may be allowed; its user claims are released at UserInfo.  Permission: `isms.identityresource.post`.
      * Create an identity resource
      */
-    async identityResourceCreateRaw(requestParameters: IdentityResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async identityResourceCreateRaw(requestParameters: IdentityResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.identityResourceCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 201 with the new resource\'s id. Its name becomes a scope clients may be allowed; its user claims are released at UserInfo.  Permission: `isms.identityresource.post`.
      * Create an identity resource
      */
-    async identityResourceCreate(requestParameters: IdentityResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async identityResourceCreate(requestParameters: IdentityResourceCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.identityResourceCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -220,18 +220,18 @@ export class AdminIdentityResourcesApi extends runtime.BaseAPI {
      * Answers with the deleted id. `openid` cannot be deleted (409).  Permission: `isms.identityresource.delete`.
      * Delete an identity resource
      */
-    async identityResourceDeleteRaw(requestParameters: IdentityResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async identityResourceDeleteRaw(requestParameters: IdentityResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.identityResourceDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted id. `openid` cannot be deleted (409).  Permission: `isms.identityresource.delete`.
      * Delete an identity resource
      */
-    async identityResourceDelete(requestParameters: IdentityResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async identityResourceDelete(requestParameters: IdentityResourceDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.identityResourceDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -295,18 +295,18 @@ export class AdminIdentityResourcesApi extends runtime.BaseAPI {
      * Filters, sorts and pages the identity resources of the caller\'s tenant.  Permission: `isms.identityresource.get`.
      * List identity resources
      */
-    async identityResourceListRaw(requestParameters: IdentityResourceListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForIdentityResource>> {
+    async identityResourceListRaw(requestParameters: IdentityResourceListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<IdentityResourcePage>> {
         const requestOptions = await this.identityResourceListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForIdentityResourceFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => IdentityResourcePageFromJSON(jsonValue));
     }
 
     /**
      * Filters, sorts and pages the identity resources of the caller\'s tenant.  Permission: `isms.identityresource.get`.
      * List identity resources
      */
-    async identityResourceList(requestParameters: IdentityResourceListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForIdentityResource> {
+    async identityResourceList(requestParameters: IdentityResourceListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<IdentityResourcePage> {
         const response = await this.identityResourceListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -352,18 +352,18 @@ export class AdminIdentityResourcesApi extends runtime.BaseAPI {
      * OAuthApp\'s `PUT /api/IdentityResource` (`IdentityResourcePut`): the body is the update of `PUT /api/IdentityResource/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.identityresource.put`.
      * Update an identity resource named in the body
      */
-    async identityResourcePutRaw(requestParameters: IdentityResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async identityResourcePutRaw(requestParameters: IdentityResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.identityResourcePutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `PUT /api/IdentityResource` (`IdentityResourcePut`): the body is the update of `PUT /api/IdentityResource/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.identityresource.put`.
      * Update an identity resource named in the body
      */
-    async identityResourcePut(requestParameters: IdentityResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async identityResourcePut(requestParameters: IdentityResourcePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.identityResourcePutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -417,18 +417,18 @@ export class AdminIdentityResourcesApi extends runtime.BaseAPI {
      * Fields present in the body replace the stored ones; the others stay as they are. `openid` cannot be changed (409). Answers with the resource as now stored.  Permission: `isms.identityresource.put`.
      * Update an identity resource
      */
-    async identityResourceUpdateRaw(requestParameters: IdentityResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForIdentityResource>> {
+    async identityResourceUpdateRaw(requestParameters: IdentityResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<IdentityResourceResult>> {
         const requestOptions = await this.identityResourceUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForIdentityResourceFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => IdentityResourceResultFromJSON(jsonValue));
     }
 
     /**
      * Fields present in the body replace the stored ones; the others stay as they are. `openid` cannot be changed (409). Answers with the resource as now stored.  Permission: `isms.identityresource.put`.
      * Update an identity resource
      */
-    async identityResourceUpdate(requestParameters: IdentityResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForIdentityResource> {
+    async identityResourceUpdate(requestParameters: IdentityResourceUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<IdentityResourceResult> {
         const response = await this.identityResourceUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -472,18 +472,18 @@ export class AdminIdentityResourcesApi extends runtime.BaseAPI {
      * One identity resource of the caller\'s tenant.  Permission: `isms.identityresource.detail`.
      * View an identity resource
      */
-    async identityResourceViewRaw(requestParameters: IdentityResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForIdentityResource>> {
+    async identityResourceViewRaw(requestParameters: IdentityResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<IdentityResourceResult>> {
         const requestOptions = await this.identityResourceViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForIdentityResourceFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => IdentityResourceResultFromJSON(jsonValue));
     }
 
     /**
      * One identity resource of the caller\'s tenant.  Permission: `isms.identityresource.detail`.
      * View an identity resource
      */
-    async identityResourceView(requestParameters: IdentityResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForIdentityResource> {
+    async identityResourceView(requestParameters: IdentityResourceViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<IdentityResourceResult> {
         const response = await this.identityResourceViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -19,25 +19,25 @@ import {
     AdminErrorToJSON,
 } from '../models/AdminError.js';
 import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
-    type ApiResultForRole,
-    ApiResultForRoleFromJSON,
-    ApiResultForRoleToJSON,
-} from '../models/ApiResultForRole.js';
-import {
-    type PagedForRole,
-    PagedForRoleFromJSON,
-    PagedForRoleToJSON,
-} from '../models/PagedForRole.js';
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 import {
     type RoleCreate,
     RoleCreateFromJSON,
     RoleCreateToJSON,
 } from '../models/RoleCreate.js';
+import {
+    type RolePage,
+    RolePageFromJSON,
+    RolePageToJSON,
+} from '../models/RolePage.js';
+import {
+    type RoleResult,
+    RoleResultFromJSON,
+    RoleResultToJSON,
+} from '../models/RoleResult.js';
 import {
     type RoleUpdate,
     RoleUpdateFromJSON,
@@ -165,18 +165,18 @@ export class AdminRolesApi extends runtime.BaseAPI {
      * Answers 201 with the new role\'s id.  Permission: `isms.role.post`.
      * Create a role
      */
-    async roleCreateRaw(requestParameters: RoleCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async roleCreateRaw(requestParameters: RoleCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.roleCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 201 with the new role\'s id.  Permission: `isms.role.post`.
      * Create a role
      */
-    async roleCreate(requestParameters: RoleCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async roleCreate(requestParameters: RoleCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.roleCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -220,18 +220,18 @@ export class AdminRolesApi extends runtime.BaseAPI {
      * Answers with the deleted id. Users holding the role lose it.  Permission: `isms.role.delete`.
      * Delete a role
      */
-    async roleDeleteRaw(requestParameters: RoleDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async roleDeleteRaw(requestParameters: RoleDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.roleDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted id. Users holding the role lose it.  Permission: `isms.role.delete`.
      * Delete a role
      */
-    async roleDelete(requestParameters: RoleDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async roleDelete(requestParameters: RoleDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.roleDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -295,18 +295,18 @@ export class AdminRolesApi extends runtime.BaseAPI {
      * Filters, sorts and pages the roles of the caller\'s tenant.  Permission: `isms.role.get`.
      * List roles
      */
-    async roleListRaw(requestParameters: RoleListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForRole>> {
+    async roleListRaw(requestParameters: RoleListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<RolePage>> {
         const requestOptions = await this.roleListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForRoleFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => RolePageFromJSON(jsonValue));
     }
 
     /**
      * Filters, sorts and pages the roles of the caller\'s tenant.  Permission: `isms.role.get`.
      * List roles
      */
-    async roleList(requestParameters: RoleListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForRole> {
+    async roleList(requestParameters: RoleListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<RolePage> {
         const response = await this.roleListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -352,18 +352,18 @@ export class AdminRolesApi extends runtime.BaseAPI {
      * OAuthApp\'s `PUT /api/Role` (`RolePut`): the body is the update of `PUT /api/Role/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.role.put`.
      * Update a role named in the body
      */
-    async rolePutRaw(requestParameters: RolePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async rolePutRaw(requestParameters: RolePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.rolePutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `PUT /api/Role` (`RolePut`): the body is the update of `PUT /api/Role/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.role.put`.
      * Update a role named in the body
      */
-    async rolePut(requestParameters: RolePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async rolePut(requestParameters: RolePutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.rolePutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -417,18 +417,18 @@ export class AdminRolesApi extends runtime.BaseAPI {
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the role as now stored.  Permission: `isms.role.put`.
      * Update a role
      */
-    async roleUpdateRaw(requestParameters: RoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForRole>> {
+    async roleUpdateRaw(requestParameters: RoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<RoleResult>> {
         const requestOptions = await this.roleUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForRoleFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => RoleResultFromJSON(jsonValue));
     }
 
     /**
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the role as now stored.  Permission: `isms.role.put`.
      * Update a role
      */
-    async roleUpdate(requestParameters: RoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForRole> {
+    async roleUpdate(requestParameters: RoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<RoleResult> {
         const response = await this.roleUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -472,18 +472,18 @@ export class AdminRolesApi extends runtime.BaseAPI {
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `isms.role.detail`.
      * View a role
      */
-    async roleViewRaw(requestParameters: RoleViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForRole>> {
+    async roleViewRaw(requestParameters: RoleViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<RoleResult>> {
         const requestOptions = await this.roleViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForRoleFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => RoleResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `isms.role.detail`.
      * View a role
      */
-    async roleView(requestParameters: RoleViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForRole> {
+    async roleView(requestParameters: RoleViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<RoleResult> {
         const response = await this.roleViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -19,35 +19,35 @@ import {
     AdminErrorToJSON,
 } from '../models/AdminError.js';
 import {
-    type ApiResultForBoolean,
-    ApiResultForBooleanFromJSON,
-    ApiResultForBooleanToJSON,
-} from '../models/ApiResultForBoolean.js';
+    type BooleanResult,
+    BooleanResultFromJSON,
+    BooleanResultToJSON,
+} from '../models/BooleanResult.js';
 import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
-    type ApiResultForTenant,
-    ApiResultForTenantFromJSON,
-    ApiResultForTenantToJSON,
-} from '../models/ApiResultForTenant.js';
-import {
-    type ApiResultForTenantPublic,
-    ApiResultForTenantPublicFromJSON,
-    ApiResultForTenantPublicToJSON,
-} from '../models/ApiResultForTenantPublic.js';
-import {
-    type PagedForTenant,
-    PagedForTenantFromJSON,
-    PagedForTenantToJSON,
-} from '../models/PagedForTenant.js';
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 import {
     type TenantCreate,
     TenantCreateFromJSON,
     TenantCreateToJSON,
 } from '../models/TenantCreate.js';
+import {
+    type TenantPage,
+    TenantPageFromJSON,
+    TenantPageToJSON,
+} from '../models/TenantPage.js';
+import {
+    type TenantPublicResult,
+    TenantPublicResultFromJSON,
+    TenantPublicResultToJSON,
+} from '../models/TenantPublicResult.js';
+import {
+    type TenantResult,
+    TenantResultFromJSON,
+    TenantResultToJSON,
+} from '../models/TenantResult.js';
 import {
     type TenantUpdate,
     TenantUpdateFromJSON,
@@ -186,18 +186,18 @@ export class AdminTenantsApi extends runtime.BaseAPI {
      * Answers 201 with the new tenant\'s id. Host names must be unique across tenants.  Permission: `oauthapp.tenant.post`.
      * Create a tenant
      */
-    async tenantCreateRaw(requestParameters: TenantCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async tenantCreateRaw(requestParameters: TenantCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.tenantCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 201 with the new tenant\'s id. Host names must be unique across tenants.  Permission: `oauthapp.tenant.post`.
      * Create a tenant
      */
-    async tenantCreate(requestParameters: TenantCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async tenantCreate(requestParameters: TenantCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.tenantCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -241,18 +241,18 @@ export class AdminTenantsApi extends runtime.BaseAPI {
      * Answers with the deleted id. The default tenant cannot be deleted.  Permission: `oauthapp.tenant.delete`.
      * Delete a tenant
      */
-    async tenantDeleteRaw(requestParameters: TenantDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async tenantDeleteRaw(requestParameters: TenantDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.tenantDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted id. The default tenant cannot be deleted.  Permission: `oauthapp.tenant.delete`.
      * Delete a tenant
      */
-    async tenantDelete(requestParameters: TenantDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async tenantDelete(requestParameters: TenantDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.tenantDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -320,18 +320,18 @@ export class AdminTenantsApi extends runtime.BaseAPI {
      * Filters, sorts and pages the tenants of the caller\'s tenant. A caller from the default tenant sees every tenant; a caller from any other tenant sees only its own.  Permission: `oauthapp.tenant.get`.
      * List tenants
      */
-    async tenantListRaw(requestParameters: TenantListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForTenant>> {
+    async tenantListRaw(requestParameters: TenantListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<TenantPage>> {
         const requestOptions = await this.tenantListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForTenantFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => TenantPageFromJSON(jsonValue));
     }
 
     /**
      * Filters, sorts and pages the tenants of the caller\'s tenant. A caller from the default tenant sees every tenant; a caller from any other tenant sees only its own.  Permission: `oauthapp.tenant.get`.
      * List tenants
      */
-    async tenantList(requestParameters: TenantListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForTenant> {
+    async tenantList(requestParameters: TenantListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<TenantPage> {
         const response = await this.tenantListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -367,18 +367,18 @@ export class AdminTenantsApi extends runtime.BaseAPI {
      * Seed 001\'s \"租户 - 详情（公共）\", anonymous: the tenant\'s name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here, and only the tenant the request\'s `Host` selects is shown (so tenants cannot be listed by id from one host). An unknown, disabled or other tenant answers 404.  Permission: none.
      * View a tenant\'s public profile
      */
-    async tenantPublicViewRaw(requestParameters: TenantPublicViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForTenantPublic>> {
+    async tenantPublicViewRaw(requestParameters: TenantPublicViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<TenantPublicResult>> {
         const requestOptions = await this.tenantPublicViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForTenantPublicFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => TenantPublicResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 001\'s \"租户 - 详情（公共）\", anonymous: the tenant\'s name, theme and the public properties `Description`, `Logo` (else `Favicon`) and `WebSite` — never its hosts, issuer, claims or other properties. OAuthApp serves it as `GET /api/Tenant/Info?host=`; dropshot cannot route a literal segment beside `/api/Tenant/{id}`, so the tenant is named by id here, and only the tenant the request\'s `Host` selects is shown (so tenants cannot be listed by id from one host). An unknown, disabled or other tenant answers 404.  Permission: none.
      * View a tenant\'s public profile
      */
-    async tenantPublicView(requestParameters: TenantPublicViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForTenantPublic> {
+    async tenantPublicView(requestParameters: TenantPublicViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<TenantPublicResult> {
         const response = await this.tenantPublicViewRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -424,18 +424,18 @@ export class AdminTenantsApi extends runtime.BaseAPI {
      * OAuthApp\'s `PUT /api/Tenant` (`TenantPut`): the body is the update of `PUT /api/Tenant/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `oauthapp.tenant.put`.
      * Update a tenant named in the body
      */
-    async tenantPutRaw(requestParameters: TenantPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForBoolean>> {
+    async tenantPutRaw(requestParameters: TenantPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanResult>> {
         const requestOptions = await this.tenantPutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `PUT /api/Tenant` (`TenantPut`): the body is the update of `PUT /api/Tenant/{id}` plus the `id` of what it changes, with the same rules. Answers `true`, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `oauthapp.tenant.put`.
      * Update a tenant named in the body
      */
-    async tenantPut(requestParameters: TenantPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForBoolean> {
+    async tenantPut(requestParameters: TenantPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
         const response = await this.tenantPutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -489,18 +489,18 @@ export class AdminTenantsApi extends runtime.BaseAPI {
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the tenant as now stored.  Permission: `oauthapp.tenant.put`.
      * Update a tenant
      */
-    async tenantUpdateRaw(requestParameters: TenantUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForTenant>> {
+    async tenantUpdateRaw(requestParameters: TenantUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<TenantResult>> {
         const requestOptions = await this.tenantUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForTenantFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => TenantResultFromJSON(jsonValue));
     }
 
     /**
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the tenant as now stored.  Permission: `oauthapp.tenant.put`.
      * Update a tenant
      */
-    async tenantUpdate(requestParameters: TenantUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForTenant> {
+    async tenantUpdate(requestParameters: TenantUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<TenantResult> {
         const response = await this.tenantUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -544,18 +544,18 @@ export class AdminTenantsApi extends runtime.BaseAPI {
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `oauthapp.tenant.detail`.
      * View a tenant
      */
-    async tenantViewRaw(requestParameters: TenantViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForTenant>> {
+    async tenantViewRaw(requestParameters: TenantViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<TenantResult>> {
         const requestOptions = await this.tenantViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForTenantFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => TenantResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `oauthapp.tenant.detail`.
      * View a tenant
      */
-    async tenantView(requestParameters: TenantViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForTenant> {
+    async tenantView(requestParameters: TenantViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<TenantResult> {
         const response = await this.tenantViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -19,45 +19,35 @@ import {
     AdminErrorToJSON,
 } from '../models/AdminError.js';
 import {
-    type ApiResultForArrayOfDistributor,
-    ApiResultForArrayOfDistributorFromJSON,
-    ApiResultForArrayOfDistributorToJSON,
-} from '../models/ApiResultForArrayOfDistributor.js';
+    type BooleanResult,
+    BooleanResultFromJSON,
+    BooleanResultToJSON,
+} from '../models/BooleanResult.js';
 import {
-    type ApiResultForArrayOfUserGrant,
-    ApiResultForArrayOfUserGrantFromJSON,
-    ApiResultForArrayOfUserGrantToJSON,
-} from '../models/ApiResultForArrayOfUserGrant.js';
+    type DistributorListResult,
+    DistributorListResultFromJSON,
+    DistributorListResultToJSON,
+} from '../models/DistributorListResult.js';
 import {
-    type ApiResultForArrayOfUserSession,
-    ApiResultForArrayOfUserSessionFromJSON,
-    ApiResultForArrayOfUserSessionToJSON,
-} from '../models/ApiResultForArrayOfUserSession.js';
-import {
-    type ApiResultForBoolean,
-    ApiResultForBooleanFromJSON,
-    ApiResultForBooleanToJSON,
-} from '../models/ApiResultForBoolean.js';
-import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
-    type ApiResultForUser,
-    ApiResultForUserFromJSON,
-    ApiResultForUserToJSON,
-} from '../models/ApiResultForUser.js';
-import {
-    type PagedForUser,
-    PagedForUserFromJSON,
-    PagedForUserToJSON,
-} from '../models/PagedForUser.js';
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 import {
     type UserCreate,
     UserCreateFromJSON,
     UserCreateToJSON,
 } from '../models/UserCreate.js';
+import {
+    type UserGrantListResult,
+    UserGrantListResultFromJSON,
+    UserGrantListResultToJSON,
+} from '../models/UserGrantListResult.js';
+import {
+    type UserPage,
+    UserPageFromJSON,
+    UserPageToJSON,
+} from '../models/UserPage.js';
 import {
     type UserPasswordReset,
     UserPasswordResetFromJSON,
@@ -73,6 +63,16 @@ import {
     UserRegisterFromJSON,
     UserRegisterToJSON,
 } from '../models/UserRegister.js';
+import {
+    type UserResult,
+    UserResultFromJSON,
+    UserResultToJSON,
+} from '../models/UserResult.js';
+import {
+    type UserSessionListResult,
+    UserSessionListResultFromJSON,
+    UserSessionListResultToJSON,
+} from '../models/UserSessionListResult.js';
 import {
     type UserUpdate,
     UserUpdateFromJSON,
@@ -294,18 +294,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Answers 201 with the new user\'s id. The password is stored as an argon2id hash, never in clear.  Permission: `isms.user.post`.
      * Create a user
      */
-    async userCreateRaw(requestParameters: UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async userCreateRaw(requestParameters: UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.userCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 201 with the new user\'s id. The password is stored as an argon2id hash, never in clear.  Permission: `isms.user.post`.
      * Create a user
      */
-    async userCreate(requestParameters: UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async userCreate(requestParameters: UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.userCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -349,18 +349,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Answers with the deleted id. Deletion is soft: the user can no longer sign in and is hidden from lists, and the user name becomes free again.  Permission: `isms.user.delete`.
      * Delete a user
      */
-    async userDeleteRaw(requestParameters: UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async userDeleteRaw(requestParameters: UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.userDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Answers with the deleted id. Deletion is soft: the user can no longer sign in and is hidden from lists, and the user name becomes free again.  Permission: `isms.user.delete`.
      * Delete a user
      */
-    async userDelete(requestParameters: UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async userDelete(requestParameters: UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.userDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -408,18 +408,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Seed 001\'s \"获取团队列表\" (OAuthApp\'s `GET /api/User/Distributors`, which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes the caller as the team\'s owner, Keyward the user `{id}`): every live user who signed up through user `{id}` (`parentUserID`), through one of those, and so on, nearest first. Each row counts its own downline (`members`); `sales` is always 0, as Keyward records no sales. With `path`, only members whose `lineage` starts with it. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.distributors`.
      * List a user\'s team
      */
-    async userDistributorListRaw(requestParameters: UserDistributorListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForArrayOfDistributor>> {
+    async userDistributorListRaw(requestParameters: UserDistributorListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<DistributorListResult>> {
         const requestOptions = await this.userDistributorListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForArrayOfDistributorFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => DistributorListResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 001\'s \"获取团队列表\" (OAuthApp\'s `GET /api/User/Distributors`, which dropshot cannot route beside `/api/User/{id}`; OAuthApp takes the caller as the team\'s owner, Keyward the user `{id}`): every live user who signed up through user `{id}` (`parentUserID`), through one of those, and so on, nearest first. Each row counts its own downline (`members`); `sales` is always 0, as Keyward records no sales. With `path`, only members whose `lineage` starts with it. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.distributors`.
      * List a user\'s team
      */
-    async userDistributorList(requestParameters: UserDistributorListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForArrayOfDistributor> {
+    async userDistributorList(requestParameters: UserDistributorListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<DistributorListResult> {
         const response = await this.userDistributorListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -521,18 +521,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * The user\'s live grants to clients, newest first: each is a refresh-token family and the access tokens issued under it. No token value is shown. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * List a user\'s grants
      */
-    async userGrantListRaw(requestParameters: UserGrantListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForArrayOfUserGrant>> {
+    async userGrantListRaw(requestParameters: UserGrantListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<UserGrantListResult>> {
         const requestOptions = await this.userGrantListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForArrayOfUserGrantFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => UserGrantListResultFromJSON(jsonValue));
     }
 
     /**
      * The user\'s live grants to clients, newest first: each is a refresh-token family and the access tokens issued under it. No token value is shown. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * List a user\'s grants
      */
-    async userGrantList(requestParameters: UserGrantListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForArrayOfUserGrant> {
+    async userGrantList(requestParameters: UserGrantListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<UserGrantListResult> {
         const response = await this.userGrantListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -576,18 +576,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Revokes every live grant of the user — their refresh tokens stop working and their access tokens are refused — and forgets the user\'s consents, so every client must ask again; answers how many grants were revoked. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.put`.
      * Revoke a user\'s grants
      */
-    async userGrantRevokeRaw(requestParameters: UserGrantRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async userGrantRevokeRaw(requestParameters: UserGrantRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.userGrantRevokeRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Revokes every live grant of the user — their refresh tokens stop working and their access tokens are refused — and forgets the user\'s consents, so every client must ask again; answers how many grants were revoked. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.put`.
      * Revoke a user\'s grants
      */
-    async userGrantRevoke(requestParameters: UserGrantRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async userGrantRevoke(requestParameters: UserGrantRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.userGrantRevokeRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -663,18 +663,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Filters, sorts and pages the users of the caller\'s tenant. Deleted users are not listed.  Permission: `isms.user.get`.
      * List users
      */
-    async userListRaw(requestParameters: UserListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForUser>> {
+    async userListRaw(requestParameters: UserListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<UserPage>> {
         const requestOptions = await this.userListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForUserFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => UserPageFromJSON(jsonValue));
     }
 
     /**
      * Filters, sorts and pages the users of the caller\'s tenant. Deleted users are not listed.  Permission: `isms.user.get`.
      * List users
      */
-    async userList(requestParameters: UserListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForUser> {
+    async userList(requestParameters: UserListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<UserPage> {
         const response = await this.userListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -712,18 +712,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Seed 001\'s \"用户 - 忘记密码 - 手机验证码\" (OAuthApp sends one code for both at `POST /api/User/SmsCode`; Keyward\'s codes are bound to their purpose, so a reset code is asked for here): as the registration code, for `POST /api/UserRegistration/ResetPassword`.  Permission: none.
      * Send a password-reset code by SMS
      */
-    async userPasswordCodeSendRaw(requestParameters: UserPasswordCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForBoolean>> {
+    async userPasswordCodeSendRaw(requestParameters: UserPasswordCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanResult>> {
         const requestOptions = await this.userPasswordCodeSendRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 001\'s \"用户 - 忘记密码 - 手机验证码\" (OAuthApp sends one code for both at `POST /api/User/SmsCode`; Keyward\'s codes are bound to their purpose, so a reset code is asked for here): as the registration code, for `POST /api/UserRegistration/ResetPassword`.  Permission: none.
      * Send a password-reset code by SMS
      */
-    async userPasswordCodeSend(requestParameters: UserPasswordCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForBoolean> {
+    async userPasswordCodeSend(requestParameters: UserPasswordCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
         const response = await this.userPasswordCodeSendRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -761,18 +761,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * OAuthApp\'s `POST /api/User/ResetPassword` (served at `/api/UserRegistration/ResetPassword`): sets the password of the user of the Host header\'s tenant whose verified phone number received the password-reset code, ends their sessions and grants, and answers `true`. A wrong code and a number no account verified answer alike: 400 with code 100002.  Permission: none.
      * Reset a password with a phone code
      */
-    async userPasswordResetRaw(requestParameters: UserPasswordResetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForBoolean>> {
+    async userPasswordResetRaw(requestParameters: UserPasswordResetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanResult>> {
         const requestOptions = await this.userPasswordResetRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `POST /api/User/ResetPassword` (served at `/api/UserRegistration/ResetPassword`): sets the password of the user of the Host header\'s tenant whose verified phone number received the password-reset code, ends their sessions and grants, and answers `true`. A wrong code and a number no account verified answer alike: 400 with code 100002.  Permission: none.
      * Reset a password with a phone code
      */
-    async userPasswordReset(requestParameters: UserPasswordResetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForBoolean> {
+    async userPasswordReset(requestParameters: UserPasswordResetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
         const response = await this.userPasswordResetRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -818,18 +818,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * OAuthApp\'s `PUT /api/User` (`UserPut`): the body is the update of `PUT /api/User/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.user.put`.
      * Update a user named in the body
      */
-    async userPutRaw(requestParameters: UserPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async userPutRaw(requestParameters: UserPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.userPutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * OAuthApp\'s `PUT /api/User` (`UserPut`): the body is the update of `PUT /api/User/{id}` plus the `id` of what it changes, with the same rules. Answers its id, as OAuthApp does. A body without `id` is 422; an id that does not exist in the caller\'s tenant is 404.  Permission: `isms.user.put`.
      * Update a user named in the body
      */
-    async userPut(requestParameters: UserPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async userPut(requestParameters: UserPutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.userPutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -867,18 +867,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Seed 001\'s \"用户 - 注册 - 提交\" (OAuthApp\'s `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header\'s tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp\'s other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
      * Register with a phone code
      */
-    async userRegisterRaw(requestParameters: UserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async userRegisterRaw(requestParameters: UserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.userRegisterRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 001\'s \"用户 - 注册 - 提交\" (OAuthApp\'s `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header\'s tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp\'s other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
      * Register with a phone code
      */
-    async userRegister(requestParameters: UserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async userRegister(requestParameters: UserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.userRegisterRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -916,18 +916,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Seed 001\'s \"用户 - 注册 - 发送手机验证码\" (OAuthApp\'s `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API\'s code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account. Registration is off until the tenant\'s admins set its property `UserRegistration` to `enabled` (403 before).  Permission: none.
      * Send a registration code by SMS
      */
-    async userRegistrationCodeSendRaw(requestParameters: UserRegistrationCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForBoolean>> {
+    async userRegistrationCodeSendRaw(requestParameters: UserRegistrationCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanResult>> {
         const requestOptions = await this.userRegistrationCodeSendRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 001\'s \"用户 - 注册 - 发送手机验证码\" (OAuthApp\'s `POST /api/User/SmsCode`; dropshot cannot route a literal segment beside `/api/User/{id}`, hence the `/api/UserRegistration/` prefix). Sends a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts, through the end-user API\'s code machinery: one send per number per 60 s (429, code 100006) and a daily cap per number and per client address (429, code 100005). The answer never says whether the number has an account. Registration is off until the tenant\'s admins set its property `UserRegistration` to `enabled` (403 before).  Permission: none.
      * Send a registration code by SMS
      */
-    async userRegistrationCodeSend(requestParameters: UserRegistrationCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForBoolean> {
+    async userRegistrationCodeSend(requestParameters: UserRegistrationCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
         const response = await this.userRegistrationCodeSendRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -971,18 +971,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * The user\'s live sessions at the hosted sign-in page, newest first, without their ids. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * List a user\'s sessions
      */
-    async userSessionListRaw(requestParameters: UserSessionListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForArrayOfUserSession>> {
+    async userSessionListRaw(requestParameters: UserSessionListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<UserSessionListResult>> {
         const requestOptions = await this.userSessionListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForArrayOfUserSessionFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => UserSessionListResultFromJSON(jsonValue));
     }
 
     /**
      * The user\'s live sessions at the hosted sign-in page, newest first, without their ids. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * List a user\'s sessions
      */
-    async userSessionList(requestParameters: UserSessionListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForArrayOfUserSession> {
+    async userSessionList(requestParameters: UserSessionListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<UserSessionListResult> {
         const response = await this.userSessionListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1026,18 +1026,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Ends every live session of the user, so the hosted sign-in page asks for the password again; answers how many were ended. Tokens already issued live on: revoke them with `DELETE /api/User/{id}/Grants`. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.put`.
      * End a user\'s sessions
      */
-    async userSessionRevokeRaw(requestParameters: UserSessionRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async userSessionRevokeRaw(requestParameters: UserSessionRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.userSessionRevokeRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Ends every live session of the user, so the hosted sign-in page asks for the password again; answers how many were ended. Tokens already issued live on: revoke them with `DELETE /api/User/{id}/Grants`. Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.put`.
      * End a user\'s sessions
      */
-    async userSessionRevoke(requestParameters: UserSessionRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async userSessionRevoke(requestParameters: UserSessionRevokeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.userSessionRevokeRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1091,18 +1091,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the user as now stored.  Permission: `isms.user.put`.
      * Update a user
      */
-    async userUpdateRaw(requestParameters: UserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForUser>> {
+    async userUpdateRaw(requestParameters: UserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<UserResult>> {
         const requestOptions = await this.userUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForUserFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => UserResultFromJSON(jsonValue));
     }
 
     /**
      * Each field present in the body replaces the stored value; absent fields stay as they are. Answers with the user as now stored.  Permission: `isms.user.put`.
      * Update a user
      */
-    async userUpdate(requestParameters: UserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForUser> {
+    async userUpdate(requestParameters: UserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<UserResult> {
         const response = await this.userUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1146,18 +1146,18 @@ export class AdminUsersApi extends runtime.BaseAPI {
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * View a user
      */
-    async userViewRaw(requestParameters: UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForUser>> {
+    async userViewRaw(requestParameters: UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<UserResult>> {
         const requestOptions = await this.userViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForUserFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => UserResultFromJSON(jsonValue));
     }
 
     /**
      * Answers 404 for an id that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * View a user
      */
-    async userView(requestParameters: UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForUser> {
+    async userView(requestParameters: UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<UserResult> {
         const response = await this.userViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -14,30 +14,30 @@
 
 import * as runtime from '../runtime.js';
 import {
+    type AppConsentListEnvelope,
+    AppConsentListEnvelopeFromJSON,
+    AppConsentListEnvelopeToJSON,
+} from '../models/AppConsentListEnvelope.js';
+import {
     type AppError,
     AppErrorFromJSON,
     AppErrorToJSON,
 } from '../models/AppError.js';
 import {
-    type EnvelopeForAppToken,
-    EnvelopeForAppTokenFromJSON,
-    EnvelopeForAppTokenToJSON,
-} from '../models/EnvelopeForAppToken.js';
+    type AppTokenEnvelope,
+    AppTokenEnvelopeFromJSON,
+    AppTokenEnvelopeToJSON,
+} from '../models/AppTokenEnvelope.js';
 import {
-    type EnvelopeForArrayOfAppConsent,
-    EnvelopeForArrayOfAppConsentFromJSON,
-    EnvelopeForArrayOfAppConsentToJSON,
-} from '../models/EnvelopeForArrayOfAppConsent.js';
+    type BooleanEnvelope,
+    BooleanEnvelopeFromJSON,
+    BooleanEnvelopeToJSON,
+} from '../models/BooleanEnvelope.js';
 import {
-    type EnvelopeForBoolean,
-    EnvelopeForBooleanFromJSON,
-    EnvelopeForBooleanToJSON,
-} from '../models/EnvelopeForBoolean.js';
-import {
-    type EnvelopeForGrantCode,
-    EnvelopeForGrantCodeFromJSON,
-    EnvelopeForGrantCodeToJSON,
-} from '../models/EnvelopeForGrantCode.js';
+    type GrantCodeEnvelope,
+    GrantCodeEnvelopeFromJSON,
+    GrantCodeEnvelopeToJSON,
+} from '../models/GrantCodeEnvelope.js';
 import {
     type GrantCodeRequest,
     GrantCodeRequestFromJSON,
@@ -136,18 +136,18 @@ export class AppOauthApi extends runtime.BaseAPI {
      * Single use within 120 s. Records the consent (scopes, redirect URI, expiry `expireInDays`) and answers a token living that many days.  Permission: none.
      * Exchange a code for a token (app scheme)
      */
-    async appAuthorizeRaw(requestParameters: AppAuthorizeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appAuthorizeRaw(requestParameters: AppAuthorizeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appAuthorizeRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Single use within 120 s. Records the consent (scopes, redirect URI, expiry `expireInDays`) and answers a token living that many days.  Permission: none.
      * Exchange a code for a token (app scheme)
      */
-    async appAuthorize(requestParameters: AppAuthorizeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appAuthorize(requestParameters: AppAuthorizeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appAuthorizeRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -199,18 +199,18 @@ export class AppOauthApi extends runtime.BaseAPI {
      * Deletes one of the caller\'s consents and revokes every token and refresh token the user\'s grants to that app carry (404 if it is not the caller\'s).  Permission: an access token the app issued to the user.
      * Revoke a consent
      */
-    async appConsentDeleteRaw(requestParameters: AppConsentDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForBoolean>> {
+    async appConsentDeleteRaw(requestParameters: AppConsentDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanEnvelope>> {
         const requestOptions = await this.appConsentDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Deletes one of the caller\'s consents and revokes every token and refresh token the user\'s grants to that app carry (404 if it is not the caller\'s).  Permission: an access token the app issued to the user.
      * Revoke a consent
      */
-    async appConsentDelete(requestParameters: AppConsentDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForBoolean> {
+    async appConsentDelete(requestParameters: AppConsentDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanEnvelope> {
         const response = await this.appConsentDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -254,18 +254,18 @@ export class AppOauthApi extends runtime.BaseAPI {
      * Every live consent the user gave in this tenant, from GrantCode and from the hosted consent page.  Permission: an access token the app issued to the user.
      * The caller\'s consents
      */
-    async appConsentListRaw(requestParameters: AppConsentListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForArrayOfAppConsent>> {
+    async appConsentListRaw(requestParameters: AppConsentListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppConsentListEnvelope>> {
         const requestOptions = await this.appConsentListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForArrayOfAppConsentFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppConsentListEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Every live consent the user gave in this tenant, from GrantCode and from the hosted consent page.  Permission: an access token the app issued to the user.
      * The caller\'s consents
      */
-    async appConsentList(requestParameters: AppConsentListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForArrayOfAppConsent> {
+    async appConsentList(requestParameters: AppConsentListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppConsentListEnvelope> {
         const response = await this.appConsentListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -315,18 +315,18 @@ export class AppOauthApi extends runtime.BaseAPI {
      * The user authenticates (`account`/`email`/`phone` with password, or `unionid`) and allows `scopes` for `redirect_uri`, which must be in the app\'s whitelist. Answers a 32-hex code valid 120 s for `Authorize`.  Permission: none.
      * Grant a one-time code (app scheme)
      */
-    async appGrantCodeRaw(requestParameters: AppGrantCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForGrantCode>> {
+    async appGrantCodeRaw(requestParameters: AppGrantCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<GrantCodeEnvelope>> {
         const requestOptions = await this.appGrantCodeRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForGrantCodeFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => GrantCodeEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * The user authenticates (`account`/`email`/`phone` with password, or `unionid`) and allows `scopes` for `redirect_uri`, which must be in the app\'s whitelist. Answers a 32-hex code valid 120 s for `Authorize`.  Permission: none.
      * Grant a one-time code (app scheme)
      */
-    async appGrantCode(requestParameters: AppGrantCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForGrantCode> {
+    async appGrantCode(requestParameters: AppGrantCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<GrantCodeEnvelope> {
         const response = await this.appGrantCodeRaw(requestParameters, initOverrides);
         return await response.value();
     }

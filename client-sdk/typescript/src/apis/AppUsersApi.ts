@@ -14,10 +14,25 @@
 
 import * as runtime from '../runtime.js';
 import {
+    type AppCardEnvelope,
+    AppCardEnvelopeFromJSON,
+    AppCardEnvelopeToJSON,
+} from '../models/AppCardEnvelope.js';
+import {
     type AppError,
     AppErrorFromJSON,
     AppErrorToJSON,
 } from '../models/AppError.js';
+import {
+    type AppTokenEnvelope,
+    AppTokenEnvelopeFromJSON,
+    AppTokenEnvelopeToJSON,
+} from '../models/AppTokenEnvelope.js';
+import {
+    type BooleanEnvelope,
+    BooleanEnvelopeFromJSON,
+    BooleanEnvelopeToJSON,
+} from '../models/BooleanEnvelope.js';
 import {
     type ConsumePoints,
     ConsumePointsFromJSON,
@@ -29,41 +44,6 @@ import {
     EmailSignInToJSON,
 } from '../models/EmailSignIn.js';
 import {
-    type EnvelopeForAppCard,
-    EnvelopeForAppCardFromJSON,
-    EnvelopeForAppCardToJSON,
-} from '../models/EnvelopeForAppCard.js';
-import {
-    type EnvelopeForAppToken,
-    EnvelopeForAppTokenFromJSON,
-    EnvelopeForAppTokenToJSON,
-} from '../models/EnvelopeForAppToken.js';
-import {
-    type EnvelopeForBoolean,
-    EnvelopeForBooleanFromJSON,
-    EnvelopeForBooleanToJSON,
-} from '../models/EnvelopeForBoolean.js';
-import {
-    type EnvelopeForPointEntry,
-    EnvelopeForPointEntryFromJSON,
-    EnvelopeForPointEntryToJSON,
-} from '../models/EnvelopeForPointEntry.js';
-import {
-    type EnvelopeForPointLog,
-    EnvelopeForPointLogFromJSON,
-    EnvelopeForPointLogToJSON,
-} from '../models/EnvelopeForPointLog.js';
-import {
-    type EnvelopeForProfile,
-    EnvelopeForProfileFromJSON,
-    EnvelopeForProfileToJSON,
-} from '../models/EnvelopeForProfile.js';
-import {
-    type EnvelopeForString,
-    EnvelopeForStringFromJSON,
-    EnvelopeForStringToJSON,
-} from '../models/EnvelopeForString.js';
-import {
     type PasswordSignIn,
     PasswordSignInFromJSON,
     PasswordSignInToJSON,
@@ -73,6 +53,21 @@ import {
     PhoneSignInFromJSON,
     PhoneSignInToJSON,
 } from '../models/PhoneSignIn.js';
+import {
+    type PointEntryEnvelope,
+    PointEntryEnvelopeFromJSON,
+    PointEntryEnvelopeToJSON,
+} from '../models/PointEntryEnvelope.js';
+import {
+    type PointLogEnvelope,
+    PointLogEnvelopeFromJSON,
+    PointLogEnvelopeToJSON,
+} from '../models/PointLogEnvelope.js';
+import {
+    type ProfileEnvelope,
+    ProfileEnvelopeFromJSON,
+    ProfileEnvelopeToJSON,
+} from '../models/ProfileEnvelope.js';
 import {
     type ProfileUpdate,
     ProfileUpdateFromJSON,
@@ -113,6 +108,11 @@ import {
     SignUpFromJSON,
     SignUpToJSON,
 } from '../models/SignUp.js';
+import {
+    type StringEnvelope,
+    StringEnvelopeFromJSON,
+    StringEnvelopeToJSON,
+} from '../models/StringEnvelope.js';
 import {
     type UnionIdSignIn,
     UnionIdSignInFromJSON,
@@ -415,18 +415,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Debits `points` from the user `userID` in one transaction, never below zero: a debit larger than the balance is refused (409) and writes nothing, however many debits race. The entry joins the same ledger as recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who debited) and is the answer. Who may call is as for RechargePoints: the app\'s server with its client authentication (HTTP basic, or a client_credentials token of the app); a user\'s own token only where the app\'s `userRechargeEnabled` setting lets users change their own points (403 otherwise). An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry debits once and answers the first entry; the same key with another body (or a recharge\'s key) is 422.  Permission: the app\'s client authentication (a user\'s token where the app allows it).
      * Spend points
      */
-    async appConsumePointsRaw(requestParameters: AppConsumePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForPointEntry>> {
+    async appConsumePointsRaw(requestParameters: AppConsumePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PointEntryEnvelope>> {
         const requestOptions = await this.appConsumePointsRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForPointEntryFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => PointEntryEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Debits `points` from the user `userID` in one transaction, never below zero: a debit larger than the balance is refused (409) and writes nothing, however many debits race. The entry joins the same ledger as recharges (`PointLog` type 2, `used` negative, `creditedBy` naming who debited) and is the answer. Who may call is as for RechargePoints: the app\'s server with its client authentication (HTTP basic, or a client_credentials token of the app); a user\'s own token only where the app\'s `userRechargeEnabled` setting lets users change their own points (403 otherwise). An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry debits once and answers the first entry; the same key with another body (or a recharge\'s key) is 422.  Permission: the app\'s client authentication (a user\'s token where the app allows it).
      * Spend points
      */
-    async appConsumePoints(requestParameters: AppConsumePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForPointEntry> {
+    async appConsumePoints(requestParameters: AppConsumePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PointEntryEnvelope> {
         const response = await this.appConsumePointsRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -472,18 +472,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Requires `email` and the `signin` code sent to it (`verifyCode`).  Permission: none.
      * Sign in with an email code
      */
-    async appEmailSignInRaw(requestParameters: AppEmailSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appEmailSignInRaw(requestParameters: AppEmailSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appEmailSignInRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Requires `email` and the `signin` code sent to it (`verifyCode`).  Permission: none.
      * Sign in with an email code
      */
-    async appEmailSignIn(requestParameters: AppEmailSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appEmailSignIn(requestParameters: AppEmailSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appEmailSignInRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -529,18 +529,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Requires `email` and the `signup` code sent to it (`emailCode`). `userName` defaults to the address.  Permission: none.
      * Sign up with an email address
      */
-    async appEmailSignUpRaw(requestParameters: AppEmailSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appEmailSignUpRaw(requestParameters: AppEmailSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appEmailSignUpRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Requires `email` and the `signup` code sent to it (`emailCode`). `userName` defaults to the address.  Permission: none.
      * Sign up with an email address
      */
-    async appEmailSignUp(requestParameters: AppEmailSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appEmailSignUp(requestParameters: AppEmailSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appEmailSignUpRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -586,18 +586,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Requires `phone` and the `signin` code sent to it (`verifyCode`). A wrong code counts against the code\'s 5 attempts.  Permission: none.
      * Sign in with a phone code
      */
-    async appPhoneSignInRaw(requestParameters: AppPhoneSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appPhoneSignInRaw(requestParameters: AppPhoneSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appPhoneSignInRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Requires `phone` and the `signin` code sent to it (`verifyCode`). A wrong code counts against the code\'s 5 attempts.  Permission: none.
      * Sign in with a phone code
      */
-    async appPhoneSignIn(requestParameters: AppPhoneSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appPhoneSignIn(requestParameters: AppPhoneSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appPhoneSignInRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -643,18 +643,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Requires `phone` and the `signup` code sent to it (`phoneCode`). `userName` defaults to the phone number.  Permission: none.
      * Sign up with a phone number
      */
-    async appPhoneSignUpRaw(requestParameters: AppPhoneSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appPhoneSignUpRaw(requestParameters: AppPhoneSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appPhoneSignUpRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Requires `phone` and the `signup` code sent to it (`phoneCode`). `userName` defaults to the phone number.  Permission: none.
      * Sign up with a phone number
      */
-    async appPhoneSignUp(requestParameters: AppPhoneSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appPhoneSignUp(requestParameters: AppPhoneSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appPhoneSignUpRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -710,18 +710,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Newest first, filtered by `type`, with the total and current balance.  Permission: an access token the app issued to the user.
      * The signed-in user\'s points ledger
      */
-    async appPointLogRaw(requestParameters: AppPointLogRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForPointLog>> {
+    async appPointLogRaw(requestParameters: AppPointLogRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PointLogEnvelope>> {
         const requestOptions = await this.appPointLogRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForPointLogFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => PointLogEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Newest first, filtered by `type`, with the total and current balance.  Permission: an access token the app issued to the user.
      * The signed-in user\'s points ledger
      */
-    async appPointLog(requestParameters: AppPointLogRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForPointLog> {
+    async appPointLog(requestParameters: AppPointLogRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PointLogEnvelope> {
         const response = await this.appPointLogRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -765,18 +765,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Permission: an access token the app issued to the user.
      * The signed-in user\'s profile
      */
-    async appProfileGetRaw(requestParameters: AppProfileGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForProfile>> {
+    async appProfileGetRaw(requestParameters: AppProfileGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ProfileEnvelope>> {
         const requestOptions = await this.appProfileGetRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForProfileFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ProfileEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Permission: an access token the app issued to the user.
      * The signed-in user\'s profile
      */
-    async appProfileGet(requestParameters: AppProfileGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForProfile> {
+    async appProfileGet(requestParameters: AppProfileGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ProfileEnvelope> {
         const response = await this.appProfileGetRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -830,18 +830,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * `avatar`, `nickName` and `data`; blank or missing fields stay.  Permission: an access token the app issued to the user.
      * Update the signed-in user\'s profile
      */
-    async appProfileUpdateRaw(requestParameters: AppProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForBoolean>> {
+    async appProfileUpdateRaw(requestParameters: AppProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanEnvelope>> {
         const requestOptions = await this.appProfileUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * `avatar`, `nickName` and `data`; blank or missing fields stay.  Permission: an access token the app issued to the user.
      * Update the signed-in user\'s profile
      */
-    async appProfileUpdate(requestParameters: AppProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForBoolean> {
+    async appProfileUpdate(requestParameters: AppProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanEnvelope> {
         const response = await this.appProfileUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -892,22 +892,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * A PNG (default) or SVG image encoding the `signInKey` of a pending sign-in (404 once it has expired or been used).  Permission: none.
      * The QR code of a sign-in key
      */
-    async appQrImageRaw(requestParameters: AppQrImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<any>> {
+    async appQrImageRaw(requestParameters: AppQrImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<runtime.HttpFile>> {
         const requestOptions = await this.appQrImageRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        if (this.isJsonMime(response.headers.get('content-type'))) {
-            return new runtime.JSONApiResponse<any>(response);
-        } else {
-            return new runtime.TextApiResponse(response) as any;
-        }
+        return new runtime.BlobApiResponse(response);
     }
 
     /**
      * A PNG (default) or SVG image encoding the `signInKey` of a pending sign-in (404 once it has expired or been used).  Permission: none.
      * The QR code of a sign-in key
      */
-    async appQrImage(requestParameters: AppQrImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<any> {
+    async appQrImage(requestParameters: AppQrImageRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.HttpFile> {
         const response = await this.appQrImageRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -953,18 +949,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Answers a `signInKey` (32 hex characters) valid 5 minutes; show its QR code (`QRCodeImage`) and poll `QRCodeSignIn`.  Permission: none.
      * Start a QR-code sign-in
      */
-    async appQrPreSignInRaw(requestParameters: AppQrPreSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForString>> {
+    async appQrPreSignInRaw(requestParameters: AppQrPreSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<StringEnvelope>> {
         const requestOptions = await this.appQrPreSignInRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForStringFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => StringEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Answers a `signInKey` (32 hex characters) valid 5 minutes; show its QR code (`QRCodeImage`) and poll `QRCodeSignIn`.  Permission: none.
      * Start a QR-code sign-in
      */
-    async appQrPreSignIn(requestParameters: AppQrPreSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForString> {
+    async appQrPreSignIn(requestParameters: AppQrPreSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<StringEnvelope> {
         const response = await this.appQrPreSignInRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1010,18 +1006,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Called by the scanning app: marks the sign-in scanned and answers the app card to show. Valid once, from the pending state only (409 after).  Permission: none.
      * Scan a QR code
      */
-    async appQrScanRaw(requestParameters: AppQrScanRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppCard>> {
+    async appQrScanRaw(requestParameters: AppQrScanRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppCardEnvelope>> {
         const requestOptions = await this.appQrScanRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppCardFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppCardEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Called by the scanning app: marks the sign-in scanned and answers the app card to show. Valid once, from the pending state only (409 after).  Permission: none.
      * Scan a QR code
      */
-    async appQrScan(requestParameters: AppQrScanRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppCard> {
+    async appQrScan(requestParameters: AppQrScanRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppCardEnvelope> {
         const response = await this.appQrScanRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1067,18 +1063,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * While pending, 400 with `err` starting `authorization_pending:` and saying what is awaited (the scan, or the confirmation), as RFC 8628 polling does; 410 once expired or spent; the token once confirmed (the key is then spent).  Permission: none.
      * Poll a QR-code sign-in
      */
-    async appQrSignInRaw(requestParameters: AppQrSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appQrSignInRaw(requestParameters: AppQrSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appQrSignInRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * While pending, 400 with `err` starting `authorization_pending:` and saying what is awaited (the scan, or the confirmation), as RFC 8628 polling does; 410 once expired or spent; the token once confirmed (the key is then spent).  Permission: none.
      * Poll a QR-code sign-in
      */
-    async appQrSignIn(requestParameters: AppQrSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appQrSignIn(requestParameters: AppQrSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appQrSignInRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1124,18 +1120,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Called by the scanning app after the scan: links or creates the user by (`platform`, `unionID`) — with WeChat credentials configured, by the `code2session` answer for `code` instead — and completes the sign-in. Answers the scanning side\'s token.  Permission: none.
      * Confirm a QR-code sign-in
      */
-    async appQrSignUpRaw(requestParameters: AppQrSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appQrSignUpRaw(requestParameters: AppQrSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appQrSignUpRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Called by the scanning app after the scan: links or creates the user by (`platform`, `unionID`) — with WeChat credentials configured, by the `code2session` answer for `code` instead — and completes the sign-in. Answers the scanning side\'s token.  Permission: none.
      * Confirm a QR-code sign-in
      */
-    async appQrSignUp(requestParameters: AppQrSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appQrSignUp(requestParameters: AppQrSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appQrSignUpRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1192,18 +1188,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Credits `price ×` the app\'s points per currency unit to the user `userID` in one transaction; the ledger entry records who credited (`creditedBy`). The app\'s server calls it with its client authentication (HTTP basic, or a client_credentials token of the app) after it has been paid; a user\'s own token is refused (403) unless the app\'s `userRechargeEnabled` setting allows users to credit themselves. An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry applies once and answers as the first; the same key with another body is 422.  Permission: the app\'s client authentication (a user\'s token where the app allows it).
      * Recharge points
      */
-    async appRechargePointsRaw(requestParameters: AppRechargePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForBoolean>> {
+    async appRechargePointsRaw(requestParameters: AppRechargePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanEnvelope>> {
         const requestOptions = await this.appRechargePointsRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Credits `price ×` the app\'s points per currency unit to the user `userID` in one transaction; the ledger entry records who credited (`creditedBy`). The app\'s server calls it with its client authentication (HTTP basic, or a client_credentials token of the app) after it has been paid; a user\'s own token is refused (403) unless the app\'s `userRechargeEnabled` setting allows users to credit themselves. An unknown `userID` is 404. With an `Idempotency-Key` header (1–100 characters) a retry applies once and answers as the first; the same key with another body is 422.  Permission: the app\'s client authentication (a user\'s token where the app allows it).
      * Recharge points
      */
-    async appRechargePoints(requestParameters: AppRechargePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForBoolean> {
+    async appRechargePoints(requestParameters: AppRechargePointsRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanEnvelope> {
         const response = await this.appRechargePointsRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1249,18 +1245,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Requires `phone` or `email`, the `forgetpwd` code sent to it (`code`) and the new password (`pwd`). A wrong code and an unknown address give the same 400.  Permission: none.
      * Reset a password with a code
      */
-    async appResetPasswordRaw(requestParameters: AppResetPasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForBoolean>> {
+    async appResetPasswordRaw(requestParameters: AppResetPasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanEnvelope>> {
         const requestOptions = await this.appResetPasswordRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Requires `phone` or `email`, the `forgetpwd` code sent to it (`code`) and the new password (`pwd`). A wrong code and an unknown address give the same 400.  Permission: none.
      * Reset a password with a code
      */
-    async appResetPassword(requestParameters: AppResetPasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForBoolean> {
+    async appResetPassword(requestParameters: AppResetPasswordRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanEnvelope> {
         const response = await this.appResetPasswordRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1306,18 +1302,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * As SendSMSCode, over SMTP with the app\'s template.  Permission: none.
      * Send a code by email
      */
-    async appSendEmailCodeRaw(requestParameters: AppSendEmailCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForBoolean>> {
+    async appSendEmailCodeRaw(requestParameters: AppSendEmailCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanEnvelope>> {
         const requestOptions = await this.appSendEmailCodeRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * As SendSMSCode, over SMTP with the app\'s template.  Permission: none.
      * Send a code by email
      */
-    async appSendEmailCode(requestParameters: AppSendEmailCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForBoolean> {
+    async appSendEmailCode(requestParameters: AppSendEmailCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanEnvelope> {
         const response = await this.appSendEmailCodeRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1363,18 +1359,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`), valid 10 minutes, at most 5 wrong attempts. One send per number per 60 s and a daily cap per number and per client address (429 with the wait, also in `Retry-After`). The answer never says whether the number has an account.  Permission: none.
      * Send a code by SMS
      */
-    async appSendSmsCodeRaw(requestParameters: AppSendSmsCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForBoolean>> {
+    async appSendSmsCodeRaw(requestParameters: AppSendSmsCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanEnvelope>> {
         const requestOptions = await this.appSendSmsCodeRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Sends a 6-digit code for `type` (`signup`, `signin`, `forgetpwd`), valid 10 minutes, at most 5 wrong attempts. One send per number per 60 s and a daily cap per number and per client address (429 with the wait, also in `Retry-After`). The answer never says whether the number has an account.  Permission: none.
      * Send a code by SMS
      */
-    async appSendSmsCode(requestParameters: AppSendSmsCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForBoolean> {
+    async appSendSmsCode(requestParameters: AppSendSmsCodeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanEnvelope> {
         const response = await this.appSendSmsCodeRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1420,18 +1416,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * `userName` may be the user name, email or phone. A wrong name or password gives the same 401; 5 failures per account or 20 per address in 15 minutes answer 429, with `Retry-After` the seconds until that window closes.  Permission: none.
      * Sign in with a password
      */
-    async appSignInRaw(requestParameters: AppSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appSignInRaw(requestParameters: AppSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appSignInRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * `userName` may be the user name, email or phone. A wrong name or password gives the same 401; 5 failures per account or 20 per address in 15 minutes answer 429, with `Retry-After` the seconds until that window closes.  Permission: none.
      * Sign in with a password
      */
-    async appSignIn(requestParameters: AppSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appSignIn(requestParameters: AppSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appSignInRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1477,18 +1473,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Requires `userName` and `pwd`; `phone`+`phoneCode` and `email`+`emailCode` when the app requires them. A phone or email sent with its `signup` code is stored verified; without one, unverified (never used to find the account). 409 if the user name, or a verified phone or email, is taken; 403 if the app disabled sign-up.  Permission: none.
      * Sign up with a user name and password
      */
-    async appSignUpRaw(requestParameters: AppSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appSignUpRaw(requestParameters: AppSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appSignUpRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Requires `userName` and `pwd`; `phone`+`phoneCode` and `email`+`emailCode` when the app requires them. A phone or email sent with its `signup` code is stored verified; without one, unverified (never used to find the account). 409 if the user name, or a verified phone or email, is taken; 403 if the app disabled sign-up.  Permission: none.
      * Sign up with a user name and password
      */
-    async appSignUp(requestParameters: AppSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appSignUp(requestParameters: AppSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appSignUpRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1534,18 +1530,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404 and counts as a failed sign-in of the client address, so an address with 20 failures in 15 minutes answers 429 (with `Retry-After`).  Permission: none.
      * Sign in by unionID
      */
-    async appUnionIdSignInRaw(requestParameters: AppUnionIdSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appUnionIdSignInRaw(requestParameters: AppUnionIdSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appUnionIdSignInRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Signs in the user linked to (`platform`, `unionID`). Served only when the app enables unionID sign-in (403 otherwise); an unknown identity answers 404 and counts as a failed sign-in of the client address, so an address with 20 failures in 15 minutes answers 429 (with `Retry-After`).  Permission: none.
      * Sign in by unionID
      */
-    async appUnionIdSignIn(requestParameters: AppUnionIdSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appUnionIdSignIn(requestParameters: AppUnionIdSignInRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appUnionIdSignInRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1591,18 +1587,18 @@ export class AppUsersApi extends runtime.BaseAPI {
      * Requires `unionID` and `platform`; creates a user linked to them (409 if the identity or the user name is taken). `userName` defaults to the unionID. Needs the app\'s unionID sign-in and sign-up enabled.  Permission: none.
      * Sign up by unionID
      */
-    async appUnionIdSignUpRaw(requestParameters: AppUnionIdSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<EnvelopeForAppToken>> {
+    async appUnionIdSignUpRaw(requestParameters: AppUnionIdSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AppTokenEnvelope>> {
         const requestOptions = await this.appUnionIdSignUpRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => EnvelopeForAppTokenFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AppTokenEnvelopeFromJSON(jsonValue));
     }
 
     /**
      * Requires `unionID` and `platform`; creates a user linked to them (409 if the identity or the user name is taken). `userName` defaults to the unionID. Needs the app\'s unionID sign-in and sign-up enabled.  Permission: none.
      * Sign up by unionID
      */
-    async appUnionIdSignUp(requestParameters: AppUnionIdSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<EnvelopeForAppToken> {
+    async appUnionIdSignUp(requestParameters: AppUnionIdSignUpRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AppTokenEnvelope> {
         const response = await this.appUnionIdSignUpRaw(requestParameters, initOverrides);
         return await response.value();
     }

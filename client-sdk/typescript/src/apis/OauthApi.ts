@@ -818,12 +818,12 @@ export class OauthApi extends runtime.BaseAPI {
      * RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the authorization code flow. Shows the hosted sign-in page (and the consent page when the client requires consent), then redirects to the client\'s registered redirect URI with `code`, `state` and `iss` (RFC 9207), by query or `form_post`. An unknown client or unregistered redirect URI gets an error page and no redirect; every other error is redirected as RFC 6749 §4.1.2.1 says.  Permission: none (the user signs in on the page).
      * Authorization endpoint
      */
-    async oauthAuthorizeRaw(requestParameters: OauthAuthorizeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<any>> {
+    async oauthAuthorizeRaw(requestParameters: OauthAuthorizeRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>> {
         const requestOptions = await this.oauthAuthorizeRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
         if (this.isJsonMime(response.headers.get('content-type'))) {
-            return new runtime.JSONApiResponse<any>(response);
+            return new runtime.JSONApiResponse<string>(response);
         } else {
             return new runtime.TextApiResponse(response) as any;
         }
@@ -833,7 +833,7 @@ export class OauthApi extends runtime.BaseAPI {
      * RFC 6749 §4.1.1 and OpenID Connect Core §3.1.2: starts the authorization code flow. Shows the hosted sign-in page (and the consent page when the client requires consent), then redirects to the client\'s registered redirect URI with `code`, `state` and `iss` (RFC 9207), by query or `form_post`. An unknown client or unregistered redirect URI gets an error page and no redirect; every other error is redirected as RFC 6749 §4.1.2.1 says.  Permission: none (the user signs in on the page).
      * Authorization endpoint
      */
-    async oauthAuthorize(requestParameters: OauthAuthorizeRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<any> {
+    async oauthAuthorize(requestParameters: OauthAuthorizeRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string> {
         const response = await this.oauthAuthorizeRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -936,12 +936,12 @@ export class OauthApi extends runtime.BaseAPI {
      * The same as `GET /oauth/authorize`, with the parameters form-encoded in the body (OpenID Connect Core §3.1.2.1 requires both methods).  Permission: none (the user signs in on the page).
      * Authorization endpoint (POST)
      */
-    async oauthAuthorizePostRaw(requestParameters: OauthAuthorizePostRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<any>> {
+    async oauthAuthorizePostRaw(requestParameters: OauthAuthorizePostRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>> {
         const requestOptions = await this.oauthAuthorizePostRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
         if (this.isJsonMime(response.headers.get('content-type'))) {
-            return new runtime.JSONApiResponse<any>(response);
+            return new runtime.JSONApiResponse<string>(response);
         } else {
             return new runtime.TextApiResponse(response) as any;
         }
@@ -951,7 +951,7 @@ export class OauthApi extends runtime.BaseAPI {
      * The same as `GET /oauth/authorize`, with the parameters form-encoded in the body (OpenID Connect Core §3.1.2.1 requires both methods).  Permission: none (the user signs in on the page).
      * Authorization endpoint (POST)
      */
-    async oauthAuthorizePost(requestParameters: OauthAuthorizePostRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<any> {
+    async oauthAuthorizePost(requestParameters: OauthAuthorizePostRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string> {
         const response = await this.oauthAuthorizePostRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1114,12 +1114,12 @@ export class OauthApi extends runtime.BaseAPI {
      * OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`, ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the hint names (otherwise shows a signed-out page). Without a valid hint, answers a page asking the user to confirm, and ends the session (redirecting to a URI registered for `client_id`) only once they do.  Permission: none.
      * End session
      */
-    async oauthLogoutRaw(requestParameters: OauthLogoutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<any>> {
+    async oauthLogoutRaw(requestParameters: OauthLogoutRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>> {
         const requestOptions = await this.oauthLogoutRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
         if (this.isJsonMime(response.headers.get('content-type'))) {
-            return new runtime.JSONApiResponse<any>(response);
+            return new runtime.JSONApiResponse<string>(response);
         } else {
             return new runtime.TextApiResponse(response) as any;
         }
@@ -1129,7 +1129,7 @@ export class OauthApi extends runtime.BaseAPI {
      * OpenID Connect RP-Initiated Logout 1.0: with a valid `id_token_hint`, ends the browser session and redirects to `post_logout_redirect_uri` when it is registered for the client the hint names (otherwise shows a signed-out page). Without a valid hint, answers a page asking the user to confirm, and ends the session (redirecting to a URI registered for `client_id`) only once they do.  Permission: none.
      * End session
      */
-    async oauthLogout(requestParameters: OauthLogoutRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<any> {
+    async oauthLogout(requestParameters: OauthLogoutRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string> {
         const response = await this.oauthLogoutRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1188,12 +1188,12 @@ export class OauthApi extends runtime.BaseAPI {
      * The same as `GET /oauth/logout`, with the parameters form-encoded in the body (RP-Initiated Logout 1.0 §2 requires both methods).  Permission: none.
      * End session (POST)
      */
-    async oauthLogoutPostRaw(requestParameters: OauthLogoutPostRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<any>> {
+    async oauthLogoutPostRaw(requestParameters: OauthLogoutPostRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>> {
         const requestOptions = await this.oauthLogoutPostRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
         if (this.isJsonMime(response.headers.get('content-type'))) {
-            return new runtime.JSONApiResponse<any>(response);
+            return new runtime.JSONApiResponse<string>(response);
         } else {
             return new runtime.TextApiResponse(response) as any;
         }
@@ -1203,7 +1203,7 @@ export class OauthApi extends runtime.BaseAPI {
      * The same as `GET /oauth/logout`, with the parameters form-encoded in the body (RP-Initiated Logout 1.0 §2 requires both methods).  Permission: none.
      * End session (POST)
      */
-    async oauthLogoutPost(requestParameters: OauthLogoutPostRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<any> {
+    async oauthLogoutPost(requestParameters: OauthLogoutPostRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string> {
         const response = await this.oauthLogoutPostRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -130,12 +130,12 @@ export class OperationsApi extends runtime.BaseAPI {
      * Requests and latency by operation and status, in the Prometheus text exposition format.  Permission: none.
      * Prometheus metrics
      */
-    async metricsGetRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<any>> {
+    async metricsGetRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>> {
         const requestOptions = await this.metricsGetRequestOpts();
         const response = await this.request(requestOptions, initOverrides);
 
         if (this.isJsonMime(response.headers.get('content-type'))) {
-            return new runtime.JSONApiResponse<any>(response);
+            return new runtime.JSONApiResponse<string>(response);
         } else {
             return new runtime.TextApiResponse(response) as any;
         }
@@ -145,7 +145,7 @@ export class OperationsApi extends runtime.BaseAPI {
      * Requests and latency by operation and status, in the Prometheus text exposition format.  Permission: none.
      * Prometheus metrics
      */
-    async metricsGet(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<any> {
+    async metricsGet(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string> {
         const response = await this.metricsGetRaw(initOverrides);
         return await response.value();
     }
@@ -173,22 +173,18 @@ export class OperationsApi extends runtime.BaseAPI {
      * The committed contract, `openapi/keyward.json`, byte for byte.  Permission: none.
      * This API\'s OpenAPI document
      */
-    async openapiGetRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<any>> {
+    async openapiGetRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<object>> {
         const requestOptions = await this.openapiGetRequestOpts();
         const response = await this.request(requestOptions, initOverrides);
 
-        if (this.isJsonMime(response.headers.get('content-type'))) {
-            return new runtime.JSONApiResponse<any>(response);
-        } else {
-            return new runtime.TextApiResponse(response) as any;
-        }
+        return new runtime.JSONApiResponse<any>(response);
     }
 
     /**
      * The committed contract, `openapi/keyward.json`, byte for byte.  Permission: none.
      * This API\'s OpenAPI document
      */
-    async openapiGet(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<any> {
+    async openapiGet(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<object> {
         const response = await this.openapiGetRaw(initOverrides);
         return await response.value();
     }

@@ -19,6 +19,16 @@ import {
     AccessProfileCreateToJSON,
 } from '../models/AccessProfileCreate.js';
 import {
+    type AccessProfilePage,
+    AccessProfilePageFromJSON,
+    AccessProfilePageToJSON,
+} from '../models/AccessProfilePage.js';
+import {
+    type AccessProfileResult,
+    AccessProfileResultFromJSON,
+    AccessProfileResultToJSON,
+} from '../models/AccessProfileResult.js';
+import {
     type AccessProfileUpdate,
     AccessProfileUpdateFromJSON,
     AccessProfileUpdateToJSON,
@@ -29,40 +39,25 @@ import {
     AdminErrorToJSON,
 } from '../models/AdminError.js';
 import {
-    type ApiResultForAccessProfile,
-    ApiResultForAccessProfileFromJSON,
-    ApiResultForAccessProfileToJSON,
-} from '../models/ApiResultForAccessProfile.js';
-import {
-    type ApiResultForClient,
-    ApiResultForClientFromJSON,
-    ApiResultForClientToJSON,
-} from '../models/ApiResultForClient.js';
-import {
-    type ApiResultForClientCreated,
-    ApiResultForClientCreatedFromJSON,
-    ApiResultForClientCreatedToJSON,
-} from '../models/ApiResultForClientCreated.js';
-import {
-    type ApiResultForInt64,
-    ApiResultForInt64FromJSON,
-    ApiResultForInt64ToJSON,
-} from '../models/ApiResultForInt64.js';
-import {
-    type ApiResultForString,
-    ApiResultForStringFromJSON,
-    ApiResultForStringToJSON,
-} from '../models/ApiResultForString.js';
-import {
-    type ApiResultForUser,
-    ApiResultForUserFromJSON,
-    ApiResultForUserToJSON,
-} from '../models/ApiResultForUser.js';
-import {
     type ClientCreate,
     ClientCreateFromJSON,
     ClientCreateToJSON,
 } from '../models/ClientCreate.js';
+import {
+    type ClientCreatedResult,
+    ClientCreatedResultFromJSON,
+    ClientCreatedResultToJSON,
+} from '../models/ClientCreatedResult.js';
+import {
+    type ClientPage,
+    ClientPageFromJSON,
+    ClientPageToJSON,
+} from '../models/ClientPage.js';
+import {
+    type ClientResult,
+    ClientResultFromJSON,
+    ClientResultToJSON,
+} from '../models/ClientResult.js';
 import {
     type ClientUpdate,
     ClientUpdateFromJSON,
@@ -74,25 +69,30 @@ import {
     CreateLiteralToJSON,
 } from '../models/CreateLiteral.js';
 import {
-    type PagedForAccessProfile,
-    PagedForAccessProfileFromJSON,
-    PagedForAccessProfileToJSON,
-} from '../models/PagedForAccessProfile.js';
+    type Int64Result,
+    Int64ResultFromJSON,
+    Int64ResultToJSON,
+} from '../models/Int64Result.js';
 import {
-    type PagedForClient,
-    PagedForClientFromJSON,
-    PagedForClientToJSON,
-} from '../models/PagedForClient.js';
-import {
-    type PagedForUser,
-    PagedForUserFromJSON,
-    PagedForUserToJSON,
-} from '../models/PagedForUser.js';
+    type StringResult,
+    StringResultFromJSON,
+    StringResultToJSON,
+} from '../models/StringResult.js';
 import {
     type UserCreate,
     UserCreateFromJSON,
     UserCreateToJSON,
 } from '../models/UserCreate.js';
+import {
+    type UserPage,
+    UserPageFromJSON,
+    UserPageToJSON,
+} from '../models/UserPage.js';
+import {
+    type UserResult,
+    UserResultFromJSON,
+    UserResultToJSON,
+} from '../models/UserResult.js';
 
 export interface AccessProfileCreateRequest {
     /**
@@ -347,18 +347,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `POST /profile/create`, served as `POST /profile/{id}` whose `{id}` accepts only `create`; the URL is the seed\'s. A profile is a named set of clients (`clients`, by `clientId`) held by users (`users`, by id); each must exist in the tenant (422 names the one that does not). A name already taken answers 409. Answers 200 (the seed\'s status) with the new profile\'s id.  Permission: `isms.profile.post`.
      * Create an access profile
      */
-    async accessProfileCreateRaw(requestParameters: AccessProfileCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async accessProfileCreateRaw(requestParameters: AccessProfileCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.accessProfileCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `POST /profile/create`, served as `POST /profile/{id}` whose `{id}` accepts only `create`; the URL is the seed\'s. A profile is a named set of clients (`clients`, by `clientId`) held by users (`users`, by id); each must exist in the tenant (422 names the one that does not). A name already taken answers 409. Answers 200 (the seed\'s status) with the new profile\'s id.  Permission: `isms.profile.post`.
      * Create an access profile
      */
-    async accessProfileCreate(requestParameters: AccessProfileCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async accessProfileCreate(requestParameters: AccessProfileCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.accessProfileCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -402,18 +402,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `DELETE /profile/{id}`. Answers with the deleted id; its holders lose it, and clients that require a profile stop issuing tokens to users who held no other profile containing them.  Permission: `isms.profile.delete`.
      * Delete an access profile
      */
-    async accessProfileDeleteRaw(requestParameters: AccessProfileDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async accessProfileDeleteRaw(requestParameters: AccessProfileDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.accessProfileDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `DELETE /profile/{id}`. Answers with the deleted id; its holders lose it, and clients that require a profile stop issuing tokens to users who held no other profile containing them.  Permission: `isms.profile.delete`.
      * Delete an access profile
      */
-    async accessProfileDelete(requestParameters: AccessProfileDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async accessProfileDelete(requestParameters: AccessProfileDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.accessProfileDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -477,18 +477,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `GET /profile`: the access profiles of the caller\'s tenant, each with its clients and users, filtered, sorted and paged like the admin lists.  Permission: `isms.profile.get`.
      * List access profiles
      */
-    async accessProfileListRaw(requestParameters: AccessProfileListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForAccessProfile>> {
+    async accessProfileListRaw(requestParameters: AccessProfileListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AccessProfilePage>> {
         const requestOptions = await this.accessProfileListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForAccessProfileFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AccessProfilePageFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `GET /profile`: the access profiles of the caller\'s tenant, each with its clients and users, filtered, sorted and paged like the admin lists.  Permission: `isms.profile.get`.
      * List access profiles
      */
-    async accessProfileList(requestParameters: AccessProfileListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForAccessProfile> {
+    async accessProfileList(requestParameters: AccessProfileListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AccessProfilePage> {
         const response = await this.accessProfileListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -542,18 +542,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `PUT /profile/{id}` (\"updateClientToProfileById\"). Each field present replaces the stored value: `clients` (by `clientId`) the whole set of clients the profile contains, `users` (by id) the whole set of users holding it. Unknown clients or users answer 422 and change nothing. Answers with the profile as now stored; the next token request of an affected user (a refresh too) is judged by it.  Permission: `isms.profile.put`.
      * Assign clients (and users) to an access profile
      */
-    async accessProfileUpdateRaw(requestParameters: AccessProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForAccessProfile>> {
+    async accessProfileUpdateRaw(requestParameters: AccessProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AccessProfileResult>> {
         const requestOptions = await this.accessProfileUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForAccessProfileFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => AccessProfileResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `PUT /profile/{id}` (\"updateClientToProfileById\"). Each field present replaces the stored value: `clients` (by `clientId`) the whole set of clients the profile contains, `users` (by id) the whole set of users holding it. Unknown clients or users answer 422 and change nothing. Answers with the profile as now stored; the next token request of an affected user (a refresh too) is judged by it.  Permission: `isms.profile.put`.
      * Assign clients (and users) to an access profile
      */
-    async accessProfileUpdate(requestParameters: AccessProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForAccessProfile> {
+    async accessProfileUpdate(requestParameters: AccessProfileUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AccessProfileResult> {
         const response = await this.accessProfileUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -607,18 +607,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `POST /client/create`, served as `POST /client/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal segment beside `/client/{id}`); the URL is the seed\'s. The body is the admin API\'s client (`POST /api/Client`), `requireProfile` included; answers 200 (the seed\'s status) with the new client\'s ids and, for a confidential client, its generated secret, shown this once.  Permission: `isms.client.post`.
      * Create a client (seed 000)
      */
-    async seed000ClientCreateRaw(requestParameters: Seed000ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForClientCreated>> {
+    async seed000ClientCreateRaw(requestParameters: Seed000ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientCreatedResult>> {
         const requestOptions = await this.seed000ClientCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForClientCreatedFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientCreatedResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `POST /client/create`, served as `POST /client/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal segment beside `/client/{id}`); the URL is the seed\'s. The body is the admin API\'s client (`POST /api/Client`), `requireProfile` included; answers 200 (the seed\'s status) with the new client\'s ids and, for a confidential client, its generated secret, shown this once.  Permission: `isms.client.post`.
      * Create a client (seed 000)
      */
-    async seed000ClientCreate(requestParameters: Seed000ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForClientCreated> {
+    async seed000ClientCreate(requestParameters: Seed000ClientCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientCreatedResult> {
         const response = await this.seed000ClientCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -662,18 +662,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `DELETE /client/{id}`, where `{id}` is the client\'s `clientId`. Answers with that `clientId`; the client\'s secrets and its places in access profiles go with it.  Permission: `isms.client.delete`.
      * Delete a client (seed 000)
      */
-    async seed000ClientDeleteRaw(requestParameters: Seed000ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForString>> {
+    async seed000ClientDeleteRaw(requestParameters: Seed000ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<StringResult>> {
         const requestOptions = await this.seed000ClientDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForStringFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => StringResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `DELETE /client/{id}`, where `{id}` is the client\'s `clientId`. Answers with that `clientId`; the client\'s secrets and its places in access profiles go with it.  Permission: `isms.client.delete`.
      * Delete a client (seed 000)
      */
-    async seed000ClientDelete(requestParameters: Seed000ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForString> {
+    async seed000ClientDelete(requestParameters: Seed000ClientDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<StringResult> {
         const response = await this.seed000ClientDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -741,18 +741,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `GET /client`: the clients of the caller\'s tenant, with the admin API\'s filters, sorting and paging (`GET /api/Client`).  Permission: `isms.client.get`.
      * List clients (seed 000)
      */
-    async seed000ClientListRaw(requestParameters: Seed000ClientListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForClient>> {
+    async seed000ClientListRaw(requestParameters: Seed000ClientListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientPage>> {
         const requestOptions = await this.seed000ClientListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForClientFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientPageFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `GET /client`: the clients of the caller\'s tenant, with the admin API\'s filters, sorting and paging (`GET /api/Client`).  Permission: `isms.client.get`.
      * List clients (seed 000)
      */
-    async seed000ClientList(requestParameters: Seed000ClientListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForClient> {
+    async seed000ClientList(requestParameters: Seed000ClientListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientPage> {
         const response = await this.seed000ClientListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -806,18 +806,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `PUT /client/{id}`, where `{id}` is the client\'s `clientId`. Each field present in the body (the admin API\'s client update) replaces the stored value. Answers with the client as now stored.  Permission: `isms.client.put`.
      * Update a client (seed 000)
      */
-    async seed000ClientUpdateRaw(requestParameters: Seed000ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForClient>> {
+    async seed000ClientUpdateRaw(requestParameters: Seed000ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientResult>> {
         const requestOptions = await this.seed000ClientUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForClientFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `PUT /client/{id}`, where `{id}` is the client\'s `clientId`. Each field present in the body (the admin API\'s client update) replaces the stored value. Answers with the client as now stored.  Permission: `isms.client.put`.
      * Update a client (seed 000)
      */
-    async seed000ClientUpdate(requestParameters: Seed000ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForClient> {
+    async seed000ClientUpdate(requestParameters: Seed000ClientUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientResult> {
         const response = await this.seed000ClientUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -861,18 +861,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `GET /client/{id}`, where `{id}` is the client\'s `clientId`. Answers 404 for a client that does not exist in the caller\'s tenant.  Permission: `isms.client.detail`.
      * View a client (seed 000)
      */
-    async seed000ClientViewRaw(requestParameters: Seed000ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForClient>> {
+    async seed000ClientViewRaw(requestParameters: Seed000ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ClientResult>> {
         const requestOptions = await this.seed000ClientViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForClientFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => ClientResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `GET /client/{id}`, where `{id}` is the client\'s `clientId`. Answers 404 for a client that does not exist in the caller\'s tenant.  Permission: `isms.client.detail`.
      * View a client (seed 000)
      */
-    async seed000ClientView(requestParameters: Seed000ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForClient> {
+    async seed000ClientView(requestParameters: Seed000ClientViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ClientResult> {
         const response = await this.seed000ClientViewRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -926,18 +926,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `POST /user/create`, served as `POST /user/{id}` whose `{id}` accepts only `create`; the URL is the seed\'s. The body is the admin API\'s user (`POST /api/User`); its `profiles` lists the access profiles the user holds (each must exist in the tenant, else 422). Answers 200 (the seed\'s status) with the new user\'s id.  Permission: `isms.user.post`.
      * Create a user (seed 000)
      */
-    async seed000UserCreateRaw(requestParameters: Seed000UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async seed000UserCreateRaw(requestParameters: Seed000UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.seed000UserCreateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `POST /user/create`, served as `POST /user/{id}` whose `{id}` accepts only `create`; the URL is the seed\'s. The body is the admin API\'s user (`POST /api/User`); its `profiles` lists the access profiles the user holds (each must exist in the tenant, else 422). Answers 200 (the seed\'s status) with the new user\'s id.  Permission: `isms.user.post`.
      * Create a user (seed 000)
      */
-    async seed000UserCreate(requestParameters: Seed000UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async seed000UserCreate(requestParameters: Seed000UserCreateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.seed000UserCreateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -981,18 +981,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `DELETE /user/{id}` (Keyward\'s numeric user id). Answers with the deleted id; the user\'s sessions, grants and profiles end with it, as with `DELETE /api/User/{id}`.  Permission: `isms.user.delete`.
      * Delete a user (seed 000)
      */
-    async seed000UserDeleteRaw(requestParameters: Seed000UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForInt64>> {
+    async seed000UserDeleteRaw(requestParameters: Seed000UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
         const requestOptions = await this.seed000UserDeleteRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => Int64ResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `DELETE /user/{id}` (Keyward\'s numeric user id). Answers with the deleted id; the user\'s sessions, grants and profiles end with it, as with `DELETE /api/User/{id}`.  Permission: `isms.user.delete`.
      * Delete a user (seed 000)
      */
-    async seed000UserDelete(requestParameters: Seed000UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForInt64> {
+    async seed000UserDelete(requestParameters: Seed000UserDeleteRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
         const response = await this.seed000UserDeleteRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1068,18 +1068,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `GET /user`: the users of the caller\'s tenant, with the admin API\'s filters, sorting and paging (`GET /api/User`).  Permission: `isms.user.get`.
      * List users (seed 000)
      */
-    async seed000UserListRaw(requestParameters: Seed000UserListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<PagedForUser>> {
+    async seed000UserListRaw(requestParameters: Seed000UserListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<UserPage>> {
         const requestOptions = await this.seed000UserListRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => PagedForUserFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => UserPageFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `GET /user`: the users of the caller\'s tenant, with the admin API\'s filters, sorting and paging (`GET /api/User`).  Permission: `isms.user.get`.
      * List users (seed 000)
      */
-    async seed000UserList(requestParameters: Seed000UserListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<PagedForUser> {
+    async seed000UserList(requestParameters: Seed000UserListRequest = {}, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<UserPage> {
         const response = await this.seed000UserListRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -1123,18 +1123,18 @@ export class Seed000Api extends runtime.BaseAPI {
      * Seed 000\'s `GET /user/{id}`. `{id}` is Keyward\'s numeric user id (the seed\'s examples are 24-hex strings, which Keyward does not issue: they answer 400). Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * View a user (seed 000)
      */
-    async seed000UserViewRaw(requestParameters: Seed000UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiResultForUser>> {
+    async seed000UserViewRaw(requestParameters: Seed000UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<UserResult>> {
         const requestOptions = await this.seed000UserViewRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiResultForUserFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => UserResultFromJSON(jsonValue));
     }
 
     /**
      * Seed 000\'s `GET /user/{id}`. `{id}` is Keyward\'s numeric user id (the seed\'s examples are 24-hex strings, which Keyward does not issue: they answer 400). Answers 404 for a user that does not exist in the caller\'s tenant.  Permission: `isms.user.detail`.
      * View a user (seed 000)
      */
-    async seed000UserView(requestParameters: Seed000UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiResultForUser> {
+    async seed000UserView(requestParameters: Seed000UserViewRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<UserResult> {
         const response = await this.seed000UserViewRaw(requestParameters, initOverrides);
         return await response.value();
     }

@@ -14,10 +14,20 @@
 
 import * as runtime from '../runtime.js';
 import {
+    type SpringBooleanResult,
+    SpringBooleanResultFromJSON,
+    SpringBooleanResultToJSON,
+} from '../models/SpringBooleanResult.js';
+import {
     type SpringError,
     SpringErrorFromJSON,
     SpringErrorToJSON,
 } from '../models/SpringError.js';
+import {
+    type SpringInt64Result,
+    SpringInt64ResultFromJSON,
+    SpringInt64ResultToJSON,
+} from '../models/SpringInt64Result.js';
 import {
     type SpringPasswordUpdate,
     SpringPasswordUpdateFromJSON,
@@ -29,30 +39,10 @@ import {
     SpringRegisterToJSON,
 } from '../models/SpringRegister.js';
 import {
-    type SpringResultForArrayOfSpringRole,
-    SpringResultForArrayOfSpringRoleFromJSON,
-    SpringResultForArrayOfSpringRoleToJSON,
-} from '../models/SpringResultForArrayOfSpringRole.js';
-import {
-    type SpringResultForBoolean,
-    SpringResultForBooleanFromJSON,
-    SpringResultForBooleanToJSON,
-} from '../models/SpringResultForBoolean.js';
-import {
-    type SpringResultForInt64,
-    SpringResultForInt64FromJSON,
-    SpringResultForInt64ToJSON,
-} from '../models/SpringResultForInt64.js';
-import {
-    type SpringResultForSpringUser,
-    SpringResultForSpringUserFromJSON,
-    SpringResultForSpringUserToJSON,
-} from '../models/SpringResultForSpringUser.js';
-import {
-    type SpringResultForSpringUserDetail,
-    SpringResultForSpringUserDetailFromJSON,
-    SpringResultForSpringUserDetailToJSON,
-} from '../models/SpringResultForSpringUserDetail.js';
+    type SpringRoleListResult,
+    SpringRoleListResultFromJSON,
+    SpringRoleListResultToJSON,
+} from '../models/SpringRoleListResult.js';
 import {
     type SpringRoleUpdate,
     SpringRoleUpdateFromJSON,
@@ -64,6 +54,11 @@ import {
     SpringUserDetailToJSON,
 } from '../models/SpringUserDetail.js';
 import {
+    type SpringUserDetailResult,
+    SpringUserDetailResultFromJSON,
+    SpringUserDetailResultToJSON,
+} from '../models/SpringUserDetailResult.js';
+import {
     type SpringUserFind,
     SpringUserFindFromJSON,
     SpringUserFindToJSON,
@@ -73,6 +68,11 @@ import {
     SpringUserIdFromJSON,
     SpringUserIdToJSON,
 } from '../models/SpringUserId.js';
+import {
+    type SpringUserResult,
+    SpringUserResultFromJSON,
+    SpringUserResultToJSON,
+} from '../models/SpringUserResult.js';
 import {
     type SpringUserSave,
     SpringUserSaveFromJSON,
@@ -186,18 +186,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /users/pwd/update` with `{userId, oldPassword, newPassword}`. Users changing their own password must give the current one (400 when missing or wrong; wrong ones count against the account\'s sign-in failure limit, 429 with `Retry-After` once locked); a caller holding `isms.user.put` sets another user\'s without it. The new password (8 to 128 characters, else 422) replaces the old, and every session and grant of the user ends: their refresh tokens fail with `invalid_grant` and their access tokens — the one that made this call too — are refused on every replica. Answers `{status: 200, message: true}`.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
      * Change a password (seed 004)
      */
-    async springPasswordUpdateRaw(requestParameters: SpringPasswordUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForBoolean>> {
+    async springPasswordUpdateRaw(requestParameters: SpringPasswordUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringBooleanResult>> {
         const requestOptions = await this.springPasswordUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringBooleanResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /users/pwd/update` with `{userId, oldPassword, newPassword}`. Users changing their own password must give the current one (400 when missing or wrong; wrong ones count against the account\'s sign-in failure limit, 429 with `Retry-After` once locked); a caller holding `isms.user.put` sets another user\'s without it. The new password (8 to 128 characters, else 422) replaces the old, and every session and grant of the user ends: their refresh tokens fail with `invalid_grant` and their access tokens — the one that made this call too — are refused on every replica. Answers `{status: 200, message: true}`.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
      * Change a password (seed 004)
      */
-    async springPasswordUpdate(requestParameters: SpringPasswordUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForBoolean> {
+    async springPasswordUpdate(requestParameters: SpringPasswordUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringBooleanResult> {
         const response = await this.springPasswordUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -233,18 +233,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /roles/list` (any body is ignored). Answers `{status: 200, message: [{id, roleName}]}`: the tenant\'s roles by id, at most 1000.  Permission: `isms.role.get`.
      * List roles (seed 004)
      */
-    async springRoleListRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForArrayOfSpringRole>> {
+    async springRoleListRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringRoleListResult>> {
         const requestOptions = await this.springRoleListRequestOpts();
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForArrayOfSpringRoleFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringRoleListResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /roles/list` (any body is ignored). Answers `{status: 200, message: [{id, roleName}]}`: the tenant\'s roles by id, at most 1000.  Permission: `isms.role.get`.
      * List roles (seed 004)
      */
-    async springRoleList(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForArrayOfSpringRole> {
+    async springRoleList(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringRoleListResult> {
         const response = await this.springRoleListRaw(initOverrides);
         return await response.value();
     }
@@ -280,18 +280,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /userDetail/current` (any body is ignored) with the user\'s `Authorization: bearer <access_token>`. Answers `{status: 200, message: {id, name, age, phone, gender, addr, createTime, nation, instruction, images, birthday}}`, unset fields null.  Permission: a user\'s own access token from a first-party client (one that asks no consent).
      * The caller\'s detail (seed 004)
      */
-    async springUserDetailCurrentRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForSpringUserDetail>> {
+    async springUserDetailCurrentRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringUserDetailResult>> {
         const requestOptions = await this.springUserDetailCurrentRequestOpts();
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForSpringUserDetailFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringUserDetailResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /userDetail/current` (any body is ignored) with the user\'s `Authorization: bearer <access_token>`. Answers `{status: 200, message: {id, name, age, phone, gender, addr, createTime, nation, instruction, images, birthday}}`, unset fields null.  Permission: a user\'s own access token from a first-party client (one that asks no consent).
      * The caller\'s detail (seed 004)
      */
-    async springUserDetailCurrent(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForSpringUserDetail> {
+    async springUserDetailCurrent(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringUserDetailResult> {
         const response = await this.springUserDetailCurrentRaw(initOverrides);
         return await response.value();
     }
@@ -337,18 +337,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /userDetail/get` with `{id}`; answers as `/userDetail/current`. Unknown ids and users of other tenants are 404.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.detail` for any user.
      * A user\'s detail (seed 004)
      */
-    async springUserDetailGetRaw(requestParameters: SpringUserDetailGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForSpringUserDetail>> {
+    async springUserDetailGetRaw(requestParameters: SpringUserDetailGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringUserDetailResult>> {
         const requestOptions = await this.springUserDetailGetRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForSpringUserDetailFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringUserDetailResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /userDetail/get` with `{id}`; answers as `/userDetail/current`. Unknown ids and users of other tenants are 404.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.detail` for any user.
      * A user\'s detail (seed 004)
      */
-    async springUserDetailGet(requestParameters: SpringUserDetailGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForSpringUserDetail> {
+    async springUserDetailGet(requestParameters: SpringUserDetailGetRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringUserDetailResult> {
         const response = await this.springUserDetailGetRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -394,18 +394,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /userDetail/update` with `{id, name?, age?, phone?, gender?, addr?, createTime?, nation?, instruction?, images?, birthday?}`: each field present replaces the stored one, `\"\"` clears it, absent ones stay. `name` is the nick name, `images` the avatar, `phone` the phone number (stored unverified when it changes); `age`, `gender`, `addr`, `nation`, `instruction` and `birthday` (`yyyy-MM-dd`) are kept as the user\'s claims of those names (`birthdate` for `birthday`). `createTime` is not kept: it must read `yyyy-MM-dd HH:mm:ss` and the account\'s creation time stays. Each text is at most 256 characters (`instruction` 4000, `images` 2000), else 422. Answers `{status: 200, message: true}`.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
      * Change a user\'s detail (seed 004)
      */
-    async springUserDetailUpdateRaw(requestParameters: SpringUserDetailUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForBoolean>> {
+    async springUserDetailUpdateRaw(requestParameters: SpringUserDetailUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringBooleanResult>> {
         const requestOptions = await this.springUserDetailUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringBooleanResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /userDetail/update` with `{id, name?, age?, phone?, gender?, addr?, createTime?, nation?, instruction?, images?, birthday?}`: each field present replaces the stored one, `\"\"` clears it, absent ones stay. `name` is the nick name, `images` the avatar, `phone` the phone number (stored unverified when it changes); `age`, `gender`, `addr`, `nation`, `instruction` and `birthday` (`yyyy-MM-dd`) are kept as the user\'s claims of those names (`birthdate` for `birthday`). `createTime` is not kept: it must read `yyyy-MM-dd HH:mm:ss` and the account\'s creation time stays. Each text is at most 256 characters (`instruction` 4000, `images` 2000), else 422. Answers `{status: 200, message: true}`.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
      * Change a user\'s detail (seed 004)
      */
-    async springUserDetailUpdate(requestParameters: SpringUserDetailUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForBoolean> {
+    async springUserDetailUpdate(requestParameters: SpringUserDetailUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringBooleanResult> {
         const response = await this.springUserDetailUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -451,18 +451,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /users/find` with `{id}` or `{username}` (`id` wins; neither is 400; nobody is 404). Answers `{status: 200, message: {id, username, phone, openId, roleList: [{id, roleName}], createTime}}`.  Permission: `isms.user.get`.
      * Find a user (seed 004)
      */
-    async springUserFindRaw(requestParameters: SpringUserFindRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForSpringUser>> {
+    async springUserFindRaw(requestParameters: SpringUserFindRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringUserResult>> {
         const requestOptions = await this.springUserFindRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForSpringUserFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringUserResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /users/find` with `{id}` or `{username}` (`id` wins; neither is 400; nobody is 404). Answers `{status: 200, message: {id, username, phone, openId, roleList: [{id, roleName}], createTime}}`.  Permission: `isms.user.get`.
      * Find a user (seed 004)
      */
-    async springUserFind(requestParameters: SpringUserFindRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForSpringUser> {
+    async springUserFind(requestParameters: SpringUserFindRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringUserResult> {
         const response = await this.springUserFindRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -503,18 +503,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /users/register` with `{username, password}` and the app\'s HTTP basic client authentication (`Authorization: Basic base64(clientId:clientSecret)`; a wrong secret is 401 and counts against the client\'s failure limit). An end-user sign-up of that app: it obeys the app\'s settings (sign-up enabled, minimum password length) and the daily sign-up caps (429 with `Retry-After`); a taken name is 409. Answers `{status: 200, message: <user id>}`.  Permission: client authentication.
      * Register a user (seed 004)
      */
-    async springUserRegisterRaw(requestParameters: SpringUserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForInt64>> {
+    async springUserRegisterRaw(requestParameters: SpringUserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringInt64Result>> {
         const requestOptions = await this.springUserRegisterRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringInt64ResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /users/register` with `{username, password}` and the app\'s HTTP basic client authentication (`Authorization: Basic base64(clientId:clientSecret)`; a wrong secret is 401 and counts against the client\'s failure limit). An end-user sign-up of that app: it obeys the app\'s settings (sign-up enabled, minimum password length) and the daily sign-up caps (429 with `Retry-After`); a taken name is 409. Answers `{status: 200, message: <user id>}`.  Permission: client authentication.
      * Register a user (seed 004)
      */
-    async springUserRegister(requestParameters: SpringUserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForInt64> {
+    async springUserRegister(requestParameters: SpringUserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringInt64Result> {
         const response = await this.springUserRegisterRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -560,18 +560,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /users/role/update` with `{id, roleList: [{id}]}`: the user then holds exactly these roles (`[]` removes every role; null or missing is 400). Each role is named by `id` (or `roleName`) and must exist in the tenant (422). Answers `{status: 200, message: true}`.  Permission: `isms.user.put`.
      * Replace a user\'s roles (seed 004)
      */
-    async springUserRoleUpdateRaw(requestParameters: SpringUserRoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForBoolean>> {
+    async springUserRoleUpdateRaw(requestParameters: SpringUserRoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringBooleanResult>> {
         const requestOptions = await this.springUserRoleUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForBooleanFromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringBooleanResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /users/role/update` with `{id, roleList: [{id}]}`: the user then holds exactly these roles (`[]` removes every role; null or missing is 400). Each role is named by `id` (or `roleName`) and must exist in the tenant (422). Answers `{status: 200, message: true}`.  Permission: `isms.user.put`.
      * Replace a user\'s roles (seed 004)
      */
-    async springUserRoleUpdate(requestParameters: SpringUserRoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForBoolean> {
+    async springUserRoleUpdate(requestParameters: SpringUserRoleUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringBooleanResult> {
         const response = await this.springUserRoleUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -617,18 +617,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /users/save` with `{username, password?, roleList?: [{roleName}]}`; each role is named by `roleName` (or `id`) and must exist in the tenant (422). `id` must be absent: ids are assigned here (422). As `POST /api/User`; answers `{status: 200, message: <user id>}`.  Permission: `isms.user.post`.
      * Add a user (seed 004)
      */
-    async springUserSaveRaw(requestParameters: SpringUserSaveRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForInt64>> {
+    async springUserSaveRaw(requestParameters: SpringUserSaveRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringInt64Result>> {
         const requestOptions = await this.springUserSaveRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringInt64ResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /users/save` with `{username, password?, roleList?: [{roleName}]}`; each role is named by `roleName` (or `id`) and must exist in the tenant (422). `id` must be absent: ids are assigned here (422). As `POST /api/User`; answers `{status: 200, message: <user id>}`.  Permission: `isms.user.post`.
      * Add a user (seed 004)
      */
-    async springUserSave(requestParameters: SpringUserSaveRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForInt64> {
+    async springUserSave(requestParameters: SpringUserSaveRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringInt64Result> {
         const response = await this.springUserSaveRaw(requestParameters, initOverrides);
         return await response.value();
     }
@@ -674,18 +674,18 @@ export class SpringUsersApi extends runtime.BaseAPI {
      * `POST /users/update` with `{id, phone?, openId?}`. A new `phone` is stored unverified (so it never finds the account at sign-in until proven); `\"\"` removes it. `openId` is not kept: a non-empty one is 422, because identities are linked only by the `sign` grant of the app that verified them. Unknown ids and users of other tenants are 404. Answers `{status: 200, message: <user id>}`.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
      * Change a user\'s phone (seed 004)
      */
-    async springUserUpdateRaw(requestParameters: SpringUserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringResultForInt64>> {
+    async springUserUpdateRaw(requestParameters: SpringUserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<SpringInt64Result>> {
         const requestOptions = await this.springUserUpdateRequestOpts(requestParameters);
         const response = await this.request(requestOptions, initOverrides);
 
-        return new runtime.JSONApiResponse(response, (jsonValue) => SpringResultForInt64FromJSON(jsonValue));
+        return new runtime.JSONApiResponse(response, (jsonValue) => SpringInt64ResultFromJSON(jsonValue));
     }
 
     /**
      * `POST /users/update` with `{id, phone?, openId?}`. A new `phone` is stored unverified (so it never finds the account at sign-in until proven); `\"\"` removes it. `openId` is not kept: a non-empty one is 422, because identities are linked only by the `sign` grant of the app that verified them. Unknown ids and users of other tenants are 404. Answers `{status: 200, message: <user id>}`.  Permission: the user\'s own access token from a first-party client (one that asks no consent), or `isms.user.put` for any user.
      * Change a user\'s phone (seed 004)
      */
-    async springUserUpdate(requestParameters: SpringUserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringResultForInt64> {
+    async springUserUpdate(requestParameters: SpringUserUpdateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<SpringInt64Result> {
         const response = await this.springUserUpdateRaw(requestParameters, initOverrides);
         return await response.value();
     }

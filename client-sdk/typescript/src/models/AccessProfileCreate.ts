@@ -20,7 +20,7 @@ import { mapValues } from '../runtime.js';
  */
 export interface AccessProfileCreate {
     /**
-     * `clientId`s of clients of the tenant it contains.
+     * `clientId`s of clients of the tenant it contains. Default when absent: an empty list.
      */
     clients?: Array<string>;
     /**
@@ -32,7 +32,7 @@ export interface AccessProfileCreate {
      */
     name: string;
     /**
-     * Ids of users of the tenant who hold it.
+     * Ids of users of the tenant who hold it. Default when absent: an empty list.
      */
     users?: Array<number>;
 }

@@ -30,21 +30,12 @@ export interface AdminError {
     /**
      * Always null on failure.
      */
-    data?: AdminErrorDataEnum | null;
+    data: any | null;
     /**
      * What went wrong, precisely enough to fix the request.
      */
     message: string;
 }
-
-
-/**
- * @export
- */
-export const AdminErrorDataEnum = {
-} as const;
-export type AdminErrorDataEnum = typeof AdminErrorDataEnum[keyof typeof AdminErrorDataEnum];
-
 
 /**
  * Check if a given object implements the AdminError interface.
@@ -52,6 +43,7 @@ export type AdminErrorDataEnum = typeof AdminErrorDataEnum[keyof typeof AdminErr
 export function instanceOfAdminError(value: object): value is AdminError {
     if (!('code' in value) || value['code'] === undefined) return false;
     if (!('codeName' in value) || value['codeName'] === undefined) return false;
+    if (!('data' in value) || value['data'] === undefined) return false;
     if (!('message' in value) || value['message'] === undefined) return false;
     return true;
 }
@@ -68,7 +60,7 @@ export function AdminErrorFromJSONTyped(json: any, ignoreDiscriminator: boolean)
         
         'code': json['code'],
         'codeName': json['codeName'],
-        'data': json['data'] === undefined ? undefined : json['data'] === null ? null : json['data'],
+        'data': json['data'],
         'message': json['message'],
     };
 }

@@ -27,6 +27,13 @@ import {
     SecretInfoToJSON,
     SecretInfoToJSONTyped,
 } from './SecretInfo.js';
+import type { CustomProperty } from './CustomProperty.js';
+import {
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { ApiResourceScope } from './ApiResourceScope.js';
 import {
     ApiResourceScopeFromJSON,
@@ -34,13 +41,6 @@ import {
     ApiResourceScopeToJSON,
     ApiResourceScopeToJSONTyped,
 } from './ApiResourceScope.js';
-import type { Property } from './Property.js';
-import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
 import type { ApiUserClaim } from './ApiUserClaim.js';
 import {
     ApiUserClaimFromJSON,
@@ -90,7 +90,7 @@ export interface ApiResource {
     /**
      * 
      */
-    properties: Array<Property>;
+    properties: Array<CustomProperty>;
     /**
      * Names of the tenant's API scopes that this resource contains.
      */
@@ -153,7 +153,7 @@ export function ApiResourceFromJSONTyped(json: any, ignoreDiscriminator: boolean
         'id': json['id'],
         'name': json['name'],
         'nonEditable': json['nonEditable'],
-        'properties': ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'scopes': ((json['scopes'] as Array<any>).map(ApiResourceScopeFromJSON)),
         'secrets': ((json['secrets'] as Array<any>).map(SecretInfoFromJSON)),
         'showInDiscoveryDocument': json['showInDiscoveryDocument'],
@@ -181,7 +181,7 @@ export function ApiResourceToJSONTyped(value?: ApiResource | null, ignoreDiscrim
         'id': value['id'],
         'name': value['name'],
         'nonEditable': value['nonEditable'],
-        'properties': ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'scopes': ((value['scopes'] as Array<any>).map(ApiResourceScopeToJSON)),
         'secrets': ((value['secrets'] as Array<any>).map(SecretInfoToJSON)),
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],

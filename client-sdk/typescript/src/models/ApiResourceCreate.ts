@@ -20,6 +20,13 @@ import {
     SigningAlgToJSON,
     SigningAlgToJSONTyped,
 } from './SigningAlg.js';
+import type { CustomProperty } from './CustomProperty.js';
+import {
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { ApiResourceScope } from './ApiResourceScope.js';
 import {
     ApiResourceScopeFromJSON,
@@ -27,13 +34,6 @@ import {
     ApiResourceScopeToJSON,
     ApiResourceScopeToJSONTyped,
 } from './ApiResourceScope.js';
-import type { Property } from './Property.js';
-import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
 import type { ApiUserClaim } from './ApiUserClaim.js';
 import {
     ApiUserClaimFromJSON,
@@ -69,11 +69,11 @@ export interface ApiResourceCreate {
      */
     name: string;
     /**
-     * 
+     * Default when absent: an empty list.
      */
-    properties?: Array<Property>;
+    properties?: Array<CustomProperty>;
     /**
-     * Each must name an API scope of the tenant.
+     * Each must name an API scope of the tenant. Default when absent: an empty list.
      */
     scopes?: Array<ApiResourceScope>;
     /**
@@ -81,7 +81,7 @@ export interface ApiResourceCreate {
      */
     showInDiscoveryDocument?: boolean | null;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     userClaims?: Array<ApiUserClaim>;
 }
@@ -111,7 +111,7 @@ export function ApiResourceCreateFromJSONTyped(json: any, ignoreDiscriminator: b
         'displayName': json['displayName'] === undefined ? undefined : json['displayName'] === null ? null : json['displayName'],
         'enabled': json['enabled'] === undefined ? undefined : json['enabled'] === null ? null : json['enabled'],
         'name': json['name'],
-        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'scopes': json['scopes'] == null ? undefined : ((json['scopes'] as Array<any>).map(ApiResourceScopeFromJSON)),
         'showInDiscoveryDocument': json['showInDiscoveryDocument'] === undefined ? undefined : json['showInDiscoveryDocument'] === null ? null : json['showInDiscoveryDocument'],
         'userClaims': json['userClaims'] == null ? undefined : ((json['userClaims'] as Array<any>).map(ApiUserClaimFromJSON)),
@@ -134,7 +134,7 @@ export function ApiResourceCreateToJSONTyped(value?: ApiResourceCreate | null, i
         'displayName': value['displayName'],
         'enabled': value['enabled'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'scopes': value['scopes'] == null ? undefined : ((value['scopes'] as Array<any>).map(ApiResourceScopeToJSON)),
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],
         'userClaims': value['userClaims'] == null ? undefined : ((value['userClaims'] as Array<any>).map(ApiUserClaimToJSON)),

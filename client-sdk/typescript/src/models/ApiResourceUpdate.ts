@@ -20,6 +20,13 @@ import {
     SigningAlgToJSON,
     SigningAlgToJSONTyped,
 } from './SigningAlg.js';
+import type { CustomProperty } from './CustomProperty.js';
+import {
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { ApiResourceScope } from './ApiResourceScope.js';
 import {
     ApiResourceScopeFromJSON,
@@ -27,13 +34,6 @@ import {
     ApiResourceScopeToJSON,
     ApiResourceScopeToJSONTyped,
 } from './ApiResourceScope.js';
-import type { Property } from './Property.js';
-import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
 import type { ApiUserClaim } from './ApiUserClaim.js';
 import {
     ApiUserClaimFromJSON,
@@ -71,7 +71,7 @@ export interface ApiResourceUpdate {
     /**
      * 
      */
-    properties?: Array<Property> | null;
+    properties?: Array<CustomProperty> | null;
     /**
      * Replaces the whole list; each must name an API scope of the tenant.
      */
@@ -110,7 +110,7 @@ export function ApiResourceUpdateFromJSONTyped(json: any, ignoreDiscriminator: b
         'displayName': json['displayName'] === undefined ? undefined : json['displayName'] === null ? null : json['displayName'],
         'enabled': json['enabled'] === undefined ? undefined : json['enabled'] === null ? null : json['enabled'],
         'name': json['name'] === undefined ? undefined : json['name'] === null ? null : json['name'],
-        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'scopes': json['scopes'] === undefined ? undefined : json['scopes'] === null ? null : ((json['scopes'] as Array<any>).map(ApiResourceScopeFromJSON)),
         'showInDiscoveryDocument': json['showInDiscoveryDocument'] === undefined ? undefined : json['showInDiscoveryDocument'] === null ? null : json['showInDiscoveryDocument'],
         'userClaims': json['userClaims'] === undefined ? undefined : json['userClaims'] === null ? null : ((json['userClaims'] as Array<any>).map(ApiUserClaimFromJSON)),
@@ -133,7 +133,7 @@ export function ApiResourceUpdateToJSONTyped(value?: ApiResourceUpdate | null, i
         'displayName': value['displayName'],
         'enabled': value['enabled'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'scopes': value['scopes'] == null ? undefined : ((value['scopes'] as Array<any>).map(ApiResourceScopeToJSON)),
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],
         'userClaims': value['userClaims'] == null ? undefined : ((value['userClaims'] as Array<any>).map(ApiUserClaimToJSON)),

@@ -13,13 +13,13 @@
  */
 
 import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { ApiUserClaim } from './ApiUserClaim.js';
 import {
     ApiUserClaimFromJSON,
@@ -65,7 +65,7 @@ export interface ApiScope {
     /**
      * 
      */
-    properties: Array<Property>;
+    properties: Array<CustomProperty>;
     /**
      * Marked as required on the consent page.
      */
@@ -120,7 +120,7 @@ export function ApiScopeFromJSONTyped(json: any, ignoreDiscriminator: boolean): 
         'enabled': json['enabled'],
         'id': json['id'],
         'name': json['name'],
-        'properties': ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'required': json['required'],
         'showInDiscoveryDocument': json['showInDiscoveryDocument'],
         'updated': (json['updated'] == null ? json['updated'] : parseDateTime(json['updated'])),
@@ -146,7 +146,7 @@ export function ApiScopeToJSONTyped(value?: ApiScope | null, ignoreDiscriminator
         'enabled': value['enabled'],
         'id': value['id'],
         'name': value['name'],
-        'properties': ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'required': value['required'],
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],
         'updated': value['updated'] == null ? value['updated'] : serializeDateTime(value['updated']),

@@ -13,13 +13,13 @@
  */
 
 import { mapValues } from '../runtime.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { ApiUserClaim } from './ApiUserClaim.js';
 import {
     ApiUserClaimFromJSON,
@@ -55,9 +55,9 @@ export interface ApiScopeCreate {
      */
     name: string;
     /**
-     * 
+     * Default when absent: an empty list.
      */
-    properties?: Array<Property>;
+    properties?: Array<CustomProperty>;
     /**
      * Default false.
      */
@@ -67,7 +67,7 @@ export interface ApiScopeCreate {
      */
     showInDiscoveryDocument?: boolean | null;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     userClaims?: Array<ApiUserClaim>;
 }
@@ -95,7 +95,7 @@ export function ApiScopeCreateFromJSONTyped(json: any, ignoreDiscriminator: bool
         'emphasize': json['emphasize'] === undefined ? undefined : json['emphasize'] === null ? null : json['emphasize'],
         'enabled': json['enabled'] === undefined ? undefined : json['enabled'] === null ? null : json['enabled'],
         'name': json['name'],
-        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'required': json['required'] === undefined ? undefined : json['required'] === null ? null : json['required'],
         'showInDiscoveryDocument': json['showInDiscoveryDocument'] === undefined ? undefined : json['showInDiscoveryDocument'] === null ? null : json['showInDiscoveryDocument'],
         'userClaims': json['userClaims'] == null ? undefined : ((json['userClaims'] as Array<any>).map(ApiUserClaimFromJSON)),
@@ -118,7 +118,7 @@ export function ApiScopeCreateToJSONTyped(value?: ApiScopeCreate | null, ignoreD
         'emphasize': value['emphasize'],
         'enabled': value['enabled'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'required': value['required'],
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],
         'userClaims': value['userClaims'] == null ? undefined : ((value['userClaims'] as Array<any>).map(ApiUserClaimToJSON)),

@@ -76,13 +76,13 @@ import {
     ClientPostLogoutRedirectUriToJSON,
     ClientPostLogoutRedirectUriToJSONTyped,
 } from './ClientPostLogoutRedirectUri.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 
 /**
  * A client as stored.
@@ -177,7 +177,7 @@ export interface Client {
     /**
      * 
      */
-    properties: Array<Property>;
+    properties: Array<CustomProperty>;
     /**
      * 
      */
@@ -281,7 +281,7 @@ export function ClientFromJSONTyped(json: any, ignoreDiscriminator: boolean): Cl
         'idTokenSignedResponseAlg': SigningAlgFromJSON(json['idTokenSignedResponseAlg']),
         'identityTokenLifetime': json['identityTokenLifetime'],
         'postLogoutRedirectUris': ((json['postLogoutRedirectUris'] as Array<any>).map(ClientPostLogoutRedirectUriFromJSON)),
-        'properties': ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'redirectUris': ((json['redirectUris'] as Array<any>).map(ClientRedirectUriFromJSON)),
         'refreshTokenRotationGracePeriod': json['refreshTokenRotationGracePeriod'],
         'requireClientSecret': json['requireClientSecret'],
@@ -325,7 +325,7 @@ export function ClientToJSONTyped(value?: Client | null, ignoreDiscriminator: bo
         'idTokenSignedResponseAlg': SigningAlgToJSON(value['idTokenSignedResponseAlg']),
         'identityTokenLifetime': value['identityTokenLifetime'],
         'postLogoutRedirectUris': ((value['postLogoutRedirectUris'] as Array<any>).map(ClientPostLogoutRedirectUriToJSON)),
-        'properties': ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'redirectUris': ((value['redirectUris'] as Array<any>).map(ClientRedirectUriToJSON)),
         'refreshTokenRotationGracePeriod': value['refreshTokenRotationGracePeriod'],
         'requireClientSecret': value['requireClientSecret'],

@@ -69,13 +69,13 @@ import {
     ClientPostLogoutRedirectUriToJSON,
     ClientPostLogoutRedirectUriToJSONTyped,
 } from './ClientPostLogoutRedirectUri.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 
 /**
  * Fields of a new client. Omitted settings take IdentityServer's defaults.
@@ -108,15 +108,15 @@ export interface ClientCreate {
      */
     allowWeakSecret?: boolean | null;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     allowedCorsOrigins?: Array<ClientCorsOrigin>;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     allowedGrantTypes?: Array<ClientGrantType>;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     allowedScopes?: Array<ClientScope>;
     /**
@@ -124,7 +124,7 @@ export interface ClientCreate {
      */
     authorizationCodeLifetime?: number | null;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     claims?: Array<ClientClaim>;
     /**
@@ -156,15 +156,15 @@ export interface ClientCreate {
      */
     identityTokenLifetime?: number | null;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     postLogoutRedirectUris?: Array<ClientPostLogoutRedirectUri>;
     /**
-     * 
+     * Default when absent: an empty list.
      */
-    properties?: Array<Property>;
+    properties?: Array<CustomProperty>;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     redirectUris?: Array<ClientRedirectUri>;
     /**
@@ -232,7 +232,7 @@ export function ClientCreateFromJSONTyped(json: any, ignoreDiscriminator: boolea
         'idTokenSignedResponseAlg': json['idTokenSignedResponseAlg'] === undefined ? undefined : json['idTokenSignedResponseAlg'] === null ? null : SigningAlgFromJSON(json['idTokenSignedResponseAlg']),
         'identityTokenLifetime': json['identityTokenLifetime'] === undefined ? undefined : json['identityTokenLifetime'] === null ? null : json['identityTokenLifetime'],
         'postLogoutRedirectUris': json['postLogoutRedirectUris'] == null ? undefined : ((json['postLogoutRedirectUris'] as Array<any>).map(ClientPostLogoutRedirectUriFromJSON)),
-        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'redirectUris': json['redirectUris'] == null ? undefined : ((json['redirectUris'] as Array<any>).map(ClientRedirectUriFromJSON)),
         'refreshTokenRotationGracePeriod': json['refreshTokenRotationGracePeriod'] === undefined ? undefined : json['refreshTokenRotationGracePeriod'] === null ? null : json['refreshTokenRotationGracePeriod'],
         'requireClientSecret': json['requireClientSecret'] === undefined ? undefined : json['requireClientSecret'] === null ? null : json['requireClientSecret'],
@@ -273,7 +273,7 @@ export function ClientCreateToJSONTyped(value?: ClientCreate | null, ignoreDiscr
         'idTokenSignedResponseAlg': SigningAlgToJSON(value['idTokenSignedResponseAlg']),
         'identityTokenLifetime': value['identityTokenLifetime'],
         'postLogoutRedirectUris': value['postLogoutRedirectUris'] == null ? undefined : ((value['postLogoutRedirectUris'] as Array<any>).map(ClientPostLogoutRedirectUriToJSON)),
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'redirectUris': value['redirectUris'] == null ? undefined : ((value['redirectUris'] as Array<any>).map(ClientRedirectUriToJSON)),
         'refreshTokenRotationGracePeriod': value['refreshTokenRotationGracePeriod'],
         'requireClientSecret': value['requireClientSecret'],

@@ -69,13 +69,13 @@ import {
     ClientPostLogoutRedirectUriToJSON,
     ClientPostLogoutRedirectUriToJSONTyped,
 } from './ClientPostLogoutRedirectUri.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 
 /**
  * Changes to a client: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
@@ -154,7 +154,7 @@ export interface ClientUpdateWithId {
     /**
      * 
      */
-    properties?: Array<Property> | null;
+    properties?: Array<CustomProperty> | null;
     /**
      * 
      */
@@ -218,7 +218,7 @@ export function ClientUpdateWithIdFromJSONTyped(json: any, ignoreDiscriminator: 
         'idTokenSignedResponseAlg': json['idTokenSignedResponseAlg'] === undefined ? undefined : json['idTokenSignedResponseAlg'] === null ? null : SigningAlgFromJSON(json['idTokenSignedResponseAlg']),
         'identityTokenLifetime': json['identityTokenLifetime'] === undefined ? undefined : json['identityTokenLifetime'] === null ? null : json['identityTokenLifetime'],
         'postLogoutRedirectUris': json['postLogoutRedirectUris'] === undefined ? undefined : json['postLogoutRedirectUris'] === null ? null : ((json['postLogoutRedirectUris'] as Array<any>).map(ClientPostLogoutRedirectUriFromJSON)),
-        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'redirectUris': json['redirectUris'] === undefined ? undefined : json['redirectUris'] === null ? null : ((json['redirectUris'] as Array<any>).map(ClientRedirectUriFromJSON)),
         'refreshTokenRotationGracePeriod': json['refreshTokenRotationGracePeriod'] === undefined ? undefined : json['refreshTokenRotationGracePeriod'] === null ? null : json['refreshTokenRotationGracePeriod'],
         'requireConsent': json['requireConsent'] === undefined ? undefined : json['requireConsent'] === null ? null : json['requireConsent'],
@@ -256,7 +256,7 @@ export function ClientUpdateWithIdToJSONTyped(value?: ClientUpdateWithId | null,
         'idTokenSignedResponseAlg': SigningAlgToJSON(value['idTokenSignedResponseAlg']),
         'identityTokenLifetime': value['identityTokenLifetime'],
         'postLogoutRedirectUris': value['postLogoutRedirectUris'] == null ? undefined : ((value['postLogoutRedirectUris'] as Array<any>).map(ClientPostLogoutRedirectUriToJSON)),
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'redirectUris': value['redirectUris'] == null ? undefined : ((value['redirectUris'] as Array<any>).map(ClientRedirectUriToJSON)),
         'refreshTokenRotationGracePeriod': value['refreshTokenRotationGracePeriod'],
         'requireConsent': value['requireConsent'],

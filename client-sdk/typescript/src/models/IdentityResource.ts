@@ -13,13 +13,13 @@
  */
 
 import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { IdentityResourceClaim } from './IdentityResourceClaim.js';
 import {
     IdentityResourceClaimFromJSON,
@@ -69,7 +69,7 @@ export interface IdentityResource {
     /**
      * 
      */
-    properties: Array<Property>;
+    properties: Array<CustomProperty>;
     /**
      * Marked as required on the consent page.
      */
@@ -126,7 +126,7 @@ export function IdentityResourceFromJSONTyped(json: any, ignoreDiscriminator: bo
         'id': json['id'],
         'name': json['name'],
         'nonEditable': json['nonEditable'],
-        'properties': ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'required': json['required'],
         'showInDiscoveryDocument': json['showInDiscoveryDocument'],
         'updated': (json['updated'] == null ? json['updated'] : parseDateTime(json['updated'])),
@@ -153,7 +153,7 @@ export function IdentityResourceToJSONTyped(value?: IdentityResource | null, ign
         'id': value['id'],
         'name': value['name'],
         'nonEditable': value['nonEditable'],
-        'properties': ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'required': value['required'],
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],
         'updated': value['updated'] == null ? value['updated'] : serializeDateTime(value['updated']),

@@ -13,13 +13,13 @@
  */
 
 import { mapValues } from '../runtime.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { IdentityResourceClaim } from './IdentityResourceClaim.js';
 import {
     IdentityResourceClaimFromJSON,
@@ -57,7 +57,7 @@ export interface IdentityResourceUpdate {
     /**
      * 
      */
-    properties?: Array<Property> | null;
+    properties?: Array<CustomProperty> | null;
     /**
      * 
      */
@@ -94,7 +94,7 @@ export function IdentityResourceUpdateFromJSONTyped(json: any, ignoreDiscriminat
         'emphasize': json['emphasize'] === undefined ? undefined : json['emphasize'] === null ? null : json['emphasize'],
         'enabled': json['enabled'] === undefined ? undefined : json['enabled'] === null ? null : json['enabled'],
         'name': json['name'] === undefined ? undefined : json['name'] === null ? null : json['name'],
-        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'required': json['required'] === undefined ? undefined : json['required'] === null ? null : json['required'],
         'showInDiscoveryDocument': json['showInDiscoveryDocument'] === undefined ? undefined : json['showInDiscoveryDocument'] === null ? null : json['showInDiscoveryDocument'],
         'userClaims': json['userClaims'] === undefined ? undefined : json['userClaims'] === null ? null : ((json['userClaims'] as Array<any>).map(IdentityResourceClaimFromJSON)),
@@ -117,7 +117,7 @@ export function IdentityResourceUpdateToJSONTyped(value?: IdentityResourceUpdate
         'emphasize': value['emphasize'],
         'enabled': value['enabled'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'required': value['required'],
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],
         'userClaims': value['userClaims'] == null ? undefined : ((value['userClaims'] as Array<any>).map(IdentityResourceClaimToJSON)),

@@ -13,13 +13,13 @@
  */
 
 import { mapValues } from '../runtime.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 import type { IdentityResourceClaim } from './IdentityResourceClaim.js';
 import {
     IdentityResourceClaimFromJSON,
@@ -61,7 +61,7 @@ export interface IdentityResourceUpdateWithId {
     /**
      * 
      */
-    properties?: Array<Property> | null;
+    properties?: Array<CustomProperty> | null;
     /**
      * 
      */
@@ -100,7 +100,7 @@ export function IdentityResourceUpdateWithIdFromJSONTyped(json: any, ignoreDiscr
         'enabled': json['enabled'] === undefined ? undefined : json['enabled'] === null ? null : json['enabled'],
         'id': json['id'],
         'name': json['name'] === undefined ? undefined : json['name'] === null ? null : json['name'],
-        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'required': json['required'] === undefined ? undefined : json['required'] === null ? null : json['required'],
         'showInDiscoveryDocument': json['showInDiscoveryDocument'] === undefined ? undefined : json['showInDiscoveryDocument'] === null ? null : json['showInDiscoveryDocument'],
         'userClaims': json['userClaims'] === undefined ? undefined : json['userClaims'] === null ? null : ((json['userClaims'] as Array<any>).map(IdentityResourceClaimFromJSON)),
@@ -124,7 +124,7 @@ export function IdentityResourceUpdateWithIdToJSONTyped(value?: IdentityResource
         'enabled': value['enabled'],
         'id': value['id'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'required': value['required'],
         'showInDiscoveryDocument': value['showInDiscoveryDocument'],
         'userClaims': value['userClaims'] == null ? undefined : ((value['userClaims'] as Array<any>).map(IdentityResourceClaimToJSON)),

@@ -24,7 +24,7 @@ export interface RoleCreate {
      */
     name: string;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     permissions?: Array<string>;
 }

@@ -36,7 +36,7 @@ export interface SpringUserSave {
      */
     password?: string | null;
     /**
-     * Roles to give, by `roleName` (or `id`).
+     * Roles to give, by `roleName` (or `id`). Default when absent: an empty list.
      */
     roleList?: Array<SpringRoleRef>;
     /**

@@ -27,13 +27,13 @@ import {
     TenantHostToJSON,
     TenantHostToJSONTyped,
 } from './TenantHost.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 
 /**
  * A tenant as stored.
@@ -72,7 +72,7 @@ export interface Tenant {
     /**
      * 
      */
-    properties: Array<Property>;
+    properties: Array<CustomProperty>;
     /**
      * 0 created, 1 enabled, 2 disabled.
      */
@@ -116,7 +116,7 @@ export function TenantFromJSONTyped(json: any, ignoreDiscriminator: boolean): Te
         'identityServerIssuerUri': json['identityServerIssuerUri'] === undefined ? undefined : json['identityServerIssuerUri'] === null ? null : json['identityServerIssuerUri'],
         'lastUpdateTime': (json['lastUpdateTime'] == null ? json['lastUpdateTime'] : parseDateTime(json['lastUpdateTime'])),
         'name': json['name'],
-        'properties': ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'status': json['status'],
         'theme': json['theme'],
     };
@@ -140,7 +140,7 @@ export function TenantToJSONTyped(value?: Tenant | null, ignoreDiscriminator: bo
         'identityServerIssuerUri': value['identityServerIssuerUri'],
         'lastUpdateTime': value['lastUpdateTime'] == null ? value['lastUpdateTime'] : serializeDateTime(value['lastUpdateTime']),
         'name': value['name'],
-        'properties': ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'status': value['status'],
         'theme': value['theme'],
     };

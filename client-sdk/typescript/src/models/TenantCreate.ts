@@ -27,13 +27,13 @@ import {
     TenantHostToJSON,
     TenantHostToJSONTyped,
 } from './TenantHost.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 
 /**
  * Fields of a new tenant.
@@ -42,11 +42,11 @@ import {
  */
 export interface TenantCreate {
     /**
-     * 
+     * Default when absent: an empty list.
      */
     claims?: Array<TenantClaim>;
     /**
-     * Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host.
+     * Only callers from the default tenant may set hosts; no host may belong to another tenant or be the default tenant's issuer host. Default when absent: an empty list.
      */
     hosts?: Array<TenantHost>;
     /**
@@ -58,9 +58,9 @@ export interface TenantCreate {
      */
     name: string;
     /**
-     * 
+     * Default when absent: an empty list.
      */
-    properties?: Array<Property>;
+    properties?: Array<CustomProperty>;
     /**
      * 0 created, 1 enabled (default), 2 disabled.
      */
@@ -93,7 +93,7 @@ export function TenantCreateFromJSONTyped(json: any, ignoreDiscriminator: boolea
         'hosts': json['hosts'] == null ? undefined : ((json['hosts'] as Array<any>).map(TenantHostFromJSON)),
         'identityServerIssuerUri': json['identityServerIssuerUri'] === undefined ? undefined : json['identityServerIssuerUri'] === null ? null : json['identityServerIssuerUri'],
         'name': json['name'],
-        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] == null ? undefined : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'status': json['status'] === undefined ? undefined : json['status'] === null ? null : json['status'],
         'theme': json['theme'] === undefined ? undefined : json['theme'] === null ? null : json['theme'],
     };
@@ -114,7 +114,7 @@ export function TenantCreateToJSONTyped(value?: TenantCreate | null, ignoreDiscr
         'hosts': value['hosts'] == null ? undefined : ((value['hosts'] as Array<any>).map(TenantHostToJSON)),
         'identityServerIssuerUri': value['identityServerIssuerUri'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'status': value['status'],
         'theme': value['theme'],
     };

@@ -27,13 +27,13 @@ import {
     TenantHostToJSON,
     TenantHostToJSONTyped,
 } from './TenantHost.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 
 /**
  * Changes to a tenant: each field present replaces the stored value.
@@ -60,7 +60,7 @@ export interface TenantUpdate {
     /**
      * 
      */
-    properties?: Array<Property> | null;
+    properties?: Array<CustomProperty> | null;
     /**
      * 
      */
@@ -92,7 +92,7 @@ export function TenantUpdateFromJSONTyped(json: any, ignoreDiscriminator: boolea
         'hosts': json['hosts'] === undefined ? undefined : json['hosts'] === null ? null : ((json['hosts'] as Array<any>).map(TenantHostFromJSON)),
         'identityServerIssuerUri': json['identityServerIssuerUri'] === undefined ? undefined : json['identityServerIssuerUri'] === null ? null : json['identityServerIssuerUri'],
         'name': json['name'] === undefined ? undefined : json['name'] === null ? null : json['name'],
-        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'status': json['status'] === undefined ? undefined : json['status'] === null ? null : json['status'],
         'theme': json['theme'] === undefined ? undefined : json['theme'] === null ? null : json['theme'],
     };
@@ -113,7 +113,7 @@ export function TenantUpdateToJSONTyped(value?: TenantUpdate | null, ignoreDiscr
         'hosts': value['hosts'] == null ? undefined : ((value['hosts'] as Array<any>).map(TenantHostToJSON)),
         'identityServerIssuerUri': value['identityServerIssuerUri'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'status': value['status'],
         'theme': value['theme'],
     };

@@ -27,13 +27,13 @@ import {
     TenantHostToJSON,
     TenantHostToJSONTyped,
 } from './TenantHost.js';
-import type { Property } from './Property.js';
+import type { CustomProperty } from './CustomProperty.js';
 import {
-    PropertyFromJSON,
-    PropertyFromJSONTyped,
-    PropertyToJSON,
-    PropertyToJSONTyped,
-} from './Property.js';
+    CustomPropertyFromJSON,
+    CustomPropertyFromJSONTyped,
+    CustomPropertyToJSON,
+    CustomPropertyToJSONTyped,
+} from './CustomProperty.js';
 
 /**
  * Changes to a tenant: each field present replaces the stored value. `id` names what to change (OAuthApp's `PUT /api/{Resource}`).
@@ -64,7 +64,7 @@ export interface TenantUpdateWithId {
     /**
      * 
      */
-    properties?: Array<Property> | null;
+    properties?: Array<CustomProperty> | null;
     /**
      * 
      */
@@ -98,7 +98,7 @@ export function TenantUpdateWithIdFromJSONTyped(json: any, ignoreDiscriminator: 
         'id': json['id'],
         'identityServerIssuerUri': json['identityServerIssuerUri'] === undefined ? undefined : json['identityServerIssuerUri'] === null ? null : json['identityServerIssuerUri'],
         'name': json['name'] === undefined ? undefined : json['name'] === null ? null : json['name'],
-        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(PropertyFromJSON)),
+        'properties': json['properties'] === undefined ? undefined : json['properties'] === null ? null : ((json['properties'] as Array<any>).map(CustomPropertyFromJSON)),
         'status': json['status'] === undefined ? undefined : json['status'] === null ? null : json['status'],
         'theme': json['theme'] === undefined ? undefined : json['theme'] === null ? null : json['theme'],
     };
@@ -120,7 +120,7 @@ export function TenantUpdateWithIdToJSONTyped(value?: TenantUpdateWithId | null,
         'id': value['id'],
         'identityServerIssuerUri': value['identityServerIssuerUri'],
         'name': value['name'],
-        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(PropertyToJSON)),
+        'properties': value['properties'] == null ? undefined : ((value['properties'] as Array<any>).map(CustomPropertyToJSON)),
         'status': value['status'],
         'theme': value['theme'],
     };

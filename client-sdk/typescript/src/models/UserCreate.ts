@@ -39,7 +39,7 @@ export interface UserCreate {
      */
     avatar?: string | null;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     claims?: Array<UserClaim>;
     /**
@@ -75,11 +75,11 @@ export interface UserCreate {
      */
     phoneNumberConfirmed?: boolean | null;
     /**
-     * Ids of access profiles of the tenant the user holds.
+     * Ids of access profiles of the tenant the user holds. Default when absent: an empty list.
      */
     profiles?: Array<number>;
     /**
-     * 
+     * Default when absent: an empty list.
      */
     roles?: Array<UserRole>;
     /**
