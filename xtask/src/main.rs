@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask <openapi|sdk> <generate|check>`, `cargo xtask sdk smoke`,
+//! Project tasks: `cargo xtask openapi <generate|check|lint>`, `cargo xtask sdk <generate|check|smoke>`,
 //! `cargo xtask sdk <package|publish>`, `cargo xtask verify`, `cargo xtask bench`,
 //! `cargo xtask docs-assets`.
 
@@ -23,6 +23,7 @@ fn main() -> Result<()> {
     match args.as_slice() {
         ["openapi", "generate"] => openapi::generate(),
         ["openapi", "check"] => openapi::check(),
+        ["openapi", "lint"] => openapi::lint(),
         ["sdk", "generate"] => sdk::generate(),
         ["sdk", "check"] => sdk::check(),
         ["sdk", "smoke"] => clients::smoke(),
@@ -33,7 +34,7 @@ fn main() -> Result<()> {
         ["bench"] => bench::run(),
         ["docs-assets"] => docs::assets(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | bench | docs-assets\n\
+            "usage: cargo xtask openapi generate|check|lint | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | bench | docs-assets\n\
              (got: {})",
             args.join(" ")
         ),

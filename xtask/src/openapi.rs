@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use keyward_api::access::{Access, BROWSER_ONLY, OPERATIONS, UNPUBLISHED, access};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
+use std::process::Command;
 
 pub const PATH: &str = "openapi/keyward.json";
 
@@ -442,6 +443,23 @@ pub fn generate() -> Result<()> {
 
 pub fn check() -> Result<()> {
     crate::compare(&crate::root().join(PATH), &render()?, "cargo xtask openapi generate")
+}
+
+/// Pinned so lint results do not drift with new releases (Spectral's pin is
+/// `xtask/tools/spectral/package.json`).
+const SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
+
+/// Lints the committed document: Spectral with `.spectral.yaml` (the
+/// `spectral:oas` ruleset), failing on any finding down to hints, and
+/// openapi-spec-validator against the OpenAPI 3.0 schema.
+pub fn lint() -> Result<()> {
+    let spectral = crate::tools::npm("spectral")?.join("spectral");
+    crate::verify::run_step(
+        "lint the document (Spectral)",
+        Command::new(spectral).args(["lint", "--ruleset", ".spectral.yaml", "--fail-severity", "hint", PATH]),
+    )?;
+    let validator = crate::tools::python("openapi-spec-validator", &[SPEC_VALIDATOR])?.join("openapi-spec-validator");
+    crate::verify::run_step("validate the document (openapi-spec-validator)", Command::new(validator).arg(PATH))
 }
 
 #[cfg(test)]

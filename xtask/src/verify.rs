@@ -34,6 +34,7 @@ pub fn run() -> Result<()> {
     run_step("clippy", &mut cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
     println!("==> contract");
     crate::openapi::check()?;
+    crate::openapi::lint()?;
     crate::sdk::check()?;
     if std::env::var_os("KEYWARD_TEST_POSTGRES_URL").is_none() {
         println!("note: KEYWARD_TEST_POSTGRES_URL is not set, so the PostgreSQL runs of the tests are skipped");
