@@ -268,6 +268,7 @@ fn settings_for(sinks: &Sinks) -> impl FnOnce(&TestDb) -> Settings + use<> {
     move |db| settings(db, &sinks)
 }
 
+pub mod binary;
 pub mod end_user;
 pub mod flow;
 pub mod sinks;

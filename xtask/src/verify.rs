@@ -126,7 +126,7 @@ fn fuzz() -> Result<()> {
     let _ = std::fs::remove_dir_all(&workdir);
     std::fs::create_dir_all(&workdir)?;
     let database = format!("sqlite://{}", workdir.join("fuzz.db").display());
-    let server = Server::start(&binary, &database, &workdir)?;
+    let server = Server::start(&binary, &database, &workdir, "warn")?;
     let token = server.admin_token()?;
     run_step(
         "fuzz (schemathesis)",
