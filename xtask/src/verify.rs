@@ -36,10 +36,13 @@ pub fn run() -> Result<()> {
     if std::env::var_os("KEYWARD_TEST_POSTGRES_URL").is_none() {
         println!("note: KEYWARD_TEST_POSTGRES_URL is not set, so the PostgreSQL runs of the tests are skipped");
     }
+    // The CLI and request-log tests run the binary itself: built first.
+    let binary = build_debug()?;
     run_step(
         "tests",
         cargo(&["nextest", "run", "--workspace", "--locked", "--no-fail-fast", "-E", "not binary(reliability)"])
-            .env("INSTA_UPDATE", "no"),
+            .env("INSTA_UPDATE", "no")
+            .env("KEYWARD_BIN", binary),
     )?;
     reliability()?;
     fuzz()
