@@ -15,10 +15,9 @@ use anyhow::bail;
 use slog::{Drain, KV, Key, Level, Never, OwnedKVList, Record, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::time::{Duration, SystemTime};
 
 /// Lines waiting for the writer: a quarter of a second at full load, room
@@ -175,14 +174,15 @@ impl Drain for Channel {
     }
 }
 
-/// The writer thread: waits for a line, then writes batches (pausing between
-/// them) until the channel stays empty for a pause; flushes after each batch.
+/// The writer thread: waits for a line, then writes batches until the channel
+/// stays empty for a pause; flushes after each batch. It sleeps between
+/// batches rather than waiting on the channel, so that under load no request
+/// thread has to wake it.
 fn write_lines(receiver: &Receiver<Line>, out: impl Write) {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     let header = Header::new();
-    while let Ok(first) = receiver.recv() {
-        let mut next = Some(first);
-        while let Some(line) = next.take() {
+    while let Ok(mut line) = receiver.recv() {
+        loop {
             header.write(&mut out, &line);
             for line in receiver.try_iter() {
                 header.write(&mut out, &line);
@@ -191,10 +191,11 @@ fn write_lines(receiver: &Receiver<Line>, out: impl Write) {
                 // Standard output is gone: nothing to write to any more.
                 return;
             }
-            next = match receiver.recv_timeout(BATCH_PAUSE) {
-                Ok(line) => Some(line),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return,
+            std::thread::sleep(BATCH_PAUSE);
+            line = match receiver.try_recv() {
+                Ok(line) => line,
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return,
             };
         }
     }
@@ -202,6 +203,7 @@ fn write_lines(receiver: &Receiver<Line>, out: impl Write) {
 
 /// What every line repeats.
 struct Header {
+    /// As a JSON string.
     hostname: String,
     pid: u32,
 }
@@ -213,31 +215,30 @@ impl Header {
         let ok = unsafe { libc::gethostname(name.as_mut_ptr().cast(), name.len()) } == 0;
         let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
         let hostname = if ok { String::from_utf8_lossy(&name[..end]).into_owned() } else { String::new() };
-        Header { hostname, pid: std::process::id() }
+        // Quoted and escaped once.
+        Header { hostname: serde_json::Value::from(hostname).to_string(), pid: std::process::id() }
     }
 
-    /// Writes `line` as one bunyan JSON line; a write error is dropped with it.
+    /// Writes `line` as one bunyan JSON line into the buffer; a write error
+    /// shows at the flush.
     fn write(&self, out: &mut impl Write, line: &Line) {
-        let mut text = String::with_capacity(384);
-        text.push_str("{\"name\":\"keyward\",\"hostname\":");
-        push_json(&mut text, &self.hostname);
         let time = chrono::DateTime::<chrono::Utc>::from(line.time);
         let _ = write!(
-            text,
-            ",\"pid\":{},\"level\":{},\"time\":\"{}\",\"v\":0,\"msg\":",
+            out,
+            "{{\"name\":\"keyward\",\"hostname\":{},\"pid\":{},\"level\":{},\"time\":\"{}\",\"v\":0,\"msg\":",
+            self.hostname,
             self.pid,
             bunyan_level(line.level),
-            time.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+            time.format("%Y-%m-%dT%H:%M:%S%.6fZ")
         );
-        push_json(&mut text, &line.msg);
+        push_json(out, &line.msg);
         for (key, value) in &line.fields.0 {
-            push_field(&mut text, key, value);
+            push_field(out, key, value);
         }
         // Serializing an `OwnedKVList` asks for a record, which it does not use.
-        let _ =
-            line.context.serialize(&Record::new(&NO_RECORD, &format_args!(""), slog::b!()), &mut Context(&mut text));
-        text.push_str("}\n");
-        let _ = out.write_all(text.as_bytes());
+        let mut context = Context { out, scratch: String::new() };
+        let _ = line.context.serialize(&Record::new(&NO_RECORD, &format_args!(""), slog::b!()), &mut context);
+        let _ = out.write_all(b"}\n");
     }
 }
 
@@ -255,37 +256,57 @@ fn bunyan_level(level: Level) -> u8 {
 
 static NO_RECORD: slog::RecordStatic<'static> = slog::record_static!(Level::Info, "");
 
-fn push_json(text: &mut String, value: &str) {
-    // Serializing a string to JSON cannot fail.
-    text.push_str(&serde_json::to_string(value).unwrap_or_default());
+fn push_json(out: &mut impl Write, value: &str) {
+    let _ = serde_json::to_writer(out, value);
 }
 
-fn push_field(text: &mut String, key: &Key, value: &Value) {
-    text.push(',');
-    push_json(text, key.as_ref());
-    text.push(':');
-    // Writing to a `String` cannot fail.
+/// `,"key":`
+fn push_key(out: &mut impl Write, key: &Key) {
+    let _ = out.write_all(b",");
+    push_json(out, key.as_ref());
+    let _ = out.write_all(b":");
+}
+
+/// A text value, with the credentials of a `uri` redacted.
+fn push_text(out: &mut impl Write, key: &Key, text: &str) {
+    let redacted = if key.as_ref() == "uri" { redact_uri(text) } else { None };
+    push_json(out, redacted.as_deref().unwrap_or(text));
+}
+
+fn push_field(out: &mut impl Write, key: &Key, value: &Value) {
+    push_key(out, key);
     let _ = match value {
-        Value::Unsigned(n) => write!(text, "{n}"),
-        Value::Signed(n) => write!(text, "{n}"),
-        Value::Float(n) if n.is_finite() => write!(text, "{n}"),
-        Value::Bool(b) => write!(text, "{b}"),
-        Value::Float(_) | Value::Null => write!(text, "null"),
-        Value::Text(s) => {
-            let redacted = if key.as_ref() == "uri" { redact_uri(s) } else { None };
-            push_json(text, redacted.as_deref().unwrap_or(s));
+        Value::Unsigned(n) => write!(out, "{n}"),
+        Value::Signed(n) => write!(out, "{n}"),
+        Value::Float(n) if n.is_finite() => write!(out, "{n}"),
+        Value::Bool(b) => write!(out, "{b}"),
+        Value::Float(_) | Value::Null => out.write_all(b"null"),
+        Value::Text(text) => {
+            push_text(out, key, text);
             Ok(())
         }
     };
 }
 
 /// The logger's pairs, written as JSON fields (on the writer thread).
-struct Context<'a>(&'a mut String);
+struct Context<'a, W> {
+    out: &'a mut W,
+    /// Reused for values that must be formatted before they are escaped.
+    scratch: String,
+}
 
-impl Serializer for Context<'_> {
+impl<W: Write> Serializer for Context<'_, W> {
     fn emit_arguments(&mut self, key: Key, value: &fmt::Arguments) -> slog::Result {
-        let text = value.as_str().map_or_else(|| Cow::Owned(value.to_string()), Cow::Borrowed);
-        push_field(self.0, &key, &Value::Text(text.into_owned()));
+        push_key(self.out, &key);
+        let text = match value.as_str() {
+            Some(text) => text,
+            None => {
+                self.scratch.clear();
+                let _ = fmt::Write::write_fmt(&mut self.scratch, *value);
+                &self.scratch
+            }
+        };
+        push_text(self.out, &key, text);
         Ok(())
     }
 }
