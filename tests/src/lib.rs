@@ -286,6 +286,7 @@ fn settings_for(sinks: &Sinks) -> impl FnOnce(&TestDb) -> Settings + use<> {
     move |db| settings(db, &sinks)
 }
 
+pub mod binary;
 pub mod end_user;
 pub mod files;
 pub mod flow;

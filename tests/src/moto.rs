@@ -1,13 +1,13 @@
 //! A local S3-compatible server for the blob store's S3 backend: moto's
 //! `moto_server` (PyPI `moto[server]`), which `cargo xtask verify` installs
-//! into `target/moto` and names in `KEYWARD_TEST_MOTO_SERVER`.
+//! into `target/tools/moto` and names in `KEYWARD_TEST_MOTO_SERVER`.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The command that installs it, for the message when it is missing.
-pub const INSTALL: &str = "python3 -m venv target/moto && target/moto/bin/pip install 'moto[server]==5.2.5'";
+pub const INSTALL: &str = "python3 -m venv target/tools/moto && target/tools/moto/bin/pip install 'moto[server]==5.2.5'";
 
 /// A running `moto_server` on a loopback port, stopped when dropped.
 pub struct Moto {
@@ -21,7 +21,7 @@ impl Moto {
     pub async fn start() -> Moto {
         let binary = std::env::var_os("KEYWARD_TEST_MOTO_SERVER")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/moto/bin/moto_server")));
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/tools/moto/bin/moto_server")));
         assert!(
             binary.exists(),
             "the S3 blob store tests need moto's server at {} (or KEYWARD_TEST_MOTO_SERVER): \

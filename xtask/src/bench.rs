@@ -116,7 +116,8 @@ fn database_run(
     workdir: &std::path::Path,
 ) -> Result<String> {
     println!("==> bench on {label}");
-    let server = Server::start(binary, database_url, workdir)?;
+    // The default log level, as deployed; stdout goes to a file.
+    let server = Server::start(binary, database_url, workdir, "info")?;
     let token = server.admin_token()?;
     let grants = |names: &[&str]| names.iter().map(|g| json!({ "grantType": g })).collect::<Vec<_>>();
     // Clients may be allowed only scopes that exist.
@@ -153,20 +154,8 @@ fn database_run(
     let url = |path: &str| format!("http://{}{path}", server.address);
     let password_body = format!("grant_type=password&username=bench&password={}", PASSWORD.replace(' ', "+"));
     let mut rows = vec![oha("/healthz (ceiling)", &[&url("/healthz")])?];
-    rows.push(oha(
-        "client_credentials token",
-        &[
-            "-m",
-            "POST",
-            "-T",
-            FORM,
-            "-H",
-            &format!("Authorization: {}", basic("svc", &svc)),
-            "-d",
-            "grant_type=client_credentials",
-            &url("/oauth/token"),
-        ],
-    )?);
+    let (logged, quiet) = log_cost(binary, database_url, workdir, &server, &basic("svc", &svc))?;
+    rows.extend([logged, quiet]);
     rows.push(oha(
         "introspection (JWT)",
         &[
@@ -227,7 +216,38 @@ fn database_run(
     rows.push(beside.join().expect("password load thread")?);
     rows.push(under_load);
     let rss = peak_rss_mb(server.pid())?;
-    Ok(table(label, &rows, rss))
+    let ratio = rows[1].rps / rows[2].rps;
+    Ok(table(label, &rows, rss)
+        + &format!("Request log cost: client_credentials at the default level / at warn = {ratio:.3} (bar: 0.9)\n"))
+}
+
+/// client_credentials on `server` (the default level, one request line
+/// each) and on a second server over the same database at
+/// `--log-level warn` (no line), run A B B A so that drift on a shared
+/// machine falls on both alike; the mean of each.
+fn log_cost(
+    binary: &std::path::Path,
+    database_url: &str,
+    workdir: &std::path::Path,
+    server: &Server,
+    authorization: &str,
+) -> Result<(Row, Row)> {
+    let quiet = Server::start(binary, database_url, workdir, "warn")?;
+    let token = |server: &Server, name: &str| {
+        let url = format!("http://{}/oauth/token", server.address);
+        let authorization = format!("Authorization: {authorization}");
+        oha(name, &["-m", "POST", "-T", FORM, "-H", &authorization, "-d", "grant_type=client_credentials", &url])
+    };
+    let (info, warn) = ("client_credentials token (log level info)", "client_credentials token (log level warn)");
+    let runs = [token(server, info)?, token(&quiet, warn)?, token(&quiet, warn)?, token(server, info)?];
+    let mean = |a: &Row, b: &Row| Row {
+        name: a.name.clone(),
+        rps: (a.rps + b.rps) / 2.0,
+        p50_ms: (a.p50_ms + b.p50_ms) / 2.0,
+        p99_ms: (a.p99_ms + b.p99_ms) / 2.0,
+        failures: a.failures + b.failures,
+    };
+    Ok((mean(&runs[0], &runs[3]), mean(&runs[1], &runs[2])))
 }
 
 fn table(label: &str, rows: &[Row], rss_mb: f64) -> String {

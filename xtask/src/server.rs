@@ -22,10 +22,12 @@ pub struct Server {
 
 impl Server {
     /// Starts `binary` on an ephemeral port over `database_url`, with the
-    /// xtask admin client, and waits until it listens.
-    pub fn start(binary: &Path, database_url: &str, workdir: &Path) -> Result<Server> {
+    /// xtask admin client, and waits until it listens. Its log (at
+    /// `log_level`) goes to a file in `workdir`, as in a deployment.
+    pub fn start(binary: &Path, database_url: &str, workdir: &Path, log_level: &str) -> Result<Server> {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(workdir.join("server-stdout.log"))?;
         let mut child = Command::new(binary)
-            .args(["serve", "--bind", "127.0.0.1:0", "--log-level", "warn", "--database-url", database_url])
+            .args(["serve", "--bind", "127.0.0.1:0", "--log-level", log_level, "--database-url", database_url])
             .arg("--config")
             .arg(workdir.join("none.toml"))
             .env("KEYWARD_ADMIN_CLIENT_ID", ADMIN_ID)
@@ -34,7 +36,7 @@ impl Server {
             // Room for every connection of the password-grant scenario: it
             // measures argon2 throughput, not the queue bound's 503s.
             .env("KEYWARD_PASSWORD_QUEUE", "256")
-            .stdout(Stdio::null())
+            .stdout(log)
             .stderr(Stdio::piped())
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;

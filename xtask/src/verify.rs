@@ -40,11 +40,14 @@ pub fn run() -> Result<()> {
         println!("note: KEYWARD_TEST_POSTGRES_URL is not set, so the PostgreSQL runs of the tests are skipped");
     }
     let moto = moto()?;
+    // The CLI and request-log tests run the binary itself: built first.
+    let binary = build_debug()?;
     run_step(
         "tests",
         cargo(&["nextest", "run", "--workspace", "--locked", "--no-fail-fast", "-E", "not binary(reliability)"])
             .env("INSTA_UPDATE", "no")
-            .env("KEYWARD_TEST_MOTO_SERVER", moto),
+            .env("KEYWARD_TEST_MOTO_SERVER", moto)
+            .env("KEYWARD_BIN", binary),
     )?;
     reliability()?;
     crate::clients::smoke()?;
@@ -77,19 +80,10 @@ fn browser_prerequisites() -> Result<()> {
     run_step("install chromium", Command::new("apt-get").args(["install", "-y", "-qq", "chromium"]))
 }
 
-/// Installs moto's S3-compatible server into `target/moto` when missing
+/// Installs moto's S3-compatible server into `target/tools/moto` when missing
 /// (the blob store tests start it); its path.
 fn moto() -> Result<PathBuf> {
-    let venv = crate::root().join("target/moto");
-    let server = venv.join("bin/moto_server");
-    if !server.exists() {
-        run_step("create moto venv", Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run_step(
-            "install moto",
-            Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", MOTO]),
-        )?;
-    }
-    Ok(server)
+    Ok(crate::tools::python("moto", &[MOTO])?.join("moto_server"))
 }
 
 /// Builds the release server: what is deployed, benchmarked and put through
@@ -134,7 +128,7 @@ fn fuzz() -> Result<()> {
     let _ = std::fs::remove_dir_all(&workdir);
     std::fs::create_dir_all(&workdir)?;
     let database = format!("sqlite://{}", workdir.join("fuzz.db").display());
-    let server = Server::start(&binary, &database, &workdir)?;
+    let server = Server::start(&binary, &database, &workdir, "warn")?;
     let token = server.admin_token()?;
     run_step(
         "fuzz (schemathesis)",

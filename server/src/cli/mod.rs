@@ -1,9 +1,11 @@
 //! The `keyward` command line.
 
 mod admin;
+mod fields;
+mod output;
 
 use crate::config::ServerArgs;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,18 +30,21 @@ enum Command {
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Manage clients through a running server's admin API.
-    Client(admin::Command),
+    Client(admin::Command<fields::Client>),
     /// Manage users through a running server's admin API.
-    User(admin::Command),
+    User(admin::Command<fields::User>),
     /// Manage tenants through a running server's admin API.
-    Tenant(admin::Command),
+    Tenant(admin::Command<fields::Tenant>),
     /// Manage roles through a running server's admin API.
-    Role(admin::Command),
+    Role(admin::Command<fields::Role>),
     /// Manage API resources (and import them from OpenAPI documents) through
     /// a running server's admin API.
     ApiResource(admin::ApiResourceCommand),
     /// Manage API scopes through a running server's admin API.
-    ApiScope(admin::Command),
+    ApiScope(admin::Command<fields::ApiScope>),
+    /// Print a completion script for a shell, e.g.
+    /// `keyward completions bash > /etc/bash_completion.d/keyward`.
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,12 +136,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Some(Command::Client(command)) => admin::run(admin::Kind::Client, command).await,
-        Some(Command::User(command)) => admin::run(admin::Kind::User, command).await,
-        Some(Command::Tenant(command)) => admin::run(admin::Kind::Tenant, command).await,
-        Some(Command::Role(command)) => admin::run(admin::Kind::Role, command).await,
+        Some(Command::Client(command)) => admin::client(command).await,
+        Some(Command::User(command)) => admin::user(command).await,
+        Some(Command::Tenant(command)) => admin::tenant(command).await,
+        Some(Command::Role(command)) => admin::role(command).await,
         Some(Command::ApiResource(command)) => admin::run_api_resource(command).await,
-        Some(Command::ApiScope(command)) => admin::run(admin::Kind::ApiScope, command).await,
+        Some(Command::ApiScope(command)) => admin::api_scope(command).await,
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "keyward", &mut std::io::stdout());
+            Ok(())
+        }
     }
 }
 

@@ -105,7 +105,10 @@ impl KeywardApi for KeywardImpl {
 
     async fn metrics_get(rqctx: Ctx) -> Result<http::Response<Body>, AdminError> {
         public(&rqctx, async |app| {
-            text_response("text/plain; version=0.0.4", app.metrics.render(&[app.keys.reload_counter()]))
+            text_response(
+                "text/plain; version=0.0.4",
+                app.metrics.render(&[app.keys.reload_counter(), crate::logging::dropped_counter()]),
+            )
         })
         .await
     }
