@@ -7,7 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The command that installs it, for the message when it is missing.
-pub const INSTALL: &str = "python3 -m venv target/tools/moto && target/tools/moto/bin/pip install 'moto[server]==5.2.5'";
+pub const INSTALL: &str =
+    "python3 -m venv target/tools/moto && target/tools/moto/bin/pip install 'moto[server]==5.2.5'";
 
 /// A running `moto_server` on a loopback port, stopped when dropped.
 pub struct Moto {
@@ -19,9 +20,9 @@ pub struct Moto {
 impl Moto {
     /// Starts moto; fails (never skips) when it is not installed.
     pub async fn start() -> Moto {
-        let binary = std::env::var_os("KEYWARD_TEST_MOTO_SERVER")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/tools/moto/bin/moto_server")));
+        let binary = std::env::var_os("KEYWARD_TEST_MOTO_SERVER").map(PathBuf::from).unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/tools/moto/bin/moto_server"))
+        });
         assert!(
             binary.exists(),
             "the S3 blob store tests need moto's server at {} (or KEYWARD_TEST_MOTO_SERVER): \

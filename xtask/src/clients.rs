@@ -211,7 +211,7 @@ pub fn smoke() -> Result<()> {
 
     let binary = crate::verify::build_debug()?;
     let database = format!("sqlite://{}", workdir.join("smoke.db").display());
-    let server = Server::start(&binary, &database, &workdir)?;
+    let server = Server::start(&binary, &database, &workdir, "warn")?;
     let live = |command: &mut Command| {
         command
             .env("KEYWARD_URL", format!("http://{}", server.address))
