@@ -18,8 +18,8 @@ use serde::Serialize;
 #[derive(Debug)]
 pub struct Cors<R, E> {
     pub result: Result<R, E>,
-    /// Empty when the request has no `Origin`; `Vary: Origin` alone for an
-    /// origin not allowed.
+    /// `Vary: Origin` alone when the request has no `Origin` or one not
+    /// allowed.
     pub headers: HeaderMap,
 }
 

@@ -16,6 +16,7 @@ use slog::{Drain, KV, Key, Level, Never, OwnedKVList, Record, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 use std::io::Write;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::time::{Duration, SystemTime};
@@ -30,8 +31,39 @@ const BATCH_PAUSE: Duration = Duration::from_millis(5);
 /// Lines dropped because the writer fell behind, since the process started.
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 
+/// The standard-output writer's channel, for [`flush`].
+static STDOUT: OnceLock<SyncSender<Message>> = OnceLock::new();
+
 pub fn logger(level: &str) -> anyhow::Result<slog::Logger> {
-    Ok(slog::Logger::root(Channel::spawn(parse_level(level)?, std::io::stdout()), slog::o!()))
+    let channel = Channel::spawn(parse_level(level)?, std::io::stdout());
+    let _ = STDOUT.set(channel.sender.clone());
+    Ok(slog::Logger::root(channel, slog::o!()))
+}
+
+/// Writes out every line logged so far, waiting at most a second: called
+/// before the process exits, which would otherwise take the queued lines
+/// (the shutdown, a new master key to back up) with the writer thread.
+pub fn flush() {
+    if let Some(sender) = STDOUT.get() {
+        flush_through(sender);
+    }
+}
+
+fn flush_through(sender: &SyncSender<Message>) {
+    let (done, written) = sync_channel(1);
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    let mut message = Message::Flush(done);
+    loop {
+        match sender.try_send(message) {
+            Ok(()) => break,
+            Err(TrySendError::Full(again)) if std::time::Instant::now() < deadline => {
+                message = again;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(_) => return,
+        }
+    }
+    let _ = written.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()));
 }
 
 fn parse_level(level: &str) -> anyhow::Result<Level> {
@@ -52,6 +84,13 @@ pub fn dropped_counter() -> crate::metrics::Counter {
         help: "Log lines dropped because standard output could not keep up.",
         value: DROPPED.load(Ordering::Relaxed),
     }
+}
+
+/// What the writer thread is handed.
+enum Message {
+    Line(Line),
+    /// Write out everything before it, then answer.
+    Flush(SyncSender<()>),
 }
 
 /// A record as the request thread hands it over: its own values copied, the
@@ -126,7 +165,7 @@ impl Serializer for Fields {
 /// The drain: filters by level and hands lines to the writer thread.
 struct Channel {
     level: Level,
-    sender: SyncSender<Line>,
+    sender: SyncSender<Message>,
 }
 
 impl Channel {
@@ -164,7 +203,7 @@ impl Drain for Channel {
             fields,
             context: values.clone(),
         };
-        match self.sender.try_send(line) {
+        match self.sender.try_send(Message::Line(line)) {
             Ok(()) | Err(TrySendError::Disconnected(_)) => {}
             Err(TrySendError::Full(_)) => {
                 DROPPED.fetch_add(1, Ordering::Relaxed);
@@ -178,22 +217,28 @@ impl Drain for Channel {
 /// stays empty for a pause; flushes after each batch. It sleeps between
 /// batches rather than waiting on the channel, so that under load no request
 /// thread has to wake it.
-fn write_lines(receiver: &Receiver<Line>, out: impl Write) {
+fn write_lines(receiver: &Receiver<Message>, out: impl Write) {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     let header = Header::new();
-    while let Ok(mut line) = receiver.recv() {
+    let mut flushed = Vec::new();
+    while let Ok(mut message) = receiver.recv() {
         loop {
-            header.write(&mut out, &line);
-            for line in receiver.try_iter() {
-                header.write(&mut out, &line);
+            for message in std::iter::once(message).chain(receiver.try_iter()) {
+                match message {
+                    Message::Line(line) => header.write(&mut out, &line),
+                    Message::Flush(done) => flushed.push(done),
+                }
             }
             if out.flush().is_err() {
                 // Standard output is gone: nothing to write to any more.
                 return;
             }
+            for done in flushed.drain(..) {
+                let _ = done.try_send(());
+            }
             std::thread::sleep(BATCH_PAUSE);
-            line = match receiver.try_recv() {
-                Ok(line) => line,
+            message = match receiver.try_recv() {
+                Ok(message) => message,
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => return,
             };
@@ -362,6 +407,21 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn a_flush_writes_every_line_logged_before_it() {
+        let out = Shared::default();
+        let channel = Channel::spawn(Level::Info, out.clone());
+        let sender = channel.sender.clone();
+        let root = slog::Logger::root(channel, slog::o!());
+        for n in 0..100 {
+            slog::warn!(root, "line"; "n" => n);
+        }
+        flush_through(&sender);
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 100, "{text}");
+        assert!(text.lines().last().unwrap().contains("99"), "{text}");
     }
 
     #[test]

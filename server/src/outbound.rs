@@ -168,7 +168,8 @@ fn public_v6(ip: Ipv6Addr) -> bool {
     let first = segments[0];
     !(ip.is_unspecified()
         || ip.is_loopback()
-        || segments[..6] == [0; 6] // IPv4-compatible ::a.b.c.d (deprecated)
+        || first == 0 // ::/16: IPv4-compatible, SIIT ::ffff:0:a.b.c.d and the rest (mapped ones are IPv4 by now)
+        || segments[..3] == [0x64, 0xff9b, 1] // local-use NAT64 64:ff9b:1::/48 (RFC 8215)
         || first & 0xfe00 == 0xfc00 // unique local fc00::/7
         || first & 0xffc0 == 0xfe80 // link-local fe80::/10
         || first & 0xffc0 == 0xfec0 // site-local fec0::/10 (deprecated)
@@ -202,10 +203,12 @@ impl Resolve for Resolver {
                 })
                 .collect();
             match refusal {
-                Some(refused) if admitted.is_empty() => {
-                    Err(Box::new(Refused(format!("{host} resolves to no address the server may reach: {refused}")))
-                        as Box<dyn std::error::Error + Send + Sync>)
-                }
+                // The refused address is left out: the answer goes to the
+                // caller, who must not map internal names to addresses.
+                Some(_) if admitted.is_empty() => Err(Box::new(Refused(format!(
+                    "{host} resolves only to loopback, private, link-local or reserved addresses, which outbound \
+                     requests may not reach unless the server's outbound allow-list names them"
+                ))) as Box<dyn std::error::Error + Send + Sync>),
                 _ => Ok(Box::new(admitted.into_iter()) as Addrs),
             }
         })

@@ -19,11 +19,22 @@ try {
   page.on("request", (request) => requests.push(request.url()));
   await page.goto(docsUrl);
   await page.waitForSelector(".opblock-summary", { timeout: 20000 });
-  const operations = await page.$$eval(".opblock", (blocks) => blocks.map((block) => ({
-    method: block.querySelector(".opblock-summary-method")?.textContent ?? "",
-    path: block.querySelector(".opblock-summary-path")?.getAttribute("data-path") ?? "",
-    summary: block.querySelector(".opblock-summary-description")?.textContent ?? "",
-  })));
+  // Swagger UI renders a large document's operations only as they scroll
+  // into view: scroll through the page, collecting every one rendered.
+  const seen = new Map();
+  for (let step = 0; step < 400; step++) {
+    const rendered = await page.$$eval(".opblock", (blocks) => blocks.map((block) => ({
+      method: block.querySelector(".opblock-summary-method")?.textContent ?? "",
+      path: block.querySelector(".opblock-summary-path")?.getAttribute("data-path") ?? "",
+      summary: block.querySelector(".opblock-summary-description")?.textContent ?? "",
+    })));
+    for (const operation of rendered) seen.set(`${operation.method} ${operation.path}`, operation);
+    const atBottom = await page.evaluate(() => window.innerHeight + window.scrollY >= document.body.scrollHeight - 2);
+    if (atBottom && step > 0) break;
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(50);
+  }
+  const operations = [...seen.values()];
   const title = await page.textContent(".info .title");
   console.log(JSON.stringify({ title, operations, consoleErrors, requests }));
 } finally {

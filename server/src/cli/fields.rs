@@ -139,7 +139,7 @@ fn password_from_stdin() -> anyhow::Result<String> {
     std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\n', '\r']);
     if password.is_empty() {
-        bail!("--password-stdin: standard input holds no password");
+        bail!("--password-stdin: standard input holds no password (it cannot also carry a JSON body given as `-`)");
     }
     Ok(password.to_string())
 }

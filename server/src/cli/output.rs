@@ -70,6 +70,9 @@ fn table(answer: &Value, columns: &[&str]) -> String {
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
+        // A control character from the server (an escape sequence in a
+        // user's nickname, say) must not reach the operator's terminal.
+        Value::String(text) if text.chars().any(char::is_control) => text.escape_debug().to_string(),
         Value::String(text) => text.clone(),
         Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(","),
         Value::Object(object) if object.len() == 1 => object.values().map(cell).collect(),

@@ -4,7 +4,7 @@
 use super::calls::Ctx;
 use crate::app::App;
 use crate::domain::Caller;
-use crate::domain::blobs::{self, Accept};
+use crate::domain::blobs::{self, Accept, Chunks};
 use crate::error::Error;
 use crate::store::blobs::Blob;
 use dropshot::{Body, HttpError, StreamingBody};
@@ -31,6 +31,7 @@ pub async fn upload(
 /// `/api/Blob/Base64`: the PNG image a JSON string holds in base64.
 pub async fn upload_base64(app: &App, caller: &Caller, query: BlobFolderQuery, text: &str) -> Result<String, Error> {
     use base64::Engine;
+    let _slot = blobs::slot(blobs::store(app)?).await?;
     let text = text.strip_prefix("data:image/png;base64,").unwrap_or(text);
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
@@ -95,15 +96,49 @@ fn body_error(error: &HttpError) -> Error {
 /// A stored file with headers that keep it inert: its type as found at
 /// upload and no sniffing, a policy that loads and runs nothing, and images
 /// and videos inline, anything else as a download.
-pub fn served(blob: &Blob, bytes: bytes::Bytes) -> Result<http::Response<Body>, Error> {
+pub fn served(blob: &Blob, content: Chunks) -> Result<http::Response<Body>, Error> {
     let inline = blob.content_type.starts_with("image/") || blob.content_type.starts_with("video/");
     let disposition = format!("{}; filename=\"{}\"", if inline { "inline" } else { "attachment" }, blob.name);
     http::Response::builder()
         .header(http::header::CONTENT_TYPE, &blob.content_type)
+        .header(http::header::CONTENT_LENGTH, blob.size)
         .header(http::header::CONTENT_DISPOSITION, disposition)
         .header(http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(http::header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox")
         .header(http::header::CACHE_CONTROL, "public, max-age=86400")
-        .body(bytes.into())
+        .body(Body::wrap(Streamed::from(content)))
         .map_err(|e| Error::Internal(e.into()))
+}
+
+/// A download's body, fed by a task reading the store through a small
+/// bounded channel: at most a few chunks of a file wait in memory however
+/// slowly the client reads, and dropshot gets the `Sync` body it needs
+/// (the store's stream is not `Sync`).
+struct Streamed(tokio::sync::mpsc::Receiver<Result<bytes::Bytes, std::io::Error>>);
+
+impl From<Chunks> for Streamed {
+    fn from(mut chunks: Chunks) -> Streamed {
+        let (sender, receiver) = tokio::sync::mpsc::channel(4);
+        tokio::spawn(async move {
+            while let Some(chunk) = chunks.next().await {
+                let failed = chunk.is_err();
+                if sender.send(chunk.map_err(std::io::Error::other)).await.is_err() || failed {
+                    break;
+                }
+            }
+        });
+        Streamed(receiver)
+    }
+}
+
+impl http_body::Body for Streamed {
+    type Data = bytes::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>> {
+        self.0.poll_recv(cx).map(|chunk| chunk.map(|chunk| chunk.map(http_body::Frame::data)))
+    }
 }

@@ -24,7 +24,7 @@ pub async fn create<C: Collection>(
     body: C::Create,
 ) -> Result<HttpResponseCreated<ApiResult<C::Item>>, AdminError> {
     admin(rqctx, async |app, caller| {
-        Ok(HttpResponseCreated(ApiResult::ok(collections::create::<C>(app, &caller, parent, body).await?)))
+        Ok(ApiResult::created(collections::create::<C>(app, &caller, parent, body).await?))
     })
     .await
 }

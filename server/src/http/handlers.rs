@@ -718,9 +718,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseCreated(ApiResult::ok(
-                api_catalog::create_revision(app, &caller, id, body.into_inner()).await?,
-            )))
+            Ok(ApiResult::created(api_catalog::create_revision(app, &caller, id, body.into_inner()).await?))
         })
         .await
     }
@@ -732,9 +730,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseCreated(ApiResult::ok(
-                api_catalog::create_version(app, &caller, id, body.into_inner()).await?,
-            )))
+            Ok(ApiResult::created(api_catalog::create_version(app, &caller, id, body.into_inner()).await?))
         })
         .await
     }
@@ -972,7 +968,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let url = blobs::upload(&rqctx, (app, &caller), query.into_inner(), body, Accept::File).await?;
-            Ok(HttpResponseCreated(ApiResult::ok(url)))
+            Ok(ApiResult::created(url))
         })
         .await
     }
@@ -984,7 +980,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let url = blobs::upload(&rqctx, (app, &caller), query.into_inner(), body, Accept::Image).await?;
-            Ok(HttpResponseCreated(ApiResult::ok(url)))
+            Ok(ApiResult::created(url))
         })
         .await
     }
@@ -996,7 +992,7 @@ impl KeywardApi for KeywardImpl {
     ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
         admin(&rqctx, async |app, caller| {
             let url = blobs::upload_base64(app, &caller, query.into_inner(), &body.into_inner()).await?;
-            Ok(HttpResponseCreated(ApiResult::ok(url)))
+            Ok(ApiResult::created(url))
         })
         .await
     }
@@ -1004,8 +1000,8 @@ impl KeywardApi for KeywardImpl {
     async fn blob_view(rqctx: Ctx, path: Path<BlobPath>) -> Result<http::Response<Body>, AdminError> {
         public(&rqctx, async |app| {
             let BlobPath { folder, name } = path.into_inner();
-            let (blob, bytes) = crate::domain::blobs::view(app, &tenant(&rqctx).await?, &folder, &name).await?;
-            blobs::served(&blob, bytes)
+            let (blob, content) = crate::domain::blobs::view(app, &tenant(&rqctx).await?, &folder, &name).await?;
+            blobs::served(&blob, content)
         })
         .await
     }

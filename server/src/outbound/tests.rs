@@ -87,6 +87,9 @@ async fn private_loopback_and_metadata_addresses_are_refused() {
         "http://127.0.0.2/".into(),
         "http://[::1]/".into(),
         "http://[::ffff:169.254.169.254]/".into(),
+        "http://[::ffff:0:7f00:1]/".into(),
+        "http://[64:ff9b:1::a00:1]/".into(),
+        "http://[64:ff9b::a00:1]/".into(),
         "http://169.254.169.254/latest/meta-data/".into(),
         "http://10.1.2.3/".into(),
         "http://172.16.0.1/".into(),
@@ -111,7 +114,7 @@ async fn a_name_resolving_to_loopback_is_refused_at_connect_time() {
     let port = base.rsplit(':').next().unwrap();
     // The same server by name: an address:port entry admits literal URLs only.
     let why = refused(outbound.fetch(&format!("http://localhost:{port}/ok"), 100).await);
-    assert!(why.contains("localhost resolves to no address"), "{why}");
+    assert!(why.contains("localhost resolves only to loopback"), "{why}");
     // A network entry admits names resolving into it.
     let loopback = Outbound::with_timeout(vec!["127.0.0.0/8".parse().unwrap()], Duration::from_secs(2)).unwrap();
     assert_eq!(loopback.fetch(&format!("http://localhost:{port}/ok"), 100).await.unwrap(), b"ok");

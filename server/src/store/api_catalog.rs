@@ -82,16 +82,6 @@ pub async fn get_revision(conn: &mut Conn, tenant: i64, resource: i64, id: i64) 
     row.as_ref().map(revision).transpose()
 }
 
-/// A revision's OpenAPI document, as JSON text (for code generation).
-pub async fn document(conn: &mut Conn, tenant: i64, resource: i64, id: i64) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT document FROM api_revisions WHERE tenant_id = $1 AND resource_id = $2 AND id = $3")
-        .bind(tenant)
-        .bind(resource)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
-}
-
 /// Names revision `revision` `name`, offline.
 pub async fn add_version(conn: &mut Conn, resource: i64, revision: i64, name: &str) -> Result<()> {
     sqlx::query(

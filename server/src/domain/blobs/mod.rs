@@ -155,17 +155,21 @@ fn accepted(accept: Accept, bytes: &[u8]) -> Result<Kind> {
     Err(Error::Unsupported(format!("this operation takes {}; the file is {found}", accept.wanted())))
 }
 
-/// A stored file of `tenant` and its bytes; 404 for anything else.
-pub async fn view(app: &App, tenant: &TenantRef, folder: &str, name: &str) -> Result<(Blob, bytes::Bytes)> {
+/// The chunks of a stored file, as the store reads them.
+pub type Chunks = futures::stream::BoxStream<'static, object_store::Result<bytes::Bytes>>;
+
+/// A stored file of `tenant` and its content as a stream (a download never
+/// holds a whole file in memory); 404 for anything else.
+pub async fn view(app: &App, tenant: &TenantRef, folder: &str, name: &str) -> Result<(Blob, Chunks)> {
     let missing = || Error::NotFound("no such file".into());
     if !valid_folder(folder) || !valid_name(name) {
         return Err(missing());
     }
     let blobs = store(app)?;
     let blob = blobs::get(&mut *app.store.conn().await?, tenant.id, folder, name).await?.ok_or_else(missing)?;
-    let read = async { blobs.store.get(&location(tenant.id, folder, name)).await?.bytes().await };
-    let bytes = read.await.map_err(|e| Error::Internal(anyhow::Error::new(e).context("reading a blob")))?;
-    Ok((blob, bytes))
+    let read = blobs.store.get(&location(tenant.id, folder, name)).await;
+    let content = read.map_err(|e| Error::Internal(anyhow::Error::new(e).context("reading a blob")))?;
+    Ok((blob, content.into_stream()))
 }
 
 #[cfg(test)]
