@@ -255,11 +255,7 @@ struct Header {
 
 impl Header {
     fn new() -> Header {
-        let mut name = [0u8; 256];
-        // SAFETY: the buffer is writable for its whole length, which is passed.
-        let ok = unsafe { libc::gethostname(name.as_mut_ptr().cast(), name.len()) } == 0;
-        let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
-        let hostname = if ok { String::from_utf8_lossy(&name[..end]).into_owned() } else { String::new() };
+        let hostname = hostname::get().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         // Quoted and escaped once.
         Header { hostname: serde_json::Value::from(hostname).to_string(), pid: std::process::id() }
     }

@@ -191,26 +191,17 @@ impl Resolve for Resolver {
         let host = name.as_str().to_string();
         Box::pin(async move {
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let mut refusal = None;
-            let admitted: Vec<SocketAddr> = found
-                .into_iter()
-                .filter(|address| match rules.check(address.ip(), None) {
-                    Ok(()) => true,
-                    Err(refused) => {
-                        refusal = Some(refused);
-                        false
-                    }
-                })
-                .collect();
-            match refusal {
-                // The refused address is left out: the answer goes to the
+            let admitted: Vec<SocketAddr> =
+                found.iter().copied().filter(|address| rules.check(address.ip(), None).is_ok()).collect();
+            if admitted.is_empty() && !found.is_empty() {
+                // The refused addresses are left out: the answer goes to the
                 // caller, who must not map internal names to addresses.
-                Some(_) if admitted.is_empty() => Err(Box::new(Refused(format!(
+                return Err(Box::new(Refused(format!(
                     "{host} resolves only to loopback, private, link-local or reserved addresses, which outbound \
                      requests may not reach unless the server's outbound allow-list names them"
-                ))) as Box<dyn std::error::Error + Send + Sync>),
-                _ => Ok(Box::new(admitted.into_iter()) as Addrs),
+                ))) as Box<dyn std::error::Error + Send + Sync>);
             }
+            Ok(Box::new(admitted.into_iter()) as Addrs)
         })
     }
 }
