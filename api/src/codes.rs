@@ -16,6 +16,7 @@ pub enum CodeResource {
     ApiScope,
     IdentityResource,
     Role,
+    CodeGen,
 }
 
 /// The path of `GET /api/Codes/{resource}`.
@@ -39,6 +40,10 @@ pub enum BusinessCode {
     PhoneNumberVerifyCodeError,
     VerifyPhoneCallLimited,
     VerifyPhoneTooManyRequests,
+    GetSwaggerFailed,
+    NpmOptionsMissing,
+    GithubOptionsMissing,
+    CommonOptionsMissing,
 }
 
 /// A row of [`CODES`].
@@ -52,8 +57,8 @@ pub struct CodeEntry {
 }
 
 /// Every business code Keyward answers with, under OAuthApp's numbers and
-/// names. OAuthApp's other codes (e-mail registration, CodeGen, the API
-/// gateway) name features Keyward does not have, so it never answers them and
+/// names. OAuthApp's other codes (e-mail registration, the API gateway,
+/// CodeGen's history insert) name failures Keyward does not have, so it never answers them and
 /// does not list them; resources without rows have an empty table, as in
 /// OAuthApp.
 pub const CODES: &[CodeEntry] = &[
@@ -86,6 +91,34 @@ pub const CODES: &[CodeEntry] = &[
         name: "VerifyPhone_TooManyRequests",
         description: "A code was sent to the number less than 60 s ago; the message says how many seconds to \
                       wait (HTTP 429).",
+    },
+    CodeEntry {
+        resource: CodeResource::CodeGen,
+        business: BusinessCode::GetSwaggerFailed,
+        code: 200001,
+        name: "GenerateClient_GetSwaggerFialed",
+        description: "The document at `swaggerUrl` could not be fetched, or is not an OpenAPI document (HTTP 422).",
+    },
+    CodeEntry {
+        resource: CodeResource::CodeGen,
+        business: BusinessCode::NpmOptionsMissing,
+        code: 200002,
+        name: "NpmOptions_GetOptionsFialed",
+        description: "The API has no npm options for the language (HTTP 404).",
+    },
+    CodeEntry {
+        resource: CodeResource::CodeGen,
+        business: BusinessCode::GithubOptionsMissing,
+        code: 200003,
+        name: "GithubOptions_GetOptionsFialed",
+        description: "The API has no GitHub options (HTTP 404).",
+    },
+    CodeEntry {
+        resource: CodeResource::CodeGen,
+        business: BusinessCode::CommonOptionsMissing,
+        code: 200004,
+        name: "CommonOptions_GetOptionsFialed",
+        description: "The API has no common options (HTTP 404).",
     },
 ];
 

@@ -51,6 +51,8 @@ impl AdminError {
             415 => "UnsupportedMediaType",
             422 => "UnprocessableEntity",
             429 => "TooManyRequests",
+            501 => "NotImplemented",
+            502 => "BadGateway",
             503 => "ServiceUnavailable",
             _ => "ExpectationFailed",
         };

@@ -11,6 +11,7 @@ pub mod app_settings;
 pub mod app_user;
 pub mod blob;
 pub mod client;
+pub mod codegen;
 pub mod codes;
 pub mod cors;
 pub mod envelope;
@@ -50,6 +51,11 @@ use app_user::{
 };
 use blob::{BlobFolderQuery, BlobPath};
 use client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
+use codegen::{
+    CodegenHistory, CodegenHistoryCreate, CommonOptions, GenRequest, GenStoredRequest, GeneratedSdk, Generator,
+    GeneratorListQuery, GithubOptions, GithubOptionsBody, GithubSync, NpmOptions, NpmOptionsBody, NpmOptionsPath,
+    SdkReleaseRequest,
+};
 use codes::{CodesPath, ErrorCode};
 use cors::CorsReply;
 use dropshot::{
@@ -109,6 +115,7 @@ pub struct IdPath {
             "admin-api-resources" = { description = "Protected APIs: the audiences of access tokens, the API scopes each contains, and the secrets an API introspects with (OAuthApp `/api/ApiResource`)." },
             "admin-api-catalog" = { description = "The API catalog (seed 001's API gateway operations, kept by Keyward itself): each API resource's OpenAPI documents as revisions never overwritten, versions naming them with one online, the last publish configuration, release notes, e-mail subscribers with double opt-in, SDK packages, and the tenant's product groups and authorization servers." },
             "admin-codes" = { description = "OAuthApp's error-code tables (错误码表): the business codes an admin answer's `code` may carry instead of its HTTP status." },
+            "admin-codegen" = { description = "SDK generation (OAuthApp `/api/CodeGen`): the generators Keyward runs (Rust with progenitor; others with openapi-generator-cli when configured), generated code for a document or a stored revision, per-API npm, GitHub and common options with write-only tokens, pushing an SDK to GitHub, releasing it to npm, and the history of each. OAuthApp's `/api/CodeGen/{Clients,Servers,Gen,ReleaseSDK}` are served at `/api/CodeGenerators/…`: dropshot cannot route a literal beside `/api/CodeGen/{id}/…`." },
             "admin-blobs" = { description = "Uploaded videos, documents and images (OAuthApp `/api/Blob`), typed by their bytes, stored per tenant, and served back inert at `/blobs/{folder}/{name}`." },
             "admin-api-scopes" = { description = "API scopes: the permissions protected APIs define and clients are allowed (OAuthApp `/api/ApiScope`)." },
             "seed-000" = { description = "Seed 000 (\"oauth2-server\") at its own paths: `/client`, `/user` and `/profile`. The same clients and users as the admin API, with its bodies, envelopes, permissions and tenant rules; access profiles (`/profile`) are named sets of clients that users hold, and a client with `requireProfile` issues tokens only to their holders. `/client/{id}` takes the `clientId`; `/user/{id}` and `/profile/{id}` take Keyward's numeric ids. `POST …/create` is served as `POST …/{id}` whose `{id}` accepts only `create` (dropshot cannot route a literal beside a variable segment); the URL is the seed's." },
@@ -1610,6 +1617,209 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<BlobPath>,
     ) -> Result<http::Response<Body>, AdminError>;
+
+    /// List client generators
+    ///
+    /// OAuthApp's `GET /api/CodeGen/Clients`, which dropshot cannot route
+    /// beside `/api/CodeGen/{id}/…`. The generators `Gen` accepts for client
+    /// SDKs: `rust` (progenitor, linked into Keyward) always; with
+    /// `--openapi-generator`, every client generator of openapi-generator-cli,
+    /// read once and kept (`fromCache=false` reads them again). 503 when
+    /// openapi-generator-cli is configured but cannot list them.
+    ///
+    /// Permission: `isms.codegen.clients`.
+    #[endpoint { method = GET, path = "/api/CodeGenerators/Clients", tags = ["admin-codegen"] }]
+    async fn codegen_client_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<GeneratorListQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Generator>>>, AdminError>;
+
+    /// List server generators
+    ///
+    /// OAuthApp's `GET /api/CodeGen/Servers`: openapi-generator-cli's server
+    /// stub generators when the server is started with
+    /// `--openapi-generator`, else none. `fromCache` as for the clients.
+    ///
+    /// Permission: `isms.codegen.servers`.
+    #[endpoint { method = GET, path = "/api/CodeGenerators/Servers", tags = ["admin-codegen"] }]
+    async fn codegen_server_list(
+        rqctx: RequestContext<Self::Context>,
+        query: Query<GeneratorListQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Generator>>>, AdminError>;
+
+    /// Generate code for a document
+    ///
+    /// OAuthApp's `POST /api/CodeGen/Gen` (SDK preview): the files of the
+    /// `genName` SDK for the OpenAPI document given in `document`, or
+    /// fetched from `swaggerUrl` (as for publishing: loopback, private and
+    /// reserved addresses are refused unless the outbound allow-list names
+    /// them; at most 1 MiB). Generation runs in a child process limited in
+    /// time and memory, a few at a time; when all slots stay busy the answer
+    /// is 503. An unknown `genName` or a document the
+    /// generator rejects is 422 saying why (a fetch failure carries business
+    /// code 200001); a generator of openapi-generator-cli on a server started
+    /// without `--openapi-generator` is 501; a generation over its limits 422.
+    ///
+    /// Permission: none (as in OAuthApp; nothing stored is read).
+    #[endpoint { method = POST, path = "/api/CodeGenerators/Gen", tags = ["admin-codegen"], request_body_max_bytes = codegen::GEN_BODY_MAX_BYTES }]
+    async fn codegen_generate(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<GenRequest>,
+    ) -> Result<HttpResponseOk<ApiResult<GeneratedSdk>>, AdminError>;
+
+    /// Generate code for a stored revision
+    ///
+    /// As `POST /api/CodeGenerators/Gen`, for revision `revisionId` of the
+    /// API (default: the online version's, else the newest); recorded in the
+    /// API's history. An API with no revision, or an unknown revision, is
+    /// 404.
+    ///
+    /// Permission: `isms.codegen.gen`.
+    #[endpoint { method = POST, path = "/api/CodeGen/{id}/Gen", tags = ["admin-codegen"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn codegen_generate_stored(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<GenStoredRequest>,
+    ) -> Result<HttpResponseOk<ApiResult<GeneratedSdk>>, AdminError>;
+
+    /// View an API's npm options
+    ///
+    /// The package settings `ReleaseSDK` uses for `language` (`angular2` or
+    /// `jQuery`); the token only as `tokenSet`. 404 (business code 200002)
+    /// before they are set.
+    ///
+    /// Permission: `isms.codegen.npmoptions`.
+    #[endpoint { method = GET, path = "/api/CodeGen/{id}/NpmOptions/{language}", tags = ["admin-codegen"] }]
+    async fn codegen_npm_options_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<NpmOptionsPath>,
+    ) -> Result<HttpResponseOk<ApiResult<NpmOptions>>, AdminError>;
+
+    /// Set an API's npm options
+    ///
+    /// Replaces the settings for `language`; field rules are on the body. The
+    /// token is encrypted under the master key and never answered; leave it
+    /// out to keep the stored one.
+    ///
+    /// Permission: `isms.codegen.putnpmoptions`.
+    #[endpoint { method = PUT, path = "/api/CodeGen/{id}/NpmOptions/{language}", tags = ["admin-codegen"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn codegen_npm_options_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<NpmOptionsPath>,
+        body: TypedBody<NpmOptionsBody>,
+    ) -> Result<HttpResponseOk<ApiResult<NpmOptions>>, AdminError>;
+
+    /// View an API's GitHub options
+    ///
+    /// The repository `SyncGithub` pushes to; the token only as `tokenSet`.
+    /// 404 (business code 200003) before they are set.
+    ///
+    /// Permission: `isms.codegen.githuboptions`.
+    #[endpoint { method = GET, path = "/api/CodeGen/{id}/GithubOptions", tags = ["admin-codegen"] }]
+    async fn codegen_github_options_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<GithubOptions>>, AdminError>;
+
+    /// Set an API's GitHub options
+    ///
+    /// Replaces them; field rules are on the body. The token is encrypted
+    /// under the master key and never answered; leave it out to keep the
+    /// stored one.
+    ///
+    /// Permission: `isms.codegen.putgithuboptions`.
+    #[endpoint { method = PUT, path = "/api/CodeGen/{id}/GithubOptions", tags = ["admin-codegen"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn codegen_github_options_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<GithubOptionsBody>,
+    ) -> Result<HttpResponseOk<ApiResult<GithubOptions>>, AdminError>;
+
+    /// Push the SDK to GitHub
+    ///
+    /// Generates the SDK of the GitHub options' `genName` and commits it on
+    /// top of the branch through GitHub's REST API (blobs, a tree on the
+    /// branch's tree, a commit, the branch moved to it): one commit, only
+    /// when something changed. Generated documentation is left out unless
+    /// `syncDocs`; with `syncLabels`, each tag of the document becomes an
+    /// issue label. Recorded in the history. No GitHub options or no token
+    /// is 404 or 422; GitHub refusing or failing is 502 with its status and
+    /// message.
+    ///
+    /// Permission: `isms.codegen.putgithuboptions` (as in seed 001).
+    #[endpoint { method = PUT, path = "/api/CodeGen/{id}/SyncGithub", tags = ["admin-codegen"] }]
+    async fn codegen_github_sync(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<GithubSync>>, AdminError>;
+
+    /// View an API's common code generation options
+    ///
+    /// 404 (business code 200004) before they are set.
+    ///
+    /// Permission: `isms.codegen.commonoptions`.
+    #[endpoint { method = GET, path = "/api/CodeGen/{id}/CommonOptions", tags = ["admin-codegen"] }]
+    async fn codegen_common_options_view(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<CommonOptions>>, AdminError>;
+
+    /// Set an API's common code generation options
+    ///
+    /// `swaggerUrl`, when given, is an absolute http(s) URL of up to 2000
+    /// characters.
+    ///
+    /// Permission: `isms.codegen.putcommonoptions`.
+    #[endpoint { method = PUT, path = "/api/CodeGen/{id}/CommonOptions", tags = ["admin-codegen"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn codegen_common_options_update(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<CommonOptions>,
+    ) -> Result<HttpResponseOk<ApiResult<CommonOptions>>, AdminError>;
+
+    /// Release the SDK to a package registry
+    ///
+    /// OAuthApp's `POST /api/CodeGen/ReleaseSDK`, which dropshot cannot route
+    /// beside `/api/CodeGen/{id}/…`. Generates the `language` package
+    /// (openapi-generator's `typescript-angular` or `typescript-jquery`)
+    /// named and versioned by the API's npm options, and publishes it to the
+    /// npm registry the server is configured with (`--npm-registry`) with
+    /// the stored token; recorded in the history. `nuget`, `gradle` and
+    /// `spm` are 501, as is a server without `--openapi-generator`. No npm
+    /// options is 404, no token 422; the registry refusing (a version
+    /// published before, a bad token) is 502 with its status and message.
+    ///
+    /// Permission: `isms.codegen.releasesdk`.
+    #[endpoint { method = POST, path = "/api/CodeGenerators/ReleaseSDK", tags = ["admin-codegen"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn codegen_sdk_release(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<SdkReleaseRequest>,
+    ) -> Result<HttpResponseCreated<ApiResult<CodegenHistory>>, AdminError>;
+
+    /// List an API's SDK history
+    ///
+    /// Every generation, push and release of the API's SDKs, newest first.
+    ///
+    /// Permission: `isms.apiresource.history`.
+    #[endpoint { method = GET, path = "/api/CodeGen/{id}/History", tags = ["admin-codegen"] }]
+    async fn codegen_history_list(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<CodegenHistory>>>, AdminError>;
+
+    /// Record a release made elsewhere
+    ///
+    /// Adds a `posted` entry to the API's history. Seed 001 lets anyone call
+    /// this; Keyward asks for a permission, so that the history of a tenant's
+    /// API is written only by whom the tenant allows.
+    ///
+    /// Permission: `isms.codegen.posthistory`.
+    #[endpoint { method = POST, path = "/api/CodeGen/{id}/PostHistory", tags = ["admin-codegen"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
+    async fn codegen_history_create(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<CodegenHistoryCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<CodegenHistory>>, AdminError>;
 
     /// View an app's end-user settings
     ///

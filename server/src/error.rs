@@ -34,6 +34,14 @@ pub enum Error {
     /// configured (503).
     #[error("{0}")]
     Unavailable(String),
+    /// What the request asks for is not built, or not configured on this
+    /// server (501).
+    #[error("{0}")]
+    NotImplemented(String),
+    /// A service the request acts on (GitHub, a package registry) refused
+    /// or failed (502); the message says which and why.
+    #[error("{0}")]
+    BadGateway(String),
     /// Keyward is at capacity for this kind of work, or its database does
     /// not answer (503): try again after `retry_after` seconds (sent as
     /// `Retry-After`).
@@ -151,6 +159,8 @@ impl Error {
             Error::Invalid(_) => 422,
             Error::TooMany { .. } => 429,
             Error::Internal(_) => 500,
+            Error::NotImplemented(_) => 501,
+            Error::BadGateway(_) => 502,
             Error::Unavailable(_) | Error::Busy { .. } => 503,
             Error::Coded(_, inner) => inner.status(),
         }

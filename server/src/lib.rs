@@ -9,6 +9,7 @@ pub mod blob_store;
 pub mod cache;
 pub mod changes;
 pub mod cli;
+pub mod codegen;
 pub mod config;
 pub mod crypto;
 pub mod delivery;

@@ -1,5 +1,5 @@
 //! Every HTTP request the server makes on its own (a `swaggerUrl` fetch, SMS
-//! providers, WeChat) goes through the one [`Outbound`] client, so a URL an
+//! providers, WeChat, GitHub, npm) goes through the one [`Outbound`] client, so a URL an
 //! admin or a remote server chooses cannot reach the server's own network
 //! (SSRF): loopback, private, link-local, CGNAT, multicast and reserved
 //! destinations are refused unless the allow-list names them.
@@ -256,10 +256,15 @@ impl Outbound {
         let url = Url::parse(url).map_err(|e| OutboundError::Failed(format!("the URL is not valid: {e}")))?;
         // Before reqwest, which refuses other schemes less clearly.
         self.rules.check_url(&url).map_err(|r| OutboundError::Refused(r.0))?;
-        let mut response = self.send(|client| client.get(url)).await?;
+        let response = self.send(|client| client.get(url)).await?;
         if !response.status().is_success() {
             return Err(OutboundError::Failed(format!("the server answered {}", response.status())));
         }
+        self.body(response, limit).await
+    }
+
+    /// The body of `response`, refused past `limit` bytes (read as it streams).
+    pub async fn body(&self, mut response: Response, limit: usize) -> Result<Vec<u8>, OutboundError> {
         if response.content_length().is_some_and(|length| length > limit as u64) {
             return Err(OutboundError::TooLarge(limit));
         }

@@ -21,7 +21,13 @@ on_both_databases!(
 );
 
 /// A raw request with the bootstrap admin's token; `host` addresses another tenant.
-async fn call(server: &TestServer, method: &str, path: &str, body: Option<Value>, host: Option<&str>) -> (u16, Value) {
+pub(crate) async fn call(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    host: Option<&str>,
+) -> (u16, Value) {
     let token = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
     let mut request = server.http().request(method, format!("{}{path}", server.url)).bearer_auth(token);
@@ -34,21 +40,40 @@ async fn call(server: &TestServer, method: &str, path: &str, body: Option<Value>
     json(request.send().await.unwrap()).await
 }
 
+/// A raw request with `token` as bearer, or none.
+pub(crate) async fn as_bearer(
+    server: &TestServer,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = server.http().request(method, format!("{}{path}", server.url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    json(request.send().await.unwrap()).await
+}
+
 /// `call` on the default tenant, asserting the status.
-async fn expect(server: &TestServer, status: u16, method: &str, path: &str, body: Option<Value>) -> Value {
+pub(crate) async fn expect(server: &TestServer, status: u16, method: &str, path: &str, body: Option<Value>) -> Value {
     let (code, answer) = call(server, method, path, body, None).await;
     assert_eq!(code, status, "{method} {path}: {answer}");
     answer
 }
 
-fn document(title: &str) -> Value {
+pub(crate) fn document(title: &str) -> Value {
     json!({ "openapi": "3.0.3", "info": { "title": title, "version": "1" }, "paths": { "/pets": {} } })
 }
 
 const YAML: &str = "openapi: 3.1.0\ninfo:\n  title: Fetched Pets\n  version: '2'\npaths: {}\n";
 
 /// A local HTTP server answering every request with `body`; its address.
-async fn document_server(body: &'static str) -> std::net::SocketAddr {
+pub(crate) async fn document_server(body: &'static str) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -75,7 +100,7 @@ async fn allowing(server: TestServer, address: std::net::SocketAddr) -> TestServ
         .await
 }
 
-async fn create_api(server: &TestServer, name: &str) -> i64 {
+pub(crate) async fn create_api(server: &TestServer, name: &str) -> i64 {
     expect(server, 201, "POST", "/api/ApiResource", Some(json!({ "name": name }))).await["data"]["id"].as_i64().unwrap()
 }
 
@@ -283,15 +308,7 @@ async fn permissions_and_tenants_are_enforced(server: TestServer) {
     .await
     .unwrap();
     let viewer = server.token("viewer", &secret, None).await;
-    let as_viewer = |method: &str, path: &str, body: Option<Value>| {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = server.http().request(method, format!("{}{path}", server.url)).bearer_auth(&viewer);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        async move { json(request.send().await.unwrap()).await }
-    };
-    assert_eq!(as_viewer("GET", &format!("{base}/Versions"), None).await.0, 200);
+    assert_eq!(as_bearer(&server, Some(&viewer), "GET", &format!("{base}/Versions"), None).await.0, 200);
     let every = [
         ("PUT", format!("{base}/Publish"), Some(json!({ "document": document("x") })), "publish"),
         ("POST", format!("{base}/PublishRevision"), Some(json!({ "document": document("x") })), "publishrevision"),
@@ -320,19 +337,14 @@ async fn permissions_and_tenants_are_enforced(server: TestServer) {
         ("DELETE", format!("{base}/Packages/1"), None, "deletepackage"),
     ];
     for (method, path, body, permission) in &every {
-        let (code, answer) = as_viewer(method, path, body.clone()).await;
+        let (code, answer) = as_bearer(&server, Some(&viewer), method, path, body.clone()).await;
         assert_eq!(code, 403, "{method} {path}: {answer}");
         assert!(
             answer["message"].as_str().unwrap().contains(&format!("oauthapp.apiresource.{permission}")),
             "{answer}"
         );
-        let mut anonymous = server
-            .http()
-            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{}{path}", server.url));
-        if let Some(body) = body {
-            anonymous = anonymous.json(body);
-        }
-        assert_eq!(json(anonymous.send().await.unwrap()).await.0, 401, "{method} {path} without a token");
+        let (code, _) = as_bearer(&server, None, method, path, body.clone()).await;
+        assert_eq!(code, 401, "{method} {path} without a token");
     }
 
     // Another tenant's API is 404 from here, and the default tenant's from there.

@@ -16,6 +16,7 @@ mod browser;
 mod browser_details;
 mod cli;
 mod client_secrets;
+mod codegen;
 mod codes;
 mod compat;
 mod contract;

@@ -1,7 +1,7 @@
 //! Test harness: a real Keyward server on an ephemeral port, on a fresh
 //! SQLite file or a fresh PostgreSQL database, talked to over HTTP.
 
-use keyward_server::config::{BlobArgs, DeliveryArgs, MasterKeySource, Settings};
+use keyward_server::config::{BlobArgs, CodegenArgs, DeliveryArgs, MasterKeySource, Settings};
 use keyward_server::server::{Running, start};
 use sinks::Sinks;
 use sqlx::Connection;
@@ -165,6 +165,9 @@ pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
             ..DeliveryArgs::default()
         },
         blob: BlobArgs { blob_store: db.blob_store(), ..BlobArgs::default() },
+        codegen: CodegenArgs::default(),
+        // Rust generation runs `keyward codegen-worker`: the binary, not this test.
+        codegen_worker: binary::path(),
     }
 }
 
@@ -288,11 +291,14 @@ fn settings_for(sinks: &Sinks) -> impl FnOnce(&TestDb) -> Settings + use<> {
 
 pub mod binary;
 pub mod end_user;
+pub mod exchange;
 pub mod files;
 pub mod flow;
+pub mod github;
 pub mod moto;
 pub mod sinks;
 pub mod tenant;
+pub mod verdaccio;
 
 /// Runs an async test function once on SQLite and once on PostgreSQL, as
 /// `<name>::sqlite` and `<name>::postgres`.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 /// A message one of the sinks received.
@@ -122,26 +122,8 @@ async fn smtp_session(stream: tokio::net::TcpStream, received: Arc<Mutex<Vec<Rec
 }
 
 async fn http_exchange(stream: tokio::net::TcpStream, received: Arc<Mutex<Vec<Received>>>) -> anyhow::Result<()> {
-    let mut reader = BufReader::new(stream);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).await?;
-    let mut headers = HashMap::new();
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).await?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
-        }
-    }
-    let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).await?;
-    let body = String::from_utf8_lossy(&body).into_owned();
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let (request, stream) = crate::exchange::read(stream).await?;
+    let crate::exchange::Request { target, headers, body, .. } = request;
     let answer = if target.starts_with("/sns/jscode2session") {
         let query: HashMap<String, String> =
             serde_urlencoded::from_str(target.split_once('?').map_or("", |(_, q)| q)).unwrap_or_default();
@@ -165,13 +147,7 @@ async fn http_exchange(stream: tokio::net::TcpStream, received: Arc<Mutex<Vec<Re
         received.lock().unwrap().push(Received { via: "webhook", to, body, headers: with_body });
         serde_json::json!({ "ok": true })
     };
-    let answer = answer.to_string();
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-        answer.len()
-    );
-    reader.into_inner().write_all(response.as_bytes()).await?;
-    Ok(())
+    crate::exchange::answer(stream, 200, &answer).await
 }
 
 /// The WeChat mini-program secret the fake `code2session` accepts.

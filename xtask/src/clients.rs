@@ -49,7 +49,7 @@ impl Sdk {
     /// Runs the generator into `out`, which holds the SDK's
     /// `.openapi-generator-ignore`; its warnings are printed.
     fn render(&self, out: &Path) -> Result<()> {
-        let cli = crate::tools::python("openapi-generator", &[GENERATOR])?.join("openapi-generator-cli");
+        let cli = generator()?;
         let root = crate::root();
         let mut options = format!("{}={}", self.version_option, env!("CARGO_PKG_VERSION"));
         for option in self.options {
@@ -150,6 +150,11 @@ impl Sdk {
 
 /// The document the SDKs are generated from ([`crate::openapi::sdk_document`]),
 /// written where the generator can read it.
+/// The pinned openapi-generator-cli, installed on first use.
+pub fn generator() -> Result<PathBuf> {
+    Ok(crate::tools::python("openapi-generator", &[GENERATOR])?.join("openapi-generator-cli"))
+}
+
 fn document() -> Result<PathBuf> {
     let path = crate::root().join("target/sdk-clients/keyward-sdk.json");
     std::fs::create_dir_all(path.parent().context("a file has a directory")?)?;

@@ -40,6 +40,10 @@ pub fn run() -> Result<()> {
         println!("note: KEYWARD_TEST_POSTGRES_URL is not set, so the PostgreSQL runs of the tests are skipped");
     }
     let moto = moto()?;
+    // ReleaseSDK publishes to a local Verdaccio; code generation runs the
+    // openapi-generator-cli the contract step installed.
+    let verdaccio = crate::tools::npm("verdaccio")?.join("verdaccio");
+    let openapi_generator = crate::clients::generator()?;
     // The CLI and request-log tests run the binary itself: built first.
     let binary = build_debug()?;
     run_step(
@@ -47,6 +51,8 @@ pub fn run() -> Result<()> {
         cargo(&["nextest", "run", "--workspace", "--locked", "--no-fail-fast", "-E", "not binary(reliability)"])
             .env("INSTA_UPDATE", "no")
             .env("KEYWARD_TEST_MOTO_SERVER", moto)
+            .env("KEYWARD_TEST_VERDACCIO", verdaccio)
+            .env("KEYWARD_TEST_OPENAPI_GENERATOR", openapi_generator)
             .env("KEYWARD_BIN", binary),
     )?;
     reliability()?;

@@ -23,6 +23,7 @@ __all__ = [
     "AdminApiScopesApi",
     "AdminBlobsApi",
     "AdminClientsApi",
+    "AdminCodegenApi",
     "AdminCodesApi",
     "AdminIdentityResourcesApi",
     "AdminRolesApi",
@@ -122,6 +123,12 @@ __all__ = [
     "CodeChecked",
     "CodeResource",
     "CodeSent",
+    "CodegenHistory",
+    "CodegenHistoryCreate",
+    "CodegenHistoryListResult",
+    "CodegenHistoryResult",
+    "CommonOptions",
+    "CommonOptionsResult",
     "Consume",
     "CreateLiteral",
     "CustomProperty",
@@ -129,10 +136,25 @@ __all__ = [
     "DistributorListResult",
     "EmailSignIn",
     "ErrorCode",
+    "FileEncoding",
+    "GenRequest",
+    "GenStoredRequest",
+    "GeneratedFile",
+    "GeneratedSdk",
+    "GeneratedSdkResult",
+    "Generator",
+    "GeneratorEngine",
+    "GeneratorListResult",
+    "GithubOptions",
+    "GithubOptionsBody",
+    "GithubOptionsResult",
+    "GithubSync",
+    "GithubSyncResult",
     "GrantCode",
     "GrantCodeEnvelope",
     "GrantCodeRequest",
     "Health",
+    "HistoryKind",
     "IdentityResource",
     "IdentityResourceClaim",
     "IdentityResourceCreate",
@@ -145,6 +167,10 @@ __all__ = [
     "Introspection",
     "Jwk",
     "Jwks",
+    "NpmLanguage",
+    "NpmOptions",
+    "NpmOptionsBody",
+    "NpmOptionsResult",
     "OAuthError",
     "PasswordSignIn",
     "PhoneSignIn",
@@ -165,6 +191,8 @@ __all__ = [
     "RoleResult",
     "RoleUpdate",
     "RoleUpdateWithId",
+    "SdkPlatform",
+    "SdkReleaseRequest",
     "SecretCreate",
     "SecretCreated",
     "SecretCreatedResult",
@@ -232,6 +260,7 @@ from keyward_sdk.api.admin_api_resources_api import AdminApiResourcesApi as Admi
 from keyward_sdk.api.admin_api_scopes_api import AdminApiScopesApi as AdminApiScopesApi
 from keyward_sdk.api.admin_blobs_api import AdminBlobsApi as AdminBlobsApi
 from keyward_sdk.api.admin_clients_api import AdminClientsApi as AdminClientsApi
+from keyward_sdk.api.admin_codegen_api import AdminCodegenApi as AdminCodegenApi
 from keyward_sdk.api.admin_codes_api import AdminCodesApi as AdminCodesApi
 from keyward_sdk.api.admin_identity_resources_api import AdminIdentityResourcesApi as AdminIdentityResourcesApi
 from keyward_sdk.api.admin_roles_api import AdminRolesApi as AdminRolesApi
@@ -335,6 +364,12 @@ from keyward_sdk.models.client_update_with_id import ClientUpdateWithId as Clien
 from keyward_sdk.models.code_checked import CodeChecked as CodeChecked
 from keyward_sdk.models.code_resource import CodeResource as CodeResource
 from keyward_sdk.models.code_sent import CodeSent as CodeSent
+from keyward_sdk.models.codegen_history import CodegenHistory as CodegenHistory
+from keyward_sdk.models.codegen_history_create import CodegenHistoryCreate as CodegenHistoryCreate
+from keyward_sdk.models.codegen_history_list_result import CodegenHistoryListResult as CodegenHistoryListResult
+from keyward_sdk.models.codegen_history_result import CodegenHistoryResult as CodegenHistoryResult
+from keyward_sdk.models.common_options import CommonOptions as CommonOptions
+from keyward_sdk.models.common_options_result import CommonOptionsResult as CommonOptionsResult
 from keyward_sdk.models.consume import Consume as Consume
 from keyward_sdk.models.create_literal import CreateLiteral as CreateLiteral
 from keyward_sdk.models.custom_property import CustomProperty as CustomProperty
@@ -342,10 +377,25 @@ from keyward_sdk.models.distributor import Distributor as Distributor
 from keyward_sdk.models.distributor_list_result import DistributorListResult as DistributorListResult
 from keyward_sdk.models.email_sign_in import EmailSignIn as EmailSignIn
 from keyward_sdk.models.error_code import ErrorCode as ErrorCode
+from keyward_sdk.models.file_encoding import FileEncoding as FileEncoding
+from keyward_sdk.models.gen_request import GenRequest as GenRequest
+from keyward_sdk.models.gen_stored_request import GenStoredRequest as GenStoredRequest
+from keyward_sdk.models.generated_file import GeneratedFile as GeneratedFile
+from keyward_sdk.models.generated_sdk import GeneratedSdk as GeneratedSdk
+from keyward_sdk.models.generated_sdk_result import GeneratedSdkResult as GeneratedSdkResult
+from keyward_sdk.models.generator import Generator as Generator
+from keyward_sdk.models.generator_engine import GeneratorEngine as GeneratorEngine
+from keyward_sdk.models.generator_list_result import GeneratorListResult as GeneratorListResult
+from keyward_sdk.models.github_options import GithubOptions as GithubOptions
+from keyward_sdk.models.github_options_body import GithubOptionsBody as GithubOptionsBody
+from keyward_sdk.models.github_options_result import GithubOptionsResult as GithubOptionsResult
+from keyward_sdk.models.github_sync import GithubSync as GithubSync
+from keyward_sdk.models.github_sync_result import GithubSyncResult as GithubSyncResult
 from keyward_sdk.models.grant_code import GrantCode as GrantCode
 from keyward_sdk.models.grant_code_envelope import GrantCodeEnvelope as GrantCodeEnvelope
 from keyward_sdk.models.grant_code_request import GrantCodeRequest as GrantCodeRequest
 from keyward_sdk.models.health import Health as Health
+from keyward_sdk.models.history_kind import HistoryKind as HistoryKind
 from keyward_sdk.models.identity_resource import IdentityResource as IdentityResource
 from keyward_sdk.models.identity_resource_claim import IdentityResourceClaim as IdentityResourceClaim
 from keyward_sdk.models.identity_resource_create import IdentityResourceCreate as IdentityResourceCreate
@@ -358,6 +408,10 @@ from keyward_sdk.models.int64_result import Int64Result as Int64Result
 from keyward_sdk.models.introspection import Introspection as Introspection
 from keyward_sdk.models.jwk import Jwk as Jwk
 from keyward_sdk.models.jwks import Jwks as Jwks
+from keyward_sdk.models.npm_language import NpmLanguage as NpmLanguage
+from keyward_sdk.models.npm_options import NpmOptions as NpmOptions
+from keyward_sdk.models.npm_options_body import NpmOptionsBody as NpmOptionsBody
+from keyward_sdk.models.npm_options_result import NpmOptionsResult as NpmOptionsResult
 from keyward_sdk.models.o_auth_error import OAuthError as OAuthError
 from keyward_sdk.models.password_sign_in import PasswordSignIn as PasswordSignIn
 from keyward_sdk.models.phone_sign_in import PhoneSignIn as PhoneSignIn
@@ -378,6 +432,8 @@ from keyward_sdk.models.role_page import RolePage as RolePage
 from keyward_sdk.models.role_result import RoleResult as RoleResult
 from keyward_sdk.models.role_update import RoleUpdate as RoleUpdate
 from keyward_sdk.models.role_update_with_id import RoleUpdateWithId as RoleUpdateWithId
+from keyward_sdk.models.sdk_platform import SdkPlatform as SdkPlatform
+from keyward_sdk.models.sdk_release_request import SdkReleaseRequest as SdkReleaseRequest
 from keyward_sdk.models.secret_create import SecretCreate as SecretCreate
 from keyward_sdk.models.secret_created import SecretCreated as SecretCreated
 from keyward_sdk.models.secret_created_result import SecretCreatedResult as SecretCreatedResult

@@ -45,6 +45,16 @@ enum Command {
     /// Print a completion script for a shell, e.g.
     /// `keyward completions bash > /etc/bash_completion.d/keyward`.
     Completions { shell: clap_complete::Shell },
+    /// Generates a Rust SDK from the OpenAPI document on standard input
+    /// into `--out`, within `--memory-mb`: the child process the server runs
+    /// for each Rust generation.
+    #[command(hide = true)]
+    CodegenWorker {
+        #[arg(long)]
+        memory_mb: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +87,17 @@ enum KeysCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before any runtime: the worker limits its own memory, and threads
+    // would only take from it.
+    if let Some(Command::CodegenWorker { memory_mb, out }) = &cli.command {
+        return match crate::codegen::rust::worker(*memory_mb, out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -144,6 +165,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Role(command)) => admin::role(command).await,
         Some(Command::ApiResource(command)) => admin::run_api_resource(command).await,
         Some(Command::ApiScope(command)) => admin::api_scope(command).await,
+        Some(Command::CodegenWorker { .. }) => unreachable!("handled before the runtime starts"),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "keyward", &mut std::io::stdout());
             Ok(())

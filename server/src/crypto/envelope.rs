@@ -39,6 +39,12 @@ pub fn wechat_secret(client_row: &str) -> String {
     format!("WeChat secret of client {client_row}")
 }
 
+/// What the code generation token of options `key` (`<API id>:<kind>`) is
+/// sealed for.
+pub fn codegen_token(key: &str) -> String {
+    format!("code generation token {key}")
+}
+
 /// Whether `stored` is a sealed value (rather than plaintext of an earlier release).
 pub fn is_sealed(stored: &str) -> bool {
     stored.starts_with(PREFIX)
@@ -53,7 +59,7 @@ impl MasterKey {
             .or_else(|_| B64.decode(text.trim_end_matches('=')))
             .map_err(|_| anyhow!("the master key is not base64"))?;
         anyhow::ensure!(bytes.len() == 32, "the master key must be 32 bytes (got {})", bytes.len());
-        let id = Sha256::digest(&bytes)[..4].iter().map(|b| format!("{b:02x}")).collect();
+        let id = super::hex(&Sha256::digest(&bytes)[..4]);
         let key = UnboundKey::new(&AES_256_GCM, &bytes).map_err(|_| anyhow!("the master key is unusable"))?;
         Ok(MasterKey { key: LessSafeKey::new(key), id })
     }

@@ -6,3 +6,8 @@ pub mod jwt;
 pub mod mac;
 pub mod password;
 pub mod secret;
+
+/// Lower-case hexadecimal, as signatures and checksums are written.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -78,8 +78,9 @@ impl SmsSender {
             }
             SmsSender::Webhook { http, url, key } => {
                 let body = serde_json::json!({ "phone": sms.phone, "text": sms.text, "code": sms.code }).to_string();
-                let signature =
-                    key.as_ref().map(|key| format!("sha256={}", hex(hmac::sign(key, body.as_bytes()).as_ref())));
+                let signature = key
+                    .as_ref()
+                    .map(|key| format!("sha256={}", crate::crypto::hex(hmac::sign(key, body.as_bytes()).as_ref())));
                 let response = http
                     .send(|client| {
                         let request = client.post(url).header("content-type", "application/json");
@@ -96,10 +97,6 @@ impl SmsSender {
             }
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// RFC 3986 unreserved characters stay; everything else is %XX (Aliyun's

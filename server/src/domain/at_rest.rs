@@ -61,6 +61,7 @@ fn rewritten(
     match table {
         Table::SigningKeys => change(&envelope::signing_key(&row.key), &row.value),
         Table::ServerSecrets => change(&envelope::server_secret(&row.key), &row.value),
+        Table::CodegenTokens => change(&envelope::codegen_token(&row.key), &row.value),
         Table::AppSettings => {
             let mut settings: Value = serde_json::from_str(&row.value)
                 .with_context(|| format!("the app settings of client {} are not JSON", row.key))?;

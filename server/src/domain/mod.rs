@@ -10,6 +10,7 @@ pub mod at_rest;
 pub mod blobs;
 pub mod bootstrap;
 pub mod clients;
+pub mod codegen;
 pub mod identity_resources;
 pub mod list;
 pub mod oauth;

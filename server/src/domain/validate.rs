@@ -40,6 +40,26 @@ pub fn token(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// An absolute http(s) URL of up to 2000 characters.
+pub fn web_url(field: &str, value: &str) -> Result<()> {
+    length(field, value, 1, 2000)?;
+    match reqwest::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(()),
+        _ => Err(Error::Invalid(format!("`{field}` must be an absolute http or https URL: {value:?}"))),
+    }
+}
+
+/// Up to 20 distinct labels (tags, keywords) of 1 to 50 characters.
+pub fn labels(field: &str, values: &[String]) -> Result<()> {
+    if values.len() > 20 {
+        return Err(Error::Invalid(format!("`{field}` holds at most 20 entries (got {})", values.len())));
+    }
+    for value in values {
+        length(&format!("{field}[]"), value, 1, 50)?;
+    }
+    distinct(field, values.iter().map(String::as_str))
+}
+
 /// An absolute URI without a fragment (RFC 6749 §3.1.2): `https`, plain
 /// `http` only to a loopback host (RFC 8252 §7.3), or a native app's
 /// private-use scheme (§7.1) — never one that runs script or carries content

@@ -8,6 +8,7 @@ use super::cors::tenant_wide;
 use super::oauth;
 use super::spring::{as_admin, as_client, on_user};
 use crate::app::App;
+use crate::codegen::Kind;
 use crate::domain::Caller;
 use crate::domain::api_catalog::collections::Parent;
 use crate::domain::api_catalog::items::{Packages, Products, Releases};
@@ -16,6 +17,7 @@ use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
 use crate::domain::blobs::Accept;
+use crate::domain::codegen::{self, options};
 use crate::domain::{
     api_resources, api_scopes, clients, identity_resources, profiles, registration, roles, spring, tenants,
     user_access, users,
@@ -48,6 +50,11 @@ use keyward_api::app_user::{
 };
 use keyward_api::blob::{BlobFolderQuery, BlobPath};
 use keyward_api::client::{Client, ClientCreate, ClientCreated, ClientListQuery, ClientTokenIssue, ClientUpdate};
+use keyward_api::codegen::{
+    CodegenHistory, CodegenHistoryCreate, CommonOptions, GenRequest, GenStoredRequest, GeneratedSdk, Generator,
+    GeneratorListQuery, GithubOptions, GithubOptionsBody, GithubSync, NpmOptions, NpmOptionsBody, NpmOptionsPath,
+    SdkReleaseRequest,
+};
 use keyward_api::codes::{CodesPath, ErrorCode};
 use keyward_api::cors::CorsReply;
 use keyward_api::envelope::{ApiResult, Paged};
@@ -1002,6 +1009,155 @@ impl KeywardApi for KeywardImpl {
             let BlobPath { folder, name } = path.into_inner();
             let (blob, content) = crate::domain::blobs::view(app, &tenant(&rqctx).await?, &folder, &name).await?;
             blobs::served(&blob, content)
+        })
+        .await
+    }
+
+    async fn codegen_client_list(
+        rqctx: Ctx,
+        query: Query<GeneratorListQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Generator>>>, AdminError> {
+        let from_cache = query.into_inner().from_cache;
+        admin(&rqctx, async |app, _| {
+            Ok(HttpResponseOk(ApiResult::ok(codegen::generators(app, Kind::Client, from_cache).await?)))
+        })
+        .await
+    }
+
+    async fn codegen_server_list(
+        rqctx: Ctx,
+        query: Query<GeneratorListQuery>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<Generator>>>, AdminError> {
+        let from_cache = query.into_inner().from_cache;
+        admin(&rqctx, async |app, _| {
+            Ok(HttpResponseOk(ApiResult::ok(codegen::generators(app, Kind::Server, from_cache).await?)))
+        })
+        .await
+    }
+
+    async fn codegen_generate(
+        rqctx: Ctx,
+        body: TypedBody<GenRequest>,
+    ) -> Result<HttpResponseOk<ApiResult<GeneratedSdk>>, AdminError> {
+        public(&rqctx, async |app| Ok(HttpResponseOk(ApiResult::ok(codegen::generate(app, body.into_inner()).await?))))
+            .await
+    }
+
+    async fn codegen_generate_stored(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<GenStoredRequest>,
+    ) -> Result<HttpResponseOk<ApiResult<GeneratedSdk>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            let generated = codegen::generate_stored(app, &caller, path.into_inner().id, body.into_inner()).await?;
+            Ok(HttpResponseOk(ApiResult::ok(generated)))
+        })
+        .await
+    }
+
+    async fn codegen_npm_options_view(
+        rqctx: Ctx,
+        path: Path<NpmOptionsPath>,
+    ) -> Result<HttpResponseOk<ApiResult<NpmOptions>>, AdminError> {
+        let NpmOptionsPath { id, language } = path.into_inner();
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::npm(app, &caller, id, language).await?)))
+        })
+        .await
+    }
+
+    async fn codegen_npm_options_update(
+        rqctx: Ctx,
+        path: Path<NpmOptionsPath>,
+        body: TypedBody<NpmOptionsBody>,
+    ) -> Result<HttpResponseOk<ApiResult<NpmOptions>>, AdminError> {
+        let NpmOptionsPath { id, language } = path.into_inner();
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::set_npm(app, &caller, id, language, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn codegen_github_options_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<GithubOptions>>, AdminError> {
+        let id = path.into_inner().id;
+        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(ApiResult::ok(options::github(app, &caller, id).await?))))
+            .await
+    }
+
+    async fn codegen_github_options_update(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<GithubOptionsBody>,
+    ) -> Result<HttpResponseOk<ApiResult<GithubOptions>>, AdminError> {
+        let id = path.into_inner().id;
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::set_github(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn codegen_github_sync(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<GithubSync>>, AdminError> {
+        let id = path.into_inner().id;
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(codegen::sync_github(app, &caller, id).await?)))
+        })
+        .await
+    }
+
+    async fn codegen_common_options_view(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<CommonOptions>>, AdminError> {
+        let id = path.into_inner().id;
+        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(ApiResult::ok(options::common(app, &caller, id).await?))))
+            .await
+    }
+
+    async fn codegen_common_options_update(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<CommonOptions>,
+    ) -> Result<HttpResponseOk<ApiResult<CommonOptions>>, AdminError> {
+        let id = path.into_inner().id;
+        admin(&rqctx, async |app, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::set_common(app, &caller, id, body.into_inner()).await?)))
+        })
+        .await
+    }
+
+    async fn codegen_sdk_release(
+        rqctx: Ctx,
+        body: TypedBody<SdkReleaseRequest>,
+    ) -> Result<HttpResponseCreated<ApiResult<CodegenHistory>>, AdminError> {
+        admin(&rqctx, async |app, caller| {
+            Ok(ApiResult::created(codegen::release(app, &caller, body.into_inner()).await?))
+        })
+        .await
+    }
+
+    async fn codegen_history_list(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+    ) -> Result<HttpResponseOk<ApiResult<Vec<CodegenHistory>>>, AdminError> {
+        let id = path.into_inner().id;
+        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(ApiResult::ok(codegen::history(app, &caller, id).await?))))
+            .await
+    }
+
+    async fn codegen_history_create(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<CodegenHistoryCreate>,
+    ) -> Result<HttpResponseCreated<ApiResult<CodegenHistory>>, AdminError> {
+        let id = path.into_inner().id;
+        admin(&rqctx, async |app, caller| {
+            Ok(ApiResult::created(codegen::post_history(app, &caller, id, body.into_inner()).await?))
         })
         .await
     }

@@ -239,3 +239,19 @@ pub async fn replace_members(conn: &mut Conn, product: i64, resources: &[i64]) -
     }
     Ok(())
 }
+
+/// A revision's id and OpenAPI document (JSON): revision `id` of the
+/// resource, or when `None` the online version's, else the newest.
+pub async fn document(conn: &mut Conn, tenant: i64, resource: i64, id: Option<i64>) -> Result<Option<(i64, String)>> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT r.id, r.document FROM api_revisions r LEFT JOIN api_versions v ON v.revision_id = r.id \
+         WHERE r.tenant_id = $1 AND r.resource_id = $2 AND ($3 IS NULL OR r.id = $3) \
+         ORDER BY COALESCE(v.online, 0) DESC, r.number DESC LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(resource)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}

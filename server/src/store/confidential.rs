@@ -1,6 +1,6 @@
 //! Every column whose values the database keeps in confidence, read and
-//! rewritten in place: private signing keys, server secrets, and the app
-//! settings that carry a WeChat secret.
+//! rewritten in place: private signing keys, server secrets, the app
+//! settings that carry a WeChat secret, and code generation tokens.
 
 use super::Conn;
 use crate::error::Result;
@@ -13,10 +13,12 @@ pub enum Table {
     ServerSecrets,
     /// The JSON settings of end-user apps (clients).
     AppSettings,
+    /// npm and GitHub tokens of SDK generation, keyed `<API id>:<kind>`.
+    CodegenTokens,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::SigningKeys, Table::ServerSecrets, Table::AppSettings];
+    pub const ALL: [Table; 4] = [Table::SigningKeys, Table::ServerSecrets, Table::AppSettings, Table::CodegenTokens];
 
     /// The table, its key column (as text) and its value column.
     fn columns(self) -> (&'static str, &'static str, &'static str) {
@@ -24,6 +26,7 @@ impl Table {
             Table::SigningKeys => ("signing_keys", "kid", "private_pkcs8"),
             Table::ServerSecrets => ("server_secrets", "name", "value"),
             Table::AppSettings => ("clients", "CAST(id AS TEXT)", "app_settings"),
+            Table::CodegenTokens => ("codegen_options", "CAST(resource_id AS TEXT) || ':' || kind", "token"),
         }
     }
 }
@@ -35,10 +38,10 @@ pub struct Row {
     pub value: String,
 }
 
-/// Every row of `table`.
+/// Every row of `table` that holds a value.
 pub async fn rows(conn: &mut Conn, table: Table) -> Result<Vec<Row>> {
     let (name, key, value) = table.columns();
-    let sql = format!("SELECT {key} AS key, {value} AS value FROM {name}");
+    let sql = format!("SELECT {key} AS key, {value} AS value FROM {name} WHERE {value} IS NOT NULL");
     Ok(sqlx::query_as::<_, Row>(AssertSqlSafe(sql)).fetch_all(&mut *conn).await?)
 }
 

@@ -9,6 +9,7 @@ pub mod api_scopes;
 pub mod app_codes;
 pub mod blobs;
 pub mod clients;
+pub mod codegen;
 pub mod codes;
 pub mod confidential;
 pub mod consents;

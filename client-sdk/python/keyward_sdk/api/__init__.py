@@ -6,6 +6,7 @@ from keyward_sdk.api.admin_api_resources_api import AdminApiResourcesApi
 from keyward_sdk.api.admin_api_scopes_api import AdminApiScopesApi
 from keyward_sdk.api.admin_blobs_api import AdminBlobsApi
 from keyward_sdk.api.admin_clients_api import AdminClientsApi
+from keyward_sdk.api.admin_codegen_api import AdminCodegenApi
 from keyward_sdk.api.admin_codes_api import AdminCodesApi
 from keyward_sdk.api.admin_identity_resources_api import AdminIdentityResourcesApi
 from keyward_sdk.api.admin_roles_api import AdminRolesApi

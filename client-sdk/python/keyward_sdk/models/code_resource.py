@@ -33,6 +33,7 @@ class CodeResource(str, Enum):
     APISCOPE = 'ApiScope'
     IDENTITYRESOURCE = 'IdentityResource'
     ROLE = 'Role'
+    CODEGEN = 'CodeGen'
 
     @classmethod
     def from_json(cls, json_str: str) -> Self:

@@ -5,6 +5,7 @@ export * from './AdminApiResourcesApi.js';
 export * from './AdminApiScopesApi.js';
 export * from './AdminBlobsApi.js';
 export * from './AdminClientsApi.js';
+export * from './AdminCodegenApi.js';
 export * from './AdminCodesApi.js';
 export * from './AdminIdentityResourcesApi.js';
 export * from './AdminRolesApi.js';

@@ -25,6 +25,7 @@ export const CodeResource = {
     ApiScope: 'ApiScope',
     IdentityResource: 'IdentityResource',
     Role: 'Role',
+    CodeGen: 'CodeGen',
 } as const;
 export type CodeResource = typeof CodeResource[keyof typeof CodeResource];
 

@@ -79,30 +79,15 @@ pub struct PackageRow {
     updated_at: i64,
 }
 
-/// An absolute http(s) URL.
-fn web_url(field: &str, value: &str) -> Result<()> {
-    validate::length(field, value, 1, 2000)?;
-    match reqwest::Url::parse(value) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(()),
-        _ => Err(Error::Invalid(format!("`{field}` must be an absolute http or https URL: {value:?}"))),
-    }
-}
-
 fn package_values(body: &ApiPackageBody) -> Result<Vec<Arg>> {
     validate::length("name", &body.name, 1, 200)?;
     validate::length("description", &body.description, 0, 1000)?;
     validate::length("publisher", &body.publisher, 1, 200)?;
-    web_url("link", &body.link)?;
-    web_url("icon", &body.icon)?;
+    validate::web_url("link", &body.link)?;
+    validate::web_url("icon", &body.icon)?;
     validate::token("packagePlatform", &body.package_platform, 50)?;
     validate::length("language", &body.language, 1, 50)?;
-    if body.tags.len() > 20 {
-        return Err(Error::Invalid(format!("`tags` holds at most 20 tags (got {})", body.tags.len())));
-    }
-    for tag in &body.tags {
-        validate::length("tags[]", tag, 1, 50)?;
-    }
-    validate::distinct("tags", body.tags.iter().map(String::as_str))?;
+    validate::labels("tags", &body.tags)?;
     Ok(vec![
         Arg::Text(body.name.clone()),
         Arg::Text(body.description.clone()),

@@ -61,8 +61,9 @@ fn openapi(document: Value) -> Result<String> {
     Ok(document.to_string())
 }
 
-/// The document a publish stores: the one given, else the one at `url`.
-async fn document_of(app: &App, document: Option<Value>, url: Option<&str>) -> Result<String> {
+/// The document a publish (or a generation) uses: the one given, else the
+/// one at `url`, as JSON.
+pub async fn document_of(app: &App, document: Option<Value>, url: Option<&str>) -> Result<String> {
     if let Some(document) = document {
         return openapi(document);
     }

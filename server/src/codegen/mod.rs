@@ -1,0 +1,304 @@
+//! Running SDK generators: Rust with progenitor in `keyward codegen-worker`,
+//! every other language with openapi-generator-cli when one is configured.
+//! Each generation is a child process with a time and a memory limit, so
+//! none can stall the async runtime or take the server down with it, and
+//! only a few run at once.
+
+pub mod github;
+pub mod npm;
+mod process;
+pub mod rust;
+
+use crate::config::CodegenArgs;
+use crate::error::{Error, Result};
+use base64::Engine;
+use keyward_api::codegen::{FileEncoding, GeneratedFile, Generator, GeneratorEngine};
+use process::Failure;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, Semaphore};
+
+const DEFAULT_CONCURRENCY: usize = 2;
+const DEFAULT_TIMEOUT_SECS: u64 = 120;
+const DEFAULT_MEMORY_MB: u64 = 1024;
+/// How long a generation waits for a free slot before answering 503.
+const SLOT_WAIT: Duration = Duration::from_secs(10);
+/// How long openapi-generator-cli may take to list its generators.
+const LIST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most files, and bytes, a generation may produce.
+const MAX_FILES: usize = 5000;
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The generators openapi-generator-cli lists, by kind.
+#[derive(Debug, Clone, Default)]
+struct Listed {
+    clients: Vec<String>,
+    servers: Vec<String>,
+}
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Client,
+    Server,
+}
+
+pub struct Codegen {
+    /// The executable running Rust generation: this binary.
+    worker: PathBuf,
+    tool: Option<PathBuf>,
+    slots: Semaphore,
+    timeout: Duration,
+    memory_mb: u64,
+    /// What openapi-generator-cli listed, once asked.
+    listed: Mutex<Option<Arc<Listed>>>,
+}
+
+impl Codegen {
+    pub fn new(args: &CodegenArgs, worker: PathBuf) -> anyhow::Result<Codegen> {
+        let concurrency = args.codegen_concurrency.unwrap_or(DEFAULT_CONCURRENCY);
+        anyhow::ensure!(concurrency > 0, "codegen_concurrency must be at least 1");
+        let memory_mb = args.codegen_memory_mb.unwrap_or(DEFAULT_MEMORY_MB);
+        anyhow::ensure!(memory_mb > 0, "codegen_memory_mb must be at least 1");
+        Ok(Codegen {
+            worker,
+            tool: args.openapi_generator.clone(),
+            slots: Semaphore::new(concurrency),
+            timeout: Duration::from_secs(args.codegen_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS).max(1)),
+            memory_mb,
+            listed: Mutex::new(None),
+        })
+    }
+
+    /// The generators of `kind`: Rust's, and openapi-generator-cli's.
+    pub async fn generators(&self, kind: Kind, from_cache: bool) -> Result<Vec<Generator>> {
+        let mut generators = Vec::new();
+        if kind == Kind::Client {
+            generators.push(Generator { name: rust::NAME.into(), engine: GeneratorEngine::Progenitor });
+        }
+        if self.tool.is_some() {
+            let listed = self.listed(from_cache).await?;
+            let names = if kind == Kind::Client { &listed.clients } else { &listed.servers };
+            // Its own `rust` generator is shadowed by progenitor's.
+            generators.extend(
+                names
+                    .iter()
+                    .filter(|name| *name != rust::NAME)
+                    .map(|name| Generator { name: name.clone(), engine: GeneratorEngine::OpenapiGenerator }),
+            );
+        }
+        Ok(generators)
+    }
+
+    /// openapi-generator-cli's generators, read once (again when not
+    /// `from_cache`).
+    async fn listed(&self, from_cache: bool) -> Result<Arc<Listed>> {
+        let mut cached = self.listed.lock().await;
+        if let Some(listed) = cached.as_ref().filter(|_| from_cache) {
+            return Ok(listed.clone());
+        }
+        let tool = self.tool.as_ref().ok_or_else(not_configured)?;
+        let output = tokio::process::Command::new(tool).arg("list").kill_on_drop(true).output();
+        let output = tokio::time::timeout(LIST_TIMEOUT, output)
+            .await
+            .map_err(|_| Error::Unavailable("openapi-generator-cli did not list its generators in time".into()))?
+            .map_err(|e| Error::Unavailable(format!("openapi-generator-cli could not be started: {e}")))?;
+        if !output.status.success() {
+            return Err(Error::Unavailable(format!(
+                "openapi-generator-cli could not list its generators ({})",
+                output.status
+            )));
+        }
+        let listed = Arc::new(parse_list(&String::from_utf8_lossy(&output.stdout)));
+        *cached = Some(listed.clone());
+        Ok(listed)
+    }
+
+    /// The files `gen_name` generates for `document` (OpenAPI, as JSON).
+    pub async fn generate(&self, gen_name: &str, document: &str) -> Result<Vec<GeneratedFile>> {
+        local_references_only(document)?;
+        let known = gen_name == rust::NAME || {
+            if self.tool.is_none() {
+                return Err(Error::NotImplemented(format!(
+                    "`{gen_name}` is not a generator here: this server generates only `rust` (start it with \
+                     --openapi-generator to add openapi-generator-cli's generators)"
+                )));
+            }
+            let listed = self.listed(true).await?;
+            listed.clients.iter().chain(&listed.servers).any(|name| name == gen_name)
+        };
+        if !known {
+            return Err(Error::Invalid(format!(
+                "`genName` `{gen_name}` is not a generator; see /api/CodeGenerators/Clients and /Servers"
+            )));
+        }
+        let _slot = tokio::time::timeout(SLOT_WAIT, self.slots.acquire())
+            .await
+            .map_err(|_| Error::Busy {
+                message: "every code generation slot is busy; try again".into(),
+                retry_after: 5,
+            })?
+            .map_err(|_| Error::Unavailable("code generation is shutting down".into()))?;
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.into()))?;
+        let out = dir.path().join("out");
+        let (command, input) = if gen_name == rust::NAME {
+            let mut command = tokio::process::Command::new(&self.worker);
+            command.arg("codegen-worker").arg("--memory-mb").arg(self.memory_mb.to_string()).arg("--out").arg(&out);
+            (command, Some(document.as_bytes().to_vec()))
+        } else {
+            let input = dir.path().join("openapi.json");
+            tokio::fs::write(&input, document).await.map_err(|e| Error::Internal(e.into()))?;
+            let mut command = tokio::process::Command::new(self.tool.as_ref().ok_or_else(not_configured)?);
+            command
+                .args(["generate", "--skip-validate-spec", "-g", gen_name, "-i"])
+                .arg(&input)
+                .arg("-o")
+                .arg(&out)
+                .env("JAVA_TOOL_OPTIONS", format!("-Xmx{}m", self.memory_mb));
+            (command, None)
+        };
+        process::run(command, input, self.timeout).await.map_err(|failure| self.failed(gen_name, failure))?;
+        let files =
+            tokio::task::spawn_blocking(move || collect(&out)).await.map_err(|e| Error::Internal(e.into()))??;
+        drop(dir);
+        Ok(files)
+    }
+
+    fn failed(&self, gen_name: &str, failure: Failure) -> Error {
+        match failure {
+            Failure::Spawn(e) => Error::Internal(anyhow::anyhow!("starting the `{gen_name}` generator: {e}")),
+            Failure::Timeout => Error::Invalid(format!(
+                "the `{gen_name}` generator was stopped: it ran longer than {} s",
+                self.timeout.as_secs()
+            )),
+            Failure::Exited { signal, output } if signal.is_some() || output.contains("OutOfMemoryError") => {
+                Error::Invalid(format!(
+                    "the `{gen_name}` generator was stopped: it needed more than {} MiB of memory, or crashed",
+                    self.memory_mb
+                ))
+            }
+            Failure::Exited { output, .. } => {
+                Error::Invalid(format!("the `{gen_name}` generator rejected the document: {output}"))
+            }
+        }
+    }
+}
+
+/// Refuses a document with a `$ref` outside itself: openapi-generator
+/// would fetch `http://…` references and read `file:` ones, on the server's
+/// network and disk, for anyone who may generate.
+fn local_references_only(document: &str) -> Result<()> {
+    let parsed: serde_json::Value = serde_json::from_str(document).map_err(|e| Error::Internal(e.into()))?;
+    let mut pending = vec![&parsed];
+    while let Some(value) = pending.pop() {
+        match value {
+            serde_json::Value::Object(object) => {
+                if let Some(reference) = object.get("$ref").and_then(serde_json::Value::as_str)
+                    && !reference.starts_with('#')
+                {
+                    return Err(Error::Invalid(format!(
+                        "the document refers outside itself (`$ref: {reference}`); only references within it \
+                         (`#/…`) are resolved"
+                    )));
+                }
+                pending.extend(object.values());
+            }
+            serde_json::Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A call to `service` (GitHub, a registry) that got no answer: 422 when
+/// the outbound rules refuse its address (the configuration is at fault),
+/// else 502.
+fn unreachable(service: &str, error: crate::outbound::OutboundError) -> Error {
+    match error {
+        crate::outbound::OutboundError::Refused(why) => Error::Invalid(format!("{service} may not be called: {why}")),
+        other => Error::BadGateway(format!("{service} could not be reached: {other}")),
+    }
+}
+
+fn not_configured() -> Error {
+    Error::NotImplemented("this server is not configured with openapi-generator-cli (--openapi-generator)".into())
+}
+
+/// `openapi-generator-cli list`: sections headed `CLIENT generators:`,
+/// `SERVER generators:`, … with lines `    - name` or `    - name (beta)`.
+fn parse_list(text: &str) -> Listed {
+    let mut listed = Listed::default();
+    let mut section: Option<Kind> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(heading) = trimmed.strip_suffix("generators:") {
+            section = match heading.trim() {
+                "CLIENT" => Some(Kind::Client),
+                "SERVER" => Some(Kind::Server),
+                _ => None,
+            };
+        } else if let (Some(kind), Some(item)) = (section, trimmed.strip_prefix("- ")) {
+            let name = item.split_whitespace().next().unwrap_or_default().to_string();
+            match kind {
+                Kind::Client => listed.clients.push(name),
+                Kind::Server => listed.servers.push(name),
+            }
+        }
+    }
+    listed
+}
+
+/// Every regular file under `root`, sorted by path; text as is, the rest
+/// in base64. Symbolic links are skipped; past [`MAX_FILES`] files or
+/// [`MAX_BYTES`] bytes the generation is refused.
+fn collect(root: &Path) -> Result<Vec<GeneratedFile>> {
+    let mut files = Vec::new();
+    let mut total = 0u64;
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::Internal(e.into()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::Internal(e.into()))?;
+            let kind = entry.file_type().map_err(|e| Error::Internal(e.into()))?;
+            if kind.is_dir() {
+                pending.push(entry.path());
+                continue;
+            }
+            if !kind.is_file() {
+                continue;
+            }
+            total += entry.metadata().map_err(|e| Error::Internal(e.into()))?.len();
+            if files.len() >= MAX_FILES || total > MAX_BYTES {
+                return Err(Error::Invalid(format!(
+                    "the generated code is larger than {MAX_FILES} files or {} MiB",
+                    MAX_BYTES / 1024 / 1024
+                )));
+            }
+            let bytes = std::fs::read(entry.path()).map_err(|e| Error::Internal(e.into()))?;
+            let relative = entry.path().strip_prefix(root).map_err(|e| Error::Internal(e.into()))?.to_path_buf();
+            let path = relative.iter().map(|part| part.to_string_lossy()).collect::<Vec<_>>().join("/");
+            let (encoding, content) = match String::from_utf8(bytes) {
+                Ok(text) => (FileEncoding::Utf8, text),
+                Err(binary) => {
+                    (FileEncoding::Base64, base64::engine::general_purpose::STANDARD.encode(binary.into_bytes()))
+                }
+            };
+            files.push(GeneratedFile { path, encoding, content });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lists_are_read_by_section() {
+        let text = "The following generators are available:\n\nCLIENT generators:\n    - ada\n    - rust (beta)\n\n\
+                    SERVER generators:\n    - axum\n\nDOCUMENTATION generators:\n    - html\n";
+        let listed = super::parse_list(text);
+        assert_eq!(listed.clients, ["ada", "rust"]);
+        assert_eq!(listed.servers, ["axum"]);
+    }
+}

@@ -1,0 +1,260 @@
+//! SDK generation (seed 001's CodeGen): code for a document or a stored
+//! revision, pushing it to GitHub, releasing it to npm, and the history of
+//! each. The generators themselves run in [`crate::codegen`].
+
+pub mod options;
+
+use super::Caller;
+use super::api_catalog::document_of;
+use super::validate;
+use crate::app::App;
+use crate::codegen::{Kind, github, npm};
+use crate::error::{Error, Result};
+use crate::store::{api_catalog, codegen as store};
+use chrono::Utc;
+use keyward_api::codegen::{
+    CodegenHistory, CodegenHistoryCreate, CommonOptions, GenRequest, GenStoredRequest, GeneratedFile, GeneratedSdk,
+    Generator, GithubOptionsBody, GithubSync, HistoryKind, NpmLanguage, NpmOptionsBody, SdkPlatform, SdkReleaseRequest,
+};
+use keyward_api::codes::BusinessCode;
+use options::{COMMON, DEFAULT_GEN_NAME, GITHUB, ensure_api, npm_kind};
+use serde_json::{Value, json};
+
+const DEFAULT_GITHUB_API: &str = "https://api.github.com";
+const DEFAULT_NPM_REGISTRY: &str = "https://registry.npmjs.org";
+/// The most issue labels one sync creates.
+const MAX_LABELS: usize = 100;
+
+pub async fn generators(app: &App, kind: Kind, from_cache: Option<bool>) -> Result<Vec<Generator>> {
+    app.codegen.generators(kind, from_cache.unwrap_or(true)).await
+}
+
+/// The document of a request: given, or fetched (a failure under business
+/// code 200001).
+async fn requested_document(app: &App, document: Option<Value>, url: Option<&str>) -> Result<String> {
+    let fetched = document.is_none();
+    document_of(app, document, url)
+        .await
+        .map_err(|error| if fetched { Error::Coded(BusinessCode::GetSwaggerFailed, Box::new(error)) } else { error })
+}
+
+pub async fn generate(app: &App, body: GenRequest) -> Result<GeneratedSdk> {
+    validate::token("genName", &body.gen_name, 100)?;
+    let document = requested_document(app, body.document, body.swagger_url.as_deref()).await?;
+    let files = app.codegen.generate(&body.gen_name, &document).await?;
+    Ok(GeneratedSdk { gen_name: body.gen_name, files })
+}
+
+/// A stored revision's id and document: `revision`, or the online version's,
+/// else the newest.
+async fn stored_document(app: &App, tenant: i64, id: i64, revision: Option<i64>) -> Result<(i64, String)> {
+    let mut conn = app.store.conn().await?;
+    ensure_api(&mut conn, tenant, id).await?;
+    api_catalog::document(&mut conn, tenant, id, revision).await?.ok_or_else(|| {
+        Error::NotFound(match revision {
+            Some(revision) => format!("API resource {id} has no revision {revision}"),
+            None => format!("API resource {id} has no revision yet; publish one first"),
+        })
+    })
+}
+
+/// Records an entry in API `id`'s history.
+async fn record(app: &App, id: i64, entry: CodegenHistory) -> Result<CodegenHistory> {
+    let mut conn = app.store.conn().await?;
+    store::add_history(&mut conn, id, &entry).await
+}
+
+fn entry(kind: HistoryKind, sdk_name: &str, source: &str, version: &str, tags: &str, language: &str) -> CodegenHistory {
+    CodegenHistory {
+        id: 0,
+        kind,
+        sdk_name: sdk_name.into(),
+        swagger_url: source.into(),
+        version: version.into(),
+        tags: tags.into(),
+        language: language.into(),
+        release_date: Utc::now(),
+    }
+}
+
+/// `info.version` of a document (JSON).
+fn document_version(document: &str) -> String {
+    let parsed: Value = serde_json::from_str(document).unwrap_or(Value::Null);
+    parsed["info"]["version"].as_str().unwrap_or("").chars().take(100).collect()
+}
+
+pub async fn generate_stored(app: &App, caller: &Caller, id: i64, body: GenStoredRequest) -> Result<GeneratedSdk> {
+    validate::token("genName", &body.gen_name, 100)?;
+    let (revision, document) = stored_document(app, caller.tenant.id, id, body.revision_id).await?;
+    let files = app.codegen.generate(&body.gen_name, &document).await?;
+    let source = format!("revision:{revision}");
+    let version = document_version(&document);
+    record(app, id, entry(HistoryKind::Generate, &body.gen_name, &source, &version, "", &body.gen_name)).await?;
+    Ok(GeneratedSdk { gen_name: body.gen_name, files })
+}
+
+/// The document code generation for API `id` uses, and where it came
+/// from: `url`, else the common options' URL, else the stored revision.
+async fn source_document(app: &App, caller: &Caller, id: i64, url: Option<String>) -> Result<(String, String)> {
+    let common = match url {
+        Some(url) => Some(url),
+        None => match options::load::<CommonOptions>(app, caller, id, COMMON, BusinessCode::CommonOptionsMissing).await
+        {
+            Ok(stored) => stored.settings.swagger_url,
+            Err(Error::Coded(..)) => None,
+            Err(other) => return Err(other),
+        },
+    };
+    match common {
+        Some(url) => Ok((requested_document(app, None, Some(&url)).await?, url)),
+        None => {
+            let (revision, document) = stored_document(app, caller.tenant.id, id, None).await?;
+            Ok((document, format!("revision:{revision}")))
+        }
+    }
+}
+
+/// The tags of a document: its `tags` and its operations' tags, once each.
+fn document_tags(document: &str) -> Vec<String> {
+    let parsed: Value = serde_json::from_str(document).unwrap_or(Value::Null);
+    let mut tags: Vec<String> = Vec::new();
+    let mut add = |tag: &str| {
+        let tag: String = tag.chars().take(50).collect();
+        if !tag.trim().is_empty() && !tags.contains(&tag) && tags.len() < MAX_LABELS {
+            tags.push(tag);
+        }
+    };
+    for tag in parsed["tags"].as_array().into_iter().flatten() {
+        add(tag["name"].as_str().unwrap_or(""));
+    }
+    for item in parsed["paths"].as_object().into_iter().flat_map(|paths| paths.values()) {
+        for operation in item.as_object().into_iter().flat_map(|item| item.values()) {
+            for tag in operation["tags"].as_array().into_iter().flatten() {
+                add(tag.as_str().unwrap_or(""));
+            }
+        }
+    }
+    tags
+}
+
+/// Generated documentation, which a sync leaves out unless asked.
+fn is_documentation(file: &GeneratedFile) -> bool {
+    file.path == "README.md" || file.path.starts_with("docs/")
+}
+
+pub async fn sync_github(app: &App, caller: &Caller, id: i64) -> Result<GithubSync> {
+    let stored =
+        options::load::<GithubOptionsBody>(app, caller, id, GITHUB, BusinessCode::GithubOptionsMissing).await?;
+    let token = stored
+        .token(app, id, GITHUB)?
+        .ok_or_else(|| Error::Invalid("the GitHub options have no token; set one with PUT …/GithubOptions".into()))?;
+    let settings = stored.settings;
+    let gen_name = settings.gen_name.clone().unwrap_or_else(|| DEFAULT_GEN_NAME.into());
+    let (document, source) = source_document(app, caller, id, settings.swagger_url.clone()).await?;
+    let mut files = app.codegen.generate(&gen_name, &document).await?;
+    if !settings.sync_docs {
+        files.retain(|file| !is_documentation(file));
+    }
+    let repository = github::Repository {
+        http: &app.http,
+        api: app.settings.codegen.github_api.as_deref().unwrap_or(DEFAULT_GITHUB_API),
+        owner: &settings.owner,
+        repo: &settings.repo,
+        token: &token,
+        user_agent: settings.user_agent.as_deref().unwrap_or("Keyward"),
+    };
+    let version = document_version(&document);
+    let message = format!("Update the {gen_name} SDK from {source} (API version {version})\n\nGenerated by Keyward.");
+    let pushed = repository.push(settings.branch.as_deref(), &files, &message).await?;
+    let labels_created =
+        if settings.sync_labels { repository.add_labels(&document_tags(&document)).await? } else { Vec::new() };
+    let name = format!("{}/{}", settings.owner, settings.repo);
+    record(app, id, entry(HistoryKind::Sync, &name, &source, &pushed.commit, &labels_created.join(","), &gen_name))
+        .await?;
+    Ok(GithubSync {
+        repository: name,
+        branch: pushed.branch,
+        commit: pushed.commit,
+        files: pushed.files,
+        labels_created,
+    })
+}
+
+/// openapi-generator's generator for an npm language.
+fn npm_generator(language: NpmLanguage) -> &'static str {
+    match language {
+        NpmLanguage::Angular2 => "typescript-angular",
+        NpmLanguage::JQuery => "typescript-jquery",
+    }
+}
+
+/// The package's `package.json`.
+fn manifest(options: &NpmOptionsBody) -> Value {
+    let mut manifest = json!({
+        "name": options.name,
+        "version": options.version,
+        "description": options.description.clone().unwrap_or_default(),
+        "homepage": options.homepage,
+        "keywords": options.keywords,
+    });
+    for (field, value) in [("author", &options.author), ("license", &options.license)] {
+        if let Some(value) = value {
+            manifest[field] = json!(value);
+        }
+    }
+    manifest
+}
+
+pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Result<CodegenHistory> {
+    if body.platform != SdkPlatform::Npm {
+        let platform = serde_json::to_value(body.platform).unwrap_or_default();
+        return Err(Error::NotImplemented(format!("releasing to {platform} is not supported yet; `npm` is")));
+    }
+    let tags = body.tags.unwrap_or_default();
+    validate::length("tags", &tags, 0, 200)?;
+    if let Some(url) = &body.swagger_url {
+        validate::web_url("swaggerUrl", url)?;
+    }
+    let (id, kind) = (body.api_id, npm_kind(body.language));
+    let stored = options::load::<NpmOptionsBody>(app, caller, id, kind, BusinessCode::NpmOptionsMissing).await?;
+    let token = stored.token(app, id, kind)?.ok_or_else(|| {
+        Error::Invalid("the npm options have no token; set one with PUT …/NpmOptions/{language}".into())
+    })?;
+    let settings = stored.settings;
+    let (document, source) = source_document(app, caller, id, body.swagger_url).await?;
+    let mut files = app.codegen.generate(npm_generator(body.language), &document).await?;
+    if let Some(readme) = &settings.readme {
+        files.retain(|file| file.path != "README.md");
+        files.push(GeneratedFile {
+            path: "README.md".into(),
+            encoding: keyward_api::codegen::FileEncoding::Utf8,
+            content: readme.clone(),
+        });
+    }
+    let manifest = manifest(&settings);
+    let tarball = npm::tarball(&manifest, &files)?;
+    let registry = app.settings.codegen.npm_registry.as_deref().unwrap_or(DEFAULT_NPM_REGISTRY);
+    npm::publish(&app.http, registry, &token, &manifest, tarball).await?;
+    let language = serde_json::to_value(body.language).unwrap_or_default().as_str().unwrap_or_default().to_string();
+    record(app, id, entry(HistoryKind::Release, &settings.sdk_name, &source, &settings.version, &tags, &language)).await
+}
+
+pub async fn history(app: &App, caller: &Caller, id: i64) -> Result<Vec<CodegenHistory>> {
+    let mut conn = app.store.conn().await?;
+    ensure_api(&mut conn, caller.tenant.id, id).await?;
+    store::history(&mut conn, id).await
+}
+
+pub async fn post_history(app: &App, caller: &Caller, id: i64, body: CodegenHistoryCreate) -> Result<CodegenHistory> {
+    validate::length("sdkName", &body.sdk_name, 1, 200)?;
+    validate::length("swaggerUrl", &body.swagger_url, 0, 2000)?;
+    validate::length("version", &body.version, 1, 100)?;
+    validate::length("tags", &body.tags, 0, 200)?;
+    validate::length("language", &body.language, 1, 50)?;
+    let mut conn = app.store.conn().await?;
+    ensure_api(&mut conn, caller.tenant.id, id).await?;
+    let mut posted =
+        entry(HistoryKind::Posted, &body.sdk_name, &body.swagger_url, &body.version, &body.tags, &body.language);
+    posted.release_date = body.release_date.unwrap_or(posted.release_date);
+    store::add_history(&mut conn, id, &posted).await
+}
