@@ -1654,11 +1654,15 @@ pub trait KeywardApi {
     /// fetched from `swaggerUrl` (as for publishing: loopback, private and
     /// reserved addresses are refused unless the outbound allow-list names
     /// them; at most 1 MiB). Generation runs in a child process limited in
-    /// time and memory, a few at a time; when all slots stay busy the answer
-    /// is 503. An unknown `genName` or a document the
-    /// generator rejects is 422 saying why (a fetch failure carries business
-    /// code 200001); a generator of openapi-generator-cli on a server started
-    /// without `--openapi-generator` is 501; a generation over its limits 422.
+    /// time and memory, a few at a time; anonymous callers may hold half of
+    /// the slots, and are answered 503 at once when those are busy. A
+    /// document whose `$ref`s point outside it (or with `$id`, `$schema`,
+    /// `$dynamicRef` or `$recursiveRef`, which move or bypass the base a
+    /// `$ref` resolves against) is 422, as are an unknown `genName` and a
+    /// document the generator rejects, saying why (a fetch failure carries
+    /// business code 200001); a generator of openapi-generator-cli on a
+    /// server started without `--openapi-generator` is 501; a generation over
+    /// its limits 422.
     ///
     /// Permission: none (as in OAuthApp; nothing stored is read).
     #[endpoint { method = POST, path = "/api/CodeGenerators/Gen", tags = ["admin-codegen"], request_body_max_bytes = codegen::GEN_BODY_MAX_BYTES }]
@@ -1671,8 +1675,8 @@ pub trait KeywardApi {
     ///
     /// As `POST /api/CodeGenerators/Gen`, for revision `revisionId` of the
     /// API (default: the online version's, else the newest); recorded in the
-    /// API's history. An API with no revision, or an unknown revision, is
-    /// 404.
+    /// API's history. Waits up to 10 s for a generation slot (then 503). An
+    /// API with no revision, or an unknown revision, is 404.
     ///
     /// Permission: `isms.codegen.gen`.
     #[endpoint { method = POST, path = "/api/CodeGen/{id}/Gen", tags = ["admin-codegen"], request_body_max_bytes = ADMIN_BODY_MAX_BYTES }]
@@ -1743,8 +1747,8 @@ pub trait KeywardApi {
     /// when something changed. Generated documentation is left out unless
     /// `syncDocs`; with `syncLabels`, each tag of the document becomes an
     /// issue label. Recorded in the history. No GitHub options or no token
-    /// is 404 or 422; GitHub refusing or failing is 502 with its status and
-    /// message.
+    /// is 404 or 422; the branch moved by another push meanwhile is 409 (sync
+    /// again); GitHub refusing or failing is 502 with its status and message.
     ///
     /// Permission: `isms.codegen.putgithuboptions` (as in seed 001).
     #[endpoint { method = PUT, path = "/api/CodeGen/{id}/SyncGithub", tags = ["admin-codegen"] }]

@@ -32838,7 +32838,7 @@ let response = client.codegen_common_options_update()
     }
     /**Generate code for a stored revision
 
-As `POST /api/CodeGenerators/Gen`, for revision `revisionId` of the API (default: the online version's, else the newest); recorded in the API's history. An API with no revision, or an unknown revision, is 404.
+As `POST /api/CodeGenerators/Gen`, for revision `revisionId` of the API (default: the online version's, else the newest); recorded in the API's history. Waits up to 10 s for a generation slot (then 503). An API with no revision, or an unknown revision, is 404.
 
 Permission: `isms.codegen.gen`.
 
@@ -32965,7 +32965,7 @@ let response = client.codegen_history_create()
     }
     /**Push the SDK to GitHub
 
-Generates the SDK of the GitHub options' `genName` and commits it on top of the branch through GitHub's REST API (blobs, a tree on the branch's tree, a commit, the branch moved to it): one commit, only when something changed. Generated documentation is left out unless `syncDocs`; with `syncLabels`, each tag of the document becomes an issue label. Recorded in the history. No GitHub options or no token is 404 or 422; GitHub refusing or failing is 502 with its status and message.
+Generates the SDK of the GitHub options' `genName` and commits it on top of the branch through GitHub's REST API (blobs, a tree on the branch's tree, a commit, the branch moved to it): one commit, only when something changed. Generated documentation is left out unless `syncDocs`; with `syncLabels`, each tag of the document becomes an issue label. Recorded in the history. No GitHub options or no token is 404 or 422; the branch moved by another push meanwhile is 409 (sync again); GitHub refusing or failing is 502 with its status and message.
 
 Permission: `isms.codegen.putgithuboptions` (as in seed 001).
 
@@ -33001,7 +33001,7 @@ let response = client.codegen_client_list()
     }
     /**Generate code for a document
 
-OAuthApp's `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; when all slots stay busy the answer is 503. An unknown `genName` or a document the generator rejects is 422 saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.
+OAuthApp's `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; anonymous callers may hold half of the slots, and are answered 503 at once when those are busy. A document whose `$ref`s point outside it (or with `$id`, `$schema`, `$dynamicRef` or `$recursiveRef`, which move or bypass the base a `$ref` resolves against) is 422, as are an unknown `genName` and a document the generator rejects, saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.
 
 Permission: none (as in OAuthApp; nothing stored is read).
 

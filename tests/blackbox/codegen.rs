@@ -121,6 +121,13 @@ async fn generation(server: TestServer) {
             422,
             "refers outside itself",
         ),
+        (
+            json!({ "genName": "rust", "document": { "openapi": "3.1.0", "info": { "title": "Leak", "version": "1" },
+                    "paths": {}, "components": { "schemas": {
+                        "Moved": { "$id": "http://169.254.169.254/latest/", "$ref": "#/meta-data" } } } } }),
+            422,
+            "`$id`",
+        ),
     ];
     for (body, status, says) in refusals {
         let (code, answer) = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(body.clone())).await;
@@ -220,11 +227,27 @@ async fn generation(server: TestServer) {
     assert_eq!(code, 201, "{created}");
     let beta_api = created["data"]["id"].as_i64().unwrap();
     let beta_base = format!("/api/CodeGen/{beta_api}");
+    // Beta's API has a revision and every option, so a 404 here is isolation, not absence.
+    let seeded = [
+        (format!("/api/ApiResource/{beta_api}/PublishRevision"), "POST", json!({ "document": pets() }), 201),
+        (format!("{beta_base}/NpmOptions/jQuery"), "PUT", npm_options("beta"), 200),
+        (format!("{beta_base}/NpmOptions/angular2"), "PUT", npm_options("beta"), 200),
+        (format!("{beta_base}/GithubOptions"), "PUT", json!({ "owner": "beta", "repo": "sdk", "token": "t" }), 200),
+        (format!("{beta_base}/CommonOptions"), "PUT", json!({}), 200),
+    ];
+    for (path, method, body, status) in seeded {
+        let (code, answer) = call(&server, method, &path, Some(body), Some("beta.test")).await;
+        assert_eq!(code, status, "{method} {path} at beta: {answer}");
+    }
+    assert_eq!(call(&server, "GET", &format!("{beta_base}/GithubOptions"), None, Some("beta.test")).await.0, 200);
     for (method, path, body, _) in every.iter().filter(|(_, path, _, _)| path.starts_with(&base)) {
         let path = path.replace(&base, &beta_base);
         let (code, answer) = call(&server, method, &path, body.clone(), None).await;
         assert_eq!(code, 404, "{method} {path} across tenants: {answer}");
     }
+    let release = json!({ "platform": "npm", "language": "angular2", "apiId": beta_api });
+    let (code, answer) = call(&server, "POST", "/api/CodeGenerators/ReleaseSDK", Some(release), None).await;
+    assert_eq!(code, 404, "ReleaseSDK across tenants: {answer}");
 }
 
 fn npm_options(name: &str) -> Value {
@@ -355,14 +378,18 @@ async fn sync_pushes_to_github(server: TestServer) {
     assert_eq!((again["files"].as_i64(), &again["commit"]), (Some(0), &synced["commit"]), "{again}");
     assert_eq!(fake.history("main").len(), 2);
 
-    // With the documentation, on top.
+    // With the documentation, on top, by two syncs at once: one commit, the
+    // branch stays linear, and one that lost the race is told to sync again.
     let mut with_docs = options.clone();
     with_docs["syncDocs"] = json!(true);
     expect(&server, 200, "PUT", &format!("{base}/GithubOptions"), Some(with_docs)).await;
-    let third = expect(&server, 200, "PUT", &format!("{base}/SyncGithub"), None).await["data"].clone();
-    assert_eq!(third["files"], 3);
+    let sync = format!("{base}/SyncGithub");
+    let (a, b) = tokio::join!(call(&server, "PUT", &sync, None, None), call(&server, "PUT", &sync, None, None));
+    let codes = [a.0, b.0];
+    assert!(codes.contains(&200) && codes.iter().all(|c| *c == 200 || *c == 409), "{a:?} {b:?}");
     assert!(fake.files("main").contains_key("README.md"));
-    assert_eq!(fake.history("main").len(), 3);
+    assert_eq!(fake.history("main").len(), 3, "one commit: {a:?} {b:?}");
+    let concurrent = codes.iter().filter(|code| **code == 200).count();
 
     // GitHub refusing the token: 502, the token never in the answer.
     let mut wrong = options.clone();
@@ -385,9 +412,9 @@ async fn sync_pushes_to_github(server: TestServer) {
 
     let history = expect(&server, 200, "GET", &format!("{base}/History"), None).await;
     let syncs: Vec<&Value> = history["data"].as_array().unwrap().iter().filter(|e| e["kind"] == "sync").collect();
-    assert_eq!(syncs.len(), 3, "{history}");
-    assert_eq!(syncs[2]["sdkName"], "acme/pets-sdk");
-    assert_eq!(syncs[2]["tags"], "pets,store");
+    assert_eq!(syncs.len(), 2 + concurrent, "{history}");
+    let first = syncs.last().unwrap();
+    assert_eq!((first["sdkName"].as_str(), first["tags"].as_str()), (Some("acme/pets-sdk"), Some("pets,store")));
 }
 
 async fn release_publishes_to_npm(server: TestServer) {
@@ -489,7 +516,7 @@ async fn generation_is_limited() {
     let Some(server) = TestServer::start(Db::Sqlite).await else { return };
     let server = server
         .restart_with(|settings| Settings {
-            codegen: CodegenArgs { codegen_memory_mb: Some(1), ..CodegenArgs::default() },
+            codegen: CodegenArgs { codegen_memory_mb: Some(64), ..CodegenArgs::default() },
             ..settings
         })
         .await;
@@ -503,10 +530,13 @@ async fn generation_is_limited() {
         .collect();
     let big = json!({ "openapi": "3.0.3", "info": { "title": "Big", "version": "1" }, "paths": {},
                       "components": { "schemas": schemas } });
+    let small = json!({ "genName": "rust", "document": pets() });
+    let (code, answer) = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(small)).await;
+    assert_eq!(code, 200, "a small document fits in 64 MiB: {answer}");
     let body = json!({ "genName": "rust", "document": big });
     let (code, answer) = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(body)).await;
     assert_eq!(code, 422, "{answer}");
-    assert!(answer["message"].as_str().unwrap().contains("more than 1 MiB"), "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("more than 64 MiB"), "{answer}");
 
     let server = server
         .restart_with(|settings| Settings {
@@ -522,4 +552,28 @@ async fn generation_is_limited() {
     let (code, answer) = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(body)).await;
     assert_eq!(code, 422, "{answer}");
     assert!(answer["message"].as_str().unwrap().contains("longer than 1 s"), "{answer}");
+
+    // Two slots: an anonymous generation holds the one anonymous callers
+    // may have, so another is 503 at once while an administrator's runs.
+    let server = server
+        .restart_with(|settings| Settings {
+            codegen: CodegenArgs { openapi_generator: Some(openapi_generator()), ..CodegenArgs::default() },
+            ..settings
+        })
+        .await;
+    let slow = json!({ "genName": "typescript-fetch", "document": pets() });
+    let first = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(slow.clone()));
+    let second = async {
+        // The JVM takes seconds: the first holds its slot by then.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let refused = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(slow.clone())).await;
+        let api = api_with_revision(&server, "pets").await;
+        let admin =
+            call(&server, "POST", &format!("/api/CodeGen/{api}/Gen"), Some(json!({ "genName": "rust" })), None).await;
+        (refused, admin)
+    };
+    let ((first, _), ((refused, answer), (admin, _))) = tokio::join!(first, second);
+    assert_eq!(first, 200);
+    assert_eq!(refused, 503, "{answer}");
+    assert_eq!(admin, 200, "an administrator is not kept waiting by anonymous generations");
 }

@@ -1,5 +1,6 @@
 //! A local stand-in for the part of GitHub's REST API `SyncGithub` uses
-//! (repository, refs, commits, blobs, trees, labels), keeping a repository
+//! (repository, refs, commits, blobs, trees with inline or blob entries,
+//! labels), keeping a repository
 //! in memory like Git does — a tree is its content, so the same files make
 //! the same tree — and recording every request.
 
@@ -141,11 +142,19 @@ fn handle(repository: &mut Repository, request: Request) -> (u16, Value) {
                 return (422, json!({ "message": "base_tree is not a tree" }));
             };
             for entry in body["tree"].as_array().into_iter().flatten() {
-                let blob = entry["sha"].as_str().unwrap_or_default();
-                if !repository.blobs.contains_key(blob) || entry["mode"] != "100644" || entry["type"] != "blob" {
+                // Either inline text or a stored blob.
+                let blob = match entry["content"].as_str() {
+                    Some(content) => {
+                        let blob = sha(content.as_bytes());
+                        repository.blobs.insert(blob.clone(), content.as_bytes().to_vec());
+                        blob
+                    }
+                    None => entry["sha"].as_str().unwrap_or_default().to_string(),
+                };
+                if !repository.blobs.contains_key(&blob) || entry["mode"] != "100644" || entry["type"] != "blob" {
                     return (422, json!({ "message": "tree entry is not a stored blob" }));
                 }
-                tree.insert(entry["path"].as_str().unwrap_or_default().to_string(), blob.to_string());
+                tree.insert(entry["path"].as_str().unwrap_or_default().to_string(), blob);
             }
             let tree_sha = sha(format!("{tree:?}").as_bytes());
             repository.trees.insert(tree_sha.clone(), tree);
@@ -173,6 +182,9 @@ fn handle(repository: &mut Repository, request: Request) -> (u16, Value) {
             }
             repository.refs.insert(branch.to_string(), commit.clone());
             (200, json!({ "object": { "sha": commit } }))
+        }
+        ("GET", "/labels?per_page=100") => {
+            (200, Value::Array(repository.labels.iter().map(|name| json!({ "name": name })).collect()))
         }
         ("POST", "/labels") => {
             let name = body["name"].as_str().unwrap_or_default().to_string();

@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 
 /// Largest answer read from GitHub.
 const ANSWER_MAX_BYTES: usize = 1024 * 1024;
+/// Time for one call: a tree of a large SDK is a large body.
+const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A repository and how to call GitHub about it.
 pub struct Repository<'a> {
@@ -44,7 +46,8 @@ impl Repository<'_> {
                     .bearer_auth(self.token)
                     .header("Accept", "application/vnd.github+json")
                     .header("X-GitHub-Api-Version", "2022-11-28")
-                    .header("User-Agent", self.user_agent);
+                    .header("User-Agent", self.user_agent)
+                    .timeout(CALL_TIMEOUT);
                 match &body {
                     Some(body) => request.json(body),
                     None => request,
@@ -67,8 +70,7 @@ impl Repository<'_> {
         let what = format!("{method} /repos/{}/{}{path}", self.owner, self.repo);
         let (status, answer) = self.call(method, path, body).await?;
         if !(200..300).contains(&status) {
-            let message = answer.get("message").and_then(Value::as_str).unwrap_or("no message");
-            return Err(Error::BadGateway(format!("GitHub answered {status} to {what}: {message}")));
+            return Err(refused(status, &what, &answer));
         }
         Ok(answer)
     }
@@ -82,14 +84,21 @@ impl Repository<'_> {
         };
         let head = text(&self.ok(Method::GET, &format!("/git/ref/heads/{branch}"), None).await?["object"], "sha")?;
         let base_tree = text(&self.ok(Method::GET, &format!("/git/commits/{head}"), None).await?["tree"], "sha")?;
+        // Text goes inline in the tree; only binary files need a blob of
+        // their own (GitHub limits how many objects a minute may be made).
         let mut entries = Vec::with_capacity(files.len());
         for file in files {
-            let content = match file.encoding {
-                FileEncoding::Utf8 => json!({ "content": file.content, "encoding": "utf-8" }),
-                FileEncoding::Base64 => json!({ "content": file.content, "encoding": "base64" }),
+            let entry = match file.encoding {
+                FileEncoding::Utf8 => {
+                    json!({ "path": file.path, "mode": "100644", "type": "blob", "content": file.content })
+                }
+                FileEncoding::Base64 => {
+                    let blob = json!({ "content": file.content, "encoding": "base64" });
+                    let blob = text(&self.ok(Method::POST, "/git/blobs", Some(blob)).await?, "sha")?;
+                    json!({ "path": file.path, "mode": "100644", "type": "blob", "sha": blob })
+                }
             };
-            let blob = text(&self.ok(Method::POST, "/git/blobs", Some(content)).await?, "sha")?;
-            entries.push(json!({ "path": file.path, "mode": "100644", "type": "blob", "sha": blob }));
+            entries.push(entry);
         }
         let tree = json!({ "base_tree": base_tree, "tree": entries });
         let tree = text(&self.ok(Method::POST, "/git/trees", Some(tree)).await?, "sha")?;
@@ -99,30 +108,47 @@ impl Repository<'_> {
         let commit = json!({ "message": message, "tree": tree, "parents": [head] });
         let commit = text(&self.ok(Method::POST, "/git/commits", Some(commit)).await?, "sha")?;
         let moved = json!({ "sha": commit, "force": false });
-        self.ok(Method::PATCH, &format!("/git/refs/heads/{branch}"), Some(moved)).await?;
-        Ok(Pushed { branch, commit, files: files.len() })
+        let (status, answer) = self.call(Method::PATCH, &format!("/git/refs/heads/{branch}"), Some(moved)).await?;
+        match status {
+            200..=299 => Ok(Pushed { branch, commit, files: files.len() }),
+            // Not a fast-forward: another push moved the branch meanwhile.
+            422 => Err(Error::Conflict(format!("`{branch}` moved while this push was made; sync again"))),
+            _ => Err(refused(
+                status,
+                &format!("PATCH /repos/{}/{}/git/refs/heads/{branch}", self.owner, self.repo),
+                &answer,
+            )),
+        }
     }
 
     /// Creates the labels that do not exist yet; the ones it created.
     pub async fn add_labels(&self, names: &[String]) -> Result<Vec<String>> {
+        let existing = self.ok(Method::GET, "/labels?per_page=100", None).await?;
+        let existing: Vec<String> = existing
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|label| label["name"].as_str().map(str::to_lowercase))
+            .collect();
         let mut created = Vec::new();
-        for name in names {
+        for name in names.iter().filter(|name| !existing.contains(&name.to_lowercase())) {
             let label = json!({ "name": name, "color": "0e8a16", "description": "An API tag (Keyward SyncGithub)" });
             let (status, answer) = self.call(Method::POST, "/labels", Some(label)).await?;
             match status {
                 201 => created.push(name.clone()),
-                // `already_exists`: left as it is.
+                // `already_exists` (past the first page, or made meanwhile): left as it is.
                 422 => {}
-                _ => {
-                    let message = answer.get("message").and_then(Value::as_str).unwrap_or("no message");
-                    return Err(Error::BadGateway(format!(
-                        "GitHub answered {status} to creating label {name}: {message}"
-                    )));
-                }
+                _ => return Err(refused(status, &format!("creating label {name}"), &answer)),
             }
         }
         Ok(created)
     }
+}
+
+/// GitHub's refusal of `what`, as a 502 with its status and message.
+fn refused(status: u16, what: &str, answer: &Value) -> Error {
+    let message = answer.get("message").and_then(Value::as_str).unwrap_or("no message");
+    Error::BadGateway(format!("GitHub answered {status} to {what}: {message}"))
 }
 
 /// A string field of a GitHub answer.

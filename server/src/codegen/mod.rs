@@ -16,8 +16,8 @@ use keyward_api::codegen::{FileEncoding, GeneratedFile, Generator, GeneratorEngi
 use process::Failure;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::sync::{Mutex, Semaphore};
+use std::time::{Duration, Instant};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
 const DEFAULT_CONCURRENCY: usize = 2;
 const DEFAULT_TIMEOUT_SECS: u64 = 120;
@@ -26,6 +26,8 @@ const DEFAULT_MEMORY_MB: u64 = 1024;
 const SLOT_WAIT: Duration = Duration::from_secs(10);
 /// How long openapi-generator-cli may take to list its generators.
 const LIST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a failure to list them is answered before asking again.
+const LIST_RETRY: Duration = Duration::from_secs(30);
 /// The most files, and bytes, a generation may produce.
 const MAX_FILES: usize = 5000;
 const MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -36,6 +38,10 @@ struct Listed {
     clients: Vec<String>,
     servers: Vec<String>,
 }
+
+/// What asking openapi-generator-cli for its generators gave: them, or
+/// why not and when.
+type Listing = Result<Arc<Listed>, (String, Instant)>;
 
 /// Which list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,11 +54,22 @@ pub struct Codegen {
     /// The executable running Rust generation: this binary.
     worker: PathBuf,
     tool: Option<PathBuf>,
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
+    /// The share of `slots` anonymous generations may hold (half, at least
+    /// one, never all when there are two or more), so that they can never
+    /// keep an administrator's waiting.
+    public_slots: Arc<Semaphore>,
     timeout: Duration,
     memory_mb: u64,
-    /// What openapi-generator-cli listed, once asked.
-    listed: Mutex<Option<Arc<Listed>>>,
+    /// What openapi-generator-cli listed, once asked; or why it could not,
+    /// and when (not asked again for [`LIST_RETRY`]).
+    listed: Mutex<Option<Listing>>,
+}
+
+/// A generation slot, taken before the document is read or fetched.
+pub struct Slot {
+    _public: Option<OwnedSemaphorePermit>,
+    _slot: OwnedSemaphorePermit,
 }
 
 impl Codegen {
@@ -64,7 +81,8 @@ impl Codegen {
         Ok(Codegen {
             worker,
             tool: args.openapi_generator.clone(),
-            slots: Semaphore::new(concurrency),
+            slots: Arc::new(Semaphore::new(concurrency)),
+            public_slots: Arc::new(Semaphore::new(concurrency.div_ceil(2).min(concurrency - 1).max(1))),
             timeout: Duration::from_secs(args.codegen_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS).max(1)),
             memory_mb,
             listed: Mutex::new(None),
@@ -92,31 +110,66 @@ impl Codegen {
     }
 
     /// openapi-generator-cli's generators, read once (again when not
-    /// `from_cache`).
+    /// `from_cache`); a failure is answered again for [`LIST_RETRY`].
     async fn listed(&self, from_cache: bool) -> Result<Arc<Listed>> {
         let mut cached = self.listed.lock().await;
-        if let Some(listed) = cached.as_ref().filter(|_| from_cache) {
-            return Ok(listed.clone());
+        match cached.as_ref() {
+            Some(Ok(listed)) if from_cache => return Ok(listed.clone()),
+            Some(Err((why, at))) if from_cache && at.elapsed() < LIST_RETRY => {
+                return Err(Error::Unavailable(why.clone()));
+            }
+            _ => {}
         }
         let tool = self.tool.as_ref().ok_or_else(not_configured)?;
-        let output = tokio::process::Command::new(tool).arg("list").kill_on_drop(true).output();
-        let output = tokio::time::timeout(LIST_TIMEOUT, output)
-            .await
-            .map_err(|_| Error::Unavailable("openapi-generator-cli did not list its generators in time".into()))?
-            .map_err(|e| Error::Unavailable(format!("openapi-generator-cli could not be started: {e}")))?;
-        if !output.status.success() {
-            return Err(Error::Unavailable(format!(
-                "openapi-generator-cli could not list its generators ({})",
-                output.status
-            )));
-        }
-        let listed = Arc::new(parse_list(&String::from_utf8_lossy(&output.stdout)));
+        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.into()))?;
+        let mut command = process::command(tool, dir.path());
+        command.arg("list").env("JAVA_TOOL_OPTIONS", self.java_options());
+        let listed = match process::run(command, None, LIST_TIMEOUT).await {
+            Ok(output) => Ok(Arc::new(parse_list(&String::from_utf8_lossy(&output)))),
+            Err(failure) => {
+                let why = match failure {
+                    Failure::Spawn(e) => format!("could not be started: {e}"),
+                    Failure::Timeout => format!("did not answer within {} s", LIST_TIMEOUT.as_secs()),
+                    Failure::Exited { .. } => "failed".into(),
+                };
+                Err((format!("openapi-generator-cli could not list its generators: it {why}"), Instant::now()))
+            }
+        };
+        remove(dir).await;
         *cached = Some(listed.clone());
-        Ok(listed)
+        listed.map_err(|(why, _)| Error::Unavailable(why))
     }
 
-    /// The files `gen_name` generates for `document` (OpenAPI, as JSON).
-    pub async fn generate(&self, gen_name: &str, document: &str) -> Result<Vec<GeneratedFile>> {
+    /// Takes a generation slot: an anonymous caller (`public`) gets one at
+    /// once or a 503, others wait up to [`SLOT_WAIT`].
+    pub async fn slot(&self, public: bool) -> Result<Slot> {
+        let busy = || Error::Busy { message: "every code generation slot is busy; try again".into(), retry_after: 5 };
+        if public {
+            let public = self.public_slots.clone().try_acquire_owned().map_err(|_| busy())?;
+            let slot = self.slots.clone().try_acquire_owned().map_err(|_| busy())?;
+            return Ok(Slot { _public: Some(public), _slot: slot });
+        }
+        let slot = tokio::time::timeout(SLOT_WAIT, self.slots.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| Error::Unavailable("code generation is shutting down".into()))?;
+        Ok(Slot { _public: None, _slot: slot })
+    }
+
+    /// The JVM's options: its heap limit, no core dumps, and a proxy that
+    /// does not exist, so that nothing in a document makes it reach the
+    /// network.
+    fn java_options(&self) -> String {
+        format!(
+            "-Xmx{}m -XX:-CreateCoredumpOnCrash -Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9 \
+             -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=9 -Dhttp.nonProxyHosts=",
+            self.memory_mb
+        )
+    }
+
+    /// The files `gen_name` generates for `document` (OpenAPI, as JSON), in
+    /// the slot taken for it.
+    pub async fn generate(&self, _slot: &Slot, gen_name: &str, document: &str) -> Result<Vec<GeneratedFile>> {
         local_references_only(document)?;
         let known = gen_name == rust::NAME || {
             if self.tool.is_none() {
@@ -133,36 +186,31 @@ impl Codegen {
                 "`genName` `{gen_name}` is not a generator; see /api/CodeGenerators/Clients and /Servers"
             )));
         }
-        let _slot = tokio::time::timeout(SLOT_WAIT, self.slots.acquire())
-            .await
-            .map_err(|_| Error::Busy {
-                message: "every code generation slot is busy; try again".into(),
-                retry_after: 5,
-            })?
-            .map_err(|_| Error::Unavailable("code generation is shutting down".into()))?;
         let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.into()))?;
         let out = dir.path().join("out");
         let (command, input) = if gen_name == rust::NAME {
-            let mut command = tokio::process::Command::new(&self.worker);
+            let mut command = process::command(&self.worker, dir.path());
             command.arg("codegen-worker").arg("--memory-mb").arg(self.memory_mb.to_string()).arg("--out").arg(&out);
             (command, Some(document.as_bytes().to_vec()))
         } else {
             let input = dir.path().join("openapi.json");
             tokio::fs::write(&input, document).await.map_err(|e| Error::Internal(e.into()))?;
-            let mut command = tokio::process::Command::new(self.tool.as_ref().ok_or_else(not_configured)?);
+            let mut command = process::command(self.tool.as_ref().ok_or_else(not_configured)?, dir.path());
             command
                 .args(["generate", "--skip-validate-spec", "-g", gen_name, "-i"])
                 .arg(&input)
                 .arg("-o")
                 .arg(&out)
-                .env("JAVA_TOOL_OPTIONS", format!("-Xmx{}m", self.memory_mb));
+                .env("JAVA_TOOL_OPTIONS", self.java_options());
             (command, None)
         };
-        process::run(command, input, self.timeout).await.map_err(|failure| self.failed(gen_name, failure))?;
-        let files =
-            tokio::task::spawn_blocking(move || collect(&out)).await.map_err(|e| Error::Internal(e.into()))??;
-        drop(dir);
-        Ok(files)
+        let ran = process::run(command, input, self.timeout).await.map_err(|failure| self.failed(gen_name, failure));
+        let files = match ran {
+            Ok(_) => tokio::task::spawn_blocking(move || collect(&out)).await.map_err(|e| Error::Internal(e.into()))?,
+            Err(error) => Err(error),
+        };
+        remove(dir).await;
+        files
     }
 
     fn failed(&self, gen_name: &str, failure: Failure) -> Error {
@@ -185,11 +233,27 @@ impl Codegen {
     }
 }
 
-/// Refuses a document with a `$ref` outside itself: openapi-generator
-/// would fetch `http://…` references and read `file:` ones, on the server's
+/// Removes a generation's directory (thousands of files, maybe) off the
+/// async runtime.
+async fn remove(dir: tempfile::TempDir) {
+    let _ = tokio::task::spawn_blocking(move || drop(dir)).await;
+}
+
+/// The keywords by which a document could make a generator read something
+/// outside it: `$ref` (unless `#…`), and the JSON Schema 2020-12 ones that
+/// move the base a `$ref` resolves against or resolve dynamically.
+const BASE_KEYWORDS: &[&str] = &["$id", "$schema", "$dynamicRef", "$recursiveRef"];
+
+/// Refuses a document that refers outside itself: openapi-generator would
+/// fetch `http://…` references and read `file:` ones, on the server's
 /// network and disk, for anyone who may generate.
 fn local_references_only(document: &str) -> Result<()> {
     let parsed: serde_json::Value = serde_json::from_str(document).map_err(|e| Error::Internal(e.into()))?;
+    let outside = |why: String| {
+        Err(Error::Invalid(format!(
+            "the document refers outside itself ({why}); only references within it (`#/…`) are resolved"
+        )))
+    };
     let mut pending = vec![&parsed];
     while let Some(value) = pending.pop() {
         match value {
@@ -197,10 +261,10 @@ fn local_references_only(document: &str) -> Result<()> {
                 if let Some(reference) = object.get("$ref").and_then(serde_json::Value::as_str)
                     && !reference.starts_with('#')
                 {
-                    return Err(Error::Invalid(format!(
-                        "the document refers outside itself (`$ref: {reference}`); only references within it \
-                         (`#/…`) are resolved"
-                    )));
+                    return outside(format!("`$ref: {reference}`"));
+                }
+                if let Some(keyword) = BASE_KEYWORDS.iter().find(|keyword| object.contains_key(**keyword)) {
+                    return outside(format!("`{keyword}`"));
                 }
                 pending.extend(object.values());
             }

@@ -14,6 +14,8 @@ use serde_json::{Map, Value, json};
 
 /// Largest answer read from the registry.
 const ANSWER_MAX_BYTES: usize = 64 * 1024;
+/// Time for the upload of a package.
+const PUBLISH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// The `.tgz` npm expects: every file under `package/`, `package.json`
 /// being `manifest`.
@@ -45,9 +47,11 @@ pub async fn publish(http: &Outbound, registry: &str, token: &str, manifest: &Va
     let name = manifest["name"].as_str().unwrap_or_default();
     let version = manifest["version"].as_str().unwrap_or_default();
     let registry = registry.trim_end_matches('/');
-    // `@scope/name` travels as `@scope%2fname`.
+    // As libnpmpublish: the document goes to `@scope%2fname`, the
+    // attachment is `<name>-<version>.tgz` and the tarball URL
+    // `<registry>/<name>/-/<attachment>`, scope included.
     let escaped = name.replace('/', "%2f");
-    let file = format!("{}-{version}.tgz", name.rsplit('/').next().unwrap_or(name));
+    let file = format!("{name}-{version}.tgz");
     let sha1 = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &tarball);
     let sha512 = digest::digest(&digest::SHA512, &tarball);
     let mut release = manifest.as_object().cloned().unwrap_or_else(Map::new);
@@ -57,7 +61,7 @@ pub async fn publish(http: &Outbound, registry: &str, token: &str, manifest: &Va
         json!({
             "shasum": crate::crypto::hex(sha1.as_ref()),
             "integrity": format!("sha512-{}", STANDARD.encode(sha512.as_ref())),
-            "tarball": format!("{registry}/{escaped}/-/{file}"),
+            "tarball": format!("{registry}/{name}/-/{file}"),
         }),
     );
     let document = json!({
@@ -72,7 +76,9 @@ pub async fn publish(http: &Outbound, registry: &str, token: &str, manifest: &Va
         },
     });
     let response = http
-        .send(|client| client.put(format!("{registry}/{escaped}")).bearer_auth(token).json(&document))
+        .send(|client| {
+            client.put(format!("{registry}/{escaped}")).bearer_auth(token).json(&document).timeout(PUBLISH_TIMEOUT)
+        })
         .await
         .map_err(|error| super::unreachable("the npm registry", error))?;
     let status = response.status().as_u16();

@@ -1,9 +1,12 @@
 //! A generator run as a child process with a time limit: started in a
 //! process group of its own, so that a timeout, or a request that goes
 //! away, kills it with everything it started (openapi-generator-cli's
-//! wrapper starts a JVM).
+//! wrapper starts a JVM). It sees none of the server's environment (the
+//! master key, database URL and admin secret live there) and works in a
+//! directory of its own.
 
 use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -11,6 +14,11 @@ use tokio::process::Command;
 
 /// How much of a failed generator's output its error message keeps.
 const TAIL_BYTES: usize = 2000;
+/// How much of its standard output a run returns.
+const OUTPUT_MAX_BYTES: usize = 1024 * 1024;
+/// The variables a generator may see: where programs and Java are, and a
+/// locale.
+const PASSED_ENV: &[&str] = &["PATH", "JAVA_HOME", "LANG", "LC_ALL"];
 
 /// How a run went wrong.
 #[derive(Debug)]
@@ -23,8 +31,9 @@ pub enum Failure {
     Exited { signal: Option<i32>, output: String },
 }
 
-/// Kills the process group when dropped: the run timed out, or the future
-/// running it was dropped.
+/// Kills the process group when dropped while armed: the run timed out, or
+/// the future running it was dropped. Disarmed once the leader is reaped
+/// (its id may then be reused by another group).
 struct Group(Option<i32>);
 
 impl Drop for Group {
@@ -39,9 +48,21 @@ impl Drop for Group {
     }
 }
 
+/// A command for `program`, in `dir`, with a clean environment.
+pub fn command(program: &Path, dir: &Path) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(dir).env_clear().env("HOME", dir).env("TMPDIR", dir);
+    for name in PASSED_ENV {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    command
+}
+
 /// Runs `command` with `input` on its standard input, for at most
-/// `timeout`; its output is only kept (the tail) for a failure.
-pub async fn run(mut command: Command, input: Option<Vec<u8>>, timeout: Duration) -> Result<(), Failure> {
+/// `timeout`; its standard output (the first [`OUTPUT_MAX_BYTES`]).
+pub async fn run(mut command: Command, input: Option<Vec<u8>>, timeout: Duration) -> Result<Vec<u8>, Failure> {
     command
         .process_group(0)
         .kill_on_drop(true)
@@ -49,7 +70,7 @@ pub async fn run(mut command: Command, input: Option<Vec<u8>>, timeout: Duration
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command.spawn().map_err(Failure::Spawn)?;
-    let group = Group(child.id().and_then(|id| i32::try_from(id).ok()));
+    let mut group = Group(child.id().and_then(|id| i32::try_from(id).ok()));
     let stdin = child.stdin.take();
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     let work = async {
@@ -59,35 +80,45 @@ pub async fn run(mut command: Command, input: Option<Vec<u8>>, timeout: Duration
                 let _ = stdin.write_all(&input).await;
             }
         };
-        let (_, out, err, status) = tokio::join!(feed, tail(stdout), tail(stderr), child.wait());
+        let (_, out, err, status) = tokio::join!(feed, read(stdout), read(stderr), child.wait());
         (out, err, status)
     };
     let (out, err, status) = tokio::time::timeout(timeout, work).await.map_err(|_| Failure::Timeout)?;
-    // Whatever the leader left behind goes with it.
-    drop(group);
+    group.0 = None;
     let status = status.map_err(Failure::Spawn)?;
     if status.success() {
-        return Ok(());
+        return Ok(out.head);
     }
-    let output = format!("{}{}", String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
+    let output = format!("{}{}", String::from_utf8_lossy(&out.tail), String::from_utf8_lossy(&err.tail));
     let output = output.trim();
     let start = output.len().saturating_sub(TAIL_BYTES);
     let start = (start..=output.len()).find(|&i| output.is_char_boundary(i)).unwrap_or(output.len());
     Err(Failure::Exited { signal: status.signal(), output: output[start..].to_string() })
 }
 
-/// Reads a stream to its end, keeping the last [`TAIL_BYTES`] bytes.
-async fn tail(stream: Option<impl AsyncRead + Unpin>) -> Vec<u8> {
-    let Some(mut stream) = stream else { return Vec::new() };
-    let mut kept = Vec::new();
+/// What was kept of a stream: its beginning and its end.
+#[derive(Default)]
+struct Kept {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+/// Reads a stream to its end, keeping its first [`OUTPUT_MAX_BYTES`] and
+/// last [`TAIL_BYTES`] bytes.
+async fn read(stream: Option<impl AsyncRead + Unpin>) -> Kept {
+    let mut kept = Kept::default();
+    let Some(mut stream) = stream else { return kept };
     let mut buffer = [0u8; 8192];
     while let Ok(read) = stream.read(&mut buffer).await {
         if read == 0 {
             break;
         }
-        kept.extend_from_slice(&buffer[..read]);
-        if kept.len() > 2 * TAIL_BYTES {
-            kept.drain(..kept.len() - TAIL_BYTES);
+        let chunk = &buffer[..read];
+        let room = OUTPUT_MAX_BYTES.saturating_sub(kept.head.len());
+        kept.head.extend_from_slice(&chunk[..room.min(read)]);
+        kept.tail.extend_from_slice(chunk);
+        if kept.tail.len() > 2 * TAIL_BYTES {
+            kept.tail.drain(..kept.tail.len() - TAIL_BYTES);
         }
     }
     kept

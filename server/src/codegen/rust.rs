@@ -74,15 +74,12 @@ fn semver_or_default(version: &str) -> String {
 }
 
 /// `keyward codegen-worker`: limits its own data segment to `memory_mb`
-/// MiB, reads the document from standard input and writes the crate under
-/// `out`. A generation past the limit aborts.
+/// MiB (or the hard limit it was given, if lower) and turns core dumps off,
+/// reads the document from standard input and writes the crate under `out`.
+/// A generation past the limit aborts.
 pub fn worker(memory_mb: u64, out: &Path) -> anyhow::Result<()> {
-    let bytes = memory_mb.saturating_mul(1024 * 1024);
-    let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
-    // SAFETY: setrlimit(2) reads the struct passed by reference; it limits
-    // this process only.
-    let set = unsafe { libc::setrlimit(libc::RLIMIT_DATA, &limit) };
-    anyhow::ensure!(set == 0, "setting the memory limit: {}", std::io::Error::last_os_error());
+    limit(libc::RLIMIT_DATA, memory_mb.saturating_mul(1024 * 1024)).context("setting the memory limit")?;
+    limit(libc::RLIMIT_CORE, 0).context("turning core dumps off")?;
     let mut document = String::new();
     std::io::stdin().read_to_string(&mut document).context("reading the document")?;
     for (path, content) in crate_files(&document)? {
@@ -91,6 +88,24 @@ pub fn worker(memory_mb: u64, out: &Path) -> anyhow::Result<()> {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(path, content)?;
+    }
+    Ok(())
+}
+
+/// Lowers this process's `resource` limit to `value`, never above the hard
+/// limit it already has.
+fn limit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Result<()> {
+    let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit(2) writes the struct passed by reference.
+    if unsafe { libc::getrlimit(resource, &mut current) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let value = value.min(current.rlim_max);
+    let lowered = libc::rlimit { rlim_cur: value, rlim_max: value };
+    // SAFETY: setrlimit(2) reads the struct passed by reference; it limits
+    // this process only.
+    if unsafe { libc::setrlimit(resource, &lowered) } != 0 {
+        return Err(std::io::Error::last_os_error());
     }
     Ok(())
 }

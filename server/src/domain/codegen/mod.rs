@@ -40,8 +40,10 @@ async fn requested_document(app: &App, document: Option<Value>, url: Option<&str
 
 pub async fn generate(app: &App, body: GenRequest) -> Result<GeneratedSdk> {
     validate::token("genName", &body.gen_name, 100)?;
+    // The slot first: an anonymous caller fetches nothing while all are busy.
+    let slot = app.codegen.slot(true).await?;
     let document = requested_document(app, body.document, body.swagger_url.as_deref()).await?;
-    let files = app.codegen.generate(&body.gen_name, &document).await?;
+    let files = app.codegen.generate(&slot, &body.gen_name, &document).await?;
     Ok(GeneratedSdk { gen_name: body.gen_name, files })
 }
 
@@ -85,8 +87,9 @@ fn document_version(document: &str) -> String {
 
 pub async fn generate_stored(app: &App, caller: &Caller, id: i64, body: GenStoredRequest) -> Result<GeneratedSdk> {
     validate::token("genName", &body.gen_name, 100)?;
+    let slot = app.codegen.slot(false).await?;
     let (revision, document) = stored_document(app, caller.tenant.id, id, body.revision_id).await?;
-    let files = app.codegen.generate(&body.gen_name, &document).await?;
+    let files = app.codegen.generate(&slot, &body.gen_name, &document).await?;
     let source = format!("revision:{revision}");
     let version = document_version(&document);
     record(app, id, entry(HistoryKind::Generate, &body.gen_name, &source, &version, "", &body.gen_name)).await?;
@@ -150,8 +153,9 @@ pub async fn sync_github(app: &App, caller: &Caller, id: i64) -> Result<GithubSy
         .ok_or_else(|| Error::Invalid("the GitHub options have no token; set one with PUT …/GithubOptions".into()))?;
     let settings = stored.settings;
     let gen_name = settings.gen_name.clone().unwrap_or_else(|| DEFAULT_GEN_NAME.into());
+    let slot = app.codegen.slot(false).await?;
     let (document, source) = source_document(app, caller, id, settings.swagger_url.clone()).await?;
-    let mut files = app.codegen.generate(&gen_name, &document).await?;
+    let mut files = app.codegen.generate(&slot, &gen_name, &document).await?;
     if !settings.sync_docs {
         files.retain(|file| !is_documentation(file));
     }
@@ -208,7 +212,8 @@ fn manifest(options: &NpmOptionsBody) -> Value {
 pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Result<CodegenHistory> {
     if body.platform != SdkPlatform::Npm {
         let platform = serde_json::to_value(body.platform).unwrap_or_default();
-        return Err(Error::NotImplemented(format!("releasing to {platform} is not supported yet; `npm` is")));
+        let platform = platform.as_str().unwrap_or_default();
+        return Err(Error::NotImplemented(format!("releasing to `{platform}` is not supported yet; `npm` is")));
     }
     let tags = body.tags.unwrap_or_default();
     validate::length("tags", &tags, 0, 200)?;
@@ -221,8 +226,9 @@ pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Res
         Error::Invalid("the npm options have no token; set one with PUT …/NpmOptions/{language}".into())
     })?;
     let settings = stored.settings;
+    let slot = app.codegen.slot(false).await?;
     let (document, source) = source_document(app, caller, id, body.swagger_url).await?;
-    let mut files = app.codegen.generate(npm_generator(body.language), &document).await?;
+    let mut files = app.codegen.generate(&slot, npm_generator(body.language), &document).await?;
     if let Some(readme) = &settings.readme {
         files.retain(|file| file.path != "README.md");
         files.push(GeneratedFile {
@@ -232,7 +238,10 @@ pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Res
         });
     }
     let manifest = manifest(&settings);
-    let tarball = npm::tarball(&manifest, &files)?;
+    let packed = manifest.clone();
+    let tarball = tokio::task::spawn_blocking(move || npm::tarball(&packed, &files))
+        .await
+        .map_err(|e| Error::Internal(e.into()))??;
     let registry = app.settings.codegen.npm_registry.as_deref().unwrap_or(DEFAULT_NPM_REGISTRY);
     npm::publish(&app.http, registry, &token, &manifest, tarball).await?;
     let language = serde_json::to_value(body.language).unwrap_or_default().as_str().unwrap_or_default().to_string();
