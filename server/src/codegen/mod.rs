@@ -78,9 +78,17 @@ impl Codegen {
         anyhow::ensure!(concurrency > 0, "codegen_concurrency must be at least 1");
         let memory_mb = args.codegen_memory_mb.unwrap_or(DEFAULT_MEMORY_MB);
         anyhow::ensure!(memory_mb > 0, "codegen_memory_mb must be at least 1");
+        // Generators run in directories of their own: a relative path is made
+        // absolute now (a bare name is looked up in PATH).
+        let tool = match &args.openapi_generator {
+            Some(path) if path.components().count() > 1 => Some(std::fs::canonicalize(path).map_err(|e| {
+                anyhow::anyhow!("--openapi-generator {}: {e}", path.display())
+            })?),
+            other => other.clone(),
+        };
         Ok(Codegen {
             worker,
-            tool: args.openapi_generator.clone(),
+            tool,
             slots: Arc::new(Semaphore::new(concurrency)),
             public_slots: Arc::new(Semaphore::new(concurrency.div_ceil(2).min(concurrency - 1).max(1))),
             timeout: Duration::from_secs(args.codegen_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS).max(1)),
