@@ -79,6 +79,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("user_grant_list", Access::Permission("isms.user.detail")),
     ("user_grant_revoke", Access::Permission("isms.user.put")),
     ("user_registration_code_send", Access::Public),
+    ("user_registration_email_code_send", Access::Public),
     ("user_register", Access::Public),
     ("user_password_code_send", Access::Public),
     ("user_password_reset", Access::Public),

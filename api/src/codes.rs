@@ -38,6 +38,8 @@ pub struct ErrorCode {
 pub enum BusinessCode {
     PhoneNumberExists,
     PhoneNumberVerifyCodeError,
+    EmailExists,
+    EmailVerifyCodeError,
     VerifyPhoneCallLimited,
     VerifyPhoneTooManyRequests,
     GetSwaggerFailed,
@@ -57,10 +59,10 @@ pub struct CodeEntry {
 }
 
 /// Every business code Keyward answers with, under OAuthApp's numbers and
-/// names. OAuthApp's other codes (e-mail registration, the API gateway,
-/// CodeGen's history insert) name failures Keyward does not have, so it never answers them and
-/// does not list them; resources without rows have an empty table, as in
-/// OAuthApp.
+/// names. OAuthApp's other codes (e-mail send caps, the API gateway,
+/// CodeGen's history insert) name failures Keyward does not answer with
+/// them, so they are not listed; resources without rows have an empty
+/// table, as in OAuthApp.
 pub const CODES: &[CodeEntry] = &[
     CodeEntry {
         resource: CodeResource::User,
@@ -91,6 +93,20 @@ pub const CODES: &[CodeEntry] = &[
         name: "VerifyPhone_TooManyRequests",
         description: "A code was sent to the number less than 60 s ago; the message says how many seconds to \
                       wait (HTTP 429).",
+    },
+    CodeEntry {
+        resource: CodeResource::User,
+        business: BusinessCode::EmailExists,
+        code: 100003,
+        name: "Register_EmailExists",
+        description: "The e-mail address is already registered (HTTP 409).",
+    },
+    CodeEntry {
+        resource: CodeResource::User,
+        business: BusinessCode::EmailVerifyCodeError,
+        code: 100004,
+        name: "Register_EmailVerifyCodeError",
+        description: "The e-mail registration code is wrong, expired or used up (HTTP 400).",
     },
     CodeEntry {
         resource: CodeResource::CodeGen,

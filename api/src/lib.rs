@@ -80,7 +80,7 @@ use spring::{
 };
 use tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
 use user::{
-    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery,
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserEmail, UserExistsQuery, UserGrant, UserListQuery,
     UserPasswordReset, UserPhone, UserRegister, UserSession, UserUpdate,
 };
 use with_id::WithId;
@@ -841,17 +841,40 @@ pub trait KeywardApi {
         body: TypedBody<UserPhone>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
 
+    /// Send a registration code by e-mail
+    ///
+    /// Seed 001's "用户 - 注册 - 发送邮件验证码" (OAuthApp's
+    /// `POST /api/User/EmailCode`, served under `/api/UserRegistration/` as
+    /// the SMS code is). E-mails a 6-digit registration code for the tenant
+    /// the Host header selects, valid 10 minutes and once, at most 5 wrong
+    /// attempts; `Register` takes it as `emailVerifyCode` to store the address
+    /// verified. One send per address per 60 s and a daily cap per address
+    /// and per client address (429). The answer never says whether the
+    /// address has an account. No e-mail delivery configured is 503; off
+    /// (403) unless the tenant's property `UserRegistration` is `enabled`.
+    ///
+    /// Permission: none.
+    #[endpoint { method = POST, path = "/api/UserRegistration/EmailCode", tags = ["admin-users"], request_body_max_bytes = APP_BODY_MAX_BYTES }]
+    async fn user_registration_email_code_send(
+        rqctx: RequestContext<Self::Context>,
+        body: TypedBody<UserEmail>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
+
     /// Register with a phone code
     ///
     /// Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`,
     /// served at `/api/UserRegistration/Register` for the same reason):
     /// creates a user of the Host header's tenant with the phone number
     /// verified by its registration code, the password, and optionally a user
-    /// name (default the phone number), nick name, unverified email and
-    /// referrer (`refereeID`, a live user of the tenant, 422 otherwise). The
-    /// user gets no roles. Answers 201 with the new id. A wrong or used code
-    /// answers 400 with code 100002; a number already registered (checked
-    /// after the code, so only its owner learns it) 409 with code 100001.
+    /// name (default the phone number), nick name, email (verified when
+    /// `emailVerifyCode`, from `POST /api/UserRegistration/EmailCode`, comes
+    /// with it) and referrer (`refereeID`, a live user of the tenant, 422
+    /// otherwise). The user gets no roles. Answers 201 with the new id. A
+    /// wrong or used phone code answers 400 with code 100002, a wrong e-mail
+    /// code 400 with code 100004 (an e-mail code without `email` is 422); a
+    /// number already registered (checked after the codes, so only its owner
+    /// learns it) 409 with code 100001, an address another account has
+    /// verified 409 with code 100003.
     /// Counts against the daily sign-up caps per client address and per
     /// tenant (429). OAuthApp's other fields (gender, address, birthday,
     /// stature, weight, files) are not kept and are refused (400). Off (403)

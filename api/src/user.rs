@@ -211,6 +211,14 @@ pub struct UserPhone {
     pub phone_number: String,
 }
 
+/// Where a registration code is e-mailed.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserEmail {
+    /// An address of 3 to 256 characters; compared case-insensitively.
+    pub email: String,
+}
+
 /// A registration by phone code (seed 001's "用户 - 注册 - 提交", the fields
 /// Keyward keeps).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -225,8 +233,11 @@ pub struct UserRegister {
     /// Default the phone number.
     pub user_name: Option<String>,
     pub nick_name: Option<String>,
-    /// Stored unverified: it does not identify the account at sign-in.
+    /// Stored unverified unless `emailVerifyCode` proves it.
     pub email: Option<String>,
+    /// The registration code `POST /api/UserRegistration/EmailCode` sent to
+    /// `email`: with it the address is stored verified.
+    pub email_verify_code: Option<String>,
     /// The referrer: a live user of the tenant (becomes `parentUserID`).
     #[serde(rename = "refereeID")]
     pub referee_id: Option<i64>,

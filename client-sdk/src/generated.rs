@@ -5161,6 +5161,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///Where a registration code is e-mailed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UserEmail {
+        ///An address of 3 to 256 characters; compared case-insensitively.
+        pub email: ::std::string::String,
+    }
+    impl UserEmail {
+        pub fn builder() -> builder::UserEmail {
+            Default::default()
+        }
+    }
     ///A live grant of a user: one authorization of a client (a sign-in, a code exchange, a password or app sign-in), whose refresh tokens form one family and whose access tokens are revoked with it. No token is ever shown.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserGrant {
@@ -5281,9 +5293,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct UserRegister {
-        ///Stored unverified: it does not identify the account at sign-in.
+        ///Stored unverified unless `emailVerifyCode` proves it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///The registration code `POST /api/UserRegistration/EmailCode` sent to `email`: with it the address is stored verified.
+        #[serde(
+            rename = "emailVerifyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_verify_code: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "nickName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -29531,6 +29549,44 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UserEmail {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserEmail {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                }
+            }
+        }
+        impl UserEmail {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserEmail> for super::UserEmail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserEmail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { email: value.email? })
+            }
+        }
+        impl ::std::convert::From<super::UserEmail> for UserEmail {
+            fn from(value: super::UserEmail) -> Self {
+                Self { email: Ok(value.email) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UserGrant {
             auth_time: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
@@ -30276,6 +30332,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            email_verify_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             nick_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -30305,6 +30365,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
+                    email_verify_code: Ok(Default::default()),
                     nick_name: Ok(Default::default()),
                     password: Err("no value supplied for password".to_string()),
                     phone_number: Err("no value supplied for phone_number".to_string()),
@@ -30326,6 +30387,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_verify_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_verify_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_verify_code: {e}"
+                        )
                     });
                 self
             }
@@ -30411,6 +30486,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     email: value.email?,
+                    email_verify_code: value.email_verify_code?,
                     nick_name: value.nick_name?,
                     password: value.password?,
                     phone_number: value.phone_number?,
@@ -30424,6 +30500,7 @@ pub mod types {
             fn from(value: super::UserRegister) -> Self {
                 Self {
                     email: Ok(value.email),
+                    email_verify_code: Ok(value.email_verify_code),
                     nick_name: Ok(value.nick_name),
                     password: Ok(value.password),
                     phone_number: Ok(value.phone_number),
@@ -33755,9 +33832,28 @@ let response = client.user_session_revoke()
     pub fn user_session_revoke(&self) -> builder::UserSessionRevoke<'_> {
         builder::UserSessionRevoke::new(self)
     }
+    /**Send a registration code by e-mail
+
+Seed 001's "用户 - 注册 - 发送邮件验证码" (OAuthApp's `POST /api/User/EmailCode`, served under `/api/UserRegistration/` as the SMS code is). E-mails a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts; `Register` takes it as `emailVerifyCode` to store the address verified. One send per address per 60 s and a daily cap per address and per client address (429). The answer never says whether the address has an account. No e-mail delivery configured is 503; off (403) unless the tenant's property `UserRegistration` is `enabled`.
+
+Permission: none.
+
+Sends a `POST` request to `/api/UserRegistration/EmailCode`
+
+```ignore
+let response = client.user_registration_email_code_send()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn user_registration_email_code_send(
+        &self,
+    ) -> builder::UserRegistrationEmailCodeSend<'_> {
+        builder::UserRegistrationEmailCodeSend::new(self)
+    }
     /**Register with a phone code
 
-Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.
+Seed 001's "用户 - 注册 - 提交" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, email (verified when `emailVerifyCode`, from `POST /api/UserRegistration/EmailCode`, comes with it) and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used phone code answers 400 with code 100002, a wrong e-mail code 400 with code 100004 (an e-mail code without `email` is 422); a number already registered (checked after the codes, so only its owner learns it) 409 with code 100001, an address another account has verified 409 with code 100003. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.
 
 Permission: none.
 
@@ -47409,6 +47505,96 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "user_session_revoke",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::user_registration_email_code_send`]
+
+[`Client::user_registration_email_code_send`]: super::Client::user_registration_email_code_send*/
+    #[derive(Debug, Clone)]
+    pub struct UserRegistrationEmailCodeSend<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UserEmail, String>,
+    }
+    impl<'a> UserRegistrationEmailCodeSend<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UserEmail>,
+            <V as std::convert::TryInto<types::UserEmail>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UserEmail` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::UserEmail) -> types::builder::UserEmail,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/UserRegistration/EmailCode`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BooleanResult>, Error<types::AdminError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UserEmail::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/UserRegistration/EmailCode", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "user_registration_email_code_send",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -63,6 +63,29 @@ async fn configured(server: TestServer, address: std::net::SocketAddr, codegen: 
         .await
 }
 
+/// A server answering [`pets`] after `delay`; it tells `arrived` when a
+/// request comes in.
+async fn slow_document_server(
+    delay: std::time::Duration,
+) -> (std::net::SocketAddr, std::sync::Arc<tokio::sync::Notify>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let arrived = std::sync::Arc::new(tokio::sync::Notify::new());
+    let notify = arrived.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let notify = notify.clone();
+            tokio::spawn(async move {
+                let (_, stream) = keyward_tests::exchange::read(stream).await?;
+                notify.notify_one();
+                tokio::time::sleep(delay).await;
+                keyward_tests::exchange::answer(stream, 200, &pets()).await
+            });
+        }
+    });
+    (address, arrived)
+}
+
 /// An API with one revision holding [`pets`]; its id.
 async fn api_with_revision(server: &TestServer, name: &str) -> i64 {
     let api = create_api(server, name).await;
@@ -127,6 +150,13 @@ async fn generation(server: TestServer) {
                         "Moved": { "$id": "http://169.254.169.254/latest/", "$ref": "#/meta-data" } } } } }),
             422,
             "`$id`",
+        ),
+        (
+            json!({ "genName": "rust", "document": { "openapi": "3.0.3", "info": { "title": "Leak", "version": "1" },
+                    "paths": {}, "components": { "schemas": { "Pet": { "type": "object",
+                        "discriminator": { "propertyName": "t", "mapping": { "a": "../../../etc/passwd" } } } } } } }),
+            422,
+            "discriminator.mapping",
         ),
     ];
     for (body, status, says) in refusals {
@@ -554,26 +584,23 @@ async fn generation_is_limited() {
     assert!(answer["message"].as_str().unwrap().contains("longer than 1 s"), "{answer}");
 
     // Two slots: an anonymous generation holds the one anonymous callers
-    // may have, so another is 503 at once while an administrator's runs.
-    let server = server
-        .restart_with(|settings| Settings {
-            codegen: CodegenArgs { openapi_generator: Some(openapi_generator()), ..CodegenArgs::default() },
-            ..settings
-        })
-        .await;
-    let slow = json!({ "genName": "typescript-fetch", "document": pets() });
-    let first = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(slow.clone()));
-    let second = async {
-        // The JVM takes seconds: the first holds its slot by then.
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let refused = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(slow.clone())).await;
+    // may have (taken before its document is fetched, which the document
+    // server holds up), so another is 503 at once while an administrator's runs.
+    let (docs, arrived) = slow_document_server(std::time::Duration::from_secs(3)).await;
+    let server = configured(server, docs, CodegenArgs::default()).await;
+    let fetched = json!({ "genName": "rust", "swaggerUrl": format!("http://{docs}/openapi.json") });
+    let first = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(fetched));
+    let others = async {
+        arrived.notified().await;
+        let given = json!({ "genName": "rust", "document": pets() });
+        let refused = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(given)).await;
         let api = api_with_revision(&server, "pets").await;
         let admin =
             call(&server, "POST", &format!("/api/CodeGen/{api}/Gen"), Some(json!({ "genName": "rust" })), None).await;
         (refused, admin)
     };
-    let ((first, _), ((refused, answer), (admin, _))) = tokio::join!(first, second);
-    assert_eq!(first, 200);
-    assert_eq!(refused, 503, "{answer}");
+    let ((first, answer), ((refused, refusal), (admin, _))) = tokio::join!(first, others);
+    assert_eq!(first, 200, "{answer}");
+    assert_eq!(refused, 503, "{refusal}");
     assert_eq!(admin, 200, "an administrator is not kept waiting by anonymous generations");
 }

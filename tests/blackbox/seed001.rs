@@ -16,6 +16,7 @@ on_both_databases!(
     user_existence_by_head,
     team_of_a_user,
     registration_by_phone_code,
+    registration_with_email_code,
     password_reset_by_phone_code
 );
 
@@ -108,12 +109,15 @@ async fn error_code_tables(server: TestServer) {
     let first = rows.iter().find(|r| r["code"] == 100001).expect("100001 listed");
     assert_eq!(first["name"], "Register_PhoneNumberExists");
     assert!(first["description"].as_str().unwrap().contains("already registered"));
-    for code in [100002, 100005, 100006] {
+    for code in [100002, 100003, 100004, 100005, 100006] {
         assert!(rows.iter().any(|r| r["code"] == code), "{code} listed: {body}");
     }
     for row in rows {
         assert_eq!(row.as_object().unwrap().len(), 3, "only code, name and description: {row}");
     }
+    let (status, codegen) = send(&server, Method::GET, "/api/Codes/CodeGen", None, None).await;
+    let codes: Vec<&Value> = codegen.as_array().unwrap().iter().map(|r| &r["code"]).collect();
+    assert_eq!((status, codes), (200, vec![&json!(200001), &json!(200002), &json!(200003), &json!(200004)]));
     for resource in ["Tenant", "Client", "ApiResource", "ApiScope", "IdentityResource", "Role"] {
         let (status, body) = send(&server, Method::GET, &format!("/api/Codes/{resource}"), None, None).await;
         assert_eq!((status, body), (200, json!([])), "{resource}");
@@ -314,6 +318,68 @@ async fn open_registration(server: &TestServer) {
     let update: keyward_sdk::types::TenantUpdate =
         serde_json::from_value(json!({ "properties": [{ "key": "UserRegistration", "value": "enabled" }] })).unwrap();
     admin.tenant_update().id(default).body(update).send().await.unwrap();
+}
+
+/// Seed 001's e-mail registration code: the address registered verified,
+/// a wrong code and a taken address under OAuthApp's codes.
+async fn registration_with_email_code(server: TestServer) {
+    open_registration(&server).await;
+    let email = "dee@example.test";
+    let sent = registration(&server, "EmailCode", json!({ "email": "Dee@Example.test" })).await;
+    assert_eq!((sent.0, &sent.1["data"]), (200, &json!(true)), "{}", sent.1);
+    let email_code = server.sinks.code_for(email).await;
+    for (body, status, needle) in [
+        (json!({ "email": "nope" }), 422, "email"),
+        (json!({ "Email": email }), 400, "Email"),
+        (json!({}), 400, "email"),
+    ] {
+        let (code, answer) = registration(&server, "EmailCode", body.clone()).await;
+        assert!(code == status && answer["message"].as_str().unwrap().contains(needle), "{body}: {answer}");
+    }
+    registration(&server, "SmsCode", json!({ "phoneNumber": PHONE })).await;
+    let phone_code = server.sinks.code_for(PHONE).await;
+    let users = count(&server, "users").await;
+    let body = |email: Option<&str>, email_code: &str| {
+        let mut body = json!({ "phoneNumber": PHONE, "phoneNumberVerifyCode": phone_code, "password": PASSWORD,
+                               "emailVerifyCode": email_code });
+        if let Some(email) = email {
+            body["email"] = json!(email);
+        }
+        body
+    };
+    let wrong = if email_code == "000000" { "000001" } else { "000000" };
+    assert_business(
+        &registration(&server, "Register", body(Some(email), wrong)).await,
+        (400, 100004, "Register_EmailVerifyCodeError"),
+    );
+    let (status, answer) = registration(&server, "Register", body(None, &email_code)).await;
+    assert!(status == 422 && answer["message"].as_str().unwrap().contains("emailVerifyCode"), "{answer}");
+    assert_eq!(count(&server, "users").await, users, "nothing stored");
+
+    let (status, created) = registration(&server, "Register", body(Some("DEE@example.test"), &email_code)).await;
+    assert_eq!(status, 201, "{created}");
+    let user =
+        server.admin().await.user_view().id(created["data"].as_i64().unwrap()).send().await.unwrap().into_inner().data;
+    assert_eq!((user.email.as_deref(), user.email_confirmed), (Some(email), true));
+    // The code is used up.
+    let other = "+8613900000003";
+    registration(&server, "SmsCode", json!({ "phoneNumber": other })).await;
+    let other_code = server.sinks.code_for(other).await;
+    let mut again = body(Some(email), &email_code);
+    again["phoneNumber"] = json!(other);
+    again["phoneNumberVerifyCode"] = json!(other_code);
+    assert_business(
+        &registration(&server, "Register", again.clone()).await,
+        (400, 100004, "Register_EmailVerifyCodeError"),
+    );
+    // Proven again, the address is taken: a verified address is one account's.
+    resend_allowed(&server).await;
+    registration(&server, "EmailCode", json!({ "email": email })).await;
+    again["emailVerifyCode"] = json!(server.sinks.code_for(email).await);
+    assert_business(&registration(&server, "Register", again.clone()).await, (409, 100003, "Register_EmailExists"));
+    // Unproven, it is stored unverified, as before.
+    again.as_object_mut().unwrap().remove("emailVerifyCode");
+    assert_eq!(registration(&server, "Register", again).await.0, 201);
 }
 
 async fn registration_by_phone_code(server: TestServer) {

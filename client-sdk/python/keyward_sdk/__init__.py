@@ -239,6 +239,7 @@ __all__ = [
     "User",
     "UserClaim",
     "UserCreate",
+    "UserEmail",
     "UserGrant",
     "UserGrantListResult",
     "UserInfo",
@@ -480,6 +481,7 @@ from keyward_sdk.models.union_id_sign_in import UnionIdSignIn as UnionIdSignIn
 from keyward_sdk.models.user import User as User
 from keyward_sdk.models.user_claim import UserClaim as UserClaim
 from keyward_sdk.models.user_create import UserCreate as UserCreate
+from keyward_sdk.models.user_email import UserEmail as UserEmail
 from keyward_sdk.models.user_grant import UserGrant as UserGrant
 from keyward_sdk.models.user_grant_list_result import UserGrantListResult as UserGrantListResult
 from keyward_sdk.models.user_info import UserInfo as UserInfo

@@ -112,7 +112,9 @@ impl Repository<'_> {
         match status {
             200..=299 => Ok(Pushed { branch, commit, files: files.len() }),
             // Not a fast-forward: another push moved the branch meanwhile.
-            422 => Err(Error::Conflict(format!("`{branch}` moved while this push was made; sync again"))),
+            422 if answer["message"].as_str().is_some_and(|m| m.to_lowercase().contains("fast forward")) => {
+                Err(Error::Conflict(format!("`{branch}` moved while this push was made; sync again")))
+            }
             _ => Err(refused(
                 status,
                 &format!("PATCH /repos/{}/{}/git/refs/heads/{branch}", self.owner, self.repo),

@@ -81,9 +81,10 @@ impl Codegen {
         // Generators run in directories of their own: a relative path is made
         // absolute now (a bare name is looked up in PATH).
         let tool = match &args.openapi_generator {
-            Some(path) if path.components().count() > 1 => Some(std::fs::canonicalize(path).map_err(|e| {
-                anyhow::anyhow!("--openapi-generator {}: {e}", path.display())
-            })?),
+            Some(path) if path.components().count() > 1 => Some(
+                std::fs::canonicalize(path)
+                    .map_err(|e| anyhow::anyhow!("--openapi-generator {}: {e}", path.display()))?,
+            ),
             other => other.clone(),
         };
         Ok(Codegen {
@@ -129,7 +130,7 @@ impl Codegen {
             _ => {}
         }
         let tool = self.tool.as_ref().ok_or_else(not_configured)?;
-        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.into()))?;
+        let dir = WorkDir::new()?;
         let mut command = process::command(tool, dir.path());
         command.arg("list").env("JAVA_TOOL_OPTIONS", self.java_options());
         let listed = match process::run(command, None, LIST_TIMEOUT).await {
@@ -143,7 +144,6 @@ impl Codegen {
                 Err((format!("openapi-generator-cli could not list its generators: it {why}"), Instant::now()))
             }
         };
-        remove(dir).await;
         *cached = Some(listed.clone());
         listed.map_err(|(why, _)| Error::Unavailable(why))
     }
@@ -176,8 +176,10 @@ impl Codegen {
     }
 
     /// The files `gen_name` generates for `document` (OpenAPI, as JSON), in
-    /// the slot taken for it.
-    pub async fn generate(&self, _slot: &Slot, gen_name: &str, document: &str) -> Result<Vec<GeneratedFile>> {
+    /// the slot taken for it, which is given back as soon as the generator
+    /// is done (not held through a push or a publish).
+    pub async fn generate(&self, slot: Slot, gen_name: &str, document: &str) -> Result<Vec<GeneratedFile>> {
+        let _slot = slot;
         local_references_only(document)?;
         let known = gen_name == rust::NAME || {
             if self.tool.is_none() {
@@ -194,7 +196,7 @@ impl Codegen {
                 "`genName` `{gen_name}` is not a generator; see /api/CodeGenerators/Clients and /Servers"
             )));
         }
-        let dir = tempfile::tempdir().map_err(|e| Error::Internal(e.into()))?;
+        let dir = WorkDir::new()?;
         let out = dir.path().join("out");
         let (command, input) = if gen_name == rust::NAME {
             let mut command = process::command(&self.worker, dir.path());
@@ -213,11 +215,10 @@ impl Codegen {
             (command, None)
         };
         let ran = process::run(command, input, self.timeout).await.map_err(|failure| self.failed(gen_name, failure));
-        let files = match ran {
-            Ok(_) => tokio::task::spawn_blocking(move || collect(&out)).await.map_err(|e| Error::Internal(e.into()))?,
-            Err(error) => Err(error),
-        };
-        remove(dir).await;
+        ran?;
+        let files = tokio::task::spawn_blocking(move || collect(&out)).await.map_err(|e| Error::Internal(e.into()))?;
+        // The directory goes (off the runtime) when `dir` drops.
+        drop(dir);
         files
     }
 
@@ -234,22 +235,62 @@ impl Codegen {
                     self.memory_mb
                 ))
             }
-            Failure::Exited { output, .. } => {
-                Error::Invalid(format!("the `{gen_name}` generator rejected the document: {output}"))
-            }
+            Failure::Exited { output, .. } => Error::Invalid(format!(
+                "the `{gen_name}` generator rejected the document: {}",
+                diagnosis(gen_name, &output)
+            )),
         }
     }
 }
 
-/// Removes a generation's directory (thousands of files, maybe) off the
-/// async runtime.
-async fn remove(dir: tempfile::TempDir) {
-    let _ = tokio::task::spawn_blocking(move || drop(dir)).await;
+/// What of a failed generator's output an answer shows: the Rust worker's
+/// own error, or openapi-generator-cli's error and validation lines (not
+/// its log, which may quote whatever it read).
+fn diagnosis(gen_name: &str, output: &str) -> String {
+    if gen_name == rust::NAME {
+        return output.to_string();
+    }
+    let lines: Vec<&str> = output
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            line.contains("ERROR") || line.starts_with("- attribute") || line.starts_with("Exception in thread")
+        })
+        .collect();
+    let shown = lines.iter().rev().take(5).rev().map(|line| line.chars().take(300).collect::<String>());
+    let shown: Vec<String> = shown.collect();
+    if shown.is_empty() {
+        "see the server's openapi-generator-cli version and the document".into()
+    } else {
+        shown.join("\n")
+    }
 }
 
-/// The keywords by which a document could make a generator read something
-/// outside it: `$ref` (unless `#…`), and the JSON Schema 2020-12 ones that
-/// move the base a `$ref` resolves against or resolve dynamically.
+/// A generation's directory, removed (thousands of files, maybe) off the
+/// async runtime when dropped, also when the request goes away.
+struct WorkDir(Option<tempfile::TempDir>);
+
+impl WorkDir {
+    fn new() -> Result<WorkDir> {
+        Ok(WorkDir(Some(tempfile::tempdir().map_err(|e| Error::Internal(e.into()))?)))
+    }
+
+    fn path(&self) -> &Path {
+        self.0.as_ref().map_or(Path::new(""), |dir| dir.path())
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        if let (Some(dir), Ok(runtime)) = (self.0.take(), tokio::runtime::Handle::try_current()) {
+            runtime.spawn_blocking(move || drop(dir));
+        }
+    }
+}
+
+/// The JSON Schema 2020-12 keywords that move the base a `$ref` resolves
+/// against, or resolve dynamically: refused, like a `$ref`, an
+/// `operationRef` or a `discriminator.mapping` that leaves the document.
 const BASE_KEYWORDS: &[&str] = &["$id", "$schema", "$dynamicRef", "$recursiveRef"];
 
 /// Refuses a document that refers outside itself: openapi-generator would
@@ -271,8 +312,22 @@ fn local_references_only(document: &str) -> Result<()> {
                 {
                     return outside(format!("`$ref: {reference}`"));
                 }
+                if let Some(reference) = object.get("operationRef").and_then(serde_json::Value::as_str)
+                    && !reference.starts_with('#')
+                {
+                    return outside(format!("`operationRef: {reference}`"));
+                }
                 if let Some(keyword) = BASE_KEYWORDS.iter().find(|keyword| object.contains_key(**keyword)) {
                     return outside(format!("`{keyword}`"));
+                }
+                // A mapping value is a schema name, or a reference the
+                // generator resolves like a `$ref` (a path or a URL).
+                let mapping = object.get("mapping").filter(|_| object.contains_key("propertyName"));
+                for target in mapping.and_then(serde_json::Value::as_object).into_iter().flat_map(|m| m.values()) {
+                    let target = target.as_str().unwrap_or_default();
+                    if !target.starts_with('#') && target.contains(['/', '.', ':', '\\']) {
+                        return outside(format!("`discriminator.mapping` to `{target}`"));
+                    }
                 }
                 pending.extend(object.values());
             }

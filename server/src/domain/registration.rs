@@ -1,5 +1,6 @@
 //! Seed 001's registration and forgotten password by phone code at tenant
-//! level (OAuthApp's `/api/User/SmsCode`, `/Register`, `/ResetPassword`),
+//! level (OAuthApp's `/api/User/SmsCode`, `/EmailCode`, `/Register`,
+//! `/ResetPassword`),
 //! anonymous, for the tenant the Host header selects. They run on the
 //! end-user API's machinery — its codes, sign-up caps and password reset —
 //! with no app: the default end-user settings stand in for an app's.
@@ -14,7 +15,7 @@ use crate::store::{self, tenants::TenantRef};
 use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::{CodePurpose, ResetPassword};
 use keyward_api::codes::BusinessCode;
-use keyward_api::user::{User, UserPasswordReset, UserPhone, UserRegister};
+use keyward_api::user::{User, UserPasswordReset, UserRegister};
 use std::net::IpAddr;
 
 /// The tenant property that opens registration: anonymous callers create
@@ -48,12 +49,13 @@ fn phone(value: &str) -> Result<String> {
     Channel::Sms.normalize("phoneNumber", value.trim())
 }
 
-/// Sends a registration (`Signup`) or password-reset (`Forgetpwd`) code.
+/// Sends a registration (`Signup`) or password-reset (`Forgetpwd`) code to
+/// `destination` (`field` of the body) over `channel`.
 pub async fn send_code(
     app: &App,
     log: &slog::Logger,
     tenant: &TenantRef,
-    body: UserPhone,
+    (channel, field, destination): (Channel, &str, &str),
     purpose: CodePurpose,
     ip: IpAddr,
 ) -> Result<bool> {
@@ -62,8 +64,8 @@ pub async fn send_code(
     } else {
         open(tenant)?;
     }
-    let phone = phone(&body.phone_number)?;
-    codes::send(app, log, tenant, &AppSettings::default(), (Channel::Sms, &phone), purpose, ip).await?;
+    let destination = channel.normalize(field, destination.trim())?;
+    codes::send(app, log, tenant, &AppSettings::default(), (channel, &destination), purpose, ip).await?;
     Ok(true)
 }
 
@@ -72,9 +74,15 @@ pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpA
     open_to_registration(app, tenant).await?;
     let phone = phone(&body.phone_number)?;
     users::check_password(&body.password)?;
+    let email = given(&body.email).map(|email| Channel::Email.normalize("email", email.trim())).transpose()?;
+    let email_code = given(&body.email_verify_code).map(str::trim);
+    if email_code.is_some() && email.is_none() {
+        return Err(Error::Invalid("`emailVerifyCode` proves `email`, which is missing".into()));
+    }
     let user = User {
         user_name: given(&body.user_name).unwrap_or(&phone).to_string(),
-        email: given(&body.email).map(str::to_string),
+        email: email.clone(),
+        email_confirmed: email_code.is_some(),
         phone_number: Some(phone.clone()),
         phone_number_confirmed: true,
         nick_name: given(&body.nick_name).unwrap_or_default().to_string(),
@@ -85,15 +93,34 @@ pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpA
     users::check_name_is_own_contact(&user)?;
     let code = body.phone_number_verify_code.trim();
     let checked = codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signup, code).await?;
+    let email_checked = match (&email, email_code) {
+        (Some(email), Some(code)) => {
+            Some(codes::check(app, tenant, (Channel::Email, email), CodePurpose::Signup, code).await.map_err(
+                |error| match error {
+                    Error::BadRequest(message) => {
+                        Error::Coded(BusinessCode::EmailVerifyCodeError, Box::new(Error::BadRequest(message)))
+                    }
+                    other => other,
+                },
+            )?)
+        }
+        _ => None,
+    };
     // After the code: only its holder learns whether a referrer id exists.
     users::check_referrer(&mut *app.store.conn().await?, tenant.id, user.parent_user_id).await?;
     count_sign_up(app, tenant, (format!("signup:tenant:{}", tenant.id), "in this tenant"), ip).await?;
     let hash = app.passwords.hash(body.password).await?;
     let mut tx = app.store.begin().await?;
     codes::consume(&mut tx, checked).await?;
+    if let Some(checked) = email_checked {
+        codes::consume(&mut tx, checked).await?;
+    }
     let id = store::users::insert(&mut tx, tenant.id, &user, Some(&hash)).await.map_err(|error| match error {
         Error::Conflict(message) if message.contains("phone number") => {
             Error::Coded(BusinessCode::PhoneNumberExists, Box::new(Error::Conflict(message)))
+        }
+        Error::Conflict(message) if message.contains("email") => {
+            Error::Coded(BusinessCode::EmailExists, Box::new(Error::Conflict(message)))
         }
         other => other,
     })?;

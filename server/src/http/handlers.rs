@@ -76,7 +76,7 @@ use keyward_api::spring::{
 };
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
 use keyward_api::user::{
-    Distributor, DistributorQuery, NoBody, User, UserCreate, UserExistsQuery, UserGrant, UserListQuery,
+    Distributor, DistributorQuery, NoBody, User, UserCreate, UserEmail, UserExistsQuery, UserGrant, UserListQuery,
     UserPasswordReset, UserPhone, UserRegister, UserSession, UserUpdate,
 };
 use keyward_api::with_id::WithId;
@@ -476,7 +476,16 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<UserPhone>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        registration_code(&rqctx, body.into_inner(), CodePurpose::Signup).await
+        let phone = body.into_inner().phone_number;
+        registration_code(&rqctx, (Channel::Sms, "phoneNumber", &phone), CodePurpose::Signup).await
+    }
+
+    async fn user_registration_email_code_send(
+        rqctx: Ctx,
+        body: TypedBody<UserEmail>,
+    ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
+        let email = body.into_inner().email;
+        registration_code(&rqctx, (Channel::Email, "email", &email), CodePurpose::Signup).await
     }
 
     async fn user_register(
@@ -495,7 +504,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<UserPhone>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        registration_code(&rqctx, body.into_inner(), CodePurpose::Forgetpwd).await
+        let phone = body.into_inner().phone_number;
+        registration_code(&rqctx, (Channel::Sms, "phoneNumber", &phone), CodePurpose::Forgetpwd).await
     }
 
     async fn user_password_reset(
@@ -1742,13 +1752,13 @@ async fn sign_up(
 /// Seed 001's registration and password-reset code sends.
 async fn registration_code(
     rqctx: &Ctx,
-    body: UserPhone,
+    to: (Channel, &str, &str),
     purpose: CodePurpose,
 ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
     let ip = ip(rqctx);
     public(rqctx, async |app| {
         let tenant = tenant(rqctx).await?;
-        Ok(HttpResponseOk(ApiResult::ok(registration::send_code(app, &rqctx.log, &tenant, body, purpose, ip).await?)))
+        Ok(HttpResponseOk(ApiResult::ok(registration::send_code(app, &rqctx.log, &tenant, to, purpose, ip).await?)))
     })
     .await
 }

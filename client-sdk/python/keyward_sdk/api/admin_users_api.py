@@ -23,6 +23,7 @@ from keyward_sdk.models.boolean_result import BooleanResult
 from keyward_sdk.models.distributor_list_result import DistributorListResult
 from keyward_sdk.models.int64_result import Int64Result
 from keyward_sdk.models.user_create import UserCreate
+from keyward_sdk.models.user_email import UserEmail
 from keyward_sdk.models.user_grant_list_result import UserGrantListResult
 from keyward_sdk.models.user_page import UserPage
 from keyward_sdk.models.user_password_reset import UserPasswordReset
@@ -3009,7 +3010,7 @@ class AdminUsersApi:
     ) -> Int64Result:
         """Register with a phone code
 
-        Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
+        Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, email (verified when `emailVerifyCode`, from `POST /api/UserRegistration/EmailCode`, comes with it) and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used phone code answers 400 with code 100002, a wrong e-mail code 400 with code 100004 (an e-mail code without `email` is 422); a number already registered (checked after the codes, so only its owner learns it) 409 with code 100001, an address another account has verified 409 with code 100003. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
 
         :param user_register: (required)
         :type user_register: UserRegister
@@ -3078,7 +3079,7 @@ class AdminUsersApi:
     ) -> ApiResponse[Int64Result]:
         """Register with a phone code
 
-        Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
+        Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, email (verified when `emailVerifyCode`, from `POST /api/UserRegistration/EmailCode`, comes with it) and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used phone code answers 400 with code 100002, a wrong e-mail code 400 with code 100004 (an e-mail code without `email` is 422); a number already registered (checked after the codes, so only its owner learns it) 409 with code 100001, an address another account has verified 409 with code 100003. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
 
         :param user_register: (required)
         :type user_register: UserRegister
@@ -3147,7 +3148,7 @@ class AdminUsersApi:
     ) -> RESTResponseType:
         """Register with a phone code
 
-        Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
+        Seed 001's \"用户 - 注册 - 提交\" (OAuthApp's `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header's tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, email (verified when `emailVerifyCode`, from `POST /api/UserRegistration/EmailCode`, comes with it) and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used phone code answers 400 with code 100002, a wrong e-mail code 400 with code 100004 (an e-mail code without `email` is 422); a number already registered (checked after the codes, so only its owner learns it) 409 with code 100001, an address another account has verified 409 with code 100003. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp's other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
 
         :param user_register: (required)
         :type user_register: UserRegister
@@ -3533,6 +3534,285 @@ class AdminUsersApi:
         return self.api_client.param_serialize(
             method='POST',
             resource_path='/api/UserRegistration/SmsCode',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def user_registration_email_code_send(
+        self,
+        user_email: UserEmail,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> BooleanResult:
+        """Send a registration code by e-mail
+
+        Seed 001's \"用户 - 注册 - 发送邮件验证码\" (OAuthApp's `POST /api/User/EmailCode`, served under `/api/UserRegistration/` as the SMS code is). E-mails a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts; `Register` takes it as `emailVerifyCode` to store the address verified. One send per address per 60 s and a daily cap per address and per client address (429). The answer never says whether the address has an account. No e-mail delivery configured is 503; off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
+
+        :param user_email: (required)
+        :type user_email: UserEmail
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._user_registration_email_code_send_serialize(
+            user_email=user_email,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "BooleanResult",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def user_registration_email_code_send_with_http_info(
+        self,
+        user_email: UserEmail,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[BooleanResult]:
+        """Send a registration code by e-mail
+
+        Seed 001's \"用户 - 注册 - 发送邮件验证码\" (OAuthApp's `POST /api/User/EmailCode`, served under `/api/UserRegistration/` as the SMS code is). E-mails a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts; `Register` takes it as `emailVerifyCode` to store the address verified. One send per address per 60 s and a daily cap per address and per client address (429). The answer never says whether the address has an account. No e-mail delivery configured is 503; off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
+
+        :param user_email: (required)
+        :type user_email: UserEmail
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._user_registration_email_code_send_serialize(
+            user_email=user_email,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "BooleanResult",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def user_registration_email_code_send_without_preload_content(
+        self,
+        user_email: UserEmail,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Send a registration code by e-mail
+
+        Seed 001's \"用户 - 注册 - 发送邮件验证码\" (OAuthApp's `POST /api/User/EmailCode`, served under `/api/UserRegistration/` as the SMS code is). E-mails a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts; `Register` takes it as `emailVerifyCode` to store the address verified. One send per address per 60 s and a daily cap per address and per client address (429). The answer never says whether the address has an account. No e-mail delivery configured is 503; off (403) unless the tenant's property `UserRegistration` is `enabled`.  Permission: none.
+
+        :param user_email: (required)
+        :type user_email: UserEmail
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._user_registration_email_code_send_serialize(
+            user_email=user_email,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "BooleanResult",
+            '4XX': "AdminError",
+            '5XX': "AdminError",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _user_registration_email_code_send_serialize(
+        self,
+        user_email,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+        if user_email is not None:
+            _body_params = user_email
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json'
+                ]
+            )
+
+        # set the HTTP header `Content-Type`
+        if _content_type:
+            _header_params['Content-Type'] = _content_type
+        else:
+            _default_content_type = (
+                self.api_client.select_header_content_type(
+                    [
+                        'application/json'
+                    ]
+                )
+            )
+            if _default_content_type is not None:
+                _header_params['Content-Type'] = _default_content_type
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='POST',
+            resource_path='/api/UserRegistration/EmailCode',
             path_params=_path_params,
             query_params=_query_params,
             header_params=_header_params,

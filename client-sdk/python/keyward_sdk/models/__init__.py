@@ -208,6 +208,7 @@ from keyward_sdk.models.union_id_sign_in import UnionIdSignIn
 from keyward_sdk.models.user import User
 from keyward_sdk.models.user_claim import UserClaim
 from keyward_sdk.models.user_create import UserCreate
+from keyward_sdk.models.user_email import UserEmail
 from keyward_sdk.models.user_grant import UserGrant
 from keyward_sdk.models.user_grant_list_result import UserGrantListResult
 from keyward_sdk.models.user_info import UserInfo

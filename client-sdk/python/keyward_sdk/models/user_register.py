@@ -27,14 +27,15 @@ class UserRegister(BaseModel):
     """
     A registration by phone code (seed 001's \"用户 - 注册 - 提交\", the fields Keyward keeps).
     """ # noqa: E501
-    email: Optional[StrictStr] = Field(default=None, description="Stored unverified: it does not identify the account at sign-in.")
+    email: Optional[StrictStr] = Field(default=None, description="Stored unverified unless `emailVerifyCode` proves it.")
+    email_verify_code: Optional[StrictStr] = Field(default=None, description="The registration code `POST /api/UserRegistration/EmailCode` sent to `email`: with it the address is stored verified.", alias="emailVerifyCode")
     nick_name: Optional[StrictStr] = Field(default=None, alias="nickName")
     password: StrictStr = Field(description="8 to 128 characters. Stored only as an argon2id hash.")
     phone_number: StrictStr = Field(description="The phone number the registration code was sent to; stored verified.", alias="phoneNumber")
     phone_number_verify_code: StrictStr = Field(description="The registration code sent to it.", alias="phoneNumberVerifyCode")
     referee_id: Optional[StrictInt] = Field(default=None, description="The referrer: a live user of the tenant (becomes `parentUserID`).", alias="refereeID")
     user_name: Optional[StrictStr] = Field(default=None, description="Default the phone number.", alias="userName")
-    __properties: ClassVar[List[str]] = ["email", "nickName", "password", "phoneNumber", "phoneNumberVerifyCode", "refereeID", "userName"]
+    __properties: ClassVar[List[str]] = ["email", "emailVerifyCode", "nickName", "password", "phoneNumber", "phoneNumberVerifyCode", "refereeID", "userName"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -80,6 +81,11 @@ class UserRegister(BaseModel):
         if self.email is None and "email" in self.model_fields_set:
             _dict['email'] = None
 
+        # set to None if email_verify_code (nullable) is None
+        # and model_fields_set contains the field
+        if self.email_verify_code is None and "email_verify_code" in self.model_fields_set:
+            _dict['emailVerifyCode'] = None
+
         # set to None if nick_name (nullable) is None
         # and model_fields_set contains the field
         if self.nick_name is None and "nick_name" in self.model_fields_set:
@@ -108,6 +114,7 @@ class UserRegister(BaseModel):
 
         _obj = cls.model_validate({
             "email": obj.get("email"),
+            "emailVerifyCode": obj.get("emailVerifyCode"),
             "nickName": obj.get("nickName"),
             "password": obj.get("password"),
             "phoneNumber": obj.get("phoneNumber"),

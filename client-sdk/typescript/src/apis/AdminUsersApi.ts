@@ -39,6 +39,11 @@ import {
     UserCreateToJSON,
 } from '../models/UserCreate.js';
 import {
+    type UserEmail,
+    UserEmailFromJSON,
+    UserEmailToJSON,
+} from '../models/UserEmail.js';
+import {
     type UserGrantListResult,
     UserGrantListResultFromJSON,
     UserGrantListResultToJSON,
@@ -214,6 +219,13 @@ export interface UserRegistrationCodeSendRequest {
      * 
      */
     userPhone: UserPhone;
+}
+
+export interface UserRegistrationEmailCodeSendRequest {
+    /**
+     * 
+     */
+    userEmail: UserEmail;
 }
 
 export interface UserSessionListRequest {
@@ -864,7 +876,7 @@ export class AdminUsersApi extends runtime.BaseAPI {
     }
 
     /**
-     * Seed 001\'s \"用户 - 注册 - 提交\" (OAuthApp\'s `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header\'s tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp\'s other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
+     * Seed 001\'s \"用户 - 注册 - 提交\" (OAuthApp\'s `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header\'s tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, email (verified when `emailVerifyCode`, from `POST /api/UserRegistration/EmailCode`, comes with it) and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used phone code answers 400 with code 100002, a wrong e-mail code 400 with code 100004 (an e-mail code without `email` is 422); a number already registered (checked after the codes, so only its owner learns it) 409 with code 100001, an address another account has verified 409 with code 100003. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp\'s other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
      * Register with a phone code
      */
     async userRegisterRaw(requestParameters: UserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Int64Result>> {
@@ -875,7 +887,7 @@ export class AdminUsersApi extends runtime.BaseAPI {
     }
 
     /**
-     * Seed 001\'s \"用户 - 注册 - 提交\" (OAuthApp\'s `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header\'s tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, unverified email and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used code answers 400 with code 100002; a number already registered (checked after the code, so only its owner learns it) 409 with code 100001. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp\'s other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
+     * Seed 001\'s \"用户 - 注册 - 提交\" (OAuthApp\'s `POST /api/User/Register`, served at `/api/UserRegistration/Register` for the same reason): creates a user of the Host header\'s tenant with the phone number verified by its registration code, the password, and optionally a user name (default the phone number), nick name, email (verified when `emailVerifyCode`, from `POST /api/UserRegistration/EmailCode`, comes with it) and referrer (`refereeID`, a live user of the tenant, 422 otherwise). The user gets no roles. Answers 201 with the new id. A wrong or used phone code answers 400 with code 100002, a wrong e-mail code 400 with code 100004 (an e-mail code without `email` is 422); a number already registered (checked after the codes, so only its owner learns it) 409 with code 100001, an address another account has verified 409 with code 100003. Counts against the daily sign-up caps per client address and per tenant (429). OAuthApp\'s other fields (gender, address, birthday, stature, weight, files) are not kept and are refused (400). Off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
      * Register with a phone code
      */
     async userRegister(requestParameters: UserRegisterRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Int64Result> {
@@ -929,6 +941,55 @@ export class AdminUsersApi extends runtime.BaseAPI {
      */
     async userRegistrationCodeSend(requestParameters: UserRegistrationCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
         const response = await this.userRegistrationCodeSendRaw(requestParameters, initOverrides);
+        return await response.value();
+    }
+
+    /**
+     * Creates request options for userRegistrationEmailCodeSend without sending the request
+     */
+    async userRegistrationEmailCodeSendRequestOpts(requestParameters: UserRegistrationEmailCodeSendRequest): Promise<runtime.RequestOpts> {
+        if (requestParameters['userEmail'] == null) {
+            throw new runtime.RequiredError(
+                'userEmail',
+                'Required parameter "userEmail" was null or undefined when calling userRegistrationEmailCodeSend().'
+            );
+        }
+
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+        headerParameters['Content-Type'] = 'application/json';
+
+
+        let urlPath = `/api/UserRegistration/EmailCode`;
+
+        return {
+            path: urlPath,
+            method: 'POST',
+            headers: headerParameters,
+            query: queryParameters,
+            body: UserEmailToJSON(requestParameters['userEmail']),
+        };
+    }
+
+    /**
+     * Seed 001\'s \"用户 - 注册 - 发送邮件验证码\" (OAuthApp\'s `POST /api/User/EmailCode`, served under `/api/UserRegistration/` as the SMS code is). E-mails a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts; `Register` takes it as `emailVerifyCode` to store the address verified. One send per address per 60 s and a daily cap per address and per client address (429). The answer never says whether the address has an account. No e-mail delivery configured is 503; off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
+     * Send a registration code by e-mail
+     */
+    async userRegistrationEmailCodeSendRaw(requestParameters: UserRegistrationEmailCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<BooleanResult>> {
+        const requestOptions = await this.userRegistrationEmailCodeSendRequestOpts(requestParameters);
+        const response = await this.request(requestOptions, initOverrides);
+
+        return new runtime.JSONApiResponse(response, (jsonValue) => BooleanResultFromJSON(jsonValue));
+    }
+
+    /**
+     * Seed 001\'s \"用户 - 注册 - 发送邮件验证码\" (OAuthApp\'s `POST /api/User/EmailCode`, served under `/api/UserRegistration/` as the SMS code is). E-mails a 6-digit registration code for the tenant the Host header selects, valid 10 minutes and once, at most 5 wrong attempts; `Register` takes it as `emailVerifyCode` to store the address verified. One send per address per 60 s and a daily cap per address and per client address (429). The answer never says whether the address has an account. No e-mail delivery configured is 503; off (403) unless the tenant\'s property `UserRegistration` is `enabled`.  Permission: none.
+     * Send a registration code by e-mail
+     */
+    async userRegistrationEmailCodeSend(requestParameters: UserRegistrationEmailCodeSendRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<BooleanResult> {
+        const response = await this.userRegistrationEmailCodeSendRaw(requestParameters, initOverrides);
         return await response.value();
     }
 

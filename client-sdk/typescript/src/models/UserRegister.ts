@@ -20,9 +20,13 @@ import { mapValues } from '../runtime.js';
  */
 export interface UserRegister {
     /**
-     * Stored unverified: it does not identify the account at sign-in.
+     * Stored unverified unless `emailVerifyCode` proves it.
      */
     email?: string | null;
+    /**
+     * The registration code `POST /api/UserRegistration/EmailCode` sent to `email`: with it the address is stored verified.
+     */
+    emailVerifyCode?: string | null;
     /**
      * 
      */
@@ -70,6 +74,7 @@ export function UserRegisterFromJSONTyped(json: any, ignoreDiscriminator: boolea
     return {
         
         'email': json['email'] === undefined ? undefined : json['email'] === null ? null : json['email'],
+        'emailVerifyCode': json['emailVerifyCode'] === undefined ? undefined : json['emailVerifyCode'] === null ? null : json['emailVerifyCode'],
         'nickName': json['nickName'] === undefined ? undefined : json['nickName'] === null ? null : json['nickName'],
         'password': json['password'],
         'phoneNumber': json['phoneNumber'],
@@ -91,6 +96,7 @@ export function UserRegisterToJSONTyped(value?: UserRegister | null, ignoreDiscr
     return {
         
         'email': value['email'],
+        'emailVerifyCode': value['emailVerifyCode'],
         'nickName': value['nickName'],
         'password': value['password'],
         'phoneNumber': value['phoneNumber'],

@@ -195,6 +195,7 @@ export * from './UnionIdSignIn.js';
 export * from './User.js';
 export * from './UserClaim.js';
 export * from './UserCreate.js';
+export * from './UserEmail.js';
 export * from './UserGrant.js';
 export * from './UserGrantListResult.js';
 export * from './UserInfo.js';

@@ -43,7 +43,7 @@ pub async fn generate(app: &App, body: GenRequest) -> Result<GeneratedSdk> {
     // The slot first: an anonymous caller fetches nothing while all are busy.
     let slot = app.codegen.slot(true).await?;
     let document = requested_document(app, body.document, body.swagger_url.as_deref()).await?;
-    let files = app.codegen.generate(&slot, &body.gen_name, &document).await?;
+    let files = app.codegen.generate(slot, &body.gen_name, &document).await?;
     Ok(GeneratedSdk { gen_name: body.gen_name, files })
 }
 
@@ -89,7 +89,7 @@ pub async fn generate_stored(app: &App, caller: &Caller, id: i64, body: GenStore
     validate::token("genName", &body.gen_name, 100)?;
     let slot = app.codegen.slot(false).await?;
     let (revision, document) = stored_document(app, caller.tenant.id, id, body.revision_id).await?;
-    let files = app.codegen.generate(&slot, &body.gen_name, &document).await?;
+    let files = app.codegen.generate(slot, &body.gen_name, &document).await?;
     let source = format!("revision:{revision}");
     let version = document_version(&document);
     record(app, id, entry(HistoryKind::Generate, &body.gen_name, &source, &version, "", &body.gen_name)).await?;
@@ -155,7 +155,7 @@ pub async fn sync_github(app: &App, caller: &Caller, id: i64) -> Result<GithubSy
     let gen_name = settings.gen_name.clone().unwrap_or_else(|| DEFAULT_GEN_NAME.into());
     let slot = app.codegen.slot(false).await?;
     let (document, source) = source_document(app, caller, id, settings.swagger_url.clone()).await?;
-    let mut files = app.codegen.generate(&slot, &gen_name, &document).await?;
+    let mut files = app.codegen.generate(slot, &gen_name, &document).await?;
     if !settings.sync_docs {
         files.retain(|file| !is_documentation(file));
     }
@@ -228,7 +228,7 @@ pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Res
     let settings = stored.settings;
     let slot = app.codegen.slot(false).await?;
     let (document, source) = source_document(app, caller, id, body.swagger_url).await?;
-    let mut files = app.codegen.generate(&slot, npm_generator(body.language), &document).await?;
+    let mut files = app.codegen.generate(slot, npm_generator(body.language), &document).await?;
     if let Some(readme) = &settings.readme {
         files.retain(|file| file.path != "README.md");
         files.push(GeneratedFile {
