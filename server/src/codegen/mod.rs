@@ -214,8 +214,7 @@ impl Codegen {
                 .env("JAVA_TOOL_OPTIONS", self.java_options());
             (command, None)
         };
-        let ran = process::run(command, input, self.timeout).await.map_err(|failure| self.failed(gen_name, failure));
-        ran?;
+        process::run(command, input, self.timeout).await.map_err(|failure| self.failed(gen_name, failure))?;
         let files = tokio::task::spawn_blocking(move || collect(&out)).await.map_err(|e| Error::Internal(e.into()))?;
         // The directory goes (off the runtime) when `dir` drops.
         drop(dir);

@@ -26,14 +26,19 @@ fn not_found(id: i64) -> Error {
     Error::NotFound(format!("API resource {id} does not exist"))
 }
 
-/// Locks API resource `id` of `tenant` for the transaction (revision
-/// numbers and the online version change one at a time); 404 if absent.
-async fn lock_api(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
-    lock(conn, Table::ApiResources, tenant, id).await?;
+/// 404 unless API resource `id` is `tenant`'s.
+pub async fn ensure_api(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
     match first_missing(conn, Table::ApiResources, tenant, &[id]).await? {
         Some(_) => Err(not_found(id)),
         None => Ok(()),
     }
+}
+
+/// Locks API resource `id` of `tenant` for the transaction (revision
+/// numbers and the online version change one at a time); 404 if absent.
+async fn lock_api(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
+    lock(conn, Table::ApiResources, tenant, id).await?;
+    ensure_api(conn, tenant, id).await
 }
 
 /// An OpenAPI 3.x or Swagger 2.0 document, as JSON text.
@@ -188,17 +193,13 @@ pub async fn set_online(app: &App, caller: &Caller, id: i64, revision_id: i64) -
 pub async fn versions(app: &App, caller: &Caller, id: i64) -> Result<Vec<ApiRevision>> {
     let tenant = caller.tenant.id;
     let mut conn = app.store.conn().await?;
-    if first_missing(&mut conn, Table::ApiResources, tenant, &[id]).await?.is_some() {
-        return Err(not_found(id));
-    }
+    ensure_api(&mut conn, tenant, id).await?;
     api_catalog::revisions(&mut conn, tenant, id).await
 }
 
 pub async fn configuration(app: &App, caller: &Caller, id: i64) -> Result<ApiPublishConfiguration> {
     let mut conn = app.store.conn().await?;
-    if first_missing(&mut conn, Table::ApiResources, caller.tenant.id, &[id]).await?.is_some() {
-        return Err(not_found(id));
-    }
+    ensure_api(&mut conn, caller.tenant.id, id).await?;
     let stored = api_catalog::configuration(&mut conn, id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("API resource {id} was never published")))?;

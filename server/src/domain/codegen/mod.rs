@@ -5,7 +5,7 @@
 pub mod options;
 
 use super::Caller;
-use super::api_catalog::document_of;
+use super::api_catalog::{document_of, ensure_api};
 use super::validate;
 use crate::app::App;
 use crate::codegen::{Kind, github, npm};
@@ -17,7 +17,7 @@ use keyward_api::codegen::{
     Generator, GithubOptionsBody, GithubSync, HistoryKind, NpmLanguage, NpmOptionsBody, SdkPlatform, SdkReleaseRequest,
 };
 use keyward_api::codes::BusinessCode;
-use options::{COMMON, DEFAULT_GEN_NAME, GITHUB, ensure_api, npm_kind};
+use options::{COMMON, DEFAULT_GEN_NAME, GITHUB, npm_kind};
 use serde_json::{Value, json};
 
 const DEFAULT_GITHUB_API: &str = "https://api.github.com";
@@ -149,7 +149,7 @@ pub async fn sync_github(app: &App, caller: &Caller, id: i64) -> Result<GithubSy
     let stored =
         options::load::<GithubOptionsBody>(app, caller, id, GITHUB, BusinessCode::GithubOptionsMissing).await?;
     let token = stored
-        .token(app, id, GITHUB)?
+        .token(app)?
         .ok_or_else(|| Error::Invalid("the GitHub options have no token; set one with PUT …/GithubOptions".into()))?;
     let settings = stored.settings;
     let gen_name = settings.gen_name.clone().unwrap_or_else(|| DEFAULT_GEN_NAME.into());
@@ -222,7 +222,7 @@ pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Res
     }
     let (id, kind) = (body.api_id, npm_kind(body.language));
     let stored = options::load::<NpmOptionsBody>(app, caller, id, kind, BusinessCode::NpmOptionsMissing).await?;
-    let token = stored.token(app, id, kind)?.ok_or_else(|| {
+    let token = stored.token(app)?.ok_or_else(|| {
         Error::Invalid("the npm options have no token; set one with PUT …/NpmOptions/{language}".into())
     })?;
     let settings = stored.settings;

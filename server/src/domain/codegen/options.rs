@@ -4,11 +4,11 @@
 
 use crate::app::App;
 use crate::crypto::envelope;
+use crate::domain::api_catalog::ensure_api;
 use crate::domain::{Caller, validate};
 use crate::error::{Error, Result};
 use crate::store::codegen::{self as store, TokenChange};
-use crate::store::locks::{Table, first_missing};
-use crate::store::{Conn, from_json, to_json, to_time};
+use crate::store::{from_json, to_json, to_time};
 use chrono::{DateTime, Utc};
 use keyward_api::codegen::{CommonOptions, GithubOptions, GithubOptionsBody, NpmLanguage, NpmOptions, NpmOptionsBody};
 use keyward_api::codes::BusinessCode;
@@ -28,26 +28,25 @@ pub fn npm_kind(language: NpmLanguage) -> &'static str {
     }
 }
 
-/// 404 unless API resource `id` is the tenant's.
-pub async fn ensure_api(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
-    match first_missing(conn, Table::ApiResources, tenant, &[id]).await? {
-        Some(_) => Err(Error::NotFound(format!("API resource {id} does not exist"))),
-        None => Ok(()),
-    }
+/// What the token of API `id`'s options of `kind` is sealed for.
+fn purpose(id: i64, kind: &str) -> String {
+    envelope::codegen_token(&format!("{id}:{kind}"))
 }
 
 /// Options as stored: the settings, the sealed token, when they changed.
 pub struct Stored<T> {
     pub settings: T,
     token: Option<String>,
+    /// What `token` is sealed for.
+    purpose: String,
     pub updated: DateTime<Utc>,
 }
 
 impl<T> Stored<T> {
     /// The token in clear, for a call to GitHub or npm; never answered.
-    pub fn token(&self, app: &App, id: i64, kind: &str) -> Result<Option<String>> {
-        let purpose = envelope::codegen_token(&format!("{id}:{kind}"));
-        self.token.as_deref().map(|sealed| app.master.open_text(&purpose, sealed).map_err(Error::Internal)).transpose()
+    pub fn token(&self, app: &App) -> Result<Option<String>> {
+        let open = |sealed| app.master.open_text(&self.purpose, sealed).map_err(Error::Internal);
+        self.token.as_deref().map(open).transpose()
     }
 }
 
@@ -64,7 +63,12 @@ pub async fn load<T: DeserializeOwned>(
     let row = store::options(&mut conn, id, kind).await?.ok_or_else(|| {
         Error::Coded(missing, Box::new(Error::NotFound(format!("API resource {id} has no {kind} options yet"))))
     })?;
-    Ok(Stored { settings: from_json(&row.settings)?, token: row.token, updated: to_time(row.updated_at) })
+    Ok(Stored {
+        settings: from_json(&row.settings)?,
+        token: row.token,
+        purpose: purpose(id, kind),
+        updated: to_time(row.updated_at),
+    })
 }
 
 /// Stores API `id`'s options of `kind`; `token` as the body gave it.
@@ -81,8 +85,7 @@ async fn save<T: Serialize>(
         Some(token) if token.is_empty() => TokenChange::Set(None),
         Some(token) => {
             validate::token("token", &token, 1000)?;
-            let purpose = envelope::codegen_token(&format!("{id}:{kind}"));
-            TokenChange::Set(Some(app.master.seal(&purpose, token.as_bytes())))
+            TokenChange::Set(Some(app.master.seal(&purpose(id, kind), token.as_bytes())))
         }
     };
     let mut tx = app.store.begin().await?;
