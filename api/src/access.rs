@@ -126,6 +126,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("api_package_update", Access::Permission("oauthapp.apiresource.putpackage")),
     ("api_package_delete", Access::Permission("oauthapp.apiresource.deletepackage")),
     ("api_subscription_add", Access::Public),
+    ("api_subscription_add_confirm", Access::Public),
     ("api_subscription_delete", Access::Public),
     ("api_scope_list", Access::Permission("isms.apiscope.get")),
     ("api_scope_create", Access::Permission("isms.apiscope.post")),
@@ -139,7 +140,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("blob_view", Access::Public),
     ("codegen_client_list", Access::Permission("isms.codegen.clients")),
     ("codegen_server_list", Access::Permission("isms.codegen.servers")),
-    ("codegen_generate", Access::Public),
+    ("codegen_generate", Access::Permission("isms.codegen.gen")),
     ("codegen_generate_stored", Access::Permission("isms.codegen.gen")),
     ("codegen_npm_options_view", Access::Permission("isms.codegen.npmoptions")),
     ("codegen_npm_options_update", Access::Permission("isms.codegen.putnpmoptions")),
@@ -179,7 +180,7 @@ pub const OPERATIONS: &[(&str, Access)] = &[
     ("app_consent_list", Access::AppUser),
     ("app_consent_delete", Access::AppUser),
     ("mobile_code_get", Access::Client),
-    ("mobile_code_verify", Access::Public),
+    ("mobile_code_verify", Access::Client),
     ("mobile_token", Access::Client),
     ("sign_token", Access::Client),
     ("spring_user_register", Access::Client),
@@ -225,6 +226,8 @@ pub const BROWSER_ONLY: &[&str] = &[
     "oauth_logout_confirm",
     "docs_page",
     "docs_asset",
+    "api_subscription_add",
+    "api_subscription_add_confirm",
 ];
 
 /// The wildcard scopes that grant every admin permission; the bootstrap admin

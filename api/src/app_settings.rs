@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AppSettings {
-    /// Whether new users may sign up through this app (default true).
+    /// Whether new users may sign up through this app (default false). Every
+    /// sign-up also needs the tenant's `UserRegistration` property set to
+    /// `enabled`; the bootstrap admin client never takes sign-ups.
     pub sign_up_enabled: bool,
     /// Whether `UnionIDSignIn`, `UnionIDSignUp` and GrantCode's `unionid` are
     /// served (default false). A unionID is an identifier, not a secret:
@@ -55,7 +57,7 @@ pub struct AppSettings {
 impl Default for AppSettings {
     fn default() -> Self {
         AppSettings {
-            sign_up_enabled: true,
+            sign_up_enabled: false,
             union_id_sign_in_enabled: false,
             password_min_length: 8,
             verify_phone_on_sign_up: false,

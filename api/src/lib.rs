@@ -1417,13 +1417,14 @@ pub trait KeywardApi {
         body: TypedBody<SubscriptionEmail>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError>;
 
-    /// Confirm a subscription
+    /// Subscription confirmation page
     ///
-    /// The link of the confirmation e-mail: a valid, unexpired `code` signed
-    /// for this API of this tenant subscribes its address, and an e-mail
-    /// with an unsubscribe link (`DelSubscription`, valid 30 days) follows.
-    /// A forged or altered code is 400, an expired one 410; an address
-    /// already subscribed 409.
+    /// The link of the confirmation e-mail: an HTML page asking the owner of
+    /// the address to confirm, whose button posts the `code` back (the
+    /// next operation). Following the link changes nothing, so a mail
+    /// scanner that opens every link subscribes nobody. A forged or altered
+    /// code is 400, an expired one 410, an address already subscribed 409,
+    /// each as a page.
     ///
     /// Permission: none (the signed code is the proof).
     #[endpoint { method = GET, path = "/api/ApiResource/{id}/AddSubscription", tags = ["admin-api-catalog"] }]
@@ -1431,7 +1432,28 @@ pub trait KeywardApi {
         rqctx: RequestContext<Self::Context>,
         path: Path<IdPath>,
         query: Query<SubscriptionCode>,
-    ) -> Result<HttpResponseOk<ApiResult<ApiSubscriber>>, AdminError>;
+    ) -> Result<http::Response<Body>, AdminError>;
+
+    /// Confirm a subscription
+    ///
+    /// The confirmation page's form: a valid, unexpired `code` signed for
+    /// this API of this tenant subscribes its address, and an e-mail with an
+    /// unsubscribe link (`DelSubscription`, valid 30 days) follows. Answers
+    /// a page; a forged or altered code is 400, an expired one 410, an
+    /// address already subscribed 409.
+    ///
+    /// Permission: none (the signed code is the proof).
+    #[endpoint {
+        method = POST,
+        path = "/api/ApiResource/{id}/AddSubscription",
+        tags = ["admin-api-catalog"],
+        content_type = "application/x-www-form-urlencoded",
+    }]
+    async fn api_subscription_add_confirm(
+        rqctx: RequestContext<Self::Context>,
+        path: Path<IdPath>,
+        body: TypedBody<SubscriptionCode>,
+    ) -> Result<http::Response<Body>, AdminError>;
 
     /// Cancel a subscription
     ///
@@ -1687,7 +1709,10 @@ pub trait KeywardApi {
     /// server started without `--openapi-generator` is 501; a generation over
     /// its limits 422.
     ///
-    /// Permission: none (as in OAuthApp; nothing stored is read).
+    /// Permission: `isms.codegen.gen`. Without a token only when the server
+    /// runs with `--codegen-anonymous` (else 401): then with the generators
+    /// it reviewed for that (others 401), a number of requests per address
+    /// (then 429) and a 30 s time limit.
     #[endpoint { method = POST, path = "/api/CodeGenerators/Gen", tags = ["admin-codegen"], request_body_max_bytes = codegen::GEN_BODY_MAX_BYTES }]
     async fn codegen_generate(
         rqctx: RequestContext<Self::Context>,
@@ -2249,9 +2274,12 @@ pub trait KeywardApi {
     /// Check a sign-in code (seed 004)
     ///
     /// Whether `code` is the live `signin` code of `mobile`, without using it;
-    /// a wrong code counts against its 5 attempts (400 `invalid_grant`).
+    /// a wrong code counts against its 5 attempts (400 `invalid_grant`). The
+    /// app that sends codes checks them: it authenticates as a client allowed
+    /// the `mobile` grant, as at `/mobile/code/get`, so no stranger can spend
+    /// the attempts of a code sent to someone else.
     ///
-    /// Permission: none.
+    /// Permission: client authentication.
     #[endpoint {
         method = POST,
         path = "/mobile/code/verify",

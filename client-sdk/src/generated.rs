@@ -1079,23 +1079,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///A single result: `{code, codeName, message, data}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct ApiSubscriberResult {
-        ///Equals the HTTP status: 200 on success, 201 for a create.
-        pub code: i64,
-        ///`Status200OK` on success, `Status201Created` for a create.
-        #[serde(rename = "codeName")]
-        pub code_name: ::std::string::String,
-        pub data: ApiSubscriber,
-        ///Empty on success.
-        pub message: ::std::string::String,
-    }
-    impl ApiSubscriberResult {
-        pub fn builder() -> builder::ApiSubscriberResult {
-            Default::default()
-        }
-    }
     ///A user claim released to the API (at introspection) when the scope is granted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiUserClaim {
@@ -1252,8 +1235,8 @@ pub mod types {
         ///Points credited at sign-up (default 0).
         #[serde(rename = "signUpBonusPoints", default)]
         pub sign_up_bonus_points: i64,
-        ///Whether new users may sign up through this app (default true).
-        #[serde(rename = "signUpEnabled", default = "defaults::default_bool::<true>")]
+        ///Whether new users may sign up through this app (default false). Every sign-up also needs the tenant's `UserRegistration` property set to `enabled`; the bootstrap admin client never takes sign-ups.
+        #[serde(rename = "signUpEnabled", default)]
         pub sign_up_enabled: bool,
         ///Aliyun signature name; empty = the server's default.
         #[serde(rename = "smsSignName", default)]
@@ -1299,7 +1282,7 @@ pub mod types {
                 password_min_length: defaults::default_u64::<i64, 8>(),
                 points_per_currency_unit: defaults::default_u64::<i64, 1>(),
                 sign_up_bonus_points: Default::default(),
-                sign_up_enabled: defaults::default_bool::<true>(),
+                sign_up_enabled: Default::default(),
                 sms_sign_name: Default::default(),
                 sms_template: defaults::app_settings_sms_template(),
                 sms_template_code: Default::default(),
@@ -11227,100 +11210,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ApiSubscriberResult {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            code_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<super::ApiSubscriber, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ApiSubscriberResult {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    code_name: Err("no value supplied for code_name".to_string()),
-                    data: Err("no value supplied for data".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                }
-            }
-        }
-        impl ApiSubscriberResult {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn code_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_name: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ApiSubscriber>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ApiSubscriberResult>
-        for super::ApiSubscriberResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ApiSubscriberResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    code_name: value.code_name?,
-                    data: value.data?,
-                    message: value.message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ApiSubscriberResult> for ApiSubscriberResult {
-            fn from(value: super::ApiSubscriberResult) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    code_name: Ok(value.code_name),
-                    data: Ok(value.data),
-                    message: Ok(value.message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ApiUserClaim {
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -12063,7 +11952,7 @@ pub mod types {
                         super::defaults::default_u64::<i64, 1>(),
                     ),
                     sign_up_bonus_points: Ok(Default::default()),
-                    sign_up_enabled: Ok(super::defaults::default_bool::<true>()),
+                    sign_up_enabled: Ok(Default::default()),
                     sms_sign_name: Ok(Default::default()),
                     sms_template: Ok(super::defaults::app_settings_sms_template()),
                     sms_template_code: Ok(Default::default()),
@@ -31344,9 +31233,6 @@ pub mod types {
     }
     /// Generation of default values for serde.
     pub mod defaults {
-        pub(super) fn default_bool<const V: bool>() -> bool {
-            V
-        }
         pub(super) fn default_u64<T, const V: u64>() -> T
         where
             T: ::std::convert::TryFrom<u64>,
@@ -31714,24 +31600,6 @@ let response = client.api_resource_delete()
 ```*/
     pub fn api_resource_delete(&self) -> builder::ApiResourceDelete<'_> {
         builder::ApiResourceDelete::new(self)
-    }
-    /**Confirm a subscription
-
-The link of the confirmation e-mail: a valid, unexpired `code` signed for this API of this tenant subscribes its address, and an e-mail with an unsubscribe link (`DelSubscription`, valid 30 days) follows. A forged or altered code is 400, an expired one 410; an address already subscribed 409.
-
-Permission: none (the signed code is the proof).
-
-Sends a `GET` request to `/api/ApiResource/{id}/AddSubscription`
-
-```ignore
-let response = client.api_subscription_add()
-    .id(id)
-    .code(code)
-    .send()
-    .await;
-```*/
-    pub fn api_subscription_add(&self) -> builder::ApiSubscriptionAdd<'_> {
-        builder::ApiSubscriptionAdd::new(self)
     }
     /**Cancel a subscription
 
@@ -33080,7 +32948,7 @@ let response = client.codegen_client_list()
 
 OAuthApp's `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; anonymous callers may hold half of the slots, and are answered 503 at once when those are busy. A document whose `$ref`s point outside it (or with `$id`, `$schema`, `$dynamicRef` or `$recursiveRef`, which move or bypass the base a `$ref` resolves against) is 422, as are an unknown `genName` and a document the generator rejects, saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.
 
-Permission: none (as in OAuthApp; nothing stored is read).
+Permission: `isms.codegen.gen`. Without a token only when the server runs with `--codegen-anonymous` (else 401): then with the generators it reviewed for that (others 401), a number of requests per address (then 429) and a 30 s time limit.
 
 Sends a `POST` request to `/api/CodeGenerators/Gen`
 
@@ -34101,9 +33969,9 @@ let response = client.mobile_code_get()
     }
     /**Check a sign-in code (seed 004)
 
-Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`).
+Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`). The app that sends codes checks them: it authenticates as a client allowed the `mobile` grant, as at `/mobile/code/get`, so no stranger can spend the attempts of a code sent to someone else.
 
-Permission: none.
+Permission: client authentication.
 
 Sends a `POST` request to `/mobile/code/verify`
 
@@ -35956,104 +35824,6 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "api_resource_delete",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::api_subscription_add`]
-
-[`Client::api_subscription_add`]: super::Client::api_subscription_add*/
-    #[derive(Debug, Clone)]
-    pub struct ApiSubscriptionAdd<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        code: Result<::std::string::String, String>,
-    }
-    impl<'a> ApiSubscriptionAdd<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                code: Err("code was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn code<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.code = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for code failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/api/ApiResource/{id}/AddSubscription`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ApiSubscriberResult>,
-            Error<types::AdminError>,
-        > {
-            let Self { client, id, code } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let code = code.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/ApiResource/{}/AddSubscription", client.baseurl, encode_path(& id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("code", &code))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "api_subscription_add",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

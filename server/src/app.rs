@@ -6,6 +6,7 @@ use crate::config::Settings;
 use crate::crypto::password::{self, Passwords};
 use crate::crypto::{envelope::MasterKey, jwt::KeyRing, mac::Mac};
 use crate::delivery::Delivery;
+use crate::domain::Acting;
 use crate::domain::oauth::audience::{Catalog, Resource};
 use crate::domain::oauth::deny_list::DenyList;
 use crate::domain::oauth::mint::AccessClaims;
@@ -95,7 +96,8 @@ impl App {
         let http = Outbound::new(settings.outbound_allow.clone())?;
         let delivery = Delivery::new(&settings.delivery, http.clone())?;
         let blobs = crate::blob_store::open(&settings.blob, &settings.database_url)?;
-        let codegen = crate::codegen::Codegen::new(&settings.codegen, settings.codegen_worker.clone())?;
+        let codegen =
+            crate::codegen::Codegen::new(&settings.codegen, settings.codegen_worker.clone(), settings.private_paths())?;
         let threads = cpus.saturating_sub(1).max(1);
         let passwords =
             Passwords::new(threads, settings.password_queue.unwrap_or(threads * password::QUEUE_PER_THREAD));
@@ -140,12 +142,31 @@ impl App {
     /// Whether the listener bound at `local` serves `operation_id`. With an
     /// admin listener, the admin API and `/metrics` answer only there, and
     /// everything else only on the main listener; health checks answer on both.
+    /// An operation on a user's own account or, with a permission, on anyone's
+    /// (seed 004's) is let through on both: which one its caller may use is
+    /// known once the token is read ([`App::serves_acting`]).
     pub fn serves(&self, operation_id: &str, local: std::net::SocketAddr) -> bool {
         if self.settings.admin_bind.is_none() || matches!(operation_id, "health_live" | "health_ready") {
             return true;
         }
-        let admin_only = operation_id == "metrics_get" || matches!(access(operation_id), Some(Access::Permission(_)));
-        admin_only == (self.admin_address.get() == Some(&local))
+        let admin_only = match access(operation_id) {
+            Some(Access::UserOrPermission(_)) => return true,
+            Some(Access::Permission(_)) => true,
+            _ => operation_id == "metrics_get",
+        };
+        admin_only == self.is_admin_listener(local)
+    }
+
+    /// Whether the listener bound at `local` serves a call acting as
+    /// `acting`: with an admin listener, an admin acting on another user only
+    /// there, like the rest of the admin API, and a user acting on their own
+    /// account only on the main listener.
+    pub fn serves_acting(&self, acting: Acting, local: std::net::SocketAddr) -> bool {
+        self.settings.admin_bind.is_none() || matches!(acting, Acting::Admin(_)) == self.is_admin_listener(local)
+    }
+
+    fn is_admin_listener(&self, local: std::net::SocketAddr) -> bool {
+        self.admin_address.get() == Some(&local)
     }
 
     /// The issuer URL, without a trailing slash.

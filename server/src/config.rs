@@ -70,11 +70,16 @@ pub struct ServerArgs {
     /// Sign-ups per app per rolling 24 h [default: 10000].
     #[arg(long, env = "KEYWARD_SIGN_UP_DAILY_LIMIT_PER_APP")]
     pub sign_up_daily_limit_per_app: Option<i64>,
-    /// Comma-separated CIDRs of reverse proxies whose `Forwarded` /
-    /// `X-Forwarded-For` header names the client's address [default: none,
-    /// the TCP peer is the client].
+    /// Comma-separated CIDRs of reverse proxies whose `--forwarded-header`
+    /// names the client's address [default: none, the TCP peer is the
+    /// client].
     #[arg(long, env = "KEYWARD_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpNet>,
+    /// The one header trusted proxies write the client's address into:
+    /// `forwarded` (RFC 7239) or `x-forwarded-for`; the other is ignored
+    /// [default: x-forwarded-for].
+    #[arg(long, env = "KEYWARD_FORWARDED_HEADER", value_enum)]
+    pub forwarded_header: Option<ForwardedHeader>,
     /// Seconds a SIGTERM or SIGINT leaves requests in flight to finish
     /// before the server exits [default: 10].
     #[arg(long, env = "KEYWARD_SHUTDOWN_TIMEOUT")]
@@ -113,6 +118,18 @@ pub struct CodegenArgs {
     /// the JVM's heap for openapi-generator-cli [default: 1024].
     #[arg(long, env = "KEYWARD_CODEGEN_MEMORY_MB")]
     pub codegen_memory_mb: Option<u64>,
+    /// Lets callers without a token generate from a document
+    /// (`POST /api/CodeGenerators/Gen`), with the reviewed generators only,
+    /// a per-address limit and a 30 s time limit; off, they get 401 [default: off].
+    #[arg(long, env = "KEYWARD_CODEGEN_ANONYMOUS")]
+    #[serde(default)]
+    pub codegen_anonymous: bool,
+    /// Runs openapi-generator-cli unconfined when bubblewrap (`bwrap`) is not
+    /// available; without it such a server refuses those generators (503):
+    /// unconfined, a document can make one write wherever the server can [default: off].
+    #[arg(long, env = "KEYWARD_CODEGEN_UNCONFINED")]
+    #[serde(default)]
+    pub codegen_unconfined: bool,
     /// GitHub's REST API, for `SyncGithub` [default: https://api.github.com].
     #[arg(long, env = "KEYWARD_GITHUB_API")]
     pub github_api: Option<String>,
@@ -129,6 +146,9 @@ impl CodegenArgs {
             codegen_concurrency: self.codegen_concurrency.or(file.codegen_concurrency),
             codegen_timeout: self.codegen_timeout.or(file.codegen_timeout),
             codegen_memory_mb: self.codegen_memory_mb.or(file.codegen_memory_mb),
+            // Switches: on in either place.
+            codegen_anonymous: self.codegen_anonymous || file.codegen_anonymous,
+            codegen_unconfined: self.codegen_unconfined || file.codegen_unconfined,
             github_api: self.github_api.or(file.github_api),
             npm_registry: self.npm_registry.or(file.npm_registry),
         }
@@ -266,6 +286,7 @@ struct FileSettings {
     sign_up_daily_limit_per_app: Option<i64>,
     #[serde(default)]
     trusted_proxies: Vec<IpNet>,
+    forwarded_header: Option<ForwardedHeader>,
     shutdown_timeout: Option<u64>,
     #[serde(default)]
     outbound_allow: Vec<AllowEntry>,
@@ -321,6 +342,8 @@ pub struct Settings {
     pub sign_up_limits: SignUpLimits,
     /// Peers trusted to say whom they forward for.
     pub trusted_proxies: Vec<IpNet>,
+    /// The header those peers say it in.
+    pub forwarded_header: ForwardedHeader,
     /// How long a stop signal waits for requests in flight.
     pub shutdown_timeout: Duration,
     /// Non-public destinations outbound requests may reach.
@@ -335,12 +358,46 @@ pub struct Settings {
     pub codegen_worker: PathBuf,
 }
 
+impl Settings {
+    /// The server's own files and directories that hold secrets or users'
+    /// data — the SQLite database and its journals, the master key, a local
+    /// blob store — which no generator it runs may read.
+    pub fn private_paths(&self) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        if let Some(database) = crate::master_key::sqlite_path(&self.database_url) {
+            let files = ["", "-wal", "-shm", "-journal", ".master-key", ".blobs"];
+            paths.extend(files.map(|suffix| PathBuf::from(format!("{database}{suffix}"))));
+        }
+        if let MasterKeySource::File(path) = &self.master_key {
+            paths.push(path.clone());
+        }
+        if let Some(dir) = self.blob.blob_store.as_deref().filter(|store| !store.starts_with("s3://")) {
+            paths.push(PathBuf::from(dir.trim_start_matches("file://")));
+        }
+        paths
+    }
+}
+
 /// How many end-user accounts may be made per rolling 24 h: from one client
 /// address (IPv6 by /64) in a tenant, and through one app.
 #[derive(Debug, Clone, Copy)]
 pub struct SignUpLimits {
     pub per_ip: i64,
     pub per_app: i64,
+}
+
+/// The header trusted proxies write the client's address into. Only one
+/// is read: a proxy that writes one passes the other through from the
+/// client untouched (nginx appends to `X-Forwarded-For` and forwards a
+/// client's `Forwarded` as it came).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    /// `Forwarded: for=…` (RFC 7239).
+    Forwarded,
+    /// `X-Forwarded-For` (nginx, most cloud load balancers).
+    #[default]
+    XForwardedFor,
 }
 
 impl Default for SignUpLimits {
@@ -414,6 +471,7 @@ impl ServerArgs {
                 limits
             },
             trusted_proxies: if self.trusted_proxies.is_empty() { file.trusted_proxies } else { self.trusted_proxies },
+            forwarded_header: self.forwarded_header.or(file.forwarded_header).unwrap_or_default(),
             shutdown_timeout: Duration::from_secs(
                 self.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             ),

@@ -50,9 +50,13 @@ fn create(path: &Path) -> std::io::Result<String> {
 
 /// `<path>.<suffix>` for a `sqlite://path` URL; `None` for other databases.
 pub fn beside_sqlite(database_url: &str, suffix: &str) -> Option<PathBuf> {
+    Some(PathBuf::from(format!("{}.{suffix}", sqlite_path(database_url)?)))
+}
+
+/// The file of a `sqlite://path` URL; `None` for other databases.
+pub fn sqlite_path(database_url: &str) -> Option<&str> {
     let rest = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next().unwrap_or(rest);
-    Some(PathBuf::from(format!("{path}.{suffix}")))
+    Some(rest.split('?').next().unwrap_or(rest))
 }
 
 #[cfg(test)]

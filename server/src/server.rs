@@ -170,6 +170,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     bootstrap::adopt_legacy_scopes(&app).await.context("adopting legacy client scopes")?;
     crate::changes::follow(app.clone(), log.clone()).await?;
     crate::maintenance::spawn(app.clone(), log.clone());
+    app.codegen.log_confinement(&log);
     slog::info!(log, "keyward listening"; "address" => %address, "admin_address" => ?admin_address, "issuer" => app.issuer());
     Ok(Running { address, admin_address, app, log, server, admin })
 }

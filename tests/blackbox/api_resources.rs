@@ -5,6 +5,7 @@
 use crate::json;
 use keyward_sdk::types;
 use keyward_server::store::api_resources;
+use keyward_tests::end_user::sql;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, flow, on_both_databases};
 use serde_json::{Value, json};
 
@@ -267,9 +268,14 @@ async fn secrets_are_shown_once(server: TestServer) {
     let resource = admin.api_resource_view().id(created.id).send().await.unwrap().into_inner().data;
     assert_eq!(resource.secrets.len(), 2);
     assert!(resource.secrets.iter().any(|s| s.id == added.id && s.description == "for the gateway"));
-    // An expired secret does not authenticate.
+    // A secret cannot be added expired; one that has expired does not authenticate.
     let body: types::SecretCreate = serde_json::from_value(json!({ "expiration": "2020-01-01T00:00:00Z" })).unwrap();
+    let refused = admin.api_resource_secret_create().id(created.id).body(body).send().await.unwrap_err();
+    assert_eq!(status(refused), Some(422));
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let body: types::SecretCreate = serde_json::from_value(json!({ "expiration": soon })).unwrap();
     let expired = admin.api_resource_secret_create().id(created.id).body(body).send().await.unwrap().into_inner().data;
+    sql(&server, &format!("UPDATE api_resource_secrets SET expires_at = 1 WHERE id = {}", expired.id)).await;
     assert!(authenticate(expired.secret.as_deref().unwrap()).await.is_none());
     // A deleted secret stops working; the others still do.
     let deleted = admin.api_resource_secret_delete().id(created.id).secret_id(added.id).send().await.unwrap();

@@ -182,7 +182,8 @@ async fn points(server: TestServer) {
 }
 
 async fn grant_code_and_consents(server: TestServer) {
-    let settings = json!({ "unionIdSignInEnabled": true, "passwordMinLength": 6 });
+    // GrantCode's `expireInDays` is honoured up to the app's token lifetime.
+    let settings = json!({ "unionIdSignInEnabled": true, "passwordMinLength": 6, "tokenLifetimeDays": 7 });
     let (app, _) = create_app(&server, "shop", settings).await;
     let own = token_of(&post(&server, app, "SignUp", json!({"userName": "carol", "pwd": "123456"})).await);
     let grant_path = format!("/api/OAuth/{app}/GrantCode?scheme=app");
@@ -294,9 +295,9 @@ async fn seed_004_grants(server: TestServer) {
     assert_eq!(form("/mobile/code/get", false, vec![("mobile", "13312341235")]).await.0, 401);
     let code = server.sinks.code_for(phone).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let checked = form("/mobile/code/verify", false, vec![("mobile", phone), ("code", wrong)]).await;
+    let checked = form("/mobile/code/verify", true, vec![("mobile", phone), ("code", wrong)]).await;
     assert_eq!((checked.0, checked.1["error"].as_str()), (400, Some("invalid_grant")));
-    let checked = form("/mobile/code/verify", false, vec![("mobile", phone), ("code", &code)]).await;
+    let checked = form("/mobile/code/verify", true, vec![("mobile", phone), ("code", &code)]).await;
     assert_eq!(checked, (200, json!({"valid": true})));
 
     let (status, token) = form("/mobile/token", true, vec![("mobile", phone), ("code", &code)]).await;

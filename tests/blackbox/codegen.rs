@@ -3,15 +3,24 @@
 //! local GitHub stand-in, releasing to a local Verdaccio, the history,
 //! permissions, tenants, bad input and the generation limits.
 
-use crate::api_catalog::{as_bearer, call, create_api, expect};
+use crate::api_catalog::{as_bearer, call, create_api, expect, laughs, yaml_document};
 use keyward_server::config::{CodegenArgs, Settings};
+use keyward_server::domain::api_catalog::document::MAX_BYTES;
+use keyward_server::domain::codegen::ANONYMOUS_PER_ADDRESS;
 use keyward_tests::github::{self, GithubFake};
 use keyward_tests::verdaccio::Verdaccio;
 use keyward_tests::{Db, TestServer, flow, on_both_databases};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
-on_both_databases!(generation, options_keep_tokens_sealed, sync_pushes_to_github, release_publishes_to_npm);
+on_both_databases!(
+    generation,
+    anonymous_generation_is_a_setting,
+    hostile_documents_are_refused,
+    options_keep_tokens_sealed,
+    sync_pushes_to_github,
+    release_publishes_to_npm
+);
 
 /// A small OpenAPI 3.0 document progenitor and openapi-generator accept.
 fn pets() -> Value {
@@ -63,6 +72,16 @@ async fn configured(server: TestServer, address: std::net::SocketAddr, codegen: 
         .await
 }
 
+/// Code generation settings with anonymous generation on.
+fn anonymous_on() -> CodegenArgs {
+    CodegenArgs { codegen_anonymous: true, ..CodegenArgs::default() }
+}
+
+/// The server again, letting anonymous callers generate.
+async fn open_to_anonymous(server: TestServer) -> TestServer {
+    server.restart_with(|settings| Settings { codegen: anonymous_on(), ..settings }).await
+}
+
 /// A server answering [`pets`] after `delay`; it tells `arrived` when a
 /// request comes in.
 async fn slow_document_server(
@@ -109,13 +128,14 @@ fn file<'a>(generated: &'a Value, path: &str) -> &'a str {
 }
 
 async fn generation(server: TestServer) {
+    let server = open_to_anonymous(server).await;
     // Without openapi-generator-cli: Rust only.
     let clients = expect(&server, 200, "GET", "/api/CodeGenerators/Clients", None).await;
     assert_eq!(clients["data"], json!([{ "name": "rust", "engine": "progenitor" }]));
     let servers = expect(&server, 200, "GET", "/api/CodeGenerators/Servers?fromCache=false", None).await;
     assert_eq!(servers["data"], json!([]));
 
-    // Anyone may generate from a document, as in seed 001.
+    // Anyone may generate from a document, as in seed 001, once allowed to.
     let (code, generated) =
         anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(json!({ "genName": "rust", "document": pets() })))
             .await;
@@ -202,14 +222,7 @@ async fn generation(server: TestServer) {
     assert_eq!(history["data"][0]["kind"], "posted", "newest first");
 
     // Permissions: each operation its own, seed 001's names.
-    let secret = flow::create_app(
-        &server,
-        json!({ "clientId": "codegen-viewer", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
-                "allowedScopes": [{ "scope": "isms.codegen.clients" }] }),
-    )
-    .await
-    .unwrap();
-    let viewer = server.token("codegen-viewer", &secret, None).await;
+    let viewer = viewer_token(&server).await;
     let base = format!("/api/CodeGen/{api}");
     let every = [
         ("GET", "/api/CodeGenerators/Servers".to_string(), None, "isms.codegen.servers"),
@@ -278,6 +291,118 @@ async fn generation(server: TestServer) {
     let release = json!({ "platform": "npm", "language": "angular2", "apiId": beta_api });
     let (code, answer) = call(&server, "POST", "/api/CodeGenerators/ReleaseSDK", Some(release), None).await;
     assert_eq!(code, 404, "ReleaseSDK across tenants: {answer}");
+}
+
+const GEN: &str = "/api/CodeGenerators/Gen";
+
+/// Anonymous generation is off until the operator turns it on; then it is
+/// limited to reviewed generators and to a number of attempts per address.
+async fn anonymous_generation_is_a_setting(server: TestServer) {
+    let rust = json!({ "genName": "rust", "document": pets() });
+    let (code, answer) = anonymous(&server, "POST", GEN, Some(rust.clone())).await;
+    assert_eq!(code, 401, "off by default: {answer}");
+    assert!(answer["message"].as_str().unwrap().contains("--codegen-anonymous"), "{answer}");
+    // A caller holding `isms.codegen.gen` generates; one without it may not.
+    expect(&server, 200, "POST", GEN, Some(rust.clone())).await;
+    let viewer = viewer_token(&server).await;
+    let (code, answer) = as_bearer(&server, Some(&viewer), "POST", GEN, Some(rust.clone())).await;
+    assert_eq!(code, 403, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("isms.codegen.gen"), "{answer}");
+
+    // On: the reviewed generators only (checked before any is run).
+    let server = open_to_anonymous(server).await;
+    let (code, answer) = anonymous(&server, "POST", GEN, Some(rust.clone())).await;
+    assert_eq!(code, 200, "{answer}");
+    let mut attempts = 1;
+    for name in ["haskell-http-client", "zapier"] {
+        let (code, answer) =
+            anonymous(&server, "POST", GEN, Some(json!({ "genName": name, "document": pets() }))).await;
+        attempts += 1;
+        assert_eq!(code, 401, "{name}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains("typescript-fetch"), "the list is named: {answer}");
+    }
+    // Every attempt from an address counts, refused ones too, up to the limit.
+    while attempts < ANONYMOUS_PER_ADDRESS {
+        let body = json!({ "genName": "zapier", "document": pets() });
+        assert_eq!(anonymous(&server, "POST", GEN, Some(body)).await.0, 401);
+        attempts += 1;
+    }
+    let (code, answer) = anonymous(&server, "POST", GEN, Some(rust.clone())).await;
+    assert_eq!(code, 429, "{answer}");
+    // Callers with a token are not counted.
+    expect(&server, 200, "POST", GEN, Some(rust)).await;
+}
+
+/// Hostile documents: refused before anything is built or run from them,
+/// and the server answers after.
+async fn hostile_documents_are_refused(server: TestServer) {
+    let server = open_to_anonymous(server).await;
+    // Billion laughs, anonymously: a 4xx, not a crash.
+    let body = json!({ "genName": "rust", "document": yaml_document("Laughs", &laughs(9, 9)) });
+    let (code, answer) = anonymous(&server, "POST", GEN, Some(body)).await;
+    assert_eq!(code, 422, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("anchors and aliases"), "{answer}");
+    let health = server.http().get(format!("{}/healthz", server.url)).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+
+    // A document as text: up to the limit, not a byte more.
+    let head = yaml_document("Big", "x-pad: ");
+    let at_limit = format!("{head}{}", "a".repeat(MAX_BYTES - head.len()));
+    assert_eq!(at_limit.len(), MAX_BYTES);
+    let answer = expect(&server, 200, "POST", GEN, Some(json!({ "genName": "rust", "document": at_limit }))).await;
+    assert_eq!(paths(&answer), ["Cargo.toml", "README.md", "src/lib.rs"]);
+    let past = format!("{head}{}", "a".repeat(MAX_BYTES + 1 - head.len()));
+    let answer = expect(&server, 413, "POST", GEN, Some(json!({ "genName": "rust", "document": past }))).await;
+    assert!(answer["message"].as_str().unwrap().contains("larger than"), "{answer}");
+
+    // Names generators make files of: no separators, `..` or control characters.
+    for (path, name) in [
+        ("/info/title", "../../../../tmp/created"),
+        ("/info/title", "..\\..\\created"),
+        ("/tags/0/name", "a/b"),
+        ("/paths/~1pets~1{id}/get/tags/0", ".."),
+        ("/paths/~1pets~1{id}/get/operationId", "get\u{0}pet"),
+    ] {
+        let mut document = pets();
+        *document.pointer_mut(path).unwrap() = json!(name);
+        let (code, answer) =
+            anonymous(&server, "POST", GEN, Some(json!({ "genName": "rust", "document": document }))).await;
+        assert_eq!(code, 422, "{path} = {name:?}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains("file name"), "{answer}");
+    }
+    let mut document = pets();
+    let schemas = document.pointer_mut("/components/schemas").unwrap().as_object_mut().unwrap();
+    let pet = schemas.remove("Pet").unwrap();
+    schemas.insert("../../models/Pet".into(), pet);
+    let (code, answer) =
+        anonymous(&server, "POST", GEN, Some(json!({ "genName": "rust", "document": document }))).await;
+    assert_eq!(code, 422, "{answer}");
+}
+
+/// openapi-generator's generators write nothing outside their directory:
+/// a title or a schema name that is a path is refused before they run (and
+/// they run with only their directory writable: see the server's
+/// `codegen::sandbox` tests).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generators_stay_in_their_directory() {
+    let Some(server) = TestServer::start(Db::Sqlite).await else { return };
+    let codegen = CodegenArgs { openapi_generator: Some(openapi_generator()), ..CodegenArgs::default() };
+    let server = server.restart_with(|settings| Settings { codegen, ..settings }).await;
+    let outside = std::env::temp_dir().join(format!("keyward-escape-{}", uuid::Uuid::new_v4().simple()));
+    let mut document = pets();
+    document["info"]["title"] = json!(format!("{}{}/created", "../".repeat(12), outside.display()));
+    let body = json!({ "genName": "haskell-http-client", "document": document });
+    let (code, answer) = call(&server, "POST", GEN, Some(body), None).await;
+    assert!(!outside.exists(), "{} was created", outside.display());
+    assert_eq!(code, 422, "{answer}");
+    let mut document = pets();
+    let schemas = document.pointer_mut("/components/schemas").unwrap().as_object_mut().unwrap();
+    let pet = schemas.remove("Pet").unwrap();
+    schemas.insert(format!("{}{}/Pet", "../".repeat(12), outside.display()), pet);
+    let body = json!({ "genName": "zapier", "document": document });
+    let (code, answer) = call(&server, "POST", GEN, Some(body), None).await;
+    assert!(!outside.exists(), "{} was created", outside.display());
+    assert_eq!(code, 422, "{answer}");
 }
 
 fn npm_options(name: &str) -> Value {
@@ -519,9 +644,8 @@ async fn release_publishes_to_npm(server: TestServer) {
 async fn generated_rust_sdk_compiles() {
     let Some(server) = TestServer::start(Db::Sqlite).await else { return };
     let generated =
-        anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(json!({ "genName": "rust", "document": pets() })))
-            .await
-            .1;
+        expect(&server, 200, "POST", "/api/CodeGenerators/Gen", Some(json!({ "genName": "rust", "document": pets() })))
+            .await;
     let dir = std::env::temp_dir().join(format!("keyward-generated-{}", uuid::Uuid::new_v4().simple()));
     for file in generated["data"]["files"].as_array().unwrap() {
         let path = dir.join(file["path"].as_str().unwrap());
@@ -546,7 +670,7 @@ async fn generation_is_limited() {
     let Some(server) = TestServer::start(Db::Sqlite).await else { return };
     let server = server
         .restart_with(|settings| Settings {
-            codegen: CodegenArgs { codegen_memory_mb: Some(64), ..CodegenArgs::default() },
+            codegen: CodegenArgs { codegen_memory_mb: Some(64), ..anonymous_on() },
             ..settings
         })
         .await;
@@ -573,7 +697,7 @@ async fn generation_is_limited() {
             codegen: CodegenArgs {
                 openapi_generator: Some(openapi_generator()),
                 codegen_timeout: Some(1),
-                ..CodegenArgs::default()
+                ..anonymous_on()
             },
             ..settings
         })
@@ -587,7 +711,7 @@ async fn generation_is_limited() {
     // may have (taken before its document is fetched, which the document
     // server holds up), so another is 503 at once while an administrator's runs.
     let (docs, arrived) = slow_document_server(std::time::Duration::from_secs(3)).await;
-    let server = configured(server, docs, CodegenArgs::default()).await;
+    let server = configured(server, docs, anonymous_on()).await;
     let fetched = json!({ "genName": "rust", "swaggerUrl": format!("http://{docs}/openapi.json") });
     let first = anonymous(&server, "POST", "/api/CodeGenerators/Gen", Some(fetched));
     let others = async {
@@ -603,4 +727,16 @@ async fn generation_is_limited() {
     assert_eq!(first, 200, "{answer}");
     assert_eq!(refused, 503, "{refusal}");
     assert_eq!(admin, 200, "an administrator is not kept waiting by anonymous generations");
+}
+
+/// A token of a new client holding only `isms.codegen.clients`.
+async fn viewer_token(server: &TestServer) -> String {
+    let secret = flow::create_app(
+        server,
+        json!({ "clientId": "codegen-viewer", "allowedGrantTypes": [{ "grantType": "client_credentials" }],
+                "allowedScopes": [{ "scope": "isms.codegen.clients" }] }),
+    )
+    .await
+    .unwrap();
+    server.token("codegen-viewer", &secret, None).await
 }

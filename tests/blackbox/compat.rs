@@ -4,7 +4,7 @@
 //! exact paths and field names over raw HTTP, and through the SDK.
 
 use futures::future::join_all;
-use keyward_tests::end_user::{assert_refused, create_app, post, send, token_of};
+use keyward_tests::end_user::{assert_refused, create_app, open_registration, post, send, token_of};
 use keyward_tests::tenant::At;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, flow, on_both_databases};
 use reqwest::Method;
@@ -217,6 +217,10 @@ async fn spring_clients_keep_their_secrets(server: TestServer) {
     assert_eq!(created.client_secret, None, "an imported secret is not echoed");
     let view = admin.client_view().id(created.id).send().await.unwrap().into_inner().data;
     assert!(view.has_weak_secret && view.client_secrets.len() == 1 && view.client_secrets[0].weak);
+    // `sign` makes an account for a new openId: sign-up is off until an admin opens it.
+    open_registration(&server).await;
+    let open = serde_json::from_value::<keyward_sdk::types::AppSettingsUpdate>(json!({ "signUpEnabled": true }));
+    admin.app_settings_update().id(created.id).body(open.unwrap()).send().await.unwrap();
     let (status, token) = form_with(&server, "/sign/token", CLINIC_CLIENT_BASIC, &[("sign", "openid-abc")]).await;
     assert_eq!(status, 200, "{token}");
     // A strong imported secret through the SDK is not marked.

@@ -5,6 +5,7 @@
 //! the old refresh token.
 
 use keyward_sdk::types;
+use keyward_tests::end_user;
 use keyward_tests::flow::{self, PASSWORD};
 use keyward_tests::tenant;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
@@ -110,6 +111,12 @@ fn basic_sdk(server: &TestServer, id: &str, secret: &str) -> keyward_sdk::Client
 
 async fn registration_and_user_detail(server: TestServer) {
     let secret = web_client(&server).await;
+    // Registration is off until an admin opens it, in the tenant and the app.
+    end_user::open_registration(&server).await;
+    let admin = server.admin().await;
+    let web = admin.client_list().q_client_id("web-client").send().await.unwrap().into_inner().data[0].id;
+    let open: types::AppSettingsUpdate = serde_json::from_value(json!({ "signUpEnabled": true })).unwrap();
+    admin.app_settings_update().id(web).body(open).send().await.unwrap();
     let basic = Auth::Basic("web-client", &secret);
     let body = json!({ "username": "qwe", "password": "12345678" });
     let qwe = message(call(&server, "/users/register", basic, body.clone()).await).as_i64().expect("the user id");

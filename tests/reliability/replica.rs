@@ -137,6 +137,17 @@ impl Api {
         response.ok().map(|r| r.status().as_u16())
     }
 
+    /// Opens end-user registration in the default tenant (its property
+    /// `UserRegistration`), which every sign-up needs besides the app's
+    /// `signUpEnabled`.
+    pub async fn open_registration(&self) {
+        let tenants = self.admin_ok(reqwest::Method::GET, "/api/Tenant", Value::Null).await;
+        let default = tenants.as_array().into_iter().flatten().find(|t| t["name"] == "default");
+        let id = default.and_then(|t| t["id"].as_i64()).expect("the default tenant");
+        let properties = json!({ "properties": [{ "key": "UserRegistration", "value": "enabled" }] });
+        self.admin_ok(reqwest::Method::PUT, &format!("/api/Tenant/{id}"), properties).await;
+    }
+
     /// Creates a confidential client; its secret.
     pub async fn client(&self, client_id: &str, grants: &[&str], settings: Option<Value>) -> (i64, String) {
         let grants: Vec<Value> = grants.iter().map(|g| json!({ "grantType": g })).collect();

@@ -28,8 +28,10 @@ pub struct Fixture {
 
 impl Fixture {
     pub async fn prepare(api: &Api) -> Fixture {
-        let (app, secret) =
-            api.client("shop", &["client_credentials"], Some(json!({ "pointsPerCurrencyUnit": 1 }))).await;
+        let (app, secret) = api
+            .client("shop", &["client_credentials"], Some(json!({ "pointsPerCurrencyUnit": 1, "signUpEnabled": true })))
+            .await;
+        api.open_registration().await;
         let sign_up = api.http.post(format!("{}/api/AppUsers/{app}/SignUp", api.url));
         let (_, signed_up) = answer(sign_up.json(&json!({ "userName": "payer", "pwd": PASSWORD }))).await.unwrap();
         let user_token = signed_up["data"]["access_token"].as_str().expect("signed up").to_string();

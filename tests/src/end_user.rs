@@ -9,8 +9,34 @@ use serde_json::{Value, json};
 /// The redirect URI of the test app (GrantCode's default whitelist).
 pub const APP_REDIRECT: &str = "https://shop.example/done";
 
+/// Opens end-user registration in the default tenant (its property
+/// `UserRegistration`), keeping its other properties: every sign-up path
+/// honours it.
+pub async fn open_registration(server: &TestServer) {
+    set_registration(server, "enabled").await;
+}
+
+/// Sets the default tenant's `UserRegistration` property to `value`.
+pub async fn set_registration(server: &TestServer, value: &str) {
+    let admin = server.admin().await;
+    let tenants = admin.tenant_list().send().await.expect("tenants listed").into_inner().data;
+    let default = tenants.iter().find(|t| t.name == "default").expect("the default tenant");
+    let mut properties: Vec<Value> = default
+        .properties
+        .iter()
+        .filter(|p| !p.key.eq_ignore_ascii_case("UserRegistration"))
+        .map(|p| json!({ "key": p.key, "value": p.value }))
+        .collect();
+    properties.push(json!({ "key": "UserRegistration", "value": value }));
+    let update: keyward_sdk::types::TenantUpdate =
+        serde_json::from_value(json!({ "properties": properties })).expect("tenant update body");
+    admin.tenant_update().id(default.id).body(update).send().await.expect("registration switched");
+}
+
 /// Creates a confidential app `client_id` with the seed 004 grants and the
-/// given end-user settings; returns (numeric app id, client secret).
+/// given end-user settings; returns (numeric app id, client secret). Test
+/// apps take sign-ups: `signUpEnabled` is turned on (unless `settings` says
+/// otherwise; it is off by default) and so is the tenant's registration.
 pub async fn create_app(server: &TestServer, client_id: &str, settings: Value) -> (i64, String) {
     let body: keyward_sdk::types::ClientCreate = serde_json::from_value(json!({
         "clientId": client_id,
@@ -27,7 +53,10 @@ pub async fn create_app(server: &TestServer, client_id: &str, settings: Value) -
     .unwrap();
     let admin = server.admin().await;
     let created = admin.client_create().body(body).send().await.expect("app created").into_inner().data;
-    let update: keyward_sdk::types::AppSettingsUpdate = serde_json::from_value(settings).expect("settings body");
+    let mut taking_sign_ups = json!({ "signUpEnabled": true });
+    taking_sign_ups.as_object_mut().unwrap().extend(settings.as_object().cloned().unwrap_or_default());
+    open_registration(server).await;
+    let update: keyward_sdk::types::AppSettingsUpdate = serde_json::from_value(taking_sign_ups).expect("settings body");
     admin.app_settings_update().id(created.id).body(update).send().await.expect("settings saved");
     (created.id, created.client_secret.expect("confidential"))
 }

@@ -150,6 +150,7 @@ pub fn settings(db: &TestDb, sinks: &Sinks) -> Settings {
         password_queue: None,
         sign_up_limits: Default::default(),
         trusted_proxies: Vec::new(),
+        forwarded_header: Default::default(),
         // The fake SMS and WeChat providers listen on loopback.
         outbound_allow: vec![sinks.http_url.trim_start_matches("http://").parse().unwrap()],
         shutdown_timeout: std::time::Duration::from_secs(keyward_server::config::DEFAULT_SHUTDOWN_TIMEOUT_SECS),

@@ -92,6 +92,7 @@ fn end_user(server: &Server, token: &str) -> Result<EndUser> {
     let created = create_client(server, token, json!({ "clientId": "shop" }))?;
     let app = created["id"].as_i64().context("no app id")?;
     let basic = basic("shop", created["clientSecret"].as_str().context("no client secret")?);
+    open_sign_up(server, token, app)?;
     let body = json!({ "userName": "shopper", "pwd": PASSWORD }).to_string();
     let (status, signed_up) =
         request(&server.address, "POST", &format!("/api/AppUsers/{app}/SignUp"), JSON, None, &body)?;
@@ -102,6 +103,25 @@ fn end_user(server: &Server, token: &str) -> Result<EndUser> {
         request(&server.address, "GET", &format!("/api/AppUsers/{app}/Profile"), JSON, Some(&bearer), "")?;
     anyhow::ensure!(status == 200, "reading the profile: {profile}");
     Ok(EndUser { app, token, user_id: profile["data"]["id"].as_i64().context("no user id")?, basic })
+}
+
+/// Turns on end-user sign-up, off by default: in the default tenant (its
+/// `UserRegistration` property) and in the app's settings.
+fn open_sign_up(server: &Server, token: &str, app: i64) -> Result<()> {
+    let bearer = format!("Bearer {token}");
+    let (status, tenants) = request(&server.address, "GET", "/api/Tenant", JSON, Some(&bearer), "")?;
+    anyhow::ensure!(status == 200, "listing tenants: {tenants}");
+    let default = tenants["data"].as_array().into_iter().flatten().find(|t| t["name"] == "default");
+    let tenant = default.and_then(|t| t["id"].as_i64()).context("no default tenant")?;
+    let properties = json!({ "properties": [{ "key": "UserRegistration", "value": "enabled" }] }).to_string();
+    let (status, answer) =
+        request(&server.address, "PUT", &format!("/api/Tenant/{tenant}"), JSON, Some(&bearer), &properties)?;
+    anyhow::ensure!(status == 200, "opening registration: {answer}");
+    let settings = json!({ "signUpEnabled": true }).to_string();
+    let (status, answer) =
+        request(&server.address, "PUT", &format!("/api/Client/{app}/AppSettings"), JSON, Some(&bearer), &settings)?;
+    anyhow::ensure!(status == 200, "turning sign-up on: {answer}");
+    Ok(())
 }
 
 fn basic(id: &str, secret: &str) -> String {

@@ -127,7 +127,9 @@ fn reliability() -> Result<()> {
 
 /// Runs schemathesis against a live server on a fresh SQLite database: any
 /// 5xx (but the by-design ones `xtask/tools/schemathesis.toml` lists), or any
-/// answer the document does not describe, fails.
+/// answer the document does not describe, fails. Every operation is run with
+/// the admin's token, then the operations open to anonymous callers are run
+/// again without any credentials, as a stranger would call them.
 fn fuzz() -> Result<()> {
     let st = crate::tools::python("schemathesis", &[SCHEMATHESIS])?.join("st");
     let binary = build_debug()?;
@@ -137,24 +139,53 @@ fn fuzz() -> Result<()> {
     let database = format!("sqlite://{}", workdir.join("fuzz.db").display());
     let server = Server::start(&binary, &database, &workdir, "warn")?;
     let token = server.admin_token()?;
-    run_step(
-        "fuzz (schemathesis)",
-        Command::new(st)
-            .arg("--config-file")
-            .arg(crate::root().join("xtask/tools/schemathesis.toml"))
-            .args(["run", crate::openapi::PATH, "--url"])
-            .arg(format!("http://{}", server.address))
-            .arg("--header")
-            .arg(format!("Authorization: Bearer {token}"))
-            .args([
-                "--checks",
-                "not_a_server_error,status_code_conformance,content_type_conformance,\
-                 response_headers_conformance,response_schema_conformance",
-                "--max-examples",
-                FUZZ_EXAMPLES,
-                "--generation-deterministic",
-                "--request-timeout",
-                "10",
-            ]),
-    )
+    let schemathesis = |name: &str, args: &[String]| {
+        run_step(
+            name,
+            Command::new(&st)
+                .arg("--config-file")
+                .arg(crate::root().join("xtask/tools/schemathesis.toml"))
+                .args(["run", crate::openapi::PATH, "--url"])
+                .arg(format!("http://{}", server.address))
+                .args(args)
+                .args([
+                    "--checks",
+                    "not_a_server_error,status_code_conformance,content_type_conformance,\
+                     response_headers_conformance,response_schema_conformance",
+                    "--max-examples",
+                    FUZZ_EXAMPLES,
+                    "--generation-deterministic",
+                    "--request-timeout",
+                    "10",
+                ]),
+        )
+    };
+    schemathesis("fuzz (schemathesis)", &["--header".into(), format!("Authorization: Bearer {token}")])?;
+    let anonymous: Vec<String> =
+        anonymous_operations()?.into_iter().flat_map(|name| ["--include-name".into(), name]).collect();
+    schemathesis("fuzz anonymous operations without credentials (schemathesis)", &anonymous)
+}
+
+/// The operations of the committed document a caller without credentials
+/// may call (`security` empty, or holding `{}`), as schemathesis names them:
+/// `METHOD /path`.
+fn anonymous_operations() -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(crate::root().join(crate::openapi::PATH))?;
+    let document: serde_json::Value = serde_json::from_str(&text).context("parsing the committed OpenAPI document")?;
+    let paths = document["paths"].as_object().context("the document has no paths")?;
+    let open = |operation: &serde_json::Value| {
+        operation["security"].as_array().is_some_and(|any_of| {
+            any_of.is_empty() || any_of.iter().any(|scheme| scheme.as_object().is_some_and(|s| s.is_empty()))
+        })
+    };
+    let names: Vec<String> = paths
+        .iter()
+        .flat_map(|(path, item)| item.as_object().into_iter().flatten().map(move |(method, op)| (path, method, op)))
+        .filter(|(_, _, operation)| open(operation))
+        .map(|(path, method, _)| format!("{} {path}", method.to_uppercase()))
+        .collect();
+    if names.is_empty() {
+        bail!("the document marks no operation as open to anonymous callers");
+    }
+    Ok(names)
 }

@@ -88,7 +88,6 @@ __all__ = [
     "ApiScopeUpdateWithId",
     "ApiSubscriber",
     "ApiSubscriberListResult",
-    "ApiSubscriberResult",
     "ApiUserClaim",
     "ApiVersionCreate",
     "AppCard",
@@ -330,7 +329,6 @@ from keyward_sdk.models.api_scope_update import ApiScopeUpdate as ApiScopeUpdate
 from keyward_sdk.models.api_scope_update_with_id import ApiScopeUpdateWithId as ApiScopeUpdateWithId
 from keyward_sdk.models.api_subscriber import ApiSubscriber as ApiSubscriber
 from keyward_sdk.models.api_subscriber_list_result import ApiSubscriberListResult as ApiSubscriberListResult
-from keyward_sdk.models.api_subscriber_result import ApiSubscriberResult as ApiSubscriberResult
 from keyward_sdk.models.api_user_claim import ApiUserClaim as ApiUserClaim
 from keyward_sdk.models.api_version_create import ApiVersionCreate as ApiVersionCreate
 from keyward_sdk.models.app_card import AppCard as AppCard

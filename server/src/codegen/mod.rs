@@ -1,19 +1,23 @@
 //! Running SDK generators: Rust with progenitor in `keyward codegen-worker`,
 //! every other language with openapi-generator-cli when one is configured.
-//! Each generation is a child process with a time and a memory limit, so
-//! none can stall the async runtime or take the server down with it, and
-//! only a few run at once.
+//! Each generation is a child process with time, CPU, file-size and memory
+//! limits, confined to its own directory ([`sandbox`]), so none can stall
+//! the async runtime, take the server down with it or write outside its
+//! directory, and only a few run at once.
 
 pub mod github;
+mod names;
 pub mod npm;
 mod process;
 pub mod rust;
+mod sandbox;
 
 use crate::config::CodegenArgs;
 use crate::error::{Error, Result};
 use base64::Engine;
 use keyward_api::codegen::{FileEncoding, GeneratedFile, Generator, GeneratorEngine};
-use process::Failure;
+use process::{Failure, Limits};
+use sandbox::Confinement;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +28,13 @@ const DEFAULT_TIMEOUT_SECS: u64 = 120;
 const DEFAULT_MEMORY_MB: u64 = 1024;
 /// How long a generation waits for a free slot before answering 503.
 const SLOT_WAIT: Duration = Duration::from_secs(10);
+/// The most an anonymous generation may run (less if the configured limit
+/// is less): anonymous callers get no wait for a slot, and hold one only
+/// this long, so that they cannot keep the slots busy for long.
+pub const ANONYMOUS_TIME_LIMIT: Duration = Duration::from_secs(30);
+/// CPU seconds a generation may use per second of its time limit: the
+/// JVM's compiler and collector threads use two cores at once.
+const CPU_PER_SECOND: u64 = 2;
 /// How long openapi-generator-cli may take to list its generators.
 const LIST_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a failure to list them is answered before asking again.
@@ -61,19 +72,26 @@ pub struct Codegen {
     public_slots: Arc<Semaphore>,
     timeout: Duration,
     memory_mb: u64,
+    /// How generators run: confined, or (as the operator chose) not.
+    confinement: Confinement,
     /// What openapi-generator-cli listed, once asked; or why it could not,
     /// and when (not asked again for [`LIST_RETRY`]).
     listed: Mutex<Option<Listing>>,
 }
 
-/// A generation slot, taken before the document is read or fetched.
+/// A generation slot, taken before the document is read or fetched, and
+/// how long the generation in it may run.
 pub struct Slot {
     _public: Option<OwnedSemaphorePermit>,
     _slot: OwnedSemaphorePermit,
+    time_limit: Duration,
 }
 
 impl Codegen {
-    pub fn new(args: &CodegenArgs, worker: PathBuf) -> anyhow::Result<Codegen> {
+    /// Generation as `args` configure it, by `worker` (this executable) for
+    /// Rust; confined generators are shown the server's `private` files and
+    /// directories empty.
+    pub fn new(args: &CodegenArgs, worker: PathBuf, private: Vec<PathBuf>) -> anyhow::Result<Codegen> {
         let concurrency = args.codegen_concurrency.unwrap_or(DEFAULT_CONCURRENCY);
         anyhow::ensure!(concurrency > 0, "codegen_concurrency must be at least 1");
         let memory_mb = args.codegen_memory_mb.unwrap_or(DEFAULT_MEMORY_MB);
@@ -94,8 +112,30 @@ impl Codegen {
             public_slots: Arc::new(Semaphore::new(concurrency.div_ceil(2).min(concurrency - 1).max(1))),
             timeout: Duration::from_secs(args.codegen_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS).max(1)),
             memory_mb,
+            confinement: Confinement::detect(args.codegen_unconfined, private),
             listed: Mutex::new(None),
         })
+    }
+
+    /// Says in the log how generators run here, a warning when unconfined.
+    pub fn log_confinement(&self, log: &slog::Logger) {
+        if self.confinement.is_confined() {
+            slog::info!(log, "{}", self.confinement);
+        } else {
+            slog::warn!(log, "{}", self.confinement);
+        }
+    }
+
+    /// A command for one of our own runs (the Rust worker, listing
+    /// openapi-generator-cli's generators): confined when confinement is
+    /// available, else as it is, since no document decides what it writes.
+    fn own_command(&self, program: &Path, dir: &Path) -> tokio::process::Command {
+        self.confinement.command(program, dir).unwrap_or_else(|| process::command(program, dir))
+    }
+
+    /// The limits of a run allowed `time`.
+    fn limits(time: Duration) -> Limits {
+        Limits { time, cpu_seconds: time.as_secs().saturating_mul(CPU_PER_SECOND), file_bytes: MAX_BYTES }
     }
 
     /// The generators of `kind`: Rust's, and openapi-generator-cli's.
@@ -131,9 +171,9 @@ impl Codegen {
         }
         let tool = self.tool.as_ref().ok_or_else(not_configured)?;
         let dir = WorkDir::new()?;
-        let mut command = process::command(tool, dir.path());
+        let mut command = self.own_command(tool, dir.path());
         command.arg("list").env("JAVA_TOOL_OPTIONS", self.java_options());
-        let listed = match process::run(command, None, LIST_TIMEOUT).await {
+        let listed = match process::run(command, None, Self::limits(LIST_TIMEOUT)).await {
             Ok(output) => Ok(Arc::new(parse_list(&String::from_utf8_lossy(&output)))),
             Err(failure) => {
                 let why = match failure {
@@ -149,19 +189,21 @@ impl Codegen {
     }
 
     /// Takes a generation slot: an anonymous caller (`public`) gets one at
-    /// once or a 503, others wait up to [`SLOT_WAIT`].
+    /// once or a 503, for at most [`ANONYMOUS_TIME_LIMIT`]; others wait up
+    /// to [`SLOT_WAIT`], and have the configured time limit.
     pub async fn slot(&self, public: bool) -> Result<Slot> {
         let busy = || Error::Busy { message: "every code generation slot is busy; try again".into(), retry_after: 5 };
         if public {
             let public = self.public_slots.clone().try_acquire_owned().map_err(|_| busy())?;
             let slot = self.slots.clone().try_acquire_owned().map_err(|_| busy())?;
-            return Ok(Slot { _public: Some(public), _slot: slot });
+            let time_limit = self.timeout.min(ANONYMOUS_TIME_LIMIT);
+            return Ok(Slot { _public: Some(public), _slot: slot, time_limit });
         }
         let slot = tokio::time::timeout(SLOT_WAIT, self.slots.clone().acquire_owned())
             .await
             .map_err(|_| busy())?
             .map_err(|_| Error::Unavailable("code generation is shutting down".into()))?;
-        Ok(Slot { _public: None, _slot: slot })
+        Ok(Slot { _public: None, _slot: slot, time_limit: self.timeout })
     }
 
     /// The JVM's options: its heap limit, no core dumps, and a proxy that
@@ -179,8 +221,12 @@ impl Codegen {
     /// the slot taken for it, which is given back as soon as the generator
     /// is done (not held through a push or a publish).
     pub async fn generate(&self, slot: Slot, gen_name: &str, document: &str) -> Result<Vec<GeneratedFile>> {
+        let limits = Self::limits(slot.time_limit);
         let _slot = slot;
-        local_references_only(document)?;
+        let parsed: serde_json::Value = serde_json::from_str(document).map_err(|e| Error::Internal(e.into()))?;
+        local_references_only(&parsed)?;
+        names::file_names_only(&parsed)?;
+        drop(parsed);
         let known = gen_name == rust::NAME || {
             if self.tool.is_none() {
                 return Err(Error::NotImplemented(format!(
@@ -199,13 +245,17 @@ impl Codegen {
         let dir = WorkDir::new()?;
         let out = dir.path().join("out");
         let (command, input) = if gen_name == rust::NAME {
-            let mut command = process::command(&self.worker, dir.path());
+            let mut command = self.own_command(&self.worker, dir.path());
             command.arg("codegen-worker").arg("--memory-mb").arg(self.memory_mb.to_string()).arg("--out").arg(&out);
             (command, Some(document.as_bytes().to_vec()))
         } else {
             let input = dir.path().join("openapi.json");
             tokio::fs::write(&input, document).await.map_err(|e| Error::Internal(e.into()))?;
-            let mut command = process::command(self.tool.as_ref().ok_or_else(not_configured)?, dir.path());
+            let tool = self.tool.as_ref().ok_or_else(not_configured)?;
+            let mut command = self
+                .confinement
+                .command(tool, dir.path())
+                .ok_or_else(|| Error::Unavailable(self.confinement.to_string()))?;
             command
                 .args(["generate", "--skip-validate-spec", "-g", gen_name, "-i"])
                 .arg(&input)
@@ -214,20 +264,24 @@ impl Codegen {
                 .env("JAVA_TOOL_OPTIONS", self.java_options());
             (command, None)
         };
-        process::run(command, input, self.timeout).await.map_err(|failure| self.failed(gen_name, failure))?;
+        process::run(command, input, limits).await.map_err(|failure| self.failed(gen_name, failure, limits))?;
         let files = tokio::task::spawn_blocking(move || collect(&out)).await.map_err(|e| Error::Internal(e.into()))?;
         // The directory goes (off the runtime) when `dir` drops.
         drop(dir);
         files
     }
 
-    fn failed(&self, gen_name: &str, failure: Failure) -> Error {
+    fn failed(&self, gen_name: &str, failure: Failure, limits: Limits) -> Error {
+        let stopped = |why: String| Error::Invalid(format!("the `{gen_name}` generator was stopped: {why}"));
         match failure {
             Failure::Spawn(e) => Error::Internal(anyhow::anyhow!("starting the `{gen_name}` generator: {e}")),
-            Failure::Timeout => Error::Invalid(format!(
-                "the `{gen_name}` generator was stopped: it ran longer than {} s",
-                self.timeout.as_secs()
-            )),
+            Failure::Timeout => stopped(format!("it ran longer than {} s", limits.time.as_secs())),
+            Failure::Exited { signal: Some(libc::SIGXCPU), .. } => {
+                stopped(format!("it used more than {} s of CPU time", limits.cpu_seconds))
+            }
+            Failure::Exited { signal: Some(libc::SIGXFSZ), .. } => {
+                stopped(format!("it wrote a file larger than {} MiB", limits.file_bytes / 1024 / 1024))
+            }
             Failure::Exited { signal, output } if signal.is_some() || output.contains("OutOfMemoryError") => {
                 Error::Invalid(format!(
                     "the `{gen_name}` generator was stopped: it needed more than {} MiB of memory, or crashed",
@@ -295,14 +349,13 @@ const BASE_KEYWORDS: &[&str] = &["$id", "$schema", "$dynamicRef", "$recursiveRef
 /// Refuses a document that refers outside itself: openapi-generator would
 /// fetch `http://…` references and read `file:` ones, on the server's
 /// network and disk, for anyone who may generate.
-fn local_references_only(document: &str) -> Result<()> {
-    let parsed: serde_json::Value = serde_json::from_str(document).map_err(|e| Error::Internal(e.into()))?;
+fn local_references_only(parsed: &serde_json::Value) -> Result<()> {
     let outside = |why: String| {
         Err(Error::Invalid(format!(
             "the document refers outside itself ({why}); only references within it (`#/…`) are resolved"
         )))
     };
-    let mut pending = vec![&parsed];
+    let mut pending = vec![parsed];
     while let Some(value) = pending.pop() {
         match value {
             serde_json::Value::Object(object) => {
@@ -419,6 +472,23 @@ fn collect(root: &Path) -> Result<Vec<GeneratedFile>> {
 
 #[cfg(test)]
 mod tests {
+    use super::{ANONYMOUS_TIME_LIMIT, Codegen};
+    use crate::config::CodegenArgs;
+    use std::time::Duration;
+
+    /// An anonymous generation holds its slot for a short while only; one
+    /// with a token has the configured limit.
+    #[tokio::test]
+    async fn anonymous_slots_are_short() {
+        let args = CodegenArgs { codegen_timeout: Some(120), ..CodegenArgs::default() };
+        let codegen = Codegen::new(&args, "/bin/true".into(), Vec::new()).unwrap();
+        assert_eq!(codegen.slot(true).await.unwrap().time_limit, ANONYMOUS_TIME_LIMIT);
+        assert_eq!(codegen.slot(false).await.unwrap().time_limit, Duration::from_secs(120));
+        let quick = CodegenArgs { codegen_timeout: Some(5), ..args };
+        let codegen = Codegen::new(&quick, "/bin/true".into(), Vec::new()).unwrap();
+        assert_eq!(codegen.slot(true).await.unwrap().time_limit, Duration::from_secs(5));
+    }
+
     #[test]
     fn lists_are_read_by_section() {
         let text = "The following generators are available:\n\nCLIENT generators:\n    - ada\n    - rust (beta)\n\n\

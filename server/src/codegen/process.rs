@@ -2,8 +2,10 @@
 //! process group of its own, so that a timeout, or a request that goes
 //! away, kills it with everything it started (openapi-generator-cli's
 //! wrapper starts a JVM). It sees none of the server's environment (the
-//! master key, database URL and admin secret live there) and works in a
-//! directory of its own.
+//! master key, database URL and admin secret live there), works in a
+//! directory of its own, and runs under kernel limits on CPU time and file
+//! size set before it starts ([`Limits`]), so that even a run the server
+//! loses track of stops.
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
@@ -19,6 +21,22 @@ const OUTPUT_MAX_BYTES: usize = 1024 * 1024;
 /// The variables a generator may see: where programs and Java are, and a
 /// locale.
 const PASSED_ENV: &[&str] = &["PATH", "JAVA_HOME", "LANG", "LC_ALL"];
+
+/// Seconds between the CPU limit's warning (SIGXCPU) and its kill (SIGKILL).
+const CPU_GRACE_SECS: u64 = 5;
+
+/// What a run may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock time, watched by [`run`].
+    pub time: Duration,
+    /// CPU time of all its threads (RLIMIT_CPU): SIGXCPU past it, SIGKILL
+    /// [`CPU_GRACE_SECS`] later.
+    pub cpu_seconds: u64,
+    /// Size of any one file it writes (RLIMIT_FSIZE): SIGXFSZ, or an error
+    /// where the signal is ignored (as the JVM does).
+    pub file_bytes: u64,
+}
 
 /// How a run went wrong.
 #[derive(Debug)]
@@ -60,9 +78,20 @@ pub fn command(program: &Path, dir: &Path) -> Command {
     command
 }
 
-/// Runs `command` with `input` on its standard input, for at most
-/// `timeout`; its standard output (the first [`OUTPUT_MAX_BYTES`]).
-pub async fn run(mut command: Command, input: Option<Vec<u8>>, timeout: Duration) -> Result<Vec<u8>, Failure> {
+/// Runs `command` with `input` on its standard input, within `limits`; its
+/// standard output (the first [`OUTPUT_MAX_BYTES`]).
+pub async fn run(mut command: Command, input: Option<Vec<u8>>, limits: Limits) -> Result<Vec<u8>, Failure> {
+    let Limits { time: timeout, cpu_seconds, file_bytes } = limits;
+    // SAFETY: the closure runs in the child between fork and exec, where only
+    // async-signal-safe calls may be made: getrlimit and setrlimit are, and
+    // `limit` allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            limit(libc::RLIMIT_CPU, cpu_seconds, cpu_seconds.saturating_add(CPU_GRACE_SECS))?;
+            limit(libc::RLIMIT_FSIZE, file_bytes, file_bytes)?;
+            limit(libc::RLIMIT_CORE, 0, 0)
+        });
+    }
     command
         .process_group(0)
         .kill_on_drop(true)
@@ -93,7 +122,31 @@ pub async fn run(mut command: Command, input: Option<Vec<u8>>, timeout: Duration
     let output = output.trim();
     let start = output.len().saturating_sub(TAIL_BYTES);
     let start = (start..=output.len()).find(|&i| output.is_char_boundary(i)).unwrap_or(output.len());
-    Err(Failure::Exited { signal: status.signal(), output: output[start..].to_string() })
+    Err(Failure::Exited { signal: signal(status), output: output[start..].to_string() })
+}
+
+/// The signal that killed a run: its own, or one reported the way shells
+/// and bubblewrap report their child's (exit status 128 + its number).
+fn signal(status: std::process::ExitStatus) -> Option<i32> {
+    status.signal().or_else(|| status.code().map(|code| code - 128).filter(|signal| (1..=64).contains(signal)))
+}
+
+/// Lowers this process's `resource` limits to `soft` and `hard`, never
+/// above the hard limit it already has.
+pub fn limit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) -> std::io::Result<()> {
+    let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit(2) writes the struct passed by reference.
+    if unsafe { libc::getrlimit(resource, &mut current) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let hard = hard.min(current.rlim_max);
+    let lowered = libc::rlimit { rlim_cur: soft.min(hard), rlim_max: hard };
+    // SAFETY: setrlimit(2) reads the struct passed by reference; it limits
+    // this process (and what it starts) only.
+    if unsafe { libc::setrlimit(resource, &lowered) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// What was kept of a stream: its beginning and its end.
@@ -122,4 +175,33 @@ async fn read(stream: Option<impl AsyncRead + Unpin>) -> Kept {
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Failure, Limits, command, run};
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    fn shell(dir: &Path, script: &str) -> tokio::process::Command {
+        let mut shell = command(Path::new("/bin/sh"), dir);
+        shell.args(["-c", script]);
+        shell
+    }
+
+    /// The kernel stops a run past its file size or CPU limit, before the
+    /// wall-clock limit and without the server watching.
+    #[tokio::test]
+    async fn file_size_and_cpu_are_limited_while_running() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits { time: Duration::from_secs(60), cpu_seconds: 60, file_bytes: 1024 * 1024 };
+        let written = run(shell(dir.path(), "exec head -c 2097152 /dev/zero > big"), None, limits).await;
+        assert!(matches!(written, Err(Failure::Exited { signal: Some(libc::SIGXFSZ), .. })), "{written:?}");
+        assert_eq!(std::fs::metadata(dir.path().join("big")).unwrap().len(), 1024 * 1024);
+
+        let started = Instant::now();
+        let spun = run(shell(dir.path(), "while :; do :; done"), None, Limits { cpu_seconds: 1, ..limits }).await;
+        assert!(matches!(spun, Err(Failure::Exited { signal: Some(libc::SIGXCPU), .. })), "{spun:?}");
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
 }

@@ -2,6 +2,7 @@
 //! `Cargo.toml`, `src/lib.rs` and a README. It runs in `keyward
 //! codegen-worker`, a child process limited in memory, never in the server.
 
+use super::process::limit;
 use anyhow::Context;
 use std::io::Read;
 use std::path::Path;
@@ -78,8 +79,9 @@ fn semver_or_default(version: &str) -> String {
 /// reads the document from standard input and writes the crate under `out`.
 /// A generation past the limit aborts.
 pub fn worker(memory_mb: u64, out: &Path) -> anyhow::Result<()> {
-    limit(libc::RLIMIT_DATA, memory_mb.saturating_mul(1024 * 1024)).context("setting the memory limit")?;
-    limit(libc::RLIMIT_CORE, 0).context("turning core dumps off")?;
+    let memory = memory_mb.saturating_mul(1024 * 1024);
+    limit(libc::RLIMIT_DATA, memory, memory).context("setting the memory limit")?;
+    limit(libc::RLIMIT_CORE, 0, 0).context("turning core dumps off")?;
     let mut document = String::new();
     std::io::stdin().read_to_string(&mut document).context("reading the document")?;
     for (path, content) in crate_files(&document)? {
@@ -88,24 +90,6 @@ pub fn worker(memory_mb: u64, out: &Path) -> anyhow::Result<()> {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(path, content)?;
-    }
-    Ok(())
-}
-
-/// Lowers this process's `resource` limit to `value`, never above the hard
-/// limit it already has.
-fn limit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Result<()> {
-    let mut current = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit(2) writes the struct passed by reference.
-    if unsafe { libc::getrlimit(resource, &mut current) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let value = value.min(current.rlim_max);
-    let lowered = libc::rlimit { rlim_cur: value, rlim_max: value };
-    // SAFETY: setrlimit(2) reads the struct passed by reference; it limits
-    // this process only.
-    if unsafe { libc::setrlimit(resource, &lowered) } != 0 {
-        return Err(std::io::Error::last_os_error());
     }
     Ok(())
 }

@@ -66,9 +66,17 @@ pub struct KeyRing {
     reloads: Arc<AtomicU64>,
 }
 
+/// The longest compact JWS [`KeyRing::verify`] parses. Every token Keyward
+/// issues must also fit an 8 KiB introspection or revocation form, so a
+/// longer one is not Keyward's; refusing it first bounds what a forged token
+/// costs.
+pub const MAX_JWT_BYTES: usize = 8 * 1024;
+
 /// Why a token was not accepted; deliberately coarse.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
+    #[error("the token is longer than {MAX_JWT_BYTES} bytes")]
+    TooLong,
     #[error("the token is malformed")]
     Malformed,
     #[error("the token's signature is invalid")]
@@ -332,6 +340,9 @@ impl KeyRing {
     /// returns its header and claims. Claims (exp, iss, aud…) are the
     /// caller's to check.
     pub async fn verify<C: DeserializeOwned>(&self, tenant: i64, token: &str) -> Result<(Header, C), VerifyError> {
+        if token.len() > MAX_JWT_BYTES {
+            return Err(VerifyError::TooLong);
+        }
         let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::Malformed)?;
         let kid = header.kid.as_deref().ok_or(VerifyError::Malformed)?;
         let known = |keys: &Keys| keys.get(&tenant).is_some_and(|keys| keys.iter().any(|k| k.kid == kid));

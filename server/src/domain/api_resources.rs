@@ -161,10 +161,10 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
 pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
+    let expires_at = validate::expiration("expiration", body.expiration)?;
     let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
     let mut tx = app.store.begin().await?;
     api_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
-    let expires_at = body.expiration.map(|at| at.timestamp_millis());
     let new = NewDigest { sha256: &secret.digest, description: &description, expires_at, weak: secret.weak };
     let secret_id = secret_digests::add(&mut tx, Owner::ApiResource(id), new).await?;
     tx.commit().await?;

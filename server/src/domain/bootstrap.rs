@@ -84,7 +84,7 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
     match existing {
         None => {
             let body = ClientCreate { client_secret: Some(secret.into()), ..admin_client(client_id.into()) };
-            super::clients::create_in(app, app.default_tenant, body).await?;
+            super::clients::create_bootstrap(app, body).await?;
         }
         Some((mut client, digests)) => {
             let wanted = admin_client(client_id.into());
@@ -96,6 +96,7 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
                 let new = NewDigest { sha256: &secret::digest(secret), description, expires_at: None, weak: false };
                 secret_digests::add(&mut tx, Owner::Client(client.id), new).await?;
             }
+            clients::mark_bootstrap(&mut tx, client.id).await?;
             let complete = client.enabled
                 && client.require_client_secret
                 && wanted.allowed_grant_types.iter().all(|g| client.allowed_grant_types.contains(g))
@@ -119,5 +120,5 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
 /// Creates a new admin client with a generated id and secret (`keyward init`).
 pub async fn new_admin_client(app: &App) -> Result<ClientCreated> {
     let client_id = format!("keyward-admin-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    super::clients::create_in(app, app.default_tenant, admin_client(client_id)).await
+    super::clients::create_bootstrap(app, admin_client(client_id)).await
 }

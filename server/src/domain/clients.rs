@@ -5,7 +5,7 @@
 
 use super::oauth::mint::{self, AccessSpec};
 use super::oauth::{audience, scopes, token};
-use super::{Caller, api_scopes, list, secrets, validate};
+use super::{Caller, api_scopes, authority, list, secrets, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
@@ -132,15 +132,25 @@ pub async fn list(app: &App, caller: &Caller, query: ClientListQuery) -> Result<
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
 
-/// Creates a client in the caller's tenant.
+/// Creates a client in the caller's tenant, allowed no permission the
+/// caller does not hold.
 pub async fn create(app: &App, caller: &Caller, body: ClientCreate) -> Result<ClientCreated> {
-    create_in(app, caller.tenant.id, body).await
+    let allowed = body.allowed_scopes.iter().map(|s| s.scope.as_str());
+    authority::scopes_within(&mut *app.store.conn().await?, caller, caller.tenant.id, "the new client", allowed)
+        .await?;
+    create_in(app, caller.tenant.id, body, false).await
+}
+
+/// Creates a bootstrap admin client in the default tenant: one the API
+/// never changes.
+pub async fn create_bootstrap(app: &App, body: ClientCreate) -> Result<ClientCreated> {
+    create_in(app, app.default_tenant, body, true).await
 }
 
 /// Creates a client in `tenant`. A confidential client gets its
 /// `clientSecret` if given (imported, or the bootstrap admin client's),
 /// else a generated one.
-pub async fn create_in(app: &App, tenant: i64, body: ClientCreate) -> Result<ClientCreated> {
+async fn create_in(app: &App, tenant: i64, body: ClientCreate, bootstrap: bool) -> Result<ClientCreated> {
     let require_client_secret = body.require_client_secret.unwrap_or(true);
     if !require_client_secret && (body.client_secret.is_some() || body.allow_weak_secret.is_some()) {
         return Err(Error::Invalid(
@@ -186,6 +196,9 @@ pub async fn create_in(app: &App, tenant: i64, body: ClientCreate) -> Result<Cli
     let mut tx = app.store.begin().await?;
     check_scopes(&mut tx, tenant, &client).await?;
     let id = clients::insert(&mut tx, tenant, &client).await?;
+    if bootstrap {
+        clients::mark_bootstrap(&mut tx, id).await?;
+    }
     let mut shown = None;
     if let Some(secret) = secret {
         let description = if secret.shown.is_some() { "generated at creation" } else { "imported at creation" };
@@ -228,6 +241,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
     let mut tx = app.store.begin().await?;
     lock(&mut tx, Table::Clients, caller.tenant.id, id).await?;
     let current = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    authority::client(&mut tx, caller, &current).await?;
     let client = Client {
         client_name: body.client_name.unwrap_or(current.client_name),
         description: body.description.unwrap_or(current.description),
@@ -261,6 +275,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
         ..current
     };
     check(&client)?;
+    let allowed = client.allowed_scopes.iter().map(|s| s.scope.as_str());
+    authority::scopes_within(&mut tx, caller, caller.tenant.id, "the changed client", allowed).await?;
     check_scopes(&mut tx, caller.tenant.id, &client).await?;
     clients::save(&mut tx, &client).await?;
     let saved = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
@@ -271,6 +287,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
 
 pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let mut tx = app.store.begin().await?;
+    let current = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    authority::client(&mut tx, caller, &current).await?;
     if !clients::delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }
@@ -290,6 +308,7 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
     let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
     let mut tx = app.store.begin().await?;
     let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    authority::client(&mut tx, caller, &client).await?;
     if !client.require_client_secret {
         return Err(Error::Conflict(format!("client {id} is public: it authenticates without a secret")));
     }
@@ -302,7 +321,8 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
 
 pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
     let mut tx = app.store.begin().await?;
-    clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    authority::client(&mut tx, caller, &client).await?;
     if !secret_digests::delete(&mut tx, Owner::Client(id), secret_id).await? {
         return Err(Error::NotFound(format!("client {id} has no secret {secret_id}")));
     }
@@ -313,11 +333,18 @@ pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) 
 
 /// Mints an access token of client `id` as its `client_credentials` grant
 /// would, with the chosen scopes and a lifetime no longer than the client's
-/// (signing keys stay published only that long after they retire).
+/// (signing keys stay published only that long after they retire). The
+/// token carries no permission the caller does not hold.
 pub async fn issue_token(app: &App, caller: &Caller, id: i64, body: ClientTokenIssue) -> Result<TokenResponse> {
     let client = view(app, caller, id).await?;
+    authority::not_bootstrap(&mut *app.store.conn().await?, &client).await?;
     if !client.enabled {
         return Err(Error::Conflict(format!("client {id} is disabled")));
+    }
+    if !token::allows(&client, "client_credentials") {
+        return Err(Error::Conflict(format!(
+            "client {id} is not allowed the client_credentials grant: it has no token of its own to issue"
+        )));
     }
     let lifetime = body.lifetime.unwrap_or(client.access_token_lifetime);
     if !(1..=client.access_token_lifetime).contains(&lifetime) {
@@ -332,6 +359,8 @@ pub async fn issue_token(app: &App, caller: &Caller, id: i64, body: ClientTokenI
     let scope = scopes::requested(&client, body.scope.as_deref()).map_err(invalid)?;
     let catalog = app.catalog_outside_transaction(caller.tenant.id).await?;
     let target = audience::target(&catalog, &caller.tenant, &scope.join(" "), None).map_err(invalid)?;
+    let granted = target.scope.split_whitespace();
+    authority::scopes_within(&mut *app.store.conn().await?, caller, caller.tenant.id, "the token", granted).await?;
     let spec = AccessSpec { subject: client.client_id.clone(), target: &target, grant_id: None, auth_time: None };
     let minted = mint::access_token(app, &caller.tenant, &client, spec).await?;
     if let Some(record) = &minted.record {

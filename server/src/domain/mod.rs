@@ -7,6 +7,7 @@ pub mod api_resources;
 pub mod api_scopes;
 pub mod app_users;
 pub mod at_rest;
+pub mod authority;
 pub mod blobs;
 pub mod bootstrap;
 pub mod clients;

@@ -7,7 +7,7 @@
 //! replica; the client's own flag is cached with the client and forgotten
 //! when the client changes.
 
-use super::{Caller, clients, list, validate};
+use super::{Caller, authority, clients, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
@@ -97,6 +97,8 @@ pub async fn create(app: &App, caller: &Caller, body: AccessProfileCreate) -> Re
     };
     check(&profile)?;
     let mut tx = app.store.begin().await?;
+    // A profile admits its users to its clients: none beyond the caller.
+    authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     let id = profiles::insert(&mut tx, caller.tenant.id, &profile).await?;
     link(&mut tx, caller.tenant.id, id, Some(&profile.clients), Some(&profile.users)).await?;
     tx.commit().await?;
@@ -116,6 +118,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AccessProfileUpda
         ..current
     };
     check(&profile)?;
+    authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     profiles::save(&mut tx, &profile).await?;
     link(&mut tx, caller.tenant.id, id, body.clients.as_deref(), body.users.as_deref()).await?;
     let saved = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;

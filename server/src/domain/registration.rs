@@ -19,9 +19,10 @@ use keyward_api::user::{User, UserPasswordReset, UserRegister};
 use std::net::IpAddr;
 
 /// The tenant property that opens registration: anonymous callers create
-/// accounts only in a tenant whose admins set `UserRegistration` to
-/// `enabled` (an unknown Host selects the default, admin tenant, which must
-/// not take strangers' accounts unasked).
+/// accounts — here and through every app's end-user sign-up — only in a
+/// tenant whose admins set `UserRegistration` to `enabled` (an unknown Host
+/// selects the default, admin tenant, which must not take strangers'
+/// accounts unasked).
 pub const SWITCH: &str = "UserRegistration";
 
 /// A disabled tenant takes no registrations nor resets.
@@ -29,8 +30,9 @@ fn open(tenant: &TenantRef) -> Result<()> {
     if tenant.status == 2 { Err(Error::Forbidden("this tenant is disabled".into())) } else { Ok(()) }
 }
 
-/// As [`open`], and registration is switched on in the tenant ([`SWITCH`]).
-async fn open_to_registration(app: &App, tenant: &TenantRef) -> Result<()> {
+/// As [`open`], and registration is switched on in the tenant ([`SWITCH`]):
+/// asked of every path that creates an account for an anonymous caller.
+pub async fn open_to_registration(app: &App, tenant: &TenantRef) -> Result<()> {
     open(tenant)?;
     let stored = store::tenants::get(&mut *app.store.conn().await?, tenant.id).await?;
     let switched_on = stored.is_some_and(|t| {

@@ -1,6 +1,6 @@
 //! Roles: named permission sets held by users.
 
-use super::{Caller, list, validate};
+use super::{Caller, authority, list, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
@@ -43,6 +43,7 @@ pub async fn create(app: &App, caller: &Caller, body: RoleCreate) -> Result<i64>
         last_update_time: Default::default(),
     };
     check(&role)?;
+    authority::within(caller, "the new role", &role.permissions)?;
     let mut tx = app.store.begin().await?;
     let id = roles::insert(&mut tx, caller.tenant.id, &role).await?;
     tx.commit().await?;
@@ -57,12 +58,14 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: RoleUpdate) -> Re
     let mut tx = app.store.begin().await?;
     lock(&mut tx, Table::Roles, caller.tenant.id, id).await?;
     let current = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    authority::within(caller, &format!("role {id}"), &current.permissions)?;
     let role = Role {
         name: body.name.map(|n| n.trim().to_string()).unwrap_or(current.name),
         permissions: body.permissions.unwrap_or(current.permissions),
         ..current
     };
     check(&role)?;
+    authority::within(caller, "the changed role", &role.permissions)?;
     roles::save(&mut tx, &role).await?;
     let saved = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
@@ -71,6 +74,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: RoleUpdate) -> Re
 
 pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let mut tx = app.store.begin().await?;
+    let current = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    authority::within(caller, &format!("role {id}"), &current.permissions)?;
     if !roles::delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }

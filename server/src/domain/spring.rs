@@ -105,7 +105,7 @@ pub async fn update(app: &App, caller: &Caller, acting: Acting, body: SpringUser
     let id = acting.user();
     match body.phone {
         Some(phone) => {
-            users::edit(app, caller, id, None, |mut user| set_phone(&mut user, phone).map(|()| user)).await?
+            users::edit(app, caller, acting, None, |mut user| set_phone(&mut user, phone).map(|()| user)).await?
         }
         None => users::view(app, caller, id).await?,
     };
@@ -137,14 +137,14 @@ pub async fn change_password(
             Err(locked) => return Err(locked.into()),
         }
     }
-    users::edit(app, caller, acting.user(), Some(body.new_password), Ok).await?;
+    users::edit(app, caller, acting, Some(body.new_password), Ok).await?;
     Ok(true)
 }
 
 /// `/users/role/update`: the user holds exactly the listed roles.
 pub async fn replace_roles(app: &App, caller: &Caller, body: SpringRoleUpdate) -> Result<bool> {
     let roles = role_ids(app, caller, &body.role_list).await?;
-    users::edit(app, caller, body.id, None, |user| Ok(User { roles, ..user })).await?;
+    users::edit(app, caller, Acting::Admin(body.id), None, |user| Ok(User { roles, ..user })).await?;
     Ok(true)
 }
 
@@ -228,7 +228,7 @@ pub async fn update_detail(app: &App, caller: &Caller, acting: Acting, body: Spr
     }
     validate::length("name", name.as_deref().unwrap_or_default().trim(), 0, 256)?;
     validate::length("images", images.as_deref().unwrap_or_default().trim(), 0, 2000)?;
-    users::edit(app, caller, acting.user(), None, |mut user| {
+    users::edit(app, caller, acting, None, |mut user| {
         if let Some(name) = name {
             user.nick_name = name.trim().to_string();
         }

@@ -45,10 +45,10 @@ fn normalize(mut tenant: Tenant) -> Tenant {
 }
 
 /// Whether a host (with or without port) is the local machine, where plain
-/// `http` issuers are allowed.
+/// `http` issuers are allowed: read by the URL parser, so `127.evil.example`
+/// is not.
 fn is_loopback(host: &str) -> bool {
-    let name = host.rsplit_once(':').filter(|(_, port)| port.parse::<u16>().is_ok()).map_or(host, |(name, _)| name);
-    name == "localhost" || name.starts_with("127.") || name == "[::1]"
+    reqwest::Url::parse(&format!("http://{host}/")).is_ok_and(|url| validate::is_loopback(&url))
 }
 
 /// The issuer of a tenant that names none: `https://<host>`, or `http://`
@@ -68,7 +68,7 @@ fn issuer_authority(issuer: &str) -> Result<String> {
     };
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback(&authority) => {}
+        "http" if validate::is_loopback(&url) => {}
         _ => return Err(invalid("must use https (http only on a loopback host)")),
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {

@@ -2,7 +2,7 @@
 //! grants to clients (refresh-token families and the access tokens under
 //! them) — listed and ended by admins, and ended when the password changes.
 
-use super::Caller;
+use super::{Caller, authority};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::{Conn, consents, grants, sessions, to_time, users};
@@ -25,9 +25,12 @@ pub async fn sessions(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserSes
         .collect())
 }
 
+/// Ends the user's sessions: only of a user holding nothing beyond the
+/// caller, who must not keep a stronger admin signed out.
 pub async fn end_sessions(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let mut conn = app.store.conn().await?;
     require_user(&mut conn, caller, id).await?;
+    authority::user(&mut conn, caller, id).await?;
     sessions::end_all(&mut conn, caller.tenant.id, id).await
 }
 
@@ -49,10 +52,13 @@ pub async fn grants(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserGrant
         .collect())
 }
 
-/// Revokes the user's grants and forgets their consents, in one transaction.
+/// Revokes the user's grants and forgets their consents, in one
+/// transaction; as [`end_sessions`], only of a user holding nothing beyond
+/// the caller.
 pub async fn revoke_grants(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     let mut tx = app.store.begin().await?;
     require_user(&mut tx, caller, id).await?;
+    authority::user(&mut tx, caller, id).await?;
     let revoked = grants::revoke_user(&mut tx, caller.tenant.id, id).await?;
     consents::delete_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;

@@ -1,7 +1,8 @@
 //! Users of a tenant. Passwords are hashed (argon2id, off the async runtime)
 //! before the write transaction opens, so no lock is held while hashing.
 
-use super::{Caller, list, user_access, validate};
+use super::oauth::login;
+use super::{Acting, Caller, authority, list, user_access, validate};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store::locks::{Table, lock};
@@ -158,6 +159,8 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
         None => None,
     };
     let mut tx = app.store.begin().await?;
+    authority::user_roles(&mut tx, caller, caller.tenant.id, &user.roles).await?;
+    authority::profiles(&mut tx, caller, caller.tenant.id, &user.profiles).await?;
     check_links(&mut tx, caller.tenant.id, &user).await?;
     check_referrer(&mut tx, caller.tenant.id, user.parent_user_id).await?;
     let id = users::insert(&mut tx, caller.tenant.id, &user, hash.as_deref()).await?;
@@ -171,7 +174,7 @@ pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<User> {
 }
 
 pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Result<User> {
-    edit(app, caller, id, body.password, |current| {
+    edit(app, caller, Acting::Admin(id), body.password, |current| {
         Ok(User {
             user_name: body.user_name.map(|n| n.trim().to_string()).unwrap_or(current.user_name),
             email: body.email.map_or(current.email, |e| non_empty(Some(e))),
@@ -190,14 +193,16 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
     .await
 }
 
-/// Changes user `id` in one transaction, its row locked from read to write:
-/// `change` makes the new user from the stored one, and the result is
-/// checked as a whole. A new `password` (hashed before the transaction)
-/// ends every session and grant of the user, on every replica.
+/// Changes the user `acting` names in one transaction, its row locked from
+/// read to write: `change` makes the new user from the stored one, and the
+/// result is checked as a whole. An admin may act only on a user holding no
+/// more than the admin, and give only roles within the admin's own
+/// permissions. A new `password` (hashed before the transaction) ends every
+/// session and grant of the user, on every replica.
 pub async fn edit(
     app: &App,
     caller: &Caller,
-    id: i64,
+    acting: Acting,
     password: Option<String>,
     change: impl FnOnce(User) -> Result<User>,
 ) -> Result<User> {
@@ -208,13 +213,23 @@ pub async fn edit(
         }
         None => None,
     };
+    let id = acting.user();
     let mut tx = app.store.begin().await?;
     lock(&mut tx, Table::Users, caller.tenant.id, id).await?;
     let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    if let Acting::Admin(_) = acting {
+        authority::user(&mut tx, caller, id).await?;
+    }
     let before = identifiers(&current);
-    let held_profiles = current.profiles.clone();
+    let (held_profiles, held_roles) = (current.profiles.clone(), current.roles.clone());
     let user = change(current)?;
     check(&user)?;
+    if user.roles != held_roles {
+        authority::user_roles(&mut tx, caller, caller.tenant.id, &user.roles).await?;
+    }
+    if user.profiles != held_profiles {
+        authority::profiles(&mut tx, caller, caller.tenant.id, &user.profiles).await?;
+    }
     if identifiers(&user) != before {
         check_name_is_own_contact(&user)?;
     }
@@ -227,6 +242,7 @@ pub async fn edit(
     }
     if hash.is_some() {
         user_access::end_all(&mut tx, caller.tenant.id, id).await?;
+        login::clear_failures(&mut tx, caller.tenant.id, id).await?;
     }
     let saved = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
@@ -243,6 +259,8 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     if !users::soft_delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }
+    // Checked once the user is known to be of this tenant; a refusal rolls back.
+    authority::user(&mut tx, caller, id).await?;
     profiles::set_of_user(&mut tx, id, &[]).await?;
     user_access::end_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;

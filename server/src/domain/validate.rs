@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::store::Conn;
 use crate::store::locks::{self, Table};
+use reqwest::Url;
 
 pub fn length(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
     let n = value.chars().count();
@@ -43,7 +44,7 @@ pub fn token(field: &str, value: &str, max: usize) -> Result<()> {
 /// An absolute http(s) URL of up to 2000 characters.
 pub fn web_url(field: &str, value: &str) -> Result<()> {
     length(field, value, 1, 2000)?;
-    match reqwest::Url::parse(value) {
+    match Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(()),
         _ => Err(Error::Invalid(format!("`{field}` must be an absolute http or https URL: {value:?}"))),
     }
@@ -63,51 +64,57 @@ pub fn labels(field: &str, values: &[String]) -> Result<()> {
 /// An absolute URI without a fragment (RFC 6749 §3.1.2): `https`, plain
 /// `http` only to a loopback host (RFC 8252 §7.3), or a native app's
 /// private-use scheme (§7.1) — never one that runs script or carries content
-/// (`javascript:`, `data:`, `vbscript:`, `file:`, `blob:`).
+/// (`javascript:`, `data:`, `vbscript:`, `file:`, `blob:`), and never with
+/// user-info. It is parsed as a browser parses it (WHATWG URL, the `url`
+/// crate), so the host checked is the host the browser goes to:
+/// `http://127.0.0.1:x@evil.example/cb` goes to evil.example.
 pub fn redirect_uri(field: &str, value: &str) -> Result<()> {
     length(field, value, 1, 2000)?;
     let invalid = |rule: &str| Error::Invalid(format!("`{field}` {rule}: {value:?}"));
     let absolute = || invalid("must be an absolute URI without a fragment");
-    let (scheme, rest) = value.split_once(':').ok_or_else(absolute)?;
-    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    if !scheme_ok
-        || rest.is_empty()
-        || value.contains('#')
-        || value.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(absolute());
     }
-    match scheme.to_ascii_lowercase().as_str() {
+    let url = Url::parse(value).map_err(|_| absolute())?;
+    if url.fragment().is_some() {
+        return Err(absolute());
+    }
+    if has_user_info(&url) {
+        return Err(invalid("must not carry user-info (`user@` or `user:password@` before the host)"));
+    }
+    match url.scheme() {
         "javascript" | "data" | "vbscript" | "file" | "blob" | "about" => {
             Err(invalid("must not use a scheme that runs script or carries content"))
         }
-        "https" if rest.starts_with("//") && rest.len() > 2 => Ok(()),
-        "http" if rest.starts_with("//") && is_loopback(&rest[2..]) => Ok(()),
+        "https" | "http" if !value[url.scheme().len()..].starts_with("://") => Err(absolute()),
+        "https" => Ok(()),
+        "http" if is_loopback(&url) => Ok(()),
         "http" => Err(invalid("must use https (plain http only to 127.0.0.1, [::1] or localhost)")),
-        "https" => Err(absolute()),
         _ => Ok(()),
     }
 }
 
-/// Whether an authority (and what follows it) names a loopback host.
-fn is_loopback(after_slashes: &str) -> bool {
-    let authority = after_slashes.split(['/', '?']).next().unwrap_or("");
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => authority.split(':').next().unwrap_or(""),
-    };
-    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+fn has_user_info(url: &Url) -> bool {
+    !url.username().is_empty() || url.password().is_some()
 }
 
-/// `scheme://host[:port]`, nothing more (a CORS origin).
+/// Whether a URL's host is the local machine: `localhost` or a loopback
+/// address, as the URL parser read it (IPv6 hosts come bracketed).
+pub fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let address = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost") || address.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `scheme://host[:port]`, nothing more (a CORS origin): an http(s) URL
+/// that is its own origin, as a browser serializes it in `Origin`.
 pub fn origin(field: &str, value: &str) -> Result<()> {
     let invalid = || Error::Invalid(format!("`{field}` must be an origin like https://app.example.com: {value:?}"));
-    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")).ok_or_else(invalid)?;
-    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
-        return Err(invalid());
-    }
-    Ok(())
+    let url = Url::parse(value).map_err(|_| invalid())?;
+    let is_origin = matches!(url.scheme(), "http" | "https")
+        && !has_user_info(&url)
+        && url.origin().ascii_serialization().eq_ignore_ascii_case(value);
+    if is_origin { Ok(()) } else { Err(invalid()) }
 }
 
 /// A DNS host name with an optional port, as sent in a Host header.

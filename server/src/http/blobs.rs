@@ -68,6 +68,10 @@ pub async fn read_upload(rqctx: &Ctx, body: StreamingBody, max: usize) -> Result
             Ok(http) => body_error(&http),
             Err(other) => Error::BadRequest(format!("reading the request body failed: {other}")),
         },
+        // multer's own message leaves out why, e.g. more than its 32 header lines.
+        multer::Error::ReadHeaderFailed(why) => {
+            Error::BadRequest(format!("the multipart body is malformed: a part's headers cannot be read ({why})"))
+        }
         other => Error::BadRequest(format!("the multipart body is malformed: {other}")),
     };
     while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {

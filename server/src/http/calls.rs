@@ -54,6 +54,7 @@ pub fn ip(rqctx: &Ctx) -> std::net::IpAddr {
         rqctx.request.remote_addr().ip(),
         rqctx.request.headers(),
         &app.settings.trusted_proxies,
+        app.settings.forwarded_header,
     )
 }
 

@@ -17,7 +17,7 @@ use crate::domain::app_users::accounts::{self, SignUpKind};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
 use crate::domain::blobs::Accept;
-use crate::domain::codegen::{self, options};
+use crate::domain::codegen::{self, Requester, options};
 use crate::domain::{
     api_resources, api_scopes, clients, identity_resources, profiles, registration, roles, spring, tenants,
     user_access, users,
@@ -873,13 +873,16 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
         query: Query<SubscriptionCode>,
-    ) -> Result<HttpResponseOk<ApiResult<ApiSubscriber>>, AdminError> {
-        public(&rqctx, async |app| {
-            let (id, code) = (path.into_inner().id, query.into_inner().code);
-            let tenant = tenant(&rqctx).await?;
-            Ok(HttpResponseOk(ApiResult::ok(subscriptions::add(app, &rqctx.log, &tenant, id, &code).await?)))
-        })
-        .await
+    ) -> Result<http::Response<Body>, AdminError> {
+        catalog::subscription_page(&rqctx, path.into_inner().id, query.into_inner().code).await
+    }
+
+    async fn api_subscription_add_confirm(
+        rqctx: Ctx,
+        path: Path<IdPath>,
+        body: TypedBody<SubscriptionCode>,
+    ) -> Result<http::Response<Body>, AdminError> {
+        catalog::subscription_confirm(&rqctx, path.into_inner().id, body.into_inner().code).await
     }
 
     async fn api_subscription_delete(
@@ -1049,8 +1052,21 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<GenRequest>,
     ) -> Result<HttpResponseOk<ApiResult<GeneratedSdk>>, AdminError> {
-        public(&rqctx, async |app| Ok(HttpResponseOk(ApiResult::ok(codegen::generate(app, body.into_inner()).await?))))
+        let body = body.into_inner();
+        // With a token, the permission is checked as for any operation;
+        // without one, the server's anonymous rules apply.
+        if rqctx.request.headers().contains_key(http::header::AUTHORIZATION) {
+            admin(&rqctx, async |app, _| {
+                Ok(HttpResponseOk(ApiResult::ok(codegen::generate(app, Requester::Authorized, body).await?)))
+            })
             .await
+        } else {
+            let requester = Requester::Anonymous(ip(&rqctx));
+            public(&rqctx, async |app| {
+                Ok(HttpResponseOk(ApiResult::ok(codegen::generate(app, requester, body).await?)))
+            })
+            .await
+        }
     }
 
     async fn codegen_generate_stored(

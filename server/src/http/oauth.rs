@@ -129,7 +129,12 @@ pub async fn mobile_code_verify(
     rqctx: &Ctx,
     request: MobileCodeRequest,
 ) -> Result<OAuthReply<CodeChecked>, OAuthError> {
-    json(rqctx, async { mobile::verify(rqctx.context(), &tenant(rqctx).await?, request).await }).await
+    json(rqctx, async {
+        let tenant = tenant(rqctx).await?;
+        let basic = basic_credentials(rqctx)?;
+        mobile::verify(rqctx.context(), &tenant, basic, request, ip(rqctx)).await
+    })
+    .await
 }
 
 /// Seed 004's `/mobile/token`: the `mobile` grant without `grant_type`.

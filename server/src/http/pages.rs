@@ -1,6 +1,7 @@
-//! The hosted pages: sign-in, consent, errors, logout confirmation, signed-out, and the
-//! auto-submitting form of `response_mode=form_post`. Plain server-rendered
-//! HTML that works without JavaScript; every inserted value is escaped.
+//! The hosted pages: sign-in, consent, errors, logout confirmation, signed-out,
+//! subscription confirmation, and the auto-submitting form of
+//! `response_mode=form_post`. Plain server-rendered HTML that works without
+//! JavaScript; every inserted value is escaped.
 
 use keyward_api::oauth::LogoutRequest;
 
@@ -117,6 +118,35 @@ pub fn logout_confirm(tenant: &str, request: &LogoutRequest, csrf: &str) -> Stri
         tenant = escape(tenant),
     );
     layout(tenant, "Sign out?", &body)
+}
+
+/// The page of a subscription link: asks the owner of `email` to confirm;
+/// the button posts `code` back to `action`. Opening the link alone (as a
+/// mail scanner does) subscribes nobody.
+pub fn subscription_confirm(tenant: &str, email: &str, action: &str, code: &str) -> String {
+    let body = format!(
+        "<p>Send the release notes of this API to <strong>{email}</strong>?</p>\
+         <form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"code\" value=\"{code}\">\
+         <button type=\"submit\" id=\"subscribe\">Subscribe</button></form>",
+        email = escape(email),
+        action = escape(action),
+        code = escape(code),
+    );
+    layout(tenant, "Confirm your subscription", &body)
+}
+
+/// The outcome of a subscription link: done, or why not.
+pub fn subscription_outcome(tenant: &str, outcome: Result<&str, &str>) -> String {
+    match outcome {
+        Ok(email) => {
+            layout(tenant, "You are subscribed", &format!("<p>{} will get the release notes.</p>", escape(email)))
+        }
+        Err(message) => layout(
+            tenant,
+            "The subscription link cannot be used",
+            &format!("<p class=\"error\" role=\"alert\">{}</p>", escape(message)),
+        ),
+    }
 }
 
 /// The script that submits the form_post form; its hash goes in the CSP.

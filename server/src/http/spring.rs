@@ -86,7 +86,8 @@ where
 }
 
 /// A call on the account of user `target` (`None`: the bearer token's own
-/// user), by the user themself or, where the rule allows, an admin.
+/// user), by the user themself or, where the rule allows, an admin — each
+/// on the listener that serves it ([`App::serves_acting`]).
 pub async fn on_user<T>(
     rqctx: &Ctx,
     target: Option<i64>,
@@ -98,6 +99,9 @@ where
     reply(rqctx, async {
         let (caller, acting) = authorize(rqctx, target).await?;
         let acting = acting.ok_or_else(|| Error::Internal(anyhow::anyhow!("the rule names no user to act on")))?;
+        if !rqctx.context().serves_acting(acting, rqctx.server.local_addr) {
+            return Err(Error::NotFound("Not Found".into()));
+        }
         work(rqctx.context(), caller, acting).await
     })
     .await

@@ -195,6 +195,18 @@ pub async fn id_of(conn: &mut Conn, tenant: i64, client_id: &str) -> Result<Opti
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// Marks client `id` as a bootstrap admin client, which the API never changes.
+pub async fn mark_bootstrap(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("UPDATE clients SET bootstrap = 1 WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Whether client `id` is a bootstrap admin client.
+pub async fn is_bootstrap(conn: &mut Conn, id: i64) -> Result<bool> {
+    let row = sqlx::query("SELECT bootstrap FROM clients WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
+    Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?.is_some_and(|b| b != 0))
+}
+
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
     let done = sqlx::query("DELETE FROM clients WHERE tenant_id = $1 AND id = $2")
         .bind(tenant)

@@ -893,7 +893,7 @@ class OauthApi:
     ) -> CodeChecked:
         """Check a sign-in code (seed 004)
 
-        Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`).  Permission: none.
+        Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`). The app that sends codes checks them: it authenticates as a client allowed the `mobile` grant, as at `/mobile/code/get`, so no stranger can spend the attempts of a code sent to someone else.  Permission: client authentication.
 
         :param mobile: The phone number. (required)
         :type mobile: str
@@ -974,7 +974,7 @@ class OauthApi:
     ) -> ApiResponse[CodeChecked]:
         """Check a sign-in code (seed 004)
 
-        Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`).  Permission: none.
+        Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`). The app that sends codes checks them: it authenticates as a client allowed the `mobile` grant, as at `/mobile/code/get`, so no stranger can spend the attempts of a code sent to someone else.  Permission: client authentication.
 
         :param mobile: The phone number. (required)
         :type mobile: str
@@ -1055,7 +1055,7 @@ class OauthApi:
     ) -> RESTResponseType:
         """Check a sign-in code (seed 004)
 
-        Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`).  Permission: none.
+        Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`). The app that sends codes checks them: it authenticates as a client allowed the `mobile` grant, as at `/mobile/code/get`, so no stranger can spend the attempts of a code sent to someone else.  Permission: client authentication.
 
         :param mobile: The phone number. (required)
         :type mobile: str
@@ -1175,6 +1175,7 @@ class OauthApi:
 
         # authentication setting
         _auth_settings: List[str] = [
+            'clientBasic'
         ]
 
         return self.api_client.param_serialize(

@@ -57,7 +57,6 @@ from keyward_sdk.models.api_scope_update import ApiScopeUpdate
 from keyward_sdk.models.api_scope_update_with_id import ApiScopeUpdateWithId
 from keyward_sdk.models.api_subscriber import ApiSubscriber
 from keyward_sdk.models.api_subscriber_list_result import ApiSubscriberListResult
-from keyward_sdk.models.api_subscriber_result import ApiSubscriberResult
 from keyward_sdk.models.api_user_claim import ApiUserClaim
 from keyward_sdk.models.api_version_create import ApiVersionCreate
 from keyward_sdk.models.app_card import AppCard

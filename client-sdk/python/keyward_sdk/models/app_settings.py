@@ -34,7 +34,7 @@ class AppSettings(BaseModel):
     password_min_length: Optional[StrictInt] = Field(default=8, description="Shortest password accepted at sign-up and reset, 6–128 (default 8; OAuthApp clients that send 6-character passwords need 6).", alias="passwordMinLength")
     points_per_currency_unit: Optional[StrictInt] = Field(default=1, description="Points credited per currency unit recharged (default 1).", alias="pointsPerCurrencyUnit")
     sign_up_bonus_points: Optional[StrictInt] = Field(default=0, description="Points credited at sign-up (default 0).", alias="signUpBonusPoints")
-    sign_up_enabled: Optional[StrictBool] = Field(default=True, description="Whether new users may sign up through this app (default true).", alias="signUpEnabled")
+    sign_up_enabled: Optional[StrictBool] = Field(default=False, description="Whether new users may sign up through this app (default false). Every sign-up also needs the tenant's `UserRegistration` property set to `enabled`; the bootstrap admin client never takes sign-ups.", alias="signUpEnabled")
     sms_sign_name: Optional[StrictStr] = Field(default='', description="Aliyun signature name; empty = the server's default.", alias="smsSignName")
     sms_template: Optional[StrictStr] = Field(default='Your verification code is {code}. It expires in 10 minutes.', description="Text of code SMS for the webhook provider; must contain `{code}`.", alias="smsTemplate")
     sms_template_code: Optional[StrictStr] = Field(default='', description="Aliyun template code (`SMS_…`); empty = the server's default.", alias="smsTemplateCode")
@@ -105,7 +105,7 @@ class AppSettings(BaseModel):
             "passwordMinLength": obj.get("passwordMinLength") if obj.get("passwordMinLength") is not None else 8,
             "pointsPerCurrencyUnit": obj.get("pointsPerCurrencyUnit") if obj.get("pointsPerCurrencyUnit") is not None else 1,
             "signUpBonusPoints": obj.get("signUpBonusPoints") if obj.get("signUpBonusPoints") is not None else 0,
-            "signUpEnabled": obj.get("signUpEnabled") if obj.get("signUpEnabled") is not None else True,
+            "signUpEnabled": obj.get("signUpEnabled") if obj.get("signUpEnabled") is not None else False,
             "smsSignName": obj.get("smsSignName") if obj.get("smsSignName") is not None else '',
             "smsTemplate": obj.get("smsTemplate") if obj.get("smsTemplate") is not None else 'Your verification code is {code}. It expires in 10 minutes.',
             "smsTemplateCode": obj.get("smsTemplateCode") if obj.get("smsTemplateCode") is not None else '',

@@ -99,11 +99,6 @@ import {
     ApiSubscriberListResultToJSON,
 } from '../models/ApiSubscriberListResult.js';
 import {
-    type ApiSubscriberResult,
-    ApiSubscriberResultFromJSON,
-    ApiSubscriberResultToJSON,
-} from '../models/ApiSubscriberResult.js';
-import {
     type ApiVersionCreate,
     ApiVersionCreateFromJSON,
     ApiVersionCreateToJSON,
@@ -280,17 +275,6 @@ export interface ApiSubscriberListRequest {
      * 
      */
     id: number;
-}
-
-export interface ApiSubscriptionAddRequest {
-    /**
-     * 
-     */
-    id: number;
-    /**
-     * 
-     */
-    code: string;
 }
 
 export interface ApiSubscriptionConfirmSendRequest {
@@ -1326,64 +1310,6 @@ export class AdminApiCatalogApi extends runtime.BaseAPI {
      */
     async apiSubscriberList(requestParameters: ApiSubscriberListRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiSubscriberListResult> {
         const response = await this.apiSubscriberListRaw(requestParameters, initOverrides);
-        return await response.value();
-    }
-
-    /**
-     * Creates request options for apiSubscriptionAdd without sending the request
-     */
-    async apiSubscriptionAddRequestOpts(requestParameters: ApiSubscriptionAddRequest): Promise<runtime.RequestOpts> {
-        if (requestParameters['id'] == null) {
-            throw new runtime.RequiredError(
-                'id',
-                'Required parameter "id" was null or undefined when calling apiSubscriptionAdd().'
-            );
-        }
-
-        if (requestParameters['code'] == null) {
-            throw new runtime.RequiredError(
-                'code',
-                'Required parameter "code" was null or undefined when calling apiSubscriptionAdd().'
-            );
-        }
-
-        const queryParameters: any = {};
-
-        if (requestParameters['code'] != null) {
-            queryParameters['code'] = requestParameters['code'];
-        }
-
-        const headerParameters: runtime.HTTPHeaders = {};
-
-
-        let urlPath = `/api/ApiResource/{id}/AddSubscription`;
-        urlPath = urlPath.replace('{id}', encodeURIComponent(String(requestParameters['id'])));
-
-        return {
-            path: urlPath,
-            method: 'GET',
-            headers: headerParameters,
-            query: queryParameters,
-        };
-    }
-
-    /**
-     * The link of the confirmation e-mail: a valid, unexpired `code` signed for this API of this tenant subscribes its address, and an e-mail with an unsubscribe link (`DelSubscription`, valid 30 days) follows. A forged or altered code is 400, an expired one 410; an address already subscribed 409.  Permission: none (the signed code is the proof).
-     * Confirm a subscription
-     */
-    async apiSubscriptionAddRaw(requestParameters: ApiSubscriptionAddRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<ApiSubscriberResult>> {
-        const requestOptions = await this.apiSubscriptionAddRequestOpts(requestParameters);
-        const response = await this.request(requestOptions, initOverrides);
-
-        return new runtime.JSONApiResponse(response, (jsonValue) => ApiSubscriberResultFromJSON(jsonValue));
-    }
-
-    /**
-     * The link of the confirmation e-mail: a valid, unexpired `code` signed for this API of this tenant subscribes its address, and an e-mail with an unsubscribe link (`DelSubscription`, valid 30 days) follows. A forged or altered code is 400, an expired one 410; an address already subscribed 409.  Permission: none (the signed code is the proof).
-     * Confirm a subscription
-     */
-    async apiSubscriptionAdd(requestParameters: ApiSubscriptionAddRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<ApiSubscriberResult> {
-        const response = await this.apiSubscriptionAddRaw(requestParameters, initOverrides);
         return await response.value();
     }
 

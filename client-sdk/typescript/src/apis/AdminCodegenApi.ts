@@ -418,6 +418,14 @@ export class AdminCodegenApi extends runtime.BaseAPI {
 
         headerParameters['Content-Type'] = 'application/json';
 
+        if (this.configuration && this.configuration.accessToken) {
+            const token = this.configuration.accessToken;
+            const tokenString = await token("bearerAuth", []);
+
+            if (tokenString) {
+                headerParameters["Authorization"] = `Bearer ${tokenString}`;
+            }
+        }
 
         let urlPath = `/api/CodeGenerators/Gen`;
 
@@ -431,7 +439,7 @@ export class AdminCodegenApi extends runtime.BaseAPI {
     }
 
     /**
-     * OAuthApp\'s `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; anonymous callers may hold half of the slots, and are answered 503 at once when those are busy. A document whose `$ref`s point outside it (or with `$id`, `$schema`, `$dynamicRef` or `$recursiveRef`, which move or bypass the base a `$ref` resolves against) is 422, as are an unknown `genName` and a document the generator rejects, saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.  Permission: none (as in OAuthApp; nothing stored is read).
+     * OAuthApp\'s `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; anonymous callers may hold half of the slots, and are answered 503 at once when those are busy. A document whose `$ref`s point outside it (or with `$id`, `$schema`, `$dynamicRef` or `$recursiveRef`, which move or bypass the base a `$ref` resolves against) is 422, as are an unknown `genName` and a document the generator rejects, saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.  Permission: `isms.codegen.gen`. Without a token only when the server runs with `--codegen-anonymous` (else 401): then with the generators it reviewed for that (others 401), a number of requests per address (then 429) and a 30 s time limit.
      * Generate code for a document
      */
     async codegenGenerateRaw(requestParameters: CodegenGenerateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<GeneratedSdkResult>> {
@@ -442,7 +450,7 @@ export class AdminCodegenApi extends runtime.BaseAPI {
     }
 
     /**
-     * OAuthApp\'s `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; anonymous callers may hold half of the slots, and are answered 503 at once when those are busy. A document whose `$ref`s point outside it (or with `$id`, `$schema`, `$dynamicRef` or `$recursiveRef`, which move or bypass the base a `$ref` resolves against) is 422, as are an unknown `genName` and a document the generator rejects, saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.  Permission: none (as in OAuthApp; nothing stored is read).
+     * OAuthApp\'s `POST /api/CodeGen/Gen` (SDK preview): the files of the `genName` SDK for the OpenAPI document given in `document`, or fetched from `swaggerUrl` (as for publishing: loopback, private and reserved addresses are refused unless the outbound allow-list names them; at most 1 MiB). Generation runs in a child process limited in time and memory, a few at a time; anonymous callers may hold half of the slots, and are answered 503 at once when those are busy. A document whose `$ref`s point outside it (or with `$id`, `$schema`, `$dynamicRef` or `$recursiveRef`, which move or bypass the base a `$ref` resolves against) is 422, as are an unknown `genName` and a document the generator rejects, saying why (a fetch failure carries business code 200001); a generator of openapi-generator-cli on a server started without `--openapi-generator` is 501; a generation over its limits 422.  Permission: `isms.codegen.gen`. Without a token only when the server runs with `--codegen-anonymous` (else 401): then with the generators it reviewed for that (others 401), a number of requests per address (then 429) and a 30 s time limit.
      * Generate code for a document
      */
     async codegenGenerate(requestParameters: CodegenGenerateRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<GeneratedSdkResult> {

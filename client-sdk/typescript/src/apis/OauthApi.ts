@@ -418,6 +418,9 @@ export class OauthApi extends runtime.BaseAPI {
 
         const headerParameters: runtime.HTTPHeaders = {};
 
+        if (this.configuration && (this.configuration.username !== undefined || this.configuration.password !== undefined)) {
+            headerParameters["Authorization"] = "Basic " + btoa(this.configuration.username + ":" + this.configuration.password);
+        }
         const consumes: runtime.Consume[] = [
             { contentType: 'application/x-www-form-urlencoded' },
         ];
@@ -461,7 +464,7 @@ export class OauthApi extends runtime.BaseAPI {
     }
 
     /**
-     * Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`).  Permission: none.
+     * Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`). The app that sends codes checks them: it authenticates as a client allowed the `mobile` grant, as at `/mobile/code/get`, so no stranger can spend the attempts of a code sent to someone else.  Permission: client authentication.
      * Check a sign-in code (seed 004)
      */
     async mobileCodeVerifyRaw(requestParameters: MobileCodeVerifyRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<CodeChecked>> {
@@ -472,7 +475,7 @@ export class OauthApi extends runtime.BaseAPI {
     }
 
     /**
-     * Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`).  Permission: none.
+     * Whether `code` is the live `signin` code of `mobile`, without using it; a wrong code counts against its 5 attempts (400 `invalid_grant`). The app that sends codes checks them: it authenticates as a client allowed the `mobile` grant, as at `/mobile/code/get`, so no stranger can spend the attempts of a code sent to someone else.  Permission: client authentication.
      * Check a sign-in code (seed 004)
      */
     async mobileCodeVerify(requestParameters: MobileCodeVerifyRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<CodeChecked> {

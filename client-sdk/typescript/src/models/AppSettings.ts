@@ -48,7 +48,7 @@ export interface AppSettings {
      */
     signUpBonusPoints?: number;
     /**
-     * Whether new users may sign up through this app (default true).
+     * Whether new users may sign up through this app (default false). Every sign-up also needs the tenant's `UserRegistration` property set to `enabled`; the bootstrap admin client never takes sign-ups.
      */
     signUpEnabled?: boolean;
     /**

@@ -44,7 +44,6 @@ export * from './ApiScopeUpdate.js';
 export * from './ApiScopeUpdateWithId.js';
 export * from './ApiSubscriber.js';
 export * from './ApiSubscriberListResult.js';
-export * from './ApiSubscriberResult.js';
 export * from './ApiUserClaim.js';
 export * from './ApiVersionCreate.js';
 export * from './AppCard.js';

@@ -5,8 +5,10 @@
 //! notes, packages and product groups are [`collections`].
 
 pub mod collections;
+pub mod document;
 pub mod items;
 pub mod subscriptions;
+mod yaml;
 
 use super::{Caller, validate};
 use crate::app::App;
@@ -41,16 +43,17 @@ async fn lock_api(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
     ensure_api(conn, tenant, id).await
 }
 
-/// An OpenAPI 3.x or Swagger 2.0 document, as JSON text.
+/// An OpenAPI 3.x or Swagger 2.0 document, as JSON text, read within the
+/// limits of [`document`].
 fn openapi(document: Value) -> Result<String> {
-    let invalid = |why: &str| Error::Invalid(format!("the document is not an OpenAPI description: {why}"));
     let document = match document {
-        Value::String(text) => match serde_json::from_str::<Value>(&text) {
-            Ok(json) => json,
-            Err(_) => serde_yaml::from_str::<Value>(&text).map_err(|_| invalid("it is neither JSON nor YAML"))?,
-        },
-        other => other,
+        Value::String(text) => document::parse(&text)?,
+        other => {
+            document::check(&other)?;
+            other
+        }
     };
+    let invalid = document::not_openapi;
     let object = document.as_object().ok_or_else(|| invalid("it is not an object"))?;
     let openapi3 = object.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3."));
     let swagger2 = object.get("swagger").and_then(Value::as_str) == Some("2.0");
@@ -70,7 +73,7 @@ fn openapi(document: Value) -> Result<String> {
 /// one at `url`, as JSON.
 pub async fn document_of(app: &App, document: Option<Value>, url: Option<&str>) -> Result<String> {
     if let Some(document) = document {
-        return openapi(document);
+        return read(document).await;
     }
     let url =
         url.ok_or_else(|| Error::Invalid("give the OpenAPI document in `document`, or its `swaggerUrl`".into()))?;
@@ -84,7 +87,13 @@ pub async fn document_of(app: &App, document: Option<Value>, url: Option<&str>) 
     })?;
     let text = String::from_utf8(fetched)
         .map_err(|_| Error::Invalid("the document at `swaggerUrl` is not UTF-8 text".into()))?;
-    openapi(Value::String(text))
+    read(Value::String(text)).await
+}
+
+/// [`openapi`] off the async runtime: reading a megabyte of YAML takes a
+/// while.
+async fn read(document: Value) -> Result<String> {
+    tokio::task::spawn_blocking(move || openapi(document)).await.map_err(|e| Error::Internal(e.into()))?
 }
 
 /// Stores a revision of API `id` and reads it back, in `conn`'s transaction.

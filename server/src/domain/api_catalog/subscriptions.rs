@@ -1,6 +1,6 @@
 //! E-mail subscribers of an API's releases, with double opt-in: an admin
 //! asks an address to confirm, and only the link e-mailed to it subscribes
-//! it. Links carry codes signed with the server's MAC key, bound to their
+//! it — by the button of the page it opens, since mail scanners open links. Links carry codes signed with the server's MAC key, bound to their
 //! purpose, tenant and API, and expiring; nothing is stored until the
 //! owner of the address follows one. Codes are never logged.
 
@@ -115,8 +115,20 @@ pub async fn ask(app: &App, log: &slog::Logger, caller: &Caller, api: i64, email
     Ok(true)
 }
 
-/// Subscribes the address an `AddSubscription` code names, then e-mails it
-/// the link that unsubscribes it.
+/// The address a valid `AddSubscription` code would subscribe, for the page
+/// that asks its owner to confirm; nothing is stored.
+pub async fn pending(app: &App, tenant: &TenantRef, api: i64, code: &str) -> Result<String> {
+    let email = open(&app.mac, Link::Add, tenant.id, api, code)?;
+    let mut conn = app.store.conn().await?;
+    api_exists(&mut conn, tenant.id, api).await?;
+    if api_catalog::is_subscribed(&mut conn, api, &email).await? {
+        return Err(Error::Conflict("this address is already subscribed to the API".into()));
+    }
+    Ok(email)
+}
+
+/// Subscribes the address an `AddSubscription` code names (posted from the
+/// page of [`pending`]), then e-mails it the link that unsubscribes it.
 pub async fn add(app: &App, log: &slog::Logger, tenant: &TenantRef, api: i64, code: &str) -> Result<ApiSubscriber> {
     let email = open(&app.mac, Link::Add, tenant.id, api, code)?;
     let mut tx = app.store.begin().await?;

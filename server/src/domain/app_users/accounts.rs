@@ -10,13 +10,13 @@ use super::{AppRef, date, given, required};
 use crate::app::App;
 use crate::domain::address;
 use crate::domain::oauth::login;
-use crate::domain::{user_access, users as user_rules, validate};
+use crate::domain::{registration, user_access, users as user_rules, validate};
 use crate::error::{Error, Result};
 use crate::store::codes::{self as send_limits, Limit, Refused};
 use crate::store::locks::{Table, lock};
 use crate::store::points::{self, Change};
 use crate::store::users::{self, Contact};
-use crate::store::{Tx, tenants::TenantRef, throttle, user_links};
+use crate::store::{Tx, clients, tenants::TenantRef, user_links};
 use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::{AppToken, CodePurpose, PasswordSignIn, Profile, ProfileUpdate, ResetPassword, SignUp};
 use keyward_api::user::User;
@@ -140,9 +140,7 @@ pub async fn prepare(
     ip: IpAddr,
 ) -> Result<NewAccount> {
     let settings = &target.config.settings;
-    if !settings.sign_up_enabled {
-        return Err(Error::Forbidden("sign-up is disabled for this app".into()));
-    }
+    open_to_sign_up(app, tenant, target).await?;
     match kind {
         SignUpKind::Account => {
             required(&body.user_name, "userName")?;
@@ -212,6 +210,22 @@ pub async fn prepare(
         None => None,
     };
     Ok(NewAccount { user, password_hash, codes: checked, link })
+}
+
+/// Refuses a sign-up through `target` unless the app takes sign-ups (off
+/// until an admin turns it on), it is not the bootstrap admin client (never,
+/// whatever its settings say), and its tenant is open to registration.
+/// Every end-user sign-up path comes here: the `*SignUp` operations, QR
+/// auto-registration, seed 004's `mobile` and `sign` grants and
+/// `/users/register`.
+async fn open_to_sign_up(app: &App, tenant: &TenantRef, target: &AppRef) -> Result<()> {
+    if !target.config.settings.sign_up_enabled {
+        return Err(Error::Forbidden("sign-up is disabled for this app".into()));
+    }
+    if clients::is_bootstrap(&mut *app.store.conn().await?, target.client.id).await? {
+        return Err(Error::Forbidden("sign-up is never open through the bootstrap admin client".into()));
+    }
+    registration::open_to_registration(app, tenant).await
 }
 
 /// Counts one sign-up against the daily caps of the client address (in its
@@ -451,7 +465,7 @@ pub async fn reset_password(
     let user = user.ok_or_else(|| codes::wrong_code(channel))?;
     users::save(&mut tx, &user, Some(&hash)).await?;
     // Failed sign-ins before the reset no longer count against the account.
-    throttle::clear(&mut tx, &format!("account:{}:{}", tenant.id, user.user_name.to_lowercase())).await?;
+    login::clear_failures(&mut tx, tenant.id, user.id).await?;
     user_access::end_all(&mut tx, tenant.id, user.id).await?;
     tx.commit().await?;
     app.revocations_changed().await?;

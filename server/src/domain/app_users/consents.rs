@@ -47,7 +47,8 @@ pub async fn grant_code(
 ) -> Result<GrantCode> {
     scheme(scheme_value)?;
     let grant_type = required(&body.grant_type, "grant_type")?;
-    let scope = custom_scopes(required(&body.scopes, "scopes")?)?;
+    let requested = required(&body.scopes, "scopes")?;
+    let scope = custom_scopes(&mut *app.store.conn().await?, tenant, &target.client, requested).await?;
     let redirect_uri = required(&body.redirect_uri, "redirect_uri")?;
     if !redirect_allowed(target, redirect_uri) {
         return Err(Error::BadRequest("`redirect_uri` is not in this app's whitelist".into()));
@@ -119,11 +120,13 @@ pub async fn authorize(
         .await?
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
     let granted: Vec<String> = stored.scopes.split_whitespace().map(str::to_string).collect();
+    // The days asked for, up to the app's token lifetime.
+    let days = stored.expire_days.min(target.config.settings.token_lifetime_days);
     let context = Context {
         grant_type: stored.grant_type.clone(),
         redirect_uri: stored.redirect_uri.clone(),
         remark: String::new(),
-        expires_at: Some(now_ms() + stored.expire_days * DAY_MS),
+        expires_at: Some(now_ms() + days * DAY_MS),
     };
     consents::upsert(&mut tx, tenant.id, user.id, &target.client.client_id, &granted, &context).await?;
     let (platform, union_id) = (stored.platform.unwrap_or_default(), stored.union_id.unwrap_or_default());
@@ -131,7 +134,7 @@ pub async fn authorize(
         grant_type: &stored.grant_type,
         platform: &platform,
         union_id: &union_id,
-        days: stored.expire_days,
+        days,
         scope: &stored.scopes,
         consented: true,
     };

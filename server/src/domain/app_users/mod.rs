@@ -13,10 +13,10 @@ mod tokens;
 mod wechat;
 
 use crate::app::App;
-use crate::domain::oauth::bearer;
-use crate::domain::oauth::client_auth;
+use crate::domain::api_scopes;
+use crate::domain::oauth::{bearer, client_auth, scopes};
 use crate::error::{Error, Result};
-use crate::store::tenants::TenantRef;
+use crate::store::{Conn, tenants::TenantRef};
 use keyward_api::client::Client;
 use settings::AppConfig;
 use std::net::IpAddr;
@@ -87,17 +87,18 @@ pub async fn app_or_user(
     Ok(caller)
 }
 
-/// Who a bearer token the app was issued names: the app (a client_credentials
-/// token's subject is the client) or one of its users.
+/// Who a bearer token the app was issued names: the app (its client_credentials
+/// token, told by how it was issued) or one of its users.
 async fn token_caller(app: &App, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<AppCaller> {
     let claims = bearer::access_claims(app, tenant, token).await?;
     if claims.client_id != target.client.client_id {
         return Err(Error::Forbidden("this token was issued to another app".into()));
     }
-    if claims.sub == claims.client_id {
+    if claims.is_client_own() {
         return Ok(AppCaller::App);
     }
-    let user = claims.sub.parse().map_err(|_| Error::Forbidden("this token names no user of this app".into()))?;
+    let user =
+        bearer::token_user(&claims).ok_or_else(|| Error::Forbidden("this token names no user of this app".into()))?;
     Ok(AppCaller::User(user))
 }
 
@@ -127,20 +128,31 @@ pub fn check_password_named(
     crate::domain::validate::length(field, password, min, 128)
 }
 
-/// Free-form scopes (OAuthApp's "自定义授权范围"): well-formed, at most 20,
-/// and never an admin permission, which only /oauth/token grants, role-gated.
-pub fn custom_scopes(value: &str) -> Result<String> {
-    let scopes: Vec<&str> = value.split_whitespace().collect();
-    if scopes.len() > 20 {
+/// The scopes an end-user API token may carry (GrantCode, QR sign-in):
+/// well-formed, at most 20, and never an admin permission, which only
+/// /oauth/token grants, role-gated. A scope that names something of the
+/// tenant — an identity resource or an API scope — must be one the app's
+/// client may request, as at /oauth/token; OAuthApp's free-form scopes
+/// ("自定义授权范围") stay free-form only while they name nothing.
+pub async fn custom_scopes(conn: &mut Conn, tenant: &TenantRef, client: &Client, value: &str) -> Result<String> {
+    let requested: Vec<&str> = value.split_whitespace().collect();
+    if requested.len() > 20 {
         return Err(Error::BadRequest("at most 20 scopes may be requested".into()));
     }
-    for scope in &scopes {
+    for scope in &requested {
         crate::domain::validate::token("scopes", scope, 100)?;
         if keyward_api::access::is_permission(scope) {
             return Err(Error::BadRequest(format!("`{scope}` is an admin permission; it cannot be granted here")));
         }
     }
-    Ok(scopes.join(" "))
+    if requested.is_empty() {
+        return Ok(String::new());
+    }
+    let known = api_scopes::known(conn, tenant.id).await?;
+    if let Some(scope) = requested.iter().find(|s| known.contains(**s) && !scopes::may_request(client, s)) {
+        return Err(Error::BadRequest(format!("scope {scope:?} is not allowed for this client")));
+    }
+    Ok(requested.join(" "))
 }
 
 /// OAuthApp's date format, `yyyy-MM-dd HH:mm:ss` (UTC here).

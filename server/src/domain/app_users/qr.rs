@@ -26,11 +26,11 @@ fn scheme(value: Option<&str>) -> Result<()> {
 
 pub async fn pre_sign_in(app: &App, tenant: &TenantRef, target: &AppRef, body: QrPreSignIn) -> Result<String> {
     scheme(given(&body.scheme))?;
-    let scopes = custom_scopes(given(&body.scopes).unwrap_or_default())?;
+    let mut conn = app.store.conn().await?;
+    let scopes = custom_scopes(&mut conn, tenant, &target.client, given(&body.scopes).unwrap_or_default()).await?;
     let remark = given(&body.remark).unwrap_or_default();
     crate::domain::validate::length("remark", remark, 0, 200)?;
     let key = uuid::Uuid::new_v4().simple().to_string();
-    let mut conn = app.store.conn().await?;
     qr::insert(&mut conn, &secret::digest(&key), tenant.id, target.client.id, &scopes, remark, now_ms() + TTL_MS)
         .await?;
     Ok(key)

@@ -1,7 +1,7 @@
 //! Per-app end-user settings, stored as JSON on the client row, the WeChat
 //! secret sealed under the master key.
 
-use super::super::{Caller, validate};
+use super::super::{Caller, authority, validate};
 use crate::app::App;
 use crate::crypto::envelope::{self, MasterKey};
 use crate::domain::at_rest::WECHAT_SECRET_FIELD;
@@ -53,10 +53,12 @@ fn to_stored(master: &MasterKey, id: i64, config: &AppConfig) -> String {
     json.to_string()
 }
 
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("client {id} does not exist"))
+}
+
 async fn stored(app: &App, conn: &mut Conn, caller: &Caller, id: i64) -> Result<AppConfig> {
-    let json = clients::app_settings(conn, caller.tenant.id, id)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("client {id} does not exist")))?;
+    let json = clients::app_settings(conn, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     parse(&app.master, id, &json)
 }
 
@@ -78,6 +80,10 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
     let mut tx = app.store.begin().await?;
     lock(&mut tx, Table::Clients, caller.tenant.id, id).await?;
     let mut config = stored(app, &mut tx, caller, id).await?;
+    // An app's settings are changed only by a caller holding what the app is
+    // allowed, and never the bootstrap admin client's: it is no end-user app.
+    let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    authority::client(&mut tx, caller, &client).await?;
     let s = &mut config.settings;
     macro_rules! set {
         ($($field:ident),*) => { $(if let Some(v) = body.$field { s.$field = v; })* };

@@ -2,7 +2,7 @@
 //! (contract §2.3) added, living the app's number of days, issued under a
 //! grant so that it can be revoked.
 
-use super::AppRef;
+use super::{AppRef, custom_scopes};
 use crate::app::App;
 use crate::domain::oauth::audience;
 use crate::domain::oauth::mint::{self, AccessSpec};
@@ -28,7 +28,9 @@ pub struct How<'a> {
 }
 
 /// Issues the token inside `tx`, if the app admits the user (its access
-/// profiles); a refusal rolls back what `tx` wrote (a new account too).
+/// profiles) and its client may still request the scopes (its
+/// `allowedScopes` may have narrowed since a code was given); a refusal
+/// rolls back what `tx` wrote (a new account too).
 pub async fn issue(
     app: &App,
     tx: &mut Tx,
@@ -38,6 +40,7 @@ pub async fn issue(
     how: How<'_>,
 ) -> Result<AppToken> {
     profiles::require(tx, &target.client, user.id).await?;
+    let scope = custom_scopes(tx, tenant, &target.client, how.scope).await?;
     let lifetime = how.days * 86_400;
     let mut client = target.client.clone();
     client.access_token_type = AccessTokenType::Jwt;
@@ -58,11 +61,11 @@ pub async fn issue(
         claim("groupsid", "app"),
         claim("permission", ""),
     ]);
-    let mut grant = new_grant(tenant, &client, user.id, how.scope.to_string(), None);
+    let mut grant = new_grant(tenant, &client, user.id, scope.clone(), None);
     grant.expires_at = now_ms() + lifetime * 1000;
     grant.consented = how.consented;
     grants::insert(tx, &grant).await?;
-    let target = audience::target(&*app.catalog(tx, tenant.id).await?, tenant, how.scope, None)?;
+    let target = audience::target(&*app.catalog(tx, tenant.id).await?, tenant, &scope, None)?;
     let spec = AccessSpec {
         subject: user.id.to_string(),
         target: &target,

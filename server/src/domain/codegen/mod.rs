@@ -10,7 +10,7 @@ use super::validate;
 use crate::app::App;
 use crate::codegen::{Kind, github, npm};
 use crate::error::{Error, Result};
-use crate::store::{api_catalog, codegen as store};
+use crate::store::{api_catalog, codegen as store, now_ms, throttle};
 use chrono::Utc;
 use keyward_api::codegen::{
     CodegenHistory, CodegenHistoryCreate, CommonOptions, GenRequest, GenStoredRequest, GeneratedFile, GeneratedSdk,
@@ -19,9 +19,21 @@ use keyward_api::codegen::{
 use keyward_api::codes::BusinessCode;
 use options::{COMMON, DEFAULT_GEN_NAME, GITHUB, npm_kind};
 use serde_json::{Value, json};
+use std::net::IpAddr;
+use std::time::Duration;
 
 const DEFAULT_GITHUB_API: &str = "https://api.github.com";
 const DEFAULT_NPM_REGISTRY: &str = "https://registry.npmjs.org";
+/// The generators anonymous callers may use (with `--codegen-anonymous`),
+/// reviewed for what they make of a document's names: they write files
+/// named from cleaned identifiers only. Others need a token.
+pub const ANONYMOUS_GENERATORS: &[&str] = &["rust", "typescript-fetch", "typescript-axios", "python", "go", "java"];
+/// Anonymous generation attempts one address (an IPv6 /64) may make per
+/// [`ANONYMOUS_WINDOW`], refused ones included: counted before anything is
+/// checked or run, in the database, so that every replica counts them.
+pub const ANONYMOUS_PER_ADDRESS: i64 = 20;
+/// The window [`ANONYMOUS_PER_ADDRESS`] counts in; it starts at an address's first attempt.
+pub const ANONYMOUS_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// The most issue labels one sync creates.
 const MAX_LABELS: usize = 100;
 
@@ -38,13 +50,74 @@ async fn requested_document(app: &App, document: Option<Value>, url: Option<&str
         .map_err(|error| if fetched { Error::Coded(BusinessCode::GetSwaggerFailed, Box::new(error)) } else { error })
 }
 
-pub async fn generate(app: &App, body: GenRequest) -> Result<GeneratedSdk> {
+/// Who asks `Gen` for code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requester {
+    /// A caller whose token holds `isms.codegen.gen`.
+    Authorized,
+    /// A caller without a token, from this address.
+    Anonymous(IpAddr),
+}
+
+pub async fn generate(app: &App, requester: Requester, body: GenRequest) -> Result<GeneratedSdk> {
+    let anonymous = match requester {
+        Requester::Anonymous(ip) => {
+            admit_anonymous(app, ip).await?;
+            true
+        }
+        Requester::Authorized => false,
+    };
     validate::token("genName", &body.gen_name, 100)?;
+    if anonymous && !ANONYMOUS_GENERATORS.contains(&body.gen_name.as_str()) {
+        return Err(Error::Unauthorized(format!(
+            "anonymous callers may use the generators {} only; others need {WITH_TOKEN}",
+            ANONYMOUS_GENERATORS.join(", ")
+        )));
+    }
     // The slot first: an anonymous caller fetches nothing while all are busy.
-    let slot = app.codegen.slot(true).await?;
+    let slot = app.codegen.slot(anonymous).await?;
     let document = requested_document(app, body.document, body.swagger_url.as_deref()).await?;
     let files = app.codegen.generate(slot, &body.gen_name, &document).await?;
     Ok(GeneratedSdk { gen_name: body.gen_name, files })
+}
+
+/// What a caller refused for having no token needs.
+const WITH_TOKEN: &str = "a token with the `isms.codegen.gen` permission (`Authorization: Bearer …`)";
+
+/// Lets an anonymous request through, or says why not: anonymous
+/// generation is off (401), or the address used up its attempts (429).
+async fn admit_anonymous(app: &App, ip: IpAddr) -> Result<()> {
+    if !app.settings.codegen.codegen_anonymous {
+        return Err(Error::Unauthorized(format!(
+            "code generation needs {WITH_TOKEN}: anonymous generation is off on this server (--codegen-anonymous)"
+        )));
+    }
+    count_anonymous(app, ip).await
+}
+
+/// Counts an anonymous attempt from `ip`: 429 past [`ANONYMOUS_PER_ADDRESS`]
+/// in [`ANONYMOUS_WINDOW`] (sign-in's throttle, under a key of its own).
+async fn count_anonymous(app: &App, ip: IpAddr) -> Result<()> {
+    let key = format!("codegen:{}", crate::domain::address::bucket(ip));
+    let window = i64::try_from(ANONYMOUS_WINDOW.as_millis()).unwrap_or(i64::MAX);
+    let now = now_ms();
+    let since = now - window;
+    let mut tx = app.store.begin().await?;
+    if !throttle::reserve(&mut tx, &key, ANONYMOUS_PER_ADDRESS, now, since).await? {
+        let counted = throttle::failures(&mut tx, &key, since).await?;
+        let retry_after = (counted.window_start + window - now).max(1000) / 1000;
+        return Err(Error::TooMany {
+            message: format!(
+                "this address made {ANONYMOUS_PER_ADDRESS} anonymous code generation requests in {} minutes; \
+                 try again later, or with a token",
+                ANONYMOUS_WINDOW.as_secs() / 60
+            ),
+            retry_after: u64::try_from(retry_after).ok(),
+        });
+    }
+    throttle::settle(&mut tx, &key, true).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A stored revision's id and document: `revision`, or the online version's,

@@ -1,7 +1,7 @@
 //! Checking access tokens where they are presented — the admin API,
 //! UserInfo, introspection — and revoking tokens (RFC 7009).
 
-use super::client_auth::{self, Presented};
+use super::client_auth::{self, Authenticated, Presented};
 use super::mint::{ACCESS_TOKEN_TYP, AccessClaims};
 use super::scopes;
 use crate::app::App;
@@ -9,7 +9,7 @@ use crate::crypto::secret;
 use crate::domain::Caller;
 use crate::error::{Error, Refusal, Result};
 use crate::store::access_tokens::{self, AccessRecord};
-use crate::store::{Conn, api_resources, from_json, grants, identity_resources, now_ms, tenants::TenantRef, users};
+use crate::store::{Conn, from_json, grants, identity_resources, now_ms, tenants::TenantRef, users};
 use keyward_api::api_resource::ApiResource;
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
@@ -64,7 +64,18 @@ pub async fn access_claims(app: &App, tenant: &TenantRef, token: &str) -> Result
     if claims.iss != tenant.issuer || home_tenant(&claims)? != tenant.id {
         return Err(invalid("issued by another issuer"));
     }
+    if claims.gty.is_none() && claims.sub == claims.client_id {
+        // The previous release marked no client's own token, so one whose
+        // subject spells its client's id could be either; neither is assumed.
+        return Err(invalid("issued by an earlier release to a subject named like its client; request a new one"));
+    }
     Ok(claims)
+}
+
+/// The user a token was issued to; `None` for a client's own token, told
+/// by how it was issued ([`AccessClaims::is_client_own`]).
+pub fn token_user(claims: &AccessClaims) -> Option<i64> {
+    if claims.is_client_own() { None } else { claims.sub.parse().ok() }
 }
 
 fn home_tenant(claims: &AccessClaims) -> Result<i64> {
@@ -98,7 +109,7 @@ pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Resu
         return Err(Error::Unauthorized("invalid access token: it is not meant for Keyward's admin API".into()));
     }
     let home = home_tenant(&claims)?;
-    let user = claims.sub.parse().ok().filter(|_| claims.sub != claims.client_id && home == tenant.id);
+    let user = token_user(&claims).filter(|_| home == tenant.id);
     let user = match user {
         Some(id) if first_party(app, tenant.id, &claims.client_id).await? => Some(id),
         _ => None,
@@ -128,12 +139,12 @@ pub async fn userinfo(app: &App, tenant: &TenantRef, token: Option<&str>) -> Res
     if !scopes::has(&claims.scope, "openid") {
         return Err(OAuthError::insufficient_scope("the access token lacks the `openid` scope").into());
     }
-    let granted = claims.scope;
     let mut conn = app.store.conn().await?;
-    let user = match claims.sub.parse::<i64>() {
-        Ok(id) if claims.sub != claims.client_id => users::get(&mut conn, tenant.id, id).await?,
-        _ => None,
+    let user = match token_user(&claims) {
+        Some(id) => users::get(&mut conn, tenant.id, id).await?,
+        None => None,
     };
+    let granted = claims.scope;
     let user = user.ok_or_else(|| OAuthError::invalid_token("the token's user no longer exists"))?;
     let identity = identity_resources::enabled(&mut conn, tenant.id).await?;
     let mut claims = Map::new();
@@ -186,24 +197,13 @@ async fn introspector(
     presented: Presented,
     ip: IpAddr,
 ) -> Result<Introspector, Refusal> {
-    let credentials = match (&presented.basic, &presented.client_id, &presented.client_secret) {
-        (Some((id, secret)), _, None) => Some((id, secret)),
-        (None, Some(id), Some(secret)) => Some((id, secret)),
-        _ => None,
-    };
-    // Only names of enabled resources (cached) cost a database read here.
-    if let Some((name, secret)) = credentials
-        && app.catalog_outside_transaction(tenant.id).await?.resources.iter().any(|r| r.name == *name)
-        && let Some(resource) =
-            api_resources::authenticate(&mut *app.store.conn().await?, tenant.id, name, secret).await?
-    {
-        return Ok(Introspector::Resource(Box::new(resource)));
+    match client_auth::authenticate_client_or_resource(app, tenant, presented, ip).await? {
+        Authenticated::Resource(resource) => Ok(Introspector::Resource(resource)),
+        Authenticated::Client(client) if client.require_client_secret => Ok(Introspector::Client),
+        Authenticated::Client(_) => {
+            Err(OAuthError::unauthorized_client("public clients cannot introspect tokens").into())
+        }
     }
-    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
-    if !client.require_client_secret {
-        return Err(OAuthError::unauthorized_client("public clients cannot introspect tokens").into());
-    }
-    Ok(Introspector::Client)
 }
 
 /// The values of `resource`'s user claims for the user a token names.
@@ -214,8 +214,8 @@ async fn released_claims(
     claims: &AccessClaims,
 ) -> Result<BTreeMap<String, Value>> {
     let mut released = BTreeMap::new();
-    let user = match claims.sub.parse::<i64>() {
-        Ok(id) if claims.sub != claims.client_id && !resource.user_claims.is_empty() => {
+    let user = match token_user(claims) {
+        Some(id) if !resource.user_claims.is_empty() => {
             users::get(&mut *app.store.conn().await?, tenant.id, id).await?
         }
         _ => None,

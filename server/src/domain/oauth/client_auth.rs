@@ -1,12 +1,14 @@
 //! Client authentication at the token, introspection and revocation
 //! endpoints (RFC 6749 §2.3): `client_secret_basic`, `client_secret_post`,
-//! and `none` for public clients.
+//! and `none` for public clients; and API resources' authentication at
+//! introspection, under the same throttle.
 
 use super::login::{self, LoginFailure};
 use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Refusal};
-use crate::store::{now_ms, tenants::TenantRef};
+use crate::store::{api_resources, now_ms, tenants::TenantRef};
+use keyward_api::api_resource::ApiResource;
 use keyward_api::client::Client;
 use keyward_api::error::{OAuthError, OAuthErrorCode};
 use std::net::IpAddr;
@@ -29,45 +31,98 @@ pub struct Presented {
 const CLIENT_LIMIT: i64 = 20;
 const ADDRESS_LIMIT: i64 = 50;
 
+/// Who proved a secret: a client, or (at introspection) an API resource.
+pub enum Authenticated {
+    Client(Box<Client>),
+    Resource(Box<ApiResource>),
+}
+
 /// One authentication method per request; secrets compared by digest in
 /// constant time; every failure reads the same. A public client presents
 /// only its `client_id`.
-///
-/// Failures are counted per client and per client address (`ip`) in the
-/// database, like failed sign-ins. A client or address that failed at this
-/// replica within the window is suspect: its attempts here are reserved
-/// before they are evaluated, and refused once at the limit. Others cost no
-/// database access at all, so client_credentials stays as fast as it was.
 pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, ip: IpAddr) -> Result<Client, Refusal> {
+    let (client_id, secret) = credentials(tenant, presented)?;
+    throttled(app, tenant, &client_id, ip, check(app, tenant, &client_id, secret)).await
+}
+
+/// As [`authenticate`], where an API resource may present its name and one
+/// of its secrets instead (introspection). Both count against the one
+/// throttle of the name presented, so guessing a resource's secret is no
+/// cheaper than guessing a client's.
+pub async fn authenticate_client_or_resource(
+    app: &App,
+    tenant: &TenantRef,
+    presented: Presented,
+    ip: IpAddr,
+) -> Result<Authenticated, Refusal> {
+    let (name, secret) = credentials(tenant, presented)?;
+    let checked = async {
+        if let Some(secret) = &secret
+            && let Some(resource) = resource(app, tenant, &name, secret).await?
+        {
+            return Ok(Some(Authenticated::Resource(Box::new(resource))));
+        }
+        Ok(check(app, tenant, &name, secret).await?.map(|client| Authenticated::Client(Box::new(client))))
+    };
+    throttled(app, tenant, &name, ip, checked).await
+}
+
+/// The enabled API resource `name` if `secret` is one of its live secrets.
+/// Only names of enabled resources (cached) cost a database read.
+async fn resource(app: &App, tenant: &TenantRef, name: &str, secret: &str) -> Result<Option<ApiResource>, Refusal> {
+    if !app.catalog_outside_transaction(tenant.id).await?.resources.iter().any(|r| r.name == name) {
+        return Ok(None);
+    }
+    Ok(api_resources::authenticate(&mut *app.store.conn().await?, tenant.id, name, secret).await?)
+}
+
+/// The (id, secret) presented by exactly one authentication method.
+fn credentials(tenant: &TenantRef, presented: Presented) -> Result<(String, Option<String>), Refusal> {
     if tenant.status == 2 {
         return Err(OAuthError::unauthorized_client("this tenant is disabled").into());
     }
-    let (client_id, secret) = match (presented.basic, presented.client_id, presented.client_secret) {
+    match (presented.basic, presented.client_id, presented.client_secret) {
         (Some(_), _, Some(_)) => {
-            return Err(OAuthError::invalid_request("use one client authentication method, not two").into());
+            Err(OAuthError::invalid_request("use one client authentication method, not two").into())
         }
         (Some((id, secret)), form_id, None) => {
             if form_id.is_some_and(|f| f != id) {
                 return Err(OAuthError::invalid_request("client_id does not match the authenticated client").into());
             }
-            (id, Some(secret))
+            Ok((id, Some(secret)))
         }
-        (None, Some(id), secret) => (id, secret),
-        (None, None, _) => return Err(OAuthError::invalid_client("client authentication is required").into()),
-    };
-    let keys =
-        [format!("client:{}:{client_id}", tenant.id), format!("client-ip:{}", crate::domain::address::bucket(ip))];
+        (None, Some(id), secret) => Ok((id, secret)),
+        (None, None, _) => Err(OAuthError::invalid_client("client authentication is required").into()),
+    }
+}
+
+/// Runs `check` — `None` when the secret presented for `id` is wrong —
+/// under the failure throttle.
+///
+/// Failures are counted per presented id and per client address (`ip`) in
+/// the database, like failed sign-ins. An id or address that failed at this
+/// replica within the window is suspect: its attempts here are reserved
+/// before they are evaluated, and refused once at the limit. Others cost no
+/// database access at all, so client_credentials stays as fast as it was.
+async fn throttled<T>(
+    app: &App,
+    tenant: &TenantRef,
+    id: &str,
+    ip: IpAddr,
+    check: impl Future<Output = Result<Option<T>, Refusal>>,
+) -> Result<T, Refusal> {
+    let keys = [format!("client:{}:{id}", tenant.id), format!("client-ip:{}", crate::domain::address::bucket(ip))];
     let limits = [(keys[0].as_str(), CLIENT_LIMIT), (keys[1].as_str(), ADDRESS_LIMIT)];
     let suspect = keys.iter().any(|key| app.client_auth_failures.get(key).is_some());
     if suspect && let Some(locked) = login::reserve(app, &limits).await? {
-        return Err(throttled(locked));
+        return Err(throttled_refusal(locked));
     }
-    match check(app, tenant, &client_id, secret).await? {
-        Some(client) => {
+    match check.await? {
+        Some(found) => {
             if suspect {
                 login::settle(app, &[&keys[0], &keys[1]], false).await?;
             }
-            Ok(client)
+            Ok(found)
         }
         None => {
             for key in &keys {
@@ -75,7 +130,7 @@ pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, i
             }
             // A suspect's attempt was reserved before; another's now.
             if !suspect && let Some(locked) = login::reserve(app, &limits).await? {
-                return Err(throttled(locked));
+                return Err(throttled_refusal(locked));
             }
             login::settle(app, &[&keys[0], &keys[1]], true).await?;
             Err(OAuthError::invalid_client("client authentication failed").into())
@@ -105,7 +160,7 @@ pub async fn authenticate_basic(
     })
 }
 
-fn throttled(locked: LoginFailure) -> Refusal {
+fn throttled_refusal(locked: LoginFailure) -> Refusal {
     let retry_after = match locked {
         LoginFailure::Throttled { retry_after } => Some(retry_after),
         LoginFailure::Incorrect => None,

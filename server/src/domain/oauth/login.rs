@@ -6,7 +6,7 @@ use crate::crypto::secret;
 use crate::error::{Error, Result};
 use crate::store::sessions::{self, Session};
 use crate::store::throttle::{self, Failures};
-use crate::store::{now_ms, tenants::TenantRef, users};
+use crate::store::{Conn, now_ms, tenants::TenantRef, users};
 use std::net::IpAddr;
 use tokio::sync::OnceCell;
 
@@ -78,12 +78,15 @@ pub async fn check_password(
     ip: IpAddr,
 ) -> Result<Result<i64, LoginFailure>> {
     let slot = app.passwords.slot()?;
-    let account_key = format!("account:{}:{}", tenant.id, login.trim().to_lowercase());
+    let found = users::by_login(&mut *app.store.conn().await?, tenant.id, login.trim()).await?;
+    let account_key = match &found {
+        Some((id, _)) => user_key(tenant.id, *id),
+        None => unknown_login_key(tenant.id, login),
+    };
     let ip_key = ip_key(ip);
     if let Some(locked) = reserve(app, &[(&account_key, ACCOUNT_LIMIT), (&ip_key, IP_LIMIT)]).await? {
         return Ok(Err(locked));
     }
-    let found = users::by_login(&mut *app.store.conn().await?, tenant.id, login.trim()).await?;
     let (user, hash) = match found {
         Some((id, Some(hash))) => (Some(id), hash),
         _ => (None, decoy_hash(app).await?.to_string()),
@@ -100,6 +103,27 @@ pub async fn check_password(
             Ok(Err(LoginFailure::Incorrect))
         }
     }
+}
+
+/// The failure counter of a user's account: one for every name it signs in
+/// by (user name, verified email, verified phone), so that spreading
+/// guesses over them gains nothing.
+fn user_key(tenant: i64, user: i64) -> String {
+    format!("account:{tenant}:user:{user}")
+}
+
+/// The failure counter of a login that names nobody, per spelling: an
+/// unknown name is locked like a known one, so locking tells nobody which
+/// names exist.
+/// Hashed: a login that names no one is often a password typed in the
+/// wrong field, and the throttle table must not keep it.
+fn unknown_login_key(tenant: i64, login: &str) -> String {
+    format!("account:{tenant}:login:{}", crate::crypto::secret::digest(&login.trim().to_lowercase()))
+}
+
+/// Forgets the failed sign-ins of `user` (its password was just reset or set).
+pub async fn clear_failures(conn: &mut Conn, tenant: i64, user: i64) -> Result<()> {
+    throttle::clear(conn, &user_key(tenant, user)).await
 }
 
 /// Reserves an attempt under each (key, limit), all or none: the lock of

@@ -35,7 +35,14 @@ pub const RESERVED_CLAIMS: &[&str] = &[
     "sid",
     "azp",
     "amr",
+    "gty",
 ];
+/// The `gty` of a client's own token: only the client_credentials grant
+/// (and IssueToken, which mints as it would) issues a token under no user's
+/// grant.
+pub const CLIENT_CREDENTIALS: &str = "client_credentials";
+/// The `gty` of a token issued under a user's grant.
+pub const USER_GRANT: &str = "user";
 /// JOSE `typ` of access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 /// JOSE `typ` of ID tokens.
@@ -93,12 +100,27 @@ pub struct AccessClaims {
     /// When the user authenticated, for tokens issued to a user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<i64>,
+    /// How the token was issued: [`CLIENT_CREDENTIALS`] for a client's own
+    /// token, [`USER_GRANT`] for a user's. Absent on tokens of releases
+    /// before it existed, which are taken for users' — unless their subject
+    /// spells their client's id, when they are refused (see `bearer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gty: Option<String>,
     /// OAuthApp's tenant claims (contract §2.3), as strings.
     pub tenant_id: String,
     pub tenant_name: String,
     /// The client's configured claims.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl AccessClaims {
+    /// Whether the token is its client's own (client_credentials), told by
+    /// how it was issued — never by comparing `sub` with `client_id`, which a
+    /// user whose id spells a client's id would match.
+    pub fn is_client_own(&self) -> bool {
+        self.gty.as_deref() == Some(CLIENT_CREDENTIALS)
+    }
 }
 
 /// The claims of an ID token (OpenID Connect Core §2).
@@ -123,6 +145,8 @@ pub struct IdClaims {
 pub struct AccessSpec<'a> {
     pub subject: String,
     pub target: &'a Target,
+    /// The user's grant the token is issued under; `None` only for the
+    /// client's own token, which then says so ([`AccessClaims::is_client_own`]).
     pub grant_id: Option<&'a str>,
     pub auth_time: Option<i64>,
 }
@@ -152,9 +176,10 @@ pub async fn access_token(
         client_id: client.client_id.clone(),
         scope: spec.target.scope.clone(),
         auth_time: spec.auth_time,
+        gty: Some(if spec.grant_id.is_none() { CLIENT_CREDENTIALS } else { USER_GRANT }.to_string()),
         tenant_id: tenant.id.to_string(),
         tenant_name: tenant.name.clone(),
-        extra: client.claims.iter().map(|c| (c.claim_type.clone(), Value::String(c.value.clone()))).collect(),
+        extra: configured_claims(client),
     };
     let record = AccessRecord {
         jti: claims.jti.clone(),
@@ -176,6 +201,13 @@ pub async fn access_token(
             MintedAccess { token, record: Some(record) }
         }
     })
+}
+
+/// The client's configured claims, less any a reserved name (stored before
+/// the name was reserved) would let it forge.
+fn configured_claims(client: &Client) -> Map<String, Value> {
+    let configured = client.claims.iter().filter(|c| !RESERVED_CLAIMS.contains(&c.claim_type.as_str()));
+    configured.map(|c| (c.claim_type.clone(), Value::String(c.value.clone()))).collect()
 }
 
 /// The client's choice, else the algorithm the token's API resource allows,

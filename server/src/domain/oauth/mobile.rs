@@ -11,10 +11,12 @@ use crate::domain::app_users::{
 use crate::error::{Error, Refusal};
 use crate::store::tenants::TenantRef;
 use keyward_api::app_user::CodePurpose;
+use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
 use keyward_api::oauth::{CodeChecked, CodeSent, MobileCodeRequest};
 use std::net::IpAddr;
 
+/// `/mobile/code/get`: sends the client's user a `signin` code.
 pub async fn send(
     app: &App,
     log: &slog::Logger,
@@ -23,18 +25,31 @@ pub async fn send(
     request: MobileCodeRequest,
     ip: IpAddr,
 ) -> Result<CodeSent, Refusal> {
-    let presented = Presented { basic, client_id: request.client_id, client_secret: request.client_secret };
-    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
-    if !token::allows(&client, "mobile") {
-        return Err(OAuthError::unauthorized_client("this client may not use the mobile grant").into());
-    }
+    let client = mobile_client(app, tenant, basic, &request, ip).await?;
     let target = app_users::load(app, tenant, client.id).await?;
     let phone = Channel::Sms.normalize("mobile", &request.mobile)?;
     codes::send(app, log, tenant, &target.config.settings, (Channel::Sms, &phone), CodePurpose::Signin, ip).await?;
     Ok(CodeSent { expires_in: codes::TTL_SECS })
 }
 
-pub async fn verify(app: &App, tenant: &TenantRef, request: MobileCodeRequest) -> Result<CodeChecked, Refusal> {
+/// `/mobile/code/verify`: whether a code is right, without using it. Only
+/// an app that may send codes checks them: a wrong code spends one of the
+/// code's attempts, which a stranger must not spend for its owner.
+pub async fn verify(
+    app: &App,
+    tenant: &TenantRef,
+    basic: Option<(String, String)>,
+    request: MobileCodeRequest,
+    ip: IpAddr,
+) -> Result<CodeChecked, Refusal> {
+    let client = mobile_client(app, tenant, basic, &request, ip).await?;
+    if !client.require_client_secret {
+        // A public client authenticates with its id alone, which anyone can send.
+        return Err(OAuthError::unauthorized_client(
+            "checking a code without using it needs a confidential client: a public one redeems it at /mobile/token",
+        )
+        .into());
+    }
     let phone = Channel::Sms.normalize("mobile", &request.mobile)?;
     let code = request
         .code
@@ -46,4 +61,21 @@ pub async fn verify(app: &App, tenant: &TenantRef, request: MobileCodeRequest) -
         Err(Error::BadRequest(m)) => Err(OAuthError::invalid_grant(m).into()),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The client the request authenticates as, if it may use the `mobile` grant.
+async fn mobile_client(
+    app: &App,
+    tenant: &TenantRef,
+    basic: Option<(String, String)>,
+    request: &MobileCodeRequest,
+    ip: IpAddr,
+) -> Result<Client, Refusal> {
+    let presented =
+        Presented { basic, client_id: request.client_id.clone(), client_secret: request.client_secret.clone() };
+    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
+    if !token::allows(&client, "mobile") {
+        return Err(OAuthError::unauthorized_client("this client may not use the mobile grant").into());
+    }
+    Ok(client)
 }

@@ -43,16 +43,20 @@ pub fn has(scope: &str, name: &str) -> bool {
     scope.split_whitespace().any(|s| s == name)
 }
 
+/// Whether `client`'s `allowedScopes` let it request `scope`.
+pub fn may_request(client: &Client, scope: &str) -> bool {
+    client.allowed_scopes.iter().any(|a| allows_scope(&a.scope, scope))
+}
+
 /// The scopes a request asks for, each one the client may request; all the
 /// client may request when the request names none.
 pub fn requested(client: &Client, scope: Option<&str>) -> Result<Vec<String>, OAuthError> {
-    let allowed: Vec<&str> = client.allowed_scopes.iter().map(|s| s.scope.as_str()).collect();
     let Some(scope) = scope.filter(|s| !s.trim().is_empty()) else {
-        return Ok(allowed.iter().map(|s| s.to_string()).collect());
+        return Ok(client.allowed_scopes.iter().map(|s| s.scope.clone()).collect());
     };
     let mut requested: Vec<String> = Vec::new();
     for item in scope.split_whitespace() {
-        if !allowed.iter().any(|a| allows_scope(a, item)) {
+        if !may_request(client, item) {
             return Err(OAuthError::invalid_scope(format!("scope {item:?} is not allowed for this client")));
         }
         if !requested.iter().any(|r| r == item) {
