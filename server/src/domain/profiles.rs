@@ -97,10 +97,11 @@ pub async fn create(app: &App, caller: &Caller, body: AccessProfileCreate) -> Re
     };
     check(&profile)?;
     let mut tx = app.store.begin().await?;
-    // A profile admits its users to its clients: none beyond the caller.
-    authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     let id = profiles::insert(&mut tx, caller.tenant.id, &profile).await?;
     link(&mut tx, caller.tenant.id, id, Some(&profile.clients), Some(&profile.users)).await?;
+    // A profile admits its users to its clients: none beyond the caller
+    // (checked once `link` found each; a refusal rolls back).
+    authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -118,9 +119,9 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AccessProfileUpda
         ..current
     };
     check(&profile)?;
-    authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     profiles::save(&mut tx, &profile).await?;
     link(&mut tx, caller.tenant.id, id, body.clients.as_deref(), body.users.as_deref()).await?;
+    authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     let saved = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     Ok(saved)

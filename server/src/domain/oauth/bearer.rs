@@ -64,9 +64,10 @@ pub async fn access_claims(app: &App, tenant: &TenantRef, token: &str) -> Result
     if claims.iss != tenant.issuer || home_tenant(&claims)? != tenant.id {
         return Err(invalid("issued by another issuer"));
     }
-    if claims.gty.is_none() && claims.sub == claims.client_id {
+    if claims.gty.is_none() && claims.sub == claims.client_id && claims.sub.parse::<i64>().is_ok() {
         // The previous release marked no client's own token, so one whose
-        // subject spells its client's id could be either; neither is assumed.
+        // subject spells its client's numeric id could be a user's as well;
+        // neither is assumed. (A non-numeric subject names no user.)
         return Err(invalid("issued by an earlier release to a subject named like its client; request a new one"));
     }
     Ok(claims)
