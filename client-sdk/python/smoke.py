@@ -8,16 +8,20 @@ from typing import Optional
 
 from keyward_sdk import (
     AdminClientsApi,
+    AdminTenantsApi,
     AdminUsersApi,
     AppUsersApi,
     ApiClient,
+    AppSettingsUpdate,
     ClientCreate,
     ClientGrantType,
     ClientScope,
     Configuration,
+    CustomProperty,
     PasswordSignIn,
     QrPreSignIn,
     SignUp,
+    TenantUpdate,
     UserCreate,
 )
 from keyward_sdk.exceptions import ApiException
@@ -80,6 +84,12 @@ def main() -> None:
 
     # The end-user API of an app (a client of the tenant).
     app = clients.client_create(ClientCreate(clientId="smoke-py-app")).data.id
+    # Sign-up is off until both the app and its tenant open it.
+    clients.app_settings_update(app, AppSettingsUpdate(signUpEnabled=True))
+    tenants = AdminTenantsApi(api)
+    home = next(t for t in tenants.tenant_list().data if t.name == "default")
+    properties = [*home.properties, CustomProperty(key="UserRegistration", value="enabled")]
+    tenants.tenant_update(home.id, TenantUpdate(properties=properties))
     app_users = AppUsersApi(ApiClient(Configuration(host=url)))
     signed_up = app_users.app_sign_up(app, SignUp(userName="smoke-py-user", pwd="a long password")).data
     check(bool(signed_up.access_token), "end-user sign-up answers a token")

@@ -4,6 +4,7 @@
 
 import {
     AdminClientsApi,
+    AdminTenantsApi,
     AdminUsersApi,
     AppUsersApi,
     Configuration,
@@ -69,6 +70,13 @@ async function main(): Promise<void> {
 
     // The end-user API of an app (a client of the tenant).
     const app = (await clients.clientCreate({ clientCreate: { clientId: 'smoke-ts-app' } })).data.id;
+    // Sign-up is off until both the app and its tenant open it.
+    await clients.appSettingsUpdate({ id: app, appSettingsUpdate: { signUpEnabled: true } });
+    const tenants = new AdminTenantsApi(config);
+    const home = (await tenants.tenantList()).data.find((t) => t.name === 'default');
+    if (!home) throw new Error('the default tenant is not listed');
+    const properties = [...home.properties, { key: 'UserRegistration', value: 'enabled' }];
+    await tenants.tenantUpdate({ id: home.id, tenantUpdate: { properties } });
     const appUsers = new AppUsersApi(new Configuration({ basePath: url }));
     const signedUp = await appUsers.appSignUp({ appId: app, signUp: { userName: 'smoke-ts-user', pwd: 'a long password' } });
     check(signedUp.data.accessToken.length > 0, 'end-user sign-up answers a token');
