@@ -31,10 +31,11 @@ fn main() -> Result<()> {
         ["sdk", "package", "--check"] => package::verify(),
         ["sdk", "publish", flags @ ..] => publish::run(flags),
         ["verify"] => verify::run(),
+        ["fuzz"] => verify::fuzz(),
         ["bench"] => bench::run(),
         ["docs-assets"] => docs::assets(),
         _ => bail!(
-            "usage: cargo xtask openapi generate|check|lint | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | bench | docs-assets\n\
+            "usage: cargo xtask openapi generate|check|lint | sdk generate|check|smoke|package [--check] | sdk publish FLAGS | verify | fuzz | bench | docs-assets\n\
              (got: {})",
             args.join(" ")
         ),

@@ -130,7 +130,7 @@ fn reliability() -> Result<()> {
 /// answer the document does not describe, fails. Every operation is run with
 /// the admin's token, then the operations open to anonymous callers are run
 /// again without any credentials, as a stranger would call them.
-fn fuzz() -> Result<()> {
+pub fn fuzz() -> Result<()> {
     let st = crate::tools::python("schemathesis", &[SCHEMATHESIS])?.join("st");
     let binary = build_debug()?;
     let workdir = crate::root().join("target/fuzz");
