@@ -6,7 +6,7 @@ use crate::domain::{Acting, Caller};
 use crate::error::Error;
 use crate::store::tenants::TenantRef;
 use dropshot::{HttpError, HttpResponse, HttpResponseError, RequestContext};
-use keyward_api::access::{Access, access, grants};
+use keyward_api::access::{Access, access};
 use keyward_api::error::AdminError;
 use std::future::Future;
 use std::sync::Arc;
@@ -91,14 +91,13 @@ pub async fn authorize(rqctx: &Ctx, target: Option<i64>) -> Result<(Caller, Opti
     let app = rqctx.context();
     let tenant = tenant(rqctx).await?;
     let (caller, user) = bearer::caller_and_user(app, &tenant, bearer_token(rqctx)?).await?;
-    let holds = |required: &str| caller.scopes.iter().any(|held| grants(held, required));
     let requires = |required: &str| Error::Forbidden(format!("this operation requires the `{required}` permission"));
     let acting = match (access(&rqctx.endpoint.operation_id), target.or(user)) {
-        (Some(Access::Permission(required)), _) if holds(required) => None,
+        (Some(Access::Permission(required)), _) if caller.holds(required) => None,
         (Some(Access::Permission(required)), _) => return Err(requires(required)),
         (Some(Access::User), _) => Some(Acting::Own(user.ok_or_else(|| Error::Forbidden(FIRST_PARTY.into()))?)),
         (Some(Access::UserOrPermission(_)), Some(id)) if user == Some(id) => Some(Acting::Own(id)),
-        (Some(Access::UserOrPermission(required)), Some(id)) if holds(required) => Some(Acting::Admin(id)),
+        (Some(Access::UserOrPermission(required)), Some(id)) if caller.holds(required) => Some(Acting::Admin(id)),
         (Some(Access::UserOrPermission(required)), _) => {
             return Err(Error::Forbidden(format!("{FIRST_PARTY}, or the `{required}` permission for any user")));
         }
