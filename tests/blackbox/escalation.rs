@@ -199,11 +199,7 @@ async fn one_permission_never_becomes_more(server: TestServer) {
         let own = listed["data"][0]["id"].as_i64().unwrap();
         let token = server.token(&client_id, &secret, None).await;
         for (method, path, body) in attacks(&t, own) {
-            let mut request = at.request(method.clone(), &path).bearer_auth(&token);
-            if !body.is_null() {
-                request = request.json(&body);
-            }
-            let (status, answer) = at.send(request).await;
+            let (status, answer) = call(&at, &token, &method, &path, &body).await;
             assert_eq!(status, 403, "holding only {permission}, {method} {path} {body} answered {answer}");
         }
         // What it does hold, it may still pass on: a token of its own scope.
@@ -237,11 +233,7 @@ async fn the_bootstrap_admin_client_is_beyond_the_api(server: TestServer) {
         (Method::DELETE, format!("/api/Client/{bootstrap}"), Value::Null),
         (Method::DELETE, format!("/api/Client/{bootstrap}/Secrets/1"), Value::Null),
     ] {
-        let mut request = at.request(method.clone(), &path).bearer_auth(&admin);
-        if !body.is_null() {
-            request = request.json(&body);
-        }
-        let (status, answer) = at.send(request).await;
+        let (status, answer) = call(&at, &admin, &method, &path, &body).await;
         assert_eq!(status, 403, "{method} {path}: {answer}");
         assert!(answer["message"].as_str().unwrap().contains("bootstrap admin client"), "{answer}");
     }
@@ -251,4 +243,14 @@ async fn the_bootstrap_admin_client_is_beyond_the_api(server: TestServer) {
     let admin = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
     let (status, secrets) = at.get(&format!("/api/Client/{bootstrap}/Secrets"), Some(&admin)).await;
     assert_eq!((status, secrets["data"].as_array().map(Vec::len)), (200, Some(1)), "{secrets}");
+}
+
+/// The status and body of `method path` with `token`, and `body` as JSON
+/// unless it is null.
+async fn call(at: &At<'_>, token: &str, method: &Method, path: &str, body: &Value) -> (u16, Value) {
+    let mut request = at.request(method.clone(), path).bearer_auth(token);
+    if !body.is_null() {
+        request = request.json(body);
+    }
+    at.send(request).await
 }
