@@ -9,7 +9,7 @@
 //! and the periodic upkeep ([`crate::maintenance`]) bound what is missed
 //! while it cannot subscribe at all.
 
-use crate::app::App;
+use crate::state::State;
 use anyhow::Context;
 use sqlx::postgres::PgListener;
 use std::sync::Arc;
@@ -57,27 +57,27 @@ impl Change {
 
 /// Subscribes to other replicas' changes and applies them from then on, in
 /// a task that ends when the store is closed; on SQLite there are none.
-pub async fn follow(app: Arc<App>, log: slog::Logger) -> anyhow::Result<()> {
-    if app.store.backend() != crate::store::Backend::Postgres {
+pub async fn follow(state: Arc<State>, log: slog::Logger) -> anyhow::Result<()> {
+    if state.store.backend() != crate::store::Backend::Postgres {
         return Ok(());
     }
-    let mut listener = subscribe(&app).await.context("subscribing to other replicas' changes")?;
+    let mut listener = subscribe(&state).await.context("subscribing to other replicas' changes")?;
     tokio::spawn(async move {
         loop {
-            let lost = apply_until_lost(&app, &log, &mut listener).await;
-            if app.store.is_closed() {
+            let lost = apply_until_lost(&state, &log, &mut listener).await;
+            if state.store.is_closed() {
                 return;
             }
             slog::warn!(log, "lost the subscription to other replicas' changes; resubscribing";
                 "error" => format!("{lost:#}"));
             listener = loop {
                 tokio::time::sleep(RETRY).await;
-                if app.store.is_closed() {
+                if state.store.is_closed() {
                     return;
                 }
                 // Whatever changed meanwhile is unknown: reread everything.
-                if let Ok(listener) = subscribe(&app).await
-                    && apply_all(&app).await.is_ok()
+                if let Ok(listener) = subscribe(&state).await
+                    && apply_all(&state).await.is_ok()
                 {
                     break listener;
                 }
@@ -88,8 +88,8 @@ pub async fn follow(app: Arc<App>, log: slog::Logger) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn subscribe(app: &App) -> anyhow::Result<PgListener> {
-    let mut listener = PgListener::connect(&app.settings.database_url).await?;
+async fn subscribe(state: &State) -> anyhow::Result<PgListener> {
+    let mut listener = PgListener::connect(&state.settings.database_url).await?;
     // A lost connection ends the subscription here, so that everything is
     // reread after resubscribing.
     listener.eager_reconnect(false);
@@ -98,13 +98,13 @@ async fn subscribe(app: &App) -> anyhow::Result<PgListener> {
 }
 
 /// Applies notifications until the subscription fails; returns why.
-async fn apply_until_lost(app: &App, log: &slog::Logger, listener: &mut PgListener) -> anyhow::Error {
+async fn apply_until_lost(state: &State, log: &slog::Logger, listener: &mut PgListener) -> anyhow::Error {
     loop {
         let notification = match tokio::time::timeout(IDLE_CHECK, listener.try_recv()).await {
             Ok(Ok(Some(notification))) => notification,
             Ok(Ok(None)) => return anyhow::anyhow!("the connection was lost"),
             Ok(Err(e)) => return e.into(),
-            Err(_) if app.store.is_closed() => return anyhow::anyhow!("the server stopped"),
+            Err(_) if state.store.is_closed() => return anyhow::anyhow!("the server stopped"),
             Err(_) => match tokio::time::timeout(RETRY * 5, sqlx::query("SELECT 1").execute(&mut *listener)).await {
                 Ok(Ok(_)) => continue,
                 Ok(Err(e)) => return e.into(),
@@ -112,7 +112,7 @@ async fn apply_until_lost(app: &App, log: &slog::Logger, listener: &mut PgListen
             },
         };
         let applied = match Change::parse(notification.payload()) {
-            Some(change) => apply(app, change).await,
+            Some(change) => apply(state, change).await,
             None => Err(anyhow::anyhow!("unknown change {:?}", notification.payload())),
         };
         if let Err(e) = applied {
@@ -122,21 +122,21 @@ async fn apply_until_lost(app: &App, log: &slog::Logger, listener: &mut PgListen
 }
 
 /// Drops or rereads what `change` made stale on this replica.
-async fn apply(app: &App, change: Change) -> anyhow::Result<()> {
+async fn apply(state: &State, change: Change) -> anyhow::Result<()> {
     match change {
-        Change::Tenants | Change::Clients | Change::Catalog => app.drop_cached(change),
+        Change::Tenants | Change::Clients | Change::Catalog => state.drop_cached(change),
         Change::SigningKeys => {
-            app.keys.reload().await?;
-            app.verified_tokens.clear();
+            state.keys.reload().await?;
+            state.verified_tokens.clear();
         }
-        Change::Revocations => app.deny_list.sync(&app.store).await?,
+        Change::Revocations => state.deny_list.sync(&state.store).await?,
     }
     Ok(())
 }
 
-async fn apply_all(app: &App) -> anyhow::Result<()> {
+async fn apply_all(state: &State) -> anyhow::Result<()> {
     for change in Change::ALL {
-        apply(app, change).await?;
+        apply(state, change).await?;
     }
     Ok(())
 }

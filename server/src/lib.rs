@@ -4,7 +4,6 @@
 //! contract) → [`domain`] (what Keyward does) → [`store`] (SQLite or
 //! PostgreSQL). [`crypto`] holds passwords, secrets and tokens.
 
-pub mod app;
 pub mod blob_store;
 pub mod cache;
 pub mod changes;
@@ -22,4 +21,5 @@ pub mod master_key;
 pub mod metrics;
 pub mod outbound;
 pub mod server;
+pub mod state;
 pub mod store;

@@ -4,8 +4,8 @@
 //! [`crate::changes`], and this rereading covers announcements lost), rotate
 //! on schedule, and delete OAuth state that has expired.
 
-use crate::app::App;
 use crate::domain::oauth::deny_list;
+use crate::state::State;
 use crate::store::{keys, now_ms};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,8 +17,8 @@ const PERIOD: Duration = Duration::from_secs(30);
 const AUTO_PUBLISH_DELAY_SECS: i64 = 300;
 
 /// Starts the upkeep loops; they end with the runtime.
-pub fn spawn(app: Arc<App>, log: slog::Logger) {
-    let (deny_app, deny_log) = (app.clone(), log.clone());
+pub fn spawn(state: Arc<State>, log: slog::Logger) {
+    let (deny_app, deny_log) = (state.clone(), log.clone());
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(deny_list::SYNC_PERIOD);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -34,23 +34,23 @@ pub fn spawn(app: Arc<App>, log: slog::Logger) {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(e) = run_once(&app).await {
+            if let Err(e) = run_once(&state).await {
                 slog::warn!(log, "maintenance failed"; "error" => format!("{e:#}"));
             }
         }
     });
 }
 
-async fn run_once(app: &App) -> anyhow::Result<()> {
-    app.keys.reload().await?;
-    let days = app.settings.key_rotation_days;
+async fn run_once(state: &State) -> anyhow::Result<()> {
+    state.keys.reload().await?;
+    let days = state.settings.key_rotation_days;
     if days > 0 {
         // One replica at a time looks for due keys, so each is rotated once.
-        let turn = app.store.one_at_a_time().await?;
+        let turn = state.store.one_at_a_time().await?;
         let rotated = async {
             let since = now_ms() - days * 86_400_000;
-            for tenant in keys::tenants_with_keys_older_than(&mut *app.store.conn().await?, since).await? {
-                app.keys.rotate(tenant, AUTO_PUBLISH_DELAY_SECS).await?;
+            for tenant in keys::tenants_with_keys_older_than(&mut *state.store.conn().await?, since).await? {
+                state.keys.rotate(tenant, AUTO_PUBLISH_DELAY_SECS).await?;
             }
             anyhow::Ok(())
         }
@@ -58,13 +58,13 @@ async fn run_once(app: &App) -> anyhow::Result<()> {
         turn.release().await?;
         rotated?;
     }
-    purge_expired(app).await
+    purge_expired(state).await
 }
 
 /// Deletes rows nothing will read again.
-async fn purge_expired(app: &App) -> anyhow::Result<()> {
+async fn purge_expired(state: &State) -> anyhow::Result<()> {
     let now = now_ms();
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     for statement in [
         "DELETE FROM authorization_codes WHERE expires_at < $1",
         "DELETE FROM access_tokens WHERE expires_at < $1",

@@ -1,12 +1,12 @@
 //! Starting a server: open and migrate the database, bootstrap, listen —
 //! on one address, or with the admin API and `/metrics` on a second one.
 
-use crate::app::App;
 use crate::config::Settings;
 use crate::crypto::envelope::{self, MasterKey};
 use crate::crypto::{jwt::KeyRing, mac::Mac, secret};
 use crate::domain::{at_rest, bootstrap};
 use crate::http::KeywardImpl;
+use crate::state::State;
 use crate::store::{Store, secrets};
 use anyhow::{Context, anyhow};
 use dropshot::{ConfigDropshot, HandlerTaskMode, HttpServer, ServerBuilder};
@@ -18,10 +18,10 @@ pub struct Running {
     pub address: SocketAddr,
     /// The admin listener's address, when it has its own.
     pub admin_address: Option<SocketAddr>,
-    pub app: Arc<App>,
+    pub state: Arc<State>,
     log: slog::Logger,
-    server: HttpServer<Arc<App>>,
-    admin: Option<HttpServer<Arc<App>>>,
+    server: HttpServer<Arc<State>>,
+    admin: Option<HttpServer<Arc<State>>>,
 }
 
 impl Running {
@@ -41,7 +41,7 @@ impl Running {
             result = failed => return result.map_err(|e| anyhow!(e)),
             () = stop => {}
         }
-        let (log, grace) = (self.log.clone(), self.app.settings.shutdown_timeout);
+        let (log, grace) = (self.log.clone(), self.state.settings.shutdown_timeout);
         slog::info!(log, "stopping: no new connections, finishing requests in flight"; "timeout_s" => grace.as_secs());
         match tokio::time::timeout(grace, self.stop()).await {
             Ok(result) => result,
@@ -63,21 +63,21 @@ impl Running {
         };
         let (server, admin) = tokio::join!(self.server.close(), admin);
         server.and(admin).map_err(|e| anyhow!(e))?;
-        self.app.store.close().await;
+        self.state.store.close().await;
         Ok(())
     }
 }
 
 /// Opens the database, applies migrations and bootstraps it, without serving.
-pub async fn prepare(settings: Settings, log: &slog::Logger) -> anyhow::Result<Arc<App>> {
+pub async fn prepare(settings: Settings, log: &slog::Logger) -> anyhow::Result<Arc<State>> {
     let master = master_key(&settings, log)?;
     let store = Store::connect(&settings.database_url).await?;
     // Replicas starting together take turns: the first creates the default
     // tenant, its keys and the admin client; the others find them.
     let turn = store.one_at_a_time().await.context("waiting for other replicas' bootstrap")?;
-    let app = bootstrap(settings, log, master, store).await;
+    let state = bootstrap(settings, log, master, store).await;
     turn.release().await?;
-    app
+    state
 }
 
 /// Migrations, secrets sealed, default tenant, keys, cookie key, admin client.
@@ -86,7 +86,7 @@ async fn bootstrap(
     log: &slog::Logger,
     master: Arc<MasterKey>,
     store: Store,
-) -> anyhow::Result<Arc<App>> {
+) -> anyhow::Result<Arc<State>> {
     store.migrate().await?;
     let sealed = at_rest::seal_plaintext(&store, &master).await.context("encrypting secrets stored in clear")?;
     if sealed > 0 {
@@ -95,12 +95,12 @@ async fn bootstrap(
     let default_tenant = bootstrap::default_tenant(&store).await?;
     let keys = KeyRing::open(store.clone(), master.clone()).await?;
     let mac = cookie_key(&store, &master).await?;
-    let app = App::new(settings, store, keys, master, mac, default_tenant)?;
-    app.deny_list.sync(&app.store).await?;
-    if let Some((id, secret)) = app.settings.admin_client.clone() {
-        bootstrap::ensure_admin_client(&app, &id, &secret).await.context("ensuring the admin client")?;
+    let state = State::new(settings, store, keys, master, mac, default_tenant)?;
+    state.deny_list.sync(&state.store).await?;
+    if let Some((id, secret)) = state.settings.admin_client.clone() {
+        bootstrap::ensure_admin_client(&state, &id, &secret).await.context("ensuring the admin client")?;
     }
-    Ok(app)
+    Ok(state)
 }
 
 /// `keyward keys rewrap`: re-seals every confidential value of the
@@ -135,11 +135,11 @@ async fn cookie_key(store: &Store, master: &MasterKey) -> anyhow::Result<Mac> {
 }
 
 /// A listener serving the whole API on `bind`; which operations answer on
-/// it is decided per request ([`App::serves`]).
-fn listen(app: &Arc<App>, log: &slog::Logger, bind: SocketAddr) -> anyhow::Result<HttpServer<Arc<App>>> {
+/// it is decided per request ([`State::serves`]).
+fn listen(state: &Arc<State>, log: &slog::Logger, bind: SocketAddr) -> anyhow::Result<HttpServer<Arc<State>>> {
     let mut api = keyward_api::keyward_api_mod::api_description::<KeywardImpl>()
         .map_err(|e| anyhow!("building the API description: {e:?}"))?;
-    crate::http::register_preflights(&mut api, app.openapi)?;
+    crate::http::register_preflights(&mut api, state.openapi)?;
     let config = ConfigDropshot {
         bind_address: bind,
         default_request_body_max_bytes: 1024,
@@ -147,7 +147,7 @@ fn listen(app: &Arc<App>, log: &slog::Logger, bind: SocketAddr) -> anyhow::Resul
         default_handler_task_mode: HandlerTaskMode::Detached,
         ..Default::default()
     };
-    ServerBuilder::new(api, app.clone(), log.clone())
+    ServerBuilder::new(api, state.clone(), log.clone())
         .config(config)
         .start()
         .map_err(|e| anyhow!("starting the HTTP server on {bind}: {e}"))
@@ -156,21 +156,21 @@ fn listen(app: &Arc<App>, log: &slog::Logger, bind: SocketAddr) -> anyhow::Resul
 pub async fn start(settings: Settings) -> anyhow::Result<Running> {
     let log = crate::logging::logger(&settings.log_level)?;
     let (bind, admin_bind) = (settings.bind, settings.admin_bind);
-    let app = prepare(settings, &log).await?;
+    let state = prepare(settings, &log).await?;
     // The admin listener first, so the main one never sees a request before
     // the admin address is known.
-    let admin = admin_bind.map(|bind| listen(&app, &log, bind)).transpose()?;
+    let admin = admin_bind.map(|bind| listen(&state, &log, bind)).transpose()?;
     let admin_address = admin.as_ref().map(|admin| admin.local_addr());
     if let Some(address) = admin_address {
-        app.set_admin_address(address);
+        state.set_admin_address(address);
     }
-    let server = listen(&app, &log, bind)?;
+    let server = listen(&state, &log, bind)?;
     let address = server.local_addr();
-    app.set_bound_address(address);
-    bootstrap::adopt_legacy_scopes(&app).await.context("adopting legacy client scopes")?;
-    crate::changes::follow(app.clone(), log.clone()).await?;
-    crate::maintenance::spawn(app.clone(), log.clone());
-    app.codegen.log_confinement(&log);
-    slog::info!(log, "keyward listening"; "address" => %address, "admin_address" => ?admin_address, "issuer" => app.issuer());
-    Ok(Running { address, admin_address, app, log, server, admin })
+    state.set_bound_address(address);
+    bootstrap::adopt_legacy_scopes(&state).await.context("adopting legacy client scopes")?;
+    crate::changes::follow(state.clone(), log.clone()).await?;
+    crate::maintenance::spawn(state.clone(), log.clone());
+    state.codegen.log_confinement(&log);
+    slog::info!(log, "keyward listening"; "address" => %address, "admin_address" => ?admin_address, "issuer" => state.issuer());
+    Ok(Running { address, admin_address, state, log, server, admin })
 }

@@ -446,7 +446,7 @@ async fn permissions_and_tenants_are_enforced(server: TestServer) {
     // A subscription code signed for Beta's API is not valid at the default tenant.
     let beta_id = servers["data"][0]["id"].as_i64().unwrap();
     let expires = chrono::Utc::now().timestamp() + 600;
-    let code = subscriptions::code(&server.app().mac, Link::Add, beta_id, beta_api, "x@beta.test", expires);
+    let code = subscriptions::code(&server.state().mac, Link::Add, beta_id, beta_api, "x@beta.test", expires);
     let (status, _) = json(
         server
             .http()
@@ -501,8 +501,8 @@ async fn subscribers_confirm_by_email(server: TestServer) {
     let other = create_api(&server, "other").await;
     assert_eq!(anonymous(format!("/api/ApiResource/{other}/AddSubscription?code={code}")).await.0, 400);
     assert_eq!(anonymous(format!("{base}/DelSubscription?code={code}")).await.0, 400, "an add code does not delete");
-    let mac = &server.app().mac;
-    let home = server.app().default_tenant;
+    let mac = &server.state().mac;
+    let home = server.state().default_tenant;
     let expired =
         subscriptions::code(mac, Link::Add, home, api, "late@example.test", chrono::Utc::now().timestamp() - 1);
     let (status, answer) = anonymous(format!("{base}/AddSubscription?code={expired}")).await;

@@ -247,8 +247,8 @@ async fn permissions_and_tenants_are_enforced(server: TestServer) {
 async fn secrets_are_shown_once(server: TestServer) {
     let admin = server.admin().await;
     let created = create_resource(&admin, json!({ "name": "billing" })).await;
-    let tenant = server.app().default_tenant;
-    let store = &server.app().store;
+    let tenant = server.state().default_tenant;
+    let store = &server.state().store;
     let authenticate = async |secret: &str| {
         api_resources::authenticate(&mut store.conn().await.unwrap(), tenant, "billing", secret).await.unwrap()
     };
@@ -444,7 +444,7 @@ async fn legacy_client_scopes_are_adopted(server: TestServer) {
     sqlx::query("UPDATE clients SET scopes = $1 WHERE client_id = $2")
         .bind(legacy)
         .bind("old")
-        .execute(&mut *server.app().store.conn().await.unwrap())
+        .execute(&mut *server.state().store.conn().await.unwrap())
         .await
         .unwrap();
     let server = server.restart().await;

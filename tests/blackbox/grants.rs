@@ -226,15 +226,15 @@ async fn key_rotation_publishes_before_signing(server: TestServer) {
     let old = kid_of(&before);
     // Published now, signing in an hour: the old key still signs.
     // Each rotation adds an RS256 and an ES256 key.
-    let tenant = server.app().default_tenant;
-    let next = server.app().keys.rotate(tenant, 3600).await.unwrap();
+    let tenant = server.state().default_tenant;
+    let next = server.state().keys.rotate(tenant, 3600).await.unwrap();
     let published = jwks().await;
     assert_eq!(published.len(), 4);
     assert!(next.iter().all(|kid| published.contains(kid)));
     assert_eq!(kid_of(&server.token("svc", &service, None).await), old);
     // Signing at once: the newest key signs, the retired ones stay published
     // and their tokens stay valid.
-    let now = server.app().keys.rotate(tenant, 0).await.unwrap();
+    let now = server.state().keys.rotate(tenant, 0).await.unwrap();
     let after = server.token("svc", &service, None).await;
     assert!(now.contains(&kid_of(&after)));
     let published = jwks().await;

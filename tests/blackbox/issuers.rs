@@ -168,8 +168,8 @@ async fn tenants_are_issuers(server: TestServer) {
     assert_eq!(answer, json!({ "active": false }));
 
     // Keys rotate per tenant: Alpha's rotation leaves Beta's JWKS alone.
-    let alpha_id = server.app().tenant_for_host(Some("alpha.test")).await.unwrap().id;
-    let new_kids = server.app().keys.rotate(alpha_id, 0).await.unwrap();
+    let alpha_id = server.state().tenant_for_host(Some("alpha.test")).await.unwrap().id;
+    let new_kids = server.state().keys.rotate(alpha_id, 0).await.unwrap();
     let rotated = alpha.jwks().await;
     assert!(new_kids.iter().all(|kid| rotated["keys"].as_array().unwrap().iter().any(|k| k["kid"] == kid.as_str())));
     assert_eq!(beta.jwks().await, beta_jwks);

@@ -74,7 +74,7 @@ async fn changes_reach_every_replica_within_a_second() {
 
     let mut rotated = Vec::new();
     for _ in 0..ROTATIONS {
-        let kids = a.app().keys.rotate(a.app().default_tenant, 0).await.unwrap();
+        let kids = a.state().keys.rotate(a.state().default_tenant, 0).await.unwrap();
         rotated.push(
             until(|| async {
                 let token = b.token(credentials.0, credentials.1, None).await;

@@ -280,8 +280,8 @@ impl TestServer {
     }
 
     /// The server's shared state, for what only the CLI can do (key rotation).
-    pub fn app(&self) -> &std::sync::Arc<keyward_server::app::App> {
-        &self.running.app
+    pub fn state(&self) -> &std::sync::Arc<keyward_server::state::State> {
+        &self.running.state
     }
 }
 

@@ -128,8 +128,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Init(args)) => {
-            let app = prepare(args).await?;
-            let created = crate::domain::bootstrap::new_admin_client(&app).await?;
+            let state = prepare(args).await?;
+            let created = crate::domain::bootstrap::new_admin_client(&state).await?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&serde_json::json!({
@@ -142,9 +142,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Keys(KeysCommand::Rotate { server, tenant, publish_delay })) => {
             anyhow::ensure!(publish_delay >= 0, "--publish-delay must not be negative");
-            let app = prepare(server).await?;
-            let tenant = tenant.unwrap_or(app.default_tenant);
-            let kids = app.keys.rotate(tenant, publish_delay).await?;
+            let state = prepare(server).await?;
+            let tenant = tenant.unwrap_or(state.default_tenant);
+            let kids = state.keys.rotate(tenant, publish_delay).await?;
             println!("{}", serde_json::json!({ "tenant": tenant, "kids": kids, "signsInSeconds": publish_delay }));
             Ok(())
         }
@@ -174,7 +174,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The database prepared as the server would, for a one-off command.
-async fn prepare(args: ServerArgs) -> anyhow::Result<std::sync::Arc<crate::app::App>> {
+async fn prepare(args: ServerArgs) -> anyhow::Result<std::sync::Arc<crate::state::State>> {
     let settings = args.resolve()?;
     let log = crate::logging::logger(&settings.log_level)?;
     crate::server::prepare(settings, &log).await

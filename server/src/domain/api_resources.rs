@@ -3,9 +3,9 @@
 //! as SHA-256) let the API introspect tokens.
 
 use super::{Caller, api_scopes as scopes, list, secrets, validate};
-use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::secret_digests::{self, NewDigest, Owner};
 use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
@@ -90,7 +90,7 @@ fn from_create(body: ApiResourceCreate) -> ApiResource {
     }
 }
 
-pub async fn list(app: &App, caller: &Caller, query: ApiResourceListQuery) -> Result<Paged<ApiResource>> {
+pub async fn list(state: &State, caller: &Caller, query: ApiResourceListQuery) -> Result<Paged<ApiResource>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter =
         list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
@@ -98,31 +98,31 @@ pub async fn list(app: &App, caller: &Caller, query: ApiResourceListQuery) -> Re
         filter = filter.and("name = ?", Arg::Text(name));
     }
     let with_scopes = query.expand_scopes.unwrap_or(false);
-    let (total, mut items) = api_resources::list(&mut *app.store.conn().await?, &filter, &page, with_scopes).await?;
+    let (total, mut items) = api_resources::list(&mut *state.store.conn().await?, &filter, &page, with_scopes).await?;
     if !query.expand_claims.unwrap_or(false) {
         items.iter_mut().for_each(|r| r.user_claims.clear());
     }
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
 
-pub async fn create(app: &App, caller: &Caller, body: ApiResourceCreate) -> Result<ApiResourceCreated> {
+pub async fn create(state: &State, caller: &Caller, body: ApiResourceCreate) -> Result<ApiResourceCreated> {
     let resource = from_create(body);
     check(&resource)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     check_scopes(&mut tx, caller.tenant.id, &resource).await?;
     let created = insert_with_secret(&mut tx, caller.tenant.id, &resource).await?;
     tx.commit().await?;
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(created)
 }
 
-pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<ApiResource> {
-    api_resources::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<ApiResource> {
+    api_resources::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
 }
 
-pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiResourceUpdate) -> Result<ApiResource> {
+pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiResourceUpdate) -> Result<ApiResource> {
     let tenant = caller.tenant.id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::ApiResources, tenant, id).await?;
     let current = api_resources::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     let resource = ApiResource {
@@ -144,26 +144,26 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiResourceUpdate
     api_resources::save(&mut tx, &resource).await?;
     let saved = api_resources::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(saved)
 }
 
-pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     if !api_resources::delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }
     tx.commit().await?;
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(id)
 }
 
-pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
+pub async fn add_secret(state: &State, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
     let expires_at = validate::expiration("expiration", body.expiration)?;
     let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     api_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let new = NewDigest { sha256: &secret.digest, description: &description, expires_at, weak: secret.weak };
     let secret_id = secret_digests::add(&mut tx, Owner::ApiResource(id), new).await?;
@@ -171,8 +171,8 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
     Ok(SecretCreated { id: secret_id, secret: secret.shown })
 }
 
-pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete_secret(state: &State, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     api_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     if !secret_digests::delete(&mut tx, Owner::ApiResource(id), secret_id).await? {
         return Err(Error::NotFound(format!("API resource {id} has no secret {secret_id}")));
@@ -248,11 +248,16 @@ fn describe(document: &Value, name: Option<String>) -> Result<Described> {
 /// Creates an API resource from an OpenAPI 3.x document: its oauth2 scopes
 /// become API scopes of the tenant (new ones created, existing ones reused),
 /// all contained by the new resource.
-pub async fn import(app: &App, caller: &Caller, name: Option<String>, document: Value) -> Result<ApiResourceCreated> {
+pub async fn import(
+    state: &State,
+    caller: &Caller,
+    name: Option<String>,
+    document: Value,
+) -> Result<ApiResourceCreated> {
     let tenant = caller.tenant.id;
     let named = name.as_deref().is_some_and(|n| !n.is_empty());
     let described = describe(&document, name)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     // OpenID Connect scopes a document lists (`openid`, `email`) are identity
     // resources, not API scopes: they stay out of the resource.
     let identity = identity_resources::names(&mut tx, tenant).await?;
@@ -284,7 +289,7 @@ pub async fn import(app: &App, caller: &Caller, name: Option<String>, document: 
     }
     let created = insert_with_secret(&mut tx, tenant, &resource).await?;
     tx.commit().await?;
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(created)
 }
 

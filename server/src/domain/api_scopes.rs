@@ -3,8 +3,8 @@
 //! neither renamed nor deleted.
 
 use super::{Caller, list, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::access::is_permission;
@@ -107,14 +107,14 @@ pub(super) fn from_create(body: ApiScopeCreate) -> ApiScope {
     }
 }
 
-pub async fn list(app: &App, caller: &Caller, query: ApiScopeListQuery) -> Result<Paged<ApiScope>> {
+pub async fn list(state: &State, caller: &Caller, query: ApiScopeListQuery) -> Result<Paged<ApiScope>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter =
         list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
     if let Some(name) = query.name.filter(|n| !n.is_empty()) {
         filter = filter.and("name = ?", Arg::Text(name));
     }
-    let (total, mut items) = api_scopes::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    let (total, mut items) = api_scopes::list(&mut *state.store.conn().await?, &filter, &page).await?;
     for scope in &mut items {
         if !query.expand_properties.unwrap_or(false) {
             scope.properties.clear();
@@ -126,24 +126,24 @@ pub async fn list(app: &App, caller: &Caller, query: ApiScopeListQuery) -> Resul
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
 
-pub async fn create(app: &App, caller: &Caller, body: ApiScopeCreate) -> Result<i64> {
+pub async fn create(state: &State, caller: &Caller, body: ApiScopeCreate) -> Result<i64> {
     let scope = from_create(body);
     check(&scope)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     check_unclaimed(&mut tx, caller.tenant.id, &scope.name).await?;
     let id = api_scopes::insert(&mut tx, caller.tenant.id, &scope).await?;
     tx.commit().await?;
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(id)
 }
 
-pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<ApiScope> {
-    api_scopes::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<ApiScope> {
+    api_scopes::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
 }
 
-pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -> Result<ApiScope> {
+pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiScopeUpdate) -> Result<ApiScope> {
     let tenant = caller.tenant.id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::ApiScopes, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     let old_name = current.name.clone();
@@ -169,13 +169,13 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ApiScopeUpdate) -
     api_scopes::save(&mut tx, &scope).await?;
     let saved = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(saved)
 }
 
-pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
+pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
     let tenant = caller.tenant.id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::ApiScopes, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     if let Some(users) = references(&mut tx, tenant, &current.name).await? {
@@ -183,6 +183,6 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     }
     api_scopes::delete(&mut tx, tenant, id).await?;
     tx.commit().await?;
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(id)
 }

@@ -1,9 +1,9 @@
 //! What the first start of an empty database creates, and the admin client
 //! every start ensures when configured.
 
-use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Result;
+use crate::state::State;
 use crate::store::secret_digests::{self, NewDigest, Owner};
 use crate::store::{Store, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
@@ -47,12 +47,12 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
 /// default tenant's issuer is known (it may name the bound address); each
 /// tenant in its own transaction. A tenant without an issuer (it has no host
 /// yet, so it cannot issue tokens) is adopted at a start after it gets one.
-pub async fn adopt_legacy_scopes(app: &App) -> Result<()> {
-    let tenant_ids = clients::tenants_with_clients(&mut *app.store.conn().await?).await?;
+pub async fn adopt_legacy_scopes(state: &State) -> Result<()> {
+    let tenant_ids = clients::tenants_with_clients(&mut *state.store.conn().await?).await?;
     for tenant in tenant_ids {
-        let mut tx = app.store.begin().await?;
-        let issuer = if tenant == app.default_tenant {
-            Some(app.issuer().to_string())
+        let mut tx = state.store.begin().await?;
+        let issuer = if tenant == state.default_tenant {
+            Some(state.issuer().to_string())
         } else {
             tenants::get(&mut tx, tenant).await?.and_then(|t| t.identity_server_issuer_uri)
         };
@@ -61,7 +61,7 @@ pub async fn adopt_legacy_scopes(app: &App) -> Result<()> {
         }
         tx.commit().await?;
     }
-    app.forget_catalog();
+    state.forget_catalog();
     Ok(())
 }
 
@@ -79,16 +79,16 @@ fn admin_client(client_id: String) -> ClientCreate {
 /// Ensures the configured admin client exists in the default tenant with
 /// this secret as its only one: changing `KEYWARD_ADMIN_CLIENT_SECRET` and
 /// restarting takes the old secret away (and any added since).
-pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Result<()> {
-    let existing = clients::by_client_id(&mut *app.store.conn().await?, app.default_tenant, client_id).await?;
+pub async fn ensure_admin_client(state: &State, client_id: &str, secret: &str) -> Result<()> {
+    let existing = clients::by_client_id(&mut *state.store.conn().await?, state.default_tenant, client_id).await?;
     match existing {
         None => {
             let body = ClientCreate { client_secret: Some(secret.into()), ..admin_client(client_id.into()) };
-            super::clients::create_bootstrap(app, body).await?;
+            super::clients::create_bootstrap(state, body).await?;
         }
         Some((mut client, digests)) => {
             let wanted = admin_client(client_id.into());
-            let mut tx = app.store.begin().await?;
+            let mut tx = state.store.begin().await?;
             let only_this = matches!(&digests[..], [d] if d.expires_at.is_none() && secret::matches(secret, &d.sha256));
             if !only_this {
                 secret_digests::delete_all(&mut tx, Owner::Client(client.id)).await?;
@@ -111,14 +111,14 @@ pub async fn ensure_admin_client(app: &App, client_id: &str, secret: &str) -> Re
                 clients::save(&mut tx, &client).await?;
             }
             tx.commit().await?;
-            app.forget_clients();
+            state.forget_clients();
         }
     }
     Ok(())
 }
 
 /// Creates a new admin client with a generated id and secret (`keyward init`).
-pub async fn new_admin_client(app: &App) -> Result<ClientCreated> {
+pub async fn new_admin_client(state: &State) -> Result<ClientCreated> {
     let client_id = format!("keyward-admin-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    super::clients::create_bootstrap(app, admin_client(client_id)).await
+    super::clients::create_bootstrap(state, admin_client(client_id)).await
 }

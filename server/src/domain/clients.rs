@@ -6,8 +6,8 @@
 use super::oauth::mint::{self, AccessSpec};
 use super::oauth::{audience, scopes, token};
 use super::{Caller, api_scopes, authority, list, secrets, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::secret_digests::{self, NewDigest, Owner};
 use crate::store::{Arg, Conn, Filter, access_tokens, clients};
@@ -118,7 +118,7 @@ fn not_found(id: i64) -> Error {
     Error::NotFound(format!("client {id} does not exist"))
 }
 
-pub async fn list(app: &App, caller: &Caller, query: ClientListQuery) -> Result<Paged<Client>> {
+pub async fn list(state: &State, caller: &Caller, query: ClientListQuery) -> Result<Paged<Client>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter =
         list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
@@ -128,29 +128,29 @@ pub async fn list(app: &App, caller: &Caller, query: ClientListQuery) -> Result<
     if let Some(name) = query.client_name.filter(|n| !n.is_empty()) {
         filter = filter.and("name = ?", Arg::Text(name));
     }
-    let (total, items) = clients::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    let (total, items) = clients::list(&mut *state.store.conn().await?, &filter, &page).await?;
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
 
 /// Creates a client in the caller's tenant, allowed no permission the
 /// caller does not hold.
-pub async fn create(app: &App, caller: &Caller, body: ClientCreate) -> Result<ClientCreated> {
+pub async fn create(state: &State, caller: &Caller, body: ClientCreate) -> Result<ClientCreated> {
     let allowed = body.allowed_scopes.iter().map(|s| s.scope.as_str());
-    authority::scopes_within(&mut *app.store.conn().await?, caller, caller.tenant.id, "the new client", allowed)
+    authority::scopes_within(&mut *state.store.conn().await?, caller, caller.tenant.id, "the new client", allowed)
         .await?;
-    create_in(app, caller.tenant.id, body, false).await
+    create_in(state, caller.tenant.id, body, false).await
 }
 
 /// Creates a bootstrap admin client in the default tenant: one the API
 /// never changes.
-pub async fn create_bootstrap(app: &App, body: ClientCreate) -> Result<ClientCreated> {
-    create_in(app, app.default_tenant, body, true).await
+pub async fn create_bootstrap(state: &State, body: ClientCreate) -> Result<ClientCreated> {
+    create_in(state, state.default_tenant, body, true).await
 }
 
 /// Creates a client in `tenant`. A confidential client gets its
 /// `clientSecret` if given (imported, or the bootstrap admin client's),
 /// else a generated one.
-async fn create_in(app: &App, tenant: i64, body: ClientCreate, bootstrap: bool) -> Result<ClientCreated> {
+async fn create_in(state: &State, tenant: i64, body: ClientCreate, bootstrap: bool) -> Result<ClientCreated> {
     let require_client_secret = body.require_client_secret.unwrap_or(true);
     if !require_client_secret && (body.client_secret.is_some() || body.allow_weak_secret.is_some()) {
         return Err(Error::Invalid(
@@ -193,7 +193,7 @@ async fn create_in(app: &App, tenant: i64, body: ClientCreate, bootstrap: bool) 
         updated: Default::default(),
     };
     check(&client)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     check_scopes(&mut tx, tenant, &client).await?;
     let id = clients::insert(&mut tx, tenant, &client).await?;
     if bootstrap {
@@ -212,8 +212,8 @@ async fn create_in(app: &App, tenant: i64, body: ClientCreate, bootstrap: bool) 
 
 /// The numeric id of the caller's tenant's client `client_id` (seed 000
 /// addresses clients by `clientId`).
-pub async fn id_of(app: &App, caller: &Caller, client_id: &str) -> Result<i64> {
-    row_of(&mut *app.store.conn().await?, caller.tenant.id, client_id)
+pub async fn id_of(state: &State, caller: &Caller, client_id: &str) -> Result<i64> {
+    row_of(&mut *state.store.conn().await?, caller.tenant.id, client_id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("client {client_id:?} does not exist")))
 }
@@ -233,12 +233,12 @@ fn client_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "._~:-".contains(c)
 }
 
-pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Client> {
-    clients::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<Client> {
+    clients::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
 }
 
-pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> Result<Client> {
-    let mut tx = app.store.begin().await?;
+pub async fn update(state: &State, caller: &Caller, id: i64, body: ClientUpdate) -> Result<Client> {
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Clients, caller.tenant.id, id).await?;
     let current = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     authority::client(&mut tx, caller, &current).await?;
@@ -281,32 +281,32 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: ClientUpdate) -> 
     clients::save(&mut tx, &client).await?;
     let saved = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
-    app.forget_clients();
+    state.forget_clients();
     Ok(saved)
 }
 
-pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     let current = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     authority::client(&mut tx, caller, &current).await?;
     if !clients::delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }
     tx.commit().await?;
-    app.forget_clients();
+    state.forget_clients();
     Ok(id)
 }
 
-pub async fn secrets(app: &App, caller: &Caller, id: i64) -> Result<Vec<keyward_api::secret::SecretInfo>> {
-    Ok(view(app, caller, id).await?.client_secrets)
+pub async fn secrets(state: &State, caller: &Caller, id: i64) -> Result<Vec<keyward_api::secret::SecretInfo>> {
+    Ok(view(state, caller, id).await?.client_secrets)
 }
 
-pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
+pub async fn add_secret(state: &State, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
     let expires_at = validate::expiration("expiration", body.expiration)?;
     let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     authority::client(&mut tx, caller, &client).await?;
     if !client.require_client_secret {
@@ -315,19 +315,19 @@ pub async fn add_secret(app: &App, caller: &Caller, id: i64, body: SecretCreate)
     let new = NewDigest { sha256: &secret.digest, description: &description, expires_at, weak: secret.weak };
     let secret_id = secret_digests::add(&mut tx, Owner::Client(id), new).await?;
     tx.commit().await?;
-    app.forget_clients();
+    state.forget_clients();
     Ok(SecretCreated { id: secret_id, secret: secret.shown })
 }
 
-pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete_secret(state: &State, caller: &Caller, id: i64, secret_id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     authority::client(&mut tx, caller, &client).await?;
     if !secret_digests::delete(&mut tx, Owner::Client(id), secret_id).await? {
         return Err(Error::NotFound(format!("client {id} has no secret {secret_id}")));
     }
     tx.commit().await?;
-    app.forget_clients();
+    state.forget_clients();
     Ok(secret_id)
 }
 
@@ -335,9 +335,9 @@ pub async fn delete_secret(app: &App, caller: &Caller, id: i64, secret_id: i64) 
 /// would, with the chosen scopes and a lifetime no longer than the client's
 /// (signing keys stay published only that long after they retire). The
 /// token carries no permission the caller does not hold.
-pub async fn issue_token(app: &App, caller: &Caller, id: i64, body: ClientTokenIssue) -> Result<TokenResponse> {
-    let client = view(app, caller, id).await?;
-    authority::not_bootstrap(&mut *app.store.conn().await?, &client).await?;
+pub async fn issue_token(state: &State, caller: &Caller, id: i64, body: ClientTokenIssue) -> Result<TokenResponse> {
+    let client = view(state, caller, id).await?;
+    authority::not_bootstrap(&mut *state.store.conn().await?, &client).await?;
     if !client.enabled {
         return Err(Error::Conflict(format!("client {id} is disabled")));
     }
@@ -357,14 +357,14 @@ pub async fn issue_token(app: &App, caller: &Caller, id: i64, body: ClientTokenI
     // A scope the client may not have, or one without an audience, is the request's fault.
     let invalid = |e: OAuthError| Error::Invalid(e.error_description.unwrap_or_else(|| e.error.as_str().into()));
     let scope = scopes::requested(&client, body.scope.as_deref()).map_err(invalid)?;
-    let catalog = app.catalog_outside_transaction(caller.tenant.id).await?;
+    let catalog = state.catalog_outside_transaction(caller.tenant.id).await?;
     let target = audience::target(&catalog, &caller.tenant, &scope.join(" "), None).map_err(invalid)?;
     let granted = target.scope.split_whitespace();
-    authority::scopes_within(&mut *app.store.conn().await?, caller, caller.tenant.id, "the token", granted).await?;
+    authority::scopes_within(&mut *state.store.conn().await?, caller, caller.tenant.id, "the token", granted).await?;
     let spec = AccessSpec { subject: client.client_id.clone(), target: &target, grant_id: None, auth_time: None };
-    let minted = mint::access_token(app, &caller.tenant, &client, spec).await?;
+    let minted = mint::access_token(state, &caller.tenant, &client, spec).await?;
     if let Some(record) = &minted.record {
-        access_tokens::insert(&mut *app.store.conn().await?, record).await?;
+        access_tokens::insert(&mut *state.store.conn().await?, record).await?;
     }
     Ok(TokenResponse {
         access_token: minted.token,

@@ -2,8 +2,8 @@
 //! claims each releases. Every tenant starts with the four standard ones.
 
 use super::{Caller, list, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, api_scopes, identity_resources};
 use keyward_api::envelope::Paged;
@@ -80,18 +80,18 @@ fn fixed() -> Error {
     Error::Conflict("the `openid` identity resource cannot be changed or deleted".into())
 }
 
-pub async fn list(app: &App, caller: &Caller, query: IdentityResourceListQuery) -> Result<Paged<IdentityResource>> {
+pub async fn list(state: &State, caller: &Caller, query: IdentityResourceListQuery) -> Result<Paged<IdentityResource>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter =
         list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
     if let Some(name) = query.name.filter(|n| !n.is_empty()) {
         filter = filter.and("name = ?", Arg::Text(name));
     }
-    let (total, items) = identity_resources::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    let (total, items) = identity_resources::list(&mut *state.store.conn().await?, &filter, &page).await?;
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
 
-pub async fn create(app: &App, caller: &Caller, body: IdentityResourceCreate) -> Result<i64> {
+pub async fn create(state: &State, caller: &Caller, body: IdentityResourceCreate) -> Result<i64> {
     let resource = IdentityResource {
         id: 0,
         display_name: body.display_name.unwrap_or_else(|| body.name.clone()),
@@ -108,19 +108,19 @@ pub async fn create(app: &App, caller: &Caller, body: IdentityResourceCreate) ->
         updated: Default::default(),
     };
     check(&resource)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
     let id = identity_resources::insert(&mut tx, caller.tenant.id, &resource).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<IdentityResource> {
-    identity_resources::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<IdentityResource> {
+    identity_resources::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
 }
 
-pub async fn update(app: &App, caller: &Caller, id: i64, body: IdentityResourceUpdate) -> Result<IdentityResource> {
-    let mut tx = app.store.begin().await?;
+pub async fn update(state: &State, caller: &Caller, id: i64, body: IdentityResourceUpdate) -> Result<IdentityResource> {
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::IdentityResources, caller.tenant.id, id).await?;
     let current = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     if current.non_editable {
@@ -149,8 +149,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: IdentityResourceU
     Ok(saved)
 }
 
-pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     let current = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     if current.non_editable {
         return Err(fixed());

@@ -8,8 +8,8 @@
 //! when the client changes.
 
 use super::{Caller, authority, clients, list, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, contains_pattern, profiles};
 use keyward_api::access_profile::{AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate};
@@ -74,18 +74,18 @@ async fn link(conn: &mut Conn, tenant: i64, id: i64, clients: Option<&[String]>,
     Ok(())
 }
 
-pub async fn list(app: &App, caller: &Caller, query: AccessProfileListQuery) -> Result<Paged<AccessProfile>> {
+pub async fn list(state: &State, caller: &Caller, query: AccessProfileListQuery) -> Result<Paged<AccessProfile>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter =
         list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
     if let Some(name) = query.name.filter(|n| !n.is_empty()) {
         filter = filter.and("normalized_name LIKE ? ESCAPE '\\'", Arg::Text(contains_pattern(&name)));
     }
-    let (total, items) = profiles::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    let (total, items) = profiles::list(&mut *state.store.conn().await?, &filter, &page).await?;
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
 
-pub async fn create(app: &App, caller: &Caller, body: AccessProfileCreate) -> Result<i64> {
+pub async fn create(state: &State, caller: &Caller, body: AccessProfileCreate) -> Result<i64> {
     let profile = AccessProfile {
         id: 0,
         name: body.name.trim().to_string(),
@@ -96,7 +96,7 @@ pub async fn create(app: &App, caller: &Caller, body: AccessProfileCreate) -> Re
         updated: Default::default(),
     };
     check(&profile)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let id = profiles::insert(&mut tx, caller.tenant.id, &profile).await?;
     link(&mut tx, caller.tenant.id, id, Some(&profile.clients), Some(&profile.users)).await?;
     // A profile admits its users to its clients: none beyond the caller
@@ -108,8 +108,8 @@ pub async fn create(app: &App, caller: &Caller, body: AccessProfileCreate) -> Re
 
 /// Seed 000's `updateClientToProfileById`: fields present replace the
 /// stored ones, `clients` and `users` as whole sets.
-pub async fn update(app: &App, caller: &Caller, id: i64, body: AccessProfileUpdate) -> Result<AccessProfile> {
-    let mut tx = app.store.begin().await?;
+pub async fn update(state: &State, caller: &Caller, id: i64, body: AccessProfileUpdate) -> Result<AccessProfile> {
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::AccessProfiles, caller.tenant.id, id).await?;
     let current = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let profile = AccessProfile {
@@ -127,8 +127,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AccessProfileUpda
     Ok(saved)
 }
 
-pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     if !profiles::delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }

@@ -9,8 +9,8 @@ use super::app_users::accounts::{self, count_sign_up};
 use super::app_users::codes::{self, Channel};
 use super::app_users::given;
 use super::users;
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::{self, tenants::TenantRef};
 use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::{CodePurpose, ResetPassword};
@@ -32,9 +32,9 @@ fn open(tenant: &TenantRef) -> Result<()> {
 
 /// As [`open`], and registration is switched on in the tenant ([`SWITCH`]):
 /// asked of every path that creates an account for an anonymous caller.
-pub async fn open_to_registration(app: &App, tenant: &TenantRef) -> Result<()> {
+pub async fn open_to_registration(state: &State, tenant: &TenantRef) -> Result<()> {
     open(tenant)?;
-    let stored = store::tenants::get(&mut *app.store.conn().await?, tenant.id).await?;
+    let stored = store::tenants::get(&mut *state.store.conn().await?, tenant.id).await?;
     let switched_on = stored.is_some_and(|t| {
         t.properties
             .iter()
@@ -54,7 +54,7 @@ fn phone(value: &str) -> Result<String> {
 /// Sends a registration (`Signup`) or password-reset (`Forgetpwd`) code to
 /// `destination` (`field` of the body) over `channel`.
 pub async fn send_code(
-    app: &App,
+    state: &State,
     log: &slog::Logger,
     tenant: &TenantRef,
     (channel, field, destination): (Channel, &str, &str),
@@ -62,18 +62,18 @@ pub async fn send_code(
     ip: IpAddr,
 ) -> Result<bool> {
     if purpose == CodePurpose::Signup {
-        open_to_registration(app, tenant).await?;
+        open_to_registration(state, tenant).await?;
     } else {
         open(tenant)?;
     }
     let destination = channel.normalize(field, destination.trim())?;
-    codes::send(app, log, tenant, &AppSettings::default(), (channel, &destination), purpose, ip).await?;
+    codes::send(state, log, tenant, &AppSettings::default(), (channel, &destination), purpose, ip).await?;
     Ok(true)
 }
 
 /// Creates the user a registration code proves the phone number of; its id.
-pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpAddr) -> Result<i64> {
-    open_to_registration(app, tenant).await?;
+pub async fn register(state: &State, tenant: &TenantRef, body: UserRegister, ip: IpAddr) -> Result<i64> {
+    open_to_registration(state, tenant).await?;
     let phone = phone(&body.phone_number)?;
     users::check_password(&body.password)?;
     let email = given(&body.email).map(|email| Channel::Email.normalize("email", email.trim())).transpose()?;
@@ -94,10 +94,10 @@ pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpA
     users::check(&user)?;
     users::check_name_is_own_contact(&user)?;
     let code = body.phone_number_verify_code.trim();
-    let checked = codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signup, code).await?;
+    let checked = codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signup, code).await?;
     let email_checked = match (&email, email_code) {
         (Some(email), Some(code)) => {
-            Some(codes::check(app, tenant, (Channel::Email, email), CodePurpose::Signup, code).await.map_err(
+            Some(codes::check(state, tenant, (Channel::Email, email), CodePurpose::Signup, code).await.map_err(
                 |error| match error {
                     Error::BadRequest(message) => {
                         Error::Coded(BusinessCode::EmailVerifyCodeError, Box::new(Error::BadRequest(message)))
@@ -109,10 +109,10 @@ pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpA
         _ => None,
     };
     // After the code: only its holder learns whether a referrer id exists.
-    users::check_referrer(&mut *app.store.conn().await?, tenant.id, user.parent_user_id).await?;
-    count_sign_up(app, tenant, (format!("signup:tenant:{}", tenant.id), "in this tenant"), ip).await?;
-    let hash = app.passwords.hash(body.password).await?;
-    let mut tx = app.store.begin().await?;
+    users::check_referrer(&mut *state.store.conn().await?, tenant.id, user.parent_user_id).await?;
+    count_sign_up(state, tenant, (format!("signup:tenant:{}", tenant.id), "in this tenant"), ip).await?;
+    let hash = state.passwords.hash(body.password).await?;
+    let mut tx = state.store.begin().await?;
     codes::consume(&mut tx, checked).await?;
     if let Some(checked) = email_checked {
         codes::consume(&mut tx, checked).await?;
@@ -132,7 +132,7 @@ pub async fn register(app: &App, tenant: &TenantRef, body: UserRegister, ip: IpA
 
 /// Sets the password of the user whose verified phone number received the
 /// password-reset code.
-pub async fn reset_password(app: &App, tenant: &TenantRef, body: UserPasswordReset) -> Result<bool> {
+pub async fn reset_password(state: &State, tenant: &TenantRef, body: UserPasswordReset) -> Result<bool> {
     open(tenant)?;
     users::check_password(&body.password)?;
     let reset = ResetPassword {
@@ -141,5 +141,5 @@ pub async fn reset_password(app: &App, tenant: &TenantRef, body: UserPasswordRes
         code: Some(body.phone_number_verify_code),
         pwd: Some(body.password),
     };
-    accounts::reset_password(app, tenant, &AppSettings::default(), reset).await
+    accounts::reset_password(state, tenant, &AppSettings::default(), reset).await
 }

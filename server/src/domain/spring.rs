@@ -6,8 +6,8 @@
 use super::app_users::{self, accounts, accounts::SignUpKind};
 use super::oauth::login::{self, LoginFailure};
 use super::{Acting, Caller, roles, users, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::{self, tenants::TenantRef, user_links};
 use chrono::{NaiveDate, NaiveDateTime};
 use keyward_api::app_user::SignUp;
@@ -32,14 +32,20 @@ const CLAIMS: [(&str, &str, usize); 6] = [
 
 /// `/users/register`: an end-user sign-up of the app `client` authenticated
 /// as, under its settings and the daily sign-up caps.
-pub async fn register(app: &App, tenant: &TenantRef, client: &Client, body: SpringRegister, ip: IpAddr) -> Result<i64> {
-    let target = app_users::load(app, tenant, client.id).await?;
+pub async fn register(
+    state: &State,
+    tenant: &TenantRef,
+    client: &Client,
+    body: SpringRegister,
+    ip: IpAddr,
+) -> Result<i64> {
+    let target = app_users::load(state, tenant, client.id).await?;
     let username = body.username.trim();
     validate::token("username", username, 64)?;
     app_users::check_password_named(&target.config.settings, "password", &body.password)?;
     let sign_up = SignUp { user_name: Some(username.into()), pwd: Some(body.password), ..SignUp::default() };
-    let account = accounts::prepare(app, tenant, &target, &sign_up, SignUpKind::Account, None, ip).await?;
-    let mut tx = app.store.begin().await?;
+    let account = accounts::prepare(state, tenant, &target, &sign_up, SignUpKind::Account, None, ip).await?;
+    let mut tx = state.store.begin().await?;
     let user = accounts::create(&mut tx, tenant, &target, account).await?;
     tx.commit().await?;
     Ok(user.id)
@@ -47,8 +53,8 @@ pub async fn register(app: &App, tenant: &TenantRef, client: &Client, body: Spri
 
 /// The roles a `roleList` names, each by `id` or else by `roleName`. Ids
 /// are checked with the user's write; an unknown name is 422 here.
-async fn role_ids(app: &App, caller: &Caller, list: &[SpringRoleRef]) -> Result<Vec<UserRole>> {
-    let mut conn = app.store.conn().await?;
+async fn role_ids(state: &State, caller: &Caller, list: &[SpringRoleRef]) -> Result<Vec<UserRole>> {
+    let mut conn = state.store.conn().await?;
     let mut ids = Vec::with_capacity(list.len());
     for role in list {
         let role_id = match (role.id, role.role_name.as_deref().map(str::trim)) {
@@ -66,7 +72,7 @@ async fn role_ids(app: &App, caller: &Caller, list: &[SpringRoleRef]) -> Result<
 }
 
 /// `/users/save`: a new user, as `POST /api/User`.
-pub async fn save(app: &App, caller: &Caller, body: SpringUserSave) -> Result<i64> {
+pub async fn save(state: &State, caller: &Caller, body: SpringUserSave) -> Result<i64> {
     if body.id.is_some() {
         return Err(Error::Invalid(
             "`id` is assigned by the server: leave it out (change users with /users/update, /users/pwd/update \
@@ -74,9 +80,9 @@ pub async fn save(app: &App, caller: &Caller, body: SpringUserSave) -> Result<i6
                 .into(),
         ));
     }
-    let roles = role_ids(app, caller, &body.role_list).await?;
+    let roles = role_ids(state, caller, &body.role_list).await?;
     let user = UserCreate { user_name: body.username, password: body.password, roles, ..UserCreate::default() };
-    users::create(app, caller, user).await
+    users::create(state, caller, user).await
 }
 
 /// Sets the phone number a user or an admin typed: unverified unless it is
@@ -96,7 +102,7 @@ fn set_phone(user: &mut User, phone: String) -> Result<()> {
 /// `/users/update`: the phone number. `openId` is refused: the `sign` grant
 /// trusts the links it finds, so only an app that verified an identity may
 /// link it.
-pub async fn update(app: &App, caller: &Caller, acting: Acting, body: SpringUserUpdate) -> Result<i64> {
+pub async fn update(state: &State, caller: &Caller, acting: Acting, body: SpringUserUpdate) -> Result<i64> {
     if users::non_empty(body.open_id).is_some() {
         return Err(Error::Invalid(
             "`openId` is not kept here: an identity is linked by the `sign` grant of the app that verified it".into(),
@@ -105,9 +111,9 @@ pub async fn update(app: &App, caller: &Caller, acting: Acting, body: SpringUser
     let id = acting.user();
     match body.phone {
         Some(phone) => {
-            users::edit(app, caller, acting, None, |mut user| set_phone(&mut user, phone).map(|()| user)).await?
+            users::edit(state, caller, acting, None, |mut user| set_phone(&mut user, phone).map(|()| user)).await?
         }
-        None => users::view(app, caller, id).await?,
+        None => users::view(state, caller, id).await?,
     };
     Ok(id)
 }
@@ -115,7 +121,7 @@ pub async fn update(app: &App, caller: &Caller, acting: Acting, body: SpringUser
 /// `/users/pwd/update`: users prove their current password (throttled as a
 /// sign-in); an admin needs none. The new one ends every session and grant.
 pub async fn change_password(
-    app: &App,
+    state: &State,
     caller: &Caller,
     acting: Acting,
     body: SpringPasswordUpdate,
@@ -128,8 +134,8 @@ pub async fn change_password(
             .as_deref()
             .filter(|p| !p.is_empty())
             .ok_or_else(|| Error::BadRequest("`oldPassword` is required to change your own password".into()))?;
-        let user = users::view(app, caller, id).await?;
-        match login::check_password(app, &caller.tenant, &user.user_name, old, ip).await? {
+        let user = users::view(state, caller, id).await?;
+        match login::check_password(state, &caller.tenant, &user.user_name, old, ip).await? {
             Ok(found) if found == id => {}
             Ok(_) | Err(LoginFailure::Incorrect) => {
                 return Err(Error::BadRequest("`oldPassword` is not the current password".into()));
@@ -137,28 +143,28 @@ pub async fn change_password(
             Err(locked) => return Err(locked.into()),
         }
     }
-    users::edit(app, caller, acting, Some(body.new_password), Ok).await?;
+    users::edit(state, caller, acting, Some(body.new_password), Ok).await?;
     Ok(true)
 }
 
 /// `/users/role/update`: the user holds exactly the listed roles.
-pub async fn replace_roles(app: &App, caller: &Caller, body: SpringRoleUpdate) -> Result<bool> {
-    let roles = role_ids(app, caller, &body.role_list).await?;
-    users::edit(app, caller, Acting::Admin(body.id), None, |user| Ok(User { roles, ..user })).await?;
+pub async fn replace_roles(state: &State, caller: &Caller, body: SpringRoleUpdate) -> Result<bool> {
+    let roles = role_ids(state, caller, &body.role_list).await?;
+    users::edit(state, caller, Acting::Admin(body.id), None, |user| Ok(User { roles, ..user })).await?;
     Ok(true)
 }
 
 /// `/users/find`: by id, else by exact user name.
-pub async fn find(app: &App, caller: &Caller, body: SpringUserFind) -> Result<SpringUser> {
+pub async fn find(state: &State, caller: &Caller, body: SpringUserFind) -> Result<SpringUser> {
     let id = match (body.id, users::non_empty(body.username)) {
         (Some(id), _) => id,
-        (None, Some(name)) => store::users::id_by_name(&mut *app.store.conn().await?, caller.tenant.id, &name)
+        (None, Some(name)) => store::users::id_by_name(&mut *state.store.conn().await?, caller.tenant.id, &name)
             .await?
             .ok_or_else(|| Error::NotFound(format!("no user is named {name:?}")))?,
         (None, None) => return Err(Error::BadRequest("`id` or `username` is required".into())),
     };
-    let user = users::view(app, caller, id).await?;
-    let mut conn = app.store.conn().await?;
+    let user = users::view(state, caller, id).await?;
+    let mut conn = state.store.conn().await?;
     let mut role_list = Vec::with_capacity(user.roles.len());
     for held in &user.roles {
         if let Some(role) = store::roles::get(&mut conn, caller.tenant.id, held.role_id).await? {
@@ -176,8 +182,8 @@ pub async fn find(app: &App, caller: &Caller, body: SpringUserFind) -> Result<Sp
 }
 
 /// `/userDetail/current` and `/userDetail/get`.
-pub async fn detail(app: &App, caller: &Caller, acting: Acting) -> Result<SpringUserDetail> {
-    let user = users::view(app, caller, acting.user()).await?;
+pub async fn detail(state: &State, caller: &Caller, acting: Acting) -> Result<SpringUserDetail> {
+    let user = users::view(state, caller, acting.user()).await?;
     let claim =
         |claim_type: &str| user.claims.iter().find(|c| c.claim_type == claim_type).map(|c| c.claim_value.clone());
     let text = |value: &str| (!value.is_empty()).then(|| value.to_string());
@@ -218,7 +224,7 @@ fn check_date(field: &str, value: &Option<String>, format: &str, shown: &str) ->
 }
 
 /// `/userDetail/update`: each field present replaces the stored one.
-pub async fn update_detail(app: &App, caller: &Caller, acting: Acting, body: SpringUserDetail) -> Result<bool> {
+pub async fn update_detail(state: &State, caller: &Caller, acting: Acting, body: SpringUserDetail) -> Result<bool> {
     check_date("createTime", &body.create_time, "%Y-%m-%d %H:%M:%S", "yyyy-MM-dd HH:mm:ss")?;
     check_date("birthday", &body.birthday, "%Y-%m-%d", "yyyy-MM-dd")?;
     let SpringUserDetail { name, age, phone, gender, addr, nation, instruction, images, birthday, .. } = body;
@@ -228,7 +234,7 @@ pub async fn update_detail(app: &App, caller: &Caller, acting: Acting, body: Spr
     }
     validate::length("name", name.as_deref().unwrap_or_default().trim(), 0, 256)?;
     validate::length("images", images.as_deref().unwrap_or_default().trim(), 0, 2000)?;
-    users::edit(app, caller, acting, None, |mut user| {
+    users::edit(state, caller, acting, None, |mut user| {
         if let Some(name) = name {
             user.nick_name = name.trim().to_string();
         }
@@ -250,8 +256,8 @@ pub async fn update_detail(app: &App, caller: &Caller, acting: Acting, body: Spr
 }
 
 /// `/roles/list`: the tenant's roles by id, at most 1000.
-pub async fn roles(app: &App, caller: &Caller) -> Result<Vec<SpringRole>> {
+pub async fn roles(state: &State, caller: &Caller) -> Result<Vec<SpringRole>> {
     let query = RoleListQuery { take: Some(1000), asc: Some(true), ..RoleListQuery::default() };
-    let page = roles::list(app, caller, query).await?;
+    let page = roles::list(state, caller, query).await?;
     Ok(page.data.into_iter().map(|role| SpringRole { id: role.id, role_name: role.name }).collect())
 }

@@ -2,8 +2,8 @@
 //! from any other tenant see only their own.
 
 use super::{Caller, list, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::tenants::TenantRef;
 use crate::store::{Arg, Filter, contains_pattern, tenants};
@@ -86,8 +86,8 @@ fn host_name(host: &str) -> &str {
 /// Checks the issuer and hosts of a tenant other than the default one: the
 /// issuer's host is one of the tenant's hosts (so its discovery document
 /// routes to it), and neither takes the default tenant's issuer or host.
-fn check_issuer(app: &App, tenant: &Tenant) -> Result<()> {
-    let reserved = issuer_authority(app.issuer()).unwrap_or_default();
+fn check_issuer(state: &State, tenant: &Tenant) -> Result<()> {
+    let reserved = issuer_authority(state.issuer()).unwrap_or_default();
     let reserved_name = host_name(&reserved);
     for host in &tenant.hosts {
         if host.host_name == reserved || host.host_name == reserved_name {
@@ -99,7 +99,7 @@ fn check_issuer(app: &App, tenant: &Tenant) -> Result<()> {
     }
     let Some(issuer) = &tenant.identity_server_issuer_uri else { return Ok(()) };
     let authority = issuer_authority(issuer)?;
-    if issuer == app.issuer() || authority == reserved {
+    if issuer == state.issuer() || authority == reserved {
         return Err(Error::Conflict(format!("the issuer `{issuer}` is the default tenant's")));
     }
     let served = tenant.hosts.iter().any(|h| h.host_name == authority || h.host_name == host_name(&authority));
@@ -122,26 +122,26 @@ fn with_derived_issuer(mut tenant: Tenant) -> Tenant {
 }
 
 /// The tenant as callers see it: the default tenant's issuer is the server's.
-fn shown(app: &App, mut tenant: Tenant) -> Tenant {
-    if tenant.id == app.default_tenant {
-        tenant.identity_server_issuer_uri = Some(app.issuer().to_string());
+fn shown(state: &State, mut tenant: Tenant) -> Tenant {
+    if tenant.id == state.default_tenant {
+        tenant.identity_server_issuer_uri = Some(state.issuer().to_string());
     }
     tenant
 }
 
 /// Whether `caller` may see tenant `id`.
-fn visible(app: &App, caller: &Caller, id: i64) -> bool {
-    caller.home_tenant == app.default_tenant || caller.home_tenant == id
+fn visible(state: &State, caller: &Caller, id: i64) -> bool {
+    caller.home_tenant == state.default_tenant || caller.home_tenant == id
 }
 
 fn not_found(id: i64) -> Error {
     Error::NotFound(format!("tenant {id} does not exist"))
 }
 
-pub async fn list(app: &App, caller: &Caller, query: TenantListQuery) -> Result<Paged<Tenant>> {
+pub async fn list(state: &State, caller: &Caller, query: TenantListQuery) -> Result<Paged<Tenant>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let mut filter = list::created_between(Filter::default(), &query.list())?;
-    if caller.home_tenant != app.default_tenant {
+    if caller.home_tenant != state.default_tenant {
         filter = filter.and("id = ?", Arg::Int(caller.home_tenant));
     }
     if let Some(host) = query.host.filter(|h| !h.is_empty()) {
@@ -151,13 +151,13 @@ pub async fn list(app: &App, caller: &Caller, query: TenantListQuery) -> Result<
     if let Some(name) = query.name.filter(|n| !n.is_empty()) {
         filter = filter.and("LOWER(name) LIKE ? ESCAPE '\\'", Arg::Text(contains_pattern(&name)));
     }
-    let (total, tenants) = tenants::list(&mut *app.store.conn().await?, &filter, &page).await?;
-    let tenants = tenants.into_iter().map(|t| shown(app, t)).collect();
+    let (total, tenants) = tenants::list(&mut *state.store.conn().await?, &filter, &page).await?;
+    let tenants = tenants.into_iter().map(|t| shown(state, t)).collect();
     Ok(Paged::ok(total, page.skip, page.take, tenants))
 }
 
-pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i64> {
-    if caller.home_tenant != app.default_tenant {
+pub async fn create(state: &State, caller: &Caller, body: TenantCreate) -> Result<i64> {
+    if caller.home_tenant != state.default_tenant {
         return Err(Error::Forbidden("only callers from the default tenant may create tenants".into()));
     }
     let tenant = with_derived_issuer(normalize(Tenant {
@@ -173,34 +173,34 @@ pub async fn create(app: &App, caller: &Caller, body: TenantCreate) -> Result<i6
         last_update_time: Default::default(),
     }));
     check(&tenant)?;
-    check_issuer(app, &tenant)?;
-    let mut tx = app.store.begin().await?;
+    check_issuer(state, &tenant)?;
+    let mut tx = state.store.begin().await?;
     let id = tenants::insert(&mut tx, &tenant).await?;
     super::identity_resources::insert_standard(&mut tx, id).await?;
-    app.keys.create_for(&mut tx, id).await.map_err(Error::Internal)?;
+    state.keys.create_for(&mut tx, id).await.map_err(Error::Internal)?;
     tx.commit().await?;
-    app.keys.added().await?;
-    app.forget_tenants();
+    state.keys.added().await?;
+    state.forget_tenants();
     Ok(id)
 }
 
-pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<Tenant> {
-    if !visible(app, caller, id) {
+pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<Tenant> {
+    if !visible(state, caller, id) {
         return Err(not_found(id));
     }
-    let tenant = tenants::get(&mut *app.store.conn().await?, id).await?.ok_or_else(|| not_found(id))?;
-    Ok(shown(app, tenant))
+    let tenant = tenants::get(&mut *state.store.conn().await?, id).await?.ok_or_else(|| not_found(id))?;
+    Ok(shown(state, tenant))
 }
 
 /// A tenant's public profile, for anyone: only its name, theme and the
 /// properties named in [`TenantPublic`]. Only the tenant the request's Host
 /// selects (`host`) is shown, so that no one can list tenants by id; a
 /// disabled tenant is not shown.
-pub async fn public_view(app: &App, host: &TenantRef, id: i64) -> Result<TenantPublic> {
+pub async fn public_view(state: &State, host: &TenantRef, id: i64) -> Result<TenantPublic> {
     if id != host.id {
         return Err(not_found(id));
     }
-    let tenant = tenants::get(&mut *app.store.conn().await?, id).await?.filter(|t| t.status != 2);
+    let tenant = tenants::get(&mut *state.store.conn().await?, id).await?.filter(|t| t.status != 2);
     let tenant = tenant.ok_or_else(|| not_found(id))?;
     let property = |key: &str| {
         tenant
@@ -219,14 +219,14 @@ pub async fn public_view(app: &App, host: &TenantRef, id: i64) -> Result<TenantP
     })
 }
 
-pub async fn update(app: &App, caller: &Caller, id: i64, body: TenantUpdate) -> Result<Tenant> {
-    if !visible(app, caller, id) {
+pub async fn update(state: &State, caller: &Caller, id: i64, body: TenantUpdate) -> Result<Tenant> {
+    if !visible(state, caller, id) {
         return Err(not_found(id));
     }
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Tenants, id, id).await?;
     let current = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
-    let is_default = id == app.default_tenant;
+    let is_default = id == state.default_tenant;
     let (current_hosts, current_issuer) = (current.hosts.clone(), current.identity_server_issuer_uri.clone());
     let tenant = normalize(Tenant {
         name: body.name.unwrap_or(current.name),
@@ -243,13 +243,13 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: TenantUpdate) -> 
         return Err(Error::Invalid("the default tenant cannot be disabled".into()));
     }
     let routing_changed = tenant.hosts != current_hosts || tenant.identity_server_issuer_uri != current_issuer;
-    if routing_changed && caller.home_tenant != app.default_tenant {
+    if routing_changed && caller.home_tenant != state.default_tenant {
         return Err(Error::Forbidden(
             "only callers from the default tenant may change a tenant's hosts or issuer".into(),
         ));
     }
     let tenant = if is_default {
-        if tenant.identity_server_issuer_uri.as_deref().is_some_and(|issuer| issuer != app.issuer()) {
+        if tenant.identity_server_issuer_uri.as_deref().is_some_and(|issuer| issuer != state.issuer()) {
             return Err(Error::Invalid(
                 "the default tenant's issuer is the server's `--issuer`; it cannot be set here".into(),
             ));
@@ -257,29 +257,29 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: TenantUpdate) -> 
         Tenant { identity_server_issuer_uri: None, ..tenant }
     } else {
         let tenant = with_derived_issuer(tenant);
-        check_issuer(app, &tenant)?;
+        check_issuer(state, &tenant)?;
         tenant
     };
     tenants::save(&mut tx, &tenant).await?;
     let saved = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
-    app.forget_tenants();
-    Ok(shown(app, saved))
+    state.forget_tenants();
+    Ok(shown(state, saved))
 }
 
-pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    if !visible(app, caller, id) {
+pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    if !visible(state, caller, id) {
         return Err(not_found(id));
     }
-    if id == app.default_tenant {
+    if id == state.default_tenant {
         return Err(Error::Conflict("the default tenant cannot be deleted".into()));
     }
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     if !tenants::delete(&mut tx, id).await? {
         return Err(not_found(id));
     }
     tx.commit().await?;
-    app.forget_tenants();
-    app.forget_clients();
+    state.forget_tenants();
+    state.forget_clients();
     Ok(id)
 }

@@ -3,8 +3,8 @@
 //! them) — listed and ended by admins, and ended when the password changes.
 
 use super::{Caller, authority};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::{Conn, consents, grants, sessions, to_time, users};
 use keyward_api::user::{UserGrant, UserSession};
 
@@ -15,8 +15,8 @@ async fn require_user(conn: &mut Conn, caller: &Caller, id: i64) -> Result<()> {
     }
 }
 
-pub async fn sessions(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserSession>> {
-    let mut conn = app.store.conn().await?;
+pub async fn sessions(state: &State, caller: &Caller, id: i64) -> Result<Vec<UserSession>> {
+    let mut conn = state.store.conn().await?;
     require_user(&mut conn, caller, id).await?;
     let live = sessions::of_user(&mut conn, caller.tenant.id, id).await?;
     Ok(live
@@ -27,15 +27,15 @@ pub async fn sessions(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserSes
 
 /// Ends the user's sessions: only of a user holding nothing beyond the
 /// caller, who must not keep a stronger admin signed out.
-pub async fn end_sessions(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    let mut conn = app.store.conn().await?;
+pub async fn end_sessions(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let mut conn = state.store.conn().await?;
     require_user(&mut conn, caller, id).await?;
     authority::user(&mut conn, caller, id).await?;
     sessions::end_all(&mut conn, caller.tenant.id, id).await
 }
 
-pub async fn grants(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserGrant>> {
-    let mut conn = app.store.conn().await?;
+pub async fn grants(state: &State, caller: &Caller, id: i64) -> Result<Vec<UserGrant>> {
+    let mut conn = state.store.conn().await?;
     require_user(&mut conn, caller, id).await?;
     let live = grants::live_of_user(&mut conn, caller.tenant.id, id).await?;
     Ok(live
@@ -55,14 +55,14 @@ pub async fn grants(app: &App, caller: &Caller, id: i64) -> Result<Vec<UserGrant
 /// Revokes the user's grants and forgets their consents, in one
 /// transaction; as [`end_sessions`], only of a user holding nothing beyond
 /// the caller.
-pub async fn revoke_grants(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn revoke_grants(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     require_user(&mut tx, caller, id).await?;
     authority::user(&mut tx, caller, id).await?;
     let revoked = grants::revoke_user(&mut tx, caller.tenant.id, id).await?;
     consents::delete_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
-    app.revocations_changed().await?;
+    state.revocations_changed().await?;
     Ok(revoked)
 }
 

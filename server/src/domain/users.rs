@@ -3,8 +3,8 @@
 
 use super::oauth::login;
 use super::{Acting, Caller, authority, list, user_access, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::{Arg, Conn, Filter, contains_pattern, profiles, users};
 use keyward_api::envelope::Paged;
@@ -105,7 +105,7 @@ pub fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
-pub async fn list(app: &App, caller: &Caller, query: UserListQuery) -> Result<Paged<User>> {
+pub async fn list(state: &State, caller: &Caller, query: UserListQuery) -> Result<Paged<User>> {
     let page = list::page(&query.list(), SORTABLE)?;
     let base = Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)).and_sql("deleted_at IS NULL");
     let mut filter = list::created_between(base, &query.list())?;
@@ -126,11 +126,11 @@ pub async fn list(app: &App, caller: &Caller, query: UserListQuery) -> Result<Pa
             Arg::Text(role.to_lowercase()),
         );
     }
-    let (total, items) = users::list(&mut *app.store.conn().await?, &filter, &page).await?;
+    let (total, items) = users::list(&mut *state.store.conn().await?, &filter, &page).await?;
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
 
-pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64> {
+pub async fn create(state: &State, caller: &Caller, body: UserCreate) -> Result<i64> {
     let user = User {
         id: 0,
         user_name: body.user_name.trim().to_string(),
@@ -154,11 +154,11 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
     let hash = match body.password {
         Some(password) => {
             check_password(&password)?;
-            Some(app.passwords.hash(password).await?)
+            Some(state.passwords.hash(password).await?)
         }
         None => None,
     };
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     authority::user_roles(&mut tx, caller, caller.tenant.id, &user.roles).await?;
     authority::profiles(&mut tx, caller, caller.tenant.id, &user.profiles).await?;
     check_links(&mut tx, caller.tenant.id, &user).await?;
@@ -169,12 +169,12 @@ pub async fn create(app: &App, caller: &Caller, body: UserCreate) -> Result<i64>
     Ok(id)
 }
 
-pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<User> {
-    users::get(&mut *app.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<User> {
+    users::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
 }
 
-pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Result<User> {
-    edit(app, caller, Acting::Admin(id), body.password, |current| {
+pub async fn update(state: &State, caller: &Caller, id: i64, body: UserUpdate) -> Result<User> {
+    edit(state, caller, Acting::Admin(id), body.password, |current| {
         Ok(User {
             user_name: body.user_name.map(|n| n.trim().to_string()).unwrap_or(current.user_name),
             email: body.email.map_or(current.email, |e| non_empty(Some(e))),
@@ -200,7 +200,7 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: UserUpdate) -> Re
 /// permissions. A new `password` (hashed before the transaction) ends every
 /// session and grant of the user, on every replica.
 pub async fn edit(
-    app: &App,
+    state: &State,
     caller: &Caller,
     acting: Acting,
     password: Option<String>,
@@ -209,12 +209,12 @@ pub async fn edit(
     let hash = match password {
         Some(password) => {
             check_password(&password)?;
-            Some(app.passwords.hash(password).await?)
+            Some(state.passwords.hash(password).await?)
         }
         None => None,
     };
     let id = acting.user();
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Users, caller.tenant.id, id).await?;
     let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     if let Acting::Admin(_) = acting {
@@ -247,15 +247,15 @@ pub async fn edit(
     let saved = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     if hash.is_some() {
-        app.revocations_changed().await?;
+        state.revocations_changed().await?;
     }
     Ok(saved)
 }
 
 /// Deletes a user (softly) and ends what they had open: sessions, grants,
 /// and JWTs issued under them, refused by every replica at once.
-pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let mut tx = state.store.begin().await?;
     if !users::soft_delete(&mut tx, caller.tenant.id, id).await? {
         return Err(not_found(id));
     }
@@ -264,19 +264,19 @@ pub async fn delete(app: &App, caller: &Caller, id: i64) -> Result<i64> {
     profiles::set_of_user(&mut tx, id, &[]).await?;
     user_access::end_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
-    app.revocations_changed().await?;
+    state.revocations_changed().await?;
     Ok(id)
 }
 
 /// `HEAD /api/User`: whether a live user of the caller's tenant has every
 /// identifier given.
-pub async fn exists(app: &App, caller: &Caller, query: UserExistsQuery) -> Result<()> {
+pub async fn exists(state: &State, caller: &Caller, query: UserExistsQuery) -> Result<()> {
     let (user_name, email, phone) = (non_empty(query.user_name), non_empty(query.email), non_empty(query.phone_number));
     if user_name.is_none() && email.is_none() && phone.is_none() {
         return Err(Error::BadRequest("give at least one of `userName`, `email` and `phoneNumber`".into()));
     }
     let wanted = (user_name.as_deref(), email.as_deref(), phone.as_deref());
-    if users::exists(&mut *app.store.conn().await?, caller.tenant.id, wanted).await? {
+    if users::exists(&mut *state.store.conn().await?, caller.tenant.id, wanted).await? {
         Ok(())
     } else {
         Err(Error::NotFound("no user has these identifiers".into()))
@@ -285,8 +285,13 @@ pub async fn exists(app: &App, caller: &Caller, query: UserExistsQuery) -> Resul
 
 /// A user's team: their live downline, each member with the size of their
 /// own live downline.
-pub async fn distributors(app: &App, caller: &Caller, id: i64, query: DistributorQuery) -> Result<Vec<Distributor>> {
-    let mut conn = app.store.conn().await?;
+pub async fn distributors(
+    state: &State,
+    caller: &Caller,
+    id: i64,
+    query: DistributorQuery,
+) -> Result<Vec<Distributor>> {
+    let mut conn = state.store.conn().await?;
     users::get(&mut conn, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let above = users::lineage_of(&mut conn, id).await?;
     let members = users::downline(&mut conn, caller.tenant.id, id).await?;

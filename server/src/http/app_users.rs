@@ -3,9 +3,9 @@
 
 use super::calls::{Ctx, bearer_token, observed, tenant};
 use super::cors::{self, Origins};
-use crate::app::App;
 use crate::domain::app_users::{self, AppCredentials, AppRef};
 use crate::error::Error;
+use crate::state::State;
 use crate::store::tenants::TenantRef;
 use keyward_api::app_user::{AppError, AppReply, Envelope};
 use keyward_api::cors::CorsReply;
@@ -36,19 +36,19 @@ pub fn app_credentials(rqctx: &Ctx) -> Result<AppCredentials<'_>, Error> {
 async fn run<R>(
     rqctx: &Ctx,
     app_id: i64,
-    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef) -> Result<R, Error>,
+    work: impl AsyncFnOnce(&State, &TenantRef, &AppRef) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    let app = rqctx.context();
+    let state = rqctx.context();
     let tenant = tenant(rqctx).await?;
-    let target = app_users::load(app, &tenant, app_id).await?;
-    work(app, &tenant, &target).await
+    let target = app_users::load(state, &tenant, app_id).await?;
+    work(state, &tenant, &target).await
 }
 
 /// As [`call`], answering what `work` returns as is (the QR image).
 pub async fn raw<R: dropshot::HttpResponse>(
     rqctx: &Ctx,
     app_id: i64,
-    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef) -> Result<R, Error>,
+    work: impl AsyncFnOnce(&State, &TenantRef, &AppRef) -> Result<R, Error>,
 ) -> CorsReply<R, AppError> {
     let result = observed(rqctx, async { run(rqctx, app_id, work).await.map_err(|e| app_error(rqctx, e)) }).await;
     Ok(cors::reply(rqctx, Origins::App(app_id), result).await)
@@ -60,7 +60,7 @@ pub async fn raw<R: dropshot::HttpResponse>(
 pub async fn call<T>(
     rqctx: &Ctx,
     app_id: i64,
-    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State, &TenantRef, &AppRef) -> Result<T, Error>,
 ) -> CorsReply<AppReply<T>, AppError>
 where
     T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
@@ -85,14 +85,14 @@ where
 pub async fn as_user<T>(
     rqctx: &Ctx,
     app_id: i64,
-    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef, i64) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State, &TenantRef, &AppRef, i64) -> Result<T, Error>,
 ) -> CorsReply<AppReply<T>, AppError>
 where
     T: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
 {
-    call(rqctx, app_id, async |app, tenant, target| {
-        let user = app_users::caller(app, tenant, target, bearer_token(rqctx)?).await?;
-        work(app, tenant, target, user).await
+    call(rqctx, app_id, async |state, tenant, target| {
+        let user = app_users::caller(state, tenant, target, bearer_token(rqctx)?).await?;
+        work(state, tenant, target, user).await
     })
     .await
 }

@@ -2,10 +2,10 @@
 //! serving a stored file so that it can never act on Keyward's origin.
 
 use super::calls::Ctx;
-use crate::app::App;
 use crate::domain::Caller;
 use crate::domain::blobs::{self, Accept, Chunks};
 use crate::error::Error;
+use crate::state::State;
 use crate::store::blobs::Blob;
 use dropshot::{Body, HttpError, StreamingBody};
 use futures::StreamExt;
@@ -18,26 +18,31 @@ const FIELD: &str = "value";
 /// slots, the file is read, checked and stored; answers its URL.
 pub async fn upload(
     rqctx: &Ctx,
-    (app, caller): (&App, &Caller),
+    (state, caller): (&State, &Caller),
     query: BlobFolderQuery,
     body: StreamingBody,
     accept: Accept,
 ) -> Result<String, Error> {
-    let _slot = blobs::slot(blobs::store(app)?).await?;
+    let _slot = blobs::slot(blobs::store(state)?).await?;
     let bytes = read_upload(rqctx, body, accept.max_bytes()).await?;
-    blobs::upload(app, caller, query.folder_name, accept, bytes).await
+    blobs::upload(state, caller, query.folder_name, accept, bytes).await
 }
 
 /// `/api/Blob/Base64`: the PNG image a JSON string holds in base64.
-pub async fn upload_base64(app: &App, caller: &Caller, query: BlobFolderQuery, text: &str) -> Result<String, Error> {
+pub async fn upload_base64(
+    state: &State,
+    caller: &Caller,
+    query: BlobFolderQuery,
+    text: &str,
+) -> Result<String, Error> {
     use base64::Engine;
-    let _slot = blobs::slot(blobs::store(app)?).await?;
+    let _slot = blobs::slot(blobs::store(state)?).await?;
     let text = text.strip_prefix("data:image/png;base64,").unwrap_or(text);
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact)
         .map_err(|e| Error::BadRequest(format!("the body is not a base64 string: {e}")))?;
-    blobs::upload(app, caller, query.folder_name, Accept::Png, bytes).await
+    blobs::upload(state, caller, query.folder_name, Accept::Png, bytes).await
 }
 
 /// The uploaded file: the `value` field of a `multipart/form-data` body, or

@@ -4,10 +4,10 @@
 
 use super::calls::Ctx;
 use super::pages::{self, LoginPage};
-use crate::app::App;
 use crate::crypto::secret;
 use crate::domain::oauth::authorize::{Outcome, Redirect};
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::sessions::{self, Session};
 use crate::store::tenants::TenantRef;
 use base64::Engine;
@@ -55,15 +55,15 @@ fn set_cookie(tenant: &TenantRef, name: &str, value: &str, max_age: Option<i64>)
 }
 
 /// The browser's live session, from the signed session cookie.
-pub async fn session(app: &App, tenant: &TenantRef, rqctx: &Ctx) -> Result<Option<Session>> {
+pub async fn session(state: &State, tenant: &TenantRef, rqctx: &Ctx) -> Result<Option<Session>> {
     let Some(sealed) = cookie(rqctx, tenant, SESSION_COOKIE) else { return Ok(None) };
-    let Some(id) = app.mac.open("session", &sealed) else { return Ok(None) };
-    sessions::live(&mut *app.store.conn().await?, tenant.id, id).await
+    let Some(id) = state.mac.open("session", &sealed) else { return Ok(None) };
+    sessions::live(&mut *state.store.conn().await?, tenant.id, id).await
 }
 
 /// The cookie that carries a new session.
-pub fn session_cookie(app: &App, tenant: &TenantRef, session: &Session) -> String {
-    set_cookie(tenant, SESSION_COOKIE, &app.mac.seal("session", &session.id), None)
+pub fn session_cookie(state: &State, tenant: &TenantRef, session: &Session) -> String {
+    set_cookie(tenant, SESSION_COOKIE, &state.mac.seal("session", &session.id), None)
 }
 
 pub fn clear_session_cookie(tenant: &TenantRef) -> String {
@@ -81,16 +81,16 @@ pub struct Csrf {
 }
 
 impl Csrf {
-    pub fn of(app: &App, tenant: &TenantRef, rqctx: &Ctx, session: Option<&Session>) -> Csrf {
+    pub fn of(state: &State, tenant: &TenantRef, rqctx: &Ctx, session: Option<&Session>) -> Csrf {
         if let Some(session) = session {
             return Csrf::of_session(session);
         }
         let sealed = cookie(rqctx, tenant, CSRF_COOKIE);
-        match sealed.as_deref().and_then(|sealed| app.mac.open(CSRF_SEED, sealed)) {
+        match sealed.as_deref().and_then(|sealed| state.mac.open(CSRF_SEED, sealed)) {
             Some(seed) => Csrf { seed: format!("browser {seed}"), set_cookie: None },
             None => {
                 let seed = secret::generate();
-                let cookie = set_cookie(tenant, CSRF_COOKIE, &app.mac.seal(CSRF_SEED, &seed), None);
+                let cookie = set_cookie(tenant, CSRF_COOKIE, &state.mac.seal(CSRF_SEED, &seed), None);
                 Csrf { seed: format!("browser {seed}"), set_cookie: Some(cookie) }
             }
         }
@@ -101,13 +101,13 @@ impl Csrf {
         Csrf { seed: format!("session {}", session.id), set_cookie: None }
     }
 
-    pub fn token(&self, app: &App) -> String {
-        app.mac.tag("csrf", &self.seed)
+    pub fn token(&self, state: &State) -> String {
+        state.mac.tag("csrf", &self.seed)
     }
 
     /// Whether a submitted form's token belongs to this browser's seed.
-    pub fn accepts(&self, app: &App, token: &str) -> bool {
-        self.set_cookie.is_none() && app.mac.verify("csrf", &self.seed, token)
+    pub fn accepts(&self, state: &State, token: &str) -> bool {
+        self.set_cookie.is_none() && state.mac.verify("csrf", &self.seed, token)
     }
 }
 
@@ -206,7 +206,7 @@ fn redirect(redirect: &Redirect, cookies: &[String]) -> Result<Response<Body>> {
 /// Renders an authorization outcome. `request` is the authorization
 /// request's query string, which the forms carry along.
 pub fn render(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     outcome: Outcome,
     request: &str,
@@ -214,7 +214,7 @@ pub fn render(
     mut cookies: Vec<String>,
 ) -> Result<Response<Body>> {
     cookies.extend(csrf.set_cookie.clone());
-    let token = csrf.token(app);
+    let token = csrf.token(state);
     match outcome {
         Outcome::ErrorPage(message) => html(StatusCode::BAD_REQUEST, pages::error(&tenant.name, &message), &cookies),
         Outcome::Redirect(target) => redirect(&target, &cookies),

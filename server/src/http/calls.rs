@@ -1,9 +1,9 @@
 //! The wrappers every handler runs in.
 
-use crate::app::App;
 use crate::domain::oauth::bearer;
 use crate::domain::{Acting, Caller};
 use crate::error::Error;
+use crate::state::State;
 use crate::store::tenants::TenantRef;
 use dropshot::{HttpError, HttpResponse, HttpResponseError, RequestContext};
 use keyward_api::access::{Access, access};
@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub type Ctx = RequestContext<Arc<App>>;
+pub type Ctx = RequestContext<Arc<State>>;
 
 /// Runs a handler's work and records its latency and status under the
 /// operation id. An operation this listener does not serve is a 404.
@@ -49,12 +49,12 @@ pub fn admin_error(rqctx: &Ctx, error: Error) -> AdminError {
 
 /// The client's address, for throttling and send caps.
 pub fn ip(rqctx: &Ctx) -> std::net::IpAddr {
-    let app = rqctx.context();
+    let state = rqctx.context();
     super::client_ip::client_ip(
         rqctx.request.remote_addr().ip(),
         rqctx.request.headers(),
-        &app.settings.trusted_proxies,
-        app.settings.forwarded_header,
+        &state.settings.trusted_proxies,
+        state.settings.forwarded_header,
     )
 }
 
@@ -88,9 +88,9 @@ const FIRST_PARTY: &str =
 /// is about users). Every bearer rule of [`Access`] is enforced here: a
 /// permission the token's scopes grant, the token's own user, or either.
 pub async fn authorize(rqctx: &Ctx, target: Option<i64>) -> Result<(Caller, Option<Acting>), Error> {
-    let app = rqctx.context();
+    let state = rqctx.context();
     let tenant = tenant(rqctx).await?;
-    let (caller, user) = bearer::caller_and_user(app, &tenant, bearer_token(rqctx)?).await?;
+    let (caller, user) = bearer::caller_and_user(state, &tenant, bearer_token(rqctx)?).await?;
     let requires = |required: &str| Error::Forbidden(format!("this operation requires the `{required}` permission"));
     let acting = match (access(&rqctx.endpoint.operation_id), target.or(user)) {
         (Some(Access::Permission(required)), _) if caller.holds(required) => None,
@@ -117,7 +117,7 @@ pub async fn authorize(rqctx: &Ctx, target: Option<i64>) -> Result<(Caller, Opti
 /// An admin operation: authenticated, authorized, observed.
 pub async fn admin<T: HttpResponse>(
     rqctx: &Ctx,
-    work: impl AsyncFnOnce(&App, Caller) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State, Caller) -> Result<T, Error>,
 ) -> Result<T, AdminError> {
     observed(rqctx, async {
         let (caller, _) = authorize(rqctx, None).await.map_err(|e| admin_error(rqctx, e))?;
@@ -129,7 +129,7 @@ pub async fn admin<T: HttpResponse>(
 /// A public operation with the admin error envelope.
 pub async fn public<T: HttpResponse>(
     rqctx: &Ctx,
-    work: impl AsyncFnOnce(&App) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State) -> Result<T, Error>,
 ) -> Result<T, AdminError> {
     observed(rqctx, async { work(rqctx.context()).await.map_err(|e| admin_error(rqctx, e)) }).await
 }

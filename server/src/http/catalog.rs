@@ -17,8 +17,8 @@ pub async fn list<C: Collection>(
     parent: Parent,
     only: Option<(&str, i64)>,
 ) -> Result<HttpResponseOk<ApiResult<Vec<C::Item>>>, AdminError> {
-    admin(rqctx, async |app, caller| {
-        Ok(HttpResponseOk(ApiResult::ok(collections::list::<C>(app, &caller, parent, only).await?)))
+    admin(rqctx, async |state, caller| {
+        Ok(HttpResponseOk(ApiResult::ok(collections::list::<C>(state, &caller, parent, only).await?)))
     })
     .await
 }
@@ -28,8 +28,8 @@ pub async fn create<C: Collection>(
     parent: Parent,
     body: C::Create,
 ) -> Result<HttpResponseCreated<ApiResult<C::Item>>, AdminError> {
-    admin(rqctx, async |app, caller| {
-        Ok(ApiResult::created(collections::create::<C>(app, &caller, parent, body).await?))
+    admin(rqctx, async |state, caller| {
+        Ok(ApiResult::created(collections::create::<C>(state, &caller, parent, body).await?))
     })
     .await
 }
@@ -40,8 +40,8 @@ pub async fn update<C: Collection>(
     id: i64,
     body: C::Update,
 ) -> Result<HttpResponseOk<ApiResult<C::Item>>, AdminError> {
-    admin(rqctx, async |app, caller| {
-        Ok(HttpResponseOk(ApiResult::ok(collections::update::<C>(app, &caller, parent, id, body).await?)))
+    admin(rqctx, async |state, caller| {
+        Ok(HttpResponseOk(ApiResult::ok(collections::update::<C>(state, &caller, parent, id, body).await?)))
     })
     .await
 }
@@ -51,8 +51,8 @@ pub async fn delete<C: Collection>(
     parent: Parent,
     id: i64,
 ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-    admin(rqctx, async |app, caller| {
-        Ok(HttpResponseOk(ApiResult::ok(collections::delete::<C>(app, &caller, parent, id).await?)))
+    admin(rqctx, async |state, caller| {
+        Ok(HttpResponseOk(ApiResult::ok(collections::delete::<C>(state, &caller, parent, id).await?)))
     })
     .await
 }

@@ -7,7 +7,7 @@
 //! enabled; for the tenant-wide endpoints — where a preflight does not say
 //! which client is calling — those of any enabled client of the tenant the
 //! Host names (IdentityServer's default policy). Both lookups are cached and
-//! dropped with the clients ([`App::forget_clients`]), and a request without
+//! dropped with the clients ([`State::forget_clients`]), and a request without
 //! `Origin` (every server-to-server call, the token endpoint's hot path)
 //! looks nothing up.
 //!
@@ -28,7 +28,7 @@
 //! adding some thirty pseudo-operations to it and to every SDK.
 
 use super::calls::{Ctx, observed, tenant};
-use crate::app::App;
+use crate::state::State;
 use dropshot::{ApiDescription, ApiEndpoint, ApiEndpointVersions, Body, HttpError, Path};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Response, StatusCode};
@@ -73,13 +73,13 @@ fn origin(rqctx: &Ctx) -> Option<&str> {
 /// Whether `origin` is one that `origins` lists. A failed lookup allows
 /// nothing (and is logged): the answer itself still goes out.
 async fn allowed(rqctx: &Ctx, origins: Origins, origin: &str) -> bool {
-    let app = rqctx.context();
+    let state = rqctx.context();
     let origin = origin.to_ascii_lowercase();
     let found = async {
         let tenant = tenant(rqctx).await?;
         Ok::<_, crate::error::Error>(match origins {
-            Origins::Tenant => app.cors_origins(tenant.id).await?.contains(&origin),
-            Origins::App(id) => app.app(tenant.id, id).await?.is_some_and(|(client, _)| {
+            Origins::Tenant => state.cors_origins(tenant.id).await?.contains(&origin),
+            Origins::App(id) => state.app(tenant.id, id).await?.is_some_and(|(client, _)| {
                 client.enabled && client.allowed_cors_origins.iter().any(|o| o.origin.eq_ignore_ascii_case(&origin))
             }),
         })
@@ -150,7 +150,7 @@ fn browser_callable(operation_id: &str, path: &str) -> bool {
 /// Registers the OPTIONS route of every path of `document` (the OpenAPI
 /// document) that has a browser-callable operation; it allows that path's
 /// methods.
-pub fn register_preflights(api: &mut ApiDescription<Arc<App>>, document: &str) -> anyhow::Result<()> {
+pub fn register_preflights(api: &mut ApiDescription<Arc<State>>, document: &str) -> anyhow::Result<()> {
     let document: serde_json::Value = serde_json::from_str(document)?;
     let paths = document["paths"].as_object().ok_or_else(|| anyhow::anyhow!("the document has no paths"))?;
     for (path, item) in paths {

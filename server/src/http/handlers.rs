@@ -7,7 +7,6 @@ use super::catalog;
 use super::cors::tenant_wide;
 use super::oauth;
 use super::spring::{as_admin, as_client, on_user};
-use crate::app::App;
 use crate::codegen::Kind;
 use crate::domain::Caller;
 use crate::domain::api_catalog::collections::Parent;
@@ -23,6 +22,7 @@ use crate::domain::{
     user_access, users,
 };
 use crate::error::Error;
+use crate::state::State;
 use crate::store::tenants::TenantRef;
 use dropshot::{Body, HttpResponseCreated, HttpResponseOk, Path, Query, StreamingBody, TypedBody};
 use keyward_api::IdPath;
@@ -92,15 +92,15 @@ fn text_response(content_type: &str, body: String) -> Result<http::Response<Body
 }
 
 impl KeywardApi for KeywardImpl {
-    type Context = Arc<App>;
+    type Context = Arc<State>;
 
     async fn health_live(rqctx: Ctx) -> Result<HttpResponseOk<Health>, AdminError> {
         public(&rqctx, async |_| Ok(HttpResponseOk(Health { status: "ok".into() }))).await
     }
 
     async fn health_ready(rqctx: Ctx) -> Result<HttpResponseOk<Health>, AdminError> {
-        public(&rqctx, async |app| {
-            if app.store.ping().await {
+        public(&rqctx, async |state| {
+            if state.store.ping().await {
                 Ok(HttpResponseOk(Health { status: "ok".into() }))
             } else {
                 Err(Error::Internal(anyhow::anyhow!("database unreachable")))
@@ -111,17 +111,17 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn metrics_get(rqctx: Ctx) -> Result<http::Response<Body>, AdminError> {
-        public(&rqctx, async |app| {
+        public(&rqctx, async |state| {
             text_response(
                 "text/plain; version=0.0.4",
-                app.metrics.render(&[app.keys.reload_counter(), crate::logging::dropped_counter()]),
+                state.metrics.render(&[state.keys.reload_counter(), crate::logging::dropped_counter()]),
             )
         })
         .await
     }
 
     async fn openapi_get(rqctx: Ctx) -> Result<http::Response<Body>, AdminError> {
-        public(&rqctx, async |app| text_response("application/json", app.openapi.to_string())).await
+        public(&rqctx, async |state| text_response("application/json", state.openapi.to_string())).await
     }
 
     async fn docs_page(rqctx: Ctx) -> Result<http::Response<Body>, AdminError> {
@@ -142,8 +142,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn oauth_jwks(rqctx: Ctx) -> CorsReply<HttpResponseOk<Jwks>, AdminError> {
-        let jwks = public(&rqctx, async |app| {
-            let keys = app.keys.jwks(tenant(&rqctx).await?.id).await?;
+        let jwks = public(&rqctx, async |state| {
+            let keys = state.keys.jwks(tenant(&rqctx).await?.id).await?;
             Ok(HttpResponseOk(Jwks { keys }))
         });
         tenant_wide(&rqctx, jwks).await
@@ -213,23 +213,25 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<TenantListQuery>,
     ) -> Result<HttpResponseOk<Paged<Tenant>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(tenants::list(app, &caller, query.into_inner()).await?)))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(tenants::list(state, &caller, query.into_inner()).await?))
+        })
+        .await
     }
 
     async fn tenant_create(
         rqctx: Ctx,
         body: TypedBody<TenantCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(ApiResult::created(tenants::create(app, &caller, body.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(tenants::create(state, &caller, body.into_inner()).await?))
         })
         .await
     }
 
     async fn tenant_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(tenants::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(tenants::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -239,9 +241,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<TenantUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(tenants::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(tenants::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -254,8 +256,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn tenant_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(tenants::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(tenants::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -264,9 +266,9 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<TenantPublic>>, AdminError> {
-        public(&rqctx, async |app| {
+        public(&rqctx, async |state| {
             Ok(HttpResponseOk(ApiResult::ok(
-                tenants::public_view(app, &tenant(&rqctx).await?, path.into_inner().id).await?,
+                tenants::public_view(state, &tenant(&rqctx).await?, path.into_inner().id).await?,
             )))
         })
         .await
@@ -280,23 +282,25 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<ClientListQuery>,
     ) -> Result<HttpResponseOk<Paged<Client>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(clients::list(app, &caller, query.into_inner()).await?)))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(clients::list(state, &caller, query.into_inner()).await?))
+        })
+        .await
     }
 
     async fn client_create(
         rqctx: Ctx,
         body: TypedBody<ClientCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ClientCreated>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(ApiResult::created(clients::create(app, &caller, body.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(clients::create(state, &caller, body.into_inner()).await?))
         })
         .await
     }
 
     async fn client_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(clients::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(clients::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -306,9 +310,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ClientUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(clients::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(clients::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -321,8 +325,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn client_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(clients::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(clients::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -331,8 +335,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<keyward_api::secret::SecretInfo>>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(clients::secrets(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(clients::secrets(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -342,8 +346,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<SecretCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let created = clients::add_secret(app, &caller, path.into_inner().id, body.into_inner()).await?;
+        admin(&rqctx, async |state, caller| {
+            let created = clients::add_secret(state, &caller, path.into_inner().id, body.into_inner()).await?;
             Ok(ApiResult::created(created))
         })
         .await
@@ -353,9 +357,9 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<SecretPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let SecretPath { id, secret_id } = path.into_inner();
-            Ok(HttpResponseOk(ApiResult::ok(clients::delete_secret(app, &caller, id, secret_id).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(clients::delete_secret(state, &caller, id, secret_id).await?)))
         })
         .await
     }
@@ -365,15 +369,15 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ClientTokenIssue>,
     ) -> Result<HttpResponseOk<ApiResult<TokenResponse>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let issued = clients::issue_token(app, &caller, path.into_inner().id, body.into_inner()).await?;
+        admin(&rqctx, async |state, caller| {
+            let issued = clients::issue_token(state, &caller, path.into_inner().id, body.into_inner()).await?;
             Ok(HttpResponseOk(ApiResult::ok(issued)))
         })
         .await
     }
 
     async fn user_list(rqctx: Ctx, query: Query<UserListQuery>) -> Result<HttpResponseOk<Paged<User>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(users::list(app, &caller, query.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| Ok(HttpResponseOk(users::list(state, &caller, query.into_inner()).await?)))
             .await
     }
 
@@ -381,13 +385,15 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<UserCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(ApiResult::created(users::create(app, &caller, body.into_inner()).await?)))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(users::create(state, &caller, body.into_inner()).await?))
+        })
+        .await
     }
 
     async fn user_exists(rqctx: Ctx, query: Query<UserExistsQuery>) -> Result<HttpResponseOk<NoBody>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            users::exists(app, &caller, query.into_inner()).await?;
+        admin(&rqctx, async |state, caller| {
+            users::exists(state, &caller, query.into_inner()).await?;
             Ok(HttpResponseOk(NoBody))
         })
         .await
@@ -398,16 +404,16 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         query: Query<DistributorQuery>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<Distributor>>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let (id, query) = (path.into_inner().id, query.into_inner());
-            Ok(HttpResponseOk(ApiResult::ok(users::distributors(app, &caller, id, query).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(users::distributors(state, &caller, id, query).await?)))
         })
         .await
     }
 
     async fn user_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<User>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(users::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(users::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -417,9 +423,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<UserUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<User>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(users::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(users::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -432,8 +438,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn user_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(users::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(users::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -442,15 +448,15 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<UserSession>>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(user_access::sessions(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::sessions(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
 
     async fn user_session_revoke(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(user_access::end_sessions(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::end_sessions(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -459,15 +465,15 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<UserGrant>>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(user_access::grants(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::grants(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
 
     async fn user_grant_revoke(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(user_access::revoke_grants(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(user_access::revoke_grants(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -493,9 +499,9 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<UserRegister>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
         let ip = ip(&rqctx);
-        public(&rqctx, async |app| {
+        public(&rqctx, async |state| {
             let tenant = tenant(&rqctx).await?;
-            Ok(ApiResult::created(registration::register(app, &tenant, body.into_inner(), ip).await?))
+            Ok(ApiResult::created(registration::register(state, &tenant, body.into_inner(), ip).await?))
         })
         .await
     }
@@ -512,15 +518,15 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<UserPasswordReset>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        public(&rqctx, async |app| {
+        public(&rqctx, async |state| {
             let tenant = tenant(&rqctx).await?;
-            Ok(HttpResponseOk(ApiResult::ok(registration::reset_password(app, &tenant, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(registration::reset_password(state, &tenant, body.into_inner()).await?)))
         })
         .await
     }
 
     async fn role_list(rqctx: Ctx, query: Query<RoleListQuery>) -> Result<HttpResponseOk<Paged<Role>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(roles::list(app, &caller, query.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| Ok(HttpResponseOk(roles::list(state, &caller, query.into_inner()).await?)))
             .await
     }
 
@@ -528,13 +534,15 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<RoleCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(ApiResult::created(roles::create(app, &caller, body.into_inner()).await?)))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(roles::create(state, &caller, body.into_inner()).await?))
+        })
+        .await
     }
 
     async fn role_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(roles::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(roles::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -544,9 +552,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<RoleUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(roles::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(roles::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -559,8 +567,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn role_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(roles::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(roles::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -569,8 +577,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<IdentityResourceListQuery>,
     ) -> Result<HttpResponseOk<Paged<IdentityResource>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(identity_resources::list(app, &caller, query.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(identity_resources::list(state, &caller, query.into_inner()).await?))
         })
         .await
     }
@@ -579,8 +587,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<IdentityResourceCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(ApiResult::created(identity_resources::create(app, &caller, body.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(identity_resources::create(state, &caller, body.into_inner()).await?))
         })
         .await
     }
@@ -589,8 +597,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(identity_resources::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(identity_resources::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -600,9 +608,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<IdentityResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(identity_resources::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(identity_resources::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -618,8 +626,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(identity_resources::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(identity_resources::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -628,8 +636,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<ApiResourceListQuery>,
     ) -> Result<HttpResponseOk<Paged<ApiResource>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(api_resources::list(app, &caller, query.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(api_resources::list(state, &caller, query.into_inner()).await?))
         })
         .await
     }
@@ -638,8 +646,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<ApiResourceCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(ApiResult::created(api_resources::create(app, &caller, body.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(api_resources::create(state, &caller, body.into_inner()).await?))
         })
         .await
     }
@@ -650,9 +658,9 @@ impl KeywardApi for KeywardImpl {
         query: Query<ApiResourceImportQuery>,
         body: TypedBody<serde_json::Value>,
     ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let name = query.into_inner().name;
-            Ok(ApiResult::created(api_resources::import(app, &caller, name, body.into_inner()).await?))
+            Ok(ApiResult::created(api_resources::import(state, &caller, name, body.into_inner()).await?))
         })
         .await
     }
@@ -661,8 +669,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_resources::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -672,9 +680,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ApiResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(api_resources::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -687,8 +695,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn api_resource_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_resources::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -698,9 +706,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<SecretCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<SecretCreated>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(ApiResult::created(api_resources::add_secret(app, &caller, id, body.into_inner()).await?))
+            Ok(ApiResult::created(api_resources::add_secret(state, &caller, id, body.into_inner()).await?))
         })
         .await
     }
@@ -709,9 +717,9 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<SecretPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let SecretPath { id, secret_id } = path.into_inner();
-            Ok(HttpResponseOk(ApiResult::ok(api_resources::delete_secret(app, &caller, id, secret_id).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(api_resources::delete_secret(state, &caller, id, secret_id).await?)))
         })
         .await
     }
@@ -721,9 +729,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ApiPublish>,
     ) -> Result<HttpResponseOk<ApiResult<ApiRevision>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(api_catalog::publish(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::publish(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -733,9 +741,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ApiRevisionCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(ApiResult::created(api_catalog::create_revision(app, &caller, id, body.into_inner()).await?))
+            Ok(ApiResult::created(api_catalog::create_revision(state, &caller, id, body.into_inner()).await?))
         })
         .await
     }
@@ -745,9 +753,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ApiVersionCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ApiRevision>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(ApiResult::created(api_catalog::create_version(app, &caller, id, body.into_inner()).await?))
+            Ok(ApiResult::created(api_catalog::create_version(state, &caller, id, body.into_inner()).await?))
         })
         .await
     }
@@ -756,8 +764,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<ApiPublishConfiguration>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_catalog::configuration(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::configuration(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -766,8 +774,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<ApiRevision>>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_catalog::versions(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::versions(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -776,9 +784,9 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<RevisionPath>,
     ) -> Result<HttpResponseOk<ApiResult<ApiRevision>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let RevisionPath { id, revision_id } = path.into_inner();
-            Ok(HttpResponseOk(ApiResult::ok(api_catalog::set_online(app, &caller, id, revision_id).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(api_catalog::set_online(state, &caller, id, revision_id).await?)))
         })
         .await
     }
@@ -851,8 +859,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<ApiSubscriber>>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(subscriptions::list(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(subscriptions::list(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -862,9 +870,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<SubscriptionEmail>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let (id, email) = (path.into_inner().id, body.into_inner().email);
-            Ok(HttpResponseOk(ApiResult::ok(subscriptions::ask(app, &rqctx.log, &caller, id, &email).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(subscriptions::ask(state, &rqctx.log, &caller, id, &email).await?)))
         })
         .await
     }
@@ -890,10 +898,10 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         query: Query<SubscriptionCode>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        public(&rqctx, async |app| {
+        public(&rqctx, async |state| {
             let (id, code) = (path.into_inner().id, query.into_inner().code);
             let tenant = tenant(&rqctx).await?;
-            Ok(HttpResponseOk(ApiResult::ok(subscriptions::delete(app, &tenant, id, &code).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(subscriptions::delete(state, &tenant, id, &code).await?)))
         })
         .await
     }
@@ -934,23 +942,25 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<ApiScopeListQuery>,
     ) -> Result<HttpResponseOk<Paged<ApiScope>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(api_scopes::list(app, &caller, query.into_inner()).await?)))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(api_scopes::list(state, &caller, query.into_inner()).await?))
+        })
+        .await
     }
 
     async fn api_scope_create(
         rqctx: Ctx,
         body: TypedBody<ApiScopeCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(ApiResult::created(api_scopes::create(app, &caller, body.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(api_scopes::create(state, &caller, body.into_inner()).await?))
         })
         .await
     }
 
     async fn api_scope_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_scopes::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_scopes::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -960,9 +970,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ApiScopeUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(api_scopes::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(api_scopes::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -975,8 +985,8 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn api_scope_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_scopes::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(api_scopes::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -986,8 +996,8 @@ impl KeywardApi for KeywardImpl {
         query: Query<BlobFolderQuery>,
         body: StreamingBody,
     ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let url = blobs::upload(&rqctx, (app, &caller), query.into_inner(), body, Accept::File).await?;
+        admin(&rqctx, async |state, caller| {
+            let url = blobs::upload(&rqctx, (state, &caller), query.into_inner(), body, Accept::File).await?;
             Ok(ApiResult::created(url))
         })
         .await
@@ -998,8 +1008,8 @@ impl KeywardApi for KeywardImpl {
         query: Query<BlobFolderQuery>,
         body: StreamingBody,
     ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let url = blobs::upload(&rqctx, (app, &caller), query.into_inner(), body, Accept::Image).await?;
+        admin(&rqctx, async |state, caller| {
+            let url = blobs::upload(&rqctx, (state, &caller), query.into_inner(), body, Accept::Image).await?;
             Ok(ApiResult::created(url))
         })
         .await
@@ -1010,17 +1020,17 @@ impl KeywardApi for KeywardImpl {
         query: Query<BlobFolderQuery>,
         body: TypedBody<String>,
     ) -> Result<HttpResponseCreated<ApiResult<String>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let url = blobs::upload_base64(app, &caller, query.into_inner(), &body.into_inner()).await?;
+        admin(&rqctx, async |state, caller| {
+            let url = blobs::upload_base64(state, &caller, query.into_inner(), &body.into_inner()).await?;
             Ok(ApiResult::created(url))
         })
         .await
     }
 
     async fn blob_view(rqctx: Ctx, path: Path<BlobPath>) -> Result<http::Response<Body>, AdminError> {
-        public(&rqctx, async |app| {
+        public(&rqctx, async |state| {
             let BlobPath { folder, name } = path.into_inner();
-            let (blob, content) = crate::domain::blobs::view(app, &tenant(&rqctx).await?, &folder, &name).await?;
+            let (blob, content) = crate::domain::blobs::view(state, &tenant(&rqctx).await?, &folder, &name).await?;
             blobs::served(&blob, content)
         })
         .await
@@ -1031,8 +1041,8 @@ impl KeywardApi for KeywardImpl {
         query: Query<GeneratorListQuery>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<Generator>>>, AdminError> {
         let from_cache = query.into_inner().from_cache;
-        admin(&rqctx, async |app, _| {
-            Ok(HttpResponseOk(ApiResult::ok(codegen::generators(app, Kind::Client, from_cache).await?)))
+        admin(&rqctx, async |state, _| {
+            Ok(HttpResponseOk(ApiResult::ok(codegen::generators(state, Kind::Client, from_cache).await?)))
         })
         .await
     }
@@ -1042,8 +1052,8 @@ impl KeywardApi for KeywardImpl {
         query: Query<GeneratorListQuery>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<Generator>>>, AdminError> {
         let from_cache = query.into_inner().from_cache;
-        admin(&rqctx, async |app, _| {
-            Ok(HttpResponseOk(ApiResult::ok(codegen::generators(app, Kind::Server, from_cache).await?)))
+        admin(&rqctx, async |state, _| {
+            Ok(HttpResponseOk(ApiResult::ok(codegen::generators(state, Kind::Server, from_cache).await?)))
         })
         .await
     }
@@ -1056,14 +1066,14 @@ impl KeywardApi for KeywardImpl {
         // With a token, the permission is checked as for any operation;
         // without one, the server's anonymous rules apply.
         if rqctx.request.headers().contains_key(http::header::AUTHORIZATION) {
-            admin(&rqctx, async |app, _| {
-                Ok(HttpResponseOk(ApiResult::ok(codegen::generate(app, Requester::Authorized, body).await?)))
+            admin(&rqctx, async |state, _| {
+                Ok(HttpResponseOk(ApiResult::ok(codegen::generate(state, Requester::Authorized, body).await?)))
             })
             .await
         } else {
             let requester = Requester::Anonymous(ip(&rqctx));
-            public(&rqctx, async |app| {
-                Ok(HttpResponseOk(ApiResult::ok(codegen::generate(app, requester, body).await?)))
+            public(&rqctx, async |state| {
+                Ok(HttpResponseOk(ApiResult::ok(codegen::generate(state, requester, body).await?)))
             })
             .await
         }
@@ -1074,8 +1084,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<GenStoredRequest>,
     ) -> Result<HttpResponseOk<ApiResult<GeneratedSdk>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let generated = codegen::generate_stored(app, &caller, path.into_inner().id, body.into_inner()).await?;
+        admin(&rqctx, async |state, caller| {
+            let generated = codegen::generate_stored(state, &caller, path.into_inner().id, body.into_inner()).await?;
             Ok(HttpResponseOk(ApiResult::ok(generated)))
         })
         .await
@@ -1086,8 +1096,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<NpmOptionsPath>,
     ) -> Result<HttpResponseOk<ApiResult<NpmOptions>>, AdminError> {
         let NpmOptionsPath { id, language } = path.into_inner();
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(options::npm(app, &caller, id, language).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::npm(state, &caller, id, language).await?)))
         })
         .await
     }
@@ -1098,8 +1108,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<NpmOptionsBody>,
     ) -> Result<HttpResponseOk<ApiResult<NpmOptions>>, AdminError> {
         let NpmOptionsPath { id, language } = path.into_inner();
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(options::set_npm(app, &caller, id, language, body.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::set_npm(state, &caller, id, language, body.into_inner()).await?)))
         })
         .await
     }
@@ -1109,8 +1119,10 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<GithubOptions>>, AdminError> {
         let id = path.into_inner().id;
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(ApiResult::ok(options::github(app, &caller, id).await?))))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::github(state, &caller, id).await?)))
+        })
+        .await
     }
 
     async fn codegen_github_options_update(
@@ -1119,8 +1131,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<GithubOptionsBody>,
     ) -> Result<HttpResponseOk<ApiResult<GithubOptions>>, AdminError> {
         let id = path.into_inner().id;
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(options::set_github(app, &caller, id, body.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::set_github(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -1130,8 +1142,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<GithubSync>>, AdminError> {
         let id = path.into_inner().id;
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(codegen::sync_github(app, &caller, id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(codegen::sync_github(state, &caller, id).await?)))
         })
         .await
     }
@@ -1141,8 +1153,10 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<CommonOptions>>, AdminError> {
         let id = path.into_inner().id;
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(ApiResult::ok(options::common(app, &caller, id).await?))))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::common(state, &caller, id).await?)))
+        })
+        .await
     }
 
     async fn codegen_common_options_update(
@@ -1151,8 +1165,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<CommonOptions>,
     ) -> Result<HttpResponseOk<ApiResult<CommonOptions>>, AdminError> {
         let id = path.into_inner().id;
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(options::set_common(app, &caller, id, body.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(options::set_common(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -1161,8 +1175,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<SdkReleaseRequest>,
     ) -> Result<HttpResponseCreated<ApiResult<CodegenHistory>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(ApiResult::created(codegen::release(app, &caller, body.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(codegen::release(state, &caller, body.into_inner()).await?))
         })
         .await
     }
@@ -1172,8 +1186,10 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<Vec<CodegenHistory>>>, AdminError> {
         let id = path.into_inner().id;
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(ApiResult::ok(codegen::history(app, &caller, id).await?))))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(codegen::history(state, &caller, id).await?)))
+        })
+        .await
     }
 
     async fn codegen_history_create(
@@ -1182,8 +1198,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<CodegenHistoryCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<CodegenHistory>>, AdminError> {
         let id = path.into_inner().id;
-        admin(&rqctx, async |app, caller| {
-            Ok(ApiResult::created(codegen::post_history(app, &caller, id, body.into_inner()).await?))
+        admin(&rqctx, async |state, caller| {
+            Ok(ApiResult::created(codegen::post_history(state, &caller, id, body.into_inner()).await?))
         })
         .await
     }
@@ -1192,8 +1208,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<AppSettings>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(settings::view(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(settings::view(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -1203,9 +1219,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<AppSettingsUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<AppSettings>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             Ok(HttpResponseOk(ApiResult::ok(
-                settings::update(app, &caller, path.into_inner().id, body.into_inner()).await?,
+                settings::update(state, &caller, path.into_inner().id, body.into_inner()).await?,
             )))
         })
         .await
@@ -1217,8 +1233,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<UnionIdSignIn>,
     ) -> CorsReply<AppReply<AppToken>, AppError> {
         let (body, ip) = (body.into_inner(), ip(&rqctx));
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            accounts::union_id_sign_in(app, tenant, target, (given(&body.platform), given(&body.union_id)), ip).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            accounts::union_id_sign_in(state, tenant, target, (given(&body.platform), given(&body.union_id)), ip).await
         })
         .await
     }
@@ -1237,8 +1253,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<PasswordSignIn>,
     ) -> CorsReply<AppReply<AppToken>, AppError> {
         let ip = ip(&rqctx);
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            accounts::sign_in(app, tenant, target, body.into_inner(), ip).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            accounts::sign_in(state, tenant, target, body.into_inner(), ip).await
         })
         .await
     }
@@ -1265,9 +1281,9 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<PhoneSignIn>,
     ) -> CorsReply<AppReply<AppToken>, AppError> {
         let body = body.into_inner();
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
             accounts::code_sign_in(
-                app,
+                state,
                 tenant,
                 target,
                 (Channel::Sms, "phone"),
@@ -1302,9 +1318,9 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<EmailSignIn>,
     ) -> CorsReply<AppReply<AppToken>, AppError> {
         let body = body.into_inner();
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
             accounts::code_sign_in(
-                app,
+                state,
                 tenant,
                 target,
                 (Channel::Email, "email"),
@@ -1330,8 +1346,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<ResetPassword>,
     ) -> CorsReply<AppReply<bool>, AppError> {
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            accounts::reset_password(app, tenant, &target.config.settings, body.into_inner()).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            accounts::reset_password(state, tenant, &target.config.settings, body.into_inner()).await
         })
         .await
     }
@@ -1341,8 +1357,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<QrPreSignIn>,
     ) -> CorsReply<AppReply<String>, AppError> {
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            qr::pre_sign_in(app, tenant, target, body.into_inner()).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            qr::pre_sign_in(state, tenant, target, body.into_inner()).await
         })
         .await
     }
@@ -1353,9 +1369,9 @@ impl KeywardApi for KeywardImpl {
         query: Query<QrImageQuery>,
     ) -> CorsReply<http::Response<Body>, AppError> {
         let query = query.into_inner();
-        raw(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
+        raw(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
             let (content_type, bytes) =
-                qr::image(app, tenant, target, &query.sign_in_key, query.format.as_deref()).await?;
+                qr::image(state, tenant, target, &query.sign_in_key, query.format.as_deref()).await?;
             http::Response::builder()
                 .header(http::header::CONTENT_TYPE, content_type)
                 .header(http::header::CACHE_CONTROL, "no-store")
@@ -1371,8 +1387,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<QrKey>,
     ) -> CorsReply<AppReply<AppToken>, AppError> {
         let body = body.into_inner();
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            qr::sign_in(app, tenant, target, required(&body.sign_in_key, "signInKey")?).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            qr::sign_in(state, tenant, target, required(&body.sign_in_key, "signInKey")?).await
         })
         .await
     }
@@ -1383,8 +1399,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<QrKey>,
     ) -> CorsReply<AppReply<AppCard>, AppError> {
         let body = body.into_inner();
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            qr::scan(app, tenant, target, required(&body.sign_in_key, "signInKey")?).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            qr::scan(state, tenant, target, required(&body.sign_in_key, "signInKey")?).await
         })
         .await
     }
@@ -1395,15 +1411,15 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<SignUp>,
     ) -> CorsReply<AppReply<AppToken>, AppError> {
         let (log, ip) = (rqctx.log.clone(), ip(&rqctx));
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            qr::sign_up(app, (&log, ip), tenant, target, body.into_inner()).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            qr::sign_up(state, (&log, ip), tenant, target, body.into_inner()).await
         })
         .await
     }
 
     async fn app_profile_get(rqctx: Ctx, path: Path<AppPath>) -> CorsReply<AppReply<Profile>, AppError> {
-        as_user(&rqctx, path.into_inner().app_id, async |app, tenant, target, user| {
-            accounts::profile(app, tenant, target, user).await
+        as_user(&rqctx, path.into_inner().app_id, async |state, tenant, target, user| {
+            accounts::profile(state, tenant, target, user).await
         })
         .await
     }
@@ -1413,8 +1429,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         body: TypedBody<ProfileUpdate>,
     ) -> CorsReply<AppReply<bool>, AppError> {
-        as_user(&rqctx, path.into_inner().app_id, async |app, tenant, _, user| {
-            accounts::update_profile(app, tenant, user, body.into_inner()).await
+        as_user(&rqctx, path.into_inner().app_id, async |state, tenant, _, user| {
+            accounts::update_profile(state, tenant, user, body.into_inner()).await
         })
         .await
     }
@@ -1424,8 +1440,8 @@ impl KeywardApi for KeywardImpl {
         path: Path<AppPath>,
         query: Query<PointLogQuery>,
     ) -> CorsReply<AppReply<PointLog>, AppError> {
-        as_user(&rqctx, path.into_inner().app_id, async |app, _, target, user| {
-            points::log(app, target, user, query.into_inner()).await
+        as_user(&rqctx, path.into_inner().app_id, async |state, _, target, user| {
+            points::log(state, target, user, query.into_inner()).await
         })
         .await
     }
@@ -1454,8 +1470,8 @@ impl KeywardApi for KeywardImpl {
     ) -> CorsReply<AppReply<GrantCode>, AppError> {
         let ip = ip(&rqctx);
         let scheme = query.into_inner().scheme;
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            consents::grant_code(app, tenant, target, given(&scheme), body.into_inner(), ip).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            consents::grant_code(state, tenant, target, given(&scheme), body.into_inner(), ip).await
         })
         .await
     }
@@ -1466,21 +1482,25 @@ impl KeywardApi for KeywardImpl {
         query: Query<AuthorizeCodeQuery>,
     ) -> CorsReply<AppReply<AppToken>, AppError> {
         let query = query.into_inner();
-        call(&rqctx, path.into_inner().app_id, async |app, tenant, target| {
-            consents::authorize(app, tenant, target, given(&query.scheme), given(&query.code)).await
+        call(&rqctx, path.into_inner().app_id, async |state, tenant, target| {
+            consents::authorize(state, tenant, target, given(&query.scheme), given(&query.code)).await
         })
         .await
     }
 
     async fn app_consent_list(rqctx: Ctx, path: Path<AppPath>) -> CorsReply<AppReply<Vec<AppConsent>>, AppError> {
-        as_user(&rqctx, path.into_inner().app_id, async |app, tenant, _, user| consents::list(app, tenant, user).await)
-            .await
+        as_user(&rqctx, path.into_inner().app_id, async |state, tenant, _, user| {
+            consents::list(state, tenant, user).await
+        })
+        .await
     }
 
     async fn app_consent_delete(rqctx: Ctx, path: Path<ConsentPath>) -> CorsReply<AppReply<bool>, AppError> {
         let path = path.into_inner();
-        as_user(&rqctx, path.app_id, async |app, tenant, _, user| consents::delete(app, tenant, user, path.id).await)
-            .await
+        as_user(&rqctx, path.app_id, async |state, tenant, _, user| {
+            consents::delete(state, tenant, user, path.id).await
+        })
+        .await
     }
 
     async fn mobile_code_get(
@@ -1510,8 +1530,8 @@ impl KeywardApi for KeywardImpl {
         _path: Path<CreatePath>,
         body: TypedBody<ClientCreate>,
     ) -> Result<HttpResponseOk<ApiResult<ClientCreated>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(clients::create(app, &caller, body.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(clients::create(state, &caller, body.into_inner()).await?)))
         })
         .await
     }
@@ -1527,9 +1547,9 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<ClientIdPath>,
     ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let id = clients::id_of(app, &caller, &path.into_inner().id).await?;
-            Ok(HttpResponseOk(ApiResult::ok(clients::view(app, &caller, id).await?)))
+        admin(&rqctx, async |state, caller| {
+            let id = clients::id_of(state, &caller, &path.into_inner().id).await?;
+            Ok(HttpResponseOk(ApiResult::ok(clients::view(state, &caller, id).await?)))
         })
         .await
     }
@@ -1539,9 +1559,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<ClientIdPath>,
         body: TypedBody<ClientUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            let id = clients::id_of(app, &caller, &path.into_inner().id).await?;
-            Ok(HttpResponseOk(ApiResult::ok(clients::update(app, &caller, id, body.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| {
+            let id = clients::id_of(state, &caller, &path.into_inner().id).await?;
+            Ok(HttpResponseOk(ApiResult::ok(clients::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -1550,9 +1570,9 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<ClientIdPath>,
     ) -> Result<HttpResponseOk<ApiResult<String>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let client_id = path.into_inner().id;
-            clients::delete(app, &caller, clients::id_of(app, &caller, &client_id).await?).await?;
+            clients::delete(state, &caller, clients::id_of(state, &caller, &client_id).await?).await?;
             Ok(HttpResponseOk(ApiResult::ok(client_id)))
         })
         .await
@@ -1563,8 +1583,8 @@ impl KeywardApi for KeywardImpl {
         _path: Path<CreatePath>,
         body: TypedBody<UserCreate>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(users::create(app, &caller, body.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(users::create(state, &caller, body.into_inner()).await?)))
         })
         .await
     }
@@ -1589,8 +1609,8 @@ impl KeywardApi for KeywardImpl {
         _path: Path<CreatePath>,
         body: TypedBody<AccessProfileCreate>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(profiles::create(app, &caller, body.into_inner()).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(profiles::create(state, &caller, body.into_inner()).await?)))
         })
         .await
     }
@@ -1599,8 +1619,10 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<AccessProfileListQuery>,
     ) -> Result<HttpResponseOk<Paged<AccessProfile>>, AdminError> {
-        admin(&rqctx, async |app, caller| Ok(HttpResponseOk(profiles::list(app, &caller, query.into_inner()).await?)))
-            .await
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(profiles::list(state, &caller, query.into_inner()).await?))
+        })
+        .await
     }
 
     async fn access_profile_update(
@@ -1608,9 +1630,9 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<AccessProfileUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<AccessProfile>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
+        admin(&rqctx, async |state, caller| {
             let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(profiles::update(app, &caller, id, body.into_inner()).await?)))
+            Ok(HttpResponseOk(ApiResult::ok(profiles::update(state, &caller, id, body.into_inner()).await?)))
         })
         .await
     }
@@ -1619,8 +1641,8 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |app, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(profiles::delete(app, &caller, path.into_inner().id).await?)))
+        admin(&rqctx, async |state, caller| {
+            Ok(HttpResponseOk(ApiResult::ok(profiles::delete(state, &caller, path.into_inner().id).await?)))
         })
         .await
     }
@@ -1629,14 +1651,14 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<SpringRegister>,
     ) -> Result<SpringReply<i64>, SpringError> {
-        as_client(&rqctx, async |app, tenant, client, ip| {
-            spring::register(app, tenant, &client, body.into_inner(), ip).await
+        as_client(&rqctx, async |state, tenant, client, ip| {
+            spring::register(state, tenant, &client, body.into_inner(), ip).await
         })
         .await
     }
 
     async fn spring_user_save(rqctx: Ctx, body: TypedBody<SpringUserSave>) -> Result<SpringReply<i64>, SpringError> {
-        as_admin(&rqctx, async |app, caller| spring::save(app, &caller, body.into_inner()).await).await
+        as_admin(&rqctx, async |state, caller| spring::save(state, &caller, body.into_inner()).await).await
     }
 
     async fn spring_user_update(
@@ -1644,7 +1666,7 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<SpringUserUpdate>,
     ) -> Result<SpringReply<i64>, SpringError> {
         let body = body.into_inner();
-        on_user(&rqctx, Some(body.id), async |app, caller, acting| spring::update(app, &caller, acting, body).await)
+        on_user(&rqctx, Some(body.id), async |state, caller, acting| spring::update(state, &caller, acting, body).await)
             .await
     }
 
@@ -1653,8 +1675,8 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<SpringPasswordUpdate>,
     ) -> Result<SpringReply<bool>, SpringError> {
         let (body, ip) = (body.into_inner(), ip(&rqctx));
-        on_user(&rqctx, Some(body.user_id), async |app, caller, acting| {
-            spring::change_password(app, &caller, acting, body, ip).await
+        on_user(&rqctx, Some(body.user_id), async |state, caller, acting| {
+            spring::change_password(state, &caller, acting, body, ip).await
         })
         .await
     }
@@ -1663,14 +1685,14 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         body: TypedBody<SpringRoleUpdate>,
     ) -> Result<SpringReply<bool>, SpringError> {
-        as_admin(&rqctx, async |app, caller| spring::replace_roles(app, &caller, body.into_inner()).await).await
+        as_admin(&rqctx, async |state, caller| spring::replace_roles(state, &caller, body.into_inner()).await).await
     }
 
     async fn spring_user_find(
         rqctx: Ctx,
         body: TypedBody<SpringUserFind>,
     ) -> Result<SpringReply<SpringUser>, SpringError> {
-        as_admin(&rqctx, async |app, caller| spring::find(app, &caller, body.into_inner()).await).await
+        as_admin(&rqctx, async |state, caller| spring::find(state, &caller, body.into_inner()).await).await
     }
 
     async fn spring_user_detail_update(
@@ -1678,14 +1700,14 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<SpringUserDetail>,
     ) -> Result<SpringReply<bool>, SpringError> {
         let body = body.into_inner();
-        on_user(&rqctx, Some(body.id), async |app, caller, acting| {
-            spring::update_detail(app, &caller, acting, body).await
+        on_user(&rqctx, Some(body.id), async |state, caller, acting| {
+            spring::update_detail(state, &caller, acting, body).await
         })
         .await
     }
 
     async fn spring_user_detail_current(rqctx: Ctx) -> Result<SpringReply<SpringUserDetail>, SpringError> {
-        on_user(&rqctx, None, async |app, caller, acting| spring::detail(app, &caller, acting).await).await
+        on_user(&rqctx, None, async |state, caller, acting| spring::detail(state, &caller, acting).await).await
     }
 
     async fn spring_user_detail_get(
@@ -1693,17 +1715,17 @@ impl KeywardApi for KeywardImpl {
         body: TypedBody<SpringUserId>,
     ) -> Result<SpringReply<SpringUserDetail>, SpringError> {
         let id = body.into_inner().id;
-        on_user(&rqctx, Some(id), async |app, caller, acting| spring::detail(app, &caller, acting).await).await
+        on_user(&rqctx, Some(id), async |state, caller, acting| spring::detail(state, &caller, acting).await).await
     }
 
     async fn spring_role_list(rqctx: Ctx) -> Result<SpringReply<Vec<SpringRole>>, SpringError> {
-        as_admin(&rqctx, async |app, caller| spring::roles(app, &caller).await).await
+        as_admin(&rqctx, async |state, caller| spring::roles(state, &caller).await).await
     }
 }
 
 /// The discovery document of the request's tenant.
 async fn discovery(rqctx: &Ctx) -> Result<HttpResponseOk<ServerMetadata>, AdminError> {
-    public(rqctx, async |app| Ok(HttpResponseOk(oauth::metadata(app, &tenant(rqctx).await?).await?))).await
+    public(rqctx, async |state| Ok(HttpResponseOk(oauth::metadata(state, &tenant(rqctx).await?).await?))).await
 }
 
 /// RechargePoints and ConsumePoints: the app's server (or a user, where the
@@ -1712,7 +1734,7 @@ async fn change_points<B, T>(
     rqctx: &Ctx,
     path: Path<AppPath>,
     body: TypedBody<B>,
-    work: impl AsyncFnOnce(&App, &TenantRef, &AppRef, AppCaller, B, Option<&str>) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State, &TenantRef, &AppRef, AppCaller, B, Option<&str>) -> Result<T, Error>,
 ) -> CorsReply<AppReply<T>, AppError>
 where
     B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
@@ -1720,10 +1742,10 @@ where
 {
     let key = rqctx.request.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_string));
     let ip = ip(rqctx);
-    call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
+    call(rqctx, path.into_inner().app_id, async |state, tenant, target| {
         let key = key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
-        let caller = app_users::app_or_user(app, tenant, target, app_credentials(rqctx)?, ip).await?;
-        work(app, tenant, target, caller, body.into_inner(), key.as_deref()).await
+        let caller = app_users::app_or_user(state, tenant, target, app_credentials(rqctx)?, ip).await?;
+        work(state, tenant, target, caller, body.into_inner(), key.as_deref()).await
     })
     .await
 }
@@ -1735,17 +1757,17 @@ async fn put_by_body<B, E, R>(
     rqctx: &Ctx,
     body: TypedBody<WithId<B>>,
     noun: &str,
-    update: impl AsyncFnOnce(&App, &Caller, i64, B) -> Result<E, Error>,
+    update: impl AsyncFnOnce(&State, &Caller, i64, B) -> Result<E, Error>,
     answer: impl FnOnce(i64, E) -> R,
 ) -> Result<HttpResponseOk<ApiResult<R>>, AdminError>
 where
     B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
     R: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
 {
-    admin(rqctx, async |app, caller| {
+    admin(rqctx, async |state, caller| {
         let WithId { id, body } = body.into_inner();
         let id = id.ok_or_else(|| Error::Invalid(format!("`id` is required: it names {noun} to change")))?;
-        let stored = update(app, &caller, id, body).await?;
+        let stored = update(state, &caller, id, body).await?;
         Ok(HttpResponseOk(ApiResult::ok(answer(id, stored))))
     })
     .await
@@ -1759,8 +1781,8 @@ async fn sign_up(
     kind: SignUpKind,
 ) -> CorsReply<AppReply<AppToken>, AppError> {
     let ip = ip(rqctx);
-    call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
-        accounts::sign_up(app, tenant, target, body.into_inner(), kind, ip).await
+    call(rqctx, path.into_inner().app_id, async |state, tenant, target| {
+        accounts::sign_up(state, tenant, target, body.into_inner(), kind, ip).await
     })
     .await
 }
@@ -1772,9 +1794,9 @@ async fn registration_code(
     purpose: CodePurpose,
 ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
     let ip = ip(rqctx);
-    public(rqctx, async |app| {
+    public(rqctx, async |state| {
         let tenant = tenant(rqctx).await?;
-        Ok(HttpResponseOk(ApiResult::ok(registration::send_code(app, &rqctx.log, &tenant, to, purpose, ip).await?)))
+        Ok(HttpResponseOk(ApiResult::ok(registration::send_code(state, &rqctx.log, &tenant, to, purpose, ip).await?)))
     })
     .await
 }
@@ -1788,10 +1810,10 @@ async fn send_code(
     purpose: Option<String>,
 ) -> CorsReply<AppReply<bool>, AppError> {
     let ip = ip(rqctx);
-    call(rqctx, path.into_inner().app_id, async |app, tenant, target| {
+    call(rqctx, path.into_inner().app_id, async |state, tenant, target| {
         let destination = channel.normalize(field, required(&destination, field)?)?;
         let purpose = codes::purpose(given(&purpose))?;
-        codes::send(app, &rqctx.log, tenant, &target.config.settings, (channel, &destination), purpose, ip).await?;
+        codes::send(state, &rqctx.log, tenant, &target.config.settings, (channel, &destination), purpose, ip).await?;
         Ok(true)
     })
     .await

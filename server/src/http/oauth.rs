@@ -4,11 +4,11 @@
 use super::browser::{self, Csrf};
 use super::calls::{Ctx, bearer_token, ip, observed, tenant};
 use super::pages;
-use crate::app::App;
 use crate::domain::oauth::authorize::{self, ConsentAnswer, Outcome};
 use crate::domain::oauth::logout::{self, LoggedOut};
 use crate::domain::oauth::{bearer, client_auth, login, mobile, scopes, token};
 use crate::error::{Error, Refusal, Result};
+use crate::state::State;
 use crate::store::tenants::TenantRef;
 use crate::store::{api_scopes, identity_resources};
 use base64::Engine;
@@ -24,10 +24,10 @@ use std::future::Future;
 
 /// Discovery metadata: exactly the endpoints, grants, methods, scopes and
 /// claims that work for `tenant`.
-pub async fn metadata(app: &App, tenant: &TenantRef) -> Result<ServerMetadata> {
+pub async fn metadata(state: &State, tenant: &TenantRef) -> Result<ServerMetadata> {
     let issuer = tenant.issuer.clone();
     let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     let identity: Vec<_> = identity_resources::enabled(&mut conn, tenant.id)
         .await?
         .into_iter()
@@ -221,43 +221,43 @@ async fn page(rqctx: &Ctx, work: impl Future<Output = Result<Response<Body>>>) -
 
 pub async fn authorize(rqctx: &Ctx, request: AuthorizeRequest) -> Result<Response<Body>, AdminError> {
     page(rqctx, async {
-        let app = rqctx.context();
+        let state = rqctx.context();
         let tenant = tenant(rqctx).await?;
         // The forms carry the request along as a query string, whichever
         // method brought it.
         let query = serde_urlencoded::to_string(&request).map_err(|e| Error::Internal(e.into()))?;
-        let session = browser::session(app, &tenant, rqctx).await?;
-        let csrf = Csrf::of(app, &tenant, rqctx, session.as_ref());
-        let outcome = match authorize::validate(app, &tenant, request).await? {
+        let session = browser::session(state, &tenant, rqctx).await?;
+        let csrf = Csrf::of(state, &tenant, rqctx, session.as_ref());
+        let outcome = match authorize::validate(state, &tenant, request).await? {
             Err(outcome) => outcome,
-            Ok(valid) => authorize::decide(app, &tenant, &valid, session.as_ref(), false, None).await?,
+            Ok(valid) => authorize::decide(state, &tenant, &valid, session.as_ref(), false, None).await?,
         };
-        browser::render(app, &tenant, outcome, &query, &csrf, Vec::new())
+        browser::render(state, &tenant, outcome, &query, &csrf, Vec::new())
     })
     .await
 }
 
 /// The authorization request a form carried, checked again in full.
 async fn carried(
-    app: &App,
+    state: &State,
     tenant: &crate::store::tenants::TenantRef,
     query: &str,
 ) -> authorize::Checked<authorize::Validated> {
     match serde_urlencoded::from_str::<AuthorizeRequest>(query) {
-        Ok(request) => authorize::validate(app, tenant, request).await,
+        Ok(request) => authorize::validate(state, tenant, request).await,
         Err(_) => Ok(Err(Outcome::ErrorPage("The form was altered; start again from the application.".into()))),
     }
 }
 
 pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, AdminError> {
     page(rqctx, async {
-        let app = rqctx.context();
+        let state = rqctx.context();
         let tenant = tenant(rqctx).await?;
-        let current = browser::session(app, &tenant, rqctx).await?;
-        let csrf = Csrf::of(app, &tenant, rqctx, current.as_ref());
+        let current = browser::session(state, &tenant, rqctx).await?;
+        let csrf = Csrf::of(state, &tenant, rqctx, current.as_ref());
         let render =
-            |outcome, csrf: &Csrf, cookies| browser::render(app, &tenant, outcome, &form.request, csrf, cookies);
-        let valid = match carried(app, &tenant, &form.request).await? {
+            |outcome, csrf: &Csrf, cookies| browser::render(state, &tenant, outcome, &form.request, csrf, cookies);
+        let valid = match carried(state, &tenant, &form.request).await? {
             Ok(valid) => valid,
             Err(outcome) => return render(outcome, &csrf, Vec::new()),
         };
@@ -267,16 +267,16 @@ pub async fn login(rqctx: &Ctx, form: LoginForm) -> Result<Response<Body>, Admin
             login_hint: Some(form.username.clone()),
             return_to: valid.redirect_uri.clone(),
         };
-        if !csrf.accepts(app, &form.csrf) {
+        if !csrf.accepts(state, &form.csrf) {
             return render(retry("The form expired. Please sign in again."), &csrf, Vec::new());
         }
-        match login::check_password(app, &tenant, &form.username, &form.password, ip(rqctx)).await? {
+        match login::check_password(state, &tenant, &form.username, &form.password, ip(rqctx)).await? {
             Err(failure) => render(retry(failure.message()), &csrf, Vec::new()),
             Ok(user) => {
-                let session = login::open_session(app, &tenant, user).await?;
-                let outcome = authorize::decide(app, &tenant, &valid, Some(&session), true, None).await?;
+                let session = login::open_session(state, &tenant, user).await?;
+                let outcome = authorize::decide(state, &tenant, &valid, Some(&session), true, None).await?;
                 // Forms from here on are bound to the new session.
-                render(outcome, &Csrf::of_session(&session), vec![browser::session_cookie(app, &tenant, &session)])
+                render(outcome, &Csrf::of_session(&session), vec![browser::session_cookie(state, &tenant, &session)])
             }
         }
     })
@@ -289,17 +289,17 @@ const INTERACTION_SECS: i64 = 600;
 
 pub async fn consent(rqctx: &Ctx, form: ConsentForm) -> Result<Response<Body>, AdminError> {
     page(rqctx, async {
-        let app = rqctx.context();
+        let state = rqctx.context();
         let tenant = tenant(rqctx).await?;
-        let session = browser::session(app, &tenant, rqctx).await?;
-        let csrf = Csrf::of(app, &tenant, rqctx, session.as_ref());
-        let render = |outcome| browser::render(app, &tenant, outcome, &form.request, &csrf, Vec::new());
-        let valid = match carried(app, &tenant, &form.request).await? {
+        let session = browser::session(state, &tenant, rqctx).await?;
+        let csrf = Csrf::of(state, &tenant, rqctx, session.as_ref());
+        let render = |outcome| browser::render(state, &tenant, outcome, &form.request, &csrf, Vec::new());
+        let valid = match carried(state, &tenant, &form.request).await? {
             Ok(valid) => valid,
             Err(outcome) => return render(outcome),
         };
         let answer = match form.decision.as_str() {
-            _ if !csrf.accepts(app, &form.csrf) => None,
+            _ if !csrf.accepts(state, &form.csrf) => None,
             "allow" => Some(ConsentAnswer { allow: true, remember: form.remember.is_some() }),
             "deny" => Some(ConsentAnswer { allow: false, remember: false }),
             _ => return render(Outcome::ErrorPage("The consent form was altered; start again.".into())),
@@ -307,7 +307,7 @@ pub async fn consent(rqctx: &Ctx, form: ConsentForm) -> Result<Response<Body>, A
         let recent = session
             .as_ref()
             .is_some_and(|s| crate::store::now_ms() / 1000 - s.auth_time < INTERACTION_SECS && answer.is_some());
-        render(authorize::decide(app, &tenant, &valid, session.as_ref(), recent, answer).await?)
+        render(authorize::decide(state, &tenant, &valid, session.as_ref(), recent, answer).await?)
     })
     .await
 }
@@ -330,20 +330,20 @@ pub async fn logout_confirm(rqctx: &Ctx, form: LogoutConfirmForm) -> Result<Resp
 /// page's token; otherwise shows that page.
 async fn end_session(rqctx: &Ctx, request: LogoutRequest, token: Option<String>) -> Result<Response<Body>, AdminError> {
     page(rqctx, async {
-        let app = rqctx.context();
+        let state = rqctx.context();
         let tenant = tenant(rqctx).await?;
-        let session = browser::session(app, &tenant, rqctx).await?;
-        let csrf = Csrf::of(app, &tenant, rqctx, session.as_ref());
-        let confirmed = token.is_some_and(|token| csrf.accepts(app, &token));
+        let session = browser::session(state, &tenant, rqctx).await?;
+        let csrf = Csrf::of(state, &tenant, rqctx, session.as_ref());
+        let confirmed = token.is_some_and(|token| csrf.accepts(state, &token));
         let cleared = [browser::clear_session_cookie(&tenant)];
-        match logout::logout(app, &tenant, session.as_ref().map(|s| s.id.as_str()), request, confirmed).await? {
+        match logout::logout(state, &tenant, session.as_ref().map(|s| s.id.as_str()), request, confirmed).await? {
             LoggedOut::Redirect { uri, state } => {
                 let params: Vec<(String, String)> = state.into_iter().map(|s| ("state".to_string(), s)).collect();
                 browser::see_other(&browser::with_query(&uri, &params), &cleared)
             }
             LoggedOut::Page(note) => browser::html(StatusCode::OK, pages::signed_out(&tenant.name, note), &cleared),
             LoggedOut::Confirm(request) => {
-                let html = pages::logout_confirm(&tenant.name, &request, &csrf.token(app));
+                let html = pages::logout_confirm(&tenant.name, &request, &csrf.token(state));
                 browser::html(StatusCode::OK, html, csrf.set_cookie.as_slice())
             }
         }

@@ -4,10 +4,10 @@
 
 use super::calls::{Ctx, authorize, ip, observed, tenant};
 use super::oauth::basic_credentials;
-use crate::app::App;
 use crate::domain::oauth::client_auth;
 use crate::domain::{Acting, Caller};
 use crate::error::Error;
+use crate::state::State;
 use crate::store::tenants::TenantRef;
 use keyward_api::access::{Access, access};
 use keyward_api::client::Client;
@@ -54,18 +54,18 @@ where
 /// A call authenticated by the client's `Authorization: Basic`.
 pub async fn as_client<T>(
     rqctx: &Ctx,
-    work: impl AsyncFnOnce(&App, &TenantRef, Client, IpAddr) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State, &TenantRef, Client, IpAddr) -> Result<T, Error>,
 ) -> Result<SpringReply<T>, SpringError>
 where
     T: Serialize + JsonSchema + Send + Sync + 'static,
 {
     reply(rqctx, async {
-        let app = rqctx.context();
+        let state = rqctx.context();
         let tenant = tenant(rqctx).await?;
         let malformed = || Error::Unauthorized("`Authorization: Basic` client credentials are required".into());
         let basic = basic_credentials(rqctx).map_err(|_| malformed())?.ok_or_else(malformed)?;
-        let client = client_auth::authenticate_basic(app, &tenant, basic, ip(rqctx)).await?;
-        work(app, &tenant, client, ip(rqctx)).await
+        let client = client_auth::authenticate_basic(state, &tenant, basic, ip(rqctx)).await?;
+        work(state, &tenant, client, ip(rqctx)).await
     })
     .await
 }
@@ -73,7 +73,7 @@ where
 /// A call needing the operation's admin permission on the bearer token.
 pub async fn as_admin<T>(
     rqctx: &Ctx,
-    work: impl AsyncFnOnce(&App, Caller) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State, Caller) -> Result<T, Error>,
 ) -> Result<SpringReply<T>, SpringError>
 where
     T: Serialize + JsonSchema + Send + Sync + 'static,
@@ -87,11 +87,11 @@ where
 
 /// A call on the account of user `target` (`None`: the bearer token's own
 /// user), by the user themself or, where the rule allows, an admin — each
-/// on the listener that serves it ([`App::serves_acting`]).
+/// on the listener that serves it ([`State::serves_acting`]).
 pub async fn on_user<T>(
     rqctx: &Ctx,
     target: Option<i64>,
-    work: impl AsyncFnOnce(&App, Caller, Acting) -> Result<T, Error>,
+    work: impl AsyncFnOnce(&State, Caller, Acting) -> Result<T, Error>,
 ) -> Result<SpringReply<T>, SpringError>
 where
     T: Serialize + JsonSchema + Send + Sync + 'static,

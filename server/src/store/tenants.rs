@@ -16,7 +16,7 @@ pub struct TenantRef {
     pub status: i32,
     /// The issuer of the tenant's tokens. The store leaves it empty where
     /// none is stored (the default tenant, whose issuer is the server's);
-    /// `App::tenant_for_host` fills it in.
+    /// `State::tenant_for_host` fills it in.
     pub issuer: String,
 }
 

@@ -3,9 +3,9 @@
 //! tenant's API is 404), the body checked, the row written with what hangs
 //! off it in one transaction, and the stored item answered.
 
-use crate::app::App;
 use crate::domain::Caller;
 use crate::error::{Error, Result, UniqueAs};
+use crate::state::State;
 use crate::store::locks::{Table, first_missing};
 use crate::store::owned::Owned;
 use crate::store::{Arg, Conn};
@@ -81,13 +81,13 @@ async fn load<C: Collection>(conn: &mut Conn, tenant: i64, parent: i64, id: i64)
 /// The parent's items, newest first; `only` keeps those whose column equals
 /// a value.
 pub async fn list<C: Collection>(
-    app: &App,
+    state: &State,
     caller: &Caller,
     parent: Parent,
     only: Option<(&str, i64)>,
 ) -> Result<Vec<C::Item>> {
     let tenant = caller.tenant.id;
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     let parent = parent_id(&mut conn, tenant, parent).await?;
     let rows: Vec<C::Row> = C::STORE.list(&mut conn, tenant, parent, only).await?;
     let mut items = Vec::with_capacity(rows.len());
@@ -97,9 +97,9 @@ pub async fn list<C: Collection>(
     Ok(items)
 }
 
-pub async fn create<C: Collection>(app: &App, caller: &Caller, parent: Parent, body: C::Create) -> Result<C::Item> {
+pub async fn create<C: Collection>(state: &State, caller: &Caller, parent: Parent, body: C::Create) -> Result<C::Item> {
     let tenant = caller.tenant.id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let parent = parent_id(&mut tx, tenant, parent).await?;
     let values = C::create_values(&mut tx, tenant, parent, &body).await?;
     let id = C::STORE.insert(&mut tx, tenant, parent, values).await.unique_as(taken::<C>)?;
@@ -110,14 +110,14 @@ pub async fn create<C: Collection>(app: &App, caller: &Caller, parent: Parent, b
 }
 
 pub async fn update<C: Collection>(
-    app: &App,
+    state: &State,
     caller: &Caller,
     parent: Parent,
     id: i64,
     body: C::Update,
 ) -> Result<C::Item> {
     let tenant = caller.tenant.id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let parent = parent_id(&mut tx, tenant, parent).await?;
     let values = C::update_values(&mut tx, tenant, parent, &body).await?;
     if !C::STORE.update(&mut tx, tenant, parent, id, values).await.unique_as(taken::<C>)? {
@@ -129,9 +129,9 @@ pub async fn update<C: Collection>(
     Ok(item)
 }
 
-pub async fn delete<C: Collection>(app: &App, caller: &Caller, parent: Parent, id: i64) -> Result<i64> {
+pub async fn delete<C: Collection>(state: &State, caller: &Caller, parent: Parent, id: i64) -> Result<i64> {
     let tenant = caller.tenant.id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let parent = parent_id(&mut tx, tenant, parent).await?;
     if !C::STORE.delete(&mut tx, tenant, parent, id).await? {
         return Err(not_found::<C>(id));

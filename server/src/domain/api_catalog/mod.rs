@@ -11,9 +11,9 @@ pub mod subscriptions;
 mod yaml;
 
 use super::{Caller, validate};
-use crate::app::App;
 use crate::error::{Error, Result};
 use crate::outbound::OutboundError;
+use crate::state::State;
 use crate::store::locks::{Table, first_missing, lock};
 use crate::store::{Conn, api_catalog, from_json, to_json, to_time};
 use collections::Collection;
@@ -71,14 +71,14 @@ fn openapi(document: Value) -> Result<String> {
 
 /// The document a publish (or a generation) uses: the one given, else the
 /// one at `url`, as JSON.
-pub async fn document_of(app: &App, document: Option<Value>, url: Option<&str>) -> Result<String> {
+pub async fn document_of(state: &State, document: Option<Value>, url: Option<&str>) -> Result<String> {
     if let Some(document) = document {
         return read(document).await;
     }
     let url =
         url.ok_or_else(|| Error::Invalid("give the OpenAPI document in `document`, or its `swaggerUrl`".into()))?;
     validate::length("swaggerUrl", url, 1, 2000)?;
-    let fetched = app.http.fetch(url, IMPORT_BODY_MAX_BYTES).await.map_err(|error| {
+    let fetched = state.http.fetch(url, IMPORT_BODY_MAX_BYTES).await.map_err(|error| {
         let why = match error {
             OutboundError::Refused(why) => format!("refused: {why}"),
             other => format!("could not be fetched: {other}"),
@@ -114,7 +114,7 @@ fn optional(field: &str, value: &Option<String>, max: usize) -> Result<()> {
     value.as_deref().map_or(Ok(()), |value| validate::length(field, value, 0, max))
 }
 
-pub async fn publish(app: &App, caller: &Caller, id: i64, mut body: ApiPublish) -> Result<ApiRevision> {
+pub async fn publish(state: &State, caller: &Caller, id: i64, mut body: ApiPublish) -> Result<ApiRevision> {
     let tenant = caller.tenant.id;
     optional("name", &body.name, 200)?;
     optional("description", &body.description, 1000)?;
@@ -130,8 +130,8 @@ pub async fn publish(app: &App, caller: &Caller, id: i64, mut body: ApiPublish) 
     }
     let given = body.document.take();
     let source = if given.is_none() { body.swagger_url.clone() } else { None };
-    let document = document_of(app, given, body.swagger_url.as_deref()).await?;
-    let mut tx = app.store.begin().await?;
+    let document = document_of(state, given, body.swagger_url.as_deref()).await?;
+    let mut tx = state.store.begin().await?;
     lock_api(&mut tx, tenant, id).await?;
     for product in &body.product_ids {
         let found: Option<ProductRow> = Products::STORE.get(&mut tx, tenant, tenant, *product).await?;
@@ -146,15 +146,15 @@ pub async fn publish(app: &App, caller: &Caller, id: i64, mut body: ApiPublish) 
     Ok(revision)
 }
 
-pub async fn create_revision(app: &App, caller: &Caller, id: i64, body: ApiRevisionCreate) -> Result<ApiRevision> {
+pub async fn create_revision(state: &State, caller: &Caller, id: i64, body: ApiRevisionCreate) -> Result<ApiRevision> {
     let tenant = caller.tenant.id;
     optional("apiId", &body.api_id, 200)?;
     if let Some(note) = &body.release_note {
         validate::length("releaseNote", note, 1, 64 * 1024)?;
     }
     let source = if body.document.is_none() { body.swagger_url.clone() } else { None };
-    let document = document_of(app, body.document, body.swagger_url.as_deref()).await?;
-    let mut tx = app.store.begin().await?;
+    let document = document_of(state, body.document, body.swagger_url.as_deref()).await?;
+    let mut tx = state.store.begin().await?;
     lock_api(&mut tx, tenant, id).await?;
     let revision = store_revision(&mut tx, tenant, id, &document, source.as_deref()).await?;
     if let Some(note) = body.release_note {
@@ -172,10 +172,10 @@ async fn revision(conn: &mut Conn, tenant: i64, id: i64, revision: i64) -> Resul
         .ok_or_else(|| Error::NotFound(format!("API resource {id} has no revision {revision}")))
 }
 
-pub async fn create_version(app: &App, caller: &Caller, id: i64, body: ApiVersionCreate) -> Result<ApiRevision> {
+pub async fn create_version(state: &State, caller: &Caller, id: i64, body: ApiVersionCreate) -> Result<ApiRevision> {
     let tenant = caller.tenant.id;
     validate::token("apiVersionName", &body.api_version_name, 100)?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     lock_api(&mut tx, tenant, id).await?;
     revision(&mut tx, tenant, id, body.revision_id).await?;
     api_catalog::add_version(&mut tx, id, body.revision_id, &body.api_version_name).await?;
@@ -184,9 +184,9 @@ pub async fn create_version(app: &App, caller: &Caller, id: i64, body: ApiVersio
     Ok(named)
 }
 
-pub async fn set_online(app: &App, caller: &Caller, id: i64, revision_id: i64) -> Result<ApiRevision> {
+pub async fn set_online(state: &State, caller: &Caller, id: i64, revision_id: i64) -> Result<ApiRevision> {
     let tenant = caller.tenant.id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     lock_api(&mut tx, tenant, id).await?;
     revision(&mut tx, tenant, id, revision_id).await?;
     if !api_catalog::set_online(&mut tx, id, revision_id).await? {
@@ -199,15 +199,15 @@ pub async fn set_online(app: &App, caller: &Caller, id: i64, revision_id: i64) -
     Ok(online)
 }
 
-pub async fn versions(app: &App, caller: &Caller, id: i64) -> Result<Vec<ApiRevision>> {
+pub async fn versions(state: &State, caller: &Caller, id: i64) -> Result<Vec<ApiRevision>> {
     let tenant = caller.tenant.id;
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, tenant, id).await?;
     api_catalog::revisions(&mut conn, tenant, id).await
 }
 
-pub async fn configuration(app: &App, caller: &Caller, id: i64) -> Result<ApiPublishConfiguration> {
-    let mut conn = app.store.conn().await?;
+pub async fn configuration(state: &State, caller: &Caller, id: i64) -> Result<ApiPublishConfiguration> {
+    let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, caller.tenant.id, id).await?;
     let stored = api_catalog::configuration(&mut conn, id)
         .await?

@@ -5,10 +5,10 @@
 //! owner of the address follows one. Codes are never logged.
 
 use super::validate;
-use crate::app::App;
 use crate::crypto::mac::Mac;
 use crate::domain::Caller;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, first_missing};
 use crate::store::tenants::TenantRef;
 use crate::store::{Conn, api_catalog};
@@ -75,9 +75,9 @@ fn open(mac: &Mac, link: Link, tenant: i64, api: i64, code: &str) -> Result<Stri
 }
 
 /// The link of `link` for `email`, on the tenant's issuer (its public URL).
-fn url(app: &App, tenant: &TenantRef, link: Link, api: i64, email: &str) -> String {
+fn url(state: &State, tenant: &TenantRef, link: Link, api: i64, email: &str) -> String {
     let expires = chrono::Utc::now().timestamp() + link.lifetime_secs();
-    let code = code(&app.mac, link, tenant.id, api, email, expires);
+    let code = code(&state.mac, link, tenant.id, api, email, expires);
     format!("{}/api/ApiResource/{api}/{}?code={code}", tenant.issuer.trim_end_matches('/'), link.path())
 }
 
@@ -88,38 +88,38 @@ async fn api_exists(conn: &mut Conn, tenant: i64, api: i64) -> Result<()> {
     }
 }
 
-pub async fn list(app: &App, caller: &Caller, api: i64) -> Result<Vec<ApiSubscriber>> {
-    let mut conn = app.store.conn().await?;
+pub async fn list(state: &State, caller: &Caller, api: i64) -> Result<Vec<ApiSubscriber>> {
+    let mut conn = state.store.conn().await?;
     api_exists(&mut conn, caller.tenant.id, api).await?;
     api_catalog::subscribers(&mut conn, caller.tenant.id, api).await
 }
 
 /// Sends `email` the link that confirms its subscription.
-pub async fn ask(app: &App, log: &slog::Logger, caller: &Caller, api: i64, email: &str) -> Result<bool> {
+pub async fn ask(state: &State, log: &slog::Logger, caller: &Caller, api: i64, email: &str) -> Result<bool> {
     validate::email("email", email)?;
     let email = email.to_lowercase();
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     api_exists(&mut conn, caller.tenant.id, api).await?;
     if api_catalog::is_subscribed(&mut conn, api, &email).await? {
         return Err(Error::Conflict("this address is already subscribed to the API".into()));
     }
     drop(conn);
-    let link = url(app, &caller.tenant, Link::Add, api, &email);
+    let link = url(state, &caller.tenant, Link::Add, api, &email);
     let body = format!(
         "Someone asked to send the release notes of an API of {} to this address.\n\n\
          To confirm, open this link within 30 minutes:\n\n{link}\n\n\
          If it was not you, ignore this message: nothing happens without the link.\n",
         caller.tenant.name
     );
-    app.delivery.email(log, &email, "Confirm your API subscription", &body).await?;
+    state.delivery.email(log, &email, "Confirm your API subscription", &body).await?;
     Ok(true)
 }
 
 /// The address a valid `AddSubscription` code would subscribe, for the page
 /// that asks its owner to confirm; nothing is stored.
-pub async fn pending(app: &App, tenant: &TenantRef, api: i64, code: &str) -> Result<String> {
-    let email = open(&app.mac, Link::Add, tenant.id, api, code)?;
-    let mut conn = app.store.conn().await?;
+pub async fn pending(state: &State, tenant: &TenantRef, api: i64, code: &str) -> Result<String> {
+    let email = open(&state.mac, Link::Add, tenant.id, api, code)?;
+    let mut conn = state.store.conn().await?;
     api_exists(&mut conn, tenant.id, api).await?;
     if api_catalog::is_subscribed(&mut conn, api, &email).await? {
         return Err(Error::Conflict("this address is already subscribed to the API".into()));
@@ -129,24 +129,24 @@ pub async fn pending(app: &App, tenant: &TenantRef, api: i64, code: &str) -> Res
 
 /// Subscribes the address an `AddSubscription` code names (posted from the
 /// page of [`pending`]), then e-mails it the link that unsubscribes it.
-pub async fn add(app: &App, log: &slog::Logger, tenant: &TenantRef, api: i64, code: &str) -> Result<ApiSubscriber> {
-    let email = open(&app.mac, Link::Add, tenant.id, api, code)?;
-    let mut tx = app.store.begin().await?;
+pub async fn add(state: &State, log: &slog::Logger, tenant: &TenantRef, api: i64, code: &str) -> Result<ApiSubscriber> {
+    let email = open(&state.mac, Link::Add, tenant.id, api, code)?;
+    let mut tx = state.store.begin().await?;
     api_exists(&mut tx, tenant.id, api).await?;
     let subscriber = api_catalog::add_subscriber(&mut tx, tenant.id, api, &email).await?;
     tx.commit().await?;
-    let link = url(app, tenant, Link::Delete, api, &email);
+    let link = url(state, tenant, Link::Delete, api, &email);
     let body = format!("You are subscribed. To unsubscribe, open this link within 30 days:\n\n{link}\n");
     // The subscription stands even if this message cannot be sent (the
     // delivery logs why).
-    let _ = app.delivery.email(log, &email, "API subscription confirmed", &body).await;
+    let _ = state.delivery.email(log, &email, "API subscription confirmed", &body).await;
     Ok(subscriber)
 }
 
 /// Unsubscribes the address a `DelSubscription` code names.
-pub async fn delete(app: &App, tenant: &TenantRef, api: i64, code: &str) -> Result<bool> {
-    let email = open(&app.mac, Link::Delete, tenant.id, api, code)?;
-    let mut tx = app.store.begin().await?;
+pub async fn delete(state: &State, tenant: &TenantRef, api: i64, code: &str) -> Result<bool> {
+    let email = open(&state.mac, Link::Delete, tenant.id, api, code)?;
+    let mut tx = state.store.begin().await?;
     api_exists(&mut tx, tenant.id, api).await?;
     if !api_catalog::remove_subscriber(&mut tx, tenant.id, api, &email).await? {
         return Err(Error::NotFound("this address is not subscribed to the API".into()));

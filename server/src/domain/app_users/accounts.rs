@@ -7,11 +7,11 @@
 use super::codes::{self, Channel, Checked};
 use super::tokens::{self, How};
 use super::{AppRef, date, given, required};
-use crate::app::App;
 use crate::domain::address;
 use crate::domain::oauth::login;
 use crate::domain::{registration, user_access, users as user_rules, validate};
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::codes::{self as send_limits, Limit, Refused};
 use crate::store::locks::{Table, lock};
 use crate::store::points::{self, Change};
@@ -93,7 +93,7 @@ impl Who {
 /// A contact given at sign-up, with the code that proves it (an unproven
 /// contact is stored unverified and never used to find the account).
 async fn proven(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     (channel, field, code_field): (Channel, &str, &str),
     (value, code): (Option<&str>, Option<&str>),
@@ -107,7 +107,7 @@ async fn proven(
     };
     let value = channel.normalize(field, value)?;
     let checked = match code {
-        Some(code) => Some(codes::check(app, tenant, (channel, &value), CodePurpose::Signup, code).await?),
+        Some(code) => Some(codes::check(state, tenant, (channel, &value), CodePurpose::Signup, code).await?),
         None if required_by_app => {
             return Err(Error::BadRequest(format!("`{code_field}` is required: this app verifies `{field}`")));
         }
@@ -131,7 +131,7 @@ fn linked_name(platform: &str, union_id: &str) -> String {
 /// sign-up caps of the client address `ip` and of the app, and hashes its
 /// password.
 pub async fn prepare(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     body: &SignUp,
@@ -140,7 +140,7 @@ pub async fn prepare(
     ip: IpAddr,
 ) -> Result<NewAccount> {
     let settings = &target.config.settings;
-    open_to_sign_up(app, tenant, target).await?;
+    open_to_sign_up(state, tenant, target).await?;
     match kind {
         SignUpKind::Account => {
             required(&body.user_name, "userName")?;
@@ -190,7 +190,7 @@ pub async fn prepare(
     let mut checked = Vec::new();
     let phone = (Channel::Sms, "phone", "phoneCode");
     if let Some((phone, code)) =
-        proven(app, tenant, phone, (given(&body.phone), given(&body.phone_code)), settings.verify_phone_on_sign_up)
+        proven(state, tenant, phone, (given(&body.phone), given(&body.phone_code)), settings.verify_phone_on_sign_up)
             .await?
     {
         (user.phone_number, user.phone_number_confirmed) = (Some(phone), code.is_some());
@@ -198,15 +198,15 @@ pub async fn prepare(
     }
     let email = (Channel::Email, "email", "emailCode");
     if let Some((email, code)) =
-        proven(app, tenant, email, (given(&body.email), given(&body.email_code)), settings.verify_email_on_sign_up)
+        proven(state, tenant, email, (given(&body.email), given(&body.email_code)), settings.verify_email_on_sign_up)
             .await?
     {
         (user.email, user.email_confirmed) = (Some(email), code.is_some());
         checked.extend(code);
     }
-    count_sign_up(app, tenant, (format!("signup:app:{}", target.client.id), "for this app"), ip).await?;
+    count_sign_up(state, tenant, (format!("signup:app:{}", target.client.id), "for this app"), ip).await?;
     let password_hash = match given(&body.pwd) {
-        Some(password) => Some(app.passwords.hash(password.to_string()).await?),
+        Some(password) => Some(state.passwords.hash(password.to_string()).await?),
         None => None,
     };
     Ok(NewAccount { user, password_hash, codes: checked, link })
@@ -218,25 +218,25 @@ pub async fn prepare(
 /// Every end-user sign-up path comes here: the `*SignUp` operations, QR
 /// auto-registration, seed 004's `mobile` and `sign` grants and
 /// `/users/register`.
-async fn open_to_sign_up(app: &App, tenant: &TenantRef, target: &AppRef) -> Result<()> {
+async fn open_to_sign_up(state: &State, tenant: &TenantRef, target: &AppRef) -> Result<()> {
     if !target.config.settings.sign_up_enabled {
         return Err(Error::Forbidden("sign-up is disabled for this app".into()));
     }
-    if clients::is_bootstrap(&mut *app.store.conn().await?, target.client.id).await? {
+    if clients::is_bootstrap(&mut *state.store.conn().await?, target.client.id).await? {
         return Err(Error::Forbidden("sign-up is never open through the bootstrap admin client".into()));
     }
-    registration::open_to_registration(app, tenant).await
+    registration::open_to_registration(state, tenant).await
 }
 
 /// Counts one sign-up against the daily caps of the client address (in its
 /// tenant) and of its scope (an app, or a tenant-level registration: the
 /// cap per app applies), both or neither, in the database every replica
 /// shares.
-pub async fn count_sign_up(app: &App, tenant: &TenantRef, (key, whose): (String, &str), ip: IpAddr) -> Result<()> {
-    let limits = app.settings.sign_up_limits;
+pub async fn count_sign_up(state: &State, tenant: &TenantRef, (key, whose): (String, &str), ip: IpAddr) -> Result<()> {
+    let limits = state.settings.sign_up_limits;
     let per_ip = (format!("signup:ip:{}:{}", tenant.id, address::bucket(ip)), limits.per_ip, "from this address");
     let per_app = (key, limits.per_app, whose);
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     for (key, daily, whose) in [per_ip, per_app] {
         if let Err(Refused::DailyCap(wait) | Refused::TooSoon(wait)) =
             send_limits::take(&mut tx, &key, Limit { daily, interval_ms: 0 }).await?
@@ -278,7 +278,7 @@ pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: N
 
 /// A sign-up through one of the `*SignUp` operations.
 pub async fn sign_up(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     body: SignUp,
@@ -292,8 +292,8 @@ pub async fn sign_up(
         }
         _ => None,
     };
-    let account = prepare(app, tenant, target, &body, kind, link.clone(), ip).await?;
-    let mut tx = app.store.begin().await?;
+    let account = prepare(state, tenant, target, &body, kind, link.clone(), ip).await?;
+    let mut tx = state.store.begin().await?;
     let user = create(&mut tx, tenant, target, account).await?;
     let (platform, union_id) = link.unwrap_or_default();
     let how = How {
@@ -304,7 +304,7 @@ pub async fn sign_up(
         scope: "",
         consented: false,
     };
-    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -322,12 +322,18 @@ fn days(target: &AppRef) -> i64 {
 }
 
 /// Issues a plain sign-in token for `user_id`.
-pub async fn signed_in(app: &App, tenant: &TenantRef, target: &AppRef, user_id: i64, how: How<'_>) -> Result<AppToken> {
-    let mut tx = app.store.begin().await?;
+pub async fn signed_in(
+    state: &State,
+    tenant: &TenantRef,
+    target: &AppRef,
+    user_id: i64,
+    how: How<'_>,
+) -> Result<AppToken> {
+    let mut tx = state.store.begin().await?;
     let user = users::get(&mut tx, tenant.id, user_id)
         .await?
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
-    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -339,15 +345,15 @@ fn plain(grant_type: &'static str, target: &AppRef) -> How<'static> {
 
 /// The user `login` and `password` identify, with the hosted login's
 /// throttling and its one message for every failure.
-pub async fn password_user(app: &App, tenant: &TenantRef, login: &str, password: &str, ip: IpAddr) -> Result<i64> {
-    match login::check_password(app, tenant, login, password, ip).await? {
+pub async fn password_user(state: &State, tenant: &TenantRef, login: &str, password: &str, ip: IpAddr) -> Result<i64> {
+    match login::check_password(state, tenant, login, password, ip).await? {
         Ok(user) => Ok(user),
         Err(failure) => Err(failure.into()),
     }
 }
 
 pub async fn sign_in(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     body: PasswordSignIn,
@@ -355,13 +361,13 @@ pub async fn sign_in(
 ) -> Result<AppToken> {
     let login = required(&body.user_name, "userName")?;
     let password = required(&body.pwd, "pwd")?;
-    let user = password_user(app, tenant, login, password, ip).await?;
-    signed_in(app, tenant, target, user, plain("account", target)).await
+    let user = password_user(state, tenant, login, password, ip).await?;
+    signed_in(state, tenant, target, user, plain("account", target)).await
 }
 
 /// Sign-in with a `signin` code sent to a phone or email.
 pub async fn code_sign_in(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     (channel, field): (Channel, &str),
@@ -371,9 +377,9 @@ pub async fn code_sign_in(
     let destination = destination.ok_or_else(|| Error::BadRequest(format!("`{field}` is required")))?;
     let code = code.ok_or_else(|| Error::BadRequest("`verifyCode` is required".into()))?;
     let destination = channel.normalize(field, destination)?;
-    let checked = codes::check(app, tenant, (channel, &destination), CodePurpose::Signin, code).await?;
+    let checked = codes::check(state, tenant, (channel, &destination), CodePurpose::Signin, code).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     codes::consume(&mut tx, checked).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
@@ -386,7 +392,7 @@ pub async fn code_sign_in(
     };
     let user = user.ok_or_else(|| Error::NotFound(format!("no account uses this {}", channel.noun())))?;
     let how = plain(if channel == Channel::Sms { "phone" } else { "email" }, target);
-    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -396,18 +402,18 @@ pub async fn code_sign_in(
 /// under its failure limit, and a miss counts as a failed sign-in of that
 /// address (429 once locked).
 pub async fn linked_user(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     ip: IpAddr,
     (platform, union_id): (&str, &str),
 ) -> Result<Option<i64>> {
-    login::by_identifier(app, ip, async |conn| user_links::user(conn, tenant.id, platform, union_id).await)
+    login::by_identifier(state, ip, async |conn| user_links::user(conn, tenant.id, platform, union_id).await)
         .await?
         .map_err(Error::from)
 }
 
 pub async fn union_id_sign_in(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     (platform, union_id): (Option<&str>, Option<&str>),
@@ -417,7 +423,7 @@ pub async fn union_id_sign_in(
     let platform = platform.ok_or_else(|| Error::BadRequest("`platform` is required".into()))?;
     let union_id = union_id.ok_or_else(|| Error::BadRequest("`unionID` is required".into()))?;
     let (platform, union_id) = link(platform, union_id)?;
-    let user = linked_user(app, tenant, ip, (&platform, &union_id))
+    let user = linked_user(state, tenant, ip, (&platform, &union_id))
         .await?
         .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
     let how = How {
@@ -428,13 +434,13 @@ pub async fn union_id_sign_in(
         scope: "",
         consented: false,
     };
-    signed_in(app, tenant, target, user, how).await
+    signed_in(state, tenant, target, user, how).await
 }
 
 /// Sets a new password (at least the minimum length of `settings`) with a
 /// `forgetpwd` code. An unknown address and a wrong code answer alike.
 pub async fn reset_password(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     settings: &AppSettings,
     body: ResetPassword,
@@ -448,10 +454,10 @@ pub async fn reset_password(
     let password = required(&body.pwd, "pwd")?;
     super::check_password(settings, password)?;
     let destination = channel.normalize(field, destination)?;
-    let checked = codes::check(app, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
-    let hash = app.passwords.hash(password.to_string()).await?;
+    let checked = codes::check(state, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
+    let hash = state.passwords.hash(password.to_string()).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     codes::consume(&mut tx, checked).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
@@ -468,12 +474,12 @@ pub async fn reset_password(
     login::clear_failures(&mut tx, tenant.id, user.id).await?;
     user_access::end_all(&mut tx, tenant.id, user.id).await?;
     tx.commit().await?;
-    app.revocations_changed().await?;
+    state.revocations_changed().await?;
     Ok(true)
 }
 
-pub async fn profile(app: &App, tenant: &TenantRef, target: &AppRef, user_id: i64) -> Result<Profile> {
-    let mut conn = app.store.conn().await?;
+pub async fn profile(state: &State, tenant: &TenantRef, target: &AppRef, user_id: i64) -> Result<Profile> {
+    let mut conn = state.store.conn().await?;
     let user = users::get(&mut conn, tenant.id, user_id)
         .await?
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
@@ -499,8 +505,8 @@ pub async fn profile(app: &App, tenant: &TenantRef, target: &AppRef, user_id: i6
 
 /// `PUT Profile`: the user's row locked from read to write, and only its
 /// profile columns written.
-pub async fn update_profile(app: &App, tenant: &TenantRef, user_id: i64, body: ProfileUpdate) -> Result<bool> {
-    let mut tx = app.store.begin().await?;
+pub async fn update_profile(state: &State, tenant: &TenantRef, user_id: i64, body: ProfileUpdate) -> Result<bool> {
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Users, tenant.id, user_id).await?;
     let mut user = users::get(&mut tx, tenant.id, user_id)
         .await?

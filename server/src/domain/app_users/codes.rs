@@ -3,10 +3,10 @@
 //! limited to one per destination per 60 s and daily caps per destination
 //! and per client address.
 
-use crate::app::App;
 use crate::delivery::Sms;
 use crate::domain::validate;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::codes::{self, Limit, Refused, Target};
 use crate::store::{Conn, now_ms, tenants::TenantRef};
 use keyward_api::app_settings::AppSettings;
@@ -107,7 +107,7 @@ fn refused(channel: Channel, why: Refused) -> Error {
 /// account uses the destination is not looked at, so the answer reveals
 /// nothing about it.
 pub async fn send(
-    app: &App,
+    state: &State,
     log: &slog::Logger,
     tenant: &TenantRef,
     settings: &AppSettings,
@@ -115,13 +115,13 @@ pub async fn send(
     purpose: CodePurpose,
     ip: IpAddr,
 ) -> Result<()> {
-    let delivery = &app.settings.delivery;
+    let delivery = &state.settings.delivery;
     let per_destination = Limit { daily: delivery.code_daily_limit.unwrap_or(DEFAULT_DAILY), interval_ms: RESEND_MS };
     let per_ip = Limit { daily: delivery.code_daily_limit_per_ip.unwrap_or(DEFAULT_DAILY_PER_IP), interval_ms: 0 };
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
     let t = target(tenant, channel, destination, purpose);
     // Both counters and the code in one transaction: a refusal counts nothing.
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let destination_key = format!("dest:{}:{}:{destination}", tenant.id, channel.name());
     if let Err(why) = codes::take(&mut tx, &destination_key, per_destination).await? {
         return Err(refused(channel, why));
@@ -130,12 +130,12 @@ pub async fn send(
     if let Err(why) = codes::take(&mut tx, &ip_key, per_ip).await? {
         return Err(refused(channel, why));
     }
-    codes::insert(&mut tx, t, &app.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
+    codes::insert(&mut tx, t, &state.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
     tx.commit().await?;
     let sent = match channel {
         Channel::Email => {
             let body = settings.email_template.replace("{code}", &code);
-            app.delivery.email(log, destination, &settings.email_subject, &body).await
+            state.delivery.email(log, destination, &settings.email_subject, &body).await
         }
         Channel::Sms => {
             let text = settings.sms_template.replace("{code}", &code);
@@ -149,13 +149,13 @@ pub async fn send(
                 template_code: template_code.as_deref(),
                 sign_name: sign_name.as_deref(),
             };
-            app.delivery.sms(log, sms).await
+            state.delivery.sms(log, sms).await
         }
     };
     if sent.is_err() {
         // A code nobody received must not stay usable.
-        if let Some(live) = codes::live(&mut *app.store.conn().await?, t).await? {
-            codes::consume(&mut *app.store.conn().await?, live.id).await?;
+        if let Some(live) = codes::live(&mut *state.store.conn().await?, t).await? {
+            codes::consume(&mut *state.store.conn().await?, live.id).await?;
         }
     }
     sent
@@ -171,7 +171,7 @@ pub struct Checked(i64);
 /// the caller does next): at most five comparisons per code, however many
 /// arrive at once.
 pub async fn check(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     (channel, destination): (Channel, &str),
     purpose: CodePurpose,
@@ -179,14 +179,14 @@ pub async fn check(
 ) -> Result<Checked> {
     let wrong = || wrong_code(channel);
     let t = target(tenant, channel, destination, purpose);
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     let live = codes::live(&mut conn, t).await?.ok_or_else(wrong)?;
     if !codes::attempt(&mut conn, live.id, MAX_ATTEMPTS).await? {
         let message = "too many wrong attempts for this code; ask for a new one".into();
         return Err(Error::TooMany { message, retry_after: None });
     }
     let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
-    if !well_formed || !app.mac.verify(MAC_PURPOSE, &subject(t, code), &live.code_mac) {
+    if !well_formed || !state.mac.verify(MAC_PURPOSE, &subject(t, code), &live.code_mac) {
         return Err(wrong());
     }
     Ok(Checked(live.id))

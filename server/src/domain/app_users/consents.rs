@@ -6,10 +6,10 @@
 use super::accounts::{self, link, require_union_id_sign_in};
 use super::tokens::{self, How};
 use super::{AppRef, custom_scopes, date, required};
-use crate::app::App;
 use crate::crypto::secret;
 use crate::domain::profiles;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::app_codes::{self, AppCode};
 use crate::store::consents::{self, Context};
 use crate::store::{grants, now_ms, tenants::TenantRef, users};
@@ -38,7 +38,7 @@ fn redirect_allowed(target: &AppRef, uri: &str) -> bool {
 }
 
 pub async fn grant_code(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     scheme_value: Option<&str>,
@@ -48,7 +48,7 @@ pub async fn grant_code(
     scheme(scheme_value)?;
     let grant_type = required(&body.grant_type, "grant_type")?;
     let requested = required(&body.scopes, "scopes")?;
-    let scope = custom_scopes(&mut *app.store.conn().await?, tenant, &target.client, requested).await?;
+    let scope = custom_scopes(&mut *state.store.conn().await?, tenant, &target.client, requested).await?;
     let redirect_uri = required(&body.redirect_uri, "redirect_uri")?;
     if !redirect_allowed(target, redirect_uri) {
         return Err(Error::BadRequest("`redirect_uri` is not in this app's whitelist".into()));
@@ -61,13 +61,13 @@ pub async fn grant_code(
         "account" | "email" | "phone" => {
             let login = required(&body.user_name, "userName")?;
             let password = required(&body.password, "password")?;
-            (accounts::password_user(app, tenant, login, password, ip).await?, None)
+            (accounts::password_user(state, tenant, login, password, ip).await?, None)
         }
         "unionid" => {
             require_union_id_sign_in(target)?;
             let (platform, union_id) =
                 link(required(&body.platform, "platform")?, required(&body.union_id, "unionId")?)?;
-            let user = accounts::linked_user(app, tenant, ip, (&platform, &union_id))
+            let user = accounts::linked_user(state, tenant, ip, (&platform, &union_id))
                 .await?
                 .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
             (user, Some((platform, union_id)))
@@ -92,14 +92,14 @@ pub async fn grant_code(
         union_id,
         expires_at: now_ms() + CODE_TTL_SECS * 1000,
     };
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     profiles::require(&mut conn, &target.client, user_id).await?;
     app_codes::insert(&mut conn, &secret::digest(&code), &stored).await?;
     Ok(GrantCode { code, expires_in: CODE_TTL_SECS })
 }
 
 pub async fn authorize(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     scheme_value: Option<&str>,
@@ -108,7 +108,7 @@ pub async fn authorize(
     scheme(scheme_value)?;
     let code = code.ok_or_else(|| Error::BadRequest("`code` is required".into()))?;
     let invalid = || Error::BadRequest("the code is invalid or was already used".into());
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let stored = app_codes::redeem(&mut tx, &secret::digest(code)).await?.ok_or_else(invalid)?;
     if stored.tenant_id != tenant.id || stored.app_id != target.client.id {
         return Err(invalid());
@@ -138,17 +138,17 @@ pub async fn authorize(
         scope: &stored.scopes,
         consented: true,
     };
-    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
 }
 
-pub async fn list(app: &App, tenant: &TenantRef, user_id: i64) -> Result<Vec<AppConsent>> {
-    let stored = consents::of_user(&mut *app.store.conn().await?, tenant.id, user_id).await?;
+pub async fn list(state: &State, tenant: &TenantRef, user_id: i64) -> Result<Vec<AppConsent>> {
+    let stored = consents::of_user(&mut *state.store.conn().await?, tenant.id, user_id).await?;
     let mut listed = Vec::with_capacity(stored.len());
     for consent in stored {
         // A consent outlives nothing: clients delete theirs with them.
-        let Some((client, _)) = app.client(tenant.id, &consent.client_id).await? else { continue };
+        let Some((client, _)) = state.client(tenant.id, &consent.client_id).await? else { continue };
         listed.push(AppConsent {
             id: consent.id,
             app_id: client.id,
@@ -165,13 +165,13 @@ pub async fn list(app: &App, tenant: &TenantRef, user_id: i64) -> Result<Vec<App
 }
 
 /// Deletes the caller's consent and revokes the grants resting on it.
-pub async fn delete(app: &App, tenant: &TenantRef, user_id: i64, id: i64) -> Result<bool> {
-    let mut tx = app.store.begin().await?;
+pub async fn delete(state: &State, tenant: &TenantRef, user_id: i64, id: i64) -> Result<bool> {
+    let mut tx = state.store.begin().await?;
     let client_id = consents::delete(&mut tx, tenant.id, user_id, id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("you have no consent {id}")))?;
     grants::revoke_all(&mut tx, tenant.id, user_id, &client_id).await?;
     tx.commit().await?;
-    app.revocations_changed().await?;
+    state.revocations_changed().await?;
     Ok(true)
 }

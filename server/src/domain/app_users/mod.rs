@@ -12,10 +12,10 @@ pub mod settings;
 mod tokens;
 mod wechat;
 
-use crate::app::App;
 use crate::domain::api_scopes;
 use crate::domain::oauth::{bearer, client_auth, scopes};
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::{Conn, tenants::TenantRef};
 use keyward_api::client::Client;
 use settings::AppConfig;
@@ -28,18 +28,18 @@ pub struct AppRef {
 }
 
 /// The enabled app `app_id` of `tenant`.
-pub async fn load(app: &App, tenant: &TenantRef, app_id: i64) -> Result<AppRef> {
+pub async fn load(state: &State, tenant: &TenantRef, app_id: i64) -> Result<AppRef> {
     let (client, settings) =
-        app.app(tenant.id, app_id).await?.ok_or_else(|| Error::NotFound(format!("app {app_id} does not exist")))?;
+        state.app(tenant.id, app_id).await?.ok_or_else(|| Error::NotFound(format!("app {app_id} does not exist")))?;
     if !client.enabled {
         return Err(Error::Forbidden(format!("app {app_id} is disabled")));
     }
-    Ok(AppRef { config: settings::parse(&app.master, client.id, &settings)?, client })
+    Ok(AppRef { config: settings::parse(&state.master, client.id, &settings)?, client })
 }
 
 /// The user a bearer token names, if the app issued it to them.
-pub async fn caller(app: &App, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<i64> {
-    match token_caller(app, tenant, target, token).await? {
+pub async fn caller(state: &State, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<i64> {
+    match token_caller(state, tenant, target, token).await? {
         AppCaller::User(id) => Ok(id),
         AppCaller::App => Err(Error::Forbidden("this operation needs a token issued to a user".into())),
     }
@@ -65,7 +65,7 @@ pub enum AppCredentials<'a> {
 /// `target`. Only a confidential app can authenticate as itself: a public
 /// one has no secret to prove it.
 pub async fn app_or_user(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     credentials: AppCredentials<'_>,
@@ -73,13 +73,13 @@ pub async fn app_or_user(
 ) -> Result<AppCaller> {
     let caller = match credentials {
         AppCredentials::Basic(basic) => {
-            let client = client_auth::authenticate_basic(app, tenant, basic, ip).await?;
+            let client = client_auth::authenticate_basic(state, tenant, basic, ip).await?;
             if client.id != target.client.id {
                 return Err(Error::Forbidden("these are another app's client credentials".into()));
             }
             AppCaller::App
         }
-        AppCredentials::Bearer(token) => token_caller(app, tenant, target, token).await?,
+        AppCredentials::Bearer(token) => token_caller(state, tenant, target, token).await?,
     };
     if caller == AppCaller::App && !target.client.require_client_secret {
         return Err(Error::Forbidden("a public app cannot authenticate as itself".into()));
@@ -89,8 +89,8 @@ pub async fn app_or_user(
 
 /// Who a bearer token the app was issued names: the app (its client_credentials
 /// token, told by how it was issued) or one of its users.
-async fn token_caller(app: &App, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<AppCaller> {
-    let claims = bearer::access_claims(app, tenant, token).await?;
+async fn token_caller(state: &State, tenant: &TenantRef, target: &AppRef, token: &str) -> Result<AppCaller> {
+    let claims = bearer::access_claims(state, tenant, token).await?;
     if claims.client_id != target.client.client_id {
         return Err(Error::Forbidden("this token was issued to another app".into()));
     }

@@ -2,8 +2,8 @@
 //! (never below zero); the ledger pages newest first.
 
 use super::{AppCaller, AppRef, date};
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::points::{self, Applied, Change};
 use crate::store::{tenants::TenantRef, users};
 use keyward_api::app_user::{Consume, POINT_LOG_MAX_TAKE, PointEntry, PointLog, PointLogQuery, Recharge};
@@ -25,7 +25,7 @@ fn cents(price: f64) -> Result<i64> {
 /// the app allows it (`userRechargeEnabled`, for OAuthApp clients that
 /// recharge from the device). The entry records who credited.
 pub async fn recharge(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     caller: AppCaller,
@@ -41,7 +41,7 @@ pub async fn recharge(
         return Err(Error::Invalid("this price buys no points at the app's rate".into()));
     }
     let ledger = Ledger { user_id, by: &by, remark: &remark, key, what: "recharge" };
-    change(app, tenant, target, ledger, amount, &format!("{cents}|{remark}")).await?;
+    change(state, tenant, target, ledger, amount, &format!("{cents}|{remark}")).await?;
     Ok(true)
 }
 
@@ -49,7 +49,7 @@ pub async fn recharge(
 /// for [`recharge`]. Answers the ledger entry (the first one's, on a
 /// replayed `Idempotency-Key`).
 pub async fn consume(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     caller: AppCaller,
@@ -63,7 +63,7 @@ pub async fn consume(
     let remark = body.remark.unwrap_or_default();
     let (user_id, by) = whose(target, caller, body.user_id, ("ConsumePoints", "debits"))?;
     let ledger = Ledger { user_id, by: &by, remark: &remark, key, what: "debit" };
-    let entry = change(app, tenant, target, ledger, -points, &format!("consume|{points}|{remark}")).await?;
+    let entry = change(state, tenant, target, ledger, -points, &format!("consume|{points}|{remark}")).await?;
     Ok(wire(entry))
 }
 
@@ -114,7 +114,7 @@ struct Ledger<'a> {
 /// `fingerprint` is refused), and a debit never takes the balance below
 /// zero. Answers the entry written, or the first one a retry names.
 async fn change(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     ledger: Ledger<'_>,
@@ -126,7 +126,7 @@ async fn change(
         crate::domain::validate::token("Idempotency-Key", key, 100)?;
     }
     let user_id = ledger.user_id;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     if users::get(&mut tx, tenant.id, user_id).await?.is_none() {
         return Err(Error::NotFound(format!("user {user_id} does not exist")));
     }
@@ -167,7 +167,7 @@ fn wire(e: points::Entry) -> PointEntry {
     }
 }
 
-pub async fn log(app: &App, target: &AppRef, user_id: i64, query: PointLogQuery) -> Result<PointLog> {
+pub async fn log(state: &State, target: &AppRef, user_id: i64, query: PointLogQuery) -> Result<PointLog> {
     let kind = match query.kind.unwrap_or(0) {
         0 => None,
         kind @ (points::CREDIT | points::DEBIT) => Some(kind),
@@ -183,7 +183,7 @@ pub async fn log(app: &App, target: &AppRef, user_id: i64, query: PointLogQuery)
     if !(1..=POINT_LOG_MAX_TAKE).contains(&take) {
         return Err(Error::BadRequest(format!("`take` must be between 1 and {POINT_LOG_MAX_TAKE} (got {take})")));
     }
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     let (total, entries) = points::page(&mut conn, target.client.id, user_id, kind, skip, take).await?;
     let balance = points::balance(&mut conn, target.client.id, user_id).await?;
     let data = entries.into_iter().map(wire).collect();

@@ -6,9 +6,9 @@
 use super::accounts::{self, SignUpKind, Who, link, require_union_id_sign_in};
 use super::tokens::{self, How};
 use super::{AppRef, custom_scopes, given, required, wechat};
-use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::qr::{self, DONE, OK, PENDING, SCANNED};
 use crate::store::{now_ms, tenants::TenantRef, user_links, users};
 use keyward_api::app_user::{AppCard, AppToken, QrPreSignIn, SignUp};
@@ -24,9 +24,9 @@ fn scheme(value: Option<&str>) -> Result<()> {
     }
 }
 
-pub async fn pre_sign_in(app: &App, tenant: &TenantRef, target: &AppRef, body: QrPreSignIn) -> Result<String> {
+pub async fn pre_sign_in(state: &State, tenant: &TenantRef, target: &AppRef, body: QrPreSignIn) -> Result<String> {
     scheme(given(&body.scheme))?;
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     let scopes = custom_scopes(&mut conn, tenant, &target.client, given(&body.scopes).unwrap_or_default()).await?;
     let remark = given(&body.remark).unwrap_or_default();
     crate::domain::validate::length("remark", remark, 0, 200)?;
@@ -37,8 +37,8 @@ pub async fn pre_sign_in(app: &App, tenant: &TenantRef, target: &AppRef, body: Q
 }
 
 /// A sign-in of this app by key; 404 when unknown, 410 when expired.
-async fn live(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<qr::QrSignIn> {
-    let found = qr::get(&mut *app.store.conn().await?, &secret::digest(key), tenant.id).await?;
+async fn live(state: &State, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<qr::QrSignIn> {
+    let found = qr::get(&mut *state.store.conn().await?, &secret::digest(key), tenant.id).await?;
     let sign_in =
         found.filter(|s| s.app_id == target.client.id).ok_or_else(|| Error::NotFound("unknown signInKey".into()))?;
     if sign_in.expires_at <= now_ms() {
@@ -49,13 +49,13 @@ async fn live(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) -> Resu
 
 /// The QR code of a pending key, as PNG or SVG: (content type, bytes).
 pub async fn image(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     target: &AppRef,
     key: &str,
     format: Option<&str>,
 ) -> Result<(&'static str, Vec<u8>)> {
-    let sign_in = live(app, tenant, target, key).await?;
+    let sign_in = live(state, tenant, target, key).await?;
     if sign_in.status != PENDING {
         return Err(Error::Gone("this QR code was already scanned".into()));
     }
@@ -126,9 +126,9 @@ fn property(target: &AppRef, key: &str) -> String {
 }
 
 /// The scanning app marks the key scanned and learns what to show.
-pub async fn scan(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<AppCard> {
-    let sign_in = live(app, tenant, target, key).await?;
-    if !qr::advance(&mut *app.store.conn().await?, &secret::digest(key), PENDING, SCANNED, None).await? {
+pub async fn scan(state: &State, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<AppCard> {
+    let sign_in = live(state, tenant, target, key).await?;
+    if !qr::advance(&mut *state.store.conn().await?, &secret::digest(key), PENDING, SCANNED, None).await? {
         return Err(Error::Conflict("this QR code was already scanned".into()));
     }
     Ok(AppCard {
@@ -147,14 +147,14 @@ pub async fn scan(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) -> 
 /// The scanning app confirms: the user linked to the identity (created if
 /// new) becomes the key's user; the scanning side gets a token too.
 pub async fn sign_up(
-    app: &App,
+    state: &State,
     (log, ip): (&slog::Logger, IpAddr),
     tenant: &TenantRef,
     target: &AppRef,
     body: SignUp,
 ) -> Result<AppToken> {
     let key = required(&body.sign_in_key, "signInKey")?.to_string();
-    let sign_in = live(app, tenant, target, &key).await?;
+    let sign_in = live(state, tenant, target, &key).await?;
     if sign_in.status != SCANNED {
         return Err(Error::Conflict(match sign_in.status.as_str() {
             PENDING => "scan the QR code (QRCodeScan) before confirming".into(),
@@ -163,7 +163,7 @@ pub async fn sign_up(
     }
     let platform = given(&body.platform).unwrap_or("wxminip");
     let (union_id, vouched) = match target.config.wechat() {
-        Some(credentials) => (wechat::identity(app, log, credentials, required(&body.code, "code")?).await?, true),
+        Some(credentials) => (wechat::identity(state, log, credentials, required(&body.code, "code")?).await?, true),
         None => {
             require_union_id_sign_in(target)?;
             (required(&body.union_id, "unionID")?.to_string(), false)
@@ -173,18 +173,18 @@ pub async fn sign_up(
     // An identity WeChat vouched for is looked up freely; one the caller sent
     // is throttled like a sign-in.
     let found = if vouched {
-        user_links::user(&mut *app.store.conn().await?, tenant.id, &platform, &union_id).await?
+        user_links::user(&mut *state.store.conn().await?, tenant.id, &platform, &union_id).await?
     } else {
-        accounts::linked_user(app, tenant, ip, (&platform, &union_id)).await?
+        accounts::linked_user(state, tenant, ip, (&platform, &union_id)).await?
     };
     let who = match found {
         Some(id) => Who::Known(id),
         None => {
             let link = Some((platform.clone(), union_id.clone()));
-            Who::New(Box::new(accounts::prepare(app, tenant, target, &body, SignUpKind::Linked, link, ip).await?))
+            Who::New(Box::new(accounts::prepare(state, tenant, target, &body, SignUpKind::Linked, link, ip).await?))
         }
     };
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let user = who.resolve(&mut tx, tenant, target).await?;
     if !qr::advance(&mut tx, &secret::digest(&key), SCANNED, OK, Some((user.id, &platform, &union_id))).await? {
         return Err(Error::Conflict("this QR code was already used".into()));
@@ -197,15 +197,15 @@ pub async fn sign_up(
         scope: "",
         consented: false,
     };
-    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
 }
 
 /// The page polls: pending states answer 400 with what is awaited, the
 /// token comes once.
-pub async fn sign_in(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<AppToken> {
-    let sign_in = live(app, tenant, target, key).await?;
+pub async fn sign_in(state: &State, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<AppToken> {
+    let sign_in = live(state, tenant, target, key).await?;
     match sign_in.status.as_str() {
         PENDING => {
             return Err(Error::BadRequest("authorization_pending: waiting for the QR code to be scanned".into()));
@@ -216,7 +216,7 @@ pub async fn sign_in(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) 
     }
     let user_id =
         sign_in.user_id.ok_or_else(|| Error::Internal(anyhow::anyhow!("a confirmed QR sign-in has no user")))?;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     if !qr::advance(&mut tx, &secret::digest(key), OK, DONE, None).await? {
         return Err(Error::Gone("this signInKey was already used".into()));
     }
@@ -232,7 +232,7 @@ pub async fn sign_in(app: &App, tenant: &TenantRef, target: &AppRef, key: &str) 
         scope: &sign_in.scopes,
         consented: false,
     };
-    let token = tokens::issue(app, &mut tx, tenant, target, &user, how).await?;
+    let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
 }

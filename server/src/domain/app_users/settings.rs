@@ -2,10 +2,10 @@
 //! secret sealed under the master key.
 
 use super::super::{Caller, authority, validate};
-use crate::app::App;
 use crate::crypto::envelope::{self, MasterKey};
 use crate::domain::at_rest::WECHAT_SECRET_FIELD;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::{Conn, clients, from_json};
 use keyward_api::app_settings::{AppSettings, AppSettingsUpdate};
@@ -57,13 +57,13 @@ fn not_found(id: i64) -> Error {
     Error::NotFound(format!("client {id} does not exist"))
 }
 
-async fn stored(app: &App, conn: &mut Conn, caller: &Caller, id: i64) -> Result<AppConfig> {
+async fn stored(state: &State, conn: &mut Conn, caller: &Caller, id: i64) -> Result<AppConfig> {
     let json = clients::app_settings(conn, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
-    parse(&app.master, id, &json)
+    parse(&state.master, id, &json)
 }
 
-pub async fn view(app: &App, caller: &Caller, id: i64) -> Result<AppSettings> {
-    Ok(stored(app, &mut *app.store.conn().await?, caller, id).await?.public())
+pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<AppSettings> {
+    Ok(stored(state, &mut *state.store.conn().await?, caller, id).await?.public())
 }
 
 fn template(field: &str, value: &str, max: usize) -> Result<()> {
@@ -76,10 +76,10 @@ fn template(field: &str, value: &str, max: usize) -> Result<()> {
 
 /// Applies `body` to the stored settings in one transaction, the client row
 /// locked, so concurrent updates of different fields all hold.
-pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate) -> Result<AppSettings> {
-    let mut tx = app.store.begin().await?;
+pub async fn update(state: &State, caller: &Caller, id: i64, body: AppSettingsUpdate) -> Result<AppSettings> {
+    let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Clients, caller.tenant.id, id).await?;
-    let mut config = stored(app, &mut tx, caller, id).await?;
+    let mut config = stored(state, &mut tx, caller, id).await?;
     // An app's settings are changed only by a caller holding what the app is
     // allowed, and never the bootstrap admin client's: it is no end-user app.
     let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
@@ -129,8 +129,8 @@ pub async fn update(app: &App, caller: &Caller, id: i64, body: AppSettingsUpdate
     }
     validate::length("wechatAppId", &s.wechat_app_id, 0, 64)?;
     validate::length("wechatAppSecret", &config.wechat_app_secret, 0, 128)?;
-    clients::set_app_settings(&mut tx, caller.tenant.id, id, &to_stored(&app.master, id, &config)).await?;
+    clients::set_app_settings(&mut tx, caller.tenant.id, id, &to_stored(&state.master, id, &config)).await?;
     tx.commit().await?;
-    app.forget_clients();
+    state.forget_clients();
     Ok(config.public())
 }

@@ -3,12 +3,12 @@
 //! grant so that it can be revoked.
 
 use super::{AppRef, custom_scopes};
-use crate::app::App;
 use crate::domain::oauth::audience;
 use crate::domain::oauth::mint::{self, AccessSpec};
 use crate::domain::oauth::token::new_grant;
 use crate::domain::profiles;
 use crate::error::Result;
+use crate::state::State;
 use crate::store::{Tx, access_tokens, grants, now_ms, tenants::TenantRef};
 use keyward_api::app_user::AppToken;
 use keyward_api::client::{AccessTokenType, ClientClaim};
@@ -32,7 +32,7 @@ pub struct How<'a> {
 /// `allowedScopes` may have narrowed since a code was given); a refusal
 /// rolls back what `tx` wrote (a new account too).
 pub async fn issue(
-    app: &App,
+    state: &State,
     tx: &mut Tx,
     tenant: &TenantRef,
     target: &AppRef,
@@ -65,14 +65,14 @@ pub async fn issue(
     grant.expires_at = now_ms() + lifetime * 1000;
     grant.consented = how.consented;
     grants::insert(tx, &grant).await?;
-    let target = audience::target(&*app.catalog(tx, tenant.id).await?, tenant, &scope, None)?;
+    let target = audience::target(&*state.catalog(tx, tenant.id).await?, tenant, &scope, None)?;
     let spec = AccessSpec {
         subject: user.id.to_string(),
         target: &target,
         grant_id: Some(&grant.id),
         auth_time: Some(grant.auth_time),
     };
-    let minted = mint::access_token(app, tenant, &client, spec).await?;
+    let minted = mint::access_token(state, tenant, &client, spec).await?;
     if let Some(record) = &minted.record {
         access_tokens::insert(tx, record).await?;
     }

@@ -1,19 +1,19 @@
 //! WeChat mini-program `code2session`: a `wx.login` code becomes the user's
 //! openid (and unionid, when the mini-program is bound to an open platform).
 
-use crate::app::App;
 use crate::error::{Error, Result};
+use crate::state::State;
 
 const DEFAULT_API: &str = "https://api.weixin.qq.com";
 
 /// The unionid, else the openid, that WeChat gives for `code`.
-pub async fn identity(app: &App, log: &slog::Logger, (app_id, secret): (&str, &str), code: &str) -> Result<String> {
-    let base = app.settings.delivery.wechat_api.as_deref().unwrap_or(DEFAULT_API).trim_end_matches('/');
+pub async fn identity(state: &State, log: &slog::Logger, (app_id, secret): (&str, &str), code: &str) -> Result<String> {
+    let base = state.settings.delivery.wechat_api.as_deref().unwrap_or(DEFAULT_API).trim_end_matches('/');
     let failed = |why: String| {
         slog::error!(log, "WeChat code2session failed"; "error" => why);
         Error::Unavailable("WeChat did not confirm the sign-in; try again".into())
     };
-    let answer: serde_json::Value = app
+    let answer: serde_json::Value = state
         .http
         .send(|client| {
             client.get(format!("{base}/sns/jscode2session")).query(&[

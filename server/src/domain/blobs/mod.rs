@@ -4,9 +4,9 @@
 pub mod kind;
 
 use super::Caller;
-use crate::app::App;
 use crate::blob_store::Blobs;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::blobs::{self, Blob};
 use crate::store::tenants::TenantRef;
 use kind::Kind;
@@ -17,8 +17,9 @@ use std::time::Duration;
 const SLOT_WAIT: Duration = Duration::from_secs(10);
 
 /// The store, or why uploads are off.
-pub fn store(app: &App) -> Result<&Blobs> {
-    app.blobs
+pub fn store(state: &State) -> Result<&Blobs> {
+    state
+        .blobs
         .as_ref()
         .ok_or_else(|| Error::Unavailable("no blob store is configured on this server (set KEYWARD_BLOB_STORE)".into()))
 }
@@ -104,7 +105,7 @@ impl Accept {
 /// stores them, records them, and answers their URL. The object is written
 /// first and removed again if its row cannot be.
 pub async fn upload(
-    app: &App,
+    state: &State,
     caller: &Caller,
     folder: Option<String>,
     accept: Accept,
@@ -121,7 +122,7 @@ pub async fn upload(
             kind.max_bytes()
         )));
     }
-    let store = &store(app)?.store;
+    let store = &store(state)?.store;
     let name = format!("{}.{}", uuid::Uuid::new_v4().simple(), kind.extension());
     let tenant = caller.tenant.id;
     let at = location(tenant, &folder, &name);
@@ -133,7 +134,7 @@ pub async fn upload(
         uploaded_by: caller.client_id.clone(),
     };
     store.put(&at, bytes.into()).await.map_err(|e| Error::Internal(anyhow::Error::new(e).context("storing a blob")))?;
-    let recorded = match app.store.conn().await {
+    let recorded = match state.store.conn().await {
         Ok(mut conn) => blobs::insert(&mut conn, tenant, &blob).await,
         Err(e) => Err(e.into()),
     };
@@ -160,13 +161,13 @@ pub type Chunks = futures::stream::BoxStream<'static, object_store::Result<bytes
 
 /// A stored file of `tenant` and its content as a stream (a download never
 /// holds a whole file in memory); 404 for anything else.
-pub async fn view(app: &App, tenant: &TenantRef, folder: &str, name: &str) -> Result<(Blob, Chunks)> {
+pub async fn view(state: &State, tenant: &TenantRef, folder: &str, name: &str) -> Result<(Blob, Chunks)> {
     let missing = || Error::NotFound("no such file".into());
     if !valid_folder(folder) || !valid_name(name) {
         return Err(missing());
     }
-    let blobs = store(app)?;
-    let blob = blobs::get(&mut *app.store.conn().await?, tenant.id, folder, name).await?.ok_or_else(missing)?;
+    let blobs = store(state)?;
+    let blob = blobs::get(&mut *state.store.conn().await?, tenant.id, folder, name).await?.ok_or_else(missing)?;
     let read = blobs.store.get(&location(tenant.id, folder, name)).await;
     let content = read.map_err(|e| Error::Internal(anyhow::Error::new(e).context("reading a blob")))?;
     Ok((blob, content.into_stream()))

@@ -7,9 +7,9 @@ pub mod options;
 use super::Caller;
 use super::api_catalog::{document_of, ensure_api};
 use super::validate;
-use crate::app::App;
 use crate::codegen::{Kind, github, npm};
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::{api_catalog, codegen as store, now_ms, throttle};
 use chrono::Utc;
 use keyward_api::codegen::{
@@ -37,15 +37,15 @@ pub const ANONYMOUS_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// The most issue labels one sync creates.
 const MAX_LABELS: usize = 100;
 
-pub async fn generators(app: &App, kind: Kind, from_cache: Option<bool>) -> Result<Vec<Generator>> {
-    app.codegen.generators(kind, from_cache.unwrap_or(true)).await
+pub async fn generators(state: &State, kind: Kind, from_cache: Option<bool>) -> Result<Vec<Generator>> {
+    state.codegen.generators(kind, from_cache.unwrap_or(true)).await
 }
 
 /// The document of a request: given, or fetched (a failure under business
 /// code 200001).
-async fn requested_document(app: &App, document: Option<Value>, url: Option<&str>) -> Result<String> {
+async fn requested_document(state: &State, document: Option<Value>, url: Option<&str>) -> Result<String> {
     let fetched = document.is_none();
-    document_of(app, document, url)
+    document_of(state, document, url)
         .await
         .map_err(|error| if fetched { Error::Coded(BusinessCode::GetSwaggerFailed, Box::new(error)) } else { error })
 }
@@ -59,10 +59,10 @@ pub enum Requester {
     Anonymous(IpAddr),
 }
 
-pub async fn generate(app: &App, requester: Requester, body: GenRequest) -> Result<GeneratedSdk> {
+pub async fn generate(state: &State, requester: Requester, body: GenRequest) -> Result<GeneratedSdk> {
     let anonymous = match requester {
         Requester::Anonymous(ip) => {
-            admit_anonymous(app, ip).await?;
+            admit_anonymous(state, ip).await?;
             true
         }
         Requester::Authorized => false,
@@ -75,9 +75,9 @@ pub async fn generate(app: &App, requester: Requester, body: GenRequest) -> Resu
         )));
     }
     // The slot first: an anonymous caller fetches nothing while all are busy.
-    let slot = app.codegen.slot(anonymous).await?;
-    let document = requested_document(app, body.document, body.swagger_url.as_deref()).await?;
-    let files = app.codegen.generate(slot, &body.gen_name, &document).await?;
+    let slot = state.codegen.slot(anonymous).await?;
+    let document = requested_document(state, body.document, body.swagger_url.as_deref()).await?;
+    let files = state.codegen.generate(slot, &body.gen_name, &document).await?;
     Ok(GeneratedSdk { gen_name: body.gen_name, files })
 }
 
@@ -86,23 +86,23 @@ const WITH_TOKEN: &str = "a token with the `isms.codegen.gen` permission (`Autho
 
 /// Lets an anonymous request through, or says why not: anonymous
 /// generation is off (401), or the address used up its attempts (429).
-async fn admit_anonymous(app: &App, ip: IpAddr) -> Result<()> {
-    if !app.settings.codegen.codegen_anonymous {
+async fn admit_anonymous(state: &State, ip: IpAddr) -> Result<()> {
+    if !state.settings.codegen.codegen_anonymous {
         return Err(Error::Unauthorized(format!(
             "code generation needs {WITH_TOKEN}: anonymous generation is off on this server (--codegen-anonymous)"
         )));
     }
-    count_anonymous(app, ip).await
+    count_anonymous(state, ip).await
 }
 
 /// Counts an anonymous attempt from `ip`: 429 past [`ANONYMOUS_PER_ADDRESS`]
 /// in [`ANONYMOUS_WINDOW`] (sign-in's throttle, under a key of its own).
-async fn count_anonymous(app: &App, ip: IpAddr) -> Result<()> {
+async fn count_anonymous(state: &State, ip: IpAddr) -> Result<()> {
     let key = format!("codegen:{}", crate::domain::address::bucket(ip));
     let window = i64::try_from(ANONYMOUS_WINDOW.as_millis()).unwrap_or(i64::MAX);
     let now = now_ms();
     let since = now - window;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     if !throttle::reserve(&mut tx, &key, ANONYMOUS_PER_ADDRESS, now, since).await? {
         let counted = throttle::failures(&mut tx, &key, since).await?;
         let retry_after = (counted.window_start + window - now).max(1000) / 1000;
@@ -122,8 +122,8 @@ async fn count_anonymous(app: &App, ip: IpAddr) -> Result<()> {
 
 /// A stored revision's id and document: `revision`, or the online version's,
 /// else the newest.
-async fn stored_document(app: &App, tenant: i64, id: i64, revision: Option<i64>) -> Result<(i64, String)> {
-    let mut conn = app.store.conn().await?;
+async fn stored_document(state: &State, tenant: i64, id: i64, revision: Option<i64>) -> Result<(i64, String)> {
+    let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, tenant, id).await?;
     api_catalog::document(&mut conn, tenant, id, revision).await?.ok_or_else(|| {
         Error::NotFound(match revision {
@@ -134,8 +134,8 @@ async fn stored_document(app: &App, tenant: i64, id: i64, revision: Option<i64>)
 }
 
 /// Records an entry in API `id`'s history.
-async fn record(app: &App, id: i64, entry: CodegenHistory) -> Result<CodegenHistory> {
-    let mut conn = app.store.conn().await?;
+async fn record(state: &State, id: i64, entry: CodegenHistory) -> Result<CodegenHistory> {
+    let mut conn = state.store.conn().await?;
     store::add_history(&mut conn, id, &entry).await
 }
 
@@ -158,33 +158,34 @@ fn document_version(document: &str) -> String {
     parsed["info"]["version"].as_str().unwrap_or("").chars().take(100).collect()
 }
 
-pub async fn generate_stored(app: &App, caller: &Caller, id: i64, body: GenStoredRequest) -> Result<GeneratedSdk> {
+pub async fn generate_stored(state: &State, caller: &Caller, id: i64, body: GenStoredRequest) -> Result<GeneratedSdk> {
     validate::token("genName", &body.gen_name, 100)?;
-    let slot = app.codegen.slot(false).await?;
-    let (revision, document) = stored_document(app, caller.tenant.id, id, body.revision_id).await?;
-    let files = app.codegen.generate(slot, &body.gen_name, &document).await?;
+    let slot = state.codegen.slot(false).await?;
+    let (revision, document) = stored_document(state, caller.tenant.id, id, body.revision_id).await?;
+    let files = state.codegen.generate(slot, &body.gen_name, &document).await?;
     let source = format!("revision:{revision}");
     let version = document_version(&document);
-    record(app, id, entry(HistoryKind::Generate, &body.gen_name, &source, &version, "", &body.gen_name)).await?;
+    record(state, id, entry(HistoryKind::Generate, &body.gen_name, &source, &version, "", &body.gen_name)).await?;
     Ok(GeneratedSdk { gen_name: body.gen_name, files })
 }
 
 /// The document code generation for API `id` uses, and where it came
 /// from: `url`, else the common options' URL, else the stored revision.
-async fn source_document(app: &App, caller: &Caller, id: i64, url: Option<String>) -> Result<(String, String)> {
+async fn source_document(state: &State, caller: &Caller, id: i64, url: Option<String>) -> Result<(String, String)> {
     let common = match url {
         Some(url) => Some(url),
-        None => match options::load::<CommonOptions>(app, caller, id, COMMON, BusinessCode::CommonOptionsMissing).await
-        {
-            Ok(stored) => stored.settings.swagger_url,
-            Err(Error::Coded(..)) => None,
-            Err(other) => return Err(other),
-        },
+        None => {
+            match options::load::<CommonOptions>(state, caller, id, COMMON, BusinessCode::CommonOptionsMissing).await {
+                Ok(stored) => stored.settings.swagger_url,
+                Err(Error::Coded(..)) => None,
+                Err(other) => return Err(other),
+            }
+        }
     };
     match common {
-        Some(url) => Ok((requested_document(app, None, Some(&url)).await?, url)),
+        Some(url) => Ok((requested_document(state, None, Some(&url)).await?, url)),
         None => {
-            let (revision, document) = stored_document(app, caller.tenant.id, id, None).await?;
+            let (revision, document) = stored_document(state, caller.tenant.id, id, None).await?;
             Ok((document, format!("revision:{revision}")))
         }
     }
@@ -218,23 +219,23 @@ fn is_documentation(file: &GeneratedFile) -> bool {
     file.path == "README.md" || file.path.starts_with("docs/")
 }
 
-pub async fn sync_github(app: &App, caller: &Caller, id: i64) -> Result<GithubSync> {
+pub async fn sync_github(state: &State, caller: &Caller, id: i64) -> Result<GithubSync> {
     let stored =
-        options::load::<GithubOptionsBody>(app, caller, id, GITHUB, BusinessCode::GithubOptionsMissing).await?;
+        options::load::<GithubOptionsBody>(state, caller, id, GITHUB, BusinessCode::GithubOptionsMissing).await?;
     let token = stored
-        .token(app)?
+        .token(state)?
         .ok_or_else(|| Error::Invalid("the GitHub options have no token; set one with PUT …/GithubOptions".into()))?;
     let settings = stored.settings;
     let gen_name = settings.gen_name.clone().unwrap_or_else(|| DEFAULT_GEN_NAME.into());
-    let slot = app.codegen.slot(false).await?;
-    let (document, source) = source_document(app, caller, id, settings.swagger_url.clone()).await?;
-    let mut files = app.codegen.generate(slot, &gen_name, &document).await?;
+    let slot = state.codegen.slot(false).await?;
+    let (document, source) = source_document(state, caller, id, settings.swagger_url.clone()).await?;
+    let mut files = state.codegen.generate(slot, &gen_name, &document).await?;
     if !settings.sync_docs {
         files.retain(|file| !is_documentation(file));
     }
     let repository = github::Repository {
-        http: &app.http,
-        api: app.settings.codegen.github_api.as_deref().unwrap_or(DEFAULT_GITHUB_API),
+        http: &state.http,
+        api: state.settings.codegen.github_api.as_deref().unwrap_or(DEFAULT_GITHUB_API),
         owner: &settings.owner,
         repo: &settings.repo,
         token: &token,
@@ -246,7 +247,7 @@ pub async fn sync_github(app: &App, caller: &Caller, id: i64) -> Result<GithubSy
     let labels_created =
         if settings.sync_labels { repository.add_labels(&document_tags(&document)).await? } else { Vec::new() };
     let name = format!("{}/{}", settings.owner, settings.repo);
-    record(app, id, entry(HistoryKind::Sync, &name, &source, &pushed.commit, &labels_created.join(","), &gen_name))
+    record(state, id, entry(HistoryKind::Sync, &name, &source, &pushed.commit, &labels_created.join(","), &gen_name))
         .await?;
     Ok(GithubSync {
         repository: name,
@@ -282,7 +283,7 @@ fn manifest(options: &NpmOptionsBody) -> Value {
     manifest
 }
 
-pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Result<CodegenHistory> {
+pub async fn release(state: &State, caller: &Caller, body: SdkReleaseRequest) -> Result<CodegenHistory> {
     if body.platform != SdkPlatform::Npm {
         let platform = serde_json::to_value(body.platform).unwrap_or_default();
         let platform = platform.as_str().unwrap_or_default();
@@ -294,14 +295,14 @@ pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Res
         validate::web_url("swaggerUrl", url)?;
     }
     let (id, kind) = (body.api_id, npm_kind(body.language));
-    let stored = options::load::<NpmOptionsBody>(app, caller, id, kind, BusinessCode::NpmOptionsMissing).await?;
-    let token = stored.token(app)?.ok_or_else(|| {
+    let stored = options::load::<NpmOptionsBody>(state, caller, id, kind, BusinessCode::NpmOptionsMissing).await?;
+    let token = stored.token(state)?.ok_or_else(|| {
         Error::Invalid("the npm options have no token; set one with PUT …/NpmOptions/{language}".into())
     })?;
     let settings = stored.settings;
-    let slot = app.codegen.slot(false).await?;
-    let (document, source) = source_document(app, caller, id, body.swagger_url).await?;
-    let mut files = app.codegen.generate(slot, npm_generator(body.language), &document).await?;
+    let slot = state.codegen.slot(false).await?;
+    let (document, source) = source_document(state, caller, id, body.swagger_url).await?;
+    let mut files = state.codegen.generate(slot, npm_generator(body.language), &document).await?;
     if let Some(readme) = &settings.readme {
         files.retain(|file| file.path != "README.md");
         files.push(GeneratedFile {
@@ -315,25 +316,31 @@ pub async fn release(app: &App, caller: &Caller, body: SdkReleaseRequest) -> Res
     let tarball = tokio::task::spawn_blocking(move || npm::tarball(&packed, &files))
         .await
         .map_err(|e| Error::Internal(e.into()))??;
-    let registry = app.settings.codegen.npm_registry.as_deref().unwrap_or(DEFAULT_NPM_REGISTRY);
-    npm::publish(&app.http, registry, &token, &manifest, tarball).await?;
+    let registry = state.settings.codegen.npm_registry.as_deref().unwrap_or(DEFAULT_NPM_REGISTRY);
+    npm::publish(&state.http, registry, &token, &manifest, tarball).await?;
     let language = serde_json::to_value(body.language).unwrap_or_default().as_str().unwrap_or_default().to_string();
-    record(app, id, entry(HistoryKind::Release, &settings.sdk_name, &source, &settings.version, &tags, &language)).await
+    record(state, id, entry(HistoryKind::Release, &settings.sdk_name, &source, &settings.version, &tags, &language))
+        .await
 }
 
-pub async fn history(app: &App, caller: &Caller, id: i64) -> Result<Vec<CodegenHistory>> {
-    let mut conn = app.store.conn().await?;
+pub async fn history(state: &State, caller: &Caller, id: i64) -> Result<Vec<CodegenHistory>> {
+    let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, caller.tenant.id, id).await?;
     store::history(&mut conn, id).await
 }
 
-pub async fn post_history(app: &App, caller: &Caller, id: i64, body: CodegenHistoryCreate) -> Result<CodegenHistory> {
+pub async fn post_history(
+    state: &State,
+    caller: &Caller,
+    id: i64,
+    body: CodegenHistoryCreate,
+) -> Result<CodegenHistory> {
     validate::length("sdkName", &body.sdk_name, 1, 200)?;
     validate::length("swaggerUrl", &body.swagger_url, 0, 2000)?;
     validate::length("version", &body.version, 1, 100)?;
     validate::length("tags", &body.tags, 0, 200)?;
     validate::length("language", &body.language, 1, 50)?;
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, caller.tenant.id, id).await?;
     let mut posted =
         entry(HistoryKind::Posted, &body.sdk_name, &body.swagger_url, &body.version, &body.tags, &body.language);

@@ -2,11 +2,11 @@
 //! Settings are stored as JSON; a token apart, sealed under the master key,
 //! written but never read back through the API.
 
-use crate::app::App;
 use crate::crypto::envelope;
 use crate::domain::api_catalog::ensure_api;
 use crate::domain::{Caller, validate};
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::codegen::{self as store, TokenChange};
 use crate::store::{from_json, to_json, to_time};
 use chrono::{DateTime, Utc};
@@ -44,21 +44,21 @@ pub struct Stored<T> {
 
 impl<T> Stored<T> {
     /// The token in clear, for a call to GitHub or npm; never answered.
-    pub fn token(&self, app: &App) -> Result<Option<String>> {
-        let open = |sealed| app.master.open_text(&self.purpose, sealed).map_err(Error::Internal);
+    pub fn token(&self, state: &State) -> Result<Option<String>> {
+        let open = |sealed| state.master.open_text(&self.purpose, sealed).map_err(Error::Internal);
         self.token.as_deref().map(open).transpose()
     }
 }
 
 /// API `id`'s options of `kind`; 404 under `missing` when never set.
 pub async fn load<T: DeserializeOwned>(
-    app: &App,
+    state: &State,
     caller: &Caller,
     id: i64,
     kind: &str,
     missing: BusinessCode,
 ) -> Result<Stored<T>> {
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, caller.tenant.id, id).await?;
     let row = store::options(&mut conn, id, kind).await?.ok_or_else(|| {
         Error::Coded(missing, Box::new(Error::NotFound(format!("API resource {id} has no {kind} options yet"))))
@@ -73,7 +73,7 @@ pub async fn load<T: DeserializeOwned>(
 
 /// Stores API `id`'s options of `kind`; `token` as the body gave it.
 async fn save<T: Serialize>(
-    app: &App,
+    state: &State,
     caller: &Caller,
     id: i64,
     kind: &str,
@@ -85,10 +85,10 @@ async fn save<T: Serialize>(
         Some(token) if token.is_empty() => TokenChange::Set(None),
         Some(token) => {
             validate::token("token", &token, 1000)?;
-            TokenChange::Set(Some(app.master.seal(&purpose(id, kind), token.as_bytes())))
+            TokenChange::Set(Some(state.master.seal(&purpose(id, kind), token.as_bytes())))
         }
     };
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     ensure_api(&mut tx, caller.tenant.id, id).await?;
     store::save_options(&mut tx, id, kind, &to_json(settings), change).await?;
     tx.commit().await?;
@@ -112,12 +112,12 @@ fn npm_view(stored: Stored<NpmOptionsBody>) -> NpmOptions {
     }
 }
 
-pub async fn npm(app: &App, caller: &Caller, id: i64, language: NpmLanguage) -> Result<NpmOptions> {
-    Ok(npm_view(load(app, caller, id, npm_kind(language), BusinessCode::NpmOptionsMissing).await?))
+pub async fn npm(state: &State, caller: &Caller, id: i64, language: NpmLanguage) -> Result<NpmOptions> {
+    Ok(npm_view(load(state, caller, id, npm_kind(language), BusinessCode::NpmOptionsMissing).await?))
 }
 
 pub async fn set_npm(
-    app: &App,
+    state: &State,
     caller: &Caller,
     id: i64,
     language: NpmLanguage,
@@ -135,8 +135,8 @@ pub async fn set_npm(
     }
     optional("README", &body.readme, 64 * 1024)?;
     let token = body.token.take();
-    save(app, caller, id, npm_kind(language), &body, token).await?;
-    npm(app, caller, id, language).await
+    save(state, caller, id, npm_kind(language), &body, token).await?;
+    npm(state, caller, id, language).await
 }
 
 fn github_view(stored: Stored<GithubOptionsBody>) -> GithubOptions {
@@ -155,11 +155,11 @@ fn github_view(stored: Stored<GithubOptionsBody>) -> GithubOptions {
     }
 }
 
-pub async fn github(app: &App, caller: &Caller, id: i64) -> Result<GithubOptions> {
-    Ok(github_view(load(app, caller, id, GITHUB, BusinessCode::GithubOptionsMissing).await?))
+pub async fn github(state: &State, caller: &Caller, id: i64) -> Result<GithubOptions> {
+    Ok(github_view(load(state, caller, id, GITHUB, BusinessCode::GithubOptionsMissing).await?))
 }
 
-pub async fn set_github(app: &App, caller: &Caller, id: i64, mut body: GithubOptionsBody) -> Result<GithubOptions> {
+pub async fn set_github(state: &State, caller: &Caller, id: i64, mut body: GithubOptionsBody) -> Result<GithubOptions> {
     if let Some(agent) = &body.user_agent {
         validate::length("userAgent", agent, 1, 200)?;
         if agent.chars().any(char::is_control) {
@@ -181,19 +181,19 @@ pub async fn set_github(app: &App, caller: &Caller, id: i64, mut body: GithubOpt
         validate::token("genName", gen_name, 100)?;
     }
     let token = body.token.take();
-    save(app, caller, id, GITHUB, &body, token).await?;
-    github(app, caller, id).await
+    save(state, caller, id, GITHUB, &body, token).await?;
+    github(state, caller, id).await
 }
 
-pub async fn common(app: &App, caller: &Caller, id: i64) -> Result<CommonOptions> {
-    Ok(load(app, caller, id, COMMON, BusinessCode::CommonOptionsMissing).await?.settings)
+pub async fn common(state: &State, caller: &Caller, id: i64) -> Result<CommonOptions> {
+    Ok(load(state, caller, id, COMMON, BusinessCode::CommonOptionsMissing).await?.settings)
 }
 
-pub async fn set_common(app: &App, caller: &Caller, id: i64, body: CommonOptions) -> Result<CommonOptions> {
+pub async fn set_common(state: &State, caller: &Caller, id: i64, body: CommonOptions) -> Result<CommonOptions> {
     if let Some(url) = &body.swagger_url {
         validate::web_url("swaggerUrl", url)?;
     }
-    save(app, caller, id, COMMON, &body, None).await?;
+    save(state, caller, id, COMMON, &body, None).await?;
     Ok(body)
 }
 

@@ -3,10 +3,10 @@
 //! issue a code — or say precisely why not. Rendering is the HTTP layer's.
 
 use super::{audience, scopes, token};
-use crate::app::App;
 use crate::crypto::secret;
 use crate::domain::profiles;
 use crate::error::Result;
+use crate::state::State;
 use crate::store::grants::{self, Code};
 use crate::store::sessions::Session;
 use crate::store::{api_scopes, consents, identity_resources, now_ms, tenants::TenantRef};
@@ -103,7 +103,7 @@ pub fn valid_pkce_value(value: &str) -> bool {
 
 /// Checks an authorization request. Problems with the client or redirect
 /// URI stop at an error page; every later one is redirected to the client.
-pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) -> Checked<Validated> {
+pub async fn validate(state: &State, tenant: &TenantRef, request: AuthorizeRequest) -> Checked<Validated> {
     let page = |message: &str| Ok(Err(Outcome::ErrorPage(message.to_string())));
     if tenant.status == 2 {
         return page("This tenant is disabled.");
@@ -111,7 +111,7 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
     let Some(client_id) = request.client_id.as_deref().filter(|c| !c.is_empty()) else {
         return page("The request has no client_id.");
     };
-    let client = match app.client(tenant.id, client_id).await? {
+    let client = match state.client(tenant.id, client_id).await? {
         Some((client, _)) if client.enabled => client,
         _ => return page("The application that sent you here is not registered."),
     };
@@ -159,7 +159,7 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
         Err(e) => return stop(&validated, InvalidScope, e.error_description.as_deref().unwrap_or("invalid scope")),
     };
     if let Some(resource) = validated.request.resource.clone() {
-        let catalog = app.catalog_outside_transaction(tenant.id).await?;
+        let catalog = state.catalog_outside_transaction(tenant.id).await?;
         validated.scopes = match audience::narrow_request(tenant, &catalog.resources, &validated.scopes, &resource) {
             Ok(scopes) => scopes,
             Err(e) => {
@@ -208,7 +208,7 @@ pub async fn validate(app: &App, tenant: &TenantRef, request: AuthorizeRequest) 
 /// `fresh_login` is true right after the user signed in on our page;
 /// `answer` carries the consent page's answer.
 pub async fn decide(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     v: &Validated,
     session: Option<&Session>,
@@ -228,7 +228,7 @@ pub async fn decide(
         _ if prompts("none") => return Ok(v.error(OAuthErrorCode::LoginRequired, "the user must sign in")),
         _ => return Ok(login),
     };
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     if !profiles::admits(&mut conn, &v.client, session.user_id).await? {
         return Ok(v.error(OAuthErrorCode::AccessDenied, profiles::REFUSED));
     }

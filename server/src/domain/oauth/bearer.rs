@@ -4,10 +4,10 @@
 use super::client_auth::{self, Authenticated, Presented};
 use super::mint::{ACCESS_TOKEN_TYP, AccessClaims};
 use super::scopes;
-use crate::app::App;
 use crate::crypto::secret;
 use crate::domain::Caller;
 use crate::error::{Error, Refusal, Result};
+use crate::state::State;
 use crate::store::access_tokens::{self, AccessRecord};
 use crate::store::{Conn, from_json, grants, identity_resources, now_ms, tenants::TenantRef, users};
 use keyward_api::api_resource::ApiResource;
@@ -28,28 +28,28 @@ fn is_jwt(token: &str) -> bool {
 /// it is not acceptable. The token must be `tenant`'s: signed with its keys
 /// (or stored for it) and naming its issuer. Expiry and the deny-list are
 /// checked here; the audience is the caller's to check.
-pub async fn access_claims(app: &App, tenant: &TenantRef, token: &str) -> Result<AccessClaims> {
+pub async fn access_claims(state: &State, tenant: &TenantRef, token: &str) -> Result<AccessClaims> {
     let invalid = |why: &str| Error::Unauthorized(format!("invalid access token: {why}"));
     let claims: AccessClaims = if is_jwt(token) {
         let key = (tenant.id, secret::digest(token));
-        let claims = match app.verified_tokens.get(&key) {
+        let claims = match state.verified_tokens.get(&key) {
             Some(claims) => claims,
             None => {
                 let (header, claims): (_, AccessClaims) =
-                    app.keys.verify(tenant.id, token).await.map_err(|e| invalid(&e.to_string()))?;
+                    state.keys.verify(tenant.id, token).await.map_err(|e| invalid(&e.to_string()))?;
                 if header.typ.as_deref() != Some(ACCESS_TOKEN_TYP) {
                     return Err(invalid("not an access token"));
                 }
-                app.verified_tokens.put(key, claims.clone());
+                state.verified_tokens.put(key, claims.clone());
                 claims
             }
         };
-        if app.deny_list.contains(&claims.jti) {
+        if state.deny_list.contains(&claims.jti) {
             return Err(invalid("revoked"));
         }
         claims
     } else {
-        let stored = access_tokens::reference_claims(&mut *app.store.conn().await?, &secret::digest(token))
+        let stored = access_tokens::reference_claims(&mut *state.store.conn().await?, &secret::digest(token))
             .await?
             .ok_or_else(|| invalid("unknown or revoked"))?;
         from_json(&stored)?
@@ -87,8 +87,8 @@ fn home_tenant(claims: &AccessClaims) -> Result<i64> {
 /// token of `tenant` itself, or of the default tenant, whose admins
 /// administer every tenant. It must be meant for Keyward's own API (its
 /// audience includes the issuer).
-pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller> {
-    Ok(caller_and_user(app, tenant, token).await?.0)
+pub async fn caller(state: &State, tenant: &TenantRef, token: &str) -> Result<Caller> {
+    Ok(caller_and_user(state, tenant, token).await?.0)
 }
 
 /// As [`caller`], with the user the token was issued to when it is a user
@@ -97,12 +97,12 @@ pub async fn caller(app: &App, tenant: &TenantRef, token: &str) -> Result<Caller
 /// enabled and asking no consent. A third-party client the user consented
 /// to (for sign-in, say) holds a token meant for Keyward too, and must not
 /// act on the user's own account with it.
-pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Result<(Caller, Option<i64>)> {
-    let (claims, issuer) = match access_claims(app, tenant, token).await {
+pub async fn caller_and_user(state: &State, tenant: &TenantRef, token: &str) -> Result<(Caller, Option<i64>)> {
+    let (claims, issuer) = match access_claims(state, tenant, token).await {
         Ok(claims) => (claims, tenant.issuer.clone()),
-        Err(refused) if tenant.id != app.default_tenant => {
-            let home = app.default_tenant_ref().await?;
-            (access_claims(app, &home, token).await.map_err(|_| refused)?, home.issuer)
+        Err(refused) if tenant.id != state.default_tenant => {
+            let home = state.default_tenant_ref().await?;
+            (access_claims(state, &home, token).await.map_err(|_| refused)?, home.issuer)
         }
         Err(refused) => return Err(refused),
     };
@@ -112,7 +112,7 @@ pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Resu
     let home = home_tenant(&claims)?;
     let user = token_user(&claims).filter(|_| home == tenant.id);
     let user = match user {
-        Some(id) if first_party(app, tenant.id, &claims.client_id).await? => Some(id),
+        Some(id) if first_party(state, tenant.id, &claims.client_id).await? => Some(id),
         _ => None,
     };
     let caller = Caller {
@@ -125,22 +125,22 @@ pub async fn caller_and_user(app: &App, tenant: &TenantRef, token: &str) -> Resu
 }
 
 /// Whether `client_id` of `tenant` is enabled and asks its users no consent.
-async fn first_party(app: &App, tenant: i64, client_id: &str) -> Result<bool> {
-    Ok(app.client(tenant, client_id).await?.is_some_and(|(client, _)| client.enabled && !client.require_consent))
+async fn first_party(state: &State, tenant: i64, client_id: &str) -> Result<bool> {
+    Ok(state.client(tenant, client_id).await?.is_some_and(|(client, _)| client.enabled && !client.require_consent))
 }
 
 /// OpenID Connect Core §5.3: the claims of the token's user, by scope.
-pub async fn userinfo(app: &App, tenant: &TenantRef, token: Option<&str>) -> Result<UserInfo, Refusal> {
+pub async fn userinfo(state: &State, tenant: &TenantRef, token: Option<&str>) -> Result<UserInfo, Refusal> {
     let token =
         token.ok_or_else(|| OAuthError::invalid_token("an `Authorization: Bearer` access token is required"))?;
-    let claims = access_claims(app, tenant, token).await.map_err(|e| match e {
+    let claims = access_claims(state, tenant, token).await.map_err(|e| match e {
         Error::Unauthorized(why) => Refusal::OAuth(OAuthError::invalid_token(why)),
         other => other.into(),
     })?;
     if !scopes::has(&claims.scope, "openid") {
         return Err(OAuthError::insufficient_scope("the access token lacks the `openid` scope").into());
     }
-    let mut conn = app.store.conn().await?;
+    let mut conn = state.store.conn().await?;
     let user = match token_user(&claims) {
         Some(id) => users::get(&mut conn, tenant.id, id).await?,
         None => None,
@@ -193,12 +193,12 @@ enum Introspector {
 /// a confidential client: a public client cannot prove it is the resource
 /// server it claims to be.
 async fn introspector(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     presented: Presented,
     ip: IpAddr,
 ) -> Result<Introspector, Refusal> {
-    match client_auth::authenticate_client_or_resource(app, tenant, presented, ip).await? {
+    match client_auth::authenticate_client_or_resource(state, tenant, presented, ip).await? {
         Authenticated::Resource(resource) => Ok(Introspector::Resource(resource)),
         Authenticated::Client(client) if client.require_client_secret => Ok(Introspector::Client),
         Authenticated::Client(_) => {
@@ -209,7 +209,7 @@ async fn introspector(
 
 /// The values of `resource`'s user claims for the user a token names.
 async fn released_claims(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     resource: &ApiResource,
     claims: &AccessClaims,
@@ -217,7 +217,7 @@ async fn released_claims(
     let mut released = BTreeMap::new();
     let user = match token_user(claims) {
         Some(id) if !resource.user_claims.is_empty() => {
-            users::get(&mut *app.store.conn().await?, tenant.id, id).await?
+            users::get(&mut *state.store.conn().await?, tenant.id, id).await?
         }
         _ => None,
     };
@@ -234,21 +234,21 @@ async fn released_claims(
 /// RFC 7662: the state of a token of the tenant. An API resource hears
 /// `active: true` only for access tokens whose `aud` names it.
 pub async fn introspect(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     mut request: TokenTypeHintRequest,
     ip: IpAddr,
 ) -> Result<Introspection, Refusal> {
-    let introspector = introspector(app, tenant, presented(basic, &mut request), ip).await?;
+    let introspector = introspector(state, tenant, presented(basic, &mut request), ip).await?;
     if request.token.is_empty() {
         return Err(OAuthError::invalid_request("token is required").into());
     }
     let inactive = Introspection::default();
-    if let Ok(claims) = access_claims(app, tenant, &request.token).await {
+    if let Ok(claims) = access_claims(state, tenant, &request.token).await {
         let user_claims = match &introspector {
             Introspector::Resource(resource) if !claims.aud.contains(&resource.name) => return Ok(inactive),
-            Introspector::Resource(resource) => released_claims(app, tenant, resource, &claims).await?,
+            Introspector::Resource(resource) => released_claims(state, tenant, resource, &claims).await?,
             Introspector::Client => BTreeMap::new(),
         };
         return Ok(Introspection {
@@ -274,7 +274,8 @@ pub async fn introspect(
     if is_jwt(&request.token) {
         return Ok(inactive);
     }
-    let Some(stored) = grants::refresh_by_hash(&mut *app.store.conn().await?, &secret::digest(&request.token)).await?
+    let Some(stored) =
+        grants::refresh_by_hash(&mut *state.store.conn().await?, &secret::digest(&request.token)).await?
     else {
         return Ok(inactive);
     };
@@ -298,28 +299,28 @@ pub async fn introspect(
 /// RFC 7009: revokes a token issued to the calling client. Unknown tokens,
 /// and other clients' tokens, are ignored (the answer is the same).
 pub async fn revoke(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     mut request: TokenTypeHintRequest,
     ip: IpAddr,
 ) -> Result<(), Refusal> {
-    let client = client_auth::authenticate(app, tenant, presented(basic, &mut request), ip).await?;
+    let client = client_auth::authenticate(state, tenant, presented(basic, &mut request), ip).await?;
     if request.token.is_empty() {
         return Err(OAuthError::invalid_request("token is required").into());
     }
-    let mut tx = app.store.begin().await?;
-    revoke_in(app, &mut tx, tenant, &client, &request.token).await?;
+    let mut tx = state.store.begin().await?;
+    revoke_in(state, &mut tx, tenant, &client, &request.token).await?;
     tx.commit().await?;
-    app.revocations_changed().await?;
+    state.revocations_changed().await?;
     Ok(())
 }
 
-async fn revoke_in(app: &App, conn: &mut Conn, tenant: &TenantRef, client: &Client, token: &str) -> Result<()> {
+async fn revoke_in(state: &State, conn: &mut Conn, tenant: &TenantRef, client: &Client, token: &str) -> Result<()> {
     let owned = |tenant_id: &str, client_id: &str| tenant_id == tenant.id.to_string() && client_id == client.client_id;
     if is_jwt(token) {
         // The signature is checked so that nothing forged is written down.
-        if let Ok((_, claims)) = app.keys.verify::<AccessClaims>(tenant.id, token).await
+        if let Ok((_, claims)) = state.keys.verify::<AccessClaims>(tenant.id, token).await
             && owned(&claims.tenant_id, &claims.client_id)
         {
             let record = AccessRecord {

@@ -4,9 +4,9 @@
 //! introspection, under the same throttle.
 
 use super::login::{self, LoginFailure};
-use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Refusal};
+use crate::state::State;
 use crate::store::{api_resources, now_ms, tenants::TenantRef};
 use keyward_api::api_resource::ApiResource;
 use keyward_api::client::Client;
@@ -40,9 +40,14 @@ pub enum Authenticated {
 /// One authentication method per request; secrets compared by digest in
 /// constant time; every failure reads the same. A public client presents
 /// only its `client_id`.
-pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, ip: IpAddr) -> Result<Client, Refusal> {
+pub async fn authenticate(
+    state: &State,
+    tenant: &TenantRef,
+    presented: Presented,
+    ip: IpAddr,
+) -> Result<Client, Refusal> {
     let (client_id, secret) = credentials(tenant, presented)?;
-    throttled(app, tenant, &client_id, ip, check(app, tenant, &client_id, secret)).await
+    throttled(state, tenant, &client_id, ip, check(state, tenant, &client_id, secret)).await
 }
 
 /// As [`authenticate`], where an API resource may present its name and one
@@ -50,7 +55,7 @@ pub async fn authenticate(app: &App, tenant: &TenantRef, presented: Presented, i
 /// throttle of the name presented, so guessing a resource's secret is no
 /// cheaper than guessing a client's.
 pub async fn authenticate_client_or_resource(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     presented: Presented,
     ip: IpAddr,
@@ -58,22 +63,22 @@ pub async fn authenticate_client_or_resource(
     let (name, secret) = credentials(tenant, presented)?;
     let checked = async {
         if let Some(secret) = &secret
-            && let Some(resource) = resource(app, tenant, &name, secret).await?
+            && let Some(resource) = resource(state, tenant, &name, secret).await?
         {
             return Ok(Some(Authenticated::Resource(Box::new(resource))));
         }
-        Ok(check(app, tenant, &name, secret).await?.map(|client| Authenticated::Client(Box::new(client))))
+        Ok(check(state, tenant, &name, secret).await?.map(|client| Authenticated::Client(Box::new(client))))
     };
-    throttled(app, tenant, &name, ip, checked).await
+    throttled(state, tenant, &name, ip, checked).await
 }
 
 /// The enabled API resource `name` if `secret` is one of its live secrets.
 /// Only names of enabled resources (cached) cost a database read.
-async fn resource(app: &App, tenant: &TenantRef, name: &str, secret: &str) -> Result<Option<ApiResource>, Refusal> {
-    if !app.catalog_outside_transaction(tenant.id).await?.resources.iter().any(|r| r.name == name) {
+async fn resource(state: &State, tenant: &TenantRef, name: &str, secret: &str) -> Result<Option<ApiResource>, Refusal> {
+    if !state.catalog_outside_transaction(tenant.id).await?.resources.iter().any(|r| r.name == name) {
         return Ok(None);
     }
-    Ok(api_resources::authenticate(&mut *app.store.conn().await?, tenant.id, name, secret).await?)
+    Ok(api_resources::authenticate(&mut *state.store.conn().await?, tenant.id, name, secret).await?)
 }
 
 /// The (id, secret) presented by exactly one authentication method.
@@ -105,7 +110,7 @@ fn credentials(tenant: &TenantRef, presented: Presented) -> Result<(String, Opti
 /// before they are evaluated, and refused once at the limit. Others cost no
 /// database access at all, so client_credentials stays as fast as it was.
 async fn throttled<T>(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     id: &str,
     ip: IpAddr,
@@ -113,26 +118,26 @@ async fn throttled<T>(
 ) -> Result<T, Refusal> {
     let keys = [format!("client:{}:{id}", tenant.id), format!("client-ip:{}", crate::domain::address::bucket(ip))];
     let limits = [(keys[0].as_str(), CLIENT_LIMIT), (keys[1].as_str(), ADDRESS_LIMIT)];
-    let suspect = keys.iter().any(|key| app.client_auth_failures.get(key).is_some());
-    if suspect && let Some(locked) = login::reserve(app, &limits).await? {
+    let suspect = keys.iter().any(|key| state.client_auth_failures.get(key).is_some());
+    if suspect && let Some(locked) = login::reserve(state, &limits).await? {
         return Err(throttled_refusal(locked));
     }
     match check.await? {
         Some(found) => {
             if suspect {
-                login::settle(app, &[&keys[0], &keys[1]], false).await?;
+                login::settle(state, &[&keys[0], &keys[1]], false).await?;
             }
             Ok(found)
         }
         None => {
             for key in &keys {
-                app.client_auth_failures.put(key.clone(), ());
+                state.client_auth_failures.put(key.clone(), ());
             }
             // A suspect's attempt was reserved before; another's now.
-            if !suspect && let Some(locked) = login::reserve(app, &limits).await? {
+            if !suspect && let Some(locked) = login::reserve(state, &limits).await? {
                 return Err(throttled_refusal(locked));
             }
-            login::settle(app, &[&keys[0], &keys[1]], true).await?;
+            login::settle(state, &[&keys[0], &keys[1]], true).await?;
             Err(OAuthError::invalid_client("client authentication failed").into())
         }
     }
@@ -142,13 +147,13 @@ async fn throttled<T>(
 /// end-user API, seed 004's user endpoints): a failure is the domain's 401,
 /// or its 429 while the client or the address is locked.
 pub async fn authenticate_basic(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     basic: (String, String),
     ip: IpAddr,
 ) -> crate::error::Result<Client> {
     let presented = Presented { basic: Some(basic), ..Presented::default() };
-    authenticate(app, tenant, presented, ip).await.map_err(|refusal| match refusal {
+    authenticate(state, tenant, presented, ip).await.map_err(|refusal| match refusal {
         Refusal::OAuth(e) if e.status == 401 => Error::Unauthorized("client authentication failed".into()),
         Refusal::OAuth(e) if e.status == 429 => {
             Error::TooMany { message: e.error_description.unwrap_or_default(), retry_after: e.retry_after }
@@ -174,12 +179,12 @@ fn throttled_refusal(locked: LoginFailure) -> Refusal {
 /// The enabled client `client_id` if `secret` is one of its unexpired
 /// secrets (or it is public and presented none); `None` otherwise.
 async fn check(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     client_id: &str,
     secret: Option<String>,
 ) -> Result<Option<Client>, Refusal> {
-    let Some((client, digests)) = app.client(tenant.id, client_id).await? else { return Ok(None) };
+    let Some((client, digests)) = state.client(tenant.id, client_id).await? else { return Ok(None) };
     if !client.enabled {
         return Ok(None);
     }

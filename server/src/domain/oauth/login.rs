@@ -1,9 +1,9 @@
 //! Checking a user's password, with per-account and per-IP throttling held
 //! in the database, and opening browser sessions.
 
-use crate::app::App;
 use crate::crypto::secret;
 use crate::error::{Error, Result};
+use crate::state::State;
 use crate::store::sessions::{self, Session};
 use crate::store::throttle::{self, Failures};
 use crate::store::{Conn, now_ms, tenants::TenantRef, users};
@@ -57,9 +57,9 @@ fn lock(now: i64, counted: &[(Failures, i64)]) -> Option<LoginFailure> {
 
 /// A hash to verify against when no user matches, so that an unknown name
 /// takes as long as a wrong password.
-async fn decoy_hash(app: &App) -> Result<&'static str> {
+async fn decoy_hash(state: &State) -> Result<&'static str> {
     static DECOY: OnceCell<String> = OnceCell::const_new();
-    Ok(DECOY.get_or_try_init(|| app.passwords.hash(secret::generate())).await?.as_str())
+    Ok(DECOY.get_or_try_init(|| state.passwords.hash(secret::generate())).await?.as_str())
 }
 
 /// The id of the live user of `tenant` that `login` (user name, email or
@@ -71,35 +71,35 @@ async fn decoy_hash(app: &App) -> Result<&'static str> {
 /// the limit allows. A place in the hashing queue is taken first, so a guess turned
 /// away as busy counts nothing.
 pub async fn check_password(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     login: &str,
     password: &str,
     ip: IpAddr,
 ) -> Result<Result<i64, LoginFailure>> {
-    let slot = app.passwords.slot()?;
-    let found = users::by_login(&mut *app.store.conn().await?, tenant.id, login.trim()).await?;
+    let slot = state.passwords.slot()?;
+    let found = users::by_login(&mut *state.store.conn().await?, tenant.id, login.trim()).await?;
     let account_key = match &found {
         Some((id, _)) => user_key(tenant.id, *id),
         None => unknown_login_key(tenant.id, login),
     };
     let ip_key = ip_key(ip);
-    if let Some(locked) = reserve(app, &[(&account_key, ACCOUNT_LIMIT), (&ip_key, IP_LIMIT)]).await? {
+    if let Some(locked) = reserve(state, &[(&account_key, ACCOUNT_LIMIT), (&ip_key, IP_LIMIT)]).await? {
         return Ok(Err(locked));
     }
     let (user, hash) = match found {
         Some((id, Some(hash))) => (Some(id), hash),
-        _ => (None, decoy_hash(app).await?.to_string()),
+        _ => (None, decoy_hash(state).await?.to_string()),
     };
     let matches = slot.verify(password.to_string(), hash).await?;
     match user.filter(|_| matches) {
         Some(id) => {
-            throttle::clear(&mut *app.store.conn().await?, &account_key).await?;
-            settle(app, &[&ip_key], false).await?;
+            throttle::clear(&mut *state.store.conn().await?, &account_key).await?;
+            settle(state, &[&ip_key], false).await?;
             Ok(Ok(id))
         }
         None => {
-            settle(app, &[&account_key, &ip_key], true).await?;
+            settle(state, &[&account_key, &ip_key], true).await?;
             Ok(Err(LoginFailure::Incorrect))
         }
     }
@@ -130,10 +130,10 @@ pub async fn clear_failures(conn: &mut Conn, tenant: i64, user: i64) -> Result<(
 /// the first key whose failures reached its limit, or `None` when every key
 /// took the attempt ([`settle`] it after). A key that is not locked but has
 /// as many attempts in flight as it may still fail is busy for a moment.
-pub async fn reserve(app: &App, limits: &[(&str, i64)]) -> Result<Option<LoginFailure>> {
+pub async fn reserve(state: &State, limits: &[(&str, i64)]) -> Result<Option<LoginFailure>> {
     let now = now_ms();
     let since = now - WINDOW_MS;
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     for &(key, limit) in limits {
         if !throttle::reserve(&mut tx, key, limit, now, since).await? {
             let failures = throttle::failures(&mut tx, key, since).await?;
@@ -151,8 +151,8 @@ pub async fn reserve(app: &App, limits: &[(&str, i64)]) -> Result<Option<LoginFa
 }
 
 /// Settles the attempts [`reserve`]d under `keys`: failures, or not.
-pub async fn settle(app: &App, keys: &[&str], failed: bool) -> Result<()> {
-    let mut conn = app.store.conn().await?;
+pub async fn settle(state: &State, keys: &[&str], failed: bool) -> Result<()> {
+    let mut conn = state.store.conn().await?;
     for key in keys {
         throttle::settle(&mut conn, key, failed).await?;
     }
@@ -168,22 +168,22 @@ fn ip_key(ip: IpAddr) -> String {
 /// Looks up a user by an identifier that is itself the credential (a
 /// unionID): `find` runs only while `ip` is under its failure limit, and
 /// the lookup counts as a failure of that IP until it finds someone.
-pub async fn by_identifier<F>(app: &App, ip: IpAddr, find: F) -> Result<Result<Option<i64>, LoginFailure>>
+pub async fn by_identifier<F>(state: &State, ip: IpAddr, find: F) -> Result<Result<Option<i64>, LoginFailure>>
 where
     F: AsyncFnOnce(&mut crate::store::Conn) -> Result<Option<i64>>,
 {
     let key = ip_key(ip);
-    if let Some(locked) = reserve(app, &[(&key, IP_LIMIT)]).await? {
+    if let Some(locked) = reserve(state, &[(&key, IP_LIMIT)]).await? {
         return Ok(Err(locked));
     }
-    let found = find(&mut *app.store.conn().await?).await?;
-    settle(app, &[&key], found.is_none()).await?;
+    let found = find(&mut *state.store.conn().await?).await?;
+    settle(state, &[&key], found.is_none()).await?;
     Ok(Ok(found))
 }
 
 /// Opens a session for a user who just signed in.
-pub async fn open_session(app: &App, tenant: &TenantRef, user_id: i64) -> Result<Session> {
+pub async fn open_session(state: &State, tenant: &TenantRef, user_id: i64) -> Result<Session> {
     let session = Session { id: secret::generate(), user_id, auth_time: now_ms() / 1000 };
-    sessions::insert(&mut *app.store.conn().await?, tenant.id, &session, now_ms() + SESSION_LIFETIME_MS).await?;
+    sessions::insert(&mut *state.store.conn().await?, tenant.id, &session, now_ms() + SESSION_LIFETIME_MS).await?;
     Ok(session)
 }

@@ -3,8 +3,8 @@
 //! session only once the user confirms (§2: the OP should ask).
 
 use super::mint::{ID_TOKEN_TYP, IdClaims};
-use crate::app::App;
 use crate::error::Result;
+use crate::state::State;
 use crate::store::{sessions, tenants::TenantRef};
 use keyward_api::oauth::LogoutRequest;
 
@@ -21,8 +21,8 @@ pub enum LoggedOut {
 
 /// The client an ID token hint names, if it is one of this tenant's ID
 /// tokens. The hint may have expired; only its signature and issuer matter.
-async fn hinted_client(app: &App, tenant: &TenantRef, hint: &str) -> Option<String> {
-    match app.keys.verify::<IdClaims>(tenant.id, hint).await {
+async fn hinted_client(state: &State, tenant: &TenantRef, hint: &str) -> Option<String> {
+    match state.keys.verify::<IdClaims>(tenant.id, hint).await {
         Ok((header, claims)) if header.typ.as_deref() == Some(ID_TOKEN_TYP) && claims.iss == tenant.issuer => {
             Some(claims.aud)
         }
@@ -33,21 +33,21 @@ async fn hinted_client(app: &App, tenant: &TenantRef, hint: &str) -> Option<Stri
 /// Ends the browser session (if any) when the request has a valid hint or
 /// was `confirmed`, and decides where to go.
 pub async fn logout(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     session: Option<&str>,
     request: LogoutRequest,
     confirmed: bool,
 ) -> Result<LoggedOut> {
     let hinted = match request.id_token_hint.as_deref() {
-        Some(hint) => hinted_client(app, tenant, hint).await,
+        Some(hint) => hinted_client(state, tenant, hint).await,
         None => None,
     };
     if hinted.is_none() && !confirmed {
         return Ok(LoggedOut::Confirm(LogoutRequest { id_token_hint: None, ..request }));
     }
     if let Some(id) = session {
-        sessions::end(&mut *app.store.conn().await?, tenant.id, id).await?;
+        sessions::end(&mut *state.store.conn().await?, tenant.id, id).await?;
     }
     let Some(target) = request.post_logout_redirect_uri.as_deref() else { return Ok(LoggedOut::Page(None)) };
     let refused = Ok(LoggedOut::Page(Some("The application's return address was not accepted.")));
@@ -56,7 +56,7 @@ pub async fn logout(
         (Some(id), _) | (None, Some(id)) => id,
         (None, None) => return refused,
     };
-    let registered = match app.client(tenant.id, &client_id).await? {
+    let registered = match state.client(tenant.id, &client_id).await? {
         Some((client, _)) => client.post_logout_redirect_uris.iter().any(|u| u.post_logout_redirect_uri == target),
         None => false,
     };

@@ -2,9 +2,9 @@
 //! tokens, and OpenID Connect ID tokens.
 
 use super::audience::Target;
-use crate::app::App;
 use crate::crypto::secret;
 use crate::error::Refusal;
+use crate::state::State;
 use crate::store::access_tokens::AccessRecord;
 use crate::store::{now_ms, tenants::TenantRef, to_json};
 use base64::Engine;
@@ -159,7 +159,7 @@ pub struct MintedAccess {
 }
 
 pub async fn access_token(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     client: &Client,
     spec: AccessSpec<'_>,
@@ -191,7 +191,7 @@ pub async fn access_token(
     };
     Ok(match client.access_token_type {
         AccessTokenType::Jwt => MintedAccess {
-            token: app.keys.sign(tenant.id, access_alg(client, spec.target), ACCESS_TOKEN_TYP, &claims).await?,
+            token: state.keys.sign(tenant.id, access_alg(client, spec.target), ACCESS_TOKEN_TYP, &claims).await?,
             record: spec.grant_id.is_some().then_some(record),
         },
         AccessTokenType::Reference => {
@@ -225,7 +225,7 @@ pub struct IdSpec<'a> {
     pub access_token: &'a str,
 }
 
-pub async fn id_token(app: &App, tenant: &TenantRef, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
+pub async fn id_token(state: &State, tenant: &TenantRef, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
     let now = now_ms() / 1000;
     // OpenID Connect Core §3.1.3.6: left half of the SHA-256 of the token.
     let digest = Sha256::digest(spec.access_token.as_bytes());
@@ -242,7 +242,7 @@ pub async fn id_token(app: &App, tenant: &TenantRef, client: &Client, spec: IdSp
         sid: spec.session_id,
         amr: vec!["pwd".into()],
     };
-    Ok(app.keys.sign(tenant.id, client.id_token_signed_response_alg, ID_TOKEN_TYP, &claims).await?)
+    Ok(state.keys.sign(tenant.id, client.id_token_signed_response_alg, ID_TOKEN_TYP, &claims).await?)
 }
 
 /// A new refresh token and the digest it is stored under.

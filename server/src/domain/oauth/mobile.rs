@@ -3,12 +3,12 @@
 
 use super::client_auth::{self, Presented};
 use super::token;
-use crate::app::App;
 use crate::domain::app_users::{
     self,
     codes::{self, Channel},
 };
 use crate::error::{Error, Refusal};
+use crate::state::State;
 use crate::store::tenants::TenantRef;
 use keyward_api::app_user::CodePurpose;
 use keyward_api::client::Client;
@@ -18,17 +18,17 @@ use std::net::IpAddr;
 
 /// `/mobile/code/get`: sends the client's user a `signin` code.
 pub async fn send(
-    app: &App,
+    state: &State,
     log: &slog::Logger,
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     request: MobileCodeRequest,
     ip: IpAddr,
 ) -> Result<CodeSent, Refusal> {
-    let client = mobile_client(app, tenant, basic, &request, ip).await?;
-    let target = app_users::load(app, tenant, client.id).await?;
+    let client = mobile_client(state, tenant, basic, &request, ip).await?;
+    let target = app_users::load(state, tenant, client.id).await?;
     let phone = Channel::Sms.normalize("mobile", &request.mobile)?;
-    codes::send(app, log, tenant, &target.config.settings, (Channel::Sms, &phone), CodePurpose::Signin, ip).await?;
+    codes::send(state, log, tenant, &target.config.settings, (Channel::Sms, &phone), CodePurpose::Signin, ip).await?;
     Ok(CodeSent { expires_in: codes::TTL_SECS })
 }
 
@@ -36,13 +36,13 @@ pub async fn send(
 /// an app that may send codes checks them: a wrong code spends one of the
 /// code's attempts, which a stranger must not spend for its owner.
 pub async fn verify(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     request: MobileCodeRequest,
     ip: IpAddr,
 ) -> Result<CodeChecked, Refusal> {
-    let client = mobile_client(app, tenant, basic, &request, ip).await?;
+    let client = mobile_client(state, tenant, basic, &request, ip).await?;
     if !client.require_client_secret {
         // A public client authenticates with its id alone, which anyone can send.
         return Err(OAuthError::unauthorized_client(
@@ -56,7 +56,7 @@ pub async fn verify(
         .as_deref()
         .filter(|c| !c.is_empty())
         .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
-    match codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code).await.map_err(Error::uncoded) {
+    match codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code).await.map_err(Error::uncoded) {
         Ok(_) => Ok(CodeChecked { valid: true }),
         Err(Error::BadRequest(m)) => Err(OAuthError::invalid_grant(m).into()),
         Err(other) => Err(other.into()),
@@ -65,7 +65,7 @@ pub async fn verify(
 
 /// The client the request authenticates as, if it may use the `mobile` grant.
 async fn mobile_client(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     request: &MobileCodeRequest,
@@ -73,7 +73,7 @@ async fn mobile_client(
 ) -> Result<Client, Refusal> {
     let presented =
         Presented { basic, client_id: request.client_id.clone(), client_secret: request.client_secret.clone() };
-    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
+    let client = client_auth::authenticate(state, tenant, presented, ip).await?;
     if !token::allows(&client, "mobile") {
         return Err(OAuthError::unauthorized_client("this client may not use the mobile grant").into());
     }

@@ -6,13 +6,13 @@ use super::client_auth::{self, Presented};
 use super::login;
 use super::mint::{self, AccessSpec, IdSpec};
 use super::scopes;
-use crate::app::App;
 use crate::crypto::secret;
 use crate::domain::app_users::accounts::{self, SignUpKind, Who};
 use crate::domain::app_users::codes::{self, Channel};
 use crate::domain::app_users::{self as app_users};
 use crate::domain::profiles;
 use crate::error::{Error, Refusal};
+use crate::state::State;
 use crate::store::grants::{self, Grant};
 use crate::store::user_links;
 use crate::store::users::Contact;
@@ -41,7 +41,7 @@ fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, OAuthE
 
 /// Handles a token request for `tenant` from a client at `ip`.
 pub async fn token(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     basic: Option<(String, String)>,
     mut request: TokenRequest,
@@ -49,17 +49,17 @@ pub async fn token(
 ) -> Result<TokenResponse, Refusal> {
     let presented =
         Presented { basic, client_id: request.client_id.take(), client_secret: request.client_secret.take() };
-    let client = client_auth::authenticate(app, tenant, presented, ip).await?;
+    let client = client_auth::authenticate(state, tenant, presented, ip).await?;
     let grant_type = request.grant_type.clone();
     if !grant_type.is_empty() && GRANT_TYPES.contains(&grant_type.as_str()) && !allows(&client, &grant_type) {
         return Err(OAuthError::unauthorized_client(format!("this client may not use the {grant_type} grant")).into());
     }
     match grant_type.as_str() {
-        "authorization_code" => authorization_code(app, tenant, &client, request).await,
-        "refresh_token" => refresh(app, tenant, &client, request).await,
-        "password" => password(app, tenant, &client, request, ip).await,
-        "client_credentials" => client_credentials(app, tenant, &client, request).await,
-        "mobile" | "sign" => external(app, tenant, &client, request, &grant_type, ip).await,
+        "authorization_code" => authorization_code(state, tenant, &client, request).await,
+        "refresh_token" => refresh(state, tenant, &client, request).await,
+        "password" => password(state, tenant, &client, request, ip).await,
+        "client_credentials" => client_credentials(state, tenant, &client, request).await,
+        "mobile" | "sign" => external(state, tenant, &client, request, &grant_type, ip).await,
         "" => Err(OAuthError::invalid_request("grant_type is required").into()),
         other => Err(OAuthError::unsupported_grant_type(format!("grant_type {other:?} is not supported")).into()),
     }
@@ -68,18 +68,18 @@ pub async fn token(
 /// The client acting for itself: no user, no refresh token. Only reference
 /// tokens are written down.
 async fn client_credentials(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     client: &Client,
     request: TokenRequest,
 ) -> Result<TokenResponse, Refusal> {
     let scope = scopes::requested(client, request.scope.as_deref())?.join(" ");
-    let catalog = app.catalog_outside_transaction(tenant.id).await?;
+    let catalog = state.catalog_outside_transaction(tenant.id).await?;
     let target = audience::target(&catalog, tenant, &scope, request.resource.as_deref())?;
     let spec = AccessSpec { subject: client.client_id.clone(), target: &target, grant_id: None, auth_time: None };
-    let minted = mint::access_token(app, tenant, client, spec).await?;
+    let minted = mint::access_token(state, tenant, client, spec).await?;
     if let Some(record) = &minted.record {
-        access_tokens::insert(&mut *app.store.conn().await?, record).await?;
+        access_tokens::insert(&mut *state.store.conn().await?, record).await?;
     }
     Ok(response(client, minted.token, target.scope, None, None))
 }
@@ -117,7 +117,7 @@ struct Issue<'a> {
 /// access profiles): every user grant (code, refresh, password, mobile,
 /// sign) comes here.
 async fn issue(
-    app: &App,
+    state: &State,
     tx: &mut Tx,
     tenant: &TenantRef,
     client: &Client,
@@ -127,14 +127,14 @@ async fn issue(
     if !profiles::admits(tx, client, grant.user_id).await? {
         return Err(OAuthError::invalid_grant(profiles::REFUSED).into());
     }
-    let target = audience::target(&*app.catalog(tx, tenant.id).await?, tenant, issue.scope, issue.resource)?;
+    let target = audience::target(&*state.catalog(tx, tenant.id).await?, tenant, issue.scope, issue.resource)?;
     let spec = AccessSpec {
         subject: grant.user_id.to_string(),
         target: &target,
         grant_id: Some(&grant.id),
         auth_time: Some(grant.auth_time),
     };
-    let minted = mint::access_token(app, tenant, client, spec).await?;
+    let minted = mint::access_token(state, tenant, client, spec).await?;
     if let Some(record) = &minted.record {
         access_tokens::insert(tx, record).await?;
     }
@@ -154,7 +154,7 @@ async fn issue(
             session_id: grant.session_id.clone(),
             access_token: &minted.token,
         };
-        Some(mint::id_token(app, tenant, client, spec).await?)
+        Some(mint::id_token(state, tenant, client, spec).await?)
     } else {
         None
     };
@@ -188,7 +188,7 @@ fn pkce_matches(method: &str, challenge: &str, verifier: &str) -> bool {
 }
 
 async fn authorization_code(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     client: &Client,
     request: TokenRequest,
@@ -196,7 +196,7 @@ async fn authorization_code(
     let code = required(&request.code, "code")?;
     let redirect_uri = required(&request.redirect_uri, "redirect_uri")?;
     let code_hash = secret::digest(code);
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let invalid = |why: &str| Refusal::OAuth(OAuthError::invalid_grant(why.to_string()));
     let stored = grants::code_by_hash(&mut tx, &code_hash).await?.ok_or_else(|| invalid("the code is not valid"))?;
     if stored.tenant_id != tenant.id || stored.client_id != client.client_id {
@@ -208,7 +208,7 @@ async fn authorization_code(
         // too, once the winner has committed.
         grants::revoke(&mut tx, grant_id).await?;
         tx.commit().await?;
-        app.revocations_changed().await?;
+        state.revocations_changed().await?;
         return Err(invalid("the code was already used; the tokens issued for it are now revoked"));
     }
     if stored.expires_at <= now_ms() {
@@ -247,20 +247,20 @@ async fn authorization_code(
         nonce: stored.nonce.clone(),
         id_token: true,
     };
-    let response = issue(app, &mut tx, tenant, client, issued).await?;
+    let response = issue(state, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
 }
 
 async fn refresh(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     client: &Client,
     request: TokenRequest,
 ) -> Result<TokenResponse, Refusal> {
     let token = required(&request.refresh_token, "refresh_token")?;
     let token_hash = secret::digest(token);
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let invalid = |why: &str| Refusal::OAuth(OAuthError::invalid_grant(why.to_string()));
     let stored = grants::refresh_by_hash(&mut tx, &token_hash)
         .await?
@@ -278,7 +278,7 @@ async fn refresh(
         // retry the client's grace period allows); someone holds a copy.
         grants::revoke(&mut tx, &grant.id).await?;
         tx.commit().await?;
-        app.revocations_changed().await?;
+        state.revocations_changed().await?;
         return Err(invalid("the refresh token was already used; its token family is now revoked"));
     }
     let now = now_ms();
@@ -294,13 +294,13 @@ async fn refresh(
     let narrowed = scope.split_whitespace().map(str::to_string).collect();
     let scope = scopes::for_user(&mut tx, grant.user_id, narrowed).await?.join(" ");
     let issued = Issue { grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: true };
-    let response = issue(app, &mut tx, tenant, client, issued).await?;
+    let response = issue(state, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
 }
 
 async fn password(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     client: &Client,
     request: TokenRequest,
@@ -309,17 +309,17 @@ async fn password(
     let username = required(&request.username, "username")?;
     let secret = required(&request.password, "password")?;
     let requested = scopes::requested(client, request.scope.as_deref())?;
-    let user = match login::check_password(app, tenant, username, secret, ip).await? {
+    let user = match login::check_password(state, tenant, username, secret, ip).await? {
         Ok(user) => user,
         Err(failure) => return Err(OAuthError::invalid_grant(failure.message()).into()),
     };
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
     let grant = new_grant(tenant, client, user, scope.clone(), None);
     grants::insert(&mut tx, &grant).await?;
     let issued =
         Issue { grant: &grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: false };
-    let response = issue(app, &mut tx, tenant, client, issued).await?;
+    let response = issue(state, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
 }
@@ -344,7 +344,7 @@ fn grant_refusal(error: Error) -> Refusal {
 /// confidential client may use it, only for identities linked through its
 /// own app, and never for admin permissions.
 async fn external(
-    app: &App,
+    state: &State,
     tenant: &TenantRef,
     client: &Client,
     request: TokenRequest,
@@ -359,12 +359,12 @@ async fn external(
     } else {
         scopes::requested(client, request.scope.as_deref())?
     };
-    let target = app_users::load(app, tenant, client.id).await?;
-    let mut conn = app.store.conn().await?;
+    let target = app_users::load(state, tenant, client.id).await?;
+    let mut conn = state.store.conn().await?;
     let (checked, who) = if grant_type == "mobile" {
         let phone = Channel::Sms.normalize("mobile", required(&request.mobile, "mobile")?).map_err(grant_refusal)?;
         let code = required(&request.code, "code")?;
-        let checked = codes::check(app, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code)
+        let checked = codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code)
             .await
             .map_err(grant_refusal)?;
         let who = match users::by_contact(&mut conn, tenant.id, Contact::Phone, &phone).await? {
@@ -372,7 +372,7 @@ async fn external(
             None => {
                 // The phone is proven by the code just checked.
                 let body = SignUp { user_name: Some(phone.clone()), ..SignUp::default() };
-                let mut account = accounts::prepare(app, tenant, &target, &body, SignUpKind::Linked, None, ip)
+                let mut account = accounts::prepare(state, tenant, &target, &body, SignUpKind::Linked, None, ip)
                     .await
                     .map_err(grant_refusal)?;
                 account.prove_phone(phone);
@@ -388,16 +388,17 @@ async fn external(
             Some(_) => return Err(OAuthError::invalid_grant("this identity is not linked through this app").into()),
             None => {
                 let link = Some((platform, union_id));
-                let account = accounts::prepare(app, tenant, &target, &SignUp::default(), SignUpKind::Linked, link, ip)
-                    .await
-                    .map_err(grant_refusal)?;
+                let account =
+                    accounts::prepare(state, tenant, &target, &SignUp::default(), SignUpKind::Linked, link, ip)
+                        .await
+                        .map_err(grant_refusal)?;
                 Who::New(Box::new(account))
             }
         };
         (None, who)
     };
     drop(conn);
-    let mut tx = app.store.begin().await?;
+    let mut tx = state.store.begin().await?;
     if let Some(checked) = checked {
         codes::consume(&mut tx, checked).await.map_err(grant_refusal)?;
     }
@@ -406,7 +407,7 @@ async fn external(
     let grant = new_grant(tenant, client, user, scope.clone(), None);
     grants::insert(&mut tx, &grant).await?;
     let issued = Issue { grant: &grant, scope: &scope, resource: None, nonce: None, id_token: false };
-    let response = issue(app, &mut tx, tenant, client, issued).await?;
+    let response = issue(state, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
     Ok(response)
 }

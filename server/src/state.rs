@@ -29,7 +29,7 @@ const CACHE_TTL: Duration = Duration::from_secs(5);
 /// How long a checked signature is remembered.
 const VERIFIED_TOKEN_TTL: Duration = Duration::from_secs(60);
 
-pub struct App {
+pub struct State {
     pub settings: Settings,
     pub store: Store,
     pub keys: KeyRing,
@@ -81,7 +81,7 @@ pub struct App {
 
 pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi/keyward.json");
 
-impl App {
+impl State {
     pub fn new(
         settings: Settings,
         store: Store,
@@ -89,7 +89,7 @@ impl App {
         master: Arc<MasterKey>,
         mac: Mac,
         default_tenant: i64,
-    ) -> anyhow::Result<Arc<App>> {
+    ) -> anyhow::Result<Arc<State>> {
         // Password hashing leaves one core to the async runtime, so a burst
         // of sign-ins cannot stall every other request.
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
@@ -101,7 +101,7 @@ impl App {
         let threads = cpus.saturating_sub(1).max(1);
         let passwords =
             Passwords::new(threads, settings.password_queue.unwrap_or(threads * password::QUEUE_PER_THREAD));
-        Ok(Arc::new(App {
+        Ok(Arc::new(State {
             delivery,
             blobs,
             codegen,
@@ -144,7 +144,7 @@ impl App {
     /// everything else only on the main listener; health checks answer on both.
     /// An operation on a user's own account or, with a permission, on anyone's
     /// (seed 004's) is let through on both: which one its caller may use is
-    /// known once the token is read ([`App::serves_acting`]).
+    /// known once the token is read ([`State::serves_acting`]).
     pub fn serves(&self, operation_id: &str, local: std::net::SocketAddr) -> bool {
         if self.settings.admin_bind.is_none() || matches!(operation_id, "health_live" | "health_ready") {
             return true;
@@ -318,7 +318,7 @@ impl App {
         Ok(found)
     }
 
-    /// [`App::catalog`] for callers that hold no connection: one is taken
+    /// [`State::catalog`] for callers that hold no connection: one is taken
     /// only on a miss.
     pub async fn catalog_outside_transaction(&self, tenant: i64) -> Result<Arc<Catalog>> {
         match self.catalog_cache.get(&tenant) {
