@@ -6,7 +6,7 @@
 //! load is a chain per connection driven from this process.
 
 use crate::server::{FORM, JSON, Server, request};
-use crate::verify::{cargo, run_step};
+use crate::util::{cargo, run_step};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -28,11 +28,11 @@ struct Row {
 }
 
 pub fn run() -> Result<()> {
-    let binary = crate::verify::build_release()?;
+    let binary = crate::server::build_release()?;
     if Command::new("oha").arg("--version").output().is_err() {
         run_step("install oha", &mut cargo(&["install", "--locked", "oha@1.16.0"]))?;
     }
-    let root = crate::root();
+    let root = crate::util::root();
     let workdir = root.join("target/bench");
     let _ = std::fs::remove_dir_all(&workdir);
     std::fs::create_dir_all(&workdir)?;

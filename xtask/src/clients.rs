@@ -6,7 +6,7 @@
 //! it wrote in `.openapi-generator/FILES`, which is what the drift check compares.
 
 use crate::server::Server;
-use crate::verify::run_step;
+use crate::util::run_step;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -50,7 +50,7 @@ impl Sdk {
     /// `.openapi-generator-ignore`; its warnings are printed.
     fn render(&self, out: &Path) -> Result<()> {
         let cli = generator()?;
-        let root = crate::root();
+        let root = crate::util::root();
         let mut options = format!("{}={}", self.version_option, env!("CARGO_PKG_VERSION"));
         for option in self.options {
             options = format!("{options},{option}");
@@ -87,11 +87,11 @@ impl Sdk {
 
     /// A fresh rendering in a scratch directory under `target/`.
     fn render_scratch(&self) -> Result<PathBuf> {
-        let scratch = crate::root().join("target/sdk-clients").join(self.generator);
+        let scratch = crate::util::root().join("target/sdk-clients").join(self.generator);
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(&scratch)?;
         let ignore = ".openapi-generator-ignore";
-        std::fs::copy(crate::root().join(self.dir).join(ignore), scratch.join(ignore))
+        std::fs::copy(crate::util::root().join(self.dir).join(ignore), scratch.join(ignore))
             .with_context(|| format!("{}/{ignore} is missing", self.dir))?;
         self.render(&scratch)?;
         Ok(scratch)
@@ -101,7 +101,7 @@ impl Sdk {
     /// the generator no longer writes are removed).
     fn generate(&self) -> Result<()> {
         let scratch = self.render_scratch()?;
-        let dir = crate::root().join(self.dir);
+        let dir = crate::util::root().join(self.dir);
         for stale in Self::generated(&dir) {
             let _ = std::fs::remove_file(dir.join(stale));
         }
@@ -120,7 +120,7 @@ impl Sdk {
     /// a fresh rendering.
     fn check(&self) -> Result<()> {
         let scratch = self.render_scratch()?;
-        let dir = crate::root().join(self.dir);
+        let dir = crate::util::root().join(self.dir);
         let mut files: std::collections::BTreeSet<String> = Self::generated(&scratch).into_iter().collect();
         files.extend(Self::generated(&dir));
         files.extend([FILES.to_string(), ".openapi-generator/VERSION".into()]);
@@ -148,15 +148,15 @@ impl Sdk {
     }
 }
 
-/// The document the SDKs are generated from ([`crate::openapi::sdk_document`]),
-/// written where the generator can read it.
 /// The pinned openapi-generator-cli, installed on first use.
 pub fn generator() -> Result<PathBuf> {
     Ok(crate::tools::python("openapi-generator", &[GENERATOR])?.join("openapi-generator-cli"))
 }
 
+/// The document the SDKs are generated from ([`crate::openapi::sdk_document`]),
+/// written where the generator can read it.
 fn document() -> Result<PathBuf> {
-    let path = crate::root().join("target/sdk-clients/keyward-sdk.json");
+    let path = crate::util::root().join("target/sdk-clients/keyward-sdk.json");
     std::fs::create_dir_all(path.parent().context("a file has a directory")?)?;
     std::fs::write(&path, serde_json::to_string_pretty(&crate::openapi::sdk_document()?)?)?;
     Ok(path)
@@ -187,7 +187,7 @@ const PYTHON_TOOLS: &[&str] = &[
 pub fn smoke() -> Result<()> {
     let tsc = crate::tools::npm("sdk-typescript")?.join("tsc");
     let python = crate::tools::python("sdk-python", PYTHON_TOOLS)?;
-    let root = crate::root();
+    let root = crate::util::root();
     let typescript = root.join(TYPESCRIPT.dir);
     let python_sdk = root.join(PYTHON.dir);
     run_step(
@@ -214,7 +214,7 @@ pub fn smoke() -> Result<()> {
     // The SDK is ES modules.
     std::fs::write(compiled.join("package.json"), "{\"type\":\"module\"}\n")?;
 
-    let binary = crate::verify::build_debug()?;
+    let binary = crate::server::build_debug()?;
     let database = format!("sqlite://{}", workdir.join("smoke.db").display());
     let server = Server::start(&binary, &database, &workdir, "warn")?;
     let live = |command: &mut Command| {

@@ -3,7 +3,7 @@
 //! committed and embedded in the binary, so a build needs no network and the
 //! page needs no CDN.
 
-use crate::verify::run_step;
+use crate::util::run_step;
 use anyhow::{Context, Result};
 use std::process::Command;
 
@@ -15,7 +15,7 @@ const SWAGGER_UI: &str = "5.35.0";
 const FILES: &[&str] = &["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"];
 
 pub fn assets() -> Result<()> {
-    let root = crate::root();
+    let root = crate::util::root();
     let prefix = root.join("target/docs-assets");
     run_step(
         &format!("npm install swagger-ui-dist@{SWAGGER_UI}"),

@@ -32,7 +32,7 @@ pub fn render() -> Result<String> {
 /// The committed document as the SDK generators read it: without the
 /// operations marked `x-keyward-sdk: false` and the schemas only they use.
 pub fn sdk_document() -> Result<Value> {
-    let text = std::fs::read_to_string(crate::root().join(PATH))?;
+    let text = std::fs::read_to_string(crate::util::root().join(PATH))?;
     let mut document: Value = serde_json::from_str(&text).context("parsing the committed OpenAPI document")?;
     let paths = document["paths"].as_object_mut().context("document has no paths")?;
     for item in paths.values_mut() {
@@ -435,14 +435,14 @@ fn closure(schemas: &Value, mut names: BTreeSet<String>) -> BTreeSet<String> {
 }
 
 pub fn generate() -> Result<()> {
-    let path = crate::root().join(PATH);
+    let path = crate::util::root().join(PATH);
     std::fs::write(&path, render()?)?;
     println!("wrote {}", path.display());
     Ok(())
 }
 
 pub fn check() -> Result<()> {
-    crate::compare(&crate::root().join(PATH), &render()?, "cargo xtask openapi generate")
+    crate::util::compare(&crate::util::root().join(PATH), &render()?, "cargo xtask openapi generate")
 }
 
 /// Pinned so lint results do not drift with new releases (Spectral's pin is
@@ -454,12 +454,12 @@ const SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
 /// openapi-spec-validator against the OpenAPI 3.0 schema.
 pub fn lint() -> Result<()> {
     let spectral = crate::tools::npm("spectral")?.join("spectral");
-    crate::verify::run_step(
+    crate::util::run_step(
         "lint the document (Spectral)",
         Command::new(spectral).args(["lint", "--ruleset", ".spectral.yaml", "--fail-severity", "hint", PATH]),
     )?;
     let validator = crate::tools::python("openapi-spec-validator", &[SPEC_VALIDATOR])?.join("openapi-spec-validator");
-    crate::verify::run_step("validate the document (openapi-spec-validator)", Command::new(validator).arg(PATH))
+    crate::util::run_step("validate the document (openapi-spec-validator)", Command::new(validator).arg(PATH))
 }
 
 #[cfg(test)]

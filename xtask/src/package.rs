@@ -1,10 +1,11 @@
 //! `cargo xtask sdk package`: what would be published, built into
 //! `target/sdk-dist/` at the workspace version — the `keyward-sdk` crate, the
 //! `@keyward/sdk` npm tarball (compiled JavaScript and `.d.ts`) and the
-//! `keyward-sdk` wheel and sdist — and the check that each one installs into
-//! a fresh project that imports it.
+//! `keyward-sdk` wheel and sdist — and the steps that install the npm package
+//! or the Python package into a fresh project and check that it imports
+//! (shared by `sdk package --check` and the publishing test).
 
-use crate::verify::{cargo, run_step};
+use crate::util::{cargo, run_step};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -37,7 +38,7 @@ pub struct Artifacts {
 }
 
 pub fn dist() -> PathBuf {
-    crate::root().join(DIST)
+    crate::util::root().join(DIST)
 }
 
 /// Builds all three SDKs' artifacts into a fresh `target/sdk-dist`.
@@ -67,7 +68,7 @@ fn package_crate(dist: &Path) -> Result<PathBuf> {
     )?;
     let name = format!("keyward-sdk-{VERSION}.crate");
     let file = dist.join(&name);
-    std::fs::copy(crate::root().join("target/package").join(&name), &file).context("copying the .crate")?;
+    std::fs::copy(crate::util::root().join("target/package").join(&name), &file).context("copying the .crate")?;
     Ok(file)
 }
 
@@ -77,8 +78,8 @@ fn package_crate(dist: &Path) -> Result<PathBuf> {
 /// about a `prepare` script) and `devDependencies`.
 fn package_npm(dist: &Path) -> Result<PathBuf> {
     let stage = dist.join("build/typescript");
-    copy_dir(&crate::root().join(TYPESCRIPT), &stage, &["node_modules", "dist"])?;
-    std::fs::copy(crate::root().join(LICENSE), stage.join("LICENSE"))?;
+    copy_dir(&crate::util::root().join(TYPESCRIPT), &stage, &["node_modules", "dist"])?;
+    std::fs::copy(crate::util::root().join(LICENSE), stage.join("LICENSE"))?;
     check_manifest(&serde_json::from_str(&std::fs::read_to_string(stage.join("package.json"))?)?)?;
     let tsc = crate::tools::npm(TSC)?.join("tsc");
     run_step("compile the TypeScript SDK (tsc)", Command::new(tsc).arg("-p").arg(stage.join("tsconfig.json")))?;
@@ -121,8 +122,8 @@ fn check_manifest(manifest: &Value) -> Result<()> {
 /// workspace version.
 fn package_python(dist: &Path) -> Result<(PathBuf, PathBuf)> {
     let stage = dist.join("build/python");
-    copy_dir(&crate::root().join(PYTHON), &stage, &["build", "dist", "__pycache__", ".mypy_cache"])?;
-    std::fs::copy(crate::root().join(LICENSE), stage.join("LICENSE"))?;
+    copy_dir(&crate::util::root().join(PYTHON), &stage, &["build", "dist", "__pycache__", ".mypy_cache"])?;
+    std::fs::copy(crate::util::root().join(LICENSE), stage.join("LICENSE"))?;
     let python = crate::tools::python("sdk-build", BUILD)?.join("python");
     run_step(
         "package the Python SDK (python -m build)",
@@ -157,72 +158,6 @@ fn copy_dir(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// `verify`'s check: packages, installs each artifact into a fresh project
-/// that imports it, then publishes them to local registries.
-pub fn verify() -> Result<()> {
-    let artifacts = package()?;
-    let started = Instant::now();
-    let checks = dist().join("check");
-    check_crate(&artifacts.krate, &checks.join("cargo"))?;
-    let project = fresh_npm_project(&checks.join("npm"))?;
-    npm_install(&project, path_str(&artifacts.npm)?, &[])?;
-    check_npm_import(&project)?;
-    let venv = fresh_venv(&checks.join("venv"))?;
-    pip_install(&venv, &[path_str(&artifacts.wheel)?])?;
-    check_python_import(&venv)?;
-    println!("the SDK artifacts install and import ({:.0?})", started.elapsed());
-    let started = Instant::now();
-    crate::publish::test(&artifacts)?;
-    println!("the SDKs publish to local registries and install from them ({:.0?})", started.elapsed());
-    // Kept for a look when a check fails; a passing run leaves only the
-    // artifacts (the venvs and registries weigh a hundred megabytes).
-    for dir in ["build", "check", "registries"] {
-        let _ = std::fs::remove_dir_all(dist().join(dir));
-    }
-    Ok(())
-}
-
-/// A cargo project depending on the unpacked `.crate` whose `main.rs` is the
-/// crate README's usage example, built with the crate's own lockfile and the
-/// workspace's target directory (the dependencies `cargo package` compiled).
-fn check_crate(krate: &Path, project: &Path) -> Result<()> {
-    std::fs::create_dir_all(project.join("src"))?;
-    run_step("unpack the crate", Command::new("tar").arg("-xzf").arg(krate).arg("-C").arg(project))?;
-    let unpacked = project.join(format!("keyward-sdk-{VERSION}"));
-    std::fs::copy(unpacked.join("Cargo.lock"), project.join("Cargo.lock"))?;
-    std::fs::write(
-        project.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"keyward-sdk-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\nkeyward-sdk = {{ path = \"keyward-sdk-{VERSION}\" }}\n\n[workspace]\n"
-        ),
-    )?;
-    let readme = std::fs::read_to_string(unpacked.join("README.md"))?;
-    let version = semver::Version::parse(VERSION)?;
-    let requirement = format!("keyward-sdk = \"{}.{}\"", version.major, version.minor);
-    if !readme.contains(&requirement) {
-        bail!("client-sdk/README.md must tell users to depend on `{requirement}`");
-    }
-    let usage = readme
-        .split("```rust\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .context("the crate README has no ```rust block")?;
-    std::fs::write(
-        project.join("src/main.rs"),
-        format!(
-            "#[allow(dead_code, unused_variables)]\n\
-             async fn usage() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {{\n{usage}Ok(())\n}}\n\nfn main() {{}}\n"
-        ),
-    )?;
-    run_step(
-        "build a project using the packaged crate's README example",
-        cargo(&["build", "--quiet", "--manifest-path"])
-            .arg(project.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", crate::root().join("target")),
-    )
 }
 
 const NPM_INSTALL: &[&str] = &["install", "--no-audit", "--no-fund", "--no-save", "--prefer-online"];

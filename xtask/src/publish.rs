@@ -8,7 +8,7 @@ use crate::package::{
     Artifacts, check_npm_import, check_python_import, fresh_npm_project, fresh_venv, npm_install, path_str, pip_install,
 };
 use crate::registries::{PypiServer, Verdaccio};
-use crate::verify::{cargo, run_step};
+use crate::util::{cargo, run_step};
 use anyhow::{Context, Result, bail};
 use std::process::Command;
 

@@ -99,7 +99,7 @@ impl PypiServer {
         let bin = crate::tools::python("pypiserver", PYPISERVER)?;
         fresh_dir(&dir.join("packages"))?;
         let htpasswd = dir.join("htpasswd");
-        crate::verify::run_step(
+        crate::util::run_step(
             "create the pypiserver user",
             Command::new(bin.join("python"))
                 .args(["-c", "import os, sys\nfrom passlib.apache import HtpasswdFile\nf = HtpasswdFile(sys.argv[1], new=True)\nf.set_password(sys.argv[2], os.environ['PASSWORD'])\nf.save()"])

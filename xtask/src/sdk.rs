@@ -21,13 +21,13 @@ fn render() -> Result<String> {
 }
 
 pub fn generate() -> Result<()> {
-    let path = crate::root().join(PATH);
+    let path = crate::util::root().join(PATH);
     std::fs::write(&path, render()?)?;
     println!("wrote {}", path.display());
     crate::clients::generate()
 }
 
 pub fn check() -> Result<()> {
-    crate::compare(&crate::root().join(PATH), &render()?, "cargo xtask sdk generate")?;
+    crate::util::compare(&crate::util::root().join(PATH), &render()?, "cargo xtask sdk generate")?;
     crate::clients::check()
 }

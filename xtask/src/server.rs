@@ -1,11 +1,14 @@
-//! A Keyward binary run as a child process, and plain HTTP/1.1 requests to
-//! it — for fuzzing and benchmarking, where the client must be another process.
+//! The Keyward binary: its builds (release and debug), the binary run as a
+//! child process, and plain HTTP/1.1 requests to it — for fuzzing,
+//! benchmarking and the SDK smoke tests, where the client must be another
+//! process.
 
+use crate::util::{cargo, run_step};
 use anyhow::{Context, Result};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 pub const ADMIN_ID: &str = "xtask-admin";
@@ -13,6 +16,24 @@ pub const ADMIN_SECRET: &str = "xtask-admin-secret-0123456789abcdef";
 /// The master key of the throwaway databases fuzzed and benchmarked
 /// (PostgreSQL has no default key).
 const MASTER_KEY: &str = "eHRhc2sgZnV6eiBhbmQgYmVuY2ggbWFzdGVyIGtleSE=";
+
+/// Builds the release server: what is deployed and benchmarked. Its path.
+pub fn build_release() -> Result<PathBuf> {
+    run_step(
+        "build release server",
+        &mut cargo(&["build", "--release", "--locked", "-p", "keyward-server", "--bin", "keyward"]),
+    )?;
+    Ok(crate::util::root().join("target/release/keyward"))
+}
+
+/// Builds the debug server binary; its path. The whole workspace's targets
+/// are built, as `verify`'s test step did: the same feature set, so nothing is
+/// recompiled (`-p keyward-server` alone resolves other dependency features
+/// and rebuilt half the tree, minutes of CI).
+pub fn build_debug() -> Result<PathBuf> {
+    run_step("build server", &mut cargo(&["build", "--workspace", "--all-targets", "--locked"]))?;
+    Ok(crate::util::root().join("target/debug/keyward"))
+}
 
 /// A running server; killed when dropped.
 pub struct Server {

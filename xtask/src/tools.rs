@@ -3,7 +3,7 @@
 //! `target/tools/<name>` so that `cargo xtask verify` alone sets a fresh
 //! machine up. An install is redone when its pins change.
 
-use crate::verify::run_step;
+use crate::util::run_step;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +11,7 @@ use std::process::Command;
 /// A Python virtual environment `target/tools/<name>` holding exactly the
 /// pinned `requirements` (`"package==version"`); its `bin` directory.
 pub fn python(name: &str, requirements: &[&str]) -> Result<PathBuf> {
-    let venv = crate::root().join("target/tools").join(name);
+    let venv = crate::util::root().join("target/tools").join(name);
     let pins = requirements.join("\n");
     if !installed(&venv, &pins) {
         let _ = std::fs::remove_dir_all(&venv);
@@ -31,10 +31,10 @@ pub fn python(name: &str, requirements: &[&str]) -> Result<PathBuf> {
 /// and `package-lock.json`, installed with `npm ci` into
 /// `target/tools/<name>`; its `node_modules/.bin` directory.
 pub fn npm(name: &str) -> Result<PathBuf> {
-    let source = crate::root().join("xtask/tools").join(name);
+    let source = crate::util::root().join("xtask/tools").join(name);
     let lock = std::fs::read_to_string(source.join("package-lock.json"))
         .with_context(|| format!("xtask/tools/{name}/package-lock.json is missing"))?;
-    let target = crate::root().join("target/tools").join(name);
+    let target = crate::util::root().join("target/tools").join(name);
     if !installed(&target, &lock) {
         let _ = std::fs::remove_dir_all(&target);
         std::fs::create_dir_all(&target)?;

@@ -1,7 +1,8 @@
 //! `cargo xtask verify`: everything CI checks, in order, stopping at the
-//! first failure.
+//! first failure; its fuzzing step also runs alone as `cargo xtask fuzz`.
 
-use crate::server::Server;
+use crate::server::{Server, build_debug};
+use crate::util::{cargo, run_step};
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 use std::process::Command;
@@ -12,21 +13,6 @@ const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 const MOTO: &str = "moto[server]==5.2.5";
 /// Examples per operation and phase; the whole run takes about a minute.
 const FUZZ_EXAMPLES: &str = "60";
-
-pub fn run_step(name: &str, command: &mut Command) -> Result<()> {
-    println!("==> {name}");
-    let status = command.current_dir(crate::root()).status().with_context(|| format!("running {name}"))?;
-    if !status.success() {
-        bail!("{name} failed ({status})");
-    }
-    Ok(())
-}
-
-pub fn cargo(args: &[&str]) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.args(args);
-    command
-}
 
 pub fn run() -> Result<()> {
     browser_prerequisites()?;
@@ -58,7 +44,7 @@ pub fn run() -> Result<()> {
     reliability()?;
     crate::clients::smoke()?;
     fuzz()?;
-    crate::package::verify()
+    crate::package_check::run()
 }
 
 /// Installs what the browser tests drive, so that `cargo xtask verify` alone
@@ -66,7 +52,7 @@ pub fn run() -> Result<()> {
 /// Debian's `chromium` (at `$CHROMIUM`, default `/usr/bin/chromium`) through
 /// apt-get when running as root; otherwise the one command to run is named.
 fn browser_prerequisites() -> Result<()> {
-    let browser = crate::root().join("tests/browser");
+    let browser = crate::util::root().join("tests/browser");
     if !browser.join("node_modules/playwright-core").exists() {
         run_step(
             "install the browser tests' npm packages",
@@ -92,25 +78,6 @@ fn moto() -> Result<PathBuf> {
     Ok(crate::tools::python("moto", &[MOTO])?.join("moto_server"))
 }
 
-/// Builds the release server: what is deployed, benchmarked and put through
-/// the reliability suite. Its path.
-pub fn build_release() -> Result<PathBuf> {
-    run_step(
-        "build release server",
-        &mut cargo(&["build", "--release", "--locked", "-p", "keyward-server", "--bin", "keyward"]),
-    )?;
-    Ok(crate::root().join("target/release/keyward"))
-}
-
-/// Builds the debug server binary; its path. The whole workspace's targets
-/// are built, as the test step did: the same feature set, so nothing is
-/// recompiled (`-p keyward-server` alone resolves other dependency features
-/// and rebuilt half the tree, minutes of CI).
-pub fn build_debug() -> Result<PathBuf> {
-    run_step("build server", &mut cargo(&["build", "--workspace", "--all-targets", "--locked"]))?;
-    Ok(crate::root().join("target/debug/keyward"))
-}
-
 /// `tests/reliability` against replicas run as separate processes (crashes,
 /// a cut-off PostgreSQL, SIGTERM under load), one case at a time so that
 /// their timings do not disturb each other; their figures are printed. The
@@ -133,7 +100,7 @@ fn reliability() -> Result<()> {
 pub fn fuzz() -> Result<()> {
     let st = crate::tools::python("schemathesis", &[SCHEMATHESIS])?.join("st");
     let binary = build_debug()?;
-    let workdir = crate::root().join("target/fuzz");
+    let workdir = crate::util::root().join("target/fuzz");
     let _ = std::fs::remove_dir_all(&workdir);
     std::fs::create_dir_all(&workdir)?;
     let database = format!("sqlite://{}", workdir.join("fuzz.db").display());
@@ -144,7 +111,7 @@ pub fn fuzz() -> Result<()> {
             name,
             Command::new(&st)
                 .arg("--config-file")
-                .arg(crate::root().join("xtask/tools/schemathesis.toml"))
+                .arg(crate::util::root().join("xtask/tools/schemathesis.toml"))
                 .args(["run", crate::openapi::PATH, "--url"])
                 .arg(format!("http://{}", server.address))
                 .args(args)
@@ -170,7 +137,7 @@ pub fn fuzz() -> Result<()> {
 /// may call (`security` empty, or holding `{}`), as schemathesis names them:
 /// `METHOD /path`.
 fn anonymous_operations() -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(crate::root().join(crate::openapi::PATH))?;
+    let text = std::fs::read_to_string(crate::util::root().join(crate::openapi::PATH))?;
     let document: serde_json::Value = serde_json::from_str(&text).context("parsing the committed OpenAPI document")?;
     let paths = document["paths"].as_object().context("the document has no paths")?;
     let open = |operation: &serde_json::Value| {
