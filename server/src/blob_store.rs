@@ -34,7 +34,7 @@ struct S3Options {
 pub fn open(args: &BlobArgs, database_url: &str) -> anyhow::Result<Option<Blobs>> {
     let location = match &args.blob_store {
         Some(location) => location.clone(),
-        None => match crate::master_key::beside_sqlite(database_url, "blobs") {
+        None => match crate::config::beside_sqlite(database_url, "blobs") {
             Some(dir) => dir.display().to_string(),
             None => return Ok(None),
         },

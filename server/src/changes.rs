@@ -10,50 +10,17 @@
 //! while it cannot subscribe at all.
 
 use crate::state::State;
+use crate::store::{CHANNEL, Change};
 use anyhow::Context;
 use sqlx::postgres::PgListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The PostgreSQL channel every replica listens on.
-pub const CHANNEL: &str = "keyward_changes";
 /// How long to wait before subscribing again after a failure.
 const RETRY: Duration = Duration::from_secs(1);
 /// A subscription silent this long is asked whether it is still alive: a
 /// connection cut without a reset would otherwise wait forever.
 const IDLE_CHECK: Duration = Duration::from_secs(30);
-
-/// What went stale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Tenants,
-    /// Clients, their secrets and their end-user app settings.
-    Clients,
-    /// API resources and scopes.
-    Catalog,
-    SigningKeys,
-    /// Revoked JWT access tokens.
-    Revocations,
-}
-
-impl Change {
-    const ALL: [Change; 5] =
-        [Change::Tenants, Change::Clients, Change::Catalog, Change::SigningKeys, Change::Revocations];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Change::Tenants => "tenants",
-            Change::Clients => "clients",
-            Change::Catalog => "catalog",
-            Change::SigningKeys => "signing_keys",
-            Change::Revocations => "revocations",
-        }
-    }
-
-    fn parse(payload: &str) -> Option<Change> {
-        Change::ALL.into_iter().find(|change| change.as_str() == payload)
-    }
-}
 
 /// Subscribes to other replicas' changes and applies them from then on, in
 /// a task that ends when the store is closed; on SQLite there are none.

@@ -358,13 +358,24 @@ pub struct Settings {
     pub codegen_worker: PathBuf,
 }
 
+/// `<path>.<suffix>` for a `sqlite://path` URL; `None` for other databases.
+pub fn beside_sqlite(database_url: &str, suffix: &str) -> Option<PathBuf> {
+    Some(PathBuf::from(format!("{}.{suffix}", sqlite_path(database_url)?)))
+}
+
+/// The file of a `sqlite://path` URL; `None` for other databases.
+pub fn sqlite_path(database_url: &str) -> Option<&str> {
+    let rest = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
+    Some(rest.split('?').next().unwrap_or(rest))
+}
+
 impl Settings {
     /// The server's own files and directories that hold secrets or users'
     /// data — the SQLite database and its journals, the master key, a local
     /// blob store — which no generator it runs may read.
     pub fn private_paths(&self) -> Vec<PathBuf> {
         let mut paths = Vec::new();
-        if let Some(database) = crate::master_key::sqlite_path(&self.database_url) {
+        if let Some(database) = sqlite_path(&self.database_url) {
             let files = ["", "-wal", "-shm", "-journal", ".master-key", ".blobs"];
             paths.extend(files.map(|suffix| PathBuf::from(format!("{database}{suffix}"))));
         }

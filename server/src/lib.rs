@@ -7,6 +7,7 @@
 pub mod blob_store;
 pub mod cache;
 pub mod changes;
+pub mod claims;
 pub mod cli;
 pub mod codegen;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod crypto;
 pub mod delivery;
 pub mod domain;
 pub mod error;
+pub mod hosts;
 pub mod http;
 pub mod logging;
 pub mod maintenance;

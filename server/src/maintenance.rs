@@ -4,8 +4,8 @@
 //! [`crate::changes`], and this rereading covers announcements lost), rotate
 //! on schedule, and delete OAuth state that has expired.
 
-use crate::domain::oauth::deny_list;
 use crate::state::State;
+use crate::state::deny_list;
 use crate::store::{keys, now_ms};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,13 +18,13 @@ const AUTO_PUBLISH_DELAY_SECS: i64 = 300;
 
 /// Starts the upkeep loops; they end with the runtime.
 pub fn spawn(state: Arc<State>, log: slog::Logger) {
-    let (deny_app, deny_log) = (state.clone(), log.clone());
+    let (deny_state, deny_log) = (state.clone(), log.clone());
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(deny_list::SYNC_PERIOD);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(e) = deny_app.deny_list.sync(&deny_app.store).await {
+            if let Err(e) = deny_state.deny_list.sync(&deny_state.store).await {
                 slog::warn!(deny_log, "deny-list sync failed"; "error" => format!("{e:#}"));
             }
         }

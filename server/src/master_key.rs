@@ -4,7 +4,7 @@
 //! replicas must share one key, which a file made on one machine cannot
 //! give them.
 
-use crate::config::MasterKeySource;
+use crate::config::{MasterKeySource, beside_sqlite};
 use crate::crypto::envelope::MasterKey;
 use anyhow::{Context, bail};
 use std::io::Write;
@@ -48,22 +48,11 @@ fn create(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// `<path>.<suffix>` for a `sqlite://path` URL; `None` for other databases.
-pub fn beside_sqlite(database_url: &str, suffix: &str) -> Option<PathBuf> {
-    Some(PathBuf::from(format!("{}.{suffix}", sqlite_path(database_url)?)))
-}
-
-/// The file of a `sqlite://path` URL; `None` for other databases.
-pub fn sqlite_path(database_url: &str) -> Option<&str> {
-    let rest = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
-    Some(rest.split('?').next().unwrap_or(rest))
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_default_key_file_sits_beside_a_sqlite_database() {
-        let path = |url| super::beside_sqlite(url, "master-key").map(|p| p.display().to_string());
+        let path = |url| crate::config::beside_sqlite(url, "master-key").map(|p| p.display().to_string());
         assert_eq!(path("sqlite://keyward.db").as_deref(), Some("keyward.db.master-key"));
         assert_eq!(path("sqlite:///var/lib/k.db?mode=rwc").as_deref(), Some("/var/lib/k.db.master-key"));
         assert_eq!(path("postgres://u@h/db"), None);

@@ -3,9 +3,10 @@
 
 use crate::config::Settings;
 use crate::crypto::envelope::{self, MasterKey};
-use crate::crypto::{jwt::KeyRing, mac::Mac, secret};
+use crate::crypto::{mac::Mac, secret};
 use crate::domain::{at_rest, bootstrap};
 use crate::http::KeywardImpl;
+use crate::state::KeyRing;
 use crate::state::State;
 use crate::store::{Store, secrets};
 use anyhow::{Context, anyhow};

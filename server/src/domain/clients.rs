@@ -87,7 +87,7 @@ fn check(client: &Client) -> Result<()> {
     )?;
     for c in &client.claims {
         validate::token("claims[].type", &c.claim_type, 200)?;
-        if mint::RESERVED_CLAIMS.contains(&c.claim_type.as_str()) {
+        if crate::claims::RESERVED_CLAIMS.contains(&c.claim_type.as_str()) {
             return Err(Error::Invalid(format!(
                 "`claims[].type` {:?} is set by the server and cannot be configured",
                 c.claim_type

@@ -3,6 +3,7 @@
 
 use super::{Caller, list, validate};
 use crate::error::{Error, Result};
+use crate::hosts;
 use crate::state::State;
 use crate::store::locks::{Table, lock};
 use crate::store::tenants::TenantRef;
@@ -44,19 +45,6 @@ fn normalize(mut tenant: Tenant) -> Tenant {
     tenant
 }
 
-/// Whether a host (with or without port) is the local machine, where plain
-/// `http` issuers are allowed: read by the URL parser, so `127.evil.example`
-/// is not.
-fn is_loopback(host: &str) -> bool {
-    reqwest::Url::parse(&format!("http://{host}/")).is_ok_and(|url| validate::is_loopback(&url))
-}
-
-/// The issuer of a tenant that names none: `https://<host>`, or `http://`
-/// on a loopback host. Migration 0005 applies the same rule in SQL.
-pub fn derived_issuer(host: &str) -> String {
-    format!("{}://{host}", if is_loopback(host) { "http" } else { "https" })
-}
-
 /// The `host[:port]` of a valid issuer URL, or why it is not one.
 fn issuer_authority(issuer: &str) -> Result<String> {
     let invalid = |why: &str| Error::Invalid(format!("`identityServerIssuerUri` {why}: {issuer:?}"));
@@ -68,7 +56,7 @@ fn issuer_authority(issuer: &str) -> Result<String> {
     };
     match url.scheme() {
         "https" => {}
-        "http" if validate::is_loopback(&url) => {}
+        "http" if hosts::is_loopback(&url) => {}
         _ => return Err(invalid("must use https (http only on a loopback host)")),
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
@@ -116,7 +104,7 @@ fn with_derived_issuer(mut tenant: Tenant) -> Tenant {
     if tenant.identity_server_issuer_uri.is_none()
         && let Some(first) = tenant.hosts.first()
     {
-        tenant.identity_server_issuer_uri = Some(derived_issuer(&first.host_name));
+        tenant.identity_server_issuer_uri = Some(hosts::derived_issuer(&first.host_name));
     }
     tenant
 }

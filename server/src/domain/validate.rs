@@ -2,6 +2,7 @@
 //! and the rule, so the caller can fix the request.
 
 use crate::error::{Error, Result};
+use crate::hosts;
 use crate::store::Conn;
 use crate::store::locks::{self, Table};
 use reqwest::Url;
@@ -88,7 +89,7 @@ pub fn redirect_uri(field: &str, value: &str) -> Result<()> {
         }
         "https" | "http" if !value[url.scheme().len()..].starts_with("://") => Err(absolute()),
         "https" => Ok(()),
-        "http" if is_loopback(&url) => Ok(()),
+        "http" if hosts::is_loopback(&url) => Ok(()),
         "http" => Err(invalid("must use https (plain http only to 127.0.0.1, [::1] or localhost)")),
         _ => Ok(()),
     }
@@ -96,14 +97,6 @@ pub fn redirect_uri(field: &str, value: &str) -> Result<()> {
 
 fn has_user_info(url: &Url) -> bool {
     !url.username().is_empty() || url.password().is_some()
-}
-
-/// Whether a URL's host is the local machine: `localhost` or a loopback
-/// address, as the URL parser read it (IPv6 hosts come bracketed).
-pub fn is_loopback(url: &Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    let address = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    host.eq_ignore_ascii_case("localhost") || address.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `scheme://host[:port]`, nothing more (a CORS origin): an http(s) URL

@@ -87,7 +87,7 @@ where
 
 /// A call on the account of user `target` (`None`: the bearer token's own
 /// user), by the user themself or, where the rule allows, an admin — each
-/// on the listener that serves it ([`State::serves_acting`]).
+/// on the listener that serves it ([`State::serves_account_call`]).
 pub async fn on_user<T>(
     rqctx: &Ctx,
     target: Option<i64>,
@@ -99,7 +99,8 @@ where
     reply(rqctx, async {
         let (caller, acting) = authorize(rqctx, target).await?;
         let acting = acting.ok_or_else(|| Error::Internal(anyhow::anyhow!("the rule names no user to act on")))?;
-        if !rqctx.context().serves_acting(acting, rqctx.server.local_addr) {
+        let by_admin = matches!(acting, Acting::Admin(_));
+        if !rqctx.context().serves_account_call(by_admin, rqctx.server.local_addr) {
             return Err(Error::NotFound("Not Found".into()));
         }
         work(rqctx.context(), caller, acting).await

@@ -8,6 +8,7 @@ pub mod api_resources;
 pub mod api_scopes;
 pub mod app_codes;
 pub mod blobs;
+mod change;
 pub mod clients;
 pub mod codegen;
 pub mod codes;
@@ -31,9 +32,9 @@ pub mod throttle;
 pub mod user_links;
 pub mod users;
 
+pub use change::{CHANNEL, Change};
 pub use list::{Arg, Filter, Page, contains_pattern, page};
 
-use crate::changes::{CHANNEL, Change};
 use anyhow::{Context, bail};
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

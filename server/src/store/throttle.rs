@@ -6,6 +6,10 @@
 use super::Conn;
 use crate::error::Result;
 
+/// How long a failed sign-in (or client authentication) counts against
+/// its account, client or address.
+pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// The failures of a key in its current window.
 #[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
 pub struct Failures {

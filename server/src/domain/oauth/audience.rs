@@ -4,35 +4,12 @@
 //! named after the tenant's issuer, which is also the audience of a token
 //! that carries no API scope at all (it is good for UserInfo only).
 
-use super::mint::Audience;
+use crate::claims::Audience;
+use crate::state::catalog::{Catalog, Resource};
 use crate::store::tenants::TenantRef;
 use keyward_api::access::is_permission;
 use keyward_api::error::OAuthError;
 use keyward_api::oauth::SigningAlg;
-
-/// An enabled API resource as token issuance sees it.
-#[derive(Debug, Clone)]
-pub struct Resource {
-    /// The audience.
-    pub name: String,
-    pub scopes: Vec<String>,
-    pub alg: Option<SigningAlg>,
-}
-
-impl Resource {
-    fn contains(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == scope)
-    }
-}
-
-/// What token issuance needs to know of a tenant's API resources.
-#[derive(Debug, Clone, Default)]
-pub struct Catalog {
-    /// The enabled resources.
-    pub resources: Vec<Resource>,
-    /// API scopes no token may carry (disabled, or only in disabled resources).
-    pub withheld: Vec<String>,
-}
 
 /// The scope and audience of one access token, and the algorithm its
 /// resource asks for.

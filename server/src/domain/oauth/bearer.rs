@@ -2,8 +2,8 @@
 //! UserInfo, introspection — and revoking tokens (RFC 7009).
 
 use super::client_auth::{self, Authenticated, Presented};
-use super::mint::{ACCESS_TOKEN_TYP, AccessClaims};
 use super::scopes;
+use crate::claims::{ACCESS_TOKEN_TYP, AccessClaims};
 use crate::crypto::secret;
 use crate::domain::Caller;
 use crate::error::{Error, Refusal, Result};

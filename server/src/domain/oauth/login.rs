@@ -13,8 +13,7 @@ use tokio::sync::OnceCell;
 /// Failures allowed per account, and per client IP, within the window.
 const ACCOUNT_LIMIT: i64 = 5;
 const IP_LIMIT: i64 = 20;
-pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-const WINDOW_MS: i64 = WINDOW.as_millis() as i64;
+const WINDOW_MS: i64 = throttle::WINDOW.as_millis() as i64;
 /// How long a hosted-login session lasts.
 pub const SESSION_LIFETIME_MS: i64 = 12 * 3600 * 1000;
 

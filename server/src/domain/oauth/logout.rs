@@ -2,7 +2,7 @@
 //! without a valid `id_token_hint` could come from any site, so it ends the
 //! session only once the user confirms (§2: the OP should ask).
 
-use super::mint::{ID_TOKEN_TYP, IdClaims};
+use crate::claims::{ID_TOKEN_TYP, IdClaims};
 use crate::error::Result;
 use crate::state::State;
 use crate::store::{sessions, tenants::TenantRef};

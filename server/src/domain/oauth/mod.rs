@@ -5,7 +5,6 @@ pub mod audience;
 pub mod authorize;
 pub mod bearer;
 pub mod client_auth;
-pub mod deny_list;
 pub mod login;
 pub mod logout;
 pub mod mint;

@@ -1,26 +1,30 @@
 //! The server's shared state, and how a request finds its tenant.
 
 use crate::cache::TtlCache;
-use crate::changes::Change;
+use crate::claims::AccessClaims;
 use crate::config::Settings;
 use crate::crypto::password::{self, Passwords};
-use crate::crypto::{envelope::MasterKey, jwt::KeyRing, mac::Mac};
+use crate::crypto::{envelope::MasterKey, mac::Mac};
 use crate::delivery::Delivery;
-use crate::domain::Acting;
-use crate::domain::oauth::audience::{Catalog, Resource};
-use crate::domain::oauth::deny_list::DenyList;
-use crate::domain::oauth::mint::AccessClaims;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::outbound::Outbound;
 use crate::store::clients;
 use crate::store::secret_digests::SecretDigest;
-use crate::store::{Conn, Store, api_resources, tenants, tenants::TenantRef};
+use crate::store::{Change, Conn, Store, api_resources, tenants, tenants::TenantRef};
 use keyward_api::access::{Access, access};
 use keyward_api::client::Client;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+pub mod catalog;
+pub mod deny_list;
+pub mod key_ring;
+
+use catalog::{Catalog, Resource};
+use deny_list::DenyList;
+pub use key_ring::KeyRing;
 
 /// How long a host → tenant or client lookup is remembered. On PostgreSQL
 /// changes made through another replica are announced at once
@@ -79,7 +83,7 @@ pub struct State {
     pub openapi: &'static str,
 }
 
-pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi/keyward.json");
+pub const OPENAPI_DOCUMENT: &str = include_str!("../../../openapi/keyward.json");
 
 impl State {
     pub fn new(
@@ -118,7 +122,7 @@ impl State {
             default_tenant,
             tenant_cache: TtlCache::new(CACHE_TTL),
             client_cache: TtlCache::new(CACHE_TTL),
-            client_auth_failures: TtlCache::new(crate::domain::oauth::login::WINDOW),
+            client_auth_failures: TtlCache::new(crate::store::throttle::WINDOW),
             app_cache: TtlCache::new(CACHE_TTL),
             cors_cache: TtlCache::new(CACHE_TTL),
             catalog_cache: TtlCache::new(CACHE_TTL),
@@ -144,7 +148,7 @@ impl State {
     /// everything else only on the main listener; health checks answer on both.
     /// An operation on a user's own account or, with a permission, on anyone's
     /// (seed 004's) is let through on both: which one its caller may use is
-    /// known once the token is read ([`State::serves_acting`]).
+    /// known once the token is read ([`State::serves_account_call`]).
     pub fn serves(&self, operation_id: &str, local: std::net::SocketAddr) -> bool {
         if self.settings.admin_bind.is_none() || matches!(operation_id, "health_live" | "health_ready") {
             return true;
@@ -157,12 +161,12 @@ impl State {
         admin_only == self.is_admin_listener(local)
     }
 
-    /// Whether the listener bound at `local` serves a call acting as
-    /// `acting`: with an admin listener, an admin acting on another user only
-    /// there, like the rest of the admin API, and a user acting on their own
-    /// account only on the main listener.
-    pub fn serves_acting(&self, acting: Acting, local: std::net::SocketAddr) -> bool {
-        self.settings.admin_bind.is_none() || matches!(acting, Acting::Admin(_)) == self.is_admin_listener(local)
+    /// Whether the listener bound at `local` serves a call on a user's
+    /// account made `by_admin` or by the user themself: with an admin
+    /// listener, an admin's only there, like the rest of the admin API, and
+    /// a user's only on the main listener.
+    pub fn serves_account_call(&self, by_admin: bool, local: std::net::SocketAddr) -> bool {
+        self.settings.admin_bind.is_none() || by_admin == self.is_admin_listener(local)
     }
 
     fn is_admin_listener(&self, local: std::net::SocketAddr) -> bool {
@@ -213,7 +217,7 @@ impl State {
         if tenant.id == self.default_tenant {
             tenant.issuer = self.issuer().to_string();
         } else if tenant.issuer.is_empty() {
-            tenant.issuer = crate::domain::tenants::derived_issuer(host);
+            tenant.issuer = crate::hosts::derived_issuer(host);
         }
         tenant
     }
