@@ -19,6 +19,7 @@ pub mod profiles;
 pub mod registration;
 pub mod roles;
 pub mod secrets;
+pub mod sign_up;
 pub mod spring;
 pub mod tenants;
 pub mod user_access;

@@ -5,9 +5,10 @@
 //! end-user API's machinery — its codes, sign-up caps and password reset —
 //! with no app: the default end-user settings stand in for an app's.
 
-use super::app_users::accounts::{self, count_sign_up};
+use super::app_users::accounts;
 use super::app_users::codes::{self, Channel};
 use super::app_users::given;
+use super::sign_up::{count_sign_up, open, open_to_registration};
 use super::users;
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -17,35 +18,6 @@ use keyward_api::app_user::{CodePurpose, ResetPassword};
 use keyward_api::codes::BusinessCode;
 use keyward_api::user::{User, UserPasswordReset, UserRegister};
 use std::net::IpAddr;
-
-/// The tenant property that opens registration: anonymous callers create
-/// accounts — here and through every app's end-user sign-up — only in a
-/// tenant whose admins set `UserRegistration` to `enabled` (an unknown Host
-/// selects the default, admin tenant, which must not take strangers'
-/// accounts unasked).
-pub const SWITCH: &str = "UserRegistration";
-
-/// A disabled tenant takes no registrations nor resets.
-fn open(tenant: &TenantRef) -> Result<()> {
-    if tenant.status == 2 { Err(Error::Forbidden("this tenant is disabled".into())) } else { Ok(()) }
-}
-
-/// As [`open`], and registration is switched on in the tenant ([`SWITCH`]):
-/// asked of every path that creates an account for an anonymous caller.
-pub async fn open_to_registration(state: &State, tenant: &TenantRef) -> Result<()> {
-    open(tenant)?;
-    let stored = store::tenants::get(&mut *state.store.conn().await?, tenant.id).await?;
-    let switched_on = stored.is_some_and(|t| {
-        t.properties
-            .iter()
-            .any(|p| p.key.eq_ignore_ascii_case(SWITCH) && p.value.trim().eq_ignore_ascii_case("enabled"))
-    });
-    if switched_on {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(format!("registration is not enabled in this tenant (its property `{SWITCH}`)")))
-    }
-}
 
 fn phone(value: &str) -> Result<String> {
     Channel::Sms.normalize("phoneNumber", value.trim())

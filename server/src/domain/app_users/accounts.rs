@@ -7,12 +7,10 @@
 use super::codes::{self, Channel, Checked};
 use super::tokens::{self, How};
 use super::{AppRef, date, given, required};
-use crate::domain::address;
 use crate::domain::oauth::login;
-use crate::domain::{registration, user_access, users as user_rules, validate};
+use crate::domain::{sign_up, user_access, users as user_rules, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
-use crate::store::codes::{self as send_limits, Limit, Refused};
 use crate::store::locks::{Table, lock};
 use crate::store::points::{self, Change};
 use crate::store::users::{self, Contact};
@@ -204,7 +202,7 @@ pub async fn prepare(
         (user.email, user.email_confirmed) = (Some(email), code.is_some());
         checked.extend(code);
     }
-    count_sign_up(state, tenant, (format!("signup:app:{}", target.client.id), "for this app"), ip).await?;
+    sign_up::count_sign_up(state, tenant, (format!("signup:app:{}", target.client.id), "for this app"), ip).await?;
     let password_hash = match given(&body.pwd) {
         Some(password) => Some(state.passwords.hash(password.to_string()).await?),
         None => None,
@@ -225,28 +223,7 @@ async fn open_to_sign_up(state: &State, tenant: &TenantRef, target: &AppRef) -> 
     if clients::is_bootstrap(&mut *state.store.conn().await?, target.client.id).await? {
         return Err(Error::Forbidden("sign-up is never open through the bootstrap admin client".into()));
     }
-    registration::open_to_registration(state, tenant).await
-}
-
-/// Counts one sign-up against the daily caps of the client address (in its
-/// tenant) and of its scope (an app, or a tenant-level registration: the
-/// cap per app applies), both or neither, in the database every replica
-/// shares.
-pub async fn count_sign_up(state: &State, tenant: &TenantRef, (key, whose): (String, &str), ip: IpAddr) -> Result<()> {
-    let limits = state.settings.sign_up_limits;
-    let per_ip = (format!("signup:ip:{}:{}", tenant.id, address::bucket(ip)), limits.per_ip, "from this address");
-    let per_app = (key, limits.per_app, whose);
-    let mut tx = state.store.begin().await?;
-    for (key, daily, whose) in [per_ip, per_app] {
-        if let Err(Refused::DailyCap(wait) | Refused::TooSoon(wait)) =
-            send_limits::take(&mut tx, &key, Limit { daily, interval_ms: 0 }).await?
-        {
-            let message = format!("the daily limit of sign-ups {whose} is reached; try again in {wait} s");
-            return Err(Error::TooMany { message, retry_after: Some(wait.max(1) as u64) });
-        }
-    }
-    tx.commit().await?;
-    Ok(())
+    sign_up::open_to_registration(state, tenant).await
 }
 
 /// Writes a prepared account in `tx`: codes used up, the user, its link and its sign-up bonus.

@@ -4,8 +4,8 @@
 
 use super::{AppRef, custom_scopes};
 use crate::domain::oauth::audience;
+use crate::domain::oauth::grant;
 use crate::domain::oauth::mint::{self, AccessSpec};
-use crate::domain::oauth::token::new_grant;
 use crate::domain::profiles;
 use crate::error::Result;
 use crate::state::State;
@@ -61,7 +61,7 @@ pub async fn issue(
         claim("groupsid", "app"),
         claim("permission", ""),
     ]);
-    let mut grant = new_grant(tenant, &client, user.id, scope.clone(), None);
+    let mut grant = grant::new(tenant, &client, user.id, scope.clone(), None);
     grant.expires_at = now_ms() + lifetime * 1000;
     grant.consented = how.consented;
     grants::insert(tx, &grant).await?;

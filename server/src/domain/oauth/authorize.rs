@@ -2,7 +2,7 @@
 //! Core §3.1.2): check the request, then sign the user in, ask consent, and
 //! issue a code — or say precisely why not. Rendering is the HTTP layer's.
 
-use super::{audience, scopes, token};
+use super::{audience, pkce, scopes, token};
 use crate::crypto::secret;
 use crate::domain::profiles;
 use crate::error::Result;
@@ -96,11 +96,6 @@ impl Validated {
 /// `Ok(Ok(value))` to go on, `Ok(Err(outcome))` to stop and show it.
 pub type Checked<T> = Result<std::result::Result<T, Outcome>>;
 
-/// RFC 7636 §4.1/§4.2: 43 to 128 unreserved characters, for verifiers and challenges.
-pub fn valid_pkce_value(value: &str) -> bool {
-    (43..=128).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
-}
-
 /// Checks an authorization request. Problems with the client or redirect
 /// URI stop at an error page; every later one is redirected to the client.
 pub async fn validate(state: &State, tenant: &TenantRef, request: AuthorizeRequest) -> Checked<Validated> {
@@ -183,7 +178,7 @@ pub async fn validate(state: &State, tenant: &TenantRef, request: AuthorizeReque
                 }
                 _ => return stop(&validated, InvalidRequest, "code_challenge_method must be S256"),
             }
-            if !valid_pkce_value(challenge) {
+            if !pkce::valid_value(challenge) {
                 return stop(&validated, InvalidRequest, "code_challenge must be 43 to 128 unreserved characters");
             }
         }

@@ -1,10 +1,11 @@
 //! The token endpoint's grants (RFC 6749 §4.1.3, §4.3, §4.4, §6).
 
 use super::audience;
-use super::authorize;
 use super::client_auth::{self, Presented};
+use super::grant;
 use super::login;
 use super::mint::{self, AccessSpec, IdSpec};
+use super::pkce;
 use super::scopes;
 use crate::crypto::secret;
 use crate::domain::app_users::accounts::{self, SignUpKind, Who};
@@ -17,13 +18,10 @@ use crate::store::grants::{self, Grant};
 use crate::store::user_links;
 use crate::store::users::Contact;
 use crate::store::{Tx, access_tokens, now_ms, tenants::TenantRef, users};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use keyward_api::app_user::{CodePurpose, SignUp};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
 use keyward_api::oauth::{TokenRequest, TokenResponse};
-use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 /// Grant types the token endpoint issues tokens for.
@@ -161,32 +159,6 @@ async fn issue(
     Ok(response(client, minted.token, target.scope, refresh_token, id_token))
 }
 
-/// A grant of `client` by `user_id`; `session` is the browser session of a
-/// hosted sign-in, whose grants rest on the consent given there.
-pub fn new_grant(tenant: &TenantRef, client: &Client, user_id: i64, scope: String, session: Option<String>) -> Grant {
-    Grant {
-        id: uuid::Uuid::new_v4().simple().to_string(),
-        tenant_id: tenant.id,
-        client_id: client.client_id.clone(),
-        user_id,
-        scope,
-        auth_time: now_ms() / 1000,
-        expires_at: now_ms() + client.absolute_refresh_token_lifetime * 1000,
-        revoked: false,
-        consented: session.is_some(),
-        session_id: session,
-    }
-}
-
-/// RFC 7636 §4.6: the verifier must turn into the stored challenge.
-fn pkce_matches(method: &str, challenge: &str, verifier: &str) -> bool {
-    let computed = match method {
-        "S256" => B64.encode(Sha256::digest(verifier.as_bytes())),
-        _ => verifier.to_string(),
-    };
-    secret::equal(computed.as_bytes(), challenge.as_bytes())
-}
-
 async fn authorization_code(
     state: &State,
     tenant: &TenantRef,
@@ -218,12 +190,12 @@ async fn authorization_code(
         return Err(invalid("redirect_uri differs from the one in the authorization request"));
     }
     match (&stored.code_challenge, request.code_verifier.as_deref()) {
-        (Some(_), Some(verifier)) if !authorize::valid_pkce_value(verifier) => {
+        (Some(_), Some(verifier)) if !pkce::valid_value(verifier) => {
             return Err(invalid("code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)"));
         }
         (Some(challenge), Some(verifier)) => {
             let method = stored.code_challenge_method.as_deref().unwrap_or("S256");
-            if !pkce_matches(method, challenge, verifier) {
+            if !pkce::matches(method, challenge, verifier) {
                 return Err(invalid("code_verifier does not match the code_challenge"));
             }
         }
@@ -234,7 +206,7 @@ async fn authorization_code(
     if users::get(&mut tx, tenant.id, stored.user_id).await?.is_none() {
         return Err(invalid("the user no longer exists"));
     }
-    let mut grant = new_grant(tenant, client, stored.user_id, stored.scope.clone(), Some(stored.session_id.clone()));
+    let mut grant = grant::new(tenant, client, stored.user_id, stored.scope.clone(), Some(stored.session_id.clone()));
     grant.auth_time = stored.auth_time;
     grants::insert(&mut tx, &grant).await?;
     if !grants::redeem_code(&mut tx, &code_hash, &grant.id).await? {
@@ -315,7 +287,7 @@ async fn password(
     };
     let mut tx = state.store.begin().await?;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
-    let grant = new_grant(tenant, client, user, scope.clone(), None);
+    let grant = grant::new(tenant, client, user, scope.clone(), None);
     grants::insert(&mut tx, &grant).await?;
     let issued =
         Issue { grant: &grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: false };
@@ -404,7 +376,7 @@ async fn external(
     }
     let user = who.resolve(&mut tx, tenant, &target).await.map_err(grant_refusal)?.id;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
-    let grant = new_grant(tenant, client, user, scope.clone(), None);
+    let grant = grant::new(tenant, client, user, scope.clone(), None);
     grants::insert(&mut tx, &grant).await?;
     let issued = Issue { grant: &grant, scope: &scope, resource: None, nonce: None, id_token: false };
     let response = issue(state, &mut tx, tenant, client, issued).await?;
