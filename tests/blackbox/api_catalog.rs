@@ -1,7 +1,8 @@
 //! The API catalog (seed 001's gateway operations): revisions from uploaded
 //! and fetched documents, versions and the one online, release notes,
-//! product groups, packages, subscribers confirmed by e-mail, permissions,
-//! tenants, bad input and the outbound rules on `swaggerUrl`.
+//! product groups, packages, subscribers confirmed by e-mail (by a POST, so
+//! a mail scanner's GET subscribes nobody), permissions, tenants, bad input
+//! and the outbound rules on `swaggerUrl`.
 
 use crate::json;
 use keyward_server::config::Settings;
@@ -19,7 +20,8 @@ on_both_databases!(
     permissions_and_tenants_are_enforced,
     subscribers_confirm_by_email,
     packages_crud,
-    one_version_is_online_under_concurrency
+    one_version_is_online_under_concurrency,
+    subscriptions_confirm_by_post_only
 );
 
 /// A raw request with the bootstrap admin's token; `host` addresses another tenant.
@@ -602,4 +604,51 @@ async fn one_version_is_online_under_concurrency(server: TestServer) {
         let online = versions.as_array().unwrap().iter().filter(|v| v["online"] == true).count();
         assert_eq!(online, 1, "{versions}");
     }
+}
+
+/// Following the e-mailed link (as a mail scanner does) shows a
+/// page whose button confirms; only its POST subscribes.
+async fn subscriptions_confirm_by_post_only(server: TestServer) {
+    let admin_token = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let admin = |method: reqwest::Method, path: &str, body: Option<Value>| {
+        let mut request = server.http().request(method, format!("{}{path}", server.url)).bearer_auth(&admin_token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, created) = admin(reqwest::Method::POST, "/api/ApiResource", Some(json!({ "name": "pets" }))).await;
+    assert_eq!(status, 201, "{created}");
+    let api = created["data"]["id"].as_i64().unwrap();
+    let base = format!("/api/ApiResource/{api}");
+    let asked = admin(
+        reqwest::Method::POST,
+        &format!("{base}/Subscriptions/VerifyEmail"),
+        Some(json!({ "email": "dev@example.test" })),
+    )
+    .await;
+    assert_eq!(asked.0, 200, "{}", asked.1);
+    let mail = server.sinks.last_to("dev@example.test").await.body.replace("=\n", "").replace("=3D", "=");
+    let start = mail.find("/AddSubscription?code=").expect("a confirmation link") + "/AddSubscription?code=".len();
+    let code: String = mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+
+    let subscribers = || admin(reqwest::Method::GET, &format!("{base}/Subscriptions"), None);
+    let page = server.http().get(format!("{}{base}/AddSubscription?code={code}", server.url)).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<form method=\"post\""), "{html}");
+    assert_eq!(flow::input(&html, "code").as_deref(), Some(code.as_str()), "the form carries the code");
+    assert_eq!(subscribers().await.1["data"], json!([]), "a GET subscribes nobody");
+
+    let confirm = |code: &str| {
+        let request = server.http().post(format!("{}{base}/AddSubscription", server.url)).form(&[("code", code)]);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(confirm("forged.code").await, 400);
+    assert_eq!(confirm(&code).await, 200);
+    assert_eq!(subscribers().await.1["data"][0]["email"], "dev@example.test");
+    assert_eq!(confirm(&code).await, 409, "once");
 }

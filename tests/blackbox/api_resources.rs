@@ -1,6 +1,6 @@
-//! API resources and API scopes: the admin API, their secrets, OpenAPI
-//! import, the rule that clients' allowed scopes exist, and the adoption of
-//! scopes allowed before that rule.
+//! API resources and API scopes: the admin API, their secrets (never born
+//! expired), OpenAPI import, the rule that clients' allowed scopes exist,
+//! and the adoption of scopes allowed before that rule.
 
 use crate::json;
 use keyward_sdk::types;
@@ -16,7 +16,8 @@ on_both_databases!(
     secrets_are_shown_once,
     openapi_documents_import,
     clients_may_be_allowed_only_existing_scopes,
-    legacy_client_scopes_are_adopted
+    legacy_client_scopes_are_adopted,
+    api_resource_secrets_are_not_born_expired
 );
 
 /// A raw admin request with the bootstrap admin's token; `host` addresses
@@ -469,4 +470,25 @@ async fn legacy_client_scopes_are_adopted(server: TestServer) {
     // The first start's resource keeps them; the new issuer's needs none.
     assert_eq!(admin.api_resource_list().q_name(&url).send().await.unwrap().into_inner().total, 1);
     assert_eq!(admin.api_resource_list().send().await.unwrap().into_inner().total, 1);
+}
+
+/// A secret added to an API resource with an expiry already past is
+/// refused, saying why; a future one is taken.
+async fn api_resource_secrets_are_not_born_expired(server: TestServer) {
+    let token = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let post = |path: String, body: Value| {
+        let request = server.http().post(format!("{}{path}", server.url)).bearer_auth(&token).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (_, created) = post("/api/ApiResource".into(), json!({ "name": "orders" })).await;
+    let secrets = format!("/api/ApiResource/{}/Secrets", created["data"]["id"]);
+    let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let (status, body) = post(secrets.clone(), json!({ "expiration": past })).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("`expiration` must be in the future"), "{body}");
+    let future = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    assert_eq!(post(secrets, json!({ "expiration": future })).await.0, 201);
 }

@@ -1,8 +1,12 @@
-//! QR-code sign-in, the points ledger, app-scheme consents and seed 004's
-//! grants, each on both databases.
+//! QR-code sign-in, the points ledger (credited by the app alone),
+//! app-scheme consents and GrantCode (only the scopes the client may
+//! request) and seed 004's grants, each on both databases.
 
 use futures::future::join_all;
-use keyward_tests::end_user::{APP_REDIRECT, assert_refused, create_app, post, send, sql, token_of, verified_claims};
+use keyward_tests::end_user::{
+    APP_REDIRECT, PAYMENTS, assert_refused, basic, client_row, create_app, open_registration, payments_api, post,
+    save_settings, send, sql, token_of, verified_claims,
+};
 use keyward_tests::sinks::WECHAT_SECRET;
 use keyward_tests::{TestServer, flow, on_both_databases};
 use reqwest::Method;
@@ -428,4 +432,116 @@ async fn hosted_consents_are_listed(server: TestServer) {
     assert!(again.body.contains("Allow access?"));
 }
 
-on_both_databases!(qr_sign_in, points, grant_code_and_consents, seed_004_grants, hosted_consents_are_listed);
+on_both_databases!(
+    qr_sign_in,
+    points,
+    grant_code_and_consents,
+    seed_004_grants,
+    hosted_consents_are_listed,
+    only_the_app_credits_points,
+    app_scheme_grants_only_allowed_scopes
+);
+
+/// `RechargePoints` with `authorization` (a full header value) and `body`.
+async fn recharge_with(server: &TestServer, app: i64, authorization: &str, body: Value) -> (u16, Value) {
+    let url = format!("{}/api/AppUsers/{app}/RechargePoints", server.url);
+    let response =
+        server.http().post(url).header("Authorization", authorization).json(&body).send().await.expect("sent");
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+/// Points are credited by the app alone (its client authentication), never
+/// by a user's token, nor by another app's credentials.
+async fn only_the_app_credits_points(server: TestServer) {
+    let (app, secret) = create_app(&server, "shop", json!({ "signUpBonusPoints": 5 })).await;
+    let (_, other_secret) = create_app(&server, "other", json!({})).await;
+    let token = token_of(&post(&server, app, "SignUp", json!({"userName": "payer", "pwd": "a long password"})).await);
+    let (_, profile) = send(&server, Method::GET, &format!("/api/AppUsers/{app}/Profile"), Some(&token), None).await;
+    let user = profile["data"]["id"].as_i64().unwrap();
+    let own = format!("Bearer {token}");
+    // The user's own token credits nothing.
+    let refused = recharge_with(&server, app, &own, json!({"price": 100})).await;
+    assert_refused(&refused, 403, "the app's client authentication");
+    // The app's server does, with HTTP basic or its client_credentials token.
+    let done = recharge_with(&server, app, &basic("shop", &secret), json!({"price": 2, "userID": user})).await;
+    assert_eq!(done.1, json!({"code": 200, "data": true, "err": ""}));
+    let service = format!("Bearer {}", server.token("shop", &secret, None).await);
+    let done = recharge_with(&server, app, &service, json!({"price": 3, "userId": user, "remark": "order 7"})).await;
+    assert_eq!(done.0, 200, "{}", done.1);
+    let log_path = format!("/api/AppUsers/{app}/PointLog");
+    let (_, log) = send(&server, Method::GET, &log_path, Some(&token), None).await;
+    assert_eq!(log["data"]["balance"], 10);
+    let by: Vec<&str> =
+        log["data"]["data"].as_array().unwrap().iter().map(|e| e["creditedBy"].as_str().unwrap()).collect();
+    assert_eq!(by, ["app:shop", "app:shop", "sign-up"]);
+    // What the app's server must get right.
+    let app_basic = basic("shop", &secret);
+    assert_refused(&recharge_with(&server, app, &app_basic, json!({"price": 1})).await, 400, "`userID` is required");
+    assert_refused(
+        &recharge_with(&server, app, &app_basic, json!({"price": 1, "userID": 999_999})).await,
+        404,
+        "999999",
+    );
+    let wrong =
+        recharge_with(&server, app, &basic("shop", "not-the-secret"), json!({"price": 1, "userID": user})).await;
+    assert_refused(&wrong, 401, "client authentication failed");
+    let another =
+        recharge_with(&server, app, &basic("other", &other_secret), json!({"price": 1, "userID": user})).await;
+    assert_refused(&another, 403, "another app");
+    // An app may let its users credit themselves, and only themselves.
+    let allow: keyward_sdk::types::AppSettingsUpdate =
+        serde_json::from_value(json!({ "userRechargeEnabled": true })).unwrap();
+    let admin = server.admin().await;
+    assert!(
+        admin.app_settings_update().id(app).body(allow).send().await.unwrap().into_inner().data.user_recharge_enabled
+    );
+    assert_eq!(recharge_with(&server, app, &own, json!({"price": 1})).await.0, 200);
+    assert_refused(&recharge_with(&server, app, &own, json!({"price": 1, "userID": user + 1})).await, 403, "their own");
+    let (_, log) = send(&server, Method::GET, &log_path, Some(&token), None).await;
+    assert_eq!(log["data"]["data"][0]["creditedBy"], format!("user:{user}"));
+    assert_eq!(log["data"]["balance"], 11);
+}
+
+/// GrantCode and QR sign-in grant only the scopes the client may request,
+/// for no longer than its settings allow: a self-registered user of public
+/// client `shop` (allowed `openid profile`) asking for the payments API's
+/// admin scope and 99 days gets neither.
+async fn app_scheme_grants_only_allowed_scopes(server: TestServer) {
+    payments_api(&server).await;
+    let shop = json!({
+        "clientId": "shop", "clientName": "Shop", "requireClientSecret": false,
+        "redirectUris": [{ "redirectUri": APP_REDIRECT }],
+        "allowedScopes": [{ "scope": "openid" }, { "scope": "profile" }],
+    });
+    flow::create_app(&server, shop).await;
+    let app = client_row(&server, "shop").await;
+    open_registration(&server).await;
+    assert_eq!(save_settings(&server, app, json!({ "signUpEnabled": true, "passwordMinLength": 6 })).await, 200);
+    token_of(&post(&server, app, "SignUp", json!({"userName": "mallory", "pwd": "123456"})).await);
+
+    let grant_path = format!("/api/OAuth/{app}/GrantCode?scheme=app");
+    let grant = |scopes: &str| {
+        let body = json!({"grant_type": "account", "scopes": scopes, "redirect_uri": APP_REDIRECT,
+            "userName": "mallory", "password": "123456", "expireInDays": 99});
+        send(&server, Method::POST, &grant_path, None, Some(body))
+    };
+    for scopes in ["payments.admin", "openid payments.admin", "email"] {
+        assert_refused(&grant(scopes).await, 400, "not allowed for this client");
+    }
+    let pre = post(&server, app, "QRCodePreSignIn", json!({"scopes": "payments.admin"})).await;
+    assert_refused(&pre, 400, "not allowed for this client");
+
+    // Allowed scopes and free-form ones that name nothing of the tenant's
+    // pass; the 99 days asked for are capped at the app's token lifetime.
+    let (status, granted) = grant("openid wishlist").await;
+    assert_eq!(status, 200, "{granted}");
+    let code = granted["data"]["code"].as_str().unwrap();
+    let path = format!("/api/OAuth/{app}/Authorize?scheme=app&code={code}");
+    let issued = send(&server, Method::POST, &path, None, None).await;
+    let token = token_of(&issued);
+    assert_eq!(issued.1["data"]["expires_in"], 86_400);
+    let claims = verified_claims(&server, &token).await;
+    assert_eq!(claims["scope"], "openid wishlist");
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 86_400);
+    assert_ne!(claims["aud"], PAYMENTS);
+}

@@ -1,11 +1,17 @@
 //! The end-user API (seeds 002/003): the seeds' sample bodies sent verbatim,
-//! tokens checked against the JWKS, profile, and the app settings behind it.
+//! tokens checked against the JWKS, profile, the app settings behind it,
+//! sign-up (off until an admin opens it) and user names that cannot squat
+//! someone's contact.
 
 use keyward_sdk::types;
-use keyward_tests::end_user::{assert_refused, create_app, post, retry_after, send, token_of, verified_claims};
-use keyward_tests::{TestServer, on_both_databases};
+use keyward_tests::end_user::{
+    assert_refused, client_row, create_app, open_registration, post, retry_after, save_settings, send,
+    set_registration, sql, token_of, verified_claims,
+};
+use keyward_tests::flow::{self, PASSWORD};
+use keyward_tests::{ADMIN_ID, TestServer, on_both_databases};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// Settings under which the seeds' samples are valid: unionID sign-in on,
 /// 6-character passwords (the samples use `123456`).
@@ -273,5 +279,97 @@ on_both_databases!(
     through_the_sdk,
     bearer_rules,
     app_settings_admin,
-    concurrent_sign_ups
+    concurrent_sign_ups,
+    contact_names_cannot_be_squatted,
+    sign_up_is_off_until_an_admin_opens_it
 );
+
+/// A user name cannot be someone else's phone number or e-mail address.
+async fn contact_names_cannot_be_squatted(server: TestServer) {
+    let admin = server.admin().await;
+    let create = async |body: Value| {
+        let body: keyward_sdk::types::UserCreate = serde_json::from_value(body).unwrap();
+        admin.user_create().body(body).send().await.map(|r| r.into_inner().data).map_err(|e| e.status().unwrap())
+    };
+    // Through the admin API: refused unless it is the user's own verified contact.
+    for body in [
+        json!({"userName": "victim@example.com", "password": PASSWORD}),
+        json!({"userName": "Victim@Example.com", "email": "victim@example.com", "password": PASSWORD}),
+        json!({"userName": "+8613800000001", "phoneNumber": "+8613800000002", "phoneNumberConfirmed": true}),
+    ] {
+        assert_eq!(create(body.clone()).await, Err(reqwest::StatusCode::UNPROCESSABLE_ENTITY), "{body}");
+    }
+    let own = json!({"userName": "Owner@Example.com", "email": "owner@example.com", "emailConfirmed": true});
+    let owner = create(own).await.expect("a user's own verified email is a fine user name");
+    create(json!({"userName": "13800000003", "phoneNumber": "13800000003", "phoneNumberConfirmed": true}))
+        .await
+        .expect("so is their own verified phone number");
+    let rename: keyward_sdk::types::UserUpdate =
+        serde_json::from_value(json!({"userName": "someone@example.com"})).unwrap();
+    let refused = admin.user_update().id(owner).body(rename).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(422));
+    // Through the end-user API.
+    let (app, _) = create_app(&server, "shop", json!({ "unionIdSignInEnabled": true })).await;
+    for name in ["victim@example.com", "13900000000"] {
+        let refused = post(&server, app, "SignUp", json!({"userName": name, "pwd": "a long password"})).await;
+        assert_refused(&refused, 422, "looks like a");
+    }
+    let linked =
+        token_of(&post(&server, app, "UnionIDSignUp", json!({"platform": "web", "unionID": "15500000000"})).await);
+    let name = verified_claims(&server, &linked).await["unique_name"].as_str().unwrap().to_string();
+    assert!(name.starts_with("web-") && name.len() == 16, "a unionID that looks like a phone is not the name: {name}");
+
+    // A name registered before this release that squats alice's verified
+    // email: signing in with the email reaches alice, not the squatter.
+    let alice = flow::create_user(&server, "alice").await;
+    let mallory = create(json!({"userName": "mallory", "password": "mallory's own password"})).await.unwrap();
+    sql(&server, &format!(
+        "UPDATE users SET username = 'alice@example.com', normalized_username = 'alice@example.com' WHERE id = {mallory}"
+    ))
+    .await;
+    let signed_in = post(&server, app, "SignIn", json!({"userName": "alice@example.com", "pwd": PASSWORD})).await;
+    assert_eq!(verified_claims(&server, &token_of(&signed_in)).await["sub"], alice.to_string());
+    let squatter =
+        post(&server, app, "SignIn", json!({"userName": "alice@example.com", "pwd": "mallory's own password"})).await;
+    assert_refused(&squatter, 401, "incorrect");
+
+    // An address nobody verified, which anybody may have typed, finds nobody.
+    create(json!({"userName": "trent", "password": "trent's own password", "email": "trent@example.com"}))
+        .await
+        .unwrap();
+    let unverified =
+        post(&server, app, "SignIn", json!({"userName": "trent@example.com", "pwd": "trent's own password"})).await;
+    assert_refused(&unverified, 401, "incorrect");
+    token_of(&post(&server, app, "SignIn", json!({"userName": "trent", "pwd": "trent's own password"})).await);
+}
+
+/// Anonymous sign-up is off until an admin opens it (the app setting and the
+/// tenant's `UserRegistration` switch), and never open through the
+/// bootstrap admin client.
+async fn sign_up_is_off_until_an_admin_opens_it(server: TestServer) {
+    let admin_app = client_row(&server, ADMIN_ID).await;
+    let body = json!({"userName": "intruder", "pwd": "long enough password"});
+    assert_refused(&post(&server, admin_app, "SignUp", body.clone()).await, 403, "sign-up");
+    // A new app takes no sign-ups until its settings say so.
+    flow::create_app(&server, json!({ "clientId": "shop", "allowedScopes": [{ "scope": "openid" }] })).await;
+    let app = client_row(&server, "shop").await;
+    assert_refused(&post(&server, app, "SignUp", body.clone()).await, 403, "sign-up is disabled");
+    let linked = json!({"platform": "web", "unionID": "u-1"});
+    assert_eq!(save_settings(&server, app, json!({ "signUpEnabled": true, "unionIdSignInEnabled": true })).await, 200);
+    // The tenant's switch holds on every path: account, linked, QR.
+    assert_refused(&post(&server, app, "SignUp", body.clone()).await, 403, "UserRegistration");
+    assert_refused(&post(&server, app, "UnionIDSignUp", linked.clone()).await, 403, "UserRegistration");
+    let key = post(&server, app, "QRCodePreSignIn", json!({})).await.1["data"].as_str().unwrap().to_string();
+    post(&server, app, "QRCodeScan", json!({"signInKey": key})).await;
+    let qr = post(&server, app, "QRCodeSignUp", json!({"signInKey": key, "platform": "web", "unionID": "u-2"})).await;
+    assert_refused(&qr, 403, "UserRegistration");
+    set_registration(&server, "disabled").await;
+    assert_refused(&post(&server, app, "SignUp", body.clone()).await, 403, "UserRegistration");
+    open_registration(&server).await;
+    token_of(&post(&server, app, "SignUp", body.clone()).await);
+    token_of(&post(&server, app, "UnionIDSignUp", linked).await);
+    // The admin client never takes sign-ups, whatever its settings say.
+    assert_eq!(save_settings(&server, admin_app, json!({ "signUpEnabled": true })).await, 403);
+    let other = json!({"userName": "intruder2", "pwd": "long enough password"});
+    assert_refused(&post(&server, admin_app, "SignUp", other).await, 403, "sign-up");
+}

@@ -1,4 +1,4 @@
-//! Seed 001's Blob operations (issue 16): uploads of each kind through the
+//! Seed 001's Blob operations: uploads of each kind through the
 //! seed's multipart form and the SDK's bare body, typed by their bytes,
 //! served back byte for byte with headers that keep them inert; oversize,
 //! mistyped and traversing uploads refused; permissions; tenants kept apart;

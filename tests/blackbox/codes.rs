@@ -1,13 +1,14 @@
 //! Verification codes through a real SMTP conversation and real HTTP calls
-//! to the SMS providers (webhook and Aliyun's signed API), with their limits.
+//! to the SMS providers (webhook and Aliyun's signed API), with their limits;
+//! only the client that asked for a code may spend its attempts.
 
 use base64::Engine;
-use keyward_tests::end_user::{assert_refused, create_app, post, retry_after, send, sql, token_of};
+use keyward_tests::end_user::{self, assert_refused, create_app, post, retry_after, send, sql, token_of};
 use keyward_tests::sinks::{WEBHOOK_SECRET, code_in};
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
 use ring::hmac;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 async fn email_codes(server: TestServer) {
@@ -293,4 +294,33 @@ async fn aliyun_sms(server: TestServer) {
     );
 }
 
-on_both_databases!(email_codes, sms_codes_and_limits, per_address_cap, aliyun_sms);
+on_both_databases!(email_codes, sms_codes_and_limits, per_address_cap, aliyun_sms, nobody_burns_another_persons_code);
+
+/// A form POST to `path`, with the client's basic credentials when given.
+async fn form(server: &TestServer, path: &str, basic: Option<&str>, fields: &[(&str, &str)]) -> (u16, Value) {
+    let mut request = server.http().post(format!("{}{path}", server.url)).form(fields);
+    if let Some(secret) = basic {
+        request = request.basic_auth("app-client", Some(secret));
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+/// `/mobile/code/verify` needs the client's credentials, like
+/// `/mobile/code/get`: a stranger cannot spend the attempts of a code sent
+/// to someone else's phone, and the owner's code still works.
+async fn nobody_burns_another_persons_code(server: TestServer) {
+    let (_, secret) = end_user::create_app(&server, "app-client", json!({})).await;
+    let phone = "13312341234";
+    assert_eq!(form(&server, "/mobile/code/get", Some(&secret), &[("mobile", phone)]).await.0, 200);
+    let code = server.sinks.code_for(phone).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..6 {
+        let (status, body) = form(&server, "/mobile/code/verify", None, &[("mobile", phone), ("code", wrong)]).await;
+        assert_eq!(status, 401, "{body}");
+    }
+    let checked = form(&server, "/mobile/code/verify", Some(&secret), &[("mobile", phone), ("code", &code)]).await;
+    assert_eq!(checked, (200, json!({ "valid": true })));
+    let (status, token) = form(&server, "/mobile/token", Some(&secret), &[("mobile", phone), ("code", &code)]).await;
+    assert_eq!(status, 200, "{token}");
+}

@@ -1,10 +1,11 @@
-//! Bad input: a precise 4xx, and nothing stored.
+//! Bad input: a precise 4xx, and nothing stored; URLs (redirect URIs,
+//! post-logout URIs, CORS origins) read as a browser reads them.
 
 use crate::json;
-use keyward_tests::{TestServer, on_both_databases};
-use serde_json::json;
+use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
+use serde_json::{Value, json};
 
-on_both_databases!(bad_input_is_refused_precisely);
+on_both_databases!(bad_input_is_refused_precisely, redirect_uris_with_user_info_are_refused);
 
 async fn bad_input_is_refused_precisely(server: TestServer) {
     let token = server.token(keyward_tests::ADMIN_ID, keyward_tests::ADMIN_SECRET, None).await;
@@ -95,4 +96,41 @@ async fn bad_input_is_refused_precisely(server: TestServer) {
     assert_eq!(admin.user_list().send().await.unwrap().into_inner().total, 0);
     assert_eq!(admin.role_list().send().await.unwrap().into_inner().total, 0);
     assert_eq!(admin.tenant_list().send().await.unwrap().into_inner().total, 1);
+}
+
+/// A registered redirect URI is parsed as a browser parses it:
+/// `http://127.0.0.1:x@evil.example/cb` goes to evil.example, and no
+/// redirect URI, post-logout URI or CORS origin may carry user-info.
+async fn redirect_uris_with_user_info_are_refused(server: TestServer) {
+    let token = server.token(ADMIN_ID, ADMIN_SECRET, None).await;
+    let create = |n: usize, extra: Value| {
+        let mut body = json!({ "clientId": format!("app{n}"),
+            "allowedGrantTypes": [{ "grantType": "authorization_code" }],
+            "redirectUris": [{ "redirectUri": "http://127.0.0.1:8080/cb" }] });
+        body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap());
+        let request = server.http().post(format!("{}/api/Client", server.url)).bearer_auth(&token).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let refused = [
+        json!({ "redirectUris": [{ "redirectUri": "http://127.0.0.1:x@evil.example/cb" }] }),
+        json!({ "redirectUris": [{ "redirectUri": "http://localhost@evil.example/cb" }] }),
+        json!({ "redirectUris": [{ "redirectUri": "https://user:pass@app.example/cb" }] }),
+        json!({ "redirectUris": [{ "redirectUri": "http://[::1]:80@evil.example/cb" }] }),
+        json!({ "postLogoutRedirectUris": [{ "postLogoutRedirectUri": "http://127.0.0.1@evil.example/" }] }),
+        json!({ "allowedCorsOrigins": [{ "origin": "https://user@app.example" }] }),
+    ];
+    for (n, extra) in refused.into_iter().enumerate() {
+        let (status, body) = create(n, extra.clone()).await;
+        assert_eq!(status, 422, "{extra}: {body}");
+    }
+    for (n, uri) in ["http://127.0.0.1:8080/cb", "http://[::1]/cb", "http://localhost:3000/cb", "com.example.app:/cb"]
+        .into_iter()
+        .enumerate()
+    {
+        let (status, body) = create(100 + n, json!({ "redirectUris": [{ "redirectUri": uri }] })).await;
+        assert_eq!(status, 201, "{uri}: {body}");
+    }
 }

@@ -1,4 +1,4 @@
-//! Written limits on every parser of untrusted input (issue 23, item 15):
+//! Written limits on every parser of untrusted input:
 //! for each limit, a request exactly at it is parsed and answered on its
 //! merits, one just past it is refused with a precise message, and the
 //! server keeps answering. The README's Security section lists them.

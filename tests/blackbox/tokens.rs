@@ -1,13 +1,23 @@
-//! The token endpoint (RFC 6749) and the tokens it issues (RFC 9068).
+//! The token endpoint (RFC 6749) and the tokens it issues (RFC 9068): client
+//! secrets, error answers, JWTs that verify against the JWKS, the `sign`
+//! grant, and `gty`, which tells a client's own token from a user's.
 
 use crate::json;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use keyward_sdk::types;
-use keyward_tests::{TestServer, on_both_databases};
+use keyward_tests::end_user::{assert_refused, create_app, open_registration, post, send, token_of, verified_claims};
+use keyward_tests::{TestServer, flow, on_both_databases};
+use reqwest::Method;
 use serde_json::{Value, json};
 
-on_both_databases!(secret_shown_once_then_works, token_errors_follow_rfc_6749, jwt_verifies_against_jwks);
+on_both_databases!(
+    secret_shown_once_then_works,
+    token_errors_follow_rfc_6749,
+    jwt_verifies_against_jwks,
+    sign_grant_is_not_a_skeleton_key,
+    a_user_named_like_the_app_is_no_app
+);
 
 async fn create_service(server: &TestServer, client_id: &str) -> String {
     keyward_tests::flow::ensure_api_scopes(server, &["orders.read", "orders.write"]).await;
@@ -176,4 +186,87 @@ async fn jwt_verifies_against_jwks(server: TestServer) {
     assert_eq!(metadata.authorization_endpoint, format!("{}/oauth/authorize", server.url));
     let oauth = server.sdk().discovery_oauth().send().await.unwrap().into_inner();
     assert_eq!(oauth.token_endpoint, format!("{}/oauth/token", server.url));
+}
+
+/// `grant_type=sign` at the token endpoint; a client without a secret sends
+/// its id in the form.
+async fn sign(server: &TestServer, (id, secret): (&str, Option<&str>), form: &[(&str, &str)]) -> (u16, Value) {
+    let mut fields = vec![("grant_type", "sign")];
+    fields.extend_from_slice(form);
+    match secret {
+        Some(secret) => flow::token(server, Some((id, secret)), &fields).await,
+        None => {
+            fields.push(("client_id", id));
+            flow::token(server, None, &fields).await
+        }
+    }
+}
+
+/// The `sign` grant (sign-in by a linked unionID) is no skeleton key: only
+/// the confidential app that linked the identity signs its user in, and
+/// never with an admin permission.
+async fn sign_grant_is_not_a_skeleton_key(server: TestServer) {
+    let (shop, shop_secret) = create_app(&server, "shop", json!({ "unionIdSignInEnabled": true })).await;
+    let (_, other_secret) = create_app(&server, "other", json!({})).await;
+    let linked =
+        token_of(&post(&server, shop, "UnionIDSignUp", json!({"platform": "openid", "unionID": "o-ann"})).await);
+    let ann = verified_claims(&server, &linked).await["sub"].clone();
+    // The app that linked the identity signs its user in.
+    let (status, own) = sign(&server, ("shop", Some(&shop_secret)), &[("sign", "o-ann")]).await;
+    assert_eq!(status, 200, "{own}");
+    assert_eq!(flow::claims(own["access_token"].as_str().unwrap())["sub"], ann);
+    // Another confidential app of the tenant may not.
+    let (status, body) = sign(&server, ("other", Some(&other_secret)), &[("sign", "o-ann")]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    // A public client never may: it proves nothing but its id.
+    let public = json!({ "clientId": "kiosk", "requireClientSecret": false,
+        "allowedGrantTypes": [{ "grantType": "sign" }], "allowedScopes": [{ "scope": "openid" }] });
+    assert_eq!(flow::create_app(&server, public).await, None);
+    let (status, body) = sign(&server, ("kiosk", None), &[("sign", "o-ann")]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("unauthorized_client")), "{body}");
+    // No admin permission, even for a user whose roles hold it.
+    flow::give_role(&server, ann.as_str().unwrap().parse().unwrap(), "user-admins", &["isms.user.all"]).await;
+    let admin = server.admin().await;
+    let scopes: keyward_sdk::types::ClientUpdate = serde_json::from_value(json!({ "allowedScopes": [
+        { "scope": "openid" }, { "scope": "isms.user.get" }
+    ] }))
+    .unwrap();
+    admin.client_update().id(shop).body(scopes).send().await.unwrap();
+    let (status, all) = sign(&server, ("shop", Some(&shop_secret)), &[("sign", "o-ann")]).await;
+    assert_eq!((status, all["scope"].as_str()), (200, Some("openid")), "{all}");
+    let asked = [("sign", "o-ann"), ("scope", "openid isms.user.get")];
+    let (status, body) = sign(&server, ("shop", Some(&shop_secret)), &asked).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")), "{body}");
+}
+
+/// A user whose id spells the app's client id is still a user: tokens say
+/// how they were issued (`gty`), so user 3 of app "3" cannot pass for the
+/// app's server and credit himself points.
+async fn a_user_named_like_the_app_is_no_app(server: TestServer) {
+    open_registration(&server).await;
+    let (first, _) = create_app(&server, "first", json!({ "signUpEnabled": true, "passwordMinLength": 6 })).await;
+    let victim = token_of(&post(&server, first, "SignUp", json!({"userName": "victim", "pwd": "123456"})).await);
+    let victim_id: i64 = verified_claims(&server, &victim).await["sub"].as_str().unwrap().parse().unwrap();
+    let attacker = token_of(&post(&server, first, "SignUp", json!({"userName": "mallory", "pwd": "123456"})).await);
+    let attacker_id = verified_claims(&server, &attacker).await["sub"].as_str().unwrap().to_string();
+    // The app whose clientId is the attacker's user id.
+    let (app, secret) = create_app(&server, &attacker_id, json!({ "passwordMinLength": 6 })).await;
+    let own = token_of(&post(&server, app, "SignIn", json!({"userName": "mallory", "pwd": "123456"})).await);
+    let claims = verified_claims(&server, &own).await;
+    assert_eq!((claims["sub"].as_str(), claims["client_id"].as_str()), (Some(&*attacker_id), Some(&*attacker_id)));
+
+    let points = |operation: &str, token: String, body: Value| {
+        let path = format!("/api/AppUsers/{app}/{operation}");
+        let server = &server;
+        async move { send(server, Method::POST, &path, Some(&token), Some(body)).await }
+    };
+    let credit = json!({"price": 1_000_000, "userID": attacker_id.parse::<i64>().unwrap()});
+    assert_refused(&points("RechargePoints", own.clone(), credit).await, 403, "client authentication");
+    let debit = json!({"points": 1, "userID": victim_id});
+    assert_refused(&points("ConsumePoints", own.clone(), debit).await, 403, "client authentication");
+
+    // The app's own client_credentials token still acts as the app.
+    let app_token = server.token(&attacker_id, &secret, None).await;
+    let credited = points("RechargePoints", app_token, json!({"price": 1, "userID": victim_id})).await;
+    assert_eq!(credited.1["data"], true, "{}", credited.1);
 }

@@ -2,6 +2,7 @@
 //! and checking its tokens against the JWKS.
 
 use crate::TestServer;
+use crate::flow::ensure_api_scopes;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
@@ -140,3 +141,36 @@ pub async fn sql(server: &TestServer, statement: &str) {
     sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&pool).await.expect("statement runs");
     pool.close().await;
 }
+
+pub fn basic(id: &str, secret: &str) -> String {
+    use base64::Engine;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")))
+}
+
+/// The numeric id of client `client_id`.
+pub async fn client_row(server: &TestServer, client_id: &str) -> i64 {
+    let admin = server.admin().await;
+    let listed = admin.client_list().q_client_id(client_id).send().await.unwrap().into_inner().data;
+    listed.first().expect("the client exists").id
+}
+
+/// Saves end-user `settings` of client row `id`; the status.
+pub async fn save_settings(server: &TestServer, id: i64, settings: Value) -> u16 {
+    let update: keyward_sdk::types::AppSettingsUpdate = serde_json::from_value(settings).unwrap();
+    match server.admin().await.app_settings_update().id(id).body(update).send().await {
+        Ok(done) => done.status().as_u16(),
+        Err(e) => e.status().map(|s| s.as_u16()).unwrap_or(0),
+    }
+}
+
+/// The payments API: resource `https://payments.example` with scope
+/// `payments.admin`; its secret.
+pub async fn payments_api(server: &TestServer) -> String {
+    ensure_api_scopes(server, &["payments.admin"]).await;
+    let body: keyward_sdk::types::ApiResourceCreate =
+        serde_json::from_value(json!({ "name": PAYMENTS, "scopes": [{ "scope": "payments.admin" }] })).unwrap();
+    server.admin().await.api_resource_create().body(body).send().await.unwrap().into_inner().data.secret
+}
+
+/// The resource [`payments_api`] makes.
+pub const PAYMENTS: &str = "https://payments.example";

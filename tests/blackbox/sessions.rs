@@ -1,18 +1,22 @@
-//! Admin operations on what a user holds (issue 12, item 7): listing and
-//! ending a user's hosted-login sessions and grants, through the SDK and raw
-//! HTTP, with their permission and tenant rules.
+//! Sessions and grants: admins list and end a user's hosted-login sessions
+//! and grants (through the SDK and raw HTTP, with their permission and
+//! tenant rules), and authority that outlives its reason ends — a refresh
+//! re-checks the user's roles, and a new password or a deleted user ends
+//! sessions, grants and their tokens.
 
-use keyward_tests::end_user::{create_app, post, send, token_of};
+use keyward_tests::end_user::{assert_refused, create_app, post, send, token_of};
 use keyward_tests::flow::{self, PASSWORD};
 use keyward_tests::tenant;
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 on_both_databases!(
     admin_lists_and_ends_sessions_and_grants,
     user_access_needs_permission_and_tenant,
-    deleting_a_user_ends_their_tokens
+    deleting_a_user_ends_their_tokens,
+    refresh_rechecks_roles,
+    new_password_ends_sessions_and_grants
 );
 
 /// A deleted user's access and refresh tokens stop working at once (before,
@@ -142,4 +146,86 @@ async fn user_access_needs_permission_and_tenant(server: TestServer) {
         assert_eq!(body["message"], format!("user {id} does not exist"));
     }
     assert_eq!(acme.get(&format!("/api/User/{bob}/Sessions"), Some(&bearer)).await.0, 200, "bob is Acme's");
+}
+
+/// A confidential client `app` with the password and refresh grants, allowed `isms.user.get`.
+async fn password_app(server: &TestServer) -> String {
+    let body = json!({ "clientId": "app",
+        "allowedGrantTypes": [{ "grantType": "password" }, { "grantType": "refresh_token" }],
+        "allowedScopes": [{ "scope": "openid" }, { "scope": "isms.user.get" }] });
+    flow::create_app(server, body).await.unwrap()
+}
+
+/// A refresh re-checks the user's roles.
+async fn refresh_rechecks_roles(server: TestServer) {
+    let secret = password_app(&server).await;
+    let ann = flow::create_user(&server, "ann").await;
+    flow::give_role(&server, ann, "user-admins", &["isms.user.all"]).await;
+    let app = ("app", secret.as_str());
+    let form =
+        [("grant_type", "password"), ("username", "ann"), ("password", PASSWORD), ("scope", "openid isms.user.get")];
+    let (status, first) = flow::token(&server, Some(app), &form).await;
+    assert_eq!((status, first["scope"].as_str()), (200, Some("openid isms.user.get")), "{first}");
+    // The admin takes the role away; the next refresh no longer carries it.
+    let admin = server.admin().await;
+    let update: keyward_sdk::types::UserUpdate = serde_json::from_value(json!({ "roles": [] })).unwrap();
+    admin.user_update().id(ann).body(update).send().await.unwrap();
+    let (status, second) = flow::token(&server, Some(app), &refresh_form(&first["refresh_token"])).await;
+    assert_eq!((status, second["scope"].as_str()), (200, Some("openid")), "{second}");
+    let users = server.sdk_with(second["access_token"].as_str().unwrap()).user_list().send().await.unwrap_err();
+    assert_eq!(users.status().map(|s| s.as_u16()), Some(403));
+}
+
+/// Whether the agent's hosted-login session still signs it in.
+async fn session_alive(agent: &flow::Agent) -> bool {
+    let (_, challenge) = flow::pkce();
+    let page = agent.authorize(&flow::web_request("openid", &challenge)).await;
+    page.location.is_some_and(|to| flow::param(&to, "code").is_some())
+}
+
+/// A new password — set by an admin or by a reset code — ends the
+/// user's sessions and revokes every grant and its tokens.
+async fn new_password_ends_sessions_and_grants(server: TestServer) {
+    let web_secret = flow::web_app(&server, json!({})).await;
+    let ann = flow::create_user(&server, "ann").await;
+    let (app, _) = create_app(&server, "shop", json!({})).await;
+    let agent = flow::Agent::new(&server);
+    let (code, verifier) = flow::code_for(&agent, "ann", "openid").await;
+    let web = ("web", web_secret.as_str());
+    let (_, tokens) = flow::exchange(&server, web, &code, flow::REDIRECT_URI, &verifier).await;
+    let app_token = token_of(&post(&server, app, "SignIn", json!({"userName": "ann", "pwd": PASSWORD})).await);
+    let profile_path = format!("/api/AppUsers/{app}/Profile");
+    let userinfo = async |token: &str| {
+        server.http().get(format!("{}/oauth/userinfo", server.url)).bearer_auth(token).send().await.unwrap().status()
+    };
+    assert!(session_alive(&agent).await);
+    assert_eq!(userinfo(tokens["access_token"].as_str().unwrap()).await, 200);
+
+    let admin = server.admin().await;
+    let update: keyward_sdk::types::UserUpdate =
+        serde_json::from_value(json!({ "password": "a brand new password" })).unwrap();
+    admin.user_update().id(ann).body(update).send().await.unwrap();
+    assert!(!session_alive(&agent).await, "the hosted login asks for the new password");
+    let (status, body) = flow::token(&server, Some(web), &refresh_form(&tokens["refresh_token"])).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(userinfo(tokens["access_token"].as_str().unwrap()).await, 401);
+    assert_refused(&send(&server, Method::GET, &profile_path, Some(&app_token), None).await, 401, "revoked");
+
+    // A reset by a `forgetpwd` code does the same.
+    let app_token =
+        token_of(&post(&server, app, "SignIn", json!({"userName": "ann", "pwd": "a brand new password"})).await);
+    assert_eq!(
+        post(&server, app, "SendEmailCode", json!({"email": "ann@example.com", "type": "forgetpwd"})).await.0,
+        200
+    );
+    let code = server.sinks.code_for("ann@example.com").await;
+    let reset =
+        post(&server, app, "ResetPwd", json!({"email": "ann@example.com", "code": code, "pwd": "a third password"}))
+            .await;
+    assert_eq!(reset.0, 200, "{}", reset.1);
+    assert_refused(&send(&server, Method::GET, &profile_path, Some(&app_token), None).await, 401, "revoked");
+}
+
+fn refresh_form(refresh_token: &Value) -> [(&str, &str); 2] {
+    [("grant_type", "refresh_token"), ("refresh_token", refresh_token.as_str().unwrap())]
 }

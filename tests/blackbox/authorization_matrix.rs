@@ -1,4 +1,4 @@
-//! The authorization matrix (issue 23, item 14), after omicron's
+//! The authorization matrix, after omicron's
 //! `unauthorized.rs`: every operation of the served document is called as
 //! each kind of caller that should not get through — anonymous, a plain
 //! user, a user of another tenant, another tenant's admin naming this

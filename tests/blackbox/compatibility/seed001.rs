@@ -1,4 +1,4 @@
-//! Seed 001's remaining operations on existing resources (issue 14): the
+//! Seed 001's remaining operations on existing resources: the
 //! public tenant profile, the error-code tables, user existence by HEAD, the
 //! team list (referrers and their downline), through raw HTTP with the
 //! seed's paths and field names and through the SDK.

@@ -1,4 +1,4 @@
-//! No caller grants more than it holds (issue 23, items 5 and 13). For every
+//! No caller grants more than it holds. For every
 //! permission an operation requires, a client holding only that permission
 //! tries every path that mints, grants or widens authority — a token or a
 //! secret of a stronger client, scopes for its own or a new client, roles for

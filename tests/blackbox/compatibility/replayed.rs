@@ -1,4 +1,4 @@
-//! Compatibility fixes found by replaying the seeds (issue 14): empty query
+//! Compatibility fixes found by replaying the seeds: empty query
 //! parameters, imported client secrets, spending points, and OAuthApp's
 //! `PUT /api/{Resource}` with the id in the body — each through the seeds'
 //! exact paths and field names over raw HTTP, and through the SDK.

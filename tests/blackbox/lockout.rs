@@ -1,13 +1,19 @@
-//! Guesses sent all at once: the attempt limits of passwords and codes hold
-//! however many arrive in parallel, and a full password queue turns callers
-//! away with 503 and `Retry-After` instead of queueing without bound.
+//! Lockout: guesses are counted per account, per client and per client
+//! address, and the limits hold however many guesses arrive at once —
+//! passwords (under every spelling of an account), codes, client and API
+//! resource secrets, unionIDs — with `Retry-After`; a client-sent
+//! `Forwarded` behind a proxy is still one address; a full password queue
+//! turns callers away with 503 instead of queueing without bound.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures::future::join_all;
-use keyward_tests::end_user::{self, post, token_of};
+use keyward_tests::end_user::{
+    self, PAYMENTS, assert_refused, create_app, payments_api, post, retry_after, send, token_of,
+};
 use keyward_tests::flow::{self, PASSWORD};
 use keyward_tests::{ADMIN_ID, ADMIN_SECRET, TestServer, on_both_databases};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -18,7 +24,11 @@ on_both_databases!(
     client_secret_guesses,
     admin_secret_is_replaced,
     unknown_kids_reload_keys_once,
-    sign_up_caps
+    sign_up_caps,
+    union_id_paths_are_throttled,
+    a_client_sent_forwarded_header_is_ignored,
+    one_lock_per_account,
+    resource_secrets_are_throttled_like_clients
 );
 
 /// How many guesses are sent at once.
@@ -293,4 +303,122 @@ async fn sign_up_caps(server: TestServer) {
     let (code, err, _) = sign_up(shop, "198.51.100.3").await;
     assert_eq!((code, err.contains("sign-ups for this app")), (429, true), "{err}");
     assert_eq!(sign_up(other, "198.51.100.3").await.0, 200, "other apps have their own cap");
+}
+
+/// GrantCode with `grant_type=unionid`.
+async fn grant_code(server: &TestServer, app: i64, union_id: &str) -> (u16, Value) {
+    let body = json!({"grant_type": "unionid", "scopes": "openid", "redirect_uri": keyward_tests::end_user::APP_REDIRECT,
+        "platform": "web", "unionId": union_id});
+    send(server, Method::POST, &format!("/api/OAuth/{app}/GrantCode?scheme=app"), None, Some(body)).await
+}
+
+/// QRCodeSignUp of a fresh, scanned key with a unionID the caller sends.
+async fn qr_sign_up(server: &TestServer, app: i64, union_id: &str) -> (u16, Value) {
+    let key = post(server, app, "QRCodePreSignIn", json!({})).await.1["data"].as_str().unwrap().to_string();
+    assert_eq!(post(server, app, "QRCodeScan", json!({"signInKey": key})).await.0, 200);
+    post(server, app, "QRCodeSignUp", json!({"signInKey": key, "platform": "web", "unionID": union_id})).await
+}
+
+/// Every path that takes a caller's unionID counts misses per client
+/// address, and all of them stop once it is locked.
+async fn union_id_paths_are_throttled(server: TestServer) {
+    let (app, _) = create_app(&server, "shop", json!({ "unionIdSignInEnabled": true })).await;
+    let known = json!({"platform": "web", "unionID": "known-1"});
+    token_of(&post(&server, app, "UnionIDSignUp", known.clone()).await);
+    for n in 0..10 {
+        assert_refused(&grant_code(&server, app, &format!("guess-{n}")).await, 404, "no account is linked");
+    }
+    // A QR sign-up of an unknown identity signs up, and counts as a miss.
+    for n in 10..20 {
+        token_of(&qr_sign_up(&server, app, &format!("guess-{n}")).await);
+    }
+    assert_refused(&grant_code(&server, app, "known-1").await, 429, "Too many failed sign-ins");
+    assert_refused(&qr_sign_up(&server, app, "known-1").await, 429, "Too many failed sign-ins");
+    let (status, wait) = retry_after(&server, app, "UnionIDSignIn", known).await;
+    assert_eq!(status, 429);
+    assert!(wait.is_some_and(|s| (1..=900).contains(&s)), "{wait:?}");
+}
+
+/// Behind nginx (which appends the peer to `X-Forwarded-For` and
+/// passes any `Forwarded` through), a client writing a new `Forwarded` per
+/// request is still one address: its 21st failed sign-in is refused.
+async fn a_client_sent_forwarded_header_is_ignored(server: TestServer) {
+    let server = server
+        .restart_with(|settings| keyward_server::config::Settings {
+            trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+            ..settings
+        })
+        .await;
+    let (app, _) = end_user::create_app(&server, "shop", json!({})).await;
+    let sign_in = |n: usize| {
+        let request = server
+            .http()
+            .post(format!("{}/api/AppUsers/{app}/SignIn", server.url))
+            .header("x-forwarded-for", "198.51.100.7")
+            .header("forwarded", format!("for=203.0.113.{n}"))
+            .json(&json!({ "userName": format!("nobody{n}"), "pwd": "a wrong password" }));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for n in 0..20 {
+        assert_eq!(sign_in(n).await, 401, "guess {n}");
+    }
+    assert_eq!(sign_in(20).await, 429, "the address the proxy saw is locked, whatever `Forwarded` says");
+}
+
+/// Five wrong passwords spread over the user name, the verified
+/// email and the verified phone lock the account under every spelling; a
+/// password reset opens all of them again.
+async fn one_lock_per_account(server: TestServer) {
+    let admin = server.admin().await;
+    let ann: keyward_sdk::types::UserCreate = serde_json::from_value(json!({
+        "userName": "ann", "password": PASSWORD, "email": "ann@example.com", "emailConfirmed": true,
+        "phoneNumber": "13800000009", "phoneNumberConfirmed": true
+    }))
+    .unwrap();
+    admin.user_create().body(ann).send().await.unwrap();
+    let (app, _) = end_user::create_app(&server, "shop", json!({})).await;
+    let sign_in =
+        |login: &str, password: &str| post(&server, app, "SignIn", json!({ "userName": login, "pwd": password }));
+    for login in ["ann", "ANN", "ann@example.com", "Ann@Example.com", "13800000009"] {
+        assert_refused(&sign_in(login, "a wrong password").await, 401, "incorrect");
+    }
+    for login in ["ann", "ann@example.com", "13800000009"] {
+        assert_refused(&sign_in(login, PASSWORD).await, 429, "Too many failed sign-ins");
+    }
+    // Unknown names are counted per spelling, as before: they lock nobody else.
+    assert_refused(&sign_in("nobody", "a wrong password").await, 401, "incorrect");
+
+    assert_eq!(post(&server, app, "SendSMSCode", json!({ "phone": "13800000009", "type": "forgetpwd" })).await.0, 200);
+    let code = server.sinks.code_for("13800000009").await;
+    let reset = json!({ "phone": "13800000009", "code": code, "pwd": "a brand new password" });
+    assert_eq!(post(&server, app, "ResetPwd", reset).await.0, 200);
+    for login in ["ann", "ann@example.com", "13800000009"] {
+        token_of(&sign_in(login, "a brand new password").await);
+    }
+}
+
+/// An API resource's secret is throttled like a client's: after 20 wrong
+/// guesses at `/oauth/introspect` the right one is refused too, until the
+/// window ends.
+async fn resource_secrets_are_throttled_like_clients(server: TestServer) {
+    let secret = payments_api(&server).await;
+    let token = server.token(ADMIN_ID, keyward_tests::ADMIN_SECRET, None).await;
+    let introspect = |secret: String| {
+        let form = [("token", token.clone()), ("client_id", PAYMENTS.to_string()), ("client_secret", secret)];
+        let request = server.http().post(format!("{}/oauth/introspect", server.url)).form(&form);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for n in 0..24 {
+        let status = introspect(format!("wrong-guess-{n}")).await;
+        assert!(status == 401 || status == 429, "guess {n}: {status}");
+    }
+    assert_eq!(introspect(secret).await, 429, "the right secret is refused while the name is locked");
+
+    // A weak imported secret is refused for a resource as for a client.
+    let admin = server.admin().await;
+    let resources = admin.api_resource_list().send().await.unwrap().into_inner().data;
+    let id = resources.iter().find(|r| r.name == PAYMENTS).unwrap().id;
+    let weak: keyward_sdk::types::SecretCreate = serde_json::from_value(json!({ "value": "abc12" })).unwrap();
+    let refused = admin.api_resource_secret_create().id(id).body(weak).send().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(422));
 }

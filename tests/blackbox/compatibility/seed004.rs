@@ -1,4 +1,4 @@
-//! Seed 004's user and role endpoints (issue 14): `/users/…`,
+//! Seed 004's user and role endpoints: `/users/…`,
 //! `/userDetail/…` and `/roles/list` at the seed's paths with its field names
 //! and `{status, message}` envelope, through raw HTTP and the SDK; who may
 //! call what; bad input that stores nothing; and a password change that ends
