@@ -42,7 +42,7 @@ pub async fn reference_claims(conn: &mut Conn, token_hash: &str) -> Result<Optio
         .bind(token_hash.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()?.flatten())
+    Ok(row.map(|r| r.try_get::<Option<String>, _>("claims")).transpose()?.flatten())
 }
 
 /// Puts a token on the deny-list (inserting its row if it had none).
@@ -71,5 +71,5 @@ pub async fn revoked_since(conn: &mut Conn, since: i64, now: i64) -> Result<Vec<
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("jti")?, r.try_get("expires_at")?))).collect()
 }

@@ -90,7 +90,7 @@ fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'stati
 pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
     let row =
         insert_query(tenant, resource, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(resource))?;
-    let id: i64 = row.try_get(0)?;
+    let id: i64 = row.try_get("id")?;
     replace_scopes(conn, id, &resource.scopes).await?;
     Ok(id)
 }

@@ -56,7 +56,7 @@ fn insert_query(tenant: i64, scope: &ApiScope, tail: &str) -> Query<'static, Any
 /// Inserts `scope` into `tenant` (its id and times are ignored); returns its id.
 pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<i64> {
     let row = insert_query(tenant, scope, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("id")?)
 }
 
 /// Inserts `scope` into `tenant` unless a scope of that name exists (then

@@ -3,9 +3,8 @@
 
 use super::{Conn, now_ms};
 use crate::error::Result;
-use sqlx::Row;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AppCode {
     pub tenant_id: i64,
     pub app_id: i64,
@@ -50,23 +49,12 @@ pub async fn redeem(conn: &mut Conn, code_hash: &str) -> Result<Option<AppCode>>
     if used.rows_affected() == 0 {
         return Ok(None);
     }
-    let row = sqlx::query(
+    let code = sqlx::query_as(
         "SELECT tenant_id, app_id, user_id, grant_type, scopes, redirect_uri, expire_days, platform, union_id, \
          expires_at FROM app_codes WHERE code_hash = $1",
     )
     .bind(code_hash.to_string())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Some(AppCode {
-        tenant_id: row.try_get(0)?,
-        app_id: row.try_get(1)?,
-        user_id: row.try_get(2)?,
-        grant_type: row.try_get(3)?,
-        scopes: row.try_get(4)?,
-        redirect_uri: row.try_get(5)?,
-        expire_days: row.try_get(6)?,
-        platform: row.try_get(7)?,
-        union_id: row.try_get(8)?,
-        expires_at: row.try_get(9)?,
-    }))
+    Ok(Some(code))
 }

@@ -107,7 +107,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| format!("a client with clientId `{}` already exists", client.client_id))?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("id")?)
 }
 
 /// Writes every field of an existing client but its id and secrets.
@@ -192,7 +192,7 @@ pub async fn id_of(conn: &mut Conn, tenant: i64, client_id: &str) -> Result<Opti
             .bind(client_id.to_string())
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
 /// Marks client `id` as a bootstrap admin client, which the API never changes.
@@ -204,7 +204,7 @@ pub async fn mark_bootstrap(conn: &mut Conn, id: i64) -> Result<()> {
 /// Whether client `id` is a bootstrap admin client.
 pub async fn is_bootstrap(conn: &mut Conn, id: i64) -> Result<bool> {
     let row = sqlx::query("SELECT bootstrap FROM clients WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?.is_some_and(|b| b != 0))
+    Ok(row.map(|r| r.try_get::<i64, _>("bootstrap")).transpose()?.is_some_and(|b| b != 0))
 }
 
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
@@ -233,7 +233,7 @@ pub async fn app_settings(conn: &mut Conn, tenant: i64, id: i64) -> Result<Optio
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("app_settings")).transpose()?)
 }
 
 pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str) -> Result<()> {

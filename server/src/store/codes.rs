@@ -125,7 +125,7 @@ pub async fn take(conn: &mut Conn, key: &str, limit: Limit) -> Result<Result<(),
         .bind(key.to_string())
         .fetch_one(&mut *conn)
         .await?;
-    let (last_at, window_start): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let (last_at, window_start): (i64, i64) = (row.try_get("last_at")?, row.try_get("window_start")?);
     let seconds = |ms: i64| (ms.max(0) + 999) / 1000;
     Ok(Err(if last_at > now - limit.interval_ms {
         Refused::TooSoon(seconds(last_at + limit.interval_ms - now))

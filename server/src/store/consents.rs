@@ -38,7 +38,7 @@ pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) ->
     .bind(now_ms())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| Ok(from_json(&r.try_get::<String, _>(0)?)?)).transpose()
+    row.map(|r| Ok(from_json(&r.try_get::<String, _>("scopes")?)?)).transpose()
 }
 
 /// Records (or replaces) the consent of `user` to `client` for `scopes`.
@@ -86,16 +86,16 @@ pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<Cons
     rows.iter()
         .map(|r| {
             Ok(Consent {
-                id: r.try_get(0)?,
-                client_id: r.try_get(1)?,
-                scopes: from_json(&r.try_get::<String, _>(2)?)?,
-                created_at: r.try_get(3)?,
-                updated_at: r.try_get(4)?,
+                id: r.try_get("id")?,
+                client_id: r.try_get("client_id")?,
+                scopes: from_json(&r.try_get::<String, _>("scopes")?)?,
+                created_at: r.try_get("created_at")?,
+                updated_at: r.try_get("updated_at")?,
                 context: Context {
-                    expires_at: r.try_get(5)?,
-                    grant_type: r.try_get(6)?,
-                    redirect_uri: r.try_get(7)?,
-                    remark: r.try_get(8)?,
+                    expires_at: r.try_get("expires_at")?,
+                    grant_type: r.try_get("grant_type")?,
+                    redirect_uri: r.try_get("redirect_uri")?,
+                    remark: r.try_get("remark")?,
                 },
             })
         })
@@ -110,7 +110,7 @@ pub async fn delete(conn: &mut Conn, tenant: i64, user: i64, id: i64) -> Result<
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("client_id")).transpose()?)
 }
 
 /// Forgets every consent of `user`, so each client must ask again.

@@ -29,16 +29,16 @@ const GRANT_COLUMNS: &str = "g.id, g.tenant_id, g.client_id, g.user_id, g.scope,
 
 fn grant_from(row: &AnyRow) -> Result<Grant> {
     Ok(Grant {
-        id: row.try_get(0)?,
-        tenant_id: row.try_get(1)?,
-        client_id: row.try_get(2)?,
-        user_id: row.try_get(3)?,
-        scope: row.try_get(4)?,
-        session_id: row.try_get(5)?,
-        auth_time: row.try_get(6)?,
-        expires_at: row.try_get(7)?,
-        revoked: row.try_get::<Option<i64>, _>(8)?.is_some(),
-        consented: row.try_get::<i64, _>(9)? != 0,
+        id: row.try_get("id")?,
+        tenant_id: row.try_get("tenant_id")?,
+        client_id: row.try_get("client_id")?,
+        user_id: row.try_get("user_id")?,
+        scope: row.try_get("scope")?,
+        session_id: row.try_get("session_id")?,
+        auth_time: row.try_get("auth_time")?,
+        expires_at: row.try_get("expires_at")?,
+        revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+        consented: row.try_get::<i64, _>("consented")? != 0,
     })
 }
 
@@ -82,7 +82,7 @@ pub async fn revoke(conn: &mut Conn, grant_id: &str) -> Result<()> {
 /// Revokes every live grant resting on the consent of `user` to `client_id`
 /// (see `revoke`).
 pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<()> {
-    let rows = sqlx::query(
+    let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM grants WHERE tenant_id = $1 AND user_id = $2 AND client_id = $3 AND consented = 1 \
          AND revoked_at IS NULL",
     )
@@ -91,8 +91,8 @@ pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str
     .bind(client_id.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    for row in rows {
-        revoke(conn, &row.try_get::<String, _>(0)?).await?;
+    for id in ids {
+        revoke(conn, &id).await?;
     }
     Ok(())
 }
@@ -169,7 +169,8 @@ pub async fn insert_refresh(conn: &mut Conn, token_hash: &str, grant_id: &str, e
 
 pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<RefreshToken>> {
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {GRANT_COLUMNS}, r.expires_at, r.used_at FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id \
+        "SELECT {GRANT_COLUMNS}, r.expires_at AS refresh_expires_at, r.used_at AS refresh_used_at \
+         FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id \
          WHERE r.token_hash = $1"
     )))
     .bind(token_hash.to_string())
@@ -178,8 +179,8 @@ pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option
     row.map(|r| {
         Ok(RefreshToken {
             grant: grant_from(&r)?,
-            expires_at: r.try_get(10)?,
-            used: r.try_get::<Option<i64>, _>(11)?.is_some(),
+            expires_at: r.try_get("refresh_expires_at")?,
+            used: r.try_get::<Option<i64>, _>("refresh_used_at")?.is_some(),
         })
     })
     .transpose()
@@ -215,7 +216,7 @@ pub async fn use_refresh(conn: &mut Conn, token_hash: &str, grace_ms: i64) -> Re
 }
 
 /// An authorization code's bindings (RFC 6749 §4.1.2, RFC 7636 §4.4).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Code {
     pub tenant_id: i64,
     pub client_id: String,
@@ -260,30 +261,14 @@ pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Resul
 /// redemption waits for this one and then finds the code redeemed.
 pub async fn code_by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<Code>> {
     let lock = on_postgres(conn, " FOR UPDATE");
-    let row = sqlx::query(AssertSqlSafe(format!(
+    let row = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT tenant_id, client_id, user_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, \
          session_id, auth_time, expires_at, grant_id FROM authorization_codes WHERE code_hash = $1{lock}"
     )))
     .bind(code_hash.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| {
-        Ok(Code {
-            tenant_id: r.try_get(0)?,
-            client_id: r.try_get(1)?,
-            user_id: r.try_get(2)?,
-            redirect_uri: r.try_get(3)?,
-            scope: r.try_get(4)?,
-            nonce: r.try_get(5)?,
-            code_challenge: r.try_get(6)?,
-            code_challenge_method: r.try_get(7)?,
-            session_id: r.try_get(8)?,
-            auth_time: r.try_get(9)?,
-            expires_at: r.try_get(10)?,
-            grant_id: r.try_get(11)?,
-        })
-    })
-    .transpose()
+    Ok(row)
 }
 
 /// Records that a code was redeemed into `grant_id`; false if another

@@ -53,7 +53,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| taken(resource))?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("id")?)
 }
 
 pub async fn save(conn: &mut Conn, resource: &IdentityResource) -> Result<()> {
@@ -116,7 +116,7 @@ pub async fn tenants_without(conn: &mut Conn) -> Result<Vec<i64>> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {

@@ -69,9 +69,11 @@ pub async fn page(
     page: &Page,
 ) -> sqlx::Result<(i64, Vec<AnyRow>)> {
     let where_sql = filter.sql();
-    let count_sql = format!("SELECT COUNT(*) FROM {from}{where_sql}");
-    let total: i64 =
-        sqlx::Row::try_get(&bind(sqlx::query(AssertSqlSafe(count_sql)), &filter.args).fetch_one(&mut *conn).await?, 0)?;
+    let count_sql = format!("SELECT COUNT(*) AS total FROM {from}{where_sql}");
+    let total: i64 = sqlx::Row::try_get(
+        &bind(sqlx::query(AssertSqlSafe(count_sql)), &filter.args).fetch_one(&mut *conn).await?,
+        "total",
+    )?;
     let direction = if page.ascending { "ASC" } else { "DESC" };
     let n = filter.args.len();
     let rows_sql = format!(

@@ -79,10 +79,10 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
         .bind(key)
         .fetch_one(&mut *conn)
         .await?;
-        let fingerprint = prior.try_get::<Option<String>, _>(1)?.unwrap_or_default();
-        return Ok(Applied::Replayed { id: prior.try_get(0)?, fingerprint });
+        let fingerprint = prior.try_get::<Option<String>, _>("fingerprint")?.unwrap_or_default();
+        return Ok(Applied::Replayed { id: prior.try_get("id")?, fingerprint });
     };
-    let id: i64 = entry.try_get(0)?;
+    let id: i64 = entry.try_get("id")?;
     let statement = if change.amount >= 0 {
         "INSERT INTO point_balances (app_id, user_id, balance) VALUES ($1, $2, $3) ON CONFLICT (app_id, user_id) \
          DO UPDATE SET balance = point_balances.balance + $3 RETURNING balance"
@@ -99,7 +99,7 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     let Some(updated) = updated else {
         return Ok(Applied::Insufficient { balance: balance(conn, change.app_id, change.user_id).await? });
     };
-    let balance: i64 = updated.try_get(0)?;
+    let balance: i64 = updated.try_get("balance")?;
     sqlx::query("UPDATE point_entries SET balance = $1 WHERE id = $2")
         .bind(balance)
         .bind(id)
@@ -127,7 +127,7 @@ pub async fn balance(conn: &mut Conn, app_id: i64, user_id: i64) -> Result<i64> 
         .bind(user_id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+    Ok(row.map(|r| r.try_get("balance")).transpose()?.unwrap_or(0))
 }
 
 /// A page of the ledger, newest first, with the number of matching entries.
@@ -139,14 +139,15 @@ pub async fn page(
     skip: i64,
     take: i64,
 ) -> Result<(i64, Vec<Entry>)> {
-    let total: i64 =
-        sqlx::query("SELECT COUNT(*) FROM point_entries WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3)")
-            .bind(app_id)
-            .bind(user_id)
-            .bind(kind.unwrap_or(0))
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
+    let total: i64 = sqlx::query(
+        "SELECT COUNT(*) AS total FROM point_entries WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3)",
+    )
+    .bind(app_id)
+    .bind(user_id)
+    .bind(kind.unwrap_or(0))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("total")?;
     let entries = sqlx::query_as::<_, Entry>(
         "SELECT id, user_id, kind, amount, balance, remark, credited_by, created_at FROM point_entries \
          WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3) ORDER BY id DESC LIMIT $4 OFFSET $5",

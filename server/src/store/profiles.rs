@@ -32,8 +32,8 @@ async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
         id,
         name: row.try_get("name")?,
         description: row.try_get("description")?,
-        clients: clients.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?,
-        users: users.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?,
+        clients: clients.iter().map(|r| r.try_get("client_id")).collect::<Result<_, _>>()?,
+        users: users.iter().map(|r| r.try_get("user_id")).collect::<Result<_, _>>()?,
         created: to_time(row.try_get("created_at")?),
         updated: to_time(row.try_get("updated_at")?),
     })
@@ -53,7 +53,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Re
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| taken(profile))?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("id")?)
 }
 
 /// Writes an existing profile's name and description.
@@ -110,7 +110,7 @@ pub async fn of_user(conn: &mut Conn, user: i64) -> Result<Vec<i64>> {
         .bind(user)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter().map(|r| Ok(r.try_get("profile_id")?)).collect()
 }
 
 /// Whether user `user` holds a profile containing the client with numeric id `client_row`.

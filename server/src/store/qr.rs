@@ -3,7 +3,6 @@
 
 use super::{Conn, now_ms};
 use crate::error::Result;
-use sqlx::Row;
 
 pub const PENDING: &str = "PreSignIn";
 pub const SCANNED: &str = "Scanned";
@@ -11,7 +10,7 @@ pub const OK: &str = "OK";
 /// The token was handed to the poller; the key is spent.
 pub const DONE: &str = "Done";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct QrSignIn {
     pub app_id: i64,
     pub scopes: String,
@@ -50,25 +49,14 @@ pub async fn insert(
 }
 
 pub async fn get(conn: &mut Conn, key_hash: &str, tenant: i64) -> Result<Option<QrSignIn>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT app_id, scopes, remark, status, user_id, platform, union_id, expires_at FROM qr_sign_ins \
          WHERE key_hash = $1 AND tenant_id = $2",
     )
     .bind(key_hash.to_string())
     .bind(tenant)
     .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(QrSignIn {
-        app_id: row.try_get(0)?,
-        scopes: row.try_get(1)?,
-        remark: row.try_get(2)?,
-        status: row.try_get(3)?,
-        user_id: row.try_get(4)?,
-        platform: row.try_get(5)?,
-        union_id: row.try_get(6)?,
-        expires_at: row.try_get(7)?,
-    }))
+    .await?)
 }
 
 /// Moves a live sign-in from `from` to `to`, recording the user when given;

@@ -36,7 +36,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| taken(role))?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("id")?)
 }
 
 pub async fn save(conn: &mut Conn, role: &Role) -> Result<()> {
@@ -82,5 +82,5 @@ pub async fn id_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Opti
         .bind(name.to_lowercase())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }

@@ -90,7 +90,7 @@ pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| issuer_taken(tenant))?
-    .try_get(0)?;
+    .try_get("id")?;
     insert_hosts(conn, &Tenant { id, ..tenant.clone() }).await?;
     Ok(id)
 }

@@ -46,7 +46,7 @@ async fn roles_of(conn: &mut Conn, id: i64) -> Result<Vec<UserRole>> {
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(UserRole { role_id: r.try_get(0)? })).collect()
+    rows.iter().map(|r| Ok(UserRole { role_id: r.try_get("role_id")? })).collect()
 }
 
 /// A user's roles and access profiles.
@@ -91,7 +91,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Op
     .fetch_one(&mut *conn)
     .await
     .unique_as(|index| taken(user, index))?
-    .try_get(0)?;
+    .try_get("id")?;
     replace_roles(conn, &User { id, ..user.clone() }).await?;
     Ok(id)
 }
@@ -203,7 +203,7 @@ pub async fn permissions(conn: &mut Conn, id: i64) -> Result<Vec<String>> {
             .await?;
     let mut all = Vec::new();
     for row in rows {
-        all.extend(from_json::<Vec<String>>(&row.try_get::<String, _>(0)?)?);
+        all.extend(from_json::<Vec<String>>(&row.try_get::<String, _>("permissions")?)?);
     }
     Ok(all)
 }
@@ -228,7 +228,7 @@ pub async fn by_contact(conn: &mut Conn, tenant: i64, contact: Contact, value: &
         }
     };
     let row = sqlx::query(sql).bind(tenant).bind(value.to_string()).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
 /// The id of `tenant`'s live user named `name` (ignoring case), by user name only.
@@ -239,7 +239,7 @@ pub async fn id_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Opti
             .bind(name.to_lowercase())
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
 /// Whether a live user of `tenant` has every one of the given user name
