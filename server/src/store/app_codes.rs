@@ -1,7 +1,7 @@
 //! One-time codes of the app-scheme GrantCode → Authorize exchange (stored
 //! hashed, 120 s, single use).
 
-use super::{Conn, now_ms};
+use super::{Conn, Values, now_ms};
 use crate::error::Result;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,23 +19,21 @@ pub struct AppCode {
 }
 
 pub async fn insert(conn: &mut Conn, code_hash: &str, code: &AppCode) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO app_codes (code_hash, tenant_id, app_id, user_id, grant_type, scopes, redirect_uri, expire_days, \
-         platform, union_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(code_hash.to_string())
-    .bind(code.tenant_id)
-    .bind(code.app_id)
-    .bind(code.user_id)
-    .bind(code.grant_type.clone())
-    .bind(code.scopes.clone())
-    .bind(code.redirect_uri.clone())
-    .bind(code.expire_days)
-    .bind(code.platform.clone())
-    .bind(code.union_id.clone())
-    .bind(code.expires_at)
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("code_hash", code_hash)
+        .set("tenant_id", code.tenant_id)
+        .set("app_id", code.app_id)
+        .set("user_id", code.user_id)
+        .set("grant_type", code.grant_type.clone())
+        .set("scopes", code.scopes.clone())
+        .set("redirect_uri", code.redirect_uri.clone())
+        .set("expire_days", code.expire_days)
+        .set("platform", code.platform.clone())
+        .set("union_id", code.union_id.clone())
+        .set("expires_at", code.expires_at)
+        .insert("app_codes", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -1,9 +1,10 @@
 //! SDK generation's per-API options (token sealed, apart from the settings
 //! JSON) and history.
 
-use super::{Conn, now_ms, to_time};
+use super::{Conn, Values, now_ms, to_time};
 use crate::error::Result;
 use keyward_api::codegen::{CodegenHistory, HistoryKind};
+use sqlx::FromRow;
 
 /// One API's options of one kind, as stored.
 #[derive(sqlx::FromRow)]
@@ -101,22 +102,19 @@ fn kind_name(kind: HistoryKind) -> &'static str {
 
 /// Records an entry (its `id` is ignored); the entry as stored.
 pub async fn add_history(conn: &mut Conn, resource: i64, entry: &CodegenHistory) -> Result<CodegenHistory> {
-    let row: HistoryRow = sqlx::query_as(
-        "INSERT INTO codegen_history (resource_id, kind, sdk_name, swagger_url, version, tags, language, release_date) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         RETURNING id, kind, sdk_name, swagger_url, version, tags, language, release_date",
-    )
-    .bind(resource)
-    .bind(kind_name(entry.kind))
-    .bind(&entry.sdk_name)
-    .bind(&entry.swagger_url)
-    .bind(&entry.version)
-    .bind(&entry.tags)
-    .bind(&entry.language)
-    .bind(entry.release_date.timestamp_millis())
-    .fetch_one(conn)
-    .await?;
-    Ok(row.into())
+    let row = Values::new()
+        .set("resource_id", resource)
+        .set("kind", kind_name(entry.kind))
+        .set("sdk_name", entry.sdk_name.clone())
+        .set("swagger_url", entry.swagger_url.clone())
+        .set("version", entry.version.clone())
+        .set("tags", entry.tags.clone())
+        .set("language", entry.language.clone())
+        .set("release_date", entry.release_date.timestamp_millis())
+        .insert("codegen_history", "RETURNING id, kind, sdk_name, swagger_url, version, tags, language, release_date")
+        .fetch_one(conn)
+        .await?;
+    Ok(HistoryRow::from_row(&row)?.into())
 }
 
 /// An API's history, newest first.

@@ -1,6 +1,6 @@
 //! Consents: the scopes a user allowed a client, remembered for next time.
 
-use super::{Conn, from_json, now_ms, to_json};
+use super::{Conn, Values, from_json, now_ms, to_json};
 use crate::error::Result;
 use sqlx::Row;
 
@@ -50,24 +50,26 @@ pub async fn upsert(
     scopes: &[String],
     context: &Context,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO consents (tenant_id, user_id, client_id, scopes, created_at, updated_at, expires_at, grant_type, \
-         redirect_uri, remark) VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) \
-         ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
-         updated_at = excluded.updated_at, expires_at = excluded.expires_at, grant_type = excluded.grant_type, \
-         redirect_uri = excluded.redirect_uri, remark = excluded.remark",
-    )
-    .bind(tenant)
-    .bind(user)
-    .bind(client_id.to_string())
-    .bind(to_json(&scopes))
-    .bind(now_ms())
-    .bind(context.expires_at)
-    .bind(context.grant_type.clone())
-    .bind(context.redirect_uri.clone())
-    .bind(context.remark.clone())
-    .execute(&mut *conn)
-    .await?;
+    let now = now_ms();
+    Values::new()
+        .set("tenant_id", tenant)
+        .set("user_id", user)
+        .set("client_id", client_id)
+        .set("scopes", to_json(&scopes))
+        .set("created_at", now)
+        .set("updated_at", now)
+        .set("expires_at", context.expires_at)
+        .set("grant_type", context.grant_type.clone())
+        .set("redirect_uri", context.redirect_uri.clone())
+        .set("remark", context.remark.clone())
+        .insert(
+            "consents",
+            "ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
+             updated_at = excluded.updated_at, expires_at = excluded.expires_at, grant_type = excluded.grant_type, \
+             redirect_uri = excluded.redirect_uri, remark = excluded.remark",
+        )
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

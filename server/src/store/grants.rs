@@ -2,7 +2,7 @@
 //! family, and the authorization codes that start them.
 
 use super::locks::on_postgres;
-use super::{Conn, db_now, now_ms};
+use super::{Conn, Values, db_now, now_ms};
 use crate::error::Result;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -43,22 +43,20 @@ fn grant_from(row: &AnyRow) -> Result<Grant> {
 }
 
 pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO grants (id, tenant_id, client_id, user_id, scope, session_id, auth_time, created_at, expires_at, \
-         consented) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(grant.id.clone())
-    .bind(grant.tenant_id)
-    .bind(grant.client_id.clone())
-    .bind(grant.user_id)
-    .bind(grant.scope.clone())
-    .bind(grant.session_id.clone())
-    .bind(grant.auth_time)
-    .bind(now_ms())
-    .bind(grant.expires_at)
-    .bind(super::flag(grant.consented))
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("id", grant.id.clone())
+        .set("tenant_id", grant.tenant_id)
+        .set("client_id", grant.client_id.clone())
+        .set("user_id", grant.user_id)
+        .set("scope", grant.scope.clone())
+        .set("session_id", grant.session_id.clone())
+        .set("auth_time", grant.auth_time)
+        .set("created_at", now_ms())
+        .set("expires_at", grant.expires_at)
+        .set("consented", grant.consented)
+        .insert("grants", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -234,26 +232,23 @@ pub struct Code {
 }
 
 pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO authorization_codes (code_hash, tenant_id, client_id, user_id, redirect_uri, scope, nonce, \
-         code_challenge, code_challenge_method, session_id, auth_time, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(code_hash.to_string())
-    .bind(code.tenant_id)
-    .bind(code.client_id.clone())
-    .bind(code.user_id)
-    .bind(code.redirect_uri.clone())
-    .bind(code.scope.clone())
-    .bind(code.nonce.clone())
-    .bind(code.code_challenge.clone())
-    .bind(code.code_challenge_method.clone())
-    .bind(code.session_id.clone())
-    .bind(code.auth_time)
-    .bind(now_ms())
-    .bind(code.expires_at)
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("code_hash", code_hash)
+        .set("tenant_id", code.tenant_id)
+        .set("client_id", code.client_id.clone())
+        .set("user_id", code.user_id)
+        .set("redirect_uri", code.redirect_uri.clone())
+        .set("scope", code.scope.clone())
+        .set("nonce", code.nonce.clone())
+        .set("code_challenge", code.code_challenge.clone())
+        .set("code_challenge_method", code.code_challenge_method.clone())
+        .set("session_id", code.session_id.clone())
+        .set("auth_time", code.auth_time)
+        .set("created_at", now_ms())
+        .set("expires_at", code.expires_at)
+        .insert("authorization_codes", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -30,8 +30,10 @@ pub mod tenants;
 pub mod throttle;
 pub mod user_links;
 pub mod users;
+mod values;
 
 pub use list::{Arg, Filter, Page, contains_pattern, page};
+pub use values::Values;
 
 use crate::changes::{CHANNEL, Change};
 use anyhow::{Context, bail};

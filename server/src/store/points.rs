@@ -1,7 +1,7 @@
 //! Points: a ledger per (app, user) and its running balance, which a CHECK
 //! constraint keeps at zero or more.
 
-use super::{Conn, now_ms};
+use super::{Conn, Values, now_ms};
 use crate::error::Result;
 use sqlx::Row;
 
@@ -55,21 +55,21 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     let (key, fingerprint) =
         change.idempotency.map_or((None, None), |(k, f)| (Some(k.to_string()), Some(f.to_string())));
     let kind = if change.amount >= 0 { CREDIT } else { DEBIT };
-    let entry = sqlx::query(
-        "INSERT INTO point_entries (app_id, user_id, kind, amount, balance, remark, idempotency_key, fingerprint, \
-         created_at, credited_by) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
-    )
-    .bind(change.app_id)
-    .bind(change.user_id)
-    .bind(kind)
-    .bind(change.amount)
-    .bind(change.remark.to_string())
-    .bind(key.clone())
-    .bind(fingerprint)
-    .bind(now_ms())
-    .bind(change.credited_by.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
+    let entry = Values::new()
+        .set("app_id", change.app_id)
+        .set("user_id", change.user_id)
+        .set("kind", kind)
+        .set("amount", change.amount)
+        // Set once the balance is known, below.
+        .set("balance", 0)
+        .set("remark", change.remark)
+        .set("idempotency_key", key.clone())
+        .set("fingerprint", fingerprint)
+        .set("created_at", now_ms())
+        .set("credited_by", change.credited_by)
+        .insert("point_entries", "ON CONFLICT DO NOTHING RETURNING id")
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(entry) = entry else {
         let prior = sqlx::query(
             "SELECT id, fingerprint FROM point_entries WHERE app_id = $1 AND user_id = $2 AND idempotency_key = $3",

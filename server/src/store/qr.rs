@@ -1,7 +1,7 @@
 //! QR-code sign-ins: PreSignIn → Scanned → OK, each step a conditional
 //! update so that two scanners or two pollers cannot both win.
 
-use super::{Conn, now_ms};
+use super::{Conn, Values, now_ms};
 use crate::error::Result;
 
 pub const PENDING: &str = "PreSignIn";
@@ -31,20 +31,18 @@ pub async fn insert(
     remark: &str,
     expires_at: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO qr_sign_ins (key_hash, tenant_id, app_id, scopes, remark, status, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(key_hash.to_string())
-    .bind(tenant)
-    .bind(app_id)
-    .bind(scopes.to_string())
-    .bind(remark.to_string())
-    .bind(PENDING)
-    .bind(now_ms())
-    .bind(expires_at)
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("key_hash", key_hash)
+        .set("tenant_id", tenant)
+        .set("app_id", app_id)
+        .set("scopes", scopes)
+        .set("remark", remark)
+        .set("status", PENDING)
+        .set("created_at", now_ms())
+        .set("expires_at", expires_at)
+        .insert("qr_sign_ins", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
