@@ -45,11 +45,13 @@ pub async fn reference_claims(conn: &mut Conn, token_hash: &str) -> Result<Optio
     Ok(row.map(|r| r.try_get::<Option<String>, _>("claims")).transpose()?.flatten())
 }
 
-/// Puts a token on the deny-list (inserting its row if it had none).
+/// Puts a token on the deny-list (inserting its row if it had none); a
+/// row of another tenant with the same `jti` stays as it is.
 pub async fn revoke(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO access_tokens (jti, tenant_id, client_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at",
+         ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at \
+         WHERE access_tokens.tenant_id = excluded.tenant_id",
     )
     .bind(record.jti.clone())
     .bind(record.tenant_id)

@@ -37,20 +37,24 @@ pub async fn insert(conn: &mut Conn, code_hash: &str, code: &AppCode) -> Result<
     Ok(())
 }
 
-/// Uses the code: the stored code if it was unused (it is now used), else `None`.
-pub async fn redeem(conn: &mut Conn, code_hash: &str) -> Result<Option<AppCode>> {
-    let used = sqlx::query("UPDATE app_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
-        .bind(now_ms())
-        .bind(code_hash.to_string())
-        .execute(&mut *conn)
-        .await?;
+/// Uses the code of `tenant`: the stored code if it was unused (it is now
+/// used), else `None`.
+pub async fn redeem(conn: &mut Conn, tenant: i64, code_hash: &str) -> Result<Option<AppCode>> {
+    let used =
+        sqlx::query("UPDATE app_codes SET used_at = $1 WHERE tenant_id = $2 AND code_hash = $3 AND used_at IS NULL")
+            .bind(now_ms())
+            .bind(tenant)
+            .bind(code_hash.to_string())
+            .execute(&mut *conn)
+            .await?;
     if used.rows_affected() == 0 {
         return Ok(None);
     }
     let code = sqlx::query_as(
         "SELECT tenant_id, app_id, user_id, grant_type, scopes, redirect_uri, expire_days, platform, union_id, \
-         expires_at FROM app_codes WHERE code_hash = $1",
+         expires_at FROM app_codes WHERE tenant_id = $1 AND code_hash = $2",
     )
+    .bind(tenant)
     .bind(code_hash.to_string())
     .fetch_one(&mut *conn)
     .await?;

@@ -60,20 +60,24 @@ pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
     Ok(())
 }
 
-/// Revokes a grant: its refresh tokens stop working and the access tokens
-/// issued under it are denied until they expire.
-pub async fn revoke(conn: &mut Conn, grant_id: &str) -> Result<()> {
-    sqlx::query("UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+/// Revokes a grant of `tenant`: its refresh tokens stop working and the
+/// access tokens issued under it are denied until they expire.
+pub async fn revoke(conn: &mut Conn, tenant: i64, grant_id: &str) -> Result<()> {
+    sqlx::query("UPDATE grants SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
         .bind(now_ms())
+        .bind(tenant)
         .bind(grant_id.to_string())
         .execute(&mut *conn)
         .await?;
     // The deny-list's stamp, on the clock every replica reads it by.
-    sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
-        .bind(db_now(conn).await?)
-        .bind(grant_id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND grant_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(db_now(conn).await?)
+    .bind(tenant)
+    .bind(grant_id.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -90,7 +94,7 @@ pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str
     .fetch_all(&mut *conn)
     .await?;
     for id in ids {
-        revoke(conn, &id).await?;
+        revoke(conn, tenant, &id).await?;
     }
     Ok(())
 }
@@ -126,7 +130,7 @@ pub async fn live_of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec
 /// Revokes every live grant of `user` (see `revoke`); how many there were.
 pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64> {
     sqlx::query(
-        "UPDATE access_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND grant_id IN \
+        "UPDATE access_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND revoked_at IS NULL AND grant_id IN \
          (SELECT id FROM grants WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL)",
     )
     .bind(db_now(conn).await?)
@@ -266,13 +270,16 @@ pub async fn code_by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<Cod
     Ok(row)
 }
 
-/// Records that a code was redeemed into `grant_id`; false if another
-/// request redeemed it first.
-pub async fn redeem_code(conn: &mut Conn, code_hash: &str, grant_id: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE authorization_codes SET grant_id = $1 WHERE code_hash = $2 AND grant_id IS NULL")
-        .bind(grant_id.to_string())
-        .bind(code_hash.to_string())
-        .execute(&mut *conn)
-        .await?;
+/// Records that a code of `tenant` was redeemed into `grant_id`; false if
+/// another request redeemed it first.
+pub async fn redeem_code(conn: &mut Conn, tenant: i64, code_hash: &str, grant_id: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE authorization_codes SET grant_id = $1 WHERE tenant_id = $2 AND code_hash = $3 AND grant_id IS NULL",
+    )
+    .bind(grant_id.to_string())
+    .bind(tenant)
+    .bind(code_hash.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

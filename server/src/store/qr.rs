@@ -61,6 +61,7 @@ pub async fn get(conn: &mut Conn, key_hash: &str, tenant: i64) -> Result<Option<
 /// false if it was not in `from` any more (or has expired).
 pub async fn advance(
     conn: &mut Conn,
+    tenant: i64,
     key_hash: &str,
     from: &str,
     to: &str,
@@ -72,12 +73,13 @@ pub async fn advance(
     };
     let done = sqlx::query(
         "UPDATE qr_sign_ins SET status = $1, user_id = COALESCE($2, user_id), platform = COALESCE($3, platform), \
-         union_id = COALESCE($4, union_id) WHERE key_hash = $5 AND status = $6 AND expires_at > $7",
+         union_id = COALESCE($4, union_id) WHERE tenant_id = $5 AND key_hash = $6 AND status = $7 AND expires_at > $8",
     )
     .bind(to)
     .bind(user_id)
     .bind(platform)
     .bind(union_id)
+    .bind(tenant)
     .bind(key_hash.to_string())
     .bind(from)
     .bind(now_ms())
