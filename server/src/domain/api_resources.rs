@@ -141,7 +141,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiResourceUp
     };
     check(&resource)?;
     check_scopes(&mut tx, tenant, &resource).await?;
-    api_resources::save(&mut tx, &resource).await?;
+    api_resources::save(&mut tx, tenant, &resource).await?;
     let saved = api_resources::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_catalog();

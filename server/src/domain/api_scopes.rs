@@ -166,7 +166,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiScopeUpdat
         }
         check_unclaimed(&mut tx, tenant, &scope.name).await?;
     }
-    api_scopes::save(&mut tx, &scope).await?;
+    api_scopes::save(&mut tx, tenant, &scope).await?;
     let saved = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_catalog();

@@ -96,7 +96,7 @@ pub async fn ensure_admin_client(state: &State, client_id: &str, secret: &str) -
                 let new = NewDigest { sha256: &secret::digest(secret), description, expires_at: None, weak: false };
                 secret_digests::add(&mut tx, Owner::Client(client.id), new).await?;
             }
-            clients::mark_bootstrap(&mut tx, client.id).await?;
+            clients::mark_bootstrap(&mut tx, state.default_tenant, client.id).await?;
             let complete = client.enabled
                 && client.require_client_secret
                 && wanted.allowed_grant_types.iter().all(|g| client.allowed_grant_types.contains(g))
@@ -108,7 +108,7 @@ pub async fn ensure_admin_client(state: &State, client_id: &str, secret: &str) -
                 client.allowed_grant_types.extend(wanted.allowed_grant_types);
                 client.allowed_scopes.retain(|s| !wanted.allowed_scopes.contains(s));
                 client.allowed_scopes.extend(wanted.allowed_scopes);
-                clients::save(&mut tx, &client).await?;
+                clients::save(&mut tx, state.default_tenant, &client).await?;
             }
             tx.commit().await?;
             state.forget_clients();

@@ -197,7 +197,7 @@ async fn create_in(state: &State, tenant: i64, body: ClientCreate, bootstrap: bo
     check_scopes(&mut tx, tenant, &client).await?;
     let id = clients::insert(&mut tx, tenant, &client).await?;
     if bootstrap {
-        clients::mark_bootstrap(&mut tx, id).await?;
+        clients::mark_bootstrap(&mut tx, tenant, id).await?;
     }
     let mut shown = None;
     if let Some(secret) = secret {
@@ -278,7 +278,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ClientUpdate)
     let allowed = client.allowed_scopes.iter().map(|s| s.scope.as_str());
     authority::scopes_within(&mut tx, caller, caller.tenant.id, "the changed client", allowed).await?;
     check_scopes(&mut tx, caller.tenant.id, &client).await?;
-    clients::save(&mut tx, &client).await?;
+    clients::save(&mut tx, caller.tenant.id, &client).await?;
     let saved = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_clients();

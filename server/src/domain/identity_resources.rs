@@ -143,7 +143,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: IdentityResou
     if renamed {
         check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
     }
-    identity_resources::save(&mut tx, &resource).await?;
+    identity_resources::save(&mut tx, caller.tenant.id, &resource).await?;
     let saved = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     Ok(saved)

@@ -119,7 +119,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: AccessProfile
         ..current
     };
     check(&profile)?;
-    profiles::save(&mut tx, &profile).await?;
+    profiles::save(&mut tx, caller.tenant.id, &profile).await?;
     link(&mut tx, caller.tenant.id, id, body.clients.as_deref(), body.users.as_deref()).await?;
     authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     let saved = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;

@@ -66,7 +66,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: RoleUpdate) -
     };
     check(&role)?;
     authority::within(caller, "the changed role", &role.permissions)?;
-    roles::save(&mut tx, &role).await?;
+    roles::save(&mut tx, caller.tenant.id, &role).await?;
     let saved = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     Ok(saved)

@@ -234,7 +234,7 @@ pub async fn edit(
         check_name_is_own_contact(&user)?;
     }
     check_links(&mut tx, caller.tenant.id, &user).await?;
-    users::save(&mut tx, &user, hash.as_deref()).await?;
+    users::save(&mut tx, caller.tenant.id, &user, hash.as_deref()).await?;
     if user.profiles != held_profiles {
         // Written only when changed, so an edit of other fields never writes
         // back a set a profile edit just changed.

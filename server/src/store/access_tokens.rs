@@ -42,14 +42,16 @@ pub async fn reference_claims(conn: &mut Conn, token_hash: &str) -> Result<Optio
         .bind(token_hash.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get::<Option<String>, _>(0)).transpose()?.flatten())
+    Ok(row.map(|r| r.try_get::<Option<String>, _>("claims")).transpose()?.flatten())
 }
 
-/// Puts a token on the deny-list (inserting its row if it had none).
+/// Puts a token on the deny-list (inserting its row if it had none); a
+/// row of another tenant with the same `jti` stays as it is.
 pub async fn revoke(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO access_tokens (jti, tenant_id, client_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at",
+         ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at \
+         WHERE access_tokens.tenant_id = excluded.tenant_id",
     )
     .bind(record.jti.clone())
     .bind(record.tenant_id)
@@ -71,5 +73,5 @@ pub async fn revoked_since(conn: &mut Conn, since: i64, now: i64) -> Result<Vec<
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((r.try_get("jti")?, r.try_get("expires_at")?))).collect()
 }

@@ -2,42 +2,26 @@
 //! subscribers and product memberships. Revisions are inserted, never
 //! updated: a document once stored stays as it was.
 
-use super::{Conn, now_ms, to_time};
+use super::{Conn, now_ms};
 use crate::error::{Result, UniqueAs};
-use keyward_api::api_catalog::{ApiRevision, ApiSubscriber};
-use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
-#[derive(sqlx::FromRow)]
-struct RevisionRow {
-    id: i64,
-    number: i64,
-    source_url: Option<String>,
-    version: Option<String>,
-    online: Option<i64>,
-    created_at: i64,
-}
-
-impl From<RevisionRow> for ApiRevision {
-    fn from(row: RevisionRow) -> ApiRevision {
-        ApiRevision {
-            id: row.id,
-            number: row.number,
-            source_url: row.source_url,
-            version: row.version,
-            online: row.online == Some(1),
-            created: to_time(row.created_at),
-        }
-    }
+/// A revision with the version naming it, if one does.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RevisionRow {
+    pub id: i64,
+    pub number: i64,
+    pub source_url: Option<String>,
+    /// The name of the version naming the revision.
+    pub version: Option<String>,
+    /// 1 when that version is the online one.
+    pub online: Option<i64>,
+    pub created_at: i64,
 }
 
 const REVISIONS: &str = "SELECT r.id, r.number, r.source_url, v.name AS version, v.online, r.created_at \
     FROM api_revisions r LEFT JOIN api_versions v ON v.revision_id = r.id \
     WHERE r.tenant_id = $1 AND r.resource_id = $2";
-
-fn revision(row: &AnyRow) -> Result<ApiRevision> {
-    Ok(RevisionRow::from_row(row)?.into())
-}
 
 /// Stores `document` (JSON) as the resource's next revision; its id. The
 /// caller holds the resource's row lock, so numbers are handed out in turn.
@@ -70,16 +54,14 @@ pub async fn add_revision(
 }
 
 /// The resource's revisions, newest first.
-pub async fn revisions(conn: &mut Conn, tenant: i64, resource: i64) -> Result<Vec<ApiRevision>> {
+pub async fn revisions(conn: &mut Conn, tenant: i64, resource: i64) -> Result<Vec<RevisionRow>> {
     let sql = format!("{REVISIONS} ORDER BY r.number DESC");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(resource).fetch_all(conn).await?;
-    rows.iter().map(revision).collect()
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(resource).fetch_all(conn).await?)
 }
 
-pub async fn get_revision(conn: &mut Conn, tenant: i64, resource: i64, id: i64) -> Result<Option<ApiRevision>> {
+pub async fn get_revision(conn: &mut Conn, tenant: i64, resource: i64, id: i64) -> Result<Option<RevisionRow>> {
     let sql = format!("{REVISIONS} AND r.id = $3");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(resource).bind(id).fetch_optional(conn).await?;
-    row.as_ref().map(revision).transpose()
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(resource).bind(id).fetch_optional(conn).await?)
 }
 
 /// Names revision `revision` `name`, offline.
@@ -150,21 +132,16 @@ pub async fn configuration(conn: &mut Conn, resource: i64) -> Result<Option<Conf
     Ok(row.as_ref().map(Configuration::from_row).transpose()?)
 }
 
-#[derive(sqlx::FromRow)]
-struct SubscriberRow {
-    id: i64,
-    email: String,
-    created_at: i64,
-}
-
-impl From<SubscriberRow> for ApiSubscriber {
-    fn from(row: SubscriberRow) -> ApiSubscriber {
-        ApiSubscriber { id: row.id, email: row.email, created: to_time(row.created_at) }
-    }
+/// A confirmed subscriber of an API.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubscriberRow {
+    pub id: i64,
+    pub email: String,
+    pub created_at: i64,
 }
 
 /// Subscribes `email` (lower case); 409 when it already is.
-pub async fn add_subscriber(conn: &mut Conn, tenant: i64, resource: i64, email: &str) -> Result<ApiSubscriber> {
+pub async fn add_subscriber(conn: &mut Conn, tenant: i64, resource: i64, email: &str) -> Result<SubscriberRow> {
     let row = sqlx::query(
         "INSERT INTO api_subscribers (tenant_id, resource_id, email, created_at) VALUES ($1, $2, $3, $4) \
          RETURNING id, email, created_at",
@@ -176,7 +153,7 @@ pub async fn add_subscriber(conn: &mut Conn, tenant: i64, resource: i64, email: 
     .fetch_one(conn)
     .await
     .unique_as(|_| "this address is already subscribed to the API".into())?;
-    Ok(SubscriberRow::from_row(&row)?.into())
+    Ok(SubscriberRow::from_row(&row)?)
 }
 
 pub async fn is_subscribed(conn: &mut Conn, resource: i64, email: &str) -> Result<bool> {
@@ -188,15 +165,14 @@ pub async fn is_subscribed(conn: &mut Conn, resource: i64, email: &str) -> Resul
     Ok(found.is_some())
 }
 
-pub async fn subscribers(conn: &mut Conn, tenant: i64, resource: i64) -> Result<Vec<ApiSubscriber>> {
-    let rows = sqlx::query(
+pub async fn subscribers(conn: &mut Conn, tenant: i64, resource: i64) -> Result<Vec<SubscriberRow>> {
+    Ok(sqlx::query_as(
         "SELECT id, email, created_at FROM api_subscribers WHERE tenant_id = $1 AND resource_id = $2 ORDER BY id",
     )
     .bind(tenant)
     .bind(resource)
     .fetch_all(conn)
-    .await?;
-    rows.iter().map(|row| Ok(SubscriberRow::from_row(row)?.into())).collect()
+    .await?)
 }
 
 /// Unsubscribes `email`; whether it was subscribed.

@@ -2,7 +2,7 @@
 //! secrets.
 
 use super::secret_digests::{self, Owner};
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
 use crate::crypto::secret;
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_resource::{ApiResource, ApiResourceScope};
@@ -65,24 +65,28 @@ async fn replace_scopes(conn: &mut Conn, id: i64, scopes: &[ApiResourceScope]) -
     Ok(())
 }
 
-const INSERT: &str = "INSERT INTO api_resources (tenant_id, name, display_name, description, enabled, \
-    show_in_discovery, signing_alg, user_claims, properties, non_editable, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+/// The columns of `resource` that both an insert and an update write.
+fn values(resource: &ApiResource) -> Values {
+    Values::new()
+        .set("name", resource.name.clone())
+        .set("display_name", resource.display_name.clone())
+        .set("description", resource.description.clone())
+        .set("enabled", resource.enabled)
+        .set("show_in_discovery", resource.show_in_discovery_document)
+        .set("signing_alg", resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
+        .set("user_claims", to_json(&resource.user_claims))
+        .set("properties", to_json(&resource.properties))
+}
 
-/// [`INSERT`] followed by `tail`, with `resource`'s fields bound.
+/// The insert of `resource` into `tenant`, followed by `tail`.
 fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'static, Any, AnyArguments> {
-    sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
-        .bind(tenant)
-        .bind(resource.name.clone())
-        .bind(resource.display_name.clone())
-        .bind(resource.description.clone())
-        .bind(flag(resource.enabled))
-        .bind(flag(resource.show_in_discovery_document))
-        .bind(resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
-        .bind(to_json(&resource.user_claims))
-        .bind(to_json(&resource.properties))
-        .bind(flag(resource.non_editable))
-        .bind(now_ms())
+    let now = now_ms();
+    values(resource)
+        .set("tenant_id", tenant)
+        .set("non_editable", resource.non_editable)
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("api_resources", tail)
 }
 
 /// Inserts `resource` into `tenant` with its scope links (its id, secrets and
@@ -90,7 +94,7 @@ fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'stati
 pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
     let row =
         insert_query(tenant, resource, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(resource))?;
-    let id: i64 = row.try_get(0)?;
+    let id: i64 = row.try_get("id")?;
     replace_scopes(conn, id, &resource.scopes).await?;
     Ok(id)
 }
@@ -108,26 +112,15 @@ pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource
     Ok(row.try_get("id")?)
 }
 
-/// Writes every field of an existing resource, and its scope links, but not
-/// its secrets.
-pub async fn save(conn: &mut Conn, resource: &ApiResource) -> Result<()> {
-    sqlx::query(
-        "UPDATE api_resources SET name = $1, display_name = $2, description = $3, enabled = $4, \
-         show_in_discovery = $5, signing_alg = $6, user_claims = $7, properties = $8, updated_at = $9 WHERE id = $10",
-    )
-    .bind(resource.name.clone())
-    .bind(resource.display_name.clone())
-    .bind(resource.description.clone())
-    .bind(flag(resource.enabled))
-    .bind(flag(resource.show_in_discovery_document))
-    .bind(resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
-    .bind(to_json(&resource.user_claims))
-    .bind(to_json(&resource.properties))
-    .bind(now_ms())
-    .bind(resource.id)
-    .execute(&mut *conn)
-    .await
-    .unique_as(|_| taken(resource))?;
+/// Writes every field of an existing resource of `tenant`, and its scope
+/// links, but not its secrets nor `non_editable`.
+pub async fn save(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<()> {
+    values(resource)
+        .set("updated_at", now_ms())
+        .update("api_resources", tenant, resource.id)
+        .execute(&mut *conn)
+        .await
+        .unique_as(|_| taken(resource))?;
     replace_scopes(conn, resource.id, &resource.scopes).await
 }
 

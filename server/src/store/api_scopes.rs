@@ -1,7 +1,7 @@
 //! API scopes of a tenant.
 
 use super::locks::on_postgres;
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_scope::ApiScope;
 use sqlx::any::{AnyArguments, AnyRow};
@@ -33,30 +33,30 @@ fn from_row(row: &AnyRow) -> Result<ApiScope> {
     })
 }
 
-const INSERT: &str = "INSERT INTO api_scopes (tenant_id, name, display_name, description, enabled, required, \
-    emphasize, show_in_discovery, user_claims, properties, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+/// The columns of `scope` that both an insert and an update write.
+fn values(scope: &ApiScope) -> Values {
+    Values::new()
+        .set("name", scope.name.clone())
+        .set("display_name", scope.display_name.clone())
+        .set("description", scope.description.clone())
+        .set("enabled", scope.enabled)
+        .set("required", scope.required)
+        .set("emphasize", scope.emphasize)
+        .set("show_in_discovery", scope.show_in_discovery_document)
+        .set("user_claims", to_json(&scope.user_claims))
+        .set("properties", to_json(&scope.properties))
+}
 
-/// [`INSERT`] followed by `tail`, with `scope`'s fields bound.
+/// The insert of `scope` into `tenant`, followed by `tail`.
 fn insert_query(tenant: i64, scope: &ApiScope, tail: &str) -> Query<'static, Any, AnyArguments> {
-    sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
-        .bind(tenant)
-        .bind(scope.name.clone())
-        .bind(scope.display_name.clone())
-        .bind(scope.description.clone())
-        .bind(flag(scope.enabled))
-        .bind(flag(scope.required))
-        .bind(flag(scope.emphasize))
-        .bind(flag(scope.show_in_discovery_document))
-        .bind(to_json(&scope.user_claims))
-        .bind(to_json(&scope.properties))
-        .bind(now_ms())
+    let now = now_ms();
+    values(scope).set("tenant_id", tenant).set("created_at", now).set("updated_at", now).insert("api_scopes", tail)
 }
 
 /// Inserts `scope` into `tenant` (its id and times are ignored); returns its id.
 pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<i64> {
     let row = insert_query(tenant, scope, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("id")?)
 }
 
 /// Inserts `scope` into `tenant` unless a scope of that name exists (then
@@ -66,26 +66,15 @@ pub async fn insert_missing(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> R
     Ok(())
 }
 
-/// Writes every field of an existing scope but its id and creation time.
-pub async fn save(conn: &mut Conn, scope: &ApiScope) -> Result<()> {
-    sqlx::query(
-        "UPDATE api_scopes SET name = $1, display_name = $2, description = $3, enabled = $4, required = $5, \
-         emphasize = $6, show_in_discovery = $7, user_claims = $8, properties = $9, updated_at = $10 WHERE id = $11",
-    )
-    .bind(scope.name.clone())
-    .bind(scope.display_name.clone())
-    .bind(scope.description.clone())
-    .bind(flag(scope.enabled))
-    .bind(flag(scope.required))
-    .bind(flag(scope.emphasize))
-    .bind(flag(scope.show_in_discovery_document))
-    .bind(to_json(&scope.user_claims))
-    .bind(to_json(&scope.properties))
-    .bind(now_ms())
-    .bind(scope.id)
-    .execute(&mut *conn)
-    .await
-    .unique_as(|_| taken(scope))?;
+/// Writes every field of an existing scope of `tenant` but its id and
+/// creation time.
+pub async fn save(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<()> {
+    values(scope)
+        .set("updated_at", now_ms())
+        .update("api_scopes", tenant, scope.id)
+        .execute(&mut *conn)
+        .await
+        .unique_as(|_| taken(scope))?;
     Ok(())
 }
 

@@ -1,11 +1,10 @@
 //! One-time codes of the app-scheme GrantCode → Authorize exchange (stored
 //! hashed, 120 s, single use).
 
-use super::{Conn, now_ms};
+use super::{Conn, Values, now_ms};
 use crate::error::Result;
-use sqlx::Row;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AppCode {
     pub tenant_id: i64,
     pub app_id: i64,
@@ -20,53 +19,44 @@ pub struct AppCode {
 }
 
 pub async fn insert(conn: &mut Conn, code_hash: &str, code: &AppCode) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO app_codes (code_hash, tenant_id, app_id, user_id, grant_type, scopes, redirect_uri, expire_days, \
-         platform, union_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(code_hash.to_string())
-    .bind(code.tenant_id)
-    .bind(code.app_id)
-    .bind(code.user_id)
-    .bind(code.grant_type.clone())
-    .bind(code.scopes.clone())
-    .bind(code.redirect_uri.clone())
-    .bind(code.expire_days)
-    .bind(code.platform.clone())
-    .bind(code.union_id.clone())
-    .bind(code.expires_at)
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("code_hash", code_hash)
+        .set("tenant_id", code.tenant_id)
+        .set("app_id", code.app_id)
+        .set("user_id", code.user_id)
+        .set("grant_type", code.grant_type.clone())
+        .set("scopes", code.scopes.clone())
+        .set("redirect_uri", code.redirect_uri.clone())
+        .set("expire_days", code.expire_days)
+        .set("platform", code.platform.clone())
+        .set("union_id", code.union_id.clone())
+        .set("expires_at", code.expires_at)
+        .insert("app_codes", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-/// Uses the code: the stored code if it was unused (it is now used), else `None`.
-pub async fn redeem(conn: &mut Conn, code_hash: &str) -> Result<Option<AppCode>> {
-    let used = sqlx::query("UPDATE app_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
-        .bind(now_ms())
-        .bind(code_hash.to_string())
-        .execute(&mut *conn)
-        .await?;
+/// Uses the code of `tenant`: the stored code if it was unused (it is now
+/// used), else `None`.
+pub async fn redeem(conn: &mut Conn, tenant: i64, code_hash: &str) -> Result<Option<AppCode>> {
+    let used =
+        sqlx::query("UPDATE app_codes SET used_at = $1 WHERE tenant_id = $2 AND code_hash = $3 AND used_at IS NULL")
+            .bind(now_ms())
+            .bind(tenant)
+            .bind(code_hash.to_string())
+            .execute(&mut *conn)
+            .await?;
     if used.rows_affected() == 0 {
         return Ok(None);
     }
-    let row = sqlx::query(
+    let code = sqlx::query_as(
         "SELECT tenant_id, app_id, user_id, grant_type, scopes, redirect_uri, expire_days, platform, union_id, \
-         expires_at FROM app_codes WHERE code_hash = $1",
+         expires_at FROM app_codes WHERE tenant_id = $1 AND code_hash = $2",
     )
+    .bind(tenant)
     .bind(code_hash.to_string())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Some(AppCode {
-        tenant_id: row.try_get(0)?,
-        app_id: row.try_get(1)?,
-        user_id: row.try_get(2)?,
-        grant_type: row.try_get(3)?,
-        scopes: row.try_get(4)?,
-        redirect_uri: row.try_get(5)?,
-        expire_days: row.try_get(6)?,
-        platform: row.try_get(7)?,
-        union_id: row.try_get(8)?,
-        expires_at: row.try_get(9)?,
-    }))
+    Ok(Some(code))
 }

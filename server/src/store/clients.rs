@@ -1,7 +1,7 @@
 //! OAuth clients and their hashed secrets.
 
 use super::secret_digests::{self, Owner, SecretDigest};
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, flag, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::client::{AccessTokenType, Client, ClientCorsOrigin};
 use keyward_api::oauth::SigningAlg;
@@ -63,91 +63,55 @@ fn from_row(row: &AnyRow, secrets: Vec<SecretInfo>) -> Result<Client> {
     })
 }
 
+/// The columns of `client` that both an insert and an update write.
+fn values(client: &Client) -> Values {
+    Values::new()
+        .set("name", client.client_name.clone())
+        .set("description", client.description.clone())
+        .set("enabled", client.enabled)
+        .set("confidential", client.require_client_secret)
+        .set("grant_types", to_json(&client.allowed_grant_types))
+        .set("redirect_uris", to_json(&client.redirect_uris))
+        .set("post_logout_redirect_uris", to_json(&client.post_logout_redirect_uris))
+        .set("scopes", to_json(&client.allowed_scopes))
+        .set("cors_origins", to_json(&client.allowed_cors_origins))
+        .set("require_pkce", client.require_pkce)
+        .set("allow_plain_pkce", client.allow_plain_text_pkce)
+        .set("require_consent", client.require_consent)
+        .set("access_token_type", token_type_name(client.access_token_type))
+        .set("id_token_alg", client.id_token_signed_response_alg.as_str())
+        .set("access_token_alg", client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
+        .set("access_token_lifetime", client.access_token_lifetime)
+        .set("identity_token_lifetime", client.identity_token_lifetime)
+        .set("authorization_code_lifetime", client.authorization_code_lifetime)
+        .set("absolute_refresh_lifetime", client.absolute_refresh_token_lifetime)
+        .set("sliding_refresh_lifetime", client.sliding_refresh_token_lifetime)
+        .set("refresh_grace_period", client.refresh_token_rotation_grace_period)
+        .set("claims", to_json(&client.claims))
+        .set("properties", to_json(&client.properties))
+        .set("require_profile", client.require_profile)
+}
+
 /// Inserts `client` into `tenant` (its `id`, secrets and times are ignored)
 /// and returns its id.
 pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
-        "INSERT INTO clients (tenant_id, client_id, name, description, enabled, confidential, grant_types, \
-         redirect_uris, post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, \
-         access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_lifetime, \
-         sliding_refresh_lifetime, claims, properties, created_at, updated_at, require_consent, access_token_type, \
-         id_token_alg, access_token_alg, refresh_grace_period, require_profile) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, \
-         $22, $23, $24, $25, $26, $27) \
-         RETURNING id",
-    )
-    .bind(tenant)
-    .bind(client.client_id.clone())
-    .bind(client.client_name.clone())
-    .bind(client.description.clone())
-    .bind(flag(client.enabled))
-    .bind(flag(client.require_client_secret))
-    .bind(to_json(&client.allowed_grant_types))
-    .bind(to_json(&client.redirect_uris))
-    .bind(to_json(&client.post_logout_redirect_uris))
-    .bind(to_json(&client.allowed_scopes))
-    .bind(to_json(&client.allowed_cors_origins))
-    .bind(flag(client.require_pkce))
-    .bind(flag(client.allow_plain_text_pkce))
-    .bind(client.access_token_lifetime)
-    .bind(client.identity_token_lifetime)
-    .bind(client.authorization_code_lifetime)
-    .bind(client.absolute_refresh_token_lifetime)
-    .bind(client.sliding_refresh_token_lifetime)
-    .bind(to_json(&client.claims))
-    .bind(to_json(&client.properties))
-    .bind(now)
-    .bind(flag(client.require_consent))
-    .bind(token_type_name(client.access_token_type))
-    .bind(client.id_token_signed_response_alg.as_str().to_string())
-    .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
-    .bind(client.refresh_token_rotation_grace_period)
-    .bind(flag(client.require_profile))
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|_| format!("a client with clientId `{}` already exists", client.client_id))?;
-    Ok(row.try_get(0)?)
+    let row = values(client)
+        .set("tenant_id", tenant)
+        .set("client_id", client.client_id.clone())
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("clients", "RETURNING id")
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|_| format!("a client with clientId `{}` already exists", client.client_id))?;
+    Ok(row.try_get("id")?)
 }
 
-/// Writes every field of an existing client but its id and secrets.
-pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
-    sqlx::query(
-        "UPDATE clients SET name = $1, description = $2, enabled = $3, grant_types = $4, redirect_uris = $5, \
-         post_logout_redirect_uris = $6, scopes = $7, cors_origins = $8, require_pkce = $9, allow_plain_pkce = $10, \
-         access_token_lifetime = $11, identity_token_lifetime = $12, authorization_code_lifetime = $13, \
-         absolute_refresh_lifetime = $14, sliding_refresh_lifetime = $15, claims = $16, properties = $17, \
-         updated_at = $18, confidential = $19, require_consent = $20, access_token_type = $21, \
-         id_token_alg = $22, access_token_alg = $23, refresh_grace_period = $24, require_profile = $25 WHERE id = $26",
-    )
-    .bind(client.client_name.clone())
-    .bind(client.description.clone())
-    .bind(flag(client.enabled))
-    .bind(to_json(&client.allowed_grant_types))
-    .bind(to_json(&client.redirect_uris))
-    .bind(to_json(&client.post_logout_redirect_uris))
-    .bind(to_json(&client.allowed_scopes))
-    .bind(to_json(&client.allowed_cors_origins))
-    .bind(flag(client.require_pkce))
-    .bind(flag(client.allow_plain_text_pkce))
-    .bind(client.access_token_lifetime)
-    .bind(client.identity_token_lifetime)
-    .bind(client.authorization_code_lifetime)
-    .bind(client.absolute_refresh_token_lifetime)
-    .bind(client.sliding_refresh_token_lifetime)
-    .bind(to_json(&client.claims))
-    .bind(to_json(&client.properties))
-    .bind(now_ms())
-    .bind(flag(client.require_client_secret))
-    .bind(flag(client.require_consent))
-    .bind(token_type_name(client.access_token_type))
-    .bind(client.id_token_signed_response_alg.as_str().to_string())
-    .bind(client.access_token_signing_alg.map(|alg| alg.as_str().to_string()))
-    .bind(client.refresh_token_rotation_grace_period)
-    .bind(flag(client.require_profile))
-    .bind(client.id)
-    .execute(&mut *conn)
-    .await?;
+/// Writes every field of an existing client of `tenant` but its id,
+/// `client_id` and secrets.
+pub async fn save(conn: &mut Conn, tenant: i64, client: &Client) -> Result<()> {
+    values(client).set("updated_at", now_ms()).update("clients", tenant, client.id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -192,19 +156,24 @@ pub async fn id_of(conn: &mut Conn, tenant: i64, client_id: &str) -> Result<Opti
             .bind(client_id.to_string())
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
-/// Marks client `id` as a bootstrap admin client, which the API never changes.
-pub async fn mark_bootstrap(conn: &mut Conn, id: i64) -> Result<()> {
-    sqlx::query("UPDATE clients SET bootstrap = 1 WHERE id = $1").bind(id).execute(&mut *conn).await?;
+/// Marks client `id` of `tenant` as a bootstrap admin client, which the API
+/// never changes.
+pub async fn mark_bootstrap(conn: &mut Conn, tenant: i64, id: i64) -> Result<()> {
+    sqlx::query("UPDATE clients SET bootstrap = 1 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// Whether client `id` is a bootstrap admin client.
 pub async fn is_bootstrap(conn: &mut Conn, id: i64) -> Result<bool> {
     let row = sqlx::query("SELECT bootstrap FROM clients WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?.is_some_and(|b| b != 0))
+    Ok(row.map(|r| r.try_get::<i64, _>("bootstrap")).transpose()?.is_some_and(|b| b != 0))
 }
 
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
@@ -233,7 +202,7 @@ pub async fn app_settings(conn: &mut Conn, tenant: i64, id: i64) -> Result<Optio
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("app_settings")).transpose()?)
 }
 
 pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str) -> Result<()> {

@@ -1,9 +1,9 @@
 //! SDK generation's per-API options (token sealed, apart from the settings
 //! JSON) and history.
 
-use super::{Conn, now_ms, to_time};
+use super::{Conn, Values, now_ms};
 use crate::error::Result;
-use keyward_api::codegen::{CodegenHistory, HistoryKind};
+use sqlx::FromRow;
 
 /// One API's options of one kind, as stored.
 #[derive(sqlx::FromRow)]
@@ -58,75 +58,45 @@ pub async fn save_options(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct HistoryRow {
-    id: i64,
-    kind: String,
-    sdk_name: String,
-    swagger_url: String,
-    version: String,
-    tags: String,
-    language: String,
-    release_date: i64,
-}
-
-impl From<HistoryRow> for CodegenHistory {
-    fn from(row: HistoryRow) -> CodegenHistory {
-        CodegenHistory {
-            id: row.id,
-            kind: match row.kind.as_str() {
-                "generate" => HistoryKind::Generate,
-                "sync" => HistoryKind::Sync,
-                "release" => HistoryKind::Release,
-                _ => HistoryKind::Posted,
-            },
-            sdk_name: row.sdk_name,
-            swagger_url: row.swagger_url,
-            version: row.version,
-            tags: row.tags,
-            language: row.language,
-            release_date: to_time(row.release_date),
-        }
-    }
-}
-
-fn kind_name(kind: HistoryKind) -> &'static str {
-    match kind {
-        HistoryKind::Generate => "generate",
-        HistoryKind::Sync => "sync",
-        HistoryKind::Release => "release",
-        HistoryKind::Posted => "posted",
-    }
+/// An entry of an API's SDK history, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub id: i64,
+    /// `generate`, `sync`, `release` or `posted`.
+    pub kind: String,
+    pub sdk_name: String,
+    pub swagger_url: String,
+    pub version: String,
+    pub tags: String,
+    pub language: String,
+    /// Unix milliseconds.
+    pub release_date: i64,
 }
 
 /// Records an entry (its `id` is ignored); the entry as stored.
-pub async fn add_history(conn: &mut Conn, resource: i64, entry: &CodegenHistory) -> Result<CodegenHistory> {
-    let row: HistoryRow = sqlx::query_as(
-        "INSERT INTO codegen_history (resource_id, kind, sdk_name, swagger_url, version, tags, language, release_date) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         RETURNING id, kind, sdk_name, swagger_url, version, tags, language, release_date",
-    )
-    .bind(resource)
-    .bind(kind_name(entry.kind))
-    .bind(&entry.sdk_name)
-    .bind(&entry.swagger_url)
-    .bind(&entry.version)
-    .bind(&entry.tags)
-    .bind(&entry.language)
-    .bind(entry.release_date.timestamp_millis())
-    .fetch_one(conn)
-    .await?;
-    Ok(row.into())
+pub async fn add_history(conn: &mut Conn, resource: i64, entry: &HistoryRow) -> Result<HistoryRow> {
+    let row = Values::new()
+        .set("resource_id", resource)
+        .set("kind", entry.kind.clone())
+        .set("sdk_name", entry.sdk_name.clone())
+        .set("swagger_url", entry.swagger_url.clone())
+        .set("version", entry.version.clone())
+        .set("tags", entry.tags.clone())
+        .set("language", entry.language.clone())
+        .set("release_date", entry.release_date)
+        .insert("codegen_history", "RETURNING id, kind, sdk_name, swagger_url, version, tags, language, release_date")
+        .fetch_one(conn)
+        .await?;
+    Ok(HistoryRow::from_row(&row)?)
 }
 
 /// An API's history, newest first.
-pub async fn history(conn: &mut Conn, resource: i64) -> Result<Vec<CodegenHistory>> {
-    let rows: Vec<HistoryRow> = sqlx::query_as(
+pub async fn history(conn: &mut Conn, resource: i64) -> Result<Vec<HistoryRow>> {
+    Ok(sqlx::query_as(
         "SELECT id, kind, sdk_name, swagger_url, version, tags, language, release_date FROM codegen_history \
          WHERE resource_id = $1 ORDER BY id DESC",
     )
     .bind(resource)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    .await?)
 }

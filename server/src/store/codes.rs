@@ -60,22 +60,27 @@ pub async fn live(conn: &mut Conn, target: Target<'_>) -> Result<Option<LiveCode
 /// Counts an attempt at a code before it is compared, unless `max`
 /// attempts were made already: one conditional statement, so concurrent
 /// guesses on any replica cannot get more than `max` comparisons.
-pub async fn attempt(conn: &mut Conn, id: i64, max: i64) -> Result<bool> {
-    let counted = sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2")
-        .bind(id)
-        .bind(max)
-        .execute(&mut *conn)
-        .await?;
+pub async fn attempt(conn: &mut Conn, tenant: i64, id: i64, max: i64) -> Result<bool> {
+    let counted = sqlx::query(
+        "UPDATE verification_codes SET attempts = attempts + 1 WHERE tenant_id = $1 AND id = $2 AND attempts < $3",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(max)
+    .execute(&mut *conn)
+    .await?;
     Ok(counted.rows_affected() == 1)
 }
 
 /// Marks a code used; false if another request used it first.
-pub async fn consume(conn: &mut Conn, id: i64) -> Result<bool> {
-    let done = sqlx::query("UPDATE verification_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn consume(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE verification_codes SET used_at = $1 WHERE tenant_id = $2 AND id = $3 AND used_at IS NULL")
+            .bind(now_ms())
+            .bind(tenant)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -125,7 +130,7 @@ pub async fn take(conn: &mut Conn, key: &str, limit: Limit) -> Result<Result<(),
         .bind(key.to_string())
         .fetch_one(&mut *conn)
         .await?;
-    let (last_at, window_start): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let (last_at, window_start): (i64, i64) = (row.try_get("last_at")?, row.try_get("window_start")?);
     let seconds = |ms: i64| (ms.max(0) + 999) / 1000;
     Ok(Err(if last_at > now - limit.interval_ms {
         Refused::TooSoon(seconds(last_at + limit.interval_ms - now))

@@ -1,6 +1,6 @@
 //! Consents: the scopes a user allowed a client, remembered for next time.
 
-use super::{Conn, from_json, now_ms, to_json};
+use super::{Conn, Values, from_json, now_ms, to_json};
 use crate::error::Result;
 use sqlx::Row;
 
@@ -38,7 +38,7 @@ pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) ->
     .bind(now_ms())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| Ok(from_json(&r.try_get::<String, _>(0)?)?)).transpose()
+    row.map(|r| Ok(from_json(&r.try_get::<String, _>("scopes")?)?)).transpose()
 }
 
 /// Records (or replaces) the consent of `user` to `client` for `scopes`.
@@ -50,24 +50,26 @@ pub async fn upsert(
     scopes: &[String],
     context: &Context,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO consents (tenant_id, user_id, client_id, scopes, created_at, updated_at, expires_at, grant_type, \
-         redirect_uri, remark) VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) \
-         ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
-         updated_at = excluded.updated_at, expires_at = excluded.expires_at, grant_type = excluded.grant_type, \
-         redirect_uri = excluded.redirect_uri, remark = excluded.remark",
-    )
-    .bind(tenant)
-    .bind(user)
-    .bind(client_id.to_string())
-    .bind(to_json(&scopes))
-    .bind(now_ms())
-    .bind(context.expires_at)
-    .bind(context.grant_type.clone())
-    .bind(context.redirect_uri.clone())
-    .bind(context.remark.clone())
-    .execute(&mut *conn)
-    .await?;
+    let now = now_ms();
+    Values::new()
+        .set("tenant_id", tenant)
+        .set("user_id", user)
+        .set("client_id", client_id)
+        .set("scopes", to_json(&scopes))
+        .set("created_at", now)
+        .set("updated_at", now)
+        .set("expires_at", context.expires_at)
+        .set("grant_type", context.grant_type.clone())
+        .set("redirect_uri", context.redirect_uri.clone())
+        .set("remark", context.remark.clone())
+        .insert(
+            "consents",
+            "ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
+             updated_at = excluded.updated_at, expires_at = excluded.expires_at, grant_type = excluded.grant_type, \
+             redirect_uri = excluded.redirect_uri, remark = excluded.remark",
+        )
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -86,16 +88,16 @@ pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<Cons
     rows.iter()
         .map(|r| {
             Ok(Consent {
-                id: r.try_get(0)?,
-                client_id: r.try_get(1)?,
-                scopes: from_json(&r.try_get::<String, _>(2)?)?,
-                created_at: r.try_get(3)?,
-                updated_at: r.try_get(4)?,
+                id: r.try_get("id")?,
+                client_id: r.try_get("client_id")?,
+                scopes: from_json(&r.try_get::<String, _>("scopes")?)?,
+                created_at: r.try_get("created_at")?,
+                updated_at: r.try_get("updated_at")?,
                 context: Context {
-                    expires_at: r.try_get(5)?,
-                    grant_type: r.try_get(6)?,
-                    redirect_uri: r.try_get(7)?,
-                    remark: r.try_get(8)?,
+                    expires_at: r.try_get("expires_at")?,
+                    grant_type: r.try_get("grant_type")?,
+                    redirect_uri: r.try_get("redirect_uri")?,
+                    remark: r.try_get("remark")?,
                 },
             })
         })
@@ -110,7 +112,7 @@ pub async fn delete(conn: &mut Conn, tenant: i64, user: i64, id: i64) -> Result<
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("client_id")).transpose()?)
 }
 
 /// Forgets every consent of `user`, so each client must ask again.

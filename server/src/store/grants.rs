@@ -2,7 +2,7 @@
 //! family, and the authorization codes that start them.
 
 use super::locks::on_postgres;
-use super::{Conn, db_now, now_ms};
+use super::{Conn, Values, db_now, now_ms};
 use crate::error::Result;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -29,60 +29,62 @@ const GRANT_COLUMNS: &str = "g.id, g.tenant_id, g.client_id, g.user_id, g.scope,
 
 fn grant_from(row: &AnyRow) -> Result<Grant> {
     Ok(Grant {
-        id: row.try_get(0)?,
-        tenant_id: row.try_get(1)?,
-        client_id: row.try_get(2)?,
-        user_id: row.try_get(3)?,
-        scope: row.try_get(4)?,
-        session_id: row.try_get(5)?,
-        auth_time: row.try_get(6)?,
-        expires_at: row.try_get(7)?,
-        revoked: row.try_get::<Option<i64>, _>(8)?.is_some(),
-        consented: row.try_get::<i64, _>(9)? != 0,
+        id: row.try_get("id")?,
+        tenant_id: row.try_get("tenant_id")?,
+        client_id: row.try_get("client_id")?,
+        user_id: row.try_get("user_id")?,
+        scope: row.try_get("scope")?,
+        session_id: row.try_get("session_id")?,
+        auth_time: row.try_get("auth_time")?,
+        expires_at: row.try_get("expires_at")?,
+        revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+        consented: row.try_get::<i64, _>("consented")? != 0,
     })
 }
 
 pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO grants (id, tenant_id, client_id, user_id, scope, session_id, auth_time, created_at, expires_at, \
-         consented) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(grant.id.clone())
-    .bind(grant.tenant_id)
-    .bind(grant.client_id.clone())
-    .bind(grant.user_id)
-    .bind(grant.scope.clone())
-    .bind(grant.session_id.clone())
-    .bind(grant.auth_time)
-    .bind(now_ms())
-    .bind(grant.expires_at)
-    .bind(super::flag(grant.consented))
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("id", grant.id.clone())
+        .set("tenant_id", grant.tenant_id)
+        .set("client_id", grant.client_id.clone())
+        .set("user_id", grant.user_id)
+        .set("scope", grant.scope.clone())
+        .set("session_id", grant.session_id.clone())
+        .set("auth_time", grant.auth_time)
+        .set("created_at", now_ms())
+        .set("expires_at", grant.expires_at)
+        .set("consented", grant.consented)
+        .insert("grants", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-/// Revokes a grant: its refresh tokens stop working and the access tokens
-/// issued under it are denied until they expire.
-pub async fn revoke(conn: &mut Conn, grant_id: &str) -> Result<()> {
-    sqlx::query("UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+/// Revokes a grant of `tenant`: its refresh tokens stop working and the
+/// access tokens issued under it are denied until they expire.
+pub async fn revoke(conn: &mut Conn, tenant: i64, grant_id: &str) -> Result<()> {
+    sqlx::query("UPDATE grants SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
         .bind(now_ms())
+        .bind(tenant)
         .bind(grant_id.to_string())
         .execute(&mut *conn)
         .await?;
     // The deny-list's stamp, on the clock every replica reads it by.
-    sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL")
-        .bind(db_now(conn).await?)
-        .bind(grant_id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE access_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND grant_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(db_now(conn).await?)
+    .bind(tenant)
+    .bind(grant_id.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
 /// Revokes every live grant resting on the consent of `user` to `client_id`
 /// (see `revoke`).
 pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<()> {
-    let rows = sqlx::query(
+    let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM grants WHERE tenant_id = $1 AND user_id = $2 AND client_id = $3 AND consented = 1 \
          AND revoked_at IS NULL",
     )
@@ -91,8 +93,8 @@ pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str
     .bind(client_id.to_string())
     .fetch_all(&mut *conn)
     .await?;
-    for row in rows {
-        revoke(conn, &row.try_get::<String, _>(0)?).await?;
+    for id in ids {
+        revoke(conn, tenant, &id).await?;
     }
     Ok(())
 }
@@ -128,7 +130,7 @@ pub async fn live_of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec
 /// Revokes every live grant of `user` (see `revoke`); how many there were.
 pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64> {
     sqlx::query(
-        "UPDATE access_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND grant_id IN \
+        "UPDATE access_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND revoked_at IS NULL AND grant_id IN \
          (SELECT id FROM grants WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL)",
     )
     .bind(db_now(conn).await?)
@@ -169,7 +171,8 @@ pub async fn insert_refresh(conn: &mut Conn, token_hash: &str, grant_id: &str, e
 
 pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<RefreshToken>> {
     let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {GRANT_COLUMNS}, r.expires_at, r.used_at FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id \
+        "SELECT {GRANT_COLUMNS}, r.expires_at AS refresh_expires_at, r.used_at AS refresh_used_at \
+         FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id \
          WHERE r.token_hash = $1"
     )))
     .bind(token_hash.to_string())
@@ -178,8 +181,8 @@ pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option
     row.map(|r| {
         Ok(RefreshToken {
             grant: grant_from(&r)?,
-            expires_at: r.try_get(10)?,
-            used: r.try_get::<Option<i64>, _>(11)?.is_some(),
+            expires_at: r.try_get("refresh_expires_at")?,
+            used: r.try_get::<Option<i64>, _>("refresh_used_at")?.is_some(),
         })
     })
     .transpose()
@@ -215,7 +218,7 @@ pub async fn use_refresh(conn: &mut Conn, token_hash: &str, grace_ms: i64) -> Re
 }
 
 /// An authorization code's bindings (RFC 6749 §4.1.2, RFC 7636 §4.4).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Code {
     pub tenant_id: i64,
     pub client_id: String,
@@ -233,26 +236,23 @@ pub struct Code {
 }
 
 pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO authorization_codes (code_hash, tenant_id, client_id, user_id, redirect_uri, scope, nonce, \
-         code_challenge, code_challenge_method, session_id, auth_time, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(code_hash.to_string())
-    .bind(code.tenant_id)
-    .bind(code.client_id.clone())
-    .bind(code.user_id)
-    .bind(code.redirect_uri.clone())
-    .bind(code.scope.clone())
-    .bind(code.nonce.clone())
-    .bind(code.code_challenge.clone())
-    .bind(code.code_challenge_method.clone())
-    .bind(code.session_id.clone())
-    .bind(code.auth_time)
-    .bind(now_ms())
-    .bind(code.expires_at)
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("code_hash", code_hash)
+        .set("tenant_id", code.tenant_id)
+        .set("client_id", code.client_id.clone())
+        .set("user_id", code.user_id)
+        .set("redirect_uri", code.redirect_uri.clone())
+        .set("scope", code.scope.clone())
+        .set("nonce", code.nonce.clone())
+        .set("code_challenge", code.code_challenge.clone())
+        .set("code_challenge_method", code.code_challenge_method.clone())
+        .set("session_id", code.session_id.clone())
+        .set("auth_time", code.auth_time)
+        .set("created_at", now_ms())
+        .set("expires_at", code.expires_at)
+        .insert("authorization_codes", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -260,39 +260,26 @@ pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Resul
 /// redemption waits for this one and then finds the code redeemed.
 pub async fn code_by_hash(conn: &mut Conn, code_hash: &str) -> Result<Option<Code>> {
     let lock = on_postgres(conn, " FOR UPDATE");
-    let row = sqlx::query(AssertSqlSafe(format!(
+    let row = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT tenant_id, client_id, user_id, redirect_uri, scope, nonce, code_challenge, code_challenge_method, \
          session_id, auth_time, expires_at, grant_id FROM authorization_codes WHERE code_hash = $1{lock}"
     )))
     .bind(code_hash.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| {
-        Ok(Code {
-            tenant_id: r.try_get(0)?,
-            client_id: r.try_get(1)?,
-            user_id: r.try_get(2)?,
-            redirect_uri: r.try_get(3)?,
-            scope: r.try_get(4)?,
-            nonce: r.try_get(5)?,
-            code_challenge: r.try_get(6)?,
-            code_challenge_method: r.try_get(7)?,
-            session_id: r.try_get(8)?,
-            auth_time: r.try_get(9)?,
-            expires_at: r.try_get(10)?,
-            grant_id: r.try_get(11)?,
-        })
-    })
-    .transpose()
+    Ok(row)
 }
 
-/// Records that a code was redeemed into `grant_id`; false if another
-/// request redeemed it first.
-pub async fn redeem_code(conn: &mut Conn, code_hash: &str, grant_id: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE authorization_codes SET grant_id = $1 WHERE code_hash = $2 AND grant_id IS NULL")
-        .bind(grant_id.to_string())
-        .bind(code_hash.to_string())
-        .execute(&mut *conn)
-        .await?;
+/// Records that a code of `tenant` was redeemed into `grant_id`; false if
+/// another request redeemed it first.
+pub async fn redeem_code(conn: &mut Conn, tenant: i64, code_hash: &str, grant_id: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE authorization_codes SET grant_id = $1 WHERE tenant_id = $2 AND code_hash = $3 AND grant_id IS NULL",
+    )
+    .bind(grant_id.to_string())
+    .bind(tenant)
+    .bind(code_hash.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,6 +1,6 @@
 //! Identity resources of a tenant.
 
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::identity_resource::IdentityResource;
 use sqlx::any::AnyRow;
@@ -32,49 +32,43 @@ fn from_row(row: &AnyRow) -> Result<IdentityResource> {
     })
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO identity_resources (tenant_id, name, display_name, description, enabled, required, emphasize, \
-         show_in_discovery, user_claims, properties, non_editable, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-    )
-    .bind(tenant)
-    .bind(resource.name.clone())
-    .bind(resource.display_name.clone())
-    .bind(resource.description.clone())
-    .bind(flag(resource.enabled))
-    .bind(flag(resource.required))
-    .bind(flag(resource.emphasize))
-    .bind(flag(resource.show_in_discovery_document))
-    .bind(to_json(&resource.user_claims))
-    .bind(to_json(&resource.properties))
-    .bind(flag(resource.non_editable))
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|_| taken(resource))?;
-    Ok(row.try_get(0)?)
+/// The columns of `resource` that both an insert and an update write.
+fn values(resource: &IdentityResource) -> Values {
+    Values::new()
+        .set("name", resource.name.clone())
+        .set("display_name", resource.display_name.clone())
+        .set("description", resource.description.clone())
+        .set("enabled", resource.enabled)
+        .set("required", resource.required)
+        .set("emphasize", resource.emphasize)
+        .set("show_in_discovery", resource.show_in_discovery_document)
+        .set("user_claims", to_json(&resource.user_claims))
+        .set("properties", to_json(&resource.properties))
 }
 
-pub async fn save(conn: &mut Conn, resource: &IdentityResource) -> Result<()> {
-    sqlx::query(
-        "UPDATE identity_resources SET name = $1, display_name = $2, description = $3, enabled = $4, required = $5, \
-         emphasize = $6, show_in_discovery = $7, user_claims = $8, properties = $9, updated_at = $10 WHERE id = $11",
-    )
-    .bind(resource.name.clone())
-    .bind(resource.display_name.clone())
-    .bind(resource.description.clone())
-    .bind(flag(resource.enabled))
-    .bind(flag(resource.required))
-    .bind(flag(resource.emphasize))
-    .bind(flag(resource.show_in_discovery_document))
-    .bind(to_json(&resource.user_claims))
-    .bind(to_json(&resource.properties))
-    .bind(now_ms())
-    .bind(resource.id)
-    .execute(&mut *conn)
-    .await
-    .unique_as(|_| taken(resource))?;
+pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -> Result<i64> {
+    let now = now_ms();
+    let row = values(resource)
+        .set("tenant_id", tenant)
+        .set("non_editable", resource.non_editable)
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("identity_resources", "RETURNING id")
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|_| taken(resource))?;
+    Ok(row.try_get("id")?)
+}
+
+/// Writes every field of an existing resource of `tenant` but its id,
+/// creation time and `non_editable`.
+pub async fn save(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -> Result<()> {
+    values(resource)
+        .set("updated_at", now_ms())
+        .update("identity_resources", tenant, resource.id)
+        .execute(&mut *conn)
+        .await
+        .unique_as(|_| taken(resource))?;
     Ok(())
 }
 
@@ -116,7 +110,7 @@ pub async fn tenants_without(conn: &mut Conn) -> Result<Vec<i64>> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
 pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {

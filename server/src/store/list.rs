@@ -4,11 +4,51 @@ use super::Conn;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
-/// A bound value of a filter.
+/// A bound value of a filter or of a written column.
 #[derive(Debug, Clone)]
 pub enum Arg {
     Int(i64),
     Text(String),
+    /// A nullable column's value: NULL typed as an integer or as text.
+    MaybeInt(Option<i64>),
+    MaybeText(Option<String>),
+}
+
+impl From<i64> for Arg {
+    fn from(value: i64) -> Arg {
+        Arg::Int(value)
+    }
+}
+
+/// Booleans are stored as INTEGER 0 or 1.
+impl From<bool> for Arg {
+    fn from(value: bool) -> Arg {
+        Arg::Int(super::flag(value))
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Arg {
+        Arg::Text(value)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(value: &str) -> Arg {
+        Arg::Text(value.to_string())
+    }
+}
+
+impl From<Option<i64>> for Arg {
+    fn from(value: Option<i64>) -> Arg {
+        Arg::MaybeInt(value)
+    }
+}
+
+impl From<Option<String>> for Arg {
+    fn from(value: Option<String>) -> Arg {
+        Arg::MaybeText(value)
+    }
 }
 
 /// A WHERE clause built from conditions, numbering placeholders as it goes.
@@ -54,6 +94,8 @@ pub(super) fn bind<'q>(
         query = match arg {
             Arg::Int(value) => query.bind(*value),
             Arg::Text(value) => query.bind(value.clone()),
+            Arg::MaybeInt(value) => query.bind(*value),
+            Arg::MaybeText(value) => query.bind(value.clone()),
         };
     }
     query
@@ -69,9 +111,11 @@ pub async fn page(
     page: &Page,
 ) -> sqlx::Result<(i64, Vec<AnyRow>)> {
     let where_sql = filter.sql();
-    let count_sql = format!("SELECT COUNT(*) FROM {from}{where_sql}");
-    let total: i64 =
-        sqlx::Row::try_get(&bind(sqlx::query(AssertSqlSafe(count_sql)), &filter.args).fetch_one(&mut *conn).await?, 0)?;
+    let count_sql = format!("SELECT COUNT(*) AS total FROM {from}{where_sql}");
+    let total: i64 = sqlx::Row::try_get(
+        &bind(sqlx::query(AssertSqlSafe(count_sql)), &filter.args).fetch_one(&mut *conn).await?,
+        "total",
+    )?;
     let direction = if page.ascending { "ASC" } else { "DESC" };
     let n = filter.args.len();
     let rows_sql = format!(

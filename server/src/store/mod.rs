@@ -31,9 +31,11 @@ pub mod tenants;
 pub mod throttle;
 pub mod user_links;
 pub mod users;
+mod values;
 
 pub use change::{CHANNEL, Change};
 pub use list::{Arg, Filter, Page, contains_pattern, page};
+pub use values::Values;
 
 use anyhow::{Context, bail};
 use serde::{Serialize, de::DeserializeOwned};

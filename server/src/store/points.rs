@@ -1,7 +1,7 @@
 //! Points: a ledger per (app, user) and its running balance, which a CHECK
 //! constraint keeps at zero or more.
 
-use super::{Conn, now_ms};
+use super::{Conn, Values, now_ms};
 use crate::error::Result;
 use sqlx::Row;
 
@@ -55,21 +55,21 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     let (key, fingerprint) =
         change.idempotency.map_or((None, None), |(k, f)| (Some(k.to_string()), Some(f.to_string())));
     let kind = if change.amount >= 0 { CREDIT } else { DEBIT };
-    let entry = sqlx::query(
-        "INSERT INTO point_entries (app_id, user_id, kind, amount, balance, remark, idempotency_key, fingerprint, \
-         created_at, credited_by) VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
-    )
-    .bind(change.app_id)
-    .bind(change.user_id)
-    .bind(kind)
-    .bind(change.amount)
-    .bind(change.remark.to_string())
-    .bind(key.clone())
-    .bind(fingerprint)
-    .bind(now_ms())
-    .bind(change.credited_by.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
+    let entry = Values::new()
+        .set("app_id", change.app_id)
+        .set("user_id", change.user_id)
+        .set("kind", kind)
+        .set("amount", change.amount)
+        // Set once the balance is known, below.
+        .set("balance", 0)
+        .set("remark", change.remark)
+        .set("idempotency_key", key.clone())
+        .set("fingerprint", fingerprint)
+        .set("created_at", now_ms())
+        .set("credited_by", change.credited_by)
+        .insert("point_entries", "ON CONFLICT DO NOTHING RETURNING id")
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(entry) = entry else {
         let prior = sqlx::query(
             "SELECT id, fingerprint FROM point_entries WHERE app_id = $1 AND user_id = $2 AND idempotency_key = $3",
@@ -79,10 +79,10 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
         .bind(key)
         .fetch_one(&mut *conn)
         .await?;
-        let fingerprint = prior.try_get::<Option<String>, _>(1)?.unwrap_or_default();
-        return Ok(Applied::Replayed { id: prior.try_get(0)?, fingerprint });
+        let fingerprint = prior.try_get::<Option<String>, _>("fingerprint")?.unwrap_or_default();
+        return Ok(Applied::Replayed { id: prior.try_get("id")?, fingerprint });
     };
-    let id: i64 = entry.try_get(0)?;
+    let id: i64 = entry.try_get("id")?;
     let statement = if change.amount >= 0 {
         "INSERT INTO point_balances (app_id, user_id, balance) VALUES ($1, $2, $3) ON CONFLICT (app_id, user_id) \
          DO UPDATE SET balance = point_balances.balance + $3 RETURNING balance"
@@ -99,7 +99,7 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
     let Some(updated) = updated else {
         return Ok(Applied::Insufficient { balance: balance(conn, change.app_id, change.user_id).await? });
     };
-    let balance: i64 = updated.try_get(0)?;
+    let balance: i64 = updated.try_get("balance")?;
     sqlx::query("UPDATE point_entries SET balance = $1 WHERE id = $2")
         .bind(balance)
         .bind(id)
@@ -127,7 +127,7 @@ pub async fn balance(conn: &mut Conn, app_id: i64, user_id: i64) -> Result<i64> 
         .bind(user_id)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+    Ok(row.map(|r| r.try_get("balance")).transpose()?.unwrap_or(0))
 }
 
 /// A page of the ledger, newest first, with the number of matching entries.
@@ -139,14 +139,15 @@ pub async fn page(
     skip: i64,
     take: i64,
 ) -> Result<(i64, Vec<Entry>)> {
-    let total: i64 =
-        sqlx::query("SELECT COUNT(*) FROM point_entries WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3)")
-            .bind(app_id)
-            .bind(user_id)
-            .bind(kind.unwrap_or(0))
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
+    let total: i64 = sqlx::query(
+        "SELECT COUNT(*) AS total FROM point_entries WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3)",
+    )
+    .bind(app_id)
+    .bind(user_id)
+    .bind(kind.unwrap_or(0))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("total")?;
     let entries = sqlx::query_as::<_, Entry>(
         "SELECT id, user_id, kind, amount, balance, remark, credited_by, created_at FROM point_entries \
          WHERE app_id = $1 AND user_id = $2 AND ($3 = 0 OR kind = $3) ORDER BY id DESC LIMIT $4 OFFSET $5",

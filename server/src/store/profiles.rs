@@ -1,6 +1,6 @@
 //! Seed 000's access profiles: named sets of clients, held by users.
 
-use super::{Conn, Filter, Page, now_ms, to_time};
+use super::{Conn, Filter, Page, Values, now_ms, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::access_profile::AccessProfile;
 use sqlx::any::AnyRow;
@@ -32,8 +32,8 @@ async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
         id,
         name: row.try_get("name")?,
         description: row.try_get("description")?,
-        clients: clients.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?,
-        users: users.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?,
+        clients: clients.iter().map(|r| r.try_get("client_id")).collect::<Result<_, _>>()?,
+        users: users.iter().map(|r| r.try_get("user_id")).collect::<Result<_, _>>()?,
         created: to_time(row.try_get("created_at")?),
         updated: to_time(row.try_get("updated_at")?),
     })
@@ -41,34 +41,32 @@ async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
 
 /// Inserts `profile`'s name and description into `tenant`; returns its id.
 pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO access_profiles (tenant_id, name, normalized_name, description, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-    )
-    .bind(tenant)
-    .bind(profile.name.clone())
-    .bind(profile.name.to_lowercase())
-    .bind(profile.description.clone())
-    .bind(now_ms())
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|_| taken(profile))?;
-    Ok(row.try_get(0)?)
+    let now = now_ms();
+    let row = Values::new()
+        .set("tenant_id", tenant)
+        .set("name", profile.name.clone())
+        .set("normalized_name", profile.name.to_lowercase())
+        .set("description", profile.description.clone())
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("access_profiles", "RETURNING id")
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|_| taken(profile))?;
+    Ok(row.try_get("id")?)
 }
 
 /// Writes an existing profile's name and description.
-pub async fn save(conn: &mut Conn, profile: &AccessProfile) -> Result<()> {
-    sqlx::query(
-        "UPDATE access_profiles SET name = $1, normalized_name = $2, description = $3, updated_at = $4 WHERE id = $5",
-    )
-    .bind(profile.name.clone())
-    .bind(profile.name.to_lowercase())
-    .bind(profile.description.clone())
-    .bind(now_ms())
-    .bind(profile.id)
-    .execute(&mut *conn)
-    .await
-    .unique_as(|_| taken(profile))?;
+pub async fn save(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Result<()> {
+    Values::new()
+        .set("name", profile.name.clone())
+        .set("normalized_name", profile.name.to_lowercase())
+        .set("description", profile.description.clone())
+        .set("updated_at", now_ms())
+        .update("access_profiles", tenant, profile.id)
+        .execute(&mut *conn)
+        .await
+        .unique_as(|_| taken(profile))?;
     Ok(())
 }
 
@@ -110,7 +108,7 @@ pub async fn of_user(conn: &mut Conn, user: i64) -> Result<Vec<i64>> {
         .bind(user)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter().map(|r| Ok(r.try_get("profile_id")?)).collect()
 }
 
 /// Whether user `user` holds a profile containing the client with numeric id `client_row`.

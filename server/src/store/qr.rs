@@ -1,9 +1,8 @@
 //! QR-code sign-ins: PreSignIn → Scanned → OK, each step a conditional
 //! update so that two scanners or two pollers cannot both win.
 
-use super::{Conn, now_ms};
+use super::{Conn, Values, now_ms};
 use crate::error::Result;
-use sqlx::Row;
 
 pub const PENDING: &str = "PreSignIn";
 pub const SCANNED: &str = "Scanned";
@@ -11,7 +10,7 @@ pub const OK: &str = "OK";
 /// The token was handed to the poller; the key is spent.
 pub const DONE: &str = "Done";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct QrSignIn {
     pub app_id: i64,
     pub scopes: String,
@@ -32,49 +31,37 @@ pub async fn insert(
     remark: &str,
     expires_at: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO qr_sign_ins (key_hash, tenant_id, app_id, scopes, remark, status, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(key_hash.to_string())
-    .bind(tenant)
-    .bind(app_id)
-    .bind(scopes.to_string())
-    .bind(remark.to_string())
-    .bind(PENDING)
-    .bind(now_ms())
-    .bind(expires_at)
-    .execute(&mut *conn)
-    .await?;
+    Values::new()
+        .set("key_hash", key_hash)
+        .set("tenant_id", tenant)
+        .set("app_id", app_id)
+        .set("scopes", scopes)
+        .set("remark", remark)
+        .set("status", PENDING)
+        .set("created_at", now_ms())
+        .set("expires_at", expires_at)
+        .insert("qr_sign_ins", "")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 pub async fn get(conn: &mut Conn, key_hash: &str, tenant: i64) -> Result<Option<QrSignIn>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT app_id, scopes, remark, status, user_id, platform, union_id, expires_at FROM qr_sign_ins \
          WHERE key_hash = $1 AND tenant_id = $2",
     )
     .bind(key_hash.to_string())
     .bind(tenant)
     .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(QrSignIn {
-        app_id: row.try_get(0)?,
-        scopes: row.try_get(1)?,
-        remark: row.try_get(2)?,
-        status: row.try_get(3)?,
-        user_id: row.try_get(4)?,
-        platform: row.try_get(5)?,
-        union_id: row.try_get(6)?,
-        expires_at: row.try_get(7)?,
-    }))
+    .await?)
 }
 
 /// Moves a live sign-in from `from` to `to`, recording the user when given;
 /// false if it was not in `from` any more (or has expired).
 pub async fn advance(
     conn: &mut Conn,
+    tenant: i64,
     key_hash: &str,
     from: &str,
     to: &str,
@@ -86,12 +73,13 @@ pub async fn advance(
     };
     let done = sqlx::query(
         "UPDATE qr_sign_ins SET status = $1, user_id = COALESCE($2, user_id), platform = COALESCE($3, platform), \
-         union_id = COALESCE($4, union_id) WHERE key_hash = $5 AND status = $6 AND expires_at > $7",
+         union_id = COALESCE($4, union_id) WHERE tenant_id = $5 AND key_hash = $6 AND status = $7 AND expires_at > $8",
     )
     .bind(to)
     .bind(user_id)
     .bind(platform)
     .bind(union_id)
+    .bind(tenant)
     .bind(key_hash.to_string())
     .bind(from)
     .bind(now_ms())

@@ -1,6 +1,6 @@
 //! Roles and their permissions.
 
-use super::{Conn, Filter, Page, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::role::Role;
 use sqlx::any::AnyRow;
@@ -24,28 +24,28 @@ fn from_row(row: &AnyRow) -> Result<Role> {
 
 pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
     let now = now_ms();
-    let row = sqlx::query(
-        "INSERT INTO roles (tenant_id, name, normalized_name, permissions, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-    )
-    .bind(tenant)
-    .bind(role.name.clone())
-    .bind(role.name.to_lowercase())
-    .bind(to_json(&role.permissions))
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|_| taken(role))?;
-    Ok(row.try_get(0)?)
+    let row = Values::new()
+        .set("tenant_id", tenant)
+        .set("name", role.name.clone())
+        .set("normalized_name", role.name.to_lowercase())
+        .set("permissions", to_json(&role.permissions))
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("roles", "RETURNING id")
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|_| taken(role))?;
+    Ok(row.try_get("id")?)
 }
 
-pub async fn save(conn: &mut Conn, role: &Role) -> Result<()> {
-    sqlx::query("UPDATE roles SET name = $1, normalized_name = $2, permissions = $3, updated_at = $4 WHERE id = $5")
-        .bind(role.name.clone())
-        .bind(role.name.to_lowercase())
-        .bind(to_json(&role.permissions))
-        .bind(now_ms())
-        .bind(role.id)
+/// Writes an existing role of `tenant`: its name and permissions.
+pub async fn save(conn: &mut Conn, tenant: i64, role: &Role) -> Result<()> {
+    Values::new()
+        .set("name", role.name.clone())
+        .set("normalized_name", role.name.to_lowercase())
+        .set("permissions", to_json(&role.permissions))
+        .set("updated_at", now_ms())
+        .update("roles", tenant, role.id)
         .execute(&mut *conn)
         .await
         .unique_as(|_| taken(role))?;
@@ -82,5 +82,5 @@ pub async fn id_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Opti
         .bind(name.to_lowercase())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }

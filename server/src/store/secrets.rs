@@ -16,5 +16,5 @@ pub async fn get_or_insert(conn: &mut Conn, name: &str, candidate: &str) -> Resu
         .bind(name.to_string())
         .fetch_one(&mut *conn)
         .await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("value")?)
 }

@@ -35,7 +35,10 @@ pub async fn live(conn: &mut Conn, tenant: i64, id: &str) -> Result<Option<Sessi
     .bind(now_ms())
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| Ok(Session { id: r.try_get(0)?, user_id: r.try_get(1)?, auth_time: r.try_get(2)? })).transpose()
+    row.map(|r| {
+        Ok(Session { id: r.try_get("id")?, user_id: r.try_get("user_id")?, auth_time: r.try_get("auth_time")? })
+    })
+    .transpose()
 }
 
 pub async fn end(conn: &mut Conn, tenant: i64, id: &str) -> Result<()> {

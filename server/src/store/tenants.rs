@@ -1,6 +1,6 @@
 //! Tenants and the host names that select them.
 
-use super::{Conn, Filter, Page, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::tenant::{Tenant, TenantHost};
 use sqlx::any::AnyRow;
@@ -67,51 +67,46 @@ async fn insert_hosts(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
     Ok(())
 }
 
-/// Inserts `tenant` (its `id` and times are ignored) and returns its id.
 /// Marks tenant `id` as the default one; a unique index refuses a second.
 pub async fn mark_default(conn: &mut Conn, id: i64) -> Result<()> {
     sqlx::query("UPDATE tenants SET is_default = 1 WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
+/// The columns of `tenant` that both an insert and an update write.
+fn values(tenant: &Tenant) -> Values {
+    Values::new()
+        .set("name", tenant.name.clone())
+        .set("status", tenant.status as i64)
+        .set("theme", tenant.theme.clone())
+        .set("issuer", tenant.identity_server_issuer_uri.clone())
+        .set("claims", to_json(&tenant.claims))
+        .set("properties", to_json(&tenant.properties))
+}
+
+/// Inserts `tenant` (its `id` and times are ignored) and returns its id.
 pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
     let now = now_ms();
-    let id: i64 = sqlx::query(
-        "INSERT INTO tenants (name, status, theme, issuer, claims, properties, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-    )
-    .bind(tenant.name.clone())
-    .bind(tenant.status as i64)
-    .bind(tenant.theme.clone())
-    .bind(tenant.identity_server_issuer_uri.clone())
-    .bind(to_json(&tenant.claims))
-    .bind(to_json(&tenant.properties))
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|_| issuer_taken(tenant))?
-    .try_get(0)?;
+    let id: i64 = values(tenant)
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("tenants", "RETURNING id")
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|_| issuer_taken(tenant))?
+        .try_get("id")?;
     insert_hosts(conn, &Tenant { id, ..tenant.clone() }).await?;
     Ok(id)
 }
 
 /// Writes every field of an existing tenant, replacing its hosts.
 pub async fn save(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
-    sqlx::query(
-        "UPDATE tenants SET name = $1, status = $2, theme = $3, issuer = $4, claims = $5, properties = $6, \
-         updated_at = $7 WHERE id = $8",
-    )
-    .bind(tenant.name.clone())
-    .bind(tenant.status as i64)
-    .bind(tenant.theme.clone())
-    .bind(tenant.identity_server_issuer_uri.clone())
-    .bind(to_json(&tenant.claims))
-    .bind(to_json(&tenant.properties))
-    .bind(now_ms())
-    .bind(tenant.id)
-    .execute(&mut *conn)
-    .await
-    .unique_as(|_| issuer_taken(tenant))?;
+    values(tenant)
+        .set("updated_at", now_ms())
+        .update_tenant(tenant.id)
+        .execute(&mut *conn)
+        .await
+        .unique_as(|_| issuer_taken(tenant))?;
     sqlx::query("DELETE FROM tenant_hosts WHERE tenant_id = $1").bind(tenant.id).execute(&mut *conn).await?;
     insert_hosts(conn, tenant).await
 }

@@ -58,7 +58,7 @@ pub async fn first_of(conn: &mut Conn, user: i64) -> Result<Option<(String, Stri
         .bind(user)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
+    Ok(row.map(|r| Ok::<_, sqlx::Error>((r.try_get("platform")?, r.try_get("union_id")?))).transpose()?)
 }
 
 /// The unionID of the user's first identity on `platform`.
@@ -69,5 +69,5 @@ pub async fn first_on(conn: &mut Conn, user: i64, platform: &str) -> Result<Opti
             .bind(platform.to_string())
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("union_id")).transpose()?)
 }

@@ -1,6 +1,6 @@
 //! Users, their roles, and their password hashes.
 
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::user::{User, UserRole};
 use sqlx::any::AnyRow;
@@ -46,7 +46,7 @@ async fn roles_of(conn: &mut Conn, id: i64) -> Result<Vec<UserRole>> {
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(UserRole { role_id: r.try_get(0)? })).collect()
+    rows.iter().map(|r| Ok(UserRole { role_id: r.try_get("role_id")? })).collect()
 }
 
 /// A user's roles and access profiles.
@@ -66,71 +66,59 @@ async fn replace_roles(conn: &mut Conn, user: &User) -> Result<()> {
     Ok(())
 }
 
+/// The columns of `user` that both an insert and an update write.
+fn values(user: &User) -> Values {
+    Values::new()
+        .set("username", user.user_name.clone())
+        .set("normalized_username", user.user_name.to_lowercase())
+        .set("email", user.email.clone())
+        .set("email_verified", user.email_confirmed)
+        .set("phone", user.phone_number.clone())
+        .set("phone_verified", user.phone_number_confirmed)
+        .set("nickname", user.nick_name.clone())
+        .set("avatar", user.avatar.clone())
+        .set("data", user.data.clone())
+        .set("claims", to_json(&user.claims))
+}
+
 /// Inserts `user` into `tenant` with its password hash; returns its id.
 pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>) -> Result<i64> {
     let now = now_ms();
-    let id: i64 = sqlx::query(
-        "INSERT INTO users (tenant_id, username, normalized_username, email, email_verified, phone, phone_verified, \
-         password_hash, nickname, avatar, data, claims, parent_user_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
-    )
-    .bind(tenant)
-    .bind(user.user_name.clone())
-    .bind(user.user_name.to_lowercase())
-    .bind(user.email.clone())
-    .bind(flag(user.email_confirmed))
-    .bind(user.phone_number.clone())
-    .bind(flag(user.phone_number_confirmed))
-    .bind(password_hash.map(str::to_string))
-    .bind(user.nick_name.clone())
-    .bind(user.avatar.clone())
-    .bind(user.data.clone())
-    .bind(to_json(&user.claims))
-    .bind(user.parent_user_id)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .unique_as(|index| taken(user, index))?
-    .try_get(0)?;
+    let id: i64 = values(user)
+        .set("tenant_id", tenant)
+        .set("password_hash", password_hash.map(str::to_string))
+        .set("parent_user_id", user.parent_user_id)
+        .set("created_at", now)
+        .set("updated_at", now)
+        .insert("users", "RETURNING id")
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|index| taken(user, index))?
+        .try_get("id")?;
     replace_roles(conn, &User { id, ..user.clone() }).await?;
     Ok(id)
 }
 
-/// Writes every field of an existing user; a new password hash if given.
-pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>) -> Result<()> {
-    sqlx::query(
-        "UPDATE users SET username = $1, normalized_username = $2, email = $3, email_verified = $4, phone = $5, \
-         phone_verified = $6, nickname = $7, avatar = $8, data = $9, claims = $10, updated_at = $11, \
-         password_hash = COALESCE($12, password_hash) WHERE id = $13",
-    )
-    .bind(user.user_name.clone())
-    .bind(user.user_name.to_lowercase())
-    .bind(user.email.clone())
-    .bind(flag(user.email_confirmed))
-    .bind(user.phone_number.clone())
-    .bind(flag(user.phone_number_confirmed))
-    .bind(user.nick_name.clone())
-    .bind(user.avatar.clone())
-    .bind(user.data.clone())
-    .bind(to_json(&user.claims))
-    .bind(now_ms())
-    .bind(password_hash.map(str::to_string))
-    .bind(user.id)
-    .execute(&mut *conn)
-    .await
-    .unique_as(|index| taken(user, index))?;
+/// Writes every field of an existing user of `tenant`; a new password hash
+/// if given.
+pub async fn save(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>) -> Result<()> {
+    let mut values = values(user).set("updated_at", now_ms());
+    if let Some(hash) = password_hash {
+        values = values.set("password_hash", hash);
+    }
+    values.update("users", tenant, user.id).execute(&mut *conn).await.unique_as(|index| taken(user, index))?;
     replace_roles(conn, user).await
 }
 
 /// Writes a user's profile (nickname, avatar, data) and nothing else, so a
 /// profile edit never writes back roles or contacts an admin just changed.
-pub async fn save_profile(conn: &mut Conn, user: &User) -> Result<()> {
-    sqlx::query("UPDATE users SET nickname = $1, avatar = $2, data = $3, updated_at = $4 WHERE id = $5")
-        .bind(user.nick_name.clone())
-        .bind(user.avatar.clone())
-        .bind(user.data.clone())
-        .bind(now_ms())
-        .bind(user.id)
+pub async fn save_profile(conn: &mut Conn, tenant: i64, user: &User) -> Result<()> {
+    Values::new()
+        .set("nickname", user.nick_name.clone())
+        .set("avatar", user.avatar.clone())
+        .set("data", user.data.clone())
+        .set("updated_at", now_ms())
+        .update("users", tenant, user.id)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -203,7 +191,7 @@ pub async fn permissions(conn: &mut Conn, id: i64) -> Result<Vec<String>> {
             .await?;
     let mut all = Vec::new();
     for row in rows {
-        all.extend(from_json::<Vec<String>>(&row.try_get::<String, _>(0)?)?);
+        all.extend(from_json::<Vec<String>>(&row.try_get::<String, _>("permissions")?)?);
     }
     Ok(all)
 }
@@ -228,7 +216,7 @@ pub async fn by_contact(conn: &mut Conn, tenant: i64, contact: Contact, value: &
         }
     };
     let row = sqlx::query(sql).bind(tenant).bind(value.to_string()).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
 /// The id of `tenant`'s live user named `name` (ignoring case), by user name only.
@@ -239,7 +227,7 @@ pub async fn id_by_name(conn: &mut Conn, tenant: i64, name: &str) -> Result<Opti
             .bind(name.to_lowercase())
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
 /// Whether a live user of `tenant` has every one of the given user name

@@ -14,8 +14,9 @@ use super::{Caller, validate};
 use crate::error::{Error, Result};
 use crate::outbound::OutboundError;
 use crate::state::State;
+use crate::store::api_catalog::{self, RevisionRow};
 use crate::store::locks::{Table, first_missing, lock};
-use crate::store::{Conn, api_catalog, from_json, to_json, to_time};
+use crate::store::{Conn, from_json, to_json, to_time};
 use collections::Collection;
 use items::{ProductRow, Products, Releases};
 use keyward_api::IMPORT_BODY_MAX_BYTES;
@@ -23,6 +24,19 @@ use keyward_api::api_catalog::{
     ApiPublish, ApiPublishConfiguration, ApiRevision, ApiRevisionCreate, ApiVersionCreate, AuthServer,
 };
 use serde_json::Value;
+
+impl From<RevisionRow> for ApiRevision {
+    fn from(row: RevisionRow) -> ApiRevision {
+        ApiRevision {
+            id: row.id,
+            number: row.number,
+            source_url: row.source_url,
+            version: row.version,
+            online: row.online == Some(1),
+            created: to_time(row.created_at),
+        }
+    }
+}
 
 fn not_found(id: i64) -> Error {
     Error::NotFound(format!("API resource {id} does not exist"))
@@ -107,6 +121,7 @@ async fn store_revision(
     let revision = api_catalog::add_revision(conn, tenant, id, document, source).await?;
     api_catalog::get_revision(conn, tenant, id, revision)
         .await?
+        .map(ApiRevision::from)
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("revision {revision} vanished")))
 }
 
@@ -169,6 +184,7 @@ pub async fn create_revision(state: &State, caller: &Caller, id: i64, body: ApiR
 async fn revision(conn: &mut Conn, tenant: i64, id: i64, revision: i64) -> Result<ApiRevision> {
     api_catalog::get_revision(conn, tenant, id, revision)
         .await?
+        .map(ApiRevision::from)
         .ok_or_else(|| Error::NotFound(format!("API resource {id} has no revision {revision}")))
 }
 
@@ -203,7 +219,7 @@ pub async fn versions(state: &State, caller: &Caller, id: i64) -> Result<Vec<Api
     let tenant = caller.tenant.id;
     let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, tenant, id).await?;
-    api_catalog::revisions(&mut conn, tenant, id).await
+    Ok(api_catalog::revisions(&mut conn, tenant, id).await?.into_iter().map(ApiRevision::from).collect())
 }
 
 pub async fn configuration(state: &State, caller: &Caller, id: i64) -> Result<ApiPublishConfiguration> {

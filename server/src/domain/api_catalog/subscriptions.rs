@@ -9,12 +9,19 @@ use crate::crypto::mac::Mac;
 use crate::domain::Caller;
 use crate::error::{Error, Result};
 use crate::state::State;
+use crate::store::api_catalog::{self, SubscriberRow};
 use crate::store::locks::{Table, first_missing};
 use crate::store::tenants::TenantRef;
-use crate::store::{Conn, api_catalog};
+use crate::store::{Conn, to_time};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use keyward_api::api_catalog::ApiSubscriber;
+
+impl From<SubscriberRow> for ApiSubscriber {
+    fn from(row: SubscriberRow) -> ApiSubscriber {
+        ApiSubscriber { id: row.id, email: row.email, created: to_time(row.created_at) }
+    }
+}
 
 /// What a link does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +98,7 @@ async fn api_exists(conn: &mut Conn, tenant: i64, api: i64) -> Result<()> {
 pub async fn list(state: &State, caller: &Caller, api: i64) -> Result<Vec<ApiSubscriber>> {
     let mut conn = state.store.conn().await?;
     api_exists(&mut conn, caller.tenant.id, api).await?;
-    api_catalog::subscribers(&mut conn, caller.tenant.id, api).await
+    Ok(api_catalog::subscribers(&mut conn, caller.tenant.id, api).await?.into_iter().map(ApiSubscriber::from).collect())
 }
 
 /// Sends `email` the link that confirms its subscription.
@@ -133,7 +140,7 @@ pub async fn add(state: &State, log: &slog::Logger, tenant: &TenantRef, api: i64
     let email = open(&state.mac, Link::Add, tenant.id, api, code)?;
     let mut tx = state.store.begin().await?;
     api_exists(&mut tx, tenant.id, api).await?;
-    let subscriber = api_catalog::add_subscriber(&mut tx, tenant.id, api, &email).await?;
+    let subscriber = api_catalog::add_subscriber(&mut tx, tenant.id, api, &email).await?.into();
     tx.commit().await?;
     let link = url(state, tenant, Link::Delete, api, &email);
     let body = format!("You are subscribed. To unsubscribe, open this link within 30 days:\n\n{link}\n");

@@ -446,7 +446,7 @@ pub async fn reset_password(
         None => None,
     };
     let user = user.ok_or_else(|| codes::wrong_code(channel))?;
-    users::save(&mut tx, &user, Some(&hash)).await?;
+    users::save(&mut tx, tenant.id, &user, Some(&hash)).await?;
     // Failed sign-ins before the reset no longer count against the account.
     login::clear_failures(&mut tx, tenant.id, user.id).await?;
     user_access::end_all(&mut tx, tenant.id, user.id).await?;
@@ -499,7 +499,7 @@ pub async fn update_profile(state: &State, tenant: &TenantRef, user_id: i64, bod
     }
     validate::length("data", &user.data, 0, 4000)?;
     user_rules::check(&user)?;
-    users::save_profile(&mut tx, &user).await?;
+    users::save_profile(&mut tx, tenant.id, &user).await?;
     tx.commit().await?;
     Ok(true)
 }

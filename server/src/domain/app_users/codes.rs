@@ -155,7 +155,7 @@ pub async fn send(
     if sent.is_err() {
         // A code nobody received must not stay usable.
         if let Some(live) = codes::live(&mut *state.store.conn().await?, t).await? {
-            codes::consume(&mut *state.store.conn().await?, live.id).await?;
+            codes::consume(&mut *state.store.conn().await?, t.tenant, live.id).await?;
         }
     }
     sent
@@ -164,7 +164,10 @@ pub async fn send(
 /// A code that checked out, to be used up with [`consume`] in the
 /// transaction that acts on it.
 #[derive(Debug, Clone, Copy)]
-pub struct Checked(i64);
+pub struct Checked {
+    tenant: i64,
+    id: i64,
+}
 
 /// Checks `code` against the live code of the target. The attempt is
 /// counted before the comparison (in its own write, so it sticks whatever
@@ -181,7 +184,7 @@ pub async fn check(
     let t = target(tenant, channel, destination, purpose);
     let mut conn = state.store.conn().await?;
     let live = codes::live(&mut conn, t).await?.ok_or_else(wrong)?;
-    if !codes::attempt(&mut conn, live.id, MAX_ATTEMPTS).await? {
+    if !codes::attempt(&mut conn, t.tenant, live.id, MAX_ATTEMPTS).await? {
         let message = "too many wrong attempts for this code; ask for a new one".into();
         return Err(Error::TooMany { message, retry_after: None });
     }
@@ -189,12 +192,12 @@ pub async fn check(
     if !well_formed || !state.mac.verify(MAC_PURPOSE, &subject(t, code), &live.code_mac) {
         return Err(wrong());
     }
-    Ok(Checked(live.id))
+    Ok(Checked { tenant: t.tenant, id: live.id })
 }
 
 /// Uses up a checked code; fails if a concurrent request used it first.
 pub async fn consume(conn: &mut Conn, checked: Checked) -> Result<()> {
-    if codes::consume(conn, checked.0).await? {
+    if codes::consume(conn, checked.tenant, checked.id).await? {
         Ok(())
     } else {
         Err(Error::BadRequest("the code is wrong or has expired".into()))

@@ -109,7 +109,7 @@ pub async fn authorize(
     let code = code.ok_or_else(|| Error::BadRequest("`code` is required".into()))?;
     let invalid = || Error::BadRequest("the code is invalid or was already used".into());
     let mut tx = state.store.begin().await?;
-    let stored = app_codes::redeem(&mut tx, &secret::digest(code)).await?.ok_or_else(invalid)?;
+    let stored = app_codes::redeem(&mut tx, tenant.id, &secret::digest(code)).await?.ok_or_else(invalid)?;
     if stored.tenant_id != tenant.id || stored.app_id != target.client.id {
         return Err(invalid());
     }

@@ -128,7 +128,7 @@ fn property(target: &AppRef, key: &str) -> String {
 /// The scanning app marks the key scanned and learns what to show.
 pub async fn scan(state: &State, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<AppCard> {
     let sign_in = live(state, tenant, target, key).await?;
-    if !qr::advance(&mut *state.store.conn().await?, &secret::digest(key), PENDING, SCANNED, None).await? {
+    if !qr::advance(&mut *state.store.conn().await?, tenant.id, &secret::digest(key), PENDING, SCANNED, None).await? {
         return Err(Error::Conflict("this QR code was already scanned".into()));
     }
     Ok(AppCard {
@@ -186,7 +186,9 @@ pub async fn sign_up(
     };
     let mut tx = state.store.begin().await?;
     let user = who.resolve(&mut tx, tenant, target).await?;
-    if !qr::advance(&mut tx, &secret::digest(&key), SCANNED, OK, Some((user.id, &platform, &union_id))).await? {
+    if !qr::advance(&mut tx, tenant.id, &secret::digest(&key), SCANNED, OK, Some((user.id, &platform, &union_id)))
+        .await?
+    {
         return Err(Error::Conflict("this QR code was already used".into()));
     }
     let how = How {
@@ -217,7 +219,7 @@ pub async fn sign_in(state: &State, tenant: &TenantRef, target: &AppRef, key: &s
     let user_id =
         sign_in.user_id.ok_or_else(|| Error::Internal(anyhow::anyhow!("a confirmed QR sign-in has no user")))?;
     let mut tx = state.store.begin().await?;
-    if !qr::advance(&mut tx, &secret::digest(key), OK, DONE, None).await? {
+    if !qr::advance(&mut tx, tenant.id, &secret::digest(key), OK, DONE, None).await? {
         return Err(Error::Gone("this signInKey was already used".into()));
     }
     let user = users::get(&mut tx, tenant.id, user_id)

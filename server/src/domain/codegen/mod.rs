@@ -10,7 +10,8 @@ use super::validate;
 use crate::codegen::{Kind, github, npm};
 use crate::error::{Error, Result};
 use crate::state::State;
-use crate::store::{api_catalog, codegen as store, now_ms, throttle};
+use crate::store::codegen::{self as store, HistoryRow};
+use crate::store::{Conn, api_catalog, now_ms, throttle, to_time};
 use chrono::Utc;
 use keyward_api::codegen::{
     CodegenHistory, CodegenHistoryCreate, CommonOptions, GenRequest, GenStoredRequest, GeneratedFile, GeneratedSdk,
@@ -135,8 +136,56 @@ async fn stored_document(state: &State, tenant: i64, id: i64, revision: Option<i
 
 /// Records an entry in API `id`'s history.
 async fn record(state: &State, id: i64, entry: CodegenHistory) -> Result<CodegenHistory> {
-    let mut conn = state.store.conn().await?;
-    store::add_history(&mut conn, id, &entry).await
+    add_history(&mut *state.store.conn().await?, id, &entry).await
+}
+
+/// Writes `entry` into API `id`'s history; the entry as stored.
+async fn add_history(conn: &mut Conn, id: i64, entry: &CodegenHistory) -> Result<CodegenHistory> {
+    Ok(store::add_history(conn, id, &HistoryRow::from(entry)).await?.into())
+}
+
+fn kind_name(kind: HistoryKind) -> &'static str {
+    match kind {
+        HistoryKind::Generate => "generate",
+        HistoryKind::Sync => "sync",
+        HistoryKind::Release => "release",
+        HistoryKind::Posted => "posted",
+    }
+}
+
+impl From<&CodegenHistory> for HistoryRow {
+    fn from(entry: &CodegenHistory) -> HistoryRow {
+        HistoryRow {
+            id: entry.id,
+            kind: kind_name(entry.kind).to_string(),
+            sdk_name: entry.sdk_name.clone(),
+            swagger_url: entry.swagger_url.clone(),
+            version: entry.version.clone(),
+            tags: entry.tags.clone(),
+            language: entry.language.clone(),
+            release_date: entry.release_date.timestamp_millis(),
+        }
+    }
+}
+
+impl From<HistoryRow> for CodegenHistory {
+    fn from(row: HistoryRow) -> CodegenHistory {
+        CodegenHistory {
+            id: row.id,
+            kind: match row.kind.as_str() {
+                "generate" => HistoryKind::Generate,
+                "sync" => HistoryKind::Sync,
+                "release" => HistoryKind::Release,
+                _ => HistoryKind::Posted,
+            },
+            sdk_name: row.sdk_name,
+            swagger_url: row.swagger_url,
+            version: row.version,
+            tags: row.tags,
+            language: row.language,
+            release_date: to_time(row.release_date),
+        }
+    }
 }
 
 fn entry(kind: HistoryKind, sdk_name: &str, source: &str, version: &str, tags: &str, language: &str) -> CodegenHistory {
@@ -326,7 +375,7 @@ pub async fn release(state: &State, caller: &Caller, body: SdkReleaseRequest) ->
 pub async fn history(state: &State, caller: &Caller, id: i64) -> Result<Vec<CodegenHistory>> {
     let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, caller.tenant.id, id).await?;
-    store::history(&mut conn, id).await
+    Ok(store::history(&mut conn, id).await?.into_iter().map(CodegenHistory::from).collect())
 }
 
 pub async fn post_history(
@@ -345,5 +394,5 @@ pub async fn post_history(
     let mut posted =
         entry(HistoryKind::Posted, &body.sdk_name, &body.swagger_url, &body.version, &body.tags, &body.language);
     posted.release_date = body.release_date.unwrap_or(posted.release_date);
-    store::add_history(&mut conn, id, &posted).await
+    add_history(&mut conn, id, &posted).await
 }

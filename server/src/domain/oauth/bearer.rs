@@ -347,7 +347,7 @@ async fn revoke_in(state: &State, conn: &mut Conn, tenant: &TenantRef, client: &
         && stored.grant.tenant_id == tenant.id
         && stored.grant.client_id == client.client_id
     {
-        grants::revoke(conn, &stored.grant.id).await?;
+        grants::revoke(conn, tenant.id, &stored.grant.id).await?;
     }
     Ok(())
 }

@@ -178,7 +178,7 @@ async fn authorization_code(
         // RFC 6749 §4.1.2: a second use revokes what the first one got. The
         // code is locked, so a concurrent redemption that lost comes here
         // too, once the winner has committed.
-        grants::revoke(&mut tx, grant_id).await?;
+        grants::revoke(&mut tx, tenant.id, grant_id).await?;
         tx.commit().await?;
         state.revocations_changed().await?;
         return Err(invalid("the code was already used; the tokens issued for it are now revoked"));
@@ -209,7 +209,7 @@ async fn authorization_code(
     let mut grant = grant::new(tenant, client, stored.user_id, stored.scope.clone(), Some(stored.session_id.clone()));
     grant.auth_time = stored.auth_time;
     grants::insert(&mut tx, &grant).await?;
-    if !grants::redeem_code(&mut tx, &code_hash, &grant.id).await? {
+    if !grants::redeem_code(&mut tx, tenant.id, &code_hash, &grant.id).await? {
         return Err(invalid("the code was already used"));
     }
     let issued = Issue {
@@ -248,7 +248,7 @@ async fn refresh(
     if !grants::use_refresh(&mut tx, &token_hash, grace_ms).await? {
         // RFC 9700 §4.14.2: a rotated token came back (and not as the one
         // retry the client's grace period allows); someone holds a copy.
-        grants::revoke(&mut tx, &grant.id).await?;
+        grants::revoke(&mut tx, tenant.id, &grant.id).await?;
         tx.commit().await?;
         state.revocations_changed().await?;
         return Err(invalid("the refresh token was already used; its token family is now revoked"));
