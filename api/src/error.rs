@@ -58,8 +58,8 @@ impl AdminError {
         };
         AdminError { code: status.into(), code_name: code_name.into(), message: message.into(), data: None, status }
     }
-    /// The same failure under a business code of [`crate::codes::CODES`].
-    pub fn with_business(self, entry: &crate::codes::CodeEntry) -> Self {
+    /// The same failure under a business code of [`crate::error_codes::CODES`].
+    pub fn with_business(self, entry: &crate::error_codes::CodeEntry) -> Self {
         AdminError { code: entry.code, code_name: entry.name.into(), ..self }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {

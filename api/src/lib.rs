@@ -12,10 +12,10 @@ pub mod app_user;
 pub mod blob;
 pub mod client;
 pub mod codegen;
-pub mod codes;
 pub mod cors;
 pub mod envelope;
 pub mod error;
+pub mod error_codes;
 pub mod identity_resource;
 pub mod list;
 pub mod oauth;
@@ -56,13 +56,13 @@ use codegen::{
     GeneratorListQuery, GithubOptions, GithubOptionsBody, GithubSync, NpmOptions, NpmOptionsBody, NpmOptionsPath,
     SdkReleaseRequest,
 };
-use codes::{CodesPath, ErrorCode};
 use cors::CorsReply;
 use dropshot::{
     Body, EndpointTagPolicy, HttpResponseCreated, HttpResponseOk, Path, Query, RequestContext, StreamingBody, TypedBody,
 };
 use envelope::{ApiResult, Paged};
 use error::{AdminError, OAuthError};
+use error_codes::{CodesPath, ErrorCode};
 use identity_resource::{IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate};
 use oauth::{
     AuthorizeRequest, CodeChecked, CodeSent, ConsentForm, Introspection, Jwks, LoginForm, LogoutConfirmForm,

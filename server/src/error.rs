@@ -48,9 +48,9 @@ pub enum Error {
     #[error("{message}")]
     Busy { message: String, retry_after: u64 },
     /// A failure under one of OAuthApp's business codes
-    /// (`keyward_api::codes`): the inner error decides status and message.
+    /// (`keyward_api::error_codes`): the inner error decides status and message.
     #[error("{1}")]
-    Coded(keyward_api::codes::BusinessCode, Box<Error>),
+    Coded(keyward_api::error_codes::BusinessCode, Box<Error>),
     /// Something on our side failed; logged with the request id, never shown.
     #[error(transparent)]
     Internal(anyhow::Error),

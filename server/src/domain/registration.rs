@@ -6,8 +6,8 @@
 //! with no app: the default end-user settings stand in for an app's.
 
 use super::app_users::accounts;
-use super::app_users::codes::{self, Channel};
 use super::app_users::given;
+use super::app_users::verification_codes::{self, Channel};
 use super::sign_up::{count_sign_up, open, open_to_registration};
 use super::users;
 use crate::error::{Error, Result};
@@ -15,7 +15,7 @@ use crate::state::State;
 use crate::store::{self, tenants::TenantRef};
 use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::{CodePurpose, ResetPassword};
-use keyward_api::codes::BusinessCode;
+use keyward_api::error_codes::BusinessCode;
 use keyward_api::user::{User, UserPasswordReset, UserRegister};
 use std::net::IpAddr;
 
@@ -39,7 +39,7 @@ pub async fn send_code(
         open(tenant)?;
     }
     let destination = channel.normalize(field, destination.trim())?;
-    codes::send(state, log, tenant, &AppSettings::default(), (channel, &destination), purpose, ip).await?;
+    verification_codes::send(state, log, tenant, &AppSettings::default(), (channel, &destination), purpose, ip).await?;
     Ok(true)
 }
 
@@ -66,18 +66,18 @@ pub async fn register(state: &State, tenant: &TenantRef, body: UserRegister, ip:
     users::check(&user)?;
     users::check_name_is_own_contact(&user)?;
     let code = body.phone_number_verify_code.trim();
-    let checked = codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signup, code).await?;
+    let checked = verification_codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signup, code).await?;
     let email_checked = match (&email, email_code) {
-        (Some(email), Some(code)) => {
-            Some(codes::check(state, tenant, (Channel::Email, email), CodePurpose::Signup, code).await.map_err(
-                |error| match error {
+        (Some(email), Some(code)) => Some(
+            verification_codes::check(state, tenant, (Channel::Email, email), CodePurpose::Signup, code)
+                .await
+                .map_err(|error| match error {
                     Error::BadRequest(message) => {
                         Error::Coded(BusinessCode::EmailVerifyCodeError, Box::new(Error::BadRequest(message)))
                     }
                     other => other,
-                },
-            )?)
-        }
+                })?,
+        ),
         _ => None,
     };
     // After the code: only its holder learns whether a referrer id exists.
@@ -85,9 +85,9 @@ pub async fn register(state: &State, tenant: &TenantRef, body: UserRegister, ip:
     count_sign_up(state, tenant, (format!("signup:tenant:{}", tenant.id), "in this tenant"), ip).await?;
     let hash = state.passwords.hash(body.password).await?;
     let mut tx = state.store.begin().await?;
-    codes::consume(&mut tx, checked).await?;
+    verification_codes::consume(&mut tx, checked).await?;
     if let Some(checked) = email_checked {
-        codes::consume(&mut tx, checked).await?;
+        verification_codes::consume(&mut tx, checked).await?;
     }
     let id = store::users::insert(&mut tx, tenant.id, &user, Some(&hash)).await.map_err(|error| match error {
         Error::Conflict(message) if message.contains("phone number") => {

@@ -6,7 +6,7 @@
 use crate::domain::address;
 use crate::error::{Error, Result};
 use crate::state::State;
-use crate::store::codes::{self as send_limits, Limit, Refused};
+use crate::store::verification_codes::{self as send_limits, Limit, Refused};
 use crate::store::{self, tenants::TenantRef};
 use std::net::IpAddr;
 

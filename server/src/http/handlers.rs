@@ -13,7 +13,7 @@ use crate::domain::api_catalog::collections::Parent;
 use crate::domain::api_catalog::items::{Packages, Products, Releases};
 use crate::domain::api_catalog::{self, subscriptions};
 use crate::domain::app_users::accounts::{self, SignUpKind};
-use crate::domain::app_users::codes::{self, Channel};
+use crate::domain::app_users::verification_codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
 use crate::domain::blobs::Accept;
 use crate::domain::codegen::{self, Requester, options};
@@ -55,10 +55,10 @@ use keyward_api::codegen::{
     GeneratorListQuery, GithubOptions, GithubOptionsBody, GithubSync, NpmOptions, NpmOptionsBody, NpmOptionsPath,
     SdkReleaseRequest,
 };
-use keyward_api::codes::{CodesPath, ErrorCode};
 use keyward_api::cors::CorsReply;
 use keyward_api::envelope::{ApiResult, Paged};
 use keyward_api::error::{AdminError, OAuthError};
+use keyward_api::error_codes::{CodesPath, ErrorCode};
 use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
 };
@@ -275,7 +275,7 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn error_code_list(rqctx: Ctx, path: Path<CodesPath>) -> Result<HttpResponseOk<Vec<ErrorCode>>, AdminError> {
-        public(&rqctx, async |_| Ok(HttpResponseOk(keyward_api::codes::table(path.into_inner().resource)))).await
+        public(&rqctx, async |_| Ok(HttpResponseOk(keyward_api::error_codes::table(path.into_inner().resource)))).await
     }
 
     async fn client_list(
@@ -1812,8 +1812,17 @@ async fn send_code(
     let ip = ip(rqctx);
     call(rqctx, path.into_inner().app_id, async |state, tenant, target| {
         let destination = channel.normalize(field, required(&destination, field)?)?;
-        let purpose = codes::purpose(given(&purpose))?;
-        codes::send(state, &rqctx.log, tenant, &target.config.settings, (channel, &destination), purpose, ip).await?;
+        let purpose = verification_codes::purpose(given(&purpose))?;
+        verification_codes::send(
+            state,
+            &rqctx.log,
+            tenant,
+            &target.config.settings,
+            (channel, &destination),
+            purpose,
+            ip,
+        )
+        .await?;
         Ok(true)
     })
     .await

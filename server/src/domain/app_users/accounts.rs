@@ -4,8 +4,8 @@
 //! transaction; the user, its link, its bonus and its token are written in
 //! one transaction.
 
-use super::codes::{self, Channel, Checked};
 use super::tokens::{self, How};
+use super::verification_codes::{self, Channel, Checked};
 use super::{AppRef, date, given, required};
 use crate::domain::oauth::login;
 use crate::domain::{sign_up, user_access, users as user_rules, validate};
@@ -105,7 +105,9 @@ async fn proven(
     };
     let value = channel.normalize(field, value)?;
     let checked = match code {
-        Some(code) => Some(codes::check(state, tenant, (channel, &value), CodePurpose::Signup, code).await?),
+        Some(code) => {
+            Some(verification_codes::check(state, tenant, (channel, &value), CodePurpose::Signup, code).await?)
+        }
         None if required_by_app => {
             return Err(Error::BadRequest(format!("`{code_field}` is required: this app verifies `{field}`")));
         }
@@ -229,7 +231,7 @@ async fn open_to_sign_up(state: &State, tenant: &TenantRef, target: &AppRef) -> 
 /// Writes a prepared account in `tx`: codes used up, the user, its link and its sign-up bonus.
 pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: NewAccount) -> Result<User> {
     for code in account.codes {
-        codes::consume(tx, code).await?;
+        verification_codes::consume(tx, code).await?;
     }
     let mut user = account.user;
     user_rules::check_name_is_own_contact(&user)?;
@@ -354,10 +356,10 @@ pub async fn code_sign_in(
     let destination = destination.ok_or_else(|| Error::BadRequest(format!("`{field}` is required")))?;
     let code = code.ok_or_else(|| Error::BadRequest("`verifyCode` is required".into()))?;
     let destination = channel.normalize(field, destination)?;
-    let checked = codes::check(state, tenant, (channel, &destination), CodePurpose::Signin, code).await?;
+    let checked = verification_codes::check(state, tenant, (channel, &destination), CodePurpose::Signin, code).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
     let mut tx = state.store.begin().await?;
-    codes::consume(&mut tx, checked).await?;
+    verification_codes::consume(&mut tx, checked).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
@@ -431,11 +433,12 @@ pub async fn reset_password(
     let password = required(&body.pwd, "pwd")?;
     super::check_password(settings, password)?;
     let destination = channel.normalize(field, destination)?;
-    let checked = codes::check(state, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
+    let checked =
+        verification_codes::check(state, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
     let hash = state.passwords.hash(password.to_string()).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
     let mut tx = state.store.begin().await?;
-    codes::consume(&mut tx, checked).await?;
+    verification_codes::consume(&mut tx, checked).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
@@ -445,7 +448,7 @@ pub async fn reset_password(
         }
         None => None,
     };
-    let user = user.ok_or_else(|| codes::wrong_code(channel))?;
+    let user = user.ok_or_else(|| verification_codes::wrong_code(channel))?;
     users::save(&mut tx, tenant.id, &user, Some(&hash)).await?;
     // Failed sign-ins before the reset no longer count against the account.
     login::clear_failures(&mut tx, tenant.id, user.id).await?;

@@ -10,7 +10,7 @@ use crate::crypto::secret;
 use crate::domain::profiles;
 use crate::error::{Error, Result};
 use crate::state::State;
-use crate::store::app_codes::{self, AppCode};
+use crate::store::app_grant_codes::{self, AppCode};
 use crate::store::consents::{self, Context};
 use crate::store::{grants, now_ms, tenants::TenantRef, users};
 use keyward_api::app_user::{AppConsent, AppToken, GrantCode, GrantCodeRequest};
@@ -94,7 +94,7 @@ pub async fn grant_code(
     };
     let mut conn = state.store.conn().await?;
     profiles::require(&mut conn, &target.client, user_id).await?;
-    app_codes::insert(&mut conn, &secret::digest(&code), &stored).await?;
+    app_grant_codes::insert(&mut conn, &secret::digest(&code), &stored).await?;
     Ok(GrantCode { code, expires_in: CODE_TTL_SECS })
 }
 
@@ -109,7 +109,7 @@ pub async fn authorize(
     let code = code.ok_or_else(|| Error::BadRequest("`code` is required".into()))?;
     let invalid = || Error::BadRequest("the code is invalid or was already used".into());
     let mut tx = state.store.begin().await?;
-    let stored = app_codes::redeem(&mut tx, tenant.id, &secret::digest(code)).await?.ok_or_else(invalid)?;
+    let stored = app_grant_codes::redeem(&mut tx, tenant.id, &secret::digest(code)).await?.ok_or_else(invalid)?;
     if stored.tenant_id != tenant.id || stored.app_id != target.client.id {
         return Err(invalid());
     }

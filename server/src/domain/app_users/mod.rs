@@ -4,12 +4,12 @@
 //! its `appid` claim.
 
 pub mod accounts;
-pub mod codes;
 pub mod consents;
 pub mod points;
 pub mod qr;
 pub mod settings;
 mod tokens;
+pub mod verification_codes;
 mod wechat;
 
 use crate::domain::api_scopes;

@@ -17,7 +17,7 @@ use keyward_api::codegen::{
     CodegenHistory, CodegenHistoryCreate, CommonOptions, GenRequest, GenStoredRequest, GeneratedFile, GeneratedSdk,
     Generator, GithubOptionsBody, GithubSync, HistoryKind, NpmLanguage, NpmOptionsBody, SdkPlatform, SdkReleaseRequest,
 };
-use keyward_api::codes::BusinessCode;
+use keyward_api::error_codes::BusinessCode;
 use options::{COMMON, DEFAULT_GEN_NAME, GITHUB, npm_kind};
 use serde_json::{Value, json};
 use std::net::IpAddr;

@@ -11,7 +11,7 @@ use crate::store::codegen::{self as store, TokenChange};
 use crate::store::{from_json, to_json, to_time};
 use chrono::{DateTime, Utc};
 use keyward_api::codegen::{CommonOptions, GithubOptions, GithubOptionsBody, NpmLanguage, NpmOptions, NpmOptionsBody};
-use keyward_api::codes::BusinessCode;
+use keyward_api::error_codes::BusinessCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

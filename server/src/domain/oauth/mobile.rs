@@ -5,7 +5,7 @@ use super::client_auth::{self, Presented};
 use super::token;
 use crate::domain::app_users::{
     self,
-    codes::{self, Channel},
+    verification_codes::{self, Channel},
 };
 use crate::error::{Error, Refusal};
 use crate::state::State;
@@ -28,8 +28,17 @@ pub async fn send(
     let client = mobile_client(state, tenant, basic, &request, ip).await?;
     let target = app_users::load(state, tenant, client.id).await?;
     let phone = Channel::Sms.normalize("mobile", &request.mobile)?;
-    codes::send(state, log, tenant, &target.config.settings, (Channel::Sms, &phone), CodePurpose::Signin, ip).await?;
-    Ok(CodeSent { expires_in: codes::TTL_SECS })
+    verification_codes::send(
+        state,
+        log,
+        tenant,
+        &target.config.settings,
+        (Channel::Sms, &phone),
+        CodePurpose::Signin,
+        ip,
+    )
+    .await?;
+    Ok(CodeSent { expires_in: verification_codes::TTL_SECS })
 }
 
 /// `/mobile/code/verify`: whether a code is right, without using it. Only
@@ -56,7 +65,10 @@ pub async fn verify(
         .as_deref()
         .filter(|c| !c.is_empty())
         .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
-    match codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code).await.map_err(Error::uncoded) {
+    match verification_codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code)
+        .await
+        .map_err(Error::uncoded)
+    {
         Ok(_) => Ok(CodeChecked { valid: true }),
         Err(Error::BadRequest(m)) => Err(OAuthError::invalid_grant(m).into()),
         Err(other) => Err(other.into()),

@@ -9,7 +9,7 @@ use super::pkce;
 use super::scopes;
 use crate::crypto::secret;
 use crate::domain::app_users::accounts::{self, SignUpKind, Who};
-use crate::domain::app_users::codes::{self, Channel};
+use crate::domain::app_users::verification_codes::{self, Channel};
 use crate::domain::app_users::{self as app_users};
 use crate::domain::profiles;
 use crate::error::{Error, Refusal};
@@ -336,7 +336,7 @@ async fn external(
     let (checked, who) = if grant_type == "mobile" {
         let phone = Channel::Sms.normalize("mobile", required(&request.mobile, "mobile")?).map_err(grant_refusal)?;
         let code = required(&request.code, "code")?;
-        let checked = codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code)
+        let checked = verification_codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code)
             .await
             .map_err(grant_refusal)?;
         let who = match users::by_contact(&mut conn, tenant.id, Contact::Phone, &phone).await? {
@@ -372,7 +372,7 @@ async fn external(
     drop(conn);
     let mut tx = state.store.begin().await?;
     if let Some(checked) = checked {
-        codes::consume(&mut tx, checked).await.map_err(grant_refusal)?;
+        verification_codes::consume(&mut tx, checked).await.map_err(grant_refusal)?;
     }
     let user = who.resolve(&mut tx, tenant, &target).await.map_err(grant_refusal)?.id;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");

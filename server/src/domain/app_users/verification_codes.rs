@@ -7,11 +7,11 @@ use crate::delivery::Sms;
 use crate::domain::validate;
 use crate::error::{Error, Result};
 use crate::state::State;
-use crate::store::codes::{self, Limit, Refused, Target};
+use crate::store::verification_codes::{self as stored, Limit, Refused, Target};
 use crate::store::{Conn, now_ms, tenants::TenantRef};
 use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::CodePurpose;
-use keyward_api::codes::BusinessCode;
+use keyward_api::error_codes::BusinessCode;
 use rand::Rng;
 use std::net::IpAddr;
 
@@ -123,14 +123,14 @@ pub async fn send(
     // Both counters and the code in one transaction: a refusal counts nothing.
     let mut tx = state.store.begin().await?;
     let destination_key = format!("dest:{}:{}:{destination}", tenant.id, channel.name());
-    if let Err(why) = codes::take(&mut tx, &destination_key, per_destination).await? {
+    if let Err(why) = stored::take(&mut tx, &destination_key, per_destination).await? {
         return Err(refused(channel, why));
     }
     let ip_key = format!("ip:{}:{}", tenant.id, crate::domain::address::bucket(ip));
-    if let Err(why) = codes::take(&mut tx, &ip_key, per_ip).await? {
+    if let Err(why) = stored::take(&mut tx, &ip_key, per_ip).await? {
         return Err(refused(channel, why));
     }
-    codes::insert(&mut tx, t, &state.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
+    stored::insert(&mut tx, t, &state.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
     tx.commit().await?;
     let sent = match channel {
         Channel::Email => {
@@ -154,8 +154,8 @@ pub async fn send(
     };
     if sent.is_err() {
         // A code nobody received must not stay usable.
-        if let Some(live) = codes::live(&mut *state.store.conn().await?, t).await? {
-            codes::consume(&mut *state.store.conn().await?, t.tenant, live.id).await?;
+        if let Some(live) = stored::live(&mut *state.store.conn().await?, t).await? {
+            stored::consume(&mut *state.store.conn().await?, t.tenant, live.id).await?;
         }
     }
     sent
@@ -183,8 +183,8 @@ pub async fn check(
     let wrong = || wrong_code(channel);
     let t = target(tenant, channel, destination, purpose);
     let mut conn = state.store.conn().await?;
-    let live = codes::live(&mut conn, t).await?.ok_or_else(wrong)?;
-    if !codes::attempt(&mut conn, t.tenant, live.id, MAX_ATTEMPTS).await? {
+    let live = stored::live(&mut conn, t).await?.ok_or_else(wrong)?;
+    if !stored::attempt(&mut conn, t.tenant, live.id, MAX_ATTEMPTS).await? {
         let message = "too many wrong attempts for this code; ask for a new one".into();
         return Err(Error::TooMany { message, retry_after: None });
     }
@@ -197,7 +197,7 @@ pub async fn check(
 
 /// Uses up a checked code; fails if a concurrent request used it first.
 pub async fn consume(conn: &mut Conn, checked: Checked) -> Result<()> {
-    if codes::consume(conn, checked.tenant, checked.id).await? {
+    if stored::consume(conn, checked.tenant, checked.id).await? {
         Ok(())
     } else {
         Err(Error::BadRequest("the code is wrong or has expired".into()))
