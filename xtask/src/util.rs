@@ -12,10 +12,13 @@ pub fn root() -> PathBuf {
 }
 
 /// Runs `command` from the workspace root under the heading `name`, failing
-/// unless it succeeds.
+/// unless it succeeds; says how long it took, so a slow step stands out in
+/// CI's log.
 pub fn run_step(name: &str, command: &mut Command) -> Result<()> {
     println!("==> {name}");
+    let started = std::time::Instant::now();
     let status = command.current_dir(root()).status().with_context(|| format!("running {name}"))?;
+    println!("<== {name}: {} s", started.elapsed().as_secs());
     if !status.success() {
         bail!("{name} failed ({status})");
     }
