@@ -2,6 +2,7 @@
 //! every start ensures when configured.
 
 use crate::crypto::secret;
+use crate::domain::oauth::grant_type::GrantType;
 use crate::error::Result;
 use crate::state::State;
 use crate::store::secret_digests::{self, NewDigest, Owner};
@@ -70,7 +71,7 @@ fn admin_client(client_id: String) -> ClientCreate {
         client_id,
         client_name: Some("Keyward administrator".into()),
         description: Some("Created by Keyward's bootstrap; holds every admin permission.".into()),
-        allowed_grant_types: vec![ClientGrantType { grant_type: "client_credentials".into() }],
+        allowed_grant_types: vec![ClientGrantType { grant_type: GrantType::ClientCredentials.as_str().into() }],
         allowed_scopes: ADMIN_SCOPES.iter().map(|s| ClientScope { scope: s.to_string() }).collect(),
         ..ClientCreate::default()
     }

@@ -2,6 +2,7 @@
 //! tokens, and OpenID Connect ID tokens.
 
 use super::audience::Target;
+use super::grant_type::GrantType;
 use crate::crypto::secret;
 use crate::error::Refusal;
 use crate::state::State;
@@ -40,7 +41,7 @@ pub const RESERVED_CLAIMS: &[&str] = &[
 /// The `gty` of a client's own token: only the client_credentials grant
 /// (and IssueToken, which mints as it would) issues a token under no user's
 /// grant.
-pub const CLIENT_CREDENTIALS: &str = "client_credentials";
+pub const CLIENT_CREDENTIALS: &str = GrantType::ClientCredentials.as_str();
 /// The `gty` of a token issued under a user's grant.
 pub const USER_GRANT: &str = "user";
 /// JOSE `typ` of access tokens (RFC 9068 §2.1).
