@@ -6,6 +6,7 @@ use crate::domain::oauth::grant_type::GrantType;
 use crate::error::Result;
 use crate::state::State;
 use crate::store::secret_digests::{self, NewDigest, Owner};
+use crate::store::tenants::TenantStatus;
 use crate::store::{Store, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
@@ -20,7 +21,7 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
             let tenant = Tenant {
                 id: 0,
                 name: "default".into(),
-                status: 1,
+                status: TenantStatus::Enabled.code(),
                 theme: String::new(),
                 identity_server_issuer_uri: None,
                 hosts: Vec::new(),

@@ -106,7 +106,7 @@ pub fn valid_pkce_value(value: &str) -> bool {
 /// URI stop at an error page; every later one is redirected to the client.
 pub async fn validate(state: &State, tenant: &TenantRef, request: AuthorizeRequest) -> Checked<Validated> {
     let page = |message: &str| Ok(Err(Outcome::ErrorPage(message.to_string())));
-    if tenant.status == 2 {
+    if tenant.is_disabled() {
         return page("This tenant is disabled.");
     }
     let Some(client_id) = request.client_id.as_deref().filter(|c| !c.is_empty()) else {
