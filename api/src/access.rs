@@ -1,11 +1,18 @@
 //! Who may call each operation: the single table both the server (which
 //! enforces it) and the xtask (which publishes it in the document) read.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// What an operation requires of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone.
     Public,
+    /// Anyone, on every listener: the health checks probed from outside.
+    Health,
+    /// Anyone, but on the admin listener when there is one: `/metrics`.
+    Metrics,
     /// An OAuth client authenticating itself (HTTP basic or form secret).
     Client,
     /// A bearer token granting this permission (seed 001's names).
@@ -27,9 +34,9 @@ pub enum Access {
 
 /// Every operation id with its access rule.
 pub const OPERATIONS: &[(&str, Access)] = &[
-    ("health_live", Access::Public),
-    ("health_ready", Access::Public),
-    ("metrics_get", Access::Public),
+    ("health_live", Access::Health),
+    ("health_ready", Access::Health),
+    ("metrics_get", Access::Metrics),
     ("openapi_get", Access::Public),
     ("docs_page", Access::Public),
     ("docs_asset", Access::Public),
@@ -247,9 +254,12 @@ pub fn allows_scope(allowed: &str, requested: &str) -> bool {
     if is_permission(requested) { is_permission(allowed) && grants(allowed, requested) } else { allowed == requested }
 }
 
+/// [`OPERATIONS`] by id, built once: every request looks its operation up.
+static BY_ID: LazyLock<HashMap<&'static str, Access>> = LazyLock::new(|| OPERATIONS.iter().copied().collect());
+
 /// The access rule of an operation; `None` for an id not in the table.
 pub fn access(operation_id: &str) -> Option<Access> {
-    OPERATIONS.iter().find(|(id, _)| *id == operation_id).map(|(_, access)| *access)
+    BY_ID.get(operation_id).copied()
 }
 
 /// Whether holding `held` grants `required`. Seed 001: a permission
@@ -271,7 +281,15 @@ pub fn grants(held: &str, required: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::grants;
+    use super::{BY_ID, OPERATIONS, grants};
+
+    #[test]
+    fn each_operation_is_listed_once() {
+        for (i, (id, _)) in OPERATIONS.iter().enumerate() {
+            assert!(!OPERATIONS[..i].iter().any(|(earlier, _)| earlier == id), "{id} is listed twice");
+        }
+        assert_eq!(BY_ID.len(), OPERATIONS.len());
+    }
 
     #[test]
     fn wildcards_follow_seed_001() {
