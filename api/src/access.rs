@@ -1,11 +1,18 @@
 //! Who may call each operation: the single table both the server (which
 //! enforces it) and the xtask (which publishes it in the document) read.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// What an operation requires of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone.
     Public,
+    /// Anyone, on every listener: the health checks probed from outside.
+    Health,
+    /// Anyone, but on the admin listener when there is one: `/metrics`.
+    Metrics,
     /// An OAuth client authenticating itself (HTTP basic or form secret).
     Client,
     /// A bearer token granting this permission (seed 001's names).
@@ -27,9 +34,9 @@ pub enum Access {
 
 /// Every operation id with its access rule.
 pub const OPERATIONS: &[(&str, Access)] = &[
-    ("health_live", Access::Public),
-    ("health_ready", Access::Public),
-    ("metrics_get", Access::Public),
+    ("health_live", Access::Health),
+    ("health_ready", Access::Health),
+    ("metrics_get", Access::Metrics),
     ("openapi_get", Access::Public),
     ("docs_page", Access::Public),
     ("docs_asset", Access::Public),
@@ -247,9 +254,12 @@ pub fn allows_scope(allowed: &str, requested: &str) -> bool {
     if is_permission(requested) { is_permission(allowed) && grants(allowed, requested) } else { allowed == requested }
 }
 
+/// [`OPERATIONS`] by id, built once: every request looks its operation up.
+static BY_ID: LazyLock<HashMap<&'static str, Access>> = LazyLock::new(|| OPERATIONS.iter().copied().collect());
+
 /// The access rule of an operation; `None` for an id not in the table.
 pub fn access(operation_id: &str) -> Option<Access> {
-    OPERATIONS.iter().find(|(id, _)| *id == operation_id).map(|(_, access)| *access)
+    BY_ID.get(operation_id).copied()
 }
 
 /// Whether holding `held` grants `required`. Seed 001: a permission
@@ -271,7 +281,90 @@ pub fn grants(held: &str, required: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::grants;
+    use super::{Access, BY_ID, OPERATIONS, access, grants};
+
+    #[test]
+    fn each_operation_is_listed_once() {
+        for (i, (id, _)) in OPERATIONS.iter().enumerate() {
+            assert!(!OPERATIONS[..i].iter().any(|(earlier, _)| earlier == id), "{id} is listed twice");
+        }
+        assert_eq!(BY_ID.len(), OPERATIONS.len());
+    }
+
+    /// How an operation's doc comment states `rule`, after `Permission: `.
+    /// The published document carries that line, so it must say what the
+    /// server enforces.
+    fn doc_phrase(rule: Access) -> String {
+        const FIRST_PARTY: &str = "own access token from a first-party client (one that asks no consent)";
+        match rule {
+            Access::Public | Access::Health | Access::Metrics => "none".into(),
+            Access::Client => "client authentication".into(),
+            Access::Permission(name) => format!("`{name}`"),
+            Access::Scope(scope) => format!("a user's access token with scope `{scope}`"),
+            Access::AppUser => "an access token the app issued to the user".into(),
+            Access::AppServer => "the app's client authentication".into(),
+            Access::User => format!("a user's {FIRST_PARTY}"),
+            Access::UserOrPermission(name) => format!("the user's {FIRST_PARTY}, or `{name}` for any user"),
+        }
+    }
+
+    /// Each `async fn` of the API trait in `source` with the paragraph of
+    /// its doc comment that starts `Permission:`, lines joined by spaces.
+    fn permission_paragraphs(source: &str) -> Vec<(&str, Option<String>)> {
+        let mut found = Vec::new();
+        let mut doc: Vec<&str> = Vec::new();
+        let mut in_doc = false;
+        for line in source.lines().map(str::trim) {
+            if let Some(text) = line.strip_prefix("///") {
+                if !in_doc {
+                    doc.clear();
+                }
+                in_doc = true;
+                doc.push(text.trim());
+                continue;
+            }
+            in_doc = false;
+            let Some(signature) = line.strip_prefix("async fn ") else { continue };
+            let id = signature.split('(').next().unwrap_or(signature);
+            let start = doc.iter().position(|l| l.starts_with("Permission:"));
+            let paragraph = start.map(|start| doc[start..].iter().take_while(|l| !l.is_empty()).copied());
+            found.push((id, paragraph.map(|lines| lines.collect::<Vec<_>>().join(" "))));
+        }
+        found
+    }
+
+    #[test]
+    fn each_operation_documents_the_permission_it_is_given() {
+        let operations = permission_paragraphs(include_str!("lib.rs"));
+        let mut failures = Vec::new();
+        for (id, said) in &operations {
+            let Some(rule) = access(id) else {
+                failures.push(format!("{id}: an operation of the API trait with no rule in keyward_api::access"));
+                continue;
+            };
+            let expected = format!("Permission: {}", doc_phrase(rule));
+            // What follows the phrase may only qualify it: an aside or a
+            // further sentence.
+            let agrees = |said: &str| said.strip_prefix(&expected).is_some_and(|rest| rest.starts_with(['.', ' ']));
+            match said {
+                Some(said) if agrees(said) => {}
+                Some(said) => failures.push(format!(
+                    "{id}: its doc comment says \"{said}\", but keyward_api::access gives it {rule:?}: \"{expected}.\""
+                )),
+                None => failures.push(format!("{id}: its doc comment has no line \"{expected}.\"")),
+            }
+        }
+        for (id, _) in OPERATIONS {
+            if !operations.iter().any(|(operation, _)| operation == id) {
+                failures.push(format!("{id}: has a rule in keyward_api::access but is no operation of the API trait"));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "operations' `Permission:` lines disagree with the table:\n{}",
+            failures.join("\n")
+        );
+    }
 
     #[test]
     fn wildcards_follow_seed_001() {

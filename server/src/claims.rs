@@ -29,7 +29,8 @@ pub const RESERVED_CLAIMS: &[&str] = &[
 ];
 /// The `gty` of a client's own token: only the client_credentials grant
 /// (and IssueToken, which mints as it would) issues a token under no user's
-/// grant.
+/// grant. Spelled as the grant is (`GrantType::ClientCredentials`; a test
+/// there holds them equal), not imported: claims sit below the domain.
 pub const CLIENT_CREDENTIALS: &str = "client_credentials";
 /// The `gty` of a token issued under a user's grant.
 pub const USER_GRANT: &str = "user";

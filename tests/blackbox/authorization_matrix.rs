@@ -51,8 +51,8 @@ fn expect(rule: Access, caller: Caller, names_object: bool) -> Option<Expect> {
     use Access as A;
     use Caller as C;
     Some(match (rule, caller) {
-        (A::Public, C::OtherTenantAdmin) => return None,
-        (A::Public, _) => Expect::Answered,
+        (A::Public | A::Health | A::Metrics, C::OtherTenantAdmin) => return None,
+        (A::Public | A::Health | A::Metrics, _) => Expect::Answered,
         (A::Client, C::OtherTenantAdmin) => return None,
         (A::Client, _) => Expect::NotSuccess,
         // Another tenant's admin acts on its own tenant; naming this

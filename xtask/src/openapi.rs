@@ -77,7 +77,7 @@ fn post_process(document: &mut Value) -> Result<()> {
             };
             let rule = access(&id).with_context(|| format!("operation `{id}` is missing from keyward_api::access"))?;
             let (security, kind, value) = match rule {
-                Access::Public => (json!([]), "public", None),
+                Access::Public | Access::Health | Access::Metrics => (json!([]), "public", None),
                 Access::Client => (json!([{ "clientBasic": [] }, {}]), "client", None),
                 Access::Permission(name) => (json!([{ "bearerAuth": [] }]), "permission", Some(name)),
                 Access::Scope(scope) => (json!([{ "bearerAuth": [] }]), "scope", Some(scope)),

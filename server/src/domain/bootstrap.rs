@@ -2,9 +2,11 @@
 //! every start ensures when configured.
 
 use crate::crypto::secret;
+use crate::domain::oauth::grant_type::GrantType;
 use crate::error::Result;
 use crate::state::State;
 use crate::store::secret_digests::{self, NewDigest, Owner};
+use crate::store::tenants::TenantStatus;
 use crate::store::{Store, clients, identity_resources, tenants};
 use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
@@ -19,7 +21,7 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
             let tenant = Tenant {
                 id: 0,
                 name: "default".into(),
-                status: 1,
+                status: TenantStatus::Enabled.code(),
                 theme: String::new(),
                 identity_server_issuer_uri: None,
                 hosts: Vec::new(),
@@ -70,7 +72,7 @@ fn admin_client(client_id: String) -> ClientCreate {
         client_id,
         client_name: Some("Keyward administrator".into()),
         description: Some("Created by Keyward's bootstrap; holds every admin permission.".into()),
-        allowed_grant_types: vec![ClientGrantType { grant_type: "client_credentials".into() }],
+        allowed_grant_types: vec![ClientGrantType { grant_type: GrantType::ClientCredentials.as_str().into() }],
         allowed_scopes: ADMIN_SCOPES.iter().map(|s| ClientScope { scope: s.to_string() }).collect(),
         ..ClientCreate::default()
     }

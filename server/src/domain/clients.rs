@@ -3,8 +3,9 @@
 //! admin may add (with an expiry, to rotate with overlap) and delete them,
 //! and mint a token of the client.
 
+use super::oauth::grant_type::{self, GrantType};
 use super::oauth::mint::{self, AccessSpec};
-use super::oauth::{audience, scopes, token};
+use super::oauth::{audience, scopes};
 use super::{Caller, api_scopes, authority, list, secrets, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -39,24 +40,25 @@ fn check(client: &Client) -> Result<()> {
     validate::length("clientName", &client.client_name, 0, 200)?;
     validate::length("description", &client.description, 0, 1000)?;
     for g in &client.allowed_grant_types {
-        if !token::GRANT_TYPES.contains(&g.grant_type.as_str()) {
+        if GrantType::parse(&g.grant_type).is_none() {
             return Err(Error::Invalid(format!(
                 "`allowedGrantTypes` has unsupported grant type {:?}; supported: {}",
                 g.grant_type,
-                token::GRANT_TYPES.join(", ")
+                GrantType::ALL.map(GrantType::as_str).join(", ")
             )));
         }
     }
     validate::distinct("allowedGrantTypes", client.allowed_grant_types.iter().map(|g| g.grant_type.as_str()))?;
-    let allows = |grant: &str| token::allows(client, grant);
-    for confidential_only in ["client_credentials", "password"] {
+    let allows = |grant| grant_type::allows(client, grant);
+    for confidential_only in [GrantType::ClientCredentials, GrantType::Password] {
         if allows(confidential_only) && !client.require_client_secret {
             return Err(Error::Invalid(format!(
-                "`allowedGrantTypes` {confidential_only:?} needs a confidential client (`requireClientSecret: true`)"
+                "`allowedGrantTypes` {:?} needs a confidential client (`requireClientSecret: true`)",
+                confidential_only.as_str()
             )));
         }
     }
-    if allows("authorization_code") && client.redirect_uris.is_empty() {
+    if allows(GrantType::AuthorizationCode) && client.redirect_uris.is_empty() {
         return Err(Error::Invalid(
             "`allowedGrantTypes` \"authorization_code\" needs at least one redirect URI".into(),
         ));
@@ -341,7 +343,7 @@ pub async fn issue_token(state: &State, caller: &Caller, id: i64, body: ClientTo
     if !client.enabled {
         return Err(Error::Conflict(format!("client {id} is disabled")));
     }
-    if !token::allows(&client, "client_credentials") {
+    if !grant_type::allows(&client, GrantType::ClientCredentials) {
         return Err(Error::Conflict(format!(
             "client {id} is not allowed the client_credentials grant: it has no token of its own to issue"
         )));

@@ -19,7 +19,7 @@ pub const SWITCH: &str = "UserRegistration";
 
 /// A disabled tenant takes no registrations nor resets.
 pub fn open(tenant: &TenantRef) -> Result<()> {
-    if tenant.status == 2 { Err(Error::Forbidden("this tenant is disabled".into())) } else { Ok(()) }
+    if tenant.is_disabled() { Err(Error::Forbidden("this tenant is disabled".into())) } else { Ok(()) }
 }
 
 /// As [`open`], and registration is switched on in the tenant ([`SWITCH`]):

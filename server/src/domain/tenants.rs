@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::hosts;
 use crate::state::State;
 use crate::store::locks::{Table, lock};
-use crate::store::tenants::TenantRef;
+use crate::store::tenants::{TenantRef, TenantStatus};
 use crate::store::{Arg, Filter, contains_pattern, tenants};
 use keyward_api::envelope::Paged;
 use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
@@ -15,7 +15,7 @@ const SORTABLE: &[(&str, &str)] = &[("id", "id"), ("name", "name"), ("status", "
 
 fn check(tenant: &Tenant) -> Result<()> {
     validate::length("name", &tenant.name, 1, 200)?;
-    if !(0..=2).contains(&tenant.status) {
+    if TenantStatus::of(tenant.status).is_none() {
         return Err(Error::Invalid(format!(
             "`status` must be 0 (created), 1 (enabled) or 2 (disabled), not {}",
             tenant.status
@@ -151,7 +151,7 @@ pub async fn create(state: &State, caller: &Caller, body: TenantCreate) -> Resul
     let tenant = with_derived_issuer(normalize(Tenant {
         id: 0,
         name: body.name,
-        status: body.status.unwrap_or(1),
+        status: body.status.unwrap_or(TenantStatus::Enabled.code()),
         theme: body.theme.unwrap_or_default(),
         identity_server_issuer_uri: body.identity_server_issuer_uri,
         hosts: body.hosts,
@@ -188,7 +188,8 @@ pub async fn public_view(state: &State, host: &TenantRef, id: i64) -> Result<Ten
     if id != host.id {
         return Err(not_found(id));
     }
-    let tenant = tenants::get(&mut *state.store.conn().await?, id).await?.filter(|t| t.status != 2);
+    let tenant =
+        tenants::get(&mut *state.store.conn().await?, id).await?.filter(|t| t.status != TenantStatus::Disabled.code());
     let tenant = tenant.ok_or_else(|| not_found(id))?;
     let property = |key: &str| {
         tenant
@@ -227,7 +228,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: TenantUpdate)
         ..current
     });
     check(&tenant)?;
-    if is_default && tenant.status == 2 {
+    if is_default && tenant.status == TenantStatus::Disabled.code() {
         return Err(Error::Invalid("the default tenant cannot be disabled".into()));
     }
     let routing_changed = tenant.hosts != current_hosts || tenant.identity_server_issuer_uri != current_issuer;

@@ -108,7 +108,7 @@ pub async fn authorize(rqctx: &Ctx, target: Option<i64>) -> Result<(Caller, Opti
             )));
         }
     };
-    if tenant.status == 2 {
+    if tenant.is_disabled() {
         return Err(Error::Forbidden("this tenant is disabled".into()));
     }
     Ok((caller, acting))

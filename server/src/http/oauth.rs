@@ -5,6 +5,7 @@ use super::browser::{self, Csrf};
 use super::calls::{Ctx, bearer_token, ip, observed, tenant};
 use super::pages;
 use crate::domain::oauth::authorize::{self, ConsentAnswer, Outcome};
+use crate::domain::oauth::grant_type::GrantType;
 use crate::domain::oauth::logout::{self, LoggedOut};
 use crate::domain::oauth::{bearer, client_auth, login, mobile, scopes, token};
 use crate::error::{Error, Refusal, Result};
@@ -49,7 +50,7 @@ pub async fn metadata(state: &State, tenant: &TenantRef) -> Result<ServerMetadat
         claims_supported: scopes::claims_supported(&identity),
         response_types_supported: strings(&["code"]),
         response_modes_supported: strings(&["query", "form_post"]),
-        grant_types_supported: strings(token::GRANT_TYPES),
+        grant_types_supported: strings(&GrantType::ALL.map(GrantType::as_str)),
         token_endpoint_auth_methods_supported: strings(client_auth::AUTH_METHODS),
         introspection_endpoint_auth_methods_supported: strings(&["client_secret_basic", "client_secret_post"]),
         revocation_endpoint_auth_methods_supported: strings(client_auth::AUTH_METHODS),
@@ -140,7 +141,7 @@ pub async fn mobile_code_verify(
 /// Seed 004's `/mobile/token`: the `mobile` grant without `grant_type`.
 pub async fn mobile_token(rqctx: &Ctx, r: MobileTokenRequest) -> Result<TokenReply, OAuthError> {
     let request = TokenRequest {
-        grant_type: "mobile".into(),
+        grant_type: GrantType::Mobile.as_str().into(),
         mobile: Some(r.mobile),
         code: Some(r.code),
         scope: r.scope,
@@ -154,7 +155,7 @@ pub async fn mobile_token(rqctx: &Ctx, r: MobileTokenRequest) -> Result<TokenRep
 /// Seed 004's `/sign/token`: the `sign` grant without `grant_type`.
 pub async fn sign_token(rqctx: &Ctx, r: SignTokenRequest) -> Result<TokenReply, OAuthError> {
     let request = TokenRequest {
-        grant_type: "sign".into(),
+        grant_type: GrantType::Sign.as_str().into(),
         sign: Some(r.sign),
         platform: r.platform,
         scope: r.scope,

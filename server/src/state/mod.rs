@@ -150,13 +150,13 @@ impl State {
     /// (seed 004's) is let through on both: which one its caller may use is
     /// known once the token is read ([`State::serves_account_call`]).
     pub fn serves(&self, operation_id: &str, local: std::net::SocketAddr) -> bool {
-        if self.settings.admin_bind.is_none() || matches!(operation_id, "health_live" | "health_ready") {
+        if self.settings.admin_bind.is_none() {
             return true;
         }
         let admin_only = match access(operation_id) {
-            Some(Access::UserOrPermission(_)) => return true,
-            Some(Access::Permission(_)) => true,
-            _ => operation_id == "metrics_get",
+            Some(Access::Health | Access::UserOrPermission(_)) => return true,
+            Some(Access::Permission(_) | Access::Metrics) => true,
+            _ => false,
         };
         admin_only == self.is_admin_listener(local)
     }

@@ -20,6 +20,34 @@ pub struct TenantRef {
     pub issuer: String,
 }
 
+impl TenantRef {
+    /// Whether the tenant is disabled: it then serves no sign-in, token,
+    /// registration or admin call.
+    pub fn is_disabled(&self) -> bool {
+        self.status == TenantStatus::Disabled.code()
+    }
+}
+
+/// A tenant's status, stored and sent (`Tenant::status`) as its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantStatus {
+    Created = 0,
+    Enabled = 1,
+    Disabled = 2,
+}
+
+impl TenantStatus {
+    /// The stored and wire number.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The status `code` stands for; `None` for a number that is none.
+    pub fn of(code: i32) -> Option<TenantStatus> {
+        [TenantStatus::Created, TenantStatus::Enabled, TenantStatus::Disabled].into_iter().find(|s| s.code() == code)
+    }
+}
+
 fn hosts_taken(tenant: &Tenant) -> String {
     let names: Vec<&str> = tenant.hosts.iter().map(|h| h.host_name.as_str()).collect();
     format!("a host name in [{}] already belongs to another tenant", names.join(", "))

@@ -4,7 +4,7 @@
 //! transaction; the user, its link, its bonus and its token are written in
 //! one transaction.
 
-use super::tokens::{self, How};
+use super::tokens::{self, How, SignInMethod};
 use super::verification_codes::{self, Channel, Checked};
 use super::{AppRef, date, given, required};
 use crate::domain::oauth::login;
@@ -32,12 +32,12 @@ pub enum SignUpKind {
 }
 
 impl SignUpKind {
-    fn grant_type(self) -> &'static str {
+    fn method(self) -> SignInMethod {
         match self {
-            SignUpKind::Account => "account",
-            SignUpKind::Phone => "phone",
-            SignUpKind::Email => "email",
-            SignUpKind::Linked => "unionid",
+            SignUpKind::Account => SignInMethod::Account,
+            SignUpKind::Phone => SignInMethod::Phone,
+            SignUpKind::Email => SignInMethod::Email,
+            SignUpKind::Linked => SignInMethod::UnionId,
         }
     }
 }
@@ -276,7 +276,7 @@ pub async fn sign_up(
     let user = create(&mut tx, tenant, target, account).await?;
     let (platform, union_id) = link.unwrap_or_default();
     let how = How {
-        grant_type: kind.grant_type(),
+        method: kind.method(),
         platform: &platform,
         union_id: &union_id,
         days: days(target),
@@ -318,8 +318,8 @@ pub async fn signed_in(
 }
 
 /// A sign-in with no third-party identity and no scopes.
-fn plain(grant_type: &'static str, target: &AppRef) -> How<'static> {
-    How { grant_type, platform: "", union_id: "", days: days(target), scope: "", consented: false }
+fn plain(method: SignInMethod, target: &AppRef) -> How<'static> {
+    How { method, platform: "", union_id: "", days: days(target), scope: "", consented: false }
 }
 
 /// The user `login` and `password` identify, with the hosted login's
@@ -341,7 +341,7 @@ pub async fn sign_in(
     let login = required(&body.user_name, "userName")?;
     let password = required(&body.pwd, "pwd")?;
     let user = password_user(state, tenant, login, password, ip).await?;
-    signed_in(state, tenant, target, user, plain("account", target)).await
+    signed_in(state, tenant, target, user, plain(SignInMethod::Account, target)).await
 }
 
 /// Sign-in with a `signin` code sent to a phone or email.
@@ -370,7 +370,7 @@ pub async fn code_sign_in(
         None => None,
     };
     let user = user.ok_or_else(|| Error::NotFound(format!("no account uses this {}", channel.noun())))?;
-    let how = plain(if channel == Channel::Sms { "phone" } else { "email" }, target);
+    let how = plain(if channel == Channel::Sms { SignInMethod::Phone } else { SignInMethod::Email }, target);
     let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)
@@ -406,7 +406,7 @@ pub async fn union_id_sign_in(
         .await?
         .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
     let how = How {
-        grant_type: "unionid",
+        method: SignInMethod::UnionId,
         platform: &platform,
         union_id: &union_id,
         days: days(target),

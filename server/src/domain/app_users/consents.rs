@@ -4,7 +4,7 @@
 //! consents the hosted consent page writes.
 
 use super::accounts::{self, link, require_union_id_sign_in};
-use super::tokens::{self, How};
+use super::tokens::{self, How, SignInMethod};
 use super::{AppRef, custom_scopes, date, required};
 use crate::crypto::secret;
 use crate::domain::profiles;
@@ -57,13 +57,13 @@ pub async fn grant_code(
     if !(1..=99).contains(&days) {
         return Err(Error::BadRequest(format!("`expireInDays` must be between 1 and 99 (got {days})")));
     }
-    let (user_id, identity) = match grant_type {
-        "account" | "email" | "phone" => {
+    let (user_id, identity) = match SignInMethod::parse(grant_type) {
+        Some(SignInMethod::Account | SignInMethod::Email | SignInMethod::Phone) => {
             let login = required(&body.user_name, "userName")?;
             let password = required(&body.password, "password")?;
             (accounts::password_user(state, tenant, login, password, ip).await?, None)
         }
-        "unionid" => {
+        Some(SignInMethod::UnionId) => {
             require_union_id_sign_in(target)?;
             let (platform, union_id) =
                 link(required(&body.platform, "platform")?, required(&body.union_id, "unionId")?)?;
@@ -72,9 +72,9 @@ pub async fn grant_code(
                 .ok_or_else(|| Error::NotFound("no account is linked to this identity".into()))?;
             (user, Some((platform, union_id)))
         }
-        other => {
+        Some(SignInMethod::QrCode) | None => {
             return Err(Error::BadRequest(format!(
-                "`grant_type` must be account, email, phone or unionid, not {other:?}"
+                "`grant_type` must be account, email, phone or unionid, not {grant_type:?}"
             )));
         }
     };
@@ -119,6 +119,10 @@ pub async fn authorize(
     let user = users::get(&mut tx, tenant.id, stored.user_id)
         .await?
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
+    // GrantCode stores only a method it accepts.
+    let method = SignInMethod::parse(&stored.grant_type).ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!("an app code holds no sign-in method: {:?}", stored.grant_type))
+    })?;
     let granted: Vec<String> = stored.scopes.split_whitespace().map(str::to_string).collect();
     // The days asked for, up to the app's token lifetime.
     let days = stored.expire_days.min(target.config.settings.token_lifetime_days);
@@ -130,14 +134,7 @@ pub async fn authorize(
     };
     consents::upsert(&mut tx, tenant.id, user.id, &target.client.client_id, &granted, &context).await?;
     let (platform, union_id) = (stored.platform.unwrap_or_default(), stored.union_id.unwrap_or_default());
-    let how = How {
-        grant_type: &stored.grant_type,
-        platform: &platform,
-        union_id: &union_id,
-        days,
-        scope: &stored.scopes,
-        consented: true,
-    };
+    let how = How { method, platform: &platform, union_id: &union_id, days, scope: &stored.scopes, consented: true };
     let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
     Ok(token)

@@ -4,7 +4,7 @@
 //! Keys live 5 minutes and are stored hashed.
 
 use super::accounts::{self, SignUpKind, Who, link, require_union_id_sign_in};
-use super::tokens::{self, How};
+use super::tokens::{self, How, SignInMethod};
 use super::{AppRef, custom_scopes, given, required, wechat};
 use crate::crypto::secret;
 use crate::error::{Error, Result};
@@ -192,7 +192,7 @@ pub async fn sign_up(
         return Err(Error::Conflict("this QR code was already used".into()));
     }
     let how = How {
-        grant_type: "qrcode",
+        method: SignInMethod::QrCode,
         platform: &platform,
         union_id: &union_id,
         days: target.config.settings.token_lifetime_days,
@@ -227,7 +227,7 @@ pub async fn sign_in(state: &State, tenant: &TenantRef, target: &AppRef, key: &s
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
     let (platform, union_id) = (sign_in.platform.unwrap_or_default(), sign_in.union_id.unwrap_or_default());
     let how = How {
-        grant_type: "qrcode",
+        method: SignInMethod::QrCode,
         platform: &platform,
         union_id: &union_id,
         days: target.config.settings.token_lifetime_days,

@@ -14,10 +14,45 @@ use keyward_api::app_user::AppToken;
 use keyward_api::client::{AccessTokenType, ClientClaim};
 use keyward_api::user::User;
 
+/// How a user signed in to an app: the token's `grant_type` claim, and
+/// what a GrantCode keeps for the consent it leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethod {
+    /// A user name, email or phone number with the password.
+    Account,
+    /// A `signin` code sent to the phone, or a phone sign-up.
+    Phone,
+    /// A `signin` code sent to the email address, or an email sign-up.
+    Email,
+    /// A (platform, unionID) identity.
+    UnionId,
+    /// A QR code the app scanned and confirmed.
+    QrCode,
+}
+
+impl SignInMethod {
+    const ALL: [SignInMethod; 5] =
+        [SignInMethod::Account, SignInMethod::Phone, SignInMethod::Email, SignInMethod::UnionId, SignInMethod::QrCode];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::Account => "account",
+            SignInMethod::Phone => "phone",
+            SignInMethod::Email => "email",
+            SignInMethod::UnionId => "unionid",
+            SignInMethod::QrCode => "qrcode",
+        }
+    }
+
+    /// The method `name` spells, if any.
+    pub fn parse(name: &str) -> Option<SignInMethod> {
+        SignInMethod::ALL.into_iter().find(|method| method.as_str() == name)
+    }
+}
+
 /// How the user signed in, as the token tells it.
 pub struct How<'a> {
-    /// `account`, `phone`, `email`, `unionid`, `qrcode`, …
-    pub grant_type: &'a str,
+    pub method: SignInMethod,
     pub platform: &'a str,
     pub union_id: &'a str,
     pub days: i64,
@@ -57,7 +92,7 @@ pub async fn issue(
         claim("given_name", &user.nick_name),
         claim("unionid", how.union_id),
         claim("platform", how.platform),
-        claim("grant_type", how.grant_type),
+        claim("grant_type", how.method.as_str()),
         claim("groupsid", "app"),
         claim("permission", ""),
     ]);

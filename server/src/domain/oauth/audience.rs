@@ -94,9 +94,10 @@ fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::tenants::TenantStatus;
 
     fn tenant() -> TenantRef {
-        TenantRef { id: 1, name: "t".into(), status: 1, issuer: "https://id.example".into() }
+        TenantRef { id: 1, name: "t".into(), status: TenantStatus::Enabled.code(), issuer: "https://id.example".into() }
     }
 
     fn resources() -> Vec<Resource> {

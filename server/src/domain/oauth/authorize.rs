@@ -2,7 +2,8 @@
 //! Core §3.1.2): check the request, then sign the user in, ask consent, and
 //! issue a code — or say precisely why not. Rendering is the HTTP layer's.
 
-use super::{audience, pkce, scopes, token};
+use super::grant_type::{self, GrantType};
+use super::{audience, pkce, scopes};
 use crate::crypto::secret;
 use crate::domain::profiles;
 use crate::error::Result;
@@ -100,7 +101,7 @@ pub type Checked<T> = Result<std::result::Result<T, Outcome>>;
 /// URI stop at an error page; every later one is redirected to the client.
 pub async fn validate(state: &State, tenant: &TenantRef, request: AuthorizeRequest) -> Checked<Validated> {
     let page = |message: &str| Ok(Err(Outcome::ErrorPage(message.to_string())));
-    if tenant.status == 2 {
+    if tenant.is_disabled() {
         return page("This tenant is disabled.");
     }
     let Some(client_id) = request.client_id.as_deref().filter(|c| !c.is_empty()) else {
@@ -146,7 +147,7 @@ pub async fn validate(state: &State, tenant: &TenantRef, request: AuthorizeReque
         None | Some("") => return stop(&validated, InvalidRequest, "response_type is required"),
         Some(_) => return stop(&validated, UnsupportedResponseType, "only response_type=code is supported"),
     }
-    if !token::allows(&validated.client, "authorization_code") {
+    if !grant_type::allows(&validated.client, GrantType::AuthorizationCode) {
         return stop(&validated, UnauthorizedClient, "this client may not use the authorization code flow");
     }
     validated.scopes = match scopes::requested(&validated.client, validated.request.scope.as_deref()) {
@@ -240,7 +241,7 @@ pub async fn decide(
                 &v.client.client_id,
                 &granted,
                 &consents::Context {
-                    grant_type: "authorization_code".into(),
+                    grant_type: GrantType::AuthorizationCode.as_str().into(),
                     redirect_uri: v.redirect_uri.clone(),
                     ..Default::default()
                 },

@@ -83,7 +83,7 @@ async fn resource(state: &State, tenant: &TenantRef, name: &str, secret: &str) -
 
 /// The (id, secret) presented by exactly one authentication method.
 fn credentials(tenant: &TenantRef, presented: Presented) -> Result<(String, Option<String>), Refusal> {
-    if tenant.status == 2 {
+    if tenant.is_disabled() {
         return Err(OAuthError::unauthorized_client("this tenant is disabled").into());
     }
     match (presented.basic, presented.client_id, presented.client_secret) {

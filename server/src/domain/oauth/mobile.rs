@@ -2,7 +2,7 @@
 //! to a client's user; `/mobile/code/verify` checks one without using it.
 
 use super::client_auth::{self, Presented};
-use super::token;
+use super::grant_type::{self, GrantType};
 use crate::domain::app_users::{
     self,
     verification_codes::{self, Channel},
@@ -86,7 +86,7 @@ async fn mobile_client(
     let presented =
         Presented { basic, client_id: request.client_id.clone(), client_secret: request.client_secret.clone() };
     let client = client_auth::authenticate(state, tenant, presented, ip).await?;
-    if !token::allows(&client, "mobile") {
+    if !grant_type::allows(&client, GrantType::Mobile) {
         return Err(OAuthError::unauthorized_client("this client may not use the mobile grant").into());
     }
     Ok(client)

@@ -6,6 +6,7 @@ pub mod authorize;
 pub mod bearer;
 pub mod client_auth;
 pub mod grant;
+pub mod grant_type;
 pub mod login;
 pub mod logout;
 pub mod mint;

@@ -3,6 +3,7 @@
 use super::audience;
 use super::client_auth::{self, Presented};
 use super::grant;
+use super::grant_type::{GrantType, allows};
 use super::login;
 use super::mint::{self, AccessSpec, IdSpec};
 use super::pkce;
@@ -24,15 +25,6 @@ use keyward_api::error::OAuthError;
 use keyward_api::oauth::{TokenRequest, TokenResponse};
 use std::net::IpAddr;
 
-/// Grant types the token endpoint issues tokens for.
-pub const GRANT_TYPES: &[&str] =
-    &["authorization_code", "refresh_token", "password", "client_credentials", "mobile", "sign"];
-
-/// Whether `client` may use `grant_type`.
-pub fn allows(client: &Client, grant_type: &str) -> bool {
-    client.allowed_grant_types.iter().any(|g| g.grant_type == grant_type)
-}
-
 fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, OAuthError> {
     value.as_deref().filter(|v| !v.is_empty()).ok_or_else(|| OAuthError::invalid_request(format!("{name} is required")))
 }
@@ -48,18 +40,26 @@ pub async fn token(
     let presented =
         Presented { basic, client_id: request.client_id.take(), client_secret: request.client_secret.take() };
     let client = client_auth::authenticate(state, tenant, presented, ip).await?;
-    let grant_type = request.grant_type.clone();
-    if !grant_type.is_empty() && GRANT_TYPES.contains(&grant_type.as_str()) && !allows(&client, &grant_type) {
-        return Err(OAuthError::unauthorized_client(format!("this client may not use the {grant_type} grant")).into());
+    let grant_type = match GrantType::parse(&request.grant_type) {
+        Some(grant_type) => grant_type,
+        None if request.grant_type.is_empty() => {
+            return Err(OAuthError::invalid_request("grant_type is required").into());
+        }
+        None => {
+            let message = format!("grant_type {:?} is not supported", request.grant_type);
+            return Err(OAuthError::unsupported_grant_type(message).into());
+        }
+    };
+    if !allows(&client, grant_type) {
+        let message = format!("this client may not use the {} grant", grant_type.as_str());
+        return Err(OAuthError::unauthorized_client(message).into());
     }
-    match grant_type.as_str() {
-        "authorization_code" => authorization_code(state, tenant, &client, request).await,
-        "refresh_token" => refresh(state, tenant, &client, request).await,
-        "password" => password(state, tenant, &client, request, ip).await,
-        "client_credentials" => client_credentials(state, tenant, &client, request).await,
-        "mobile" | "sign" => external(state, tenant, &client, request, &grant_type, ip).await,
-        "" => Err(OAuthError::invalid_request("grant_type is required").into()),
-        other => Err(OAuthError::unsupported_grant_type(format!("grant_type {other:?} is not supported")).into()),
+    match grant_type {
+        GrantType::AuthorizationCode => authorization_code(state, tenant, &client, request).await,
+        GrantType::RefreshToken => refresh(state, tenant, &client, request).await,
+        GrantType::Password => password(state, tenant, &client, request, ip).await,
+        GrantType::ClientCredentials => client_credentials(state, tenant, &client, request).await,
+        GrantType::Mobile | GrantType::Sign => external(state, tenant, &client, request, grant_type, ip).await,
     }
 }
 
@@ -136,7 +136,7 @@ async fn issue(
     if let Some(record) = &minted.record {
         access_tokens::insert(tx, record).await?;
     }
-    let refresh_token = if allows(client, "refresh_token") {
+    let refresh_token = if allows(client, GrantType::RefreshToken) {
         let (token, digest) = mint::refresh_token();
         let expires_at = (now_ms() + client.sliding_refresh_token_lifetime * 1000).min(grant.expires_at);
         grants::insert_refresh(tx, &digest, &grant.id, expires_at).await?;
@@ -320,10 +320,10 @@ async fn external(
     tenant: &TenantRef,
     client: &Client,
     request: TokenRequest,
-    grant_type: &str,
+    grant_type: GrantType,
     ip: IpAddr,
 ) -> Result<TokenResponse, Refusal> {
-    let requested = if grant_type == "sign" {
+    let requested = if grant_type == GrantType::Sign {
         if !client.require_client_secret {
             return Err(OAuthError::unauthorized_client("the sign grant is only for confidential clients").into());
         }
@@ -333,7 +333,7 @@ async fn external(
     };
     let target = app_users::load(state, tenant, client.id).await?;
     let mut conn = state.store.conn().await?;
-    let (checked, who) = if grant_type == "mobile" {
+    let (checked, who) = if grant_type == GrantType::Mobile {
         let phone = Channel::Sms.normalize("mobile", required(&request.mobile, "mobile")?).map_err(grant_refusal)?;
         let code = required(&request.code, "code")?;
         let checked = verification_codes::check(state, tenant, (Channel::Sms, &phone), CodePurpose::Signin, code)
