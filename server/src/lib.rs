@@ -8,6 +8,7 @@ pub mod blob_store;
 pub mod cache;
 pub mod changes;
 pub mod cli;
+pub mod clock;
 pub mod codegen;
 pub mod config;
 pub mod crypto;

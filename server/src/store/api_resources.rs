@@ -2,7 +2,7 @@
 //! secrets.
 
 use super::secret_digests::{self, Owner};
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, flag, from_json, to_json, to_time};
 use crate::crypto::secret;
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_resource::{ApiResource, ApiResourceScope};
@@ -70,7 +70,7 @@ const INSERT: &str = "INSERT INTO api_resources (tenant_id, name, display_name, 
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
 
 /// [`INSERT`] followed by `tail`, with `resource`'s fields bound.
-fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'static, Any, AnyArguments> {
+fn insert_query(tenant: i64, resource: &ApiResource, tail: &str, now: i64) -> Query<'static, Any, AnyArguments> {
     sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
         .bind(tenant)
         .bind(resource.name.clone())
@@ -82,14 +82,16 @@ fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'stati
         .bind(to_json(&resource.user_claims))
         .bind(to_json(&resource.properties))
         .bind(flag(resource.non_editable))
-        .bind(now_ms())
+        .bind(now)
 }
 
 /// Inserts `resource` into `tenant` with its scope links (its id, secrets and
 /// times are ignored); returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
-    let row =
-        insert_query(tenant, resource, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(resource))?;
+pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource, now: i64) -> Result<i64> {
+    let row = insert_query(tenant, resource, "RETURNING id", now)
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|_| taken(resource))?;
     let id: i64 = row.try_get(0)?;
     replace_scopes(conn, id, &resource.scopes).await?;
     Ok(id)
@@ -98,8 +100,8 @@ pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Res
 /// The id of the resource of `tenant` named like `resource`, inserting
 /// `resource` (without its scope links) if there is none: safe when replicas
 /// do it at once.
-pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
-    insert_query(tenant, resource, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource, now: i64) -> Result<i64> {
+    insert_query(tenant, resource, "ON CONFLICT (tenant_id, name) DO NOTHING", now).execute(&mut *conn).await?;
     let row = sqlx::query("SELECT id FROM api_resources WHERE tenant_id = $1 AND name = $2")
         .bind(tenant)
         .bind(resource.name.clone())
@@ -110,7 +112,7 @@ pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource
 
 /// Writes every field of an existing resource, and its scope links, but not
 /// its secrets.
-pub async fn save(conn: &mut Conn, resource: &ApiResource) -> Result<()> {
+pub async fn save(conn: &mut Conn, resource: &ApiResource, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE api_resources SET name = $1, display_name = $2, description = $3, enabled = $4, \
          show_in_discovery = $5, signing_alg = $6, user_claims = $7, properties = $8, updated_at = $9 WHERE id = $10",
@@ -123,7 +125,7 @@ pub async fn save(conn: &mut Conn, resource: &ApiResource) -> Result<()> {
     .bind(resource.allowed_access_token_signing_algorithms.map(|a| a.as_str().to_string()))
     .bind(to_json(&resource.user_claims))
     .bind(to_json(&resource.properties))
-    .bind(now_ms())
+    .bind(now)
     .bind(resource.id)
     .execute(&mut *conn)
     .await
@@ -202,14 +204,19 @@ pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<ApiResource>> {
 /// The enabled resource `name` of `tenant` (without its scopes and secrets)
 /// if `presented` is one of its unexpired secrets (compared in constant
 /// time), else `None`.
-pub async fn authenticate(conn: &mut Conn, tenant: i64, name: &str, presented: &str) -> Result<Option<ApiResource>> {
+pub async fn authenticate(
+    conn: &mut Conn,
+    tenant: i64,
+    name: &str,
+    presented: &str,
+    now: i64,
+) -> Result<Option<ApiResource>> {
     let Some(resource) = row_by_name(conn, tenant, name).await?.as_ref().map(from_row).transpose()? else {
         return Ok(None);
     };
     if !resource.enabled {
         return Ok(None);
     }
-    let now = now_ms();
     let mut matched = false;
     for digest in secret_digests::digests(conn, Owner::ApiResource(resource.id)).await? {
         let live = digest.expires_at.is_none_or(|at| at > now);

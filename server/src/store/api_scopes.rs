@@ -1,7 +1,7 @@
 //! API scopes of a tenant.
 
 use super::locks::on_postgres;
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, flag, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_scope::ApiScope;
 use sqlx::any::{AnyArguments, AnyRow};
@@ -38,7 +38,7 @@ const INSERT: &str = "INSERT INTO api_scopes (tenant_id, name, display_name, des
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
 
 /// [`INSERT`] followed by `tail`, with `scope`'s fields bound.
-fn insert_query(tenant: i64, scope: &ApiScope, tail: &str) -> Query<'static, Any, AnyArguments> {
+fn insert_query(tenant: i64, scope: &ApiScope, tail: &str, now: i64) -> Query<'static, Any, AnyArguments> {
     sqlx::query(AssertSqlSafe(format!("{INSERT} {tail}")))
         .bind(tenant)
         .bind(scope.name.clone())
@@ -50,24 +50,25 @@ fn insert_query(tenant: i64, scope: &ApiScope, tail: &str) -> Query<'static, Any
         .bind(flag(scope.show_in_discovery_document))
         .bind(to_json(&scope.user_claims))
         .bind(to_json(&scope.properties))
-        .bind(now_ms())
+        .bind(now)
 }
 
 /// Inserts `scope` into `tenant` (its id and times are ignored); returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<i64> {
-    let row = insert_query(tenant, scope, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
+pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope, now: i64) -> Result<i64> {
+    let row =
+        insert_query(tenant, scope, "RETURNING id", now).fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
     Ok(row.try_get(0)?)
 }
 
 /// Inserts `scope` into `tenant` unless a scope of that name exists (then
 /// nothing changes): safe when replicas do it at once.
-pub async fn insert_missing(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<()> {
-    insert_query(tenant, scope, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, scope: &ApiScope, now: i64) -> Result<()> {
+    insert_query(tenant, scope, "ON CONFLICT (tenant_id, name) DO NOTHING", now).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Writes every field of an existing scope but its id and creation time.
-pub async fn save(conn: &mut Conn, scope: &ApiScope) -> Result<()> {
+pub async fn save(conn: &mut Conn, scope: &ApiScope, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE api_scopes SET name = $1, display_name = $2, description = $3, enabled = $4, required = $5, \
          emphasize = $6, show_in_discovery = $7, user_claims = $8, properties = $9, updated_at = $10 WHERE id = $11",
@@ -81,7 +82,7 @@ pub async fn save(conn: &mut Conn, scope: &ApiScope) -> Result<()> {
     .bind(flag(scope.show_in_discovery_document))
     .bind(to_json(&scope.user_claims))
     .bind(to_json(&scope.properties))
-    .bind(now_ms())
+    .bind(now)
     .bind(scope.id)
     .execute(&mut *conn)
     .await

@@ -1,7 +1,7 @@
 //! One-time codes of the app-scheme GrantCode → Authorize exchange (stored
 //! hashed, 120 s, single use).
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::Result;
 use sqlx::Row;
 
@@ -41,9 +41,9 @@ pub async fn insert(conn: &mut Conn, code_hash: &str, code: &AppCode) -> Result<
 }
 
 /// Uses the code: the stored code if it was unused (it is now used), else `None`.
-pub async fn redeem(conn: &mut Conn, code_hash: &str) -> Result<Option<AppCode>> {
+pub async fn redeem(conn: &mut Conn, code_hash: &str, now: i64) -> Result<Option<AppCode>> {
     let used = sqlx::query("UPDATE app_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
-        .bind(now_ms())
+        .bind(now)
         .bind(code_hash.to_string())
         .execute(&mut *conn)
         .await?;

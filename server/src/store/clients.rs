@@ -1,7 +1,7 @@
 //! OAuth clients and their hashed secrets.
 
 use super::secret_digests::{self, Owner, SecretDigest};
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, flag, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::client::{AccessTokenType, Client, ClientCorsOrigin};
 use keyward_api::oauth::SigningAlg;
@@ -65,8 +65,7 @@ fn from_row(row: &AnyRow, secrets: Vec<SecretInfo>) -> Result<Client> {
 
 /// Inserts `client` into `tenant` (its `id`, secrets and times are ignored)
 /// and returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client, now: i64) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO clients (tenant_id, client_id, name, description, enabled, confidential, grant_types, \
          redirect_uris, post_logout_redirect_uris, scopes, cors_origins, require_pkce, allow_plain_pkce, \
@@ -111,7 +110,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
 }
 
 /// Writes every field of an existing client but its id and secrets.
-pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
+pub async fn save(conn: &mut Conn, client: &Client, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE clients SET name = $1, description = $2, enabled = $3, grant_types = $4, redirect_uris = $5, \
          post_logout_redirect_uris = $6, scopes = $7, cors_origins = $8, require_pkce = $9, allow_plain_pkce = $10, \
@@ -137,7 +136,7 @@ pub async fn save(conn: &mut Conn, client: &Client) -> Result<()> {
     .bind(client.sliding_refresh_token_lifetime)
     .bind(to_json(&client.claims))
     .bind(to_json(&client.properties))
-    .bind(now_ms())
+    .bind(now)
     .bind(flag(client.require_client_secret))
     .bind(flag(client.require_consent))
     .bind(token_type_name(client.access_token_type))
@@ -236,10 +235,10 @@ pub async fn app_settings(conn: &mut Conn, tenant: i64, id: i64) -> Result<Optio
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
-pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str) -> Result<()> {
+pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE clients SET app_settings = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4")
         .bind(json.to_string())
-        .bind(now_ms())
+        .bind(now)
         .bind(tenant)
         .bind(id)
         .execute(&mut *conn)

@@ -1,6 +1,6 @@
 //! Identity resources of a tenant.
 
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, flag, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::identity_resource::IdentityResource;
 use sqlx::any::AnyRow;
@@ -32,7 +32,7 @@ fn from_row(row: &AnyRow) -> Result<IdentityResource> {
     })
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -> Result<i64> {
+pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource, now: i64) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO identity_resources (tenant_id, name, display_name, description, enabled, required, emphasize, \
          show_in_discovery, user_claims, properties, non_editable, created_at, updated_at) \
@@ -49,14 +49,14 @@ pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -
     .bind(to_json(&resource.user_claims))
     .bind(to_json(&resource.properties))
     .bind(flag(resource.non_editable))
-    .bind(now_ms())
+    .bind(now)
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| taken(resource))?;
     Ok(row.try_get(0)?)
 }
 
-pub async fn save(conn: &mut Conn, resource: &IdentityResource) -> Result<()> {
+pub async fn save(conn: &mut Conn, resource: &IdentityResource, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE identity_resources SET name = $1, display_name = $2, description = $3, enabled = $4, required = $5, \
          emphasize = $6, show_in_discovery = $7, user_claims = $8, properties = $9, updated_at = $10 WHERE id = $11",
@@ -70,7 +70,7 @@ pub async fn save(conn: &mut Conn, resource: &IdentityResource) -> Result<()> {
     .bind(flag(resource.show_in_discovery_document))
     .bind(to_json(&resource.user_claims))
     .bind(to_json(&resource.properties))
-    .bind(now_ms())
+    .bind(now)
     .bind(resource.id)
     .execute(&mut *conn)
     .await

@@ -1,6 +1,6 @@
 //! Seed 000's access profiles: named sets of clients, held by users.
 
-use super::{Conn, Filter, Page, now_ms, to_time};
+use super::{Conn, Filter, Page, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::access_profile::AccessProfile;
 use sqlx::any::AnyRow;
@@ -40,7 +40,7 @@ async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
 }
 
 /// Inserts `profile`'s name and description into `tenant`; returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Result<i64> {
+pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile, now: i64) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO access_profiles (tenant_id, name, normalized_name, description, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -49,7 +49,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Re
     .bind(profile.name.clone())
     .bind(profile.name.to_lowercase())
     .bind(profile.description.clone())
-    .bind(now_ms())
+    .bind(now)
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| taken(profile))?;
@@ -57,14 +57,14 @@ pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Re
 }
 
 /// Writes an existing profile's name and description.
-pub async fn save(conn: &mut Conn, profile: &AccessProfile) -> Result<()> {
+pub async fn save(conn: &mut Conn, profile: &AccessProfile, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE access_profiles SET name = $1, normalized_name = $2, description = $3, updated_at = $4 WHERE id = $5",
     )
     .bind(profile.name.clone())
     .bind(profile.name.to_lowercase())
     .bind(profile.description.clone())
-    .bind(now_ms())
+    .bind(now)
     .bind(profile.id)
     .execute(&mut *conn)
     .await

@@ -1,7 +1,7 @@
 //! QR-code sign-ins: PreSignIn → Scanned → OK, each step a conditional
 //! update so that two scanners or two pollers cannot both win.
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::Result;
 use sqlx::Row;
 
@@ -23,6 +23,7 @@ pub struct QrSignIn {
     pub expires_at: i64,
 }
 
+/// Stores a pending sign-in, made at `now` and live until `expires_at`.
 pub async fn insert(
     conn: &mut Conn,
     key_hash: &str,
@@ -30,7 +31,7 @@ pub async fn insert(
     app_id: i64,
     scopes: &str,
     remark: &str,
-    expires_at: i64,
+    (now, expires_at): (i64, i64),
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO qr_sign_ins (key_hash, tenant_id, app_id, scopes, remark, status, created_at, expires_at) \
@@ -42,7 +43,7 @@ pub async fn insert(
     .bind(scopes.to_string())
     .bind(remark.to_string())
     .bind(PENDING)
-    .bind(now_ms())
+    .bind(now)
     .bind(expires_at)
     .execute(&mut *conn)
     .await?;
@@ -79,6 +80,7 @@ pub async fn advance(
     from: &str,
     to: &str,
     user: Option<(i64, &str, &str)>,
+    now: i64,
 ) -> Result<bool> {
     let (user_id, platform, union_id) = match user {
         Some((id, platform, union_id)) => (Some(id), Some(platform.to_string()), Some(union_id.to_string())),
@@ -94,7 +96,7 @@ pub async fn advance(
     .bind(union_id)
     .bind(key_hash.to_string())
     .bind(from)
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -1,6 +1,6 @@
 //! Roles and their permissions.
 
-use super::{Conn, Filter, Page, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::role::Role;
 use sqlx::any::AnyRow;
@@ -22,8 +22,7 @@ fn from_row(row: &AnyRow) -> Result<Role> {
     })
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role, now: i64) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO roles (tenant_id, name, normalized_name, permissions, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -39,12 +38,12 @@ pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
     Ok(row.try_get(0)?)
 }
 
-pub async fn save(conn: &mut Conn, role: &Role) -> Result<()> {
+pub async fn save(conn: &mut Conn, role: &Role, now: i64) -> Result<()> {
     sqlx::query("UPDATE roles SET name = $1, normalized_name = $2, permissions = $3, updated_at = $4 WHERE id = $5")
         .bind(role.name.clone())
         .bind(role.name.to_lowercase())
         .bind(to_json(&role.permissions))
-        .bind(now_ms())
+        .bind(now)
         .bind(role.id)
         .execute(&mut *conn)
         .await

@@ -1,6 +1,6 @@
 //! Tenants and the host names that select them.
 
-use super::{Conn, Filter, Page, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::tenant::{Tenant, TenantHost};
 use sqlx::any::AnyRow;
@@ -74,8 +74,7 @@ pub async fn mark_default(conn: &mut Conn, id: i64) -> Result<()> {
     Ok(())
 }
 
-pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<i64> {
     let id: i64 = sqlx::query(
         "INSERT INTO tenants (name, status, theme, issuer, claims, properties, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -96,7 +95,7 @@ pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
 }
 
 /// Writes every field of an existing tenant, replacing its hosts.
-pub async fn save(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE tenants SET name = $1, status = $2, theme = $3, issuer = $4, claims = $5, properties = $6, \
          updated_at = $7 WHERE id = $8",
@@ -107,7 +106,7 @@ pub async fn save(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
     .bind(tenant.identity_server_issuer_uri.clone())
     .bind(to_json(&tenant.claims))
     .bind(to_json(&tenant.properties))
-    .bind(now_ms())
+    .bind(now)
     .bind(tenant.id)
     .execute(&mut *conn)
     .await

@@ -1,6 +1,6 @@
 //! Users, their roles, and their password hashes.
 
-use super::{Conn, Filter, Page, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, flag, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::user::{User, UserRole};
 use sqlx::any::AnyRow;
@@ -67,8 +67,7 @@ async fn replace_roles(conn: &mut Conn, user: &User) -> Result<()> {
 }
 
 /// Inserts `user` into `tenant` with its password hash; returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>, now: i64) -> Result<i64> {
     let id: i64 = sqlx::query(
         "INSERT INTO users (tenant_id, username, normalized_username, email, email_verified, phone, phone_verified, \
          password_hash, nickname, avatar, data, claims, parent_user_id, created_at, updated_at) \
@@ -97,7 +96,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Op
 }
 
 /// Writes every field of an existing user; a new password hash if given.
-pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>) -> Result<()> {
+pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE users SET username = $1, normalized_username = $2, email = $3, email_verified = $4, phone = $5, \
          phone_verified = $6, nickname = $7, avatar = $8, data = $9, claims = $10, updated_at = $11, \
@@ -113,7 +112,7 @@ pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>) -> 
     .bind(user.avatar.clone())
     .bind(user.data.clone())
     .bind(to_json(&user.claims))
-    .bind(now_ms())
+    .bind(now)
     .bind(password_hash.map(str::to_string))
     .bind(user.id)
     .execute(&mut *conn)
@@ -124,12 +123,12 @@ pub async fn save(conn: &mut Conn, user: &User, password_hash: Option<&str>) -> 
 
 /// Writes a user's profile (nickname, avatar, data) and nothing else, so a
 /// profile edit never writes back roles or contacts an admin just changed.
-pub async fn save_profile(conn: &mut Conn, user: &User) -> Result<()> {
+pub async fn save_profile(conn: &mut Conn, user: &User, now: i64) -> Result<()> {
     sqlx::query("UPDATE users SET nickname = $1, avatar = $2, data = $3, updated_at = $4 WHERE id = $5")
         .bind(user.nick_name.clone())
         .bind(user.avatar.clone())
         .bind(user.data.clone())
-        .bind(now_ms())
+        .bind(now)
         .bind(user.id)
         .execute(&mut *conn)
         .await?;
@@ -152,11 +151,11 @@ pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<User>> 
 }
 
 /// Marks a live user deleted; returns whether there was one.
-pub async fn soft_delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+pub async fn soft_delete(conn: &mut Conn, tenant: i64, id: i64, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET deleted_at = $1, updated_at = $1 WHERE tenant_id = $2 AND id = $3 AND deleted_at IS NULL",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(tenant)
     .bind(id)
     .execute(&mut *conn)

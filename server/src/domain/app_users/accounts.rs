@@ -80,12 +80,13 @@ pub enum Who {
 }
 
 impl Who {
-    pub async fn resolve(self, tx: &mut Tx, tenant: &TenantRef, target: &AppRef) -> Result<User> {
+    /// The user, created at `now` if new.
+    pub async fn resolve(self, tx: &mut Tx, tenant: &TenantRef, target: &AppRef, now: i64) -> Result<User> {
         match self {
             Who::Known(id) => users::get(tx, tenant.id, id)
                 .await?
                 .ok_or_else(|| Error::NotFound("the account no longer exists".into())),
-            Who::New(account) => create(tx, tenant, target, *account).await,
+            Who::New(account) => create(tx, tenant, target, *account, now).await,
         }
     }
 }
@@ -239,7 +240,7 @@ pub async fn count_sign_up(state: &State, tenant: &TenantRef, (key, whose): (Str
     let mut tx = state.store.begin().await?;
     for (key, daily, whose) in [per_ip, per_app] {
         if let Err(Refused::DailyCap(wait) | Refused::TooSoon(wait)) =
-            send_limits::take(&mut tx, &key, Limit { daily, interval_ms: 0 }).await?
+            send_limits::take(&mut tx, &key, Limit { daily, interval_ms: 0 }, state.clock.now_ms()).await?
         {
             let message = format!("the daily limit of sign-ups {whose} is reached; try again in {wait} s");
             return Err(Error::TooMany { message, retry_after: Some(wait.max(1) as u64) });
@@ -249,17 +250,18 @@ pub async fn count_sign_up(state: &State, tenant: &TenantRef, (key, whose): (Str
     Ok(())
 }
 
-/// Writes a prepared account in `tx`: codes used up, the user, its link and its sign-up bonus.
-pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: NewAccount) -> Result<User> {
+/// Writes a prepared account in `tx` at `now`: codes used up, the user, its
+/// link and its sign-up bonus.
+pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: NewAccount, now: i64) -> Result<User> {
     for code in account.codes {
-        codes::consume(tx, code).await?;
+        codes::consume(tx, code, now).await?;
     }
     let mut user = account.user;
     user_rules::check_name_is_own_contact(&user)?;
     // A verified contact already in use is refused by its unique index (409).
-    user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref()).await?;
+    user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref(), now).await?;
     if let Some((platform, union_id)) = &account.link {
-        user_links::insert(tx, tenant.id, (platform, union_id), user.id, target.client.id).await?;
+        user_links::insert(tx, tenant.id, (platform, union_id), user.id, target.client.id, now).await?;
     }
     let bonus = target.config.settings.sign_up_bonus_points;
     if bonus > 0 {
@@ -271,7 +273,7 @@ pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: N
             credited_by: "sign-up",
             idempotency: None,
         };
-        points::apply(tx, change).await?;
+        points::apply(tx, change, now).await?;
     }
     Ok(user)
 }
@@ -294,7 +296,7 @@ pub async fn sign_up(
     };
     let account = prepare(state, tenant, target, &body, kind, link.clone(), ip).await?;
     let mut tx = state.store.begin().await?;
-    let user = create(&mut tx, tenant, target, account).await?;
+    let user = create(&mut tx, tenant, target, account, state.clock.now_ms()).await?;
     let (platform, union_id) = link.unwrap_or_default();
     let how = How {
         grant_type: kind.grant_type(),
@@ -380,7 +382,7 @@ pub async fn code_sign_in(
     let checked = codes::check(state, tenant, (channel, &destination), CodePurpose::Signin, code).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
     let mut tx = state.store.begin().await?;
-    codes::consume(&mut tx, checked).await?;
+    codes::consume(&mut tx, checked, state.clock.now_ms()).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
@@ -457,8 +459,9 @@ pub async fn reset_password(
     let checked = codes::check(state, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
     let hash = state.passwords.hash(password.to_string()).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    codes::consume(&mut tx, checked).await?;
+    codes::consume(&mut tx, checked, now).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
@@ -469,10 +472,10 @@ pub async fn reset_password(
         None => None,
     };
     let user = user.ok_or_else(|| codes::wrong_code(channel))?;
-    users::save(&mut tx, &user, Some(&hash)).await?;
+    users::save(&mut tx, &user, Some(&hash), now).await?;
     // Failed sign-ins before the reset no longer count against the account.
     login::clear_failures(&mut tx, tenant.id, user.id).await?;
-    user_access::end_all(&mut tx, tenant.id, user.id).await?;
+    user_access::end_all(&mut tx, tenant.id, user.id, now).await?;
     tx.commit().await?;
     state.revocations_changed().await?;
     Ok(true)
@@ -522,7 +525,7 @@ pub async fn update_profile(state: &State, tenant: &TenantRef, user_id: i64, bod
     }
     validate::length("data", &user.data, 0, 4000)?;
     user_rules::check(&user)?;
-    users::save_profile(&mut tx, &user).await?;
+    users::save_profile(&mut tx, &user, state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(true)
 }
