@@ -55,6 +55,7 @@ pub async fn revoke(conn: &mut Conn, record: &AccessRecord, now: i64) -> Result<
     .bind(record.tenant_id)
     .bind(record.client_id.clone())
     .bind(record.expires_at)
+    // The deny-list's stamp, on the clock every replica reads it by.
     .bind(db_now(conn, now).await?)
     .execute(&mut *conn)
     .await?;

@@ -131,6 +131,7 @@ pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64, now: i64) -> R
         "UPDATE access_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND grant_id IN \
          (SELECT id FROM grants WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL)",
     )
+    // The deny-list's stamp, on the clock every replica reads it by.
     .bind(db_now(conn, now).await?)
     .bind(tenant)
     .bind(user)
