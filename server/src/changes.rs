@@ -96,7 +96,7 @@ async fn apply(state: &State, change: Change) -> anyhow::Result<()> {
             state.keys.reload().await?;
             state.verified_tokens.clear();
         }
-        Change::Revocations => state.deny_list.sync(&state.store).await?,
+        Change::Revocations => state.deny_list.sync(&state.store, state.clock.now_ms()).await?,
     }
     Ok(())
 }

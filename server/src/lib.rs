@@ -9,6 +9,7 @@ pub mod cache;
 pub mod changes;
 pub mod claims;
 pub mod cli;
+pub mod clock;
 pub mod codegen;
 pub mod config;
 pub mod crypto;

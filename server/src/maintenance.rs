@@ -6,7 +6,7 @@
 
 use crate::state::State;
 use crate::state::deny_list;
-use crate::store::{keys, now_ms};
+use crate::store::keys;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +24,7 @@ pub fn spawn(state: Arc<State>, log: slog::Logger) {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(e) = deny_state.deny_list.sync(&deny_state.store).await {
+            if let Err(e) = deny_state.deny_list.sync(&deny_state.store, deny_state.clock.now_ms()).await {
                 slog::warn!(deny_log, "deny-list sync failed"; "error" => format!("{e:#}"));
             }
         }
@@ -48,7 +48,7 @@ async fn run_once(state: &State) -> anyhow::Result<()> {
         // One replica at a time looks for due keys, so each is rotated once.
         let turn = state.store.one_at_a_time().await?;
         let rotated = async {
-            let since = now_ms() - days * 86_400_000;
+            let since = state.clock.now_ms() - days * 86_400_000;
             for tenant in keys::tenants_with_keys_older_than(&mut *state.store.conn().await?, since).await? {
                 state.keys.rotate(tenant, AUTO_PUBLISH_DELAY_SECS).await?;
             }
@@ -63,7 +63,7 @@ async fn run_once(state: &State) -> anyhow::Result<()> {
 
 /// Deletes rows nothing will read again.
 async fn purge_expired(state: &State) -> anyhow::Result<()> {
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let mut conn = state.store.conn().await?;
     for statement in [
         "DELETE FROM authorization_codes WHERE expires_at < $1",

@@ -1,6 +1,7 @@
 //! Starting a server: open and migrate the database, bootstrap, listen —
 //! on one address, or with the admin API and `/metrics` on a second one.
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::envelope::{self, MasterKey};
 use crate::crypto::{mac::Mac, secret};
@@ -88,16 +89,17 @@ async fn bootstrap(
     master: Arc<MasterKey>,
     store: Store,
 ) -> anyhow::Result<Arc<State>> {
+    let clock = Clock::default();
     store.migrate().await?;
     let sealed = at_rest::seal_plaintext(&store, &master).await.context("encrypting secrets stored in clear")?;
     if sealed > 0 {
         slog::info!(log, "encrypted secrets an earlier release stored in clear"; "count" => sealed);
     }
-    let default_tenant = bootstrap::default_tenant(&store).await?;
-    let keys = KeyRing::open(store.clone(), master.clone()).await?;
-    let mac = cookie_key(&store, &master).await?;
-    let state = State::new(settings, store, keys, master, mac, default_tenant)?;
-    state.deny_list.sync(&state.store).await?;
+    let default_tenant = bootstrap::default_tenant(&store, clock.now_ms()).await?;
+    let keys = KeyRing::open(store.clone(), master.clone(), clock.clone()).await?;
+    let mac = cookie_key(&store, &master, clock.now_ms()).await?;
+    let state = State::new(settings, store, keys, master, mac, default_tenant, clock)?;
+    state.deny_list.sync(&state.store, state.clock.now_ms()).await?;
     if let Some((id, secret)) = state.settings.admin_client.clone() {
         bootstrap::ensure_admin_client(&state, &id, &secret).await.context("ensuring the admin client")?;
     }
@@ -128,10 +130,10 @@ fn master_key(settings: &Settings, log: &slog::Logger) -> anyhow::Result<Arc<Mas
 }
 
 /// The cookie/MAC key every replica shares, sealed in the database.
-async fn cookie_key(store: &Store, master: &MasterKey) -> anyhow::Result<Mac> {
+async fn cookie_key(store: &Store, master: &MasterKey, now: i64) -> anyhow::Result<Mac> {
     let purpose = envelope::server_secret("cookie_key");
     let candidate = master.seal(&purpose, secret::generate().as_bytes());
-    let stored = secrets::get_or_insert(&mut *store.conn().await?, "cookie_key", &candidate).await?;
+    let stored = secrets::get_or_insert(&mut *store.conn().await?, "cookie_key", &candidate, now).await?;
     Mac::new(&master.open_text(&purpose, &stored)?)
 }
 

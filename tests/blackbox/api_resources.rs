@@ -249,9 +249,10 @@ async fn secrets_are_shown_once(server: TestServer) {
     let admin = server.admin().await;
     let created = create_resource(&admin, json!({ "name": "billing" })).await;
     let tenant = server.state().default_tenant;
-    let store = &server.state().store;
+    let (store, clock) = (&server.state().store, &server.state().clock);
     let authenticate = async |secret: &str| {
-        api_resources::authenticate(&mut store.conn().await.unwrap(), tenant, "billing", secret).await.unwrap()
+        let mut conn = store.conn().await.unwrap();
+        api_resources::authenticate(&mut conn, tenant, "billing", secret, clock.now_ms()).await.unwrap()
     };
     assert_eq!(authenticate(&created.secret).await.map(|r| r.id), Some(created.id));
     assert!(authenticate("wrong").await.is_none());

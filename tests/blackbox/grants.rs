@@ -72,7 +72,7 @@ async fn refresh_rotates_and_reuse_revokes_family(server: TestServer) {
         serde_json::from_value(json!({ "slidingRefreshTokenLifetime": 1 })).unwrap();
     admin.client_update().id(id).body(short).send().await.unwrap();
     let third = sign_in(&server, app, "orders.read").await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    server.state().clock.advance(std::time::Duration::from_millis(2100));
     let (status, body) = refresh(&server, app, third["refresh_token"].as_str().unwrap(), None).await;
     assert_eq!((status, body["error_description"].as_str()), (400, Some("the refresh token has expired")));
 }
@@ -167,7 +167,7 @@ async fn reference_tokens_and_revocation(server: TestServer) {
     let short: keyward_sdk::types::ClientUpdate = serde_json::from_value(json!({ "accessTokenLifetime": 1 })).unwrap();
     admin.client_update().id(id).body(short).send().await.unwrap();
     let jwt = server.token("svc", &service, None).await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    server.state().clock.advance(std::time::Duration::from_millis(2100));
     assert_eq!(introspect(&server, resource, &jwt).await, json!({ "active": false }));
 }
 

@@ -260,7 +260,7 @@ async fn refresh_grace_period_allows_one_retry(server: TestServer) {
     let family = sign_in(&server, app).await;
     let used = family["refresh_token"].as_str().unwrap();
     let next = rotate(&server, app, used).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    server.state().clock.advance(std::time::Duration::from_millis(1100));
     assert_eq!(refresh_with(&server, app, used).await.0, 400);
     assert_revoked(&server, app, &[&next]).await;
 }

@@ -75,7 +75,7 @@ async fn code_flow_issues_tokens(server: TestServer) {
     forced.push(("prompt", "login"));
     assert_eq!(agent.authorize(&forced).await.status, 200);
     // max_age: a sign-in older than allowed asks again.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    server.state().clock.advance(std::time::Duration::from_millis(1100));
     let mut aged = params.to_vec();
     aged.push(("max_age", "0"));
     assert!(agent.authorize(&aged).await.body.contains("Sign in"));
@@ -246,7 +246,7 @@ async fn code_exchange_errors(server: TestServer) {
         serde_json::from_value(json!({ "authorizationCodeLifetime": 1 })).unwrap();
     admin.client_update().id(id).body(short).send().await.unwrap();
     let (code, verifier) = code_for(&agent, "ann", "openid").await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    server.state().clock.advance(std::time::Duration::from_millis(2100));
     let expired = exchange(web, &code, REDIRECT_URI, Some(&verifier)).await;
     assert_eq!(expired.1["error_description"], "the code has expired");
     // Missing parameters.

@@ -56,9 +56,14 @@ fn truncated(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// Stores `resource` in `tenant` with a first, generated secret.
-async fn insert_with_secret(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<ApiResourceCreated> {
-    let id = api_resources::insert(conn, tenant, resource).await?;
+/// Stores `resource` in `tenant` at `now` with a first, generated secret.
+async fn insert_with_secret(
+    conn: &mut Conn,
+    tenant: i64,
+    resource: &ApiResource,
+    now: i64,
+) -> Result<ApiResourceCreated> {
+    let id = api_resources::insert(conn, tenant, resource, now).await?;
     let secret = secret::generate();
     let new = NewDigest {
         sha256: &secret::digest(&secret),
@@ -66,7 +71,7 @@ async fn insert_with_secret(conn: &mut Conn, tenant: i64, resource: &ApiResource
         expires_at: None,
         weak: false,
     };
-    secret_digests::add(conn, Owner::ApiResource(id), new).await?;
+    secret_digests::add(conn, Owner::ApiResource(id), new, now).await?;
     Ok(ApiResourceCreated { id, secret })
 }
 
@@ -110,7 +115,7 @@ pub async fn create(state: &State, caller: &Caller, body: ApiResourceCreate) -> 
     check(&resource)?;
     let mut tx = state.store.begin().await?;
     check_scopes(&mut tx, caller.tenant.id, &resource).await?;
-    let created = insert_with_secret(&mut tx, caller.tenant.id, &resource).await?;
+    let created = insert_with_secret(&mut tx, caller.tenant.id, &resource, state.clock.now_ms()).await?;
     tx.commit().await?;
     state.forget_catalog();
     Ok(created)
@@ -141,7 +146,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiResourceUp
     };
     check(&resource)?;
     check_scopes(&mut tx, tenant, &resource).await?;
-    api_resources::save(&mut tx, tenant, &resource).await?;
+    api_resources::save(&mut tx, tenant, &resource, state.clock.now_ms()).await?;
     let saved = api_resources::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_catalog();
@@ -161,12 +166,13 @@ pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
 pub async fn add_secret(state: &State, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
-    let expires_at = validate::expiration("expiration", body.expiration)?;
+    let now = state.clock.now_ms();
+    let expires_at = validate::expiration("expiration", body.expiration, now)?;
     let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
     let mut tx = state.store.begin().await?;
     api_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     let new = NewDigest { sha256: &secret.digest, description: &description, expires_at, weak: secret.weak };
-    let secret_id = secret_digests::add(&mut tx, Owner::ApiResource(id), new).await?;
+    let secret_id = secret_digests::add(&mut tx, Owner::ApiResource(id), new, now).await?;
     tx.commit().await?;
     Ok(SecretCreated { id: secret_id, secret: secret.shown })
 }
@@ -257,6 +263,7 @@ pub async fn import(
     let tenant = caller.tenant.id;
     let named = name.as_deref().is_some_and(|n| !n.is_empty());
     let described = describe(&document, name)?;
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     // OpenID Connect scopes a document lists (`openid`, `email`) are identity
     // resources, not API scopes: they stay out of the resource.
@@ -285,9 +292,9 @@ pub async fn import(
         let display_name = if about.trim().is_empty() { name.clone() } else { truncated(about.trim(), 200) };
         let scope = ApiScope { display_name, description: truncated(about, 1000), ..new_scope(name) };
         scopes::check(&scope).map_err(|e| Error::Invalid(format!("scope {name:?} of the document: {e}")))?;
-        api_scopes::insert(&mut tx, tenant, &scope).await?;
+        api_scopes::insert(&mut tx, tenant, &scope, now).await?;
     }
-    let created = insert_with_secret(&mut tx, tenant, &resource).await?;
+    let created = insert_with_secret(&mut tx, tenant, &resource, now).await?;
     tx.commit().await?;
     state.forget_catalog();
     Ok(created)
@@ -304,8 +311,8 @@ fn new_scope(name: &str) -> ApiScope {
 /// becomes an API scope, contained by the API resource named `issuer`
 /// ("Legacy scopes"; created without a secret if missing). Idempotent; runs
 /// on the caller's connection, which should be a transaction. Returns the
-/// scopes adopted.
-pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str) -> Result<Vec<String>> {
+/// scopes adopted; what it creates is stamped `now`.
+pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str, now: i64) -> Result<Vec<String>> {
     let known = scopes::known(conn, tenant_id).await?;
     let mut legacy: Vec<String> = Vec::new();
     for (_, allowed) in clients::allowed_scopes(conn, tenant_id).await? {
@@ -321,7 +328,7 @@ pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str) 
     // Replicas starting together may adopt at once: inserts that meet an
     // existing row do nothing.
     for name in &legacy {
-        api_scopes::insert_missing(conn, tenant_id, &new_scope(name)).await?;
+        api_scopes::insert_missing(conn, tenant_id, &new_scope(name), now).await?;
     }
     let legacy_resource = from_create(ApiResourceCreate {
         name: issuer.to_string(),
@@ -329,7 +336,7 @@ pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str) 
         description: Some("Scopes clients were allowed before API scopes existed.".into()),
         ..Default::default()
     });
-    let resource_id = api_resources::insert_missing(conn, tenant_id, &legacy_resource).await?;
+    let resource_id = api_resources::insert_missing(conn, tenant_id, &legacy_resource, now).await?;
     for name in &legacy {
         api_resources::add_scope(conn, resource_id, name).await?;
     }

@@ -131,7 +131,7 @@ pub async fn create(state: &State, caller: &Caller, body: ApiScopeCreate) -> Res
     check(&scope)?;
     let mut tx = state.store.begin().await?;
     check_unclaimed(&mut tx, caller.tenant.id, &scope.name).await?;
-    let id = api_scopes::insert(&mut tx, caller.tenant.id, &scope).await?;
+    let id = api_scopes::insert(&mut tx, caller.tenant.id, &scope, state.clock.now_ms()).await?;
     tx.commit().await?;
     state.forget_catalog();
     Ok(id)
@@ -166,7 +166,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiScopeUpdat
         }
         check_unclaimed(&mut tx, tenant, &scope.name).await?;
     }
-    api_scopes::save(&mut tx, tenant, &scope).await?;
+    api_scopes::save(&mut tx, tenant, &scope, state.clock.now_ms()).await?;
     let saved = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_catalog();

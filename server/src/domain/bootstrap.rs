@@ -12,8 +12,9 @@ use keyward_api::access::ADMIN_SCOPES;
 use keyward_api::client::{ClientCreate, ClientCreated, ClientGrantType, ClientScope};
 use keyward_api::tenant::Tenant;
 
-/// The default tenant's id, creating it ("default") on an empty database.
-pub async fn default_tenant(store: &Store) -> Result<i64> {
+/// The default tenant's id, creating it ("default") at `now` on an empty
+/// database.
+pub async fn default_tenant(store: &Store, now: i64) -> Result<i64> {
     let mut tx = store.begin().await?;
     let id = match tenants::default_tenant(&mut tx).await? {
         Some(tenant) => tenant.id,
@@ -30,14 +31,14 @@ pub async fn default_tenant(store: &Store) -> Result<i64> {
                 create_date: Default::default(),
                 last_update_time: Default::default(),
             };
-            let id = tenants::insert(&mut tx, &tenant).await?;
+            let id = tenants::insert(&mut tx, &tenant, now).await?;
             tenants::mark_default(&mut tx, id).await?;
             id
         }
     };
     // Tenants made before identity resources existed get the standard ones.
     for tenant in identity_resources::tenants_without(&mut tx).await? {
-        super::identity_resources::insert_standard(&mut tx, tenant).await?;
+        super::identity_resources::insert_standard(&mut tx, tenant, now).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -59,7 +60,7 @@ pub async fn adopt_legacy_scopes(state: &State) -> Result<()> {
             tenants::get(&mut tx, tenant).await?.and_then(|t| t.identity_server_issuer_uri)
         };
         if let Some(issuer) = issuer {
-            super::api_resources::adopt_legacy_scopes(&mut tx, tenant, &issuer).await?;
+            super::api_resources::adopt_legacy_scopes(&mut tx, tenant, &issuer, state.clock.now_ms()).await?;
         }
         tx.commit().await?;
     }
@@ -90,13 +91,14 @@ pub async fn ensure_admin_client(state: &State, client_id: &str, secret: &str) -
         }
         Some((mut client, digests)) => {
             let wanted = admin_client(client_id.into());
+            let now = state.clock.now_ms();
             let mut tx = state.store.begin().await?;
             let only_this = matches!(&digests[..], [d] if d.expires_at.is_none() && secret::matches(secret, &d.sha256));
             if !only_this {
                 secret_digests::delete_all(&mut tx, Owner::Client(client.id)).await?;
                 let description = "from KEYWARD_ADMIN_CLIENT_SECRET";
                 let new = NewDigest { sha256: &secret::digest(secret), description, expires_at: None, weak: false };
-                secret_digests::add(&mut tx, Owner::Client(client.id), new).await?;
+                secret_digests::add(&mut tx, Owner::Client(client.id), new, now).await?;
             }
             clients::mark_bootstrap(&mut tx, state.default_tenant, client.id).await?;
             let complete = client.enabled
@@ -110,7 +112,7 @@ pub async fn ensure_admin_client(state: &State, client_id: &str, secret: &str) -
                 client.allowed_grant_types.extend(wanted.allowed_grant_types);
                 client.allowed_scopes.retain(|s| !wanted.allowed_scopes.contains(s));
                 client.allowed_scopes.extend(wanted.allowed_scopes);
-                clients::save(&mut tx, state.default_tenant, &client).await?;
+                clients::save(&mut tx, state.default_tenant, &client, now).await?;
             }
             tx.commit().await?;
             state.forget_clients();

@@ -195,9 +195,10 @@ async fn create_in(state: &State, tenant: i64, body: ClientCreate, bootstrap: bo
         updated: Default::default(),
     };
     check(&client)?;
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     check_scopes(&mut tx, tenant, &client).await?;
-    let id = clients::insert(&mut tx, tenant, &client).await?;
+    let id = clients::insert(&mut tx, tenant, &client, now).await?;
     if bootstrap {
         clients::mark_bootstrap(&mut tx, tenant, id).await?;
     }
@@ -205,7 +206,7 @@ async fn create_in(state: &State, tenant: i64, body: ClientCreate, bootstrap: bo
     if let Some(secret) = secret {
         let description = if secret.shown.is_some() { "generated at creation" } else { "imported at creation" };
         let new = NewDigest { sha256: &secret.digest, description, expires_at: None, weak: secret.weak };
-        secret_digests::add(&mut tx, Owner::Client(id), new).await?;
+        secret_digests::add(&mut tx, Owner::Client(id), new, now).await?;
         shown = secret.shown;
     }
     tx.commit().await?;
@@ -280,7 +281,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ClientUpdate)
     let allowed = client.allowed_scopes.iter().map(|s| s.scope.as_str());
     authority::scopes_within(&mut tx, caller, caller.tenant.id, "the changed client", allowed).await?;
     check_scopes(&mut tx, caller.tenant.id, &client).await?;
-    clients::save(&mut tx, caller.tenant.id, &client).await?;
+    clients::save(&mut tx, caller.tenant.id, &client, state.clock.now_ms()).await?;
     let saved = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_clients();
@@ -306,7 +307,8 @@ pub async fn secrets(state: &State, caller: &Caller, id: i64) -> Result<Vec<keyw
 pub async fn add_secret(state: &State, caller: &Caller, id: i64, body: SecretCreate) -> Result<SecretCreated> {
     let description = body.description.unwrap_or_default();
     validate::length("description", &description, 0, 1000)?;
-    let expires_at = validate::expiration("expiration", body.expiration)?;
+    let now = state.clock.now_ms();
+    let expires_at = validate::expiration("expiration", body.expiration, now)?;
     let secret = secrets::choose("value", body.value, body.allow_weak_secret)?;
     let mut tx = state.store.begin().await?;
     let client = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
@@ -315,7 +317,7 @@ pub async fn add_secret(state: &State, caller: &Caller, id: i64, body: SecretCre
         return Err(Error::Conflict(format!("client {id} is public: it authenticates without a secret")));
     }
     let new = NewDigest { sha256: &secret.digest, description: &description, expires_at, weak: secret.weak };
-    let secret_id = secret_digests::add(&mut tx, Owner::Client(id), new).await?;
+    let secret_id = secret_digests::add(&mut tx, Owner::Client(id), new, now).await?;
     tx.commit().await?;
     state.forget_clients();
     Ok(SecretCreated { id: secret_id, secret: secret.shown })

@@ -27,8 +27,8 @@ const STANDARD: &[(&str, &str, &str, &[&str])] = &[
     ("phone", "Your phone number", "Your phone number", &["phone_number", "phone_number_verified"]),
 ];
 
-/// Gives a tenant that has none the standard identity resources.
-pub async fn insert_standard(conn: &mut Conn, tenant: i64) -> Result<()> {
+/// Gives a tenant that has none the standard identity resources, made at `now`.
+pub async fn insert_standard(conn: &mut Conn, tenant: i64, now: i64) -> Result<()> {
     for (name, display_name, description, claims) in STANDARD {
         let resource = IdentityResource {
             id: 0,
@@ -45,7 +45,7 @@ pub async fn insert_standard(conn: &mut Conn, tenant: i64) -> Result<()> {
             created: Default::default(),
             updated: Default::default(),
         };
-        identity_resources::insert(conn, tenant, &resource).await?;
+        identity_resources::insert(conn, tenant, &resource, now).await?;
     }
     Ok(())
 }
@@ -110,7 +110,7 @@ pub async fn create(state: &State, caller: &Caller, body: IdentityResourceCreate
     check(&resource)?;
     let mut tx = state.store.begin().await?;
     check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
-    let id = identity_resources::insert(&mut tx, caller.tenant.id, &resource).await?;
+    let id = identity_resources::insert(&mut tx, caller.tenant.id, &resource, state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -143,7 +143,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: IdentityResou
     if renamed {
         check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
     }
-    identity_resources::save(&mut tx, caller.tenant.id, &resource).await?;
+    identity_resources::save(&mut tx, caller.tenant.id, &resource, state.clock.now_ms()).await?;
     let saved = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     Ok(saved)

@@ -97,7 +97,7 @@ pub async fn create(state: &State, caller: &Caller, body: AccessProfileCreate) -
     };
     check(&profile)?;
     let mut tx = state.store.begin().await?;
-    let id = profiles::insert(&mut tx, caller.tenant.id, &profile).await?;
+    let id = profiles::insert(&mut tx, caller.tenant.id, &profile, state.clock.now_ms()).await?;
     link(&mut tx, caller.tenant.id, id, Some(&profile.clients), Some(&profile.users)).await?;
     // A profile admits its users to its clients: none beyond the caller
     // (checked once `link` found each; a refusal rolls back).
@@ -119,7 +119,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: AccessProfile
         ..current
     };
     check(&profile)?;
-    profiles::save(&mut tx, caller.tenant.id, &profile).await?;
+    profiles::save(&mut tx, caller.tenant.id, &profile, state.clock.now_ms()).await?;
     link(&mut tx, caller.tenant.id, id, body.clients.as_deref(), body.users.as_deref()).await?;
     authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     let saved = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;

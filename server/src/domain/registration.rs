@@ -84,12 +84,13 @@ pub async fn register(state: &State, tenant: &TenantRef, body: UserRegister, ip:
     users::check_referrer(&mut *state.store.conn().await?, tenant.id, user.parent_user_id).await?;
     count_sign_up(state, tenant, (format!("signup:tenant:{}", tenant.id), "in this tenant"), ip).await?;
     let hash = state.passwords.hash(body.password).await?;
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    verification_codes::consume(&mut tx, checked).await?;
+    verification_codes::consume(&mut tx, checked, now).await?;
     if let Some(checked) = email_checked {
-        verification_codes::consume(&mut tx, checked).await?;
+        verification_codes::consume(&mut tx, checked, now).await?;
     }
-    let id = store::users::insert(&mut tx, tenant.id, &user, Some(&hash)).await.map_err(|error| match error {
+    let id = store::users::insert(&mut tx, tenant.id, &user, Some(&hash), now).await.map_err(|error| match error {
         Error::Conflict(message) if message.contains("phone number") => {
             Error::Coded(BusinessCode::PhoneNumberExists, Box::new(Error::Conflict(message)))
         }

@@ -45,7 +45,7 @@ pub async fn create(state: &State, caller: &Caller, body: RoleCreate) -> Result<
     check(&role)?;
     authority::within(caller, "the new role", &role.permissions)?;
     let mut tx = state.store.begin().await?;
-    let id = roles::insert(&mut tx, caller.tenant.id, &role).await?;
+    let id = roles::insert(&mut tx, caller.tenant.id, &role, state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -66,7 +66,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: RoleUpdate) -
     };
     check(&role)?;
     authority::within(caller, "the changed role", &role.permissions)?;
-    roles::save(&mut tx, caller.tenant.id, &role).await?;
+    roles::save(&mut tx, caller.tenant.id, &role, state.clock.now_ms()).await?;
     let saved = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     Ok(saved)

@@ -50,7 +50,7 @@ pub async fn count_sign_up(state: &State, tenant: &TenantRef, (key, whose): (Str
     let mut tx = state.store.begin().await?;
     for (key, daily, whose) in [per_ip, per_app] {
         if let Err(Refused::DailyCap(wait) | Refused::TooSoon(wait)) =
-            send_limits::take(&mut tx, &key, Limit { daily, interval_ms: 0 }).await?
+            send_limits::take(&mut tx, &key, Limit { daily, interval_ms: 0 }, state.clock.now_ms()).await?
         {
             let message = format!("the daily limit of sign-ups {whose} is reached; try again in {wait} s");
             return Err(Error::TooMany { message, retry_after: Some(wait.max(1) as u64) });

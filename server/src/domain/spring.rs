@@ -46,7 +46,7 @@ pub async fn register(
     let sign_up = SignUp { user_name: Some(username.into()), pwd: Some(body.password), ..SignUp::default() };
     let account = accounts::prepare(state, tenant, &target, &sign_up, SignUpKind::Account, None, ip).await?;
     let mut tx = state.store.begin().await?;
-    let user = accounts::create(&mut tx, tenant, &target, account).await?;
+    let user = accounts::create(&mut tx, tenant, &target, account, state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(user.id)
 }

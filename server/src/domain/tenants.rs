@@ -162,9 +162,10 @@ pub async fn create(state: &State, caller: &Caller, body: TenantCreate) -> Resul
     }));
     check(&tenant)?;
     check_issuer(state, &tenant)?;
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    let id = tenants::insert(&mut tx, &tenant).await?;
-    super::identity_resources::insert_standard(&mut tx, id).await?;
+    let id = tenants::insert(&mut tx, &tenant, now).await?;
+    super::identity_resources::insert_standard(&mut tx, id, now).await?;
     state.keys.create_for(&mut tx, id).await.map_err(Error::Internal)?;
     tx.commit().await?;
     state.keys.added().await?;
@@ -249,7 +250,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: TenantUpdate)
         check_issuer(state, &tenant)?;
         tenant
     };
-    tenants::save(&mut tx, &tenant).await?;
+    tenants::save(&mut tx, &tenant, state.clock.now_ms()).await?;
     let saved = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_tenants();

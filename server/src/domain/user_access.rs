@@ -18,7 +18,7 @@ async fn require_user(conn: &mut Conn, caller: &Caller, id: i64) -> Result<()> {
 pub async fn sessions(state: &State, caller: &Caller, id: i64) -> Result<Vec<UserSession>> {
     let mut conn = state.store.conn().await?;
     require_user(&mut conn, caller, id).await?;
-    let live = sessions::of_user(&mut conn, caller.tenant.id, id).await?;
+    let live = sessions::of_user(&mut conn, caller.tenant.id, id, state.clock.now_ms()).await?;
     Ok(live
         .into_iter()
         .map(|s| UserSession { auth_time: to_time(s.auth_time * 1000), expiration: to_time(s.expires_at) })
@@ -31,13 +31,13 @@ pub async fn end_sessions(state: &State, caller: &Caller, id: i64) -> Result<i64
     let mut conn = state.store.conn().await?;
     require_user(&mut conn, caller, id).await?;
     authority::user(&mut conn, caller, id).await?;
-    sessions::end_all(&mut conn, caller.tenant.id, id).await
+    sessions::end_all(&mut conn, caller.tenant.id, id, state.clock.now_ms()).await
 }
 
 pub async fn grants(state: &State, caller: &Caller, id: i64) -> Result<Vec<UserGrant>> {
     let mut conn = state.store.conn().await?;
     require_user(&mut conn, caller, id).await?;
-    let live = grants::live_of_user(&mut conn, caller.tenant.id, id).await?;
+    let live = grants::live_of_user(&mut conn, caller.tenant.id, id, state.clock.now_ms()).await?;
     Ok(live
         .into_iter()
         .map(|g| UserGrant {
@@ -59,7 +59,7 @@ pub async fn revoke_grants(state: &State, caller: &Caller, id: i64) -> Result<i6
     let mut tx = state.store.begin().await?;
     require_user(&mut tx, caller, id).await?;
     authority::user(&mut tx, caller, id).await?;
-    let revoked = grants::revoke_user(&mut tx, caller.tenant.id, id).await?;
+    let revoked = grants::revoke_user(&mut tx, caller.tenant.id, id, state.clock.now_ms()).await?;
     consents::delete_all(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
     state.revocations_changed().await?;
@@ -69,8 +69,8 @@ pub async fn revoke_grants(state: &State, caller: &Caller, id: i64) -> Result<i6
 /// A new password ends what the old one opened: every session and grant of
 /// the user, in the caller's transaction. After it commits, call
 /// `app.revocations_changed` so the revoked JWTs are refused at once.
-pub async fn end_all(conn: &mut Conn, tenant: i64, user: i64) -> Result<()> {
-    sessions::end_all(conn, tenant, user).await?;
-    grants::revoke_user(conn, tenant, user).await?;
+pub async fn end_all(conn: &mut Conn, tenant: i64, user: i64, now: i64) -> Result<()> {
+    sessions::end_all(conn, tenant, user, now).await?;
+    grants::revoke_user(conn, tenant, user, now).await?;
     Ok(())
 }

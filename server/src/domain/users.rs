@@ -163,7 +163,7 @@ pub async fn create(state: &State, caller: &Caller, body: UserCreate) -> Result<
     authority::profiles(&mut tx, caller, caller.tenant.id, &user.profiles).await?;
     check_links(&mut tx, caller.tenant.id, &user).await?;
     check_referrer(&mut tx, caller.tenant.id, user.parent_user_id).await?;
-    let id = users::insert(&mut tx, caller.tenant.id, &user, hash.as_deref()).await?;
+    let id = users::insert(&mut tx, caller.tenant.id, &user, hash.as_deref(), state.clock.now_ms()).await?;
     profiles::set_of_user(&mut tx, id, &user.profiles).await?;
     tx.commit().await?;
     Ok(id)
@@ -214,6 +214,7 @@ pub async fn edit(
         None => None,
     };
     let id = acting.user();
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Users, caller.tenant.id, id).await?;
     let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
@@ -234,14 +235,14 @@ pub async fn edit(
         check_name_is_own_contact(&user)?;
     }
     check_links(&mut tx, caller.tenant.id, &user).await?;
-    users::save(&mut tx, caller.tenant.id, &user, hash.as_deref()).await?;
+    users::save(&mut tx, caller.tenant.id, &user, hash.as_deref(), now).await?;
     if user.profiles != held_profiles {
         // Written only when changed, so an edit of other fields never writes
         // back a set a profile edit just changed.
         profiles::set_of_user(&mut tx, id, &user.profiles).await?;
     }
     if hash.is_some() {
-        user_access::end_all(&mut tx, caller.tenant.id, id).await?;
+        user_access::end_all(&mut tx, caller.tenant.id, id, now).await?;
         login::clear_failures(&mut tx, caller.tenant.id, id).await?;
     }
     let saved = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
@@ -255,14 +256,15 @@ pub async fn edit(
 /// Deletes a user (softly) and ends what they had open: sessions, grants,
 /// and JWTs issued under them, refused by every replica at once.
 pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    if !users::soft_delete(&mut tx, caller.tenant.id, id).await? {
+    if !users::soft_delete(&mut tx, caller.tenant.id, id, now).await? {
         return Err(not_found(id));
     }
     // Checked once the user is known to be of this tenant; a refusal rolls back.
     authority::user(&mut tx, caller, id).await?;
     profiles::set_of_user(&mut tx, id, &[]).await?;
-    user_access::end_all(&mut tx, caller.tenant.id, id).await?;
+    user_access::end_all(&mut tx, caller.tenant.id, id, now).await?;
     tx.commit().await?;
     state.revocations_changed().await?;
     Ok(id)

@@ -126,10 +126,10 @@ pub fn host(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// An optional expiry, which must be in the future; as Unix milliseconds.
-pub fn expiration(field: &str, at: Option<chrono::DateTime<chrono::Utc>>) -> Result<Option<i64>> {
+/// An optional expiry, which must be later than `now`; as Unix milliseconds.
+pub fn expiration(field: &str, at: Option<chrono::DateTime<chrono::Utc>>, now: i64) -> Result<Option<i64>> {
     match at {
-        Some(at) if at <= chrono::Utc::now() => {
+        Some(at) if at.timestamp_millis() <= now => {
             Err(Error::Invalid(format!("`{field}` must be in the future (got {at})")))
         }
         at => Ok(at.map(|at| at.timestamp_millis())),

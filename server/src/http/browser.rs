@@ -58,7 +58,7 @@ fn set_cookie(tenant: &TenantRef, name: &str, value: &str, max_age: Option<i64>)
 pub async fn session(state: &State, tenant: &TenantRef, rqctx: &Ctx) -> Result<Option<Session>> {
     let Some(sealed) = cookie(rqctx, tenant, SESSION_COOKIE) else { return Ok(None) };
     let Some(id) = state.mac.open("session", &sealed) else { return Ok(None) };
-    sessions::live(&mut *state.store.conn().await?, tenant.id, id).await
+    sessions::live(&mut *state.store.conn().await?, tenant.id, id, state.clock.now_ms()).await
 }
 
 /// The cookie that carries a new session.

@@ -307,7 +307,7 @@ pub async fn consent(rqctx: &Ctx, form: ConsentForm) -> Result<Response<Body>, A
         };
         let recent = session
             .as_ref()
-            .is_some_and(|s| crate::store::now_ms() / 1000 - s.auth_time < INTERACTION_SECS && answer.is_some());
+            .is_some_and(|s| state.clock.now_secs() - s.auth_time < INTERACTION_SECS && answer.is_some());
         render(authorize::decide(state, &tenant, &valid, session.as_ref(), recent, answer).await?)
     })
     .await

@@ -30,10 +30,14 @@ impl DenyList {
         self.revoked.read().expect("deny-list lock").contains_key(jti)
     }
 
-    /// Reads the revocations made since the last read, and forgets expired ones.
-    pub async fn sync(&self, store: &Store) -> Result<()> {
+    /// Reads the revocations made since the last read, and forgets expired
+    /// ones. `now` (the state's clock) stands in for the database's clock on
+    /// SQLite ([`db_now`]).
+    pub async fn sync(&self, store: &Store, now: i64) -> Result<()> {
         let mut conn = store.conn().await?;
-        let now = db_now(&mut conn).await?;
+        // The database's clock on purpose: revocations are stamped by it, so
+        // replicas whose clocks disagree read the same window.
+        let now = db_now(&mut conn, now).await?;
         let since = self.synced_at.read().expect("deny-list lock").map_or(0, |at| at - OVERLAP_MS);
         let fresh = access_tokens::revoked_since(&mut conn, since, now).await?;
         let mut revoked = self.revoked.write().expect("deny-list lock");

@@ -12,9 +12,10 @@
 //! stays published until every token it signed has expired. Private keys
 //! are stored sealed under the master key ([`crate::crypto::envelope`]).
 
+use crate::clock::Clock;
 use crate::crypto::envelope::{self, MasterKey};
 use crate::crypto::jwt::{self, SigningKey, VerifyError};
-use crate::store::{Conn, Store, keys, now_ms};
+use crate::store::{Conn, Store, keys};
 use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -40,6 +41,8 @@ type Keys = HashMap<i64, Vec<SigningKey>>;
 pub struct KeyRing {
     store: Store,
     master: Arc<MasterKey>,
+    /// The state's clock: which keys sign and are published depends on it.
+    clock: Clock,
     keys: Arc<RwLock<Arc<Keys>>>,
     /// When a token with an unknown `kid` last made the ring reread its keys.
     unknown_kid_reload: Arc<tokio::sync::Mutex<Option<Instant>>>,
@@ -64,49 +67,50 @@ async fn generate_all(algs: Vec<SigningAlg>) -> anyhow::Result<Vec<(SigningAlg, 
     .await?
 }
 
-/// Stores new keys of `tenant`, one per algorithm, signing from
-/// `activates_at`; each retires the tenant's other keys of its algorithm
+/// Stores new keys of `tenant`, made at `now`, one per algorithm, signing
+/// from `activates_at`; each retires the tenant's other keys of its algorithm
 /// then, keeping them published until their last token has expired.
 async fn insert_keys(
     conn: &mut Conn,
     master: &MasterKey,
     tenant: i64,
     generated: &[(SigningAlg, String, Vec<u8>)],
+    now: i64,
     activates_at: i64,
 ) -> anyhow::Result<()> {
     let lifetime_ms = (keys::longest_token_lifetime(conn, tenant).await? + CLOCK_SKEW_SECS) * 1000;
     for (alg, kid, pkcs8) in generated {
         let sealed = master.seal(&envelope::signing_key(kid), B64.encode(pkcs8).as_bytes());
-        keys::insert(conn, tenant, kid, alg.as_str(), &sealed, activates_at).await?;
+        keys::insert(conn, tenant, kid, alg.as_str(), &sealed, activates_at, now).await?;
         keys::retire_others(conn, tenant, alg.as_str(), kid, activates_at, activates_at + lifetime_ms).await?;
     }
     Ok(())
 }
 
-/// The key of `tenant` that signs with `alg` now.
-fn active(keys: &Keys, tenant: i64, alg: SigningAlg) -> Option<&SigningKey> {
-    let now = now_ms();
+/// The key of `tenant` that signs with `alg` at `now`.
+fn active(keys: &Keys, tenant: i64, alg: SigningAlg, now: i64) -> Option<&SigningKey> {
     keys.get(&tenant)?.iter().find(|k| k.alg == alg && k.signs_at(now))
 }
 
 impl KeyRing {
     /// Loads the published keys and gives every tenant lacking a signing key
     /// of an algorithm one that signs at once.
-    pub async fn open(store: Store, master: Arc<MasterKey>) -> anyhow::Result<KeyRing> {
+    pub async fn open(store: Store, master: Arc<MasterKey>, clock: Clock) -> anyhow::Result<KeyRing> {
         let ring = KeyRing {
             store,
             master,
+            clock,
             keys: Default::default(),
             unknown_kid_reload: Default::default(),
             reloads: Default::default(),
         };
         for alg in SigningAlg::ALL {
-            let missing =
-                keys::tenants_without_signing_key(&mut *ring.store.conn().await?, alg.as_str(), now_ms()).await?;
+            let now = ring.clock.now_ms();
+            let missing = keys::tenants_without_signing_key(&mut *ring.store.conn().await?, alg.as_str(), now).await?;
             for tenant in missing {
                 let generated = generate_all(vec![alg]).await?;
                 let mut tx = ring.store.begin().await?;
-                insert_keys(&mut tx, &ring.master, tenant, &generated, now_ms()).await?;
+                insert_keys(&mut tx, &ring.master, tenant, &generated, now, now).await?;
                 tx.commit().await?;
             }
         }
@@ -117,7 +121,7 @@ impl KeyRing {
     /// Rereads the published keys from the database.
     pub async fn reload(&self) -> anyhow::Result<()> {
         self.reloads.fetch_add(1, Ordering::Relaxed);
-        let stored = keys::published(&mut *self.store.conn().await?).await?;
+        let stored = keys::published(&mut *self.store.conn().await?, self.clock.now_ms()).await?;
         let mut loaded = Keys::new();
         for key in &stored {
             loaded.entry(key.tenant_id).or_default().push(load(&self.master, key)?);
@@ -130,7 +134,8 @@ impl KeyRing {
     /// each algorithm that signs at once. Call `reload` after the commit.
     pub async fn create_for(&self, conn: &mut Conn, tenant: i64) -> anyhow::Result<()> {
         let generated = generate_all(SigningAlg::ALL.to_vec()).await?;
-        insert_keys(conn, &self.master, tenant, &generated, now_ms()).await
+        let now = self.clock.now_ms();
+        insert_keys(conn, &self.master, tenant, &generated, now, now).await
     }
 
     /// Adds a key of each algorithm to `tenant`, published now and signing
@@ -140,7 +145,8 @@ impl KeyRing {
         let generated = generate_all(SigningAlg::ALL.to_vec()).await?;
         let mut tx = self.store.begin().await?;
         anyhow::ensure!(keys::tenant_exists(&mut tx, tenant).await?, "tenant {tenant} does not exist");
-        insert_keys(&mut tx, &self.master, tenant, &generated, now_ms() + publish_delay_secs * 1000).await?;
+        let now = self.clock.now_ms();
+        insert_keys(&mut tx, &self.master, tenant, &generated, now, now + publish_delay_secs * 1000).await?;
         tx.commit().await?;
         self.added().await?;
         Ok(generated.into_iter().map(|(_, kid, _)| kid).collect())
@@ -198,12 +204,13 @@ impl KeyRing {
         typ: &str,
         claims: &C,
     ) -> anyhow::Result<String> {
+        let now = self.clock.now_ms();
         let mut keys = self.snapshot();
-        if active(&keys, tenant, alg).is_none() {
+        if active(&keys, tenant, alg, now).is_none() {
             self.reload().await?;
             keys = self.snapshot();
         }
-        let key = active(&keys, tenant, alg)
+        let key = active(&keys, tenant, alg, now)
             .with_context(|| format!("tenant {tenant} has no active {} key", alg.as_str()))?;
         key.sign(typ, claims)
     }

@@ -2,6 +2,7 @@
 
 use crate::cache::TtlCache;
 use crate::claims::AccessClaims;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::password::{self, Passwords};
 use crate::crypto::{envelope::MasterKey, mac::Mac};
@@ -35,6 +36,8 @@ const VERIFIED_TOKEN_TTL: Duration = Duration::from_secs(60);
 
 pub struct State {
     pub settings: Settings,
+    /// The time of day; tests move it.
+    pub clock: Clock,
     pub store: Store,
     pub keys: KeyRing,
     /// Seals what the database keeps in confidence.
@@ -93,6 +96,7 @@ impl State {
         master: Arc<MasterKey>,
         mac: Mac,
         default_tenant: i64,
+        clock: Clock,
     ) -> anyhow::Result<Arc<State>> {
         // Password hashing leaves one core to the async runtime, so a burst
         // of sign-ins cannot stall every other request.
@@ -111,6 +115,7 @@ impl State {
             codegen,
             http,
             settings,
+            clock,
             store,
             keys,
             master,
@@ -340,7 +345,7 @@ impl State {
     /// Makes JWTs revoked here refused at once, here and (on PostgreSQL)
     /// by every other replica. Call it after the revoking transaction commits.
     pub async fn revocations_changed(&self) -> Result<()> {
-        self.deny_list.sync(&self.store).await?;
+        self.deny_list.sync(&self.store, self.clock.now_ms()).await?;
         self.store.publish(Change::Revocations).await;
         Ok(())
     }

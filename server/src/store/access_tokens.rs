@@ -47,7 +47,7 @@ pub async fn reference_claims(conn: &mut Conn, token_hash: &str) -> Result<Optio
 
 /// Puts a token on the deny-list (inserting its row if it had none); a
 /// row of another tenant with the same `jti` stays as it is.
-pub async fn revoke(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
+pub async fn revoke(conn: &mut Conn, record: &AccessRecord, now: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO access_tokens (jti, tenant_id, client_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at \
@@ -57,7 +57,8 @@ pub async fn revoke(conn: &mut Conn, record: &AccessRecord) -> Result<()> {
     .bind(record.tenant_id)
     .bind(record.client_id.clone())
     .bind(record.expires_at)
-    .bind(db_now(conn).await?)
+    // The deny-list's stamp, on the clock every replica reads it by.
+    .bind(db_now(conn, now).await?)
     .execute(&mut *conn)
     .await?;
     Ok(())

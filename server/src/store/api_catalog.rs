@@ -2,7 +2,7 @@
 //! subscribers and product memberships. Revisions are inserted, never
 //! updated: a document once stored stays as it was.
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::{Result, UniqueAs};
 use sqlx::{FromRow, Row};
 
@@ -31,6 +31,7 @@ pub async fn add_revision(
     resource: i64,
     document: &str,
     source_url: Option<&str>,
+    now: i64,
 ) -> Result<i64> {
     let number: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM api_revisions WHERE resource_id = $1")
@@ -46,7 +47,7 @@ pub async fn add_revision(
     .bind(number)
     .bind(document)
     .bind(source_url)
-    .bind(now_ms())
+    .bind(now)
     .fetch_one(&mut *conn)
     .await
     .unique_as(|_| "another revision was stored at the same moment; try again".into())?;
@@ -65,14 +66,14 @@ pub async fn get_revision(conn: &mut Conn, tenant: i64, resource: i64, id: i64) 
 }
 
 /// Names revision `revision` `name`, offline.
-pub async fn add_version(conn: &mut Conn, resource: i64, revision: i64, name: &str) -> Result<()> {
+pub async fn add_version(conn: &mut Conn, resource: i64, revision: i64, name: &str, now: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO api_versions (resource_id, revision_id, name, online, created_at) VALUES ($1, $2, $3, 0, $4)",
     )
     .bind(resource)
     .bind(revision)
     .bind(name)
-    .bind(now_ms())
+    .bind(now)
     .execute(conn)
     .await
     .unique_as(|_| format!("the revision already is a version, or the version `{name}` already exists"))?;
@@ -99,7 +100,13 @@ pub async fn set_online(conn: &mut Conn, resource: i64, revision: i64) -> Result
 }
 
 /// Keeps `configuration` (JSON) as the resource's last publish settings.
-pub async fn save_configuration(conn: &mut Conn, resource: i64, revision: i64, configuration: &str) -> Result<()> {
+pub async fn save_configuration(
+    conn: &mut Conn,
+    resource: i64,
+    revision: i64,
+    configuration: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO api_publish_configurations (resource_id, revision_id, configuration, updated_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (resource_id) DO UPDATE \
@@ -108,7 +115,7 @@ pub async fn save_configuration(conn: &mut Conn, resource: i64, revision: i64, c
     .bind(resource)
     .bind(revision)
     .bind(configuration)
-    .bind(now_ms())
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -141,7 +148,13 @@ pub struct SubscriberRow {
 }
 
 /// Subscribes `email` (lower case); 409 when it already is.
-pub async fn add_subscriber(conn: &mut Conn, tenant: i64, resource: i64, email: &str) -> Result<SubscriberRow> {
+pub async fn add_subscriber(
+    conn: &mut Conn,
+    tenant: i64,
+    resource: i64,
+    email: &str,
+    now: i64,
+) -> Result<SubscriberRow> {
     let row = sqlx::query(
         "INSERT INTO api_subscribers (tenant_id, resource_id, email, created_at) VALUES ($1, $2, $3, $4) \
          RETURNING id, email, created_at",
@@ -149,7 +162,7 @@ pub async fn add_subscriber(conn: &mut Conn, tenant: i64, resource: i64, email: 
     .bind(tenant)
     .bind(resource)
     .bind(email)
-    .bind(now_ms())
+    .bind(now)
     .fetch_one(conn)
     .await
     .unique_as(|_| "this address is already subscribed to the API".into())?;

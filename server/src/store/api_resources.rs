@@ -2,7 +2,7 @@
 //! secrets.
 
 use super::secret_digests::{self, Owner};
-use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
 use crate::crypto::secret;
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_resource::{ApiResource, ApiResourceScope};
@@ -79,8 +79,7 @@ fn values(resource: &ApiResource) -> Values {
 }
 
 /// The insert of `resource` into `tenant`, followed by `tail`.
-fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'static, Any, AnyArguments> {
-    let now = now_ms();
+fn insert_query(tenant: i64, resource: &ApiResource, tail: &str, now: i64) -> Query<'static, Any, AnyArguments> {
     values(resource)
         .set("tenant_id", tenant)
         .set("non_editable", resource.non_editable)
@@ -91,9 +90,11 @@ fn insert_query(tenant: i64, resource: &ApiResource, tail: &str) -> Query<'stati
 
 /// Inserts `resource` into `tenant` with its scope links (its id, secrets and
 /// times are ignored); returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
-    let row =
-        insert_query(tenant, resource, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(resource))?;
+pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource, now: i64) -> Result<i64> {
+    let row = insert_query(tenant, resource, "RETURNING id", now)
+        .fetch_one(&mut *conn)
+        .await
+        .unique_as(|_| taken(resource))?;
     let id: i64 = row.try_get("id")?;
     replace_scopes(conn, id, &resource.scopes).await?;
     Ok(id)
@@ -102,8 +103,8 @@ pub async fn insert(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Res
 /// The id of the resource of `tenant` named like `resource`, inserting
 /// `resource` (without its scope links) if there is none: safe when replicas
 /// do it at once.
-pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<i64> {
-    insert_query(tenant, resource, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource, now: i64) -> Result<i64> {
+    insert_query(tenant, resource, "ON CONFLICT (tenant_id, name) DO NOTHING", now).execute(&mut *conn).await?;
     let row = sqlx::query("SELECT id FROM api_resources WHERE tenant_id = $1 AND name = $2")
         .bind(tenant)
         .bind(resource.name.clone())
@@ -114,9 +115,9 @@ pub async fn insert_missing(conn: &mut Conn, tenant: i64, resource: &ApiResource
 
 /// Writes every field of an existing resource of `tenant`, and its scope
 /// links, but not its secrets nor `non_editable`.
-pub async fn save(conn: &mut Conn, tenant: i64, resource: &ApiResource) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, resource: &ApiResource, now: i64) -> Result<()> {
     values(resource)
-        .set("updated_at", now_ms())
+        .set("updated_at", now)
         .update("api_resources", tenant, resource.id)
         .execute(&mut *conn)
         .await
@@ -195,14 +196,19 @@ pub async fn enabled(conn: &mut Conn, tenant: i64) -> Result<Vec<ApiResource>> {
 /// The enabled resource `name` of `tenant` (without its scopes and secrets)
 /// if `presented` is one of its unexpired secrets (compared in constant
 /// time), else `None`.
-pub async fn authenticate(conn: &mut Conn, tenant: i64, name: &str, presented: &str) -> Result<Option<ApiResource>> {
+pub async fn authenticate(
+    conn: &mut Conn,
+    tenant: i64,
+    name: &str,
+    presented: &str,
+    now: i64,
+) -> Result<Option<ApiResource>> {
     let Some(resource) = row_by_name(conn, tenant, name).await?.as_ref().map(from_row).transpose()? else {
         return Ok(None);
     };
     if !resource.enabled {
         return Ok(None);
     }
-    let now = now_ms();
     let mut matched = false;
     for digest in secret_digests::digests(conn, Owner::ApiResource(resource.id)).await? {
         let live = digest.expires_at.is_none_or(|at| at > now);

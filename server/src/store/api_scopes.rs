@@ -1,7 +1,7 @@
 //! API scopes of a tenant.
 
 use super::locks::on_postgres;
-use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::api_scope::ApiScope;
 use sqlx::any::{AnyArguments, AnyRow};
@@ -48,29 +48,29 @@ fn values(scope: &ApiScope) -> Values {
 }
 
 /// The insert of `scope` into `tenant`, followed by `tail`.
-fn insert_query(tenant: i64, scope: &ApiScope, tail: &str) -> Query<'static, Any, AnyArguments> {
-    let now = now_ms();
+fn insert_query(tenant: i64, scope: &ApiScope, tail: &str, now: i64) -> Query<'static, Any, AnyArguments> {
     values(scope).set("tenant_id", tenant).set("created_at", now).set("updated_at", now).insert("api_scopes", tail)
 }
 
 /// Inserts `scope` into `tenant` (its id and times are ignored); returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<i64> {
-    let row = insert_query(tenant, scope, "RETURNING id").fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
+pub async fn insert(conn: &mut Conn, tenant: i64, scope: &ApiScope, now: i64) -> Result<i64> {
+    let row =
+        insert_query(tenant, scope, "RETURNING id", now).fetch_one(&mut *conn).await.unique_as(|_| taken(scope))?;
     Ok(row.try_get("id")?)
 }
 
 /// Inserts `scope` into `tenant` unless a scope of that name exists (then
 /// nothing changes): safe when replicas do it at once.
-pub async fn insert_missing(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<()> {
-    insert_query(tenant, scope, "ON CONFLICT (tenant_id, name) DO NOTHING").execute(&mut *conn).await?;
+pub async fn insert_missing(conn: &mut Conn, tenant: i64, scope: &ApiScope, now: i64) -> Result<()> {
+    insert_query(tenant, scope, "ON CONFLICT (tenant_id, name) DO NOTHING", now).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Writes every field of an existing scope of `tenant` but its id and
 /// creation time.
-pub async fn save(conn: &mut Conn, tenant: i64, scope: &ApiScope) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, scope: &ApiScope, now: i64) -> Result<()> {
     values(scope)
-        .set("updated_at", now_ms())
+        .set("updated_at", now)
         .update("api_scopes", tenant, scope.id)
         .execute(&mut *conn)
         .await

@@ -1,7 +1,7 @@
 //! One-time codes of the app-scheme GrantCode → Authorize exchange (stored
 //! hashed, 120 s, single use).
 
-use super::{Conn, Values, now_ms};
+use super::{Conn, Values};
 use crate::error::Result;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -39,10 +39,10 @@ pub async fn insert(conn: &mut Conn, code_hash: &str, code: &AppCode) -> Result<
 
 /// Uses the code of `tenant`: the stored code if it was unused (it is now
 /// used), else `None`.
-pub async fn redeem(conn: &mut Conn, tenant: i64, code_hash: &str) -> Result<Option<AppCode>> {
+pub async fn redeem(conn: &mut Conn, tenant: i64, code_hash: &str, now: i64) -> Result<Option<AppCode>> {
     let used =
         sqlx::query("UPDATE app_codes SET used_at = $1 WHERE tenant_id = $2 AND code_hash = $3 AND used_at IS NULL")
-            .bind(now_ms())
+            .bind(now)
             .bind(tenant)
             .bind(code_hash.to_string())
             .execute(&mut *conn)

@@ -1,7 +1,7 @@
 //! Uploaded files' rows: which exist, of which type, uploaded by whom. The
 //! bytes are in the blob store ([`crate::blob_store`]).
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::Result;
 
 /// A stored file of a tenant.
@@ -15,7 +15,7 @@ pub struct Blob {
     pub uploaded_by: String,
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, blob: &Blob) -> Result<()> {
+pub async fn insert(conn: &mut Conn, tenant: i64, blob: &Blob, now: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO blobs (tenant_id, folder, name, content_type, size, uploaded_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -26,7 +26,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, blob: &Blob) -> Result<()> {
     .bind(blob.content_type.clone())
     .bind(blob.size)
     .bind(blob.uploaded_by.clone())
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(())

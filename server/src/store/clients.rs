@@ -1,7 +1,7 @@
 //! OAuth clients and their hashed secrets.
 
 use super::secret_digests::{self, Owner, SecretDigest};
-use super::{Conn, Filter, Page, Values, flag, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, flag, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::client::{AccessTokenType, Client, ClientCorsOrigin};
 use keyward_api::oauth::SigningAlg;
@@ -94,8 +94,7 @@ fn values(client: &Client) -> Values {
 
 /// Inserts `client` into `tenant` (its `id`, secrets and times are ignored)
 /// and returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client, now: i64) -> Result<i64> {
     let row = values(client)
         .set("tenant_id", tenant)
         .set("client_id", client.client_id.clone())
@@ -110,8 +109,8 @@ pub async fn insert(conn: &mut Conn, tenant: i64, client: &Client) -> Result<i64
 
 /// Writes every field of an existing client of `tenant` but its id,
 /// `client_id` and secrets.
-pub async fn save(conn: &mut Conn, tenant: i64, client: &Client) -> Result<()> {
-    values(client).set("updated_at", now_ms()).update("clients", tenant, client.id).execute(&mut *conn).await?;
+pub async fn save(conn: &mut Conn, tenant: i64, client: &Client, now: i64) -> Result<()> {
+    values(client).set("updated_at", now).update("clients", tenant, client.id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -205,10 +204,10 @@ pub async fn app_settings(conn: &mut Conn, tenant: i64, id: i64) -> Result<Optio
     Ok(row.map(|r| r.try_get("app_settings")).transpose()?)
 }
 
-pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str) -> Result<()> {
+pub async fn set_app_settings(conn: &mut Conn, tenant: i64, id: i64, json: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE clients SET app_settings = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4")
         .bind(json.to_string())
-        .bind(now_ms())
+        .bind(now)
         .bind(tenant)
         .bind(id)
         .execute(&mut *conn)

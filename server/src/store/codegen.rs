@@ -1,7 +1,7 @@
 //! SDK generation's per-API options (token sealed, apart from the settings
 //! JSON) and history.
 
-use super::{Conn, Values, now_ms};
+use super::{Conn, Values};
 use crate::error::Result;
 use sqlx::FromRow;
 
@@ -37,6 +37,7 @@ pub async fn save_options(
     kind: &str,
     settings: &str,
     token: TokenChange,
+    now: i64,
 ) -> Result<()> {
     let (keep, token) = match token {
         TokenChange::Keep => (1i64, None),
@@ -51,7 +52,7 @@ pub async fn save_options(
     .bind(kind)
     .bind(settings)
     .bind(token)
-    .bind(now_ms())
+    .bind(now)
     .bind(keep)
     .execute(conn)
     .await?;

@@ -1,6 +1,6 @@
 //! Consents: the scopes a user allowed a client, remembered for next time.
 
-use super::{Conn, Values, from_json, now_ms, to_json};
+use super::{Conn, Values, from_json, to_json};
 use crate::error::Result;
 use sqlx::Row;
 
@@ -27,7 +27,7 @@ pub struct Consent {
 }
 
 /// The scopes a live consent of `user` to `client` covers.
-pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<Option<Vec<String>>> {
+pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str, now: i64) -> Result<Option<Vec<String>>> {
     let row = sqlx::query(
         "SELECT scopes FROM consents WHERE tenant_id = $1 AND user_id = $2 AND client_id = $3 \
          AND (expires_at IS NULL OR expires_at > $4)",
@@ -35,7 +35,7 @@ pub async fn scopes(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) ->
     .bind(tenant)
     .bind(user)
     .bind(client_id.to_string())
-    .bind(now_ms())
+    .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| Ok(from_json(&r.try_get::<String, _>("scopes")?)?)).transpose()
@@ -49,8 +49,8 @@ pub async fn upsert(
     client_id: &str,
     scopes: &[String],
     context: &Context,
+    now: i64,
 ) -> Result<()> {
-    let now = now_ms();
     Values::new()
         .set("tenant_id", tenant)
         .set("user_id", user)
@@ -74,7 +74,7 @@ pub async fn upsert(
 }
 
 /// The live consents of `user`, newest first.
-pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<Consent>> {
+pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64, now: i64) -> Result<Vec<Consent>> {
     let rows = sqlx::query(
         "SELECT id, client_id, scopes, created_at, updated_at, expires_at, grant_type, redirect_uri, remark \
          FROM consents WHERE tenant_id = $1 AND user_id = $2 AND (expires_at IS NULL OR expires_at > $3) \
@@ -82,7 +82,7 @@ pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<Cons
     )
     .bind(tenant)
     .bind(user)
-    .bind(now_ms())
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

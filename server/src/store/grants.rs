@@ -2,7 +2,7 @@
 //! family, and the authorization codes that start them.
 
 use super::locks::on_postgres;
-use super::{Conn, Values, db_now, now_ms};
+use super::{Conn, Values, db_now};
 use crate::error::Result;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -42,7 +42,7 @@ fn grant_from(row: &AnyRow) -> Result<Grant> {
     })
 }
 
-pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
+pub async fn insert(conn: &mut Conn, grant: &Grant, now: i64) -> Result<()> {
     Values::new()
         .set("id", grant.id.clone())
         .set("tenant_id", grant.tenant_id)
@@ -51,7 +51,7 @@ pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
         .set("scope", grant.scope.clone())
         .set("session_id", grant.session_id.clone())
         .set("auth_time", grant.auth_time)
-        .set("created_at", now_ms())
+        .set("created_at", now)
         .set("expires_at", grant.expires_at)
         .set("consented", grant.consented)
         .insert("grants", "")
@@ -62,9 +62,9 @@ pub async fn insert(conn: &mut Conn, grant: &Grant) -> Result<()> {
 
 /// Revokes a grant of `tenant`: its refresh tokens stop working and the
 /// access tokens issued under it are denied until they expire.
-pub async fn revoke(conn: &mut Conn, tenant: i64, grant_id: &str) -> Result<()> {
+pub async fn revoke(conn: &mut Conn, tenant: i64, grant_id: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE grants SET revoked_at = $1 WHERE tenant_id = $2 AND id = $3 AND revoked_at IS NULL")
-        .bind(now_ms())
+        .bind(now)
         .bind(tenant)
         .bind(grant_id.to_string())
         .execute(&mut *conn)
@@ -73,7 +73,7 @@ pub async fn revoke(conn: &mut Conn, tenant: i64, grant_id: &str) -> Result<()> 
     sqlx::query(
         "UPDATE access_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND grant_id = $3 AND revoked_at IS NULL",
     )
-    .bind(db_now(conn).await?)
+    .bind(db_now(conn, now).await?)
     .bind(tenant)
     .bind(grant_id.to_string())
     .execute(&mut *conn)
@@ -83,7 +83,7 @@ pub async fn revoke(conn: &mut Conn, tenant: i64, grant_id: &str) -> Result<()> 
 
 /// Revokes every live grant resting on the consent of `user` to `client_id`
 /// (see `revoke`).
-pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str) -> Result<()> {
+pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str, now: i64) -> Result<()> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM grants WHERE tenant_id = $1 AND user_id = $2 AND client_id = $3 AND consented = 1 \
          AND revoked_at IS NULL",
@@ -94,7 +94,7 @@ pub async fn revoke_all(conn: &mut Conn, tenant: i64, user: i64, client_id: &str
     .fetch_all(&mut *conn)
     .await?;
     for id in ids {
-        revoke(conn, tenant, &id).await?;
+        revoke(conn, tenant, &id, now).await?;
     }
     Ok(())
 }
@@ -114,7 +114,7 @@ pub struct LiveGrant {
 }
 
 /// The live (unrevoked, unexpired) grants of `user`, newest first.
-pub async fn live_of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<LiveGrant>> {
+pub async fn live_of_user(conn: &mut Conn, tenant: i64, user: i64, now: i64) -> Result<Vec<LiveGrant>> {
     Ok(sqlx::query_as::<_, LiveGrant>(
         "SELECT id, client_id, scope, consented, auth_time, created_at, expires_at FROM grants \
          WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3 \
@@ -122,18 +122,19 @@ pub async fn live_of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec
     )
     .bind(tenant)
     .bind(user)
-    .bind(now_ms())
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?)
 }
 
 /// Revokes every live grant of `user` (see `revoke`); how many there were.
-pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64> {
+pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64, now: i64) -> Result<i64> {
     sqlx::query(
         "UPDATE access_tokens SET revoked_at = $1 WHERE tenant_id = $2 AND revoked_at IS NULL AND grant_id IN \
          (SELECT id FROM grants WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL)",
     )
-    .bind(db_now(conn).await?)
+    // The deny-list's stamp, on the clock every replica reads it by.
+    .bind(db_now(conn, now).await?)
     .bind(tenant)
     .bind(user)
     .execute(&mut *conn)
@@ -142,7 +143,7 @@ pub async fn revoke_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64>
         "UPDATE grants SET revoked_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND revoked_at IS NULL \
          AND expires_at > $1",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(tenant)
     .bind(user)
     .execute(&mut *conn)
@@ -158,11 +159,17 @@ pub struct RefreshToken {
     pub used: bool,
 }
 
-pub async fn insert_refresh(conn: &mut Conn, token_hash: &str, grant_id: &str, expires_at: i64) -> Result<()> {
+pub async fn insert_refresh(
+    conn: &mut Conn,
+    token_hash: &str,
+    grant_id: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<()> {
     sqlx::query("INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash.to_string())
         .bind(grant_id.to_string())
-        .bind(now_ms())
+        .bind(now)
         .bind(expires_at)
         .execute(&mut *conn)
         .await?;
@@ -193,8 +200,7 @@ pub async fn refresh_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option
 /// False for any other use, a replay; also when a concurrent request took
 /// the use first. Each step is one conditional statement, so however many
 /// requests race, one first use and one retry pass at most.
-pub async fn use_refresh(conn: &mut Conn, token_hash: &str, grace_ms: i64) -> Result<bool> {
-    let now = now_ms();
+pub async fn use_refresh(conn: &mut Conn, token_hash: &str, grace_ms: i64, now: i64) -> Result<bool> {
     let first = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
         .bind(now)
         .bind(token_hash.to_string())
@@ -235,7 +241,7 @@ pub struct Code {
     pub grant_id: Option<String>,
 }
 
-pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Result<()> {
+pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code, now: i64) -> Result<()> {
     Values::new()
         .set("code_hash", code_hash)
         .set("tenant_id", code.tenant_id)
@@ -248,7 +254,7 @@ pub async fn insert_code(conn: &mut Conn, code_hash: &str, code: &Code) -> Resul
         .set("code_challenge_method", code.code_challenge_method.clone())
         .set("session_id", code.session_id.clone())
         .set("auth_time", code.auth_time)
-        .set("created_at", now_ms())
+        .set("created_at", now)
         .set("expires_at", code.expires_at)
         .insert("authorization_codes", "")
         .execute(&mut *conn)

@@ -1,6 +1,6 @@
 //! Identity resources of a tenant.
 
-use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::identity_resource::IdentityResource;
 use sqlx::any::AnyRow;
@@ -46,8 +46,7 @@ fn values(resource: &IdentityResource) -> Values {
         .set("properties", to_json(&resource.properties))
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource, now: i64) -> Result<i64> {
     let row = values(resource)
         .set("tenant_id", tenant)
         .set("non_editable", resource.non_editable)
@@ -62,9 +61,9 @@ pub async fn insert(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -
 
 /// Writes every field of an existing resource of `tenant` but its id,
 /// creation time and `non_editable`.
-pub async fn save(conn: &mut Conn, tenant: i64, resource: &IdentityResource) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, resource: &IdentityResource, now: i64) -> Result<()> {
     values(resource)
-        .set("updated_at", now_ms())
+        .set("updated_at", now)
         .update("identity_resources", tenant, resource.id)
         .execute(&mut *conn)
         .await

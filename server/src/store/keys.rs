@@ -2,7 +2,6 @@
 //! database so every replica signs and verifies with the same set.
 
 use super::Conn;
-use super::now_ms;
 use crate::error::Result;
 use sqlx::Row;
 
@@ -19,12 +18,12 @@ pub struct StoredKey {
 }
 
 /// Keys still published (not past `expires_at`), newest activation first.
-pub async fn published(conn: &mut Conn) -> Result<Vec<StoredKey>> {
+pub async fn published(conn: &mut Conn, now: i64) -> Result<Vec<StoredKey>> {
     Ok(sqlx::query_as::<_, StoredKey>(
         "SELECT tenant_id, kid, alg, private_pkcs8, activates_at, retired_at FROM signing_keys \
          WHERE expires_at IS NULL OR expires_at > $1 ORDER BY activates_at DESC, created_at DESC",
     )
-    .bind(now_ms())
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -37,6 +36,7 @@ pub async fn insert(
     alg: &str,
     private_pkcs8: &str,
     activates_at: i64,
+    now: i64,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO signing_keys (tenant_id, kid, alg, private_pkcs8, created_at, activates_at) \
@@ -46,7 +46,7 @@ pub async fn insert(
     .bind(kid.to_string())
     .bind(alg.to_string())
     .bind(private_pkcs8.to_string())
-    .bind(now_ms())
+    .bind(now)
     .bind(activates_at)
     .execute(&mut *conn)
     .await?;

@@ -1,6 +1,7 @@
 //! The one storage layer: SQLite (default) or PostgreSQL through sqlx's `Any`
 //! driver, with a portable schema (BIGINT/INTEGER and TEXT only) so every
-//! query is written once. Migrations are kept per dialect.
+//! query is written once. Migrations are kept per dialect. Times (Unix ms)
+//! come from the caller's `now`: the store never reads the clock.
 
 pub mod access_tokens;
 pub mod api_catalog;
@@ -183,17 +184,13 @@ async fn sqlite_pool(options: AnyPoolOptions, url: &str) -> anyhow::Result<AnyPo
         .context("opening the SQLite database")
 }
 
-/// Current time in Unix milliseconds, the schema's time unit.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 /// The database's clock in Unix milliseconds, for stamps that replicas
 /// compare with each other (a revocation's): one clock for all of them,
-/// whatever their own say. SQLite's clock is this process's.
-pub async fn db_now(conn: &mut Conn) -> sqlx::Result<i64> {
+/// whatever their own say. SQLite's clock is this process's: `now`, read
+/// from [`crate::clock::Clock`].
+pub async fn db_now(conn: &mut Conn, now: i64) -> sqlx::Result<i64> {
     if !is_postgres(conn) {
-        return Ok(now_ms());
+        return Ok(now);
     }
     sqlx::query_scalar("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)").fetch_one(conn).await
 }

@@ -4,7 +4,7 @@
 //! first. Each collection names its table and columns; the SQL is here once.
 
 use super::list::bind;
-use super::{Arg, Conn, now_ms};
+use super::{Arg, Conn};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, FromRow, Row};
 
@@ -59,7 +59,14 @@ impl Owned {
     }
 
     /// A new row with `values` for [`Owned::columns`]; its id.
-    pub async fn insert(&self, conn: &mut Conn, tenant: i64, parent: i64, values: Vec<Arg>) -> sqlx::Result<i64> {
+    pub async fn insert(
+        &self,
+        conn: &mut Conn,
+        tenant: i64,
+        parent: i64,
+        values: Vec<Arg>,
+        now: i64,
+    ) -> sqlx::Result<i64> {
         let mut columns = vec!["tenant_id"];
         if self.parent != "tenant_id" {
             columns.push(self.parent);
@@ -77,7 +84,7 @@ impl Owned {
         let owner_values = [Arg::Int(tenant), Arg::Int(parent)];
         let mut args: Vec<Arg> = owner_values[..owners].to_vec();
         args.extend(values);
-        args.push(Arg::Int(now_ms()));
+        args.push(Arg::Int(now));
         bind(sqlx::query(AssertSqlSafe(sql)), &args).fetch_one(conn).await?.try_get("id")
     }
 
@@ -89,6 +96,7 @@ impl Owned {
         parent: i64,
         id: i64,
         values: Vec<Arg>,
+        now: i64,
     ) -> sqlx::Result<bool> {
         let sets: Vec<String> = self.changeable.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 4)).collect();
         let sql = format!(
@@ -100,7 +108,7 @@ impl Owned {
         );
         let mut args = vec![Arg::Int(tenant), Arg::Int(parent), Arg::Int(id)];
         args.extend(values);
-        args.push(Arg::Int(now_ms()));
+        args.push(Arg::Int(now));
         Ok(bind(sqlx::query(AssertSqlSafe(sql)), &args).execute(conn).await?.rows_affected() == 1)
     }
 

@@ -1,7 +1,7 @@
 //! Points: a ledger per (app, user) and its running balance, which a CHECK
 //! constraint keeps at zero or more.
 
-use super::{Conn, Values, now_ms};
+use super::{Conn, Values};
 use crate::error::Result;
 use sqlx::Row;
 
@@ -51,7 +51,7 @@ pub enum Applied {
 /// unique index, then finds the first one's entry and changes nothing. A
 /// debit changes the balance only if it stays at zero or more, in the same
 /// statement, so racing debits never overdraw it.
-pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
+pub async fn apply(conn: &mut Conn, change: Change<'_>, now: i64) -> Result<Applied> {
     let (key, fingerprint) =
         change.idempotency.map_or((None, None), |(k, f)| (Some(k.to_string()), Some(f.to_string())));
     let kind = if change.amount >= 0 { CREDIT } else { DEBIT };
@@ -65,7 +65,7 @@ pub async fn apply(conn: &mut Conn, change: Change<'_>) -> Result<Applied> {
         .set("remark", change.remark)
         .set("idempotency_key", key.clone())
         .set("fingerprint", fingerprint)
-        .set("created_at", now_ms())
+        .set("created_at", now)
         .set("credited_by", change.credited_by)
         .insert("point_entries", "ON CONFLICT DO NOTHING RETURNING id")
         .fetch_optional(&mut *conn)

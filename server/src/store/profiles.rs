@@ -1,6 +1,6 @@
 //! Seed 000's access profiles: named sets of clients, held by users.
 
-use super::{Conn, Filter, Page, Values, now_ms, to_time};
+use super::{Conn, Filter, Page, Values, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::access_profile::AccessProfile;
 use sqlx::any::AnyRow;
@@ -40,8 +40,7 @@ async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
 }
 
 /// Inserts `profile`'s name and description into `tenant`; returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile, now: i64) -> Result<i64> {
     let row = Values::new()
         .set("tenant_id", tenant)
         .set("name", profile.name.clone())
@@ -57,12 +56,12 @@ pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Re
 }
 
 /// Writes an existing profile's name and description.
-pub async fn save(conn: &mut Conn, tenant: i64, profile: &AccessProfile) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, profile: &AccessProfile, now: i64) -> Result<()> {
     Values::new()
         .set("name", profile.name.clone())
         .set("normalized_name", profile.name.to_lowercase())
         .set("description", profile.description.clone())
-        .set("updated_at", now_ms())
+        .set("updated_at", now)
         .update("access_profiles", tenant, profile.id)
         .execute(&mut *conn)
         .await

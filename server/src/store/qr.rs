@@ -1,7 +1,7 @@
 //! QR-code sign-ins: PreSignIn → Scanned → OK, each step a conditional
 //! update so that two scanners or two pollers cannot both win.
 
-use super::{Conn, Values, now_ms};
+use super::{Conn, Values};
 use crate::error::Result;
 
 pub const PENDING: &str = "PreSignIn";
@@ -22,6 +22,7 @@ pub struct QrSignIn {
     pub expires_at: i64,
 }
 
+/// Stores a pending sign-in, made at `now` and live until `expires_at`.
 pub async fn insert(
     conn: &mut Conn,
     key_hash: &str,
@@ -29,7 +30,7 @@ pub async fn insert(
     app_id: i64,
     scopes: &str,
     remark: &str,
-    expires_at: i64,
+    (now, expires_at): (i64, i64),
 ) -> Result<()> {
     Values::new()
         .set("key_hash", key_hash)
@@ -38,7 +39,7 @@ pub async fn insert(
         .set("scopes", scopes)
         .set("remark", remark)
         .set("status", PENDING)
-        .set("created_at", now_ms())
+        .set("created_at", now)
         .set("expires_at", expires_at)
         .insert("qr_sign_ins", "")
         .execute(&mut *conn)
@@ -66,6 +67,7 @@ pub async fn advance(
     from: &str,
     to: &str,
     user: Option<(i64, &str, &str)>,
+    now: i64,
 ) -> Result<bool> {
     let (user_id, platform, union_id) = match user {
         Some((id, platform, union_id)) => (Some(id), Some(platform.to_string()), Some(union_id.to_string())),
@@ -82,7 +84,7 @@ pub async fn advance(
     .bind(tenant)
     .bind(key_hash.to_string())
     .bind(from)
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -1,6 +1,6 @@
 //! Roles and their permissions.
 
-use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::role::Role;
 use sqlx::any::AnyRow;
@@ -22,8 +22,7 @@ fn from_row(row: &AnyRow) -> Result<Role> {
     })
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role, now: i64) -> Result<i64> {
     let row = Values::new()
         .set("tenant_id", tenant)
         .set("name", role.name.clone())
@@ -39,12 +38,12 @@ pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role) -> Result<i64> {
 }
 
 /// Writes an existing role of `tenant`: its name and permissions.
-pub async fn save(conn: &mut Conn, tenant: i64, role: &Role) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, role: &Role, now: i64) -> Result<()> {
     Values::new()
         .set("name", role.name.clone())
         .set("normalized_name", role.name.to_lowercase())
         .set("permissions", to_json(&role.permissions))
-        .set("updated_at", now_ms())
+        .set("updated_at", now)
         .update("roles", tenant, role.id)
         .execute(&mut *conn)
         .await

@@ -2,7 +2,7 @@
 //! (owner row, SHA-256 digest, description, creation, optional expiry,
 //! whether it is weak).
 
-use super::{Conn, flag, now_ms, to_time};
+use super::{Conn, flag, to_time};
 use crate::error::Result;
 use keyward_api::secret::SecretInfo;
 use sqlx::AssertSqlSafe;
@@ -82,7 +82,7 @@ pub struct NewDigest<'a> {
 }
 
 /// Stores a new secret of the owner; returns its id.
-pub async fn add(conn: &mut Conn, owner: Owner, new: NewDigest<'_>) -> Result<i64> {
+pub async fn add(conn: &mut Conn, owner: Owner, new: NewDigest<'_>, now: i64) -> Result<i64> {
     let (table, column, id) = owner.place();
     let (secret_id,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
         "INSERT INTO {table} ({column}, sha256, description, created_at, expires_at, weak) \
@@ -91,7 +91,7 @@ pub async fn add(conn: &mut Conn, owner: Owner, new: NewDigest<'_>) -> Result<i6
     .bind(id)
     .bind(new.sha256.to_string())
     .bind(new.description.to_string())
-    .bind(now_ms())
+    .bind(now)
     .bind(new.expires_at)
     .bind(flag(new.weak))
     .fetch_one(&mut *conn)

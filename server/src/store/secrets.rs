@@ -1,15 +1,15 @@
 //! Secrets every replica shares, made once by whichever starts first.
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::Result;
 use sqlx::Row;
 
 /// The secret named `name`, storing `candidate` if there is none yet.
-pub async fn get_or_insert(conn: &mut Conn, name: &str, candidate: &str) -> Result<String> {
+pub async fn get_or_insert(conn: &mut Conn, name: &str, candidate: &str, now: i64) -> Result<String> {
     sqlx::query("INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
         .bind(name.to_string())
         .bind(candidate.to_string())
-        .bind(now_ms())
+        .bind(now)
         .execute(&mut *conn)
         .await?;
     let row = sqlx::query("SELECT value FROM server_secrets WHERE name = $1")

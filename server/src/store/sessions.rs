@@ -1,6 +1,6 @@
 //! Browser sessions of the hosted login page.
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::Result;
 use sqlx::Row;
 
@@ -25,14 +25,14 @@ pub async fn insert(conn: &mut Conn, tenant: i64, session: &Session, expires_at:
 }
 
 /// A live session of `tenant` whose user still exists.
-pub async fn live(conn: &mut Conn, tenant: i64, id: &str) -> Result<Option<Session>> {
+pub async fn live(conn: &mut Conn, tenant: i64, id: &str, now: i64) -> Result<Option<Session>> {
     let row = sqlx::query(
         "SELECT s.id, s.user_id, s.auth_time FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id = $1 AND s.tenant_id = $2 AND s.ended_at IS NULL AND s.expires_at > $3 AND u.deleted_at IS NULL",
     )
     .bind(id.to_string())
     .bind(tenant)
-    .bind(now_ms())
+    .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| {
@@ -41,9 +41,9 @@ pub async fn live(conn: &mut Conn, tenant: i64, id: &str) -> Result<Option<Sessi
     .transpose()
 }
 
-pub async fn end(conn: &mut Conn, tenant: i64, id: &str) -> Result<()> {
+pub async fn end(conn: &mut Conn, tenant: i64, id: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id = $2 AND tenant_id = $3 AND ended_at IS NULL")
-        .bind(now_ms())
+        .bind(now)
         .bind(id.to_string())
         .bind(tenant)
         .execute(&mut *conn)
@@ -62,21 +62,20 @@ pub struct LiveSession {
 }
 
 /// The live sessions of `user`, newest first.
-pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64) -> Result<Vec<LiveSession>> {
+pub async fn of_user(conn: &mut Conn, tenant: i64, user: i64, now: i64) -> Result<Vec<LiveSession>> {
     Ok(sqlx::query_as::<_, LiveSession>(
         "SELECT auth_time, expires_at FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND ended_at IS NULL \
          AND expires_at > $3 ORDER BY auth_time DESC, expires_at DESC",
     )
     .bind(tenant)
     .bind(user)
-    .bind(now_ms())
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?)
 }
 
 /// Ends every live session of `user`; how many there were.
-pub async fn end_all(conn: &mut Conn, tenant: i64, user: i64) -> Result<i64> {
-    let now = now_ms();
+pub async fn end_all(conn: &mut Conn, tenant: i64, user: i64, now: i64) -> Result<i64> {
     let done = sqlx::query(
         "UPDATE sessions SET ended_at = $1 WHERE tenant_id = $2 AND user_id = $3 AND ended_at IS NULL \
          AND expires_at > $1",

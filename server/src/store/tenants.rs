@@ -1,6 +1,6 @@
 //! Tenants and the host names that select them.
 
-use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::tenant::{Tenant, TenantHost};
 use sqlx::any::AnyRow;
@@ -113,8 +113,7 @@ fn values(tenant: &Tenant) -> Values {
 }
 
 /// Inserts `tenant` (its `id` and times are ignored) and returns its id.
-pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<i64> {
     let id: i64 = values(tenant)
         .set("created_at", now)
         .set("updated_at", now)
@@ -128,9 +127,9 @@ pub async fn insert(conn: &mut Conn, tenant: &Tenant) -> Result<i64> {
 }
 
 /// Writes every field of an existing tenant, replacing its hosts.
-pub async fn save(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<()> {
     values(tenant)
-        .set("updated_at", now_ms())
+        .set("updated_at", now)
         .update_tenant(tenant.id)
         .execute(&mut *conn)
         .await

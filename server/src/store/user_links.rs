@@ -1,7 +1,7 @@
 //! Users' identities on other platforms: (platform, unionID) → user, and
 //! the app through which each was linked.
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::{Result, UniqueAs};
 use sqlx::Row;
 
@@ -35,6 +35,7 @@ pub async fn insert(
     (platform, union_id): (&str, &str),
     user: i64,
     app_id: i64,
+    now: i64,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO user_links (tenant_id, platform, union_id, user_id, created_at, app_id) \
@@ -44,7 +45,7 @@ pub async fn insert(
     .bind(platform.to_string())
     .bind(union_id.to_string())
     .bind(user)
-    .bind(now_ms())
+    .bind(now)
     .bind(app_id)
     .execute(&mut *conn)
     .await

@@ -1,6 +1,6 @@
 //! Users, their roles, and their password hashes.
 
-use super::{Conn, Filter, Page, Values, from_json, now_ms, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
 use crate::error::{Result, UniqueAs};
 use keyward_api::user::{User, UserRole};
 use sqlx::any::AnyRow;
@@ -82,8 +82,7 @@ fn values(user: &User) -> Values {
 }
 
 /// Inserts `user` into `tenant` with its password hash; returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>) -> Result<i64> {
-    let now = now_ms();
+pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>, now: i64) -> Result<i64> {
     let id: i64 = values(user)
         .set("tenant_id", tenant)
         .set("password_hash", password_hash.map(str::to_string))
@@ -101,8 +100,8 @@ pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Op
 
 /// Writes every field of an existing user of `tenant`; a new password hash
 /// if given.
-pub async fn save(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>) -> Result<()> {
-    let mut values = values(user).set("updated_at", now_ms());
+pub async fn save(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>, now: i64) -> Result<()> {
+    let mut values = values(user).set("updated_at", now);
     if let Some(hash) = password_hash {
         values = values.set("password_hash", hash);
     }
@@ -112,12 +111,12 @@ pub async fn save(conn: &mut Conn, tenant: i64, user: &User, password_hash: Opti
 
 /// Writes a user's profile (nickname, avatar, data) and nothing else, so a
 /// profile edit never writes back roles or contacts an admin just changed.
-pub async fn save_profile(conn: &mut Conn, tenant: i64, user: &User) -> Result<()> {
+pub async fn save_profile(conn: &mut Conn, tenant: i64, user: &User, now: i64) -> Result<()> {
     Values::new()
         .set("nickname", user.nick_name.clone())
         .set("avatar", user.avatar.clone())
         .set("data", user.data.clone())
-        .set("updated_at", now_ms())
+        .set("updated_at", now)
         .update("users", tenant, user.id)
         .execute(&mut *conn)
         .await?;
@@ -140,11 +139,11 @@ pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<User>> 
 }
 
 /// Marks a live user deleted; returns whether there was one.
-pub async fn soft_delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+pub async fn soft_delete(conn: &mut Conn, tenant: i64, id: i64, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE users SET deleted_at = $1, updated_at = $1 WHERE tenant_id = $2 AND id = $3 AND deleted_at IS NULL",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(tenant)
     .bind(id)
     .execute(&mut *conn)

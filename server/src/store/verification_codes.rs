@@ -2,7 +2,7 @@
 //! limit how often codes go out, both in the database so every replica
 //! enforces the same limits.
 
-use super::{Conn, now_ms};
+use super::Conn;
 use crate::error::Result;
 use sqlx::Row;
 
@@ -17,7 +17,7 @@ pub struct Target<'a> {
     pub purpose: &'a str,
 }
 
-pub async fn insert(conn: &mut Conn, target: Target<'_>, code_mac: &str, expires_at: i64) -> Result<()> {
+pub async fn insert(conn: &mut Conn, target: Target<'_>, code_mac: &str, expires_at: i64, now: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO verification_codes (tenant_id, channel, destination, purpose, code_mac, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -27,7 +27,7 @@ pub async fn insert(conn: &mut Conn, target: Target<'_>, code_mac: &str, expires
     .bind(target.destination.to_string())
     .bind(target.purpose.to_string())
     .bind(code_mac.to_string())
-    .bind(now_ms())
+    .bind(now)
     .bind(expires_at)
     .execute(&mut *conn)
     .await?;
@@ -43,7 +43,7 @@ pub struct LiveCode {
     expires_at: i64,
 }
 
-pub async fn live(conn: &mut Conn, target: Target<'_>) -> Result<Option<LiveCode>> {
+pub async fn live(conn: &mut Conn, target: Target<'_>, now: i64) -> Result<Option<LiveCode>> {
     let newest: Option<LiveCode> = sqlx::query_as(
         "SELECT id, code_mac, used_at, expires_at FROM verification_codes \
          WHERE tenant_id = $1 AND channel = $2 AND destination = $3 AND purpose = $4 ORDER BY id DESC LIMIT 1",
@@ -54,7 +54,7 @@ pub async fn live(conn: &mut Conn, target: Target<'_>) -> Result<Option<LiveCode
     .bind(target.purpose.to_string())
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(newest.filter(|code| code.used_at.is_none() && code.expires_at > now_ms()))
+    Ok(newest.filter(|code| code.used_at.is_none() && code.expires_at > now))
 }
 
 /// Counts an attempt at a code before it is compared, unless `max`
@@ -73,10 +73,10 @@ pub async fn attempt(conn: &mut Conn, tenant: i64, id: i64, max: i64) -> Result<
 }
 
 /// Marks a code used; false if another request used it first.
-pub async fn consume(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
+pub async fn consume(conn: &mut Conn, tenant: i64, id: i64, now: i64) -> Result<bool> {
     let done =
         sqlx::query("UPDATE verification_codes SET used_at = $1 WHERE tenant_id = $2 AND id = $3 AND used_at IS NULL")
-            .bind(now_ms())
+            .bind(now)
             .bind(tenant)
             .bind(id)
             .execute(&mut *conn)
@@ -106,8 +106,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Counts one send for `key` if its limit allows it, atomically: the
 /// conditional upsert is one statement, so concurrent senders on any replica
 /// cannot both pass.
-pub async fn take(conn: &mut Conn, key: &str, limit: Limit) -> Result<Result<(), Refused>> {
-    let now = now_ms();
+pub async fn take(conn: &mut Conn, key: &str, limit: Limit, now: i64) -> Result<Result<(), Refused>> {
     let day_ago = now - DAY_MS;
     let counted = sqlx::query(
         "INSERT INTO send_limits (key, last_at, window_start, sent) VALUES ($1, $2, $2, 1) \

@@ -102,7 +102,7 @@ pub async fn create<C: Collection>(state: &State, caller: &Caller, parent: Paren
     let mut tx = state.store.begin().await?;
     let parent = parent_id(&mut tx, tenant, parent).await?;
     let values = C::create_values(&mut tx, tenant, parent, &body).await?;
-    let id = C::STORE.insert(&mut tx, tenant, parent, values).await.unique_as(taken::<C>)?;
+    let id = C::STORE.insert(&mut tx, tenant, parent, values, state.clock.now_ms()).await.unique_as(taken::<C>)?;
     C::after_create(&mut tx, id, &body).await?;
     let item = load::<C>(&mut tx, tenant, parent, id).await?;
     tx.commit().await?;
@@ -120,7 +120,7 @@ pub async fn update<C: Collection>(
     let mut tx = state.store.begin().await?;
     let parent = parent_id(&mut tx, tenant, parent).await?;
     let values = C::update_values(&mut tx, tenant, parent, &body).await?;
-    if !C::STORE.update(&mut tx, tenant, parent, id, values).await.unique_as(taken::<C>)? {
+    if !C::STORE.update(&mut tx, tenant, parent, id, values, state.clock.now_ms()).await.unique_as(taken::<C>)? {
         return Err(not_found::<C>(id));
     }
     C::after_update(&mut tx, id, &body).await?;

@@ -110,15 +110,17 @@ async fn read(document: Value) -> Result<String> {
     tokio::task::spawn_blocking(move || openapi(document)).await.map_err(|e| Error::Internal(e.into()))?
 }
 
-/// Stores a revision of API `id` and reads it back, in `conn`'s transaction.
+/// Stores a revision of API `id` made at `now` and reads it back, in
+/// `conn`'s transaction.
 async fn store_revision(
     conn: &mut Conn,
     tenant: i64,
     id: i64,
     document: &str,
     source: Option<&str>,
+    now: i64,
 ) -> Result<ApiRevision> {
-    let revision = api_catalog::add_revision(conn, tenant, id, document, source).await?;
+    let revision = api_catalog::add_revision(conn, tenant, id, document, source, now).await?;
     api_catalog::get_revision(conn, tenant, id, revision)
         .await?
         .map(ApiRevision::from)
@@ -146,6 +148,7 @@ pub async fn publish(state: &State, caller: &Caller, id: i64, mut body: ApiPubli
     let given = body.document.take();
     let source = if given.is_none() { body.swagger_url.clone() } else { None };
     let document = document_of(state, given, body.swagger_url.as_deref()).await?;
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     lock_api(&mut tx, tenant, id).await?;
     for product in &body.product_ids {
@@ -155,8 +158,8 @@ pub async fn publish(state: &State, caller: &Caller, id: i64, mut body: ApiPubli
         }
         api_catalog::add_member(&mut tx, *product, id).await?;
     }
-    let revision = store_revision(&mut tx, tenant, id, &document, source.as_deref()).await?;
-    api_catalog::save_configuration(&mut tx, id, revision.id, &to_json(&body)).await?;
+    let revision = store_revision(&mut tx, tenant, id, &document, source.as_deref(), now).await?;
+    api_catalog::save_configuration(&mut tx, id, revision.id, &to_json(&body), now).await?;
     tx.commit().await?;
     Ok(revision)
 }
@@ -169,12 +172,13 @@ pub async fn create_revision(state: &State, caller: &Caller, id: i64, body: ApiR
     }
     let source = if body.document.is_none() { body.swagger_url.clone() } else { None };
     let document = document_of(state, body.document, body.swagger_url.as_deref()).await?;
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     lock_api(&mut tx, tenant, id).await?;
-    let revision = store_revision(&mut tx, tenant, id, &document, source.as_deref()).await?;
+    let revision = store_revision(&mut tx, tenant, id, &document, source.as_deref(), now).await?;
     if let Some(note) = body.release_note {
         let values = vec![crate::store::Arg::Int(revision.id), crate::store::Arg::Text(note)];
-        Releases::STORE.insert(&mut tx, tenant, id, values).await?;
+        Releases::STORE.insert(&mut tx, tenant, id, values, now).await?;
     }
     tx.commit().await?;
     Ok(revision)
@@ -194,7 +198,7 @@ pub async fn create_version(state: &State, caller: &Caller, id: i64, body: ApiVe
     let mut tx = state.store.begin().await?;
     lock_api(&mut tx, tenant, id).await?;
     revision(&mut tx, tenant, id, body.revision_id).await?;
-    api_catalog::add_version(&mut tx, id, body.revision_id, &body.api_version_name).await?;
+    api_catalog::add_version(&mut tx, id, body.revision_id, &body.api_version_name, state.clock.now_ms()).await?;
     let named = revision(&mut tx, tenant, id, body.revision_id).await?;
     tx.commit().await?;
     Ok(named)

@@ -63,9 +63,9 @@ pub fn code(mac: &Mac, link: Link, tenant: i64, api: i64, email: &str, expires: 
 
 /// The address a valid, unexpired code for `link` on API `api` of `tenant`
 /// names. The signature is checked first, in constant time.
-fn open(mac: &Mac, link: Link, tenant: i64, api: i64, code: &str) -> Result<String> {
+fn open(state: &State, link: Link, tenant: i64, api: i64, code: &str) -> Result<String> {
     let invalid = || Error::BadRequest("the subscription code is not valid".into());
-    let value = mac.open(link.purpose(), code).ok_or_else(invalid)?;
+    let value = state.mac.open(link.purpose(), code).ok_or_else(invalid)?;
     let mut parts = value.splitn(4, '.');
     let mut number = || parts.next().and_then(|part| part.parse::<i64>().ok());
     let (Some(for_tenant), Some(for_api), Some(expires)) = (number(), number(), number()) else {
@@ -74,7 +74,7 @@ fn open(mac: &Mac, link: Link, tenant: i64, api: i64, code: &str) -> Result<Stri
     if (for_tenant, for_api) != (tenant, api) {
         return Err(invalid());
     }
-    if expires < chrono::Utc::now().timestamp() {
+    if expires < state.clock.now_secs() {
         return Err(Error::Gone("the subscription link has expired; ask for a new one".into()));
     }
     let email = parts.next().and_then(|encoded| B64.decode(encoded).ok()).and_then(|raw| String::from_utf8(raw).ok());
@@ -83,7 +83,7 @@ fn open(mac: &Mac, link: Link, tenant: i64, api: i64, code: &str) -> Result<Stri
 
 /// The link of `link` for `email`, on the tenant's issuer (its public URL).
 fn url(state: &State, tenant: &TenantRef, link: Link, api: i64, email: &str) -> String {
-    let expires = chrono::Utc::now().timestamp() + link.lifetime_secs();
+    let expires = state.clock.now_secs() + link.lifetime_secs();
     let code = code(&state.mac, link, tenant.id, api, email, expires);
     format!("{}/api/ApiResource/{api}/{}?code={code}", tenant.issuer.trim_end_matches('/'), link.path())
 }
@@ -125,7 +125,7 @@ pub async fn ask(state: &State, log: &slog::Logger, caller: &Caller, api: i64, e
 /// The address a valid `AddSubscription` code would subscribe, for the page
 /// that asks its owner to confirm; nothing is stored.
 pub async fn pending(state: &State, tenant: &TenantRef, api: i64, code: &str) -> Result<String> {
-    let email = open(&state.mac, Link::Add, tenant.id, api, code)?;
+    let email = open(state, Link::Add, tenant.id, api, code)?;
     let mut conn = state.store.conn().await?;
     api_exists(&mut conn, tenant.id, api).await?;
     if api_catalog::is_subscribed(&mut conn, api, &email).await? {
@@ -137,10 +137,10 @@ pub async fn pending(state: &State, tenant: &TenantRef, api: i64, code: &str) ->
 /// Subscribes the address an `AddSubscription` code names (posted from the
 /// page of [`pending`]), then e-mails it the link that unsubscribes it.
 pub async fn add(state: &State, log: &slog::Logger, tenant: &TenantRef, api: i64, code: &str) -> Result<ApiSubscriber> {
-    let email = open(&state.mac, Link::Add, tenant.id, api, code)?;
+    let email = open(state, Link::Add, tenant.id, api, code)?;
     let mut tx = state.store.begin().await?;
     api_exists(&mut tx, tenant.id, api).await?;
-    let subscriber = api_catalog::add_subscriber(&mut tx, tenant.id, api, &email).await?.into();
+    let subscriber = api_catalog::add_subscriber(&mut tx, tenant.id, api, &email, state.clock.now_ms()).await?.into();
     tx.commit().await?;
     let link = url(state, tenant, Link::Delete, api, &email);
     let body = format!("You are subscribed. To unsubscribe, open this link within 30 days:\n\n{link}\n");
@@ -152,7 +152,7 @@ pub async fn add(state: &State, log: &slog::Logger, tenant: &TenantRef, api: i64
 
 /// Unsubscribes the address a `DelSubscription` code names.
 pub async fn delete(state: &State, tenant: &TenantRef, api: i64, code: &str) -> Result<bool> {
-    let email = open(&state.mac, Link::Delete, tenant.id, api, code)?;
+    let email = open(state, Link::Delete, tenant.id, api, code)?;
     let mut tx = state.store.begin().await?;
     api_exists(&mut tx, tenant.id, api).await?;
     if !api_catalog::remove_subscriber(&mut tx, tenant.id, api, &email).await? {

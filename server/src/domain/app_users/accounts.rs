@@ -78,12 +78,13 @@ pub enum Who {
 }
 
 impl Who {
-    pub async fn resolve(self, tx: &mut Tx, tenant: &TenantRef, target: &AppRef) -> Result<User> {
+    /// The user, created at `now` if new.
+    pub async fn resolve(self, tx: &mut Tx, tenant: &TenantRef, target: &AppRef, now: i64) -> Result<User> {
         match self {
             Who::Known(id) => users::get(tx, tenant.id, id)
                 .await?
                 .ok_or_else(|| Error::NotFound("the account no longer exists".into())),
-            Who::New(account) => create(tx, tenant, target, *account).await,
+            Who::New(account) => create(tx, tenant, target, *account, now).await,
         }
     }
 }
@@ -228,17 +229,18 @@ async fn open_to_sign_up(state: &State, tenant: &TenantRef, target: &AppRef) -> 
     sign_up::open_to_registration(state, tenant).await
 }
 
-/// Writes a prepared account in `tx`: codes used up, the user, its link and its sign-up bonus.
-pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: NewAccount) -> Result<User> {
+/// Writes a prepared account in `tx` at `now`: codes used up, the user, its
+/// link and its sign-up bonus.
+pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: NewAccount, now: i64) -> Result<User> {
     for code in account.codes {
-        verification_codes::consume(tx, code).await?;
+        verification_codes::consume(tx, code, now).await?;
     }
     let mut user = account.user;
     user_rules::check_name_is_own_contact(&user)?;
     // A verified contact already in use is refused by its unique index (409).
-    user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref()).await?;
+    user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref(), now).await?;
     if let Some((platform, union_id)) = &account.link {
-        user_links::insert(tx, tenant.id, (platform, union_id), user.id, target.client.id).await?;
+        user_links::insert(tx, tenant.id, (platform, union_id), user.id, target.client.id, now).await?;
     }
     let bonus = target.config.settings.sign_up_bonus_points;
     if bonus > 0 {
@@ -250,7 +252,7 @@ pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: N
             credited_by: "sign-up",
             idempotency: None,
         };
-        points::apply(tx, change).await?;
+        points::apply(tx, change, now).await?;
     }
     Ok(user)
 }
@@ -273,7 +275,7 @@ pub async fn sign_up(
     };
     let account = prepare(state, tenant, target, &body, kind, link.clone(), ip).await?;
     let mut tx = state.store.begin().await?;
-    let user = create(&mut tx, tenant, target, account).await?;
+    let user = create(&mut tx, tenant, target, account, state.clock.now_ms()).await?;
     let (platform, union_id) = link.unwrap_or_default();
     let how = How {
         method: kind.method(),
@@ -359,7 +361,7 @@ pub async fn code_sign_in(
     let checked = verification_codes::check(state, tenant, (channel, &destination), CodePurpose::Signin, code).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
     let mut tx = state.store.begin().await?;
-    verification_codes::consume(&mut tx, checked).await?;
+    verification_codes::consume(&mut tx, checked, state.clock.now_ms()).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
@@ -437,8 +439,9 @@ pub async fn reset_password(
         verification_codes::check(state, tenant, (channel, &destination), CodePurpose::Forgetpwd, code).await?;
     let hash = state.passwords.hash(password.to_string()).await?;
     let contact = if channel == Channel::Sms { Contact::Phone } else { Contact::Email };
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    verification_codes::consume(&mut tx, checked).await?;
+    verification_codes::consume(&mut tx, checked, now).await?;
     // The row is locked from read to write, so a concurrent admin edit is
     // neither undone by this save nor lost.
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
@@ -449,10 +452,10 @@ pub async fn reset_password(
         None => None,
     };
     let user = user.ok_or_else(|| verification_codes::wrong_code(channel))?;
-    users::save(&mut tx, tenant.id, &user, Some(&hash)).await?;
+    users::save(&mut tx, tenant.id, &user, Some(&hash), now).await?;
     // Failed sign-ins before the reset no longer count against the account.
     login::clear_failures(&mut tx, tenant.id, user.id).await?;
-    user_access::end_all(&mut tx, tenant.id, user.id).await?;
+    user_access::end_all(&mut tx, tenant.id, user.id, now).await?;
     tx.commit().await?;
     state.revocations_changed().await?;
     Ok(true)
@@ -502,7 +505,7 @@ pub async fn update_profile(state: &State, tenant: &TenantRef, user_id: i64, bod
     }
     validate::length("data", &user.data, 0, 4000)?;
     user_rules::check(&user)?;
-    users::save_profile(&mut tx, tenant.id, &user).await?;
+    users::save_profile(&mut tx, tenant.id, &user, state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(true)
 }

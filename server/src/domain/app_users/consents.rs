@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::app_grant_codes::{self, AppCode};
 use crate::store::consents::{self, Context};
-use crate::store::{grants, now_ms, tenants::TenantRef, users};
+use crate::store::{grants, tenants::TenantRef, users};
 use keyward_api::app_user::{AppConsent, AppToken, GrantCode, GrantCodeRequest};
 use std::net::IpAddr;
 
@@ -90,7 +90,7 @@ pub async fn grant_code(
         expire_days: days,
         platform,
         union_id,
-        expires_at: now_ms() + CODE_TTL_SECS * 1000,
+        expires_at: state.clock.now_ms() + CODE_TTL_SECS * 1000,
     };
     let mut conn = state.store.conn().await?;
     profiles::require(&mut conn, &target.client, user_id).await?;
@@ -108,12 +108,13 @@ pub async fn authorize(
     scheme(scheme_value)?;
     let code = code.ok_or_else(|| Error::BadRequest("`code` is required".into()))?;
     let invalid = || Error::BadRequest("the code is invalid or was already used".into());
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    let stored = app_grant_codes::redeem(&mut tx, tenant.id, &secret::digest(code)).await?.ok_or_else(invalid)?;
+    let stored = app_grant_codes::redeem(&mut tx, tenant.id, &secret::digest(code), now).await?.ok_or_else(invalid)?;
     if stored.tenant_id != tenant.id || stored.app_id != target.client.id {
         return Err(invalid());
     }
-    if stored.expires_at <= now_ms() {
+    if stored.expires_at <= now {
         return Err(Error::BadRequest("the code has expired".into()));
     }
     let user = users::get(&mut tx, tenant.id, stored.user_id)
@@ -130,9 +131,9 @@ pub async fn authorize(
         grant_type: stored.grant_type.clone(),
         redirect_uri: stored.redirect_uri.clone(),
         remark: String::new(),
-        expires_at: Some(now_ms() + days * DAY_MS),
+        expires_at: Some(now + days * DAY_MS),
     };
-    consents::upsert(&mut tx, tenant.id, user.id, &target.client.client_id, &granted, &context).await?;
+    consents::upsert(&mut tx, tenant.id, user.id, &target.client.client_id, &granted, &context, now).await?;
     let (platform, union_id) = (stored.platform.unwrap_or_default(), stored.union_id.unwrap_or_default());
     let how = How { method, platform: &platform, union_id: &union_id, days, scope: &stored.scopes, consented: true };
     let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
@@ -141,7 +142,7 @@ pub async fn authorize(
 }
 
 pub async fn list(state: &State, tenant: &TenantRef, user_id: i64) -> Result<Vec<AppConsent>> {
-    let stored = consents::of_user(&mut *state.store.conn().await?, tenant.id, user_id).await?;
+    let stored = consents::of_user(&mut *state.store.conn().await?, tenant.id, user_id, state.clock.now_ms()).await?;
     let mut listed = Vec::with_capacity(stored.len());
     for consent in stored {
         // A consent outlives nothing: clients delete theirs with them.
@@ -167,7 +168,7 @@ pub async fn delete(state: &State, tenant: &TenantRef, user_id: i64, id: i64) ->
     let client_id = consents::delete(&mut tx, tenant.id, user_id, id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("you have no consent {id}")))?;
-    grants::revoke_all(&mut tx, tenant.id, user_id, &client_id).await?;
+    grants::revoke_all(&mut tx, tenant.id, user_id, &client_id, state.clock.now_ms()).await?;
     tx.commit().await?;
     state.revocations_changed().await?;
     Ok(true)

@@ -138,7 +138,7 @@ async fn change(
         credited_by: ledger.by,
         idempotency: ledger.key.map(|k| (k, fingerprint)),
     };
-    let id = match points::apply(&mut tx, change).await? {
+    let id = match points::apply(&mut tx, change, state.clock.now_ms()).await? {
         Applied::Done(id) => id,
         Applied::Replayed { id, fingerprint: prior } if prior == fingerprint => id,
         Applied::Replayed { .. } => {

@@ -10,7 +10,7 @@ use crate::crypto::secret;
 use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::qr::{self, DONE, OK, PENDING, SCANNED};
-use crate::store::{now_ms, tenants::TenantRef, user_links, users};
+use crate::store::{tenants::TenantRef, user_links, users};
 use keyward_api::app_user::{AppCard, AppToken, QrPreSignIn, SignUp};
 use qrcode::{Color, QrCode};
 use std::net::IpAddr;
@@ -31,7 +31,8 @@ pub async fn pre_sign_in(state: &State, tenant: &TenantRef, target: &AppRef, bod
     let remark = given(&body.remark).unwrap_or_default();
     crate::domain::validate::length("remark", remark, 0, 200)?;
     let key = uuid::Uuid::new_v4().simple().to_string();
-    qr::insert(&mut conn, &secret::digest(&key), tenant.id, target.client.id, &scopes, remark, now_ms() + TTL_MS)
+    let now = state.clock.now_ms();
+    qr::insert(&mut conn, &secret::digest(&key), tenant.id, target.client.id, &scopes, remark, (now, now + TTL_MS))
         .await?;
     Ok(key)
 }
@@ -41,7 +42,7 @@ async fn live(state: &State, tenant: &TenantRef, target: &AppRef, key: &str) -> 
     let found = qr::get(&mut *state.store.conn().await?, &secret::digest(key), tenant.id).await?;
     let sign_in =
         found.filter(|s| s.app_id == target.client.id).ok_or_else(|| Error::NotFound("unknown signInKey".into()))?;
-    if sign_in.expires_at <= now_ms() {
+    if sign_in.expires_at <= state.clock.now_ms() {
         return Err(Error::Gone("the QR code has expired; refresh it".into()));
     }
     Ok(sign_in)
@@ -128,7 +129,17 @@ fn property(target: &AppRef, key: &str) -> String {
 /// The scanning app marks the key scanned and learns what to show.
 pub async fn scan(state: &State, tenant: &TenantRef, target: &AppRef, key: &str) -> Result<AppCard> {
     let sign_in = live(state, tenant, target, key).await?;
-    if !qr::advance(&mut *state.store.conn().await?, tenant.id, &secret::digest(key), PENDING, SCANNED, None).await? {
+    if !qr::advance(
+        &mut *state.store.conn().await?,
+        tenant.id,
+        &secret::digest(key),
+        PENDING,
+        SCANNED,
+        None,
+        state.clock.now_ms(),
+    )
+    .await?
+    {
         return Err(Error::Conflict("this QR code was already scanned".into()));
     }
     Ok(AppCard {
@@ -184,9 +195,10 @@ pub async fn sign_up(
             Who::New(Box::new(accounts::prepare(state, tenant, target, &body, SignUpKind::Linked, link, ip).await?))
         }
     };
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    let user = who.resolve(&mut tx, tenant, target).await?;
-    if !qr::advance(&mut tx, tenant.id, &secret::digest(&key), SCANNED, OK, Some((user.id, &platform, &union_id)))
+    let user = who.resolve(&mut tx, tenant, target, now).await?;
+    if !qr::advance(&mut tx, tenant.id, &secret::digest(&key), SCANNED, OK, Some((user.id, &platform, &union_id)), now)
         .await?
     {
         return Err(Error::Conflict("this QR code was already used".into()));
@@ -219,7 +231,7 @@ pub async fn sign_in(state: &State, tenant: &TenantRef, target: &AppRef, key: &s
     let user_id =
         sign_in.user_id.ok_or_else(|| Error::Internal(anyhow::anyhow!("a confirmed QR sign-in has no user")))?;
     let mut tx = state.store.begin().await?;
-    if !qr::advance(&mut tx, tenant.id, &secret::digest(key), OK, DONE, None).await? {
+    if !qr::advance(&mut tx, tenant.id, &secret::digest(key), OK, DONE, None, state.clock.now_ms()).await? {
         return Err(Error::Gone("this signInKey was already used".into()));
     }
     let user = users::get(&mut tx, tenant.id, user_id)

@@ -129,7 +129,14 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: AppSettingsUp
     }
     validate::length("wechatAppId", &s.wechat_app_id, 0, 64)?;
     validate::length("wechatAppSecret", &config.wechat_app_secret, 0, 128)?;
-    clients::set_app_settings(&mut tx, caller.tenant.id, id, &to_stored(&state.master, id, &config)).await?;
+    clients::set_app_settings(
+        &mut tx,
+        caller.tenant.id,
+        id,
+        &to_stored(&state.master, id, &config),
+        state.clock.now_ms(),
+    )
+    .await?;
     tx.commit().await?;
     state.forget_clients();
     Ok(config.public())

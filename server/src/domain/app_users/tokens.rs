@@ -9,7 +9,7 @@ use crate::domain::oauth::mint::{self, AccessSpec};
 use crate::domain::profiles;
 use crate::error::Result;
 use crate::state::State;
-use crate::store::{Tx, access_tokens, grants, now_ms, tenants::TenantRef};
+use crate::store::{Tx, access_tokens, grants, tenants::TenantRef};
 use keyward_api::app_user::AppToken;
 use keyward_api::client::{AccessTokenType, ClientClaim};
 use keyward_api::user::User;
@@ -96,10 +96,11 @@ pub async fn issue(
         claim("groupsid", "app"),
         claim("permission", ""),
     ]);
-    let mut grant = grant::new(tenant, &client, user.id, scope.clone(), None);
-    grant.expires_at = now_ms() + lifetime * 1000;
+    let now = state.clock.now_ms();
+    let mut grant = grant::new(tenant, &client, user.id, scope.clone(), None, now);
+    grant.expires_at = now + lifetime * 1000;
     grant.consented = how.consented;
-    grants::insert(tx, &grant).await?;
+    grants::insert(tx, &grant, now).await?;
     let target = audience::target(&*state.catalog(tx, tenant.id).await?, tenant, &scope, None)?;
     let spec = AccessSpec {
         subject: user.id.to_string(),

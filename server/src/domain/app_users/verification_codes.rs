@@ -8,7 +8,7 @@ use crate::domain::validate;
 use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::verification_codes::{self as stored, Limit, Refused, Target};
-use crate::store::{Conn, now_ms, tenants::TenantRef};
+use crate::store::{Conn, tenants::TenantRef};
 use keyward_api::app_settings::AppSettings;
 use keyward_api::app_user::CodePurpose;
 use keyward_api::error_codes::BusinessCode;
@@ -121,16 +121,18 @@ pub async fn send(
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
     let t = target(tenant, channel, destination, purpose);
     // Both counters and the code in one transaction: a refusal counts nothing.
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     let destination_key = format!("dest:{}:{}:{destination}", tenant.id, channel.name());
-    if let Err(why) = stored::take(&mut tx, &destination_key, per_destination).await? {
+    if let Err(why) = stored::take(&mut tx, &destination_key, per_destination, now).await? {
         return Err(refused(channel, why));
     }
     let ip_key = format!("ip:{}:{}", tenant.id, crate::domain::address::bucket(ip));
-    if let Err(why) = stored::take(&mut tx, &ip_key, per_ip).await? {
+    if let Err(why) = stored::take(&mut tx, &ip_key, per_ip, now).await? {
         return Err(refused(channel, why));
     }
-    stored::insert(&mut tx, t, &state.mac.tag(MAC_PURPOSE, &subject(t, &code)), now_ms() + TTL_SECS * 1000).await?;
+    let mac = state.mac.tag(MAC_PURPOSE, &subject(t, &code));
+    stored::insert(&mut tx, t, &mac, now + TTL_SECS * 1000, now).await?;
     tx.commit().await?;
     let sent = match channel {
         Channel::Email => {
@@ -154,8 +156,9 @@ pub async fn send(
     };
     if sent.is_err() {
         // A code nobody received must not stay usable.
-        if let Some(live) = stored::live(&mut *state.store.conn().await?, t).await? {
-            stored::consume(&mut *state.store.conn().await?, t.tenant, live.id).await?;
+        let now = state.clock.now_ms();
+        if let Some(live) = stored::live(&mut *state.store.conn().await?, t, now).await? {
+            stored::consume(&mut *state.store.conn().await?, t.tenant, live.id, now).await?;
         }
     }
     sent
@@ -183,7 +186,7 @@ pub async fn check(
     let wrong = || wrong_code(channel);
     let t = target(tenant, channel, destination, purpose);
     let mut conn = state.store.conn().await?;
-    let live = stored::live(&mut conn, t).await?.ok_or_else(wrong)?;
+    let live = stored::live(&mut conn, t, state.clock.now_ms()).await?.ok_or_else(wrong)?;
     if !stored::attempt(&mut conn, t.tenant, live.id, MAX_ATTEMPTS).await? {
         let message = "too many wrong attempts for this code; ask for a new one".into();
         return Err(Error::TooMany { message, retry_after: None });
@@ -195,9 +198,9 @@ pub async fn check(
     Ok(Checked { tenant: t.tenant, id: live.id })
 }
 
-/// Uses up a checked code; fails if a concurrent request used it first.
-pub async fn consume(conn: &mut Conn, checked: Checked) -> Result<()> {
-    if stored::consume(conn, checked.tenant, checked.id).await? {
+/// Uses up a checked code at `now`; fails if a concurrent request used it first.
+pub async fn consume(conn: &mut Conn, checked: Checked, now: i64) -> Result<()> {
+    if stored::consume(conn, checked.tenant, checked.id, now).await? {
         Ok(())
     } else {
         Err(Error::BadRequest("the code is wrong or has expired".into()))

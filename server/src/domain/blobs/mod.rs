@@ -33,11 +33,11 @@ pub async fn slot(blobs: &Blobs) -> Result<tokio::sync::SemaphorePermit<'_>> {
     }
 }
 
-/// `folderName`: 5 to 30 ASCII letters and digits, else today's UTC date as
-/// `yyyyMMdd`.
-fn folder_name(given: Option<String>) -> Result<String> {
+/// `folderName`: 5 to 30 ASCII letters and digits, else the UTC date of
+/// `now` as `yyyyMMdd`.
+fn folder_name(given: Option<String>, now: i64) -> Result<String> {
     match given {
-        None => Ok(chrono::Utc::now().format("%Y%m%d").to_string()),
+        None => Ok(crate::store::to_time(now).format("%Y%m%d").to_string()),
         Some(folder) if valid_folder(&folder) => Ok(folder),
         Some(_) => Err(Error::BadRequest(
             "`folderName` must be 5 to 30 ASCII letters and digits (no `/`, `.`, `%` or other characters)".into(),
@@ -111,7 +111,7 @@ pub async fn upload(
     accept: Accept,
     bytes: Vec<u8>,
 ) -> Result<String> {
-    let folder = folder_name(folder)?;
+    let folder = folder_name(folder, state.clock.now_ms())?;
     let kind = accepted(accept, &bytes)?;
     if bytes.len() > kind.max_bytes() {
         return Err(Error::TooLarge(format!(
@@ -135,7 +135,7 @@ pub async fn upload(
     };
     store.put(&at, bytes.into()).await.map_err(|e| Error::Internal(anyhow::Error::new(e).context("storing a blob")))?;
     let recorded = match state.store.conn().await {
-        Ok(mut conn) => blobs::insert(&mut conn, tenant, &blob).await,
+        Ok(mut conn) => blobs::insert(&mut conn, tenant, &blob, state.clock.now_ms()).await,
         Err(e) => Err(e.into()),
     };
     if let Err(error) = recorded {

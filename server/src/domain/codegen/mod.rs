@@ -11,8 +11,7 @@ use crate::codegen::{Kind, github, npm};
 use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::codegen::{self as store, HistoryRow};
-use crate::store::{Conn, api_catalog, now_ms, throttle, to_time};
-use chrono::Utc;
+use crate::store::{Conn, api_catalog, throttle, to_time};
 use keyward_api::codegen::{
     CodegenHistory, CodegenHistoryCreate, CommonOptions, GenRequest, GenStoredRequest, GeneratedFile, GeneratedSdk,
     Generator, GithubOptionsBody, GithubSync, HistoryKind, NpmLanguage, NpmOptionsBody, SdkPlatform, SdkReleaseRequest,
@@ -101,7 +100,7 @@ async fn admit_anonymous(state: &State, ip: IpAddr) -> Result<()> {
 async fn count_anonymous(state: &State, ip: IpAddr) -> Result<()> {
     let key = format!("codegen:{}", crate::domain::address::bucket(ip));
     let window = i64::try_from(ANONYMOUS_WINDOW.as_millis()).unwrap_or(i64::MAX);
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let since = now - window;
     let mut tx = state.store.begin().await?;
     if !throttle::reserve(&mut tx, &key, ANONYMOUS_PER_ADDRESS, now, since).await? {
@@ -188,7 +187,16 @@ impl From<HistoryRow> for CodegenHistory {
     }
 }
 
-fn entry(kind: HistoryKind, sdk_name: &str, source: &str, version: &str, tags: &str, language: &str) -> CodegenHistory {
+/// A history entry dated `now`.
+fn entry(
+    kind: HistoryKind,
+    sdk_name: &str,
+    source: &str,
+    version: &str,
+    tags: &str,
+    language: &str,
+    now: i64,
+) -> CodegenHistory {
     CodegenHistory {
         id: 0,
         kind,
@@ -197,7 +205,7 @@ fn entry(kind: HistoryKind, sdk_name: &str, source: &str, version: &str, tags: &
         version: version.into(),
         tags: tags.into(),
         language: language.into(),
-        release_date: Utc::now(),
+        release_date: crate::store::to_time(now),
     }
 }
 
@@ -214,7 +222,12 @@ pub async fn generate_stored(state: &State, caller: &Caller, id: i64, body: GenS
     let files = state.codegen.generate(slot, &body.gen_name, &document).await?;
     let source = format!("revision:{revision}");
     let version = document_version(&document);
-    record(state, id, entry(HistoryKind::Generate, &body.gen_name, &source, &version, "", &body.gen_name)).await?;
+    record(
+        state,
+        id,
+        entry(HistoryKind::Generate, &body.gen_name, &source, &version, "", &body.gen_name, state.clock.now_ms()),
+    )
+    .await?;
     Ok(GeneratedSdk { gen_name: body.gen_name, files })
 }
 
@@ -296,8 +309,20 @@ pub async fn sync_github(state: &State, caller: &Caller, id: i64) -> Result<Gith
     let labels_created =
         if settings.sync_labels { repository.add_labels(&document_tags(&document)).await? } else { Vec::new() };
     let name = format!("{}/{}", settings.owner, settings.repo);
-    record(state, id, entry(HistoryKind::Sync, &name, &source, &pushed.commit, &labels_created.join(","), &gen_name))
-        .await?;
+    record(
+        state,
+        id,
+        entry(
+            HistoryKind::Sync,
+            &name,
+            &source,
+            &pushed.commit,
+            &labels_created.join(","),
+            &gen_name,
+            state.clock.now_ms(),
+        ),
+    )
+    .await?;
     Ok(GithubSync {
         repository: name,
         branch: pushed.branch,
@@ -368,8 +393,20 @@ pub async fn release(state: &State, caller: &Caller, body: SdkReleaseRequest) ->
     let registry = state.settings.codegen.npm_registry.as_deref().unwrap_or(DEFAULT_NPM_REGISTRY);
     npm::publish(&state.http, registry, &token, &manifest, tarball).await?;
     let language = serde_json::to_value(body.language).unwrap_or_default().as_str().unwrap_or_default().to_string();
-    record(state, id, entry(HistoryKind::Release, &settings.sdk_name, &source, &settings.version, &tags, &language))
-        .await
+    record(
+        state,
+        id,
+        entry(
+            HistoryKind::Release,
+            &settings.sdk_name,
+            &source,
+            &settings.version,
+            &tags,
+            &language,
+            state.clock.now_ms(),
+        ),
+    )
+    .await
 }
 
 pub async fn history(state: &State, caller: &Caller, id: i64) -> Result<Vec<CodegenHistory>> {
@@ -391,8 +428,15 @@ pub async fn post_history(
     validate::length("language", &body.language, 1, 50)?;
     let mut conn = state.store.conn().await?;
     ensure_api(&mut conn, caller.tenant.id, id).await?;
-    let mut posted =
-        entry(HistoryKind::Posted, &body.sdk_name, &body.swagger_url, &body.version, &body.tags, &body.language);
+    let mut posted = entry(
+        HistoryKind::Posted,
+        &body.sdk_name,
+        &body.swagger_url,
+        &body.version,
+        &body.tags,
+        &body.language,
+        state.clock.now_ms(),
+    );
     posted.release_date = body.release_date.unwrap_or(posted.release_date);
     add_history(&mut conn, id, &posted).await
 }

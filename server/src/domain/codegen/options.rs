@@ -90,7 +90,7 @@ async fn save<T: Serialize>(
     };
     let mut tx = state.store.begin().await?;
     ensure_api(&mut tx, caller.tenant.id, id).await?;
-    store::save_options(&mut tx, id, kind, &to_json(settings), change).await?;
+    store::save_options(&mut tx, id, kind, &to_json(settings), change, state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::state::State;
 use crate::store::grants::{self, Code};
 use crate::store::sessions::Session;
-use crate::store::{api_scopes, consents, identity_resources, now_ms, tenants::TenantRef};
+use crate::store::{api_scopes, consents, identity_resources, tenants::TenantRef};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthErrorCode;
 use keyward_api::oauth::AuthorizeRequest;
@@ -211,6 +211,7 @@ pub async fn decide(
     fresh_login: bool,
     answer: Option<ConsentAnswer>,
 ) -> Result<Outcome> {
+    let now = state.clock.now_ms();
     let prompts = |p: &str| v.prompt.iter().any(|x| x == p);
     let login = Outcome::Login {
         client_name: v.client_name(),
@@ -218,7 +219,7 @@ pub async fn decide(
         login_hint: v.request.login_hint.clone(),
         return_to: v.redirect_uri.clone(),
     };
-    let stale = |s: &Session| v.max_age.is_some_and(|max| now_ms() / 1000 - s.auth_time > max);
+    let stale = |s: &Session| v.max_age.is_some_and(|max| now / 1000 - s.auth_time > max);
     let session = match session {
         Some(s) if fresh_login || (!prompts("login") && !stale(s)) => s,
         _ if prompts("none") => return Ok(v.error(OAuthErrorCode::LoginRequired, "the user must sign in")),
@@ -245,12 +246,13 @@ pub async fn decide(
                     redirect_uri: v.redirect_uri.clone(),
                     ..Default::default()
                 },
+                now,
             )
             .await?;
         }
         Some(ConsentAnswer { allow: true, remember: false }) => {}
         None if v.client.require_consent || prompts("consent") => {
-            let remembered = consents::scopes(&mut conn, tenant.id, session.user_id, &v.client.client_id).await?;
+            let remembered = consents::scopes(&mut conn, tenant.id, session.user_id, &v.client.client_id, now).await?;
             let covered = remembered.is_some_and(|r| granted.iter().all(|g| r.contains(g)));
             if prompts("consent") || !covered {
                 if prompts("none") {
@@ -284,9 +286,9 @@ pub async fn decide(
             .map(|_| v.request.code_challenge_method.clone().unwrap_or_else(|| "S256".into())),
         session_id: session.id.clone(),
         auth_time: session.auth_time,
-        expires_at: now_ms() + v.client.authorization_code_lifetime.min(MAX_CODE_LIFETIME_SECS) * 1000,
+        expires_at: now + v.client.authorization_code_lifetime.min(MAX_CODE_LIFETIME_SECS) * 1000,
         grant_id: None,
     };
-    grants::insert_code(&mut conn, &secret::digest(&code), &stored).await?;
+    grants::insert_code(&mut conn, &secret::digest(&code), &stored, now).await?;
     Ok(v.respond(vec![("code".into(), code)]))
 }

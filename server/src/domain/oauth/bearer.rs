@@ -9,7 +9,7 @@ use crate::domain::Caller;
 use crate::error::{Error, Refusal, Result};
 use crate::state::State;
 use crate::store::access_tokens::{self, AccessRecord};
-use crate::store::{Conn, from_json, grants, identity_resources, now_ms, tenants::TenantRef, users};
+use crate::store::{Conn, from_json, grants, identity_resources, tenants::TenantRef, users};
 use keyward_api::api_resource::ApiResource;
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
@@ -54,7 +54,7 @@ pub async fn access_claims(state: &State, tenant: &TenantRef, token: &str) -> Re
             .ok_or_else(|| invalid("unknown or revoked"))?;
         from_json(&stored)?
     };
-    let now = now_ms() / 1000;
+    let now = state.clock.now_secs();
     if claims.exp <= now {
         return Err(invalid("expired"));
     }
@@ -281,7 +281,7 @@ pub async fn introspect(
     };
     let grant = &stored.grant;
     let expires_at = stored.expires_at.min(grant.expires_at);
-    if grant.tenant_id != tenant.id || grant.revoked || stored.used || expires_at <= now_ms() {
+    if grant.tenant_id != tenant.id || grant.revoked || stored.used || expires_at <= state.clock.now_ms() {
         return Ok(inactive);
     }
     Ok(Introspection {
@@ -318,6 +318,7 @@ pub async fn revoke(
 
 async fn revoke_in(state: &State, conn: &mut Conn, tenant: &TenantRef, client: &Client, token: &str) -> Result<()> {
     let owned = |tenant_id: &str, client_id: &str| tenant_id == tenant.id.to_string() && client_id == client.client_id;
+    let now = state.clock.now_ms();
     if is_jwt(token) {
         // The signature is checked so that nothing forged is written down.
         if let Ok((_, claims)) = state.keys.verify::<AccessClaims>(tenant.id, token).await
@@ -330,7 +331,7 @@ async fn revoke_in(state: &State, conn: &mut Conn, tenant: &TenantRef, client: &
                 expires_at: claims.exp * 1000,
                 ..Default::default()
             };
-            access_tokens::revoke(conn, &record).await?;
+            access_tokens::revoke(conn, &record, now).await?;
         }
         return Ok(());
     }
@@ -339,7 +340,7 @@ async fn revoke_in(state: &State, conn: &mut Conn, tenant: &TenantRef, client: &
         let claims: AccessClaims = from_json(&stored)?;
         if owned(&claims.tenant_id, &claims.client_id) {
             let record = AccessRecord { jti: claims.jti, tenant_id: tenant.id, ..Default::default() };
-            access_tokens::revoke(conn, &record).await?;
+            access_tokens::revoke(conn, &record, now).await?;
         }
         return Ok(());
     }
@@ -347,7 +348,7 @@ async fn revoke_in(state: &State, conn: &mut Conn, tenant: &TenantRef, client: &
         && stored.grant.tenant_id == tenant.id
         && stored.grant.client_id == client.client_id
     {
-        grants::revoke(conn, tenant.id, &stored.grant.id).await?;
+        grants::revoke(conn, tenant.id, &stored.grant.id, now).await?;
     }
     Ok(())
 }

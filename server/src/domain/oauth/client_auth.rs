@@ -7,7 +7,7 @@ use super::login::{self, LoginFailure};
 use crate::crypto::secret;
 use crate::error::{Error, Refusal};
 use crate::state::State;
-use crate::store::{api_resources, now_ms, tenants::TenantRef};
+use crate::store::{api_resources, tenants::TenantRef};
 use keyward_api::api_resource::ApiResource;
 use keyward_api::client::Client;
 use keyward_api::error::{OAuthError, OAuthErrorCode};
@@ -78,7 +78,8 @@ async fn resource(state: &State, tenant: &TenantRef, name: &str, secret: &str) -
     if !state.catalog_outside_transaction(tenant.id).await?.resources.iter().any(|r| r.name == name) {
         return Ok(None);
     }
-    Ok(api_resources::authenticate(&mut *state.store.conn().await?, tenant.id, name, secret).await?)
+    Ok(api_resources::authenticate(&mut *state.store.conn().await?, tenant.id, name, secret, state.clock.now_ms())
+        .await?)
 }
 
 /// The (id, secret) presented by exactly one authentication method.
@@ -190,7 +191,7 @@ async fn check(
     }
     let valid = match (client.require_client_secret, secret) {
         (true, Some(secret)) => {
-            let now = now_ms();
+            let now = state.clock.now_ms();
             digests
                 .iter()
                 .filter(|d| d.expires_at.is_none_or(|at| at > now))

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::sessions::{self, Session};
 use crate::store::throttle::{self, Failures};
-use crate::store::{Conn, now_ms, tenants::TenantRef, users};
+use crate::store::{Conn, tenants::TenantRef, users};
 use std::net::IpAddr;
 use tokio::sync::OnceCell;
 
@@ -130,7 +130,7 @@ pub async fn clear_failures(conn: &mut Conn, tenant: i64, user: i64) -> Result<(
 /// took the attempt ([`settle`] it after). A key that is not locked but has
 /// as many attempts in flight as it may still fail is busy for a moment.
 pub async fn reserve(state: &State, limits: &[(&str, i64)]) -> Result<Option<LoginFailure>> {
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let since = now - WINDOW_MS;
     let mut tx = state.store.begin().await?;
     for &(key, limit) in limits {
@@ -182,7 +182,8 @@ where
 
 /// Opens a session for a user who just signed in.
 pub async fn open_session(state: &State, tenant: &TenantRef, user_id: i64) -> Result<Session> {
-    let session = Session { id: secret::generate(), user_id, auth_time: now_ms() / 1000 };
-    sessions::insert(&mut *state.store.conn().await?, tenant.id, &session, now_ms() + SESSION_LIFETIME_MS).await?;
+    let now = state.clock.now_ms();
+    let session = Session { id: secret::generate(), user_id, auth_time: now / 1000 };
+    sessions::insert(&mut *state.store.conn().await?, tenant.id, &session, now + SESSION_LIFETIME_MS).await?;
     Ok(session)
 }

@@ -47,7 +47,7 @@ pub async fn logout(
         return Ok(LoggedOut::Confirm(LogoutRequest { id_token_hint: None, ..request }));
     }
     if let Some(id) = session {
-        sessions::end(&mut *state.store.conn().await?, tenant.id, id).await?;
+        sessions::end(&mut *state.store.conn().await?, tenant.id, id, state.clock.now_ms()).await?;
     }
     let Some(target) = request.post_logout_redirect_uri.as_deref() else { return Ok(LoggedOut::Page(None)) };
     let refused = Ok(LoggedOut::Page(Some("The application's return address was not accepted.")));

@@ -9,7 +9,7 @@ use crate::crypto::secret;
 use crate::error::Refusal;
 use crate::state::State;
 use crate::store::access_tokens::AccessRecord;
-use crate::store::{now_ms, tenants::TenantRef, to_json};
+use crate::store::{tenants::TenantRef, to_json};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use keyward_api::client::{AccessTokenType, Client};
@@ -40,7 +40,7 @@ pub async fn access_token(
     client: &Client,
     spec: AccessSpec<'_>,
 ) -> Result<MintedAccess, Refusal> {
-    let now = now_ms() / 1000;
+    let now = state.clock.now_secs();
     let claims = AccessClaims {
         iss: tenant.issuer.clone(),
         sub: spec.subject,
@@ -102,7 +102,7 @@ pub struct IdSpec<'a> {
 }
 
 pub async fn id_token(state: &State, tenant: &TenantRef, client: &Client, spec: IdSpec<'_>) -> Result<String, Refusal> {
-    let now = now_ms() / 1000;
+    let now = state.clock.now_secs();
     // OpenID Connect Core §3.1.3.6: left half of the SHA-256 of the token.
     let digest = Sha256::digest(spec.access_token.as_bytes());
     let claims = IdClaims {

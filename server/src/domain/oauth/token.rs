@@ -18,7 +18,7 @@ use crate::state::State;
 use crate::store::grants::{self, Grant};
 use crate::store::user_links;
 use crate::store::users::Contact;
-use crate::store::{Tx, access_tokens, now_ms, tenants::TenantRef, users};
+use crate::store::{Tx, access_tokens, tenants::TenantRef, users};
 use keyward_api::app_user::{CodePurpose, SignUp};
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
@@ -138,8 +138,9 @@ async fn issue(
     }
     let refresh_token = if allows(client, GrantType::RefreshToken) {
         let (token, digest) = mint::refresh_token();
-        let expires_at = (now_ms() + client.sliding_refresh_token_lifetime * 1000).min(grant.expires_at);
-        grants::insert_refresh(tx, &digest, &grant.id, expires_at).await?;
+        let now = state.clock.now_ms();
+        let expires_at = (now + client.sliding_refresh_token_lifetime * 1000).min(grant.expires_at);
+        grants::insert_refresh(tx, &digest, &grant.id, expires_at, now).await?;
         Some(token)
     } else {
         None
@@ -168,6 +169,7 @@ async fn authorization_code(
     let code = required(&request.code, "code")?;
     let redirect_uri = required(&request.redirect_uri, "redirect_uri")?;
     let code_hash = secret::digest(code);
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     let invalid = |why: &str| Refusal::OAuth(OAuthError::invalid_grant(why.to_string()));
     let stored = grants::code_by_hash(&mut tx, &code_hash).await?.ok_or_else(|| invalid("the code is not valid"))?;
@@ -178,12 +180,12 @@ async fn authorization_code(
         // RFC 6749 §4.1.2: a second use revokes what the first one got. The
         // code is locked, so a concurrent redemption that lost comes here
         // too, once the winner has committed.
-        grants::revoke(&mut tx, tenant.id, grant_id).await?;
+        grants::revoke(&mut tx, tenant.id, grant_id, now).await?;
         tx.commit().await?;
         state.revocations_changed().await?;
         return Err(invalid("the code was already used; the tokens issued for it are now revoked"));
     }
-    if stored.expires_at <= now_ms() {
+    if stored.expires_at <= now {
         return Err(invalid("the code has expired"));
     }
     if stored.redirect_uri != redirect_uri {
@@ -206,9 +208,10 @@ async fn authorization_code(
     if users::get(&mut tx, tenant.id, stored.user_id).await?.is_none() {
         return Err(invalid("the user no longer exists"));
     }
-    let mut grant = grant::new(tenant, client, stored.user_id, stored.scope.clone(), Some(stored.session_id.clone()));
+    let mut grant =
+        grant::new(tenant, client, stored.user_id, stored.scope.clone(), Some(stored.session_id.clone()), now);
     grant.auth_time = stored.auth_time;
-    grants::insert(&mut tx, &grant).await?;
+    grants::insert(&mut tx, &grant, now).await?;
     if !grants::redeem_code(&mut tx, tenant.id, &code_hash, &grant.id).await? {
         return Err(invalid("the code was already used"));
     }
@@ -232,6 +235,7 @@ async fn refresh(
 ) -> Result<TokenResponse, Refusal> {
     let token = required(&request.refresh_token, "refresh_token")?;
     let token_hash = secret::digest(token);
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     let invalid = |why: &str| Refusal::OAuth(OAuthError::invalid_grant(why.to_string()));
     let stored = grants::refresh_by_hash(&mut tx, &token_hash)
@@ -245,15 +249,14 @@ async fn refresh(
         return Err(invalid("the refresh token has been revoked"));
     }
     let grace_ms = client.refresh_token_rotation_grace_period * 1000;
-    if !grants::use_refresh(&mut tx, &token_hash, grace_ms).await? {
+    if !grants::use_refresh(&mut tx, &token_hash, grace_ms, now).await? {
         // RFC 9700 §4.14.2: a rotated token came back (and not as the one
         // retry the client's grace period allows); someone holds a copy.
-        grants::revoke(&mut tx, tenant.id, &grant.id).await?;
+        grants::revoke(&mut tx, tenant.id, &grant.id, now).await?;
         tx.commit().await?;
         state.revocations_changed().await?;
         return Err(invalid("the refresh token was already used; its token family is now revoked"));
     }
-    let now = now_ms();
     if stored.expires_at <= now || grant.expires_at <= now {
         return Err(invalid("the refresh token has expired"));
     }
@@ -287,8 +290,9 @@ async fn password(
     };
     let mut tx = state.store.begin().await?;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
-    let grant = grant::new(tenant, client, user, scope.clone(), None);
-    grants::insert(&mut tx, &grant).await?;
+    let now = state.clock.now_ms();
+    let grant = grant::new(tenant, client, user, scope.clone(), None, now);
+    grants::insert(&mut tx, &grant, now).await?;
     let issued =
         Issue { grant: &grant, scope: &scope, resource: request.resource.as_deref(), nonce: None, id_token: false };
     let response = issue(state, &mut tx, tenant, client, issued).await?;
@@ -370,14 +374,16 @@ async fn external(
         (None, who)
     };
     drop(conn);
+    let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     if let Some(checked) = checked {
-        verification_codes::consume(&mut tx, checked).await.map_err(grant_refusal)?;
+        verification_codes::consume(&mut tx, checked, now).await.map_err(grant_refusal)?;
     }
-    let user = who.resolve(&mut tx, tenant, &target).await.map_err(grant_refusal)?.id;
+    let user = who.resolve(&mut tx, tenant, &target, now).await.map_err(grant_refusal)?.id;
     let scope = scopes::for_user(&mut tx, user, requested).await?.join(" ");
-    let grant = grant::new(tenant, client, user, scope.clone(), None);
-    grants::insert(&mut tx, &grant).await?;
+    let now = state.clock.now_ms();
+    let grant = grant::new(tenant, client, user, scope.clone(), None, now);
+    grants::insert(&mut tx, &grant, now).await?;
     let issued = Issue { grant: &grant, scope: &scope, resource: None, nonce: None, id_token: false };
     let response = issue(state, &mut tx, tenant, client, issued).await?;
     tx.commit().await?;
