@@ -2,6 +2,7 @@
 //! `allowedScopes` and API resources name them, so a named scope can be
 //! neither renamed nor deleted.
 
+use super::patch::merge;
 use super::{Caller, list, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -147,18 +148,9 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiScopeUpdat
     lock(&mut tx, Table::ApiScopes, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     let old_name = current.name.clone();
-    let scope = ApiScope {
-        name: body.name.unwrap_or(current.name),
-        display_name: body.display_name.unwrap_or(current.display_name),
-        description: body.description.unwrap_or(current.description),
-        enabled: body.enabled.unwrap_or(current.enabled),
-        required: body.required.unwrap_or(current.required),
-        emphasize: body.emphasize.unwrap_or(current.emphasize),
-        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(current.show_in_discovery_document),
-        user_claims: body.user_claims.unwrap_or(current.user_claims),
-        properties: body.properties.unwrap_or(current.properties),
-        ..current
-    };
+    let mut scope = current;
+    merge!(scope <- body; name, display_name, description, enabled, required, emphasize,
+        show_in_discovery_document, user_claims, properties);
     check(&scope)?;
     if scope.name != old_name {
         if let Some(users) = references(&mut tx, tenant, &old_name).await? {

@@ -1,6 +1,7 @@
 //! Identity resources: the OpenID Connect scopes of a tenant and the user
 //! claims each releases. Every tenant starts with the four standard ones.
 
+use super::patch::merge;
 use super::{Caller, list, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -127,18 +128,9 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: IdentityResou
         return Err(fixed());
     }
     let renamed = body.name.as_ref().is_some_and(|n| *n != current.name);
-    let resource = IdentityResource {
-        name: body.name.unwrap_or(current.name),
-        display_name: body.display_name.unwrap_or(current.display_name),
-        description: body.description.unwrap_or(current.description),
-        enabled: body.enabled.unwrap_or(current.enabled),
-        required: body.required.unwrap_or(current.required),
-        emphasize: body.emphasize.unwrap_or(current.emphasize),
-        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(current.show_in_discovery_document),
-        user_claims: body.user_claims.unwrap_or(current.user_claims),
-        properties: body.properties.unwrap_or(current.properties),
-        ..current
-    };
+    let mut resource = current;
+    merge!(resource <- body; name, display_name, description, enabled, required, emphasize,
+        show_in_discovery_document, user_claims, properties);
     check(&resource)?;
     if renamed {
         check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;

@@ -15,6 +15,7 @@ pub mod codegen;
 pub mod identity_resources;
 pub mod list;
 pub mod oauth;
+mod patch;
 pub mod profiles;
 pub mod registration;
 pub mod roles;
