@@ -14,6 +14,7 @@ pub mod clients;
 pub mod codegen;
 pub mod identity_resources;
 pub mod list;
+mod named_scopes;
 pub mod oauth;
 mod patch;
 pub mod profiles;
