@@ -2,6 +2,7 @@
 //! audience of tokens for it; its secrets (generated here, shown once, kept
 //! as SHA-256) let the API introspect tokens.
 
+use super::patch::merge;
 use super::{Caller, api_scopes as scopes, list, secrets, validate};
 use crate::crypto::secret;
 use crate::error::{Error, Result};
@@ -130,20 +131,9 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiResourceUp
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::ApiResources, tenant, id).await?;
     let current = api_resources::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
-    let resource = ApiResource {
-        name: body.name.unwrap_or(current.name),
-        display_name: body.display_name.unwrap_or(current.display_name),
-        description: body.description.unwrap_or(current.description),
-        enabled: body.enabled.unwrap_or(current.enabled),
-        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(current.show_in_discovery_document),
-        allowed_access_token_signing_algorithms: body
-            .allowed_access_token_signing_algorithms
-            .or(current.allowed_access_token_signing_algorithms),
-        scopes: body.scopes.unwrap_or(current.scopes),
-        user_claims: body.user_claims.unwrap_or(current.user_claims),
-        properties: body.properties.unwrap_or(current.properties),
-        ..current
-    };
+    let mut resource = current;
+    merge!(resource <- body; name, display_name, description, enabled, show_in_discovery_document,
+        allowed_access_token_signing_algorithms => Some, scopes, user_claims, properties);
     check(&resource)?;
     check_scopes(&mut tx, tenant, &resource).await?;
     api_resources::save(&mut tx, tenant, &resource, state.clock.now_ms()).await?;

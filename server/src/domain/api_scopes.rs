@@ -2,18 +2,16 @@
 //! `allowedScopes` and API resources name them, so a named scope can be
 //! neither renamed nor deleted.
 
-use super::{Caller, list, validate};
+use super::patch::merge;
+use super::{Caller, named_scopes, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::locks::{Table, lock};
-use crate::store::{Arg, Conn, Filter, api_resources, api_scopes, clients, identity_resources};
+use crate::store::{Conn, api_resources, api_scopes, clients, identity_resources};
 use keyward_api::access::is_permission;
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
 use keyward_api::envelope::Paged;
 use std::collections::HashSet;
-
-const SORTABLE: &[(&str, &str)] =
-    &[("id", "id"), ("name", "name"), ("created", "created_at"), ("updated", "updated_at")];
 
 /// The scope names a client of `tenant` may be allowed besides Keyward's
 /// permissions: its identity resources and API scopes.
@@ -40,16 +38,8 @@ pub(super) fn check(scope: &ApiScope) -> Result<()> {
             scope.name
         )));
     }
-    validate::length("displayName", &scope.display_name, 0, 200)?;
-    validate::length("description", &scope.description, 0, 1000)?;
-    for claim in &scope.user_claims {
-        validate::token("userClaims[].type", &claim.claim_type, 200)?;
-    }
-    validate::distinct("userClaims", scope.user_claims.iter().map(|c| c.claim_type.as_str()))?;
-    for p in &scope.properties {
-        validate::length("properties[].key", &p.key, 1, 200)?;
-    }
-    Ok(())
+    let claims = scope.user_claims.iter().map(|c| c.claim_type.as_str());
+    named_scopes::check_details(&scope.display_name, &scope.description, claims, &scope.properties)
 }
 
 /// Refuses a name an identity resource of the tenant already has: a scope
@@ -108,12 +98,7 @@ pub(super) fn from_create(body: ApiScopeCreate) -> ApiScope {
 }
 
 pub async fn list(state: &State, caller: &Caller, query: ApiScopeListQuery) -> Result<Paged<ApiScope>> {
-    let page = list::page(&query.list(), SORTABLE)?;
-    let mut filter =
-        list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
-    if let Some(name) = query.name.filter(|n| !n.is_empty()) {
-        filter = filter.and("name = ?", Arg::Text(name));
-    }
+    let (page, filter) = named_scopes::query(caller, &query.list(), query.name)?;
     let (total, mut items) = api_scopes::list(&mut *state.store.conn().await?, &filter, &page).await?;
     for scope in &mut items {
         if !query.expand_properties.unwrap_or(false) {
@@ -147,18 +132,9 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiScopeUpdat
     lock(&mut tx, Table::ApiScopes, tenant, id).await?;
     let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
     let old_name = current.name.clone();
-    let scope = ApiScope {
-        name: body.name.unwrap_or(current.name),
-        display_name: body.display_name.unwrap_or(current.display_name),
-        description: body.description.unwrap_or(current.description),
-        enabled: body.enabled.unwrap_or(current.enabled),
-        required: body.required.unwrap_or(current.required),
-        emphasize: body.emphasize.unwrap_or(current.emphasize),
-        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(current.show_in_discovery_document),
-        user_claims: body.user_claims.unwrap_or(current.user_claims),
-        properties: body.properties.unwrap_or(current.properties),
-        ..current
-    };
+    let mut scope = current;
+    merge!(scope <- body; name, display_name, description, enabled, required, emphasize,
+        show_in_discovery_document, user_claims, properties);
     check(&scope)?;
     if scope.name != old_name {
         if let Some(users) = references(&mut tx, tenant, &old_name).await? {

@@ -6,6 +6,7 @@
 use super::oauth::grant_type::{self, GrantType};
 use super::oauth::mint::{self, AccessSpec};
 use super::oauth::{audience, scopes};
+use super::patch::merge;
 use super::{Caller, api_scopes, authority, list, secrets, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -245,38 +246,12 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ClientUpdate)
     lock(&mut tx, Table::Clients, caller.tenant.id, id).await?;
     let current = clients::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     authority::client(&mut tx, caller, &current).await?;
-    let client = Client {
-        client_name: body.client_name.unwrap_or(current.client_name),
-        description: body.description.unwrap_or(current.description),
-        enabled: body.enabled.unwrap_or(current.enabled),
-        allowed_grant_types: body.allowed_grant_types.unwrap_or(current.allowed_grant_types),
-        redirect_uris: body.redirect_uris.unwrap_or(current.redirect_uris),
-        post_logout_redirect_uris: body.post_logout_redirect_uris.unwrap_or(current.post_logout_redirect_uris),
-        allowed_scopes: body.allowed_scopes.unwrap_or(current.allowed_scopes),
-        allowed_cors_origins: body.allowed_cors_origins.unwrap_or(current.allowed_cors_origins),
-        require_pkce: body.require_pkce.unwrap_or(current.require_pkce),
-        allow_plain_text_pkce: body.allow_plain_text_pkce.unwrap_or(current.allow_plain_text_pkce),
-        require_consent: body.require_consent.unwrap_or(current.require_consent),
-        access_token_type: body.access_token_type.unwrap_or(current.access_token_type),
-        id_token_signed_response_alg: body.id_token_signed_response_alg.unwrap_or(current.id_token_signed_response_alg),
-        access_token_signing_alg: body.access_token_signing_alg.or(current.access_token_signing_alg),
-        access_token_lifetime: body.access_token_lifetime.unwrap_or(current.access_token_lifetime),
-        identity_token_lifetime: body.identity_token_lifetime.unwrap_or(current.identity_token_lifetime),
-        authorization_code_lifetime: body.authorization_code_lifetime.unwrap_or(current.authorization_code_lifetime),
-        absolute_refresh_token_lifetime: body
-            .absolute_refresh_token_lifetime
-            .unwrap_or(current.absolute_refresh_token_lifetime),
-        sliding_refresh_token_lifetime: body
-            .sliding_refresh_token_lifetime
-            .unwrap_or(current.sliding_refresh_token_lifetime),
-        refresh_token_rotation_grace_period: body
-            .refresh_token_rotation_grace_period
-            .unwrap_or(current.refresh_token_rotation_grace_period),
-        claims: body.claims.unwrap_or(current.claims),
-        properties: body.properties.unwrap_or(current.properties),
-        require_profile: body.require_profile.unwrap_or(current.require_profile),
-        ..current
-    };
+    let mut client = current;
+    merge!(client <- body; client_name, description, enabled, allowed_grant_types, redirect_uris,
+        post_logout_redirect_uris, allowed_scopes, allowed_cors_origins, require_pkce, allow_plain_text_pkce,
+        require_consent, access_token_type, id_token_signed_response_alg, access_token_signing_alg => Some,
+        access_token_lifetime, identity_token_lifetime, authorization_code_lifetime, absolute_refresh_token_lifetime,
+        sliding_refresh_token_lifetime, refresh_token_rotation_grace_period, claims, properties, require_profile);
     check(&client)?;
     let allowed = client.allowed_scopes.iter().map(|s| s.scope.as_str());
     authority::scopes_within(&mut tx, caller, caller.tenant.id, "the changed client", allowed).await?;

@@ -1,18 +1,16 @@
 //! Identity resources: the OpenID Connect scopes of a tenant and the user
 //! claims each releases. Every tenant starts with the four standard ones.
 
-use super::{Caller, list, validate};
+use super::patch::merge;
+use super::{Caller, named_scopes, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::locks::{Table, lock};
-use crate::store::{Arg, Conn, Filter, api_scopes, identity_resources};
+use crate::store::{Conn, api_scopes, identity_resources};
 use keyward_api::envelope::Paged;
 use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceClaim, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
 };
-
-const SORTABLE: &[(&str, &str)] =
-    &[("id", "id"), ("name", "name"), ("created", "created_at"), ("updated", "updated_at")];
 
 /// OpenID Connect Core §5.4: scope, display name, description, claims.
 const STANDARD: &[(&str, &str, &str, &[&str])] = &[
@@ -52,16 +50,8 @@ pub async fn insert_standard(conn: &mut Conn, tenant: i64, now: i64) -> Result<(
 
 fn check(resource: &IdentityResource) -> Result<()> {
     validate::token("name", &resource.name, 200)?;
-    validate::length("displayName", &resource.display_name, 0, 200)?;
-    validate::length("description", &resource.description, 0, 1000)?;
-    for claim in &resource.user_claims {
-        validate::token("userClaims[].type", &claim.claim_type, 200)?;
-    }
-    validate::distinct("userClaims", resource.user_claims.iter().map(|c| c.claim_type.as_str()))?;
-    for p in &resource.properties {
-        validate::length("properties[].key", &p.key, 1, 200)?;
-    }
-    Ok(())
+    let claims = resource.user_claims.iter().map(|c| c.claim_type.as_str());
+    named_scopes::check_details(&resource.display_name, &resource.description, claims, &resource.properties)
 }
 
 /// A scope name must mean one thing: refuse one an API scope already has.
@@ -81,12 +71,7 @@ fn fixed() -> Error {
 }
 
 pub async fn list(state: &State, caller: &Caller, query: IdentityResourceListQuery) -> Result<Paged<IdentityResource>> {
-    let page = list::page(&query.list(), SORTABLE)?;
-    let mut filter =
-        list::created_between(Filter::default().and("tenant_id = ?", Arg::Int(caller.tenant.id)), &query.list())?;
-    if let Some(name) = query.name.filter(|n| !n.is_empty()) {
-        filter = filter.and("name = ?", Arg::Text(name));
-    }
+    let (page, filter) = named_scopes::query(caller, &query.list(), query.name)?;
     let (total, items) = identity_resources::list(&mut *state.store.conn().await?, &filter, &page).await?;
     Ok(Paged::ok(total, page.skip, page.take, items))
 }
@@ -127,18 +112,9 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: IdentityResou
         return Err(fixed());
     }
     let renamed = body.name.as_ref().is_some_and(|n| *n != current.name);
-    let resource = IdentityResource {
-        name: body.name.unwrap_or(current.name),
-        display_name: body.display_name.unwrap_or(current.display_name),
-        description: body.description.unwrap_or(current.description),
-        enabled: body.enabled.unwrap_or(current.enabled),
-        required: body.required.unwrap_or(current.required),
-        emphasize: body.emphasize.unwrap_or(current.emphasize),
-        show_in_discovery_document: body.show_in_discovery_document.unwrap_or(current.show_in_discovery_document),
-        user_claims: body.user_claims.unwrap_or(current.user_claims),
-        properties: body.properties.unwrap_or(current.properties),
-        ..current
-    };
+    let mut resource = current;
+    merge!(resource <- body; name, display_name, description, enabled, required, emphasize,
+        show_in_discovery_document, user_claims, properties);
     check(&resource)?;
     if renamed {
         check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;

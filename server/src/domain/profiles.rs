@@ -7,6 +7,7 @@
 //! replica; the client's own flag is cached with the client and forgotten
 //! when the client changes.
 
+use super::patch::{merge, trim};
 use super::{Caller, authority, clients, list, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -112,15 +113,12 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: AccessProfile
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::AccessProfiles, caller.tenant.id, id).await?;
     let current = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
-    let profile = AccessProfile {
-        name: body.name.map(|n| n.trim().to_string()).unwrap_or(current.name),
-        description: body.description.unwrap_or(current.description),
-        clients: body.clients.clone().unwrap_or(current.clients),
-        ..current
-    };
+    let linked_clients = body.clients.clone();
+    let mut profile = current;
+    merge!(profile <- body; name => trim, description, clients);
     check(&profile)?;
     profiles::save(&mut tx, caller.tenant.id, &profile, state.clock.now_ms()).await?;
-    link(&mut tx, caller.tenant.id, id, body.clients.as_deref(), body.users.as_deref()).await?;
+    link(&mut tx, caller.tenant.id, id, linked_clients.as_deref(), body.users.as_deref()).await?;
     authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
     let saved = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;

@@ -1,5 +1,6 @@
 //! Roles: named permission sets held by users.
 
+use super::patch::{merge, trim};
 use super::{Caller, authority, list, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -59,11 +60,8 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: RoleUpdate) -
     lock(&mut tx, Table::Roles, caller.tenant.id, id).await?;
     let current = roles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
     authority::within(caller, &format!("role {id}"), &current.permissions)?;
-    let role = Role {
-        name: body.name.map(|n| n.trim().to_string()).unwrap_or(current.name),
-        permissions: body.permissions.unwrap_or(current.permissions),
-        ..current
-    };
+    let mut role = current;
+    merge!(role <- body; name => trim, permissions);
     check(&role)?;
     authority::within(caller, "the changed role", &role.permissions)?;
     roles::save(&mut tx, caller.tenant.id, &role, state.clock.now_ms()).await?;

@@ -1,6 +1,7 @@
 //! Tenants. Callers from the default tenant administer every tenant; callers
 //! from any other tenant see only their own.
 
+use super::patch::merge;
 use super::{Caller, list, validate};
 use crate::error::{Error, Result};
 use crate::hosts;
@@ -218,16 +219,9 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: TenantUpdate)
     let current = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     let is_default = id == state.default_tenant;
     let (current_hosts, current_issuer) = (current.hosts.clone(), current.identity_server_issuer_uri.clone());
-    let tenant = normalize(Tenant {
-        name: body.name.unwrap_or(current.name),
-        status: body.status.unwrap_or(current.status),
-        theme: body.theme.unwrap_or(current.theme),
-        identity_server_issuer_uri: body.identity_server_issuer_uri.or(current.identity_server_issuer_uri),
-        hosts: body.hosts.unwrap_or(current.hosts),
-        claims: body.claims.unwrap_or(current.claims),
-        properties: body.properties.unwrap_or(current.properties),
-        ..current
-    });
+    let mut tenant = current;
+    merge!(tenant <- body; name, status, theme, identity_server_issuer_uri => Some, hosts, claims, properties);
+    let tenant = normalize(tenant);
     check(&tenant)?;
     if is_default && tenant.status == TenantStatus::Disabled.code() {
         return Err(Error::Invalid("the default tenant cannot be disabled".into()));

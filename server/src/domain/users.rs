@@ -2,6 +2,7 @@
 //! before the write transaction opens, so no lock is held while hashing.
 
 use super::oauth::login;
+use super::patch::{merge, trim};
 use super::{Acting, Caller, authority, list, user_access, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
@@ -174,21 +175,11 @@ pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<User> {
 }
 
 pub async fn update(state: &State, caller: &Caller, id: i64, body: UserUpdate) -> Result<User> {
-    edit(state, caller, Acting::Admin(id), body.password, |current| {
-        Ok(User {
-            user_name: body.user_name.map(|n| n.trim().to_string()).unwrap_or(current.user_name),
-            email: body.email.map_or(current.email, |e| non_empty(Some(e))),
-            email_confirmed: body.email_confirmed.unwrap_or(current.email_confirmed),
-            phone_number: body.phone_number.map_or(current.phone_number, |p| non_empty(Some(p))),
-            phone_number_confirmed: body.phone_number_confirmed.unwrap_or(current.phone_number_confirmed),
-            nick_name: body.nick_name.unwrap_or(current.nick_name),
-            avatar: body.avatar.unwrap_or(current.avatar),
-            data: body.data.unwrap_or(current.data),
-            roles: body.roles.unwrap_or(current.roles),
-            claims: body.claims.unwrap_or(current.claims),
-            profiles: body.profiles.unwrap_or(current.profiles),
-            ..current
-        })
+    edit(state, caller, Acting::Admin(id), body.password, |mut user| {
+        let contact = |value| non_empty(Some(value));
+        merge!(user <- body; user_name => trim, email => contact, email_confirmed, phone_number => contact,
+            phone_number_confirmed, nick_name, avatar, data, roles, claims, profiles);
+        Ok(user)
     })
     .await
 }

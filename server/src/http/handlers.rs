@@ -3,12 +3,11 @@
 use super::app_users::{app_credentials, as_user, call, raw};
 use super::blobs;
 use super::calls::{Ctx, admin, ip, public, tenant};
-use super::catalog;
+use super::catalog::{self, ApiResources, ApiScopes, Clients, IdentityResources, Profiles, Roles, Tenants, Users};
 use super::cors::tenant_wide;
 use super::oauth;
 use super::spring::{as_admin, as_client, on_user};
 use crate::codegen::Kind;
-use crate::domain::Caller;
 use crate::domain::api_catalog::collections::Parent;
 use crate::domain::api_catalog::items::{Packages, Products, Releases};
 use crate::domain::api_catalog::{self, subscriptions};
@@ -17,10 +16,7 @@ use crate::domain::app_users::verification_codes::{self, Channel};
 use crate::domain::app_users::{self, AppCaller, AppRef, consents, given, points, qr, required, settings};
 use crate::domain::blobs::Accept;
 use crate::domain::codegen::{self, Requester, options};
-use crate::domain::{
-    api_resources, api_scopes, clients, identity_resources, profiles, registration, roles, spring, tenants,
-    user_access, users,
-};
+use crate::domain::{api_resources, clients, registration, spring, tenants, user_access, users};
 use crate::error::Error;
 use crate::state::State;
 use crate::store::tenants::TenantRef;
@@ -213,27 +209,18 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<TenantListQuery>,
     ) -> Result<HttpResponseOk<Paged<Tenant>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(tenants::list(state, &caller, query.into_inner()).await?))
-        })
-        .await
+        catalog::list::<Tenants>(&rqctx, (), query.into_inner()).await
     }
 
     async fn tenant_create(
         rqctx: Ctx,
         body: TypedBody<TenantCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(ApiResult::created(tenants::create(state, &caller, body.into_inner()).await?))
-        })
-        .await
+        catalog::create::<Tenants>(&rqctx, (), body.into_inner()).await
     }
 
     async fn tenant_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(tenants::view(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::view::<Tenants>(&rqctx, path.into_inner().id).await
     }
 
     async fn tenant_update(
@@ -241,25 +228,18 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<TenantUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Tenant>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(tenants::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<Tenants>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn tenant_put(
         rqctx: Ctx,
         body: TypedBody<WithId<TenantUpdate>>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        put_by_body(&rqctx, body, "the tenant", tenants::update, |_, _| true).await
+        catalog::put::<Tenants, _>(&rqctx, body.into_inner(), |_| true).await
     }
 
     async fn tenant_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(tenants::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<Tenants>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn tenant_public_view(
@@ -282,27 +262,18 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<ClientListQuery>,
     ) -> Result<HttpResponseOk<Paged<Client>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(clients::list(state, &caller, query.into_inner()).await?))
-        })
-        .await
+        catalog::list::<Clients>(&rqctx, (), query.into_inner()).await
     }
 
     async fn client_create(
         rqctx: Ctx,
         body: TypedBody<ClientCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ClientCreated>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(ApiResult::created(clients::create(state, &caller, body.into_inner()).await?))
-        })
-        .await
+        catalog::create::<Clients>(&rqctx, (), body.into_inner()).await
     }
 
     async fn client_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(clients::view(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::view::<Clients>(&rqctx, path.into_inner().id).await
     }
 
     async fn client_update(
@@ -310,25 +281,18 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ClientUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Client>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(clients::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<Clients>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn client_put(
         rqctx: Ctx,
         body: TypedBody<WithId<ClientUpdate>>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        put_by_body(&rqctx, body, "the client", clients::update, |id, _| id).await
+        catalog::put::<Clients, _>(&rqctx, body.into_inner(), |id| id).await
     }
 
     async fn client_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(clients::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<Clients>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn client_secret_list(
@@ -377,18 +341,14 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn user_list(rqctx: Ctx, query: Query<UserListQuery>) -> Result<HttpResponseOk<Paged<User>>, AdminError> {
-        admin(&rqctx, async |state, caller| Ok(HttpResponseOk(users::list(state, &caller, query.into_inner()).await?)))
-            .await
+        catalog::list::<Users>(&rqctx, (), query.into_inner()).await
     }
 
     async fn user_create(
         rqctx: Ctx,
         body: TypedBody<UserCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(ApiResult::created(users::create(state, &caller, body.into_inner()).await?))
-        })
-        .await
+        catalog::create::<Users>(&rqctx, (), body.into_inner()).await
     }
 
     async fn user_exists(rqctx: Ctx, query: Query<UserExistsQuery>) -> Result<HttpResponseOk<NoBody>, AdminError> {
@@ -412,10 +372,7 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn user_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<User>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(users::view(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::view::<Users>(&rqctx, path.into_inner().id).await
     }
 
     async fn user_update(
@@ -423,25 +380,18 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<UserUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<User>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(users::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<Users>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn user_put(
         rqctx: Ctx,
         body: TypedBody<WithId<UserUpdate>>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        put_by_body(&rqctx, body, "the user", users::update, |id, _| id).await
+        catalog::put::<Users, _>(&rqctx, body.into_inner(), |id| id).await
     }
 
     async fn user_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(users::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<Users>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn user_session_list(
@@ -526,25 +476,18 @@ impl KeywardApi for KeywardImpl {
     }
 
     async fn role_list(rqctx: Ctx, query: Query<RoleListQuery>) -> Result<HttpResponseOk<Paged<Role>>, AdminError> {
-        admin(&rqctx, async |state, caller| Ok(HttpResponseOk(roles::list(state, &caller, query.into_inner()).await?)))
-            .await
+        catalog::list::<Roles>(&rqctx, (), query.into_inner()).await
     }
 
     async fn role_create(
         rqctx: Ctx,
         body: TypedBody<RoleCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(ApiResult::created(roles::create(state, &caller, body.into_inner()).await?))
-        })
-        .await
+        catalog::create::<Roles>(&rqctx, (), body.into_inner()).await
     }
 
     async fn role_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(roles::view(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::view::<Roles>(&rqctx, path.into_inner().id).await
     }
 
     async fn role_update(
@@ -552,55 +495,39 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<RoleUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<Role>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(roles::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<Roles>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn role_put(
         rqctx: Ctx,
         body: TypedBody<WithId<RoleUpdate>>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        put_by_body(&rqctx, body, "the role", roles::update, |id, _| id).await
+        catalog::put::<Roles, _>(&rqctx, body.into_inner(), |id| id).await
     }
 
     async fn role_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(roles::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<Roles>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn identity_resource_list(
         rqctx: Ctx,
         query: Query<IdentityResourceListQuery>,
     ) -> Result<HttpResponseOk<Paged<IdentityResource>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(identity_resources::list(state, &caller, query.into_inner()).await?))
-        })
-        .await
+        catalog::list::<IdentityResources>(&rqctx, (), query.into_inner()).await
     }
 
     async fn identity_resource_create(
         rqctx: Ctx,
         body: TypedBody<IdentityResourceCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(ApiResult::created(identity_resources::create(state, &caller, body.into_inner()).await?))
-        })
-        .await
+        catalog::create::<IdentityResources>(&rqctx, (), body.into_inner()).await
     }
 
     async fn identity_resource_view(
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(identity_resources::view(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::view::<IdentityResources>(&rqctx, path.into_inner().id).await
     }
 
     async fn identity_resource_update(
@@ -608,48 +535,35 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<IdentityResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<IdentityResource>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(identity_resources::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<IdentityResources>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn identity_resource_put(
         rqctx: Ctx,
         body: TypedBody<WithId<IdentityResourceUpdate>>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        put_by_body(&rqctx, body, "the identity resource", identity_resources::update, |id, _| id).await
+        catalog::put::<IdentityResources, _>(&rqctx, body.into_inner(), |id| id).await
     }
 
     async fn identity_resource_delete(
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(identity_resources::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<IdentityResources>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn api_resource_list(
         rqctx: Ctx,
         query: Query<ApiResourceListQuery>,
     ) -> Result<HttpResponseOk<Paged<ApiResource>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(api_resources::list(state, &caller, query.into_inner()).await?))
-        })
-        .await
+        catalog::list::<ApiResources>(&rqctx, (), query.into_inner()).await
     }
 
     async fn api_resource_create(
         rqctx: Ctx,
         body: TypedBody<ApiResourceCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<ApiResourceCreated>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(ApiResult::created(api_resources::create(state, &caller, body.into_inner()).await?))
-        })
-        .await
+        catalog::create::<ApiResources>(&rqctx, (), body.into_inner()).await
     }
 
     async fn api_resource_import(
@@ -669,10 +583,7 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_resources::view(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::view::<ApiResources>(&rqctx, path.into_inner().id).await
     }
 
     async fn api_resource_update(
@@ -680,25 +591,18 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ApiResourceUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiResource>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(api_resources::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<ApiResources>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn api_resource_put(
         rqctx: Ctx,
         body: TypedBody<WithId<ApiResourceUpdate>>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        put_by_body(&rqctx, body, "the API resource", api_resources::update, |_, _| true).await
+        catalog::put::<ApiResources, _>(&rqctx, body.into_inner(), |_| true).await
     }
 
     async fn api_resource_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_resources::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<ApiResources>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn api_resource_secret_create(
@@ -942,27 +846,18 @@ impl KeywardApi for KeywardImpl {
         rqctx: Ctx,
         query: Query<ApiScopeListQuery>,
     ) -> Result<HttpResponseOk<Paged<ApiScope>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(api_scopes::list(state, &caller, query.into_inner()).await?))
-        })
-        .await
+        catalog::list::<ApiScopes>(&rqctx, (), query.into_inner()).await
     }
 
     async fn api_scope_create(
         rqctx: Ctx,
         body: TypedBody<ApiScopeCreate>,
     ) -> Result<HttpResponseCreated<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(ApiResult::created(api_scopes::create(state, &caller, body.into_inner()).await?))
-        })
-        .await
+        catalog::create::<ApiScopes>(&rqctx, (), body.into_inner()).await
     }
 
     async fn api_scope_view(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_scopes::view(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::view::<ApiScopes>(&rqctx, path.into_inner().id).await
     }
 
     async fn api_scope_update(
@@ -970,25 +865,18 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<ApiScopeUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<ApiScope>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(api_scopes::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<ApiScopes>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn api_scope_put(
         rqctx: Ctx,
         body: TypedBody<WithId<ApiScopeUpdate>>,
     ) -> Result<HttpResponseOk<ApiResult<bool>>, AdminError> {
-        put_by_body(&rqctx, body, "the API scope", api_scopes::update, |_, _| true).await
+        catalog::put::<ApiScopes, _>(&rqctx, body.into_inner(), |_| true).await
     }
 
     async fn api_scope_delete(rqctx: Ctx, path: Path<IdPath>) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(api_scopes::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<ApiScopes>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn blob_file_upload(
@@ -1530,10 +1418,7 @@ impl KeywardApi for KeywardImpl {
         _path: Path<CreatePath>,
         body: TypedBody<ClientCreate>,
     ) -> Result<HttpResponseOk<ApiResult<ClientCreated>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(clients::create(state, &caller, body.into_inner()).await?)))
-        })
-        .await
+        catalog::create_ok::<Clients>(&rqctx, (), body.into_inner()).await
     }
 
     async fn seed000_client_list(
@@ -1583,10 +1468,7 @@ impl KeywardApi for KeywardImpl {
         _path: Path<CreatePath>,
         body: TypedBody<UserCreate>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(users::create(state, &caller, body.into_inner()).await?)))
-        })
-        .await
+        catalog::create_ok::<Users>(&rqctx, (), body.into_inner()).await
     }
 
     async fn seed000_user_list(
@@ -1609,20 +1491,14 @@ impl KeywardApi for KeywardImpl {
         _path: Path<CreatePath>,
         body: TypedBody<AccessProfileCreate>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(profiles::create(state, &caller, body.into_inner()).await?)))
-        })
-        .await
+        catalog::create_ok::<Profiles>(&rqctx, (), body.into_inner()).await
     }
 
     async fn access_profile_list(
         rqctx: Ctx,
         query: Query<AccessProfileListQuery>,
     ) -> Result<HttpResponseOk<Paged<AccessProfile>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(profiles::list(state, &caller, query.into_inner()).await?))
-        })
-        .await
+        catalog::list::<Profiles>(&rqctx, (), query.into_inner()).await
     }
 
     async fn access_profile_update(
@@ -1630,21 +1506,14 @@ impl KeywardApi for KeywardImpl {
         path: Path<IdPath>,
         body: TypedBody<AccessProfileUpdate>,
     ) -> Result<HttpResponseOk<ApiResult<AccessProfile>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            let id = path.into_inner().id;
-            Ok(HttpResponseOk(ApiResult::ok(profiles::update(state, &caller, id, body.into_inner()).await?)))
-        })
-        .await
+        catalog::update::<Profiles>(&rqctx, (), path.into_inner().id, body.into_inner()).await
     }
 
     async fn access_profile_delete(
         rqctx: Ctx,
         path: Path<IdPath>,
     ) -> Result<HttpResponseOk<ApiResult<i64>>, AdminError> {
-        admin(&rqctx, async |state, caller| {
-            Ok(HttpResponseOk(ApiResult::ok(profiles::delete(state, &caller, path.into_inner().id).await?)))
-        })
-        .await
+        catalog::delete::<Profiles>(&rqctx, (), path.into_inner().id).await
     }
 
     async fn spring_user_register(
@@ -1746,29 +1615,6 @@ where
         let key = key.transpose().map_err(|_| Error::BadRequest("the Idempotency-Key header is not ASCII".into()))?;
         let caller = app_users::app_or_user(state, tenant, target, app_credentials(rqctx)?, ip).await?;
         work(state, tenant, target, caller, body.into_inner(), key.as_deref()).await
-    })
-    .await
-}
-
-/// OAuthApp's `PUT /api/{Resource}`: the update of `PUT /api/{Resource}/{id}`
-/// with the `id` in the body (`noun` names what it is), answering what
-/// `answer` makes of the id and the stored entity (the id, or `true`).
-async fn put_by_body<B, E, R>(
-    rqctx: &Ctx,
-    body: TypedBody<WithId<B>>,
-    noun: &str,
-    update: impl AsyncFnOnce(&State, &Caller, i64, B) -> Result<E, Error>,
-    answer: impl FnOnce(i64, E) -> R,
-) -> Result<HttpResponseOk<ApiResult<R>>, AdminError>
-where
-    B: serde::de::DeserializeOwned + schemars::JsonSchema + Send + Sync + 'static,
-    R: serde::Serialize + schemars::JsonSchema + Send + Sync + 'static,
-{
-    admin(rqctx, async |state, caller| {
-        let WithId { id, body } = body.into_inner();
-        let id = id.ok_or_else(|| Error::Invalid(format!("`id` is required: it names {noun} to change")))?;
-        let stored = update(state, &caller, id, body).await?;
-        Ok(HttpResponseOk(ApiResult::ok(answer(id, stored))))
     })
     .await
 }
