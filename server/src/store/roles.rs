@@ -1,28 +1,40 @@
 //! Roles and their permissions.
 
-use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
+use super::{Conn, Filter, Page, Values, from_json, to_json};
 use crate::error::{Result, UniqueAs};
-use keyward_api::role::Role;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 const COLUMNS: &str = "id, name, permissions, created_at, updated_at";
 
-fn taken(role: &Role) -> String {
+/// A role as stored (`normalized_name` is derived from `name` on write).
+#[derive(Debug, Clone)]
+pub struct RoleRow {
+    pub id: i64,
+    pub name: String,
+    /// JSON in the column.
+    pub permissions: Vec<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+fn taken(role: &RoleRow) -> String {
     format!("a role named `{}` already exists", role.name)
 }
 
-fn from_row(row: &AnyRow) -> Result<Role> {
-    Ok(Role {
+fn from_row(row: &AnyRow) -> Result<RoleRow> {
+    Ok(RoleRow {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         permissions: from_json(&row.try_get::<String, _>("permissions")?)?,
-        create_date: to_time(row.try_get("created_at")?),
-        last_update_time: to_time(row.try_get("updated_at")?),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
-pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role, now: i64) -> Result<i64> {
+/// Inserts `role` into `tenant` (its id and times are ignored); returns its id.
+pub async fn insert(conn: &mut Conn, tenant: i64, role: &RoleRow, now: i64) -> Result<i64> {
     let row = Values::new()
         .set("tenant_id", tenant)
         .set("name", role.name.clone())
@@ -38,7 +50,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, role: &Role, now: i64) -> Resu
 }
 
 /// Writes an existing role of `tenant`: its name and permissions.
-pub async fn save(conn: &mut Conn, tenant: i64, role: &Role, now: i64) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, role: &RoleRow, now: i64) -> Result<()> {
     Values::new()
         .set("name", role.name.clone())
         .set("normalized_name", role.name.to_lowercase())
@@ -51,7 +63,7 @@ pub async fn save(conn: &mut Conn, tenant: i64, role: &Role, now: i64) -> Result
     Ok(())
 }
 
-pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<Role>> {
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<RoleRow>> {
     let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM roles WHERE tenant_id = $1 AND id = $2")))
         .bind(tenant)
         .bind(id)
@@ -69,7 +81,7 @@ pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<Role>)> {
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<RoleRow>)> {
     let (total, rows) = super::page(conn, COLUMNS, "roles", filter, page).await?;
     Ok((total, rows.iter().map(from_row).collect::<Result<_>>()?))
 }
