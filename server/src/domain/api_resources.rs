@@ -282,7 +282,7 @@ pub async fn import(
         let display_name = if about.trim().is_empty() { name.clone() } else { truncated(about.trim(), 200) };
         let scope = ApiScope { display_name, description: truncated(about, 1000), ..new_scope(name) };
         scopes::check(&scope).map_err(|e| Error::Invalid(format!("scope {name:?} of the document: {e}")))?;
-        api_scopes::insert(&mut tx, tenant, &scope, now).await?;
+        api_scopes::insert(&mut tx, tenant, &scope.into(), now).await?;
     }
     let created = insert_with_secret(&mut tx, tenant, &resource, now).await?;
     tx.commit().await?;
@@ -318,7 +318,7 @@ pub async fn adopt_legacy_scopes(conn: &mut Conn, tenant_id: i64, issuer: &str, 
     // Replicas starting together may adopt at once: inserts that meet an
     // existing row do nothing.
     for name in &legacy {
-        api_scopes::insert_missing(conn, tenant_id, &new_scope(name), now).await?;
+        api_scopes::insert_missing(conn, tenant_id, &new_scope(name).into(), now).await?;
     }
     let legacy_resource = from_create(ApiResourceCreate {
         name: issuer.to_string(),

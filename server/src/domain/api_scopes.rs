@@ -6,12 +6,58 @@ use super::patch::merge;
 use super::{Caller, named_scopes, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
+use crate::store::api_scopes::{self, ApiScopeRow};
 use crate::store::locks::{Table, lock};
-use crate::store::{Conn, api_resources, api_scopes, clients, identity_resources};
+use crate::store::{Conn, api_resources, clients, identity_resources, to_time};
 use keyward_api::access::is_permission;
-use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate};
+use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate, ApiUserClaim};
 use keyward_api::envelope::Paged;
 use std::collections::HashSet;
+
+impl From<ApiScopeRow> for ApiScope {
+    fn from(row: ApiScopeRow) -> ApiScope {
+        ApiScope {
+            id: row.id,
+            name: row.name,
+            display_name: row.display_name,
+            description: row.description,
+            enabled: row.enabled,
+            required: row.required,
+            emphasize: row.emphasize,
+            show_in_discovery_document: row.show_in_discovery,
+            user_claims: row.user_claims.into_iter().map(|claim_type| ApiUserClaim { claim_type }).collect(),
+            properties: row.properties.into_iter().map(Into::into).collect(),
+            created: to_time(row.created_at),
+            updated: to_time(row.updated_at),
+        }
+    }
+}
+
+/// What a write stores; the times are the store's to set.
+impl From<ApiScope> for ApiScopeRow {
+    fn from(scope: ApiScope) -> ApiScopeRow {
+        ApiScopeRow {
+            id: scope.id,
+            name: scope.name,
+            display_name: scope.display_name,
+            description: scope.description,
+            enabled: scope.enabled,
+            required: scope.required,
+            emphasize: scope.emphasize,
+            show_in_discovery: scope.show_in_discovery_document,
+            user_claims: scope.user_claims.into_iter().map(|c| c.claim_type).collect(),
+            properties: scope.properties.into_iter().map(Into::into).collect(),
+            non_editable: false,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+/// `tenant`'s API scope `id`, for the wire.
+async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<ApiScope> {
+    Ok(api_scopes::get(conn, tenant, id).await?.ok_or_else(|| not_found(id))?.into())
+}
 
 /// The scope names a client of `tenant` may be allowed besides Keyward's
 /// permissions: its identity resources and API scopes.
@@ -99,7 +145,8 @@ pub(super) fn from_create(body: ApiScopeCreate) -> ApiScope {
 
 pub async fn list(state: &State, caller: &Caller, query: ApiScopeListQuery) -> Result<Paged<ApiScope>> {
     let (page, filter) = named_scopes::query(caller, &query.list(), query.name)?;
-    let (total, mut items) = api_scopes::list(&mut *state.store.conn().await?, &filter, &page).await?;
+    let (total, rows) = api_scopes::list(&mut *state.store.conn().await?, &filter, &page).await?;
+    let mut items: Vec<ApiScope> = rows.into_iter().map(ApiScope::from).collect();
     for scope in &mut items {
         if !query.expand_properties.unwrap_or(false) {
             scope.properties.clear();
@@ -116,21 +163,21 @@ pub async fn create(state: &State, caller: &Caller, body: ApiScopeCreate) -> Res
     check(&scope)?;
     let mut tx = state.store.begin().await?;
     check_unclaimed(&mut tx, caller.tenant.id, &scope.name).await?;
-    let id = api_scopes::insert(&mut tx, caller.tenant.id, &scope, state.clock.now_ms()).await?;
+    let id = api_scopes::insert(&mut tx, caller.tenant.id, &scope.into(), state.clock.now_ms()).await?;
     tx.commit().await?;
     state.forget_catalog();
     Ok(id)
 }
 
 pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<ApiScope> {
-    api_scopes::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+    get(&mut *state.store.conn().await?, caller.tenant.id, id).await
 }
 
 pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiScopeUpdate) -> Result<ApiScope> {
     let tenant = caller.tenant.id;
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::ApiScopes, tenant, id).await?;
-    let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
+    let current = get(&mut tx, tenant, id).await?;
     let old_name = current.name.clone();
     let mut scope = current;
     merge!(scope <- body; name, display_name, description, enabled, required, emphasize,
@@ -142,8 +189,8 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: ApiScopeUpdat
         }
         check_unclaimed(&mut tx, tenant, &scope.name).await?;
     }
-    api_scopes::save(&mut tx, tenant, &scope, state.clock.now_ms()).await?;
-    let saved = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
+    api_scopes::save(&mut tx, tenant, &scope.into(), state.clock.now_ms()).await?;
+    let saved = get(&mut tx, tenant, id).await?;
     tx.commit().await?;
     state.forget_catalog();
     Ok(saved)
@@ -153,7 +200,7 @@ pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
     let tenant = caller.tenant.id;
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::ApiScopes, tenant, id).await?;
-    let current = api_scopes::get(&mut tx, tenant, id).await?.ok_or_else(|| not_found(id))?;
+    let current = get(&mut tx, tenant, id).await?;
     if let Some(users) = references(&mut tx, tenant, &current.name).await? {
         return Err(Error::Conflict(format!("API scope `{}` cannot be deleted: it is named by {users}", current.name)));
     }

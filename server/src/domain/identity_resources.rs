@@ -5,12 +5,59 @@ use super::patch::merge;
 use super::{Caller, named_scopes, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
+use crate::store::identity_resources::{self, IdentityResourceRow};
 use crate::store::locks::{Table, lock};
-use crate::store::{Conn, api_scopes, identity_resources};
+use crate::store::{Conn, api_scopes, to_time};
 use keyward_api::envelope::Paged;
 use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceClaim, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
 };
+
+impl From<IdentityResourceRow> for IdentityResource {
+    fn from(row: IdentityResourceRow) -> IdentityResource {
+        IdentityResource {
+            id: row.id,
+            name: row.name,
+            display_name: row.display_name,
+            description: row.description,
+            enabled: row.enabled,
+            required: row.required,
+            emphasize: row.emphasize,
+            show_in_discovery_document: row.show_in_discovery,
+            user_claims: row.user_claims.into_iter().map(|claim_type| IdentityResourceClaim { claim_type }).collect(),
+            properties: row.properties.into_iter().map(Into::into).collect(),
+            non_editable: row.non_editable,
+            created: to_time(row.created_at),
+            updated: to_time(row.updated_at),
+        }
+    }
+}
+
+/// What a write stores; the times are the store's to set.
+impl From<IdentityResource> for IdentityResourceRow {
+    fn from(resource: IdentityResource) -> IdentityResourceRow {
+        IdentityResourceRow {
+            id: resource.id,
+            name: resource.name,
+            display_name: resource.display_name,
+            description: resource.description,
+            enabled: resource.enabled,
+            required: resource.required,
+            emphasize: resource.emphasize,
+            show_in_discovery: resource.show_in_discovery_document,
+            user_claims: resource.user_claims.into_iter().map(|c| c.claim_type).collect(),
+            properties: resource.properties.into_iter().map(Into::into).collect(),
+            non_editable: resource.non_editable,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+/// `tenant`'s identity resource `id`, for the wire.
+async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<IdentityResource> {
+    Ok(identity_resources::get(conn, tenant, id).await?.ok_or_else(|| not_found(id))?.into())
+}
 
 /// OpenID Connect Core §5.4: scope, display name, description, claims.
 const STANDARD: &[(&str, &str, &str, &[&str])] = &[
@@ -43,7 +90,7 @@ pub async fn insert_standard(conn: &mut Conn, tenant: i64, now: i64) -> Result<(
             created: Default::default(),
             updated: Default::default(),
         };
-        identity_resources::insert(conn, tenant, &resource, now).await?;
+        identity_resources::insert(conn, tenant, &resource.into(), now).await?;
     }
     Ok(())
 }
@@ -73,7 +120,7 @@ fn fixed() -> Error {
 pub async fn list(state: &State, caller: &Caller, query: IdentityResourceListQuery) -> Result<Paged<IdentityResource>> {
     let (page, filter) = named_scopes::query(caller, &query.list(), query.name)?;
     let (total, items) = identity_resources::list(&mut *state.store.conn().await?, &filter, &page).await?;
-    Ok(Paged::ok(total, page.skip, page.take, items))
+    Ok(Paged::ok(total, page.skip, page.take, items.into_iter().map(IdentityResource::from).collect()))
 }
 
 pub async fn create(state: &State, caller: &Caller, body: IdentityResourceCreate) -> Result<i64> {
@@ -95,19 +142,19 @@ pub async fn create(state: &State, caller: &Caller, body: IdentityResourceCreate
     check(&resource)?;
     let mut tx = state.store.begin().await?;
     check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
-    let id = identity_resources::insert(&mut tx, caller.tenant.id, &resource, state.clock.now_ms()).await?;
+    let id = identity_resources::insert(&mut tx, caller.tenant.id, &resource.into(), state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<IdentityResource> {
-    identity_resources::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+    get(&mut *state.store.conn().await?, caller.tenant.id, id).await
 }
 
 pub async fn update(state: &State, caller: &Caller, id: i64, body: IdentityResourceUpdate) -> Result<IdentityResource> {
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::IdentityResources, caller.tenant.id, id).await?;
-    let current = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let current = get(&mut tx, caller.tenant.id, id).await?;
     if current.non_editable {
         return Err(fixed());
     }
@@ -119,15 +166,15 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: IdentityResou
     if renamed {
         check_unclaimed(&mut tx, caller.tenant.id, &resource.name).await?;
     }
-    identity_resources::save(&mut tx, caller.tenant.id, &resource, state.clock.now_ms()).await?;
-    let saved = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    identity_resources::save(&mut tx, caller.tenant.id, &resource.into(), state.clock.now_ms()).await?;
+    let saved = get(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
     Ok(saved)
 }
 
 pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {
     let mut tx = state.store.begin().await?;
-    let current = identity_resources::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let current = get(&mut tx, caller.tenant.id, id).await?;
     if current.non_editable {
         return Err(fixed());
     }

@@ -28,7 +28,8 @@ pub mod user_access;
 pub mod users;
 mod validate;
 
-use crate::store::tenants::TenantRef;
+use crate::store::{self, tenants::TenantRef};
+use keyward_api::tenant::Property;
 
 /// Who is calling an admin operation: the tenant the request addresses and
 /// what the bearer token grants.
@@ -59,5 +60,18 @@ impl Acting {
         match self {
             Acting::Own(id) | Acting::Admin(id) => id,
         }
+    }
+}
+
+/// Custom properties, which several resources carry, to and from the store.
+impl From<store::Property> for Property {
+    fn from(p: store::Property) -> Property {
+        Property { key: p.key, value: p.value }
+    }
+}
+
+impl From<Property> for store::Property {
+    fn from(p: Property) -> store::Property {
+        store::Property { key: p.key, value: p.value }
     }
 }

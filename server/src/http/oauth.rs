@@ -29,14 +29,11 @@ pub async fn metadata(state: &State, tenant: &TenantRef) -> Result<ServerMetadat
     let issuer = tenant.issuer.clone();
     let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut conn = state.store.conn().await?;
-    let identity: Vec<_> = identity_resources::enabled(&mut conn, tenant.id)
-        .await?
-        .into_iter()
-        .filter(|r| r.show_in_discovery_document)
-        .collect();
+    let identity: Vec<_> =
+        identity_resources::enabled(&mut conn, tenant.id).await?.into_iter().filter(|r| r.show_in_discovery).collect();
     let mut scopes_supported: Vec<String> = identity.iter().map(|r| r.name.clone()).collect();
     let api = api_scopes::enabled(&mut conn, tenant.id).await?;
-    scopes_supported.extend(api.into_iter().filter(|s| s.show_in_discovery_document).map(|s| s.name));
+    scopes_supported.extend(api.into_iter().filter(|s| s.show_in_discovery).map(|s| s.name));
     scopes_supported.extend(strings(keyward_api::access::ADMIN_SCOPES));
     Ok(ServerMetadata {
         authorization_endpoint: format!("{issuer}/oauth/authorize"),

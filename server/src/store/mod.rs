@@ -19,6 +19,7 @@ pub mod identity_resources;
 pub mod keys;
 mod list;
 pub mod locks;
+pub mod named_scopes;
 pub mod owned;
 pub mod points;
 pub mod profiles;
@@ -39,7 +40,7 @@ pub use list::{Arg, Filter, Page, contains_pattern, page};
 pub use values::Values;
 
 use anyhow::{Context, bail};
-use serde::{Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 use std::time::Duration;
@@ -207,6 +208,21 @@ pub fn to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
 /// Lists and maps live in TEXT columns as JSON.
 pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serializes")
+}
+
+/// A custom key/value property, as the `properties` JSON columns hold it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Property {
+    pub key: String,
+    pub value: String,
+}
+
+/// A claim type and value, as the `claims` JSON columns hold it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Claim {
+    pub claim_type: String,
+    pub claim_value: String,
 }
 
 pub fn from_json<T: DeserializeOwned>(text: &str) -> anyhow::Result<T> {

@@ -150,8 +150,8 @@ pub async fn userinfo(state: &State, tenant: &TenantRef, token: Option<&str>) ->
     let identity = identity_resources::enabled(&mut conn, tenant.id).await?;
     let mut claims = Map::new();
     for claim in identity.iter().filter(|r| scopes::has(&granted, &r.name)).flat_map(|r| &r.user_claims) {
-        if let Some(value) = claim_value(&user, &claim.claim_type) {
-            claims.insert(claim.claim_type.clone(), value);
+        if let Some(value) = claim_value(&user, claim) {
+            claims.insert(claim.clone(), value);
         }
     }
     claims.insert("sub".into(), Value::String(user.id.to_string()));

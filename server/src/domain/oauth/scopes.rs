@@ -2,16 +2,15 @@
 //! OpenID Connect identity scopes with the claims they release.
 
 use crate::error::Result;
+use crate::store::named_scopes::ScopeRow;
 use crate::store::{Conn, users};
 use keyward_api::access::{allows_scope, grants, is_permission};
-use keyward_api::api_scope::ApiScope;
 use keyward_api::client::Client;
 use keyward_api::error::OAuthError;
-use keyward_api::identity_resource::IdentityResource;
 
 /// What the consent page says about `scope`: an identity resource's
 /// description, an API scope's display name, or a plain wording.
-pub fn describe(identity: &[IdentityResource], api: &[ApiScope], scope: &str) -> String {
+pub fn describe(identity: &[ScopeRow], api: &[ScopeRow], scope: &str) -> String {
     if let Some(resource) = identity.iter().find(|r| r.name == scope) {
         return if resource.description.is_empty() {
             resource.display_name.clone()
@@ -27,12 +26,12 @@ pub fn describe(identity: &[IdentityResource], api: &[ApiScope], scope: &str) ->
 }
 
 /// The claims an ID token carries and every claim the identity resources release.
-pub fn claims_supported(identity: &[IdentityResource]) -> Vec<String> {
+pub fn claims_supported(identity: &[ScopeRow]) -> Vec<String> {
     let mut claims: Vec<String> =
         ["iss", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr"].map(String::from).to_vec();
     for claim in identity.iter().flat_map(|r| &r.user_claims) {
-        if !claims.contains(&claim.claim_type) {
-            claims.push(claim.claim_type.clone());
+        if !claims.contains(claim) {
+            claims.push(claim.clone());
         }
     }
     claims
