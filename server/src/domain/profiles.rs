@@ -12,7 +12,8 @@ use super::{Caller, authority, clients, list, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::locks::{Table, lock};
-use crate::store::{Arg, Conn, Filter, contains_pattern, profiles};
+use crate::store::profiles::{self, ProfileRow};
+use crate::store::{Arg, Conn, Filter, contains_pattern, to_time};
 use keyward_api::access_profile::{AccessProfile, AccessProfileCreate, AccessProfileListQuery, AccessProfileUpdate};
 use keyward_api::client::Client;
 use keyward_api::envelope::Paged;
@@ -32,6 +33,41 @@ pub async fn admits(conn: &mut Conn, client: &Client, user: i64) -> Result<bool>
 /// [`admits`] as the end-user API answers it: a refusal is a 403.
 pub async fn require(conn: &mut Conn, client: &Client, user: i64) -> Result<()> {
     if admits(conn, client, user).await? { Ok(()) } else { Err(Error::Forbidden(REFUSED.into())) }
+}
+
+impl From<ProfileRow> for AccessProfile {
+    fn from(row: ProfileRow) -> AccessProfile {
+        AccessProfile {
+            id: row.id,
+            name: row.name,
+            description: row.description,
+            clients: row.clients,
+            users: row.users,
+            created: to_time(row.created_at),
+            updated: to_time(row.updated_at),
+        }
+    }
+}
+
+/// What a write stores (the store writes the name and description; the
+/// links go through [`link`]); the times are the store's to set.
+impl From<&AccessProfile> for ProfileRow {
+    fn from(profile: &AccessProfile) -> ProfileRow {
+        ProfileRow {
+            id: profile.id,
+            name: profile.name.clone(),
+            description: profile.description.clone(),
+            clients: profile.clients.clone(),
+            users: profile.users.clone(),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+/// `tenant`'s access profile `id`, for the wire.
+async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<AccessProfile> {
+    Ok(profiles::get(conn, tenant, id).await?.ok_or_else(|| not_found(id))?.into())
 }
 
 const SORTABLE: &[(&str, &str)] =
@@ -83,7 +119,7 @@ pub async fn list(state: &State, caller: &Caller, query: AccessProfileListQuery)
         filter = filter.and("normalized_name LIKE ? ESCAPE '\\'", Arg::Text(contains_pattern(&name)));
     }
     let (total, items) = profiles::list(&mut *state.store.conn().await?, &filter, &page).await?;
-    Ok(Paged::ok(total, page.skip, page.take, items))
+    Ok(Paged::ok(total, page.skip, page.take, items.into_iter().map(AccessProfile::from).collect()))
 }
 
 pub async fn create(state: &State, caller: &Caller, body: AccessProfileCreate) -> Result<i64> {
@@ -98,7 +134,7 @@ pub async fn create(state: &State, caller: &Caller, body: AccessProfileCreate) -
     };
     check(&profile)?;
     let mut tx = state.store.begin().await?;
-    let id = profiles::insert(&mut tx, caller.tenant.id, &profile, state.clock.now_ms()).await?;
+    let id = profiles::insert(&mut tx, caller.tenant.id, &(&profile).into(), state.clock.now_ms()).await?;
     link(&mut tx, caller.tenant.id, id, Some(&profile.clients), Some(&profile.users)).await?;
     // A profile admits its users to its clients: none beyond the caller
     // (checked once `link` found each; a refusal rolls back).
@@ -112,15 +148,15 @@ pub async fn create(state: &State, caller: &Caller, body: AccessProfileCreate) -
 pub async fn update(state: &State, caller: &Caller, id: i64, body: AccessProfileUpdate) -> Result<AccessProfile> {
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::AccessProfiles, caller.tenant.id, id).await?;
-    let current = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let current = get(&mut tx, caller.tenant.id, id).await?;
     let linked_clients = body.clients.clone();
     let mut profile = current;
     merge!(profile <- body; name => trim, description, clients);
     check(&profile)?;
-    profiles::save(&mut tx, caller.tenant.id, &profile, state.clock.now_ms()).await?;
+    profiles::save(&mut tx, caller.tenant.id, &(&profile).into(), state.clock.now_ms()).await?;
     link(&mut tx, caller.tenant.id, id, linked_clients.as_deref(), body.users.as_deref()).await?;
     authority::profile_clients(&mut tx, caller, caller.tenant.id, &profile.clients).await?;
-    let saved = profiles::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let saved = get(&mut tx, caller.tenant.id, id).await?;
     tx.commit().await?;
     Ok(saved)
 }

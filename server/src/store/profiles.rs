@@ -1,18 +1,32 @@
 //! Seed 000's access profiles: named sets of clients, held by users.
 
-use super::{Conn, Filter, Page, Values, to_time};
+use super::{Conn, Filter, Page, Values};
 use crate::error::{Result, UniqueAs};
-use keyward_api::access_profile::AccessProfile;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 const COLUMNS: &str = "id, name, description, created_at, updated_at";
 
-fn taken(profile: &AccessProfile) -> String {
+/// An access profile as stored, with what its link tables hold.
+#[derive(Debug, Clone)]
+pub struct ProfileRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    /// The `client_id`s of the clients it contains, in order.
+    pub clients: Vec<String>,
+    /// The ids of the live users holding it, in order.
+    pub users: Vec<i64>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+fn taken(profile: &ProfileRow) -> String {
     format!("an access profile named `{}` already exists", profile.name)
 }
 
-async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
+async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<ProfileRow> {
     let id: i64 = row.try_get("id")?;
     let clients = sqlx::query(
         "SELECT c.client_id FROM access_profile_clients pc JOIN clients c ON c.id = pc.client_row \
@@ -28,19 +42,19 @@ async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<AccessProfile> {
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(AccessProfile {
+    Ok(ProfileRow {
         id,
         name: row.try_get("name")?,
         description: row.try_get("description")?,
         clients: clients.iter().map(|r| r.try_get("client_id")).collect::<Result<_, _>>()?,
         users: users.iter().map(|r| r.try_get("user_id")).collect::<Result<_, _>>()?,
-        created: to_time(row.try_get("created_at")?),
-        updated: to_time(row.try_get("updated_at")?),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
 /// Inserts `profile`'s name and description into `tenant`; returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile, now: i64) -> Result<i64> {
+pub async fn insert(conn: &mut Conn, tenant: i64, profile: &ProfileRow, now: i64) -> Result<i64> {
     let row = Values::new()
         .set("tenant_id", tenant)
         .set("name", profile.name.clone())
@@ -56,7 +70,7 @@ pub async fn insert(conn: &mut Conn, tenant: i64, profile: &AccessProfile, now: 
 }
 
 /// Writes an existing profile's name and description.
-pub async fn save(conn: &mut Conn, tenant: i64, profile: &AccessProfile, now: i64) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, profile: &ProfileRow, now: i64) -> Result<()> {
     Values::new()
         .set("name", profile.name.clone())
         .set("normalized_name", profile.name.to_lowercase())
@@ -123,7 +137,7 @@ pub async fn holds_client(conn: &mut Conn, client_row: i64, user: i64) -> Result
     Ok(row.is_some())
 }
 
-pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<AccessProfile>> {
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<ProfileRow>> {
     let row =
         sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM access_profiles WHERE tenant_id = $1 AND id = $2")))
             .bind(tenant)
@@ -146,7 +160,7 @@ pub async fn delete(conn: &mut Conn, tenant: i64, id: i64) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<AccessProfile>)> {
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<ProfileRow>)> {
     let (total, rows) = super::page(conn, COLUMNS, "access_profiles", filter, page).await?;
     let mut profiles = Vec::with_capacity(rows.len());
     for row in &rows {
