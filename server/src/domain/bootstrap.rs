@@ -31,7 +31,7 @@ pub async fn default_tenant(store: &Store, now: i64) -> Result<i64> {
                 create_date: Default::default(),
                 last_update_time: Default::default(),
             };
-            let id = tenants::insert(&mut tx, &tenant, now).await?;
+            let id = tenants::insert(&mut tx, &tenant.into(), now).await?;
             tenants::mark_default(&mut tx, id).await?;
             id
         }
@@ -57,7 +57,7 @@ pub async fn adopt_legacy_scopes(state: &State) -> Result<()> {
         let issuer = if tenant == state.default_tenant {
             Some(state.issuer().to_string())
         } else {
-            tenants::get(&mut tx, tenant).await?.and_then(|t| t.identity_server_issuer_uri)
+            tenants::get(&mut tx, tenant).await?.and_then(|t| t.issuer)
         };
         if let Some(issuer) = issuer {
             super::api_resources::adopt_legacy_scopes(&mut tx, tenant, &issuer, state.clock.now_ms()).await?;

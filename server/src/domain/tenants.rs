@@ -7,10 +7,53 @@ use crate::error::{Error, Result};
 use crate::hosts;
 use crate::state::State;
 use crate::store::locks::{Table, lock};
-use crate::store::tenants::{TenantRef, TenantStatus};
-use crate::store::{Arg, Filter, contains_pattern, tenants};
+use crate::store::tenants::{self, TenantRef, TenantRow, TenantStatus};
+use crate::store::{Arg, Claim, Filter, contains_pattern, to_time};
 use keyward_api::envelope::Paged;
-use keyward_api::tenant::{Tenant, TenantCreate, TenantListQuery, TenantPublic, TenantUpdate};
+use keyward_api::tenant::{Tenant, TenantClaim, TenantCreate, TenantHost, TenantListQuery, TenantPublic, TenantUpdate};
+
+impl From<TenantRow> for Tenant {
+    fn from(row: TenantRow) -> Tenant {
+        Tenant {
+            id: row.id,
+            name: row.name,
+            status: row.status,
+            theme: row.theme,
+            identity_server_issuer_uri: row.issuer,
+            hosts: row.hosts.into_iter().map(|host_name| TenantHost { host_name }).collect(),
+            claims: row
+                .claims
+                .into_iter()
+                .map(|c| TenantClaim { claim_type: c.claim_type, claim_value: c.claim_value })
+                .collect(),
+            properties: row.properties.into_iter().map(Into::into).collect(),
+            create_date: to_time(row.created_at),
+            last_update_time: to_time(row.updated_at),
+        }
+    }
+}
+
+/// What a write stores; the times are the store's to set.
+impl From<Tenant> for TenantRow {
+    fn from(tenant: Tenant) -> TenantRow {
+        TenantRow {
+            id: tenant.id,
+            name: tenant.name,
+            status: tenant.status,
+            theme: tenant.theme,
+            issuer: tenant.identity_server_issuer_uri,
+            hosts: tenant.hosts.into_iter().map(|h| h.host_name).collect(),
+            claims: tenant
+                .claims
+                .into_iter()
+                .map(|c| Claim { claim_type: c.claim_type, claim_value: c.claim_value })
+                .collect(),
+            properties: tenant.properties.into_iter().map(Into::into).collect(),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
 
 const SORTABLE: &[(&str, &str)] = &[("id", "id"), ("name", "name"), ("status", "status"), ("createDate", "created_at")];
 
@@ -141,7 +184,7 @@ pub async fn list(state: &State, caller: &Caller, query: TenantListQuery) -> Res
         filter = filter.and("LOWER(name) LIKE ? ESCAPE '\\'", Arg::Text(contains_pattern(&name)));
     }
     let (total, tenants) = tenants::list(&mut *state.store.conn().await?, &filter, &page).await?;
-    let tenants = tenants.into_iter().map(|t| shown(state, t)).collect();
+    let tenants = tenants.into_iter().map(|t| shown(state, t.into())).collect();
     Ok(Paged::ok(total, page.skip, page.take, tenants))
 }
 
@@ -165,7 +208,7 @@ pub async fn create(state: &State, caller: &Caller, body: TenantCreate) -> Resul
     check_issuer(state, &tenant)?;
     let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    let id = tenants::insert(&mut tx, &tenant, now).await?;
+    let id = tenants::insert(&mut tx, &tenant.into(), now).await?;
     super::identity_resources::insert_standard(&mut tx, id, now).await?;
     state.keys.create_for(&mut tx, id).await.map_err(Error::Internal)?;
     tx.commit().await?;
@@ -179,7 +222,7 @@ pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<Tenant> {
         return Err(not_found(id));
     }
     let tenant = tenants::get(&mut *state.store.conn().await?, id).await?.ok_or_else(|| not_found(id))?;
-    Ok(shown(state, tenant))
+    Ok(shown(state, tenant.into()))
 }
 
 /// A tenant's public profile, for anyone: only its name, theme and the
@@ -216,7 +259,7 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: TenantUpdate)
     }
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Tenants, id, id).await?;
-    let current = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
+    let current: Tenant = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?.into();
     let is_default = id == state.default_tenant;
     let (current_hosts, current_issuer) = (current.hosts.clone(), current.identity_server_issuer_uri.clone());
     let mut tenant = current;
@@ -244,11 +287,11 @@ pub async fn update(state: &State, caller: &Caller, id: i64, body: TenantUpdate)
         check_issuer(state, &tenant)?;
         tenant
     };
-    tenants::save(&mut tx, &tenant, state.clock.now_ms()).await?;
+    tenants::save(&mut tx, &tenant.into(), state.clock.now_ms()).await?;
     let saved = tenants::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     state.forget_tenants();
-    Ok(shown(state, saved))
+    Ok(shown(state, saved.into()))
 }
 
 pub async fn delete(state: &State, caller: &Caller, id: i64) -> Result<i64> {

@@ -1,8 +1,7 @@
 //! Tenants and the host names that select them.
 
-use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
+use super::{Claim, Conn, Filter, Page, Property, Values, from_json, to_json};
 use crate::error::{Result, UniqueAs};
-use keyward_api::tenant::{Tenant, TenantHost};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -48,45 +47,61 @@ impl TenantStatus {
     }
 }
 
-fn hosts_taken(tenant: &Tenant) -> String {
-    let names: Vec<&str> = tenant.hosts.iter().map(|h| h.host_name.as_str()).collect();
-    format!("a host name in [{}] already belongs to another tenant", names.join(", "))
+/// A tenant as stored, with its host names from `tenant_hosts`.
+#[derive(Debug, Clone)]
+pub struct TenantRow {
+    pub id: i64,
+    pub name: String,
+    /// A [`TenantStatus`] code.
+    pub status: i32,
+    pub theme: String,
+    pub issuer: Option<String>,
+    /// In order.
+    pub hosts: Vec<String>,
+    /// Claims every token of the tenant carries (JSON in the column).
+    pub claims: Vec<Claim>,
+    /// JSON in the column.
+    pub properties: Vec<Property>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
-fn issuer_taken(tenant: &Tenant) -> String {
-    format!(
-        "the issuer `{}` already belongs to another tenant",
-        tenant.identity_server_issuer_uri.as_deref().unwrap_or_default()
-    )
+fn hosts_taken(tenant: &TenantRow) -> String {
+    format!("a host name in [{}] already belongs to another tenant", tenant.hosts.join(", "))
 }
 
-fn from_row(row: &AnyRow, hosts: Vec<TenantHost>) -> Result<Tenant> {
-    Ok(Tenant {
+fn issuer_taken(tenant: &TenantRow) -> String {
+    format!("the issuer `{}` already belongs to another tenant", tenant.issuer.as_deref().unwrap_or_default())
+}
+
+fn from_row(row: &AnyRow, hosts: Vec<String>) -> Result<TenantRow> {
+    Ok(TenantRow {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         status: row.try_get::<i64, _>("status")? as i32,
         theme: row.try_get("theme")?,
-        identity_server_issuer_uri: row.try_get("issuer")?,
+        issuer: row.try_get("issuer")?,
         hosts,
         claims: from_json(&row.try_get::<String, _>("claims")?)?,
         properties: from_json(&row.try_get::<String, _>("properties")?)?,
-        create_date: to_time(row.try_get("created_at")?),
-        last_update_time: to_time(row.try_get("updated_at")?),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
-async fn hosts_of(conn: &mut Conn, id: i64) -> Result<Vec<TenantHost>> {
+async fn hosts_of(conn: &mut Conn, id: i64) -> Result<Vec<String>> {
     let rows = sqlx::query("SELECT host FROM tenant_hosts WHERE tenant_id = $1 ORDER BY host")
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(TenantHost { host_name: r.try_get("host")? })).collect()
+    rows.iter().map(|r| Ok(r.try_get("host")?)).collect()
 }
 
-async fn insert_hosts(conn: &mut Conn, tenant: &Tenant) -> Result<()> {
+async fn insert_hosts(conn: &mut Conn, tenant: &TenantRow) -> Result<()> {
     for host in &tenant.hosts {
         sqlx::query("INSERT INTO tenant_hosts (host, tenant_id) VALUES ($1, $2)")
-            .bind(host.host_name.clone())
+            .bind(host.clone())
             .bind(tenant.id)
             .execute(&mut *conn)
             .await
@@ -102,18 +117,18 @@ pub async fn mark_default(conn: &mut Conn, id: i64) -> Result<()> {
 }
 
 /// The columns of `tenant` that both an insert and an update write.
-fn values(tenant: &Tenant) -> Values {
+fn values(tenant: &TenantRow) -> Values {
     Values::new()
         .set("name", tenant.name.clone())
         .set("status", tenant.status as i64)
         .set("theme", tenant.theme.clone())
-        .set("issuer", tenant.identity_server_issuer_uri.clone())
+        .set("issuer", tenant.issuer.clone())
         .set("claims", to_json(&tenant.claims))
         .set("properties", to_json(&tenant.properties))
 }
 
 /// Inserts `tenant` (its `id` and times are ignored) and returns its id.
-pub async fn insert(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<i64> {
+pub async fn insert(conn: &mut Conn, tenant: &TenantRow, now: i64) -> Result<i64> {
     let id: i64 = values(tenant)
         .set("created_at", now)
         .set("updated_at", now)
@@ -122,12 +137,12 @@ pub async fn insert(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<i64> {
         .await
         .unique_as(|_| issuer_taken(tenant))?
         .try_get("id")?;
-    insert_hosts(conn, &Tenant { id, ..tenant.clone() }).await?;
+    insert_hosts(conn, &TenantRow { id, ..tenant.clone() }).await?;
     Ok(id)
 }
 
 /// Writes every field of an existing tenant, replacing its hosts.
-pub async fn save(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: &TenantRow, now: i64) -> Result<()> {
     values(tenant)
         .set("updated_at", now)
         .update_tenant(tenant.id)
@@ -138,7 +153,7 @@ pub async fn save(conn: &mut Conn, tenant: &Tenant, now: i64) -> Result<()> {
     insert_hosts(conn, tenant).await
 }
 
-pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Tenant>> {
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<TenantRow>> {
     let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM tenants WHERE id = $1")))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -154,7 +169,7 @@ pub async fn delete(conn: &mut Conn, id: i64) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<Tenant>)> {
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<TenantRow>)> {
     let (total, rows) = super::page(conn, COLUMNS, "tenants", filter, page).await?;
     let mut tenants = Vec::with_capacity(rows.len());
     for row in &rows {
