@@ -90,15 +90,18 @@ pub async fn register(state: &State, tenant: &TenantRef, body: UserRegister, ip:
     if let Some(checked) = email_checked {
         verification_codes::consume(&mut tx, checked, now).await?;
     }
-    let id = store::users::insert(&mut tx, tenant.id, &user, Some(&hash), now).await.map_err(|error| match error {
-        Error::Conflict(message) if message.contains("phone number") => {
-            Error::Coded(BusinessCode::PhoneNumberExists, Box::new(Error::Conflict(message)))
-        }
-        Error::Conflict(message) if message.contains("email") => {
-            Error::Coded(BusinessCode::EmailExists, Box::new(Error::Conflict(message)))
-        }
-        other => other,
-    })?;
+    let id =
+        store::users::insert(&mut tx, tenant.id, &(&user).into(), Some(&hash), now).await.map_err(
+            |error| match error {
+                Error::Conflict(message) if message.contains("phone number") => {
+                    Error::Coded(BusinessCode::PhoneNumberExists, Box::new(Error::Conflict(message)))
+                }
+                Error::Conflict(message) if message.contains("email") => {
+                    Error::Coded(BusinessCode::EmailExists, Box::new(Error::Conflict(message)))
+                }
+                other => other,
+            },
+        )?;
     tx.commit().await?;
     Ok(id)
 }

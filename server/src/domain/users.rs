@@ -7,9 +7,12 @@ use super::{Acting, Caller, authority, list, user_access, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
 use crate::store::locks::{Table, lock};
-use crate::store::{Arg, Conn, Filter, contains_pattern, profiles, users};
+use crate::store::users::{self, UserRow};
+use crate::store::{Arg, Claim, Conn, Filter, contains_pattern, profiles, to_time};
 use keyward_api::envelope::Paged;
-use keyward_api::user::{Distributor, DistributorQuery, User, UserCreate, UserExistsQuery, UserListQuery, UserUpdate};
+use keyward_api::user::{
+    Distributor, DistributorQuery, User, UserClaim, UserCreate, UserExistsQuery, UserListQuery, UserRole, UserUpdate,
+};
 
 const SORTABLE: &[(&str, &str)] = &[
     ("id", "id"),
@@ -97,6 +100,60 @@ pub async fn check_referrer(conn: &mut Conn, tenant: i64, parent: Option<i64>) -
     }
 }
 
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> User {
+        User {
+            id: row.id,
+            user_name: row.username,
+            email: row.email,
+            email_confirmed: row.email_verified,
+            phone_number: row.phone,
+            phone_number_confirmed: row.phone_verified,
+            nick_name: row.nickname,
+            avatar: row.avatar,
+            data: row.data,
+            roles: row.roles.into_iter().map(|role_id| UserRole { role_id }).collect(),
+            claims: row
+                .claims
+                .into_iter()
+                .map(|c| UserClaim { claim_type: c.claim_type, claim_value: c.claim_value })
+                .collect(),
+            profiles: row.profiles,
+            parent_user_id: row.parent_user_id,
+            is_deleted: false,
+            create_date: to_time(row.created_at),
+            last_update_time: to_time(row.updated_at),
+        }
+    }
+}
+
+/// What a write stores; the times are the store's to set.
+impl From<&User> for UserRow {
+    fn from(user: &User) -> UserRow {
+        UserRow {
+            id: user.id,
+            username: user.user_name.clone(),
+            email: user.email.clone(),
+            email_verified: user.email_confirmed,
+            phone: user.phone_number.clone(),
+            phone_verified: user.phone_number_confirmed,
+            nickname: user.nick_name.clone(),
+            avatar: user.avatar.clone(),
+            data: user.data.clone(),
+            roles: user.roles.iter().map(|r| r.role_id).collect(),
+            claims: user
+                .claims
+                .iter()
+                .map(|c| Claim { claim_type: c.claim_type.clone(), claim_value: c.claim_value.clone() })
+                .collect(),
+            profiles: user.profiles.clone(),
+            parent_user_id: user.parent_user_id,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
 fn not_found(id: i64) -> Error {
     Error::NotFound(format!("user {id} does not exist"))
 }
@@ -128,7 +185,7 @@ pub async fn list(state: &State, caller: &Caller, query: UserListQuery) -> Resul
         );
     }
     let (total, items) = users::list(&mut *state.store.conn().await?, &filter, &page).await?;
-    Ok(Paged::ok(total, page.skip, page.take, items))
+    Ok(Paged::ok(total, page.skip, page.take, items.into_iter().map(User::from).collect()))
 }
 
 pub async fn create(state: &State, caller: &Caller, body: UserCreate) -> Result<i64> {
@@ -164,14 +221,17 @@ pub async fn create(state: &State, caller: &Caller, body: UserCreate) -> Result<
     authority::profiles(&mut tx, caller, caller.tenant.id, &user.profiles).await?;
     check_links(&mut tx, caller.tenant.id, &user).await?;
     check_referrer(&mut tx, caller.tenant.id, user.parent_user_id).await?;
-    let id = users::insert(&mut tx, caller.tenant.id, &user, hash.as_deref(), state.clock.now_ms()).await?;
+    let id = users::insert(&mut tx, caller.tenant.id, &(&user).into(), hash.as_deref(), state.clock.now_ms()).await?;
     profiles::set_of_user(&mut tx, id, &user.profiles).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn view(state: &State, caller: &Caller, id: i64) -> Result<User> {
-    users::get(&mut *state.store.conn().await?, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))
+    users::get(&mut *state.store.conn().await?, caller.tenant.id, id)
+        .await?
+        .map(User::from)
+        .ok_or_else(|| not_found(id))
 }
 
 pub async fn update(state: &State, caller: &Caller, id: i64, body: UserUpdate) -> Result<User> {
@@ -208,7 +268,7 @@ pub async fn edit(
     let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
     lock(&mut tx, Table::Users, caller.tenant.id, id).await?;
-    let current = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let current = users::get(&mut tx, caller.tenant.id, id).await?.map(User::from).ok_or_else(|| not_found(id))?;
     if let Acting::Admin(_) = acting {
         authority::user(&mut tx, caller, id).await?;
     }
@@ -226,7 +286,7 @@ pub async fn edit(
         check_name_is_own_contact(&user)?;
     }
     check_links(&mut tx, caller.tenant.id, &user).await?;
-    users::save(&mut tx, caller.tenant.id, &user, hash.as_deref(), now).await?;
+    users::save(&mut tx, caller.tenant.id, &(&user).into(), hash.as_deref(), now).await?;
     if user.profiles != held_profiles {
         // Written only when changed, so an edit of other fields never writes
         // back a set a profile edit just changed.
@@ -236,7 +296,7 @@ pub async fn edit(
         user_access::end_all(&mut tx, caller.tenant.id, id, now).await?;
         login::clear_failures(&mut tx, caller.tenant.id, id).await?;
     }
-    let saved = users::get(&mut tx, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    let saved = users::get(&mut tx, caller.tenant.id, id).await?.map(User::from).ok_or_else(|| not_found(id))?;
     tx.commit().await?;
     if hash.is_some() {
         state.revocations_changed().await?;
@@ -285,7 +345,7 @@ pub async fn distributors(
     query: DistributorQuery,
 ) -> Result<Vec<Distributor>> {
     let mut conn = state.store.conn().await?;
-    users::get(&mut conn, caller.tenant.id, id).await?.ok_or_else(|| not_found(id))?;
+    users::get(&mut conn, caller.tenant.id, id).await?.map(User::from).ok_or_else(|| not_found(id))?;
     let above = users::lineage_of(&mut conn, id).await?;
     let members = users::downline(&mut conn, caller.tenant.id, id).await?;
     // Nearest first, so a member's lineage is known before its downline's.

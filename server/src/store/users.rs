@@ -1,65 +1,87 @@
 //! Users, their roles, and their password hashes.
 
-use super::{Conn, Filter, Page, Values, from_json, to_json, to_time};
+use super::{Claim, Conn, Filter, Page, Values, from_json, to_json};
 use crate::error::{Result, UniqueAs};
-use keyward_api::user::{User, UserRole};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 const COLUMNS: &str = "id, username, email, email_verified, phone, phone_verified, nickname, avatar, data, claims, \
     parent_user_id, created_at, updated_at";
 
+/// A live user as stored, with its role and access profile links.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    pub nickname: String,
+    pub avatar: String,
+    pub data: String,
+    /// The ids of the roles it holds (`user_roles`), in order.
+    pub roles: Vec<i64>,
+    /// JSON in the column.
+    pub claims: Vec<Claim>,
+    /// The ids of the access profiles it holds, in order.
+    pub profiles: Vec<i64>,
+    pub parent_user_id: Option<i64>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
 /// What a unique index of `users` refused, from the database's message.
-fn taken(user: &User, index: &str) -> String {
+fn taken(user: &UserRow, index: &str) -> String {
     if index.contains("phone") {
         "this phone number is already registered to another account".into()
     } else if index.contains("email") {
         "this email address is already registered to another account".into()
     } else {
-        format!("the user name `{}` is already taken", user.user_name)
+        format!("the user name `{}` is already taken", user.username)
     }
 }
 
-fn from_row(row: &AnyRow, (roles, profiles): (Vec<UserRole>, Vec<i64>)) -> Result<User> {
-    Ok(User {
+fn from_row(row: &AnyRow, (roles, profiles): (Vec<i64>, Vec<i64>)) -> Result<UserRow> {
+    Ok(UserRow {
         id: row.try_get("id")?,
-        user_name: row.try_get("username")?,
+        username: row.try_get("username")?,
         email: row.try_get("email")?,
-        email_confirmed: row.try_get::<i64, _>("email_verified")? != 0,
-        phone_number: row.try_get("phone")?,
-        phone_number_confirmed: row.try_get::<i64, _>("phone_verified")? != 0,
-        nick_name: row.try_get("nickname")?,
+        email_verified: row.try_get::<i64, _>("email_verified")? != 0,
+        phone: row.try_get("phone")?,
+        phone_verified: row.try_get::<i64, _>("phone_verified")? != 0,
+        nickname: row.try_get("nickname")?,
         avatar: row.try_get("avatar")?,
         data: row.try_get("data")?,
         roles,
         claims: from_json(&row.try_get::<String, _>("claims")?)?,
         profiles,
         parent_user_id: row.try_get("parent_user_id")?,
-        is_deleted: false,
-        create_date: to_time(row.try_get("created_at")?),
-        last_update_time: to_time(row.try_get("updated_at")?),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
-async fn roles_of(conn: &mut Conn, id: i64) -> Result<Vec<UserRole>> {
+async fn roles_of(conn: &mut Conn, id: i64) -> Result<Vec<i64>> {
     let rows = sqlx::query("SELECT role_id FROM user_roles WHERE user_id = $1 ORDER BY role_id")
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(UserRole { role_id: r.try_get("role_id")? })).collect()
+    rows.iter().map(|r| Ok(r.try_get("role_id")?)).collect()
 }
 
 /// A user's roles and access profiles.
-async fn links_of(conn: &mut Conn, id: i64) -> Result<(Vec<UserRole>, Vec<i64>)> {
+async fn links_of(conn: &mut Conn, id: i64) -> Result<(Vec<i64>, Vec<i64>)> {
     Ok((roles_of(conn, id).await?, super::profiles::of_user(conn, id).await?))
 }
 
-async fn replace_roles(conn: &mut Conn, user: &User) -> Result<()> {
+async fn replace_roles(conn: &mut Conn, user: &UserRow) -> Result<()> {
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user.id).execute(&mut *conn).await?;
     for role in &user.roles {
         sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(user.id)
-            .bind(role.role_id)
+            .bind(*role)
             .execute(&mut *conn)
             .await?;
     }
@@ -67,22 +89,28 @@ async fn replace_roles(conn: &mut Conn, user: &User) -> Result<()> {
 }
 
 /// The columns of `user` that both an insert and an update write.
-fn values(user: &User) -> Values {
+fn values(user: &UserRow) -> Values {
     Values::new()
-        .set("username", user.user_name.clone())
-        .set("normalized_username", user.user_name.to_lowercase())
+        .set("username", user.username.clone())
+        .set("normalized_username", user.username.to_lowercase())
         .set("email", user.email.clone())
-        .set("email_verified", user.email_confirmed)
-        .set("phone", user.phone_number.clone())
-        .set("phone_verified", user.phone_number_confirmed)
-        .set("nickname", user.nick_name.clone())
+        .set("email_verified", user.email_verified)
+        .set("phone", user.phone.clone())
+        .set("phone_verified", user.phone_verified)
+        .set("nickname", user.nickname.clone())
         .set("avatar", user.avatar.clone())
         .set("data", user.data.clone())
         .set("claims", to_json(&user.claims))
 }
 
 /// Inserts `user` into `tenant` with its password hash; returns its id.
-pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>, now: i64) -> Result<i64> {
+pub async fn insert(
+    conn: &mut Conn,
+    tenant: i64,
+    user: &UserRow,
+    password_hash: Option<&str>,
+    now: i64,
+) -> Result<i64> {
     let id: i64 = values(user)
         .set("tenant_id", tenant)
         .set("password_hash", password_hash.map(str::to_string))
@@ -94,13 +122,13 @@ pub async fn insert(conn: &mut Conn, tenant: i64, user: &User, password_hash: Op
         .await
         .unique_as(|index| taken(user, index))?
         .try_get("id")?;
-    replace_roles(conn, &User { id, ..user.clone() }).await?;
+    replace_roles(conn, &UserRow { id, ..user.clone() }).await?;
     Ok(id)
 }
 
 /// Writes every field of an existing user of `tenant`; a new password hash
 /// if given.
-pub async fn save(conn: &mut Conn, tenant: i64, user: &User, password_hash: Option<&str>, now: i64) -> Result<()> {
+pub async fn save(conn: &mut Conn, tenant: i64, user: &UserRow, password_hash: Option<&str>, now: i64) -> Result<()> {
     let mut values = values(user).set("updated_at", now);
     if let Some(hash) = password_hash {
         values = values.set("password_hash", hash);
@@ -111,9 +139,9 @@ pub async fn save(conn: &mut Conn, tenant: i64, user: &User, password_hash: Opti
 
 /// Writes a user's profile (nickname, avatar, data) and nothing else, so a
 /// profile edit never writes back roles or contacts an admin just changed.
-pub async fn save_profile(conn: &mut Conn, tenant: i64, user: &User, now: i64) -> Result<()> {
+pub async fn save_profile(conn: &mut Conn, tenant: i64, user: &UserRow, now: i64) -> Result<()> {
     Values::new()
-        .set("nickname", user.nick_name.clone())
+        .set("nickname", user.nickname.clone())
         .set("avatar", user.avatar.clone())
         .set("data", user.data.clone())
         .set("updated_at", now)
@@ -124,7 +152,7 @@ pub async fn save_profile(conn: &mut Conn, tenant: i64, user: &User, now: i64) -
 }
 
 /// A live (not deleted) user of `tenant`.
-pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<User>> {
+pub async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<Option<UserRow>> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
     )))
@@ -151,7 +179,7 @@ pub async fn soft_delete(conn: &mut Conn, tenant: i64, id: i64, now: i64) -> Res
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<User>)> {
+pub async fn list(conn: &mut Conn, filter: &Filter, page: &Page) -> Result<(i64, Vec<UserRow>)> {
     let (total, rows) = super::page(conn, COLUMNS, "users", filter, page).await?;
     let mut users = Vec::with_capacity(rows.len());
     for row in &rows {

@@ -83,6 +83,7 @@ impl Who {
         match self {
             Who::Known(id) => users::get(tx, tenant.id, id)
                 .await?
+                .map(User::from)
                 .ok_or_else(|| Error::NotFound("the account no longer exists".into())),
             Who::New(account) => create(tx, tenant, target, *account, now).await,
         }
@@ -238,7 +239,7 @@ pub async fn create(tx: &mut Tx, tenant: &TenantRef, target: &AppRef, account: N
     let mut user = account.user;
     user_rules::check_name_is_own_contact(&user)?;
     // A verified contact already in use is refused by its unique index (409).
-    user.id = users::insert(tx, tenant.id, &user, account.password_hash.as_deref(), now).await?;
+    user.id = users::insert(tx, tenant.id, &(&user).into(), account.password_hash.as_deref(), now).await?;
     if let Some((platform, union_id)) = &account.link {
         user_links::insert(tx, tenant.id, (platform, union_id), user.id, target.client.id, now).await?;
     }
@@ -313,6 +314,7 @@ pub async fn signed_in(
     let mut tx = state.store.begin().await?;
     let user = users::get(&mut tx, tenant.id, user_id)
         .await?
+        .map(User::from)
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
     let token = tokens::issue(state, &mut tx, tenant, target, &user, how).await?;
     tx.commit().await?;
@@ -367,7 +369,7 @@ pub async fn code_sign_in(
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
         Some(id) => {
             lock(&mut tx, Table::Users, tenant.id, id).await?;
-            users::get(&mut tx, tenant.id, id).await?
+            users::get(&mut tx, tenant.id, id).await?.map(User::from)
         }
         None => None,
     };
@@ -447,12 +449,12 @@ pub async fn reset_password(
     let user = match users::by_contact(&mut tx, tenant.id, contact, &destination).await? {
         Some(id) => {
             lock(&mut tx, Table::Users, tenant.id, id).await?;
-            users::get(&mut tx, tenant.id, id).await?
+            users::get(&mut tx, tenant.id, id).await?.map(User::from)
         }
         None => None,
     };
     let user = user.ok_or_else(|| verification_codes::wrong_code(channel))?;
-    users::save(&mut tx, tenant.id, &user, Some(&hash), now).await?;
+    users::save(&mut tx, tenant.id, &(&user).into(), Some(&hash), now).await?;
     // Failed sign-ins before the reset no longer count against the account.
     login::clear_failures(&mut tx, tenant.id, user.id).await?;
     user_access::end_all(&mut tx, tenant.id, user.id, now).await?;
@@ -465,6 +467,7 @@ pub async fn profile(state: &State, tenant: &TenantRef, target: &AppRef, user_id
     let mut conn = state.store.conn().await?;
     let user = users::get(&mut conn, tenant.id, user_id)
         .await?
+        .map(User::from)
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
     let (platform, union_id) = user_links::first_of(&mut conn, user_id).await?.unwrap_or_default();
     Ok(Profile {
@@ -493,6 +496,7 @@ pub async fn update_profile(state: &State, tenant: &TenantRef, user_id: i64, bod
     lock(&mut tx, Table::Users, tenant.id, user_id).await?;
     let mut user = users::get(&mut tx, tenant.id, user_id)
         .await?
+        .map(User::from)
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
     if let Some(avatar) = given(&body.avatar) {
         user.avatar = avatar.to_string();
@@ -505,7 +509,7 @@ pub async fn update_profile(state: &State, tenant: &TenantRef, user_id: i64, bod
     }
     validate::length("data", &user.data, 0, 4000)?;
     user_rules::check(&user)?;
-    users::save_profile(&mut tx, tenant.id, &user, state.clock.now_ms()).await?;
+    users::save_profile(&mut tx, tenant.id, &(&user).into(), state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok(true)
 }

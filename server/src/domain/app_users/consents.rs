@@ -14,6 +14,7 @@ use crate::store::app_grant_codes::{self, AppCode};
 use crate::store::consents::{self, Context};
 use crate::store::{grants, tenants::TenantRef, users};
 use keyward_api::app_user::{AppConsent, AppToken, GrantCode, GrantCodeRequest};
+use keyward_api::user::User;
 use std::net::IpAddr;
 
 const CODE_TTL_SECS: i64 = 120;
@@ -119,6 +120,7 @@ pub async fn authorize(
     }
     let user = users::get(&mut tx, tenant.id, stored.user_id)
         .await?
+        .map(User::from)
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
     // GrantCode stores only a method it accepts.
     let method = SignInMethod::parse(&stored.grant_type).ok_or_else(|| {

@@ -12,6 +12,7 @@ use crate::state::State;
 use crate::store::qr::{self, DONE, OK, PENDING, SCANNED};
 use crate::store::{tenants::TenantRef, user_links, users};
 use keyward_api::app_user::{AppCard, AppToken, QrPreSignIn, SignUp};
+use keyward_api::user::User;
 use qrcode::{Color, QrCode};
 use std::net::IpAddr;
 
@@ -236,6 +237,7 @@ pub async fn sign_in(state: &State, tenant: &TenantRef, target: &AppRef, key: &s
     }
     let user = users::get(&mut tx, tenant.id, user_id)
         .await?
+        .map(User::from)
         .ok_or_else(|| Error::NotFound("the account no longer exists".into()))?;
     let (platform, union_id) = (sign_in.platform.unwrap_or_default(), sign_in.union_id.unwrap_or_default());
     let how = How {

@@ -142,7 +142,7 @@ pub async fn userinfo(state: &State, tenant: &TenantRef, token: Option<&str>) ->
     }
     let mut conn = state.store.conn().await?;
     let user = match token_user(&claims) {
-        Some(id) => users::get(&mut conn, tenant.id, id).await?,
+        Some(id) => users::get(&mut conn, tenant.id, id).await?.map(User::from),
         None => None,
     };
     let granted = claims.scope;
@@ -217,7 +217,7 @@ async fn released_claims(
     let mut released = BTreeMap::new();
     let user = match token_user(claims) {
         Some(id) if !resource.user_claims.is_empty() => {
-            users::get(&mut *state.store.conn().await?, tenant.id, id).await?
+            users::get(&mut *state.store.conn().await?, tenant.id, id).await?.map(User::from)
         }
         _ => None,
     };
