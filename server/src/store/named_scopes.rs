@@ -42,9 +42,10 @@ pub struct ScopeRow {
     pub updated_at: i64,
 }
 
-/// A user claim as the `user_claims` column holds it.
+/// A user claim as the `user_claims` column holds it (only its type, unlike
+/// [`super::Claim`]).
 #[derive(Serialize, Deserialize)]
-struct Claim {
+struct ReleasedClaim {
     #[serde(rename = "type")]
     claim_type: String,
 }
@@ -64,7 +65,7 @@ impl Kind {
 
     fn decode(&self, row: &AnyRow) -> Result<ScopeRow> {
         let yes = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? != 0) };
-        let claims: Vec<Claim> = from_json(&row.try_get::<String, _>("user_claims")?)?;
+        let claims: Vec<ReleasedClaim> = from_json(&row.try_get::<String, _>("user_claims")?)?;
         Ok(ScopeRow {
             id: row.try_get("id")?,
             name: row.try_get("name")?,
@@ -84,7 +85,8 @@ impl Kind {
 
     /// The columns that both an insert and an update write.
     fn values(&self, row: &ScopeRow) -> Values {
-        let claims: Vec<Claim> = row.user_claims.iter().map(|c| Claim { claim_type: c.clone() }).collect();
+        let claims: Vec<ReleasedClaim> =
+            row.user_claims.iter().map(|c| ReleasedClaim { claim_type: c.clone() }).collect();
         Values::new()
             .set("name", row.name.clone())
             .set("display_name", row.display_name.clone())
