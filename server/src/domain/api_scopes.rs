@@ -6,53 +6,15 @@ use super::patch::merge;
 use super::{Caller, named_scopes, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
-use crate::store::api_scopes::{self, ApiScopeRow};
+use crate::store::api_scopes;
 use crate::store::locks::{Table, lock};
-use crate::store::{Conn, api_resources, clients, identity_resources, to_time};
+use crate::store::{Conn, api_resources, clients, identity_resources};
 use keyward_api::access::is_permission;
 use keyward_api::api_scope::{ApiScope, ApiScopeCreate, ApiScopeListQuery, ApiScopeUpdate, ApiUserClaim};
 use keyward_api::envelope::Paged;
 use std::collections::HashSet;
 
-impl From<ApiScopeRow> for ApiScope {
-    fn from(row: ApiScopeRow) -> ApiScope {
-        ApiScope {
-            id: row.id,
-            name: row.name,
-            display_name: row.display_name,
-            description: row.description,
-            enabled: row.enabled,
-            required: row.required,
-            emphasize: row.emphasize,
-            show_in_discovery_document: row.show_in_discovery,
-            user_claims: row.user_claims.into_iter().map(|claim_type| ApiUserClaim { claim_type }).collect(),
-            properties: row.properties.into_iter().map(Into::into).collect(),
-            created: to_time(row.created_at),
-            updated: to_time(row.updated_at),
-        }
-    }
-}
-
-/// What a write stores; the times are the store's to set.
-impl From<ApiScope> for ApiScopeRow {
-    fn from(scope: ApiScope) -> ApiScopeRow {
-        ApiScopeRow {
-            id: scope.id,
-            name: scope.name,
-            display_name: scope.display_name,
-            description: scope.description,
-            enabled: scope.enabled,
-            required: scope.required,
-            emphasize: scope.emphasize,
-            show_in_discovery: scope.show_in_discovery_document,
-            user_claims: scope.user_claims.into_iter().map(|c| c.claim_type).collect(),
-            properties: scope.properties.into_iter().map(Into::into).collect(),
-            non_editable: false,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-}
+named_scopes::wire_conversions!(ApiScope, ApiUserClaim);
 
 /// `tenant`'s API scope `id`, for the wire.
 async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<ApiScope> {

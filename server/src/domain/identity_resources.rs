@@ -5,54 +5,15 @@ use super::patch::merge;
 use super::{Caller, named_scopes, validate};
 use crate::error::{Error, Result};
 use crate::state::State;
-use crate::store::identity_resources::{self, IdentityResourceRow};
+use crate::store::identity_resources;
 use crate::store::locks::{Table, lock};
-use crate::store::{Conn, api_scopes, to_time};
+use crate::store::{Conn, api_scopes};
 use keyward_api::envelope::Paged;
 use keyward_api::identity_resource::{
     IdentityResource, IdentityResourceClaim, IdentityResourceCreate, IdentityResourceListQuery, IdentityResourceUpdate,
 };
 
-impl From<IdentityResourceRow> for IdentityResource {
-    fn from(row: IdentityResourceRow) -> IdentityResource {
-        IdentityResource {
-            id: row.id,
-            name: row.name,
-            display_name: row.display_name,
-            description: row.description,
-            enabled: row.enabled,
-            required: row.required,
-            emphasize: row.emphasize,
-            show_in_discovery_document: row.show_in_discovery,
-            user_claims: row.user_claims.into_iter().map(|claim_type| IdentityResourceClaim { claim_type }).collect(),
-            properties: row.properties.into_iter().map(Into::into).collect(),
-            non_editable: row.non_editable,
-            created: to_time(row.created_at),
-            updated: to_time(row.updated_at),
-        }
-    }
-}
-
-/// What a write stores; the times are the store's to set.
-impl From<IdentityResource> for IdentityResourceRow {
-    fn from(resource: IdentityResource) -> IdentityResourceRow {
-        IdentityResourceRow {
-            id: resource.id,
-            name: resource.name,
-            display_name: resource.display_name,
-            description: resource.description,
-            enabled: resource.enabled,
-            required: resource.required,
-            emphasize: resource.emphasize,
-            show_in_discovery: resource.show_in_discovery_document,
-            user_claims: resource.user_claims.into_iter().map(|c| c.claim_type).collect(),
-            properties: resource.properties.into_iter().map(Into::into).collect(),
-            non_editable: resource.non_editable,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-}
+named_scopes::wire_conversions!(IdentityResource, IdentityResourceClaim, non_editable);
 
 /// `tenant`'s identity resource `id`, for the wire.
 async fn get(conn: &mut Conn, tenant: i64, id: i64) -> Result<IdentityResource> {

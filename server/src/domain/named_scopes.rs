@@ -42,3 +42,53 @@ pub fn check_details<'a>(
     }
     Ok(())
 }
+
+/// The conversions between a stored [`crate::store::named_scopes::ScopeRow`]
+/// and a kind's wire type: the same fields but for the name of the claim
+/// type and whether `non_editable` is on the wire. A write's row leaves the
+/// times to the store.
+macro_rules! wire_conversions {
+    ($wire:ident, $claim:ident $(, $non_editable:ident)?) => {
+        impl From<$crate::store::named_scopes::ScopeRow> for $wire {
+            fn from(row: $crate::store::named_scopes::ScopeRow) -> $wire {
+                $wire {
+                    id: row.id,
+                    name: row.name,
+                    display_name: row.display_name,
+                    description: row.description,
+                    enabled: row.enabled,
+                    required: row.required,
+                    emphasize: row.emphasize,
+                    show_in_discovery_document: row.show_in_discovery,
+                    user_claims: row.user_claims.into_iter().map(|claim_type| $claim { claim_type }).collect(),
+                    properties: row.properties.into_iter().map(Into::into).collect(),
+                    $($non_editable: row.non_editable,)?
+                    created: $crate::store::to_time(row.created_at),
+                    updated: $crate::store::to_time(row.updated_at),
+                }
+            }
+        }
+
+        impl From<$wire> for $crate::store::named_scopes::ScopeRow {
+            fn from(item: $wire) -> $crate::store::named_scopes::ScopeRow {
+                $crate::store::named_scopes::ScopeRow {
+                    id: item.id,
+                    name: item.name,
+                    display_name: item.display_name,
+                    description: item.description,
+                    enabled: item.enabled,
+                    required: item.required,
+                    emphasize: item.emphasize,
+                    show_in_discovery: item.show_in_discovery_document,
+                    user_claims: item.user_claims.into_iter().map(|c| c.claim_type).collect(),
+                    properties: item.properties.into_iter().map(Into::into).collect(),
+                    non_editable: false $(|| item.$non_editable)?,
+                    created_at: 0,
+                    updated_at: 0,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use wire_conversions;

@@ -7,8 +7,6 @@ use super::named_scopes::{Kind, ScopeRow};
 use super::{Conn, Filter, Page};
 use crate::error::Result;
 
-pub use super::named_scopes::ScopeRow as ApiScopeRow;
-
 const KIND: Kind = Kind { table: "api_scopes", noun: "an API scope", non_editable: false };
 
 /// Inserts `scope` into `tenant` (its id and times are ignored); returns its id.

@@ -7,8 +7,6 @@ use super::{Conn, Filter, Page};
 use crate::error::Result;
 use sqlx::Row;
 
-pub use super::named_scopes::ScopeRow as IdentityResourceRow;
-
 const KIND: Kind = Kind { table: "identity_resources", noun: "an identity resource", non_editable: true };
 
 /// Inserts `resource` into `tenant` (its id and times are ignored); returns its id.
